@@ -1,0 +1,85 @@
+/**
+ * The public face of the client engine: what apps (web, desktop) see of core.
+ * Every collection is an observable snapshot (subscribe/getSnapshot) ready for React's
+ * useSyncExternalStore: getSnapshot returns the same object until something changed.
+ */
+
+export interface Observable<T> {
+  subscribe(onChange: () => void): () => void;
+  getSnapshot(): T;
+}
+
+export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'read';
+
+export interface MessageView {
+  id: string;
+  conversationId: string;
+  /** Account id of the author. */
+  senderId: string;
+  senderUsername: string;
+  senderDeviceId: number;
+  /** Author's clock when sent (ms since epoch). */
+  sentAt: number;
+  body: string;
+  /** 'system' entries (e.g. safety number changed) have no author status. */
+  kind: 'text' | 'system';
+  /** Only meaningful for own messages; incoming messages are 'delivered' or 'read' (read by me). */
+  status: MessageStatus;
+  outgoing: boolean;
+}
+
+export interface ConversationView {
+  id: string;
+  kind: 'direct' | 'group';
+  title: string;
+  /** For direct chats: the other account's username. */
+  peerUsername?: string;
+  lastMessage?: { body: string; sentAt: number; outgoing: boolean; status: MessageStatus };
+  /** Incoming messages not yet marked read on this account. */
+  unreadCount: number;
+  /** Last activity, for sorting the chat list (newest first). */
+  updatedAt: number;
+  /** Usernames currently typing in this conversation. */
+  typing: string[];
+}
+
+export type ConnectionState = 'connecting' | 'online' | 'offline';
+
+export interface SelfView {
+  accountId: string;
+  username: string;
+  deviceId: number;
+}
+
+export interface SafetyNumber {
+  /** 60 digits as libsignal's DisplayableFingerprint renders them. */
+  displayable: string;
+  /** Bytes for QR comparison (ScannableFingerprint). */
+  scannable: Uint8Array;
+  verified: boolean;
+}
+
+export type MessengerEvent =
+  | { type: 'safety-number-changed'; username: string; conversationId: string }
+  | { type: 'decrypt-failed'; fromAccountId: string; fromDeviceId: number; reason: string };
+
+export interface Messenger {
+  /** null until registered (or restored from the local database). */
+  readonly self: Observable<SelfView | null>;
+  readonly connection: Observable<ConnectionState>;
+  readonly conversationList: Observable<readonly ConversationView[]>;
+
+  register(username: string): Promise<SelfView>;
+  openDirectConversation(username: string): Promise<string>;
+  sendText(conversationId: string, text: string): Promise<string>;
+  markRead(conversationId: string, messageId: string): Promise<void>;
+  setTyping(conversationId: string, typing: boolean): void;
+  conversations(): Observable<readonly ConversationView[]>;
+  messages(conversationId: string): Observable<readonly MessageView[]>;
+  safetyNumber(username: string): Promise<SafetyNumber>;
+  markVerified(username: string, verified: boolean): Promise<void>;
+  /** Accept a changed identity key of a verified contact, releasing held sends. */
+  acceptIdentityChange(username: string): Promise<void>;
+  on(listener: (event: MessengerEvent) => void): () => void;
+  close(): Promise<void>;
+}
