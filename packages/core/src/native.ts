@@ -1,0 +1,12 @@
+/**
+ * The native Signal engine: `@signalapp/libsignal-client` itself, which satisfies SignalEngine as
+ * it is. A separate package entry (`@parley/core/native`) because it is a native addon: the
+ * browser entry must never load it.
+ */
+import * as SignalClient from '@signalapp/libsignal-client';
+import type { SignalEngine } from './crypto/engine.js';
+
+// Compile-time proof that libsignal-client implements the engine port unchanged.
+const engine: SignalEngine = SignalClient;
+
+export const nativeEngine: SignalEngine = engine;
