@@ -20,11 +20,10 @@ describe('generated code', () => {
   it('matches what `npm run generate` produces from proto/', () => {
     const out = mkdtempSync(join(tmpdir(), 'parley-gen-'));
     try {
-      execFileSync(
-        'npx',
-        ['buf', 'generate', '--template', JSON.stringify(templateInto(out))],
-        { cwd: packageDir, stdio: 'pipe' },
-      );
+      execFileSync('npx', ['buf', 'generate', '--template', JSON.stringify(templateInto(out))], {
+        cwd: packageDir,
+        stdio: 'pipe',
+      });
       const committed = join(packageDir, 'src/gen');
       expect(listFiles(out)).toEqual(listFiles(committed));
       for (const file of listFiles(out)) {
