@@ -1,4 +1,11 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
 import { sharedConfig } from '../../vitest.shared.ts';
 
-export default mergeConfig(sharedConfig, defineConfig({}));
+export default mergeConfig(
+  sharedConfig,
+  defineConfig({
+    // IndexedDB does not exist in Node: fake-indexeddb stands in for the browser's (the one
+    // boundary these tests cannot have for real; Dexie runs unchanged on top of it).
+    test: { setupFiles: ['fake-indexeddb/auto'] },
+  }),
+);

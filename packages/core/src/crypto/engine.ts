@@ -305,7 +305,11 @@ export interface KyberPreKeyStore {
 }
 
 export interface SenderKeyStore {
-  saveSenderKey(sender: ProtocolAddress, distributionId: string, record: SenderKeyRecord): Promise<void>;
+  saveSenderKey(
+    sender: ProtocolAddress,
+    distributionId: string,
+    record: SenderKeyRecord,
+  ): Promise<void>;
   getSenderKey(sender: ProtocolAddress, distributionId: string): Promise<SenderKeyRecord | null>;
 }
 

@@ -1,0 +1,174 @@
+import { Dexie, type DexieOptions, type EntityTable } from 'dexie';
+
+/**
+ * The device's local database (IndexedDB through Dexie). One database per device; everything the
+ * device knows lives here, so closing and reopening a messenger loses nothing.
+ *
+ * Byte fields are Uint8Array (IndexedDB stores them natively). Schema changes get a new
+ * `version(n)` below with an upgrade function; versions are never edited once shipped.
+ */
+
+/** The registered account of this device and its credentials. Single row, key 'self'. */
+export interface AccountRow {
+  key: 'self';
+  accountId: string;
+  username: string;
+  deviceId: number;
+  /** Device credential presented to the relay (password for this device). */
+  password: string;
+  registrationId: number;
+  identityKeyPair: Uint8Array<ArrayBuffer>;
+  /** Next id to use for one-time prekeys (ids wrap within 1..0xFFFFFF). */
+  nextPreKeyId: number;
+  nextKyberPreKeyId: number;
+}
+
+export interface KeyRecordRow {
+  id: number;
+  record: Uint8Array<ArrayBuffer>;
+}
+
+export interface KyberPreKeyRow extends KeyRecordRow {
+  /** Last-resort keys are reused; one-time Kyber keys are deleted once used. */
+  lastResort: boolean;
+}
+
+export interface SessionRow {
+  /** `${accountId}.${deviceId}` */
+  address: string;
+  accountId: string;
+  deviceId: number;
+  record: Uint8Array<ArrayBuffer>;
+}
+
+/** A contact's identity key, one per account (all its devices share it). */
+export interface IdentityRow {
+  accountId: string;
+  publicKey: Uint8Array<ArrayBuffer>;
+  /** The user compared safety numbers and marked this key verified. */
+  verified: boolean;
+  /**
+   * The key changed while the contact was verified and the user has not accepted the new key
+   * yet: sends to this account are held.
+   */
+  pendingAcceptance: boolean;
+}
+
+export interface SenderKeyRow {
+  /** `${address}/${distributionId}` */
+  key: string;
+  record: Uint8Array<ArrayBuffer>;
+}
+
+/** A known account (username <-> account id), learned from the relay's directory. */
+export interface ContactRow {
+  accountId: string;
+  username: string;
+}
+
+export interface ConversationRow {
+  id: string;
+  kind: 'direct' | 'group';
+  /** For direct conversations. */
+  peerAccountId?: string;
+  updatedAt: number;
+}
+
+/** Snapshot of one conversation's Yjs document; updates since then are in `docUpdates`. */
+export interface DocSnapshotRow {
+  conversationId: string;
+  snapshot: Uint8Array<ArrayBuffer>;
+}
+
+export interface DocUpdateRow {
+  seq?: number;
+  conversationId: string;
+  update: Uint8Array<ArrayBuffer>;
+}
+
+export type StoredMessageStatus = 'pending' | 'sent' | 'delivered' | 'read';
+
+/** The flat message projection: lists, unread counts and search read this, not the documents. */
+export interface MessageRow {
+  id: string;
+  conversationId: string;
+  senderId: string;
+  senderDeviceId: number;
+  sentAt: number;
+  body: string;
+  kind: 'text' | 'system';
+  outgoing: boolean;
+  status: StoredMessageStatus;
+}
+
+/** A receipt this device received for one of its account's messages. */
+export interface ReceiptRow {
+  /** `${messageId}/${accountId}/${kind}` */
+  key: string;
+  messageId: string;
+  accountId: string;
+  kind: 'delivered' | 'read';
+}
+
+/**
+ * The durable outbox: one row per Content to deliver to some accounts (all their devices, and
+ * this account's other devices). Written in the same transaction as the local change it
+ * announces; deleted once the relay acknowledged it.
+ */
+export interface OutboxRow {
+  seq?: number;
+  /** Sent with every attempt, so the relay stores a retried send once. */
+  idempotencyKey: string;
+  /** Serialized parley.content.v1.Content. */
+  content: Uint8Array<ArrayBuffer>;
+  recipientAccountIds: string[];
+  /** Message ids whose status becomes 'sent' when the relay acks. */
+  messageIds: string[];
+  createdAt: number;
+}
+
+/** Relay envelope ids already applied, so a redelivered envelope is acked without decrypting. */
+export interface ProcessedEnvelopeRow {
+  envelopeId: string;
+  at: number;
+}
+
+export class ParleyDatabase extends Dexie {
+  account!: EntityTable<AccountRow, 'key'>;
+  preKeys!: EntityTable<KeyRecordRow, 'id'>;
+  signedPreKeys!: EntityTable<KeyRecordRow, 'id'>;
+  kyberPreKeys!: EntityTable<KyberPreKeyRow, 'id'>;
+  sessions!: EntityTable<SessionRow, 'address'>;
+  identities!: EntityTable<IdentityRow, 'accountId'>;
+  senderKeys!: EntityTable<SenderKeyRow, 'key'>;
+  contacts!: EntityTable<ContactRow, 'accountId'>;
+  conversations!: EntityTable<ConversationRow, 'id'>;
+  docSnapshots!: EntityTable<DocSnapshotRow, 'conversationId'>;
+  docUpdates!: EntityTable<DocUpdateRow, 'seq'>;
+  messages!: EntityTable<MessageRow, 'id'>;
+  receipts!: EntityTable<ReceiptRow, 'key'>;
+  outbox!: EntityTable<OutboxRow, 'seq'>;
+  processedEnvelopes!: EntityTable<ProcessedEnvelopeRow, 'envelopeId'>;
+
+  /** `options.indexedDB` / `options.IDBKeyRange` inject an IndexedDB (e.g. fake-indexeddb in Node). */
+  constructor(name: string, options?: DexieOptions) {
+    super(name, options);
+    this.version(1).stores({
+      account: 'key',
+      preKeys: 'id',
+      signedPreKeys: 'id',
+      kyberPreKeys: 'id',
+      sessions: 'address, accountId',
+      identities: 'accountId',
+      senderKeys: 'key',
+      contacts: 'accountId, &username',
+      conversations: 'id, updatedAt',
+      docSnapshots: 'conversationId',
+      docUpdates: '++seq, conversationId',
+      messages: 'id, [conversationId+sentAt], conversationId',
+      receipts: 'key, messageId',
+      outbox: '++seq, &idempotencyKey',
+      processedEnvelopes: 'envelopeId, at',
+    });
+  }
+}
