@@ -1,1 +1,2 @@
-export {};
+export { PrivateKey, PublicKey } from './keys.js';
+export { IdentityKeyPair } from './identity-key-pair.js';

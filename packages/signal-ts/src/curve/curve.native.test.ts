@@ -1,0 +1,130 @@
+/**
+ * Known-answer cross-checks of keys, agreement and XEdDSA against libsignal-client (native), in
+ * both directions: each engine's output is consumed by the other.
+ */
+import * as native from '@signalapp/libsignal-client';
+import { describe, expect, it } from 'vitest';
+import { randomBytes } from '../bytes.js';
+import { IdentityKeyPair, PrivateKey, PublicKey } from './index.js';
+
+const ROUNDS = 40;
+
+describe('curve keys against native', () => {
+  it('derives the same public key from the same private key, both ways', () => {
+    for (let i = 0; i < ROUNDS; i++) {
+      const theirs = native.PrivateKey.generate();
+      const ours = PrivateKey.deserialize(theirs.serialize());
+      expect(ours.getPublicKey().serialize()).toEqual(theirs.getPublicKey().serialize());
+      const mine = PrivateKey.generate();
+      const nativeCopy = native.PrivateKey.deserialize(mine.serialize());
+      expect(nativeCopy.serialize()).toEqual(mine.serialize());
+      expect(nativeCopy.getPublicKey().serialize()).toEqual(mine.getPublicKey().serialize());
+    }
+  });
+
+  it('clamps arbitrary private bytes identically', () => {
+    for (let i = 0; i < ROUNDS; i++) {
+      const raw = randomBytes(32);
+      expect(PrivateKey.deserialize(raw).serialize()).toEqual(
+        native.PrivateKey.deserialize(raw).serialize(),
+      );
+    }
+  });
+
+  it('computes the same X25519 agreement as native', () => {
+    for (let i = 0; i < ROUNDS; i++) {
+      const ours = PrivateKey.generate();
+      const theirs = native.PrivateKey.generate();
+      const fromOurs = ours.agree(PublicKey.deserialize(theirs.getPublicKey().serialize()));
+      const fromTheirs = theirs.agree(
+        native.PublicKey.deserialize(ours.getPublicKey().serialize()),
+      );
+      expect(fromOurs).toEqual(fromTheirs);
+    }
+  });
+
+  it('agrees with native on arbitrary (off-curve, twist, non-canonical) u values', () => {
+    const ours = PrivateKey.generate();
+    const theirs = native.PrivateKey.deserialize(ours.serialize());
+    for (let i = 0; i < ROUNDS; i++) {
+      const peer = Uint8Array.from([5, ...randomBytes(32)]);
+      const expected = theirs.agree(native.PublicKey.deserialize(peer));
+      expect(ours.agree(PublicKey.deserialize(peer))).toEqual(expected);
+    }
+  });
+
+  it('exchanges IdentityKeyPair serializations byte for byte', () => {
+    const theirs = native.IdentityKeyPair.generate();
+    const ours = IdentityKeyPair.deserialize(theirs.serialize());
+    expect(ours.serialize()).toEqual(theirs.serialize());
+    const mine = IdentityKeyPair.generate();
+    expect(native.IdentityKeyPair.deserialize(mine.serialize()).serialize()).toEqual(
+      mine.serialize(),
+    );
+  });
+});
+
+describe('XEdDSA against native', () => {
+  it('native verifies our signatures and we verify native signatures', () => {
+    for (let i = 0; i < ROUNDS; i++) {
+      const message = randomBytes(i * 37);
+      const ours = PrivateKey.generate();
+      const ourSig = ours.sign(message);
+      const ourPubForNative = native.PublicKey.deserialize(ours.getPublicKey().serialize());
+      expect(ourPubForNative.verify(message, ourSig)).toBe(true);
+
+      const theirs = native.PrivateKey.generate();
+      const theirSig = theirs.sign(message);
+      const theirPub = PublicKey.deserialize(theirs.getPublicKey().serialize());
+      expect(theirPub.verify(message, theirSig)).toBe(true);
+    }
+  });
+
+  it('signs with the native key material and native accepts it (same key, both engines)', () => {
+    const theirs = native.PrivateKey.generate();
+    const ours = PrivateKey.deserialize(theirs.serialize());
+    const message = randomBytes(64);
+    expect(theirs.getPublicKey().verify(message, ours.sign(message))).toBe(true);
+    expect(ours.getPublicKey().verify(message, theirs.sign(message))).toBe(true);
+  });
+
+  it('rejects exactly what native rejects for tampered signatures', () => {
+    const theirs = native.PrivateKey.generate();
+    const pubBytes = theirs.getPublicKey().serialize();
+    const theirPub = native.PublicKey.deserialize(pubBytes);
+    const ourPub = PublicKey.deserialize(pubBytes);
+    const message = randomBytes(33);
+    const signature = theirs.sign(message);
+    for (let bit = 0; bit < 512; bit += 3) {
+      const forged = Uint8Array.from(signature);
+      forged[bit >> 3]! ^= 1 << (bit & 7);
+      expect(ourPub.verify(message, forged)).toBe(theirPub.verify(message, forged));
+      expect(ourPub.verify(message, forged)).toBe(false);
+    }
+  });
+
+  it('matches native on verification with degenerate public keys', () => {
+    const message = Uint8Array.of(1, 2, 3);
+    const signatures = [
+      new Uint8Array(64),
+      randomBytes(64),
+      native.PrivateKey.generate().sign(message),
+    ];
+    const specialU = [0n, 1n, 2n ** 255n - 20n, 2n ** 255n - 19n, 2n ** 255n - 1n, 9n];
+    for (const u of specialU) {
+      const bytes = new Uint8Array(33);
+      bytes[0] = 5;
+      for (let i = 0; i < 32; i++) bytes[1 + i] = Number((u >> BigInt(8 * i)) & 0xffn);
+      for (const sig of signatures) {
+        for (const top of [0, 0x80]) {
+          const s = Uint8Array.from(sig);
+          s[63] = (s[63]! & 0x7f) | top;
+          const expected = native.PublicKey.deserialize(bytes).verify(message, s);
+          expect(PublicKey.deserialize(bytes).verify(message, s), `u=${u} top=${top}`).toBe(
+            expected,
+          );
+        }
+      }
+    }
+  });
+});
