@@ -1,1 +1,1 @@
-export {};
+export { KEMKeyPair, KEMPublicKey, KEMSecretKey } from './keys.js';
