@@ -1,1 +1,7 @@
-export {};
+/**
+ * 1:1 sessions: the libsignal-client API surface for building sessions and encrypting /
+ * decrypting with them, plus the wire message classes it consumes and produces.
+ */
+export { PreKeyBundle } from './pre-key-bundle.js';
+export { SessionRecord } from './session-record.js';
+export { PreKeySignalMessage, SignalMessage } from '../protocol-messages/index.js';

@@ -1,0 +1,73 @@
+/**
+ * PQXDH key agreement (Signal PQXDH spec §3.3; libsignal `pqxdh.rs`), both roles. The secret is
+ * 0xFF*32 || DH(IKa, SPKb) || DH(EKa, IKb) || DH(EKa, SPKb) || [DH(EKa, OPKb)] || KEM secret,
+ * expanded by HKDF-SHA256 (no salt) into root key || chain key || SPQR auth key.
+ *
+ * The KEM step (Kyber-1024 encapsulate / decapsulate) is done by the caller and only its shared
+ * secret enters here, which keeps this module free of KEM key handling.
+ */
+import { concatBytes, type Bytes } from '../bytes.js';
+import type { PrivateKey, PublicKey } from '../curve/keys.js';
+import { ChainKey } from '../ratchet/chain-key.js';
+import { hkdfSha256, label } from '../ratchet/kdf.js';
+import { RootKey } from '../ratchet/root-key.js';
+
+const PQXDH_INFO = label('WhisperText_X25519_SHA-256_CRYSTALS-KYBER-1024');
+/** Domain separation from XEdDSA signatures, per the X3DH/PQXDH specs. */
+const DISCONTINUITY = new Uint8Array(32).fill(0xff);
+
+export interface HandshakeKeys {
+  readonly rootKey: RootKey;
+  readonly chainKey: ChainKey;
+  /** Seeds the SPQR chains (PROTOCOL-NOTES: "SPQR auth key"). */
+  readonly pqAuthKey: Bytes;
+}
+
+export interface InitiatorInputs {
+  readonly ourIdentityKey: PrivateKey;
+  readonly ourBaseKey: PrivateKey;
+  readonly theirIdentityKey: PublicKey;
+  readonly theirSignedPreKey: PublicKey;
+  readonly theirOneTimePreKey: PublicKey | null;
+  readonly kemSharedSecret: Uint8Array;
+}
+
+export interface ResponderInputs {
+  readonly ourIdentityKey: PrivateKey;
+  readonly ourSignedPreKey: PrivateKey;
+  readonly ourOneTimePreKey: PrivateKey | null;
+  readonly theirIdentityKey: PublicKey;
+  readonly theirBaseKey: PublicKey;
+  readonly kemSharedSecret: Uint8Array;
+}
+
+export function pqxdhInitiate(inputs: InitiatorInputs): HandshakeKeys {
+  const { ourBaseKey, theirSignedPreKey, theirOneTimePreKey } = inputs;
+  return deriveHandshakeKeys([
+    inputs.ourIdentityKey.agree(theirSignedPreKey),
+    ourBaseKey.agree(inputs.theirIdentityKey),
+    ourBaseKey.agree(theirSignedPreKey),
+    ...(theirOneTimePreKey === null ? [] : [ourBaseKey.agree(theirOneTimePreKey)]),
+    inputs.kemSharedSecret,
+  ]);
+}
+
+export function pqxdhRespond(inputs: ResponderInputs): HandshakeKeys {
+  const { ourSignedPreKey, theirBaseKey, ourOneTimePreKey } = inputs;
+  return deriveHandshakeKeys([
+    ourSignedPreKey.agree(inputs.theirIdentityKey),
+    inputs.ourIdentityKey.agree(theirBaseKey),
+    ourSignedPreKey.agree(theirBaseKey),
+    ...(ourOneTimePreKey === null ? [] : [ourOneTimePreKey.agree(theirBaseKey)]),
+    inputs.kemSharedSecret,
+  ]);
+}
+
+function deriveHandshakeKeys(secrets: readonly Uint8Array[]): HandshakeKeys {
+  const okm = hkdfSha256(concatBytes(DISCONTINUITY, ...secrets), undefined, PQXDH_INFO, 96);
+  return {
+    rootKey: new RootKey(okm.slice(0, 32)),
+    chainKey: new ChainKey(okm.slice(32, 64), 0),
+    pqAuthKey: okm.slice(64, 96),
+  };
+}

@@ -1,0 +1,2 @@
+export { SignalMessage } from './signal-message.js';
+export { PreKeySignalMessage } from './pre-key-signal-message.js';

@@ -1,0 +1,146 @@
+/**
+ * The Double Ratchet's classical half (Signal Double Ratchet spec §3; libsignal `double_ratchet.rs`):
+ * receiving chains per peer ratchet key, DH ratchet steps, and skipped message keys within the
+ * limits libsignal enforces. The SPQR half and the MAC/cipher live in the session cipher; this module
+ * only yields the per-message chain seed.
+ */
+import type { Bytes } from '../bytes.js';
+import { MAX_FORWARD_JUMPS, MAX_MESSAGE_KEYS, MAX_RECEIVER_CHAINS } from '../consts.js';
+import { PrivateKey, PublicKey } from '../curve/keys.js';
+import { protocolError } from '../error.js';
+import { constantTimeEqual } from '../bytes.js';
+import type { ChainKey } from './chain-key.js';
+import type { RootKey } from './root-key.js';
+
+export interface SenderChain {
+  /** Our current ratchet key pair, serialized (public 33 bytes, private 32). */
+  readonly ratchetPublic: Bytes;
+  readonly ratchetPrivate: Bytes;
+  chainKey: ChainKey;
+}
+
+export interface ReceiverChain {
+  /** The peer's ratchet public key (33 bytes) that opened this chain. */
+  readonly ratchetKey: Bytes;
+  chainKey: ChainKey;
+  /** Seeds of skipped messages by counter, oldest first (insertion order evicts the oldest). */
+  readonly skipped: Map<number, Bytes>;
+}
+
+export interface RatchetState {
+  rootKey: RootKey;
+  senderChain: SenderChain;
+  /** Oldest first; at most MAX_RECEIVER_CHAINS. */
+  receiverChains: ReceiverChain[];
+  previousCounter: number;
+}
+
+/** Deep copy for trial decryption (keys are immutable byte arrays and are shared). */
+export function cloneRatchetState(state: RatchetState): RatchetState {
+  return {
+    rootKey: state.rootKey,
+    senderChain: { ...state.senderChain },
+    receiverChains: state.receiverChains.map((chain) => ({
+      ratchetKey: chain.ratchetKey,
+      chainKey: chain.chainKey,
+      skipped: new Map(chain.skipped),
+    })),
+    previousCounter: state.previousCounter,
+  };
+}
+
+export function findReceiverChain(
+  state: RatchetState,
+  ratchetKey: Uint8Array,
+): ReceiverChain | undefined {
+  return state.receiverChains.find((chain) => constantTimeEqual(chain.ratchetKey, ratchetKey));
+}
+
+/** A fresh ratchet key pair (from crypto.getRandomValues via PrivateKey.generate). */
+export function newSenderChain(
+  chainKey: ChainKey,
+  privateKey: PrivateKey = PrivateKey.generate(),
+): SenderChain {
+  return {
+    ratchetPublic: privateKey.getPublicKey().serialize(),
+    ratchetPrivate: privateKey.serialize(),
+    chainKey,
+  };
+}
+
+/**
+ * The receiving chain for the peer's `theirRatchetKey`, performing a DH ratchet step (receiving then
+ * sending half) when the key is new.
+ */
+export function ensureReceiverChain(
+  state: RatchetState,
+  theirRatchetKey: Uint8Array,
+): ReceiverChain {
+  const existing = findReceiverChain(state, theirRatchetKey);
+  if (existing !== undefined) return existing;
+
+  const theirs = PublicKey.deserialize(theirRatchetKey);
+  const ourPrivate = PrivateKey.deserialize(state.senderChain.ratchetPrivate);
+  const [rootAfterReceive, receiverChainKey] = state.rootKey.createChain(ourPrivate.agree(theirs));
+  const nextPrivate = PrivateKey.generate();
+  const [rootAfterSend, senderChainKey] = rootAfterReceive.createChain(nextPrivate.agree(theirs));
+
+  state.previousCounter = Math.max(state.senderChain.chainKey.index - 1, 0);
+  state.rootKey = rootAfterSend;
+  const chain: ReceiverChain = {
+    ratchetKey: theirs.serialize(),
+    chainKey: receiverChainKey,
+    skipped: new Map(),
+  };
+  state.receiverChains.push(chain);
+  while (state.receiverChains.length > MAX_RECEIVER_CHAINS) state.receiverChains.shift();
+  state.senderChain = newSenderChain(senderChainKey, nextPrivate);
+  return chain;
+}
+
+/**
+ * The chain seed of message `counter` on `chain`, consumed so it can never be used twice: a stored
+ * skipped seed for an old counter, or a walk forward that stores the seeds it passes.
+ *
+ * @throws DuplicatedMessage for an old counter without a stored seed; InvalidMessage for a jump
+ *   past `maxForwardJumps`.
+ */
+export function consumeMessageSeed(
+  chain: ReceiverChain,
+  counter: number,
+  maxForwardJumps: number,
+  operation: string,
+): Bytes {
+  const chainIndex = chain.chainKey.index;
+  if (counter < chainIndex) {
+    const seed = chain.skipped.get(counter);
+    if (seed === undefined) {
+      throw protocolError(
+        'DuplicatedMessage',
+        operation,
+        `duplicate message for counter ${counter}`,
+      );
+    }
+    chain.skipped.delete(counter);
+    return seed;
+  }
+  if (counter - chainIndex > maxForwardJumps) {
+    throw protocolError('InvalidMessage', operation, 'message from too far into the future');
+  }
+  let chainKey = chain.chainKey;
+  while (chainKey.index < counter) {
+    chain.skipped.set(chainKey.index, chainKey.messageKeySeed());
+    if (chain.skipped.size > MAX_MESSAGE_KEYS) {
+      const oldest = chain.skipped.keys().next().value as number;
+      chain.skipped.delete(oldest);
+    }
+    chainKey = chainKey.next();
+  }
+  chain.chainKey = chainKey.next();
+  return chainKey.messageKeySeed();
+}
+
+/** The forward-jump limit: unlimited in a session with oneself (note-to-self), as in libsignal. */
+export function maxForwardJumps(selfSession: boolean): number {
+  return selfSession ? 0xffff_ffff : MAX_FORWARD_JUMPS;
+}
