@@ -1,0 +1,10 @@
+import { useMessenger, useObservable } from '../messenger/messenger-context.js';
+import { SignUpScreen } from '../signup/SignUpScreen.js';
+import { ChatShell } from './ChatShell.js';
+
+/** A device without an account signs up; one with an account goes straight to its chats. */
+export function App() {
+  const messenger = useMessenger();
+  const self = useObservable(messenger.self);
+  return self ? <ChatShell self={self} /> : <SignUpScreen />;
+}

@@ -1,0 +1,84 @@
+import { lazy, Suspense, useState } from 'react';
+import { ChatList } from '../chats/ChatList.js';
+import type { SelfView } from '../messenger/types.js';
+import { Avatar } from '../shell/Avatar.js';
+import { ConnectionBanner } from '../shell/ConnectionBanner.js';
+import { Icon } from '../shell/Icon.js';
+import { InstallPrompt } from '../shell/InstallPrompt.js';
+import { Notices } from '../shell/Notices.js';
+import { hrefFor, useRoute } from './route.js';
+
+// Not needed for the first paint of the chat list: loaded on demand to keep start-up small.
+const ConversationView = lazy(() => import('../conversation/ConversationView.js'));
+const SettingsScreen = lazy(() => import('../settings/SettingsScreen.js'));
+const NewChatDialog = lazy(() => import('../chats/NewChatDialog.js'));
+
+/** Two panes on wide screens (chats beside the open chat), one pane at a time on narrow ones. */
+export function ChatShell({ self }: { self: SelfView }) {
+  const route = useRoute();
+  const [newChatOpen, setNewChatOpen] = useState(false);
+  const detailOpen = route.name !== 'chats';
+  const openConversationId = route.name === 'chat' ? route.conversationId : undefined;
+
+  return (
+    <div className={`shell ${detailOpen ? 'shell--detail-open' : ''}`}>
+      <aside className="sidebar" aria-label="Chats">
+        <header className="sidebar__header">
+          <a
+            className="sidebar__me"
+            href={hrefFor({ name: 'settings' })}
+            aria-label={`Settings and profile of ${self.username}`}
+          >
+            <Avatar name={self.username} size={36} />
+          </a>
+          <h1 className="sidebar__title">Chats</h1>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="New chat"
+            onClick={() => setNewChatOpen(true)}
+          >
+            <Icon name="compose" />
+          </button>
+        </header>
+        <ConnectionBanner />
+        <InstallPrompt />
+        <ChatList openConversationId={openConversationId} onNewChat={() => setNewChatOpen(true)} />
+      </aside>
+      <main className="detail" aria-label={route.name === 'settings' ? 'Settings' : 'Conversation'}>
+        <Suspense
+          fallback={
+            <div className="detail__loading" role="status">
+              Loading…
+            </div>
+          }
+        >
+          {route.name === 'chat' && (
+            <ConversationView key={route.conversationId} conversationId={route.conversationId} />
+          )}
+          {route.name === 'settings' && <SettingsScreen self={self} />}
+          {route.name === 'chats' && <EmptyDetail />}
+        </Suspense>
+      </main>
+      <Notices />
+      {newChatOpen && (
+        <Suspense fallback={null}>
+          <NewChatDialog onClose={() => setNewChatOpen(false)} />
+        </Suspense>
+      )}
+    </div>
+  );
+}
+
+function EmptyDetail() {
+  return (
+    <div className="empty-detail">
+      <Icon name="lock" size={40} />
+      <h2>Parley</h2>
+      <p>
+        Pick a chat, or start a new one. Messages are end-to-end encrypted: only you and the people
+        you talk with can read them.
+      </p>
+    </div>
+  );
+}

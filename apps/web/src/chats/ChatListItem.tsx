@@ -1,0 +1,75 @@
+import { memo } from 'react';
+import { hrefFor } from '../app/route.js';
+import { tickFor } from '../conversation/ticks.js';
+import { TickMark } from '../conversation/TickMark.js';
+import { formatFullTime, formatListTime } from '../format/time.js';
+import type { ConversationView } from '../messenger/types.js';
+import { Avatar } from '../shell/Avatar.js';
+
+function preview(conversation: ConversationView): string {
+  if (conversation.typing.length > 0) return 'typing…';
+  const last = conversation.lastMessage;
+  if (!last) return 'No messages yet';
+  return last.outgoing ? `You: ${last.body}` : last.body;
+}
+
+/** One row of the chat list: a link to the chat with its last message, time and unread count. */
+export const ChatListItem = memo(function ChatListItem({
+  conversation,
+  selected,
+  now,
+}: {
+  conversation: ConversationView;
+  selected: boolean;
+  now: number;
+}) {
+  const last = conversation.lastMessage;
+  const unread = conversation.unreadCount;
+  const typing = conversation.typing.length > 0;
+  const label = [
+    conversation.title,
+    unread > 0 ? `${unread} unread message${unread === 1 ? '' : 's'}` : null,
+    typing ? 'typing' : last ? `${last.outgoing ? 'You' : conversation.title}: ${last.body}` : null,
+    last ? formatFullTime(last.sentAt) : null,
+  ]
+    .filter(Boolean)
+    .join(', ');
+
+  return (
+    <li className="chat-list__row">
+      <a
+        className="chat-item"
+        href={hrefFor({ name: 'chat', conversationId: conversation.id })}
+        aria-current={selected ? 'page' : undefined}
+        aria-label={label}
+        data-conversation-id={conversation.id}
+      >
+        <Avatar name={conversation.title} />
+        <span className="chat-item__body">
+          <span className="chat-item__top">
+            <span className="chat-item__title">{conversation.title}</span>
+            {last && (
+              <time
+                className={`chat-item__time ${unread > 0 ? 'chat-item__time--unread' : ''}`}
+                dateTime={new Date(last.sentAt).toISOString()}
+              >
+                {formatListTime(last.sentAt, now)}
+              </time>
+            )}
+          </span>
+          <span className="chat-item__bottom">
+            <span className={`chat-item__preview ${typing ? 'chat-item__preview--typing' : ''}`}>
+              {last?.outgoing && !typing && <TickMark tick={tickFor(last.status)} />}
+              <span className="chat-item__preview-text">{preview(conversation)}</span>
+            </span>
+            {unread > 0 && (
+              <span className="unread-badge" data-testid="unread-count">
+                {unread > 999 ? '999+' : unread}
+              </span>
+            )}
+          </span>
+        </span>
+      </a>
+    </li>
+  );
+});

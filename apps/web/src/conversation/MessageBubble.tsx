@@ -1,0 +1,56 @@
+import { memo } from 'react';
+import { formatClock, formatFullTime } from '../format/time.js';
+import type { MessageView } from '../messenger/types.js';
+import { TickMark } from './TickMark.js';
+import { tickFor } from './ticks.js';
+
+/** One message. Bubbles of a run share a side; the last one of a run carries the tail. */
+export const MessageBubble = memo(function MessageBubble({
+  message,
+  firstInGroup,
+  lastInGroup,
+  showSenderName,
+}: {
+  message: MessageView;
+  firstInGroup: boolean;
+  lastInGroup: boolean;
+  showSenderName: boolean;
+}) {
+  if (message.kind === 'system') {
+    return (
+      <div className="system-message" data-message-id={message.id}>
+        <span>{message.body}</span>
+      </div>
+    );
+  }
+  const side = message.outgoing ? 'out' : 'in';
+  const classes = [
+    'bubble-row',
+    `bubble-row--${side}`,
+    firstInGroup ? 'bubble-row--first' : '',
+    lastInGroup ? 'bubble-row--last' : '',
+  ].join(' ');
+  return (
+    <div
+      className={classes}
+      data-message-id={message.id}
+      data-status={message.outgoing ? message.status : undefined}
+    >
+      <div className={`bubble bubble--${side}`}>
+        {showSenderName && !message.outgoing && firstInGroup && (
+          <div className="bubble__sender">{message.senderUsername}</div>
+        )}
+        <span className="bubble__text">{message.body}</span>
+        <span className="bubble__meta">
+          <time
+            dateTime={new Date(message.sentAt).toISOString()}
+            title={formatFullTime(message.sentAt)}
+          >
+            {formatClock(message.sentAt)}
+          </time>
+          {message.outgoing && <TickMark tick={tickFor(message.status)} />}
+        </span>
+      </div>
+    </div>
+  );
+});

@@ -1,0 +1,77 @@
+import { forwardRef, useLayoutEffect, useMemo, type HTMLAttributes } from 'react';
+import { Virtuoso } from 'react-virtuoso';
+import { useNow } from '../format/use-now.js';
+import type { MessageView } from '../messenger/types.js';
+import { MessageBubble } from './MessageBubble.js';
+import { buildTimeline, type TimelineRow } from './timeline.js';
+
+/**
+ * The scroller is a focusable, named region so keyboard users can scroll the history. (Not a live
+ * log: virtualization adds rows while scrolling, which a live region would read out.)
+ */
+const Scroller = forwardRef<HTMLDivElement, HTMLAttributes<HTMLDivElement>>(
+  function Scroller(props, ref) {
+    return (
+      <div
+        {...props}
+        ref={ref}
+        tabIndex={0}
+        role="region"
+        aria-label="Messages"
+        className="message-list__scroller"
+      />
+    );
+  },
+);
+
+const components = { Scroller };
+
+/** Virtualized timeline: only the rows on screen are in the DOM, so 10,000 messages stay smooth. */
+export function MessageList({
+  messages,
+  showSenderNames,
+}: {
+  messages: readonly MessageView[];
+  showSenderNames: boolean;
+}) {
+  const now = useNow();
+  const rows = useMemo(() => buildTimeline(messages, now), [messages, now]);
+
+  useLayoutEffect(() => {
+    performance.mark('parley:message-list-rendered');
+  }, []);
+
+  if (rows.length === 0) {
+    return (
+      <div className="message-list message-list--empty">
+        <p>No messages yet. Say hello! Messages here are end-to-end encrypted.</p>
+      </div>
+    );
+  }
+  return (
+    <Virtuoso<TimelineRow>
+      className="message-list"
+      data={rows}
+      components={components}
+      computeItemKey={(_, row) => row.key}
+      initialTopMostItemIndex={rows.length - 1}
+      alignToBottom
+      followOutput="auto"
+      increaseViewportBy={{ top: 400, bottom: 200 }}
+      itemContent={(_, row) =>
+        row.type === 'day' ? (
+          <div className="day-separator" role="separator" aria-label={row.label}>
+            <span>{row.label}</span>
+          </div>
+        ) : (
+          <MessageBubble
+            message={row.message}
+            firstInGroup={row.firstInGroup}
+            lastInGroup={row.lastInGroup}
+            showSenderName={showSenderNames}
+          />
+        )
+      }
+    />
+  );
+}

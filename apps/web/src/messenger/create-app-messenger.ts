@@ -1,0 +1,16 @@
+import type { Messenger } from './types.js';
+
+/**
+ * Creates the messenger the app runs on. Production builds always use the real core with the
+ * browser Signal engine; the in-memory development fake exists only in builds made with
+ * VITE_PARLEY_DEV_FAKE=1 (UI development and the rendering benchmark), and the bundler drops it
+ * from every other build because the condition is a compile-time constant.
+ */
+export async function createAppMessenger(): Promise<Messenger> {
+  if (import.meta.env.VITE_PARLEY_DEV_FAKE === '1') {
+    const { createDevFakeMessenger } = await import('../dev-fake/dev-fake-messenger.js');
+    return createDevFakeMessenger(new URLSearchParams(location.search));
+  }
+  const { createRealMessenger } = await import('./create-real-messenger.js');
+  return createRealMessenger();
+}

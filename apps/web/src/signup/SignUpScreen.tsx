@@ -1,0 +1,89 @@
+import { useId, useState, type FormEvent } from 'react';
+import { describeError } from '../errors/describe-error.js';
+import { useMessenger } from '../messenger/messenger-context.js';
+import { Icon } from '../shell/Icon.js';
+import { normalizeUsername, usernameProblem, USERNAME_MAX } from './username-rules.js';
+
+/** Registration: the person picks a username; core creates the keys and the account. */
+export function SignUpScreen() {
+  const messenger = useMessenger();
+  const [input, setInput] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const inputId = useId();
+  const hintId = useId();
+  const errorId = useId();
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const username = normalizeUsername(input);
+    const problem = usernameProblem(username);
+    if (problem) return setError(problem);
+    setBusy(true);
+    setError(null);
+    try {
+      await messenger.register(username);
+      // Success: core's `self` changes and the app moves on to the chats by itself.
+    } catch (cause) {
+      setError(describeError(cause, 'register'));
+      setBusy(false);
+    }
+  }
+
+  return (
+    <main className="signup">
+      <form
+        className="signup__card"
+        onSubmit={submit}
+        noValidate
+        aria-labelledby={`${inputId}-title`}
+      >
+        <div className="signup__logo" aria-hidden="true">
+          <img src="/icons/icon.svg" alt="" width={64} height={64} />
+        </div>
+        <h1 id={`${inputId}-title`}>Welcome to Parley</h1>
+        <p className="signup__lead">
+          Private messages, end-to-end encrypted. Pick a username your friends can find you by.
+        </p>
+        <label htmlFor={inputId} className="field-label">
+          Username
+        </label>
+        <div className={`input-with-prefix ${error ? 'input--invalid' : ''}`}>
+          <span aria-hidden="true">@</span>
+          <input
+            id={inputId}
+            name="username"
+            autoComplete="username"
+            autoCapitalize="none"
+            autoCorrect="off"
+            spellCheck={false}
+            maxLength={USERNAME_MAX + 1}
+            value={input}
+            onChange={(e) => {
+              setInput(e.target.value);
+              setError(null);
+            }}
+            aria-invalid={error ? true : undefined}
+            aria-describedby={error ? `${errorId} ${hintId}` : hintId}
+            disabled={busy}
+            autoFocus
+          />
+        </div>
+        <p id={hintId} className="field-hint">
+          3–32 characters: letters, digits, “_” or “.”, starting with a letter.
+        </p>
+        {error && (
+          <p id={errorId} className="field-error" role="alert">
+            {error}
+          </p>
+        )}
+        <button type="submit" className="button button--primary button--block" disabled={busy}>
+          {busy ? 'Creating your account…' : 'Create account'}
+        </button>
+        <p className="signup__footnote">
+          <Icon name="lock" size={14} /> Your keys are created on this device and never leave it.
+        </p>
+      </form>
+    </main>
+  );
+}

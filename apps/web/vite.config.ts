@@ -1,0 +1,30 @@
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+import { VitePWA } from 'vite-plugin-pwa';
+import { webManifest } from './src/pwa/manifest.js';
+
+/**
+ * The web app bundles workspace packages from their TypeScript sources (the `source` export
+ * condition), so the app never waits for `npm run build` of core or signal-ts.
+ */
+export default defineConfig({
+  resolve: { conditions: ['source', 'browser', 'module', 'import', 'default'] },
+  build: { target: 'es2022', sourcemap: true },
+  plugins: [
+    react(),
+    VitePWA({
+      strategies: 'injectManifest',
+      srcDir: 'src/pwa',
+      filename: 'sw.ts',
+      // Registration lives in src/pwa/register-sw.ts so the app can report update state itself.
+      injectRegister: false,
+      manifest: webManifest,
+      includeAssets: ['favicon.svg', 'apple-touch-icon.png'],
+      injectManifest: {
+        globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,wasm}'],
+        // Core may lazy-load a large wasm module; the default 2 MiB limit would silently drop it.
+        maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+      },
+    }),
+  ],
+});
