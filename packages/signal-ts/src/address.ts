@@ -4,6 +4,7 @@
  */
 import { MAX_DEVICE_ID, MIN_DEVICE_ID } from './consts.js';
 import { protocolError } from './error.js';
+import { parseUuid } from './uuid.js';
 
 /** Anything with libsignal's ServiceId string form (`getServiceIdString()`), e.g. a native Aci. */
 export interface ServiceIdLike {
@@ -57,26 +58,6 @@ export class ProtocolAddress {
 const ACI_KIND = 0x00;
 const PNI_KIND = 0x01;
 const PNI_PREFIX = 'PNI:';
-/** The UUID spellings Rust's `uuid` crate parses: hyphenated, simple, braced, urn. */
-const UUID_FORMS = [
-  /^([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})$/i,
-  /^([0-9a-f]{32})$/i,
-  /^\{([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})\}$/i,
-  /^urn:uuid:([0-9a-f]{8})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{4})-([0-9a-f]{12})$/i,
-];
-
-function parseUuid(text: string): Uint8Array | null {
-  for (const form of UUID_FORMS) {
-    const match = form.exec(text);
-    if (match === null) continue;
-    const hex = match.slice(1).join('');
-    const out = new Uint8Array(16);
-    for (let i = 0; i < 16; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
-    return out;
-  }
-  return null;
-}
-
 /**
  * Internal (session engineer: address binding). The 17-byte fixed-width service id (kind byte ||
  * UUID) of an address whose name is a service id string (`uuid` for an ACI, `PNI:uuid` for a PNI),

@@ -1,1 +1,1 @@
-export {};
+export { SenderKeyRecord } from './sender-key-record.js';
