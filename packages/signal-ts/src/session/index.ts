@@ -4,4 +4,7 @@
  */
 export { PreKeyBundle } from './pre-key-bundle.js';
 export { SessionRecord } from './session-record.js';
+export { processPreKeyBundle } from './session-builder.js';
+export { signalEncrypt } from './encrypt.js';
+export { signalDecrypt, signalDecryptPreKey } from './session-cipher.js';
 export { PreKeySignalMessage, SignalMessage } from '../protocol-messages/index.js';

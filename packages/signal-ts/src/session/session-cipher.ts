@@ -1,0 +1,101 @@
+/**
+ * The decrypting entry points (libsignal `session_management.rs` message_decrypt_signal /
+ * message_decrypt_prekey): load the record, decrypt, check the peer's identity, and only then
+ * persist the record, the identity and the prekey bookkeeping.
+ */
+import type { ProtocolAddress } from '../address.js';
+import type { Bytes } from '../bytes.js';
+import { CiphertextMessageType } from '../ciphertext-message.js';
+import { PublicKey } from '../curve/keys.js';
+import { protocolError, untrustedIdentityError } from '../error.js';
+import type { PreKeySignalMessage } from '../protocol-messages/pre-key-signal-message.js';
+import type { SignalMessage } from '../protocol-messages/signal-message.js';
+import {
+  Direction,
+  type IdentityKeyStore,
+  type KyberPreKeyStore,
+  type PreKeyStore,
+  type SessionStore,
+  type SignedPreKeyStore,
+} from '../storage/index.js';
+import { decryptWithRecord } from './decrypt.js';
+import { processPreKeyMessage } from './session-builder.js';
+import { SessionRecord } from './session-record.js';
+
+export async function signalDecrypt(
+  message: SignalMessage,
+  address: ProtocolAddress,
+  localAddress: ProtocolAddress,
+  sessionStore: SessionStore,
+  identityStore: IdentityKeyStore,
+): Promise<Bytes> {
+  const operation = 'SessionCipher_DecryptSignalMessage';
+  const record = await sessionStore.getSession(address);
+  if (record === null) {
+    throw protocolError(
+      'SessionNotFound',
+      operation,
+      `session with ${address.toString()} not found`,
+    );
+  }
+  const plaintext = decryptWithRecord(record, message, {
+    remoteAddress: address,
+    localAddress,
+    messageType: CiphertextMessageType.Whisper,
+    operation,
+  });
+  // After a successful decryption the record has a current state: the one that decrypted.
+  const current = record._current();
+  if (current === undefined)
+    throw protocolError('InvalidState', operation, 'no current session after decryption');
+  const theirIdentity = PublicKey.deserialize(current.fields.remoteIdentityKey);
+  if (!(await identityStore.isTrustedIdentity(address, theirIdentity, Direction.Receiving))) {
+    throw untrustedIdentityError(operation, address);
+  }
+  await identityStore.saveIdentity(address, theirIdentity);
+  await sessionStore.saveSession(address, record);
+  return plaintext;
+}
+
+export async function signalDecryptPreKey(
+  message: PreKeySignalMessage,
+  address: ProtocolAddress,
+  localAddress: ProtocolAddress,
+  sessionStore: SessionStore,
+  identityStore: IdentityKeyStore,
+  prekeyStore: PreKeyStore,
+  signedPrekeyStore: SignedPreKeyStore,
+  kyberPrekeyStore: KyberPreKeyStore,
+): Promise<Bytes> {
+  const operation = 'SessionCipher_DecryptPreKeySignalMessage';
+  const record = (await sessionStore.getSession(address)) ?? SessionRecord._newFresh();
+  const used = await processPreKeyMessage(
+    message,
+    address,
+    localAddress,
+    record,
+    identityStore,
+    prekeyStore,
+    signedPrekeyStore,
+    kyberPrekeyStore,
+  );
+  const wire = message._fields();
+  const plaintext = decryptWithRecord(record, wire.message, {
+    remoteAddress: address,
+    localAddress,
+    messageType: CiphertextMessageType.PreKey,
+    operation,
+  });
+  const theirBaseKey = PublicKey.deserialize(wire.baseKey);
+  await identityStore.saveIdentity(address, PublicKey.deserialize(wire.identityKey));
+  if (used !== undefined) {
+    await kyberPrekeyStore.markKyberPreKeyUsed(
+      used.kyberPreKeyId,
+      used.signedPreKeyId,
+      theirBaseKey,
+    );
+    if (used.oneTimePreKeyId !== null) await prekeyStore.removePreKey(used.oneTimePreKeyId);
+  }
+  await sessionStore.saveSession(address, record);
+  return plaintext;
+}
