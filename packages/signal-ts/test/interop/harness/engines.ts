@@ -4,45 +4,11 @@
  * pair (sender engine, receiver engine) exercises exactly the wire format.
  */
 import * as NativeModule from '@signalapp/libsignal-client';
-import * as TsModule from '../../../src/index.js';
+import { guarded, ts, type Engine } from './engine.js';
 
-/** libsignal-client's module namespace: the API both engines expose. */
-export type SignalApi = typeof NativeModule;
-
-export type EngineName = 'native' | 'ts';
-
-export interface Engine {
-  readonly name: EngineName;
-  readonly api: SignalApi;
-}
-
-/** Raised when signal-ts does not export a libsignal name yet: the case fails, loudly, by name. */
-export class NotImplementedInEngine extends Error {
-  constructor(engine: EngineName, member: string) {
-    super(
-      `${engine} engine does not export '${member}' yet (libsignal-client API not implemented)`,
-    );
-    this.name = 'NotImplementedInEngine';
-  }
-}
-
-/**
- * Wraps a module namespace so that reading a name it does not export throws at once with the
- * name, instead of a later "undefined is not a function" deep inside a test.
- */
-function guarded(name: EngineName, module: object): SignalApi {
-  return new Proxy(module, {
-    get(target, property, receiver) {
-      if (typeof property === 'string' && !(property in target)) {
-        throw new NotImplementedInEngine(name, property);
-      }
-      return Reflect.get(target, property, receiver) as unknown;
-    },
-  }) as SignalApi;
-}
+export { ts, type Engine, type EngineName, type SignalApi } from './engine.js';
 
 export const native: Engine = { name: 'native', api: guarded('native', NativeModule) };
-export const ts: Engine = { name: 'ts', api: guarded('ts', TsModule) };
 
 export interface EnginePair {
   /** The party that starts the conversation (fetches the bundle, sends first). */

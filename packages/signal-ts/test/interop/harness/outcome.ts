@@ -3,7 +3,7 @@
  * case can demand the same outcome from either engine (libsignal's error codes, as
  * LibSignalErrorBase carries them in `code`).
  */
-import type { SignalApi } from './engines.js';
+import type { SignalApi } from './engine.js';
 
 export type ErrorKind =
   | 'duplicate'

@@ -5,7 +5,7 @@
  * engines exercises only the wire format.
  */
 import type * as Lib from '@signalapp/libsignal-client';
-import type { Engine, SignalApi } from './engines.js';
+import type { Engine, SignalApi } from './engine.js';
 import { createStores, type PartyStores } from './stores.js';
 import { outcomeOf, type Outcome } from './outcome.js';
 

@@ -7,7 +7,7 @@
  * deserializing it into fresh stores (see party.ts), which is how core keeps them in IndexedDB.
  */
 import type * as Lib from '@signalapp/libsignal-client';
-import type { SignalApi } from './engines.js';
+import type { SignalApi } from './engine.js';
 
 export type Uuid = string;
 

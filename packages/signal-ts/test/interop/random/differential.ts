@@ -1,0 +1,208 @@
+/**
+ * The randomized differential run: one seeded schedule of send / deliver / drop / reorder /
+ * duplicate / restart, applied in lockstep to two worlds: the reference (native <-> native) and
+ * the world under test (signal-ts on one side). After every step both worlds must report the
+ * same outcome: a delivery that succeeds in the reference succeeds under test with the same
+ * plaintext, a duplicate is a duplicate, a refusal is the same kind of refusal.
+ *
+ * The schedule never depends on cryptographic results (only on queue sizes and the reference's
+ * state), so a seed replays exactly.
+ */
+import type { Engine } from '../harness/engines.js';
+import { native } from '../harness/engines.js';
+import { describeOutcome, outcomeOf, type Outcome } from '../harness/outcome.js';
+import { Party, readText, text, type Envelope } from '../harness/party.js';
+import { Prng } from './prng.js';
+
+type Role = 'initiator' | 'responder';
+type Op = 'send' | 'deliver' | 'drop' | 'duplicate' | 'restart';
+
+const WEIGHTS: Readonly<Record<Op, number>> = {
+  send: 34,
+  deliver: 40,
+  drop: 6,
+  duplicate: 12,
+  restart: 3,
+};
+
+/** Messages that are in the air or already delivered, per direction (sender role). */
+interface Wire {
+  inFlight: Record<Role, number[]>;
+  delivered: Record<Role, number[]>;
+  bodies: Map<number, string>;
+}
+
+class World {
+  readonly envelopes = new Map<number, Envelope>();
+  constructor(readonly parties: Record<Role, Party>) {}
+
+  static async start(initiator: Engine, responder: Engine): Promise<World> {
+    const world = new World({
+      initiator: Party.create(initiator),
+      responder: Party.create(responder),
+    });
+    const { initiator: a, responder: b } = world.parties;
+    await a.initiate(b.id, b.publishBundle());
+    return world;
+  }
+
+  send(from: Role, id: number, body: string): Promise<Outcome<Envelope>> {
+    const sender = this.parties[from];
+    const receiver = this.parties[other(from)];
+    return outcomeOf(sender.api, async () => {
+      const envelope = await sender.encrypt(receiver.id, text(body));
+      this.envelopes.set(id, envelope);
+      return envelope;
+    });
+  }
+
+  receive(from: Role, id: number): Promise<Outcome<Uint8Array>> {
+    const receiver = this.parties[other(from)];
+    const envelope = this.envelopes.get(id);
+    if (!envelope) throw new Error(`message ${id} was never sent in this world`);
+    return receiver.tryDecrypt(this.parties[from].id, envelope);
+  }
+
+  restart(role: Role): void {
+    this.parties[role] = this.parties[role].restart();
+  }
+}
+
+function other(role: Role): Role {
+  return role === 'initiator' ? 'responder' : 'initiator';
+}
+
+export interface DifferentialStats {
+  steps: number;
+  sent: number;
+  delivered: number;
+  duplicates: number;
+  dropped: number;
+  restarts: number;
+  /** Deliveries refused in both worlds alike (e.g. keys of a chain too old to keep). */
+  agreedRefusals: number;
+}
+
+export interface DifferentialOptions {
+  seed: number;
+  steps: number;
+  initiator: Engine;
+  responder: Engine;
+}
+
+export async function runDifferential(options: DifferentialOptions): Promise<DifferentialStats> {
+  const random = new Prng(options.seed);
+  const reference = await World.start(native, native);
+  const tested = await World.start(options.initiator, options.responder);
+  const wire: Wire = {
+    inFlight: { initiator: [], responder: [] },
+    delivered: { initiator: [], responder: [] },
+    bodies: new Map(),
+  };
+  const stats: DifferentialStats = {
+    steps: 0,
+    sent: 0,
+    delivered: 0,
+    duplicates: 0,
+    dropped: 0,
+    restarts: 0,
+    agreedRefusals: 0,
+  };
+  const log: string[] = [];
+  let nextId = 0;
+
+  const fail = (step: number, what: string): never => {
+    throw new Error(
+      `differential mismatch at step ${step}: ${what}\n` +
+        `replay with SEED=${options.seed} (steps=${options.steps}, ` +
+        `${options.initiator.name} initiator, ${options.responder.name} responder)\n` +
+        `last steps:\n  ${log.slice(-15).join('\n  ')}`,
+    );
+  };
+
+  /** Delivers message `id` in both worlds and demands the same outcome. */
+  const deliverBoth = async (
+    step: number,
+    from: Role,
+    id: number,
+  ): Promise<Outcome<Uint8Array>> => {
+    const expected = await reference.receive(from, id);
+    const actual = await tested.receive(from, id);
+    if (describeOutcome(expected) !== describeOutcome(actual)) {
+      const why = actual.ok ? '' : ` (${actual.message})`;
+      fail(
+        step,
+        `message ${id} from ${from}: reference ${describeOutcome(expected)}, tested ${describeOutcome(actual)}${why}`,
+      );
+    }
+    if (expected.ok && actual.ok) {
+      const body = wire.bodies.get(id)!;
+      if (readText(expected.value) !== body || readText(actual.value) !== body) {
+        fail(step, `message ${id} decrypted to the wrong plaintext`);
+      }
+    }
+    return expected;
+  };
+
+  for (let step = 0; step < options.steps; step++) {
+    stats.steps++;
+    const op = random.weighted(WEIGHTS);
+    const direction: Role = random.chance(0.5) ? 'initiator' : 'responder';
+
+    if (op === 'send') {
+      // Until the responder has read something it has no session to answer on.
+      const canAnswer = await reference.parties.responder.hasSessionWith(
+        reference.parties.initiator.id,
+      );
+      const from = canAnswer ? direction : 'initiator';
+      const id = nextId++;
+      const body = `#${id} from ${from} (seed ${options.seed})`;
+      wire.bodies.set(id, body);
+      const expected = await reference.send(from, id, body);
+      const actual = await tested.send(from, id, body);
+      log.push(`${step}: send #${id} from ${from} -> ${describeOutcome(actual)}`);
+      if (describeOutcome(expected) !== describeOutcome(actual)) {
+        fail(
+          step,
+          `encrypt: reference ${describeOutcome(expected)}, tested ${describeOutcome(actual)}`,
+        );
+      }
+      if (actual.ok && expected.ok) {
+        if (actual.value.type !== expected.value.type) {
+          fail(step, `message type ${actual.value.type}, reference sends ${expected.value.type}`);
+        }
+        wire.inFlight[from].push(id);
+        stats.sent++;
+      }
+    } else if (op === 'deliver' || op === 'drop') {
+      const queue = wire.inFlight[direction];
+      if (queue.length === 0) continue;
+      // Mostly in order, sometimes any message of the queue: that is the reordering.
+      const index = random.chance(0.6) ? 0 : random.below(queue.length);
+      const [id] = queue.splice(index, 1) as [number];
+      if (op === 'drop') {
+        log.push(`${step}: drop #${id}`);
+        stats.dropped++;
+        continue;
+      }
+      const outcome = await deliverBoth(step, direction, id);
+      log.push(`${step}: deliver #${id} (queue index ${index}) -> ${describeOutcome(outcome)}`);
+      wire.delivered[direction].push(id);
+      if (outcome.ok) stats.delivered++;
+      else stats.agreedRefusals++;
+    } else if (op === 'duplicate') {
+      const delivered = wire.delivered[direction];
+      if (delivered.length === 0) continue;
+      const id = delivered[random.below(delivered.length)]!;
+      const outcome = await deliverBoth(step, direction, id);
+      log.push(`${step}: duplicate #${id} -> ${describeOutcome(outcome)}`);
+      stats.duplicates++;
+    } else {
+      reference.restart(direction);
+      tested.restart(direction);
+      log.push(`${step}: restart ${direction}`);
+      stats.restarts++;
+    }
+  }
+  return stats;
+}
