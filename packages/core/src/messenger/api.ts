@@ -60,8 +60,26 @@ export interface SafetyNumber {
 }
 
 export type MessengerEvent =
+  /** A contact's identity key changed; a system entry was added to the conversation. */
   | { type: 'safety-number-changed'; username: string; conversationId: string }
-  | { type: 'decrypt-failed'; fromAccountId: string; fromDeviceId: number; reason: string };
+  /** An envelope could not be decrypted or applied (tampered, corrupt, not authorized); it was dropped. */
+  | { type: 'decrypt-failed'; fromAccountId: string; fromDeviceId: number; reason: string }
+  /** The relay refused this device for good (code UNAUTHENTICATED, DEVICE_REMOVED or REPLACED). */
+  | { type: 'relay-refused'; code: string; message: string }
+  /** A background failure (e.g. a prekey refill); the messenger keeps running and retries later. */
+  | { type: 'error'; message: string };
+
+/**
+ * What an existing device hands a new device of the same account: a single-use link token and
+ * the account's identity key pair. In the product it travels inside the end-to-end encrypted QR
+ * provisioning message; it is secret material.
+ */
+export interface DeviceLink {
+  linkToken: string;
+  accountId: string;
+  username: string;
+  identityKeyPair: Uint8Array<ArrayBuffer>;
+}
 
 export interface Messenger {
   /** null until registered (or restored from the local database). */
@@ -70,6 +88,10 @@ export interface Messenger {
   readonly conversationList: Observable<readonly ConversationView[]>;
 
   register(username: string): Promise<SelfView>;
+  /** On a registered device: a link for adding another device to this account. */
+  createDeviceLink(): Promise<DeviceLink>;
+  /** On a fresh device: join the account the link came from. */
+  linkDevice(link: DeviceLink): Promise<SelfView>;
   openDirectConversation(username: string): Promise<string>;
   sendText(conversationId: string, text: string): Promise<string>;
   markRead(conversationId: string, messageId: string): Promise<void>;
@@ -81,5 +103,7 @@ export interface Messenger {
   /** Accept a changed identity key of a verified contact, releasing held sends. */
   acceptIdentityChange(username: string): Promise<void>;
   on(listener: (event: MessengerEvent) => void): () => void;
+  /** Resolves once every envelope received so far is applied and durable. */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }

@@ -122,6 +122,8 @@ export interface OutboxRow {
   /** Serialized parley.content.v1.Content. */
   content: Uint8Array<ArrayBuffer>;
   recipientAccountIds: string[];
+  /** Also deliver to this account's other devices (false for e.g. delivery receipts). */
+  ownDevices: boolean;
   /** Message ids whose status becomes 'sent' when the relay acks. */
   messageIds: string[];
   createdAt: number;

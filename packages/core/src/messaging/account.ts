@@ -1,0 +1,144 @@
+import type { IdentityKeyPair, SignalEngine } from '../crypto/engine.js';
+import {
+  FIRST_ONE_TIME_KYBER_ID,
+  generateDeviceKeys,
+  preKeyJson,
+  signedKeyJson,
+  type NewDeviceKeys,
+} from '../crypto/device-keys.js';
+import {
+  PREKEY_BATCH,
+  PREKEY_REFILL_THRESHOLD,
+  generateKyberPreKeys,
+  generatePreKeys,
+  nextPreKeyId,
+} from '../crypto/prekeys.js';
+import type { DeviceLink } from '../messenger/api.js';
+import type { AccountRow, ParleyDatabase } from '../store/database.js';
+import type { SignalStores } from '../store/signal-stores.js';
+import { toBase64 } from '../transport/base64.js';
+import type { DeviceCredentials, RelayHttp } from '../transport/relay-http.js';
+
+/** Usernames as the relay accepts them: 3..32 of a-z 0-9 _ . starting with a letter. */
+export const USERNAME_PATTERN = /^[a-z][a-z0-9_.]{2,31}$/;
+
+/** Registration, device linking and keeping the relay stocked with one-time prekeys. */
+export class AccountKeys {
+  constructor(
+    private readonly engine: SignalEngine,
+    private readonly db: ParleyDatabase,
+    private readonly stores: SignalStores,
+    private readonly http: RelayHttp,
+  ) {}
+
+  async register(username: string): Promise<AccountRow> {
+    const identity = this.engine.IdentityKeyPair.generate();
+    const keys = generateDeviceKeys(this.engine, identity);
+    const credentials = await this.http.register(
+      username,
+      toBase64(identity.publicKey.serialize()),
+      keys.published,
+    );
+    return this.saveDevice(credentials, username, identity, keys);
+  }
+
+  async link(link: DeviceLink): Promise<AccountRow> {
+    const identity = this.engine.IdentityKeyPair.deserialize(link.identityKeyPair);
+    const keys = generateDeviceKeys(this.engine, identity);
+    const credentials = await this.http.addDevice(link.linkToken, keys.published);
+    return this.saveDevice(credentials, link.username, identity, keys);
+  }
+
+  async createLink(account: AccountRow): Promise<DeviceLink> {
+    const { linkToken } = await this.http.createLinkToken();
+    return {
+      linkToken,
+      accountId: account.accountId,
+      username: account.username,
+      identityKeyPair: account.identityKeyPair,
+    };
+  }
+
+  /** Uploads a fresh batch of one-time prekeys when the relay runs low. */
+  async refillIfLow(): Promise<void> {
+    const counts = await this.http.preKeyCounts();
+    const needEc = counts.oneTimePreKeys < PREKEY_REFILL_THRESHOLD;
+    const needKyber = counts.kyberOneTimePreKeys < PREKEY_REFILL_THRESHOLD;
+    if (!needEc && !needKyber) return;
+    const account = await this.db.account.get('self');
+    if (!account) return;
+    const identity = this.engine.IdentityKeyPair.deserialize(account.identityKeyPair);
+    const preKeys = needEc ? generatePreKeys(this.engine, account.nextPreKeyId, PREKEY_BATCH) : [];
+    const kyberPreKeys = needKyber
+      ? generateKyberPreKeys(this.engine, identity, account.nextKyberPreKeyId, PREKEY_BATCH)
+      : [];
+    // Keep the private halves before publishing: a bundle handed out must always be usable.
+    await this.db.transaction(
+      'rw',
+      [this.db.account, this.db.preKeys, this.db.kyberPreKeys],
+      async () => {
+        for (const record of preKeys) await this.stores.savePreKey(record.id(), record);
+        for (const record of kyberPreKeys)
+          await this.stores.saveKyberPreKeyOfKind(record.id(), record, false);
+        await this.db.account.update('self', {
+          nextPreKeyId: advance(account.nextPreKeyId, preKeys.length),
+          nextKyberPreKeyId: advance(account.nextKyberPreKeyId, kyberPreKeys.length),
+        });
+      },
+    );
+    await this.http.uploadPreKeys({
+      ...(preKeys.length ? { oneTimePreKeys: preKeys.map(preKeyJson) } : {}),
+      ...(kyberPreKeys.length ? { kyberOneTimePreKeys: kyberPreKeys.map(signedKeyJson) } : {}),
+    });
+  }
+
+  private async saveDevice(
+    credentials: DeviceCredentials,
+    username: string,
+    identity: IdentityKeyPair,
+    keys: NewDeviceKeys,
+  ): Promise<AccountRow> {
+    const account: AccountRow = {
+      key: 'self',
+      accountId: credentials.accountId,
+      username,
+      deviceId: credentials.deviceId,
+      password: credentials.secret,
+      registrationId: keys.registrationId,
+      identityKeyPair: identity.serialize(),
+      nextPreKeyId: advance(1, keys.preKeys.length),
+      nextKyberPreKeyId: advance(FIRST_ONE_TIME_KYBER_ID, keys.kyberPreKeys.length),
+    };
+    const db = this.db;
+    await db.transaction(
+      'rw',
+      [db.account, db.preKeys, db.signedPreKeys, db.kyberPreKeys, db.identities],
+      async () => {
+        await db.account.put(account);
+        await this.stores.saveSignedPreKey(keys.signedPreKey.id(), keys.signedPreKey);
+        await this.stores.saveKyberPreKeyOfKind(
+          keys.lastResortKyberPreKey.id(),
+          keys.lastResortKyberPreKey,
+          true,
+        );
+        for (const record of keys.preKeys) await this.stores.savePreKey(record.id(), record);
+        for (const record of keys.kyberPreKeys)
+          await this.stores.saveKyberPreKeyOfKind(record.id(), record, false);
+        // Our own account's identity is known and trusted from the start.
+        await db.identities.put({
+          accountId: credentials.accountId,
+          publicKey: identity.publicKey.serialize(),
+          verified: true,
+          pendingAcceptance: false,
+        });
+      },
+    );
+    return account;
+  }
+}
+
+function advance(id: number, count: number): number {
+  let next = id;
+  for (let i = 0; i < count; i++) next = nextPreKeyId(next);
+  return next;
+}

@@ -1,0 +1,256 @@
+import { Receipt_Kind, type Content } from '@parley/protocol';
+import { directConversationId } from '../state/conversation-id.js';
+import type { UnitOfWork } from '../store/unit-of-work.js';
+import {
+  crdtUpdateContent,
+  receiptContent,
+  syncRequestContent,
+  syncResponseContent,
+} from './contents.js';
+import type { ConversationModel, Conversations } from './conversations.js';
+import type { Sender } from './inbox.js';
+import type { Outbox } from './outbox.js';
+
+/** How long a typing indicator lasts without a refresh, and how old a typing Content may be. */
+export const TYPING_TTL_MS = 6_000;
+/** Minimum pause between two state-vector sync requests for one conversation. */
+const SYNC_REQUEST_INTERVAL_MS = 5_000;
+
+export interface ContentHandlerContext {
+  selfAccountId(): string;
+  learnUsername(accountId: string, username: string): void;
+  reject(sender: Sender, reason: string): void;
+  typingChanged(conversationId: string): void;
+}
+
+/**
+ * Applies decrypted Content to local state: CRDT updates and their repair (state-vector sync),
+ * receipts and typing. Replies it owes (delivered receipts, sync answers) go to the outbox in the
+ * same unit of work.
+ */
+export class ContentHandler {
+  private readonly lastSyncRequest = new Map<string, number>();
+
+  constructor(
+    private readonly conversations: Conversations,
+    private readonly outbox: Outbox,
+    private readonly context: ContentHandlerContext,
+  ) {}
+
+  async handle(content: Content, sender: Sender, work: UnitOfWork): Promise<void> {
+    const body = content.body;
+    switch (body.case) {
+      case 'crdtUpdate':
+        await this.applyUpdate(body.value.conversationId, body.value.update, sender, work);
+        return;
+      case 'crdtSyncRequest': {
+        const model = this.authorized(body.value.conversationId, sender);
+        if (!model) return;
+        this.reply(
+          work,
+          sender,
+          syncResponseContent(
+            model.row.id,
+            model.doc.diffSince(body.value.stateVector),
+            model.doc.stateVector(),
+          ),
+        );
+        return;
+      }
+      case 'crdtSyncResponse': {
+        const model = await this.applyUpdate(
+          body.value.conversationId,
+          body.value.update,
+          sender,
+          work,
+        );
+        if (!model) return;
+        const theyMiss = model.doc.diffSince(body.value.stateVector);
+        if (!isEmptyUpdate(theyMiss))
+          this.reply(work, sender, crdtUpdateContent(model.row.id, theyMiss));
+        return;
+      }
+      case 'receipt':
+        this.applyReceipt(
+          body.value.kind,
+          body.value.conversationId,
+          body.value.messageIds,
+          sender,
+          work,
+        );
+        return;
+      case 'typing':
+        this.applyTyping(
+          body.value.conversationId,
+          body.value.typing,
+          Number(content.createdAt),
+          sender,
+        );
+        return;
+      default:
+        // A body from a newer client: nothing to do, the envelope is still acknowledged.
+        return;
+    }
+  }
+
+  private async applyUpdate(
+    conversationId: string,
+    update: Uint8Array,
+    sender: Sender,
+    work: UnitOfWork,
+  ): Promise<ConversationModel | undefined> {
+    const self = this.context.selfAccountId();
+    let model = this.conversations.get(conversationId);
+    if (!model) {
+      const fromOwnDevice = sender.accountId === self;
+      if (
+        !fromOwnDevice &&
+        conversationId !== (await directConversationId(self, sender.accountId))
+      ) {
+        this.context.reject(
+          sender,
+          `update for conversation ${conversationId} the sender is not part of`,
+        );
+        return undefined;
+      }
+      model = this.conversations.create(work, {
+        id: conversationId,
+        kind: 'direct',
+        ...(fromOwnDevice ? {} : { peerAccountId: sender.accountId }),
+        updatedAt: Date.now(),
+      });
+    } else if (!this.mayWrite(model, sender)) {
+      this.context.reject(
+        sender,
+        `update for conversation ${conversationId} the sender is not part of`,
+      );
+      return undefined;
+    }
+    const target = model;
+    let incoming;
+    try {
+      ({ incoming } = this.conversations.stage(work, target, (doc) =>
+        doc.applyRemoteUpdate(update),
+      ));
+    } catch (error) {
+      this.context.reject(
+        sender,
+        `invalid document update: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      return undefined;
+    }
+    this.learnMembers(target, work);
+    this.acknowledgeDelivery(target, incoming, work);
+    if (target.doc.hasMissingUpdates) this.requestSync(target, sender, work);
+    return target;
+  }
+
+  private mayWrite(model: ConversationModel, sender: Sender): boolean {
+    if (sender.accountId === this.context.selfAccountId()) return true;
+    if (model.row.peerAccountId === sender.accountId) return true;
+    return model.doc.memberList().some(([accountId]) => accountId === sender.accountId);
+  }
+
+  private authorized(conversationId: string, sender: Sender): ConversationModel | undefined {
+    const model = this.conversations.get(conversationId);
+    return model && this.mayWrite(model, sender) ? model : undefined;
+  }
+
+  /** Members carry usernames; a conversation first seen from an own device learns its peer here. */
+  private learnMembers(model: ConversationModel, work: UnitOfWork): void {
+    const self = this.context.selfAccountId();
+    for (const [accountId, member] of model.doc.memberList()) {
+      this.context.learnUsername(accountId, member.username);
+      if (!model.row.peerAccountId && model.doc.kind === 'direct' && accountId !== self) {
+        model.row = { ...model.row, peerAccountId: accountId };
+        work.conversations.set(model.row.id, model.row);
+      }
+    }
+  }
+
+  /** Tells each author that their messages reached this device. */
+  private acknowledgeDelivery(
+    model: ConversationModel,
+    incoming: { id: string; senderId: string }[],
+    work: UnitOfWork,
+  ): void {
+    const byAuthor = new Map<string, string[]>();
+    for (const row of incoming)
+      byAuthor.set(row.senderId, [...(byAuthor.get(row.senderId) ?? []), row.id]);
+    for (const [author, messageIds] of byAuthor) {
+      this.outbox.enqueue(work, {
+        content: receiptContent('delivered', model.row.id, messageIds),
+        recipientAccountIds: [author],
+        ownDevices: false,
+      });
+    }
+  }
+
+  private requestSync(model: ConversationModel, sender: Sender, work: UnitOfWork): void {
+    const now = Date.now();
+    if (now - (this.lastSyncRequest.get(model.row.id) ?? 0) < SYNC_REQUEST_INTERVAL_MS) return;
+    this.lastSyncRequest.set(model.row.id, now);
+    this.reply(work, sender, syncRequestContent(model.row.id, model.doc.stateVector()));
+  }
+
+  private reply(work: UnitOfWork, to: Sender, content: Uint8Array<ArrayBuffer>): void {
+    const self = this.context.selfAccountId();
+    this.outbox.enqueue(work, {
+      content,
+      recipientAccountIds: to.accountId === self ? [] : [to.accountId],
+      ownDevices: to.accountId === self,
+    });
+  }
+
+  private applyReceipt(
+    kind: Receipt_Kind,
+    conversationId: string,
+    messageIds: string[],
+    sender: Sender,
+    work: UnitOfWork,
+  ): void {
+    const model = this.conversations.get(conversationId);
+    if (!model) return;
+    const fromOwnDevice = sender.accountId === this.context.selfAccountId();
+    const status =
+      kind === Receipt_Kind.READ
+        ? 'read'
+        : kind === Receipt_Kind.DELIVERED
+          ? 'delivered'
+          : undefined;
+    if (!status) return;
+    for (const messageId of messageIds) {
+      const row = model.rows.get(messageId);
+      // Another account reports on our messages; our own devices report what this account read.
+      if (fromOwnDevice ? status !== 'read' || row?.outgoing : row && !row.outgoing) continue;
+      if (!fromOwnDevice)
+        work.receipts.push({
+          key: `${messageId}/${sender.accountId}/${status}`,
+          messageId,
+          accountId: sender.accountId,
+          kind: status,
+        });
+      this.conversations.raiseStatus(work, messageId, status, conversationId);
+    }
+  }
+
+  private applyTyping(
+    conversationId: string,
+    typing: boolean,
+    createdAt: number,
+    sender: Sender,
+  ): void {
+    const model = this.authorized(conversationId, sender);
+    if (!model || sender.accountId === this.context.selfAccountId()) return;
+    const now = Date.now();
+    if (typing && now - createdAt < TYPING_TTL_MS)
+      model.typing.set(sender.accountId, now + TYPING_TTL_MS);
+    else model.typing.delete(sender.accountId);
+    this.context.typingChanged(conversationId);
+  }
+}
+
+/** An encoded Yjs update with no structs and no deletions. */
+function isEmptyUpdate(update: Uint8Array): boolean {
+  return update.length <= 2;
+}

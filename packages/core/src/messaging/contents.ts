@@ -1,0 +1,71 @@
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { ContentSchema, Receipt_Kind, type Content } from '@parley/protocol';
+
+/** Builders for the end-to-end Content messages (packages/protocol/proto/parley/content). */
+
+type Body = Content['body'];
+
+function encode(body: Body): Uint8Array<ArrayBuffer> {
+  return toBinary(
+    ContentSchema,
+    create(ContentSchema, { body, createdAt: BigInt(Date.now()) }),
+  ) as Uint8Array<ArrayBuffer>;
+}
+
+export function decodeContent(bytes: Uint8Array): Content {
+  return fromBinary(ContentSchema, bytes);
+}
+
+export function crdtUpdateContent(
+  conversationId: string,
+  update: Uint8Array,
+): Uint8Array<ArrayBuffer> {
+  return encode({
+    case: 'crdtUpdate',
+    value: { $typeName: 'parley.content.v1.CrdtUpdate', conversationId, update },
+  });
+}
+
+export function syncRequestContent(
+  conversationId: string,
+  stateVector: Uint8Array,
+): Uint8Array<ArrayBuffer> {
+  return encode({
+    case: 'crdtSyncRequest',
+    value: { $typeName: 'parley.content.v1.CrdtSyncRequest', conversationId, stateVector },
+  });
+}
+
+export function syncResponseContent(
+  conversationId: string,
+  update: Uint8Array,
+  stateVector: Uint8Array,
+): Uint8Array<ArrayBuffer> {
+  return encode({
+    case: 'crdtSyncResponse',
+    value: { $typeName: 'parley.content.v1.CrdtSyncResponse', conversationId, update, stateVector },
+  });
+}
+
+export function receiptContent(
+  kind: 'delivered' | 'read',
+  conversationId: string,
+  messageIds: string[],
+): Uint8Array<ArrayBuffer> {
+  return encode({
+    case: 'receipt',
+    value: {
+      $typeName: 'parley.content.v1.Receipt',
+      kind: kind === 'delivered' ? Receipt_Kind.DELIVERED : Receipt_Kind.READ,
+      conversationId,
+      messageIds,
+    },
+  });
+}
+
+export function typingContent(conversationId: string, typing: boolean): Uint8Array<ArrayBuffer> {
+  return encode({
+    case: 'typing',
+    value: { $typeName: 'parley.content.v1.Typing', conversationId, typing },
+  });
+}

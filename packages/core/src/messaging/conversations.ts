@@ -1,0 +1,226 @@
+import * as Y from 'yjs';
+import { ConversationDoc, LOCAL_ORIGIN, type MessageEntry } from '../state/conversation-doc.js';
+import type {
+  ConversationRow,
+  MessageRow,
+  ParleyDatabase,
+  StoredMessageStatus,
+} from '../store/database.js';
+import type { UnitOfWork } from '../store/unit-of-work.js';
+
+/** Compact a conversation's update log into its snapshot once it holds this many updates. */
+export const COMPACT_AFTER_UPDATES = 500;
+
+const STATUS_RANK: Record<StoredMessageStatus, number> = {
+  pending: 0,
+  sent: 1,
+  delivered: 2,
+  read: 3,
+};
+
+/** One conversation as this device holds it: document, projection rows and transient state. */
+export interface ConversationModel {
+  row: ConversationRow;
+  doc: ConversationDoc;
+  /** Projection rows by message id: the document's messages plus local system entries. */
+  rows: Map<string, MessageRow>;
+  /** Account id -> when its typing indicator expires (ms). */
+  typing: Map<string, number>;
+  /** Updates in the log since the last snapshot. */
+  logLength: number;
+}
+
+/**
+ * The conversations of this device: their Yjs documents (snapshot + update log in IndexedDB) and
+ * the message projection derived from them. Changes are staged on a UnitOfWork that the caller
+ * commits, so a document update and its projection rows are written together.
+ */
+export class Conversations {
+  private readonly models = new Map<string, ConversationModel>();
+  /** Receipt state learned for messages, kept even before the message itself arrives. */
+  private readonly receiptStatus = new Map<string, StoredMessageStatus>();
+  /** Where messages added by the document go; set while a unit of work is being built. */
+  private staging: { work: UnitOfWork; incoming: MessageRow[] } | undefined;
+
+  constructor(
+    private readonly db: ParleyDatabase,
+    private readonly selfAccountId: () => string,
+    private readonly changed: (conversationId: string) => void,
+  ) {}
+
+  async load(): Promise<void> {
+    const [rows, snapshots, updates, messages, receipts] = await Promise.all([
+      this.db.conversations.toArray(),
+      this.db.docSnapshots.toArray(),
+      this.db.docUpdates.toArray(),
+      this.db.messages.toArray(),
+      this.db.receipts.toArray(),
+    ]);
+    for (const receipt of receipts) this.noteReceipt(receipt.messageId, receipt.kind);
+    for (const row of rows) this.attach(row);
+    for (const snapshot of snapshots)
+      this.models.get(snapshot.conversationId)?.doc.applyRemoteUpdate(snapshot.snapshot);
+    for (const update of updates) {
+      const model = this.models.get(update.conversationId);
+      if (!model) continue;
+      model.doc.applyRemoteUpdate(update.update);
+      model.logLength++;
+    }
+    for (const message of messages)
+      this.models.get(message.conversationId)?.rows.set(message.id, message);
+  }
+
+  get(id: string): ConversationModel | undefined {
+    return this.models.get(id);
+  }
+
+  all(): ConversationModel[] {
+    return [...this.models.values()];
+  }
+
+  /** Creates the in-memory conversation; its row is staged on `work`. */
+  create(work: UnitOfWork, row: ConversationRow): ConversationModel {
+    const model = this.attach(row);
+    work.conversations.set(row.id, row);
+    return model;
+  }
+
+  touch(work: UnitOfWork, model: ConversationModel, at: number): void {
+    if (at <= model.row.updatedAt) return;
+    model.row = { ...model.row, updatedAt: at };
+    work.conversations.set(model.row.id, model.row);
+  }
+
+  /**
+   * Runs `change` against the document with projection rows staged on `work`. Returns the update
+   * the change produced (undefined when nothing changed) and the messages other accounts wrote.
+   */
+  stage(
+    work: UnitOfWork,
+    model: ConversationModel,
+    change: (doc: ConversationDoc) => void,
+  ): { update: Uint8Array<ArrayBuffer> | undefined; incoming: MessageRow[] } {
+    let update: Uint8Array<ArrayBuffer> | undefined;
+    const capture = (bytes: Uint8Array) => {
+      update = update
+        ? (Y.mergeUpdates([update, bytes]) as Uint8Array<ArrayBuffer>)
+        : (bytes as Uint8Array<ArrayBuffer>);
+    };
+    this.staging = { work, incoming: [] };
+    model.doc.doc.on('update', capture);
+    try {
+      change(model.doc);
+    } finally {
+      model.doc.doc.off('update', capture);
+    }
+    const { incoming } = this.staging;
+    this.staging = undefined;
+    if (update) {
+      work.docUpdates.push({ conversationId: model.row.id, update });
+      model.logLength++;
+      this.changed(model.row.id);
+    }
+    return { update, incoming };
+  }
+
+  /** Adds a local entry (e.g. "safety number changed") that is not part of the shared document. */
+  addSystemEntry(work: UnitOfWork, model: ConversationModel, body: string): void {
+    const row: MessageRow = {
+      id: `system-${crypto.randomUUID()}`,
+      conversationId: model.row.id,
+      senderId: '',
+      senderDeviceId: 0,
+      sentAt: Date.now(),
+      body,
+      kind: 'system',
+      outgoing: false,
+      status: 'read',
+    };
+    model.rows.set(row.id, row);
+    work.messages.set(row.id, row);
+    this.touch(work, model, row.sentAt);
+    this.changed(model.row.id);
+  }
+
+  /** Raises a message's status (never lowers it); stages the row when it changed. */
+  raiseStatus(
+    work: UnitOfWork,
+    messageId: string,
+    status: StoredMessageStatus,
+    conversationId?: string,
+  ): void {
+    this.noteReceipt(messageId, status);
+    const models = conversationId ? [this.models.get(conversationId)] : this.models.values();
+    for (const model of models) {
+      const row = model?.rows.get(messageId);
+      if (!model || !row) continue;
+      if (STATUS_RANK[status] <= STATUS_RANK[row.status]) return;
+      const updated = { ...row, status };
+      model.rows.set(messageId, updated);
+      work.messages.set(messageId, updated);
+      this.changed(model.row.id);
+      return;
+    }
+  }
+
+  /** Folds the update log into the snapshot once it grew long (and nothing is missing). */
+  async compactIfNeeded(model: ConversationModel): Promise<void> {
+    if (model.logLength < COMPACT_AFTER_UPDATES || model.doc.hasMissingUpdates) return;
+    const conversationId = model.row.id;
+    await this.db.transaction('rw', [this.db.docSnapshots, this.db.docUpdates], async () => {
+      const snapshot = model.doc.snapshot() as Uint8Array<ArrayBuffer>;
+      await this.db.docUpdates.where('conversationId').equals(conversationId).delete();
+      await this.db.docSnapshots.put({ conversationId, snapshot });
+    });
+    model.logLength = 0;
+  }
+
+  private attach(row: ConversationRow): ConversationModel {
+    const model: ConversationModel = {
+      row,
+      doc: new ConversationDoc(row.id),
+      rows: new Map(),
+      typing: new Map(),
+      logLength: 0,
+    };
+    model.doc.onMessagesAdded((entries, origin) => this.project(model, entries, origin));
+    this.models.set(row.id, model);
+    return model;
+  }
+
+  private project(model: ConversationModel, entries: MessageEntry[], origin: unknown): void {
+    const self = this.selfAccountId();
+    for (const entry of entries) {
+      if (model.rows.has(entry.id)) continue;
+      const outgoing = entry.senderId === self;
+      let status: StoredMessageStatus =
+        origin === LOCAL_ORIGIN ? 'pending' : outgoing ? 'sent' : 'delivered';
+      const known = this.receiptStatus.get(entry.id);
+      if (known && STATUS_RANK[known] > STATUS_RANK[status]) status = known;
+      const row: MessageRow = {
+        id: entry.id,
+        conversationId: model.row.id,
+        senderId: entry.senderId,
+        senderDeviceId: entry.senderDeviceId,
+        sentAt: entry.sentAt,
+        body: entry.body,
+        kind: 'text',
+        outgoing,
+        status,
+      };
+      model.rows.set(row.id, row);
+      if (this.staging) {
+        this.staging.work.messages.set(row.id, row);
+        if (!outgoing) this.staging.incoming.push(row);
+        this.touch(this.staging.work, model, Math.max(entry.sentAt, model.row.updatedAt + 1));
+      }
+    }
+    this.changed(model.row.id);
+  }
+
+  private noteReceipt(messageId: string, status: StoredMessageStatus): void {
+    const known = this.receiptStatus.get(messageId);
+    if (!known || STATUS_RANK[status] > STATUS_RANK[known])
+      this.receiptStatus.set(messageId, status);
+  }
+}

@@ -1,0 +1,36 @@
+import type { DexieOptions } from 'dexie';
+import type { SignalEngine } from '../crypto/engine.js';
+import { ParleyDatabase } from '../store/database.js';
+import type { WebSocketConstructor } from '../transport/websocket.js';
+import type { Messenger } from './api.js';
+import { ParleyMessenger } from './messenger.js';
+
+export interface MessengerOptions {
+  /** The relay's base URL, e.g. `https://relay.example` (its WebSocket is derived from it). */
+  relayUrl: string;
+  /** IndexedDB database of this device; reopening the same name restores the account. */
+  databaseName: string;
+  /** The Signal engine: `nativeEngine` from `@parley/core/native`, or the TypeScript engine. */
+  engine: SignalEngine;
+  /** WebSocket constructor; defaults to the global one (browsers, Node >= 22). Node 20: pass `ws`. */
+  WebSocket?: WebSocketConstructor;
+  /** IndexedDB implementation; defaults to the global one. Node tests pass fake-indexeddb here or globally. */
+  indexedDB?: Pick<DexieOptions, 'indexedDB' | 'IDBKeyRange'>;
+}
+
+/** Opens (or creates) this device's database, restores its account if any, and connects. */
+export async function createMessenger(options: MessengerOptions): Promise<Messenger> {
+  const WebSocketImpl =
+    options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (!WebSocketImpl) throw new TypeError('no WebSocket implementation: pass options.WebSocket');
+  const db = new ParleyDatabase(options.databaseName, options.indexedDB);
+  await db.open();
+  const messenger = new ParleyMessenger({
+    relayUrl: options.relayUrl,
+    engine: options.engine,
+    db,
+    WebSocket: WebSocketImpl,
+  });
+  await messenger.open();
+  return messenger;
+}

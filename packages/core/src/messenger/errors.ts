@@ -1,0 +1,40 @@
+/**
+ * Every failure a caller of the messenger can act on. One class with a closed set of codes, so UI
+ * code can switch on `error.code` exhaustively.
+ */
+export type ParleyErrorCode =
+  /** register() on a device that already has an account. */
+  | 'ALREADY_REGISTERED'
+  /** An operation that needs an account before register() or a restored one. */
+  | 'NOT_REGISTERED'
+  /** Username outside 3..32 of a-z 0-9 _ . starting with a letter. */
+  | 'INVALID_USERNAME'
+  | 'USERNAME_TAKEN'
+  /** No account with that username. */
+  | 'UNKNOWN_USER'
+  | 'UNKNOWN_CONVERSATION'
+  | 'UNKNOWN_MESSAGE'
+  /** Empty text, or longer than MAX_TEXT_LENGTH. */
+  | 'INVALID_MESSAGE'
+  /** The relay could not be reached (HTTP); sends are queued and need no retry by the caller. */
+  | 'RELAY_UNREACHABLE'
+  /** The relay refused the request for another reason (see message). */
+  | 'RELAY_REJECTED'
+  /** acceptIdentityChange() for a contact whose key did not change. */
+  | 'NO_IDENTITY_CHANGE'
+  /** The messenger was closed. */
+  | 'CLOSED';
+
+export class ParleyError extends Error {
+  override readonly name = 'ParleyError';
+  constructor(
+    readonly code: ParleyErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Longest text message, in characters (the relay caps one ciphertext at 256 KiB). */
+export const MAX_TEXT_LENGTH = 64 * 1024;

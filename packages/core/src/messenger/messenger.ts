@@ -1,0 +1,542 @@
+import type { ProtocolAddress, SignalEngine } from '../crypto/engine.js';
+import { SessionLock } from '../crypto/session-lock.js';
+import { safetyNumberOf } from '../crypto/safety-number.js';
+import { AccountKeys, USERNAME_PATTERN } from '../messaging/account.js';
+import { ContentHandler } from '../messaging/content-handler.js';
+import { crdtUpdateContent, receiptContent, typingContent } from '../messaging/contents.js';
+import { Conversations, type ConversationModel } from '../messaging/conversations.js';
+import { Inbox, type Sender } from '../messaging/inbox.js';
+import { Outbox } from '../messaging/outbox.js';
+import { Sessions } from '../messaging/sessions.js';
+import { directConversationId } from '../state/conversation-id.js';
+import type { AccountRow, ParleyDatabase } from '../store/database.js';
+import { SignalStores } from '../store/signal-stores.js';
+import { UnitOfWork } from '../store/unit-of-work.js';
+import { RelayConnection } from '../transport/relay-connection.js';
+import { RelayError } from '../transport/relay-errors.js';
+import { RelayHttp } from '../transport/relay-http.js';
+import type { WebSocketConstructor } from '../transport/websocket.js';
+import type {
+  ConnectionState,
+  ConversationView,
+  DeviceLink,
+  MessageView,
+  Messenger,
+  MessengerEvent,
+  Observable,
+  SafetyNumber,
+  SelfView,
+} from './api.js';
+import { MAX_TEXT_LENGTH, ParleyError } from './errors.js';
+import { Snapshot } from './observable.js';
+import { conversationView, messageViews, type ViewContext } from './views.js';
+
+export interface MessengerParts {
+  relayUrl: string;
+  engine: SignalEngine;
+  db: ParleyDatabase;
+  WebSocket: WebSocketConstructor;
+}
+
+/** The facade (see api.ts): wires stores, crypto, transport and state, and exposes views. */
+export class ParleyMessenger implements Messenger {
+  private account: AccountRow | undefined;
+  private closed = false;
+  private readonly engine: SignalEngine;
+  private readonly db: ParleyDatabase;
+  private readonly http: RelayHttp;
+  private readonly lock = new SessionLock();
+  private readonly stores: SignalStores;
+  private readonly accountKeys: AccountKeys;
+  private readonly sessions: Sessions;
+  private readonly relay: RelayConnection;
+  private readonly outbox: Outbox;
+  private readonly inbox: Inbox;
+  private readonly conversationStore: Conversations;
+  private readonly contentHandler: ContentHandler;
+  private readonly usernames = new Map<string, string>();
+  private readonly listeners = new Set<(event: MessengerEvent) => void>();
+  private readonly messageSnapshots = new Map<string, Snapshot<readonly MessageView[]>>();
+  private readonly typingTimers = new Set<ReturnType<typeof setTimeout>>();
+
+  readonly self = new Snapshot<SelfView | null>(() =>
+    this.account
+      ? {
+          accountId: this.account.accountId,
+          username: this.account.username,
+          deviceId: this.account.deviceId,
+        }
+      : null,
+  );
+  readonly connection = new Snapshot<ConnectionState>(() => this.relay.state);
+  readonly conversationList = new Snapshot<readonly ConversationView[]>(() => {
+    const context = this.viewContext();
+    return this.conversationStore
+      .all()
+      .map((model) => conversationView(model, context))
+      .sort((a, b) => b.updatedAt - a.updatedAt);
+  });
+
+  constructor(parts: MessengerParts) {
+    this.engine = parts.engine;
+    this.db = parts.db;
+    this.http = new RelayHttp(parts.relayUrl);
+    this.stores = new SignalStores(this.db, this.engine, (accountId) =>
+      this.identityReplaced(accountId),
+    );
+    this.accountKeys = new AccountKeys(this.engine, this.db, this.stores, this.http);
+    this.sessions = new Sessions(this.engine, this.db, this.stores, this.http, this.lock, () =>
+      this.localAddress(),
+    );
+    this.relay = new RelayConnection(
+      websocketUrl(parts.relayUrl),
+      parts.WebSocket,
+      () => this.credentials(),
+      {
+        onEnvelope: (envelope) => this.inbox.push(envelope),
+        onDrained: () => {},
+        onOnline: () => void this.online(),
+        onStateChange: () => this.connection.invalidate(),
+        onFatal: (error) =>
+          this.emit({ type: 'relay-refused', code: error.code, message: error.message }),
+      },
+    );
+    this.conversationStore = new Conversations(
+      this.db,
+      () => this.account?.accountId ?? '',
+      (id) => this.conversationChanged(id),
+    );
+    this.outbox = new Outbox(
+      this.engine,
+      this.db,
+      this.stores,
+      this.sessions,
+      this.lock,
+      this.relay,
+      () => this.localAddress(),
+      (work, messageIds) => {
+        for (const id of messageIds) this.conversationStore.raiseStatus(work, id, 'sent');
+      },
+      (error) => this.reportError(error),
+    );
+    this.contentHandler = new ContentHandler(this.conversationStore, this.outbox, {
+      selfAccountId: () => this.account?.accountId ?? '',
+      learnUsername: (accountId, username) => this.learnUsername(accountId, username),
+      reject: (sender, reason) => this.decryptFailed(sender, reason),
+      typingChanged: (id) => this.typingChanged(id),
+    });
+    this.inbox = new Inbox(
+      this.engine,
+      this.db,
+      this.stores,
+      this.lock,
+      () => this.localAddress(),
+      (ids) => this.relay.ack(ids),
+      {
+        handle: (content, sender, work) => this.contentHandler.handle(content, sender, work),
+        committed: () => this.afterCommit(),
+        decryptFailed: (sender, reason) => this.decryptFailed(sender, reason),
+      },
+      (error) => this.reportError(error),
+    );
+  }
+
+  /** Restores the registered account (if any) and connects. */
+  async open(): Promise<void> {
+    this.account = await this.db.account.get('self');
+    for (const contact of await this.db.contacts.toArray())
+      this.usernames.set(contact.accountId, contact.username);
+    await this.conversationStore.load();
+    this.self.invalidate();
+    this.conversationList.invalidate();
+    if (this.account) this.connect();
+  }
+
+  // --- Account
+
+  async register(username: string): Promise<SelfView> {
+    this.assertOpen();
+    if (this.account)
+      throw new ParleyError('ALREADY_REGISTERED', 'this device already has an account');
+    checkUsername(username);
+    this.account = await relayCall(() => this.accountKeys.register(username));
+    return this.activate();
+  }
+
+  /** Creates a single-use link for adding a new device to this account (see DeviceLink). */
+  async createDeviceLink(): Promise<DeviceLink> {
+    const account = this.requireAccount();
+    return relayCall(() => this.accountKeys.createLink(account));
+  }
+
+  /** Joins the account a DeviceLink came from, as a new device. */
+  async linkDevice(link: DeviceLink): Promise<SelfView> {
+    this.assertOpen();
+    if (this.account)
+      throw new ParleyError('ALREADY_REGISTERED', 'this device already has an account');
+    this.account = await relayCall(() => this.accountKeys.link(link));
+    return this.activate();
+  }
+
+  // --- Conversations
+
+  async openDirectConversation(username: string): Promise<string> {
+    const account = this.requireAccount();
+    if (username === account.username)
+      throw new ParleyError('INVALID_USERNAME', 'cannot open a conversation with yourself');
+    const peerAccountId = await this.lookup(username);
+    const id = await directConversationId(account.accountId, peerAccountId);
+    const work = new UnitOfWork();
+    const model =
+      this.conversationStore.get(id) ??
+      this.conversationStore.create(work, {
+        id,
+        kind: 'direct',
+        peerAccountId,
+        updatedAt: Date.now(),
+      });
+    const { update } = this.conversationStore.stage(work, model, (doc) =>
+      doc.initDirect(
+        { accountId: account.accountId, username: account.username },
+        { accountId: peerAccountId, username },
+      ),
+    );
+    if (update)
+      this.outbox.enqueue(work, {
+        content: crdtUpdateContent(id, update),
+        recipientAccountIds: [peerAccountId],
+        ownDevices: true,
+      });
+    await this.commit(work);
+    return id;
+  }
+
+  async sendText(conversationId: string, text: string): Promise<string> {
+    const account = this.requireAccount();
+    if (text.trim().length === 0 || text.length > MAX_TEXT_LENGTH) {
+      throw new ParleyError('INVALID_MESSAGE', `a message has 1 to ${MAX_TEXT_LENGTH} characters`);
+    }
+    const model = this.requireConversation(conversationId);
+    const id = crypto.randomUUID();
+    const work = new UnitOfWork();
+    const { update } = this.conversationStore.stage(work, model, (doc) =>
+      doc.appendMessage({
+        id,
+        kind: 'text',
+        senderId: account.accountId,
+        senderDeviceId: account.deviceId,
+        sentAt: Date.now(),
+        body: text,
+      }),
+    );
+    if (update) {
+      this.outbox.enqueue(work, {
+        content: crdtUpdateContent(conversationId, update),
+        recipientAccountIds: this.peersOf(model),
+        ownDevices: true,
+        messageIds: [id],
+      });
+    }
+    await this.commit(work);
+    return id;
+  }
+
+  /** Marks `messageId` and every earlier incoming message of the conversation read. */
+  async markRead(conversationId: string, messageId: string): Promise<void> {
+    this.requireAccount();
+    const model = this.requireConversation(conversationId);
+    const entries = model.doc.messages();
+    const upTo = entries.findIndex((entry) => entry.id === messageId);
+    if (upTo < 0)
+      throw new ParleyError('UNKNOWN_MESSAGE', `no message ${messageId} in ${conversationId}`);
+    const byAuthor = new Map<string, string[]>();
+    const work = new UnitOfWork();
+    for (const entry of entries.slice(0, upTo + 1)) {
+      const row = model.rows.get(entry.id);
+      if (!row || row.outgoing || row.status === 'read') continue;
+      this.conversationStore.raiseStatus(work, row.id, 'read', conversationId);
+      byAuthor.set(row.senderId, [...(byAuthor.get(row.senderId) ?? []), row.id]);
+    }
+    for (const [author, ids] of byAuthor) {
+      this.outbox.enqueue(work, {
+        content: receiptContent('read', conversationId, ids),
+        recipientAccountIds: [author],
+        ownDevices: true,
+      });
+    }
+    await this.commit(work);
+  }
+
+  setTyping(conversationId: string, typing: boolean): void {
+    if (this.closed || !this.account || !this.relay.online) return;
+    const model = this.conversationStore.get(conversationId);
+    if (!model) return;
+    const work = new UnitOfWork();
+    this.outbox.enqueue(work, {
+      content: typingContent(conversationId, typing),
+      recipientAccountIds: this.peersOf(model),
+      ownDevices: false,
+    });
+    void this.commit(work).catch((error) => this.reportError(error));
+  }
+
+  conversations(): Observable<readonly ConversationView[]> {
+    return this.conversationList;
+  }
+
+  messages(conversationId: string): Observable<readonly MessageView[]> {
+    let snapshot = this.messageSnapshots.get(conversationId);
+    if (!snapshot) {
+      snapshot = new Snapshot(() => {
+        const model = this.conversationStore.get(conversationId);
+        return model ? messageViews(model, this.viewContext()) : [];
+      });
+      this.messageSnapshots.set(conversationId, snapshot);
+    }
+    return snapshot;
+  }
+
+  // --- Identity
+
+  async safetyNumber(username: string): Promise<SafetyNumber> {
+    const account = this.requireAccount();
+    const accountId = await this.lookup(username);
+    const identity = await this.identityOf(accountId);
+    return safetyNumberOf(this.engine, account, accountId, identity.publicKey, identity.verified);
+  }
+
+  async markVerified(username: string, verified: boolean): Promise<void> {
+    this.requireAccount();
+    const accountId = await this.lookup(username);
+    await this.identityOf(accountId);
+    await this.db.identities.update(accountId, { verified });
+  }
+
+  async acceptIdentityChange(username: string): Promise<void> {
+    this.requireAccount();
+    const accountId = await this.lookup(username);
+    const identity = await this.db.identities.get(accountId);
+    if (!identity?.pendingAcceptance)
+      throw new ParleyError('NO_IDENTITY_CHANGE', `${username}'s identity key did not change`);
+    // Accepting a new key is not verifying it: the user has to compare safety numbers again.
+    await this.db.identities.update(accountId, { pendingAcceptance: false, verified: false });
+    this.outbox.kick();
+  }
+
+  on(listener: (event: MessengerEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves when every envelope received so far is applied and durable (tests, benchmarks). */
+  async settled(): Promise<void> {
+    await this.inbox.idle();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.relay.stop();
+    for (const timer of this.typingTimers) clearTimeout(timer);
+    await this.outbox.close();
+    await this.inbox.idle();
+    this.db.close();
+  }
+
+  // --- Internals
+
+  private activate(): SelfView {
+    const account = this.account as AccountRow;
+    this.learnUsername(account.accountId, account.username);
+    this.self.invalidate();
+    this.connect();
+    return { accountId: account.accountId, username: account.username, deviceId: account.deviceId };
+  }
+
+  private connect(): void {
+    if (!this.account || this.closed) return;
+    this.http.setCredentials(this.credentials()!);
+    this.relay.start();
+  }
+
+  /** Each time the socket authenticates: sessions with own devices, prekey stock, then the outbox. */
+  private async online(): Promise<void> {
+    try {
+      await this.sessions.refreshOwnDevices();
+    } catch (error) {
+      this.reportError(error);
+    }
+    this.outbox.kick();
+    try {
+      await this.accountKeys.refillIfLow();
+    } catch (error) {
+      this.reportError(error);
+    }
+  }
+
+  private async commit(work: UnitOfWork): Promise<void> {
+    await work.commit(this.db);
+    this.afterCommit();
+  }
+
+  private afterCommit(): void {
+    this.outbox.kick();
+    for (const model of this.conversationStore.all()) {
+      void this.conversationStore.compactIfNeeded(model).catch((error) => this.reportError(error));
+    }
+  }
+
+  private async identityReplaced(accountId: string): Promise<void> {
+    const username = this.usernames.get(accountId) ?? accountId;
+    const work = new UnitOfWork();
+    const affected = this.conversationStore
+      .all()
+      .filter((model) => model.row.peerAccountId === accountId);
+    for (const model of affected)
+      this.conversationStore.addSystemEntry(
+        work,
+        model,
+        `Your safety number with ${username} changed.`,
+      );
+    await work.commit(this.db);
+    for (const model of affected)
+      this.emit({ type: 'safety-number-changed', username, conversationId: model.row.id });
+  }
+
+  private async identityOf(accountId: string) {
+    let identity = await this.db.identities.get(accountId);
+    if (!identity) {
+      await relayCall(() => this.sessions.establish(accountId));
+      identity = await this.db.identities.get(accountId);
+    }
+    if (!identity) throw new ParleyError('UNKNOWN_USER', `no identity key known for ${accountId}`);
+    return identity;
+  }
+
+  private async lookup(username: string): Promise<string> {
+    const known = await this.db.contacts.where('username').equals(username).first();
+    if (known) return known.accountId;
+    checkUsername(username);
+    const found = await relayCall(() => this.http.lookupUsername(username));
+    this.learnUsername(found.accountId, found.username);
+    return found.accountId;
+  }
+
+  private learnUsername(accountId: string, username: string): void {
+    if (this.usernames.get(accountId) === username) return;
+    this.usernames.set(accountId, username);
+    void this.db.contacts.put({ accountId, username }).catch((error) => this.reportError(error));
+  }
+
+  private peersOf(model: ConversationModel): string[] {
+    const self = this.account?.accountId;
+    const members = model.doc.memberList().map(([accountId]) => accountId);
+    const peers = new Set(members.filter((id) => id !== self));
+    if (model.row.peerAccountId) peers.add(model.row.peerAccountId);
+    return [...peers];
+  }
+
+  private conversationChanged(conversationId: string): void {
+    this.messageSnapshots.get(conversationId)?.invalidate();
+    this.conversationList.invalidate();
+  }
+
+  private typingChanged(conversationId: string): void {
+    this.conversationList.invalidate();
+    const timer = setTimeout(() => {
+      this.typingTimers.delete(timer);
+      this.conversationList.invalidate();
+    }, 6_500);
+    this.typingTimers.add(timer);
+    void conversationId;
+  }
+
+  private decryptFailed(sender: Sender, reason: string): void {
+    this.emit({
+      type: 'decrypt-failed',
+      fromAccountId: sender.accountId,
+      fromDeviceId: sender.deviceId,
+      reason,
+    });
+  }
+
+  private reportError(error: unknown): void {
+    this.emit({ type: 'error', message: error instanceof Error ? error.message : String(error) });
+  }
+
+  private emit(event: MessengerEvent): void {
+    for (const listener of [...this.listeners]) listener(event);
+  }
+
+  private viewContext(): ViewContext {
+    const self = this.account;
+    return {
+      selfAccountId: self?.accountId ?? '',
+      now: Date.now(),
+      usernameOf: (accountId, model) =>
+        (accountId === self?.accountId ? self.username : undefined) ??
+        this.usernames.get(accountId) ??
+        model.doc.memberList().find(([id]) => id === accountId)?.[1].username ??
+        accountId,
+    };
+  }
+
+  private credentials() {
+    const account = this.account;
+    return account
+      ? { accountId: account.accountId, deviceId: account.deviceId, secret: account.password }
+      : undefined;
+  }
+
+  private localAddress(): ProtocolAddress {
+    const account = this.requireAccount();
+    return this.engine.ProtocolAddress.new(account.accountId, account.deviceId);
+  }
+
+  private requireAccount(): AccountRow {
+    this.assertOpen();
+    if (!this.account) throw new ParleyError('NOT_REGISTERED', 'register this device first');
+    return this.account;
+  }
+
+  private requireConversation(conversationId: string): ConversationModel {
+    const model = this.conversationStore.get(conversationId);
+    if (!model) throw new ParleyError('UNKNOWN_CONVERSATION', `no conversation ${conversationId}`);
+    return model;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new ParleyError('CLOSED', 'the messenger is closed');
+  }
+}
+
+function checkUsername(username: string): void {
+  if (!USERNAME_PATTERN.test(username)) {
+    throw new ParleyError(
+      'INVALID_USERNAME',
+      'usernames have 3 to 32 characters a-z 0-9 _ . and start with a letter',
+    );
+  }
+}
+
+/** Maps relay failures on the facade's HTTP calls to ParleyErrors. */
+async function relayCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!(error instanceof RelayError)) throw error;
+    if (error.code === 'UNREACHABLE')
+      throw new ParleyError('RELAY_UNREACHABLE', error.message, { cause: error });
+    if (error.code === 'USERNAME_TAKEN')
+      throw new ParleyError('USERNAME_TAKEN', 'that username is taken', { cause: error });
+    if (error.code === 'NOT_FOUND')
+      throw new ParleyError('UNKNOWN_USER', 'no such user', { cause: error });
+    throw new ParleyError('RELAY_REJECTED', `${error.code}: ${error.message}`, { cause: error });
+  }
+}
+
+function websocketUrl(relayUrl: string): string {
+  const url = new URL('/v1/websocket', relayUrl);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.toString();
+}

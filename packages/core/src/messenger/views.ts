@@ -1,0 +1,79 @@
+import type { ConversationModel } from '../messaging/conversations.js';
+import type { MessageRow } from '../store/database.js';
+import type { ConversationView, MessageView } from './api.js';
+
+/** Read-only projections of the conversation models into the facade's view objects. */
+
+export interface ViewContext {
+  selfAccountId: string;
+  usernameOf(accountId: string, model: ConversationModel): string;
+  now: number;
+}
+
+export function messageViews(model: ConversationModel, context: ViewContext): MessageView[] {
+  const system = [...model.rows.values()]
+    .filter((row) => row.kind === 'system')
+    .sort((a, b) => a.sentAt - b.sentAt);
+  const views: MessageView[] = [];
+  let nextSystem = 0;
+  for (const entry of model.doc.messages()) {
+    // Local system entries (not in the shared document) slot in by time.
+    while (nextSystem < system.length && (system[nextSystem]?.sentAt ?? 0) <= entry.sentAt) {
+      views.push(toView(system[nextSystem++] as MessageRow, model, context));
+    }
+    const row = model.rows.get(entry.id);
+    if (row) views.push(toView(row, model, context));
+  }
+  while (nextSystem < system.length)
+    views.push(toView(system[nextSystem++] as MessageRow, model, context));
+  return views;
+}
+
+function toView(row: MessageRow, model: ConversationModel, context: ViewContext): MessageView {
+  return {
+    id: row.id,
+    conversationId: row.conversationId,
+    senderId: row.senderId,
+    senderUsername: row.kind === 'system' ? '' : context.usernameOf(row.senderId, model),
+    senderDeviceId: row.senderDeviceId,
+    sentAt: row.sentAt,
+    body: row.body,
+    kind: row.kind,
+    status: row.status,
+    outgoing: row.outgoing,
+  };
+}
+
+export function conversationView(model: ConversationModel, context: ViewContext): ConversationView {
+  let last: MessageRow | undefined;
+  let unreadCount = 0;
+  for (const row of model.rows.values()) {
+    if (row.kind !== 'text') continue;
+    if (!row.outgoing && row.status !== 'read') unreadCount++;
+    if (!last || row.sentAt >= last.sentAt) last = row;
+  }
+  const peer = model.row.peerAccountId;
+  const peerUsername = peer ? context.usernameOf(peer, model) : undefined;
+  const typing = [...model.typing.entries()]
+    .filter(([, expiresAt]) => expiresAt > context.now)
+    .map(([accountId]) => context.usernameOf(accountId, model));
+  return {
+    id: model.row.id,
+    kind: model.row.kind,
+    title: peerUsername ?? 'Group',
+    ...(peerUsername ? { peerUsername } : {}),
+    ...(last
+      ? {
+          lastMessage: {
+            body: last.body,
+            sentAt: last.sentAt,
+            outgoing: last.outgoing,
+            status: last.status,
+          },
+        }
+      : {}),
+    unreadCount,
+    updatedAt: model.row.updatedAt,
+    typing,
+  };
+}

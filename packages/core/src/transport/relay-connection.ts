@@ -1,0 +1,260 @@
+import { create, fromBinary, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
+import {
+  CloseCode,
+  ErrorCode,
+  FrameSchema,
+  type Envelope,
+  type Error as RelayErrorMessage,
+  type Frame,
+  type Response,
+  type SendRequestSchema,
+  type SendResult,
+} from '@parley/protocol';
+import type { DeviceCredentials } from './relay-http.js';
+import { RelayError } from './relay-errors.js';
+import {
+  OPEN,
+  type CloseEventLike,
+  type MessageEventLike,
+  type WebSocketConstructor,
+  type WebSocketLike,
+} from './websocket.js';
+
+export type ConnectionState = 'connecting' | 'online' | 'offline';
+
+export interface RelayConnectionEvents {
+  /** Pushed envelopes, in the relay's delivery order. */
+  onEnvelope(envelope: Envelope): void;
+  /** The backlog present at connect time has been pushed. */
+  onDrained(): void;
+  /** Authenticated: sends may flow. */
+  onOnline(): void;
+  onStateChange(state: ConnectionState): void;
+  /** The relay refused this device for good (credentials rejected, device removed, replaced). */
+  onFatal(error: RelayError): void;
+}
+
+/** Reconnect delays: full jitter over an exponentially growing cap (AWS architecture blog's "full jitter"). */
+export const RECONNECT_INITIAL_MS = 200;
+export const RECONNECT_MAX_MS = 15_000;
+
+/** Settles one request in flight with the relay's result, or undefined when the socket dropped. */
+type PendingRequest = (result: Response['result'] | undefined) => void;
+
+/**
+ * One authenticated WebSocket to the relay (docs/relay-api.md "WebSocket"), reconnecting with
+ * exponential backoff and jitter until stopped. Requests are answered by id; a request in
+ * flight when the socket drops fails with UNREACHABLE and is retried by its owner (the outbox).
+ */
+export class RelayConnection {
+  private socket: WebSocketLike | undefined;
+  private nextRequestId = 1;
+  private readonly pending = new Map<number, PendingRequest>();
+  private attempt = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private stopped = true;
+  private authenticated = false;
+  private currentState: ConnectionState = 'offline';
+
+  constructor(
+    private readonly url: string,
+    private readonly WebSocketImpl: WebSocketConstructor,
+    private readonly credentials: () => DeviceCredentials | undefined,
+    private readonly events: RelayConnectionEvents,
+  ) {}
+
+  get state(): ConnectionState {
+    return this.currentState;
+  }
+
+  get online(): boolean {
+    return this.authenticated;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.attempt = 0;
+    this.open();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket) {
+      socket.onclose = null;
+      socket.close(1000, 'client closing');
+    }
+    this.connectionLost();
+    this.setState('offline');
+  }
+
+  send(send: MessageInitShape<typeof SendRequestSchema>): Promise<SendResult> {
+    const socket = this.socket;
+    if (!socket || !this.authenticated || socket.readyState !== OPEN) {
+      return Promise.reject(new RelayError('UNREACHABLE', 0, 'not connected to the relay'));
+    }
+    const id = this.takeRequestId();
+    return new Promise<SendResult>((resolve, reject) => {
+      this.pending.set(id, (result) => {
+        if (result?.case === 'send') resolve(result.value);
+        else if (result?.case === 'error') reject(toRelayError(result.value));
+        else reject(new RelayError('UNREACHABLE', 0, 'connection to the relay lost'));
+      });
+      this.write(socket, {
+        kind: { case: 'request', value: { id, body: { case: 'send', value: send } } },
+      });
+    });
+  }
+
+  /** Fire-and-forget; unacked envelopes are simply pushed again on the next connection. */
+  ack(serverIds: bigint[]): void {
+    const socket = this.socket;
+    if (!socket || !this.authenticated || socket.readyState !== OPEN || serverIds.length === 0)
+      return;
+    this.write(socket, { kind: { case: 'ack', value: { serverIds } } });
+  }
+
+  private open(): void {
+    const credentials = this.credentials();
+    if (!credentials) return;
+    this.setState('connecting');
+    let socket: WebSocketLike;
+    try {
+      socket = new this.WebSocketImpl(this.url);
+    } catch {
+      this.scheduleReconnect();
+      return;
+    }
+    this.socket = socket;
+    socket.binaryType = 'arraybuffer';
+    socket.onopen = () => this.authenticate(socket, credentials);
+    socket.onmessage = (event: MessageEventLike) => this.receive(socket, event.data);
+    socket.onerror = () => {};
+    socket.onclose = (event: CloseEventLike) => this.closed(socket, event.code);
+  }
+
+  private authenticate(socket: WebSocketLike, credentials: DeviceCredentials): void {
+    const id = this.takeRequestId();
+    this.pending.set(id, (result) => {
+      if (result?.case !== 'auth' || socket !== this.socket) return;
+      this.authenticated = true;
+      this.attempt = 0;
+      this.setState('online');
+      this.events.onOnline();
+    });
+    this.write(socket, {
+      kind: {
+        case: 'request',
+        value: {
+          id,
+          body: {
+            case: 'auth',
+            value: {
+              accountId: credentials.accountId,
+              deviceId: credentials.deviceId,
+              secret: credentials.secret,
+            },
+          },
+        },
+      },
+    });
+  }
+
+  private receive(socket: WebSocketLike, data: unknown): void {
+    if (socket !== this.socket || !(data instanceof ArrayBuffer)) return;
+    let frame: Frame;
+    try {
+      frame = fromBinary(FrameSchema, new Uint8Array(data));
+    } catch {
+      return; // A frame we cannot parse: ignore it rather than crash; the relay resends what matters.
+    }
+    const kind = frame.kind;
+    if (kind.case === 'response') {
+      const settle = this.pending.get(kind.value.requestId);
+      this.pending.delete(kind.value.requestId);
+      settle?.(kind.value.result);
+    } else if (kind.case === 'push') {
+      const push = kind.value.kind;
+      if (push.case === 'envelope') this.events.onEnvelope(push.value);
+      else if (push.case === 'drained') this.events.onDrained();
+    }
+  }
+
+  private closed(socket: WebSocketLike, code: number): void {
+    if (socket !== this.socket) return;
+    this.socket = undefined;
+    this.connectionLost();
+    const fatal = fatalCloseReason(code);
+    if (fatal) {
+      this.stopped = true;
+      this.setState('offline');
+      this.events.onFatal(fatal);
+      return;
+    }
+    this.scheduleReconnect();
+  }
+
+  private connectionLost(): void {
+    this.authenticated = false;
+    for (const settle of this.pending.values()) settle(undefined);
+    this.pending.clear();
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped) return;
+    this.setState('offline');
+    const cap = Math.min(RECONNECT_MAX_MS, RECONNECT_INITIAL_MS * 2 ** this.attempt);
+    this.attempt++;
+    const delay = Math.random() * cap;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (!this.stopped) this.open();
+    }, delay);
+  }
+
+  private write(
+    socket: WebSocketLike,
+    frame: Parameters<typeof create<typeof FrameSchema>>[1],
+  ): void {
+    if (socket.readyState !== OPEN) return;
+    socket.send(toBinary(FrameSchema, create(FrameSchema, frame)));
+  }
+
+  private takeRequestId(): number {
+    const id = this.nextRequestId;
+    this.nextRequestId = id >= 0xffffffff ? 1 : id + 1;
+    return id;
+  }
+
+  private setState(state: ConnectionState): void {
+    if (state === this.currentState) return;
+    this.currentState = state;
+    this.events.onStateChange(state);
+  }
+}
+
+function toRelayError(error: RelayErrorMessage): RelayError {
+  const name = ErrorCode[error.code] ?? 'INTERNAL';
+  return new RelayError(name.replace(/^ERROR_CODE_/, ''), 0, error.message, {
+    mismatchedDevices: error.mismatchedDevices.map((m) => ({
+      accountId: m.accountId,
+      missingDevices: [...m.missingDevices],
+      extraDevices: [...m.extraDevices],
+    })),
+    unknownAccounts: [...error.unknownAccounts],
+  });
+}
+
+function fatalCloseReason(code: number): RelayError | undefined {
+  if (code === CloseCode.UNAUTHENTICATED)
+    return new RelayError('UNAUTHENTICATED', 0, 'the relay rejected this device');
+  if (code === CloseCode.DEVICE_REMOVED)
+    return new RelayError('DEVICE_REMOVED', 0, 'this device was removed');
+  if (code === CloseCode.REPLACED)
+    return new RelayError('REPLACED', 0, 'another connection took over this device');
+  return undefined;
+}

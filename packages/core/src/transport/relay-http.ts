@@ -1,0 +1,157 @@
+import { RelayError, relayUnreachable } from './relay-errors.js';
+
+/**
+ * The relay's HTTP API (docs/relay-api.md): accounts, devices and the prekey directory.
+ * Binary values travel as standard base64; errors come back as RelayError with the relay's code.
+ */
+
+export interface DeviceCredentials {
+  accountId: string;
+  deviceId: number;
+  secret: string;
+}
+
+export interface SignedPreKeyJson {
+  keyId: number;
+  publicKey: string;
+  signature: string;
+}
+
+export interface PreKeyJson {
+  keyId: number;
+  publicKey: string;
+}
+
+export interface DeviceKeysJson {
+  registrationId: number;
+  name?: string;
+  signedPreKey: SignedPreKeyJson;
+  lastResortKyberPreKey: SignedPreKeyJson;
+  oneTimePreKeys: PreKeyJson[];
+  kyberOneTimePreKeys: SignedPreKeyJson[];
+}
+
+export interface PreKeyUploadJson {
+  signedPreKey?: SignedPreKeyJson;
+  lastResortKyberPreKey?: SignedPreKeyJson;
+  oneTimePreKeys?: PreKeyJson[];
+  kyberOneTimePreKeys?: SignedPreKeyJson[];
+}
+
+export interface DeviceBundleJson {
+  deviceId: number;
+  registrationId: number;
+  signedPreKey: SignedPreKeyJson;
+  preKey?: PreKeyJson;
+  kyberPreKey: SignedPreKeyJson;
+}
+
+export interface PreKeyResponseJson {
+  accountId: string;
+  identityKey: string;
+  devices: DeviceBundleJson[];
+}
+
+export interface OwnDeviceJson {
+  deviceId: number;
+  name?: string;
+  registrationId: number;
+  createdAt: number;
+}
+
+export class RelayHttp {
+  constructor(
+    private readonly baseUrl: string,
+    private credentials?: DeviceCredentials,
+  ) {}
+
+  setCredentials(credentials: DeviceCredentials): void {
+    this.credentials = credentials;
+  }
+
+  register(
+    username: string,
+    identityKey: string,
+    device: DeviceKeysJson,
+  ): Promise<DeviceCredentials> {
+    return this.request('POST', '/v1/accounts', { username, identityKey, device }, false);
+  }
+
+  createLinkToken(): Promise<{ linkToken: string; expiresAt: number }> {
+    return this.request('POST', '/v1/devices/link-tokens');
+  }
+
+  addDevice(linkToken: string, device: DeviceKeysJson): Promise<DeviceCredentials> {
+    return this.request('POST', '/v1/devices', { linkToken, device }, false);
+  }
+
+  async ownDevices(): Promise<OwnDeviceJson[]> {
+    const { devices } = await this.request<{ devices: OwnDeviceJson[] }>('GET', '/v1/devices');
+    return devices;
+  }
+
+  lookupUsername(username: string): Promise<{ accountId: string; username: string }> {
+    return this.request('GET', `/v1/accounts/username/${encodeURIComponent(username)}`);
+  }
+
+  /** Consumes one one-time prekey of each kind per returned device. */
+  preKeys(accountId: string, deviceId?: number): Promise<PreKeyResponseJson> {
+    const path =
+      `/v1/keys/${encodeURIComponent(accountId)}` + (deviceId === undefined ? '' : `/${deviceId}`);
+    return this.request('GET', path);
+  }
+
+  async uploadPreKeys(upload: PreKeyUploadJson): Promise<void> {
+    await this.request('PUT', '/v1/keys', upload);
+  }
+
+  preKeyCounts(): Promise<{ oneTimePreKeys: number; kyberOneTimePreKeys: number }> {
+    return this.request('GET', '/v1/keys');
+  }
+
+  private async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    authenticated = true,
+  ): Promise<T> {
+    const headers: Record<string, string> = {};
+    if (body !== undefined) headers['content-type'] = 'application/json';
+    if (authenticated) {
+      if (!this.credentials)
+        throw new RelayError('UNAUTHENTICATED', 401, 'no device credentials yet');
+      const { accountId, deviceId, secret } = this.credentials;
+      headers.authorization = `Basic ${btoa(`${accountId}.${deviceId}:${secret}`)}`;
+    }
+    let response: Response;
+    try {
+      response = await fetch(new URL(path, this.baseUrl), {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (cause) {
+      throw relayUnreachable(cause);
+    }
+    if (response.status === 204) return undefined as T;
+    const text = await response.text();
+    const json: unknown = text ? safeJson(text) : undefined;
+    if (!response.ok) {
+      const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+      throw new RelayError(
+        error?.code ?? 'INTERNAL',
+        response.status,
+        error?.message ?? response.statusText,
+      );
+    }
+    return json as T;
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
