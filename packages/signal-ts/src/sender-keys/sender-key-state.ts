@@ -86,8 +86,6 @@ export class SenderKeyState {
   /** prost's proto3 encoding: declaration order (message_version first), defaults omitted. */
   encode(): Bytes {
     const writer = new BinaryWriter();
-    if (this.messageVersion !== 0)
-      writer.tag(MESSAGE_VERSION, WireType.Varint).uint32(this.messageVersion);
     if (this.chainId !== 0) writer.tag(CHAIN_ID, WireType.Varint).uint32(this.chainId);
     if (this.chainKey !== undefined) {
       writer
@@ -103,6 +101,8 @@ export class SenderKeyState {
     for (const key of this.messageKeys) {
       writer.tag(SENDER_MESSAGE_KEYS, WireType.LengthDelimited).bytes(encodeIterationSeed(key));
     }
+    if (this.messageVersion !== 0)
+      writer.tag(MESSAGE_VERSION, WireType.Varint).uint32(this.messageVersion);
     return writer.finish();
   }
 
