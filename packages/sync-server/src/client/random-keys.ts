@@ -1,0 +1,56 @@
+import { randomBytes, randomInt } from 'node:crypto';
+import type { DeviceKeysJson, PreKeyJson, SignedPreKeyJson } from './types.js';
+
+/**
+ * Random key material with the sizes libsignal produces (33-byte EC keys, 1569-byte Kyber-1024
+ * keys, 64-byte signatures). The relay stores and hands out keys without verifying them, so
+ * relay tests and benchmarks need their shape, not real key pairs.
+ */
+
+const b64 = (bytes: Buffer) => bytes.toString('base64');
+
+/** A serialized Curve25519 public key: type byte 0x05 + 32 bytes. */
+export function randomEcPublicKey(): string {
+  return b64(Buffer.concat([Buffer.from([0x05]), randomBytes(32)]));
+}
+
+/** A serialized Kyber-1024 public key: type byte 0x08 + 1568 bytes. */
+export function randomKyberPublicKey(): string {
+  return b64(Buffer.concat([Buffer.from([0x08]), randomBytes(1568)]));
+}
+
+export function randomSignature(): string {
+  return b64(randomBytes(64));
+}
+
+export function randomPreKeys(firstKeyId: number, count: number): PreKeyJson[] {
+  return Array.from({ length: count }, (_, i) => ({
+    keyId: firstKeyId + i,
+    publicKey: randomEcPublicKey(),
+  }));
+}
+
+export function randomKyberPreKeys(firstKeyId: number, count: number): SignedPreKeyJson[] {
+  return Array.from({ length: count }, (_, i) => ({
+    keyId: firstKeyId + i,
+    publicKey: randomKyberPublicKey(),
+    signature: randomSignature(),
+  }));
+}
+
+export function randomDeviceKeys(
+  options: { oneTimePreKeys?: number; kyberOneTimePreKeys?: number; name?: string } = {},
+): DeviceKeysJson {
+  return {
+    registrationId: randomInt(1, 16381),
+    ...(options.name !== undefined && { name: options.name }),
+    signedPreKey: { keyId: 1, publicKey: randomEcPublicKey(), signature: randomSignature() },
+    lastResortKyberPreKey: {
+      keyId: 0xffffff,
+      publicKey: randomKyberPublicKey(),
+      signature: randomSignature(),
+    },
+    oneTimePreKeys: randomPreKeys(1, options.oneTimePreKeys ?? 0),
+    kyberOneTimePreKeys: randomKyberPreKeys(1, options.kyberOneTimePreKeys ?? 0),
+  };
+}

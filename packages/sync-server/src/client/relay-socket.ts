@@ -1,0 +1,198 @@
+import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import WebSocket from 'ws';
+import {
+  EnvelopeType,
+  ErrorCode,
+  FrameSchema,
+  type Envelope,
+  type Error as RelayErrorMessage,
+  type Request,
+  type Response,
+  type SendResult,
+} from '@parley/protocol';
+import type { Credentials } from './types.js';
+
+export interface SocketOptions {
+  /** Source address for the TCP connection (benchmarks spread sockets over 127.0.0.x). */
+  localAddress?: string;
+  /** Send the AuthRequest right away and wait for its answer (default true). */
+  authenticate?: boolean;
+}
+
+export interface OutgoingMessageInit {
+  destination: { accountId: string; deviceId: number };
+  type?: EnvelopeType;
+  content: Uint8Array;
+}
+
+/** An error Response from the relay, with its code and details. */
+export class RelayRequestError extends Error {
+  override name = 'RelayRequestError';
+  constructor(readonly error: RelayErrorMessage) {
+    super(`${ErrorCode[error.code]}: ${error.message}`);
+  }
+  get code(): ErrorCode {
+    return this.error.code;
+  }
+}
+
+type Pending = { resolve: (response: Response) => void; reject: (error: Error) => void };
+
+/**
+ * One device socket: requests with ids, pushed envelopes, acks (docs/relay-api.md). Envelopes
+ * are buffered for `takeEnvelopes` unless `onEnvelope` is set.
+ */
+export class RelaySocket {
+  onEnvelope: ((envelope: Envelope) => void) | undefined;
+  /** Resolves when the relay says the backlog present at connect time has been pushed. */
+  readonly drained: Promise<void>;
+  /** Resolves with the close code and reason once the socket is closed. */
+  readonly closed: Promise<{ code: number; reason: string }>;
+
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly buffered: Envelope[] = [];
+  private waiter: (() => void) | undefined;
+  private markDrained!: () => void;
+
+  private constructor(private readonly ws: WebSocket) {
+    this.drained = new Promise((resolve) => (this.markDrained = resolve));
+    this.closed = new Promise((resolve) => {
+      ws.on('close', (code, reason) => {
+        const error = new Error(`socket closed (${code} ${reason.toString()})`);
+        for (const pending of this.pending.values()) pending.reject(error);
+        this.pending.clear();
+        this.waiter?.();
+        resolve({ code, reason: reason.toString() });
+      });
+    });
+    ws.on('message', (data) => this.onFrame(data as Buffer));
+    ws.on('error', () => undefined);
+  }
+
+  static async open(
+    url: string,
+    auth: Credentials,
+    options: SocketOptions = {},
+  ): Promise<RelaySocket> {
+    const ws = new WebSocket(url, {
+      perMessageDeflate: false,
+      ...(options.localAddress && { localAddress: options.localAddress }),
+    });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    });
+    const socket = new RelaySocket(ws);
+    if (options.authenticate ?? true) await socket.authenticate(auth);
+    return socket;
+  }
+
+  async authenticate(auth: Credentials): Promise<void> {
+    await this.request({ case: 'auth', value: { ...auth } as never });
+  }
+
+  /** Sends one message to many devices; resolves once the relay committed it. */
+  async send(clientId: string, messages: OutgoingMessageInit[]): Promise<SendResult> {
+    const result = await this.request({
+      case: 'send',
+      value: {
+        clientId,
+        messages: messages.map((m) => ({
+          destination: m.destination,
+          type: m.type ?? EnvelopeType.SIGNAL_MESSAGE,
+          content: m.content,
+        })),
+      } as never,
+    });
+    if (result.case !== 'send') throw new Error(`unexpected response ${result.case}`);
+    return result.value;
+  }
+
+  ack(serverIds: readonly bigint[]): void {
+    this.sendRaw(
+      toBinary(
+        FrameSchema,
+        create(FrameSchema, { kind: { case: 'ack', value: { serverIds: [...serverIds] } } }),
+      ),
+    );
+  }
+
+  /** Sends a request and resolves with its non-error result. */
+  async request(body: Request['body']): Promise<Response['result']> {
+    const id = this.nextId++;
+    const response = await new Promise<Response>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.sendRaw(
+        toBinary(
+          FrameSchema,
+          create(FrameSchema, { kind: { case: 'request', value: { id, body } } }),
+        ),
+      );
+    });
+    if (response.result.case === 'error') throw new RelayRequestError(response.result.value);
+    return response.result;
+  }
+
+  /** Any bytes or text, as they are (for tests of malformed input). */
+  sendRaw(data: Uint8Array | string): void {
+    this.ws.send(data);
+  }
+
+  /** Waits until `count` envelopes are buffered, then returns (and removes) them. */
+  async takeEnvelopes(count: number, timeoutMs = 5000): Promise<Envelope[]> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.buffered.length < count) {
+      if (this.ws.readyState !== WebSocket.OPEN) throw new Error('socket closed while waiting');
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) {
+        throw new Error(`timed out with ${this.buffered.length} of ${count} envelopes`);
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, remaining);
+        this.waiter = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+    return this.buffered.splice(0, count);
+  }
+
+  /** Envelopes received and not yet taken. */
+  get bufferedCount(): number {
+    return this.buffered.length;
+  }
+
+  close(): void {
+    this.ws.close();
+  }
+
+  /** Drops the TCP connection without a closing handshake (a device that vanishes). */
+  terminate(): void {
+    this.ws.terminate();
+  }
+
+  private onFrame(data: Buffer): void {
+    const frame = fromBinary(FrameSchema, data);
+    if (frame.kind.case === 'response') {
+      const response = frame.kind.value;
+      const pending = this.pending.get(response.requestId);
+      if (pending) {
+        this.pending.delete(response.requestId);
+        pending.resolve(response);
+      }
+    } else if (frame.kind.case === 'push') {
+      const push = frame.kind.value.kind;
+      if (push.case === 'envelope') {
+        if (this.onEnvelope) this.onEnvelope(push.value);
+        else {
+          this.buffered.push(push.value);
+          this.waiter?.();
+        }
+      } else if (push.case === 'drained') {
+        this.markDrained();
+      }
+    }
+  }
+}

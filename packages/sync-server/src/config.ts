@@ -1,0 +1,147 @@
+import { isAbsolute, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+/** Everything the relay needs to start; built from flags, then PARLEY_* variables, then defaults. */
+export interface RelayConfig {
+  host: string;
+  port: number;
+  dataDir: string;
+  /** `sqlite:<path>`; PostgreSQL comes with a later issue. */
+  databaseUrl: string;
+  retentionDays: number;
+  mailboxCap: number;
+  logLevel: string;
+}
+
+export const defaultConfig = {
+  host: '127.0.0.1',
+  port: 8787,
+  dataDir: './data',
+  retentionDays: 30,
+  mailboxCap: 10_000,
+  logLevel: 'info',
+} as const;
+
+export const usage = `Usage: parley-relay [options]
+
+Options (each also read from the environment variable in brackets):
+  --host <addr>            interface to listen on [PARLEY_HOST] (default ${defaultConfig.host})
+  --port <n>               TCP port, 0 = any free port [PARLEY_PORT] (default ${defaultConfig.port})
+  --data-dir <dir>         where the SQLite database lives [PARLEY_DATA_DIR] (default ${defaultConfig.dataDir})
+  --database-url <url>     sqlite:<path> [PARLEY_DATABASE_URL] (default sqlite:<data-dir>/relay.sqlite)
+  --retention-days <n>     delete mailbox entries older than this [PARLEY_RETENTION_DAYS] (default ${defaultConfig.retentionDays})
+  --mailbox-cap <n>        most entries one device's mailbox holds [PARLEY_MAILBOX_CAP] (default ${defaultConfig.mailboxCap})
+  --log-level <level>      fatal|error|warn|info|debug|trace|silent [PARLEY_LOG_LEVEL] (default ${defaultConfig.logLevel})
+  --help                   print this text
+`;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * Parses and validates flags and environment. Throws ConfigError with a message naming the bad
+ * setting, so a typo never starts a relay on a surprising port or database.
+ */
+export function loadConfig(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): RelayConfig | 'help' {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'data-dir': { type: 'string' },
+        'database-url': { type: 'string' },
+        'retention-days': { type: 'string' },
+        'mailbox-cap': { type: 'string' },
+        'log-level': { type: 'string' },
+        help: { type: 'boolean' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  if (values.help) return 'help';
+
+  const pick = (flag: string | undefined, envName: string): string | undefined => {
+    const fromEnv = env[envName];
+    return flag ?? (fromEnv === '' ? undefined : fromEnv);
+  };
+  const dataDir = absolute(
+    pick(values['data-dir'], 'PARLEY_DATA_DIR') ?? defaultConfig.dataDir,
+    cwd,
+  );
+  const databaseUrl = parseDatabaseUrl(
+    pick(values['database-url'], 'PARLEY_DATABASE_URL') ?? `sqlite:${dataDir}/relay.sqlite`,
+    cwd,
+  );
+  const logLevel = pick(values['log-level'], 'PARLEY_LOG_LEVEL') ?? defaultConfig.logLevel;
+  if (!logLevels.includes(logLevel)) {
+    throw new ConfigError(`log level must be one of ${logLevels.join(', ')}, got "${logLevel}"`);
+  }
+  return {
+    host: pick(values.host, 'PARLEY_HOST') ?? defaultConfig.host,
+    port: integer(pick(values.port, 'PARLEY_PORT'), 'port', defaultConfig.port, 0, 65_535),
+    dataDir,
+    databaseUrl,
+    retentionDays: integer(
+      pick(values['retention-days'], 'PARLEY_RETENTION_DAYS'),
+      'retention days',
+      defaultConfig.retentionDays,
+      1,
+      3650,
+    ),
+    mailboxCap: integer(
+      pick(values['mailbox-cap'], 'PARLEY_MAILBOX_CAP'),
+      'mailbox cap',
+      defaultConfig.mailboxCap,
+      1,
+      10_000_000,
+    ),
+    logLevel,
+  };
+}
+
+function absolute(path: string, cwd: string): string {
+  return isAbsolute(path) ? path : resolve(cwd, path);
+}
+
+function integer(
+  raw: string | undefined,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) {
+    throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  }
+  return value;
+}
+
+/** Accepts `sqlite:<path>` (relative paths resolve against the working directory). */
+function parseDatabaseUrl(url: string, cwd: string): string {
+  const match = /^sqlite:(?:\/\/)?(.+)$/.exec(url);
+  if (match?.[1]) return `sqlite:${absolute(match[1], cwd)}`;
+  if (/^postgres(ql)?:/.test(url)) {
+    throw new ConfigError('PostgreSQL is not supported yet; use sqlite:<path>');
+  }
+  throw new ConfigError(`database URL must look like sqlite:<path>, got "${url}"`);
+}
+
+/** The SQLite file named by a validated database URL. */
+export function sqlitePath(databaseUrl: string): string {
+  return databaseUrl.slice('sqlite:'.length);
+}

@@ -1,0 +1,45 @@
+import type { FastifyInstance } from 'fastify';
+import { ErrorCode } from '@parley/protocol';
+import { generateSecret, hashSecret } from '../auth/credentials.js';
+import { RelayError } from '../errors.js';
+import { basicAuth } from './basic-auth.js';
+import type { RouteContext } from './context.js';
+import { decodeDeviceKeys, decodeIdentityKey, type DeviceKeysJson } from './key-codec.js';
+import { registerBody, username } from './schemas.js';
+
+/** Registration of an account with its first device, and username lookup. */
+export function accountsRoutes(context: RouteContext) {
+  return async (app: FastifyInstance): Promise<void> => {
+    const { store, authenticator } = context;
+
+    app.post<{ Body: { username: string; identityKey: string; device: DeviceKeysJson } }>(
+      '/v1/accounts',
+      { schema: { body: registerBody } },
+      async (request, reply) => {
+        const identityKey = decodeIdentityKey(request.body.identityKey);
+        const device = decodeDeviceKeys(request.body.device);
+        const secret = generateSecret();
+        const ref = await store.createAccount({
+          username: request.body.username,
+          identityKey,
+          device,
+          secretHash: await hashSecret(secret),
+        });
+        return reply.code(201).send({ accountId: ref.accountId, deviceId: ref.deviceId, secret });
+      },
+    );
+
+    app.get<{ Params: { username: string } }>(
+      '/v1/accounts/username/:username',
+      {
+        schema: { params: { type: 'object', required: ['username'], properties: { username } } },
+        preHandler: basicAuth(authenticator),
+      },
+      async (request) => {
+        const accountId = await store.accountIdByUsername(request.params.username);
+        if (!accountId) throw new RelayError(ErrorCode.NOT_FOUND, 'no such username');
+        return { accountId, username: request.params.username };
+      },
+    );
+  };
+}

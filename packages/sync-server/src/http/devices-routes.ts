@@ -1,0 +1,61 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { CloseCode } from '@parley/protocol';
+import { generateSecret, hashSecret } from '../auth/credentials.js';
+import { basicAuth, deviceOf } from './basic-auth.js';
+import type { RouteContext } from './context.js';
+import { decodeDeviceKeys, type DeviceKeysJson } from './key-codec.js';
+import { addDeviceBody, deviceId } from './schemas.js';
+
+const LINK_TOKEN_TTL_MS = 10 * 60 * 1000;
+
+const tokenHash = (token: string) => createHash('sha256').update(token).digest();
+
+/** Linking, listing and removing the devices of the caller's own account. */
+export function devicesRoutes(context: RouteContext) {
+  return async (app: FastifyInstance): Promise<void> => {
+    const { store, authenticator, online } = context;
+    const authenticate = basicAuth(authenticator);
+
+    app.post('/v1/devices/link-tokens', { preHandler: authenticate }, async (request, reply) => {
+      const linkToken = randomBytes(32).toString('base64url');
+      const expiresAt = Date.now() + LINK_TOKEN_TTL_MS;
+      await store.createLinkToken(deviceOf(request).accountId, tokenHash(linkToken), expiresAt);
+      return reply.code(201).send({ linkToken, expiresAt });
+    });
+
+    app.post<{ Body: { linkToken: string; device: DeviceKeysJson } }>(
+      '/v1/devices',
+      { schema: { body: addDeviceBody } },
+      async (request, reply) => {
+        const device = decodeDeviceKeys(request.body.device);
+        const secret = generateSecret();
+        const ref = await store.addDevice(
+          tokenHash(request.body.linkToken),
+          device,
+          await hashSecret(secret),
+        );
+        return reply.code(201).send({ accountId: ref.accountId, deviceId: ref.deviceId, secret });
+      },
+    );
+
+    app.get('/v1/devices', { preHandler: authenticate }, async (request) => ({
+      devices: await store.listDevices(deviceOf(request).accountId),
+    }));
+
+    app.delete<{ Params: { deviceId: number } }>(
+      '/v1/devices/:deviceId',
+      {
+        schema: { params: { type: 'object', required: ['deviceId'], properties: { deviceId } } },
+        preHandler: authenticate,
+      },
+      async (request, reply) => {
+        const { accountId } = deviceOf(request);
+        await store.removeDevice(accountId, request.params.deviceId);
+        authenticator.forget(accountId, request.params.deviceId);
+        online.disconnect(accountId, request.params.deviceId, CloseCode.DEVICE_REMOVED);
+        return reply.code(204).send();
+      },
+    );
+  };
+}

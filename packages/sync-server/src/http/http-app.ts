@@ -1,0 +1,66 @@
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+} from 'fastify';
+import type { Logger } from 'pino';
+import { ErrorCode, MAX_HTTP_BODY_BYTES } from '@parley/protocol';
+import { RelayError } from '../errors.js';
+import type { RelayMetrics } from '../ops/metrics.js';
+import { accountsRoutes } from './accounts-routes.js';
+import type { RouteContext } from './context.js';
+import { devicesRoutes } from './devices-routes.js';
+import { keysRoutes } from './keys-routes.js';
+import { opsRoutes } from './ops-routes.js';
+
+/**
+ * The HTTP side of the relay: one Fastify plugin per route group. Every error leaves as
+ * `{"error": {"code", "message"}}` with the status of its code (docs/relay-api.md).
+ */
+export function createHttpApp(
+  context: RouteContext,
+  metrics: RelayMetrics,
+  isReady: () => boolean,
+  logger: Logger,
+): FastifyInstance {
+  const app: FastifyInstance = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // Request lines would carry nothing useful at volume; errors are logged below.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: MAX_HTTP_BODY_BYTES,
+    return503OnClosing: true,
+  });
+  app.decorateRequest('device', undefined);
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const relayError = toRelayError(error);
+    if (relayError.code === ErrorCode.INTERNAL) {
+      request.log.error({ err: error, route: request.routeOptions.url }, 'request failed');
+    }
+    metrics.frameErrors.inc({ code: relayError.codeName });
+    return reply
+      .code(relayError.httpStatus)
+      .send({ error: { code: relayError.codeName, message: relayError.message } });
+  });
+  app.setNotFoundHandler((_request, reply) =>
+    reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'no such route' } }),
+  );
+  app.register(opsRoutes(metrics, isReady));
+  app.register(accountsRoutes(context));
+  app.register(devicesRoutes(context));
+  app.register(keysRoutes(context));
+  return app;
+}
+
+function toRelayError(error: FastifyError): RelayError {
+  if (error instanceof RelayError) return error;
+  if (error.validation) return new RelayError(ErrorCode.MALFORMED, error.message);
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+    return new RelayError(ErrorCode.TOO_LARGE, 'request body too large');
+  }
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
+    // Fastify's own client errors: bad JSON, wrong content type, empty body, ...
+    return new RelayError(ErrorCode.MALFORMED, error.message);
+  }
+  return new RelayError(ErrorCode.INTERNAL, 'internal error');
+}

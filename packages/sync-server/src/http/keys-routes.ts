@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify';
+import { ErrorCode } from '@parley/protocol';
+import { RelayError } from '../errors.js';
+import type { PreKeyUpload } from '../store/records.js';
+import { basicAuth, deviceOf } from './basic-auth.js';
+import type { RouteContext } from './context.js';
+import {
+  decodeKyberPreKey,
+  decodePreKey,
+  decodeSignedPreKey,
+  encodeBase64,
+  encodeBundle,
+  type DeviceKeysJson,
+} from './key-codec.js';
+import { accountId, deviceId, preKeyUploadBody } from './schemas.js';
+
+type UploadJson = Partial<
+  Pick<
+    DeviceKeysJson,
+    'signedPreKey' | 'lastResortKyberPreKey' | 'oneTimePreKeys' | 'kyberOneTimePreKeys'
+  >
+>;
+
+/** The prekey directory: bundles of other devices, and refills of the caller's own keys. */
+export function keysRoutes(context: RouteContext) {
+  return async (app: FastifyInstance): Promise<void> => {
+    const { store, authenticator } = context;
+    const authenticate = basicAuth(authenticator);
+
+    const fetchBundles = async (target: string, device?: number) => {
+      const found = await store.takePreKeyBundles(target, device);
+      if (!found) throw new RelayError(ErrorCode.NOT_FOUND, 'no such account or device');
+      return {
+        accountId: target,
+        identityKey: encodeBase64(found.identityKey),
+        devices: found.bundles.map(encodeBundle),
+      };
+    };
+
+    app.get<{ Params: { accountId: string } }>(
+      '/v1/keys/:accountId',
+      {
+        schema: { params: { type: 'object', required: ['accountId'], properties: { accountId } } },
+        preHandler: authenticate,
+      },
+      (request) => fetchBundles(request.params.accountId),
+    );
+
+    app.get<{ Params: { accountId: string; deviceId: number } }>(
+      '/v1/keys/:accountId/:deviceId',
+      {
+        schema: {
+          params: {
+            type: 'object',
+            required: ['accountId', 'deviceId'],
+            properties: { accountId, deviceId },
+          },
+        },
+        preHandler: authenticate,
+      },
+      (request) => fetchBundles(request.params.accountId, request.params.deviceId),
+    );
+
+    app.put<{ Body: UploadJson }>(
+      '/v1/keys',
+      { schema: { body: preKeyUploadBody }, preHandler: authenticate },
+      async (request, reply) => {
+        const body = request.body;
+        const upload: PreKeyUpload = {
+          ...(body.signedPreKey && { signedPreKey: decodeSignedPreKey(body.signedPreKey) }),
+          ...(body.lastResortKyberPreKey && {
+            lastResortKyberPreKey: decodeKyberPreKey(body.lastResortKyberPreKey),
+          }),
+          ...(body.oneTimePreKeys && { oneTimePreKeys: body.oneTimePreKeys.map(decodePreKey) }),
+          ...(body.kyberOneTimePreKeys && {
+            kyberOneTimePreKeys: body.kyberOneTimePreKeys.map(decodeKyberPreKey),
+          }),
+        };
+        await store.storePreKeys(deviceOf(request), upload);
+        return reply.code(204).send();
+      },
+    );
+
+    app.get('/v1/keys', { preHandler: authenticate }, (request) =>
+      store.countPreKeys(deviceOf(request)),
+    );
+  };
+}

@@ -1,0 +1,49 @@
+import { create, toBinary } from '@bufbuild/protobuf';
+import { RejectReason, SendResultSchema, type SendRequest } from '@parley/protocol';
+import type { RelayMetrics } from '../ops/metrics.js';
+import type { DeviceRef, SendOutcome } from '../store/records.js';
+import type { RelayStore } from '../store/relay-store.js';
+import { checkSendShape, resolveDestinations } from './send-checks.js';
+import type { OnlineDevices } from './online-devices.js';
+
+/** Sends and acks: validation, the durable write, and handing new entries to online devices. */
+export class Mailboxes {
+  constructor(
+    private readonly store: RelayStore,
+    private readonly online: OnlineDevices,
+    private readonly metrics: RelayMetrics,
+  ) {}
+
+  /** Resolves with the encoded SendResult once every entry is durably stored. */
+  async send(source: DeviceRef, request: SendRequest): Promise<SendOutcome> {
+    const accountIds = checkSendShape(source, request);
+    const deviceSets = await this.store.deviceSets(accountIds);
+    const entries = resolveDestinations(source, request, accountIds, deviceSets);
+    return this.store.commitSend(
+      { source, clientId: request.clientId, entries },
+      encodeSendResult,
+      (outcome) => {
+        this.metrics.envelopesIn.inc(outcome.stored.length);
+        this.online.deliver(outcome.stored);
+      },
+    );
+  }
+
+  acknowledge(device: DeviceRef, serverIds: readonly number[]): void {
+    this.metrics.envelopesAcked.inc(serverIds.length);
+    this.store.acknowledge(device, serverIds);
+  }
+}
+
+function encodeSendResult(serverTimestamp: number, rejected: DeviceRef[]): Uint8Array {
+  return toBinary(
+    SendResultSchema,
+    create(SendResultSchema, {
+      serverTimestamp: BigInt(serverTimestamp),
+      rejected: rejected.map((device) => ({
+        destination: { accountId: device.accountId, deviceId: device.deviceId },
+        reason: RejectReason.MAILBOX_FULL,
+      })),
+    }),
+  );
+}

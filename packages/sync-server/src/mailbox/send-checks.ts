@@ -1,0 +1,113 @@
+import {
+  EnvelopeType,
+  ErrorCode,
+  MAX_CLIENT_ID_LENGTH,
+  MAX_CONTENT_BYTES,
+  MAX_DESTINATIONS_PER_SEND,
+  type MismatchedDevices,
+  type SendRequest,
+} from '@parley/protocol';
+import { create } from '@bufbuild/protobuf';
+import { MismatchedDevicesSchema } from '@parley/protocol';
+import { RelayError } from '../errors.js';
+import type { DeviceRef, NewEntry } from '../store/records.js';
+
+const knownTypes = new Set<number>([
+  EnvelopeType.PREKEY_MESSAGE,
+  EnvelopeType.SIGNAL_MESSAGE,
+  EnvelopeType.SENDER_KEY_MESSAGE,
+  EnvelopeType.PLAINTEXT_CONTENT,
+]);
+
+const malformed = (message: string) => new RelayError(ErrorCode.MALFORMED, message);
+
+/**
+ * Checks a SendRequest against the caps and rules of docs/relay-api.md ("Sending") and returns
+ * the destination account ids it names (each once).
+ */
+export function checkSendShape(source: DeviceRef, request: SendRequest): string[] {
+  const { clientId, messages } = request;
+  if (clientId.length === 0 || clientId.length > MAX_CLIENT_ID_LENGTH) {
+    throw malformed(`client_id must be 1 to ${MAX_CLIENT_ID_LENGTH} characters`);
+  }
+  if (messages.length === 0) throw malformed('a send needs at least one destination');
+  if (messages.length > MAX_DESTINATIONS_PER_SEND) {
+    throw new RelayError(ErrorCode.TOO_LARGE, `at most ${MAX_DESTINATIONS_PER_SEND} destinations`);
+  }
+  const accounts = new Map<string, Set<number>>();
+  for (const message of messages) {
+    const destination = message.destination;
+    if (!destination || destination.accountId === '' || destination.deviceId < 1) {
+      throw malformed('every message needs a destination account and device');
+    }
+    if (!knownTypes.has(message.type)) throw malformed('unknown envelope type');
+    if (message.content.length === 0) throw malformed('empty content');
+    if (message.content.length > MAX_CONTENT_BYTES) {
+      throw new RelayError(
+        ErrorCode.TOO_LARGE,
+        `content is larger than ${MAX_CONTENT_BYTES} bytes`,
+      );
+    }
+    if (destination.accountId === source.accountId && destination.deviceId === source.deviceId) {
+      throw malformed('a device does not send to itself');
+    }
+    let devices = accounts.get(destination.accountId);
+    if (!devices) accounts.set(destination.accountId, (devices = new Set()));
+    if (devices.has(destination.deviceId)) throw malformed('a destination is named twice');
+    devices.add(destination.deviceId);
+  }
+  return [...accounts.keys()];
+}
+
+/**
+ * The device-set check: each named account must be addressed on exactly its current devices
+ * (the sender's own account: all but the sending device). Returns one entry per destination.
+ */
+export function resolveDestinations(
+  source: DeviceRef,
+  request: SendRequest,
+  accountIds: readonly string[],
+  deviceSets: ReadonlyMap<string, ReadonlyMap<number, DeviceRef>>,
+): NewEntry[] {
+  const unknownAccounts = accountIds.filter((id) => !deviceSets.has(id));
+  if (unknownAccounts.length > 0) {
+    throw new RelayError(ErrorCode.NOT_FOUND, 'unknown destination accounts', { unknownAccounts });
+  }
+  const named = new Map<string, Set<number>>();
+  const entries: NewEntry[] = [];
+  const extra = new Map<string, number[]>();
+  for (const message of request.messages) {
+    const { accountId, deviceId } = message.destination!;
+    let devices = named.get(accountId);
+    if (!devices) named.set(accountId, (devices = new Set()));
+    devices.add(deviceId);
+    const destination = deviceSets.get(accountId)!.get(deviceId);
+    if (destination) {
+      entries.push({ destination, type: message.type, content: message.content });
+    } else {
+      extra.set(accountId, [...(extra.get(accountId) ?? []), deviceId]);
+    }
+  }
+  const mismatched: MismatchedDevices[] = [];
+  for (const [accountId, devices] of named) {
+    const missing = [...deviceSets.get(accountId)!.keys()].filter(
+      (id) => !devices.has(id) && !(accountId === source.accountId && id === source.deviceId),
+    );
+    const extraDevices = extra.get(accountId) ?? [];
+    if (missing.length > 0 || extraDevices.length > 0) {
+      mismatched.push(
+        create(MismatchedDevicesSchema, {
+          accountId,
+          missingDevices: missing.sort((a, b) => a - b),
+          extraDevices: extraDevices.sort((a, b) => a - b),
+        }),
+      );
+    }
+  }
+  if (mismatched.length > 0) {
+    throw new RelayError(ErrorCode.MISMATCHED_DEVICES, 'destinations differ from current devices', {
+      mismatchedDevices: mismatched,
+    });
+  }
+  return entries;
+}

@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+import { ConfigError, loadConfig, usage } from './config.js';
+import { startRelay } from './relay.js';
+
+/**
+ * The relay as a process: `parley-relay --port 8787 --data-dir ./data`. Relative paths resolve
+ * against the directory npm was started from (INIT_CWD), so the root `npm start` keeps its
+ * data in ./data at the repository root.
+ */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig(process.argv.slice(2), process.env, process.env.INIT_CWD ?? process.cwd());
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`parley-relay: ${error.message}\n\n${usage}`);
+    process.exit(2);
+  }
+  if (config === 'help') {
+    process.stdout.write(usage);
+    return;
+  }
+  const relay = await startRelay(config);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    relay.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        process.stderr.write(`parley-relay: shutdown after ${signal} failed: ${String(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`parley-relay: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

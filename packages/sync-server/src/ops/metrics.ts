@@ -1,0 +1,57 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** The relay's Prometheus metrics (served on /metrics), plus Node's default process metrics. */
+export class RelayMetrics {
+  readonly registry = new Registry();
+  readonly connections = new Gauge({
+    name: 'parley_relay_connections',
+    help: 'Open WebSocket connections, by state',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+  readonly envelopesIn = new Counter({
+    name: 'parley_relay_envelopes_in_total',
+    help: 'Mailbox entries stored (one per destination device)',
+    registers: [this.registry],
+  });
+  readonly envelopesOut = new Counter({
+    name: 'parley_relay_envelopes_out_total',
+    help: 'Envelopes pushed to devices (redeliveries included)',
+    registers: [this.registry],
+  });
+  readonly envelopesAcked = new Counter({
+    name: 'parley_relay_envelopes_acked_total',
+    help: 'Envelope ids acknowledged by devices',
+    registers: [this.registry],
+  });
+  readonly commitSeconds = new Histogram({
+    name: 'parley_relay_commit_duration_seconds',
+    help: 'Duration of one group commit (transaction and fsync)',
+    buckets: [0.0005, 0.001, 0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+    registers: [this.registry],
+  });
+  readonly commitJobs = new Histogram({
+    name: 'parley_relay_commit_batch_jobs',
+    help: 'Writes (sends, acks, registrations, ...) per group commit',
+    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 4096],
+    registers: [this.registry],
+  });
+  readonly frameErrors = new Counter({
+    name: 'parley_relay_request_errors_total',
+    help: 'Requests answered with an error, by code',
+    labelNames: ['code'] as const,
+    registers: [this.registry],
+  });
+
+  constructor(mailboxDepth: () => number) {
+    new Gauge({
+      name: 'parley_relay_mailbox_depth',
+      help: 'Entries waiting in all mailboxes',
+      registers: [this.registry],
+      collect() {
+        this.set(mailboxDepth());
+      },
+    });
+    collectDefaultMetrics({ register: this.registry });
+  }
+}

@@ -1,0 +1,89 @@
+import type { AddressInfo } from 'node:net';
+import { pino, type Logger } from 'pino';
+import { Authenticator } from './auth/authenticator.js';
+import { sqlitePath, type RelayConfig } from './config.js';
+import { createHttpApp } from './http/http-app.js';
+import { Mailboxes } from './mailbox/mailboxes.js';
+import { OnlineDevices } from './mailbox/online-devices.js';
+import { RelayMetrics } from './ops/metrics.js';
+import { SqliteStore } from './store/sqlite/sqlite-store.js';
+import { SocketServer } from './ws/socket-server.js';
+
+const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface Relay {
+  /** The bound port (useful with port 0). */
+  readonly port: number;
+  readonly url: string;
+  /** Graceful shutdown: refuses new work, commits everything in flight, closes sockets and the database. */
+  close(): Promise<void>;
+}
+
+/** Opens the store, starts HTTP and WebSocket on one port, and returns once it is listening. */
+export async function startRelay(config: RelayConfig, logger?: Logger): Promise<Relay> {
+  const log = logger ?? pino({ level: config.logLevel, base: { service: 'parley-relay' } });
+  // The depth gauge reads the store only when scraped, after both exist.
+  const metrics = new RelayMetrics(() => store.totalMailboxEntries());
+  const store = new SqliteStore(sqlitePath(config.databaseUrl), {
+    committed: (ms, jobs) => {
+      metrics.commitSeconds.observe(ms / 1000);
+      metrics.commitJobs.observe(jobs);
+    },
+    commitFailed: (error) =>
+      log.error({ err: error }, 'group commit failed; its writes were rejected'),
+    hookFailed: (error) => log.error({ err: error }, 'post-commit delivery failed'),
+  });
+  store.mailboxCap = config.mailboxCap;
+  const authenticator = new Authenticator(store);
+  const online = new OnlineDevices();
+  const mailboxes = new Mailboxes(store, online, metrics);
+  let state: 'starting' | 'ready' | 'closing' = 'starting';
+
+  const app = createHttpApp(
+    { store, authenticator, online },
+    metrics,
+    () => state === 'ready',
+    log,
+  );
+  const sockets = new SocketServer(app.server, {
+    store,
+    authenticator,
+    mailboxes,
+    online,
+    metrics,
+    logger: log,
+    isClosing: () => state === 'closing',
+  });
+
+  const prune = () => {
+    store
+      .pruneExpired(Date.now() - config.retentionDays * DAY_MS)
+      .then((deleted) => deleted > 0 && log.info({ deleted }, 'expired mailbox entries deleted'))
+      .catch((error: unknown) => log.error({ err: error }, 'retention sweep failed'));
+  };
+  prune();
+  const pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS).unref();
+
+  await app.listen({ host: config.host, port: config.port });
+  const port = (app.server.address() as AddressInfo).port;
+  state = 'ready';
+  log.info({ host: config.host, port, database: config.databaseUrl }, 'relay listening');
+
+  return {
+    port,
+    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    async close() {
+      if (state === 'closing') return;
+      state = 'closing';
+      clearInterval(pruneTimer);
+      // Sends already accepted get their commit and their response before sockets close.
+      await store.flush();
+      await new Promise((resolve) => setImmediate(resolve));
+      sockets.closeAll(1001, 'relay shutting down');
+      await app.close();
+      await store.close();
+      log.info('relay stopped');
+    },
+  };
+}

@@ -1,0 +1,279 @@
+import type { Kysely } from 'kysely';
+import { arg, template } from './query-template.js';
+import type { RelayDatabase } from './schema.js';
+
+/**
+ * Every statement the relay runs, built with Kysely's dialect-neutral query builder and compiled
+ * once per store. The store binds named arguments (see query-template.ts).
+ */
+export function buildQueries(db: Kysely<RelayDatabase>) {
+  const deviceColumns = [
+    'row_id',
+    'account_id',
+    'device_id',
+    'registration_id',
+    'name',
+    'secret_hash',
+    'signed_prekey_id',
+    'signed_prekey',
+    'signed_prekey_signature',
+    'last_resort_kyber_id',
+    'last_resort_kyber_key',
+    'last_resort_kyber_signature',
+    'created_at',
+  ] as const;
+  return {
+    insertAccount: template<'id' | 'username' | 'identityKey' | 'now'>(
+      db.insertInto('accounts').values({
+        id: arg('id'),
+        username: arg('username'),
+        identity_key: arg('identityKey'),
+        next_device_id: 2,
+        created_at: arg('now'),
+      }),
+    ),
+    accountByUsername: template<'username'>(
+      db.selectFrom('accounts').select(['id']).where('username', '=', arg('username')),
+    ),
+    accountById: template<'id'>(
+      db
+        .selectFrom('accounts')
+        .select(['id', 'identity_key', 'next_device_id'])
+        .where('id', '=', arg('id')),
+    ),
+    bumpNextDeviceId: template<'id'>(
+      db
+        .updateTable('accounts')
+        .set((eb) => ({ next_device_id: eb('next_device_id', '+', 1) }))
+        .where('id', '=', arg('id')),
+    ),
+    insertDevice: template<(typeof deviceColumns)[number]>(
+      db
+        .insertInto('devices')
+        .values(
+          Object.fromEntries(
+            deviceColumns.filter((c) => c !== 'row_id').map((c) => [c, arg(c)]),
+          ) as never,
+        )
+        .returning('row_id'),
+    ),
+    deviceByAddress: template<'accountId' | 'deviceId'>(
+      db
+        .selectFrom('devices')
+        .select(deviceColumns)
+        .where('account_id', '=', arg('accountId'))
+        .where('device_id', '=', arg('deviceId')),
+    ),
+    devicesOfAccount: template<'accountId'>(
+      db
+        .selectFrom('devices')
+        .select(deviceColumns)
+        .where('account_id', '=', arg('accountId'))
+        .orderBy('device_id'),
+    ),
+    deleteDevice: template<'rowId'>(db.deleteFrom('devices').where('row_id', '=', arg('rowId'))),
+    updateSignedPreKey: template<'rowId' | 'keyId' | 'publicKey' | 'signature'>(
+      db
+        .updateTable('devices')
+        .set({
+          signed_prekey_id: arg('keyId'),
+          signed_prekey: arg('publicKey'),
+          signed_prekey_signature: arg('signature'),
+        })
+        .where('row_id', '=', arg('rowId')),
+    ),
+    updateLastResortKyber: template<'rowId' | 'keyId' | 'publicKey' | 'signature'>(
+      db
+        .updateTable('devices')
+        .set({
+          last_resort_kyber_id: arg('keyId'),
+          last_resort_kyber_key: arg('publicKey'),
+          last_resort_kyber_signature: arg('signature'),
+        })
+        .where('row_id', '=', arg('rowId')),
+    ),
+
+    upsertPreKey: template<'rowId' | 'keyId' | 'publicKey'>(
+      db
+        .insertInto('one_time_prekeys')
+        .values({ device_row_id: arg('rowId'), key_id: arg('keyId'), public_key: arg('publicKey') })
+        .onConflict((oc) =>
+          oc.columns(['device_row_id', 'key_id']).doUpdateSet((eb) => ({
+            public_key: eb.ref('excluded.public_key'),
+          })),
+        ),
+    ),
+    firstPreKey: template<'rowId'>(
+      db
+        .selectFrom('one_time_prekeys')
+        .select(['key_id', 'public_key'])
+        .where('device_row_id', '=', arg('rowId'))
+        .orderBy('key_id')
+        .limit(1),
+    ),
+    deletePreKey: template<'rowId' | 'keyId'>(
+      db
+        .deleteFrom('one_time_prekeys')
+        .where('device_row_id', '=', arg('rowId'))
+        .where('key_id', '=', arg('keyId')),
+    ),
+    countPreKeys: template<'rowId'>(
+      db
+        .selectFrom('one_time_prekeys')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('device_row_id', '=', arg('rowId')),
+    ),
+    deleteDevicePreKeys: template<'rowId'>(
+      db.deleteFrom('one_time_prekeys').where('device_row_id', '=', arg('rowId')),
+    ),
+
+    upsertKyberPreKey: template<'rowId' | 'keyId' | 'publicKey' | 'signature'>(
+      db
+        .insertInto('kyber_prekeys')
+        .values({
+          device_row_id: arg('rowId'),
+          key_id: arg('keyId'),
+          public_key: arg('publicKey'),
+          signature: arg('signature'),
+        })
+        .onConflict((oc) =>
+          oc.columns(['device_row_id', 'key_id']).doUpdateSet((eb) => ({
+            public_key: eb.ref('excluded.public_key'),
+            signature: eb.ref('excluded.signature'),
+          })),
+        ),
+    ),
+    firstKyberPreKey: template<'rowId'>(
+      db
+        .selectFrom('kyber_prekeys')
+        .select(['key_id', 'public_key', 'signature'])
+        .where('device_row_id', '=', arg('rowId'))
+        .orderBy('key_id')
+        .limit(1),
+    ),
+    deleteKyberPreKey: template<'rowId' | 'keyId'>(
+      db
+        .deleteFrom('kyber_prekeys')
+        .where('device_row_id', '=', arg('rowId'))
+        .where('key_id', '=', arg('keyId')),
+    ),
+    countKyberPreKeys: template<'rowId'>(
+      db
+        .selectFrom('kyber_prekeys')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('device_row_id', '=', arg('rowId')),
+    ),
+    deleteDeviceKyberPreKeys: template<'rowId'>(
+      db.deleteFrom('kyber_prekeys').where('device_row_id', '=', arg('rowId')),
+    ),
+
+    insertLinkToken: template<'tokenHash' | 'accountId' | 'expiresAt'>(
+      db.insertInto('link_tokens').values({
+        token_hash: arg('tokenHash'),
+        account_id: arg('accountId'),
+        expires_at: arg('expiresAt'),
+        used: 0,
+      }),
+    ),
+    linkToken: template<'tokenHash'>(
+      db
+        .selectFrom('link_tokens')
+        .select(['account_id', 'expires_at', 'used'])
+        .where('token_hash', '=', arg('tokenHash')),
+    ),
+    useLinkToken: template<'tokenHash'>(
+      db.updateTable('link_tokens').set({ used: 1 }).where('token_hash', '=', arg('tokenHash')),
+    ),
+    deleteExpiredLinkTokens: template<'cutoff'>(
+      db.deleteFrom('link_tokens').where('expires_at', '<', arg('cutoff')),
+    ),
+
+    insertEntry: template<
+      | 'rowId'
+      | 'sourceAccountId'
+      | 'sourceDeviceId'
+      | 'clientId'
+      | 'type'
+      | 'serverTimestamp'
+      | 'content'
+    >(
+      db
+        .insertInto('mailbox')
+        .values({
+          device_row_id: arg('rowId'),
+          source_account_id: arg('sourceAccountId'),
+          source_device_id: arg('sourceDeviceId'),
+          client_id: arg('clientId'),
+          type: arg('type'),
+          server_timestamp: arg('serverTimestamp'),
+          content: arg('content'),
+        })
+        .returning('server_id'),
+    ),
+    mailboxPage: template<'rowId' | 'after' | 'limit'>(
+      db
+        .selectFrom('mailbox')
+        .select([
+          'server_id',
+          'source_account_id',
+          'source_device_id',
+          'client_id',
+          'type',
+          'server_timestamp',
+          'content',
+        ])
+        .where('device_row_id', '=', arg('rowId'))
+        .where('server_id', '>', arg('after'))
+        .orderBy('server_id')
+        .limit(arg('limit')),
+    ),
+    deleteEntry: template<'rowId' | 'serverId'>(
+      db
+        .deleteFrom('mailbox')
+        .where('server_id', '=', arg('serverId'))
+        .where('device_row_id', '=', arg('rowId')),
+    ),
+    mailboxDepth: template<'rowId'>(
+      db
+        .selectFrom('mailbox')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('device_row_id', '=', arg('rowId')),
+    ),
+    mailboxTotal: template<never>(
+      db.selectFrom('mailbox').select((eb) => eb.fn.countAll<number>().as('n')),
+    ),
+    deleteDeviceMailbox: template<'rowId'>(
+      db.deleteFrom('mailbox').where('device_row_id', '=', arg('rowId')),
+    ),
+    deleteExpiredEntries: template<'cutoff'>(
+      db.deleteFrom('mailbox').where('server_timestamp', '<', arg('cutoff')),
+    ),
+
+    insertSend: template<'rowId' | 'clientId' | 'now' | 'result'>(
+      db
+        .insertInto('sends')
+        .values({
+          source_device_row_id: arg('rowId'),
+          client_id: arg('clientId'),
+          created_at: arg('now'),
+          result: arg('result'),
+        })
+        .onConflict((oc) => oc.columns(['source_device_row_id', 'client_id']).doNothing()),
+    ),
+    sendResult: template<'rowId' | 'clientId'>(
+      db
+        .selectFrom('sends')
+        .select(['result'])
+        .where('source_device_row_id', '=', arg('rowId'))
+        .where('client_id', '=', arg('clientId')),
+    ),
+    deleteDeviceSends: template<'rowId'>(
+      db.deleteFrom('sends').where('source_device_row_id', '=', arg('rowId')),
+    ),
+    deleteExpiredSends: template<'cutoff'>(
+      db.deleteFrom('sends').where('created_at', '<', arg('cutoff')),
+    ),
+  };
+}
+
+export type Queries = ReturnType<typeof buildQueries>;

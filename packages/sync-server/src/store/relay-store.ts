@@ -1,0 +1,76 @@
+import type {
+  DeviceKeys,
+  DeviceRef,
+  DeviceSummary,
+  PreKeyBundle,
+  PreKeyUpload,
+  SendInput,
+  SendOutcome,
+  SendResultEncoder,
+  StoredEnvelope,
+} from './records.js';
+
+export interface DeviceCredentials {
+  ref: DeviceRef;
+  secretHash: string;
+}
+
+/**
+ * Everything the relay keeps durably. Writes resolve only after their transaction is committed
+ * durably; domain failures throw RelayError (USERNAME_TAKEN, NOT_FOUND, CONFLICT, TOO_LARGE).
+ * Implementations: SqliteStore (embedded default); PostgreSQL comes with a later issue.
+ */
+export interface RelayStore {
+  createAccount(input: {
+    username: string;
+    identityKey: Uint8Array;
+    device: DeviceKeys;
+    secretHash: string;
+  }): Promise<DeviceRef>;
+  accountIdByUsername(username: string): Promise<string | undefined>;
+
+  /** Stores a single-use token (its hash) that lets a new device join the account. */
+  createLinkToken(accountId: string, tokenHash: Uint8Array, expiresAt: number): Promise<void>;
+  /** Consumes a link token and adds the device; throws UNAUTHENTICATED or CONFLICT for bad tokens. */
+  addDevice(tokenHash: Uint8Array, device: DeviceKeys, secretHash: string): Promise<DeviceRef>;
+  findDeviceCredentials(
+    accountId: string,
+    deviceId: number,
+  ): Promise<DeviceCredentials | undefined>;
+  listDevices(accountId: string): Promise<DeviceSummary[]>;
+  /** Deletes the device with its keys and mailbox; refuses the account's last device. */
+  removeDevice(accountId: string, deviceId: number): Promise<void>;
+  /** The current devices of each named account that exists, keyed by device id. */
+  deviceSets(accountIds: readonly string[]): Promise<Map<string, ReadonlyMap<number, DeviceRef>>>;
+
+  /** Reads and consumes one-time prekeys atomically; undefined when the account (or device) is unknown. */
+  takePreKeyBundles(
+    accountId: string,
+    deviceId?: number,
+  ): Promise<{ identityKey: Uint8Array; bundles: PreKeyBundle[] } | undefined>;
+  storePreKeys(device: DeviceRef, upload: PreKeyUpload): Promise<void>;
+  countPreKeys(device: DeviceRef): Promise<{ oneTimePreKeys: number; kyberOneTimePreKeys: number }>;
+
+  /**
+   * Stores one entry per destination in one transaction, or finds the earlier send with the same
+   * (source, clientId). `afterCommit` runs right after the commit, in commit order, so pushes
+   * leave in server-id order.
+   */
+  commitSend(
+    input: SendInput,
+    encodeResult: SendResultEncoder,
+    afterCommit: (outcome: SendOutcome) => void,
+  ): Promise<SendOutcome>;
+  /** Deletes acked entries of this device (fire and forget: a lost ack means a redelivery). */
+  acknowledge(device: DeviceRef, serverIds: readonly number[]): void;
+  readMailbox(device: DeviceRef, afterServerId: number, limit: number): Promise<StoredEnvelope[]>;
+  /** Entries in all mailboxes (for the mailbox depth metric). */
+  totalMailboxEntries(): number;
+  /** Deletes entries and idempotency records older than `cutoff` (ms since epoch). */
+  pruneExpired(cutoff: number): Promise<number>;
+
+  /** Resolves once every write queued so far is committed. */
+  flush(): Promise<void>;
+  /** Commits everything in flight, then closes. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,150 @@
+import type { ColumnDataType, CreateTableBuilder, Generated, Kysely } from 'kysely';
+
+/**
+ * The relay's tables, in Kysely's terms. Column types stay within what SQLite and PostgreSQL
+ * share; the only dialect differences (binary type, auto-increment ids) live in SqlFlavor.
+ * Times are milliseconds since the Unix epoch.
+ */
+export interface RelayDatabase {
+  accounts: {
+    id: string;
+    username: string;
+    identity_key: Uint8Array;
+    next_device_id: number;
+    created_at: number;
+  };
+  devices: {
+    row_id: Generated<number>;
+    account_id: string;
+    device_id: number;
+    registration_id: number;
+    name: string | null;
+    secret_hash: string;
+    signed_prekey_id: number;
+    signed_prekey: Uint8Array;
+    signed_prekey_signature: Uint8Array;
+    last_resort_kyber_id: number;
+    last_resort_kyber_key: Uint8Array;
+    last_resort_kyber_signature: Uint8Array;
+    created_at: number;
+  };
+  one_time_prekeys: { device_row_id: number; key_id: number; public_key: Uint8Array };
+  kyber_prekeys: {
+    device_row_id: number;
+    key_id: number;
+    public_key: Uint8Array;
+    signature: Uint8Array;
+  };
+  link_tokens: { token_hash: Uint8Array; account_id: string; expires_at: number; used: number };
+  mailbox: {
+    server_id: Generated<number>;
+    device_row_id: number;
+    source_account_id: string;
+    source_device_id: number;
+    client_id: string;
+    type: number;
+    server_timestamp: number;
+    content: Uint8Array;
+  };
+  /** Idempotency records: one per (source device, client id), holding the encoded SendResult. */
+  sends: {
+    source_device_row_id: number;
+    client_id: string;
+    created_at: number;
+    result: Uint8Array;
+  };
+}
+
+/** What differs between dialects in DDL. */
+export interface SqlFlavor {
+  binary: ColumnDataType;
+  /** Adds a monotonically increasing (never reused) integer primary key column. */
+  serialPrimaryKey<T extends string>(
+    table: CreateTableBuilder<T, never>,
+    column: string,
+  ): CreateTableBuilder<T, string>;
+}
+
+export const sqliteFlavor: SqlFlavor = {
+  binary: 'blob',
+  // AUTOINCREMENT: without it SQLite may reuse the largest id after deletes, and clients and
+  // the push cursor rely on server ids never going backwards.
+  serialPrimaryKey: (table, column) =>
+    table.addColumn(column, 'integer', (c) => c.primaryKey().autoIncrement()),
+};
+
+/** The DDL statements creating the schema (idempotent: IF NOT EXISTS everywhere). */
+export function schemaStatements(db: Kysely<RelayDatabase>, flavor: SqlFlavor): string[] {
+  const { binary } = flavor;
+  const s = db.schema;
+  const statements = [
+    s
+      .createTable('accounts')
+      .ifNotExists()
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('username', 'text', (c) => c.notNull().unique())
+      .addColumn('identity_key', binary, (c) => c.notNull())
+      .addColumn('next_device_id', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull()),
+    flavor
+      .serialPrimaryKey(s.createTable('devices').ifNotExists(), 'row_id')
+      .addColumn('account_id', 'text', (c) => c.notNull().references('accounts.id'))
+      .addColumn('device_id', 'integer', (c) => c.notNull())
+      .addColumn('registration_id', 'integer', (c) => c.notNull())
+      .addColumn('name', 'text')
+      .addColumn('secret_hash', 'text', (c) => c.notNull())
+      .addColumn('signed_prekey_id', 'bigint', (c) => c.notNull())
+      .addColumn('signed_prekey', binary, (c) => c.notNull())
+      .addColumn('signed_prekey_signature', binary, (c) => c.notNull())
+      .addColumn('last_resort_kyber_id', 'bigint', (c) => c.notNull())
+      .addColumn('last_resort_kyber_key', binary, (c) => c.notNull())
+      .addColumn('last_resort_kyber_signature', binary, (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addUniqueConstraint('devices_account_device', ['account_id', 'device_id']),
+    s
+      .createTable('one_time_prekeys')
+      .ifNotExists()
+      .addColumn('device_row_id', 'bigint', (c) => c.notNull())
+      .addColumn('key_id', 'bigint', (c) => c.notNull())
+      .addColumn('public_key', binary, (c) => c.notNull())
+      .addPrimaryKeyConstraint('one_time_prekeys_pk', ['device_row_id', 'key_id']),
+    s
+      .createTable('kyber_prekeys')
+      .ifNotExists()
+      .addColumn('device_row_id', 'bigint', (c) => c.notNull())
+      .addColumn('key_id', 'bigint', (c) => c.notNull())
+      .addColumn('public_key', binary, (c) => c.notNull())
+      .addColumn('signature', binary, (c) => c.notNull())
+      .addPrimaryKeyConstraint('kyber_prekeys_pk', ['device_row_id', 'key_id']),
+    s
+      .createTable('link_tokens')
+      .ifNotExists()
+      .addColumn('token_hash', binary, (c) => c.primaryKey())
+      .addColumn('account_id', 'text', (c) => c.notNull())
+      .addColumn('expires_at', 'bigint', (c) => c.notNull())
+      .addColumn('used', 'integer', (c) => c.notNull()),
+    flavor
+      .serialPrimaryKey(s.createTable('mailbox').ifNotExists(), 'server_id')
+      .addColumn('device_row_id', 'bigint', (c) => c.notNull())
+      .addColumn('source_account_id', 'text', (c) => c.notNull())
+      .addColumn('source_device_id', 'integer', (c) => c.notNull())
+      .addColumn('client_id', 'text', (c) => c.notNull())
+      .addColumn('type', 'integer', (c) => c.notNull())
+      .addColumn('server_timestamp', 'bigint', (c) => c.notNull())
+      .addColumn('content', binary, (c) => c.notNull()),
+    s
+      .createIndex('mailbox_by_device')
+      .ifNotExists()
+      .on('mailbox')
+      .columns(['device_row_id', 'server_id']),
+    s
+      .createTable('sends')
+      .ifNotExists()
+      .addColumn('source_device_row_id', 'bigint', (c) => c.notNull())
+      .addColumn('client_id', 'text', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('result', binary, (c) => c.notNull())
+      .addPrimaryKeyConstraint('sends_pk', ['source_device_row_id', 'client_id']),
+  ];
+  return statements.map((statement) => statement.compile().sql);
+}

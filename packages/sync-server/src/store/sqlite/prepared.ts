@@ -1,0 +1,33 @@
+import type { Database, Statement } from 'better-sqlite3';
+import type { QueryTemplate } from '../query-template.js';
+
+/** A QueryTemplate prepared once on a better-sqlite3 connection. */
+export class Prepared<A extends string> {
+  private readonly statement: Statement;
+
+  constructor(
+    db: Database,
+    private readonly query: QueryTemplate<A>,
+  ) {
+    this.statement = db.prepare(query.sql);
+  }
+
+  run(args: Record<A, unknown>): number {
+    return this.statement.run(...this.query.bind(args)).changes;
+  }
+
+  get<R>(args: Record<A, unknown>): R | undefined {
+    return this.statement.get(...this.query.bind(args)) as R | undefined;
+  }
+
+  all<R>(args: Record<A, unknown>): R[] {
+    return this.statement.all(...this.query.bind(args)) as R[];
+  }
+}
+
+/** better-sqlite3 binds Buffers, not plain Uint8Arrays; this wraps without copying. */
+export function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes)
+    ? bytes
+    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}

@@ -1,0 +1,227 @@
+import type { WebSocket } from 'ws';
+import {
+  AUTH_TIMEOUT_MS,
+  CloseCode,
+  ErrorCode,
+  MAX_REQUESTS_IN_FLIGHT,
+  type AuthRequest,
+  type Frame,
+  type Request,
+} from '@parley/protocol';
+import type { Logger } from 'pino';
+import type { Authenticator } from '../auth/authenticator.js';
+import { RelayError } from '../errors.js';
+import type { Mailboxes } from '../mailbox/mailboxes.js';
+import type { OnlineDevices, Recipient } from '../mailbox/online-devices.js';
+import type { RelayMetrics } from '../ops/metrics.js';
+import type { DeviceRef, StoredEnvelope } from '../store/records.js';
+import type { RelayStore } from '../store/relay-store.js';
+import {
+  decodeFrame,
+  drainedPush,
+  encodeAuthResult,
+  encodeEnvelopePush,
+  encodeError,
+  encodeSendResult,
+} from './frames.js';
+import { MailboxStream } from './mailbox-stream.js';
+
+export interface ConnectionDeps {
+  store: RelayStore;
+  authenticator: Authenticator;
+  mailboxes: Mailboxes;
+  online: OnlineDevices;
+  metrics: RelayMetrics;
+  logger: Logger;
+  isClosing: () => boolean;
+}
+
+/**
+ * One device socket: authentication by the first frame, requests with ids, pushes and acks
+ * (docs/relay-api.md, "WebSocket"). Everything a client sends is validated here; a bad frame
+ * closes only this socket.
+ */
+export class DeviceConnection implements Recipient {
+  private authenticated: DeviceRef | undefined;
+  private authenticating = false;
+  private stream: MailboxStream | undefined;
+  private requestsInFlight = 0;
+  private authTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly deps: ConnectionDeps,
+  ) {
+    ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
+    ws.on('close', () => this.onClose());
+    // ws reports protocol violations (e.g. an oversized frame) here, then closes the socket.
+    ws.on('error', () => undefined);
+    this.authTimer = setTimeout(
+      () => this.close(CloseCode.UNAUTHENTICATED, 'no authentication in time'),
+      AUTH_TIMEOUT_MS,
+    );
+    this.authTimer.unref();
+  }
+
+  get device(): DeviceRef {
+    if (!this.authenticated) throw new Error('connection is not authenticated');
+    return this.authenticated;
+  }
+
+  get isAuthenticated(): boolean {
+    return this.authenticated !== undefined;
+  }
+
+  offer(envelope: StoredEnvelope): void {
+    this.stream?.offer(envelope);
+  }
+
+  close(code: number, reason: string): void {
+    this.stream?.stop();
+    this.ws.close(code, reason);
+  }
+
+  private onMessage(data: Buffer, isBinary: boolean): void {
+    if (!isBinary) return this.protocolError('text frames are not accepted');
+    let frame: Frame;
+    try {
+      frame = decodeFrame(data);
+    } catch {
+      return this.protocolError('undecodable frame');
+    }
+    try {
+      switch (frame.kind.case) {
+        case 'request':
+          return this.onRequest(frame.kind.value);
+        case 'ack':
+          return this.onAck(frame.kind.value.serverIds);
+        default:
+          return this.protocolError('clients send only requests and acks');
+      }
+    } catch (error) {
+      this.deps.logger.error({ err: error }, 'frame handling failed');
+      this.close(1011, 'internal error');
+    }
+  }
+
+  private onRequest(request: Request): void {
+    const { id, body } = request;
+    if (this.requestsInFlight >= MAX_REQUESTS_IN_FLIGHT) {
+      return this.fail(id, new RelayError(ErrorCode.RATE_LIMITED, 'too many requests in flight'));
+    }
+    switch (body.case) {
+      case 'auth':
+        return this.track(id, this.authenticate(id, body.value));
+      case 'send': {
+        if (!this.authenticated) return this.rejectUnauthenticated(id);
+        if (this.deps.isClosing()) {
+          return this.fail(id, new RelayError(ErrorCode.UNAVAILABLE, 'relay is shutting down'));
+        }
+        const sending = this.deps.mailboxes.send(this.authenticated, body.value);
+        return this.track(
+          id,
+          sending.then((outcome) => this.write(encodeSendResult(id, outcome.result))),
+        );
+      }
+      default:
+        return this.fail(id, new RelayError(ErrorCode.MALFORMED, 'empty request'));
+    }
+  }
+
+  private onAck(serverIds: readonly bigint[]): void {
+    const device = this.authenticated;
+    if (!device || !this.stream) return this.rejectUnauthenticated(0);
+    const ids: number[] = [];
+    for (const id of serverIds) {
+      if (id > 0n && id <= BigInt(Number.MAX_SAFE_INTEGER)) ids.push(Number(id));
+    }
+    if (ids.length === 0) return;
+    this.stream.acked(ids);
+    this.deps.mailboxes.acknowledge(device, ids);
+  }
+
+  private async authenticate(id: number, auth: AuthRequest): Promise<void> {
+    if (this.authenticated || this.authenticating) {
+      throw new RelayError(ErrorCode.CONFLICT, 'this socket is already authenticated');
+    }
+    this.authenticating = true;
+    let device: DeviceRef;
+    try {
+      device = await this.deps.authenticator.authenticate(
+        auth.accountId,
+        auth.deviceId,
+        auth.secret,
+      );
+    } catch (error) {
+      this.authenticating = false;
+      if (error instanceof RelayError && error.code === ErrorCode.UNAUTHENTICATED) {
+        return this.rejectUnauthenticated(id);
+      }
+      throw error;
+    }
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    clearTimeout(this.authTimer);
+    this.authTimer = undefined;
+    this.authenticated = device;
+    this.deps.metrics.connections.dec({ state: 'unauthenticated' });
+    this.deps.metrics.connections.inc({ state: 'authenticated' });
+    this.deps.online.register(this, CloseCode.REPLACED);
+    this.write(encodeAuthResult(id, Date.now()));
+    this.stream = new MailboxStream(
+      device,
+      this.deps.store,
+      (envelope) => {
+        this.deps.metrics.envelopesOut.inc();
+        this.write(encodeEnvelopePush(envelope));
+      },
+      () => this.write(drainedPush),
+      (error) => {
+        this.deps.logger.error({ err: error }, 'mailbox drain failed');
+        this.close(1011, 'internal error');
+      },
+    );
+    this.stream.start();
+  }
+
+  /** Answers the request when `work` settles; a RelayError becomes its error response. */
+  private track(id: number, work: Promise<void>): void {
+    this.requestsInFlight++;
+    work
+      .catch((error: unknown) => {
+        if (error instanceof RelayError) return this.fail(id, error);
+        this.deps.logger.error({ err: error }, 'request failed');
+        this.fail(id, new RelayError(ErrorCode.INTERNAL, 'internal error'));
+      })
+      .finally(() => this.requestsInFlight--);
+  }
+
+  private fail(id: number, error: RelayError): void {
+    this.deps.metrics.frameErrors.inc({ code: error.codeName });
+    this.write(encodeError(id, error));
+  }
+
+  private rejectUnauthenticated(id: number): void {
+    this.fail(id, new RelayError(ErrorCode.UNAUTHENTICATED, 'authenticate first'));
+    this.close(CloseCode.UNAUTHENTICATED, 'unauthenticated');
+  }
+
+  private protocolError(message: string): void {
+    this.fail(0, new RelayError(ErrorCode.MALFORMED, message));
+    this.close(CloseCode.PROTOCOL_ERROR, message);
+  }
+
+  private write(bytes: Uint8Array): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(bytes);
+  }
+
+  private onClose(): void {
+    clearTimeout(this.authTimer);
+    this.stream?.stop();
+    if (this.authenticated) {
+      this.deps.online.unregister(this);
+      this.deps.metrics.connections.dec({ state: 'authenticated' });
+    } else {
+      this.deps.metrics.connections.dec({ state: 'unauthenticated' });
+    }
+  }
+}

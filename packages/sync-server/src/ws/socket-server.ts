@@ -1,0 +1,44 @@
+import type { Server } from 'node:http';
+import { WebSocketServer } from 'ws';
+import { MAX_FRAME_BYTES } from '@parley/protocol';
+import { DeviceConnection, type ConnectionDeps } from './device-connection.js';
+
+export const WEBSOCKET_PATH = '/v1/websocket';
+
+/** The device WebSocket endpoint, sharing the HTTP server's port. */
+export class SocketServer {
+  private readonly wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_FRAME_BYTES,
+    perMessageDeflate: false,
+    clientTracking: false,
+  });
+  private readonly connections = new Set<DeviceConnection>();
+
+  constructor(server: Server, deps: ConnectionDeps) {
+    server.on('upgrade', (request, socket, head) => {
+      const path = (request.url ?? '').split('?')[0];
+      if (path !== WEBSOCKET_PATH || deps.isClosing()) {
+        socket.end(
+          `HTTP/1.1 ${deps.isClosing() ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\n\r\n`,
+        );
+        return;
+      }
+      this.wss.handleUpgrade(request, socket, head, (ws) => {
+        deps.metrics.connections.inc({ state: 'unauthenticated' });
+        const connection = new DeviceConnection(ws, deps);
+        this.connections.add(connection);
+        ws.once('close', () => this.connections.delete(connection));
+      });
+    });
+  }
+
+  /** Closes every socket with `code` (used by the graceful shutdown). */
+  closeAll(code: number, reason: string): void {
+    for (const connection of this.connections) connection.close(code, reason);
+  }
+
+  get size(): number {
+    return this.connections.size;
+  }
+}

@@ -1,0 +1,78 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { pino } from 'pino';
+import { RelayClient } from '../../src/client/index.js';
+import { defaultConfig, type RelayConfig } from '../../src/config.js';
+import { startRelay, type Relay } from '../../src/relay.js';
+
+export function tempDataDir(): { dir: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-relay-test-'));
+  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export interface TestRelay {
+  relay: Relay;
+  client: RelayClient;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** A real relay in this process on a free port with a real SQLite file in a temp directory. */
+export async function startTestRelay(overrides: Partial<RelayConfig> = {}): Promise<TestRelay> {
+  const data = tempDataDir();
+  const relay = await startRelay(
+    {
+      ...defaultConfig,
+      port: 0,
+      dataDir: data.dir,
+      databaseUrl: `sqlite:${join(data.dir, 'relay.sqlite')}`,
+      logLevel: 'silent',
+      ...overrides,
+    },
+    pino({ level: 'silent' }),
+  );
+  return {
+    relay,
+    client: new RelayClient(relay.url),
+    dataDir: data.dir,
+    async stop() {
+      await relay.close();
+      data.remove();
+    },
+  };
+}
+
+const mainJs = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+
+export interface RelayProcess {
+  child: ChildProcess;
+  url: string;
+  exited: Promise<number | null>;
+}
+
+/**
+ * The built relay (dist/main.js, built by test/global-setup.ts) as a child process, so tests can
+ * SIGKILL and restart it. Resolves once it logged that it listens.
+ */
+export async function spawnRelay(dataDir: string, port = 0): Promise<RelayProcess> {
+  const child = spawn(process.execPath, [mainJs, '--port', String(port), '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, PARLEY_LOG_LEVEL: 'info', INIT_CWD: '' },
+  });
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => resolve(code)),
+  );
+  const port$ = new Promise<number>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    lines.on('line', (line) => {
+      const entry = JSON.parse(line) as { msg?: string; port?: number };
+      if (entry.msg === 'relay listening' && entry.port) resolve(entry.port);
+    });
+    child.once('exit', (code) => reject(new Error(`relay exited early with ${code}`)));
+  });
+  return { child, url: `http://127.0.0.1:${await port$}`, exited };
+}
