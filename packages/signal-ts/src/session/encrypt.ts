@@ -15,6 +15,7 @@ import { encryptBody } from '../ratchet/message-cipher.js';
 import { deriveMessageKeys } from '../ratchet/message-keys.js';
 import { Direction, type IdentityKeyStore, type SessionStore } from '../storage/index.js';
 import type { SessionState } from './session-state.js';
+import { callStore } from './store-call.js';
 
 const OPERATION = 'SessionCipher_EncryptMessage';
 
@@ -26,7 +27,7 @@ export async function signalEncrypt(
   identityStore: IdentityKeyStore,
   now: Date = new Date(),
 ): Promise<CiphertextMessage> {
-  const record = await sessionStore.getSession(address);
+  const record = await callStore(OPERATION, 'getSession', () => sessionStore.getSession(address));
   const current = record?._current();
   if (record === null || current === undefined || !current.isUsableForSending(now)) {
     throw protocolError(
@@ -40,12 +41,17 @@ export async function signalEncrypt(
   const ciphertext = encryptWithState(state, message, localAddress, address);
 
   const theirIdentity = PublicKey.deserialize(state.fields.remoteIdentityKey);
-  if (!(await identityStore.isTrustedIdentity(address, theirIdentity, Direction.Sending))) {
+  const trusted = await callStore(OPERATION, 'isTrustedIdentity', () =>
+    identityStore.isTrustedIdentity(address, theirIdentity, Direction.Sending),
+  );
+  if (!trusted) {
     throw untrustedIdentityError(OPERATION, address);
   }
-  await identityStore.saveIdentity(address, theirIdentity);
+  await callStore(OPERATION, 'saveIdentity', () =>
+    identityStore.saveIdentity(address, theirIdentity),
+  );
   record._setCurrent(state);
-  await sessionStore.saveSession(address, record);
+  await callStore(OPERATION, 'saveSession', () => sessionStore.saveSession(address, record));
   return ciphertext;
 }
 

@@ -24,6 +24,7 @@ import { isSameAccount } from './identity.js';
 import type { PreKeyBundle } from './pre-key-bundle.js';
 import { SessionRecord } from './session-record.js';
 import { SessionState } from './session-state.js';
+import { callStore } from './store-call.js';
 
 function pqChainParams(selfSession: boolean): PqChainParams {
   return { maxJump: maxForwardJumps(selfSession), maxOutOfOrderKeys: MAX_MESSAGE_KEYS };
@@ -39,7 +40,10 @@ export async function processPreKeyBundle(
 ): Promise<void> {
   const operation = 'SessionBuilder_ProcessPreKeyBundle';
   const theirIdentity = bundle.identityKey();
-  if (!(await identityStore.isTrustedIdentity(address, theirIdentity, Direction.Sending))) {
+  const trusted = await callStore(operation, 'isTrustedIdentity', () =>
+    identityStore.isTrustedIdentity(address, theirIdentity, Direction.Sending),
+  );
+  if (!trusted) {
     throw untrustedIdentityError(operation, address);
   }
   const theirSignedPreKey = bundle.signedPreKeyPublic();
@@ -51,8 +55,11 @@ export async function processPreKeyBundle(
     throw protocolError('SignatureValidationFailed', operation, 'signature validation failed');
   }
 
-  const record = (await sessionStore.getSession(address)) ?? SessionRecord._newFresh();
-  const ourIdentity = await identityStore.getIdentityKey();
+  const stored = await callStore(operation, 'getSession', () => sessionStore.getSession(address));
+  const record = stored ?? SessionRecord._newFresh();
+  const ourIdentity = await callStore(operation, 'getIdentityKey', () =>
+    identityStore.getIdentityKey(),
+  );
   const ourIdentityPublic = ourIdentity.getPublicKey().serialize();
   const baseKey = PrivateKey.generate();
   const kem = theirKyberPreKey._encapsulate();
@@ -75,7 +82,9 @@ export async function processPreKeyBundle(
     localIdentityKey: ourIdentityPublic,
     remoteIdentityKey: remoteIdentity,
     aliceBaseKey: baseKey.getPublicKey().serialize(),
-    localRegistrationId: await identityStore.getLocalRegistrationId(),
+    localRegistrationId: await callStore(operation, 'getLocalRegistrationId', () =>
+      identityStore.getLocalRegistrationId(),
+    ),
     remoteRegistrationId: bundle.registrationId(),
     ratchet: {
       rootKey,
@@ -96,9 +105,11 @@ export async function processPreKeyBundle(
     },
   });
 
-  await identityStore.saveIdentity(address, theirIdentity);
+  await callStore(operation, 'saveIdentity', () =>
+    identityStore.saveIdentity(address, theirIdentity),
+  );
   record._promoteState(state);
-  await sessionStore.saveSession(address, record);
+  await callStore(operation, 'saveSession', () => sessionStore.saveSession(address, record));
 }
 
 /** Which prekeys a PreKey message consumed; absent when it matched an existing session. */
@@ -126,7 +137,10 @@ export async function processPreKeyMessage(
   const operation = 'SessionCipher_DecryptPreKeySignalMessage';
   const wire = message._fields();
   const theirIdentity = PublicKey.deserialize(wire.identityKey);
-  if (!(await identityStore.isTrustedIdentity(address, theirIdentity, Direction.Receiving))) {
+  const trusted = await callStore(operation, 'isTrustedIdentity', () =>
+    identityStore.isTrustedIdentity(address, theirIdentity, Direction.Receiving),
+  );
+  if (!trusted) {
     throw untrustedIdentityError(operation, address);
   }
   if (record._promoteMatchingSession(wire.messageVersion, wire.baseKey)) return undefined;
@@ -137,10 +151,20 @@ export async function processPreKeyMessage(
   if (kyber === undefined)
     throw protocolError('InvalidMessage', operation, 'missing pq pre-key ID');
 
-  const signedPreKey = await signedPreKeyStore.getSignedPreKey(wire.signedPreKeyId);
-  const kyberPreKey = await kyberPreKeyStore.getKyberPreKey(kyber.preKeyId);
-  const oneTimePreKey = wire.preKeyId === null ? null : await preKeyStore.getPreKey(wire.preKeyId);
-  const ourIdentity = await identityStore.getIdentityKey();
+  const signedPreKey = await callStore(operation, 'getSignedPreKey', () =>
+    signedPreKeyStore.getSignedPreKey(wire.signedPreKeyId),
+  );
+  const kyberPreKey = await callStore(operation, 'getKyberPreKey', () =>
+    kyberPreKeyStore.getKyberPreKey(kyber.preKeyId),
+  );
+  const preKeyId = wire.preKeyId;
+  const oneTimePreKey =
+    preKeyId === null
+      ? null
+      : await callStore(operation, 'getPreKey', () => preKeyStore.getPreKey(preKeyId));
+  const ourIdentity = await callStore(operation, 'getIdentityKey', () =>
+    identityStore.getIdentityKey(),
+  );
   const ourIdentityPublic = ourIdentity.getPublicKey().serialize();
   const theirBaseKey = PublicKey.deserialize(wire.baseKey);
 
@@ -159,7 +183,9 @@ export async function processPreKeyMessage(
     localIdentityKey: ourIdentityPublic,
     remoteIdentityKey: theirIdentity.serialize(),
     aliceBaseKey: theirBaseKey.serialize(),
-    localRegistrationId: await identityStore.getLocalRegistrationId(),
+    localRegistrationId: await callStore(operation, 'getLocalRegistrationId', () =>
+      identityStore.getLocalRegistrationId(),
+    ),
     remoteRegistrationId: wire.registrationId,
     ratchet: {
       rootKey: keys.rootKey,

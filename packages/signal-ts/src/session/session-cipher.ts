@@ -21,6 +21,7 @@ import {
 import { decryptWithRecord } from './decrypt.js';
 import { processPreKeyMessage } from './session-builder.js';
 import { SessionRecord } from './session-record.js';
+import { callStore } from './store-call.js';
 
 export async function signalDecrypt(
   message: SignalMessage,
@@ -30,7 +31,7 @@ export async function signalDecrypt(
   identityStore: IdentityKeyStore,
 ): Promise<Bytes> {
   const operation = 'SessionCipher_DecryptSignalMessage';
-  const record = await sessionStore.getSession(address);
+  const record = await callStore(operation, 'getSession', () => sessionStore.getSession(address));
   if (record === null) {
     throw protocolError(
       'SessionNotFound',
@@ -49,11 +50,16 @@ export async function signalDecrypt(
   if (current === undefined)
     throw protocolError('InvalidState', operation, 'no current session after decryption');
   const theirIdentity = PublicKey.deserialize(current.fields.remoteIdentityKey);
-  if (!(await identityStore.isTrustedIdentity(address, theirIdentity, Direction.Receiving))) {
+  const trusted = await callStore(operation, 'isTrustedIdentity', () =>
+    identityStore.isTrustedIdentity(address, theirIdentity, Direction.Receiving),
+  );
+  if (!trusted) {
     throw untrustedIdentityError(operation, address);
   }
-  await identityStore.saveIdentity(address, theirIdentity);
-  await sessionStore.saveSession(address, record);
+  await callStore(operation, 'saveIdentity', () =>
+    identityStore.saveIdentity(address, theirIdentity),
+  );
+  await callStore(operation, 'saveSession', () => sessionStore.saveSession(address, record));
   return plaintext;
 }
 
@@ -68,7 +74,8 @@ export async function signalDecryptPreKey(
   kyberPrekeyStore: KyberPreKeyStore,
 ): Promise<Bytes> {
   const operation = 'SessionCipher_DecryptPreKeySignalMessage';
-  const record = (await sessionStore.getSession(address)) ?? SessionRecord._newFresh();
+  const stored = await callStore(operation, 'getSession', () => sessionStore.getSession(address));
+  const record = stored ?? SessionRecord._newFresh();
   const used = await processPreKeyMessage(
     message,
     address,
@@ -87,15 +94,19 @@ export async function signalDecryptPreKey(
     operation,
   });
   const theirBaseKey = PublicKey.deserialize(wire.baseKey);
-  await identityStore.saveIdentity(address, PublicKey.deserialize(wire.identityKey));
+  const theirIdentity = PublicKey.deserialize(wire.identityKey);
+  await callStore(operation, 'saveIdentity', () =>
+    identityStore.saveIdentity(address, theirIdentity),
+  );
   if (used !== undefined) {
-    await kyberPrekeyStore.markKyberPreKeyUsed(
-      used.kyberPreKeyId,
-      used.signedPreKeyId,
-      theirBaseKey,
+    const { kyberPreKeyId, signedPreKeyId, oneTimePreKeyId } = used;
+    await callStore(operation, 'markKyberPreKeyUsed', () =>
+      kyberPrekeyStore.markKyberPreKeyUsed(kyberPreKeyId, signedPreKeyId, theirBaseKey),
     );
-    if (used.oneTimePreKeyId !== null) await prekeyStore.removePreKey(used.oneTimePreKeyId);
+    if (oneTimePreKeyId !== null) {
+      await callStore(operation, 'removePreKey', () => prekeyStore.removePreKey(oneTimePreKeyId));
+    }
   }
-  await sessionStore.saveSession(address, record);
+  await callStore(operation, 'saveSession', () => sessionStore.saveSession(address, record));
   return plaintext;
 }
