@@ -1,1 +1,1 @@
-export {};
+export { DisplayableFingerprint, Fingerprint, ScannableFingerprint } from './fingerprint.js';
