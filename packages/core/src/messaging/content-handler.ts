@@ -87,6 +87,9 @@ export class ContentHandler {
           sender,
         );
         return;
+      case undefined:
+        if (sender.accountId === this.context.selfAccountId()) this.welcomeOwnDevice(sender, work);
+        return;
       default:
         // A body from a newer client: nothing to do, the envelope is still acknowledged.
         return;
@@ -143,6 +146,16 @@ export class ContentHandler {
     this.acknowledgeDelivery(target, incoming, work);
     if (target.doc.hasMissingUpdates) this.requestSync(target, sender, work);
     return target;
+  }
+
+  /**
+   * A new device of this account announced itself: hand it every conversation's state (a first
+   * form of the history transfer that QR linking will do in full).
+   */
+  private welcomeOwnDevice(sender: Sender, work: UnitOfWork): void {
+    for (const model of this.conversations.all()) {
+      this.reply(work, sender, crdtUpdateContent(model.row.id, model.doc.snapshot()));
+    }
   }
 
   private mayWrite(model: ConversationModel, sender: Sender): boolean {

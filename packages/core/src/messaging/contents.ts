@@ -16,6 +16,11 @@ export function decodeContent(bytes: Uint8Array): Content {
   return fromBinary(ContentSchema, bytes);
 }
 
+/** A Content without body: announces a new device to its account's other devices. */
+export function announcementContent(): Uint8Array<ArrayBuffer> {
+  return encode({ case: undefined });
+}
+
 export function crdtUpdateContent(
   conversationId: string,
   update: Uint8Array,

@@ -3,7 +3,12 @@ import { SessionLock } from '../crypto/session-lock.js';
 import { safetyNumberOf } from '../crypto/safety-number.js';
 import { AccountKeys, USERNAME_PATTERN } from '../messaging/account.js';
 import { ContentHandler } from '../messaging/content-handler.js';
-import { crdtUpdateContent, receiptContent, typingContent } from '../messaging/contents.js';
+import {
+  announcementContent,
+  crdtUpdateContent,
+  receiptContent,
+  typingContent,
+} from '../messaging/contents.js';
 import { Conversations, type ConversationModel } from '../messaging/conversations.js';
 import { Inbox, type Sender } from '../messaging/inbox.js';
 import { Outbox } from '../messaging/outbox.js';
@@ -175,6 +180,14 @@ export class ParleyMessenger implements Messenger {
     if (this.account)
       throw new ParleyError('ALREADY_REGISTERED', 'this device already has an account');
     this.account = await relayCall(() => this.accountKeys.link(link));
+    // Introduce this device to the account's other devices, so they include it in their sends.
+    const work = new UnitOfWork();
+    this.outbox.enqueue(work, {
+      content: announcementContent(),
+      recipientAccountIds: [],
+      ownDevices: true,
+    });
+    await work.commit(this.db);
     return this.activate();
   }
 

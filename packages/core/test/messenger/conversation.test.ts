@@ -1,34 +1,24 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Messenger, MessageStatus } from '../../src/messenger/api.js';
-import { RelayProcess } from '../support/relay-process.js';
-import { find, openMessenger, texts, uniqueUsername, waitFor } from '../support/messengers.js';
+import { describe, expect, it } from 'vitest';
+import { ParleyError } from '../../src/index.js';
+import type { MessageStatus } from '../../src/messenger/api.js';
+import { uniqueUsername, useRelay } from '../support/fixture.js';
+import { foundInRelay } from '../support/relay-contents.js';
+import { find, texts, waitFor } from '../support/wait.js';
 
 describe('a direct conversation through the real relay', () => {
-  let relay: RelayProcess;
-  const open: Messenger[] = [];
-  const messenger = async (name?: string) => {
-    const m = await openMessenger(relay.url, name);
-    open.push(m);
-    return m;
-  };
-
-  beforeAll(async () => {
-    relay = await RelayProcess.start();
-  });
-  afterAll(async () => {
-    for (const m of open) await m.close();
-    await relay.stop();
-  });
+  const fx = useRelay();
+  const registered: string[] = [];
 
   it('exchanges messages both ways; the sender sees pending -> sent -> delivered -> read', async () => {
-    const alice = await messenger();
-    const bobDb = `bob-${Date.now()}`;
-    let bob = await messenger(bobDb);
+    const alice = await fx.messenger();
+    const bobDb = `bob-${crypto.randomUUID()}`;
+    let bob = await fx.messenger(bobDb);
     const aliceName = uniqueUsername('alice');
     const bobName = uniqueUsername('bob');
     await alice.register(aliceName);
     await bob.register(bobName);
-    await bob.close(); // Bob is offline while Alice sends.
+    registered.push(aliceName, bobName);
+    await bob.close(); // Bob is offline while Alice sends: "sent" and "delivered" are apart.
 
     const conversation = await alice.openDirectConversation(bobName);
     const seen: MessageStatus[] = [];
@@ -37,13 +27,14 @@ describe('a direct conversation through the real relay', () => {
       const status = find(alice, conversation, id)?.status;
       if (status && seen.at(-1) !== status) seen.push(status);
     });
-    id = await alice.sendText(conversation, 'hello bob');
+    const hello = fx.text('hello bob');
+    id = await alice.sendText(conversation, hello);
     seen.push(find(alice, conversation, id)!.status);
     await waitFor(() => find(alice, conversation, id)?.status === 'sent', 'sent');
 
-    bob = await messenger(bobDb);
+    bob = await fx.messenger(bobDb); // reopening restores the account
     expect(bob.self.getSnapshot()?.username).toBe(bobName);
-    await waitFor(() => texts(bob, conversation).includes('hello bob'), 'bob receives');
+    await waitFor(() => texts(bob, conversation).includes(hello), 'bob receives');
     await waitFor(() => find(alice, conversation, id)?.status === 'delivered', 'delivered');
     expect(bob.conversations().getSnapshot()[0]).toMatchObject({
       id: conversation,
@@ -56,22 +47,123 @@ describe('a direct conversation through the real relay', () => {
     await waitFor(() => find(alice, conversation, id)?.status === 'read', 'read');
     expect(seen).toEqual(['pending', 'sent', 'delivered', 'read']);
 
-    const replyId = await bob.sendText(conversation, 'hi alice');
-    await waitFor(
-      () => texts(alice, conversation).includes('hi alice'),
-      'alice receives the reply',
-    );
+    const reply = fx.text('hi alice');
+    const replyId = await bob.sendText(conversation, reply);
+    await waitFor(() => texts(alice, conversation).includes(reply), 'alice receives the reply');
     await waitFor(
       () => find(bob, conversation, replyId)?.status === 'delivered',
       'reply delivered',
     );
-    expect(texts(alice, conversation)).toEqual(['hello bob', 'hi alice']);
-    expect(texts(bob, conversation)).toEqual(['hello bob', 'hi alice']);
-    const incoming = find(alice, conversation, replyId)!;
-    expect(incoming).toMatchObject({
+    expect(texts(alice, conversation)).toEqual([hello, reply]);
+    expect(texts(bob, conversation)).toEqual([hello, reply]);
+    expect(find(alice, conversation, replyId)).toMatchObject({
       outgoing: false,
       senderUsername: bobName,
       status: 'delivered',
     });
+    expect(alice.conversations().getSnapshot()[0]).toMatchObject({
+      unreadCount: 1,
+      lastMessage: { body: reply, outgoing: false },
+    });
+
+    alice.setTyping(conversation, true);
+    await waitFor(
+      () => bob.conversations().getSnapshot()[0]?.typing.includes(aliceName),
+      'typing indicator',
+    );
+    alice.setTyping(conversation, false);
+    await waitFor(() => bob.conversations().getSnapshot()[0]?.typing.length === 0, 'typing stops');
+  });
+
+  it("shows the sender's messages, and their receipts, on the sender's second device", async () => {
+    const phone = await fx.messenger();
+    const bob = await fx.messenger();
+    const aliceName = uniqueUsername('alice');
+    const bobName = uniqueUsername('bob');
+    await phone.register(aliceName);
+    await bob.register(bobName);
+    const laptop = await fx.messenger();
+    const self = await laptop.linkDevice(await phone.createDeviceLink());
+    expect(self).toMatchObject({
+      username: aliceName,
+      accountId: phone.self.getSnapshot()?.accountId,
+      deviceId: 2,
+    });
+
+    // The laptop announces itself to the phone; whichever comes first, the phone's send or the
+    // announcement, the laptop ends up with the conversation (the phone hands it its documents).
+    const conversation = await phone.openDirectConversation(bobName);
+    const first = fx.text('from the phone');
+    const id = await phone.sendText(conversation, first);
+    await waitFor(
+      () => texts(laptop, conversation).includes(first),
+      'laptop sees the sent message',
+    );
+    expect(find(laptop, conversation, id)).toMatchObject({ outgoing: true, senderDeviceId: 1 });
+    await waitFor(() => texts(bob, conversation).includes(first), 'bob receives');
+    await bob.markRead(conversation, id);
+    await waitFor(
+      () => find(laptop, conversation, id)?.status === 'read',
+      'laptop sees the read receipt',
+    );
+
+    const reply = fx.text('to both devices');
+    const replyId = await bob.sendText(conversation, reply);
+    await waitFor(
+      () =>
+        texts(phone, conversation).includes(reply) && texts(laptop, conversation).includes(reply),
+      'both devices get the reply',
+    );
+    await laptop.markRead(conversation, replyId);
+    await waitFor(
+      () => phone.conversations().getSnapshot()[0]?.unreadCount === 0,
+      'read on one device is read on all',
+    );
+
+    const fromLaptop = fx.text('from the laptop');
+    await laptop.sendText(conversation, fromLaptop);
+    await waitFor(
+      () =>
+        texts(phone, conversation).includes(fromLaptop) &&
+        texts(bob, conversation).includes(fromLaptop),
+      'laptop sends to both',
+    );
+    expect(texts(phone, conversation)).toEqual(texts(bob, conversation));
+    expect(texts(laptop, conversation)).toEqual(texts(bob, conversation));
+  });
+
+  it('reports failures a caller can act on as typed errors', async () => {
+    const carol = await fx.messenger();
+    const code = (promise: Promise<unknown>) =>
+      promise.then(
+        () => 'resolved',
+        (error: unknown) => (error instanceof ParleyError ? error.code : String(error)),
+      );
+    expect(await code(carol.openDirectConversation('nobody'))).toBe('NOT_REGISTERED');
+    expect(await code(carol.register('No Spaces Allowed'))).toBe('INVALID_USERNAME');
+    const name = uniqueUsername('carol');
+    await carol.register(name);
+    expect(await code(carol.register(name))).toBe('ALREADY_REGISTERED');
+    const other = await fx.messenger();
+    expect(await code(other.register(name))).toBe('USERNAME_TAKEN');
+    expect(await code(carol.openDirectConversation(uniqueUsername('ghost')))).toBe('UNKNOWN_USER');
+    expect(await code(carol.sendText('no-such-conversation', 'hi'))).toBe('UNKNOWN_CONVERSATION');
+    const dave = uniqueUsername('dave');
+    await other.register(dave);
+    const conversation = await carol.openDirectConversation(dave);
+    expect(await code(carol.sendText(conversation, '   '))).toBe('INVALID_MESSAGE');
+    expect(await code(carol.markRead(conversation, 'no-such-message'))).toBe('UNKNOWN_MESSAGE');
+    expect(await code(carol.acceptIdentityChange(dave))).toBe('NO_IDENTITY_CHANGE');
+    await carol.close();
+    expect(await code(carol.sendText(conversation, 'hi'))).toBe('CLOSED');
+  });
+
+  it('leaves none of the sent plaintext in the relay database or logs', async () => {
+    await fx.relay.stop(); // flushes the WAL and the log
+    expect(fx.plaintexts.length).toBeGreaterThanOrEqual(5);
+    // The scan can find things: the relay does store usernames.
+    expect(foundInRelay(fx.relay, registered)).toEqual(registered);
+    expect(foundInRelay(fx.relay, fx.plaintexts)).toEqual([]);
+    await fx.relay.restart();
   });
 });

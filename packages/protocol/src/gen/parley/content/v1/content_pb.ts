@@ -16,8 +16,10 @@ export const file_parley_content_v1_content: GenFile = /*@__PURE__*/
   fileDesc("Ch9wYXJsZXkvY29udGVudC92MS9jb250ZW50LnByb3RvEhFwYXJsZXkuY29udGVudC52MSLBAgoHQ29udGVudBI0CgtjcmR0X3VwZGF0ZRgBIAEoCzIdLnBhcmxleS5jb250ZW50LnYxLkNyZHRVcGRhdGVIABI/ChFjcmR0X3N5bmNfcmVxdWVzdBgCIAEoCzIiLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVxdWVzdEgAEkEKEmNyZHRfc3luY19yZXNwb25zZRgDIAEoCzIjLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVzcG9uc2VIABItCgdyZWNlaXB0GAQgASgLMhoucGFybGV5LmNvbnRlbnQudjEuUmVjZWlwdEgAEisKBnR5cGluZxgFIAEoCzIZLnBhcmxleS5jb250ZW50LnYxLlR5cGluZ0gAEhIKCmNyZWF0ZWRfYXQYECABKARCBgoEYm9keUoECAYQECI1CgpDcmR0VXBkYXRlEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIOCgZ1cGRhdGUYAiABKAwiQAoPQ3JkdFN5bmNSZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIUCgxzdGF0ZV92ZWN0b3IYAiABKAwiUQoQQ3JkdFN5bmNSZXNwb25zZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDgoGdXBkYXRlGAIgASgMEhQKDHN0YXRlX3ZlY3RvchgDIAEoDCKnAQoHUmVjZWlwdBItCgRraW5kGAEgASgOMh8ucGFybGV5LmNvbnRlbnQudjEuUmVjZWlwdC5LaW5kEhcKD2NvbnZlcnNhdGlvbl9pZBgCIAEoCRITCgttZXNzYWdlX2lkcxgDIAMoCSI/CgRLaW5kEhQKEEtJTkRfVU5TUEVDSUZJRUQQABISCg5LSU5EX0RFTElWRVJFRBABEg0KCUtJTkRfUkVBRBACIjEKBlR5cGluZxIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDgoGdHlwaW5nGAIgASgIYgZwcm90bzM");
 
 /**
- * One encrypted payload. Exactly one body is set; a receiver that does not know a body (a newer
- * client sent it) ignores the Content and still acknowledges the envelope.
+ * One encrypted payload. At most one body is set; a receiver that does not know a body (a newer
+ * client sent it) ignores the Content and still acknowledges the envelope. A Content without a
+ * body is a device announcing itself: a newly linked device sends one to its account's other
+ * devices, which thereby get a session with it before any message needs one.
  *
  * @generated from message parley.content.v1.Content
  */

@@ -1,0 +1,57 @@
+import { afterAll, beforeAll } from 'vitest';
+import type { Messenger } from '../../src/messenger/api.js';
+import type { WebSocketConstructor } from '../../src/transport/websocket.js';
+import { createMessenger } from '../../src/index.js';
+import { engines } from '../engine/engines.js';
+import WebSocket from 'ws';
+import { RelayProcess } from './relay-process.js';
+
+let counter = 0;
+
+/**
+ * One real relay process per test file, the messengers opened against it (closed after the
+ * file), and every plaintext the file sent, for the "relay never sees plaintext" check.
+ */
+export function useRelay() {
+  const fixture = {
+    relay: undefined as unknown as RelayProcess,
+    open: new Set<Messenger>(),
+    plaintexts: [] as string[],
+    /** A unique message text, recorded for the plaintext scan. */
+    text(label: string): string {
+      const text = `${label} ${crypto.randomUUID()}`;
+      fixture.plaintexts.push(text);
+      return text;
+    },
+    async messenger(
+      databaseName = `device-${process.pid}-${++counter}`,
+      WebSocketImpl: WebSocketConstructor = WebSocket,
+    ) {
+      const m = await createMessenger({
+        relayUrl: fixture.relay.url,
+        databaseName,
+        engine: engines[0]!.engine,
+        WebSocket: WebSocketImpl,
+      });
+      fixture.open.add(m);
+      const close = m.close.bind(m);
+      m.close = async () => {
+        fixture.open.delete(m);
+        await close();
+      };
+      return m;
+    },
+  };
+  beforeAll(async () => {
+    fixture.relay = await RelayProcess.start();
+  });
+  afterAll(async () => {
+    for (const m of [...fixture.open]) await m.close();
+    await fixture.relay.stop();
+  });
+  return fixture;
+}
+
+export function uniqueUsername(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36)}${(++counter).toString(36)}`;
+}
