@@ -6,6 +6,7 @@ import * as native from '@signalapp/libsignal-client';
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from '../bytes.js';
 import { IdentityKeyPair, PrivateKey, PublicKey } from './index.js';
+import { CURVE_KNOWN_ANSWER as KAT, fromHex } from '../../test/unit/fixtures/curve-known-answer.js';
 
 const ROUNDS = 40;
 
@@ -126,5 +127,19 @@ describe('XEdDSA against native', () => {
         }
       }
     }
+  });
+});
+
+describe('the browser known answers still hold for native', () => {
+  it('native derives the same keys and agreement and accepts both signatures', () => {
+    const key = native.PrivateKey.deserialize(fromHex(KAT.privateKey));
+    expect(key.serialize()).toEqual(fromHex(KAT.privateKey));
+    expect(key.getPublicKey().serialize()).toEqual(fromHex(KAT.publicKey));
+    expect(key.agree(native.PublicKey.deserialize(fromHex(KAT.peerPublicKey)))).toEqual(
+      fromHex(KAT.agreement),
+    );
+    const message = new TextEncoder().encode(KAT.message);
+    expect(key.getPublicKey().verify(message, fromHex(KAT.nativeSignature))).toBe(true);
+    expect(key.getPublicKey().verify(message, fromHex(KAT.ourSignatureWithRandom5a))).toBe(true);
   });
 });

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, LibSignalErrorBase } from '../error.js';
 import { IdentityKeyPair, PrivateKey, PublicKey } from './index.js';
+import { CURVE_KNOWN_ANSWER as KAT, fromHex } from '../../test/unit/fixtures/curve-known-answer.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
@@ -142,6 +143,30 @@ describe('XEdDSA', () => {
     for (let i = 0; i < 32; i++) forged[32 + i] = Number((bumped >> BigInt(8 * i)) & 0xffn);
     forged[63] = (forged[63]! & 0x7f) | (signature[63]! & 0x80);
     expect(pub.verify(message, forged)).toBe(false);
+  });
+});
+
+describe('known answers from native', () => {
+  const key = PrivateKey.deserialize(fromHex(KAT.privateKey));
+  const message = utf8(KAT.message);
+
+  it('derives the public key and agreement native derived', () => {
+    expect(key.getPublicKey().serialize()).toEqual(fromHex(KAT.publicKey));
+    expect(key.agree(PublicKey.deserialize(fromHex(KAT.peerPublicKey)))).toEqual(
+      fromHex(KAT.agreement),
+    );
+  });
+
+  it('verifies the native signature and rejects it on another message', () => {
+    const pub = PublicKey.deserialize(fromHex(KAT.publicKey));
+    expect(pub.verify(message, fromHex(KAT.nativeSignature))).toBe(true);
+    expect(pub.verify(utf8(KAT.message + '!'), fromHex(KAT.nativeSignature))).toBe(false);
+  });
+
+  it('signs deterministically for fixed nonce randomness', () => {
+    expect(key._signWithRandom(message, new Uint8Array(64).fill(0x5a))).toEqual(
+      fromHex(KAT.ourSignatureWithRandom5a),
+    );
   });
 });
 
