@@ -1,31 +1,14 @@
-import WebSocket from 'ws';
-import { createMessenger } from '../../src/index.js';
 import type { Messenger, MessageView } from '../../src/messenger/api.js';
-import { engines } from '../engine/engines.js';
-
-let counter = 0;
-
-/** A messenger on its own (fake-indexeddb) database, speaking to the relay over `ws`. */
-export function openMessenger(
-  relayUrl: string,
-  databaseName = `device-${process.pid}-${++counter}`,
-): Promise<Messenger> {
-  return createMessenger({ relayUrl, databaseName, engine: engines[0]!.engine, WebSocket });
-}
-
-export function uniqueUsername(prefix: string): string {
-  return `${prefix}_${Date.now().toString(36)}${(++counter).toString(36)}`;
-}
 
 /** Polls until `check` returns a truthy value (the relay and peers work asynchronously). */
 export async function waitFor<T>(
-  check: () => T | undefined | false,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
   what: string,
   timeoutMs = 20_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 20));

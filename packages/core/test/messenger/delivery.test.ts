@@ -1,0 +1,166 @@
+import { fromBinary, toBinary } from '@bufbuild/protobuf';
+import { FrameSchema } from '@parley/protocol';
+import { describe, expect, it } from 'vitest';
+import type { Messenger } from '../../src/messenger/api.js';
+import { uniqueUsername, useRelay } from '../support/fixture.js';
+import { interceptingWebSocket } from '../support/intercepting-websocket.js';
+import { duplicates, outboxSize, projectedBodies } from '../support/projection.js';
+import { foundInRelay } from '../support/relay-contents.js';
+import { find, texts, waitFor } from '../support/wait.js';
+
+describe('delivery guarantees against the real relay', () => {
+  const fx = useRelay();
+
+  async function pair() {
+    const aliceDb = `alice-${crypto.randomUUID()}`;
+    const bobDb = `bob-${crypto.randomUUID()}`;
+    const alice = await fx.messenger(aliceDb);
+    const bob = await fx.messenger(bobDb);
+    const bobName = uniqueUsername('bob');
+    await alice.register(uniqueUsername('alice'));
+    await bob.register(bobName);
+    const conversation = await alice.openDirectConversation(bobName);
+    return { alice, bob, aliceDb, bobDb, conversation };
+  }
+
+  const allSent = (m: Messenger, conversation: string, ids: string[]) =>
+    ids.every((id) => find(m, conversation, id)?.status !== 'pending');
+
+  it('a recipient offline during 200 sends receives all of them, in order, on reconnect', async () => {
+    const { alice, bob, bobDb, conversation } = await pair();
+    await bob.close();
+    const sent: string[] = [];
+    const ids: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      const text = fx.text(`offline #${i}`);
+      sent.push(text);
+      ids.push(await alice.sendText(conversation, text));
+    }
+    await waitFor(() => allSent(alice, conversation, ids), 'relay acks all 200');
+
+    const back = await fx.messenger(bobDb);
+    await waitFor(() => texts(back, conversation).length === 200, 'all 200 arrive', 60_000);
+    expect(texts(back, conversation)).toEqual(sent);
+    await back.settled();
+    expect((await projectedBodies(bobDb, conversation)).sort()).toEqual([...sent].sort());
+    await waitFor(
+      () => ids.every((id) => find(alice, conversation, id)?.status === 'delivered'),
+      'all delivered',
+    );
+  });
+
+  it('the relay SIGKILLed after acking sends and restarted: nothing lost, each message once on every device', async () => {
+    const { alice, bob, aliceDb, bobDb, conversation } = await pair();
+    const laptopDb = `alice-laptop-${crypto.randomUUID()}`;
+    const laptop = await fx.messenger(laptopDb);
+    await laptop.linkDevice(await alice.createDeviceLink());
+
+    const sent: string[] = [];
+    const ids: string[] = [];
+    const send = async (label: string) => {
+      const text = fx.text(label);
+      sent.push(text);
+      ids.push(await alice.sendText(conversation, text));
+    };
+    for (let i = 0; i < 60; i++) await send(`before the crash #${i}`);
+    // Kill the relay as soon as it acknowledged half of them: the rest are in flight or queued.
+    await waitFor(
+      () => ids.filter((id) => find(alice, conversation, id)?.status !== 'pending').length >= 30,
+      'half acked',
+    );
+    await fx.relay.kill();
+    for (let i = 0; i < 10; i++) await send(`while the relay is down #${i}`);
+    await fx.relay.restart();
+    for (let i = 0; i < 10; i++) await send(`after the restart #${i}`);
+
+    await waitFor(
+      () => allSent(alice, conversation, ids),
+      'every send acked after the restart',
+      60_000,
+    );
+    for (const [name, device] of [
+      ['bob', bob],
+      ['laptop', laptop],
+    ] as const) {
+      await waitFor(
+        () => texts(device, conversation).length >= sent.length,
+        `${name} has all messages`,
+        60_000,
+      );
+      expect(texts(device, conversation)).toEqual(sent);
+      await device.settled();
+    }
+    for (const db of [aliceDb, bobDb, laptopDb]) {
+      const projected = await projectedBodies(db, conversation);
+      expect(duplicates(projected)).toEqual([]);
+      expect(projected.sort()).toEqual([...sent].sort());
+    }
+  });
+
+  it('closed with unsent messages in the outbox and reopened: each goes out once', async () => {
+    const { alice, bob, aliceDb, conversation } = await pair();
+    await fx.relay.kill(); // unreachable: nothing can leave
+    const queued = [fx.text('queued one'), fx.text('queued two'), fx.text('queued three')];
+    for (const text of queued) await alice.sendText(conversation, text);
+    await alice.close();
+    await fx.relay.restart();
+
+    const reopened = await fx.messenger(aliceDb);
+    await waitFor(
+      () => texts(bob, conversation).length === queued.length,
+      'bob receives the queued messages',
+    );
+    await waitFor(
+      () =>
+        reopened
+          .messages(conversation)
+          .getSnapshot()
+          .every((m) => m.status !== 'pending'),
+      'acked',
+    );
+    expect(texts(bob, conversation)).toEqual(queued);
+    expect(texts(reopened, conversation)).toEqual(queued);
+  });
+
+  it('a send the relay stored but whose answer was lost is retried with its idempotency key and stored once', async () => {
+    const { alice, bob, aliceDb, bobDb, conversation } = await pair();
+    const warmup = fx.text('warm-up');
+    await alice.sendText(conversation, warmup);
+    await waitFor(() => texts(bob, conversation).includes(warmup), 'warm-up');
+    await alice.close();
+
+    // Reopen Alice behind a network that loses every send answer coming back from the relay.
+    let lost = 0;
+    const losingAnswers = interceptingWebSocket((data) => {
+      const frame = fromBinary(FrameSchema, data);
+      if (frame.kind.case === 'response' && frame.kind.value.result.case === 'send') {
+        lost++;
+        return undefined;
+      }
+      return toBinary(FrameSchema, frame);
+    });
+    const unlucky = await fx.messenger(aliceDb, losingAnswers);
+    const texts3 = [fx.text('answer lost 1'), fx.text('answer lost 2'), fx.text('answer lost 3')];
+    for (const text of texts3) await unlucky.sendText(conversation, text);
+    await waitFor(
+      () => texts3.every((t) => texts(bob, conversation).includes(t)),
+      'the relay stored them',
+    );
+    await waitFor(() => lost >= 3, 'answers lost');
+    await unlucky.close();
+    expect(await outboxSize(aliceDb)).toBeGreaterThanOrEqual(3); // never acknowledged: still queued
+
+    const retried = await fx.messenger(aliceDb);
+    await waitFor(async () => (await outboxSize(aliceDb)) === 0, 'outbox drained on retry');
+    await bob.settled();
+    expect(texts(bob, conversation)).toEqual([warmup, ...texts3]);
+    expect(duplicates(await projectedBodies(bobDb, conversation))).toEqual([]);
+  });
+
+  it('leaves none of the sent plaintext in the relay database or logs', async () => {
+    await fx.relay.stop();
+    expect(fx.plaintexts.length).toBeGreaterThan(250);
+    expect(foundInRelay(fx.relay, fx.plaintexts)).toEqual([]);
+    await fx.relay.restart();
+  });
+});

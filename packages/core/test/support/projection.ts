@@ -1,0 +1,34 @@
+import { ParleyDatabase } from '../../src/store/database.js';
+
+/**
+ * Reads a device's message projection straight from its IndexedDB database (a second
+ * connection), to check what is durably stored rather than what is in memory.
+ */
+export async function projectedBodies(
+  databaseName: string,
+  conversationId: string,
+): Promise<string[]> {
+  const db = new ParleyDatabase(databaseName);
+  try {
+    const rows = await db.messages.where('conversationId').equals(conversationId).toArray();
+    return rows.filter((row) => row.kind === 'text').map((row) => row.body);
+  } finally {
+    db.close();
+  }
+}
+
+/** Rows waiting in a device's durable outbox. */
+export async function outboxSize(databaseName: string): Promise<number> {
+  const db = new ParleyDatabase(databaseName);
+  try {
+    return await db.outbox.count();
+  } finally {
+    db.close();
+  }
+}
+
+/** Values that occur more than once. */
+export function duplicates(values: string[]): string[] {
+  const seen = new Set<string>();
+  return values.filter((value) => (seen.has(value) ? true : (seen.add(value), false)));
+}
