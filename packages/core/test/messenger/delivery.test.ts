@@ -154,6 +154,7 @@ describe('delivery guarantees against the real relay', () => {
     await waitFor(async () => (await outboxSize(aliceDb)) === 0, 'outbox drained on retry');
     await bob.settled();
     expect(texts(bob, conversation)).toEqual([warmup, ...texts3]);
+    expect(texts(retried, conversation)).toEqual([warmup, ...texts3]);
     expect(duplicates(await projectedBodies(bobDb, conversation))).toEqual([]);
   });
 
