@@ -33,6 +33,7 @@ const vitest = spawnSync(
     env: {
       ...process.env,
       INTEROP_REPORT_DIR: reportDir,
+      INTEROP_FULL: '1',
       INTEROP_RANDOM_STEPS: process.env.INTEROP_RANDOM_STEPS ?? '5000',
     },
   },

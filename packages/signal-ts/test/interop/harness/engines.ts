@@ -37,3 +37,13 @@ export const ALL_PAIRS: readonly EnginePair[] = [
 export const CROSS_PAIRS: readonly EnginePair[] = ALL_PAIRS.filter(
   (p) => p.sender.name !== p.receiver.name,
 );
+
+/**
+ * `npm run test:interop` sets INTEROP_FULL=1: the costly cases then also run their native
+ * control pair. The quick run inside `npm test` keeps only their cross-engine pairs.
+ */
+export const FULL_RUN = process.env.INTEROP_FULL === '1';
+
+export const COSTLY_CASE_PAIRS: readonly EnginePair[] = FULL_RUN
+  ? [pair(native, native), ...CROSS_PAIRS]
+  : CROSS_PAIRS;
