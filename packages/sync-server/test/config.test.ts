@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, defaultConfig, loadConfig } from '../src/config.js';
+
+describe('relay configuration', () => {
+  it('uses defaults, with ./data relative to the start directory', () => {
+    expect(loadConfig([], {}, '/srv/parley')).toEqual({
+      ...defaultConfig,
+      dataDir: '/srv/parley/data',
+      databaseUrl: 'sqlite:/srv/parley/data/relay.sqlite',
+    });
+  });
+
+  it('reads PARLEY_* variables, and flags win over them', () => {
+    const env = { PARLEY_PORT: '9000', PARLEY_DATA_DIR: '/var/parley', PARLEY_MAILBOX_CAP: '5' };
+    expect(loadConfig([], env, '/')).toMatchObject({
+      port: 9000,
+      dataDir: '/var/parley',
+      mailboxCap: 5,
+    });
+    expect(loadConfig(['--port', '9100', '--retention-days', '7'], env, '/')).toMatchObject({
+      port: 9100,
+      retentionDays: 7,
+      databaseUrl: 'sqlite:/var/parley/relay.sqlite',
+    });
+    expect(loadConfig(['--database-url', 'sqlite:db/r.sqlite'], {}, '/x')).toMatchObject({
+      databaseUrl: 'sqlite:/x/db/r.sqlite',
+    });
+  });
+
+  it.each([
+    [['--port', 'eighty'], {}, /port must be a whole number/],
+    [[], { PARLEY_PORT: '70000' }, /port must be between/],
+    [[], { PARLEY_RETENTION_DAYS: '0' }, /retention days/],
+    [['--mailbox-cap=-1'], {}, /mailbox cap/],
+    [['--log-level', 'loud'], {}, /log level/],
+    [['--database-url', 'postgres://localhost/parley'], {}, /PostgreSQL is not supported yet/],
+    [['--database-url', 'mysql://x'], {}, /sqlite:<path>/],
+    [['--colour'], {}, /Unknown option/],
+  ])('rejects %j %j', (argv, env, message) => {
+    expect(() => loadConfig(argv, env, '/')).toThrow(ConfigError);
+    expect(() => loadConfig(argv, env, '/')).toThrow(message);
+  });
+
+  it('recognises --help', () => {
+    expect(loadConfig(['--help'], {}, '/')).toBe('help');
+  });
+});
