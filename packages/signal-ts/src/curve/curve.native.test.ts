@@ -143,3 +143,87 @@ describe('the browser known answers still hold for native', () => {
     expect(key.getPublicKey().verify(message, fromHex(KAT.ourSignatureWithRandom5a))).toBe(true);
   });
 });
+
+describe('WebCrypto fast paths against native', () => {
+  it('agree with native on random and degenerate u values (same result or same refusal)', async () => {
+    const ours = PrivateKey.generate();
+    const theirs = native.PrivateKey.deserialize(ours.serialize());
+    const special = [0n, 1n, 2n ** 255n - 20n, 2n ** 255n - 19n, 2n ** 255n - 18n, 2n ** 256n - 1n];
+    const peers = [
+      ...Array.from({ length: 20 }, () => Uint8Array.from([5, ...randomBytes(32)])),
+      ...special.map((u) => {
+        const bytes = new Uint8Array(33);
+        bytes[0] = 5;
+        for (let i = 0; i < 32; i++) bytes[1 + i] = Number((u >> BigInt(8 * i)) & 0xffn);
+        return bytes;
+      }),
+    ];
+    for (const peer of peers) {
+      let expected: Uint8Array | 'refused';
+      try {
+        expected = theirs.agree(native.PublicKey.deserialize(peer));
+      } catch {
+        expected = 'refused';
+      }
+      const actual = await ours
+        ._agreeAsync(PublicKey.deserialize(peer))
+        .catch(() => 'refused' as const);
+      expect(actual).toEqual(expected);
+    }
+  });
+
+  it('verify exactly as native on tampered signatures and degenerate keys', async () => {
+    const signer = native.PrivateKey.generate();
+    const message = randomBytes(40);
+    const signature = signer.sign(message);
+    const pub = PublicKey.deserialize(signer.getPublicKey().serialize());
+    for (let bit = 0; bit < 512; bit += 7) {
+      const forged = Uint8Array.from(signature);
+      forged[bit >> 3] = forged[bit >> 3]! ^ (1 << (bit & 7));
+      expect(await pub._verifyAsync(message, forged)).toBe(
+        signer.getPublicKey().verify(message, forged),
+      );
+    }
+    const specialU = [0n, 1n, 2n ** 255n - 20n, 2n ** 255n - 19n, 2n ** 255n - 1n, 9n];
+    for (const u of specialU) {
+      const bytes = new Uint8Array(33);
+      bytes[0] = 5;
+      for (let i = 0; i < 32; i++) bytes[1 + i] = Number((u >> BigInt(8 * i)) & 0xffn);
+      for (const sig of [new Uint8Array(64), randomBytes(64), signature]) {
+        for (const top of [0, 0x80]) {
+          const s = Uint8Array.from(sig);
+          s[63] = (s[63]! & 0x7f) | top;
+          const expected = native.PublicKey.deserialize(bytes).verify(message, s);
+          expect(await PublicKey.deserialize(bytes)._verifyAsync(message, s), `u=${u}`).toBe(
+            expected,
+          );
+        }
+      }
+    }
+  });
+});
+
+describe('non-canonical s', () => {
+  it('accepts s + L (below 2^253) exactly when native does, on both paths', async () => {
+    const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+    let checked = 0;
+    for (let i = 0; i < 30 && checked < 5; i++) {
+      const signer = native.PrivateKey.generate();
+      const message = randomBytes(20);
+      const signature = signer.sign(message);
+      let s = 0n;
+      for (let j = 31; j >= 0; j--)
+        s = (s << 8n) | BigInt(signature[32 + j]! & (j === 31 ? 0x7f : 0xff));
+      if (s + L >= 2n ** 253n) continue;
+      const bumped = Uint8Array.from(signature);
+      for (let j = 0; j < 32; j++) bumped[32 + j] = Number(((s + L) >> BigInt(8 * j)) & 0xffn);
+      bumped[63] = (bumped[63]! & 0x7f) | (signature[63]! & 0x80);
+      const expected = signer.getPublicKey().verify(message, bumped);
+      const pub = PublicKey.deserialize(signer.getPublicKey().serialize());
+      expect(pub.verify(message, bumped)).toBe(expected);
+      expect(await pub._verifyAsync(message, bumped)).toBe(expected);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(0);
+  });
+});

@@ -192,3 +192,39 @@ describe('IdentityKeyPair', () => {
     );
   });
 });
+
+describe('WebCrypto fast paths', () => {
+  it('agree the same as the synchronous path, and refuse low-order keys the same way', async () => {
+    const a = PrivateKey.generate();
+    const b = PrivateKey.generate();
+    expect(await a._agreeAsync(b.getPublicKey())).toEqual(a.agree(b.getPublicKey()));
+    expect(await b._agreeAsync(a.getPublicKey())).toEqual(a.agree(b.getPublicKey()));
+    const lowOrder = PublicKey.deserialize(
+      Uint8Array.from([5, 1, ...new Array<number>(31).fill(0)]),
+    );
+    await expect(a._agreeAsync(lowOrder)).rejects.toThrow(/invalid key agreement/);
+  });
+
+  it('verify exactly what the synchronous path verifies, including every flipped bit', async () => {
+    const key = PrivateKey.generate();
+    const pub = key.getPublicKey();
+    const message = utf8('group message, say');
+    const signature = key.sign(message);
+    expect(await pub._verifyAsync(message, signature)).toBe(true);
+    for (let bit = 0; bit < 512; bit += 3) {
+      const forged = Uint8Array.from(signature);
+      forged[bit >> 3] = forged[bit >> 3]! ^ (1 << (bit & 7));
+      expect(await pub._verifyAsync(message, forged), `bit ${bit}`).toBe(
+        pub.verify(message, forged),
+      );
+    }
+    expect(await pub._verifyAsync(utf8('other'), signature)).toBe(false);
+    expect(await pub._verifyAsync(message, signature.subarray(1))).toBe(false);
+    expect(
+      await PublicKey.deserialize(fromHex(KAT.publicKey))._verifyAsync(
+        utf8(KAT.message),
+        fromHex(KAT.nativeSignature),
+      ),
+    ).toBe(true);
+  });
+});

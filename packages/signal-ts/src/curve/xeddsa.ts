@@ -11,6 +11,7 @@ import { bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { concatBytes, constantTimeEqual, type Bytes } from '../bytes.js';
 import { CURVE25519_KEY_LENGTH, SIGNATURE_LENGTH } from '../consts.js';
+import { ed25519Verify } from './webcrypto.js';
 
 export type EdwardsPoint = InstanceType<typeof ed25519.Point>;
 
@@ -58,10 +59,11 @@ export function xeddsaSign(key: XEdDSASigningKey, message: Uint8Array, random: U
 }
 
 /**
- * The Edwards point for Montgomery `u` with x's sign `signBit` (0 or 1), or null where libsignal's
- * `MontgomeryPoint::to_edwards` fails (u = -1, or no point with that y).
+ * The compressed Edwards public key for Montgomery `u` with x's sign `signBit` (0 or 1): y = (u - 1)
+ * / (u + 1) with the sign in bit 255; null for u = -1, where libsignal's `to_edwards` fails. Whether
+ * a point with that y exists is left to decompression.
  */
-export function montgomeryToEdwards(u: Uint8Array, signBit: number): EdwardsPoint | null {
+export function edwardsPublicKeyBytes(u: Uint8Array, signBit: number): Uint8Array | null {
   const uMasked = Uint8Array.from(u);
   uMasked[31] = (uMasked[31] as number) & 0x7f; // the field element ignores bit 255
   const uValue = Fp.create(bytesToNumberLE(uMasked));
@@ -69,13 +71,40 @@ export function montgomeryToEdwards(u: Uint8Array, signBit: number): EdwardsPoin
   const y = Fp.mul(Fp.sub(uValue, Fp.ONE), Fp.inv(Fp.add(uValue, Fp.ONE)));
   const encoded = numberToBytesLE(y, 32);
   // u = 0 maps to (0, -1): x is 0, whose "negative" is itself; libsignal accepts either sign bit
-  // there, noble refuses x = 0 with the sign bit set, so drop it to match.
+  // there and compresses it without, so drop it to match (noble would refuse x = 0 with it set).
   if (uValue !== Fp.ZERO) encoded[31] = (encoded[31] as number) | (signBit << 7);
+  return encoded;
+}
+
+/** The Edwards point for `u` and `signBit`, or null where libsignal's conversion fails. */
+export function montgomeryToEdwards(u: Uint8Array, signBit: number): EdwardsPoint | null {
+  const encoded = edwardsPublicKeyBytes(u, signBit);
+  if (encoded === null) return null;
   try {
     return Point.fromBytes(encoded);
   } catch {
     return null;
   }
+}
+
+/**
+ * Splits a signature into its key-selecting sign bit and canonical form R || (s mod L), or null
+ * when libsignal would reject it outright (wrong length, s with any of its top three bits set).
+ */
+function canonicalSignature(
+  signature: Uint8Array,
+): { signBit: number; R: Uint8Array; s: bigint } | null {
+  if (signature.length !== SIGNATURE_LENGTH) return null;
+  const last = SIGNATURE_LENGTH - 1;
+  const sBytes = Uint8Array.from(signature.subarray(32));
+  sBytes[31] = (sBytes[31] as number) & 0x7f;
+  // libsignal refuses s >= 2^253 before reducing it mod L.
+  if (((sBytes[31] as number) & 0xe0) !== 0) return null;
+  return {
+    signBit: ((signature[last] as number) & SIGN_BIT) >> 7,
+    R: signature.subarray(0, 32),
+    s: Fn.create(bytesToNumberLE(sBytes)),
+  };
 }
 
 /**
@@ -89,17 +118,35 @@ export function xeddsaVerify(
   signature: Uint8Array,
   edwardsFor: (signBit: number) => EdwardsPoint | null = (bit) => montgomeryToEdwards(u, bit),
 ): boolean {
-  if (u.length !== CURVE25519_KEY_LENGTH || signature.length !== SIGNATURE_LENGTH) return false;
-  const last = SIGNATURE_LENGTH - 1;
-  const A = edwardsFor(((signature[last] as number) & SIGN_BIT) >> 7);
+  if (u.length !== CURVE25519_KEY_LENGTH) return false;
+  const parts = canonicalSignature(signature);
+  if (parts === null) return false;
+  const A = edwardsFor(parts.signBit);
   if (A === null) return false;
-  const R = signature.subarray(0, 32);
-  const sBytes = Uint8Array.from(signature.subarray(32));
-  sBytes[31] = (sBytes[31] as number) & 0x7f;
-  // libsignal rejects s with any of its top three bits set (s must be below 2^253).
-  if (((sBytes[31] as number) & 0xe0) !== 0) return false;
-  const s = Fn.create(bytesToNumberLE(sBytes));
-  const h = scalarFromWideHash(R, A.toBytes(), message);
-  const check = Point.BASE.multiplyUnsafe(s).add(A.negate().multiplyUnsafe(h));
-  return constantTimeEqual(check.toBytes(), R);
+  const h = scalarFromWideHash(parts.R, A.toBytes(), message);
+  const check = Point.BASE.multiplyUnsafe(parts.s).add(A.negate().multiplyUnsafe(h));
+  return constantTimeEqual(check.toBytes(), parts.R);
+}
+
+/**
+ * The same check through WebCrypto's Ed25519 (XEdDSA verification is Ed25519 verification under the
+ * converted key, once s is reduced), falling back to xeddsaVerify where WebCrypto lacks Ed25519.
+ */
+export async function xeddsaVerifyAsync(
+  u: Uint8Array,
+  message: Uint8Array,
+  signature: Uint8Array,
+  edwardsBytesFor: (signBit: number) => Uint8Array | null = (bit) => edwardsPublicKeyBytes(u, bit),
+): Promise<boolean> {
+  if (u.length !== CURVE25519_KEY_LENGTH) return false;
+  const parts = canonicalSignature(signature);
+  if (parts === null) return false;
+  const A = edwardsBytesFor(parts.signBit);
+  if (A === null) return false;
+  const verdict = await ed25519Verify(
+    A,
+    message,
+    concatBytes(parts.R, numberToBytesLE(parts.s, 32)),
+  );
+  return verdict ?? xeddsaVerify(u, message, signature);
 }

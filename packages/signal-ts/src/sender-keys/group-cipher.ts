@@ -85,7 +85,7 @@ export async function groupDecrypt(
   }
   const signingKey = state.signingKeyPublic();
   if (signingKey === null) throw invalidSenderKeySession(operation, id);
-  if (!skm.verifySignature(signingKey)) {
+  if (!(await skm._verifySignatureAsync(signingKey))) {
     throw protocolError('SignatureValidationFailed', operation, 'invalid signature detected');
   }
   const key = takeMessageKey(state, skm.iteration(), operation, id);

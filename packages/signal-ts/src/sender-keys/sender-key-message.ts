@@ -139,4 +139,10 @@ export class SenderKeyMessage {
     const split = this.#serialized.length - SIGNATURE_LENGTH;
     return key.verify(this.#serialized.subarray(0, split), this.#serialized.subarray(split));
   }
+
+  /** Internal: verifySignature through the faster async (WebCrypto) path, for groupDecrypt. */
+  _verifySignatureAsync(key: PublicKey): Promise<boolean> {
+    const split = this.#serialized.length - SIGNATURE_LENGTH;
+    return key._verifyAsync(this.#serialized.subarray(0, split), this.#serialized.subarray(split));
+  }
 }
