@@ -8,7 +8,7 @@
  */
 import { ed25519 } from '@noble/curves/ed25519.js';
 import { bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils.js';
-import { sha512 } from '@noble/hashes/sha2.js';
+import { sha256, sha512 } from '@noble/hashes/sha2.js';
 import { concatBytes, constantTimeEqual, type Bytes } from '../bytes.js';
 import { CURVE25519_KEY_LENGTH, SIGNATURE_LENGTH } from '../consts.js';
 import { ed25519Verify } from './webcrypto.js';
@@ -35,13 +35,37 @@ export interface XEdDSASigningKey {
   readonly publicPoint: Bytes;
 }
 
+/**
+ * Edwards public keys (A = aB) of recently used private keys, keyed by a SHA-256 digest of the
+ * private key. Computing A is a constant-time base-point multiplication, as costly as the signature
+ * itself; a sender-key chain signs every group message with a key it reloads from storage each
+ * time, so without this cache every message would pay twice. Only public points are kept.
+ */
+const publicPointCache = new Map<string, Bytes>();
+const PUBLIC_POINT_CACHE_SIZE = 64;
+
+function cachedPublicPoint(clampedPrivateKey: Uint8Array, scalar: bigint): Bytes {
+  const id = Array.from(sha256(clampedPrivateKey), (b) => b.toString(16).padStart(2, '0')).join('');
+  let point = publicPointCache.get(id);
+  if (point === undefined) {
+    point = new Uint8Array(Point.BASE.multiply(scalar).toBytes());
+    if (publicPointCache.size >= PUBLIC_POINT_CACHE_SIZE) {
+      publicPointCache.delete(publicPointCache.keys().next().value as string);
+    }
+  } else {
+    publicPointCache.delete(id); // re-inserted below as most recently used
+  }
+  publicPointCache.set(id, point);
+  return point;
+}
+
 /** Precomputes what signing needs from a clamped 32-byte private key (cache it per key). */
 export function xeddsaSigningKey(clampedPrivateKey: Uint8Array): XEdDSASigningKey {
   const scalar = Fn.create(bytesToNumberLE(clampedPrivateKey));
   return {
     scalarBytes: clampedPrivateKey,
     scalar,
-    publicPoint: new Uint8Array(Point.BASE.multiply(scalar).toBytes()),
+    publicPoint: cachedPublicPoint(clampedPrivateKey, scalar),
   };
 }
 
