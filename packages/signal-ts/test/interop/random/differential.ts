@@ -21,6 +21,7 @@ const WEIGHTS: Readonly<Record<Op, number>> = {
   send: 34,
   deliver: 40,
   drop: 6,
+  late: 2,
   duplicate: 12,
   restart: 3,
 };
@@ -28,8 +29,11 @@ const WEIGHTS: Readonly<Record<Op, number>> = {
 /** Messages that are in the air or already delivered, per direction (sender role). */
 interface Wire {
   inFlight: Record<Role, number[]>;
+  /** Dropped messages that may still turn up, much later (a relay that redelivers late). */
+  late: Record<Role, number[]>;
   delivered: Record<Role, number[]>;
   bodies: Map<number, string>;
+  sentAt: Map<number, number>;
 }
 
 class World {
@@ -81,6 +85,8 @@ export interface DifferentialStats {
   restarts: number;
   /** Deliveries refused in both worlds alike (e.g. keys of a chain too old to keep). */
   agreedRefusals: number;
+  /** Most steps a message spent in flight before its delivery. */
+  longestWait: number;
 }
 
 export interface DifferentialOptions {
@@ -96,8 +102,10 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
   const tested = await World.start(options.initiator, options.responder);
   const wire: Wire = {
     inFlight: { initiator: [], responder: [] },
+    late: { initiator: [], responder: [] },
     delivered: { initiator: [], responder: [] },
     bodies: new Map(),
+    sentAt: new Map(),
   };
   const stats: DifferentialStats = {
     steps: 0,
@@ -107,6 +115,7 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
     dropped: 0,
     restarts: 0,
     agreedRefusals: 0,
+    longestWait: 0,
   };
   const log: string[] = [];
   let nextId = 0;
@@ -144,50 +153,61 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
     return expected;
   };
 
+  /** Encrypts the next message in both worlds and demands the same outcome and type. */
+  const sendBoth = async (step: number, from: Role): Promise<void> => {
+    const id = nextId++;
+    const body = `#${id} from ${from} (seed ${options.seed})`;
+    wire.bodies.set(id, body);
+    wire.sentAt.set(id, step);
+    const expected = await reference.send(from, id, body);
+    const actual = await tested.send(from, id, body);
+    log.push(`${step}: send #${id} from ${from} -> ${describeOutcome(actual)}`);
+    if (describeOutcome(expected) !== describeOutcome(actual)) {
+      fail(
+        step,
+        `encrypt: reference ${describeOutcome(expected)}, tested ${describeOutcome(actual)}`,
+      );
+    }
+    if (actual.ok && expected.ok) {
+      if (actual.value.type !== expected.value.type) {
+        fail(step, `message type ${actual.value.type}, reference sends ${expected.value.type}`);
+      }
+      wire.inFlight[from].push(id);
+      stats.sent++;
+    }
+  };
+
   for (let step = 0; step < options.steps; step++) {
     stats.steps++;
     const op = random.weighted(WEIGHTS);
     const direction: Role = random.chance(0.5) ? 'initiator' : 'responder';
 
-    if (op === 'send') {
+    if (op === 'send' || op === 'burst') {
       // Until the responder has read something it has no session to answer on.
       const canAnswer = await reference.parties.responder.hasSessionWith(
         reference.parties.initiator.id,
       );
       const from = canAnswer ? direction : 'initiator';
-      const id = nextId++;
-      const body = `#${id} from ${from} (seed ${options.seed})`;
-      wire.bodies.set(id, body);
-      const expected = await reference.send(from, id, body);
-      const actual = await tested.send(from, id, body);
-      log.push(`${step}: send #${id} from ${from} -> ${describeOutcome(actual)}`);
-      if (describeOutcome(expected) !== describeOutcome(actual)) {
-        fail(
-          step,
-          `encrypt: reference ${describeOutcome(expected)}, tested ${describeOutcome(actual)}`,
-        );
-      }
-      if (actual.ok && expected.ok) {
-        if (actual.value.type !== expected.value.type) {
-          fail(step, `message type ${actual.value.type}, reference sends ${expected.value.type}`);
-        }
-        wire.inFlight[from].push(id);
-        stats.sent++;
-      }
-    } else if (op === 'deliver' || op === 'drop') {
-      const queue = wire.inFlight[direction];
+      const count = op === 'burst' ? BURST.min + random.below(BURST.max - BURST.min) : 1;
+      for (let i = 0; i < count; i++) await sendBoth(step, from);
+    } else if (op === 'deliver' || op === 'drop' || op === 'late') {
+      const queue = op === 'late' ? wire.late[direction] : wire.inFlight[direction];
       if (queue.length === 0) continue;
-      // Mostly in order, sometimes any message of the queue: that is the reordering.
-      const index = random.chance(0.6) ? 0 : random.below(queue.length);
+      // Oldest first, newest first, or any: reordering that also leaves some messages waiting
+      // long enough for their chains to be superseded.
+      const roll = random.below(10);
+      const index = roll < 4 ? 0 : roll < 7 ? queue.length - 1 : random.below(queue.length);
       const [id] = queue.splice(index, 1) as [number];
       if (op === 'drop') {
+        if (random.chance(0.5)) wire.late[direction].push(id);
         log.push(`${step}: drop #${id}`);
         stats.dropped++;
         continue;
       }
       const outcome = await deliverBoth(step, direction, id);
-      log.push(`${step}: deliver #${id} (queue index ${index}) -> ${describeOutcome(outcome)}`);
+      log.push(`${step}: ${op} #${id} (index ${index}) -> ${describeOutcome(outcome)}`);
       wire.delivered[direction].push(id);
+      stats.longestWait = Math.max(stats.longestWait, step - wire.sentAt.get(id)!);
       if (outcome.ok) stats.delivered++;
       else stats.agreedRefusals++;
     } else if (op === 'duplicate') {
