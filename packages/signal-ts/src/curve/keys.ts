@@ -7,7 +7,7 @@ import { x25519 } from '@noble/curves/ed25519.js';
 import { constantTimeEqual, copyBytes, randomBytes, type Bytes } from '../bytes.js';
 import { CURVE25519_KEY_LENGTH, DJB_KEY_TYPE, PUBLIC_KEY_SERIALIZED_LENGTH } from '../consts.js';
 import { protocolError } from '../error.js';
-import { importX25519PrivateKey, x25519Agree } from './webcrypto.js';
+import { importX25519PrivateKey, x25519Agree, type WebCryptoKey } from './webcrypto.js';
 import {
   edwardsPublicKeyBytes,
   montgomeryToEdwards,
@@ -138,7 +138,7 @@ export class PrivateKey {
   readonly #bytes: Bytes;
   #publicKey: PublicKey | undefined;
   #signingKey: XEdDSASigningKey | undefined;
-  #webCryptoKey: Promise<CryptoKey | undefined> | undefined;
+  #webCryptoKey: Promise<WebCryptoKey | undefined> | undefined;
 
   private constructor(clamped: Bytes) {
     this.#bytes = clamped;

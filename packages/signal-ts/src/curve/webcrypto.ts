@@ -13,10 +13,43 @@ const X25519_PKCS8_PREFIX = Uint8Array.from([
 ]);
 
 type Algorithm = 'X25519' | 'Ed25519';
+
+/** An imported WebCrypto key (opaque here). */
+export interface WebCryptoKey {
+  readonly type: string;
+}
+
+/** The slice of SubtleCrypto used here, typed locally so the package needs no DOM typings. */
+interface Subtle {
+  generateKey(
+    algorithm: { name: Algorithm },
+    extractable: boolean,
+    usages: string[],
+  ): Promise<unknown>;
+  importKey(
+    format: 'raw' | 'pkcs8',
+    data: Uint8Array<ArrayBuffer>,
+    algorithm: { name: Algorithm },
+    extractable: boolean,
+    usages: string[],
+  ): Promise<WebCryptoKey>;
+  deriveBits(
+    algorithm: { name: 'X25519'; public: WebCryptoKey },
+    key: WebCryptoKey,
+    length: number,
+  ): Promise<ArrayBuffer>;
+  verify(
+    algorithm: { name: 'Ed25519' },
+    key: WebCryptoKey,
+    signature: Uint8Array<ArrayBuffer>,
+    data: Uint8Array<ArrayBuffer>,
+  ): Promise<boolean>;
+}
+
 const support = new Map<Algorithm, Promise<boolean>>();
 
-function subtle(): SubtleCrypto | undefined {
-  return globalThis.crypto?.subtle;
+function subtle(): Subtle | undefined {
+  return (globalThis as unknown as { crypto?: { subtle?: Subtle } }).crypto?.subtle;
 }
 
 /** Whether WebCrypto implements `algorithm`, probed once by generating a throwaway key. */
@@ -24,7 +57,7 @@ function supports(algorithm: Algorithm): Promise<boolean> {
   let probe = support.get(algorithm);
   if (probe === undefined) {
     const api = subtle();
-    const usages: KeyUsage[] = algorithm === 'X25519' ? ['deriveBits'] : ['sign', 'verify'];
+    const usages = algorithm === 'X25519' ? ['deriveBits'] : ['sign', 'verify'];
     probe =
       api === undefined
         ? Promise.resolve(false)
@@ -40,7 +73,7 @@ function supports(algorithm: Algorithm): Promise<boolean> {
 /** Imports a clamped 32-byte X25519 private key for agreement (undefined if unsupported). */
 export async function importX25519PrivateKey(
   privateKey: Uint8Array,
-): Promise<CryptoKey | undefined> {
+): Promise<WebCryptoKey | undefined> {
   if (!(await supports('X25519'))) return undefined;
   const pkcs8 = new Uint8Array(X25519_PKCS8_PREFIX.length + privateKey.length);
   pkcs8.set(X25519_PKCS8_PREFIX);
@@ -52,7 +85,7 @@ export async function importX25519PrivateKey(
  * X25519(privateKey, u). Rejects (like native) when the result is all zeros: WebCrypto refuses it
  * by specification.
  */
-export async function x25519Agree(privateKey: CryptoKey, u: Uint8Array): Promise<Bytes> {
+export async function x25519Agree(privateKey: WebCryptoKey, u: Uint8Array): Promise<Bytes> {
   const api = subtle()!;
   const publicKey = await api.importKey('raw', new Uint8Array(u), { name: 'X25519' }, false, []);
   return new Uint8Array(
