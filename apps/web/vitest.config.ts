@@ -6,12 +6,14 @@ import { sharedConfig } from '../../vitest.shared.ts';
  * the global setup and drive Debian's Chromium against a real relay. Files run one after another:
  * browsers and the relay share two cores with everything else on the machine.
  */
+const e2e = process.env.PARLEY_WEB_E2E !== '0';
+
 export default mergeConfig(
   sharedConfig,
   defineConfig({
     test: {
-      include: ['test/**/*.test.ts'],
-      globalSetup: ['test/e2e/harness/global-setup.ts'],
+      include: e2e ? ['test/**/*.test.ts'] : ['test/unit/**/*.test.ts'],
+      globalSetup: e2e ? ['test/e2e/harness/global-setup.ts'] : [],
       fileParallelism: false,
       testTimeout: 120_000,
       hookTimeout: 180_000,

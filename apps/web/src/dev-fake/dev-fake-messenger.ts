@@ -7,6 +7,7 @@
 import type {
   ConnectionState,
   ConversationView,
+  DeviceLink,
   MessageStatus,
   MessageView,
   Messenger,
@@ -30,16 +31,26 @@ class DevFakeMessenger implements Messenger {
 
   async register(username: string): Promise<SelfView> {
     await delay(300);
-    if (!usernamePattern.test(username)) throw fakeError('MALFORMED', 'invalid username');
+    if (!usernamePattern.test(username)) throw fakeError('INVALID_USERNAME', 'invalid username');
     if (username.startsWith('taken')) throw fakeError('USERNAME_TAKEN', 'username is taken');
     const self = { accountId: `acct-${username}`, username, deviceId: 1 };
     this.self.set(self);
     return self;
   }
 
+  async createDeviceLink(): Promise<DeviceLink> {
+    throw new Error('device linking is not available in the development fake');
+  }
+
+  async linkDevice(): Promise<SelfView> {
+    throw new Error('device linking is not available in the development fake');
+  }
+
+  async settled(): Promise<void> {}
+
   async openDirectConversation(username: string): Promise<string> {
     await delay(200);
-    if (username.startsWith('nobody')) throw fakeError('NOT_FOUND', 'no such account');
+    if (username.startsWith('nobody')) throw fakeError('UNKNOWN_USER', 'no such account');
     const existing = this.conversationList.getSnapshot().find((c) => c.peerUsername === username);
     if (existing) return existing.id;
     const id = `dm-${username}`;

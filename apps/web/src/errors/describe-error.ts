@@ -1,33 +1,45 @@
 /**
- * Errors shown to people in words they can act on. Core and the relay report stable codes
- * (docs/relay-api.md); anything unknown still gets a sentence, never a stack trace.
+ * Errors shown to people in words they can act on. Core reports stable codes (ParleyError);
+ * anything unknown still gets a sentence, never a stack trace.
  */
 
 export type UserAction = 'register' | 'open-chat' | 'send' | 'safety-number' | 'verify' | 'start';
 
+const unreachable = "Can't reach the Parley server. Check your connection and try again.";
+
+/** Core's ParleyError codes (packages/core/src/messenger/errors.ts) in words. */
 const byCode: Record<string, string> = {
+  RELAY_UNREACHABLE: unreachable,
   USERNAME_TAKEN: 'That username is already taken. Try another one.',
-  MALFORMED: 'That request was not accepted. Check what you typed and try again.',
-  RATE_LIMITED: 'Too many attempts in a short time. Wait a moment and try again.',
-  UNAVAILABLE: 'The Parley server is starting or busy. Try again in a moment.',
-  UNAUTHENTICATED: 'This device is no longer signed in to Parley.',
-  TOO_LARGE: 'That is too large to send.',
+  INVALID_USERNAME:
+    'That username is not allowed: use 3–32 letters, digits, “_” or “.”, starting with a letter.',
+  UNKNOWN_USER: 'No one uses that username. Check the spelling and try again.',
+  UNKNOWN_CONVERSATION: 'That chat no longer exists on this device.',
+  INVALID_MESSAGE: 'That message is empty or too long to send.',
+  ALREADY_REGISTERED: 'This device already has an account. Reload the page to open it.',
+  NOT_REGISTERED: 'This device has no account yet. Sign up first.',
+  CLOSED: 'Parley was closed. Reload the page to continue.',
+  NO_IDENTITY_CHANGE: "This contact's safety number did not change.",
 };
 
-const notFoundByAction: Partial<Record<UserAction, string>> = {
-  'open-chat': 'No one uses that username. Check the spelling and try again.',
-  'safety-number': 'That contact could not be found.',
+const failed: Record<UserAction, string> = {
+  register: "Your account couldn't be created",
+  'open-chat': "The chat couldn't be opened",
+  send: "The message couldn't be sent",
+  'safety-number': "The safety number couldn't be computed",
+  verify: "The verification couldn't be saved",
+  start: "Parley couldn't open its storage",
 };
 
 export function describeError(error: unknown, action: UserAction): string {
   const code = errorCode(error);
-  if (code === 'NOT_FOUND' && notFoundByAction[action]) return notFoundByAction[action];
   if (code && byCode[code]) return byCode[code];
-  if (isNetworkFailure(error)) {
-    return "Can't reach the Parley server. Check your connection and try again.";
+  if (code === 'RELAY_REJECTED' && error instanceof Error) {
+    return `The Parley server refused this (${error.message}). Try again in a moment.`;
   }
+  if (isNetworkFailure(error)) return unreachable;
   const detail = error instanceof Error && error.message ? ` (${error.message})` : '';
-  return `Something went wrong${detail}. Please try again.`;
+  return `${failed[action]}${detail}. Please try again.`;
 }
 
 function errorCode(error: unknown): string | undefined {

@@ -1,10 +1,20 @@
+import { createMessenger } from '@parley/core';
+import * as SignalTs from '@parley/signal-ts';
 import type { Messenger } from './types.js';
+
+/** One device per browser profile: its keys, chats and outbox live in this IndexedDB database. */
+export const DATABASE_NAME = 'parley';
 
 /** The relay serves the app, so it lives on the page's own origin. */
 export function relayUrlForPage(location: Location): string {
   return location.origin;
 }
 
-export async function createRealMessenger(): Promise<Messenger> {
-  throw new Error(`core's createMessenger has not landed yet (relay ${relayUrlForPage(location)})`);
+/** The real client core with the browser Signal engine (a TypeScript libsignal). */
+export function createRealMessenger(): Promise<Messenger> {
+  return createMessenger({
+    relayUrl: relayUrlForPage(location),
+    databaseName: DATABASE_NAME,
+    engine: SignalTs,
+  });
 }

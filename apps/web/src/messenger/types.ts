@@ -2,6 +2,7 @@
 export type {
   ConnectionState,
   ConversationView,
+  DeviceLink,
   MessageStatus,
   MessageView,
   Messenger,
@@ -9,4 +10,4 @@ export type {
   Observable,
   SafetyNumber,
   SelfView,
-} from '../../../../packages/core/src/messenger/api.js';
+} from '@parley/core';

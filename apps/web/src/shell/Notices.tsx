@@ -8,12 +8,20 @@ interface Notice {
   text: string;
 }
 
-function describeEvent(event: MessengerEvent): string {
+/** The sentence for an event worth interrupting the person for; null for the others. */
+function describeEvent(event: MessengerEvent): string | null {
   switch (event.type) {
+    case 'messages-received':
+      // The chat list and the open chat show new messages already.
+      return null;
     case 'safety-number-changed':
       return `Your safety number with ${event.username} changed. This happens when they reinstall Parley or use a new device; compare it again in Settings if you verified it before.`;
     case 'decrypt-failed':
       return `A message could not be decrypted (${event.reason}). Ask the sender to send it again.`;
+    case 'relay-refused':
+      return `The Parley server no longer accepts this device (${event.message}). Messages can't be sent or received here until you sign up again.`;
+    case 'error':
+      return `Something went wrong in the background (${event.message}). Parley keeps running and will try again.`;
   }
 }
 
@@ -25,7 +33,8 @@ export function Notices() {
   useEffect(() => {
     let nextId = 1;
     return messenger.on((event) => {
-      setNotices((current) => [...current, { id: nextId++, text: describeEvent(event) }]);
+      const text = describeEvent(event);
+      if (text) setNotices((current) => [...current, { id: nextId++, text }]);
     });
   }, [messenger]);
 

@@ -17,8 +17,14 @@ const viteBin = join(
 export default async function buildWebApp(): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production' };
   delete env.VITE_PARLEY_DEV_FAKE;
-  await promisify(execFile)(process.execPath, [viteBin, 'build', '--logLevel', 'warn'], {
-    cwd: webRoot,
-    env,
-  });
+  try {
+    await promisify(execFile)(process.execPath, [viteBin, 'build', '--logLevel', 'warn'], {
+      cwd: webRoot,
+      env: { ...env, NO_COLOR: '1' },
+      maxBuffer: 16 * 1024 * 1024,
+    });
+  } catch (error) {
+    const stderr = String((error as { stderr?: unknown }).stderr ?? '');
+    throw new Error(`building the web app failed:\n${stderr.slice(-4000)}`);
+  }
 }

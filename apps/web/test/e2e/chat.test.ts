@@ -1,0 +1,84 @@
+/**
+ * Two new people sign up, find each other by username and chat both ways, in real Chromium against
+ * the real relay and the real client core with the browser Signal engine. The recipient's device
+ * is closed while the first message goes out, so each tick state is observed for certain: sent
+ * (the relay has it), delivered (the recipient's device has it), read (the recipient opened it).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from './harness/stack.js';
+import { bubble, openChat, openUser, reopen, send, signUp, startChat } from './harness/user.js';
+
+describe('chatting in the browser', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('two new users find each other, exchange messages both ways, and ticks go sent -> delivered -> read', async () => {
+    const alice = await openUser(stack, 'alice');
+    const bob = await openUser(stack, 'bob');
+    await signUp(alice);
+    await signUp(bob);
+
+    // A third person trying a taken name is told so in words.
+    const mallory = await openUser(stack, 'mallory');
+    await mallory.page.getByLabel('Username').fill(alice.username);
+    await mallory.page.getByRole('button', { name: 'Create account' }).click();
+    await expect.poll(() => mallory.page.getByRole('alert').textContent()).toMatch(/already taken/);
+    await mallory.context.close();
+
+    await startChat(alice, bob.username);
+    await bob.page.close();
+
+    await send(alice, bob.username, 'Hi Bob, it is Alice!');
+    const first = bubble(alice.page, 'Hi Bob, it is Alice!');
+    await expect.poll(() => first.getAttribute('data-status'), { timeout: 30_000 }).toBe('sent');
+
+    // Bob's device comes back: it receives the message (delivered) but has not opened the chat.
+    bob.page = await bob.context.newPage();
+    await bob.page.goto('/');
+    await expect
+      .poll(() => first.getAttribute('data-status'), { timeout: 30_000 })
+      .toBe('delivered');
+    const chatRow = bob.page.getByRole('link', { name: new RegExp(`^${alice.username}\\b`) });
+    await expect.poll(() => chatRow.getByTestId('unread-count').textContent()).toBe('1');
+    await expect.poll(() => chatRow.textContent()).toContain('Hi Bob, it is Alice!');
+
+    await openChat(bob, alice.username);
+    await expect.poll(() => first.getAttribute('data-status'), { timeout: 30_000 }).toBe('read');
+    expect(await bubble(bob.page, 'Hi Bob, it is Alice!').count()).toBe(1);
+
+    // Bob types: Alice, who has the chat open, sees the typing indicator; then Bob's reply arrives.
+    const composer = bob.page.getByLabel(`Message to ${alice.username}`);
+    await composer.pressSequentially('Hello Alice', { delay: 20 });
+    await expect
+      .poll(() => alice.page.getByTestId('typing-indicator').textContent(), { timeout: 15_000 })
+      .toContain('typing');
+    await composer.press('Enter');
+    await expect.poll(() => bubble(alice.page, 'Hello Alice').count(), { timeout: 30_000 }).toBe(1);
+    await expect
+      .poll(() => alice.page.getByTestId('typing-indicator').textContent(), { timeout: 15_000 })
+      .not.toContain('typing');
+    // Alice has the chat open, so Bob's reply is read at once.
+    await expect
+      .poll(() => bubble(bob.page, 'Hello Alice').getAttribute('data-status'), { timeout: 30_000 })
+      .toBe('read');
+
+    // Shift+Enter makes a new line instead of sending.
+    const aliceComposer = alice.page.getByLabel(`Message to ${bob.username}`);
+    await aliceComposer.fill('line one');
+    await aliceComposer.press('Shift+Enter');
+    await aliceComposer.pressSequentially('line two');
+    await aliceComposer.press('Enter');
+    await expect
+      .poll(() => bob.page.locator('.bubble__text').last().textContent(), { timeout: 30_000 })
+      .toBe('line one\nline two');
+
+    await reopen(alice);
+    await alice.context.close();
+    await bob.context.close();
+  });
+});

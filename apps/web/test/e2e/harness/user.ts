@@ -1,0 +1,82 @@
+/**
+ * A person using Parley: one browser context each (own IndexedDB, own service worker), driving
+ * the UI only through what a person sees (roles, names, text).
+ */
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import type { Stack } from './stack.js';
+
+export const resultsDir = fileURLToPath(new URL('../../../test-results/', import.meta.url));
+
+export interface User {
+  readonly username: string;
+  readonly context: BrowserContext;
+  page: Page;
+}
+
+let counter = 0;
+
+/** Usernames unique per run, so a reused data dir can never collide. */
+export function uniqueName(base: string): string {
+  return `${base}${Date.now().toString(36).slice(-5)}${counter++}`;
+}
+
+export async function openUser(
+  stack: Stack,
+  base: string,
+  options: { colorScheme?: 'light' | 'dark'; viewport?: { width: number; height: number } } = {},
+): Promise<User> {
+  const context = await stack.browser.newContext({
+    baseURL: stack.origin,
+    colorScheme: options.colorScheme ?? 'light',
+    viewport: options.viewport ?? { width: 1100, height: 800 },
+    locale: 'en-GB',
+  });
+  const page = await context.newPage();
+  await page.goto('/');
+  return { username: uniqueName(base), context, page };
+}
+
+export async function signUp(user: User): Promise<void> {
+  const { page } = user;
+  await page.getByLabel('Username').fill(user.username);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('heading', { name: 'Chats' }).waitFor({ timeout: 60_000 });
+}
+
+export async function startChat(user: User, peer: string): Promise<void> {
+  const { page } = user;
+  await page.getByRole('button', { name: 'New chat' }).first().click();
+  await page.getByLabel('Their username').fill(peer);
+  await page.getByRole('button', { name: 'Start chat' }).click();
+  await page.getByRole('region', { name: `Chat with ${peer}` }).waitFor();
+}
+
+export async function openChat(user: User, peer: string): Promise<void> {
+  await user.page.getByRole('link', { name: new RegExp(`^${peer}\\b`) }).click();
+  await user.page.getByRole('region', { name: `Chat with ${peer}` }).waitFor();
+}
+
+export async function send(user: User, peer: string, text: string): Promise<void> {
+  const composer = user.page.getByLabel(`Message to ${peer}`);
+  await composer.fill(text);
+  await composer.press('Enter');
+}
+
+/** The bubble row of a message, by its exact text. */
+export function bubble(page: Page, text: string): Locator {
+  return page.locator('[data-message-id]').filter({ has: page.getByText(text, { exact: true }) });
+}
+
+/** Reopens the app in the same context (same storage): what closing and reopening the tab does. */
+export async function reopen(user: User): Promise<void> {
+  await user.page.close();
+  user.page = await user.context.newPage();
+  await user.page.goto('/');
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  await mkdir(resultsDir, { recursive: true });
+  await page.screenshot({ path: `${resultsDir}${name}.png` });
+}

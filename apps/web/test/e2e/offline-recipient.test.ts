@@ -1,0 +1,62 @@
+/**
+ * The recipient's page is closed while 20 messages are sent; when it reopens, every message is
+ * there, in the order sent, exactly once (the relay's at-least-once delivery must not show twice).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from './harness/stack.js';
+import { bubble, openChat, openUser, send, signUp, startChat } from './harness/user.js';
+
+const COUNT = 20;
+const texts = Array.from(
+  { length: COUNT },
+  (_, i) => `message ${String(i + 1).padStart(2, '0')} of ${COUNT}`,
+);
+
+describe('a recipient that was away', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('gets all 20 messages sent while its page was closed, in order, once', async () => {
+    const sender = await openUser(stack, 'sender');
+    // Tall enough that the virtualized list renders all 20 bubbles at once.
+    const recipient = await openUser(stack, 'recipient', {
+      viewport: { width: 900, height: 2400 },
+    });
+    await signUp(sender);
+    await signUp(recipient);
+    await startChat(sender, recipient.username);
+    await recipient.page.close();
+
+    for (const text of texts) await send(sender, recipient.username, text);
+    for (const text of texts) {
+      await expect
+        .poll(() => bubble(sender.page, text).getAttribute('data-status'), { timeout: 30_000 })
+        .toBe('sent');
+    }
+
+    recipient.page = await recipient.context.newPage();
+    await recipient.page.goto('/');
+    const row = recipient.page.getByRole('link', { name: new RegExp(`^${sender.username}\\b`) });
+    await expect
+      .poll(() => row.getByTestId('unread-count').textContent(), { timeout: 30_000 })
+      .toBe(String(COUNT));
+    await openChat(recipient, sender.username);
+    await expect
+      .poll(() => recipient.page.locator('[data-message-id] .bubble__text').allTextContents(), {
+        timeout: 30_000,
+      })
+      .toEqual(texts);
+    const ids = await recipient.page
+      .locator('[data-message-id]')
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-message-id')));
+    expect(new Set(ids).size).toBe(COUNT);
+
+    await sender.context.close();
+    await recipient.context.close();
+  });
+});

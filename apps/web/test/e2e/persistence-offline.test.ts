@@ -1,0 +1,70 @@
+/**
+ * Everything is stored on the device: a reload shows the same chats and messages (IndexedDB), and
+ * with the network gone the service worker still starts the app and shows the stored chats.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startStack, type Stack } from './harness/stack.js';
+import { bubble, openChat, openUser, send, signUp, startChat } from './harness/user.js';
+
+describe('local-first storage and the offline shell', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack();
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+
+  it('keeps chats across a reload and starts with the network offline', async () => {
+    const alice = await openUser(stack, 'alice');
+    const bob = await openUser(stack, 'bob');
+    await signUp(alice);
+    await signUp(bob);
+    await startChat(alice, bob.username);
+    await send(alice, bob.username, 'stored on the device');
+    await expect
+      .poll(
+        () => bob.page.getByRole('link', { name: new RegExp(`^${alice.username}\\b`) }).count(),
+        { timeout: 30_000 },
+      )
+      .toBe(1);
+    await openChat(bob, alice.username);
+    await send(bob, alice.username, 'and the reply too');
+    await expect
+      .poll(() => bubble(alice.page, 'and the reply too').count(), { timeout: 30_000 })
+      .toBe(1);
+
+    await alice.page.reload();
+    await alice.page.getByRole('region', { name: `Chat with ${bob.username}` }).waitFor();
+    await expect
+      .poll(() => alice.page.locator('[data-message-id] .bubble__text').allTextContents())
+      .toEqual(['stored on the device', 'and the reply too']);
+    expect(await alice.page.getByRole('heading', { name: 'Chats' }).count()).toBe(1);
+
+    // The service worker controls the page once it has installed and precached the shell.
+    await alice.page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      if (!navigator.serviceWorker.controller) {
+        await new Promise((resolve) =>
+          navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }),
+        );
+      }
+    });
+
+    await alice.context.setOffline(true);
+    await alice.page.goto('/');
+    await alice.page.getByRole('heading', { name: 'Chats' }).waitFor({ timeout: 30_000 });
+    const row = alice.page.getByRole('link', { name: new RegExp(`^${bob.username}\\b`) });
+    await expect.poll(() => row.textContent()).toContain('and the reply too');
+    await expect
+      .poll(() => alice.page.getByTestId('connection-banner').textContent(), { timeout: 30_000 })
+      .toMatch(/Can't reach the Parley server/);
+    await openChat(alice, bob.username);
+    await expect
+      .poll(() => alice.page.locator('[data-message-id] .bubble__text').allTextContents())
+      .toEqual(['stored on the device', 'and the reply too']);
+
+    await alice.context.close();
+    await bob.context.close();
+  });
+});
