@@ -106,4 +106,27 @@ describe('sender keys', () => {
       );
     },
   );
+
+  // libsignal keeps 5 sender-key states per sender and distribution (measured on native 0.103).
+  interopCase('after six rotations only the five newest chains are kept', async (pair) => {
+    const g = await group(pair);
+    const perChain = [await g.post('chain 0')];
+    for (let chain = 1; chain <= 6; chain++) {
+      g.sender.forgetOwnSenderKey(g.distributionId);
+      await g.member.processDistribution(
+        g.sender.id,
+        await g.sender.createDistribution(g.distributionId),
+      );
+      perChain.push(await g.post(`chain ${chain}`));
+    }
+    for (const chain of [0, 1]) {
+      expectFailure(await g.member.tryGroupDecrypt(g.sender.id, perChain[chain]!), 'invalid');
+    }
+    for (let chain = 2; chain <= 6; chain++) {
+      expectDecrypted(
+        await g.member.tryGroupDecrypt(g.sender.id, perChain[chain]!),
+        `chain ${chain}`,
+      );
+    }
+  });
 });

@@ -64,6 +64,22 @@ describe('session setup', () => {
     expect((await c.send(c.alice, c.bob, 'now confirmed')).type).toBe(WHISPER);
   });
 
+  interopCase('an unacknowledged session expires after 30 days', async (pair) => {
+    const c = conversation(pair);
+    const day = 24 * 60 * 60 * 1000;
+    const start = new Date();
+    await c.alice.initiate(c.bob.id, c.bob.publishBundle(), start);
+    const at29 = await c.alice.encrypt(
+      c.bob.id,
+      text('day 29'),
+      new Date(start.getTime() + 29 * day),
+    );
+    await expect(
+      c.alice.encrypt(c.bob.id, text('day 31'), new Date(start.getTime() + 31 * day)),
+    ).rejects.toMatchObject({ code: pair.sender.api.ErrorCode.Generic });
+    await c.deliver(c.bob, c.alice, at29, 'day 29');
+  });
+
   interopCase(
     'a bundle with a forged signed-prekey or Kyber-prekey signature is refused',
     async (pair) => {
@@ -165,6 +181,27 @@ describe('tampering', () => {
     },
     { timeout: 120_000 },
   );
+
+  interopCase('a PreKey message stripped of its Kyber fields is refused', async (pair) => {
+    const c = conversation(pair);
+    await c.alice.initiate(c.bob.id, c.bob.publishBundle());
+    const first = await c.send(c.alice, c.bob, 'post-quantum');
+    const fields = fieldRanges(first.body.subarray(1));
+    const kept = [...fields].filter(([field]) => field !== 7 && field !== 8);
+    const stripped = new Uint8Array(
+      first.body.length -
+        (fields.get(7)!.end - fields.get(7)!.start) -
+        (fields.get(8)!.end - fields.get(8)!.start),
+    );
+    let offset = 1;
+    stripped[0] = first.body[0]!;
+    for (const [, range] of kept) {
+      stripped.set(first.body.subarray(1 + range.start, 1 + range.end), offset);
+      offset += range.end - range.start;
+    }
+    expectFailure(await c.bob.tryDecrypt(c.alice.id, { ...first, body: stripped }), 'invalid');
+    await c.deliver(c.bob, c.alice, first, 'post-quantum');
+  });
 
   interopCase('truncated and garbage messages are rejected without a crash', async (pair) => {
     const c = await establish(pair);

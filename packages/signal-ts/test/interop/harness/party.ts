@@ -191,23 +191,26 @@ export class Party {
   }
 
   /** PQXDH as initiator: a session with `peer` from its published bundle. */
-  async initiate(peer: PeerId, bundle: BundleData): Promise<void> {
+  async initiate(peer: PeerId, bundle: BundleData, now?: Date): Promise<void> {
     await this.api.processPreKeyBundle(
       this.bundleObject(bundle),
       this.address(peer),
       this.address(),
       this.stores.sessionStore,
       this.stores.identityStore,
+      now,
     );
   }
 
-  async encrypt(to: PeerId, plaintext: Bytes): Promise<Envelope> {
+  /** `now` stands in for the clock (libsignal expires unacknowledged sessions). */
+  async encrypt(to: PeerId, plaintext: Bytes, now?: Date): Promise<Envelope> {
     const message = await this.api.signalEncrypt(
       plaintext,
       this.address(to),
       this.address(),
       this.stores.sessionStore,
       this.stores.identityStore,
+      now,
     );
     return { type: message.type(), body: message.serialize() };
   }
