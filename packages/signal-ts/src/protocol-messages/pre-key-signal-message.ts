@@ -8,7 +8,9 @@
  */
 import { copyBytes, type Bytes } from '../bytes.js';
 import { protocolError } from '../error.js';
-import { ProtoFields, ProtoWriter, ProtobufDecodeError } from '../protobuf/fields.js';
+import { requiredBytes, requiredUint32 } from '../protobuf/required.js';
+import { ProtoWriter } from '../protobuf/writer.js';
+import { ProtoFields } from '../protobuf-reader.js';
 import { PublicKey } from '../curve/keys.js';
 import { SignalMessage, type SerializedKey } from './signal-message.js';
 import {
@@ -83,30 +85,12 @@ export class PreKeySignalMessage {
       throw protocolError('CiphertextMessageTooShort', operation, 'message too short (0 bytes)');
     }
     const messageVersion = readMessageVersion(buffer[0] as number, operation);
-    let proto: ProtoFields;
-    let baseKey: Bytes;
-    let identityKey: Bytes;
-    let inner: Bytes;
-    let signedPreKeyId: number;
-    try {
-      proto = ProtoFields.decode(buffer.subarray(1));
-      baseKey = proto.requiredBytes(2);
-      identityKey = proto.requiredBytes(3);
-      inner = proto.requiredBytes(4);
-      signedPreKeyId = proto.requiredUint32(6);
-    } catch (error) {
-      if (error instanceof ProtobufDecodeError) {
-        throw protocolError(
-          'InvalidProtobufEncoding',
-          operation,
-          'invalid PreKeySignalMessage protobuf',
-        );
-      }
-      throw error;
-    }
-    // Normalized: native accepts trailing bytes after a key and re-serializes to 33 bytes.
-    baseKey = PublicKey.deserialize(baseKey).serialize();
-    identityKey = PublicKey.deserialize(identityKey).serialize();
+    const proto = ProtoFields.parse(buffer.subarray(1), operation);
+    // Keys are normalized: native accepts trailing bytes after a key and re-serializes to 33 bytes.
+    const baseKey = PublicKey.deserialize(requiredBytes(proto, 2, operation)).serialize();
+    const identityKey = PublicKey.deserialize(requiredBytes(proto, 3, operation)).serialize();
+    const inner = requiredBytes(proto, 4, operation);
+    const signedPreKeyId = requiredUint32(proto, 6, operation);
     const fields: PreKeySignalMessageFields = {
       messageVersion,
       registrationId: proto.uint32(5) ?? 0,
@@ -152,18 +136,8 @@ function readKyberPayload(
   messageVersion: number,
   operation: string,
 ): KyberPayload | undefined {
-  let preKeyId: number | undefined;
-  let ciphertext: Bytes | undefined;
-  try {
-    preKeyId = proto.uint32(7);
-    ciphertext = proto.bytes(8);
-  } catch {
-    throw protocolError(
-      'InvalidProtobufEncoding',
-      operation,
-      'invalid PreKeySignalMessage protobuf',
-    );
-  }
+  const preKeyId = proto.uint32(7);
+  const ciphertext = proto.bytes(8);
   if (preKeyId !== undefined && ciphertext !== undefined) return { preKeyId, ciphertext };
   if (preKeyId === undefined && ciphertext === undefined) {
     if (messageVersion <= CIPHERTEXT_MESSAGE_PRE_KYBER_VERSION) return undefined;

@@ -8,7 +8,9 @@ import { constantTimeEqual, copyBytes, type Bytes } from '../bytes.js';
 import { MAC_LENGTH } from '../consts.js';
 import { PublicKey } from '../curve/keys.js';
 import { protocolError } from '../error.js';
-import { ProtoFields, ProtoWriter, ProtobufDecodeError } from '../protobuf/fields.js';
+import { requiredBytes, requiredUint32 } from '../protobuf/required.js';
+import { ProtoWriter } from '../protobuf/writer.js';
+import { ProtoFields } from '../protobuf-reader.js';
 import { hmacSha256 } from '../ratchet/kdf.js';
 import { readMessageVersion, versionByte } from './version.js';
 
@@ -86,26 +88,18 @@ export class SignalMessage {
       );
     }
     const messageVersion = readMessageVersion(buffer[0] as number, operation);
-    try {
-      const proto = ProtoFields.decode(buffer.subarray(1, buffer.length - MAC_LENGTH));
+    const proto = ProtoFields.parse(buffer.subarray(1, buffer.length - MAC_LENGTH), operation);
+    const fields: SignalMessageFields = {
+      messageVersion,
       // Normalized through PublicKey so chain lookups compare canonical 33-byte encodings.
-      const senderRatchetKey = PublicKey.deserialize(proto.requiredBytes(1)).serialize();
-      const fields: SignalMessageFields = {
-        messageVersion,
-        senderRatchetKey,
-        counter: proto.requiredUint32(2),
-        previousCounter: proto.uint32(3) ?? 0,
-        ciphertext: proto.requiredBytes(4),
-        pqRatchet: proto.bytes(5) ?? new Uint8Array(0),
-        addresses: proto.bytes(6),
-      };
-      return new SignalMessage(fields, copyBytes(buffer));
-    } catch (error) {
-      if (error instanceof ProtobufDecodeError) {
-        throw protocolError('InvalidProtobufEncoding', operation, 'invalid SignalMessage protobuf');
-      }
-      throw error;
-    }
+      senderRatchetKey: PublicKey.deserialize(requiredBytes(proto, 1, operation)).serialize(),
+      counter: requiredUint32(proto, 2, operation),
+      previousCounter: proto.uint32(3) ?? 0,
+      ciphertext: requiredBytes(proto, 4, operation),
+      pqRatchet: proto.bytes(5) ?? new Uint8Array(0),
+      addresses: proto.bytes(6),
+    };
+    return new SignalMessage(fields, copyBytes(buffer));
   }
 
   body(): Bytes {

@@ -6,14 +6,14 @@
  *
  * Stored layout (protobuf): 1 current state, 2 archived state (repeated, newest first).
  */
-import { copyBytes, type Bytes } from '../bytes.js';
+import { constantTimeEqual, copyBytes, type Bytes } from '../bytes.js';
 import { ARCHIVED_STATES_MAX_LENGTH } from '../consts.js';
 import type { PublicKey } from '../curve/keys.js';
-import { protocolError } from '../error.js';
-import { ProtoFields, ProtoWriter, ProtobufDecodeError } from '../protobuf/fields.js';
+import { LibSignalErrorBase, protocolError } from '../error.js';
+import { ProtoWriter } from '../protobuf/writer.js';
+import { ProtoFields } from '../protobuf-reader.js';
 import { decodeSessionState, encodeSessionState } from './session-state-codec.js';
 import type { SessionState } from './session-state.js';
-import { constantTimeEqual } from '../bytes.js';
 
 export class SessionRecord {
   private constructor(
@@ -28,14 +28,15 @@ export class SessionRecord {
 
   static deserialize(buffer: Uint8Array): SessionRecord {
     try {
-      const p = ProtoFields.decode(buffer);
+      const p = ProtoFields.parse(buffer, 'SessionRecord_Deserialize');
       const current = p.bytes(1);
       return new SessionRecord(
         current === undefined ? undefined : decodeSessionState(current),
         p.repeatedBytes(2).slice(0, ARCHIVED_STATES_MAX_LENGTH),
       );
     } catch (error) {
-      if (error instanceof ProtobufDecodeError) {
+      // Native reports any undecodable record as InvalidSessionStructure.
+      if (error instanceof LibSignalErrorBase) {
         throw protocolError(
           'InvalidSessionStructure',
           'SessionRecord_Deserialize',

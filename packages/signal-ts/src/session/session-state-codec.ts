@@ -13,7 +13,10 @@
  *                     seconds, 5 Kyber prekey id, 6 Kyber ciphertext
  */
 import type { Bytes } from '../bytes.js';
-import { ProtoFields, ProtoWriter, ProtobufDecodeError } from '../protobuf/fields.js';
+import { protocolError } from '../error.js';
+import { requiredBytes, requiredUint32 } from '../protobuf/required.js';
+import { ProtoWriter } from '../protobuf/writer.js';
+import { ProtoFields } from '../protobuf-reader.js';
 import { ChainKey } from '../ratchet/chain-key.js';
 import type { ReceiverChain, SenderChain } from '../ratchet/double-ratchet.js';
 import { RootKey } from '../ratchet/root-key.js';
@@ -21,6 +24,7 @@ import { deserializePqRatchet } from '../spqr/index.js';
 import { SessionState, type PendingPreKey } from './session-state.js';
 
 const SKIPPED_ENTRY_LENGTH = 36;
+const OPERATION = 'SessionRecord_Deserialize';
 
 export function encodeSessionState(state: SessionState): Bytes {
   const f = state.fields;
@@ -40,24 +44,24 @@ export function encodeSessionState(state: SessionState): Bytes {
   return writer.finish();
 }
 
-/** @throws ProtobufDecodeError when the bytes are not a stored session state. */
+/** @throws a libsignal error (InvalidProtobufEncoding / InvalidSessionStructure) on corrupt bytes. */
 export function decodeSessionState(bytes: Uint8Array): SessionState {
-  const p = ProtoFields.decode(bytes);
+  const p = ProtoFields.parse(bytes, OPERATION);
   const pending = p.bytes(12);
   return new SessionState({
-    version: p.requiredUint32(1),
-    localIdentityKey: key(p.requiredBytes(2), 33),
-    remoteIdentityKey: key(p.requiredBytes(3), 33),
-    aliceBaseKey: key(p.requiredBytes(4), 33),
+    version: requiredUint32(p, 1, OPERATION),
+    localIdentityKey: key(requiredBytes(p, 2, OPERATION), 33),
+    remoteIdentityKey: key(requiredBytes(p, 3, OPERATION), 33),
+    aliceBaseKey: key(requiredBytes(p, 4, OPERATION), 33),
     localRegistrationId: p.uint32(5) ?? 0,
     remoteRegistrationId: p.uint32(6) ?? 0,
     ratchet: {
-      rootKey: new RootKey(key(p.requiredBytes(7), 32)),
+      rootKey: new RootKey(key(requiredBytes(p, 7, OPERATION), 32)),
       previousCounter: p.uint32(8) ?? 0,
-      senderChain: decodeSenderChain(p.requiredBytes(9)),
+      senderChain: decodeSenderChain(requiredBytes(p, 9, OPERATION)),
       receiverChains: p.repeatedBytes(10).map(decodeReceiverChain),
     },
-    pq: deserializePqRatchet(p.requiredBytes(11)),
+    pq: deserializePqRatchet(requiredBytes(p, 11, OPERATION)),
     pendingPreKey: pending === undefined ? undefined : decodePendingPreKey(pending),
   });
 }
@@ -72,11 +76,11 @@ function encodeSenderChain(chain: SenderChain): Bytes {
 }
 
 function decodeSenderChain(bytes: Uint8Array): SenderChain {
-  const p = ProtoFields.decode(bytes);
+  const p = ProtoFields.parse(bytes, OPERATION);
   return {
-    ratchetPublic: key(p.requiredBytes(1), 33),
-    ratchetPrivate: key(p.requiredBytes(2), 32),
-    chainKey: new ChainKey(key(p.requiredBytes(3), 32), p.uint32(4) ?? 0),
+    ratchetPublic: key(requiredBytes(p, 1, OPERATION), 33),
+    ratchetPrivate: key(requiredBytes(p, 2, OPERATION), 32),
+    chainKey: new ChainKey(key(requiredBytes(p, 3, OPERATION), 32), p.uint32(4) ?? 0),
   };
 }
 
@@ -98,17 +102,18 @@ function encodeReceiverChain(chain: ReceiverChain): Bytes {
 }
 
 function decodeReceiverChain(bytes: Uint8Array): ReceiverChain {
-  const p = ProtoFields.decode(bytes);
+  const p = ProtoFields.parse(bytes, OPERATION);
   const packed = p.bytes(4) ?? new Uint8Array(0);
-  if (packed.length % SKIPPED_ENTRY_LENGTH !== 0) throw new ProtobufDecodeError('bad skipped keys');
+  if (packed.length % SKIPPED_ENTRY_LENGTH !== 0)
+    throw protocolError('InvalidSessionStructure', OPERATION, 'invalid skipped keys');
   const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
   const skipped = new Map<number, Bytes>();
   for (let at = 0; at < packed.length; at += SKIPPED_ENTRY_LENGTH) {
     skipped.set(view.getUint32(at, false), packed.slice(at + 4, at + SKIPPED_ENTRY_LENGTH));
   }
   return {
-    ratchetKey: key(p.requiredBytes(1), 33),
-    chainKey: new ChainKey(key(p.requiredBytes(2), 32), p.uint32(3) ?? 0),
+    ratchetKey: key(requiredBytes(p, 1, OPERATION), 33),
+    chainKey: new ChainKey(key(requiredBytes(p, 2, OPERATION), 32), p.uint32(3) ?? 0),
     skipped,
   };
 }
@@ -125,18 +130,23 @@ function encodePendingPreKey(pending: PendingPreKey): Bytes {
 }
 
 function decodePendingPreKey(bytes: Uint8Array): PendingPreKey {
-  const p = ProtoFields.decode(bytes);
+  const p = ProtoFields.parse(bytes, OPERATION);
   return {
     preKeyId: p.uint32(1) ?? null,
-    signedPreKeyId: p.requiredUint32(2),
-    baseKey: key(p.requiredBytes(3), 33),
-    timestamp: p.requiredUint32(4) * 1000,
-    kyberPreKeyId: p.requiredUint32(5),
-    kyberCiphertext: p.requiredBytes(6),
+    signedPreKeyId: requiredUint32(p, 2, OPERATION),
+    baseKey: key(requiredBytes(p, 3, OPERATION), 33),
+    timestamp: requiredUint32(p, 4, OPERATION) * 1000,
+    kyberPreKeyId: requiredUint32(p, 5, OPERATION),
+    kyberCiphertext: requiredBytes(p, 6, OPERATION),
   };
 }
 
 function key(bytes: Bytes, length: number): Bytes {
-  if (bytes.length !== length) throw new ProtobufDecodeError(`stored key of ${bytes.length} bytes`);
+  if (bytes.length !== length)
+    throw protocolError(
+      'InvalidSessionStructure',
+      OPERATION,
+      `stored key of ${bytes.length} bytes`,
+    );
   return bytes;
 }

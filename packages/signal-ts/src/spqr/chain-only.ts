@@ -13,7 +13,10 @@
  * The full SPQR replaces this class behind PqRatchet.
  */
 import type { Bytes } from '../bytes.js';
-import { ProtoFields, ProtoWriter, ProtobufDecodeError } from '../protobuf/fields.js';
+import { protocolError } from '../error.js';
+import { requiredBytes, requiredUint32 } from '../protobuf/required.js';
+import { ProtoWriter } from '../protobuf/writer.js';
+import { ProtoFields } from '../protobuf-reader.js';
 import { ChainDirection, startChains } from './chain.js';
 import { decodePqMessage, encodePqMessage, PqMessageType, SPQR_VERSION_V1 } from './message.js';
 import type { PqChainParams, PqDirection, PqRatchet, PqSend } from './pq-ratchet.js';
@@ -23,6 +26,8 @@ import { PqRatchetError } from './pq-ratchet.js';
 const CHAIN_ONLY_EPOCH = 1;
 /** Tag of this implementation in serialized state, so a full SPQR can recognize and upgrade it. */
 const STATE_KIND_CHAIN_ONLY = 1;
+/** Stored SPQR state is only ever read back as part of a session record. */
+const OPERATION = 'SessionRecord_Deserialize';
 
 export class ChainOnlyPqRatchet implements PqRatchet {
   private constructor(
@@ -92,20 +97,24 @@ export class ChainOnlyPqRatchet implements PqRatchet {
   }
 
   static deserialize(bytes: Uint8Array): ChainOnlyPqRatchet {
-    const fields = ProtoFields.decode(bytes);
-    if (fields.requiredUint32(1) !== STATE_KIND_CHAIN_ONLY) {
-      throw new ProtobufDecodeError('unknown post-quantum ratchet state kind');
+    const fields = ProtoFields.parse(bytes, OPERATION);
+    if (requiredUint32(fields, 1, OPERATION) !== STATE_KIND_CHAIN_ONLY) {
+      throw protocolError(
+        'InvalidSessionStructure',
+        OPERATION,
+        'unknown post-quantum ratchet state',
+      );
     }
-    const direction: PqDirection = fields.requiredUint32(2) === 0 ? 'A2B' : 'B2A';
+    const direction: PqDirection = requiredUint32(fields, 2, OPERATION) === 0 ? 'A2B' : 'B2A';
     const params = {
-      maxJump: fields.requiredUint32(3),
-      maxOutOfOrderKeys: fields.requiredUint32(4),
+      maxJump: requiredUint32(fields, 3, OPERATION),
+      maxOutOfOrderKeys: requiredUint32(fields, 4, OPERATION),
     };
     return new ChainOnlyPqRatchet(
       direction,
       params,
-      decodeDirection(fields.requiredBytes(5)),
-      decodeDirection(fields.requiredBytes(6)),
+      decodeDirection(requiredBytes(fields, 5, OPERATION)),
+      decodeDirection(requiredBytes(fields, 6, OPERATION)),
     );
   }
 }
@@ -124,11 +133,11 @@ function encodeDirection(chain: ChainDirection): Bytes {
 }
 
 function decodeDirection(bytes: Uint8Array): ChainDirection {
-  const fields = ProtoFields.decode(bytes);
-  const next = fields.requiredBytes(2);
+  const fields = ProtoFields.parse(bytes, OPERATION);
+  const next = requiredBytes(fields, 2, OPERATION);
   const packed = fields.bytes(3) ?? new Uint8Array(0);
   if (next.length !== 32 || packed.length % 36 !== 0)
-    throw new ProtobufDecodeError('bad SPQR chain');
+    throw protocolError('InvalidSessionStructure', OPERATION, 'invalid post-quantum ratchet chain');
   const skipped = new Map<number, Bytes>();
   const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
   for (let at = 0; at < packed.length; at += 36) {
