@@ -96,7 +96,7 @@ describe('XEdDSA against native', () => {
     const ourPub = PublicKey.deserialize(pubBytes);
     const message = randomBytes(33);
     const signature = theirs.sign(message);
-    for (let bit = 0; bit < 512; bit += 3) {
+    for (let bit = 0; bit < 512; bit += 7) {
       const forged = Uint8Array.from(signature);
       forged[bit >> 3]! ^= 1 << (bit & 7);
       expect(ourPub.verify(message, forged)).toBe(theirPub.verify(message, forged));

@@ -211,7 +211,7 @@ describe('WebCrypto fast paths', () => {
     const message = utf8('group message, say');
     const signature = key.sign(message);
     expect(await pub._verifyAsync(message, signature)).toBe(true);
-    for (let bit = 0; bit < 512; bit += 3) {
+    for (let bit = 0; bit < 512; bit += 5) {
       const forged = Uint8Array.from(signature);
       forged[bit >> 3] = forged[bit >> 3]! ^ (1 << (bit & 7));
       expect(await pub._verifyAsync(message, forged), `bit ${bit}`).toBe(
