@@ -227,3 +227,25 @@ describe('non-canonical s', () => {
     expect(checked).toBeGreaterThan(0);
   });
 });
+
+describe('alternate-identity signatures against native', () => {
+  it('native accepts ours and we accept native ones; a different key is refused', () => {
+    const ours = IdentityKeyPair.generate();
+    const other = PrivateKey.generate().getPublicKey();
+    const signature = ours.signAlternateIdentity(other);
+    const nativeSigner = native.PublicKey.deserialize(ours.publicKey.serialize());
+    const nativeOther = native.PublicKey.deserialize(other.serialize());
+    expect(nativeSigner.verifyAlternateIdentity(nativeOther, signature)).toBe(true);
+    expect(
+      nativeSigner.verifyAlternateIdentity(native.PrivateKey.generate().getPublicKey(), signature),
+    ).toBe(false);
+
+    const theirs = native.IdentityKeyPair.generate();
+    const theirSignature = theirs.signAlternateIdentity(nativeOther);
+    const theirPublic = PublicKey.deserialize(theirs.publicKey.serialize());
+    expect(theirPublic.verifyAlternateIdentity(other, theirSignature)).toBe(true);
+    expect(theirPublic.verifyAlternateIdentity(ours.publicKey, theirSignature)).toBe(false);
+    // Not interchangeable with a plain signature over the key.
+    expect(theirPublic.verify(other.serialize(), theirSignature)).toBe(false);
+  });
+});

@@ -4,6 +4,7 @@
  */
 import type { Bytes } from '../bytes.js';
 import { BinaryWriter, ProtoFields, WireType } from '../protobuf-reader.js';
+import { signAlternateIdentity } from './alternate-identity.js';
 import { PrivateKey, PublicKey } from './keys.js';
 
 const PUBLIC_KEY_FIELD = 1;
@@ -28,6 +29,11 @@ export class IdentityKeyPair {
     const publicKey = PublicKey.deserialize(fields.bytes(PUBLIC_KEY_FIELD) ?? new Uint8Array(0));
     const privateKey = PrivateKey.deserialize(fields.bytes(PRIVATE_KEY_FIELD) ?? new Uint8Array(0));
     return new IdentityKeyPair(publicKey, privateKey);
+  }
+
+  /** Vouches for `other`, another identity key of this account (verifyAlternateIdentity checks it). */
+  signAlternateIdentity(other: PublicKey): Bytes {
+    return signAlternateIdentity(this.privateKey, other);
   }
 
   serialize(): Bytes {
