@@ -127,17 +127,29 @@ export function consumeMessageSeed(
   if (counter - chainIndex > maxForwardJumps) {
     throw protocolError('InvalidMessage', operation, 'message from too far into the future');
   }
+  // Only the newest MAX_MESSAGE_KEYS seeds can survive the walk, so older ones are never stored.
+  const firstKept = counter - MAX_MESSAGE_KEYS;
   let chainKey = chain.chainKey;
   while (chainKey.index < counter) {
-    chain.skipped.set(chainKey.index, chainKey.messageKeySeed());
-    if (chain.skipped.size > MAX_MESSAGE_KEYS) {
-      const oldest = chain.skipped.keys().next().value as number;
-      chain.skipped.delete(oldest);
-    }
+    if (chainKey.index >= firstKept) chain.skipped.set(chainKey.index, chainKey.messageKeySeed());
     chainKey = chainKey.next();
   }
+  evictOldest(chain.skipped, chain.skipped.size - MAX_MESSAGE_KEYS);
   chain.chainKey = chainKey.next();
   return chainKey.messageKeySeed();
+}
+
+/**
+ * Drops the `count` oldest (first-inserted) seeds in one pass: deleting them one lookup at a time
+ * would rescan the map's deleted slots on every step.
+ */
+function evictOldest(skipped: Map<number, Bytes>, count: number): void {
+  let left = count;
+  for (const index of skipped.keys()) {
+    if (left <= 0) return;
+    skipped.delete(index);
+    left -= 1;
+  }
 }
 
 /** The forward-jump limit: unlimited in a session with oneself (note-to-self), as in libsignal. */

@@ -45,8 +45,9 @@ class Device {
   constructor(
     readonly identity: IdentityKeyPair = IdentityKeyPair.generate(),
     name: string = crypto.randomUUID(),
+    deviceId = 1,
   ) {
-    this.address = ProtocolAddress.new(name, 1);
+    this.address = ProtocolAddress.new(name, deviceId);
     this.identities = new InMemoryIdentityKeyStore(identity, 1 + Math.floor(Math.random() * 16000));
   }
 
@@ -275,6 +276,17 @@ describe('ordering and limits', () => {
     expect(await errorCode(bob.decrypt(alice, await alice.encrypt(bob, 'too far')))).toBe(
       ErrorCode.Generic,
     );
+  });
+
+  it('lifts the jump limits between two devices of our own account (note to self)', async () => {
+    const identity = IdentityKeyPair.generate();
+    const name = crypto.randomUUID();
+    const phone = new Device(identity, name, 1);
+    const laptop = new Device(identity, name, 2);
+    await phone.initiate(laptop);
+    await laptop.expectDecrypts(phone, await phone.encrypt(laptop, 'hello me'), 'hello me');
+    await dropSent(phone, laptop, MAX_FORWARD_JUMPS + 5, { withPq: true });
+    await laptop.expectDecrypts(phone, await phone.encrypt(laptop, 'far ahead'), 'far ahead');
   });
 
   it('keeps at most 2000 skipped keys: older skipped messages become undecryptable', async () => {
