@@ -4,7 +4,7 @@
  * (Node-only: imports libsignal-client.)
  */
 import { describe } from 'vitest';
-import { COSTLY_CASE_PAIRS } from './harness/engines.js';
+import { costlyCasePairs, NATIVE_TO_TS } from './harness/engines.js';
 import { establish, expectFailure, interopCase } from './harness/cases.js';
 import type { Envelope } from './harness/party.js';
 
@@ -75,7 +75,7 @@ describe('jump limits', () => {
       await c.deliver(c.bob, c.alice, chain[FURTHEST_ACCEPTED + 1]!, `j${FURTHEST_ACCEPTED + 1}`);
     },
     {
-      pairs: COSTLY_CASE_PAIRS,
+      pairs: costlyCasePairs(NATIVE_TO_TS),
       timeout: 180_000,
     },
   );

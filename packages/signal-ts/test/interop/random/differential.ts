@@ -15,16 +15,20 @@ import { Party, readText, text, type Envelope } from '../harness/party.js';
 import { Prng } from './prng.js';
 
 type Role = 'initiator' | 'responder';
-type Op = 'send' | 'deliver' | 'drop' | 'duplicate' | 'restart';
+type Op = 'send' | 'burst' | 'deliver' | 'drop' | 'late' | 'duplicate' | 'restart';
 
 const WEIGHTS: Readonly<Record<Op, number>> = {
-  send: 34,
-  deliver: 40,
+  send: 26,
+  burst: 1,
+  deliver: 50,
   drop: 6,
   late: 2,
   duplicate: 12,
   restart: 3,
 };
+
+/** A burst sends this many messages at once: long runs of skipped keys. */
+const BURST = { min: 5, max: 25 };
 
 /** Messages that are in the air or already delivered, per direction (sender role). */
 interface Wire {
