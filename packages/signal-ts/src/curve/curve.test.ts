@@ -228,3 +228,13 @@ describe('WebCrypto fast paths', () => {
     ).toBe(true);
   });
 });
+
+describe('async key generation', () => {
+  it('derives the same public key as the synchronous path', async () => {
+    for (let i = 0; i < 5; i++) {
+      const key = await PrivateKey._generateAsync();
+      const reloaded = PrivateKey.deserialize(key.serialize());
+      expect(key.getPublicKey().serialize()).toEqual(reloaded.getPublicKey().serialize());
+    }
+  });
+});

@@ -140,6 +140,11 @@ export class PublicKey {
   }
 }
 
+/** The X25519 base point, u = 9: agreement with it yields a private key's own public key. */
+const BASE_POINT = PublicKey._fromPublicKeyBytes(
+  Uint8Array.from({ length: 32 }, (_, i) => (i === 0 ? 9 : 0)),
+);
+
 export class PrivateKey {
   readonly #bytes: Bytes;
   #publicKey: PublicKey | undefined;
@@ -153,6 +158,17 @@ export class PrivateKey {
   /** A fresh key from crypto.getRandomValues, clamped like libsignal's. */
   static generate(): PrivateKey {
     return new PrivateKey(clamp(randomBytes(CURVE25519_KEY_LENGTH)));
+  }
+
+  /**
+   * Internal: `generate` with the public key derived through WebCrypto (X25519 of the base point),
+   * several times faster than the synchronous derivation; for the engine's async operations
+   * (ratchet key pairs, PQXDH base keys). The private key still comes from crypto.getRandomValues.
+   */
+  static async _generateAsync(): Promise<PrivateKey> {
+    const key = PrivateKey.generate();
+    key.#publicKey = PublicKey._fromPublicKeyBytes(await key._agreeAsync(BASE_POINT));
+    return key;
   }
 
   /** Exactly 32 bytes; clamped on load as native does (so serialize() may differ from the input). */
