@@ -143,6 +143,7 @@ export class ContentHandler {
       return undefined;
     }
     this.learnMembers(target, work);
+    work.received.push(...incoming);
     this.acknowledgeDelivery(target, incoming, work);
     if (target.doc.hasMissingUpdates) this.requestSync(target, sender, work);
     return target;

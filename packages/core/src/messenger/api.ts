@@ -60,6 +60,8 @@ export interface SafetyNumber {
 }
 
 export type MessengerEvent =
+  /** New messages from other accounts are stored on this device (e.g. for notifications). */
+  | { type: 'messages-received'; conversationId: string; messageIds: string[] }
   /** A contact's identity key changed; a system entry was added to the conversation. */
   | { type: 'safety-number-changed'; username: string; conversationId: string }
   /** An envelope could not be decrypted or applied (tampered, corrupt, not authorized); it was dropped. */

@@ -139,7 +139,10 @@ export class ParleyMessenger implements Messenger {
       (ids) => this.relay.ack(ids),
       {
         handle: (content, sender, work) => this.contentHandler.handle(content, sender, work),
-        committed: () => this.afterCommit(),
+        committed: (work) => {
+          this.afterCommit();
+          this.announceReceived(work);
+        },
         decryptFailed: (sender, reason) => this.decryptFailed(sender, reason),
       },
       (error) => this.reportError(error),
@@ -399,6 +402,19 @@ export class ParleyMessenger implements Messenger {
     }
   }
 
+  private announceReceived(work: UnitOfWork): void {
+    const byConversation = new Map<string, string[]>();
+    for (const row of work.received) {
+      byConversation.set(row.conversationId, [
+        ...(byConversation.get(row.conversationId) ?? []),
+        row.id,
+      ]);
+    }
+    for (const [conversationId, messageIds] of byConversation) {
+      this.emit({ type: 'messages-received', conversationId, messageIds });
+    }
+  }
+
   private async identityReplaced(accountId: string): Promise<void> {
     const username = this.usernames.get(accountId) ?? accountId;
     const work = new UnitOfWork();
@@ -501,8 +517,10 @@ export class ParleyMessenger implements Messenger {
       : undefined;
   }
 
+  /** This device's address; background work may still ask while closing, so no CLOSED check here. */
   private localAddress(): ProtocolAddress {
-    const account = this.requireAccount();
+    const account = this.account;
+    if (!account) throw new ParleyError('NOT_REGISTERED', 'register this device first');
     return this.engine.ProtocolAddress.new(account.accountId, account.deviceId);
   }
 

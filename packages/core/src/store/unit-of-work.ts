@@ -20,6 +20,8 @@ export class UnitOfWork {
   readonly receipts: ReceiptRow[] = [];
   readonly outbox: OutboxRow[] = [];
   readonly processed: ProcessedEnvelopeRow[] = [];
+  /** Messages from other accounts this unit of work adds (for notifications); not a table. */
+  readonly received: MessageRow[] = [];
   /** Outbox rows the relay acknowledged. */
   readonly sentOutbox: number[] = [];
 

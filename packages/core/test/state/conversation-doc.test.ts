@@ -50,7 +50,12 @@ describe('ConversationDoc', () => {
     for (const update of fromA.slice()) b.applyRemoteUpdate(update);
     for (const update of fromB.slice()) a.applyRemoteUpdate(update);
     expect(a.messages().map((m) => m.id)).toEqual(b.messages().map((m) => m.id));
-    expect(a.messages().map((m) => m.id).sort()).toEqual(['a1', 'a2', 'b1']);
+    expect(
+      a
+        .messages()
+        .map((m) => m.id)
+        .sort(),
+    ).toEqual(['a1', 'a2', 'b1']);
     expect(a.kind).toBe('direct');
     expect(new Map(a.memberList())).toEqual(new Map(b.memberList()));
   });
@@ -91,30 +96,40 @@ describe('ConversationDoc', () => {
     expect(a.messages().map((m) => m.id)).toContain('b-own');
   });
 
-  it.each([1, 2, 3, 42, 1337])('converges under random loss, duplication and reordering (seed %i)', (seed) => {
-    const next = random(seed);
-    const replicas = [new ConversationDoc('c'), new ConversationDoc('c'), new ConversationDoc('c')];
-    const outboxes = replicas.map(recorded);
-    replicas[0]!.initDirect(alice, bob);
-    for (let step = 0; step < 200; step++) {
-      const writer = Math.floor(next() * replicas.length);
-      replicas[writer]!.appendMessage(entry(`s${seed}-${step}`, writer === 0 ? alice.accountId : bob.accountId));
-      // Deliver a random subset of everything written so far, duplicates and all.
-      const from = Math.floor(next() * replicas.length);
-      const to = Math.floor(next() * replicas.length);
-      const pending = outboxes[from]!;
-      if (pending.length > 0 && next() < 0.7) {
-        replicas[to]!.applyRemoteUpdate(pending[Math.floor(next() * pending.length)]!);
+  it.each([1, 2, 3, 42, 1337])(
+    'converges under random loss, duplication and reordering (seed %i)',
+    (seed) => {
+      const next = random(seed);
+      const replicas = [
+        new ConversationDoc('c'),
+        new ConversationDoc('c'),
+        new ConversationDoc('c'),
+      ];
+      const outboxes = replicas.map(recorded);
+      replicas[0]!.initDirect(alice, bob);
+      for (let step = 0; step < 200; step++) {
+        const writer = Math.floor(next() * replicas.length);
+        replicas[writer]!.appendMessage(
+          entry(`s${seed}-${step}`, writer === 0 ? alice.accountId : bob.accountId),
+        );
+        // Deliver a random subset of everything written so far, duplicates and all.
+        const from = Math.floor(next() * replicas.length);
+        const to = Math.floor(next() * replicas.length);
+        const pending = outboxes[from]!;
+        if (pending.length > 0 && next() < 0.7) {
+          replicas[to]!.applyRemoteUpdate(pending[Math.floor(next() * pending.length)]!);
+        }
       }
-    }
-    // Anti-entropy: every pair exchanges state vectors once.
-    for (const x of replicas) for (const y of replicas) if (x !== y) y.applyRemoteUpdate(x.diffSince(y.stateVector()));
-    const reference = replicas[0]!.messages().map((m) => m.id);
-    expect(reference).toHaveLength(200);
-    expect(new Set(reference).size).toBe(200);
-    for (const replica of replicas) {
-      expect(replica.messages().map((m) => m.id)).toEqual(reference);
-      expect(replica.hasMissingUpdates).toBe(false);
-    }
-  });
+      // Anti-entropy: every pair exchanges state vectors once.
+      for (const x of replicas)
+        for (const y of replicas) if (x !== y) y.applyRemoteUpdate(x.diffSince(y.stateVector()));
+      const reference = replicas[0]!.messages().map((m) => m.id);
+      expect(reference).toHaveLength(200);
+      expect(new Set(reference).size).toBe(200);
+      for (const replica of replicas) {
+        expect(replica.messages().map((m) => m.id)).toEqual(reference);
+        expect(replica.hasMissingUpdates).toBe(false);
+      }
+    },
+  );
 });

@@ -1,10 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { RELAY_BIN } from './relay-process.js';
-
-const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+import { RELAY_BIN, REPO_ROOT as ROOT } from './relay-process.js';
 
 function newestMtime(dir: string): number {
   let newest = 0;

@@ -1,13 +1,23 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, type WriteStream } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** The repository root: the first ancestor of this file holding packages/sync-server (works from dist too). */
+export const REPO_ROOT = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'packages', 'sync-server'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('repository root not found');
+    dir = parent;
+  }
+  return dir;
+})();
+
 /** The relay's built bin (test/support/global-setup.ts builds it when missing or stale). */
-export const RELAY_BIN = fileURLToPath(
-  new URL('../../../sync-server/dist/main.js', import.meta.url),
-);
+export const RELAY_BIN = join(REPO_ROOT, 'packages', 'sync-server', 'dist', 'main.js');
 
 /**
  * The real relay as a child process, so a test can SIGKILL it and start it again on the same
@@ -21,11 +31,16 @@ export class RelayProcess {
   private constructor(
     readonly dataDir: string,
     readonly logPath: string,
+    private readonly extraArgs: string[],
   ) {}
 
-  static async start(): Promise<RelayProcess> {
+  /**
+   * Tests log at debug level (so the plaintext scan covers the most verbose logs); benchmarks
+   * pass e.g. `['--log-level', 'warn', '--mailbox-cap', '20000']`.
+   */
+  static async start(extraArgs: string[] = ['--log-level', 'debug']): Promise<RelayProcess> {
     const dataDir = mkdtempSync(join(tmpdir(), 'parley-relay-'));
-    const relay = new RelayProcess(dataDir, join(dataDir, 'relay.log'));
+    const relay = new RelayProcess(dataDir, join(dataDir, 'relay.log'), extraArgs);
     await relay.launch();
     return relay;
   }
@@ -47,34 +62,40 @@ export class RelayProcess {
     await this.terminate('SIGTERM');
   }
 
-  private launch(): Promise<void> {
+  private async launch(): Promise<void> {
+    if (this.port === 0) this.port = await freePort();
     const args = [
       RELAY_BIN,
       '--port',
       String(this.port),
       '--data-dir',
       this.dataDir,
-      '--log-level',
-      'debug',
+      ...this.extraArgs,
     ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.log = createWriteStream(this.logPath, { flags: 'a' });
+    child.stdout?.pipe(this.log, { end: false });
     child.stderr?.pipe(this.log, { end: false });
-    return new Promise((resolve, reject) => {
-      let buffered = '';
-      const onData = (chunk: Buffer) => {
-        this.log?.write(chunk);
-        buffered += chunk.toString();
-        const match = /"port":(\d+)/.exec(buffered);
-        if (match && buffered.includes('relay listening')) {
-          this.port = Number(match[1]);
-          resolve();
-        }
-      };
-      child.stdout?.on('data', onData);
-      child.once('exit', (code) => reject(new Error(`relay exited with ${code} before listening`)));
-    });
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code) =>
+        reject(new Error(`relay exited with ${code} before it was ready`)),
+      ),
+    );
+    exited.catch(() => {});
+    await Promise.race([this.ready(), exited]);
+  }
+
+  private async ready(): Promise<void> {
+    for (;;) {
+      try {
+        const response = await fetch(`${this.url}/readyz`);
+        if (response.ok) return;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
   }
 
   private async terminate(signal: NodeJS.Signals): Promise<void> {
@@ -86,4 +107,15 @@ export class RelayProcess {
     await new Promise<void>((resolve) => this.log?.end(resolve) ?? resolve());
     this.child = undefined;
   }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
 }
