@@ -1,15 +1,13 @@
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
-import {
-  ErrorSchema,
-  FrameSchema,
-  SendResultSchema,
-  type Frame,
-  type Response,
-} from '@parley/protocol';
+import { ErrorSchema, FrameSchema, type Frame, type Response } from '@parley/protocol';
 import type { RelayError } from '../errors.js';
 import type { StoredEnvelope } from '../store/records.js';
+import { encodeEnvelopePushFrame, encodeSendResponseFrame } from './wire-encoder.js';
 
-/** Encoding of the frames the relay sends (relay -> client direction of frames.proto). */
+/**
+ * Encoding of the frames the relay sends (relay -> client direction of frames.proto). The two
+ * per-message frames go through wire-encoder.ts; the rare ones through protobuf-es.
+ */
 
 export function decodeFrame(bytes: Uint8Array): Frame {
   return fromBinary(FrameSchema, bytes);
@@ -42,38 +40,21 @@ export function encodeAuthResult(requestId: number, serverTimestamp: number): Ui
 }
 
 export function encodeSendResult(requestId: number, sendResult: Uint8Array): Uint8Array {
-  return encodeResponse(requestId, {
-    case: 'send',
-    value: fromBinary(SendResultSchema, sendResult),
-  });
+  return encodeSendResponseFrame(requestId, sendResult);
 }
 
 export function encodeEnvelopePush(envelope: StoredEnvelope): Uint8Array {
-  return toBinary(
-    FrameSchema,
-    create(FrameSchema, {
-      kind: {
-        case: 'push',
-        value: {
-          kind: {
-            case: 'envelope',
-            value: {
-              serverId: BigInt(envelope.serverId),
-              type: envelope.type,
-              source: { accountId: envelope.sourceAccountId, deviceId: envelope.sourceDeviceId },
-              destination: {
-                accountId: envelope.destination.accountId,
-                deviceId: envelope.destination.deviceId,
-              },
-              clientId: envelope.clientId,
-              serverTimestamp: BigInt(envelope.serverTimestamp),
-              content: envelope.content,
-            },
-          },
-        },
-      },
-    }),
-  );
+  return encodeEnvelopePushFrame({
+    serverId: envelope.serverId,
+    type: envelope.type,
+    sourceAccountId: envelope.sourceAccountId,
+    sourceDeviceId: envelope.sourceDeviceId,
+    destinationAccountId: envelope.destination.accountId,
+    destinationDeviceId: envelope.destination.deviceId,
+    clientId: envelope.clientId,
+    serverTimestamp: envelope.serverTimestamp,
+    content: envelope.content,
+  });
 }
 
 export const drainedPush: Uint8Array = toBinary(

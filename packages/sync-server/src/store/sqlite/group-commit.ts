@@ -1,3 +1,4 @@
+import { closeSync, fdatasync, openSync } from 'node:fs';
 import type { Database } from 'better-sqlite3';
 
 interface Job {
@@ -9,9 +10,19 @@ interface Job {
   isolated: boolean;
 }
 
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** A committed transaction whose WAL frames may still be only in the page cache. */
+interface CommittedBatch {
+  jobs: Job[];
+  outcomes: Outcome[];
+  started: number;
+}
+
 export interface CommitEvents {
+  /** A batch is durable: `durationMs` runs from BEGIN to the end of its WAL fsync. */
   committed(durationMs: number, jobs: number): void;
-  /** The whole batch was rolled back (e.g. disk full); every waiting job was rejected. */
+  /** The batch was rolled back or could not be made durable; its waiting jobs were rejected. */
   commitFailed(error: unknown): void;
   /** An afterCommit callback threw; the other jobs were unaffected. */
   hookFailed(error: unknown): void;
@@ -21,24 +32,34 @@ export interface CommitEvents {
 const MAX_BATCH = 4096;
 
 /**
- * Group commit: every write of one event-loop turn runs in ONE transaction, and its promise
- * resolves only after COMMIT returned (synchronous=FULL: the WAL is fsynced). While a commit
- * blocks, new frames queue up in the kernel, so batches grow exactly when load does.
+ * Group commit with the fsync off the event loop (docs/decisions/0103-group-commit.md).
+ *
+ * Every write of one event-loop turn runs in ONE transaction. The connection runs with
+ * synchronous=NORMAL, so COMMIT only appends to the WAL; this class then fdatasyncs the WAL
+ * file on libuv's thread pool and resolves a job (and runs its afterCommit) only once a sync
+ * that started after its COMMIT has finished. While one sync runs, the next transactions
+ * commit and wait for the following sync: one fsync covers many batches, and the event loop
+ * never blocks on the disk.
  */
 export class GroupCommitter {
   private queue: Job[] = [];
   private scheduled = false;
   private readonly isolate: (work: () => unknown) => unknown;
+  private unsynced: CommittedBatch[] = [];
+  private syncing = false;
+  private walFd: number | undefined;
+  private idleWaiters: (() => void)[] = [];
 
   constructor(
     private readonly db: Database,
+    private readonly walPath: string,
     private readonly events: CommitEvents,
   ) {
     // Called inside an open transaction, better-sqlite3 runs this in a SAVEPOINT.
     this.isolate = db.transaction((work: () => unknown) => work());
   }
 
-  /** Runs `work` in the next group commit; resolves with its value once committed. */
+  /** Runs `work` in the next group commit; resolves with its value once durable. */
   run<T>(work: () => T, afterCommit?: (value: T) => void): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.enqueue({
@@ -51,7 +72,7 @@ export class GroupCommitter {
     });
   }
 
-  /** Queues a write that cannot fail and that nobody waits for (acks, pruning). */
+  /** Queues a write that cannot fail and that nobody waits for (acks). */
   fireAndForget(work: () => void): void {
     this.enqueue({
       work,
@@ -62,36 +83,40 @@ export class GroupCommitter {
     });
   }
 
-  /** Commits everything queued, now. */
-  flushNow(): void {
+  /** Commits everything queued now and resolves once all of it is durable. */
+  flush(): Promise<void> {
     while (this.queue.length > 0) this.commitBatch();
+    if (!this.syncing && this.unsynced.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  get pending(): number {
-    return this.queue.length;
+  /** After flush(): releases the WAL file descriptor. */
+  close(): void {
+    if (this.walFd !== undefined) closeSync(this.walFd);
+    this.walFd = undefined;
   }
 
   private enqueue(job: Job): void {
     this.queue.push(job);
     if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => this.flush());
+      setImmediate(() => this.flushQueued());
     }
   }
 
-  private flush(): void {
+  private flushQueued(): void {
     this.scheduled = false;
     this.commitBatch();
     if (this.queue.length > 0 && !this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => this.flush());
+      setImmediate(() => this.flushQueued());
     }
   }
 
   private commitBatch(): void {
     const jobs = this.queue.length <= MAX_BATCH ? this.queue : this.queue.slice(0, MAX_BATCH);
     this.queue = this.queue.length <= MAX_BATCH ? [] : this.queue.slice(MAX_BATCH);
-    const outcomes: ({ ok: true; value: unknown } | { ok: false; error: unknown })[] = [];
+    const outcomes: Outcome[] = [];
     const started = performance.now();
     try {
       this.db.exec('BEGIN IMMEDIATE');
@@ -105,23 +130,53 @@ export class GroupCommitter {
       this.db.exec('COMMIT');
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
-      this.events.commitFailed(error);
-      for (const job of jobs) job.reject?.(error);
+      this.fail([{ jobs, outcomes, started }], error);
       return;
     }
+    this.unsynced.push({ jobs, outcomes, started });
+    this.syncWal();
+  }
+
+  private syncWal(): void {
+    if (this.syncing || this.unsynced.length === 0) return;
+    const batches = this.unsynced;
+    this.unsynced = [];
+    this.syncing = true;
+    let fd: number;
+    try {
+      fd = this.walFd ??= openSync(this.walPath, 'r+');
+    } catch (error) {
+      this.syncing = false;
+      this.fail(batches, error);
+      return;
+    }
+    fdatasync(fd, (error) => {
+      this.syncing = false;
+      if (error) this.fail(batches, error);
+      else for (const batch of batches) this.release(batch);
+      this.syncWal();
+      if (!this.syncing && this.unsynced.length === 0) {
+        for (const resolve of this.idleWaiters.splice(0)) resolve();
+      }
+    });
+  }
+
+  private release({ jobs, outcomes, started }: CommittedBatch): void {
     this.events.committed(performance.now() - started, jobs.length);
     jobs.forEach((job, i) => {
       const outcome = outcomes[i]!;
-      if (outcome.ok) {
-        try {
-          job.afterCommit?.(outcome.value);
-        } catch (error) {
-          this.events.hookFailed(error);
-        }
-        job.resolve?.(outcome.value);
-      } else {
-        job.reject?.(outcome.error);
+      if (!outcome.ok) return job.reject?.(outcome.error);
+      try {
+        job.afterCommit?.(outcome.value);
+      } catch (error) {
+        this.events.hookFailed(error);
       }
+      job.resolve?.(outcome.value);
     });
+  }
+
+  private fail(batches: CommittedBatch[], error: unknown): void {
+    this.events.commitFailed(error);
+    for (const batch of batches) for (const job of batch.jobs) job.reject?.(error);
   }
 }

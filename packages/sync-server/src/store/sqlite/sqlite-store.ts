@@ -31,9 +31,9 @@ type PreparedQueries = {
 };
 
 /**
- * The embedded store: one better-sqlite3 connection in WAL mode with synchronous=FULL. Reads run
- * directly (WAL readers see the last commit); every write is a job of the GroupCommitter, so
- * writes never interleave and each one is durable before its promise resolves.
+ * The embedded store: one better-sqlite3 connection in WAL mode. Reads run directly; every
+ * write is a job of the GroupCommitter, so writes never interleave, and each one is durable
+ * (its WAL frames fsynced) before its promise resolves.
  */
 export class SqliteStore implements RelayStore {
   private readonly db: Database.Database;
@@ -48,7 +48,9 @@ export class SqliteStore implements RelayStore {
     mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
+    // NORMAL: COMMIT does not fsync; the GroupCommitter fsyncs the WAL off the event loop
+    // before any write is acknowledged (docs/decisions/0103-group-commit.md).
+    this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     const kysely = new Kysely<RelayDatabase>({ dialect: new SqliteDialect({ database: this.db }) });
     for (const statement of schemaStatements(kysely, sqliteFlavor)) this.db.exec(statement);
@@ -56,7 +58,7 @@ export class SqliteStore implements RelayStore {
     this.q = Object.fromEntries(
       Object.entries(queries).map(([name, query]) => [name, new Prepared(this.db, query)]),
     ) as PreparedQueries;
-    this.committer = new GroupCommitter(this.db, {
+    this.committer = new GroupCommitter(this.db, `${path}-wal`, {
       ...events,
       commitFailed: (error) => {
         // In-memory counts may include the rolled-back batch: recount lazily.
@@ -286,12 +288,13 @@ export class SqliteStore implements RelayStore {
     });
   }
 
-  async flush(): Promise<void> {
-    this.committer.flushNow();
+  flush(): Promise<void> {
+    return this.committer.flush();
   }
 
   async close(): Promise<void> {
-    this.committer.flushNow();
+    await this.committer.flush();
+    this.committer.close();
     this.db.close();
   }
 

@@ -1,0 +1,291 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  RelayClient,
+  randomDeviceKeys,
+  randomEcPublicKey,
+  type Credentials,
+} from '@parley/sync-server/client';
+import type { PeerSpec } from './peers.js';
+import {
+  cpuSeconds,
+  Generator,
+  rssKb,
+  startBareForwarder,
+  startRelayProcess,
+  type Server,
+} from './processes.js';
+
+/**
+ * npm run bench:relay [-- --connections N] [--idle] [--duration s] [--rounds n] [--size bytes]
+ *                     [--window w] [--processes p]
+ *
+ * Drives a relay process from separate load-generator processes with N device connections in
+ * pairs doing 1:1 send -> deliver -> ack, then the same workload through a bare in-memory ws
+ * forwarder. Throughput at saturation for both; relay latency (send -> delivery) at half the
+ * relay's saturated rate; relay RSS per authenticated connection. With --idle, only connects N
+ * authenticated sockets and reports RSS per idle connection. The last line is one JSON object.
+ */
+const { values } = parseArgs({
+  options: {
+    connections: { type: 'string', default: '1000' },
+    idle: { type: 'boolean', default: false },
+    duration: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '3' },
+    size: { type: 'string', default: '200' },
+    window: { type: 'string', default: '2' },
+    processes: { type: 'string' },
+  },
+});
+const connections = Number(values.connections);
+if (!Number.isInteger(connections) || connections < 2 || connections % 2 !== 0) {
+  throw new Error('--connections must be an even number >= 2');
+}
+/** Length of the latency phase, and of each saturation round. */
+const durationMs = Number(values.duration) * 1000;
+const rounds = Number(values.rounds);
+const roundMs = Math.max(1000, Math.round((durationMs * 2) / rounds));
+const size = Number(values.size);
+const window = Number(values.window);
+/** At most ~5,000 sockets per generator process and per source address (20,000 open files). */
+const processes = Number(values.processes ?? Math.max(1, Math.ceil(connections / 5000)));
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+async function registerDevices(url: string): Promise<Credentials[]> {
+  const client = new RelayClient(url);
+  const devices: Credentials[] = new Array(connections);
+  const tag = Date.now().toString(36);
+  let next = 0;
+  const worker = async () => {
+    while (next < connections) {
+      const i = next++;
+      devices[i] = await client.register(
+        `bench${tag}_${i}`,
+        randomEcPublicKey(),
+        randomDeviceKeys(),
+      );
+    }
+  };
+  await Promise.all(Array.from({ length: 16 }, worker));
+  return devices;
+}
+
+/** Pairs (2k, 2k+1) stay in one generator process so latency uses one clock. */
+function peerSpecs(devices: Credentials[] | undefined, generator: number): PeerSpec[] {
+  const specs: PeerSpec[] = [];
+  for (let i = 0; i < connections; i++) {
+    if (Math.floor(i / 2) % processes !== generator) continue;
+    const partner = i ^ 1;
+    specs.push({
+      index: i,
+      partner,
+      localAddress: `127.0.0.${2 + generator}`,
+      ...(devices && { credentials: devices[i]!, partnerAccountId: devices[partner]!.accountId }),
+    });
+  }
+  return specs;
+}
+
+async function startGenerators(
+  mode: 'relay' | 'bare',
+  server: Server,
+  devices?: Credentials[],
+): Promise<Generator[]> {
+  const generators = Array.from({ length: processes }, () => new Generator());
+  await Promise.all(
+    generators.map((g, i) =>
+      g.ask({ cmd: 'init', mode, url: server.url, peers: peerSpecs(devices, i), size }),
+    ),
+  );
+  const started = performance.now();
+  await Promise.all(generators.map((g) => g.ask({ cmd: 'connect', concurrency: 50 })));
+  log(
+    `${mode}: ${connections} connections open in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  return generators;
+}
+
+/** Deliveries per second while every device keeps `window` sends in flight. */
+async function saturate(generators: Generator[]): Promise<number> {
+  const results = await Promise.all(
+    generators.map((g) =>
+      g.ask<{ delivered: number; ms: number }>({ cmd: 'saturate', ms: roundMs, window }),
+    ),
+  );
+  return results.reduce((sum, r) => sum + (r.delivered / r.ms) * 1000, 0);
+}
+
+/**
+ * Relay and bare forwarder measured in alternating rounds, so that load from other work on the
+ * machine hits both alike; each rate is the mean of its rounds.
+ */
+async function alternatingRates(
+  relayServer: Server,
+  relayGenerators: Generator[],
+  bareServer: Server,
+  bareGenerators: Generator[],
+): Promise<{ relay: number; bare: number }> {
+  await saturate(relayGenerators);
+  await saturate(bareGenerators);
+  const relay: number[] = [];
+  const bare: number[] = [];
+  const cpu = { relay: 0, relayClients: 0, bare: 0, bareClients: 0 };
+  const measured = async (server: Server, generators: Generator[]) => {
+    const pids = generators.map((g) => g.child.pid!);
+    const serverBefore = cpuSeconds(server.child.pid!);
+    const clientsBefore = pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+    const rate = await saturate(generators);
+    const messages = (rate * roundMs) / 1000;
+    const perMessage = (seconds: number) => (seconds * 1e6) / messages;
+    return {
+      rate,
+      server: perMessage(cpuSeconds(server.child.pid!) - serverBefore),
+      clients: perMessage(pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - clientsBefore),
+    };
+  };
+  for (let round = 0; round < rounds; round++) {
+    const r = await measured(relayServer, relayGenerators);
+    const b = await measured(bareServer, bareGenerators);
+    relay.push(r.rate);
+    bare.push(b.rate);
+    cpu.relay += r.server / rounds;
+    cpu.relayClients += r.clients / rounds;
+    cpu.bare += b.server / rounds;
+    cpu.bareClients += b.clients / rounds;
+    log(
+      `round ${round + 1}: relay ${Math.round(relay.at(-1)!)} msgs/s, bare ws ${Math.round(bare.at(-1)!)} msgs/s`,
+    );
+  }
+  log(
+    `CPU per message: relay ${cpu.relay.toFixed(1)} µs + its clients ${cpu.relayClients.toFixed(1)} µs; ` +
+      `bare ws ${cpu.bare.toFixed(1)} µs + its clients ${cpu.bareClients.toFixed(1)} µs`,
+  );
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+  return { relay: mean(relay), bare: mean(bare) };
+}
+
+async function latencyAt(
+  generators: Generator[],
+  rate: number,
+): Promise<{ p50: number; p99: number }> {
+  const results = await Promise.all(
+    generators.map((g) =>
+      g.ask<{ latencies: number[]; sent: number }>({
+        cmd: 'paced',
+        rate: rate / processes,
+        ms: durationMs,
+      }),
+    ),
+  );
+  const all = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const sent = results.reduce((sum, r) => sum + r.sent, 0);
+  const at = (q: number) => all[Math.min(all.length - 1, Math.floor(q * all.length))] ?? NaN;
+  log(
+    `relay latency at ${Math.round(rate)} msgs/s: ${all.length}/${sent} delivered, p50 ${at(0.5).toFixed(2)} ms, p99 ${at(0.99).toFixed(2)} ms`,
+  );
+  return { p50: at(0.5), p99: at(0.99) };
+}
+
+/** Mean group-commit duration and size so far, from the relay's own metrics. */
+async function commitStats(url: string): Promise<string> {
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  const value = (name: string) =>
+    Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(metrics)?.[1] ?? NaN);
+  const commits = value('parley_relay_commit_duration_seconds_count');
+  const ms = (value('parley_relay_commit_duration_seconds_sum') / commits) * 1000;
+  const jobs = value('parley_relay_commit_batch_jobs_sum') / commits;
+  return `${commits} group commits, mean ${ms.toFixed(2)} ms from BEGIN to durable, ${jobs.toFixed(1)} writes each`;
+}
+
+async function authenticatedConnections(url: string): Promise<number> {
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  return Number(
+    /^parley_relay_connections\{state="authenticated"\} (\d+)$/m.exec(metrics)?.[1] ?? 0,
+  );
+}
+
+async function main(): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
+  const relay = await startRelayProcess(dataDir);
+  const round = (n: number) => Math.round(n * 100) / 100;
+  try {
+    log(
+      `relay pid ${relay.child.pid}, ${connections} devices, ${processes} generator process(es), ${size}-byte messages`,
+    );
+    let started = performance.now();
+    const devices = await registerDevices(relay.url);
+    log(
+      `registered ${connections} devices in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const rssBefore = rssKb(relay.child.pid!);
+    started = performance.now();
+    const generators = await startGenerators('relay', relay, devices);
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const authenticated = await authenticatedConnections(relay.url);
+    const rssAfter = rssKb(relay.child.pid!);
+    const rssPerConnection = (rssAfter - rssBefore) / connections;
+    log(
+      `relay RSS ${rssBefore} KiB -> ${rssAfter} KiB with ${authenticated} authenticated sockets: ${rssPerConnection.toFixed(1)} KiB each`,
+    );
+
+    if (values.idle) {
+      await Promise.all(generators.map((g) => g.close()));
+      await relay.stop();
+      log(
+        JSON.stringify({
+          bench: 'relay',
+          mode: 'idle',
+          connections,
+          authenticated,
+          rss_kb_per_connection: round(rssPerConnection),
+        }),
+      );
+      return;
+    }
+
+    const bare = await startBareForwarder();
+    const bareGenerators = await startGenerators('bare', bare);
+    const rates = await alternatingRates(relay, generators, bare, bareGenerators);
+    log(
+      `saturated (window ${window} per connection): relay ${Math.round(rates.relay)} msgs/s, bare ws ${Math.round(rates.bare)} msgs/s`,
+    );
+    log(`relay: ${await commitStats(relay.url)}`);
+    await Promise.all(bareGenerators.map((g) => g.close()));
+    await bare.stop();
+    const relayRate = rates.relay;
+    const bareRate = rates.bare;
+    const latency = await latencyAt(generators, relayRate / 2);
+    await Promise.all(generators.map((g) => g.close()));
+    await relay.stop();
+
+    log(
+      JSON.stringify({
+        bench: 'relay',
+        connections,
+        relay_msgs_per_s: Math.round(relayRate),
+        bare_ws_msgs_per_s: Math.round(bareRate),
+        ratio: round(relayRate / bareRate),
+        p50_ms: round(latency.p50),
+        p99_ms: round(latency.p99),
+        rss_kb_per_connection: round(rssPerConnection),
+      }),
+    );
+  } finally {
+    if (relay.child.exitCode === null) await relay.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(
+      `bench:relay failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+    );
+    process.exit(1);
+  },
+);

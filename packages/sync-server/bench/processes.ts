@@ -1,0 +1,89 @@
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { GeneratorCommand } from './load-generator.js';
+
+/** Child processes of the benchmark: the relay, the bare forwarder and the load generators. */
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+
+export interface Server {
+  child: ChildProcess;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a server process and waits for the line that gives its port. */
+async function startServer(
+  args: string[],
+  portOf: (line: string) => number | undefined,
+): Promise<Server> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const port = await new Promise<number>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const found = portOf(line);
+      if (found) resolve(found);
+    });
+    child.once('exit', (code) => reject(new Error(`${args[0]} exited with ${code}`)));
+  });
+  return {
+    child,
+    url: `http://127.0.0.1:${port}`,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export function startRelayProcess(dataDir: string): Promise<Server> {
+  return startServer(
+    [here('../main.js'), '--port', '0', '--data-dir', dataDir, '--log-level', 'info'],
+    (line) => {
+      const entry = JSON.parse(line) as { msg?: string; port?: number };
+      return entry.msg === 'relay listening' ? entry.port : undefined;
+    },
+  );
+}
+
+export function startBareForwarder(): Promise<Server> {
+  return startServer([here('./bare-forwarder.js')], (line) => {
+    const match = /^listening (\d+)$/.exec(line);
+    return match ? Number(match[1]) : undefined;
+  });
+}
+
+/** Resident set size of a process in KiB, from /proc. */
+export function rssKb(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`no VmRSS for ${pid}`);
+  return Number(match[1]);
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc. */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  // utime and stime are fields 14 and 15 of stat; fields[0] here is field 3.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+export class Generator {
+  readonly child = fork(here('./load-generator.js'), [], { stdio: 'inherit' });
+
+  ask<T>(command: GeneratorCommand): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.child.once('message', (message: T & { error?: string }) =>
+        message.error ? reject(new Error(message.error)) : resolve(message),
+      );
+      this.child.send(command);
+    });
+  }
+
+  async close(): Promise<void> {
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    await this.ask({ cmd: 'close' });
+    await exited;
+  }
+}
