@@ -12,7 +12,7 @@ import {
   type Conversation,
 } from './harness/cases.js';
 import { text, type Envelope } from './harness/party.js';
-import { costlyCasePairs } from './harness/engines.js';
+import { FULL_RUN } from './harness/engines.js';
 
 /** Both directions, several rounds: each message must decrypt (whatever state it lands in). */
 async function chat(c: Conversation, rounds: number, tag: string): Promise<void> {
@@ -91,41 +91,43 @@ describe('session reset', () => {
   });
 });
 
-describe('archived states limit', () => {
-  // Native 0.103 keeps the current state and 40 archived ones: of 43 confirmed sessions, a late
-  // message of the two oldest is refused, every newer one is promoted and decrypts.
-  interopCase(
-    'only the 40 newest archived sessions are kept',
-    async (pair) => {
-      const c = conversation(pair);
-      const late: Envelope[] = [];
-      for (let session = 0; session < 43; session++) {
-        await c.alice.initiate(c.bob.id, c.bob.publishBundle({ oneTimePreKey: false }));
-        await c.deliver(
-          c.bob,
-          c.alice,
-          await c.send(c.alice, c.bob, `open ${session}`),
-          `open ${session}`,
-        );
-        await c.deliver(
-          c.alice,
-          c.bob,
-          await c.send(c.bob, c.alice, `ack ${session}`),
-          `ack ${session}`,
-        );
-        late.push(await c.send(c.alice, c.bob, `late ${session}`));
-      }
-      for (const session of [0, 1]) {
-        expectFailure(await c.bob.tryDecrypt(c.alice.id, late[session]!), 'invalid');
-      }
-      for (let session = 2; session < 43; session++) {
-        await c.deliver(c.bob, c.alice, late[session]!, `late ${session}`);
-      }
-    },
-    // Inside npm test it would take a minute (see the report on trial decryption cost).
-    { pairs: costlyCasePairs([]), timeout: 180_000 },
-  );
-});
+// Full run only: inside npm test it would take a minute (trial decryption through 40 archived
+// states is slow in signal-ts today); an empty describe would fail, so it is not declared.
+if (FULL_RUN)
+  describe('archived states limit', () => {
+    // Native 0.103 keeps the current state and 40 archived ones: of 43 confirmed sessions, a late
+    // message of the two oldest is refused, every newer one is promoted and decrypts.
+    interopCase(
+      'only the 40 newest archived sessions are kept',
+      async (pair) => {
+        const c = conversation(pair);
+        const late: Envelope[] = [];
+        for (let session = 0; session < 43; session++) {
+          await c.alice.initiate(c.bob.id, c.bob.publishBundle({ oneTimePreKey: false }));
+          await c.deliver(
+            c.bob,
+            c.alice,
+            await c.send(c.alice, c.bob, `open ${session}`),
+            `open ${session}`,
+          );
+          await c.deliver(
+            c.alice,
+            c.bob,
+            await c.send(c.bob, c.alice, `ack ${session}`),
+            `ack ${session}`,
+          );
+          late.push(await c.send(c.alice, c.bob, `late ${session}`));
+        }
+        for (const session of [0, 1]) {
+          expectFailure(await c.bob.tryDecrypt(c.alice.id, late[session]!), 'invalid');
+        }
+        for (let session = 2; session < 43; session++) {
+          await c.deliver(c.bob, c.alice, late[session]!, `late ${session}`);
+        }
+      },
+      { timeout: 180_000 },
+    );
+  });
 
 describe('save and restore', () => {
   interopCase('both parties restart mid-conversation, with skipped keys pending', async (pair) => {
