@@ -7,6 +7,7 @@
  */
 import * as native from '@signalapp/libsignal-client';
 import { describe, expect, it } from 'vitest';
+import { NativeSenderKeyStore } from '../../test/unit/native/native-sender-key-store.js';
 import { Prng, seedFromEnvironment } from '../../test/interop/random/prng.js';
 import { ProtocolAddress } from '../address.js';
 import { LibSignalErrorBase } from '../error.js';
@@ -18,24 +19,6 @@ import {
   SenderKeyDistributionMessage,
   SenderKeyRecord,
 } from './index.js';
-
-class NativeSenderKeyStore extends native.SenderKeyStore {
-  readonly records = new Map<string, Uint8Array<ArrayBuffer>>();
-  async saveSenderKey(
-    sender: native.ProtocolAddress,
-    id: string,
-    record: native.SenderKeyRecord,
-  ): Promise<void> {
-    this.records.set(`${sender.toString()}/${id}`, record.serialize());
-  }
-  async getSenderKey(
-    sender: native.ProtocolAddress,
-    id: string,
-  ): Promise<native.SenderKeyRecord | null> {
-    const bytes = this.records.get(`${sender.toString()}/${id}`);
-    return bytes === undefined ? null : native.SenderKeyRecord.deserialize(bytes);
-  }
-}
 
 const DIST = '5e5e5e5e-1111-4222-8333-444455556666';
 const NAME = 'sender';

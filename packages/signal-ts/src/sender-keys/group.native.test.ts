@@ -4,6 +4,7 @@
  */
 import * as native from '@signalapp/libsignal-client';
 import { describe, expect, it } from 'vitest';
+import { NativeSenderKeyStore } from '../../test/unit/native/native-sender-key-store.js';
 import { ProtocolAddress } from '../address.js';
 import { PrivateKey, PublicKey } from '../curve/index.js';
 import { ErrorCode, LibSignalErrorBase } from '../error.js';
@@ -16,25 +17,6 @@ import {
   SenderKeyMessage,
   SenderKeyRecord,
 } from './index.js';
-
-/** A native sender-key store (records kept serialized, like ours). */
-class NativeSenderKeyStore extends native.SenderKeyStore {
-  readonly records = new Map<string, Uint8Array<ArrayBuffer>>();
-  async saveSenderKey(
-    sender: native.ProtocolAddress,
-    id: string,
-    record: native.SenderKeyRecord,
-  ): Promise<void> {
-    this.records.set(`${sender.toString()}/${id}`, record.serialize());
-  }
-  async getSenderKey(
-    sender: native.ProtocolAddress,
-    id: string,
-  ): Promise<native.SenderKeyRecord | null> {
-    const bytes = this.records.get(`${sender.toString()}/${id}`);
-    return bytes === undefined ? null : native.SenderKeyRecord.deserialize(bytes);
-  }
-}
 
 const DIST = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
 const text = (s: string) => new TextEncoder().encode(s);
