@@ -56,34 +56,37 @@ export function findReceiverChain(
   return state.receiverChains.find((chain) => constantTimeEqual(chain.ratchetKey, ratchetKey));
 }
 
-/** A fresh ratchet key pair (from crypto.getRandomValues via PrivateKey.generate). */
+/** A sending chain on the ratchet key pair (public key passed in: deriving it is costly). */
 export function newSenderChain(
   chainKey: ChainKey,
-  privateKey: PrivateKey = PrivateKey.generate(),
+  privateKey: PrivateKey,
+  publicKey: PublicKey,
 ): SenderChain {
-  return {
-    ratchetPublic: privateKey.getPublicKey().serialize(),
-    ratchetPrivate: privateKey.serialize(),
-    chainKey,
-  };
+  return { ratchetPublic: publicKey.serialize(), ratchetPrivate: privateKey.serialize(), chainKey };
 }
 
 /**
  * The receiving chain for the peer's `theirRatchetKey`, performing a DH ratchet step (receiving then
- * sending half) when the key is new.
+ * sending half) when the key is new. Agreements and the new key pair go through WebCrypto where
+ * available (`_agreeAsync`, `_generateAsync`), several times faster than bigint arithmetic.
  */
-export function ensureReceiverChain(
+export async function ensureReceiverChain(
   state: RatchetState,
   theirRatchetKey: Uint8Array,
-): ReceiverChain {
+): Promise<ReceiverChain> {
   const existing = findReceiverChain(state, theirRatchetKey);
   if (existing !== undefined) return existing;
 
   const theirs = PublicKey.deserialize(theirRatchetKey);
   const ourPrivate = PrivateKey.deserialize(state.senderChain.ratchetPrivate);
-  const [rootAfterReceive, receiverChainKey] = state.rootKey.createChain(ourPrivate.agree(theirs));
-  const nextPrivate = PrivateKey.generate();
-  const [rootAfterSend, senderChainKey] = rootAfterReceive.createChain(nextPrivate.agree(theirs));
+  const [received, nextPrivate] = await Promise.all([
+    ourPrivate._agreeAsync(theirs),
+    PrivateKey._generateAsync(),
+  ]);
+  const [rootAfterReceive, receiverChainKey] = state.rootKey.createChain(received);
+  const [rootAfterSend, senderChainKey] = rootAfterReceive.createChain(
+    await nextPrivate._agreeAsync(theirs),
+  );
 
   state.previousCounter = Math.max(state.senderChain.chainKey.index - 1, 0);
   state.rootKey = rootAfterSend;
@@ -94,7 +97,8 @@ export function ensureReceiverChain(
   };
   state.receiverChains.push(chain);
   while (state.receiverChains.length > MAX_RECEIVER_CHAINS) state.receiverChains.shift();
-  state.senderChain = newSenderChain(senderChainKey, nextPrivate);
+  // _generateAsync has already derived (and cached) the public key.
+  state.senderChain = newSenderChain(senderChainKey, nextPrivate, nextPrivate.getPublicKey());
   return chain;
 }
 

@@ -36,15 +36,15 @@ export interface DecryptContext {
  * only on success. A PreKey message's inner message is tried against the current state alone (it
  * just created that state). DuplicatedMessage from any state ends the search at once.
  */
-export function decryptWithRecord(
+export async function decryptWithRecord(
   record: SessionRecord,
   message: SignalMessage,
   context: DecryptContext,
-): Bytes {
+): Promise<Bytes> {
   const current = record._current();
   if (current !== undefined) {
     const candidate = current.clone();
-    const plaintext = tryDecrypt(candidate, message, context);
+    const plaintext = await tryDecrypt(candidate, message, context);
     if (plaintext !== undefined) {
       record._setCurrent(candidate);
       return plaintext;
@@ -58,7 +58,7 @@ export function decryptWithRecord(
     } catch {
       continue; // A corrupt archived state is skipped, as native does.
     }
-    const plaintext = tryDecrypt(candidate, message, context);
+    const plaintext = await tryDecrypt(candidate, message, context);
     if (plaintext !== undefined) {
       record._promoteArchived(index, candidate);
       return plaintext;
@@ -68,13 +68,13 @@ export function decryptWithRecord(
 }
 
 /** The plaintext, or undefined when this state cannot decrypt the message (MAC, chain, version). */
-function tryDecrypt(
+async function tryDecrypt(
   state: SessionState,
   message: SignalMessage,
   context: DecryptContext,
-): Bytes | undefined {
+): Promise<Bytes | undefined> {
   try {
-    return decryptWithState(state, message, context);
+    return await decryptWithState(state, message, context);
   } catch (error) {
     if (LibSignalErrorBase.is(error, ErrorCode.DuplicatedMessage)) throw error;
     if (error instanceof LibSignalErrorBase || error instanceof PqRatchetError) return undefined;
@@ -83,11 +83,11 @@ function tryDecrypt(
 }
 
 /** Decrypts with one state, mutating it (callers pass a copy). Throws on any failure. */
-function decryptWithState(
+async function decryptWithState(
   state: SessionState,
   message: SignalMessage,
   context: DecryptContext,
-): Bytes {
+): Promise<Bytes> {
   const { operation } = context;
   const fields = state.fields;
   const wire = message._fields();
@@ -104,7 +104,7 @@ function decryptWithState(
     fields.remoteIdentityKey,
     context.remoteAddress,
   );
-  const chain = ensureReceiverChain(fields.ratchet, wire.senderRatchetKey);
+  const chain = await ensureReceiverChain(fields.ratchet, wire.senderRatchetKey);
   const seed = consumeMessageSeed(chain, wire.counter, maxForwardJumps(selfSession), operation);
   const pqKey = fields.pq.recv(wire.pqRatchet);
   const keys = deriveMessageKeys(seed, pqKey, wire.counter);

@@ -1,11 +1,23 @@
 /**
- * Identity facts the session layer needs beyond the store: whether a session is with another
- * device of our own account using the same key (libsignal `identity_key.rs` is_same_account), which
- * lifts the forward-jump limits for note-to-self.
+ * Identity facts the session layer needs beyond the store: our own public key, and whether a
+ * session is with another device of our own account using the same key (libsignal
+ * `identity_key.rs` is_same_account), which lifts the forward-jump limits for note-to-self.
  */
 import type { ProtocolAddress } from '../address.js';
 import { serviceIdFixedWidthBinary } from '../address.js';
-import { constantTimeEqual } from '../bytes.js';
+import { constantTimeEqual, type Bytes } from '../bytes.js';
+import { PublicKey, type PrivateKey } from '../curve/keys.js';
+
+/** The Curve25519 base point (u = 9): X25519(k, base) is k's public key. */
+const BASE_POINT = PublicKey.deserialize(Uint8Array.of(0x05, 9, ...new Uint8Array(31)));
+
+/**
+ * The serialized public key of our identity private key (stores hand out only the private key),
+ * derived through WebCrypto where available: several times faster than PrivateKey.getPublicKey.
+ */
+export async function identityPublicKey(privateKey: PrivateKey): Promise<Bytes> {
+  return PublicKey._fromPublicKeyBytes(await privateKey._agreeAsync(BASE_POINT)).serialize();
+}
 
 export function isSameAccount(
   localIdentityKey: Uint8Array,

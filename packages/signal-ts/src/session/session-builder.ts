@@ -20,7 +20,7 @@ import {
   type SessionStore,
   type SignedPreKeyStore,
 } from '../storage/index.js';
-import { isSameAccount } from './identity.js';
+import { identityPublicKey, isSameAccount } from './identity.js';
 import type { PreKeyBundle } from './pre-key-bundle.js';
 import { SessionRecord } from './session-record.js';
 import { SessionState } from './session-state.js';
@@ -48,10 +48,11 @@ export async function processPreKeyBundle(
   }
   const theirSignedPreKey = bundle.signedPreKeyPublic();
   const theirKyberPreKey = bundle.kyberPreKeyPublic();
-  if (
-    !theirIdentity.verify(theirSignedPreKey.serialize(), bundle.signedPreKeySignature()) ||
-    !theirIdentity.verify(theirKyberPreKey.serialize(), bundle.kyberPreKeySignature())
-  ) {
+  const signaturesValid = await Promise.all([
+    theirIdentity._verifyAsync(theirSignedPreKey.serialize(), bundle.signedPreKeySignature()),
+    theirIdentity._verifyAsync(theirKyberPreKey.serialize(), bundle.kyberPreKeySignature()),
+  ]);
+  if (!signaturesValid.every(Boolean)) {
     throw protocolError('SignatureValidationFailed', operation, 'signature validation failed');
   }
 
@@ -60,10 +61,13 @@ export async function processPreKeyBundle(
   const ourIdentity = await callStore(operation, 'getIdentityKey', () =>
     identityStore.getIdentityKey(),
   );
-  const ourIdentityPublic = ourIdentity.getPublicKey().serialize();
-  const baseKey = PrivateKey.generate();
+  const [ourIdentityPublic, baseKey, sendingKey] = await Promise.all([
+    identityPublicKey(ourIdentity),
+    PrivateKey._generateAsync(),
+    PrivateKey._generateAsync(),
+  ]);
   const kem = theirKyberPreKey._encapsulate();
-  const keys = pqxdhInitiate({
+  const keys = await pqxdhInitiate({
     ourIdentityKey: ourIdentity,
     ourBaseKey: baseKey,
     theirIdentityKey: theirIdentity,
@@ -72,8 +76,9 @@ export async function processPreKeyBundle(
     kemSharedSecret: kem.sharedSecret,
   });
   // Alice's first sending chain: a root step with Bob's signed prekey as his first ratchet key.
-  const sendingKey = PrivateKey.generate();
-  const [rootKey, sendingChainKey] = keys.rootKey.createChain(sendingKey.agree(theirSignedPreKey));
+  const [rootKey, sendingChainKey] = keys.rootKey.createChain(
+    await sendingKey._agreeAsync(theirSignedPreKey),
+  );
   const remoteIdentity = theirIdentity.serialize();
   const selfSession = isSameAccount(ourIdentityPublic, localAddress, remoteIdentity, address);
 
@@ -88,7 +93,7 @@ export async function processPreKeyBundle(
     remoteRegistrationId: bundle.registrationId(),
     ratchet: {
       rootKey,
-      senderChain: newSenderChain(sendingChainKey, sendingKey),
+      senderChain: newSenderChain(sendingChainKey, sendingKey, sendingKey.getPublicKey()),
       receiverChains: [
         { ratchetKey: theirSignedPreKey.serialize(), chainKey: keys.chainKey, skipped: new Map() },
       ],
@@ -165,10 +170,10 @@ export async function processPreKeyMessage(
   const ourIdentity = await callStore(operation, 'getIdentityKey', () =>
     identityStore.getIdentityKey(),
   );
-  const ourIdentityPublic = ourIdentity.getPublicKey().serialize();
+  const ourIdentityPublic = await identityPublicKey(ourIdentity);
   const theirBaseKey = PublicKey.deserialize(wire.baseKey);
 
-  const keys = pqxdhRespond({
+  const keys = await pqxdhRespond({
     ourIdentityKey: ourIdentity,
     ourSignedPreKey: signedPreKey.privateKey(),
     ourOneTimePreKey: oneTimePreKey?.privateKey() ?? null,
@@ -189,7 +194,11 @@ export async function processPreKeyMessage(
     remoteRegistrationId: wire.registrationId,
     ratchet: {
       rootKey: keys.rootKey,
-      senderChain: newSenderChain(keys.chainKey, signedPreKey.privateKey()),
+      senderChain: newSenderChain(
+        keys.chainKey,
+        signedPreKey.privateKey(),
+        signedPreKey.publicKey(),
+      ),
       receiverChains: [],
       previousCounter: 0,
     },

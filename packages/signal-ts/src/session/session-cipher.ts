@@ -39,7 +39,7 @@ export async function signalDecrypt(
       `session with ${address.toString()} not found`,
     );
   }
-  const plaintext = decryptWithRecord(record, message, {
+  const plaintext = await decryptWithRecord(record, message, {
     remoteAddress: address,
     localAddress,
     messageType: CiphertextMessageType.Whisper,
@@ -87,7 +87,7 @@ export async function signalDecryptPreKey(
     kyberPrekeyStore,
   );
   const wire = message._fields();
-  const plaintext = decryptWithRecord(record, wire.message, {
+  const plaintext = await decryptWithRecord(record, wire.message, {
     remoteAddress: address,
     localAddress,
     messageType: CiphertextMessageType.PreKey,

@@ -318,11 +318,13 @@ describe('tampering and trust', () => {
     const preKey = await alice.encrypt(bob, 'prekey');
     const body = preKey.serialize();
     const original = PreKeySignalMessage.deserialize(body);
-    // Every bit of the header fields (ids, base key, identity key), every 5th bit of the inner
-    // SignalMessage (tampered exhaustively below as a Whisper message) and every 61st of the
-    // 1569-byte Kyber ciphertext (the last field): each attempt costs a decapsulation.
+    // Every bit of the version byte, every 3rd bit of the other header fields (ids, base key,
+    // identity key), every 7th of the inner SignalMessage (tampered exhaustively below as a Whisper
+    // message) and every 61st of the 1569-byte Kyber ciphertext (the last field): each attempt costs
+    // a decapsulation. test/interop flips every bit, against native too.
     const kyberStart = body.length - 1569;
-    const stride = (bit: number): number => (bit < 80 * 8 ? 1 : bit < kyberStart * 8 ? 5 : 61);
+    const stride = (bit: number): number =>
+      bit < 8 ? 1 : bit < 80 * 8 ? 3 : bit < kyberStart * 8 ? 7 : 61;
     let toleratedFlips = 0;
     for (let bit = 0; bit < body.length * 8; bit += stride(bit)) {
       const tampered = flipBit(body, bit);
