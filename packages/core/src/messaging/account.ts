@@ -112,27 +112,25 @@ export class AccountKeys {
     const db = this.db;
     await db.transaction(
       'rw',
-      [db.account, db.preKeys, db.signedPreKeys, db.kyberPreKeys, db.identities],
+      [db.account, db.preKeys, db.signedPreKeys, db.kyberPreKeys],
       async () => {
         await db.account.put(account);
         await this.stores.saveSignedPreKey(keys.signedPreKey.id(), keys.signedPreKey);
-        await this.stores.saveKyberPreKeyOfKind(
-          keys.lastResortKyberPreKey.id(),
-          keys.lastResortKyberPreKey,
-          true,
-        );
+        const lastResort = keys.lastResortKyberPreKey;
+        await this.stores.saveKyberPreKeyOfKind(lastResort.id(), lastResort, true);
         for (const record of keys.preKeys) await this.stores.savePreKey(record.id(), record);
-        for (const record of keys.kyberPreKeys)
+        for (const record of keys.kyberPreKeys) {
           await this.stores.saveKyberPreKeyOfKind(record.id(), record, false);
-        // Our own account's identity is known and trusted from the start.
-        await db.identities.put({
-          accountId: credentials.accountId,
-          publicKey: identity.publicKey.serialize(),
-          verified: true,
-          pendingAcceptance: false,
-        });
+        }
       },
     );
+    // Our own account's identity is known and trusted from the start.
+    await this.stores.putIdentity({
+      accountId: credentials.accountId,
+      publicKey: identity.publicKey.serialize(),
+      verified: true,
+      pendingAcceptance: false,
+    });
     return account;
   }
 }

@@ -28,6 +28,7 @@ export interface ConversationModel {
   typing: Map<string, number>;
   /** Updates in the log since the last snapshot. */
   logLength: number;
+  compacting: boolean;
 }
 
 /**
@@ -165,14 +166,26 @@ export class Conversations {
 
   /** Folds the update log into the snapshot once it grew long (and nothing is missing). */
   async compactIfNeeded(model: ConversationModel): Promise<void> {
-    if (model.logLength < COMPACT_AFTER_UPDATES || model.doc.hasMissingUpdates) return;
+    if (
+      model.compacting ||
+      model.logLength < COMPACT_AFTER_UPDATES ||
+      model.doc.hasMissingUpdates
+    ) {
+      return;
+    }
     const conversationId = model.row.id;
-    await this.db.transaction('rw', [this.db.docSnapshots, this.db.docUpdates], async () => {
-      const snapshot = model.doc.snapshot() as Uint8Array<ArrayBuffer>;
-      await this.db.docUpdates.where('conversationId').equals(conversationId).delete();
-      await this.db.docSnapshots.put({ conversationId, snapshot });
-    });
-    model.logLength = 0;
+    model.compacting = true;
+    try {
+      await this.db.transaction('rw', [this.db.docSnapshots, this.db.docUpdates], async () => {
+        // Encoded inside the transaction: every update logged so far is already in the document.
+        const snapshot = model.doc.snapshot() as Uint8Array<ArrayBuffer>;
+        await this.db.docUpdates.where('conversationId').equals(conversationId).delete();
+        await this.db.docSnapshots.put({ conversationId, snapshot });
+        model.logLength = 0;
+      });
+    } finally {
+      model.compacting = false;
+    }
   }
 
   private attach(row: ConversationRow): ConversationModel {
@@ -182,6 +195,7 @@ export class Conversations {
       rows: new Map(),
       typing: new Map(),
       logLength: 0,
+      compacting: false,
     };
     model.doc.onMessagesAdded((entries, origin) => this.project(model, entries, origin));
     this.models.set(row.id, model);

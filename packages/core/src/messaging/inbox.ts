@@ -81,7 +81,11 @@ export class Inbox {
       work.processed.push({ envelopeId: key, at: Date.now() });
       await this.processOne(envelope, work);
     }
-    await work.commit(this.db);
+    // The session state these decryptions advanced becomes durable with their effects.
+    await this.stores.commitSessionsWith(async (sessions) => {
+      work.sessions.push(...sessions);
+      await work.commit(this.db);
+    });
     this.ack(acks);
     this.handlers.committed(work);
   }

@@ -9,7 +9,7 @@ import type { RelayConnection } from '../transport/relay-connection.js';
 import { RelayError } from '../transport/relay-errors.js';
 import { IdentityHeldError, isEngineError, type Sessions } from './sessions.js';
 
-/** Sends in flight at once (the relay allows 256 unanswered requests per socket). */
+/** Rows encrypted and sent together (the relay allows 256 unanswered requests per socket). */
 export const OUTBOX_WINDOW = 64;
 /** Attempts per row within one drain when the relay reports a changed device set. */
 const MAX_DEVICE_SET_RETRIES = 3;
@@ -31,10 +31,9 @@ export interface OutboxItem {
  * discards only advances our ratchet, which the receiver's skipped-key handling absorbs.
  */
 export class Outbox {
-  private draining = false;
+  private draining: Promise<void> | undefined;
   private again = false;
   private closed = false;
-  private readonly inFlight = new Map<number, Promise<void>>();
 
   constructor(
     private readonly engine: SignalEngine,
@@ -67,84 +66,112 @@ export class Outbox {
       this.again = true;
       return;
     }
-    this.draining = true;
-    void this.drain()
+    this.draining = this.drain()
       .catch(this.onError)
       .finally(() => {
-        this.draining = false;
+        this.draining = undefined;
       });
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    await Promise.allSettled(this.inFlight.values());
+    await this.draining;
   }
 
   private async drain(): Promise<void> {
     do {
       this.again = false;
-      const held = await this.heldAccounts();
       let lastSeq = 0;
       for (;;) {
+        if (this.closed || !this.connection.online) return;
         // Page through the outbox so a 10,000-row backlog is never loaded at once.
-        const rows = await this.db.outbox
+        const page = await this.db.outbox
           .where('seq')
           .above(lastSeq)
-          .limit(OUTBOX_WINDOW * 4)
+          .limit(OUTBOX_WINDOW)
           .toArray();
-        if (rows.length === 0) break;
-        for (const row of rows) {
-          lastSeq = row.seq ?? lastSeq;
-          if (this.closed || !this.connection.online) return;
-          if (row.seq === undefined || this.inFlight.has(row.seq)) continue;
-          if (row.recipientAccountIds.some((id) => held.has(id))) continue;
-          while (this.inFlight.size >= OUTBOX_WINDOW) await Promise.race(this.inFlight.values());
-          const seq = row.seq;
-          this.inFlight.set(
-            seq,
-            this.deliver(row).finally(() => this.inFlight.delete(seq)),
-          );
-        }
+        if (page.length === 0) break;
+        lastSeq = page.at(-1)?.seq ?? lastSeq;
+        const held = this.stores.heldAccounts();
+        await this.sendPage(
+          page.filter((row) => !row.recipientAccountIds.some((id) => held.has(id))),
+        );
       }
-      await Promise.allSettled(this.inFlight.values());
     } while (this.again && !this.closed);
   }
 
-  private async deliver(row: OutboxRow): Promise<void> {
-    for (let attempt = 0; attempt <= MAX_DEVICE_SET_RETRIES; attempt++) {
-      let messages: OutgoingMessage[];
-      try {
-        messages = await this.encrypt(row);
-      } catch (error) {
-        if (
-          error instanceof IdentityHeldError ||
-          isEngineError(this.engine, error, 'UntrustedIdentity')
-        )
-          return;
-        throw error;
+  /**
+   * Encrypts a page of rows, makes the advanced session state durable once (a ciphertext must
+   * never leave before the ratchet step that made it is saved), sends them all concurrently and
+   * acknowledges the accepted ones in one transaction.
+   */
+  private async sendPage(rows: OutboxRow[]): Promise<void> {
+    const prepared: Array<{ row: OutboxRow; messages: OutgoingMessage[] }> = [];
+    for (const row of rows) {
+      const messages = await this.encryptUnlessHeld(row);
+      if (messages) prepared.push({ row, messages });
+    }
+    await this.stores.flush();
+    const outcomes = await Promise.all(
+      prepared.map(({ row, messages }) => this.send(row, messages)),
+    );
+    await this.acknowledge(prepared.filter((_, i) => outcomes[i] === 'stored').map((p) => p.row));
+    for (const [i, { row }] of prepared.entries()) {
+      if (outcomes[i] === 'retry') await this.deliverAlone(row);
+    }
+  }
+
+  /** A row whose recipients' device set changed: sessions were fixed, try again on its own. */
+  private async deliverAlone(row: OutboxRow): Promise<void> {
+    for (let attempt = 0; attempt < MAX_DEVICE_SET_RETRIES; attempt++) {
+      const messages = await this.encryptUnlessHeld(row);
+      if (!messages) return;
+      await this.stores.flush();
+      const outcome = await this.send(row, messages);
+      if (outcome === 'stored') await this.acknowledge([row]);
+      if (outcome !== 'retry') return;
+    }
+  }
+
+  /** 'stored': the relay has it; 'retry': sessions changed, encrypt again; 'keep': try on the next drain. */
+  private async send(
+    row: OutboxRow,
+    messages: OutgoingMessage[],
+  ): Promise<'stored' | 'retry' | 'keep'> {
+    if (messages.length === 0) return 'stored';
+    try {
+      await this.connection.send({ clientId: row.idempotencyKey, messages });
+      return 'stored';
+    } catch (error) {
+      if (!(error instanceof RelayError)) throw error;
+      if (error.code === 'MISMATCHED_DEVICES') {
+        await this.sessions.reconcile(error.mismatchedDevices);
+        return 'retry';
       }
-      try {
-        if (messages.length > 0)
-          await this.connection.send({ clientId: row.idempotencyKey, messages });
-        await this.acknowledge(row);
-        return;
-      } catch (error) {
-        if (!(error instanceof RelayError)) throw error;
-        if (error.code === 'MISMATCHED_DEVICES') {
-          await this.sessions.reconcile(error.mismatchedDevices);
-          continue;
-        }
-        if (error.code === 'NOT_FOUND' && error.unknownAccounts.length > 0) {
-          // Accounts that no longer exist: deliver to the rest, forget the gone ones.
-          row.recipientAccountIds = row.recipientAccountIds.filter(
-            (id) => !error.unknownAccounts.includes(id),
-          );
-          await this.db.sessions.where('accountId').anyOf(error.unknownAccounts).delete();
-          continue;
-        }
-        // UNREACHABLE and friends: the row stays; the next connection drains it again.
-        return;
+      if (error.code === 'NOT_FOUND' && error.unknownAccounts.length > 0) {
+        // Accounts that no longer exist: deliver to the rest, forget the gone ones.
+        row.recipientAccountIds = row.recipientAccountIds.filter(
+          (id) => !error.unknownAccounts.includes(id),
+        );
+        await this.stores.deleteSessionsOf(error.unknownAccounts);
+        return 'retry';
       }
+      // UNREACHABLE and friends: the row stays; the next connection drains it again.
+      return 'keep';
+    }
+  }
+
+  private async encryptUnlessHeld(row: OutboxRow): Promise<OutgoingMessage[] | undefined> {
+    try {
+      return await this.encrypt(row);
+    } catch (error) {
+      if (
+        error instanceof IdentityHeldError ||
+        isEngineError(this.engine, error, 'UntrustedIdentity')
+      ) {
+        return undefined;
+      }
+      throw error;
     }
   }
 
@@ -155,10 +182,10 @@ export class Outbox {
       : row.recipientAccountIds;
     const destinations: ProtocolAddress[] = [];
     for (const accountId of new Set(accounts)) {
-      let devices = await this.sessions.devicesOf(accountId);
+      let devices = this.sessions.devicesOf(accountId);
       if (devices.length === 0 && accountId !== self.name()) {
         await this.sessions.establish(accountId);
-        devices = await this.sessions.devicesOf(accountId);
+        devices = this.sessions.devicesOf(accountId);
       }
       for (const deviceId of devices)
         destinations.push(this.engine.ProtocolAddress.new(accountId, deviceId));
@@ -186,16 +213,13 @@ export class Outbox {
     });
   }
 
-  private async acknowledge(row: OutboxRow): Promise<void> {
-    if (row.seq === undefined) return;
+  private async acknowledge(rows: OutboxRow[]): Promise<void> {
+    if (rows.length === 0) return;
     const work = new UnitOfWork();
-    work.sentOutbox.push(row.seq);
-    this.onSent(work, row.messageIds);
+    for (const row of rows) {
+      if (row.seq !== undefined) work.sentOutbox.push(row.seq);
+      this.onSent(work, row.messageIds);
+    }
     await work.commit(this.db);
-  }
-
-  private async heldAccounts(): Promise<Set<string>> {
-    const rows = await this.db.identities.filter((row) => row.pendingAcceptance).toArray();
-    return new Set(rows.map((row) => row.accountId));
   }
 }

@@ -1,7 +1,6 @@
 import type { ProtocolAddress, SignalEngine } from '../crypto/engine.js';
 import { bundleFromJson } from '../crypto/device-keys.js';
 import type { SessionLock } from '../crypto/session-lock.js';
-import type { ParleyDatabase } from '../store/database.js';
 import type { SignalStores } from '../store/signal-stores.js';
 import type { RelayHttp } from '../transport/relay-http.js';
 import type { MismatchedDevices } from '../transport/relay-errors.js';
@@ -29,7 +28,6 @@ export function isEngineError(
 export class Sessions {
   constructor(
     private readonly engine: SignalEngine,
-    private readonly db: ParleyDatabase,
     private readonly stores: SignalStores,
     private readonly http: RelayHttp,
     private readonly lock: SessionLock,
@@ -37,11 +35,10 @@ export class Sessions {
   ) {}
 
   /** Device ids with a session for `accountId` (never this device itself). */
-  async devicesOf(accountId: string): Promise<number[]> {
+  devicesOf(accountId: string): number[] {
     const self = this.local();
-    const rows = await this.db.sessions.where('accountId').equals(accountId).toArray();
-    return rows
-      .map((row) => row.deviceId)
+    return this.stores
+      .deviceIdsOf(accountId)
       .filter((deviceId) => !(accountId === self.name() && deviceId === self.deviceId()));
   }
 
@@ -59,13 +56,15 @@ export class Sessions {
         await this.processBundle(bundle, address);
       }
     }
+    await this.stores.flush();
   }
 
   /** Applies the relay's MISMATCHED_DEVICES answer: sessions for missing devices, none for extra ones. */
   async reconcile(mismatches: MismatchedDevices[]): Promise<void> {
     for (const { accountId, missingDevices, extraDevices } of mismatches) {
-      if (extraDevices.length)
-        await this.db.sessions.bulkDelete(extraDevices.map((d) => `${accountId}.${d}`));
+      if (extraDevices.length) {
+        await this.stores.deleteSessions(extraDevices.map((d) => `${accountId}.${d}`));
+      }
       if (missingDevices.length) await this.establish(accountId, missingDevices);
     }
   }
@@ -76,7 +75,7 @@ export class Sessions {
     const current = (await this.http.ownDevices())
       .map((d) => d.deviceId)
       .filter((d) => d !== self.deviceId());
-    const known = await this.devicesOf(self.name());
+    const known = this.devicesOf(self.name());
     await this.reconcile([
       {
         accountId: self.name(),
@@ -101,7 +100,7 @@ export class Sessions {
       // The contact's identity key changed. Record it (this reports the change); unverified
       // contacts continue at once, verified ones wait for the user's acceptance.
       await this.stores.saveIdentity(address, bundle.identityKey());
-      const identity = await this.db.identities.get(address.name());
+      const identity = this.stores.identityOf(address.name());
       if (identity?.pendingAcceptance) throw new IdentityHeldError(address.name());
       await process();
     }

@@ -90,7 +90,7 @@ export class ParleyMessenger implements Messenger {
       this.identityReplaced(accountId),
     );
     this.accountKeys = new AccountKeys(this.engine, this.db, this.stores, this.http);
-    this.sessions = new Sessions(this.engine, this.db, this.stores, this.http, this.lock, () =>
+    this.sessions = new Sessions(this.engine, this.stores, this.http, this.lock, () =>
       this.localAddress(),
     );
     this.relay = new RelayConnection(
@@ -152,6 +152,7 @@ export class ParleyMessenger implements Messenger {
   /** Restores the registered account (if any) and connects. */
   async open(): Promise<void> {
     this.account = await this.db.account.get('self');
+    await this.stores.load();
     for (const contact of await this.db.contacts.toArray())
       this.usernames.set(contact.accountId, contact.username);
     await this.conversationStore.load();
@@ -324,18 +325,18 @@ export class ParleyMessenger implements Messenger {
   async markVerified(username: string, verified: boolean): Promise<void> {
     this.requireAccount();
     const accountId = await this.lookup(username);
-    await this.identityOf(accountId);
-    await this.db.identities.update(accountId, { verified });
+    const identity = await this.identityOf(accountId);
+    await this.stores.putIdentity({ ...identity, verified });
   }
 
   async acceptIdentityChange(username: string): Promise<void> {
     this.requireAccount();
     const accountId = await this.lookup(username);
-    const identity = await this.db.identities.get(accountId);
+    const identity = this.stores.identityOf(accountId);
     if (!identity?.pendingAcceptance)
       throw new ParleyError('NO_IDENTITY_CHANGE', `${username}'s identity key did not change`);
     // Accepting a new key is not verifying it: the user has to compare safety numbers again.
-    await this.db.identities.update(accountId, { pendingAcceptance: false, verified: false });
+    await this.stores.putIdentity({ ...identity, pendingAcceptance: false, verified: false });
     this.outbox.kick();
   }
 
@@ -356,6 +357,7 @@ export class ParleyMessenger implements Messenger {
     for (const timer of this.typingTimers) clearTimeout(timer);
     await this.outbox.close();
     await this.inbox.idle();
+    await this.stores.flush();
     this.db.close();
   }
 
@@ -433,10 +435,10 @@ export class ParleyMessenger implements Messenger {
   }
 
   private async identityOf(accountId: string) {
-    let identity = await this.db.identities.get(accountId);
+    let identity = this.stores.identityOf(accountId);
     if (!identity) {
       await relayCall(() => this.sessions.establish(accountId));
-      identity = await this.db.identities.get(accountId);
+      identity = this.stores.identityOf(accountId);
     }
     if (!identity) throw new ParleyError('UNKNOWN_USER', `no identity key known for ${accountId}`);
     return identity;

@@ -16,12 +16,17 @@ import type {
   SignedPreKeyRecord,
   SignedPreKeyStore,
 } from '../crypto/engine.js';
-import type { ParleyDatabase } from './database.js';
+import type { IdentityRow, ParleyDatabase, SessionRow } from './database.js';
 
 /**
  * libsignal's storage interfaces on the device database. Records are persisted with serialize()
  * and restored with the injected engine's deserializers, so the same stores serve the native
  * and the TypeScript engine.
+ *
+ * Sessions and identities are held in memory (a device talks to a bounded set of devices) and
+ * read from there. Session writes are deferred: the inbox commits them in the same transaction
+ * as the messages they decrypted, and the outbox flushes them before anything encrypted with
+ * them leaves the device (docs/decisions/0302-session-state-commits-with-its-effects.md).
  */
 export class SignalStores
   implements
@@ -33,6 +38,12 @@ export class SignalStores
     SenderKeyStore
 {
   private identity: IdentityKeyPair | undefined;
+  private registrationId: number | undefined;
+  private readonly sessions = new Map<string, SessionRow>();
+  private readonly dirty = new Map<string, SessionRow>();
+  private readonly identities = new Map<string, IdentityRow>();
+  /** Commits that carry session rows taken from `dirty`; flush() waits for them. */
+  private readonly committing = new Set<Promise<unknown>>();
 
   constructor(
     private readonly db: ParleyDatabase,
@@ -41,19 +52,81 @@ export class SignalStores
     private readonly onIdentityReplaced: (accountId: string) => Promise<void> = async () => {},
   ) {}
 
+  async load(): Promise<void> {
+    const [sessions, identities] = await Promise.all([
+      this.db.sessions.toArray(),
+      this.db.identities.toArray(),
+    ]);
+    for (const row of sessions) this.sessions.set(row.address, row);
+    for (const row of identities) this.identities.set(row.accountId, row);
+  }
+
+  // --- Session bookkeeping beyond libsignal's interface
+
+  /** Device ids this device has a session with, for one account. */
+  deviceIdsOf(accountId: string): number[] {
+    return [...this.sessions.values()]
+      .filter((row) => row.accountId === accountId)
+      .map((row) => row.deviceId);
+  }
+
+  async deleteSessions(addresses: string[]): Promise<void> {
+    for (const address of addresses) {
+      this.sessions.delete(address);
+      this.dirty.delete(address);
+    }
+    await this.db.sessions.bulkDelete(addresses);
+  }
+
+  async deleteSessionsOf(accountIds: string[]): Promise<void> {
+    const addresses = [...this.sessions.values()]
+      .filter((row) => accountIds.includes(row.accountId))
+      .map((row) => row.address);
+    await this.deleteSessions(addresses);
+  }
+
+  /**
+   * Hands the unsaved session rows to a commit the caller is about to run; `commit` is tracked so
+   * flush() can wait for it, and the rows become dirty again if it fails.
+   */
+  async commitSessionsWith(commit: (rows: SessionRow[]) => Promise<void>): Promise<void> {
+    const rows = [...this.dirty.values()];
+    this.dirty.clear();
+    const committing = commit(rows);
+    this.committing.add(committing);
+    try {
+      await committing;
+    } catch (error) {
+      for (const row of rows) if (!this.dirty.has(row.address)) this.dirty.set(row.address, row);
+      throw error;
+    } finally {
+      this.committing.delete(committing);
+    }
+  }
+
+  /** Makes every session change so far durable (before ciphertexts made with it are sent). */
+  async flush(): Promise<void> {
+    await this.commitSessionsWith(async (rows) => {
+      if (rows.length) await this.db.sessions.bulkPut(rows);
+    });
+    await Promise.allSettled([...this.committing]);
+  }
+
   // --- SessionStore
 
   async saveSession(name: ProtocolAddress, record: SessionRecord): Promise<void> {
-    await this.db.sessions.put({
+    const row: SessionRow = {
       address: addressKey(name),
       accountId: name.name(),
       deviceId: name.deviceId(),
       record: record.serialize(),
-    });
+    };
+    this.sessions.set(row.address, row);
+    this.dirty.set(row.address, row);
   }
 
   async getSession(name: ProtocolAddress): Promise<SessionRecord | null> {
-    const row = await this.db.sessions.get(addressKey(name));
+    const row = this.sessions.get(addressKey(name));
     return row ? this.engine.SessionRecord.deserialize(row.record) : null;
   }
 
@@ -64,6 +137,7 @@ export class SignalStores
       const account = await this.db.account.get('self');
       if (!account) throw new Error('no local identity: the device is not registered');
       this.identity = this.engine.IdentityKeyPair.deserialize(account.identityKeyPair);
+      this.registrationId = account.registrationId;
     }
     return this.identity;
   }
@@ -73,30 +147,26 @@ export class SignalStores
   }
 
   async getLocalRegistrationId(): Promise<number> {
-    const account = await this.db.account.get('self');
-    if (!account) throw new Error('no registration id: the device is not registered');
-    return account.registrationId;
+    await this.getIdentityKeyPair();
+    return this.registrationId as number;
   }
 
   async saveIdentity(name: ProtocolAddress, key: PublicKey): Promise<number> {
     const accountId = name.name();
     const publicKey = key.serialize();
-    const replaced = await this.db.transaction('rw', this.db.identities, async () => {
-      const existing = await this.db.identities.get(accountId);
-      if (existing && bytesEqual(existing.publicKey, publicKey)) return false;
-      await this.db.identities.put({
-        accountId,
-        publicKey,
-        verified: false,
-        // A verified contact whose key changes must be re-accepted before we send again.
-        pendingAcceptance: existing?.verified ?? false,
-      });
-      return existing !== undefined;
+    const existing = this.identities.get(accountId);
+    if (existing && bytesEqual(existing.publicKey, publicKey))
+      return this.engine.IdentityChange.NewOrUnchanged;
+    // A verified contact whose key changes must be re-accepted before we send again.
+    await this.putIdentity({
+      accountId,
+      publicKey,
+      verified: false,
+      pendingAcceptance: existing?.verified ?? false,
     });
-    if (replaced) await this.onIdentityReplaced(accountId);
-    return replaced
-      ? this.engine.IdentityChange.ReplacedExisting
-      : this.engine.IdentityChange.NewOrUnchanged;
+    if (!existing) return this.engine.IdentityChange.NewOrUnchanged;
+    await this.onIdentityReplaced(accountId);
+    return this.engine.IdentityChange.ReplacedExisting;
   }
 
   /**
@@ -108,15 +178,34 @@ export class SignalStores
     key: PublicKey,
     direction: number,
   ): Promise<boolean> {
-    const row = await this.db.identities.get(name.name());
+    const row = this.identities.get(name.name());
     if (!row) return true;
     if (direction === this.engine.Direction.Receiving) return true;
     return bytesEqual(row.publicKey, key.serialize()) && !row.pendingAcceptance;
   }
 
   async getIdentity(name: ProtocolAddress): Promise<PublicKey | null> {
-    const row = await this.db.identities.get(name.name());
+    const row = this.identities.get(name.name());
     return row ? this.engine.PublicKey.deserialize(row.publicKey) : null;
+  }
+
+  // --- Identity bookkeeping beyond libsignal's interface
+
+  identityOf(accountId: string): IdentityRow | undefined {
+    return this.identities.get(accountId);
+  }
+
+  heldAccounts(): Set<string> {
+    return new Set(
+      [...this.identities.values()]
+        .filter((row) => row.pendingAcceptance)
+        .map((row) => row.accountId),
+    );
+  }
+
+  async putIdentity(row: IdentityRow): Promise<void> {
+    this.identities.set(row.accountId, row);
+    await this.db.identities.put(row);
   }
 
   // --- PreKeyStore
@@ -194,7 +283,7 @@ export class SignalStores
   }
 }
 
-function addressKey(address: ProtocolAddress): string {
+export function addressKey(address: ProtocolAddress): string {
   return `${address.name()}.${address.deviceId()}`;
 }
 

@@ -6,6 +6,7 @@ import type {
   ParleyDatabase,
   ProcessedEnvelopeRow,
   ReceiptRow,
+  SessionRow,
 } from './database.js';
 
 /**
@@ -20,6 +21,8 @@ export class UnitOfWork {
   readonly receipts: ReceiptRow[] = [];
   readonly outbox: OutboxRow[] = [];
   readonly processed: ProcessedEnvelopeRow[] = [];
+  /** Session state advanced by the decryptions whose effects this unit of work holds. */
+  readonly sessions: SessionRow[] = [];
   /** Messages from other accounts this unit of work adds (for notifications); not a table. */
   readonly received: MessageRow[] = [];
   /** Outbox rows the relay acknowledged. */
@@ -33,6 +36,7 @@ export class UnitOfWork {
       this.receipts.length === 0 &&
       this.outbox.length === 0 &&
       this.processed.length === 0 &&
+      this.sessions.length === 0 &&
       this.sentOutbox.length === 0
     );
   }
@@ -41,7 +45,15 @@ export class UnitOfWork {
     if (this.isEmpty) return;
     await db.transaction(
       'rw',
-      [db.docUpdates, db.messages, db.conversations, db.receipts, db.outbox, db.processedEnvelopes],
+      [
+        db.docUpdates,
+        db.messages,
+        db.conversations,
+        db.receipts,
+        db.outbox,
+        db.processedEnvelopes,
+        db.sessions,
+      ],
       async () => {
         if (this.docUpdates.length) await db.docUpdates.bulkAdd(this.docUpdates);
         if (this.messages.size) await db.messages.bulkPut([...this.messages.values()]);
@@ -50,6 +62,7 @@ export class UnitOfWork {
         if (this.receipts.length) await db.receipts.bulkPut(this.receipts);
         if (this.outbox.length) await db.outbox.bulkAdd(this.outbox);
         if (this.processed.length) await db.processedEnvelopes.bulkPut(this.processed);
+        if (this.sessions.length) await db.sessions.bulkPut(this.sessions);
         if (this.sentOutbox.length) await db.outbox.bulkDelete(this.sentOutbox);
       },
     );

@@ -37,6 +37,8 @@ export interface RelayConnectionEvents {
 /** Reconnect delays: full jitter over an exponentially growing cap (AWS architecture blog's "full jitter"). */
 export const RECONNECT_INITIAL_MS = 200;
 export const RECONNECT_MAX_MS = 15_000;
+/** How long a request may wait for its answer before the socket is considered broken. */
+export const REQUEST_TIMEOUT_MS = 15_000;
 
 /** Settles one request in flight with the relay's result, or undefined when the socket dropped. */
 type PendingRequest = (result: Response['result'] | undefined) => void;
@@ -99,7 +101,10 @@ export class RelayConnection {
     }
     const id = this.takeRequestId();
     return new Promise<SendResult>((resolve, reject) => {
+      // A socket that stops answering is broken (half-open TCP, a lost frame): replace it.
+      const timer = setTimeout(() => socket.close(4000, 'request timed out'), REQUEST_TIMEOUT_MS);
       this.pending.set(id, (result) => {
+        clearTimeout(timer);
         if (result?.case === 'send') resolve(result.value);
         else if (result?.case === 'error') reject(toRelayError(result.value));
         else reject(new RelayError('UNREACHABLE', 0, 'connection to the relay lost'));

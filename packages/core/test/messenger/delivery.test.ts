@@ -142,13 +142,14 @@ describe('delivery guarantees against the real relay', () => {
     const unlucky = await fx.messenger(aliceDb, losingAnswers);
     const texts3 = [fx.text('answer lost 1'), fx.text('answer lost 2'), fx.text('answer lost 3')];
     for (const text of texts3) await unlucky.sendText(conversation, text);
+    // The first send reaches the relay and is stored; its answer never comes back.
     await waitFor(
-      () => texts3.every((t) => texts(bob, conversation).includes(t)),
-      'the relay stored them',
+      () => texts(bob, conversation).includes(texts3[0]!),
+      'the relay stored the first',
     );
-    await waitFor(() => lost >= 3, 'answers lost');
+    await waitFor(() => lost >= 1, 'answer lost');
     await unlucky.close();
-    expect(await outboxSize(aliceDb)).toBeGreaterThanOrEqual(3); // never acknowledged: still queued
+    expect(await outboxSize(aliceDb)).toBe(3); // nothing was acknowledged: all still queued
 
     const retried = await fx.messenger(aliceDb);
     await waitFor(async () => (await outboxSize(aliceDb)) === 0, 'outbox drained on retry');
