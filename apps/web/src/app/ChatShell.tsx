@@ -1,4 +1,4 @@
-import { lazy, Suspense, useState } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import { ChatList } from '../chats/ChatList.js';
 import type { SelfView } from '../messenger/types.js';
 import { Avatar } from '../shell/Avatar.js';
@@ -6,12 +6,25 @@ import { ConnectionBanner } from '../shell/ConnectionBanner.js';
 import { Icon } from '../shell/Icon.js';
 import { InstallPrompt } from '../shell/InstallPrompt.js';
 import { Notices } from '../shell/Notices.js';
+import { ChunkErrorBoundary } from './ChunkErrorBoundary.js';
+import { preloadable } from './preloadable.js';
 import { hrefFor, useRoute } from './route.js';
 
-// Not needed for the first paint of the chat list: loaded on demand to keep start-up small.
-const ConversationView = lazy(() => import('../conversation/ConversationView.js'));
-const SettingsScreen = lazy(() => import('../settings/SettingsScreen.js'));
-const NewChatDialog = lazy(() => import('../chats/NewChatDialog.js'));
+// Not needed for the first paint of the chat list: split off to keep start-up small, and fetched
+// while the browser is idle after first paint so opening a screen rarely waits for the network.
+const conversationView = preloadable(() => import('../conversation/ConversationView.js'));
+const settingsScreen = preloadable(() => import('../settings/SettingsScreen.js'));
+const newChatDialog = preloadable(() => import('../chats/NewChatDialog.js'));
+const ConversationView = conversationView.Component;
+const SettingsScreen = settingsScreen.Component;
+const NewChatDialog = newChatDialog.Component;
+
+function preloadScreens(): void {
+  for (const screen of [conversationView, newChatDialog, settingsScreen]) {
+    // A failed prefetch is retried when the screen is opened, which reports the failure.
+    screen.preload().catch(() => undefined);
+  }
+}
 
 /** Two panes on wide screens (chats beside the open chat), one pane at a time on narrow ones. */
 export function ChatShell({ self }: { self: SelfView }) {
@@ -19,6 +32,15 @@ export function ChatShell({ self }: { self: SelfView }) {
   const [newChatOpen, setNewChatOpen] = useState(false);
   const detailOpen = route.name !== 'chats';
   const openConversationId = route.name === 'chat' ? route.conversationId : undefined;
+
+  useEffect(() => {
+    if ('requestIdleCallback' in window) {
+      const handle = requestIdleCallback(preloadScreens, { timeout: 2_000 });
+      return () => cancelIdleCallback(handle);
+    }
+    const timer = setTimeout(preloadScreens, 1_000);
+    return () => clearTimeout(timer);
+  }, []);
 
   return (
     <div className={`shell ${detailOpen ? 'shell--detail-open' : ''}`}>
@@ -62,9 +84,11 @@ export function ChatShell({ self }: { self: SelfView }) {
       </main>
       <Notices />
       {newChatOpen && (
-        <Suspense fallback={null}>
-          <NewChatDialog onClose={() => setNewChatOpen(false)} />
-        </Suspense>
+        <ChunkErrorBoundary>
+          <Suspense fallback={null}>
+            <NewChatDialog onClose={() => setNewChatOpen(false)} />
+          </Suspense>
+        </ChunkErrorBoundary>
       )}
     </div>
   );

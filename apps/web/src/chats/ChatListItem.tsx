@@ -36,40 +36,38 @@ export const ChatListItem = memo(function ChatListItem({
     .join(', ');
 
   return (
-    <li className="chat-list__row">
-      <a
-        className="chat-item"
-        href={hrefFor({ name: 'chat', conversationId: conversation.id })}
-        aria-current={selected ? 'page' : undefined}
-        aria-label={label}
-        data-conversation-id={conversation.id}
-      >
-        <Avatar name={conversation.title} />
-        <span className="chat-item__body">
-          <span className="chat-item__top">
-            <span className="chat-item__title">{conversation.title}</span>
-            {last && (
-              <time
-                className={`chat-item__time ${unread > 0 ? 'chat-item__time--unread' : ''}`}
-                dateTime={new Date(last.sentAt).toISOString()}
-              >
-                {formatListTime(last.sentAt, now)}
-              </time>
-            )}
-          </span>
-          <span className="chat-item__bottom">
-            <span className={`chat-item__preview ${typing ? 'chat-item__preview--typing' : ''}`}>
-              {last?.outgoing && !typing && <TickMark tick={tickFor(last.status)} />}
-              <span className="chat-item__preview-text">{preview(conversation)}</span>
-            </span>
-            {unread > 0 && (
-              <span className="unread-badge" data-testid="unread-count">
-                {unread > 999 ? '999+' : unread}
-              </span>
-            )}
-          </span>
+    <a
+      className="chat-item"
+      href={hrefFor({ name: 'chat', conversationId: conversation.id })}
+      aria-current={selected ? 'page' : undefined}
+      aria-label={label}
+      data-conversation-id={conversation.id}
+    >
+      <Avatar name={conversation.title} />
+      <span className="chat-item__body">
+        <span className="chat-item__top">
+          <span className="chat-item__title">{conversation.title}</span>
+          {last && (
+            <time
+              className={`chat-item__time ${unread > 0 ? 'chat-item__time--unread' : ''}`}
+              dateTime={new Date(last.sentAt).toISOString()}
+            >
+              {formatListTime(last.sentAt, now)}
+            </time>
+          )}
         </span>
-      </a>
-    </li>
+        <span className="chat-item__bottom">
+          <span className={`chat-item__preview ${typing ? 'chat-item__preview--typing' : ''}`}>
+            {last?.outgoing && !typing && <TickMark tick={tickFor(last.status)} />}
+            <span className="chat-item__preview-text">{preview(conversation)}</span>
+          </span>
+          {unread > 0 && (
+            <span className="unread-badge" data-testid="unread-count">
+              {unread > 999 ? '999+' : unread}
+            </span>
+          )}
+        </span>
+      </span>
+    </a>
   );
 });

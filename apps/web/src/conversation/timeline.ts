@@ -25,20 +25,20 @@ export function buildTimeline(
   locale?: string,
 ): TimelineRow[] {
   const rows: TimelineRow[] = [];
-  let currentDay = Number.NaN;
+  // One calendar-day computation per message: Date arithmetic dominates for long timelines.
+  const days = messages.map((message) => startOfDay(message.sentAt));
   for (let i = 0; i < messages.length; i++) {
     const message = messages[i]!;
-    const day = startOfDay(message.sentAt);
-    if (day !== currentDay) {
-      currentDay = day;
+    const day = days[i]!;
+    if (day !== days[i - 1]) {
       rows.push({ type: 'day', key: `day-${day}`, day, label: formatDayLabel(day, now, locale) });
     }
     rows.push({
       type: 'message',
       key: message.id,
       message,
-      firstInGroup: !sameGroup(messages[i - 1], message),
-      lastInGroup: !sameGroup(message, messages[i + 1]),
+      firstInGroup: day !== days[i - 1] || !continuesGroup(messages[i - 1], message),
+      lastInGroup: day !== days[i + 1] || !continuesGroup(message, messages[i + 1]),
     });
   }
   return rows;
@@ -49,12 +49,22 @@ export function sameGroup(
   earlier: MessageView | undefined,
   later: MessageView | undefined,
 ): boolean {
+  return (
+    earlier !== undefined &&
+    later !== undefined &&
+    startOfDay(earlier.sentAt) === startOfDay(later.sentAt) &&
+    continuesGroup(earlier, later)
+  );
+}
+
+/** The group rule without the calendar-day check (which callers may have computed already). */
+function continuesGroup(earlier: MessageView | undefined, later: MessageView | undefined): boolean {
   if (!earlier || !later) return false;
   if (earlier.kind === 'system' || later.kind === 'system') return false;
   return (
     earlier.senderId === later.senderId &&
     earlier.senderDeviceId === later.senderDeviceId &&
-    startOfDay(earlier.sentAt) === startOfDay(later.sentAt) &&
+    later.sentAt - earlier.sentAt >= 0 &&
     later.sentAt - earlier.sentAt <= GROUP_GAP_MS
   );
 }

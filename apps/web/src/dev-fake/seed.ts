@@ -69,10 +69,13 @@ function seedTimeline(
   end: number,
 ): MessageView[] {
   const messages: MessageView[] = [];
-  // Spread messages over time so the timeline has several days and sender runs.
-  const step = count > 100 ? 11 * 60_000 : 3 * 60_000;
+  // Runs of three from one side, a minute apart, with a pause between runs, so bubbles group as in
+  // a real chat and long timelines span many days.
+  const pause = count > 100 ? 11 * 60_000 : 4 * 60_000;
+  const runs = Math.ceil(count / 3);
+  let sentAt = end - runs * (pause + 2 * 60_000);
   for (let i = 0; i < count; i++) {
-    // Runs of three from one side, a minute apart, so bubbles group as in a real chat.
+    sentAt += i % 3 === 0 ? pause : 60_000;
     const outgoing = Math.floor(i / 3) % 2 === 0;
     const status: MessageStatus = outgoing ? (i >= count - 2 ? 'delivered' : 'read') : 'read';
     messages.push({
@@ -81,7 +84,7 @@ function seedTimeline(
       senderId: outgoing ? self.accountId : `acct-${peer}`,
       senderUsername: outgoing ? self.username : peer,
       senderDeviceId: 1,
-      sentAt: end - Math.floor((count - 1 - i) / 3) * step - (2 - (i % 3)) * 60_000,
+      sentAt,
       body: phrases[(i * 7) % phrases.length] ?? '',
       kind: 'text',
       status,

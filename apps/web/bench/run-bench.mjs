@@ -1,0 +1,14 @@
+/**
+ * Runs bench/web-bench.ts through Vite's module runner, which compiles TypeScript and resolves
+ * workspace packages to their sources (the same resolution as the tests), so no build is needed.
+ */
+import { runnerImport } from 'vite';
+
+const conditions = ['source', 'module', 'node', 'import', 'default'];
+const { module } = await runnerImport(new URL('./web-bench.ts', import.meta.url).pathname, {
+  configFile: false,
+  logLevel: 'warn',
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
+});
+await module.main();
