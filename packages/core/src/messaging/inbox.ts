@@ -18,8 +18,8 @@ export interface Sender {
 export interface InboxHandlers {
   /** Applies one decrypted Content; its changes are staged on `work`. */
   handle(content: Content, sender: Sender, work: UnitOfWork): Promise<void>;
-  /** After a batch is durable (and acked). */
-  committed(work: UnitOfWork): void;
+  /** After a batch is durable (and acked); `usedPreKeys` when it held PreKey messages. */
+  committed(work: UnitOfWork, usedPreKeys: boolean): void;
   decryptFailed(sender: Sender, reason: string): void;
 }
 
@@ -87,7 +87,10 @@ export class Inbox {
       await work.commit(this.db);
     });
     this.ack(acks);
-    this.handlers.committed(work);
+    this.handlers.committed(
+      work,
+      batch.some((envelope) => envelope.type === EnvelopeType.PREKEY_MESSAGE),
+    );
   }
 
   private async processOne(envelope: Envelope, work: UnitOfWork): Promise<void> {

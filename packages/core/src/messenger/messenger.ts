@@ -47,6 +47,7 @@ export interface MessengerParts {
 export class ParleyMessenger implements Messenger {
   private account: AccountRow | undefined;
   private closed = false;
+  private refilling: Promise<void> | undefined;
   private readonly engine: SignalEngine;
   private readonly db: ParleyDatabase;
   private readonly http: RelayHttp;
@@ -139,7 +140,9 @@ export class ParleyMessenger implements Messenger {
       (ids) => this.relay.ack(ids),
       {
         handle: (content, sender, work) => this.contentHandler.handle(content, sender, work),
-        committed: (work) => {
+        committed: (work, usedPreKeys) => {
+          // Someone fetched one of our bundles: the relay's stock may be running low.
+          if (usedPreKeys) void this.refillPreKeys();
           this.afterCommit();
           this.announceReceived(work);
         },
@@ -385,11 +388,18 @@ export class ParleyMessenger implements Messenger {
       this.reportError(error);
     }
     this.outbox.kick();
-    try {
-      await this.accountKeys.refillIfLow();
-    } catch (error) {
-      this.reportError(error);
-    }
+    await this.refillPreKeys();
+  }
+
+  /** One refill at a time; each checks the relay's counts first. */
+  private refillPreKeys(): Promise<void> {
+    this.refilling ??= this.accountKeys
+      .refillIfLow()
+      .catch((error: unknown) => this.reportError(error))
+      .finally(() => {
+        this.refilling = undefined;
+      });
+    return this.refilling;
   }
 
   private async commit(work: UnitOfWork): Promise<void> {
