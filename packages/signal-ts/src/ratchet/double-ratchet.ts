@@ -4,11 +4,10 @@
  * limits libsignal enforces. The SPQR half and the MAC/cipher live in the session cipher; this module
  * only yields the per-message chain seed.
  */
-import type { Bytes } from '../bytes.js';
+import { constantTimeEqual, type Bytes } from '../bytes.js';
 import { MAX_FORWARD_JUMPS, MAX_MESSAGE_KEYS, MAX_RECEIVER_CHAINS } from '../consts.js';
 import { PrivateKey, PublicKey } from '../curve/keys.js';
 import { protocolError } from '../error.js';
-import { constantTimeEqual } from '../bytes.js';
 import type { ChainKey } from './chain-key.js';
 import type { RootKey } from './root-key.js';
 
