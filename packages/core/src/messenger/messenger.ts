@@ -36,6 +36,9 @@ import { MAX_TEXT_LENGTH, ParleyError } from './errors.js';
 import { Snapshot } from './observable.js';
 import { conversationView, messageViews, type ViewContext } from './views.js';
 
+/** Longer than the relay's mailbox retention (30 days by default). */
+const PROCESSED_RETENTION_MS = 45 * 24 * 60 * 60 * 1000;
+
 export interface MessengerParts {
   relayUrl: string;
   engine: SignalEngine;
@@ -156,6 +159,11 @@ export class ParleyMessenger implements Messenger {
   async open(): Promise<void> {
     this.account = await this.db.account.get('self');
     await this.stores.load();
+    // The relay forgets undelivered envelopes after its retention; so may our dedup records.
+    await this.db.processedEnvelopes
+      .where('at')
+      .below(Date.now() - PROCESSED_RETENTION_MS)
+      .delete();
     for (const contact of await this.db.contacts.toArray())
       this.usernames.set(contact.accountId, contact.username);
     await this.conversationStore.load();
