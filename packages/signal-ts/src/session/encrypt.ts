@@ -14,7 +14,9 @@ import { SignalMessage } from '../protocol-messages/signal-message.js';
 import { encryptBody } from '../ratchet/message-cipher.js';
 import { deriveMessageKeys } from '../ratchet/message-keys.js';
 import { Direction, type IdentityKeyStore, type SessionStore } from '../storage/index.js';
-import type { SessionState } from './session-state.js';
+import type { ChainKey } from '../ratchet/chain-key.js';
+import type { PqRatchet } from '../spqr/index.js';
+import type { SessionStateFields } from './session-state.js';
 import { callStore } from './store-call.js';
 
 const OPERATION = 'SessionCipher_EncryptMessage';
@@ -36,11 +38,13 @@ export async function signalEncrypt(
       `session with ${address.toString()} not found`,
     );
   }
-  // Work on a copy: nothing changes in the record unless the whole operation succeeds.
-  const state = current.clone();
-  const ciphertext = encryptWithState(state, message, localAddress, address);
+  // Sending changes only the SPQR state and the sending chain key: both are computed on the side and
+  // committed once everything succeeded (no full state copy, which would copy the skipped keys).
+  const fields = current.fields;
+  const pq = fields.pq.clone();
+  const { ciphertext, nextChainKey } = encryptWithState(fields, pq, message, localAddress, address);
 
-  const theirIdentity = PublicKey.deserialize(state.fields.remoteIdentityKey);
+  const theirIdentity = PublicKey.deserialize(fields.remoteIdentityKey);
   const trusted = await callStore(OPERATION, 'isTrustedIdentity', () =>
     identityStore.isTrustedIdentity(address, theirIdentity, Direction.Sending),
   );
@@ -50,20 +54,23 @@ export async function signalEncrypt(
   await callStore(OPERATION, 'saveIdentity', () =>
     identityStore.saveIdentity(address, theirIdentity),
   );
-  record._setCurrent(state);
+  fields.pq = pq;
+  fields.ratchet.senderChain.chainKey = nextChainKey;
   await callStore(OPERATION, 'saveSession', () => sessionStore.saveSession(address, record));
   return ciphertext;
 }
 
+/** Encrypts with the current sending chain key; advances only `pqRatchet` (a copy). */
 function encryptWithState(
-  state: SessionState,
+  fields: SessionStateFields,
+  pqRatchet: PqRatchet,
   plaintext: Uint8Array,
   localAddress: ProtocolAddress,
   remoteAddress: ProtocolAddress,
-): CiphertextMessage {
-  const fields = state.fields;
+): { ciphertext: CiphertextMessage; nextChainKey: ChainKey } {
   const sender = fields.ratchet.senderChain;
-  const pq = fields.pq.send();
+  const nextChainKey = sender.chainKey.next();
+  const pq = pqRatchet.send();
   const keys = deriveMessageKeys(sender.chainKey.messageKeySeed(), pq.key, sender.chainKey.index);
   const pending = fields.pendingPreKey;
   const signalMessage = SignalMessage._new(
@@ -78,12 +85,12 @@ function encryptWithState(
     pq.message,
     pending === undefined ? undefined : encodeAddressBinding(localAddress, remoteAddress),
   );
-  sender.chainKey = sender.chainKey.next();
   if (pending === undefined) {
-    return CiphertextMessage._fromSerialized(
+    const ciphertext = CiphertextMessage._fromSerialized(
       CiphertextMessageType.Whisper,
       signalMessage.serialize(),
     );
+    return { ciphertext, nextChainKey };
   }
   const preKeyMessage = PreKeySignalMessage._new(
     fields.version,
@@ -95,7 +102,11 @@ function encryptWithState(
     signalMessage,
     { preKeyId: pending.kyberPreKeyId, ciphertext: pending.kyberCiphertext },
   );
-  return CiphertextMessage._fromSerialized(CiphertextMessageType.PreKey, preKeyMessage.serialize());
+  const ciphertext = CiphertextMessage._fromSerialized(
+    CiphertextMessageType.PreKey,
+    preKeyMessage.serialize(),
+  );
+  return { ciphertext, nextChainKey };
 }
 
 /** Already-serialized key bytes in the shape the message constructors take. */
