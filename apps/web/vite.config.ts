@@ -2,6 +2,7 @@ import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { webManifest } from './src/pwa/manifest.js';
+import { preloadMessengerChunk } from './src/pwa/preload-messenger-plugin.js';
 
 /**
  * The web app bundles workspace packages from their TypeScript sources (the `source` export
@@ -13,6 +14,10 @@ export default defineConfig({
   build: { target: 'es2022', sourcemap: true, manifest: true },
   plugins: [
     react(),
+    // Production builds start fetching core with the UI; the dev-fake build has no such chunk.
+    ...(process.env.VITE_PARLEY_DEV_FAKE === '1'
+      ? []
+      : [preloadMessengerChunk('src/messenger/create-real-messenger.ts')]),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src/pwa',

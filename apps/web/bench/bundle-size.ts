@@ -1,7 +1,7 @@
 /**
- * Gzipped JavaScript that a visit loads, from Vite's build manifest: what index.html loads before
- * anything runs (the entry and its static imports), and what start-up adds before the chat list
- * can show (the messenger chunk: core and the Signal engine, loaded right after first paint).
+ * Gzipped JavaScript that a visit loads: what index.html references (its module script and every
+ * modulepreload, which includes the messenger chunk with core and the Signal engine), and, from
+ * Vite's build manifest, everything start-up needs before the chat list can show.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,18 +22,24 @@ export function bundleSizes(distDir: string): { initialKb: number; startupKb: nu
   const manifest = JSON.parse(
     readFileSync(join(distDir, '.vite/manifest.json'), 'utf8'),
   ) as Manifest;
+  const html = readFileSync(join(distDir, 'index.html'), 'utf8');
+  const referenced = [...html.matchAll(/(?:src|href)="\/([^"]+\.js)"/g)].map((match) => match[1]!);
   const entry = Object.keys(manifest).find((key) => manifest[key]!.isEntry);
   if (!entry) throw new Error('the build manifest has no entry chunk');
-  const initial = staticClosure(manifest, [entry]);
   if (!manifest[MESSENGER_MODULE])
     throw new Error(`the build manifest has no chunk for ${MESSENGER_MODULE}`);
-  const startup = staticClosure(manifest, [entry, MESSENGER_MODULE]);
-  const gzipKb = (keys: Set<string>) =>
-    [...keys].reduce(
-      (sum, key) => sum + gzipSync(readFileSync(join(distDir, manifest[key]!.file))).length,
+  const startup = [...staticClosure(manifest, [entry, MESSENGER_MODULE])].map(
+    (key) => manifest[key]!.file,
+  );
+  const gzipKb = (files: string[]) =>
+    [...new Set(files)].reduce(
+      (sum, file) => sum + gzipSync(readFileSync(join(distDir, file))).length,
       0,
     ) / 1024;
-  return { initialKb: round(gzipKb(initial)), startupKb: round(gzipKb(startup)) };
+  return {
+    initialKb: round(gzipKb(referenced)),
+    startupKb: round(gzipKb([...referenced, ...startup])),
+  };
 }
 
 function staticClosure(manifest: Manifest, roots: string[]): Set<string> {
