@@ -1,7 +1,12 @@
 import { create, toBinary } from '@bufbuild/protobuf';
 import { describe, expect, it } from 'vitest';
 import { FrameSchema, SendResultSchema } from '@parley/protocol';
-import { encodeEnvelopePushFrame, encodeSendResponseFrame } from '../src/ws/wire-encoder.js';
+import {
+  encodeAckFrame,
+  encodeEnvelopePushFrame,
+  encodeSendRequestFrame,
+  encodeSendResponseFrame,
+} from '../src/wire/frame-encoder.js';
 
 /** A small deterministic generator, so a failing case replays from its seed. */
 function random(seed: number) {
@@ -84,6 +89,53 @@ describe('hand-rolled frame encoding', () => {
       );
       const actual = encodeSendResponseFrame(requestId, toBinary(SendResultSchema, result));
       expect(new Uint8Array(actual), `seed ${seed}`).toEqual(expected);
+    }
+  });
+});
+
+describe('hand-rolled client frames', () => {
+  it('match protobuf-es byte for byte for send requests and acks', () => {
+    for (let seed = 1; seed <= 100; seed++) {
+      const r = random(seed);
+      const requestId = r.pick([0, 1, 300, 2 ** 32 - 1]);
+      const clientId = r.text();
+      const messages = Array.from({ length: r.int(4) }, () => ({
+        accountId: r.text(),
+        deviceId: r.pick([0, 1, 9, 200]),
+        type: r.pick([0, 2, 3]),
+        content: r.bytes(),
+      }));
+      const expected = toBinary(
+        FrameSchema,
+        create(FrameSchema, {
+          kind: {
+            case: 'request',
+            value: {
+              id: requestId,
+              body: {
+                case: 'send',
+                value: {
+                  clientId,
+                  messages: messages.map((m) => ({
+                    destination: { accountId: m.accountId, deviceId: m.deviceId },
+                    type: m.type,
+                    content: m.content,
+                  })),
+                },
+              },
+            },
+          },
+        }),
+      );
+      const actual = encodeSendRequestFrame(requestId, clientId, messages);
+      expect(new Uint8Array(actual), `seed ${seed}`).toEqual(expected);
+
+      const ids = Array.from({ length: r.int(5) }, () => r.bigNumber());
+      const ack = toBinary(
+        FrameSchema,
+        create(FrameSchema, { kind: { case: 'ack', value: { serverIds: ids.map(BigInt) } } }),
+      );
+      expect(new Uint8Array(encodeAckFrame(ids)), `ack seed ${seed}`).toEqual(ack);
     }
   });
 });

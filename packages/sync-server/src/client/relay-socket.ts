@@ -10,6 +10,7 @@ import {
   type Response,
   type SendResult,
 } from '@parley/protocol';
+import { encodeAckFrame, encodeSendRequestFrame } from '../wire/frame-encoder.js';
 import type { Credentials } from './types.js';
 
 export interface SocketOptions {

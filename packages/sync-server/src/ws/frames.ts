@@ -2,7 +2,7 @@ import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
 import { ErrorSchema, FrameSchema, type Frame, type Response } from '@parley/protocol';
 import type { RelayError } from '../errors.js';
 import type { StoredEnvelope } from '../store/records.js';
-import { encodeEnvelopePushFrame, encodeSendResponseFrame } from './wire-encoder.js';
+import { encodeEnvelopePushFrame, encodeSendResponseFrame } from '../wire/frame-encoder.js';
 
 /**
  * Encoding of the frames the relay sends (relay -> client direction of frames.proto). The two
