@@ -9,6 +9,8 @@
  */
 import { concatBytes, type Bytes } from '../bytes.js';
 import type { PrivateKey, PublicKey } from '../curve/keys.js';
+import { montgomeryToEdwards } from '../curve/xeddsa.js';
+import { protocolError } from '../error.js';
 import { ChainKey } from '../ratchet/chain-key.js';
 import { hkdfSha256, label } from '../ratchet/kdf.js';
 import { RootKey } from '../ratchet/root-key.js';
@@ -53,8 +55,20 @@ export async function pqxdhInitiate(inputs: InitiatorInputs): Promise<HandshakeK
   return deriveHandshakeKeys([...agreements, inputs.kemSharedSecret]);
 }
 
+/**
+ * @throws InvalidMessage when the initiator's base key is not canonical (libsignal `pqxdh.rs`
+ *   checks this before any computation): a non-canonical encoding of a valid key would give the
+ *   same secret under different base-key bytes, and base-key bytes identify a PreKey session.
+ */
 export async function pqxdhRespond(inputs: ResponderInputs): Promise<HandshakeKeys> {
   const { ourSignedPreKey, theirBaseKey, ourOneTimePreKey } = inputs;
+  if (!isCanonical(theirBaseKey)) {
+    throw protocolError(
+      'InvalidMessage',
+      'SessionCipher_DecryptPreKeySignalMessage',
+      'incoming base key is invalid',
+    );
+  }
   const agreements = await Promise.all([
     ourSignedPreKey._agreeAsync(inputs.theirIdentityKey),
     inputs.ourIdentityKey._agreeAsync(theirBaseKey),
@@ -62,6 +76,20 @@ export async function pqxdhRespond(inputs: ResponderInputs): Promise<HandshakeKe
     ...(ourOneTimePreKey === null ? [] : [ourOneTimePreKey._agreeAsync(theirBaseKey)]),
   ]);
   return deriveHandshakeKeys([...agreements, inputs.kemSharedSecret]);
+}
+
+/**
+ * libsignal `core/curve.rs` is_canonical: u is reduced (below 2^255 - 19) and the point lies in the
+ * prime-order subgroup (its Edwards form exists and is torsion-free).
+ */
+function isCanonical(key: PublicKey): boolean {
+  const u = key.getPublicKeyBytes();
+  const top = u[31] as number;
+  if ((top & 0x80) !== 0) return false;
+  const atLeastP =
+    top === 0x7f && (u[0] as number) >= 0xed && u.subarray(1, 31).every((b) => b === 0xff);
+  if (atLeastP) return false;
+  return montgomeryToEdwards(u, 0)?.isTorsionFree() ?? false;
 }
 
 function deriveHandshakeKeys(secrets: readonly Uint8Array[]): HandshakeKeys {

@@ -5,10 +5,13 @@
  * (Node only: loads the native addon. The full matrix lives in test/interop.)
  */
 import * as native from '@signalapp/libsignal-client';
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils.js';
 import { describe, expect, it } from 'vitest';
 import { ProtocolAddress } from '../address.js';
 import type { Bytes } from '../bytes.js';
 import { IdentityKeyPair, PrivateKey, PublicKey } from '../curve/index.js';
+import { montgomeryToEdwards } from '../curve/xeddsa.js';
 import { KEMPublicKey } from '../kem/index.js';
 import { PreKeySignalMessage, SignalMessage } from '../protocol-messages/index.js';
 import {
@@ -393,5 +396,56 @@ describe('1:1 sessions against native', () => {
     );
     expect(await ts.decrypt(nat, wire)).toBe('mac');
     await expect(ts.decrypt(nat, wire)).rejects.toMatchObject({ code: 1 });
+  });
+
+  it('both engines refuse a PreKey message whose base key is re-encoded non-canonically', async () => {
+    // Same X25519 results, different bytes: bit 255 set, or a low-order point added (clamping
+    // kills it). libsignal refuses both before any agreement; so must signal-ts.
+    const variants = (baseKey: Uint8Array): Uint8Array[] => {
+      const highBit = new Uint8Array(baseKey);
+      highBit[32]! |= 0x80;
+      const Fp = ed25519.Point.Fp;
+      const point = montgomeryToEdwards(baseKey.subarray(1), 0)!;
+      const twisted = point.add(ed25519.Point.fromBytes(new Uint8Array(32))).toAffine();
+      const u = Fp.div(Fp.add(Fp.ONE, twisted.y), Fp.sub(Fp.ONE, twisted.y));
+      return [highBit, Uint8Array.of(0x05, ...numberToBytesLE(u, 32))];
+    };
+    const rebuilt = (bytes: Uint8Array, baseKey: Uint8Array): Wire => {
+      const f = PreKeySignalMessage.deserialize(bytes)._fields();
+      const raw = { serialize: () => baseKey };
+      const identity = { serialize: () => f.identityKey };
+      const body = PreKeySignalMessage._new(
+        4,
+        f.registrationId,
+        f.preKeyId,
+        f.signedPreKeyId,
+        raw,
+        identity,
+        f.message,
+        f.kyber,
+      ).serialize();
+      return { type: 3, body };
+    };
+
+    const ts = new TsPeer();
+    const nat = new NativePeer();
+    ts.peersSeen.add(nat.name);
+    await ts.initiate(nat);
+    const toNative = await ts.encrypt(nat, 'to native');
+    await nat.initiate(ts);
+    const toTs = await nat.encrypt(ts, 'to ts');
+    for (const [receiver, sender, wire, text] of [
+      [nat, ts, toNative, 'to native'],
+      [ts, nat, toTs, 'to ts'],
+    ] as const) {
+      const baseKey = PreKeySignalMessage.deserialize(wire.body)._fields().baseKey;
+      expect(bytesToNumberLE(baseKey.subarray(1))).toBeGreaterThan(0n);
+      for (const variant of variants(baseKey)) {
+        await expect(receiver.decrypt(sender, rebuilt(wire.body, variant))).rejects.toThrow(
+          /invalid/,
+        );
+      }
+      expect(await receiver.decrypt(sender, wire)).toBe(text);
+    }
   });
 });
