@@ -5,6 +5,7 @@ import { Avatar } from '../shell/Avatar.js';
 import { Icon } from '../shell/Icon.js';
 import { Composer } from './Composer.js';
 import { MessageList } from './MessageList.js';
+import { NewMessageAnnouncer } from './NewMessageAnnouncer.js';
 import { useMarkRead } from './use-mark-read.js';
 import './conversation.css';
 
@@ -75,6 +76,7 @@ export default function ConversationView({ conversationId }: { conversationId: s
         </a>
       </header>
       <MessageList messages={messages} showSenderNames={conversation.kind === 'group'} />
+      <NewMessageAnnouncer messages={messages} />
       <Composer conversationId={conversationId} title={conversation.title} />
     </section>
   );

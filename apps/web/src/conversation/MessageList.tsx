@@ -58,7 +58,8 @@ export function MessageList({
       alignToBottom
       // A typical one-line bubble: skips Virtuoso's probe render, one pass fewer on open.
       defaultItemHeight={44}
-      followOutput="auto"
+      // Stay at the newest message when already there, and always after sending one.
+      followOutput={(atBottom) => (atBottom || messages.at(-1)?.outgoing ? 'auto' : false)}
       increaseViewportBy={{ top: 400, bottom: 200 }}
       itemContent={(_, row) =>
         row.type === 'day' ? (

@@ -3,10 +3,11 @@
  * the real relay and the real client core with the browser Signal engine. The recipient's device
  * is closed while the first message goes out, so each tick state is observed for certain: sent
  * (the relay has it), delivered (the recipient's device has it), read (the recipient opened it).
+ * Both then compare their safety numbers on the settings page.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './harness/stack.js';
-import { bubble, openChat, openUser, reopen, send, signUp, startChat } from './harness/user.js';
+import { bubble, reopen, openChat, openUser, send, signUp, startChat } from './harness/user.js';
 
 describe('chatting in the browser', () => {
   let stack: Stack;
@@ -38,8 +39,7 @@ describe('chatting in the browser', () => {
     await expect.poll(() => first.getAttribute('data-status'), { timeout: 30_000 }).toBe('sent');
 
     // Bob's device comes back: it receives the message (delivered) but has not opened the chat.
-    bob.page = await bob.context.newPage();
-    await bob.page.goto('/');
+    await reopen(bob);
     await expect
       .poll(() => first.getAttribute('data-status'), { timeout: 30_000 })
       .toBe('delivered');
@@ -77,7 +77,24 @@ describe('chatting in the browser', () => {
       .poll(() => bob.page.locator('.bubble__text').last().textContent(), { timeout: 30_000 })
       .toBe('line one\nline two');
 
-    await reopen(alice);
+    // Both see the same 60-digit safety number for their chat (computed by each side's engine
+    // from both identity keys), and can mark each other as verified.
+    const safetyNumbers: string[] = [];
+    for (const [me, peer] of [
+      [alice, bob],
+      [bob, alice],
+    ] as const) {
+      await me.page.getByRole('link', { name: `Settings and profile of ${me.username}` }).click();
+      const card = me.page.getByRole('article', { name: `Safety number with ${peer.username}` });
+      const digits = card.getByTestId('safety-number');
+      await digits.waitFor({ timeout: 30_000 });
+      safetyNumbers.push((await digits.textContent())!);
+      await card.getByRole('button', { name: 'Mark as verified' }).click();
+      await card.getByText('Verified').waitFor();
+    }
+    expect(safetyNumbers[0]).toMatch(/^\d{60}$/);
+    expect(safetyNumbers[1]).toBe(safetyNumbers[0]);
+
     await alice.context.close();
     await bob.context.close();
   });

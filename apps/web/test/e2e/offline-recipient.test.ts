@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './harness/stack.js';
-import { bubble, openChat, openUser, send, signUp, startChat } from './harness/user.js';
+import { bubble, reopen, openChat, openUser, send, signUp, startChat } from './harness/user.js';
 
 const COUNT = 20;
 const texts = Array.from(
@@ -39,8 +39,7 @@ describe('a recipient that was away', () => {
         .toBe('sent');
     }
 
-    recipient.page = await recipient.context.newPage();
-    await recipient.page.goto('/');
+    await reopen(recipient);
     const row = recipient.page.getByRole('link', { name: new RegExp(`^${sender.username}\\b`) });
     await expect
       .poll(() => row.getByTestId('unread-count').textContent(), { timeout: 30_000 })

@@ -69,9 +69,9 @@ export function bubble(page: Page, text: string): Locator {
   return page.locator('[data-message-id]').filter({ has: page.getByText(text, { exact: true }) });
 }
 
-/** Reopens the app in the same context (same storage): what closing and reopening the tab does. */
+/** Opens the app again in the same context (same storage), as reopening a closed tab does. */
 export async function reopen(user: User): Promise<void> {
-  await user.page.close();
+  if (!user.page.isClosed()) await user.page.close();
   user.page = await user.context.newPage();
   await user.page.goto('/');
 }
