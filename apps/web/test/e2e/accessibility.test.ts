@@ -69,7 +69,7 @@ describe('accessibility', () => {
 
       await startChat(alice, bob.username);
       await send(alice, bob.username, 'Hi! Are we still on for tonight?');
-      await send(alice, bob.username, 'I can bring the board games 🎲');
+      await send(alice, bob.username, 'I can bring the board games.');
       await expect
         .poll(
           () => bob.page.getByRole('link', { name: new RegExp(`^${alice.username}\\b`) }).count(),

@@ -31,6 +31,15 @@ describe('chatting in the browser', () => {
     await expect.poll(() => mallory.page.getByRole('alert').textContent()).toMatch(/already taken/);
     await mallory.context.close();
 
+    // Looking up someone who does not exist says so in words.
+    await alice.page.getByRole('button', { name: 'New chat' }).first().click();
+    await alice.page.getByLabel('Their username').fill('nobody_here_123');
+    await alice.page.getByRole('button', { name: 'Start chat' }).click();
+    await expect
+      .poll(() => alice.page.getByRole('dialog').getByRole('alert').textContent())
+      .toMatch(/No one uses that username/);
+    await alice.page.keyboard.press('Escape');
+
     await startChat(alice, bob.username);
     await bob.page.close();
 
@@ -77,6 +86,9 @@ describe('chatting in the browser', () => {
       .poll(() => bob.page.locator('.bubble__text').last().textContent(), { timeout: 30_000 })
       .toBe('line one\nline two');
 
+    // An unsent draft stays with its chat while the person goes elsewhere.
+    await aliceComposer.fill('an unsent draft');
+
     // Both see the same 60-digit safety number for their chat (computed by each side's engine
     // from both identity keys), and can mark each other as verified.
     const safetyNumbers: string[] = [];
@@ -94,6 +106,9 @@ describe('chatting in the browser', () => {
     }
     expect(safetyNumbers[0]).toMatch(/^\d{60}$/);
     expect(safetyNumbers[1]).toBe(safetyNumbers[0]);
+
+    await openChat(alice, bob.username);
+    expect(await aliceComposer.inputValue()).toBe('an unsent draft');
 
     await alice.context.close();
     await bob.context.close();
