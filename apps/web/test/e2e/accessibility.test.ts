@@ -95,7 +95,11 @@ describe('accessibility', () => {
         viewport: { width: 390, height: 780 },
       });
       await signUp(phone);
-      await checkScreen(phone.page, `${scheme}-8-phone-chat-list`);
+      await startChat(phone, alice.username);
+      await send(phone, alice.username, 'Hello from my phone!');
+      await checkScreen(phone.page, `${scheme}-8-phone-conversation`);
+      await phone.page.getByRole('link', { name: 'Back to chats' }).click();
+      await checkScreen(phone.page, `${scheme}-9-phone-chat-list`);
 
       for (const user of [alice, bob, phone]) await user.context.close();
     });
