@@ -29,6 +29,7 @@ const relayArgs = ['--log-level', 'warn', '--mailbox-cap', String(DRAIN * 2)];
 
 interface Pair {
   alice: Messenger;
+  aliceDb: string;
   bob: Messenger;
   bobDb: string;
   conversation: string;
@@ -72,13 +73,21 @@ class Clock {
 async function open(
   relay: RelayProcess,
   databaseName = `bench-${process.pid}-${++databases}`,
+  coalesceOutbox = true,
 ): Promise<Messenger> {
-  return createMessenger({ relayUrl: relay.url, databaseName, engine: nativeEngine, WebSocket });
+  return createMessenger({
+    relayUrl: relay.url,
+    databaseName,
+    engine: nativeEngine,
+    WebSocket,
+    coalesceOutbox,
+  });
 }
 
 async function makePair(relay: RelayProcess, index: number): Promise<Pair> {
   const bobDb = `bench-bob-${process.pid}-${index}-${++databases}`;
-  const alice = await open(relay);
+  const aliceDb = `bench-alice-${process.pid}-${index}-${++databases}`;
+  const alice = await open(relay, aliceDb);
   const bob = await open(relay, bobDb);
   const tag = `${Date.now().toString(36)}${index}`;
   await alice.register(`ba_${tag}`);
@@ -92,7 +101,7 @@ async function makePair(relay: RelayProcess, index: number): Promise<Pair> {
   await clock.until(() => clock.receivedAt.has(first), 30_000);
   const reply = await bob.sendText(conversation, 'warm-up reply');
   await clock.until(() => clock.receivedAt.has(reply), 30_000);
-  return { alice, bob, bobDb, conversation };
+  return { alice, aliceDb, bob, bobDb, conversation };
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -140,6 +149,7 @@ async function saturation(pairs: Pair[]): Promise<number> {
   const clock = new Clock();
   for (const pair of pairs) clock.watch(pair.bob);
   const start = performance.now();
+  const cpuBefore = process.cpuUsage();
   const ids = (
     await Promise.all(
       pairs.flatMap((pair, p) =>
@@ -151,12 +161,23 @@ async function saturation(pairs: Pair[]): Promise<number> {
   ).flat();
   await clock.until(() => ids.every((id) => clock.receivedAt.has(id)), 120_000);
   const last = Math.max(...ids.map((id) => clock.receivedAt.get(id) ?? Number.NaN));
+  const cpu = process.cpuUsage(cpuBefore);
+  process.stdout.write(
+    `saturation: client process CPU ${((cpu.user + cpu.system) / 1000 / ids.length).toFixed(2)} ms per message ` +
+      `(sender and receiver, both in this process), wall ${((last - start) / ids.length).toFixed(2)} ms per message\n`,
+  );
   return ids.length / ((last - start) / 1000);
 }
 
-/** Bob goes offline, Alice queues DRAIN messages at the relay, Bob comes back: seconds to apply all. */
+/**
+ * Bob goes offline, Alice queues DRAIN messages at the relay as DRAIN separate envelopes (outbox
+ * coalescing off: the worst case, as when messages trickle in over a day), Bob comes back:
+ * seconds until all are decrypted, applied and durable.
+ */
 async function drain(relay: RelayProcess, pair: Pair): Promise<number> {
   await pair.bob.close();
+  await pair.alice.close();
+  pair.alice = await open(relay, pair.aliceDb, false);
   const ids = await Promise.all(
     Array.from({ length: DRAIN }, (_, i) => pair.alice.sendText(pair.conversation, `drain #${i}`)),
   );

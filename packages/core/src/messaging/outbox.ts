@@ -7,6 +7,7 @@ import type { SignalStores } from '../store/signal-stores.js';
 import { UnitOfWork } from '../store/unit-of-work.js';
 import type { RelayConnection } from '../transport/relay-connection.js';
 import { RelayError } from '../transport/relay-errors.js';
+import { coalesceOutbox } from './outbox-coalescing.js';
 import { IdentityHeldError, isEngineError, type Sessions } from './sessions.js';
 
 /** Rows encrypted and sent together (the relay allows 256 unanswered requests per socket). */
@@ -46,6 +47,8 @@ export class Outbox {
     /** Called inside the acknowledgement's unit of work: the rows' messages are now 'sent'. */
     private readonly onSent: (work: UnitOfWork, messageIds: string[]) => void,
     private readonly onError: (error: unknown) => void,
+    /** Merge queued document updates of one conversation into one envelope (outbox-coalescing.ts). */
+    private readonly coalesce = true,
   ) {}
 
   enqueue(work: UnitOfWork, item: OutboxItem): void {
@@ -93,9 +96,8 @@ export class Outbox {
         if (page.length === 0) break;
         lastSeq = page.at(-1)?.seq ?? lastSeq;
         const held = this.stores.heldAccounts();
-        await this.sendPage(
-          page.filter((row) => !row.recipientAccountIds.some((id) => held.has(id))),
-        );
+        const ready = page.filter((row) => !row.recipientAccountIds.some((id) => held.has(id)));
+        await this.sendPage(this.coalesce ? await coalesceOutbox(this.db, ready) : ready);
       }
     } while (this.again && !this.closed);
   }

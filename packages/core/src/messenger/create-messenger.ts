@@ -16,6 +16,11 @@ export interface MessengerOptions {
   WebSocket?: WebSocketConstructor;
   /** IndexedDB implementation; defaults to the global one. Node tests pass fake-indexeddb here or globally. */
   indexedDB?: Pick<DexieOptions, 'indexedDB' | 'IDBKeyRange'>;
+  /**
+   * Merge queued messages of one conversation into one envelope when several wait in the outbox
+   * (default true). Benchmarks turn it off to produce one envelope per message.
+   */
+  coalesceOutbox?: boolean;
 }
 
 /** Opens (or creates) this device's database, restores its account if any, and connects. */
@@ -30,6 +35,7 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     engine: options.engine,
     db,
     WebSocket: WebSocketImpl,
+    coalesceOutbox: options.coalesceOutbox ?? true,
   });
   await messenger.open();
   return messenger;

@@ -44,6 +44,7 @@ export interface MessengerParts {
   engine: SignalEngine;
   db: ParleyDatabase;
   WebSocket: WebSocketConstructor;
+  coalesceOutbox: boolean;
 }
 
 /** The facade (see api.ts): wires stores, crypto, transport and state, and exposes views. */
@@ -51,6 +52,7 @@ export class ParleyMessenger implements Messenger {
   private account: AccountRow | undefined;
   private closed = false;
   private refilling: Promise<void> | undefined;
+  private pendingCommit: { batch: UnitOfWork; done: Promise<void> } | undefined;
   private readonly engine: SignalEngine;
   private readonly db: ParleyDatabase;
   private readonly http: RelayHttp;
@@ -127,6 +129,7 @@ export class ParleyMessenger implements Messenger {
         for (const id of messageIds) this.conversationStore.raiseStatus(work, id, 'sent');
       },
       (error) => this.reportError(error),
+      parts.coalesceOutbox,
     );
     this.contentHandler = new ContentHandler(this.conversationStore, this.outbox, {
       selfAccountId: () => this.account?.accountId ?? '',
@@ -410,9 +413,22 @@ export class ParleyMessenger implements Messenger {
     return this.refilling;
   }
 
-  private async commit(work: UnitOfWork): Promise<void> {
-    await work.commit(this.db);
-    this.afterCommit();
+  /**
+   * Group commit: local actions staged in the same tick (e.g. a burst of sendText calls) share one
+   * IndexedDB transaction. Each caller still resolves only once its changes are durable.
+   */
+  private commit(work: UnitOfWork): Promise<void> {
+    if (!this.pendingCommit) {
+      const batch = new UnitOfWork();
+      const done = Promise.resolve().then(async () => {
+        this.pendingCommit = undefined;
+        await batch.commit(this.db);
+        this.afterCommit();
+      });
+      this.pendingCommit = { batch, done };
+    }
+    this.pendingCommit.batch.absorb(work);
+    return this.pendingCommit.done;
   }
 
   private afterCommit(): void {

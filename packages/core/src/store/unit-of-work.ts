@@ -41,30 +41,44 @@ export class UnitOfWork {
     );
   }
 
+  /** Appends another unit's changes after this one's (later writes of the same key win). */
+  absorb(other: UnitOfWork): void {
+    this.docUpdates.push(...other.docUpdates);
+    for (const [id, row] of other.messages) this.messages.set(id, row);
+    for (const [id, row] of other.conversations) this.conversations.set(id, row);
+    this.receipts.push(...other.receipts);
+    this.outbox.push(...other.outbox);
+    this.processed.push(...other.processed);
+    this.sessions.push(...other.sessions);
+    this.received.push(...other.received);
+    this.sentOutbox.push(...other.sentOutbox);
+  }
+
   async commit(db: ParleyDatabase): Promise<void> {
     if (this.isEmpty) return;
-    await db.transaction(
-      'rw',
+    // Lock only the tables this unit writes, so unrelated commits can run concurrently.
+    const writes: Array<[boolean, () => Promise<unknown>, { name: string }]> = [
+      [this.docUpdates.length > 0, () => db.docUpdates.bulkAdd(this.docUpdates), db.docUpdates],
+      [this.messages.size > 0, () => db.messages.bulkPut([...this.messages.values()]), db.messages],
       [
-        db.docUpdates,
-        db.messages,
+        this.conversations.size > 0,
+        () => db.conversations.bulkPut([...this.conversations.values()]),
         db.conversations,
-        db.receipts,
-        db.outbox,
-        db.processedEnvelopes,
-        db.sessions,
       ],
-      async () => {
-        if (this.docUpdates.length) await db.docUpdates.bulkAdd(this.docUpdates);
-        if (this.messages.size) await db.messages.bulkPut([...this.messages.values()]);
-        if (this.conversations.size)
-          await db.conversations.bulkPut([...this.conversations.values()]);
-        if (this.receipts.length) await db.receipts.bulkPut(this.receipts);
-        if (this.outbox.length) await db.outbox.bulkAdd(this.outbox);
-        if (this.processed.length) await db.processedEnvelopes.bulkPut(this.processed);
-        if (this.sessions.length) await db.sessions.bulkPut(this.sessions);
-        if (this.sentOutbox.length) await db.outbox.bulkDelete(this.sentOutbox);
-      },
-    );
+      [this.receipts.length > 0, () => db.receipts.bulkPut(this.receipts), db.receipts],
+      [this.outbox.length > 0, () => db.outbox.bulkAdd(this.outbox), db.outbox],
+      [this.sentOutbox.length > 0, () => db.outbox.bulkDelete(this.sentOutbox), db.outbox],
+      [
+        this.processed.length > 0,
+        () => db.processedEnvelopes.bulkPut(this.processed),
+        db.processedEnvelopes,
+      ],
+      [this.sessions.length > 0, () => db.sessions.bulkPut(this.sessions), db.sessions],
+    ];
+    const active = writes.filter(([needed]) => needed);
+    const tables = [...new Set(active.map(([, , table]) => table.name))];
+    await db.transaction('rw', tables, async () => {
+      for (const [, write] of active) await write();
+    });
   }
 }

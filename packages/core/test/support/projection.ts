@@ -27,6 +27,16 @@ export async function outboxSize(databaseName: string): Promise<number> {
   }
 }
 
+/** Idempotency keys of the rows waiting in a device's outbox, oldest first. */
+export async function outboxKeys(databaseName: string): Promise<string[]> {
+  const db = new ParleyDatabase(databaseName);
+  try {
+    return (await db.outbox.orderBy('seq').toArray()).map((row) => row.idempotencyKey);
+  } finally {
+    db.close();
+  }
+}
+
 /** Values that occur more than once. */
 export function duplicates(values: string[]): string[] {
   const seen = new Set<string>();
