@@ -95,41 +95,37 @@ export class RelaySocket {
 
   /** Sends one message to many devices; resolves once the relay committed it. */
   async send(clientId: string, messages: OutgoingMessageInit[]): Promise<SendResult> {
-    const result = await this.request({
-      case: 'send',
-      value: {
-        clientId,
-        messages: messages.map((m) => ({
-          destination: m.destination,
-          type: m.type ?? EnvelopeType.SIGNAL_MESSAGE,
-          content: m.content,
-        })),
-      } as never,
-    });
+    const id = this.nextId++;
+    const frame = encodeSendRequestFrame(
+      id,
+      clientId,
+      messages.map((m) => ({
+        accountId: m.destination.accountId,
+        deviceId: m.destination.deviceId,
+        type: m.type ?? EnvelopeType.SIGNAL_MESSAGE,
+        content: m.content,
+      })),
+    );
+    const result = await this.exchange(id, frame);
     if (result.case !== 'send') throw new Error(`unexpected response ${result.case}`);
     return result.value;
   }
 
-  ack(serverIds: readonly bigint[]): void {
-    this.sendRaw(
-      toBinary(
-        FrameSchema,
-        create(FrameSchema, { kind: { case: 'ack', value: { serverIds: [...serverIds] } } }),
-      ),
-    );
+  ack(serverIds: readonly (bigint | number)[]): void {
+    this.sendRaw(encodeAckFrame(serverIds.map(Number)));
   }
 
   /** Sends a request and resolves with its non-error result. */
-  async request(body: Request['body']): Promise<Response['result']> {
+  request(body: Request['body']): Promise<Response['result']> {
     const id = this.nextId++;
+    const frame = create(FrameSchema, { kind: { case: 'request', value: { id, body } } });
+    return this.exchange(id, toBinary(FrameSchema, frame));
+  }
+
+  private async exchange(id: number, frame: Uint8Array): Promise<Response['result']> {
     const response = await new Promise<Response>((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
-      this.sendRaw(
-        toBinary(
-          FrameSchema,
-          create(FrameSchema, { kind: { case: 'request', value: { id, body } } }),
-        ),
-      );
+      this.sendRaw(frame);
     });
     if (response.result.case === 'error') throw new RelayRequestError(response.result.value);
     return response.result;
