@@ -35,6 +35,7 @@ const viteBin = join(
 const RUNS = 5;
 const SENDS = 60;
 const WARMUP_SENDS = 5;
+const TYPING_MS = 300;
 
 async function viteBuild(outDir: string, devFake: boolean): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', NO_COLOR: '1' };
@@ -162,6 +163,8 @@ async function sendToRender(): Promise<{ p50: number; p95: number; max: number }
     for (let i = 0; i < WARMUP_SENDS + SENDS; i++) {
       const text = `bench ${i}`;
       await composer.fill(text);
+      // A person types for a while before Enter; by then the 'typing' signal has gone out.
+      await alice.page.waitForTimeout(TYPING_MS);
       await composer.press('Enter');
       await bob.page.waitForFunction(
         (t) => (window as unknown as { seenAt: Map<string, number> }).seenAt.has(t),

@@ -43,8 +43,9 @@ export function Composer({ conversationId, title }: { conversationId: string; ti
     event?.preventDefault();
     const body = text.trim();
     if (body === '') return;
-    change('');
-    typing.stop();
+    setText('');
+    setError(null);
+    saveDraft(conversationId, '');
     // Core stores the message before it resolves and queues it while offline, so the composer
     // clears at once; if core refuses it, the text comes back with the reason.
     messenger.sendText(conversationId, body).catch((cause: unknown) => {
@@ -52,6 +53,8 @@ export function Composer({ conversationId, title }: { conversationId: string; ti
       saveDraft(conversationId, body);
       setError(describeError(cause, 'send'));
     });
+    // After the message, so the 'stopped typing' signal never queues ahead of it.
+    typing.stop();
   }
 
   function keyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
