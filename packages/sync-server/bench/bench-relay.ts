@@ -209,17 +209,19 @@ async function authenticatedConnections(url: string): Promise<number> {
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
-  const relay = await startRelayProcess(dataDir);
+  let relay = await startRelayProcess(dataDir);
   const round = (n: number) => Math.round(n * 100) / 100;
   try {
-    log(
-      `relay pid ${relay.child.pid}, ${connections} devices, ${processes} generator process(es), ${size}-byte messages`,
-    );
+    log(`${connections} devices, ${processes} generator process(es), ${size}-byte messages`);
     let started = performance.now();
     const devices = await registerDevices(relay.url);
     log(
       `registered ${connections} devices in ${((performance.now() - started) / 1000).toFixed(1)} s`,
     );
+    // A fresh relay process on the same database: the baseline RSS then holds no garbage from
+    // the registrations, so the growth is the connections' own cost.
+    await relay.stop();
+    relay = await startRelayProcess(dataDir);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const rssBefore = rssKb(relay.child.pid!);
     started = performance.now();

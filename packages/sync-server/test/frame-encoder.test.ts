@@ -6,6 +6,7 @@ import {
   encodeEnvelopePushFrame,
   encodeSendRequestFrame,
   encodeSendResponseFrame,
+  encodeTimestampOnlySendResult,
 } from '../src/wire/frame-encoder.js';
 
 /** A small deterministic generator, so a failing case replays from its seed. */
@@ -89,6 +90,14 @@ describe('hand-rolled frame encoding', () => {
       );
       const actual = encodeSendResponseFrame(requestId, toBinary(SendResultSchema, result));
       expect(Buffer.compare(actual, expected), `seed ${seed}`).toBe(0);
+      const timestampOnly = create(SendResultSchema, { serverTimestamp: result.serverTimestamp });
+      expect(
+        Buffer.compare(
+          encodeTimestampOnlySendResult(Number(result.serverTimestamp)),
+          toBinary(SendResultSchema, timestampOnly),
+        ),
+        `timestamp-only seed ${seed}`,
+      ).toBe(0);
     }
   });
 });

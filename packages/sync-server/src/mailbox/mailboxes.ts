@@ -3,6 +3,7 @@ import { RejectReason, SendResultSchema, type SendRequest } from '@parley/protoc
 import type { RelayMetrics } from '../ops/metrics.js';
 import type { DeviceRef, SendOutcome } from '../store/records.js';
 import type { RelayStore } from '../store/relay-store.js';
+import { encodeTimestampOnlySendResult } from '../wire/frame-encoder.js';
 import { checkSendShape, resolveDestinations } from './send-checks.js';
 import type { OnlineDevices } from './online-devices.js';
 
@@ -36,6 +37,8 @@ export class Mailboxes {
 }
 
 function encodeSendResult(serverTimestamp: number, rejected: DeviceRef[]): Uint8Array {
+  // The usual answer (nothing rejected) is one varint field: skip reflective encoding.
+  if (rejected.length === 0) return encodeTimestampOnlySendResult(serverTimestamp);
   return toBinary(
     SendResultSchema,
     create(SendResultSchema, {

@@ -1,6 +1,6 @@
 /**
  * Hand-rolled protobuf encoding of the frames sent once per message: by the relay an envelope
- * push and a send response, by the client a send request and an ack. They are byte-for-byte what
+ * push and a send response (with its usual SendResult), by the client a send request and an ack. They are byte-for-byte what
  * protobuf-es produces for the same Frame (test/frame-encoder.test.ts checks it), at a seventh
  * of the cost: reflection-based encoding was the largest CPU item per message in the relay
  * benchmark. Decoding, and every other frame, uses protobuf-es.
@@ -124,6 +124,13 @@ export function encodeEnvelopePushFrame(e: EnvelopeFields): Buffer {
   if (clientIdBytes > 0) w.string(5, e.clientId, clientIdBytes);
   if (e.serverTimestamp !== 0) w.tag(6, VARINT).varint(e.serverTimestamp);
   if (e.content.length > 0) w.raw(7, e.content);
+  return w.done();
+}
+
+/** SendResult{server_timestamp} with no rejected destinations. */
+export function encodeTimestampOnlySendResult(serverTimestamp: number): Buffer {
+  const w = new SizedWriter(varintFieldSize(serverTimestamp));
+  if (serverTimestamp !== 0) w.tag(1, VARINT).varint(serverTimestamp);
   return w.done();
 }
 
