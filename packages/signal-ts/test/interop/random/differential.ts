@@ -1,6 +1,6 @@
 /**
- * The randomized differential run: one seeded schedule of send / deliver / drop / reorder /
- * duplicate / restart, applied in lockstep to two worlds: the reference (native <-> native) and
+ * The randomized differential run: one seeded schedule of send / burst / deliver (reordered) /
+ * drop / late redelivery / duplicate / restart from serialized state / session reset, applied in lockstep to two worlds: the reference (native <-> native) and
  * the world under test (signal-ts on one side). After every step both worlds must report the
  * same outcome: a delivery that succeeds in the reference succeeds under test with the same
  * plaintext, a duplicate is a duplicate, a refusal is the same kind of refusal.
@@ -15,7 +15,7 @@ import { Party, readText, text, type Envelope } from '../harness/party.js';
 import { Prng } from './prng.js';
 
 type Role = 'initiator' | 'responder';
-type Op = 'send' | 'burst' | 'deliver' | 'drop' | 'late' | 'duplicate' | 'restart';
+type Op = 'send' | 'burst' | 'deliver' | 'drop' | 'late' | 'duplicate' | 'restart' | 'reset';
 
 const WEIGHTS: Readonly<Record<Op, number>> = {
   send: 26,
@@ -25,6 +25,7 @@ const WEIGHTS: Readonly<Record<Op, number>> = {
   late: 2,
   duplicate: 12,
   restart: 3,
+  reset: 1,
 };
 
 /** A burst sends this many messages at once: long runs of skipped keys. */
@@ -74,6 +75,16 @@ class World {
   restart(role: Role): void {
     this.parties[role] = this.parties[role].restart();
   }
+
+  /**
+   * `role` starts a new session from a fresh bundle of its peer: the old state is archived, and
+   * if the peer does the same before hearing of it, that is a simultaneous initiation.
+   */
+  reset(role: Role): Promise<Outcome<void>> {
+    const party = this.parties[role];
+    const peer = this.parties[other(role)];
+    return outcomeOf(party.api, () => party.initiate(peer.id, peer.publishBundle()));
+  }
 }
 
 function other(role: Role): Role {
@@ -87,6 +98,8 @@ export interface DifferentialStats {
   duplicates: number;
   dropped: number;
   restarts: number;
+  /** New sessions started over an existing one (archiving it), by either side. */
+  resets: number;
   /** Deliveries refused in both worlds alike (e.g. keys of a chain too old to keep). */
   agreedRefusals: number;
   /** Most steps a message spent in flight before its delivery. */
@@ -118,6 +131,7 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
     duplicates: 0,
     dropped: 0,
     restarts: 0,
+    resets: 0,
     agreedRefusals: 0,
     longestWait: 0,
   };
@@ -221,6 +235,17 @@ export async function runDifferential(options: DifferentialOptions): Promise<Dif
       const outcome = await deliverBoth(step, direction, id);
       log.push(`${step}: duplicate #${id} -> ${describeOutcome(outcome)}`);
       stats.duplicates++;
+    } else if (op === 'reset') {
+      const expected = await reference.reset(direction);
+      const actual = await tested.reset(direction);
+      log.push(`${step}: reset by ${direction} -> ${describeOutcome(actual)}`);
+      if (describeOutcome(expected) !== describeOutcome(actual)) {
+        fail(
+          step,
+          `reset: reference ${describeOutcome(expected)}, tested ${describeOutcome(actual)}`,
+        );
+      }
+      stats.resets++;
     } else {
       reference.restart(direction);
       tested.restart(direction);
