@@ -31,23 +31,32 @@ export interface DecryptContext {
   readonly operation: string;
 }
 
+export interface Decrypted {
+  readonly plaintext: Bytes;
+  /** The state that decrypted, already advanced past this message. */
+  readonly state: SessionState;
+  /** Makes that state current in the record; call only once every later check has passed. */
+  commit(): void;
+}
+
 /**
- * Decrypts `message` with the first state of `record` that accepts it, updating `record` in place
- * only on success. A PreKey message's inner message is tried against the current state alone (it
- * just created that state). DuplicatedMessage from any state ends the search at once.
+ * Decrypts `message` with the first state of `record` that accepts it. Nothing in `record` changes
+ * until `commit()`: the record may be the very object a store keeps, and a failure after decryption
+ * (an untrusted identity, a store error) must leave it as it was, as with native.
+ * A PreKey message's inner message is tried against the current state alone (it just created that
+ * state). DuplicatedMessage from any state ends the search at once.
  */
 export async function decryptWithRecord(
   record: SessionRecord,
   message: SignalMessage,
   context: DecryptContext,
-): Promise<Bytes> {
+): Promise<Decrypted> {
   const current = record._current();
   if (current !== undefined) {
     const candidate = current.clone();
     const plaintext = await tryDecrypt(candidate, message, context);
     if (plaintext !== undefined) {
-      record._setCurrent(candidate);
-      return plaintext;
+      return { plaintext, state: candidate, commit: () => record._setCurrent(candidate) };
     }
     if (context.messageType === CiphertextMessageType.PreKey) throw decryptionFailed(context);
   }
@@ -60,8 +69,12 @@ export async function decryptWithRecord(
     }
     const plaintext = await tryDecrypt(candidate, message, context);
     if (plaintext !== undefined) {
-      record._promoteArchived(index, candidate);
-      return plaintext;
+      const archivedIndex = index;
+      return {
+        plaintext,
+        state: candidate,
+        commit: () => record._promoteArchived(archivedIndex, candidate),
+      };
     }
   }
   throw decryptionFailed(context);

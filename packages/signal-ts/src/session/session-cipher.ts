@@ -39,17 +39,13 @@ export async function signalDecrypt(
       `session with ${address.toString()} not found`,
     );
   }
-  const plaintext = await decryptWithRecord(record, message, {
+  const decrypted = await decryptWithRecord(record, message, {
     remoteAddress: address,
     localAddress,
     messageType: CiphertextMessageType.Whisper,
     operation,
   });
-  // After a successful decryption the record has a current state: the one that decrypted.
-  const current = record._current();
-  if (current === undefined)
-    throw protocolError('InvalidState', operation, 'no current session after decryption');
-  const theirIdentity = PublicKey.deserialize(current.fields.remoteIdentityKey);
+  const theirIdentity = PublicKey.deserialize(decrypted.state.fields.remoteIdentityKey);
   const trusted = await callStore(operation, 'isTrustedIdentity', () =>
     identityStore.isTrustedIdentity(address, theirIdentity, Direction.Receiving),
   );
@@ -59,8 +55,9 @@ export async function signalDecrypt(
   await callStore(operation, 'saveIdentity', () =>
     identityStore.saveIdentity(address, theirIdentity),
   );
+  decrypted.commit();
   await callStore(operation, 'saveSession', () => sessionStore.saveSession(address, record));
-  return plaintext;
+  return decrypted.plaintext;
 }
 
 export async function signalDecryptPreKey(
@@ -75,7 +72,9 @@ export async function signalDecryptPreKey(
 ): Promise<Bytes> {
   const operation = 'SessionCipher_DecryptPreKeySignalMessage';
   const stored = await callStore(operation, 'getSession', () => sessionStore.getSession(address));
-  const record = stored ?? SessionRecord._newFresh();
+  // Building the session rearranges the record before the inner message is known to decrypt: work
+  // on a copy, so a refused PreKey message leaves the stored record untouched (as native does).
+  const record = stored === null ? SessionRecord._newFresh() : stored._clone();
   const used = await processPreKeyMessage(
     message,
     address,
@@ -87,12 +86,13 @@ export async function signalDecryptPreKey(
     kyberPrekeyStore,
   );
   const wire = message._fields();
-  const plaintext = await decryptWithRecord(record, wire.message, {
+  const decrypted = await decryptWithRecord(record, wire.message, {
     remoteAddress: address,
     localAddress,
     messageType: CiphertextMessageType.PreKey,
     operation,
   });
+  decrypted.commit();
   const theirBaseKey = PublicKey.deserialize(wire.baseKey);
   const theirIdentity = PublicKey.deserialize(wire.identityKey);
   await callStore(operation, 'saveIdentity', () =>
@@ -108,5 +108,5 @@ export async function signalDecryptPreKey(
     }
   }
   await callStore(operation, 'saveSession', () => sessionStore.saveSession(address, record));
-  return plaintext;
+  return decrypted.plaintext;
 }

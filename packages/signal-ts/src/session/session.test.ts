@@ -20,6 +20,7 @@ import {
   InMemoryPreKeyStore,
   InMemorySessionStore,
   InMemorySignedPreKeyStore,
+  SessionStore,
 } from '../storage/index.js';
 import {
   PreKeyBundle,
@@ -33,9 +34,29 @@ import { PublicKey } from '../curve/index.js';
 
 const encoder = new TextEncoder();
 
+/**
+ * A store that hands out the very record objects it keeps (as an app cache might, and as the
+ * interop harness does): mutations of a returned record are visible to the next reader.
+ */
+class ObjectSessionStore extends SessionStore {
+  readonly #records = new Map<string, SessionRecord>();
+
+  async saveSession(name: ProtocolAddress, record: SessionRecord): Promise<void> {
+    this.#records.set(name.toString(), record);
+  }
+
+  async getSession(name: ProtocolAddress): Promise<SessionRecord | null> {
+    return this.#records.get(name.toString()) ?? null;
+  }
+
+  async getExistingSessions(addresses: ProtocolAddress[]): Promise<SessionRecord[]> {
+    return addresses.map((address) => this.#records.get(address.toString())!);
+  }
+}
+
 class Device {
   readonly address: ProtocolAddress;
-  readonly sessions = new InMemorySessionStore();
+  sessions: SessionStore = new InMemorySessionStore();
   readonly identities: InMemoryIdentityKeyStore;
   readonly preKeys = new InMemoryPreKeyStore();
   readonly signedPreKeys = new InMemorySignedPreKeyStore();
@@ -391,6 +412,32 @@ describe('tampering and trust', () => {
 });
 
 describe('session records', () => {
+  it('a refused message leaves a record object kept by the store untouched', async () => {
+    const alice = new Device();
+    const bob = new Device();
+    bob.sessions = new ObjectSessionStore();
+    await alice.initiate(bob);
+    const first = await alice.encrypt(bob, 'first');
+    await bob.expectDecrypts(alice, first, 'first');
+    await alice.expectDecrypts(bob, await bob.encrypt(alice, 'reply'), 'reply');
+    // Alice starts over: Bob's first session is archived when the new PreKey message arrives.
+    await alice.initiate(bob);
+    await bob.expectDecrypts(alice, await alice.encrypt(bob, 'second session'), 'second session');
+    const stored = async () => (await bob.sessions.getSession(alice.address))!.serialize();
+    const before = await stored();
+    // The first PreKey message again: it matches the archived session, where it is a duplicate.
+    expect(await errorCode(bob.decrypt(alice, first))).toBe(ErrorCode.DuplicatedMessage);
+    expect(await stored()).toEqual(before);
+    // A message that decrypts but whose sender is no longer trusted changes nothing either.
+    const whisper = await alice.encrypt(bob, 'while distrusted');
+    const approved = await bob.identities.getIdentity(alice.address);
+    await bob.identities.saveIdentity(alice.address, PrivateKey.generate().getPublicKey());
+    expect(await errorCode(bob.decrypt(alice, whisper))).toBe(ErrorCode.UntrustedIdentity);
+    expect(await stored()).toEqual(before);
+    await bob.identities.saveIdentity(alice.address, approved!);
+    await bob.expectDecrypts(alice, whisper, 'while distrusted');
+  });
+
   it('archives on reset and promotes an archived state that decrypts a late message', async () => {
     const { alice, bob } = await established();
     const late = await alice.encrypt(bob, 'late from the old session');
