@@ -1,3 +1,5 @@
+import { RelayError } from '../transport/relay-errors.js';
+
 /**
  * Every failure a caller of the messenger can act on. One class with a closed set of codes, so UI
  * code can switch on `error.code` exhaustively.
@@ -38,3 +40,19 @@ export class ParleyError extends Error {
 
 /** Longest text message, in characters (the relay caps one ciphertext at 256 KiB). */
 export const MAX_TEXT_LENGTH = 64 * 1024;
+
+/** Runs a relay call on behalf of the facade, mapping relay failures to ParleyErrors. */
+export async function relayCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!(error instanceof RelayError)) throw error;
+    const cause = { cause: error };
+    if (error.code === 'UNREACHABLE')
+      throw new ParleyError('RELAY_UNREACHABLE', error.message, cause);
+    if (error.code === 'USERNAME_TAKEN')
+      throw new ParleyError('USERNAME_TAKEN', 'that username is taken', cause);
+    if (error.code === 'NOT_FOUND') throw new ParleyError('UNKNOWN_USER', 'no such user', cause);
+    throw new ParleyError('RELAY_REJECTED', `${error.code}: ${error.message}`, cause);
+  }
+}

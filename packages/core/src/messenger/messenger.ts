@@ -1,7 +1,7 @@
 import type { ProtocolAddress, SignalEngine } from '../crypto/engine.js';
 import { SessionLock } from '../crypto/session-lock.js';
 import { safetyNumberOf } from '../crypto/safety-number.js';
-import { AccountKeys, USERNAME_PATTERN } from '../messaging/account.js';
+import { AccountKeys } from '../messaging/account.js';
 import { ContentHandler } from '../messaging/content-handler.js';
 import {
   announcementContent,
@@ -18,7 +18,6 @@ import type { AccountRow, ParleyDatabase } from '../store/database.js';
 import { SignalStores } from '../store/signal-stores.js';
 import { UnitOfWork } from '../store/unit-of-work.js';
 import { RelayConnection } from '../transport/relay-connection.js';
-import { RelayError } from '../transport/relay-errors.js';
 import { RelayHttp } from '../transport/relay-http.js';
 import type { WebSocketConstructor } from '../transport/websocket.js';
 import type {
@@ -32,7 +31,8 @@ import type {
   SafetyNumber,
   SelfView,
 } from './api.js';
-import { MAX_TEXT_LENGTH, ParleyError } from './errors.js';
+import { Contacts, checkUsername } from './contacts.js';
+import { MAX_TEXT_LENGTH, ParleyError, relayCall } from './errors.js';
 import { Snapshot } from './observable.js';
 import { conversationView, messageViews, type ViewContext } from './views.js';
 
@@ -65,7 +65,7 @@ export class ParleyMessenger implements Messenger {
   private readonly inbox: Inbox;
   private readonly conversationStore: Conversations;
   private readonly contentHandler: ContentHandler;
-  private readonly usernames = new Map<string, string>();
+  private readonly contacts: Contacts;
   private readonly listeners = new Set<(event: MessengerEvent) => void>();
   private readonly messageSnapshots = new Map<string, Snapshot<readonly MessageView[]>>();
   private readonly typingTimers = new Set<ReturnType<typeof setTimeout>>();
@@ -92,6 +92,7 @@ export class ParleyMessenger implements Messenger {
     this.engine = parts.engine;
     this.db = parts.db;
     this.http = new RelayHttp(parts.relayUrl);
+    this.contacts = new Contacts(this.db, this.http, (error) => this.reportError(error));
     this.stores = new SignalStores(this.db, this.engine, (accountId) =>
       this.identityReplaced(accountId),
     );
@@ -105,7 +106,6 @@ export class ParleyMessenger implements Messenger {
       () => this.credentials(),
       {
         onEnvelope: (envelope) => this.inbox.push(envelope),
-        onDrained: () => {},
         onOnline: () => void this.online(),
         onStateChange: () => this.connection.invalidate(),
         onFatal: (error) =>
@@ -133,9 +133,9 @@ export class ParleyMessenger implements Messenger {
     );
     this.contentHandler = new ContentHandler(this.conversationStore, this.outbox, {
       selfAccountId: () => this.account?.accountId ?? '',
-      learnUsername: (accountId, username) => this.learnUsername(accountId, username),
+      learnUsername: (accountId, username) => this.contacts.learn(accountId, username),
       reject: (sender, reason) => this.decryptFailed(sender, reason),
-      typingChanged: (id) => this.typingChanged(id),
+      typingChanged: () => this.typingChanged(),
     });
     this.inbox = new Inbox(
       this.engine,
@@ -167,8 +167,7 @@ export class ParleyMessenger implements Messenger {
       .where('at')
       .below(Date.now() - PROCESSED_RETENTION_MS)
       .delete();
-    for (const contact of await this.db.contacts.toArray())
-      this.usernames.set(contact.accountId, contact.username);
+    await this.contacts.load();
     await this.conversationStore.load();
     this.self.invalidate();
     this.conversationList.invalidate();
@@ -215,7 +214,7 @@ export class ParleyMessenger implements Messenger {
     const account = this.requireAccount();
     if (username === account.username)
       throw new ParleyError('INVALID_USERNAME', 'cannot open a conversation with yourself');
-    const peerAccountId = await this.lookup(username);
+    const peerAccountId = await this.contacts.lookup(username);
     const id = await directConversationId(account.accountId, peerAccountId);
     const work = new UnitOfWork();
     const model =
@@ -331,21 +330,21 @@ export class ParleyMessenger implements Messenger {
 
   async safetyNumber(username: string): Promise<SafetyNumber> {
     const account = this.requireAccount();
-    const accountId = await this.lookup(username);
+    const accountId = await this.contacts.lookup(username);
     const identity = await this.identityOf(accountId);
     return safetyNumberOf(this.engine, account, accountId, identity.publicKey, identity.verified);
   }
 
   async markVerified(username: string, verified: boolean): Promise<void> {
     this.requireAccount();
-    const accountId = await this.lookup(username);
+    const accountId = await this.contacts.lookup(username);
     const identity = await this.identityOf(accountId);
     await this.stores.putIdentity({ ...identity, verified });
   }
 
   async acceptIdentityChange(username: string): Promise<void> {
     this.requireAccount();
-    const accountId = await this.lookup(username);
+    const accountId = await this.contacts.lookup(username);
     const identity = this.stores.identityOf(accountId);
     if (!identity?.pendingAcceptance)
       throw new ParleyError('NO_IDENTITY_CHANGE', `${username}'s identity key did not change`);
@@ -379,7 +378,7 @@ export class ParleyMessenger implements Messenger {
 
   private activate(): SelfView {
     const account = this.account as AccountRow;
-    this.learnUsername(account.accountId, account.username);
+    this.contacts.learn(account.accountId, account.username);
     this.self.invalidate();
     this.connect();
     return { accountId: account.accountId, username: account.username, deviceId: account.deviceId };
@@ -452,7 +451,7 @@ export class ParleyMessenger implements Messenger {
   }
 
   private async identityReplaced(accountId: string): Promise<void> {
-    const username = this.usernames.get(accountId) ?? accountId;
+    const username = this.contacts.usernameOf(accountId) ?? accountId;
     const work = new UnitOfWork();
     const affected = this.conversationStore
       .all()
@@ -478,21 +477,6 @@ export class ParleyMessenger implements Messenger {
     return identity;
   }
 
-  private async lookup(username: string): Promise<string> {
-    const known = await this.db.contacts.where('username').equals(username).first();
-    if (known) return known.accountId;
-    checkUsername(username);
-    const found = await relayCall(() => this.http.lookupUsername(username));
-    this.learnUsername(found.accountId, found.username);
-    return found.accountId;
-  }
-
-  private learnUsername(accountId: string, username: string): void {
-    if (this.usernames.get(accountId) === username) return;
-    this.usernames.set(accountId, username);
-    void this.db.contacts.put({ accountId, username }).catch((error) => this.reportError(error));
-  }
-
   private peersOf(model: ConversationModel): string[] {
     const self = this.account?.accountId;
     const members = model.doc.memberList().map(([accountId]) => accountId);
@@ -506,14 +490,14 @@ export class ParleyMessenger implements Messenger {
     this.conversationList.invalidate();
   }
 
-  private typingChanged(conversationId: string): void {
+  /** Typing indicators expire by time: re-render the list once the longest one may have lapsed. */
+  private typingChanged(): void {
     this.conversationList.invalidate();
     const timer = setTimeout(() => {
       this.typingTimers.delete(timer);
       this.conversationList.invalidate();
     }, 6_500);
     this.typingTimers.add(timer);
-    void conversationId;
   }
 
   private decryptFailed(sender: Sender, reason: string): void {
@@ -540,7 +524,7 @@ export class ParleyMessenger implements Messenger {
       now: Date.now(),
       usernameOf: (accountId, model) =>
         (accountId === self?.accountId ? self.username : undefined) ??
-        this.usernames.get(accountId) ??
+        this.contacts.usernameOf(accountId) ??
         model.doc.memberList().find(([id]) => id === accountId)?.[1].username ??
         accountId,
     };
@@ -574,31 +558,6 @@ export class ParleyMessenger implements Messenger {
 
   private assertOpen(): void {
     if (this.closed) throw new ParleyError('CLOSED', 'the messenger is closed');
-  }
-}
-
-function checkUsername(username: string): void {
-  if (!USERNAME_PATTERN.test(username)) {
-    throw new ParleyError(
-      'INVALID_USERNAME',
-      'usernames have 3 to 32 characters a-z 0-9 _ . and start with a letter',
-    );
-  }
-}
-
-/** Maps relay failures on the facade's HTTP calls to ParleyErrors. */
-async function relayCall<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (!(error instanceof RelayError)) throw error;
-    if (error.code === 'UNREACHABLE')
-      throw new ParleyError('RELAY_UNREACHABLE', error.message, { cause: error });
-    if (error.code === 'USERNAME_TAKEN')
-      throw new ParleyError('USERNAME_TAKEN', 'that username is taken', { cause: error });
-    if (error.code === 'NOT_FOUND')
-      throw new ParleyError('UNKNOWN_USER', 'no such user', { cause: error });
-    throw new ParleyError('RELAY_REJECTED', `${error.code}: ${error.message}`, { cause: error });
   }
 }
 

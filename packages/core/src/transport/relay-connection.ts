@@ -25,8 +25,6 @@ export type ConnectionState = 'connecting' | 'online' | 'offline';
 export interface RelayConnectionEvents {
   /** Pushed envelopes, in the relay's delivery order. */
   onEnvelope(envelope: Envelope): void;
-  /** The backlog present at connect time has been pushed. */
-  onDrained(): void;
   /** Authenticated: sends may flow. */
   onOnline(): void;
   onStateChange(state: ConnectionState): void;
@@ -184,8 +182,8 @@ export class RelayConnection {
       settle?.(kind.value.result);
     } else if (kind.case === 'push') {
       const push = kind.value.kind;
+      // `drained` needs no action: acks after persistence already make the backlog safe.
       if (push.case === 'envelope') this.events.onEnvelope(push.value);
-      else if (push.case === 'drained') this.events.onDrained();
     }
   }
 
