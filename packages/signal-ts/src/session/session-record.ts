@@ -6,7 +6,7 @@
  *
  * Stored layout (protobuf): 1 current state, 2 archived state (repeated, newest first).
  */
-import { constantTimeEqual, copyBytes, type Bytes } from '../bytes.js';
+import { constantTimeEqual, type Bytes } from '../bytes.js';
 import { ARCHIVED_STATES_MAX_LENGTH } from '../consts.js';
 import type { PublicKey } from '../curve/keys.js';
 import { LibSignalErrorBase, protocolError } from '../error.js';
@@ -150,8 +150,11 @@ export class SessionRecord {
     return this.current;
   }
 
-  /** A copy sharing nothing mutable, so a failed operation can be dropped without side effects. */
+  /**
+   * A copy sharing nothing mutable, so a failed operation can be dropped without side effects.
+   * (Archived states are shared: their bytes are never changed in place, only replaced.)
+   */
   _clone(): SessionRecord {
-    return new SessionRecord(this.current?.clone(), this.previous.map(copyBytes));
+    return new SessionRecord(this.current?.clone(), [...this.previous]);
   }
 }
