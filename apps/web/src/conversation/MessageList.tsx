@@ -1,5 +1,6 @@
-import { forwardRef, useLayoutEffect, useMemo, type HTMLAttributes } from 'react';
-import { Virtuoso } from 'react-virtuoso';
+import { forwardRef, useMemo, useRef, useState, type HTMLAttributes } from 'react';
+import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
+import { Icon } from '../shell/Icon.js';
 import { useNow } from '../format/use-now.js';
 import type { MessageView } from '../messenger/types.js';
 import { MessageBubble } from './MessageBubble.js';
@@ -36,10 +37,8 @@ export function MessageList({
 }) {
   const now = useNow();
   const rows = useMemo(() => buildTimeline(messages, now), [messages, now]);
-
-  useLayoutEffect(() => {
-    performance.mark('parley:message-list-rendered');
-  }, []);
+  const virtuoso = useRef<VirtuosoHandle>(null);
+  const [atBottom, setAtBottom] = useState(true);
 
   if (rows.length === 0) {
     return (
@@ -49,32 +48,48 @@ export function MessageList({
     );
   }
   return (
-    <Virtuoso<TimelineRow>
-      className="message-list"
-      data={rows}
-      components={components}
-      computeItemKey={(_, row) => row.key}
-      initialTopMostItemIndex={rows.length - 1}
-      alignToBottom
-      // A typical one-line bubble: skips Virtuoso's probe render, one pass fewer on open.
-      defaultItemHeight={44}
-      // Stay at the newest message when already there, and always after sending one.
-      followOutput={(atBottom) => (atBottom || messages.at(-1)?.outgoing ? 'auto' : false)}
-      increaseViewportBy={{ top: 400, bottom: 200 }}
-      itemContent={(_, row) =>
-        row.type === 'day' ? (
-          <div className="day-separator" role="separator" aria-label={row.label}>
-            <span>{row.label}</span>
-          </div>
-        ) : (
-          <MessageBubble
-            message={row.message}
-            firstInGroup={row.firstInGroup}
-            lastInGroup={row.lastInGroup}
-            showSenderName={showSenderNames}
-          />
-        )
-      }
-    />
+    <div className="message-list">
+      <Virtuoso<TimelineRow>
+        ref={virtuoso}
+        className="message-list__virtuoso"
+        data={rows}
+        components={components}
+        computeItemKey={(_, row) => row.key}
+        initialTopMostItemIndex={rows.length - 1}
+        alignToBottom
+        // A typical one-line bubble: skips Virtuoso's probe render, one pass fewer on open.
+        defaultItemHeight={44}
+        // Stay at the newest message when already there, and always after sending one.
+        followOutput={(isAtBottom) => (isAtBottom || messages.at(-1)?.outgoing ? 'auto' : false)}
+        increaseViewportBy={{ top: 400, bottom: 200 }}
+        atBottomStateChange={setAtBottom}
+        itemContent={(_, row) =>
+          row.type === 'day' ? (
+            <div className="day-separator" role="separator" aria-label={row.label}>
+              <span>{row.label}</span>
+            </div>
+          ) : (
+            <MessageBubble
+              message={row.message}
+              firstInGroup={row.firstInGroup}
+              lastInGroup={row.lastInGroup}
+              showSenderName={showSenderNames}
+            />
+          )
+        }
+      />
+      {!atBottom && (
+        <button
+          type="button"
+          className="jump-to-latest"
+          aria-label="Jump to the newest message"
+          onClick={() =>
+            virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'smooth' })
+          }
+        >
+          <Icon name="back" className="jump-to-latest__icon" />
+        </button>
+      )}
+    </div>
   );
 }
