@@ -4,12 +4,23 @@ import { VitePWA } from 'vite-plugin-pwa';
 import { webManifest } from './src/pwa/manifest.js';
 import { preloadMessengerChunk } from './src/pwa/preload-messenger-plugin.js';
 
+const relayUrl = process.env.PARLEY_RELAY_URL ?? 'http://127.0.0.1:8787';
+
 /**
  * The web app bundles workspace packages from their TypeScript sources (the `source` export
  * condition), so the app never waits for `npm run build` of core or signal-ts.
  */
 export default defineConfig({
   resolve: { conditions: ['source', 'browser', 'module', 'import', 'default'] },
+  // `npm run dev` talks to a relay on this origin, as in production: its paths are proxied to
+  // PARLEY_RELAY_URL (default: the relay's default port on this machine).
+  server: {
+    proxy: {
+      '/v1': { target: relayUrl, ws: true },
+      '/healthz': relayUrl,
+      '/readyz': relayUrl,
+    },
+  },
   // The manifest lets the benchmark measure what the first paint loads (bench/bundle-size.ts).
   build: { target: 'es2022', sourcemap: true, manifest: true },
   plugins: [
