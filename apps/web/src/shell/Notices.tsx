@@ -23,7 +23,7 @@ function describeEvent(event: MessengerEvent): string | null {
     case 'decrypt-failed':
       return `A message could not be decrypted (${event.reason}). Ask the sender to send it again.`;
     case 'relay-refused':
-      return `The Parley server no longer accepts this device (${event.message}). Messages can't be sent or received here until you sign up again.`;
+      return `The Parley server no longer accepts this device (${event.message}). Messages can't be sent or received on this device any more.`;
     case 'error':
       return `Something went wrong in the background (${event.message}). Parley keeps running and will try again.`;
   }
