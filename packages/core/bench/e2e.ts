@@ -11,6 +11,7 @@
  * Environment: BENCH_PAIRS (4), BENCH_RATE (1000 msg/s total), BENCH_SECONDS (10), BENCH_DRAIN (10000).
  */
 import 'fake-indexeddb/auto';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { createMessenger } from '../src/index.js';
@@ -206,6 +207,12 @@ async function drain(relay: RelayProcess, pair: Pair): Promise<number> {
 }
 
 async function main(): Promise<void> {
+  // Figures depend on what else runs on the machine: print it with them.
+  process.stdout.write(
+    `machine: ${cpus().length} cores, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}\n`,
+  );
   const relay = await RelayProcess.start(relayArgs);
   const pairs: Pair[] = [];
   try {
