@@ -210,9 +210,7 @@ export class RelayConnection {
   private scheduleReconnect(): void {
     if (this.stopped) return;
     this.setState('offline');
-    const cap = Math.min(RECONNECT_MAX_MS, RECONNECT_INITIAL_MS * 2 ** this.attempt);
-    this.attempt++;
-    const delay = Math.random() * cap;
+    const delay = reconnectDelay(this.attempt++, Math.random());
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = undefined;
       if (!this.stopped) this.open();
@@ -238,6 +236,14 @@ export class RelayConnection {
     this.currentState = state;
     this.events.onStateChange(state);
   }
+}
+
+/**
+ * Delay before reconnect attempt `attempt` (0-based): uniformly random below a cap that doubles from
+ * RECONNECT_INITIAL_MS up to RECONNECT_MAX_MS, so a relay restart is not met by every client at once.
+ */
+export function reconnectDelay(attempt: number, random: number): number {
+  return random * Math.min(RECONNECT_MAX_MS, RECONNECT_INITIAL_MS * 2 ** attempt);
 }
 
 function toRelayError(error: RelayErrorMessage): RelayError {
