@@ -3,9 +3,9 @@
  * no serious or critical violation; the whole flow also works with the keyboard alone. The
  * screenshots of each screen land in test-results/ for a person to look at.
  */
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousViolations } from './harness/axe.js';
 import { startStack, type Stack } from './harness/stack.js';
 import {
   bubble,
@@ -17,18 +17,6 @@ import {
   startChat,
   type User,
 } from './harness/user.js';
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const results = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
-    .analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map(
-      (v) =>
-        `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-    );
-}
 
 async function checkScreen(page: Page, name: string): Promise<void> {
   // Let entrance animations and fonts settle so contrast is measured on final colours.

@@ -5,6 +5,7 @@
  * (the offer, the prompt call, the offer going away) is the app's real code.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { seriousViolations } from './harness/axe.js';
 import { startStack, type Stack } from './harness/stack.js';
 import { openUser, signUp } from './harness/user.js';
 
@@ -60,6 +61,7 @@ describe('installable app', () => {
       window.dispatchEvent(event);
     });
     await offer.waitFor();
+    expect(await seriousViolations(user.page)).toEqual([]);
     await offer.getByRole('button', { name: 'Install', exact: true }).click();
     await expect.poll(() => offer.count()).toBe(0);
     expect(
