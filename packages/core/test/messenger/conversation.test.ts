@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ParleyError } from '../../src/index.js';
+import WebSocket from 'ws';
+import { createMessenger, ParleyError } from '../../src/index.js';
+import { engines } from '../engine/engines.js';
 import type { MessageStatus } from '../../src/messenger/api.js';
 import { uniqueUsername, useRelay } from '../support/fixture.js';
 import { foundInRelay } from '../support/relay-contents.js';
@@ -141,6 +143,15 @@ describe('a direct conversation through the real relay', () => {
       );
     expect(await code(carol.openDirectConversation('nobody'))).toBe('NOT_REGISTERED');
     expect(await code(carol.register('No Spaces Allowed'))).toBe('INVALID_USERNAME');
+    const nowhere = await createMessenger({
+      relayUrl: 'http://127.0.0.1:1', // nothing listens on port 1
+      databaseName: `nowhere-${crypto.randomUUID()}`,
+      engine: engines[0]!.engine,
+      WebSocket,
+    });
+    expect(await code(nowhere.register(uniqueUsername('lost')))).toBe('RELAY_UNREACHABLE');
+    expect(nowhere.self.getSnapshot()).toBeNull(); // nothing half-registered
+    await nowhere.close();
     const name = uniqueUsername('carol');
     await carol.register(name);
     expect(await code(carol.register(name))).toBe('ALREADY_REGISTERED');
