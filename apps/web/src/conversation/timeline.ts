@@ -44,20 +44,7 @@ export function buildTimeline(
   return rows;
 }
 
-/** Whether `later` continues the bubble group of `earlier` (same author, same day, close in time). */
-export function sameGroup(
-  earlier: MessageView | undefined,
-  later: MessageView | undefined,
-): boolean {
-  return (
-    earlier !== undefined &&
-    later !== undefined &&
-    startOfDay(earlier.sentAt) === startOfDay(later.sentAt) &&
-    continuesGroup(earlier, later)
-  );
-}
-
-/** The group rule without the calendar-day check (which callers may have computed already). */
+/** Whether `later` continues the bubble group of `earlier`: same author and device, close in time. */
 function continuesGroup(earlier: MessageView | undefined, later: MessageView | undefined): boolean {
   if (!earlier || !later) return false;
   if (earlier.kind === 'system' || later.kind === 'system') return false;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildTimeline, GROUP_GAP_MS, sameGroup } from '../../src/conversation/timeline.js';
+import { buildTimeline, GROUP_GAP_MS } from '../../src/conversation/timeline.js';
 import type { MessageView } from '../../src/messenger/types.js';
 
 const minute = 60_000;
@@ -88,16 +88,19 @@ describe('buildTimeline', () => {
   });
 });
 
-describe('sameGroup', () => {
+describe('bubble groups', () => {
+  const firsts = (messages: MessageView[]) =>
+    buildTimeline(messages, noon).flatMap((r) => (r.type === 'message' ? [r.firstInGroup] : []));
+
   it('never groups system entries', () => {
-    expect(sameGroup(message('a', noon), message('s', noon + 1, 'alice', { kind: 'system' }))).toBe(
-      false,
-    );
+    expect(
+      firsts([message('a', noon), message('s', noon + 1, 'alice', { kind: 'system' })]),
+    ).toEqual([true, true]);
   });
 
   it('does not group the same account across two devices', () => {
     expect(
-      sameGroup(message('a', noon), message('b', noon + 1, 'alice', { senderDeviceId: 2 })),
-    ).toBe(false);
+      firsts([message('a', noon), message('b', noon + 1, 'alice', { senderDeviceId: 2 })]),
+    ).toEqual([true, true]);
   });
 });
