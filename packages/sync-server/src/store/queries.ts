@@ -197,18 +197,15 @@ export function buildQueries(db: Kysely<RelayDatabase>) {
       | 'serverTimestamp'
       | 'content'
     >(
-      db
-        .insertInto('mailbox')
-        .values({
-          device_row_id: arg('rowId'),
-          source_account_id: arg('sourceAccountId'),
-          source_device_id: arg('sourceDeviceId'),
-          client_id: arg('clientId'),
-          type: arg('type'),
-          server_timestamp: arg('serverTimestamp'),
-          content: arg('content'),
-        })
-        .returning('server_id'),
+      db.insertInto('mailbox').values({
+        device_row_id: arg('rowId'),
+        source_account_id: arg('sourceAccountId'),
+        source_device_id: arg('sourceDeviceId'),
+        client_id: arg('clientId'),
+        type: arg('type'),
+        server_timestamp: arg('serverTimestamp'),
+        content: arg('content'),
+      }),
     ),
     mailboxPage: template<'rowId' | 'after' | 'limit'>(
       db

@@ -16,6 +16,11 @@ export class Prepared<A extends string> {
     return this.statement.run(...this.query.bind(args)).changes;
   }
 
+  /** Runs an INSERT and returns the rowid SQLite assigned (cheaper than RETURNING). */
+  insert(args: Record<A, unknown>): number {
+    return Number(this.statement.run(...this.query.bind(args)).lastInsertRowid);
+  }
+
   get<R>(args: Record<A, unknown>): R | undefined {
     return this.statement.get(...this.query.bind(args)) as R | undefined;
   }

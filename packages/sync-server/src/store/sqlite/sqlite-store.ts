@@ -236,7 +236,8 @@ export class SqliteStore implements RelayStore {
     encodeResult: SendResultEncoder,
     afterCommit: (outcome: SendOutcome) => void,
   ): Promise<SendOutcome> {
-    return this.committer.run(() => this.writeSend(input, encodeResult), afterCommit);
+    // writeSend throws only on storage failure (validation happened before), so no savepoint.
+    return this.committer.runInfallible(() => this.writeSend(input, encodeResult), afterCommit);
   }
 
   acknowledge(device: DeviceRef, serverIds: readonly number[]): void {
@@ -319,7 +320,7 @@ export class SqliteStore implements RelayStore {
       return { result: earlier!.result, stored: [], duplicate: true };
     }
     const stored = accepted.map((entry): StoredEnvelope => {
-      const row = this.q.insertEntry.get<{ server_id: number }>({
+      const serverId = this.q.insertEntry.insert({
         rowId: entry.destination.rowId,
         sourceAccountId: source.accountId,
         sourceDeviceId: source.deviceId,
@@ -327,10 +328,10 @@ export class SqliteStore implements RelayStore {
         type: entry.type,
         serverTimestamp,
         content: asBuffer(entry.content),
-      })!;
+      });
       this.depths.set(entry.destination.rowId, this.depth(entry.destination.rowId) + 1);
       return {
-        serverId: row.server_id,
+        serverId,
         destination: entry.destination,
         sourceAccountId: source.accountId,
         sourceDeviceId: source.deviceId,
