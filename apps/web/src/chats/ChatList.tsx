@@ -4,6 +4,7 @@ import { useMessenger, useObservable } from '../messenger/messenger-context.js';
 import type { ConversationView } from '../messenger/types.js';
 import { useNow } from '../format/use-now.js';
 import { ChatListItem } from './ChatListItem.js';
+import './chat-list.css';
 
 /** Newest activity first; core's order is kept when it already is. */
 export function byActivity(

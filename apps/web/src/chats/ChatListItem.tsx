@@ -13,6 +13,11 @@ function preview(conversation: ConversationView): string {
   return last.outgoing ? `You: ${last.body}` : last.body;
 }
 
+function previewClass(typing: boolean, unread: number): string {
+  if (typing) return 'chat-item__preview chat-item__preview--typing';
+  return unread > 0 ? 'chat-item__preview chat-item__preview--unread' : 'chat-item__preview';
+}
+
 /** One row of the chat list: a link to the chat with its last message, time and unread count. */
 export const ChatListItem = memo(function ChatListItem({
   conversation,
@@ -57,7 +62,7 @@ export const ChatListItem = memo(function ChatListItem({
           )}
         </span>
         <span className="chat-item__bottom">
-          <span className={`chat-item__preview ${typing ? 'chat-item__preview--typing' : ''}`}>
+          <span className={previewClass(typing, unread)}>
             {last?.outgoing && !typing && <TickMark tick={tickFor(last.status)} />}
             <span className="chat-item__preview-text">{preview(conversation)}</span>
           </span>

@@ -1,5 +1,6 @@
 import { Icon } from '../shell/Icon.js';
 import type { Tick } from './ticks.js';
+import './tick.css';
 
 /** The status glyph of an own message, named for screen readers. */
 export function TickMark({ tick }: { tick: Tick }) {

@@ -39,7 +39,8 @@ export function seedConversations(seed: Seed, self: SelfView) {
     const peer = `${names[i % names.length]}${i < names.length ? '' : i}`;
     const id = `dm-${peer}`;
     const count = i === 0 ? seed.messagesInFirstChat : 3;
-    const messages = seedTimeline(id, peer, self, count, now - i * 7 * 60_000);
+    const unreadCount = i % 4 === 1 ? (i % 7) + 1 : 0;
+    const messages = seedTimeline(id, peer, self, count, now - i * 7 * 60_000, unreadCount > 0);
     timelines.set(id, messages);
     const last = messages.at(-1);
     conversations.push({
@@ -53,7 +54,7 @@ export function seedConversations(seed: Seed, self: SelfView) {
         outgoing: last.outgoing,
         status: last.status,
       },
-      unreadCount: i % 4 === 1 ? (i % 7) + 1 : 0,
+      unreadCount,
       updatedAt: last?.sentAt ?? now,
       typing: [],
     });
@@ -67,6 +68,7 @@ function seedTimeline(
   self: SelfView,
   count: number,
   end: number,
+  lastRunIncoming = false,
 ): MessageView[] {
   const messages: MessageView[] = [];
   // Runs of three from one side, a minute apart, with a pause between runs, so bubbles group as in
@@ -76,7 +78,8 @@ function seedTimeline(
   let sentAt = end - runs * (pause + 2 * 60_000);
   for (let i = 0; i < count; i++) {
     sentAt += i % 3 === 0 ? pause : 60_000;
-    const outgoing = Math.floor(i / 3) % 2 === 0;
+    // Runs alternate sides; the last run comes from the peer when the chat has unread messages.
+    const outgoing = (Math.floor((runs * 3 - 1 - i) / 3) % 2 === 0) !== lastRunIncoming;
     const status: MessageStatus = outgoing ? (i >= count - 2 ? 'delivered' : 'read') : 'read';
     messages.push({
       id: `${conversationId}-${i}`,

@@ -3,6 +3,7 @@ import { describeError } from '../errors/describe-error.js';
 import { useMessenger } from '../messenger/messenger-context.js';
 import { Icon } from '../shell/Icon.js';
 import { normalizeUsername, usernameProblem, USERNAME_MAX } from './username-rules.js';
+import './signup.css';
 
 /** Registration: the person picks a username; core creates the keys and the account. */
 export function SignUpScreen() {
