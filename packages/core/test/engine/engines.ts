@@ -1,5 +1,10 @@
+import * as SignalTs from '@parley/signal-ts';
 import type { SignalEngine } from '../../src/crypto/engine.js';
 import { nativeEngine } from '../../src/native.js';
+
+// Compile-time proof that the browser engine implements the engine port unchanged, as
+// src/native.ts proves it for libsignal-client.
+const signalTsEngine: SignalEngine = SignalTs;
 
 /**
  * Every engine the contract suite runs against. Adding an engine is one line here; the
@@ -7,4 +12,5 @@ import { nativeEngine } from '../../src/native.js';
  */
 export const engines: { name: string; engine: SignalEngine }[] = [
   { name: 'native', engine: nativeEngine },
+  { name: 'signal-ts', engine: signalTsEngine },
 ];
