@@ -1,5 +1,6 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { Messenger } from '../../src/messenger/api.js';
+import type { SignalEngine } from '../../src/crypto/engine.js';
 import type { WebSocketConstructor } from '../../src/transport/websocket.js';
 import { createMessenger } from '../../src/index.js';
 import { engines } from '../engine/engines.js';
@@ -26,11 +27,12 @@ export function useRelay() {
     async messenger(
       databaseName = `device-${process.pid}-${++counter}`,
       WebSocketImpl: WebSocketConstructor = WebSocket,
+      engine: SignalEngine = engines[0]!.engine,
     ) {
       const m = await createMessenger({
         relayUrl: fixture.relay.url,
         databaseName,
-        engine: engines[0]!.engine,
+        engine,
         WebSocket: WebSocketImpl,
       });
       fixture.open.add(m);
