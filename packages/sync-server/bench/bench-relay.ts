@@ -20,7 +20,7 @@ import {
 
 /**
  * npm run bench:relay [-- --connections N] [--idle] [--duration s] [--rounds n] [--size bytes]
- *                     [--window w] [--processes p]
+ *                     [--window w] [--processes p] [--profile dir]
  *
  * Drives a relay process from separate load-generator processes with N device connections in
  * pairs doing 1:1 send -> deliver -> ack, then the same workload through a bare in-memory ws
@@ -30,6 +30,7 @@ import {
  * --window is the number of sends each device keeps in flight: with a durable relay each send
  * waits for a group commit, so a window of 1-2 leaves the relay idle between fsyncs instead of
  * saturating it (measured: window 2 gave 2/3 of the throughput of window 16 here).
+ * --profile writes a V8 CPU profile (.cpuprofile) of the measured relay process into dir.
  */
 const { values } = parseArgs({
   options: {
@@ -40,6 +41,7 @@ const { values } = parseArgs({
     size: { type: 'string', default: '200' },
     window: { type: 'string', default: '16' },
     processes: { type: 'string' },
+    profile: { type: 'string' },
   },
 });
 const connections = Number(values.connections);
@@ -224,7 +226,10 @@ async function main(): Promise<void> {
     // A fresh relay process on the same database: the baseline RSS then holds no garbage from
     // the registrations, so the growth is the connections' own cost.
     await relay.stop();
-    relay = await startRelayProcess(dataDir);
+    relay = await startRelayProcess(
+      dataDir,
+      values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [],
+    );
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const rssBefore = rssKb(relay.child.pid!);
     started = performance.now();

@@ -38,9 +38,10 @@ async function startServer(
   };
 }
 
-export function startRelayProcess(dataDir: string): Promise<Server> {
+/** `nodeArgs` go to node itself (e.g. --cpu-prof for the bench's --profile option). */
+export function startRelayProcess(dataDir: string, nodeArgs: string[] = []): Promise<Server> {
   return startServer(
-    [here('../main.js'), '--port', '0', '--data-dir', dataDir, '--log-level', 'info'],
+    [...nodeArgs, here('../main.js'), '--port', '0', '--data-dir', dataDir, '--log-level', 'info'],
     (line) => {
       const entry = JSON.parse(line) as { msg?: string; port?: number };
       return entry.msg === 'relay listening' ? entry.port : undefined;

@@ -1,4 +1,4 @@
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
+import { create, toBinary } from '@bufbuild/protobuf';
 import WebSocket from 'ws';
 import {
   EnvelopeType,
@@ -10,6 +10,7 @@ import {
   type Response,
   type SendResult,
 } from '@parley/protocol';
+import { decodeServerFrame } from '../wire/frame-decoder.js';
 import { encodeAckFrame, encodeSendRequestFrame } from '../wire/frame-encoder.js';
 import type { Credentials } from './types.js';
 
@@ -171,25 +172,46 @@ export class RelaySocket {
   }
 
   private onFrame(data: Buffer): void {
-    const frame = fromBinary(FrameSchema, data);
+    const decoded = decodeServerFrame(data);
+    if (decoded.case === 'sendResult') {
+      this.settle(decoded.requestId, {
+        $typeName: 'parley.relay.v1.Response',
+        requestId: decoded.requestId,
+        result: {
+          case: 'send',
+          value: {
+            $typeName: 'parley.relay.v1.SendResult',
+            serverTimestamp: decoded.serverTimestamp,
+            rejected: [],
+          },
+        },
+      });
+      return;
+    }
+    if (decoded.case === 'envelope') return this.receive(decoded.envelope);
+    const frame = decoded.frame;
     if (frame.kind.case === 'response') {
-      const response = frame.kind.value;
-      const pending = this.pending.get(response.requestId);
-      if (pending) {
-        this.pending.delete(response.requestId);
-        pending.resolve(response);
-      }
+      this.settle(frame.kind.value.requestId, frame.kind.value);
     } else if (frame.kind.case === 'push') {
       const push = frame.kind.value.kind;
-      if (push.case === 'envelope') {
-        if (this.onEnvelope) this.onEnvelope(push.value);
-        else {
-          this.buffered.push(push.value);
-          this.waiter?.();
-        }
-      } else if (push.case === 'drained') {
-        this.markDrained();
-      }
+      if (push.case === 'envelope') this.receive(push.value);
+      else if (push.case === 'drained') this.markDrained();
+    }
+  }
+
+  private settle(requestId: number, response: Response): void {
+    const pending = this.pending.get(requestId);
+    if (pending) {
+      this.pending.delete(requestId);
+      pending.resolve(response);
+    }
+  }
+
+  private receive(envelope: Envelope): void {
+    if (this.onEnvelope) this.onEnvelope(envelope);
+    else {
+      this.buffered.push(envelope);
+      this.waiter?.();
     }
   }
 }

@@ -5,8 +5,8 @@ import {
   ErrorCode,
   MAX_REQUESTS_IN_FLIGHT,
   type AuthRequest,
-  type Frame,
   type Request,
+  type SendRequest,
 } from '@parley/protocol';
 import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticator.js';
@@ -16,8 +16,8 @@ import type { OnlineDevices, Recipient } from '../mailbox/online-devices.js';
 import type { RelayMetrics } from '../ops/metrics.js';
 import type { DeviceRef, StoredEnvelope } from '../store/records.js';
 import type { RelayStore } from '../store/relay-store.js';
+import { decodeClientFrame, type ClientFrame } from '../wire/frame-decoder.js';
 import {
-  decodeFrame,
   drainedPush,
   encodeAuthResult,
   encodeEnvelopePush,
@@ -83,58 +83,52 @@ export class DeviceConnection implements Recipient {
 
   private onMessage(data: Buffer, isBinary: boolean): void {
     if (!isBinary) return this.protocolError('text frames are not accepted');
-    let frame: Frame;
+    let frame: ClientFrame;
     try {
-      frame = decodeFrame(data);
+      frame = decodeClientFrame(data);
     } catch {
       return this.protocolError('undecodable frame');
     }
     try {
-      switch (frame.kind.case) {
-        case 'request':
-          return this.onRequest(frame.kind.value);
-        case 'ack':
-          return this.onAck(frame.kind.value.serverIds);
-        default:
-          return this.protocolError('clients send only requests and acks');
-      }
+      if (frame.case === 'send') return this.onSend(frame.requestId, frame.send);
+      if (frame.case === 'ack') return this.onAck(frame.serverIds);
+      if (frame.frame.kind.case === 'request') return this.onRequest(frame.frame.kind.value);
+      return this.protocolError('clients send only requests and acks');
     } catch (error) {
       this.deps.logger.error({ err: error }, 'frame handling failed');
       this.close(1011, 'internal error');
     }
   }
 
+  /** Requests other than sends (the decoder hands sends to onSend directly). */
   private onRequest(request: Request): void {
     const { id, body } = request;
     if (this.requestsInFlight >= MAX_REQUESTS_IN_FLIGHT) {
       return this.fail(id, new RelayError(ErrorCode.RATE_LIMITED, 'too many requests in flight'));
     }
-    switch (body.case) {
-      case 'auth':
-        return this.track(id, this.authenticate(id, body.value));
-      case 'send': {
-        if (!this.authenticated) return this.rejectUnauthenticated(id);
-        if (this.deps.isClosing()) {
-          return this.fail(id, new RelayError(ErrorCode.UNAVAILABLE, 'relay is shutting down'));
-        }
-        const sending = this.deps.mailboxes.send(this.authenticated, body.value);
-        return this.track(
-          id,
-          sending.then((outcome) => this.write(encodeSendResult(id, outcome.result))),
-        );
-      }
-      default:
-        return this.fail(id, new RelayError(ErrorCode.MALFORMED, 'empty request'));
-    }
+    if (body.case === 'auth') return this.track(id, this.authenticate(id, body.value));
+    return this.fail(id, new RelayError(ErrorCode.MALFORMED, 'empty request'));
   }
 
-  private onAck(serverIds: readonly bigint[]): void {
+  private onSend(id: number, send: SendRequest): void {
+    if (this.requestsInFlight >= MAX_REQUESTS_IN_FLIGHT) {
+      return this.fail(id, new RelayError(ErrorCode.RATE_LIMITED, 'too many requests in flight'));
+    }
+    if (!this.authenticated) return this.rejectUnauthenticated(id);
+    if (this.deps.isClosing()) {
+      return this.fail(id, new RelayError(ErrorCode.UNAVAILABLE, 'relay is shutting down'));
+    }
+    const sending = this.deps.mailboxes.send(this.authenticated, send);
+    this.track(
+      id,
+      sending.then((outcome) => this.write(encodeSendResult(id, outcome.result))),
+    );
+  }
+
+  private onAck(serverIds: readonly number[]): void {
     const device = this.authenticated;
     if (!device || !this.stream) return this.rejectUnauthenticated(0);
-    const ids: number[] = [];
-    for (const id of serverIds) {
-      if (id > 0n && id <= BigInt(Number.MAX_SAFE_INTEGER)) ids.push(Number(id));
-    }
+    const ids = serverIds.filter((id) => id > 0 && id <= Number.MAX_SAFE_INTEGER);
     if (ids.length === 0) return;
     this.stream.acked(ids);
     this.deps.mailboxes.acknowledge(device, ids);

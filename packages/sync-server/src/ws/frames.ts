@@ -1,5 +1,5 @@
-import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
-import { ErrorSchema, FrameSchema, type Frame, type Response } from '@parley/protocol';
+import { create, toBinary } from '@bufbuild/protobuf';
+import { ErrorSchema, FrameSchema, type Response } from '@parley/protocol';
 import type { RelayError } from '../errors.js';
 import type { StoredEnvelope } from '../store/records.js';
 import { encodeEnvelopePushFrame, encodeSendResponseFrame } from '../wire/frame-encoder.js';
@@ -8,10 +8,6 @@ import { encodeEnvelopePushFrame, encodeSendResponseFrame } from '../wire/frame-
  * Encoding of the frames the relay sends (relay -> client direction of frames.proto). The two
  * per-message frames go through wire-encoder.ts; the rare ones through protobuf-es.
  */
-
-export function decodeFrame(bytes: Uint8Array): Frame {
-  return fromBinary(FrameSchema, bytes);
-}
 
 function encodeResponse(requestId: number, result: Response['result']): Uint8Array {
   return toBinary(
