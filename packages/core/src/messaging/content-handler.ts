@@ -23,13 +23,26 @@ export interface ContentHandlerContext {
   typingChanged(conversationId: string): void;
 }
 
+/** A document update accepted from `sender`, waiting to be applied with the rest of its batch. */
+interface QueuedUpdate {
+  update: Uint8Array;
+  sender: Sender;
+}
+
 /**
  * Applies decrypted Content to local state: CRDT updates and their repair (state-vector sync),
  * receipts and typing. Replies it owes (delivered receipts, sync answers) go to the outbox in the
  * same unit of work.
+ *
+ * Document updates of one unit of work are queued per conversation and applied together by
+ * applyQueued(): one Yjs transaction, one logged update, one projection pass and one delivered
+ * receipt per conversation and batch, instead of one of each per message. Content whose
+ * handling reads the document (sync requests and answers, typing, a new own device) applies the
+ * queue first, so it sees every update that arrived before it.
  */
 export class ContentHandler {
   private readonly lastSyncRequest = new Map<string, number>();
+  private queue: { work: UnitOfWork; byConversation: Map<string, QueuedUpdate[]> } | undefined;
 
   constructor(
     private readonly conversations: Conversations,
@@ -39,9 +52,11 @@ export class ContentHandler {
 
   async handle(content: Content, sender: Sender, work: UnitOfWork): Promise<void> {
     const body = content.body;
+    // Receipts never need the document (a receipt for a message still queued is remembered).
+    if (body.case !== 'crdtUpdate' && body.case !== 'receipt') this.applyQueued(work);
     switch (body.case) {
       case 'crdtUpdate':
-        await this.applyUpdate(body.value.conversationId, body.value.update, sender, work);
+        await this.queueUpdate(body.value.conversationId, body.value.update, sender, work);
         return;
       case 'crdtSyncRequest': {
         const model = this.authorized(body.value.conversationId, sender);
@@ -58,13 +73,9 @@ export class ContentHandler {
         return;
       }
       case 'crdtSyncResponse': {
-        const model = await this.applyUpdate(
-          body.value.conversationId,
-          body.value.update,
-          sender,
-          work,
-        );
+        const model = await this.writableModel(body.value.conversationId, sender, work);
         if (!model) return;
+        this.applyUpdates(work, model, [{ update: body.value.update, sender }]);
         const theyMiss = model.doc.diffSince(body.value.stateVector);
         if (!isEmptyUpdate(theyMiss))
           this.reply(work, sender, crdtUpdateContent(model.row.id, theyMiss));
@@ -96,57 +107,89 @@ export class ContentHandler {
     }
   }
 
-  private async applyUpdate(
+  /**
+   * Applies every update queued on `work` (see the class comment); a no-op when none is. The
+   * inbox calls it once more after the last envelope of a batch, before committing.
+   */
+  applyQueued(work: UnitOfWork): void {
+    const queue = this.queue;
+    this.queue = undefined;
+    if (!queue || queue.work !== work) return; // a batch that failed: its work is discarded
+    for (const [conversationId, updates] of queue.byConversation) {
+      const model = this.conversations.get(conversationId);
+      if (model) this.applyUpdates(work, model, updates);
+    }
+  }
+
+  private async queueUpdate(
     conversationId: string,
     update: Uint8Array,
     sender: Sender,
     work: UnitOfWork,
+  ): Promise<void> {
+    const model = await this.writableModel(conversationId, sender, work);
+    if (!model) return;
+    if (this.queue?.work !== work) this.queue = { work, byConversation: new Map() };
+    const queued = this.queue.byConversation.get(conversationId);
+    if (queued) queued.push({ update, sender });
+    else this.queue.byConversation.set(conversationId, [{ update, sender }]);
+  }
+
+  /**
+   * The conversation `sender` may write to, created when a peer opens a direct conversation
+   * with us (or an own device shares one); undefined (and reported) otherwise.
+   */
+  private async writableModel(
+    conversationId: string,
+    sender: Sender,
+    work: UnitOfWork,
   ): Promise<ConversationModel | undefined> {
     const self = this.context.selfAccountId();
-    let model = this.conversations.get(conversationId);
+    const model = this.conversations.get(conversationId);
     if (!model) {
       const fromOwnDevice = sender.accountId === self;
       if (
-        !fromOwnDevice &&
-        conversationId !== (await directConversationId(self, sender.accountId))
+        fromOwnDevice ||
+        conversationId === (await directConversationId(self, sender.accountId))
       ) {
-        this.context.reject(
-          sender,
-          `update for conversation ${conversationId} the sender is not part of`,
-        );
-        return undefined;
+        return this.conversations.create(work, {
+          id: conversationId,
+          kind: 'direct',
+          ...(fromOwnDevice ? {} : { peerAccountId: sender.accountId }),
+          updatedAt: Date.now(),
+        });
       }
-      model = this.conversations.create(work, {
-        id: conversationId,
-        kind: 'direct',
-        ...(fromOwnDevice ? {} : { peerAccountId: sender.accountId }),
-        updatedAt: Date.now(),
-      });
-    } else if (!this.mayWrite(model, sender)) {
-      this.context.reject(
-        sender,
-        `update for conversation ${conversationId} the sender is not part of`,
-      );
-      return undefined;
+    } else {
+      if (this.mayWrite(model, sender)) return model;
+      // Membership may come with an update still queued (e.g. from an own device): apply first.
+      if (this.queue?.byConversation.has(conversationId)) {
+        this.applyQueued(work);
+        if (this.mayWrite(model, sender)) return model;
+      }
     }
-    const target = model;
-    let incoming;
-    try {
-      ({ incoming } = this.conversations.stage(work, target, (doc) =>
-        doc.applyRemoteUpdate(update),
-      ));
-    } catch (error) {
-      this.context.reject(
-        sender,
-        `invalid document update: ${error instanceof Error ? error.message : String(error)}`,
-      );
-      return undefined;
-    }
-    this.learnMembers(target, work);
+    this.context.reject(
+      sender,
+      `update for conversation ${conversationId} the sender is not part of`,
+    );
+    return undefined;
+  }
+
+  private applyUpdates(work: UnitOfWork, model: ConversationModel, updates: QueuedUpdate[]): void {
+    const { incoming } = this.conversations.stage(work, model, (doc) =>
+      doc.applyRemoteUpdates(
+        updates.map((queued) => queued.update),
+        (index, error) =>
+          this.context.reject(
+            (updates[index] as QueuedUpdate).sender,
+            `invalid document update: ${error instanceof Error ? error.message : String(error)}`,
+          ),
+      ),
+    );
+    this.learnMembers(model, work);
     work.received.push(...incoming);
-    this.acknowledgeDelivery(target, incoming, work);
-    if (target.doc.hasMissingUpdates) this.requestSync(target, sender, work);
-    return target;
+    this.acknowledgeDelivery(model, incoming, work);
+    const last = updates.at(-1);
+    if (last && model.doc.hasMissingUpdates) this.requestSync(model, last.sender, work);
   }
 
   /**

@@ -18,6 +18,8 @@ export interface Sender {
 export interface InboxHandlers {
   /** Applies one decrypted Content; its changes are staged on `work`. */
   handle(content: Content, sender: Sender, work: UnitOfWork): Promise<void>;
+  /** After the last envelope of a batch, before the commit: finish what `handle` deferred. */
+  batchHandled(work: UnitOfWork): void;
   /** After a batch is durable (and acked); `usedPreKeys` when it held PreKey messages. */
   committed(work: UnitOfWork, usedPreKeys: boolean): void;
   decryptFailed(sender: Sender, reason: string): void;
@@ -81,6 +83,7 @@ export class Inbox {
       work.processed.push({ envelopeId: key, at: Date.now() });
       await this.processOne(envelope, work);
     }
+    this.handlers.batchHandled(work);
     // The session state these decryptions advanced becomes durable with their effects.
     await this.stores.commitSessionsWith(async (sessions) => {
       work.sessions.push(...sessions);

@@ -146,6 +146,7 @@ export class ParleyMessenger implements Messenger {
       (ids) => this.relay.ack(ids),
       {
         handle: (content, sender, work) => this.contentHandler.handle(content, sender, work),
+        batchHandled: (work) => this.contentHandler.applyQueued(work),
         committed: (work, usedPreKeys) => {
           // Someone fetched one of our bundles: the relay's stock may be running low.
           if (usedPreKeys) void this.refillPreKeys();

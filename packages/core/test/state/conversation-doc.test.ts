@@ -78,6 +78,31 @@ describe('ConversationDoc', () => {
     expect(added.sort()).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
   });
 
+  it('applies a batch of updates in one transaction; a corrupt one is reported, the rest apply', () => {
+    const a = new ConversationDoc('c');
+    const updates = recorded(a);
+    a.initDirect(alice, bob);
+    for (let i = 0; i < 6; i++) a.appendMessage(entry(`m${i}`, alice.accountId));
+    const b = new ConversationDoc('c');
+    const notifications: string[][] = [];
+    b.onMessagesAdded((entries) => notifications.push(entries.map((e) => e.id)));
+    const produced = recorded(b);
+    const corrupt = Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0xff, 0x01]);
+    // Shuffled, with a duplicate and a corrupt update in the middle.
+    const batch = [updates[4]!, updates[0]!, corrupt, updates[2]!, updates[1]!, updates[2]!];
+    batch.push(updates[3]!, updates[5]!, updates[6]!);
+    const invalid: number[] = [];
+    b.applyRemoteUpdates(batch, (index) => invalid.push(index));
+    expect(invalid).toEqual([2]);
+    expect(b.hasMissingUpdates).toBe(false);
+    expect(b.messages()).toEqual(a.messages());
+    expect(notifications).toEqual([['m0', 'm1', 'm2', 'm3', 'm4', 'm5']]);
+    expect(produced).toHaveLength(1); // one logged update for the whole batch
+    const c = new ConversationDoc('c');
+    c.applyRemoteUpdate(produced[0]!);
+    expect(c.messages()).toEqual(a.messages());
+  });
+
   it('repairs a replica that missed updates with a state-vector exchange', () => {
     const a = new ConversationDoc('c');
     const updates = recorded(a);
