@@ -12,9 +12,13 @@ import type { ChainKey } from './chain-key.js';
 import type { RootKey } from './root-key.js';
 
 export interface SenderChain {
-  /** Our current ratchet key pair, serialized (public 33 bytes, private 32). */
+  /** Our current ratchet public key, serialized (33 bytes). */
   readonly ratchetPublic: Bytes;
-  readonly ratchetPrivate: Bytes;
+  /**
+   * Kept as the key object, not its bytes: the object caches its imported WebCrypto key, so the
+   * next DH step's agreement does not re-import it (the object is immutable, so copies share it).
+   */
+  readonly ratchetPrivate: PrivateKey;
   chainKey: ChainKey;
 }
 
@@ -61,7 +65,7 @@ export function newSenderChain(
   privateKey: PrivateKey,
   publicKey: PublicKey,
 ): SenderChain {
-  return { ratchetPublic: publicKey.serialize(), ratchetPrivate: privateKey.serialize(), chainKey };
+  return { ratchetPublic: publicKey.serialize(), ratchetPrivate: privateKey, chainKey };
 }
 
 /**
@@ -77,9 +81,8 @@ export async function ensureReceiverChain(
   if (existing !== undefined) return existing;
 
   const theirs = PublicKey.deserialize(theirRatchetKey);
-  const ourPrivate = PrivateKey.deserialize(state.senderChain.ratchetPrivate);
   const [received, nextPrivate] = await Promise.all([
-    ourPrivate._agreeAsync(theirs),
+    state.senderChain.ratchetPrivate._agreeAsync(theirs),
     PrivateKey._generateAsync(),
   ]);
   const [rootAfterReceive, receiverChainKey] = state.rootKey.createChain(received);

@@ -13,6 +13,7 @@
  *                     seconds, 5 Kyber prekey id, 6 Kyber ciphertext
  */
 import type { Bytes } from '../bytes.js';
+import { PrivateKey } from '../curve/keys.js';
 import { protocolError } from '../error.js';
 import { requiredBytes, requiredUint32 } from '../protobuf/required.js';
 import { ProtoWriter } from '../protobuf/writer.js';
@@ -69,7 +70,7 @@ export function decodeSessionState(bytes: Uint8Array): SessionState {
 function encodeSenderChain(chain: SenderChain): Bytes {
   return new ProtoWriter()
     .bytes(1, chain.ratchetPublic)
-    .bytes(2, chain.ratchetPrivate)
+    .bytes(2, chain.ratchetPrivate.serialize())
     .bytes(3, chain.chainKey.key)
     .uint32(4, chain.chainKey.index)
     .finish();
@@ -79,7 +80,7 @@ function decodeSenderChain(bytes: Uint8Array): SenderChain {
   const p = ProtoFields.parse(bytes, OPERATION);
   return {
     ratchetPublic: key(requiredBytes(p, 1, OPERATION), 33),
-    ratchetPrivate: key(requiredBytes(p, 2, OPERATION), 32),
+    ratchetPrivate: PrivateKey.deserialize(key(requiredBytes(p, 2, OPERATION), 32)),
     chainKey: new ChainKey(key(requiredBytes(p, 3, OPERATION), 32), p.uint32(4) ?? 0),
   };
 }
