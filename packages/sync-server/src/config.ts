@@ -11,6 +11,8 @@ export interface RelayConfig {
   retentionDays: number;
   mailboxCap: number;
   logLevel: string;
+  /** Optional: a directory with the built web app (apps/web/dist), served on the relay's origin. */
+  webRoot?: string;
 }
 
 export const defaultConfig = {
@@ -32,6 +34,7 @@ Options (each also read from the environment variable in brackets):
   --retention-days <n>     delete mailbox entries older than this [PARLEY_RETENTION_DAYS] (default ${defaultConfig.retentionDays})
   --mailbox-cap <n>        most entries one device's mailbox holds [PARLEY_MAILBOX_CAP] (default ${defaultConfig.mailboxCap})
   --log-level <level>      fatal|error|warn|info|debug|trace|silent [PARLEY_LOG_LEVEL] (default ${defaultConfig.logLevel})
+  --web-root <dir>         also serve the built web app from this directory [PARLEY_WEB_ROOT] (default: none)
   --help                   print this text
 `;
 
@@ -62,6 +65,7 @@ export function loadConfig(
         'retention-days': { type: 'string' },
         'mailbox-cap': { type: 'string' },
         'log-level': { type: 'string' },
+        'web-root': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -85,6 +89,7 @@ export function loadConfig(
     cwd,
   );
   const logLevel = pick(values['log-level'], 'PARLEY_LOG_LEVEL') ?? defaultConfig.logLevel;
+  const webRoot = pick(values['web-root'], 'PARLEY_WEB_ROOT');
   if (!logLevels.includes(logLevel)) {
     throw new ConfigError(`log level must be one of ${logLevels.join(', ')}, got "${logLevel}"`);
   }
@@ -108,6 +113,7 @@ export function loadConfig(
       10_000_000,
     ),
     logLevel,
+    webRoot: webRoot === undefined ? undefined : absolute(webRoot, cwd),
   };
 }
 

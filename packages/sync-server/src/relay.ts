@@ -45,6 +45,7 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
     metrics,
     () => state === 'ready',
     log,
+    config.webRoot,
   );
   const sockets = new SocketServer(app.server, {
     store,

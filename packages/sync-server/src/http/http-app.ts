@@ -13,6 +13,7 @@ import type { RouteContext } from './context.js';
 import { devicesRoutes } from './devices-routes.js';
 import { keysRoutes } from './keys-routes.js';
 import { opsRoutes } from './ops-routes.js';
+import { webRootRoutes } from './web-root.js';
 
 /**
  * The HTTP side of the relay: one Fastify plugin per route group. Every error leaves as
@@ -23,6 +24,8 @@ export function createHttpApp(
   metrics: RelayMetrics,
   isReady: () => boolean,
   logger: Logger,
+  /** When set, the built web app is served from this directory (--web-root). */
+  webRoot?: string,
 ): FastifyInstance {
   const app: FastifyInstance = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -49,6 +52,7 @@ export function createHttpApp(
   app.register(accountsRoutes(context));
   app.register(devicesRoutes(context));
   app.register(keysRoutes(context));
+  if (webRoot) app.register(webRootRoutes(webRoot));
   return app;
 }
 
