@@ -1,9 +1,9 @@
 /**
  * SenderKeyDistributionMessage: how a sender hands its chain key and signing key to each group
- * member over their 1:1 sessions (libsignal protocol.rs, wire.proto): version byte (0x33) ||
- * protobuf {1 distribution_uuid, 2 chain_id, 3 iteration, 4 chain_key (32), 5 signing_key (33)}.
+ * member over their 1:1 sessions (libsignal protocol.rs, wire.proto): the shared sender-key
+ * layout (./sender-key-wire.ts) with the chain key (32 bytes) as field 4, and 5 signing_key (33).
  */
-import { concatBytes, copyBytes, randomBytes, type Bytes } from '../bytes.js';
+import { copyBytes, randomBytes, type Bytes } from '../bytes.js';
 import {
   CURVE25519_KEY_LENGTH,
   PUBLIC_KEY_SERIALIZED_LENGTH,
@@ -11,21 +11,22 @@ import {
 } from '../consts.js';
 import type { ProtocolAddress } from '../address.js';
 import { PrivateKey, PublicKey } from '../curve/index.js';
-import { protocolError } from '../error.js';
-import { BinaryWriter, ProtoFields, WireType } from '../protobuf-reader.js';
+import { WireType } from '../protobuf-reader.js';
 import type { SenderKeyStore } from '../storage/traits.js';
 import { parseUuidOrThrow, stringifyUuid } from '../uuid.js';
 import { SenderKeyRecord } from './sender-key-record.js';
 import { SenderKeyState } from './sender-key-state.js';
 import { invalidSenderKeySession } from './errors.js';
-import { parseVersionByte, versionByte } from './version.js';
+import {
+  decodeSenderKeyWire,
+  encodeSenderKeyWire,
+  invalidEncoding,
+  SenderKeyWireMessage,
+  tooShort,
+  type SenderKeyHeader,
+} from './sender-key-wire.js';
 
-const DISTRIBUTION_UUID = 1;
-const CHAIN_ID = 2;
-const ITERATION = 3;
-const CHAIN_KEY = 4;
 const SIGNING_KEY = 5;
-const UUID_LENGTH = 16;
 const OPERATION = 'SenderKeyDistributionMessage_Deserialize';
 
 /** Random 31-bit chain id (libsignal-protocol-java compatibility, as libsignal does). */
@@ -34,31 +35,19 @@ function randomChainId(): number {
   return new DataView(bytes.buffer).getUint32(0) >>> 1;
 }
 
-export class SenderKeyDistributionMessage {
-  readonly #messageVersion: number;
-  readonly #distributionId: Bytes;
-  readonly #chainId: number;
-  readonly #iteration: number;
+export class SenderKeyDistributionMessage extends SenderKeyWireMessage {
   readonly #chainKey: Bytes;
   readonly #signingKey: PublicKey;
-  readonly #serialized: Bytes;
 
-  private constructor(fields: {
-    messageVersion: number;
-    distributionId: Bytes;
-    chainId: number;
-    iteration: number;
-    chainKey: Bytes;
-    signingKey: PublicKey;
-    serialized: Bytes;
-  }) {
-    this.#messageVersion = fields.messageVersion;
-    this.#distributionId = fields.distributionId;
-    this.#chainId = fields.chainId;
-    this.#iteration = fields.iteration;
-    this.#chainKey = fields.chainKey;
-    this.#signingKey = fields.signingKey;
-    this.#serialized = fields.serialized;
+  private constructor(
+    header: SenderKeyHeader,
+    chainKey: Bytes,
+    signingKey: PublicKey,
+    serialized: Bytes,
+  ) {
+    super(header, serialized);
+    this.#chainKey = chainKey;
+    this.#signingKey = signingKey;
   }
 
   /**
@@ -109,90 +98,39 @@ export class SenderKeyDistributionMessage {
     chainKey: Uint8Array,
     pk: PublicKey,
   ): SenderKeyDistributionMessage {
-    const uuid = parseUuidOrThrow(distributionId);
-    const body = new BinaryWriter()
-      .tag(DISTRIBUTION_UUID, WireType.LengthDelimited)
-      .bytes(uuid)
-      .tag(CHAIN_ID, WireType.Varint)
-      .uint32(chainId)
-      .tag(ITERATION, WireType.Varint)
-      .uint32(iteration)
-      .tag(CHAIN_KEY, WireType.LengthDelimited)
-      .bytes(chainKey)
-      .tag(SIGNING_KEY, WireType.LengthDelimited)
-      .bytes(pk.serialize())
-      .finish();
-    return new SenderKeyDistributionMessage({
+    const header = {
       messageVersion,
-      distributionId: uuid,
+      distributionId: parseUuidOrThrow(distributionId),
       chainId,
       iteration,
-      chainKey: copyBytes(chainKey),
-      signingKey: pk,
-      serialized: concatBytes(Uint8Array.of(versionByte(messageVersion)), body),
-    });
+    };
+    const serialized = encodeSenderKeyWire(header, chainKey, (writer) =>
+      writer.tag(SIGNING_KEY, WireType.LengthDelimited).bytes(pk.serialize()),
+    );
+    return new SenderKeyDistributionMessage(header, copyBytes(chainKey), pk, serialized);
   }
 
   static deserialize(buffer: Uint8Array): SenderKeyDistributionMessage {
     // At least a version byte, a chain key and a public key.
-    if (buffer.length < 1 + 32 + 32) {
-      throw protocolError(
-        'CiphertextMessageTooShort',
-        OPERATION,
-        `ciphertext serialized bytes were too short <${buffer.length}>`,
-      );
-    }
-    const messageVersion = parseVersionByte(buffer[0] as number, OPERATION);
-    const fields = ProtoFields.parse(buffer.subarray(1), OPERATION);
-    const distributionId = fields.bytes(DISTRIBUTION_UUID);
-    const chainId = fields.uint32(CHAIN_ID);
-    const iteration = fields.uint32(ITERATION);
-    const chainKey = fields.bytes(CHAIN_KEY);
+    if (buffer.length < 1 + 32 + 32) throw tooShort(OPERATION, buffer.length);
+    const { header, payload: chainKey, fields } = decodeSenderKeyWire(buffer, OPERATION);
     const signingKey = fields.bytes(SIGNING_KEY);
     if (
-      distributionId?.length !== UUID_LENGTH ||
-      chainId === undefined ||
-      iteration === undefined ||
       chainKey?.length !== CURVE25519_KEY_LENGTH ||
       signingKey?.length !== PUBLIC_KEY_SERIALIZED_LENGTH
     ) {
-      throw protocolError('InvalidProtobufEncoding', OPERATION, 'protobuf encoding was invalid');
+      throw invalidEncoding(OPERATION);
     }
-    return new SenderKeyDistributionMessage({
-      messageVersion,
-      distributionId,
-      chainId,
-      iteration,
+    return new SenderKeyDistributionMessage(
+      header,
       chainKey,
-      signingKey: PublicKey.deserialize(signingKey),
-      serialized: copyBytes(buffer),
-    });
-  }
-
-  serialize(): Bytes {
-    return copyBytes(this.#serialized);
+      PublicKey.deserialize(signingKey),
+      copyBytes(buffer),
+    );
   }
 
   chainKey(): Bytes {
     return copyBytes(this.#chainKey);
-  }
-
-  iteration(): number {
-    return this.#iteration;
-  }
-
-  chainId(): number {
-    return this.#chainId;
-  }
-
-  /** Lowercase hyphenated UUID. */
-  distributionId(): string {
-    return stringifyUuid(this.#distributionId);
-  }
-
-  /** Internal: the version from the first byte's high nibble. */
-  _messageVersion(): number {
-    return this.#messageVersion;
   }
 
   /** Internal: the sender's public signing key. */
