@@ -2,13 +2,10 @@
  * KyberPreKeyRecord: a Kyber1024 prekey, signed (XEdDSA) by the identity key over its 1569-byte
  * serialized public key. Stored in libsignal's SignedPreKeyRecordStructure with KEM keys.
  */
-import { copyBytes, type Bytes } from '../bytes.js';
+import { copyBytes } from '../bytes.js';
 import { KEMKeyPair, KEMPublicKey, KEMSecretKey } from '../kem/index.js';
-import {
-  decodeKeyRecord,
-  encodeKeyRecord,
-  type KeyRecordStructure,
-} from './key-record-structure.js';
+import { decodeKeyRecord } from './key-record-structure.js';
+import { SignedKeyRecord } from './signed-key-record.js';
 
 /** The public part of a Kyber prekey, as a bundle carries it. */
 export type SignedKyberPublicPreKey = {
@@ -17,13 +14,7 @@ export type SignedKyberPublicPreKey = {
   signature: () => Uint8Array<ArrayBuffer>;
 };
 
-export class KyberPreKeyRecord implements SignedKyberPublicPreKey {
-  readonly #structure: KeyRecordStructure;
-
-  private constructor(structure: KeyRecordStructure) {
-    this.#structure = structure;
-  }
-
+export class KyberPreKeyRecord extends SignedKeyRecord implements SignedKyberPublicPreKey {
   static new(
     id: number,
     timestamp: number,
@@ -44,31 +35,15 @@ export class KyberPreKeyRecord implements SignedKyberPublicPreKey {
     return new KyberPreKeyRecord(decodeKeyRecord(buffer, 'KyberPreKeyRecord_Deserialize'));
   }
 
-  serialize(): Bytes {
-    return encodeKeyRecord(this.#structure);
-  }
-
-  id(): number {
-    return this.#structure.id;
-  }
-
-  timestamp(): number {
-    return this.#structure.timestamp;
-  }
-
   keyPair(): KEMKeyPair {
     return KEMKeyPair._fromKeys(this.publicKey(), this.secretKey());
   }
 
   publicKey(): KEMPublicKey {
-    return KEMPublicKey.deserialize(this.#structure.publicKey);
+    return KEMPublicKey.deserialize(this.structure.publicKey);
   }
 
   secretKey(): KEMSecretKey {
-    return KEMSecretKey.deserialize(this.#structure.privateKey);
-  }
-
-  signature(): Bytes {
-    return copyBytes(this.#structure.signature);
+    return KEMSecretKey.deserialize(this.structure.privateKey);
   }
 }

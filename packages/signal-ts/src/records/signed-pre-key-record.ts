@@ -2,13 +2,10 @@
  * SignedPreKeyRecord: the medium-term Curve25519 prekey, signed (XEdDSA) by the identity key over
  * its 33-byte serialized public key (libsignal ProtocolTypes.d.ts).
  */
-import { copyBytes, type Bytes } from '../bytes.js';
+import { copyBytes } from '../bytes.js';
 import { PrivateKey, PublicKey } from '../curve/index.js';
-import {
-  decodeKeyRecord,
-  encodeKeyRecord,
-  type KeyRecordStructure,
-} from './key-record-structure.js';
+import { decodeKeyRecord } from './key-record-structure.js';
+import { SignedKeyRecord } from './signed-key-record.js';
 
 /** The public part of a signed prekey, as a bundle carries it. */
 export type SignedPublicPreKey = {
@@ -17,13 +14,7 @@ export type SignedPublicPreKey = {
   signature: () => Uint8Array<ArrayBuffer>;
 };
 
-export class SignedPreKeyRecord implements SignedPublicPreKey {
-  readonly #structure: KeyRecordStructure;
-
-  private constructor(structure: KeyRecordStructure) {
-    this.#structure = structure;
-  }
-
+export class SignedPreKeyRecord extends SignedKeyRecord implements SignedPublicPreKey {
   /** Stores `signature` as given; checking it is the job of whoever builds a bundle from it. */
   static new(
     id: number,
@@ -46,27 +37,11 @@ export class SignedPreKeyRecord implements SignedPublicPreKey {
     return new SignedPreKeyRecord(decodeKeyRecord(buffer, 'SignedPreKeyRecord_Deserialize'));
   }
 
-  id(): number {
-    return this.#structure.id;
-  }
-
-  timestamp(): number {
-    return this.#structure.timestamp;
-  }
-
   publicKey(): PublicKey {
-    return PublicKey.deserialize(this.#structure.publicKey);
+    return PublicKey.deserialize(this.structure.publicKey);
   }
 
   privateKey(): PrivateKey {
-    return PrivateKey.deserialize(this.#structure.privateKey);
-  }
-
-  signature(): Bytes {
-    return copyBytes(this.#structure.signature);
-  }
-
-  serialize(): Bytes {
-    return encodeKeyRecord(this.#structure);
+    return PrivateKey.deserialize(this.structure.privateKey);
   }
 }
