@@ -22,9 +22,8 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { chromiumLaunchOptions } from '../test/e2e/harness/chromium.js';
-import { distDir, startStack } from '../test/e2e/harness/stack.js';
+import { distDir, serveApp, startStack, type ServedApp } from '../test/e2e/harness/stack.js';
 import { openChat, openUser, signUp, startChat } from '../test/e2e/harness/user.js';
-import { startWebServer } from '../test/e2e/harness/web-server.js';
 import { bundleSizes, round } from './bundle-size.js';
 
 const webRoot = fileURLToPath(new URL('../', import.meta.url));
@@ -216,11 +215,12 @@ async function realCore(): Promise<RealCoreFigures> {
 export async function main(): Promise<void> {
   const fakeDir = await mkdtemp(join(tmpdir(), 'parley-web-bench-fake-'));
   const browser = await chromium.launch(chromiumLaunchOptions());
-  const fakeServer = await startWebServer(fakeDir);
+  let fakeServer: ServedApp | undefined;
   try {
     console.log('building the app (real) and the development-fake build (rendering figures)...');
     await viteBuild(distDir, false);
     await viteBuild(fakeDir, true);
+    fakeServer = await serveApp(fakeDir);
     const sizes = bundleSizes(distDir);
     console.log(
       `initial JS ${sizes.initialKb} KB gzip; with core and the Signal engine ${sizes.startupKb} KB gzip`,
@@ -254,7 +254,7 @@ export async function main(): Promise<void> {
       }),
     );
   } finally {
-    await fakeServer.close();
+    await fakeServer?.close();
     await browser.close();
     await rm(fakeDir, { recursive: true, force: true });
   }

@@ -1,58 +1,70 @@
 /**
- * One test's world: a real relay (in-process, real SQLite file in a temp dir, free port) behind
- * the web server that serves the built app, and Debian's Chromium. `stopRelay`/`startRelay`
- * simulate an outage: the data dir survives, so the restarted relay has every mailbox.
+ * One test's world: the real relay (in-process, real SQLite file in a temp dir) serving the built
+ * app from its optional web root, so app and relay share one origin exactly as in production, and
+ * Debian's Chromium. `stopRelay`/`startRelay` simulate an outage: the restarted relay keeps the
+ * port (the pages' origin) and the data dir, so it has every mailbox.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { startRelay, defaultConfig, type Relay } from '@parley/sync-server';
+import { defaultConfig, startRelay, type Relay, type RelayConfig } from '@parley/sync-server';
 import { chromiumLaunchOptions } from './chromium.js';
-import { startWebServer, type WebServer } from './web-server.js';
 
 export const distDir = fileURLToPath(new URL('../../../dist/', import.meta.url));
 
-export interface Stack {
+export interface ServedApp {
   readonly origin: string;
-  readonly browser: Browser;
   stopRelay(): Promise<void>;
   startRelay(): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startStack(): Promise<Stack> {
+/** A relay on a free port that serves `webRoot` (the built app) on its origin. */
+export async function serveApp(webRoot: string): Promise<ServedApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'parley-web-e2e-'));
-  const config = {
+  const config: RelayConfig = {
     ...defaultConfig,
     port: 0,
     dataDir,
     databaseUrl: `sqlite:${join(dataDir, 'relay.sqlite')}`,
     logLevel: 'warn',
+    webRoot,
   };
   let relay: Relay | undefined = await startRelay(config);
-  const web: WebServer = await startWebServer(distDir);
-  web.setRelayPort(relay.port);
-  const browser = await chromium.launch(chromiumLaunchOptions());
-
+  const port = relay.port;
   return {
-    origin: web.origin,
-    browser,
+    origin: relay.url,
     async stopRelay() {
-      web.setRelayPort(undefined);
       await relay?.close();
       relay = undefined;
     },
     async startRelay() {
-      relay = await startRelay(config);
-      web.setRelayPort(relay.port);
+      relay = await startRelay({ ...config, port });
     },
     async close() {
-      await browser.close();
-      await web.close();
       await relay?.close();
       await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Stack extends ServedApp {
+  readonly browser: Browser;
+}
+
+export async function startStack(): Promise<Stack> {
+  const app = await serveApp(distDir);
+  const browser = await chromium.launch(chromiumLaunchOptions());
+  return {
+    origin: app.origin,
+    browser,
+    stopRelay: () => app.stopRelay(),
+    startRelay: () => app.startRelay(),
+    async close() {
+      await browser.close();
+      await app.close();
     },
   };
 }
