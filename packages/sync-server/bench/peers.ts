@@ -4,7 +4,7 @@ import { RelaySocket, type Credentials } from '@parley/sync-server/client';
 /** One simulated device as the load generator drives it, over the relay or the bare forwarder. */
 export interface Peer {
   /** Resolves when the relay (or forwarder) answered the send. */
-  send(payload: Uint8Array): Promise<void>;
+  send(payload: Uint8Array): Promise<unknown>;
   onReceive: (payload: Uint8Array) => void;
   close(): void;
 }
@@ -34,9 +34,8 @@ export async function relayPeer(url: string, spec: PeerSpec): Promise<Peer> {
     pendingAcks = [];
   };
   const peer: Peer = {
-    async send(payload) {
-      await socket.send(`${spec.index}-${++sequence}`, [{ destination, content: payload }]);
-    },
+    send: (payload) =>
+      socket.send(`${spec.index}-${++sequence}`, [{ destination, content: payload }]),
     onReceive: () => undefined,
     close: () => socket.close(),
   };

@@ -33,6 +33,7 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
     commitFailed: (error) =>
       log.error({ err: error }, 'group commit failed; its writes were rejected'),
     hookFailed: (error) => log.error({ err: error }, 'post-commit delivery failed'),
+    checkpointFailed: (error) => log.warn({ err: error }, 'WAL checkpoint failed'),
   });
   store.mailboxCap = config.mailboxCap;
   const authenticator = new Authenticator(store);

@@ -38,7 +38,7 @@ export class RelayRequestError extends Error {
   }
 }
 
-type Pending = { resolve: (response: Response) => void; reject: (error: Error) => void };
+type Pending = { resolve: (result: Response['result']) => void; reject: (error: Error) => void };
 
 /**
  * One device socket: requests with ids, pushed envelopes, acks (docs/relay-api.md). Envelopes
@@ -95,7 +95,7 @@ export class RelaySocket {
   }
 
   /** Sends one message to many devices; resolves once the relay committed it. */
-  async send(clientId: string, messages: OutgoingMessageInit[]): Promise<SendResult> {
+  send(clientId: string, messages: OutgoingMessageInit[]): Promise<SendResult> {
     const id = this.nextId++;
     const frame = encodeSendRequestFrame(
       id,
@@ -107,9 +107,10 @@ export class RelaySocket {
         content: m.content,
       })),
     );
-    const result = await this.exchange(id, frame);
-    if (result.case !== 'send') throw new Error(`unexpected response ${result.case}`);
-    return result.value;
+    return this.exchange(id, frame).then((result) => {
+      if (result.case !== 'send') throw new Error(`unexpected response ${result.case}`);
+      return result.value;
+    });
   }
 
   ack(serverIds: readonly (bigint | number)[]): void {
@@ -123,13 +124,12 @@ export class RelaySocket {
     return this.exchange(id, toBinary(FrameSchema, frame));
   }
 
-  private async exchange(id: number, frame: Uint8Array): Promise<Response['result']> {
-    const response = await new Promise<Response>((resolve, reject) => {
+  /** Resolves with the response's result; an error response rejects as RelayRequestError. */
+  private exchange(id: number, frame: Uint8Array): Promise<Response['result']> {
+    return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.sendRaw(frame);
     });
-    if (response.result.case === 'error') throw new RelayRequestError(response.result.value);
-    return response.result;
   }
 
   /** Any bytes or text, as they are (for tests of malformed input). */
@@ -175,15 +175,11 @@ export class RelaySocket {
     const decoded = decodeServerFrame(data);
     if (decoded.case === 'sendResult') {
       this.settle(decoded.requestId, {
-        $typeName: 'parley.relay.v1.Response',
-        requestId: decoded.requestId,
-        result: {
-          case: 'send',
-          value: {
-            $typeName: 'parley.relay.v1.SendResult',
-            serverTimestamp: decoded.serverTimestamp,
-            rejected: [],
-          },
+        case: 'send',
+        value: {
+          $typeName: 'parley.relay.v1.SendResult',
+          serverTimestamp: decoded.serverTimestamp,
+          rejected: [],
         },
       });
       return;
@@ -191,7 +187,7 @@ export class RelaySocket {
     if (decoded.case === 'envelope') return this.receive(decoded.envelope);
     const frame = decoded.frame;
     if (frame.kind.case === 'response') {
-      this.settle(frame.kind.value.requestId, frame.kind.value);
+      this.settle(frame.kind.value.requestId, frame.kind.value.result);
     } else if (frame.kind.case === 'push') {
       const push = frame.kind.value.kind;
       if (push.case === 'envelope') this.receive(push.value);
@@ -199,12 +195,12 @@ export class RelaySocket {
     }
   }
 
-  private settle(requestId: number, response: Response): void {
+  private settle(requestId: number, result: Response['result']): void {
     const pending = this.pending.get(requestId);
-    if (pending) {
-      this.pending.delete(requestId);
-      pending.resolve(response);
-    }
+    if (!pending) return;
+    this.pending.delete(requestId);
+    if (result.case === 'error') pending.reject(new RelayRequestError(result.value));
+    else pending.resolve(result);
   }
 
   private receive(envelope: Envelope): void {

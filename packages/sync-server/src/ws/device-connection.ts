@@ -119,10 +119,7 @@ export class DeviceConnection implements Recipient {
       return this.fail(id, new RelayError(ErrorCode.UNAVAILABLE, 'relay is shutting down'));
     }
     const sending = this.deps.mailboxes.send(this.authenticated, send);
-    this.track(
-      id,
-      sending.then((outcome) => this.write(encodeSendResult(id, outcome.result))),
-    );
+    this.track(id, sending, (outcome) => this.write(encodeSendResult(id, outcome.result)));
   }
 
   private onAck(serverIds: readonly number[]): void {
@@ -177,16 +174,24 @@ export class DeviceConnection implements Recipient {
     this.stream.start();
   }
 
-  /** Answers the request when `work` settles; a RelayError becomes its error response. */
-  private track(id: number, work: Promise<void>): void {
+  /**
+   * Answers the request when `work` settles: `answer` with its value, or an error response (a
+   * RelayError's own, else INTERNAL). One then() per request: this runs once per message.
+   */
+  private track<T>(id: number, work: Promise<T>, answer?: (value: T) => void): void {
     this.requestsInFlight++;
-    work
-      .catch((error: unknown) => {
+    work.then(
+      (value) => {
+        this.requestsInFlight--;
+        answer?.(value);
+      },
+      (error: unknown) => {
+        this.requestsInFlight--;
         if (error instanceof RelayError) return this.fail(id, error);
         this.deps.logger.error({ err: error }, 'request failed');
         this.fail(id, new RelayError(ErrorCode.INTERNAL, 'internal error'));
-      })
-      .finally(() => this.requestsInFlight--);
+      },
+    );
   }
 
   private fail(id: number, error: RelayError): void {

@@ -21,6 +21,7 @@ import type { DeviceCredentials, RelayStore } from '../relay-store.js';
 import { schemaStatements, sqliteFlavor, type RelayDatabase } from '../schema.js';
 import { GroupCommitter, type CommitEvents } from './group-commit.js';
 import { asBuffer, Prepared } from './prepared.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import type { DeviceRow, EntryRow } from './rows.js';
 import { DeviceSetCache } from '../device-set-cache.js';
 
@@ -29,6 +30,11 @@ type PreparedQueries = {
     Parameters<Queries[K]['bind']>[0] extends Record<infer A, unknown> ? A & string : never
   >;
 };
+
+export interface StoreEvents extends CommitEvents {
+  /** A background WAL checkpoint failed (the next one retries; the WAL grows meanwhile). */
+  checkpointFailed(error: unknown): void;
+}
 
 /**
  * The embedded store: one better-sqlite3 connection in WAL mode. Reads run directly; every
@@ -39,18 +45,21 @@ export class SqliteStore implements RelayStore {
   private readonly db: Database.Database;
   private readonly q: PreparedQueries;
   private readonly committer: GroupCommitter;
+  private readonly checkpointer: WalCheckpointer;
   private readonly deviceSetCache = new DeviceSetCache();
   /** Entries per device mailbox, counted once from the table and then kept current. */
   private readonly depths = new Map<number, number>();
   private total: number;
 
-  constructor(path: string, events: CommitEvents) {
+  constructor(path: string, events: StoreEvents) {
     mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     // NORMAL: COMMIT does not fsync; the GroupCommitter fsyncs the WAL off the event loop
     // before any write is acknowledged (docs/decisions/0103-group-commit.md).
     this.db.pragma('synchronous = NORMAL');
+    // Checkpoints run on a worker thread, not inside a COMMIT on the event loop (decision 0150).
+    this.db.pragma('wal_autocheckpoint = 0');
     this.db.pragma('foreign_keys = ON');
     const kysely = new Kysely<RelayDatabase>({ dialect: new SqliteDialect({ database: this.db }) });
     for (const statement of schemaStatements(kysely, sqliteFlavor)) this.db.exec(statement);
@@ -68,6 +77,7 @@ export class SqliteStore implements RelayStore {
       },
     });
     this.total = this.countAll();
+    this.checkpointer = new WalCheckpointer(path, events.checkpointFailed);
   }
 
   createAccount(input: {
@@ -296,6 +306,7 @@ export class SqliteStore implements RelayStore {
   async close(): Promise<void> {
     await this.committer.flush();
     this.committer.close();
+    await this.checkpointer.stop();
     this.db.close();
   }
 
