@@ -68,30 +68,36 @@ export function newSenderChain(
   return { ratchetPublic: publicKey.serialize(), ratchetPrivate: privateKey, chainKey };
 }
 
+/** A receiving chain, and the rest of the DH ratchet step that may have opened it. */
+export interface ReceivingStep {
+  readonly chain: ReceiverChain;
+  /**
+   * The sending half of the DH ratchet step (a new key pair and the root step on it); nothing
+   * when the chain already existed. Deferred until the message has authenticated: the receiving
+   * chain alone yields its MAC key, so a trial decryption that fails never pays for a key pair.
+   */
+  completeStep(): Promise<void>;
+}
+
+const NO_STEP = (): Promise<void> => Promise.resolve();
+
 /**
- * The receiving chain for the peer's `theirRatchetKey`, performing a DH ratchet step (receiving then
- * sending half) when the key is new. Agreements and the new key pair go through WebCrypto where
+ * The receiving chain for the peer's `theirRatchetKey`, performing the receiving half of a DH
+ * ratchet step when the key is new. Agreements and the new key pair go through WebCrypto where
  * available (`_agreeAsync`, `_generateAsync`), several times faster than bigint arithmetic.
  */
 export async function ensureReceiverChain(
   state: RatchetState,
   theirRatchetKey: Uint8Array,
-): Promise<ReceiverChain> {
+): Promise<ReceivingStep> {
   const existing = findReceiverChain(state, theirRatchetKey);
-  if (existing !== undefined) return existing;
+  if (existing !== undefined) return { chain: existing, completeStep: NO_STEP };
 
   const theirs = PublicKey.deserialize(theirRatchetKey);
-  const [received, nextPrivate] = await Promise.all([
-    state.senderChain.ratchetPrivate._agreeAsync(theirs),
-    PrivateKey._generateAsync(),
-  ]);
-  const [rootAfterReceive, receiverChainKey] = state.rootKey.createChain(received);
-  const [rootAfterSend, senderChainKey] = rootAfterReceive.createChain(
-    await nextPrivate._agreeAsync(theirs),
+  const [rootAfterReceive, receiverChainKey] = state.rootKey.createChain(
+    await state.senderChain.ratchetPrivate._agreeAsync(theirs),
   );
-
-  state.previousCounter = Math.max(state.senderChain.chainKey.index - 1, 0);
-  state.rootKey = rootAfterSend;
+  state.rootKey = rootAfterReceive;
   const chain: ReceiverChain = {
     ratchetKey: theirs.serialize(),
     chainKey: receiverChainKey,
@@ -99,9 +105,18 @@ export async function ensureReceiverChain(
   };
   state.receiverChains.push(chain);
   while (state.receiverChains.length > MAX_RECEIVER_CHAINS) state.receiverChains.shift();
+  return { chain, completeStep: () => sendingStep(state, theirs) };
+}
+
+async function sendingStep(state: RatchetState, theirs: PublicKey): Promise<void> {
+  const nextPrivate = await PrivateKey._generateAsync();
+  const [rootAfterSend, senderChainKey] = state.rootKey.createChain(
+    await nextPrivate._agreeAsync(theirs),
+  );
+  state.previousCounter = Math.max(state.senderChain.chainKey.index - 1, 0);
+  state.rootKey = rootAfterSend;
   // _generateAsync has already derived (and cached) the public key.
   state.senderChain = newSenderChain(senderChainKey, nextPrivate, nextPrivate.getPublicKey());
-  return chain;
 }
 
 /**

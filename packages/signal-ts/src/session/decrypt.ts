@@ -117,8 +117,13 @@ async function decryptWithState(
     fields.remoteIdentityKey,
     context.remoteAddress,
   );
-  const chain = await ensureReceiverChain(fields.ratchet, wire.senderRatchetKey);
-  const seed = consumeMessageSeed(chain, wire.counter, maxForwardJumps(selfSession), operation);
+  const step = await ensureReceiverChain(fields.ratchet, wire.senderRatchetKey);
+  const seed = consumeMessageSeed(
+    step.chain,
+    wire.counter,
+    maxForwardJumps(selfSession),
+    operation,
+  );
   const pqKey = fields.pq.recv(wire.pqRatchet);
   const keys = deriveMessageKeys(seed, pqKey, wire.counter);
   const expectedAddresses = encodeAddressBinding(context.remoteAddress, context.localAddress);
@@ -138,6 +143,7 @@ async function decryptWithState(
   } catch {
     throw protocolError('InvalidMessage', operation, 'failed to decrypt');
   }
+  await step.completeStep();
   state.acknowledge();
   return plaintext;
 }
