@@ -52,7 +52,7 @@ export function cloneRatchetState(state: RatchetState): RatchetState {
   };
 }
 
-export function findReceiverChain(
+function findReceiverChain(
   state: RatchetState,
   ratchetKey: Uint8Array,
 ): ReceiverChain | undefined {
