@@ -25,31 +25,15 @@ import {
   signalDecryptPreKey,
   signalEncrypt,
 } from './index.js';
+import { garbage, seedFromEnv, xorshift32 } from '../../test/unit/garbage.js';
 
 const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env;
-const SEED = Number(env?.SESSION_GARBAGE_SEED ?? Date.now() % 1_000_000);
+const SEED = seedFromEnv('SESSION_GARBAGE_SEED');
 const ROUNDS = Number(env?.SESSION_GARBAGE_ROUNDS ?? 300);
 
-/** xorshift32: seedable choice of bytes and positions. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
-
-/** A few flipped bytes, sometimes truncated, sometimes replaced by random bytes altogether. */
+/** Mutations of valid encodings, and random bytes one time in ten. */
 function mutate(next: () => number, valid: Uint8Array): Uint8Array {
-  if (next() % 10 === 0) return Uint8Array.from({ length: next() % 200 }, () => next() & 0xff);
-  const out = new Uint8Array(valid);
-  const flips = 1 + (next() % 4);
-  for (let i = 0; i < flips; i++) out[next() % out.length] = next() & 0xff;
-  return next() % 4 === 0 ? out.subarray(0, next() % (out.length + 1)) : out;
+  return garbage(next, valid, { randomOneIn: 10, maxRandomLength: 200 });
 }
 
 async function expectNoCrash(what: string, action: () => unknown): Promise<void> {
@@ -161,7 +145,7 @@ async function fixture() {
 describe('corrupted input in the session layer', () => {
   it('mutated SignalMessage and PreKeySignalMessage bytes parse or raise a libsignal error', async () => {
     const f = await fixture();
-    const next = rng(SEED);
+    const next = xorshift32(SEED);
     for (let round = 0; round < ROUNDS; round++) {
       const whisper = mutate(next, f.next);
       await expectNoCrash('SignalMessage', () => SignalMessage.deserialize(whisper).counter());
@@ -174,7 +158,7 @@ describe('corrupted input in the session layer', () => {
 
   it('a mutated stored record loads or raises a libsignal error, and decrypting with it never crashes', async () => {
     const f = await fixture();
-    const next = rng(SEED + 1);
+    const next = xorshift32(SEED + 1);
     const message = SignalMessage.deserialize(f.next);
     for (let round = 0; round < ROUNDS; round++) {
       const bytes = mutate(next, f.record);

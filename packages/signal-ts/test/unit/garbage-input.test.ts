@@ -15,23 +15,9 @@ import {
   SenderKeyRecord,
 } from '../../src/sender-keys/index.js';
 import { Fingerprint, ScannableFingerprint } from '../../src/fingerprint/index.js';
+import { garbage, seedFromEnv, xorshift32 } from './garbage.js';
 
-/** xorshift32: small, seedable, good enough to choose bytes and positions. */
-function rng(seed: number): () => number {
-  let x = seed >>> 0 || 1;
-  return () => {
-    x ^= x << 13;
-    x >>>= 0;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    x >>>= 0;
-    return x;
-  };
-}
-
-/** GARBAGE_SEED from the environment in Node; a fresh seed otherwise (and in Chromium). */
-const env = (globalThis as { process?: { env: Record<string, string | undefined> } }).process?.env;
-const seed = Number(env?.GARBAGE_SEED ?? Date.now() % 1_000_000);
+const seed = seedFromEnv('GARBAGE_SEED');
 
 const key = PrivateKey.generate();
 const kem = KEMKeyPair.generate();
@@ -109,22 +95,15 @@ const parsers: Record<string, (bytes: Uint8Array) => unknown> = {
       .compare(ScannableFingerprint._fromBuffer(b)),
 };
 
-function garbage(next: () => number, template: Uint8Array | undefined): Uint8Array {
-  if (template === undefined || next() % 3 === 0) {
-    return Uint8Array.from({ length: next() % 120 }, () => next() & 0xff);
-  }
-  const out = Uint8Array.from(template);
-  const edits = 1 + (next() % 4);
-  for (let i = 0; i < edits && out.length > 0; i++) out[next() % out.length] = next() & 0xff;
-  return next() % 4 === 0 ? out.subarray(0, next() % (out.length + 1)) : out;
-}
+/** Mutations of valid encodings, and random bytes one time in three. */
+const SHAPE = { randomOneIn: 3, maxRandomLength: 120 };
 
 describe(`garbage input (seed ${seed})`, () => {
   for (const [name, parse] of Object.entries(parsers)) {
     it(`${name}: parses or throws LibSignalErrorBase, never anything else`, () => {
-      const next = rng(seed ^ (name.length * 2654435761));
+      const next = xorshift32(seed ^ (name.length * 2654435761));
       for (let round = 0; round < 150; round++) {
-        const input = garbage(next, valid[name]);
+        const input = garbage(next, valid[name], SHAPE);
         try {
           parse(input);
         } catch (err) {
