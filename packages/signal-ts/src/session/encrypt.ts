@@ -7,7 +7,7 @@ import type { ProtocolAddress } from '../address.js';
 import type { Bytes } from '../bytes.js';
 import { CiphertextMessage, CiphertextMessageType } from '../ciphertext-message.js';
 import { PublicKey } from '../curve/keys.js';
-import { protocolError, untrustedIdentityError } from '../error.js';
+import { protocolError } from '../error.js';
 import { encodeAddressBinding } from '../protocol-messages/address-binding.js';
 import { PreKeySignalMessage } from '../protocol-messages/pre-key-signal-message.js';
 import { SignalMessage } from '../protocol-messages/signal-message.js';
@@ -17,6 +17,7 @@ import { Direction, type IdentityKeyStore, type SessionStore } from '../storage/
 import type { ChainKey } from '../ratchet/chain-key.js';
 import type { PqRatchet } from '../spqr/index.js';
 import type { SessionStateFields } from './session-state.js';
+import { requireTrustedIdentity } from './identity.js';
 import { callStore } from './store-call.js';
 
 const OPERATION = 'SessionCipher_EncryptMessage';
@@ -45,12 +46,7 @@ export async function signalEncrypt(
   const { ciphertext, nextChainKey } = encryptWithState(fields, pq, message, localAddress, address);
 
   const theirIdentity = PublicKey.deserialize(fields.remoteIdentityKey);
-  const trusted = await callStore(OPERATION, 'isTrustedIdentity', () =>
-    identityStore.isTrustedIdentity(address, theirIdentity, Direction.Sending),
-  );
-  if (!trusted) {
-    throw untrustedIdentityError(OPERATION, address);
-  }
+  await requireTrustedIdentity(OPERATION, identityStore, address, theirIdentity, Direction.Sending);
   await callStore(OPERATION, 'saveIdentity', () =>
     identityStore.saveIdentity(address, theirIdentity),
   );

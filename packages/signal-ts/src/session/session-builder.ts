@@ -5,7 +5,7 @@
  */
 import type { ProtocolAddress } from '../address.js';
 import { PrivateKey, PublicKey } from '../curve/keys.js';
-import { protocolError, untrustedIdentityError } from '../error.js';
+import { protocolError } from '../error.js';
 import { CIPHERTEXT_MESSAGE_CURRENT_VERSION, MAX_MESSAGE_KEYS } from '../consts.js';
 import { pqxdhInitiate, pqxdhRespond } from '../pqxdh/pqxdh.js';
 import type { PreKeySignalMessage } from '../protocol-messages/pre-key-signal-message.js';
@@ -20,7 +20,7 @@ import {
   type SessionStore,
   type SignedPreKeyStore,
 } from '../storage/index.js';
-import { identityPublicKey, isSameAccount } from './identity.js';
+import { identityPublicKey, isSameAccount, requireTrustedIdentity } from './identity.js';
 import type { PreKeyBundle } from './pre-key-bundle.js';
 import { SessionRecord } from './session-record.js';
 import { SessionState } from './session-state.js';
@@ -40,12 +40,7 @@ export async function processPreKeyBundle(
 ): Promise<void> {
   const operation = 'SessionBuilder_ProcessPreKeyBundle';
   const theirIdentity = bundle.identityKey();
-  const trusted = await callStore(operation, 'isTrustedIdentity', () =>
-    identityStore.isTrustedIdentity(address, theirIdentity, Direction.Sending),
-  );
-  if (!trusted) {
-    throw untrustedIdentityError(operation, address);
-  }
+  await requireTrustedIdentity(operation, identityStore, address, theirIdentity, Direction.Sending);
   const theirSignedPreKey = bundle.signedPreKeyPublic();
   const theirKyberPreKey = bundle.kyberPreKeyPublic();
   const signaturesValid = await Promise.all([
@@ -142,12 +137,13 @@ export async function processPreKeyMessage(
   const operation = 'SessionCipher_DecryptPreKeySignalMessage';
   const wire = message._fields();
   const theirIdentity = PublicKey.deserialize(wire.identityKey);
-  const trusted = await callStore(operation, 'isTrustedIdentity', () =>
-    identityStore.isTrustedIdentity(address, theirIdentity, Direction.Receiving),
+  await requireTrustedIdentity(
+    operation,
+    identityStore,
+    address,
+    theirIdentity,
+    Direction.Receiving,
   );
-  if (!trusted) {
-    throw untrustedIdentityError(operation, address);
-  }
   if (record._promoteMatchingSession(wire.messageVersion, wire.baseKey)) return undefined;
   if (wire.messageVersion === CIPHERTEXT_MESSAGE_PRE_KYBER_VERSION) {
     throw protocolError('InvalidMessage', operation, 'X3DH no longer supported');

@@ -7,7 +7,7 @@ import type { ProtocolAddress } from '../address.js';
 import type { Bytes } from '../bytes.js';
 import { CiphertextMessageType } from '../ciphertext-message.js';
 import { PublicKey } from '../curve/keys.js';
-import { protocolError, untrustedIdentityError } from '../error.js';
+import { protocolError } from '../error.js';
 import type { PreKeySignalMessage } from '../protocol-messages/pre-key-signal-message.js';
 import type { SignalMessage } from '../protocol-messages/signal-message.js';
 import {
@@ -21,6 +21,7 @@ import {
 import { decryptWithRecord } from './decrypt.js';
 import { processPreKeyMessage } from './session-builder.js';
 import { SessionRecord } from './session-record.js';
+import { requireTrustedIdentity } from './identity.js';
 import { callStore } from './store-call.js';
 
 export async function signalDecrypt(
@@ -46,12 +47,13 @@ export async function signalDecrypt(
     operation,
   });
   const theirIdentity = PublicKey.deserialize(decrypted.state.fields.remoteIdentityKey);
-  const trusted = await callStore(operation, 'isTrustedIdentity', () =>
-    identityStore.isTrustedIdentity(address, theirIdentity, Direction.Receiving),
+  await requireTrustedIdentity(
+    operation,
+    identityStore,
+    address,
+    theirIdentity,
+    Direction.Receiving,
   );
-  if (!trusted) {
-    throw untrustedIdentityError(operation, address);
-  }
   await callStore(operation, 'saveIdentity', () =>
     identityStore.saveIdentity(address, theirIdentity),
   );
