@@ -1,58 +1,62 @@
+import { Receipt_Kind } from '@parley/protocol';
 import * as Y from 'yjs';
 import type { OutboxRow, ParleyDatabase } from '../store/database.js';
-import { crdtUpdateContent, decodeContent } from './contents.js';
+import { crdtUpdateContent, decodeContent, receiptContent } from './contents.js';
 
-/** Upper bound for one merged document update (the relay caps a ciphertext at 256 KiB). */
+/** Upper bound for one merged row's payload (the relay caps a ciphertext at 256 KiB). */
 export const MAX_MERGED_UPDATE_BYTES = 128 * 1024;
 
+/** What of a row can be merged with its neighbours: a document update or a receipt. */
+type Part =
+  | { kind: 'update'; conversationId: string; update: Uint8Array }
+  | {
+      kind: 'receipt';
+      conversationId: string;
+      status: 'delivered' | 'read';
+      messageIds: string[];
+    };
+
 /**
- * Merges consecutive outbox rows that carry document updates of the same conversation to the same
- * recipients into one row: one Yjs update (Y.mergeUpdates), one envelope per device instead of
- * dozens. Under load this turns a burst of messages into a few sends, and the receiver applies one
- * update in order instead of many that may arrive reordered.
+ * Merges consecutive outbox rows of one kind, one conversation and one audience into one row:
+ * document updates into one Yjs update (Y.mergeUpdates), receipts of one status into one receipt
+ * naming all their messages. One envelope per device instead of dozens: under load this turns a
+ * burst of messages (or of the receipts a busy receiver owes) into a few sends, and the receiver
+ * applies one update in order instead of many that may arrive reordered.
  *
  * The merged row replaces its sources in one transaction and gets its own idempotency key. A
  * source row the relay had already stored (its answer lost) is then delivered twice; that is
- * harmless, because applying a Yjs update again changes nothing.
+ * harmless, because applying a Yjs update or a receipt again changes nothing.
  */
 export async function coalesceOutbox(db: ParleyDatabase, page: OutboxRow[]): Promise<OutboxRow[]> {
-  const groups: Array<{
-    rows: OutboxRow[];
-    conversationId?: string;
-    updates: Uint8Array[];
-    bytes: number;
-  }> = [];
+  const groups: Array<{ rows: OutboxRow[]; parts: Part[]; key?: string; bytes: number }> = [];
   for (const row of page) {
-    const update = documentUpdateOf(row);
+    const part = partOf(row);
+    const key = part && groupKey(part);
+    const bytes = part ? sizeOf(part) : 0;
     const last = groups.at(-1);
     if (
-      update &&
-      last?.conversationId === update.conversationId &&
+      key !== undefined &&
+      last?.key === key &&
       sameAudience(last.rows[0] as OutboxRow, row) &&
-      last.bytes + update.update.length <= MAX_MERGED_UPDATE_BYTES
+      last.bytes + bytes <= MAX_MERGED_UPDATE_BYTES
     ) {
       last.rows.push(row);
-      last.updates.push(update.update);
-      last.bytes += update.update.length;
+      last.parts.push(part as Part);
+      last.bytes += bytes;
       continue;
     }
-    groups.push({
-      rows: [row],
-      ...(update ? { conversationId: update.conversationId } : {}),
-      updates: update ? [update.update] : [],
-      bytes: update?.update.length ?? 0,
-    });
+    groups.push({ rows: [row], parts: part ? [part] : [], ...(key ? { key } : {}), bytes });
   }
   const result: OutboxRow[] = [];
   for (const group of groups) {
     const first = group.rows[0] as OutboxRow;
-    if (group.rows.length === 1 || group.conversationId === undefined) {
+    if (group.rows.length === 1 || group.key === undefined) {
       result.push(...group.rows);
       continue;
     }
     const merged: OutboxRow = {
       idempotencyKey: crypto.randomUUID(),
-      content: crdtUpdateContent(group.conversationId, Y.mergeUpdates(group.updates)),
+      content: mergeParts(group.parts),
       recipientAccountIds: first.recipientAccountIds,
       ownDevices: first.ownDevices,
       messageIds: group.rows.flatMap((row) => row.messageIds),
@@ -67,15 +71,44 @@ export async function coalesceOutbox(db: ParleyDatabase, page: OutboxRow[]): Pro
   return result;
 }
 
-function documentUpdateOf(
-  row: OutboxRow,
-): { conversationId: string; update: Uint8Array } | undefined {
+function partOf(row: OutboxRow): Part | undefined {
+  let body;
   try {
-    const body = decodeContent(row.content).body;
-    return body.case === 'crdtUpdate' ? body.value : undefined;
+    body = decodeContent(row.content).body;
   } catch {
     return undefined;
   }
+  if (body.case === 'crdtUpdate') return { kind: 'update', ...body.value };
+  if (body.case !== 'receipt') return undefined;
+  const { kind, conversationId, messageIds } = body.value;
+  if (kind === Receipt_Kind.DELIVERED)
+    return { kind: 'receipt', conversationId, status: 'delivered', messageIds };
+  if (kind === Receipt_Kind.READ)
+    return { kind: 'receipt', conversationId, status: 'read', messageIds };
+  return undefined;
+}
+
+function groupKey(part: Part): string {
+  return part.kind === 'update'
+    ? `update/${part.conversationId}`
+    : `receipt/${part.status}/${part.conversationId}`;
+}
+
+function sizeOf(part: Part): number {
+  return part.kind === 'update'
+    ? part.update.length
+    : part.messageIds.reduce((sum, id) => sum + id.length + 2, 0);
+}
+
+/** Parts of one group (same kind, conversation and receipt status) as one Content. */
+function mergeParts(parts: Part[]): Uint8Array<ArrayBuffer> {
+  const first = parts[0] as Part;
+  if (first.kind === 'update') {
+    const updates = parts.map((part) => (part.kind === 'update' ? part.update : new Uint8Array()));
+    return crdtUpdateContent(first.conversationId, Y.mergeUpdates(updates));
+  }
+  const ids = new Set(parts.flatMap((part) => (part.kind === 'receipt' ? part.messageIds : [])));
+  return receiptContent(first.status, first.conversationId, [...ids]);
 }
 
 function sameAudience(a: OutboxRow, b: OutboxRow): boolean {

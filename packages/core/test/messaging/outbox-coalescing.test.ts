@@ -1,3 +1,4 @@
+import { Receipt_Kind } from '@parley/protocol';
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { crdtUpdateContent, decodeContent, receiptContent } from '../../src/messaging/contents.js';
@@ -58,6 +59,51 @@ describe('outbox coalescing', () => {
     expect(replica.messages().map((m) => m.id)).toEqual(['m0', 'm1']);
     expect(Y.encodeStateVector(replica.doc)).toEqual(
       Y.encodeStateVector(withUpdates(updates.slice(0, 2))),
+    );
+    db.close();
+  });
+
+  it('merges consecutive receipts of one status and conversation to one audience', async () => {
+    const db = new ParleyDatabase(`coalescing-${crypto.randomUUID()}`);
+    const receipt = (
+      status: 'delivered' | 'read',
+      conversationId: string,
+      ids: string[],
+    ): OutboxRow => ({
+      idempotencyKey: crypto.randomUUID(),
+      content: receiptContent(status, conversationId, ids),
+      recipientAccountIds: ['alice'],
+      ownDevices: false,
+      messageIds: [],
+      createdAt: Date.now(),
+    });
+    const rows = [
+      receipt('delivered', 'c1', ['m1']),
+      receipt('delivered', 'c1', ['m2', 'm3']),
+      receipt('delivered', 'c1', ['m3']),
+      receipt('read', 'c1', ['m1']),
+      receipt('delivered', 'c2', ['n1']),
+      receipt('delivered', 'c2', ['n2']),
+    ];
+    for (const r of rows) r.seq = await db.outbox.add(r);
+
+    const result = await coalesceOutbox(db, await db.outbox.orderBy('seq').toArray());
+    const bodies = result.map((r) => decodeContent(r.content).body);
+    expect(
+      bodies.map((body) =>
+        body.case === 'receipt'
+          ? [body.value.kind, body.value.conversationId, body.value.messageIds]
+          : body.case,
+      ),
+    ).toEqual([
+      [Receipt_Kind.DELIVERED, 'c1', ['m1', 'm2', 'm3']],
+      [Receipt_Kind.READ, 'c1', ['m1']],
+      [Receipt_Kind.DELIVERED, 'c2', ['n1', 'n2']],
+    ]);
+    expect(result[1]?.idempotencyKey).toBe(rows[3]?.idempotencyKey);
+    // The outbox holds exactly the rows to send (merged rows take new sequence numbers).
+    expect((await db.outbox.toArray()).map((r) => r.idempotencyKey).sort()).toEqual(
+      result.map((r) => r.idempotencyKey).sort(),
     );
     db.close();
   });
