@@ -7,7 +7,7 @@
 import type { ProtocolAddress } from '../address.js';
 import { serviceIdFixedWidthBinary } from '../address.js';
 import { constantTimeEqual, type Bytes } from '../bytes.js';
-import { PublicKey, type PrivateKey } from '../curve/keys.js';
+import type { PrivateKey, PublicKey } from '../curve/keys.js';
 import { untrustedIdentityError } from '../error.js';
 import type { Direction, IdentityKeyStore } from '../storage/index.js';
 import { callStore } from './store-call.js';
@@ -26,15 +26,9 @@ export async function requireTrustedIdentity(
   if (!trusted) throw untrustedIdentityError(operation, address);
 }
 
-/** The Curve25519 base point (u = 9): X25519(k, base) is k's public key. */
-const BASE_POINT = PublicKey.deserialize(Uint8Array.of(0x05, 9, ...new Uint8Array(31)));
-
-/**
- * The serialized public key of our identity private key (stores hand out only the private key),
- * derived through WebCrypto where available: several times faster than PrivateKey.getPublicKey.
- */
+/** The serialized public key of our identity private key (stores hand out only the private key). */
 export async function identityPublicKey(privateKey: PrivateKey): Promise<Bytes> {
-  return PublicKey._fromPublicKeyBytes(await privateKey._agreeAsync(BASE_POINT)).serialize();
+  return (await privateKey._getPublicKeyAsync()).serialize();
 }
 
 export function isSameAccount(
