@@ -52,10 +52,7 @@ export function cloneRatchetState(state: RatchetState): RatchetState {
   };
 }
 
-function findReceiverChain(
-  state: RatchetState,
-  ratchetKey: Uint8Array,
-): ReceiverChain | undefined {
+function findReceiverChain(state: RatchetState, ratchetKey: Uint8Array): ReceiverChain | undefined {
   return state.receiverChains.find((chain) => constantTimeEqual(chain.ratchetKey, ratchetKey));
 }
 
