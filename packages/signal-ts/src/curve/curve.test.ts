@@ -1,20 +1,10 @@
 /** Curve25519 keys and XEdDSA on their own (runs in Node and in Chromium). */
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, LibSignalErrorBase } from '../error.js';
 import { IdentityKeyPair, PrivateKey, PublicKey } from './index.js';
+import { expectGenericError } from '../../test/unit/expect-error.js';
 import { CURVE_KNOWN_ANSWER as KAT, fromHex } from '../../test/unit/fixtures/curve-known-answer.js';
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
-
-function expectGenericError(fn: () => unknown, message: RegExp): void {
-  try {
-    fn();
-    expect.unreachable();
-  } catch (err) {
-    expect(LibSignalErrorBase.is(err, ErrorCode.Generic)).toBe(true);
-    expect((err as Error).message).toMatch(message);
-  }
-}
 
 describe('Curve25519 keys', () => {
   it('serializes public keys as 0x05 || u and private keys as 32 clamped bytes', () => {

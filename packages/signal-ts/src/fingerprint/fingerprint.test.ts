@@ -1,6 +1,6 @@
 /** Safety numbers (Node and Chromium). */
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, LibSignalErrorBase } from '../error.js';
+import { expectGenericError } from '../../test/unit/expect-error.js';
 import { PrivateKey, PublicKey } from '../curve/index.js';
 import { Fingerprint, ScannableFingerprint } from './index.js';
 import { KNOWN_ANSWER } from '../../test/unit/fixtures/fingerprint-known-answer.js';
@@ -60,13 +60,10 @@ describe('Fingerprint', () => {
       /version number mismatch/,
     );
     const garbage = ScannableFingerprint._fromBuffer(Uint8Array.of(0x08, 0x02, 0x12, 0x05));
-    try {
-      alice.scannableFingerprint().compare(garbage);
-      expect.unreachable();
-    } catch (err) {
-      expect(LibSignalErrorBase.is(err, ErrorCode.Generic)).toBe(true);
-      expect((err as Error).message).toBe('fingerprint parsing error');
-    }
+    expectGenericError(
+      () => alice.scannableFingerprint().compare(garbage),
+      /^fingerprint parsing error$/,
+    );
   });
 
   it('rejects iteration counts outside 2..1,000,000', () => {

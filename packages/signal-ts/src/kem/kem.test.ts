@@ -2,18 +2,8 @@
 import { ml_kem1024 } from '@noble/post-quantum/ml-kem.js';
 import { sha3_256, shake256 } from '@noble/hashes/sha3.js';
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, LibSignalErrorBase } from '../error.js';
 import { KEMKeyPair, KEMPublicKey, KEMSecretKey } from './index.js';
-
-function expectError(fn: () => unknown, message: RegExp): void {
-  try {
-    fn();
-    expect.unreachable();
-  } catch (err) {
-    expect(LibSignalErrorBase.is(err, ErrorCode.Generic)).toBe(true);
-    expect((err as Error).message).toMatch(message);
-  }
-}
+import { expectGenericError } from '../../test/unit/expect-error.js';
 
 describe('KEM keys', () => {
   const pair = KEMKeyPair.generate();
@@ -31,17 +21,20 @@ describe('KEM keys', () => {
 
   it('refuses ML-KEM-1024 (0x0A), other types and wrong lengths', () => {
     const pub = pair.getPublicKey().serialize();
-    expectError(() => KEMPublicKey.deserialize(new Uint8Array(0)), /no key type identifier/);
-    expectError(
+    expectGenericError(() => KEMPublicKey.deserialize(new Uint8Array(0)), /no key type identifier/);
+    expectGenericError(
       () => KEMPublicKey.deserialize(Uint8Array.from([0x0a, ...pub.subarray(1)])),
       /bad KEM key type <0x0a>/,
     );
-    expectError(() => KEMPublicKey.deserialize(pub.subarray(0, 1568)), /bad KEM key length <1568>/);
-    expectError(
+    expectGenericError(
+      () => KEMPublicKey.deserialize(pub.subarray(0, 1568)),
+      /bad KEM key length <1568>/,
+    );
+    expectGenericError(
       () => KEMPublicKey.deserialize(Uint8Array.from([...pub, 0])),
       /bad KEM key length <1570>/,
     );
-    expectError(() => KEMSecretKey.deserialize(pub), /bad KEM key length <1569>/);
+    expectGenericError(() => KEMSecretKey.deserialize(pub), /bad KEM key length <1569>/);
   });
 
   it('encapsulates and decapsulates the same 32-byte secret', () => {
@@ -77,11 +70,11 @@ describe('KEM keys', () => {
 
   it('refuses a ciphertext of the wrong type or length with an error', () => {
     const { ciphertext } = pair.getPublicKey()._encapsulate();
-    expectError(
+    expectGenericError(
       () => pair.getSecretKey()._decapsulate(ciphertext.subarray(0, 100)),
       /bad KEM ciphertext length <100>/,
     );
-    expectError(
+    expectGenericError(
       () => pair.getSecretKey()._decapsulate(Uint8Array.from([0x0a, ...ciphertext.subarray(1)])),
       /bad KEM key type <0x0a>/,
     );

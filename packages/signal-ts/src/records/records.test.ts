@@ -1,6 +1,6 @@
 /** Prekey records: round trips, lazy key parsing and garbage handling (Node and Chromium). */
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, LibSignalErrorBase } from '../error.js';
+import { expectGenericError } from '../../test/unit/expect-error.js';
 import { PrivateKey } from '../curve/index.js';
 import { KEMKeyPair } from '../kem/index.js';
 import { KyberPreKeyRecord, PreKeyRecord, SignedPreKeyRecord } from './index.js';
@@ -58,12 +58,7 @@ describe('prekey records', () => {
     }
     const record = PreKeyRecord.deserialize(Uint8Array.of(0x08, 0x01));
     expect(record.id()).toBe(1);
-    try {
-      record.publicKey();
-      expect.unreachable();
-    } catch (err) {
-      expect(LibSignalErrorBase.is(err, ErrorCode.Generic)).toBe(true);
-    }
+    expectGenericError(() => record.publicKey());
     expect(() => KyberPreKeyRecord.deserialize(Uint8Array.of(0x08, 0x01)).publicKey()).toThrow(
       /no key type identifier/,
     );
