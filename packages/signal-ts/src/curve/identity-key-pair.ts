@@ -3,7 +3,7 @@
  * IdentityKeyPairStructure protobuf (storage.proto: 1 public_key (33 bytes), 2 private_key (32)).
  */
 import type { Bytes } from '../bytes.js';
-import { BinaryWriter, ProtoFields, WireType } from '../protobuf-reader.js';
+import { BinaryWriter, ProtoFields, WireType } from '../protobuf/reader.js';
 import { signAlternateIdentity } from './alternate-identity.js';
 import { PrivateKey, PublicKey } from './keys.js';
 

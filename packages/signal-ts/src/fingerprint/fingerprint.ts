@@ -8,7 +8,7 @@ import { sha512 } from '@noble/hashes/sha2.js';
 import { concatBytes, constantTimeEqual, copyBytes, type Bytes } from '../bytes.js';
 import type { PublicKey } from '../curve/index.js';
 import { protocolError } from '../error.js';
-import { BinaryWriter, ProtoFields, WireType } from '../protobuf-reader.js';
+import { BinaryWriter, ProtoFields, WireType } from '../protobuf/reader.js';
 
 const FINGERPRINT_VERSION_PREFIX = Uint8Array.of(0x00, 0x00);
 const MAX_ITERATIONS = 1_000_000;

@@ -4,7 +4,7 @@
  */
 import type { Bytes } from '../bytes.js';
 import { protocolError } from '../error.js';
-import type { ProtoFields } from '../protobuf-reader.js';
+import type { ProtoFields } from './reader.js';
 
 export function requiredBytes(fields: ProtoFields, fieldNo: number, operation: string): Bytes {
   const value = fields.bytes(fieldNo);

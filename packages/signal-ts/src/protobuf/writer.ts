@@ -1,7 +1,7 @@
 /**
  * Protobuf writing for the session layer's messages and records: @bufbuild/protobuf's BinaryWriter
  * behind a fluent API that leaves out absent optional fields, so each encoder reads as the list of
- * its fields. (Reading uses the package's ProtoFields, src/protobuf-reader.ts, with required.ts.)
+ * its fields. (Reading uses the package's ProtoFields, ./reader.ts, with required.ts.)
  */
 import { BinaryWriter, WireType } from '@bufbuild/protobuf/wire';
 import type { Bytes } from '../bytes.js';

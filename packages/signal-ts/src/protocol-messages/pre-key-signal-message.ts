@@ -10,7 +10,7 @@ import { copyBytes, type Bytes } from '../bytes.js';
 import { protocolError } from '../error.js';
 import { requiredBytes, requiredUint32 } from '../protobuf/required.js';
 import { ProtoWriter } from '../protobuf/writer.js';
-import { ProtoFields } from '../protobuf-reader.js';
+import { ProtoFields } from '../protobuf/reader.js';
 import { PublicKey } from '../curve/keys.js';
 import { SignalMessage, type SerializedKey } from './signal-message.js';
 import {

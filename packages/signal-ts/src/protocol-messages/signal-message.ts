@@ -10,7 +10,7 @@ import { PublicKey } from '../curve/keys.js';
 import { protocolError } from '../error.js';
 import { requiredBytes, requiredUint32 } from '../protobuf/required.js';
 import { ProtoWriter } from '../protobuf/writer.js';
-import { ProtoFields } from '../protobuf-reader.js';
+import { ProtoFields } from '../protobuf/reader.js';
 import { hmacSha256 } from '../ratchet/kdf.js';
 import { readMessageVersion, versionByte } from './version.js';
 

@@ -7,7 +7,7 @@
  * bytes equal native's for the same record.
  */
 import type { Bytes } from '../bytes.js';
-import { BinaryWriter, ProtoFields, WireType } from '../protobuf-reader.js';
+import { BinaryWriter, ProtoFields, WireType } from '../protobuf/reader.js';
 
 const ID = 1;
 const PUBLIC_KEY = 2;

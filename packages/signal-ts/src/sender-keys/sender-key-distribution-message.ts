@@ -11,7 +11,7 @@ import {
 } from '../consts.js';
 import type { ProtocolAddress } from '../address.js';
 import { PrivateKey, PublicKey } from '../curve/index.js';
-import { WireType } from '../protobuf-reader.js';
+import { WireType } from '../protobuf/reader.js';
 import type { SenderKeyStore } from '../storage/traits.js';
 import { parseUuidOrThrow, stringifyUuid } from '../uuid.js';
 import { SenderKeyRecord } from './sender-key-record.js';

@@ -5,7 +5,7 @@
 import type { Bytes } from '../bytes.js';
 import { MAX_SENDER_KEY_STATES } from '../consts.js';
 import type { PublicKey } from '../curve/index.js';
-import { BinaryWriter, ProtoFields, WireType } from '../protobuf-reader.js';
+import { BinaryWriter, ProtoFields, WireType } from '../protobuf/reader.js';
 import { SenderKeyState } from './sender-key-state.js';
 
 const SENDER_KEY_STATES = 1;

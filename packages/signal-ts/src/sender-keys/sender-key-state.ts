@@ -6,7 +6,7 @@
 import { copyBytes, type Bytes } from '../bytes.js';
 import { MAX_MESSAGE_KEYS, SENDERKEY_MESSAGE_CURRENT_VERSION } from '../consts.js';
 import { PrivateKey, PublicKey } from '../curve/index.js';
-import { BinaryWriter, ProtoFields, WireType } from '../protobuf-reader.js';
+import { BinaryWriter, ProtoFields, WireType } from '../protobuf/reader.js';
 import type { SenderChainKey, SenderMessageKeySeed } from './sender-chain.js';
 
 // SenderKeyStateStructure fields.

@@ -6,7 +6,7 @@
  */
 import { concatBytes, copyBytes, type Bytes } from '../bytes.js';
 import { protocolError, type LibSignalErrorBase } from '../error.js';
-import { BinaryWriter, ProtoFields, WireType } from '../protobuf-reader.js';
+import { BinaryWriter, ProtoFields, WireType } from '../protobuf/reader.js';
 import { stringifyUuid } from '../uuid.js';
 import { parseVersionByte, versionByte } from './version.js';
 

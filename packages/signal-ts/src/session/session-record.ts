@@ -11,7 +11,7 @@ import { ARCHIVED_STATES_MAX_LENGTH } from '../consts.js';
 import type { PublicKey } from '../curve/keys.js';
 import { LibSignalErrorBase, protocolError } from '../error.js';
 import { ProtoWriter } from '../protobuf/writer.js';
-import { ProtoFields } from '../protobuf-reader.js';
+import { ProtoFields } from '../protobuf/reader.js';
 import { decodeSessionState, encodeSessionState } from './session-state-codec.js';
 import type { SessionState } from './session-state.js';
 

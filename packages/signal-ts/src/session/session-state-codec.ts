@@ -17,7 +17,7 @@ import { PrivateKey } from '../curve/keys.js';
 import { protocolError } from '../error.js';
 import { requiredBytes, requiredUint32 } from '../protobuf/required.js';
 import { ProtoWriter } from '../protobuf/writer.js';
-import { ProtoFields } from '../protobuf-reader.js';
+import { ProtoFields } from '../protobuf/reader.js';
 import { ChainKey } from '../ratchet/chain-key.js';
 import type { ReceiverChain, SenderChain } from '../ratchet/double-ratchet.js';
 import { RootKey } from '../ratchet/root-key.js';

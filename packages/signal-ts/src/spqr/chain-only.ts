@@ -16,7 +16,7 @@ import type { Bytes } from '../bytes.js';
 import { protocolError } from '../error.js';
 import { requiredBytes, requiredUint32 } from '../protobuf/required.js';
 import { ProtoWriter } from '../protobuf/writer.js';
-import { ProtoFields } from '../protobuf-reader.js';
+import { ProtoFields } from '../protobuf/reader.js';
 import { ChainDirection, startChains } from './chain.js';
 import { decodePqMessage, encodePqMessage, PqMessageType, SPQR_VERSION_V1 } from './message.js';
 import type { PqChainParams, PqDirection, PqRatchet, PqSend } from './pq-ratchet.js';

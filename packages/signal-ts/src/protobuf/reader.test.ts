@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ErrorCode, LibSignalErrorBase } from './error.js';
-import { BinaryWriter, ProtoFields, WireType } from './protobuf-reader.js';
+import { ErrorCode, LibSignalErrorBase } from '../error.js';
+import { BinaryWriter, ProtoFields, WireType } from './reader.js';
 
 describe('ProtoFields', () => {
   it('reads varint, fixed64, bytes and repeated fields; the last singular occurrence wins', () => {

@@ -8,8 +8,8 @@
  * (InvalidProtobufEncoding, "protobuf encoding was invalid", as native reports it).
  */
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire';
-import { copyBytes, type Bytes } from './bytes.js';
-import { protocolError } from './error.js';
+import { copyBytes, type Bytes } from '../bytes.js';
+import { protocolError } from '../error.js';
 
 type Field =
   | { wireType: WireType.Varint; value: bigint }
