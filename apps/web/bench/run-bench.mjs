@@ -10,5 +10,7 @@ const { module } = await runnerImport(new URL('./web-bench.ts', import.meta.url)
   logLevel: 'warn',
   resolve: { conditions },
   ssr: { resolve: { conditions } },
+  // Core runs from its TypeScript sources (bench/seed-device.ts seeds with it), not its dist.
+  environments: { inline: { resolve: { conditions, noExternal: ['@parley/core'] } } },
 });
 await module.main();

@@ -1,0 +1,101 @@
+/**
+ * Fills a signed-up page's IndexedDB with stored chats: core's test-support builds the
+ * conversations with core's document schema and message projection (in Node), and the rows are
+ * written into the app's database in the page, while the app is open, as core itself would have
+ * stored them. The next load of the page reads them through the real core.
+ */
+import { seedConversations, type SeedRows } from '@parley/core/test-support';
+import type { Page } from 'playwright-core';
+
+export interface SeededDevice {
+  largeConversationId: string;
+  lastMessageId: string;
+}
+
+interface SelfRow {
+  accountId: string;
+  username: string;
+  deviceId: number;
+}
+
+/** The app's database (DATABASE_NAME in src/messenger/create-real-messenger.ts). */
+const DATABASE = 'parley';
+
+export async function seedDevice(
+  page: Page,
+  counts: { chats: number; messagesPerChat: number; largeChatMessages: number },
+): Promise<SeededDevice> {
+  const self = await page.evaluate(
+    (database) =>
+      new Promise<SelfRow>((resolve, reject) => {
+        const open = indexedDB.open(database);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const get = open.result.transaction('account').objectStore('account').get('self');
+          get.onerror = () => reject(get.error);
+          get.onsuccess = () => {
+            open.result.close();
+            if (!get.result) reject(new Error('no registered account in the page'));
+            else resolve(get.result as SelfRow);
+          };
+        };
+      }),
+    DATABASE,
+  );
+  const rows = await seedConversations({
+    self: { accountId: self.accountId, username: self.username, deviceId: self.deviceId },
+    conversations: counts.chats,
+    messagesPerConversation: counts.messagesPerChat,
+    largeConversationMessages: counts.largeChatMessages,
+  });
+  await writeRows(page, rows);
+  return {
+    largeConversationId: rows.largeConversationId,
+    lastMessageId: rows.largeConversationLastMessageId,
+  };
+}
+
+/** Snapshots travel as base64: the page decodes them back to the Uint8Array core stores. */
+async function writeRows(page: Page, rows: SeedRows): Promise<void> {
+  const snapshots = rows.docSnapshots.map((row) => ({
+    conversationId: row.conversationId,
+    snapshot: Buffer.from(row.snapshot).toString('base64'),
+  }));
+  await page.evaluate(
+    ({ database, tables }) =>
+      new Promise<void>((resolve, reject) => {
+        const open = indexedDB.open(database);
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const names = Object.keys(tables);
+          const tx = db.transaction(names, 'readwrite');
+          for (const name of names) {
+            const store = tx.objectStore(name);
+            for (const row of tables[name as keyof typeof tables]) {
+              if ('snapshot' in row && typeof row.snapshot === 'string') {
+                store.put({
+                  ...row,
+                  snapshot: Uint8Array.from(atob(row.snapshot), (c) => c.charCodeAt(0)),
+                });
+              } else store.put(row);
+            }
+          }
+          tx.oncomplete = () => {
+            db.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
+        };
+      }),
+    {
+      database: DATABASE,
+      tables: {
+        contacts: rows.contacts,
+        conversations: rows.conversations,
+        docSnapshots: snapshots,
+        messages: rows.messages,
+      },
+    },
+  );
+}

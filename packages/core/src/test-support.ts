@@ -1,0 +1,11 @@
+/**
+ * `@parley/core/test-support`: helpers for tests and benchmarks, never for the app. Browser-safe
+ * (no native modules, no Node APIs).
+ */
+export {
+  seedConversations,
+  type SeedAccount,
+  type SeedOptions,
+  type SeedRows,
+} from './test-support/seed.js';
+export type { ContactRow, ConversationRow, DocSnapshotRow, MessageRow } from './store/database.js';

@@ -1,0 +1,114 @@
+import { ConversationDoc } from '../state/conversation-doc.js';
+import { directConversationId } from '../state/conversation-id.js';
+import type { ContactRow, ConversationRow, DocSnapshotRow, MessageRow } from '../store/database.js';
+
+/**
+ * Stored state for benchmarks and tests: conversations as this device would hold them after
+ * receiving their messages, built with the document schema's own functions (ConversationDoc) and
+ * projected the way Conversations projects received messages. Nothing is encrypted or sent: this
+ * seeds storage, it does not exercise the protocol.
+ */
+
+export interface SeedAccount {
+  accountId: string;
+  username: string;
+  deviceId: number;
+}
+
+export interface SeedOptions {
+  /** The registered account of the device being seeded. */
+  self: SeedAccount;
+  /** How many direct conversations, each with its own peer. */
+  conversations: number;
+  /** Messages in every conversation but the first. */
+  messagesPerConversation: number;
+  /** Messages in the first conversation, the most recently active one. */
+  largeConversationMessages: number;
+  /** The newest message's time (ms); older ones are a minute apart before it. */
+  now?: number;
+}
+
+/** Rows for the device's tables, keyed like ParleyDatabase's stores. */
+export interface SeedRows {
+  contacts: ContactRow[];
+  conversations: ConversationRow[];
+  docSnapshots: DocSnapshotRow[];
+  messages: MessageRow[];
+  /** The first (largest, most recent) conversation and its newest message. */
+  largeConversationId: string;
+  largeConversationLastMessageId: string;
+}
+
+export async function seedConversations(options: SeedOptions): Promise<SeedRows> {
+  const now = options.now ?? Date.now();
+  const rows: SeedRows = {
+    contacts: [],
+    conversations: [],
+    docSnapshots: [],
+    messages: [],
+    largeConversationId: '',
+    largeConversationLastMessageId: '',
+  };
+  for (let index = 0; index < options.conversations; index++) {
+    const peer = { accountId: crypto.randomUUID(), username: `seeded${index}` };
+    const count = index === 0 ? options.largeConversationMessages : options.messagesPerConversation;
+    // Each conversation one hour older than the previous one: the first is the most recent.
+    const newest = now - index * 3_600_000;
+    const id = await directConversationId(options.self.accountId, peer.accountId);
+    const doc = new ConversationDoc(id);
+    doc.initDirect(options.self, peer);
+    const messages = seedMessages(doc, options.self, peer.accountId, count, newest);
+    rows.contacts.push(peer);
+    rows.conversations.push({
+      id,
+      kind: 'direct',
+      peerAccountId: peer.accountId,
+      updatedAt: newest,
+    });
+    rows.docSnapshots.push({
+      conversationId: id,
+      snapshot: doc.snapshot() as Uint8Array<ArrayBuffer>,
+    });
+    rows.messages.push(...messages);
+    if (index === 0) {
+      rows.largeConversationId = id;
+      rows.largeConversationLastMessageId = messages.at(-1)?.id ?? '';
+    }
+  }
+  return rows;
+}
+
+/** Alternating incoming and outgoing messages, all read (no receipts left to send). */
+function seedMessages(
+  doc: ConversationDoc,
+  self: SeedAccount,
+  peerAccountId: string,
+  count: number,
+  newest: number,
+): MessageRow[] {
+  const rows: MessageRow[] = [];
+  for (let n = 0; n < count; n++) {
+    const outgoing = n % 2 === 1;
+    const entry = {
+      id: crypto.randomUUID(),
+      kind: 'text' as const,
+      senderId: outgoing ? self.accountId : peerAccountId,
+      senderDeviceId: outgoing ? self.deviceId : 1,
+      sentAt: newest - (count - 1 - n) * 60_000,
+      body: `Seeded message ${n + 1} of ${count}`,
+    };
+    doc.appendMessage(entry);
+    rows.push({
+      id: entry.id,
+      conversationId: doc.id,
+      senderId: entry.senderId,
+      senderDeviceId: entry.senderDeviceId,
+      sentAt: entry.sentAt,
+      body: entry.body,
+      kind: 'text',
+      outgoing,
+      status: 'read',
+    });
+  }
+  return rows;
+}
