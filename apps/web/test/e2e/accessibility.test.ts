@@ -16,6 +16,7 @@ import {
   signUp,
   startChat,
   type User,
+  waitForChat,
 } from './harness/user.js';
 
 async function checkScreen(page: Page, name: string): Promise<void> {
@@ -58,12 +59,7 @@ describe('accessibility', () => {
       await startChat(alice, bob.username);
       await send(alice, bob.username, 'Hi! Are we still on for tonight?');
       await send(alice, bob.username, 'I can bring the board games.');
-      await expect
-        .poll(
-          () => bob.page.getByRole('link', { name: new RegExp(`^${alice.username}\\b`) }).count(),
-          { timeout: 30_000 },
-        )
-        .toBe(1);
+      await waitForChat(bob, alice.username);
       await checkScreen(bob.page, `${scheme}-5-chat-list-unread`);
       await openChat(bob, alice.username);
       await send(bob, alice.username, 'Yes! See you at eight.');

@@ -7,7 +7,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './harness/stack.js';
-import { bubble, reopen, openChat, openUser, send, signUp, startChat } from './harness/user.js';
+import {
+  bubble,
+  chatRow,
+  openChat,
+  openUser,
+  reopen,
+  send,
+  signUp,
+  startChat,
+} from './harness/user.js';
 
 describe('chatting in the browser', () => {
   let stack: Stack;
@@ -52,9 +61,9 @@ describe('chatting in the browser', () => {
     await expect
       .poll(() => first.getAttribute('data-status'), { timeout: 30_000 })
       .toBe('delivered');
-    const chatRow = bob.page.getByRole('link', { name: new RegExp(`^${alice.username}\\b`) });
-    await expect.poll(() => chatRow.getByTestId('unread-count').textContent()).toBe('1');
-    await expect.poll(() => chatRow.textContent()).toContain('Hi Bob, it is Alice!');
+    const aliceRow = chatRow(bob.page, alice.username);
+    await expect.poll(() => aliceRow.getByTestId('unread-count').textContent()).toBe('1');
+    await expect.poll(() => aliceRow.textContent()).toContain('Hi Bob, it is Alice!');
 
     await openChat(bob, alice.username);
     await expect.poll(() => first.getAttribute('data-status'), { timeout: 30_000 }).toBe('read');

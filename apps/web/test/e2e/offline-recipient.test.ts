@@ -4,7 +4,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './harness/stack.js';
-import { bubble, reopen, openChat, openUser, send, signUp, startChat } from './harness/user.js';
+import {
+  bubble,
+  chatRow,
+  openChat,
+  openUser,
+  reopen,
+  send,
+  signUp,
+  startChat,
+} from './harness/user.js';
 
 const COUNT = 20;
 const texts = Array.from(
@@ -40,7 +49,7 @@ describe('a recipient that was away', () => {
     }
 
     await reopen(recipient);
-    const row = recipient.page.getByRole('link', { name: new RegExp(`^${sender.username}\\b`) });
+    const row = chatRow(recipient.page, sender.username);
     await expect
       .poll(() => row.getByTestId('unread-count').textContent(), { timeout: 30_000 })
       .toBe(String(COUNT));

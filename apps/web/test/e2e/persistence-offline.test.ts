@@ -4,7 +4,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './harness/stack.js';
-import { bubble, openChat, openUser, send, signUp, startChat } from './harness/user.js';
+import {
+  bubble,
+  chatRow,
+  openChat,
+  openUser,
+  send,
+  signUp,
+  startChat,
+  waitForChat,
+} from './harness/user.js';
 
 describe('local-first storage and the offline shell', () => {
   let stack: Stack;
@@ -22,12 +31,7 @@ describe('local-first storage and the offline shell', () => {
     await signUp(bob);
     await startChat(alice, bob.username);
     await send(alice, bob.username, 'stored on the device');
-    await expect
-      .poll(
-        () => bob.page.getByRole('link', { name: new RegExp(`^${alice.username}\\b`) }).count(),
-        { timeout: 30_000 },
-      )
-      .toBe(1);
+    await waitForChat(bob, alice.username);
     await openChat(bob, alice.username);
     await send(bob, alice.username, 'and the reply too');
     await expect
@@ -54,7 +58,7 @@ describe('local-first storage and the offline shell', () => {
     await alice.context.setOffline(true);
     await alice.page.goto('/');
     await alice.page.getByRole('heading', { name: 'Chats' }).waitFor({ timeout: 30_000 });
-    const row = alice.page.getByRole('link', { name: new RegExp(`^${bob.username}\\b`) });
+    const row = chatRow(alice.page, bob.username);
     await expect.poll(() => row.textContent()).toContain('and the reply too');
     await expect
       .poll(() => alice.page.getByTestId('connection-banner').textContent(), { timeout: 30_000 })

@@ -4,7 +4,15 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './harness/stack.js';
-import { bubble, openChat, openUser, send, signUp, startChat } from './harness/user.js';
+import {
+  bubble,
+  openChat,
+  openUser,
+  send,
+  signUp,
+  startChat,
+  waitForChat,
+} from './harness/user.js';
 
 describe('relay outage', () => {
   let stack: Stack;
@@ -22,12 +30,7 @@ describe('relay outage', () => {
     await signUp(bob);
     await startChat(alice, bob.username);
     await send(alice, bob.username, 'before the outage');
-    await expect
-      .poll(
-        () => bob.page.getByRole('link', { name: new RegExp(`^${alice.username}\\b`) }).count(),
-        { timeout: 30_000 },
-      )
-      .toBe(1);
+    await waitForChat(bob, alice.username);
     await openChat(bob, alice.username);
     await expect
       .poll(() => bubble(bob.page, 'before the outage').count(), { timeout: 30_000 })

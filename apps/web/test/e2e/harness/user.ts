@@ -5,6 +5,7 @@
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import type { Stack } from './stack.js';
 
 export const resultsDir = fileURLToPath(new URL('../../../test-results/', import.meta.url));
@@ -53,8 +54,18 @@ export async function startChat(user: User, peer: string): Promise<void> {
   await page.getByRole('region', { name: `Chat with ${peer}` }).waitFor();
 }
 
+/** The chat list's row for the chat with `peer`. */
+export function chatRow(page: Page, peer: string): Locator {
+  return page.getByRole('link', { name: new RegExp(`^${peer}\\b`) });
+}
+
+/** Waits until the chat with `peer` shows up in the user's chat list (its first message arrived). */
+export async function waitForChat(user: User, peer: string): Promise<void> {
+  await expect.poll(() => chatRow(user.page, peer).count(), { timeout: 30_000 }).toBe(1);
+}
+
 export async function openChat(user: User, peer: string): Promise<void> {
-  await user.page.getByRole('link', { name: new RegExp(`^${peer}\\b`) }).click();
+  await chatRow(user.page, peer).click();
   await user.page.getByRole('region', { name: `Chat with ${peer}` }).waitFor();
 }
 
