@@ -4,16 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './harness/stack.js';
-import {
-  bubble,
-  chatRow,
-  openChat,
-  openUser,
-  send,
-  signUp,
-  startChat,
-  waitForChat,
-} from './harness/user.js';
+import { bubble, chatRow, meetInChat, openChat, send } from './harness/user.js';
 
 describe('local-first storage and the offline shell', () => {
   let stack: Stack;
@@ -25,14 +16,7 @@ describe('local-first storage and the offline shell', () => {
   });
 
   it('keeps chats across a reload and starts with the network offline', async () => {
-    const alice = await openUser(stack, 'alice');
-    const bob = await openUser(stack, 'bob');
-    await signUp(alice);
-    await signUp(bob);
-    await startChat(alice, bob.username);
-    await send(alice, bob.username, 'stored on the device');
-    await waitForChat(bob, alice.username);
-    await openChat(bob, alice.username);
+    const { alice, bob } = await meetInChat(stack, 'stored on the device');
     await send(bob, alice.username, 'and the reply too');
     await expect
       .poll(() => bubble(alice.page, 'and the reply too').count(), { timeout: 30_000 })

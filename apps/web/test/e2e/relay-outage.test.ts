@@ -4,15 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startStack, type Stack } from './harness/stack.js';
-import {
-  bubble,
-  openChat,
-  openUser,
-  send,
-  signUp,
-  startChat,
-  waitForChat,
-} from './harness/user.js';
+import { bubble, meetInChat, send } from './harness/user.js';
 
 describe('relay outage', () => {
   let stack: Stack;
@@ -24,14 +16,7 @@ describe('relay outage', () => {
   });
 
   it('queues sends while the relay is down, shows the banner, and delivers after the restart', async () => {
-    const alice = await openUser(stack, 'alice');
-    const bob = await openUser(stack, 'bob');
-    await signUp(alice);
-    await signUp(bob);
-    await startChat(alice, bob.username);
-    await send(alice, bob.username, 'before the outage');
-    await waitForChat(bob, alice.username);
-    await openChat(bob, alice.username);
+    const { alice, bob } = await meetInChat(stack, 'before the outage');
     await expect
       .poll(() => bubble(bob.page, 'before the outage').count(), { timeout: 30_000 })
       .toBe(1);

@@ -75,6 +75,25 @@ export async function send(user: User, peer: string, text: string): Promise<void
   await composer.press('Enter');
 }
 
+/**
+ * Two new users, alice and bob, sign up; alice starts a chat with bob and sends `firstText`; bob
+ * waits for the chat to arrive and opens it. The common opening of the two-person scenarios.
+ */
+export async function meetInChat(
+  stack: Stack,
+  firstText: string,
+): Promise<{ alice: User; bob: User }> {
+  const alice = await openUser(stack, 'alice');
+  const bob = await openUser(stack, 'bob');
+  await signUp(alice);
+  await signUp(bob);
+  await startChat(alice, bob.username);
+  await send(alice, bob.username, firstText);
+  await waitForChat(bob, alice.username);
+  await openChat(bob, alice.username);
+  return { alice, bob };
+}
+
 /** The bubble row of a message, by its exact text. */
 export function bubble(page: Page, text: string): Locator {
   return page.locator('[data-message-id]').filter({ has: page.getByText(text, { exact: true }) });
