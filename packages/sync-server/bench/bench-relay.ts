@@ -30,7 +30,10 @@ import {
  * --window is the number of sends each device keeps in flight: with a durable relay each send
  * waits for a group commit, so a window of 1-2 leaves the relay idle between fsyncs instead of
  * saturating it (measured: window 2 gave 2/3 of the throughput of window 16 here).
- * --profile writes a V8 CPU profile (.cpuprofile) of the measured relay process into dir.
+ * --profile writes V8 CPU profiles (.cpuprofile) of the measured relay process into dir, and of
+ * its load generators into dir/generators.
+ * --rate r measures only the latency at r msgs/s (no saturation, no bare forwarder): for
+ * studying latency against load.
  */
 const { values } = parseArgs({
   options: {
@@ -42,6 +45,7 @@ const { values } = parseArgs({
     window: { type: 'string', default: '16' },
     processes: { type: 'string' },
     profile: { type: 'string' },
+    rate: { type: 'string' },
   },
 });
 const connections = Number(values.connections);
@@ -99,7 +103,11 @@ async function startGenerators(
   server: Server,
   devices?: Credentials[],
 ): Promise<Generator[]> {
-  const generators = Array.from({ length: processes }, () => new Generator());
+  const nodeArgs =
+    values.profile && mode === 'relay'
+      ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}/generators`]
+      : [];
+  const generators = Array.from({ length: processes }, () => new Generator(nodeArgs));
   await Promise.all(
     generators.map((g, i) =>
       g.ask({ cmd: 'init', mode, url: server.url, peers: peerSpecs(devices, i), size }),
@@ -173,9 +181,11 @@ async function alternatingRates(
 }
 
 async function latencyAt(
+  url: string,
   generators: Generator[],
   rate: number,
 ): Promise<{ p50: number; p99: number }> {
+  await eventLoopLag(url); // resets the relay's histogram
   const results = await Promise.all(
     generators.map((g) =>
       g.ask<{ latencies: number[]; sent: number }>({
@@ -191,6 +201,7 @@ async function latencyAt(
   log(
     `relay latency at ${Math.round(rate)} msgs/s: ${all.length}/${sent} delivered, p50 ${at(0.5).toFixed(2)} ms, p99 ${at(0.99).toFixed(2)} ms`,
   );
+  log(`relay during the latency phase: ${await eventLoopLag(url)}`);
   return { p50: at(0.5), p99: at(0.99) };
 }
 
@@ -203,6 +214,23 @@ async function commitStats(url: string): Promise<string> {
   const ms = (value('parley_relay_commit_duration_seconds_sum') / commits) * 1000;
   const jobs = value('parley_relay_commit_batch_jobs_sum') / commits;
   return `${commits} group commits, mean ${ms.toFixed(2)} ms from BEGIN to durable, ${jobs.toFixed(1)} writes each`;
+}
+
+/**
+ * The relay's event-loop delay since the previous scrape (prom-client resets it per scrape):
+ * tells a relay that stalls from load that sits elsewhere (the generators, other tenants).
+ */
+async function eventLoopLag(url: string): Promise<string> {
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  const ms = (name: string) =>
+    (
+      Number(
+        new RegExp(`^nodejs_eventloop_lag_${name}_seconds \\S+$`, 'm')
+          .exec(metrics)?.[0]
+          .split(' ')[1] ?? NaN,
+      ) * 1000
+    ).toFixed(1);
+  return `event-loop delay p50 ${ms('p50')} ms, p99 ${ms('p99')} ms, max ${ms('max')} ms`;
 }
 
 async function authenticatedConnections(url: string): Promise<number> {
@@ -226,10 +254,10 @@ async function main(): Promise<void> {
     // A fresh relay process on the same database: the baseline RSS then holds no garbage from
     // the registrations, so the growth is the connections' own cost.
     await relay.stop();
-    relay = await startRelayProcess(
-      dataDir,
-      values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [],
-    );
+    relay = await startRelayProcess(dataDir, [
+      ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []),
+      ...(process.env.RELAY_NODE_ARGS?.split(' ') ?? []),
+    ]);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const rssBefore = rssKb(relay.child.pid!);
     started = performance.now();
@@ -257,6 +285,24 @@ async function main(): Promise<void> {
       return;
     }
 
+    if (values.rate) {
+      const latency = await latencyAt(relay.url, generators, Number(values.rate));
+      log(`relay: ${await commitStats(relay.url)}`);
+      await Promise.all(generators.map((g) => g.close()));
+      await relay.stop();
+      log(
+        JSON.stringify({
+          bench: 'relay',
+          mode: 'latency',
+          connections,
+          rate: Number(values.rate),
+          p50_ms: round(latency.p50),
+          p99_ms: round(latency.p99),
+        }),
+      );
+      return;
+    }
+
     const bare = await startBareForwarder();
     const bareGenerators = await startGenerators('bare', bare);
     const rates = await alternatingRates(relay, generators, bare, bareGenerators);
@@ -268,7 +314,7 @@ async function main(): Promise<void> {
     await bare.stop();
     const relayRate = rates.relay;
     const bareRate = rates.bare;
-    const latency = await latencyAt(generators, relayRate / 2);
+    const latency = await latencyAt(relay.url, generators, relayRate / 2);
     await Promise.all(generators.map((g) => g.close()));
     await relay.stop();
 

@@ -71,7 +71,12 @@ export function cpuSeconds(pid: number): number {
 }
 
 export class Generator {
-  readonly child = fork(here('./load-generator.js'), [], { stdio: 'inherit' });
+  readonly child: ChildProcess;
+
+  /** `nodeArgs` go to node itself (e.g. --cpu-prof). */
+  constructor(nodeArgs: string[] = []) {
+    this.child = fork(here('./load-generator.js'), [], { stdio: 'inherit', execArgv: nodeArgs });
+  }
 
   ask<T>(command: GeneratorCommand): Promise<T> {
     return new Promise<T>((resolve, reject) => {

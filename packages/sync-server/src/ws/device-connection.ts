@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import {
   AUTH_TIMEOUT_MS,
@@ -25,6 +26,7 @@ import {
   encodeSendResult,
 } from './frames.js';
 import { MailboxStream } from './mailbox-stream.js';
+import type { WriteBatcher } from './write-batcher.js';
 
 export interface ConnectionDeps {
   store: RelayStore;
@@ -50,6 +52,9 @@ export class DeviceConnection implements Recipient {
 
   constructor(
     private readonly ws: WebSocket,
+    /** The TCP socket under `ws`, corked while a turn writes to it. */
+    private readonly socket: Socket,
+    private readonly writes: WriteBatcher,
     private readonly deps: ConnectionDeps,
   ) {
     ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
@@ -210,7 +215,9 @@ export class DeviceConnection implements Recipient {
   }
 
   private write(bytes: Uint8Array): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(bytes);
+    if (this.ws.readyState !== this.ws.OPEN) return;
+    this.writes.hold(this.socket);
+    this.ws.send(bytes);
   }
 
   private onClose(): void {

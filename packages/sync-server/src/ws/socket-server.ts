@@ -1,7 +1,9 @@
 import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { MAX_FRAME_BYTES } from '@parley/protocol';
 import { DeviceConnection, type ConnectionDeps } from './device-connection.js';
+import { WriteBatcher } from './write-batcher.js';
 
 export const WEBSOCKET_PATH = '/v1/websocket';
 
@@ -14,6 +16,7 @@ export class SocketServer {
     clientTracking: false,
   });
   private readonly connections = new Set<DeviceConnection>();
+  private readonly writes = new WriteBatcher();
 
   constructor(server: Server, deps: ConnectionDeps) {
     server.on('upgrade', (request, socket, head) => {
@@ -26,7 +29,8 @@ export class SocketServer {
       }
       this.wss.handleUpgrade(request, socket, head, (ws) => {
         deps.metrics.connections.inc({ state: 'unauthenticated' });
-        const connection = new DeviceConnection(ws, deps);
+        // An upgrade on an http.Server always comes over a net.Socket.
+        const connection = new DeviceConnection(ws, socket as Socket, this.writes, deps);
         this.connections.add(connection);
         ws.once('close', () => this.connections.delete(connection));
       });
