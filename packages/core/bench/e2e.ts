@@ -3,21 +3,18 @@
  * Node clients on loopback against the real relay process; then the time a device needs to drain
  * and apply 10,000 messages queued while it was offline.
  *
- * Latency of one message = from `sendText` on the sender to the receiver's 'messages-received'
- * event, which fires once the message is durably in the receiver's projection.
+ * Every device runs in its own worker thread (client-thread.ts) with its own IndexedDB, as
+ * devices do; the relay is its own process. Latency of one message = from `sendText` on the
+ * sender to the receiver's 'messages-received' event, which fires once the message is durably in
+ * the receiver's projection; both are read on the clock the threads share.
  * The last line printed is one JSON object (see the issue): msgs_per_s is the saturation
  * throughput (all pairs sending as fast as they can); p50/p99 are measured at the offered rate.
  *
  * Environment: BENCH_PAIRS (4), BENCH_RATE (1000 msg/s total), BENCH_SECONDS (10), BENCH_DRAIN (10000).
  */
-import 'fake-indexeddb/auto';
 import { cpus, loadavg } from 'node:os';
-import { performance } from 'node:perf_hooks';
-import WebSocket from 'ws';
-import { createMessenger } from '../src/index.js';
-import type { Messenger } from '../src/messenger/api.js';
-import { nativeEngine } from '../src/native.js';
 import { RelayProcess } from '../test/support/relay-process.js';
+import { ClientThread, sharedNow, type Sent } from './client-thread.js';
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 4);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
@@ -28,33 +25,29 @@ const SATURATION_PER_PAIR = Number(process.env.BENCH_SATURATION ?? 2000);
 let databases = 0;
 const relayArgs = ['--log-level', 'warn', '--mailbox-cap', String(DRAIN * 2)];
 
+/** Two devices, each in its own worker thread (client-thread.ts). */
 interface Pair {
-  alice: Messenger;
+  alice: ClientThread;
   aliceDb: string;
-  bob: Messenger;
+  bob: ClientThread;
   bobDb: string;
   conversation: string;
 }
 
-/** Send times by message id, and receive times by message id (either may be recorded first). */
+/** When each message was received (the receiver's 'messages-received': durably projected). */
 class Clock {
-  readonly sentAt = new Map<string, number>();
   readonly receivedAt = new Map<string, number>();
   private waiters: Array<() => void> = [];
 
-  watch(receiver: Messenger): void {
-    receiver.on((event) => {
-      if (event.type !== 'messages-received') return;
-      const now = performance.now();
-      for (const id of event.messageIds) this.receivedAt.set(id, now);
-      for (const wake of this.waiters.splice(0)) wake();
-    });
-  }
+  readonly record = (ids: string[], at: number): void => {
+    for (const id of ids) if (!this.receivedAt.has(id)) this.receivedAt.set(id, at);
+    for (const wake of this.waiters.splice(0)) wake();
+  };
 
   async until(done: () => boolean, timeoutMs: number): Promise<boolean> {
-    const deadline = performance.now() + timeoutMs;
+    const deadline = sharedNow() + timeoutMs;
     while (!done()) {
-      if (performance.now() > deadline) return false;
+      if (sharedNow() > deadline) return false;
       await new Promise<void>((resolve) => {
         this.waiters.push(resolve);
         setTimeout(resolve, 50);
@@ -63,45 +56,46 @@ class Clock {
     return true;
   }
 
-  latencies(ids: string[]): number[] {
-    return ids
-      .map((id) => (this.receivedAt.get(id) ?? Number.NaN) - (this.sentAt.get(id) ?? Number.NaN))
+  allReceived(sent: Sent[]): () => boolean {
+    return () => sent.every(({ id }) => this.receivedAt.has(id));
+  }
+
+  latencies(sent: Sent[]): number[] {
+    return sent
+      .map(({ id, at }) => (this.receivedAt.get(id) ?? Number.NaN) - at)
       .filter((ms) => Number.isFinite(ms))
       .sort((a, b) => a - b);
   }
 }
 
+/** Receive times of every client thread, whichever test phase is running. */
+const clock = new Clock();
+
 async function open(
+  thread: ClientThread,
   relay: RelayProcess,
-  databaseName = `bench-${process.pid}-${++databases}`,
+  databaseName: string,
   coalesceOutbox = true,
-): Promise<Messenger> {
-  return createMessenger({
-    relayUrl: relay.url,
-    databaseName,
-    engine: nativeEngine,
-    WebSocket,
-    coalesceOutbox,
-  });
+): Promise<void> {
+  await thread.call('open', { relayUrl: relay.url, databaseName, coalesceOutbox });
 }
 
 async function makePair(relay: RelayProcess, index: number): Promise<Pair> {
   const bobDb = `bench-bob-${process.pid}-${index}-${++databases}`;
   const aliceDb = `bench-alice-${process.pid}-${index}-${++databases}`;
-  const alice = await open(relay, aliceDb);
-  const bob = await open(relay, bobDb);
+  const alice = new ClientThread(clock.record);
+  const bob = new ClientThread(clock.record);
+  await open(alice, relay, aliceDb);
+  await open(bob, relay, bobDb);
   const tag = `${Date.now().toString(36)}${index}`;
-  await alice.register(`ba_${tag}`);
-  await bob.register(`bb_${tag}`);
-  const conversation = await alice.openDirectConversation(`bb_${tag}`);
+  await alice.call('register', { username: `ba_${tag}` });
+  await bob.call('register', { username: `bb_${tag}` });
+  const conversation = await alice.call('openDirect', { username: `bb_${tag}` });
   // Warm up: sessions both ways, so the measured messages are ordinary ratchet messages.
-  const clock = new Clock();
-  clock.watch(bob);
-  clock.watch(alice);
-  const first = await alice.sendText(conversation, 'warm-up');
-  await clock.until(() => clock.receivedAt.has(first), 30_000);
-  const reply = await bob.sendText(conversation, 'warm-up reply');
-  await clock.until(() => clock.receivedAt.has(reply), 30_000);
+  const first = await alice.call('send', { conversation, text: 'warm-up' });
+  await clock.until(clock.allReceived([first]), 30_000);
+  const reply = await bob.call('send', { conversation, text: 'warm-up reply' });
+  await clock.until(clock.allReceived([reply]), 30_000);
   return { alice, aliceDb, bob, bobDb, conversation };
 }
 
@@ -110,64 +104,63 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
+/** Client CPU (all threads of this process; the relay is another process) per message. */
+function cpuPerMessage(before: NodeJS.CpuUsage, messages: number): string {
+  const cpu = process.cpuUsage(before);
+  return ((cpu.user + cpu.system) / 1000 / messages).toFixed(2);
+}
+
 /** Every pair sends at RATE / PAIRS msg/s for SECONDS; returns latencies of all messages. */
 async function latencyAtRate(
   pairs: Pair[],
 ): Promise<{ latencies: number[]; sent: number; received: number }> {
-  const clock = new Clock();
-  for (const pair of pairs) clock.watch(pair.bob);
-  const ids: string[] = [];
-  const perPair = RATE / pairs.length;
-  const start = performance.now();
-  const sends: Promise<void>[] = [];
-  let due = 0;
-  while (performance.now() - start < SECONDS * 1000) {
-    const target = Math.floor(((performance.now() - start) / 1000) * perPair);
-    for (; due < target; due++) {
-      for (const [p, pair] of pairs.entries()) {
-        const sentAt = performance.now();
-        sends.push(
-          pair.alice.sendText(pair.conversation, `rate p${p} #${due}`).then((id) => {
-            clock.sentAt.set(id, sentAt);
-            ids.push(id);
-          }),
-        );
-      }
-    }
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  await Promise.all(sends);
-  await clock.until(() => ids.every((id) => clock.receivedAt.has(id)), 60_000);
+  const cpuBefore = process.cpuUsage();
+  const sent = (
+    await Promise.all(
+      pairs.map((pair, p) =>
+        pair.alice.call('rate', {
+          conversation: pair.conversation,
+          perSecond: RATE / pairs.length,
+          seconds: SECONDS,
+          label: `rate p${p}`,
+        }),
+      ),
+    )
+  ).flat();
+  await clock.until(clock.allReceived(sent), 60_000);
+  process.stdout.write(
+    `latency: client CPU ${cpuPerMessage(cpuBefore, sent.length)} ms per message ` +
+      `(senders and receivers, each in its own thread)\n`,
+  );
   return {
-    latencies: clock.latencies(ids),
-    sent: ids.length,
-    received: ids.filter((id) => clock.receivedAt.has(id)).length,
+    latencies: clock.latencies(sent),
+    sent: sent.length,
+    received: sent.filter(({ id }) => clock.receivedAt.has(id)).length,
   };
 }
 
 /** Every pair sends SATURATION_PER_PAIR messages at once; delivered messages per second. */
 async function saturation(pairs: Pair[]): Promise<number> {
-  const clock = new Clock();
-  for (const pair of pairs) clock.watch(pair.bob);
-  const start = performance.now();
+  const start = sharedNow();
   const cpuBefore = process.cpuUsage();
-  const ids = (
+  const sent = (
     await Promise.all(
-      pairs.flatMap((pair, p) =>
-        Array.from({ length: SATURATION_PER_PAIR }, (_, i) =>
-          pair.alice.sendText(pair.conversation, `saturate p${p} #${i}`),
-        ),
+      pairs.map((pair, p) =>
+        pair.alice.call('burst', {
+          conversation: pair.conversation,
+          count: SATURATION_PER_PAIR,
+          label: `saturate p${p}`,
+        }),
       ),
     )
   ).flat();
-  await clock.until(() => ids.every((id) => clock.receivedAt.has(id)), 120_000);
-  const last = Math.max(...ids.map((id) => clock.receivedAt.get(id) ?? Number.NaN));
-  const cpu = process.cpuUsage(cpuBefore);
+  await clock.until(clock.allReceived(sent), 120_000);
+  const last = Math.max(...sent.map(({ id }) => clock.receivedAt.get(id) ?? Number.NaN));
   process.stdout.write(
-    `saturation: client process CPU ${((cpu.user + cpu.system) / 1000 / ids.length).toFixed(2)} ms per message ` +
-      `(sender and receiver, both in this process), wall ${((last - start) / ids.length).toFixed(2)} ms per message\n`,
+    `saturation: client CPU ${cpuPerMessage(cpuBefore, sent.length)} ms per message ` +
+      `(senders and receivers), wall ${((last - start) / sent.length).toFixed(2)} ms per message\n`,
   );
-  return ids.length / ((last - start) / 1000);
+  return sent.length / ((last - start) / 1000);
 }
 
 /**
@@ -176,49 +169,41 @@ async function saturation(pairs: Pair[]): Promise<number> {
  * seconds until all are decrypted, applied and durable.
  */
 async function drain(relay: RelayProcess, pair: Pair): Promise<number> {
-  await pair.bob.close();
-  await pair.alice.close();
-  pair.alice = await open(relay, pair.aliceDb, false);
-  const ids = await Promise.all(
-    Array.from({ length: DRAIN }, (_, i) => pair.alice.sendText(pair.conversation, `drain #${i}`)),
-  );
-  const messages = pair.alice.messages(pair.conversation);
-  const acked = new Clock();
-  await acked.until(() => {
-    const pending = new Set(
-      messages
-        .getSnapshot()
-        .filter((m) => m.status === 'pending')
-        .map((m) => m.id),
-    );
-    return ids.every((id) => !pending.has(id));
-  }, 300_000);
-  const clock = new Clock();
-  const start = performance.now();
+  await pair.bob.call('close');
+  await pair.alice.call('close');
+  await open(pair.alice, relay, pair.aliceDb, false);
+  const sent = await pair.alice.call('burst', {
+    conversation: pair.conversation,
+    count: DRAIN,
+    label: 'drain',
+  });
+  await pair.alice.call('waitSent', {
+    conversation: pair.conversation,
+    ids: sent.map(({ id }) => id),
+  });
+  const start = sharedNow();
   const cpuBefore = process.cpuUsage();
-  const bob = await open(relay, pair.bobDb);
-  clock.watch(bob);
-  await clock.until(() => ids.every((id) => clock.receivedAt.has(id)), 120_000);
-  await bob.settled();
-  const seconds = (performance.now() - start) / 1000;
+  await open(pair.bob, relay, pair.bobDb);
+  await clock.until(clock.allReceived(sent), 120_000);
+  await pair.bob.call('settled');
+  const seconds = (sharedNow() - start) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  const received = ids.filter((id) => clock.receivedAt.has(id)).length;
+  const received = sent.filter(({ id }) => clock.receivedAt.has(id)).length;
   // CPU beside wall time: on a shared machine the wall time mostly measures the other tenants.
   process.stdout.write(
     `drain: ${received}/${DRAIN} applied in ${seconds.toFixed(2)} s, client process CPU ` +
       `${((cpu.user + cpu.system) / 1e6).toFixed(2)} s (receiver, and the sender taking its receipts)\n`,
   );
-  pair.bob = bob;
   return seconds;
 }
 
 async function main(): Promise<void> {
   // Figures depend on what else runs on the machine: print it with them.
-  process.stdout.write(
-    `machine: ${cpus().length} cores, load average ${loadavg()
+  const load = () =>
+    loadavg()
       .map((l) => l.toFixed(1))
-      .join(' ')}\n`,
-  );
+      .join(' ');
+  process.stdout.write(`machine: ${cpus().length} cores, load average ${load()}\n`);
   const relay = await RelayProcess.start(relayArgs);
   const pairs: Pair[] = [];
   try {
@@ -235,6 +220,7 @@ async function main(): Promise<void> {
       `saturation: ${throughput.toFixed(0)} msg/s delivered (${SATURATION_PER_PAIR} per pair at once)\n`,
     );
     const drainSeconds = await drain(relay, pairs[0]!);
+    process.stdout.write(`machine: load average ${load()} at the end\n`);
     process.stdout.write(
       JSON.stringify({
         bench: 'e2e',
@@ -246,8 +232,10 @@ async function main(): Promise<void> {
     );
   } finally {
     for (const pair of pairs) {
-      await pair.alice.close();
-      await pair.bob.close();
+      await pair.alice.call('close').catch(() => undefined);
+      await pair.bob.call('close').catch(() => undefined);
+      await pair.alice.terminate();
+      await pair.bob.terminate();
     }
     await relay.stop();
   }

@@ -13,6 +13,11 @@ import type { Outbox } from './outbox.js';
 
 /** How long a typing indicator lasts without a refresh, and how old a typing Content may be. */
 export const TYPING_TTL_MS = 6_000;
+/**
+ * How long a delivered receipt waits in the outbox, so that the receipts of the batches received
+ * meanwhile go out as one (outbox coalescing) instead of one envelope per received batch.
+ */
+export const DELIVERED_RECEIPT_DELAY_MS = 100;
 /** Minimum pause between two state-vector sync requests for one conversation. */
 const SYNC_REQUEST_INTERVAL_MS = 5_000;
 
@@ -239,6 +244,7 @@ export class ContentHandler {
         content: receiptContent('delivered', model.row.id, messageIds),
         recipientAccountIds: [author],
         ownDevices: false,
+        delayMs: DELIVERED_RECEIPT_DELAY_MS,
       });
     }
   }

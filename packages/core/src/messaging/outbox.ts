@@ -12,6 +12,10 @@ import { IdentityHeldError, isEngineError, type Sessions } from './sessions.js';
 
 /** Rows encrypted and sent together (the relay allows 256 unanswered requests per socket). */
 export const OUTBOX_WINDOW = 64;
+/** Rows sent and not yet answered, across pipelined pages (the relay's limit is 256 per socket). */
+const MAX_REQUESTS_IN_FLIGHT = 192;
+/** Pause before looking again at rows the relay could not take (e.g. the socket dropped). */
+const KEPT_ROWS_RETRY_MS = 1_000;
 /** Attempts per row within one drain when the relay reports a changed device set. */
 const MAX_DEVICE_SET_RETRIES = 3;
 
@@ -22,6 +26,11 @@ export interface OutboxItem {
   recipientAccountIds: string[];
   ownDevices: boolean;
   messageIds?: string[];
+  /**
+   * Hold the row this long before sending it, so that rows arriving meanwhile are coalesced with
+   * it (delivered receipts: a busy receiver owes one per received batch).
+   */
+  delayMs?: number;
 }
 
 /**
@@ -35,6 +44,15 @@ export class Outbox {
   private draining: Promise<void> | undefined;
   private again = false;
   private closed = false;
+  /** Outbox rows (by seq) whose page is being sent; a later page read skips them. */
+  private readonly inFlight = new Set<number>();
+  private readonly pages = new Set<Promise<void>>();
+  private requestsInFlight = 0;
+  private wakeTimer: ReturnType<typeof setTimeout> | undefined;
+  private wakeAt: number | undefined;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Resolves when the latest page's encryption and session flush are done. */
+  private encrypted: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly engine: SignalEngine,
@@ -59,6 +77,7 @@ export class Outbox {
       ownDevices: item.ownDevices,
       messageIds: item.messageIds ?? [],
       createdAt: Date.now(),
+      ...(item.delayMs ? { notBefore: Date.now() + item.delayMs } : {}),
     });
   }
 
@@ -78,15 +97,27 @@ export class Outbox {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.wakeTimer);
+    clearTimeout(this.retryTimer);
     await this.draining;
+    await Promise.allSettled([...this.pages]);
   }
 
+  /**
+   * Pages are pipelined: the next page is read, encrypted and sent while earlier ones still wait
+   * for the relay's answers (at most MAX_REQUESTS_IN_FLIGHT rows on the socket). Waiting for each
+   * page's answers and acknowledgement before reading the next made every row queued meanwhile
+   * wait a full round trip plus two transactions (docs/decisions/0370).
+   */
   private async drain(): Promise<void> {
     do {
       this.again = false;
       let lastSeq = 0;
       for (;;) {
         if (this.closed || !this.connection.online) return;
+        while (this.requestsInFlight > MAX_REQUESTS_IN_FLIGHT - OUTBOX_WINDOW) {
+          await Promise.race([...this.pages]);
+        }
         // Page through the outbox so a 10,000-row backlog is never loaded at once.
         const page = await this.db.outbox
           .where('seq')
@@ -95,11 +126,63 @@ export class Outbox {
           .toArray();
         if (page.length === 0) break;
         lastSeq = page.at(-1)?.seq ?? lastSeq;
+        const lastPage = page.length < OUTBOX_WINDOW;
         const held = this.stores.heldAccounts();
-        const ready = page.filter((row) => !row.recipientAccountIds.some((id) => held.has(id)));
-        await this.sendPage(this.coalesce ? await coalesceOutbox(this.db, ready) : ready);
+        const now = Date.now();
+        // A delayed row goes with any due row to one of its recipients, so that a later row
+        // (e.g. a read receipt) never overtakes it.
+        const due = new Set(
+          page.filter((row) => !isDelayed(row, now)).flatMap((row) => row.recipientAccountIds),
+        );
+        const ready = page.filter(
+          (row) =>
+            !this.inFlight.has(row.seq as number) &&
+            !row.recipientAccountIds.some((id) => held.has(id)) &&
+            (row.recipientAccountIds.some((id) => due.has(id)) || !this.heldBack(row, now)),
+        );
+        if (ready.length === 0) {
+          if (lastPage) break;
+          continue;
+        }
+        const rows = this.coalesce ? await coalesceOutbox(this.db, ready) : ready;
+        for (const row of rows) this.inFlight.add(row.seq as number);
+        this.requestsInFlight += rows.length;
+        const sending: Promise<void> = this.sendPage(rows)
+          .catch(this.onError)
+          .finally(() => {
+            for (const row of rows) this.inFlight.delete(row.seq as number);
+            this.requestsInFlight -= rows.length;
+            this.pages.delete(sending);
+          });
+        this.pages.add(sending);
+        // Encryption and the session flush are done once sendPage has yielded to its answers.
+        await this.encrypted;
+        // A short page was the end of the outbox (rows committed since then kicked `again`).
+        if (lastPage) break;
       }
     } while (this.again && !this.closed);
+  }
+
+  private retryLater(): void {
+    if (this.retryTimer || this.closed) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.kick();
+    }, KEPT_ROWS_RETRY_MS);
+  }
+
+  /** A row whose delay has not run out yet; a timer drains again when it does. */
+  private heldBack(row: OutboxRow, now: number): boolean {
+    if (row.notBefore === undefined || !isDelayed(row, now)) return false;
+    if (this.wakeAt === undefined || row.notBefore < this.wakeAt) {
+      clearTimeout(this.wakeTimer);
+      this.wakeAt = row.notBefore;
+      this.wakeTimer = setTimeout(() => {
+        this.wakeAt = undefined;
+        this.kick();
+      }, row.notBefore - now);
+    }
+    return true;
   }
 
   /**
@@ -108,15 +191,24 @@ export class Outbox {
    * acknowledges the accepted ones in one transaction.
    */
   private async sendPage(rows: OutboxRow[]): Promise<void> {
+    let encrypted!: () => void;
+    this.encrypted = new Promise<void>((resolve) => (encrypted = resolve));
     const prepared: Array<{ row: OutboxRow; messages: OutgoingMessage[] }> = [];
-    for (const row of rows) {
-      const messages = await this.encryptUnlessHeld(row);
-      if (messages) prepared.push({ row, messages });
+    try {
+      for (const row of rows) {
+        const messages = await this.encryptUnlessHeld(row);
+        if (messages) prepared.push({ row, messages });
+      }
+      await this.stores.flush();
+    } finally {
+      encrypted();
     }
-    await this.stores.flush();
     const outcomes = await Promise.all(
       prepared.map(({ row, messages }) => this.send(row, messages)),
     );
+    // A row kept for later may be missed by a drain that started while it was in flight (e.g.
+    // right after a reconnect): look again shortly.
+    if (outcomes.includes('keep')) this.retryLater();
     await this.acknowledge(prepared.filter((_, i) => outcomes[i] === 'stored').map((p) => p.row));
     for (const [i, { row }] of prepared.entries()) {
       if (outcomes[i] === 'retry') await this.deliverAlone(row);
@@ -224,4 +316,8 @@ export class Outbox {
     }
     await work.commit(this.db);
   }
+}
+
+function isDelayed(row: OutboxRow, now: number): boolean {
+  return row.notBefore !== undefined && row.notBefore > now;
 }

@@ -53,6 +53,7 @@ export class ParleyMessenger implements Messenger {
   private closed = false;
   private refilling: Promise<void> | undefined;
   private pendingCommit: { batch: UnitOfWork; done: Promise<void> } | undefined;
+  private lastCommit: Promise<void> = Promise.resolve();
   private readonly engine: SignalEngine;
   private readonly db: ParleyDatabase;
   private readonly http: RelayHttp;
@@ -150,7 +151,7 @@ export class ParleyMessenger implements Messenger {
         committed: (work, usedPreKeys) => {
           // Someone fetched one of our bundles: the relay's stock may be running low.
           if (usedPreKeys) void this.refillPreKeys();
-          this.afterCommit();
+          this.afterCommit(work);
           this.announceReceived(work);
         },
         decryptFailed: (sender, reason) => this.decryptFailed(sender, reason),
@@ -414,25 +415,29 @@ export class ParleyMessenger implements Messenger {
   }
 
   /**
-   * Group commit: local actions staged in the same tick (e.g. a burst of sendText calls) share one
-   * IndexedDB transaction. Each caller still resolves only once its changes are durable.
+   * Group commit: local actions staged while the previous commit is in flight (or in the same
+   * tick) share one IndexedDB transaction, so under load batches grow instead of transactions
+   * queueing up. Each caller still resolves only once its changes are durable.
    */
   private commit(work: UnitOfWork): Promise<void> {
     if (!this.pendingCommit) {
       const batch = new UnitOfWork();
-      const done = Promise.resolve().then(async () => {
-        this.pendingCommit = undefined;
-        await batch.commit(this.db);
-        this.afterCommit();
-      });
+      const done = this.lastCommit
+        .catch(() => undefined)
+        .then(async () => {
+          this.pendingCommit = undefined;
+          await batch.commit(this.db);
+          this.afterCommit(batch);
+        });
       this.pendingCommit = { batch, done };
+      this.lastCommit = done;
     }
     this.pendingCommit.batch.absorb(work);
     return this.pendingCommit.done;
   }
 
-  private afterCommit(): void {
-    this.outbox.kick();
+  private afterCommit(work: UnitOfWork): void {
+    if (work.outbox.length > 0) this.outbox.kick();
     for (const model of this.conversationStore.all()) {
       void this.conversationStore.compactIfNeeded(model).catch((error) => this.reportError(error));
     }

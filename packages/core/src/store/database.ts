@@ -127,6 +127,8 @@ export interface OutboxRow {
   /** Message ids whose status becomes 'sent' when the relay acks. */
   messageIds: string[];
   createdAt: number;
+  /** Not sent before this time (ms), so that rows queued meanwhile coalesce with it. */
+  notBefore?: number;
 }
 
 /** Relay envelope ids already applied, so a redelivered envelope is acked without decrypting. */
@@ -152,9 +154,19 @@ export class ParleyDatabase extends Dexie {
   outbox!: EntityTable<OutboxRow, 'seq'>;
   processedEnvelopes!: EntityTable<ProcessedEnvelopeRow, 'envelopeId'>;
 
-  /** `options.indexedDB` / `options.IDBKeyRange` inject an IndexedDB (e.g. fake-indexeddb in Node). */
+  /**
+   * `options.indexedDB` / `options.IDBKeyRange` inject an IndexedDB (e.g. fake-indexeddb in Node).
+   *
+   * Core never runs Dexie live queries: views are computed from in-memory models (0301). Dexie's
+   * live-query cache (an AbortController and optimistic-update bookkeeping per write transaction)
+   * and its observability layer (which records the key ranges of every write and broadcasts them
+   * to other tabs after each commit) are therefore removed; they cost about a third of each small
+   * transaction (docs/decisions/0370).
+   */
   constructor(name: string, options?: DexieOptions) {
-    super(name, options);
+    super(name, { cache: 'disabled', ...options });
+    this.unuse({ stack: 'dbcore', name: 'Observability' });
+    this.unuse({ stack: 'dbcore', name: 'Cache' });
     this.version(1).stores({
       account: 'key',
       preKeys: 'id',

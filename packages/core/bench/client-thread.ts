@@ -1,0 +1,170 @@
+/**
+ * One benchmark client (one device: its own messenger, its own IndexedDB) in a worker thread, as
+ * devices run on their own CPUs rather than sharing one event loop. The main thread drives it
+ * with `ClientThread.call`; times are read on a clock shared by all threads of the process
+ * (`performance.timeOrigin + performance.now()`).
+ */
+import 'fake-indexeddb/auto';
+import { performance } from 'node:perf_hooks';
+import { Worker, isMainThread, parentPort } from 'node:worker_threads';
+import WebSocket from 'ws';
+import { createMessenger } from '../src/index.js';
+import type { Messenger } from '../src/messenger/api.js';
+import { nativeEngine } from '../src/native.js';
+
+/** Milliseconds on the clock every thread of this process shares. */
+export function sharedNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+export interface Sent {
+  id: string;
+  at: number;
+}
+
+interface Commands {
+  open(args: { relayUrl: string; databaseName: string; coalesceOutbox: boolean }): void;
+  register(args: { username: string }): void;
+  openDirect(args: { username: string }): string;
+  send(args: { conversation: string; text: string }): Sent;
+  /** Sends `perSecond` messages a second for `seconds`, each timed when sendText is called. */
+  rate(args: { conversation: string; perSecond: number; seconds: number; label: string }): Sent[];
+  /** Sends `count` messages at once. */
+  burst(args: { conversation: string; count: number; label: string }): Sent[];
+  /** Resolves once none of `ids` is pending any more (the relay has them). */
+  waitSent(args: { conversation: string; ids: string[] }): void;
+  settled(): void;
+  close(): void;
+}
+
+type Command = keyof Commands;
+type Request = { id: number; command: Command; args: unknown };
+type Reply = { id: number; result?: unknown; error?: string } | { received: string[]; at: number };
+
+/** The main thread's handle on one client thread. */
+export class ClientThread {
+  private readonly worker = new Worker(new URL(import.meta.url));
+  private nextId = 1;
+  private readonly calls = new Map<number, { resolve(v: unknown): void; reject(e: Error): void }>();
+
+  constructor(onReceived: (ids: string[], at: number) => void) {
+    this.worker.on('message', (reply: Reply) => {
+      if ('received' in reply) return onReceived(reply.received, reply.at);
+      const call = this.calls.get(reply.id);
+      this.calls.delete(reply.id);
+      if (reply.error !== undefined) call?.reject(new Error(reply.error));
+      else call?.resolve(reply.result);
+    });
+    this.worker.on('error', (error) => {
+      for (const call of this.calls.values()) call.reject(error);
+      this.calls.clear();
+    });
+  }
+
+  call<C extends Command>(
+    command: C,
+    ...args: Parameters<Commands[C]>
+  ): Promise<Awaited<ReturnType<Commands[C]>>> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.calls.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      this.worker.postMessage({ id, command, args: args[0] } satisfies Request);
+    });
+  }
+
+  async terminate(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+// --- Inside the worker
+
+function serve(): void {
+  const port = parentPort;
+  if (!port) return;
+  let messenger: Messenger | undefined;
+  const current = (): Messenger => {
+    if (!messenger) throw new Error('no messenger open in this thread');
+    return messenger;
+  };
+  const commands: {
+    [C in Command]: (args: Parameters<Commands[C]>[0]) => Promise<ReturnType<Commands[C]>>;
+  } = {
+    async open({ relayUrl, databaseName, coalesceOutbox }) {
+      messenger = await createMessenger({
+        relayUrl,
+        databaseName,
+        engine: nativeEngine,
+        WebSocket,
+        coalesceOutbox,
+      });
+      messenger.on((event) => {
+        if (event.type === 'messages-received')
+          port.postMessage({ received: event.messageIds, at: sharedNow() } satisfies Reply);
+      });
+    },
+    async register({ username }) {
+      await current().register(username);
+    },
+    openDirect: ({ username }) => current().openDirectConversation(username),
+    async send({ conversation, text }) {
+      const at = sharedNow();
+      return { id: await current().sendText(conversation, text), at };
+    },
+    async rate({ conversation, perSecond, seconds, label }) {
+      const sends: Promise<Sent>[] = [];
+      const start = performance.now();
+      let due = 0;
+      while (performance.now() - start < seconds * 1000) {
+        const target = Math.floor(((performance.now() - start) / 1000) * perSecond);
+        for (; due < target; due++) {
+          const at = sharedNow();
+          sends.push(
+            current()
+              .sendText(conversation, `${label} #${due}`)
+              .then((id) => ({ id, at })),
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      return Promise.all(sends);
+    },
+    async burst({ conversation, count, label }) {
+      const at = sharedNow();
+      const ids = await Promise.all(
+        Array.from({ length: count }, (_, i) => current().sendText(conversation, `${label} #${i}`)),
+      );
+      return ids.map((id) => ({ id, at }));
+    },
+    async waitSent({ conversation, ids }) {
+      const messages = current().messages(conversation);
+      for (;;) {
+        const pending = new Set(
+          messages
+            .getSnapshot()
+            .filter((m) => m.status === 'pending')
+            .map((m) => m.id),
+        );
+        if (ids.every((id) => !pending.has(id))) return;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    },
+    settled: () => current().settled(),
+    async close() {
+      await messenger?.close();
+      messenger = undefined;
+    },
+  };
+  port.on('message', ({ id, command, args }: Request) => {
+    (commands[command] as (args: unknown) => Promise<unknown>)(args).then(
+      (result) => port.postMessage({ id, result } satisfies Reply),
+      (error: unknown) =>
+        port.postMessage({
+          id,
+          error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+        } satisfies Reply),
+    );
+  });
+}
+
+if (!isMainThread) serve();
