@@ -8,7 +8,12 @@ import type {
 } from '../store/database.js';
 import type { UnitOfWork } from '../store/unit-of-work.js';
 
-/** Compact a conversation's update log into its snapshot once it holds this many updates. */
+/**
+ * Compact a conversation's update log into its snapshot once it holds this many updates AND at
+ * least as many bytes as the snapshot. Encoding and storing the snapshot costs its whole size, so
+ * the byte condition keeps compaction proportional to what was logged: without it, a long
+ * conversation rewrote its entire document every 500 updates (quadratic in its length).
+ */
 export const COMPACT_AFTER_UPDATES = 500;
 
 const STATUS_RANK: Record<StoredMessageStatus, number> = {
@@ -26,8 +31,11 @@ export interface ConversationModel {
   rows: Map<string, MessageRow>;
   /** Account id -> when its typing indicator expires (ms). */
   typing: Map<string, number>;
-  /** Updates in the log since the last snapshot. */
+  /** Updates in the log since the last snapshot, and their bytes. */
   logLength: number;
+  logBytes: number;
+  /** Size of the last stored snapshot. */
+  snapshotBytes: number;
   compacting: boolean;
 }
 
@@ -59,13 +67,18 @@ export class Conversations {
     ]);
     for (const receipt of receipts) this.noteReceipt(receipt.messageId, receipt.kind);
     for (const row of rows) this.attach(row);
-    for (const snapshot of snapshots)
-      this.models.get(snapshot.conversationId)?.doc.applyRemoteUpdate(snapshot.snapshot);
+    for (const snapshot of snapshots) {
+      const model = this.models.get(snapshot.conversationId);
+      if (!model) continue;
+      model.doc.applyRemoteUpdate(snapshot.snapshot);
+      model.snapshotBytes = snapshot.snapshot.length;
+    }
     for (const update of updates) {
       const model = this.models.get(update.conversationId);
       if (!model) continue;
       model.doc.applyRemoteUpdate(update.update);
       model.logLength++;
+      model.logBytes += update.update.length;
     }
     for (const message of messages)
       this.models.get(message.conversationId)?.rows.set(message.id, message);
@@ -119,6 +132,7 @@ export class Conversations {
     if (update) {
       work.docUpdates.push({ conversationId: model.row.id, update });
       model.logLength++;
+      model.logBytes += update.length;
       this.changed(model.row.id);
     }
     return { update, incoming };
@@ -169,6 +183,7 @@ export class Conversations {
     if (
       model.compacting ||
       model.logLength < COMPACT_AFTER_UPDATES ||
+      model.logBytes < model.snapshotBytes ||
       model.doc.hasMissingUpdates
     ) {
       return;
@@ -182,6 +197,8 @@ export class Conversations {
         await this.db.docUpdates.where('conversationId').equals(conversationId).delete();
         await this.db.docSnapshots.put({ conversationId, snapshot });
         model.logLength = 0;
+        model.logBytes = 0;
+        model.snapshotBytes = snapshot.length;
       });
     } finally {
       model.compacting = false;
@@ -195,6 +212,8 @@ export class Conversations {
       rows: new Map(),
       typing: new Map(),
       logLength: 0,
+      logBytes: 0,
+      snapshotBytes: 0,
       compacting: false,
     };
     model.doc.onMessagesAdded((entries, origin) => this.project(model, entries, origin));

@@ -16,6 +16,12 @@ type Part =
       messageIds: string[];
     };
 
+/** A merged row and the outbox rows (by seq) it replaces. */
+export interface Merge {
+  merged: OutboxRow;
+  sources: number[];
+}
+
 /**
  * Merges consecutive outbox rows of one kind, one conversation and one audience into one row:
  * document updates into one Yjs update (Y.mergeUpdates), receipts of one status into one receipt
@@ -23,11 +29,13 @@ type Part =
  * burst of messages (or of the receipts a busy receiver owes) into a few sends, and the receiver
  * applies one update in order instead of many that may arrive reordered.
  *
- * The merged row replaces its sources in one transaction and gets its own idempotency key. A
- * source row the relay had already stored (its answer lost) is then delivered twice; that is
- * harmless, because applying a Yjs update or a receipt again changes nothing.
+ * Returns the rows to send (merged rows have no seq yet) and the merges; persistMerges() must
+ * replace the sources in the outbox before anything made from a merged row is sent. A merged row
+ * has its own idempotency key; a source row the relay had already stored (its answer lost) is
+ * then delivered twice, which is harmless, because applying a Yjs update or a receipt again
+ * changes nothing.
  */
-export async function coalesceOutbox(db: ParleyDatabase, page: OutboxRow[]): Promise<OutboxRow[]> {
+export function coalesceOutbox(page: OutboxRow[]): { rows: OutboxRow[]; merges: Merge[] } {
   const groups: Array<{ rows: OutboxRow[]; parts: Part[]; key?: string; bytes: number }> = [];
   for (const row of page) {
     const part = partOf(row);
@@ -47,11 +55,12 @@ export async function coalesceOutbox(db: ParleyDatabase, page: OutboxRow[]): Pro
     }
     groups.push({ rows: [row], parts: part ? [part] : [], ...(key ? { key } : {}), bytes });
   }
-  const result: OutboxRow[] = [];
+  const rows: OutboxRow[] = [];
+  const merges: Merge[] = [];
   for (const group of groups) {
     const first = group.rows[0] as OutboxRow;
     if (group.rows.length === 1 || group.key === undefined) {
-      result.push(...group.rows);
+      rows.push(...group.rows);
       continue;
     }
     const merged: OutboxRow = {
@@ -62,13 +71,21 @@ export async function coalesceOutbox(db: ParleyDatabase, page: OutboxRow[]): Pro
       messageIds: group.rows.flatMap((row) => row.messageIds),
       createdAt: first.createdAt,
     };
-    await db.transaction('rw', db.outbox, async () => {
-      await db.outbox.bulkDelete(group.rows.map((row) => row.seq as number));
-      merged.seq = await db.outbox.add(merged);
-    });
-    result.push(merged);
+    merges.push({ merged, sources: group.rows.map((row) => row.seq as number) });
+    rows.push(merged);
   }
-  return result;
+  return { rows, merges };
+}
+
+/** Replaces merged rows' sources in the outbox (inside the caller's transaction); sets their seqs. */
+export async function persistMerges(db: ParleyDatabase, merges: Merge[]): Promise<void> {
+  if (merges.length === 0) return;
+  await db.outbox.bulkDelete(merges.flatMap((merge) => merge.sources));
+  const seqs = await db.outbox.bulkAdd(
+    merges.map((merge) => merge.merged),
+    { allKeys: true },
+  );
+  for (const [i, merge] of merges.entries()) merge.merged.seq = seqs[i];
 }
 
 function partOf(row: OutboxRow): Part | undefined {

@@ -7,7 +7,7 @@ import type { SignalStores } from '../store/signal-stores.js';
 import { UnitOfWork } from '../store/unit-of-work.js';
 import type { RelayConnection } from '../transport/relay-connection.js';
 import { RelayError } from '../transport/relay-errors.js';
-import { coalesceOutbox } from './outbox-coalescing.js';
+import { coalesceOutbox, persistMerges, type Merge } from './outbox-coalescing.js';
 import { IdentityHeldError, isEngineError, type Sessions } from './sessions.js';
 
 /** Rows encrypted and sent together (the relay allows 256 unanswered requests per socket). */
@@ -144,13 +144,15 @@ export class Outbox {
           if (lastPage) break;
           continue;
         }
-        const rows = this.coalesce ? await coalesceOutbox(this.db, ready) : ready;
-        for (const row of rows) this.inFlight.add(row.seq as number);
+        const { rows, merges } = this.coalesce
+          ? coalesceOutbox(ready)
+          : { rows: ready, merges: [] };
+        for (const row of ready) this.inFlight.add(row.seq as number);
         this.requestsInFlight += rows.length;
-        const sending: Promise<void> = this.sendPage(rows)
+        const sending: Promise<void> = this.sendPage(rows, merges)
           .catch(this.onError)
           .finally(() => {
-            for (const row of rows) this.inFlight.delete(row.seq as number);
+            for (const row of [...ready, ...rows]) this.inFlight.delete(row.seq as number);
             this.requestsInFlight -= rows.length;
             this.pages.delete(sending);
           });
@@ -187,10 +189,11 @@ export class Outbox {
 
   /**
    * Encrypts a page of rows, makes the advanced session state durable once (a ciphertext must
-   * never leave before the ratchet step that made it is saved), sends them all concurrently and
-   * acknowledges the accepted ones in one transaction.
+   * never leave before the ratchet step that made it is saved) together with the merged rows
+   * that replace their sources, sends them all concurrently and acknowledges the accepted ones
+   * in one transaction.
    */
-  private async sendPage(rows: OutboxRow[]): Promise<void> {
+  private async sendPage(rows: OutboxRow[], merges: Merge[]): Promise<void> {
     let encrypted!: () => void;
     this.encrypted = new Promise<void>((resolve) => (encrypted = resolve));
     const prepared: Array<{ row: OutboxRow; messages: OutgoingMessage[] }> = [];
@@ -199,7 +202,9 @@ export class Outbox {
         const messages = await this.encryptUnlessHeld(row);
         if (messages) prepared.push({ row, messages });
       }
-      await this.stores.flush();
+      if (merges.length === 0) await this.stores.flush();
+      else await this.stores.flushWith([this.db.outbox], () => persistMerges(this.db, merges));
+      for (const { merged } of merges) this.inFlight.add(merged.seq as number);
     } finally {
       encrypted();
     }

@@ -93,13 +93,39 @@ export class ConversationDoc {
 
   /** Calls back with the entries appended by each transaction, with the transaction's origin. */
   onMessagesAdded(listener: (entries: MessageEntry[], origin: unknown) => void): void {
-    this.messageList.observe((event, transaction) => {
-      const added: MessageEntry[] = [];
-      for (const change of event.changes.delta) {
-        if (Array.isArray(change.insert)) added.push(...(change.insert as MessageEntry[]));
-      }
+    this.messageList.observe((_event, transaction) => {
+      const added = this.entriesAddedBy(transaction);
       if (added.length > 0) listener(added, transaction.origin);
     });
+  }
+
+  /**
+   * The message entries a transaction added, read from the structs it created (each client's
+   * clocks between the transaction's before- and after-state). YEvent.changes would walk the
+   * whole array on every transaction: O(messages) per sent message or received batch.
+   */
+  private entriesAddedBy(transaction: Y.Transaction): MessageEntry[] {
+    const added: MessageEntry[] = [];
+    for (const [client, after] of transaction.afterState) {
+      const before = transaction.beforeState.get(client) ?? 0;
+      const structs = this.doc.store.clients.get(client);
+      if (after <= before || !structs) continue;
+      for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+        const item = structs[i];
+        if (
+          !(item instanceof Y.Item) ||
+          item.deleted ||
+          item.parent !== this.messageList ||
+          !(item.content instanceof Y.ContentAny)
+        ) {
+          continue;
+        }
+        // An item older than the transaction may have been split at its first new clock only.
+        const entries = item.content.getContent() as MessageEntry[];
+        added.push(...entries.slice(Math.max(0, before - item.id.clock)));
+      }
+    }
+    return added;
   }
 
   applyRemoteUpdate(update: Uint8Array): void {

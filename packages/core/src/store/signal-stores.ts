@@ -16,6 +16,7 @@ import type {
   SignedPreKeyRecord,
   SignedPreKeyStore,
 } from '../crypto/engine.js';
+import type { Table } from 'dexie';
 import type { IdentityRow, ParleyDatabase, SessionRow } from './database.js';
 
 /**
@@ -106,8 +107,20 @@ export class SignalStores
 
   /** Makes every session change so far durable (before ciphertexts made with it are sent). */
   async flush(): Promise<void> {
+    await this.flushWith([], async () => {});
+  }
+
+  /**
+   * flush(), with the caller's writes on `tables` in the same transaction (the outbox rows that
+   * the ciphertexts made with these sessions belong to).
+   */
+  async flushWith(tables: Table[], writes: () => Promise<void>): Promise<void> {
     await this.commitSessionsWith(async (rows) => {
-      if (rows.length) await this.db.sessions.bulkPut(rows);
+      if (rows.length === 0 && tables.length === 0) return;
+      await this.db.transaction('rw', [this.db.sessions, ...tables], async () => {
+        if (rows.length) await this.db.sessions.bulkPut(rows);
+        await writes();
+      });
     });
     await Promise.allSettled([...this.committing]);
   }

@@ -2,7 +2,7 @@ import { Receipt_Kind } from '@parley/protocol';
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { crdtUpdateContent, decodeContent, receiptContent } from '../../src/messaging/contents.js';
-import { coalesceOutbox } from '../../src/messaging/outbox-coalescing.js';
+import { coalesceOutbox, persistMerges } from '../../src/messaging/outbox-coalescing.js';
 import { ConversationDoc } from '../../src/state/conversation-doc.js';
 import { ParleyDatabase, type OutboxRow } from '../../src/store/database.js';
 
@@ -43,7 +43,8 @@ describe('outbox coalescing', () => {
     ];
     for (const r of rows) r.seq = await db.outbox.add(r);
 
-    const result = await coalesceOutbox(db, await db.outbox.orderBy('seq').toArray());
+    const { rows: result, merges } = coalesceOutbox(await db.outbox.orderBy('seq').toArray());
+    await db.transaction('rw', db.outbox, () => persistMerges(db, merges));
     expect(result).toHaveLength(4);
     expect(result[0]?.messageIds).toEqual(['m0', 'm1']);
     expect(result.slice(1).map((r) => r.idempotencyKey)).toEqual(
@@ -87,7 +88,8 @@ describe('outbox coalescing', () => {
     ];
     for (const r of rows) r.seq = await db.outbox.add(r);
 
-    const result = await coalesceOutbox(db, await db.outbox.orderBy('seq').toArray());
+    const { rows: result, merges } = coalesceOutbox(await db.outbox.orderBy('seq').toArray());
+    await db.transaction('rw', db.outbox, () => persistMerges(db, merges));
     const bodies = result.map((r) => decodeContent(r.content).body);
     expect(
       bodies.map((body) =>

@@ -103,6 +103,29 @@ describe('ConversationDoc', () => {
     expect(c.messages()).toEqual(a.messages());
   });
 
+  it('reports every message added by remote batches exactly once, whatever the order', () => {
+    const next = random(7);
+    const a = new ConversationDoc('c');
+    const b = new ConversationDoc('c');
+    const fromA = recorded(a);
+    const fromB = recorded(b);
+    a.initDirect(alice, bob);
+    b.applyRemoteUpdate(fromA[0]!);
+    for (let i = 0; i < 40; i++) {
+      const writer = next() < 0.5 ? a : b;
+      writer.appendMessage(entry(`m${i}`, writer === a ? alice.accountId : bob.accountId));
+    }
+    const c = new ConversationDoc('c');
+    const added: string[] = [];
+    c.onMessagesAdded((entries) => added.push(...entries.map((e) => e.id)));
+    const shuffled = [...fromA, ...fromB].sort(() => next() - 0.5);
+    for (let i = 0; i < shuffled.length; i += 7)
+      c.applyRemoteUpdates(shuffled.slice(i, i + 7), () => {});
+    expect(c.hasMissingUpdates).toBe(false);
+    expect(added).toHaveLength(40);
+    expect(new Set(added)).toEqual(new Set(c.messages().map((m) => m.id)));
+  });
+
   it('repairs a replica that missed updates with a state-vector exchange', () => {
     const a = new ConversationDoc('c');
     const updates = recorded(a);
