@@ -32,8 +32,9 @@ import {
  * saturating it (measured: window 2 gave 2/3 of the throughput of window 16 here).
  * --profile writes V8 CPU profiles (.cpuprofile) of the measured relay process into dir, and of
  * its load generators into dir/generators.
- * --rate r measures only the latency at r msgs/s (no saturation, no bare forwarder): for
- * studying latency against load.
+ * RELAY_NODE_ARGS (environment) passes flags to the relay's node, e.g. V8 heap settings.
+ * --rate r measures only the latency at r msgs/s (relay, then the bare forwarder), after one
+ * warm-up round at saturation: for studying latency against load.
  */
 const { values } = parseArgs({
   options: {
@@ -180,12 +181,21 @@ async function alternatingRates(
   return { relay: mean(relay), bare: mean(bare) };
 }
 
+/**
+ * Send -> delivery latency at `rate` msgs/s, with the server's CPU per message (and for the
+ * relay its event-loop delay) over the same period.
+ */
 async function latencyAt(
-  url: string,
+  label: string,
   generators: Generator[],
   rate: number,
+  server: Server,
 ): Promise<{ p50: number; p99: number }> {
-  await eventLoopLag(url); // resets the relay's histogram
+  const isRelay = label === 'relay';
+  if (isRelay) await eventLoopLag(server.url); // resets the relay's histogram
+  const pid = server.child.pid!;
+  const cpuBefore = cpuSeconds(pid);
+  const mainBefore = cpuSeconds(pid, true);
   const results = await Promise.all(
     generators.map((g) =>
       g.ask<{ latencies: number[]; sent: number }>({
@@ -199,9 +209,15 @@ async function latencyAt(
   const sent = results.reduce((sum, r) => sum + r.sent, 0);
   const at = (q: number) => all[Math.min(all.length - 1, Math.floor(q * all.length))] ?? NaN;
   log(
-    `relay latency at ${Math.round(rate)} msgs/s: ${all.length}/${sent} delivered, p50 ${at(0.5).toFixed(2)} ms, p99 ${at(0.99).toFixed(2)} ms`,
+    `${label} latency at ${Math.round(rate)} msgs/s: ${all.length}/${sent} delivered, p50 ${at(0.5).toFixed(2)} ms, p99 ${at(0.99).toFixed(2)} ms`,
   );
-  log(`relay during the latency phase: ${await eventLoopLag(url)}`);
+  const perMessage = (seconds: number) => ((seconds * 1e6) / sent).toFixed(1);
+  const cpu =
+    `${perMessage(cpuSeconds(pid) - cpuBefore)} µs CPU per message ` +
+    `(${perMessage(cpuSeconds(pid, true) - mainBefore)} µs on the main thread)`;
+  log(
+    `${label} during the latency phase: ${cpu}${isRelay ? `, ${await eventLoopLag(server.url)}` : ''}`,
+  );
   return { p50: at(0.5), p99: at(0.99) };
 }
 
@@ -222,14 +238,10 @@ async function commitStats(url: string): Promise<string> {
  */
 async function eventLoopLag(url: string): Promise<string> {
   const metrics = await (await fetch(`${url}/metrics`)).text();
-  const ms = (name: string) =>
-    (
-      Number(
-        new RegExp(`^nodejs_eventloop_lag_${name}_seconds \\S+$`, 'm')
-          .exec(metrics)?.[0]
-          .split(' ')[1] ?? NaN,
-      ) * 1000
-    ).toFixed(1);
+  const ms = (name: string) => {
+    const match = new RegExp(`^nodejs_eventloop_lag_${name}_seconds (\\S+)$`, 'm').exec(metrics);
+    return (Number(match?.[1] ?? NaN) * 1000).toFixed(1);
+  };
   return `event-loop delay p50 ${ms('p50')} ms, p99 ${ms('p99')} ms, max ${ms('max')} ms`;
 }
 
@@ -286,16 +298,23 @@ async function main(): Promise<void> {
     }
 
     if (values.rate) {
-      const latency = await latencyAt(relay.url, generators, Number(values.rate));
+      // Warm both servers up (JIT, caches) with one saturated round, then pace.
+      const rate = Number(values.rate);
+      const bare = await startBareForwarder();
+      const bareGenerators = await startGenerators('bare', bare);
+      await saturate(generators);
+      await saturate(bareGenerators);
+      const latency = await latencyAt('relay', generators, rate, relay);
       log(`relay: ${await commitStats(relay.url)}`);
-      await Promise.all(generators.map((g) => g.close()));
-      await relay.stop();
+      await latencyAt('bare ws', bareGenerators, rate, bare);
+      await Promise.all([...generators, ...bareGenerators].map((g) => g.close()));
+      await Promise.all([relay.stop(), bare.stop()]);
       log(
         JSON.stringify({
           bench: 'relay',
           mode: 'latency',
           connections,
-          rate: Number(values.rate),
+          rate,
           p50_ms: round(latency.p50),
           p99_ms: round(latency.p99),
         }),
@@ -310,11 +329,13 @@ async function main(): Promise<void> {
       `saturated (window ${window} per connection): relay ${Math.round(rates.relay)} msgs/s, bare ws ${Math.round(rates.bare)} msgs/s`,
     );
     log(`relay: ${await commitStats(relay.url)}`);
-    await Promise.all(bareGenerators.map((g) => g.close()));
-    await bare.stop();
     const relayRate = rates.relay;
     const bareRate = rates.bare;
-    const latency = await latencyAt(relay.url, generators, relayRate / 2);
+    // The forwarder's latency at the same rate: the floor set by the machine and the generators.
+    await latencyAt('bare ws', bareGenerators, relayRate / 2, bare);
+    await Promise.all(bareGenerators.map((g) => g.close()));
+    await bare.stop();
+    const latency = await latencyAt('relay', generators, relayRate / 2, relay);
     await Promise.all(generators.map((g) => g.close()));
     await relay.stop();
 

@@ -63,9 +63,13 @@ export function rssKb(pid: number): number {
   return Number(match[1]);
 }
 
-/** CPU seconds (user + system) a process has used so far, from /proc. */
-export function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+/**
+ * CPU seconds (user + system) a process has used so far, from /proc; with `mainThreadOnly`,
+ * only its main thread's (the event loop), without GC helpers, the thread pool and workers.
+ */
+export function cpuSeconds(pid: number, mainThreadOnly = false): number {
+  const path = mainThreadOnly ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`;
+  const fields = readFileSync(path, 'utf8').split(') ')[1]!.split(' ');
   // utime and stime are fields 14 and 15 of stat; fields[0] here is field 3.
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
