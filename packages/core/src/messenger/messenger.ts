@@ -12,6 +12,7 @@ import {
 import { Conversations, type ConversationModel } from '../messaging/conversations.js';
 import { Inbox, type Sender } from '../messaging/inbox.js';
 import { Outbox } from '../messaging/outbox.js';
+import { coalesceOutbox } from '../messaging/outbox-coalescing.js';
 import { Sessions } from '../messaging/sessions.js';
 import { directConversationId } from '../state/conversation-id.js';
 import type { AccountRow, ParleyDatabase } from '../store/database.js';
@@ -54,6 +55,7 @@ export class ParleyMessenger implements Messenger {
   private refilling: Promise<void> | undefined;
   private pendingCommit: { batch: UnitOfWork; done: Promise<void> } | undefined;
   private lastCommit: Promise<void> = Promise.resolve();
+  private readonly coalesceOutbox: boolean;
   private readonly engine: SignalEngine;
   private readonly db: ParleyDatabase;
   private readonly http: RelayHttp;
@@ -91,6 +93,7 @@ export class ParleyMessenger implements Messenger {
 
   constructor(parts: MessengerParts) {
     this.engine = parts.engine;
+    this.coalesceOutbox = parts.coalesceOutbox;
     this.db = parts.db;
     this.http = new RelayHttp(parts.relayUrl);
     this.contacts = new Contacts(this.db, this.http, (error) => this.reportError(error));
@@ -426,6 +429,11 @@ export class ParleyMessenger implements Messenger {
         .catch(() => undefined)
         .then(async () => {
           this.pendingCommit = undefined;
+          // A burst of messages to one conversation becomes one outbox row before it is written.
+          if (this.coalesceOutbox) {
+            const { rows } = coalesceOutbox(batch.outbox);
+            batch.outbox.splice(0, batch.outbox.length, ...rows);
+          }
           await batch.commit(this.db);
           this.afterCommit(batch);
         });
