@@ -10,7 +10,8 @@
  * The last line printed is one JSON object (see the issue): msgs_per_s is the saturation
  * throughput (all pairs sending as fast as they can); p50/p99 are measured at the offered rate.
  *
- * Environment: BENCH_PAIRS (4), BENCH_RATE (1000 msg/s total), BENCH_SECONDS (10), BENCH_DRAIN (10000).
+ * Environment: BENCH_PAIRS (4), BENCH_RATE (1000 msg/s total), BENCH_WARMUP (2 s at that rate,
+ * not measured), BENCH_SECONDS (10), BENCH_DRAIN (10000).
  */
 import { cpus, loadavg } from 'node:os';
 import { RelayProcess } from '../test/support/relay-process.js';
@@ -19,6 +20,7 @@ import { ClientThread, sharedNow, type Sent } from './client-thread.js';
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 4);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
 const DRAIN = Number(process.env.BENCH_DRAIN ?? 10_000);
 const SATURATION_PER_PAIR = Number(process.env.BENCH_SATURATION ?? 2000);
 
@@ -110,24 +112,34 @@ function cpuPerMessage(before: NodeJS.CpuUsage, messages: number): string {
   return ((cpu.user + cpu.system) / 1000 / messages).toFixed(2);
 }
 
-/** Every pair sends at RATE / PAIRS msg/s for SECONDS; returns latencies of all messages. */
-async function latencyAtRate(
-  pairs: Pair[],
-): Promise<{ latencies: number[]; sent: number; received: number }> {
-  const cpuBefore = process.cpuUsage();
+/** Every pair sends at RATE / PAIRS msg/s for `seconds`; resolves once all arrived. */
+async function sendAtRate(pairs: Pair[], seconds: number, label: string): Promise<Sent[]> {
   const sent = (
     await Promise.all(
       pairs.map((pair, p) =>
         pair.alice.call('rate', {
           conversation: pair.conversation,
           perSecond: RATE / pairs.length,
-          seconds: SECONDS,
-          label: `rate p${p}`,
+          seconds,
+          label: `${label} p${p}`,
         }),
       ),
     )
   ).flat();
   await clock.until(clock.allReceived(sent), 60_000);
+  return sent;
+}
+
+/**
+ * After WARMUP seconds at the offered rate (not measured: every thread's code is compiled and
+ * its caches filled), every pair sends at RATE / PAIRS msg/s for SECONDS; returns latencies.
+ */
+async function latencyAtRate(
+  pairs: Pair[],
+): Promise<{ latencies: number[]; sent: number; received: number }> {
+  if (WARMUP > 0) await sendAtRate(pairs, WARMUP, 'warm-up');
+  const cpuBefore = process.cpuUsage();
+  const sent = await sendAtRate(pairs, SECONDS, 'rate');
   process.stdout.write(
     `latency: client CPU ${cpuPerMessage(cpuBefore, sent.length)} ms per message ` +
       `(senders and receivers, each in its own thread)\n`,
@@ -212,7 +224,8 @@ async function main(): Promise<void> {
     const p50 = percentile(rate.latencies, 50);
     const p99 = percentile(rate.latencies, 99);
     process.stdout.write(
-      `latency at ${RATE} msg/s offered over ${PAIRS} pairs for ${SECONDS} s: ${rate.received}/${rate.sent} received, ` +
+      `latency at ${RATE} msg/s offered over ${PAIRS} pairs for ${SECONDS} s after ${WARMUP} s of warm-up: ` +
+        `${rate.received}/${rate.sent} received, ` +
         `p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${(rate.latencies.at(-1) ?? NaN).toFixed(1)} ms\n`,
     );
     const throughput = await saturation(pairs);
