@@ -1,12 +1,13 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { arg, template } from './query-template.js';
-import type { RelayDatabase } from './schema.js';
+import type { RelayDatabase, SqlFlavor } from './schema.js';
 
 /**
  * Every statement the relay runs, built with Kysely's dialect-neutral query builder and compiled
  * once per store. The store binds named arguments (see query-template.ts).
  */
-export function buildQueries(db: Kysely<RelayDatabase>) {
+export function buildQueries(db: Kysely<RelayDatabase>, flavor: SqlFlavor) {
+  const insertionOrder = sql.ref<number>(flavor.insertionOrder);
   const deviceColumns = [
     'row_id',
     'account_id',
@@ -242,8 +243,14 @@ export function buildQueries(db: Kysely<RelayDatabase>) {
     deleteDeviceMailbox: template<'rowId'>(
       db.deleteFrom('mailbox').where('device_row_id', '=', arg('rowId')),
     ),
-    deleteExpiredEntries: template<'cutoff'>(
-      db.deleteFrom('mailbox').where('server_timestamp', '<', arg('cutoff')),
+    /** The expired among the `limit` oldest entries (retention works from the old end). */
+    deleteExpiredEntries: template<'cutoff' | 'limit'>(
+      db
+        .deleteFrom('mailbox')
+        .where('server_id', 'in', (eb) =>
+          eb.selectFrom('mailbox').select('server_id').orderBy('server_id').limit(arg('limit')),
+        )
+        .where('server_timestamp', '<', arg('cutoff')),
     ),
 
     insertSend: template<'rowId' | 'clientId' | 'now' | 'result'>(
@@ -267,8 +274,14 @@ export function buildQueries(db: Kysely<RelayDatabase>) {
     deleteDeviceSends: template<'rowId'>(
       db.deleteFrom('sends').where('source_device_row_id', '=', arg('rowId')),
     ),
-    deleteExpiredSends: template<'cutoff'>(
-      db.deleteFrom('sends').where('created_at', '<', arg('cutoff')),
+    /** The expired among the `limit` oldest idempotency records. */
+    deleteExpiredSends: template<'cutoff' | 'limit'>(
+      db
+        .deleteFrom('sends')
+        .where(insertionOrder, 'in', (eb) =>
+          eb.selectFrom('sends').select(insertionOrder.as('n')).orderBy('n').limit(arg('limit')),
+        )
+        .where('created_at', '<', arg('cutoff')),
     ),
   };
 }

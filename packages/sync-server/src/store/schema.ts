@@ -63,6 +63,11 @@ export interface SqlFlavor {
     table: CreateTableBuilder<T, never>,
     column: string,
   ): CreateTableBuilder<T, string>;
+  /**
+   * A column expression ordering the `sends` table's rows as they were inserted (oldest
+   * first), so retention can delete from the old end without an index on `created_at`.
+   */
+  insertionOrder: string;
 }
 
 export const sqliteFlavor: SqlFlavor = {
@@ -71,6 +76,7 @@ export const sqliteFlavor: SqlFlavor = {
   // the push cursor rely on server ids never going backwards.
   serialPrimaryKey: (table, column) =>
     table.addColumn(column, 'integer', (c) => c.primaryKey().autoIncrement()),
+  insertionOrder: 'rowid',
 };
 
 /** The DDL statements creating the schema (idempotent: IF NOT EXISTS everywhere). */

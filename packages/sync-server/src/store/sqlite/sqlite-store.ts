@@ -25,6 +25,9 @@ import { WalCheckpointer } from './wal-checkpointer.js';
 import type { DeviceRow, EntryRow } from './rows.js';
 import { DeviceSetCache } from '../device-set-cache.js';
 
+/** Rows deleted per retention job: a few milliseconds of work. */
+const PRUNE_CHUNK = 1000;
+
 type PreparedQueries = {
   [K in keyof Queries]: Prepared<
     Parameters<Queries[K]['bind']>[0] extends Record<infer A, unknown> ? A & string : never
@@ -63,7 +66,7 @@ export class SqliteStore implements RelayStore {
     this.db.pragma('foreign_keys = ON');
     const kysely = new Kysely<RelayDatabase>({ dialect: new SqliteDialect({ database: this.db }) });
     for (const statement of schemaStatements(kysely, sqliteFlavor)) this.db.exec(statement);
-    const queries = buildQueries(kysely);
+    const queries = buildQueries(kysely, sqliteFlavor);
     this.q = Object.fromEntries(
       Object.entries(queries).map(([name, query]) => [name, new Prepared(this.db, query)]),
     ) as PreparedQueries;
@@ -286,17 +289,32 @@ export class SqliteStore implements RelayStore {
     return this.total;
   }
 
-  pruneExpired(cutoff: number): Promise<number> {
-    return this.committer.run(() => {
-      const entries = this.q.deleteExpiredEntries.run({ cutoff });
-      this.q.deleteExpiredSends.run({ cutoff });
-      this.q.deleteExpiredLinkTokens.run({ cutoff: Date.now() });
-      if (entries > 0) {
-        this.depths.clear();
-        this.total -= entries;
-      }
-      return entries;
-    });
+  /**
+   * Deletes from the old end in chunks, each its own group-commit job, so a sweep over a large
+   * backlog never holds the event loop for long, and stops at the first chunk that is not
+   * entirely expired (rows are appended in time order; one written under a clock that stepped
+   * back goes a sweep later).
+   */
+  async pruneExpired(cutoff: number): Promise<number> {
+    let entries = 0;
+    for (;;) {
+      const deleted = await this.committer.run(() => {
+        const n = this.q.deleteExpiredEntries.run({ cutoff, limit: PRUNE_CHUNK });
+        if (n > 0) {
+          this.depths.clear();
+          this.total -= n;
+        }
+        return n;
+      });
+      entries += deleted;
+      if (deleted < PRUNE_CHUNK) break;
+    }
+    const pruneSends = () => this.q.deleteExpiredSends.run({ cutoff, limit: PRUNE_CHUNK });
+    let sends: number;
+    do sends = await this.committer.run(pruneSends);
+    while (sends === PRUNE_CHUNK);
+    await this.committer.run(() => this.q.deleteExpiredLinkTokens.run({ cutoff: Date.now() }));
+    return entries;
   }
 
   flush(): Promise<void> {

@@ -1,0 +1,72 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { DeviceKeys, DeviceRef } from '../src/store/records.js';
+import { tempDataDir } from './support/relay-harness.js';
+
+const bytes = (n: number) => new Uint8Array(n).fill(7);
+const keys: DeviceKeys = {
+  registrationId: 1,
+  name: null,
+  signedPreKey: { keyId: 1, publicKey: bytes(33), signature: bytes(64) },
+  lastResortKyberPreKey: { keyId: 2, publicKey: bytes(1569), signature: bytes(64) },
+  oneTimePreKeys: [],
+  kyberOneTimePreKeys: [],
+};
+const ignore = () => undefined;
+const events = {
+  committed: ignore,
+  commitFailed: ignore,
+  hookFailed: ignore,
+  checkpointFailed: ignore,
+};
+
+/** Retention on a real SQLite file: the store's sweep, with a cutoff between two groups of sends. */
+describe('retention sweep', () => {
+  const data = tempDataDir();
+  let store: SqliteStore;
+  afterEach(async () => {
+    await store.close();
+    data.remove();
+  });
+
+  async function send(from: DeviceRef, to: DeviceRef, clientId: string) {
+    const entries = [{ destination: to, type: 1, content: bytes(10) }];
+    return store.commitSend({ source: from, clientId, entries }, () => bytes(1), ignore);
+  }
+
+  it('deletes expired entries and idempotency records in chunks and keeps the rest', async () => {
+    store = new SqliteStore(join(data.dir, 'relay.sqlite'), events);
+    const alice = await store.createAccount({
+      username: 'a',
+      identityKey: bytes(33),
+      device: keys,
+      secretHash: 'x',
+    });
+    const bob = await store.createAccount({
+      username: 'b',
+      identityKey: bytes(33),
+      device: keys,
+      secretHash: 'x',
+    });
+    // More than two chunks of old sends, then a few new ones a moment later.
+    const old = Array.from({ length: 2_300 }, (_, i) => send(alice, bob, `old-${i}`));
+    await Promise.all(old);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const cutoff = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    for (let i = 0; i < 10; i++) await send(alice, bob, `new-${i}`);
+    expect(store.totalMailboxEntries()).toBe(2_310);
+
+    expect(await store.pruneExpired(cutoff)).toBe(2_300);
+
+    expect(store.totalMailboxEntries()).toBe(10);
+    const left = await store.readMailbox(bob, 0, 100);
+    expect(left.map((e) => e.clientId)).toEqual(Array.from({ length: 10 }, (_, i) => `new-${i}`));
+    // A retry of a kept send is still recognized; an expired one's record is gone.
+    expect((await send(alice, bob, 'new-3')).duplicate).toBe(true);
+    expect((await send(alice, bob, 'old-3')).duplicate).toBe(false);
+    // A second sweep finds nothing more to delete.
+    expect(await store.pruneExpired(cutoff)).toBe(0);
+  });
+});
