@@ -58,8 +58,10 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
     isClosing: () => state === 'closing',
   });
 
+  // The sweep in progress, if any: shutdown lets it finish (it runs in short jobs).
+  let sweeping: Promise<unknown> = Promise.resolve();
   const prune = () => {
-    store
+    sweeping = store
       .pruneExpired(Date.now() - config.retentionDays * DAY_MS)
       .then((deleted) => deleted > 0 && log.info({ deleted }, 'expired mailbox entries deleted'))
       .catch((error: unknown) => log.error({ err: error }, 'retention sweep failed'));
@@ -79,6 +81,7 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
       if (state === 'closing') return;
       state = 'closing';
       clearInterval(pruneTimer);
+      await sweeping;
       // Sends already accepted get their commit and their response before sockets close.
       await store.flush();
       await new Promise((resolve) => setImmediate(resolve));

@@ -1,25 +1,9 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import type { DeviceKeys, DeviceRef } from '../src/store/records.js';
+import type { DeviceRef } from '../src/store/records.js';
 import { tempDataDir } from './support/relay-harness.js';
-
-const bytes = (n: number) => new Uint8Array(n).fill(7);
-const keys: DeviceKeys = {
-  registrationId: 1,
-  name: null,
-  signedPreKey: { keyId: 1, publicKey: bytes(33), signature: bytes(64) },
-  lastResortKyberPreKey: { keyId: 2, publicKey: bytes(1569), signature: bytes(64) },
-  oneTimePreKeys: [],
-  kyberOneTimePreKeys: [],
-};
-const ignore = () => undefined;
-const events = {
-  committed: ignore,
-  commitFailed: ignore,
-  hookFailed: ignore,
-  checkpointFailed: ignore,
-};
+import { bytes, deviceKeys as keys, ignore, storeEvents as events } from './support/store.js';
 
 /** Retention on a real SQLite file: the store's sweep, with a cutoff between two groups of sends. */
 describe('retention sweep', () => {

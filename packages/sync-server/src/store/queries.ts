@@ -208,7 +208,8 @@ export function buildQueries(db: Kysely<RelayDatabase>, flavor: SqlFlavor) {
         content: arg('content'),
       }),
     ),
-    mailboxPage: template<'rowId' | 'after' | 'limit'>(
+    /** A device's entries after `after` up to `upTo` (the highest durable id), in order. */
+    mailboxPage: template<'rowId' | 'after' | 'upTo' | 'limit'>(
       db
         .selectFrom('mailbox')
         .select([
@@ -222,6 +223,7 @@ export function buildQueries(db: Kysely<RelayDatabase>, flavor: SqlFlavor) {
         ])
         .where('device_row_id', '=', arg('rowId'))
         .where('server_id', '>', arg('after'))
+        .where('server_id', '<=', arg('upTo'))
         .orderBy('server_id')
         .limit(arg('limit')),
     ),
@@ -236,6 +238,9 @@ export function buildQueries(db: Kysely<RelayDatabase>, flavor: SqlFlavor) {
         .selectFrom('mailbox')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .where('device_row_id', '=', arg('rowId')),
+    ),
+    highestServerId: template<never>(
+      db.selectFrom('mailbox').select((eb) => eb.fn.max<number | null>('server_id').as('n')),
     ),
     mailboxTotal: template<never>(
       db.selectFrom('mailbox').select((eb) => eb.fn.countAll<number>().as('n')),

@@ -57,6 +57,7 @@ export class GroupCommitter {
   private queue: Job[] = [];
   private scheduled = false;
   private lastCommitAt = Number.NEGATIVE_INFINITY;
+  private closed = false;
   private readonly isolate: (work: () => unknown) => unknown;
   private unsynced: CommittedBatch[] = [];
   private syncing = false;
@@ -120,13 +121,18 @@ export class GroupCommitter {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** After flush(): releases the WAL file descriptor. */
+  /** After flush(): releases the WAL file descriptor; later writes are refused. */
   close(): void {
+    this.closed = true;
     if (this.walFd !== undefined) closeSync(this.walFd);
     this.walFd = undefined;
   }
 
   private enqueue(job: Job): void {
+    if (this.closed) {
+      job.reject?.(new Error('the store is closed'));
+      return;
+    }
     this.queue.push(job);
     this.scheduleCommit();
   }
@@ -148,7 +154,8 @@ export class GroupCommitter {
 
   private readonly commitQueued = (): void => {
     this.scheduled = false;
-    if (this.syncing) return; // the sync's completion commits the queue
+    // While a sync runs, its completion commits the queue; after close() nothing does.
+    if (this.syncing || this.closed) return;
     this.lastCommitAt = performance.now();
     while (this.queue.length > 0) this.commitBatch();
     this.syncWal();

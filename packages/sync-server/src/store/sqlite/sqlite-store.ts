@@ -53,6 +53,13 @@ export class SqliteStore implements RelayStore {
   /** Entries per device mailbox, counted once from the table and then kept current. */
   private readonly depths = new Map<number, number>();
   private total: number;
+  /**
+   * The highest server id whose send is durable (its WAL fsynced). Reads of mailboxes stop
+   * here: a committed entry whose sync is still running must not be pushed, or a power loss
+   * could take back an entry a device already has while its sender, never acknowledged,
+   * sends it again.
+   */
+  private durableServerId: number;
 
   constructor(path: string, events: StoreEvents) {
     mkdirSync(dirname(path), { recursive: true });
@@ -80,6 +87,7 @@ export class SqliteStore implements RelayStore {
       },
     });
     this.total = this.countAll();
+    this.durableServerId = this.q.highestServerId.get<{ n: number | null }>({})!.n ?? 0;
     this.checkpointer = new WalCheckpointer(path, events.checkpointFailed);
   }
 
@@ -250,7 +258,15 @@ export class SqliteStore implements RelayStore {
     afterCommit: (outcome: SendOutcome) => void,
   ): Promise<SendOutcome> {
     // writeSend throws only on storage failure (validation happened before), so no savepoint.
-    return this.committer.runInfallible(() => this.writeSend(input, encodeResult), afterCommit);
+    return this.committer.runInfallible(
+      () => this.writeSend(input, encodeResult),
+      (outcome) => {
+        // Batches become durable in commit order, so the last stored id is the new high mark.
+        const last = outcome.stored.at(-1);
+        if (last) this.durableServerId = last.serverId;
+        afterCommit(outcome);
+      },
+    );
   }
 
   acknowledge(device: DeviceRef, serverIds: readonly number[]): void {
@@ -272,7 +288,12 @@ export class SqliteStore implements RelayStore {
     limit: number,
   ): Promise<StoredEnvelope[]> {
     return this.q.mailboxPage
-      .all<EntryRow>({ rowId: device.rowId, after: afterServerId, limit })
+      .all<EntryRow>({
+        rowId: device.rowId,
+        after: afterServerId,
+        upTo: this.durableServerId,
+        limit,
+      })
       .map((row) => ({
         serverId: row.server_id,
         destination: device,
