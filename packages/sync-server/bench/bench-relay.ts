@@ -20,7 +20,7 @@ import {
 
 /**
  * npm run bench:relay [-- --connections N] [--idle] [--duration s] [--rounds n] [--size bytes]
- *                     [--window w] [--processes p] [--profile dir]
+ *                     [--window w] [--processes p] [--profile dir] [--rate r] [--warmup s]
  *
  * Drives a relay process from separate load-generator processes with N device connections in
  * pairs doing 1:1 send -> deliver -> ack, then the same workload through a bare in-memory ws
@@ -32,6 +32,8 @@ import {
  * saturating it (measured: window 2 gave 2/3 of the throughput of window 16 here).
  * --profile writes V8 CPU profiles (.cpuprofile) of the measured relay process into dir, and of
  * its load generators into dir/generators.
+ * --warmup s (default 2): seconds of sending at the latency phase's rate before its measured
+ * window, so the steady state at that rate is measured, not the switch from saturation.
  * RELAY_NODE_ARGS (environment) passes flags to the relay's node, e.g. V8 heap settings.
  * --rate r measures only the latency at r msgs/s (relay, then the bare forwarder), after one
  * warm-up round at saturation: for studying latency against load.
@@ -47,6 +49,7 @@ const { values } = parseArgs({
     processes: { type: 'string' },
     profile: { type: 'string' },
     rate: { type: 'string' },
+    warmup: { type: 'string', default: '2' },
   },
 });
 const connections = Number(values.connections);
@@ -55,6 +58,8 @@ if (!Number.isInteger(connections) || connections < 2 || connections % 2 !== 0) 
 }
 /** Length of the latency phase, and of each saturation round. */
 const durationMs = Number(values.duration) * 1000;
+/** Paced sending before the latency phase's measured window: the steady state is measured. */
+const warmupMs = Number(values.warmup) * 1000;
 const rounds = Number(values.rounds);
 const roundMs = Math.max(1000, Math.round((durationMs * 2) / rounds));
 const size = Number(values.size);
@@ -198,18 +203,21 @@ async function latencyAt(
   const mainBefore = cpuSeconds(pid, true);
   const results = await Promise.all(
     generators.map((g) =>
-      g.ask<{ latencies: number[]; sent: number }>({
+      g.ask<{ latencies: number[]; sent: number; measured: number }>({
         cmd: 'paced',
         rate: rate / processes,
         ms: durationMs,
+        warmupMs,
       }),
     ),
   );
   const all = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  // CPU and event-loop delay cover the warm-up too: same rate, so the same steady state.
   const sent = results.reduce((sum, r) => sum + r.sent, 0);
+  const measured = results.reduce((sum, r) => sum + r.measured, 0);
   const at = (q: number) => all[Math.min(all.length - 1, Math.floor(q * all.length))] ?? NaN;
   log(
-    `${label} latency at ${Math.round(rate)} msgs/s: ${all.length}/${sent} delivered, p50 ${at(0.5).toFixed(2)} ms, p99 ${at(0.99).toFixed(2)} ms`,
+    `${label} latency at ${Math.round(rate)} msgs/s: ${all.length}/${measured} delivered, p50 ${at(0.5).toFixed(2)} ms, p99 ${at(0.99).toFixed(2)} ms`,
   );
   const perMessage = (seconds: number) => ((seconds * 1e6) / sent).toFixed(1);
   const cpu =

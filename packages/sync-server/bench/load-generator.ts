@@ -6,14 +6,15 @@ import { barePeer, relayPeer, type Peer, type PeerSpec } from './peers.js';
  * and runs the phases the orchestrator asks for over IPC:
  *   connect            -> { connected }
  *   saturate {ms, window}  every device keeps `window` sends in flight -> { delivered, ms }
- *   paced {rate, ms}   open-loop sends at `rate`/s across its devices -> { latencies (ms) }
+ *   paced {rate, ms, warmupMs}  open-loop sends at `rate`/s across its devices; latencies (ms)
+ *                      of those sent after the first warmupMs -> { latencies, sent, measured }
  *   close
  */
 export type GeneratorCommand =
   | { cmd: 'init'; mode: 'relay' | 'bare'; url: string; peers: PeerSpec[]; size: number }
   | { cmd: 'connect'; concurrency: number }
   | { cmd: 'saturate'; ms: number; window: number }
-  | { cmd: 'paced'; rate: number; ms: number }
+  | { cmd: 'paced'; rate: number; ms: number; warmupMs: number }
   | { cmd: 'close' };
 
 let init: Extract<GeneratorCommand, { cmd: 'init' }>;
@@ -39,7 +40,7 @@ async function handle(command: GeneratorCommand): Promise<object> {
     case 'saturate':
       return saturate(command.ms, command.window);
     case 'paced':
-      return paced(command.rate, command.ms);
+      return paced(command.rate, command.ms, command.warmupMs);
     case 'close':
       for (const peer of peers) peer.close();
       setTimeout(() => process.exit(0), 200);
@@ -64,15 +65,18 @@ async function connectAll(concurrency: number): Promise<number> {
   return peers.length;
 }
 
+/** Sends stamped before this time (performance.now()) are not measured: the warm-up. */
+let measureFrom = Number.POSITIVE_INFINITY;
+
 function onReceive(payload: Uint8Array): void {
   delivered++;
   if (latencies) {
     const sentAt = Buffer.from(payload.buffer, payload.byteOffset, 8).readDoubleLE(0);
-    latencies.push(performance.now() - sentAt);
+    if (sentAt >= measureFrom) latencies.push(performance.now() - sentAt);
   }
 }
 
-function payload(): Uint8Array {
+function payload(): Buffer {
   const bytes = randomBytes(init.size);
   bytes.writeDoubleLE(performance.now(), 0);
   return bytes;
@@ -101,15 +105,17 @@ async function saturate(ms: number, window: number): Promise<object> {
   return { delivered: count, ms: elapsed };
 }
 
-async function paced(rate: number, ms: number): Promise<object> {
+async function paced(rate: number, ms: number, warmupMs: number): Promise<object> {
   latencies = [];
   const started = performance.now();
+  measureFrom = started + warmupMs;
   let sent = 0;
+  let measured = 0;
   let cursor = 0;
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       const elapsed = performance.now() - started;
-      if (elapsed >= ms) {
+      if (elapsed >= warmupMs + ms) {
         clearInterval(timer);
         resolve();
         return;
@@ -117,13 +123,16 @@ async function paced(rate: number, ms: number): Promise<object> {
       const due = Math.floor((elapsed / 1000) * rate) - sent;
       for (let i = 0; i < due; i++) {
         const peer = peers[cursor++ % peers.length]!;
-        peer.send(payload()).catch(() => undefined);
+        const bytes = payload();
+        peer.send(bytes).catch(() => undefined);
         sent++;
+        if (bytes.readDoubleLE(0) >= measureFrom) measured++;
       }
     }, 2);
   });
   await new Promise((resolve) => setTimeout(resolve, 500)); // in-flight messages land
-  const result = { latencies, sent };
+  const result = { latencies, sent, measured };
   latencies = undefined;
+  measureFrom = Number.POSITIVE_INFINITY;
   return result;
 }
