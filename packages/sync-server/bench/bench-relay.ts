@@ -276,7 +276,7 @@ async function main(): Promise<void> {
     await relay.stop();
     relay = await startRelayProcess(dataDir, [
       ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []),
-      ...(process.env.RELAY_NODE_ARGS?.split(' ') ?? []),
+      ...(process.env.RELAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
     ]);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const rssBefore = rssKb(relay.child.pid!);

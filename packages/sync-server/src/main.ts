@@ -33,6 +33,11 @@ async function main(): Promise<void> {
       },
     );
   };
+  void relay.fatal.then((error) => {
+    process.stderr.write(`parley-relay: storage failed, stopping: ${error.message}\n`);
+    stopping = true;
+    relay.close().finally(() => process.exit(1));
+  });
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }

@@ -18,11 +18,18 @@ export interface Relay {
   readonly url: string;
   /** Graceful shutdown: refuses new work, commits everything in flight, closes sockets and the database. */
   close(): Promise<void>;
+  /**
+   * Settles with the error if storage fails beyond repair (a WAL sync failed): the relay then
+   * refuses every write, and its process should stop so a restart recovers from the WAL.
+   */
+  readonly fatal: Promise<Error>;
 }
 
 /** Opens the store, starts HTTP and WebSocket on one port, and returns once it is listening. */
 export async function startRelay(config: RelayConfig, logger?: Logger): Promise<Relay> {
   const log = logger ?? pino({ level: config.logLevel, base: { service: 'parley-relay' } });
+  let reportFatal!: (error: Error) => void;
+  const fatal = new Promise<Error>((resolve) => (reportFatal = resolve));
   // The depth gauge reads the store only when scraped, after both exist.
   const metrics = new RelayMetrics(() => store.totalMailboxEntries());
   const store = new SqliteStore(sqlitePath(config.databaseUrl), {
@@ -33,6 +40,10 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
     commitFailed: (error) =>
       log.error({ err: error }, 'group commit failed; its writes were rejected'),
     hookFailed: (error) => log.error({ err: error }, 'post-commit delivery failed'),
+    syncFailed: (error) => {
+      log.fatal({ err: error }, 'WAL sync failed; refusing all writes');
+      reportFatal(error instanceof Error ? error : new Error(String(error)));
+    },
     checkpointFailed: (error) => log.warn({ err: error }, 'WAL checkpoint failed'),
   });
   store.mailboxCap = config.mailboxCap;
@@ -58,13 +69,15 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
     isClosing: () => state === 'closing',
   });
 
-  // The sweep in progress, if any: shutdown lets it finish (it runs in short jobs).
-  let sweeping: Promise<unknown> = Promise.resolve();
+  // One sweep at a time; shutdown stops it between chunks and waits for the chunk in progress.
+  let sweeping: Promise<unknown> | undefined;
   const prune = () => {
+    if (sweeping) return;
     sweeping = store
-      .pruneExpired(Date.now() - config.retentionDays * DAY_MS)
+      .pruneExpired(Date.now() - config.retentionDays * DAY_MS, () => state === 'closing')
       .then((deleted) => deleted > 0 && log.info({ deleted }, 'expired mailbox entries deleted'))
-      .catch((error: unknown) => log.error({ err: error }, 'retention sweep failed'));
+      .catch((error: unknown) => log.error({ err: error }, 'retention sweep failed'))
+      .finally(() => (sweeping = undefined));
   };
   prune();
   const pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS).unref();
@@ -76,6 +89,7 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
 
   return {
     port,
+    fatal,
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     async close() {
       if (state === 'closing') return;

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import type { DeviceRef } from '../src/store/records.js';
 import { tempDataDir } from './support/relay-harness.js';
@@ -52,5 +52,54 @@ describe('retention sweep', () => {
     expect((await send(alice, bob, 'old-3')).duplicate).toBe(false);
     // A second sweep finds nothing more to delete.
     expect(await store.pruneExpired(cutoff)).toBe(0);
+  });
+
+  it('steps over rows stamped by a clock that was ahead instead of stalling', async () => {
+    store = new SqliteStore(join(data.dir, 'relay.sqlite'), events);
+    const alice = await store.createAccount({
+      username: 'a',
+      identityKey: bytes(33),
+      device: keys,
+      secretHash: 'x',
+    });
+    const bob = await store.createAccount({
+      username: 'b',
+      identityKey: bytes(33),
+      device: keys,
+      secretHash: 'x',
+    });
+    // More than a chunk of the oldest rows carry a time 60 days ahead.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 60 * 86_400_000);
+    await Promise.all(Array.from({ length: 1_200 }, (_, i) => send(alice, bob, `ahead-${i}`)));
+    vi.useRealTimers();
+    await Promise.all(Array.from({ length: 1_500 }, (_, i) => send(alice, bob, `old-${i}`)));
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const cutoff = Date.now();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await send(alice, bob, 'new');
+
+    expect(await store.pruneExpired(cutoff)).toBe(1_500);
+    expect(store.totalMailboxEntries()).toBe(1_201);
+  });
+
+  it('stops between chunks when asked to', async () => {
+    store = new SqliteStore(join(data.dir, 'relay.sqlite'), events);
+    const alice = await store.createAccount({
+      username: 'a',
+      identityKey: bytes(33),
+      device: keys,
+      secretHash: 'x',
+    });
+    const bob = await store.createAccount({
+      username: 'b',
+      identityKey: bytes(33),
+      device: keys,
+      secretHash: 'x',
+    });
+    await Promise.all(Array.from({ length: 2_500 }, (_, i) => send(alice, bob, `old-${i}`)));
+    let chunks = 0;
+    expect(await store.pruneExpired(Date.now() + 1, () => chunks++ >= 1)).toBe(1_000);
+    expect(store.totalMailboxEntries()).toBe(1_500);
   });
 });

@@ -17,9 +17,9 @@ export class Mailboxes {
 
   /** Resolves with the encoded SendResult once every entry is durably stored. */
   async send(source: DeviceRef, request: SendRequest): Promise<SendOutcome> {
-    const accountIds = checkSendShape(source, request);
-    const deviceSets = await this.store.deviceSets(accountIds);
-    const entries = resolveDestinations(source, request, accountIds, deviceSets);
+    const named = checkSendShape(source, request);
+    const deviceSets = await this.store.deviceSets([...named.keys()]);
+    const entries = resolveDestinations(source, request, named, deviceSets);
     return this.store.commitSend(
       { source, clientId: request.clientId, entries },
       encodeSendResult,

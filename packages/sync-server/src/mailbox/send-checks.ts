@@ -21,11 +21,14 @@ const knownTypes = new Set<number>([
 
 const malformed = (message: string) => new RelayError(ErrorCode.MALFORMED, message);
 
+/** The devices a send names, per destination account. */
+export type NamedDevices = ReadonlyMap<string, ReadonlySet<number>>;
+
 /**
  * Checks a SendRequest against the caps and rules of docs/relay-api.md ("Sending") and returns
- * the destination account ids it names (each once).
+ * the devices it names per destination account.
  */
-export function checkSendShape(source: DeviceRef, request: SendRequest): string[] {
+export function checkSendShape(source: DeviceRef, request: SendRequest): NamedDevices {
   const { clientId, messages } = request;
   if (clientId.length === 0 || clientId.length > MAX_CLIENT_ID_LENGTH) {
     throw malformed(`client_id must be 1 to ${MAX_CLIENT_ID_LENGTH} characters`);
@@ -56,7 +59,7 @@ export function checkSendShape(source: DeviceRef, request: SendRequest): string[
     if (devices.has(destination.deviceId)) throw malformed('a destination is named twice');
     devices.add(destination.deviceId);
   }
-  return [...accounts.keys()];
+  return accounts;
 }
 
 /**
@@ -66,34 +69,54 @@ export function checkSendShape(source: DeviceRef, request: SendRequest): string[
 export function resolveDestinations(
   source: DeviceRef,
   request: SendRequest,
-  accountIds: readonly string[],
+  named: NamedDevices,
   deviceSets: ReadonlyMap<string, ReadonlyMap<number, DeviceRef>>,
 ): NewEntry[] {
-  const unknownAccounts = accountIds.filter((id) => !deviceSets.has(id));
+  const unknownAccounts = [...named.keys()].filter((id) => !deviceSets.has(id));
   if (unknownAccounts.length > 0) {
     throw new RelayError(ErrorCode.NOT_FOUND, 'unknown destination accounts', { unknownAccounts });
   }
-  const named = new Map<string, Set<number>>();
   const entries: NewEntry[] = [];
-  const extra = new Map<string, number[]>();
+  let unknownDevices = false;
   for (const message of request.messages) {
     const { accountId, deviceId } = message.destination!;
-    let devices = named.get(accountId);
-    if (!devices) named.set(accountId, (devices = new Set()));
-    devices.add(deviceId);
     const destination = deviceSets.get(accountId)!.get(deviceId);
-    if (destination) {
-      entries.push({ destination, type: message.type, content: message.content });
-    } else {
-      extra.set(accountId, [...(extra.get(accountId) ?? []), deviceId]);
-    }
+    if (destination) entries.push({ destination, type: message.type, content: message.content });
+    else unknownDevices = true;
   }
+  // Every named device exists; then the sets are equal exactly when their sizes are.
+  let complete = !unknownDevices;
+  for (const [accountId, devices] of named) {
+    if (!complete) break;
+    complete = devices.size === expectedDevices(source, accountId, deviceSets.get(accountId)!);
+  }
+  if (!complete) throw mismatchedDevices(source, named, deviceSets);
+  return entries;
+}
+
+/** How many devices a send must name for an account: all of them, less the sending device. */
+function expectedDevices(
+  source: DeviceRef,
+  accountId: string,
+  devices: ReadonlyMap<number, DeviceRef>,
+): number {
+  const sendsToOwnAccount = accountId === source.accountId && devices.has(source.deviceId);
+  return devices.size - (sendsToOwnAccount ? 1 : 0);
+}
+
+/** The MISMATCHED_DEVICES error: per account, the devices missing and those that do not exist. */
+function mismatchedDevices(
+  source: DeviceRef,
+  named: NamedDevices,
+  deviceSets: ReadonlyMap<string, ReadonlyMap<number, DeviceRef>>,
+): RelayError {
   const mismatched: MismatchedDevices[] = [];
   for (const [accountId, devices] of named) {
-    const missing = [...deviceSets.get(accountId)!.keys()].filter(
+    const current = deviceSets.get(accountId)!;
+    const missing = [...current.keys()].filter(
       (id) => !devices.has(id) && !(accountId === source.accountId && id === source.deviceId),
     );
-    const extraDevices = extra.get(accountId) ?? [];
+    const extraDevices = [...devices].filter((id) => !current.has(id));
     if (missing.length > 0 || extraDevices.length > 0) {
       mismatched.push(
         create(MismatchedDevicesSchema, {
@@ -104,10 +127,7 @@ export function resolveDestinations(
       );
     }
   }
-  if (mismatched.length > 0) {
-    throw new RelayError(ErrorCode.MISMATCHED_DEVICES, 'destinations differ from current devices', {
-      mismatchedDevices: mismatched,
-    });
-  }
-  return entries;
+  return new RelayError(ErrorCode.MISMATCHED_DEVICES, 'destinations differ from current devices', {
+    mismatchedDevices: mismatched,
+  });
 }

@@ -248,15 +248,16 @@ export function buildQueries(db: Kysely<RelayDatabase>, flavor: SqlFlavor) {
     deleteDeviceMailbox: template<'rowId'>(
       db.deleteFrom('mailbox').where('device_row_id', '=', arg('rowId')),
     ),
-    /** The expired among the `limit` oldest entries (retention works from the old end). */
-    deleteExpiredEntries: template<'cutoff' | 'limit'>(
+    /** Entries in insertion order after `after`, for the retention sweep. */
+    entriesAfter: template<'after' | 'limit'>(
       db
-        .deleteFrom('mailbox')
-        .where('server_id', 'in', (eb) =>
-          eb.selectFrom('mailbox').select('server_id').orderBy('server_id').limit(arg('limit')),
-        )
-        .where('server_timestamp', '<', arg('cutoff')),
+        .selectFrom('mailbox')
+        .select(['server_id as n', 'server_timestamp as at'])
+        .where('server_id', '>', arg('after'))
+        .orderBy('server_id')
+        .limit(arg('limit')),
     ),
+    deleteEntryById: template<'n'>(db.deleteFrom('mailbox').where('server_id', '=', arg('n'))),
 
     insertSend: template<'rowId' | 'clientId' | 'now' | 'result'>(
       db
@@ -279,15 +280,16 @@ export function buildQueries(db: Kysely<RelayDatabase>, flavor: SqlFlavor) {
     deleteDeviceSends: template<'rowId'>(
       db.deleteFrom('sends').where('source_device_row_id', '=', arg('rowId')),
     ),
-    /** The expired among the `limit` oldest idempotency records. */
-    deleteExpiredSends: template<'cutoff' | 'limit'>(
+    /** Idempotency records in insertion order after `after`, for the retention sweep. */
+    sendsAfter: template<'after' | 'limit'>(
       db
-        .deleteFrom('sends')
-        .where(insertionOrder, 'in', (eb) =>
-          eb.selectFrom('sends').select(insertionOrder.as('n')).orderBy('n').limit(arg('limit')),
-        )
-        .where('created_at', '<', arg('cutoff')),
+        .selectFrom('sends')
+        .select([insertionOrder.as('n'), 'created_at as at'])
+        .where(insertionOrder, '>', arg('after'))
+        .orderBy(insertionOrder)
+        .limit(arg('limit')),
     ),
+    deleteSendByOrder: template<'n'>(db.deleteFrom('sends').where(insertionOrder, '=', arg('n'))),
   };
 }
 

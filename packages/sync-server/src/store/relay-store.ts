@@ -66,8 +66,11 @@ export interface RelayStore {
   readMailbox(device: DeviceRef, afterServerId: number, limit: number): Promise<StoredEnvelope[]>;
   /** Entries in all mailboxes (for the mailbox depth metric). */
   totalMailboxEntries(): number;
-  /** Deletes entries and idempotency records older than `cutoff` (ms since epoch). */
-  pruneExpired(cutoff: number): Promise<number>;
+  /**
+   * Deletes entries and idempotency records older than `cutoff` (ms since epoch), in short
+   * jobs; stops early once `shouldStop()` is true. Resolves with the entries deleted.
+   */
+  pruneExpired(cutoff: number, shouldStop?: () => boolean): Promise<number>;
 
   /** Resolves once every write queued so far is committed. */
   flush(): Promise<void>;

@@ -19,5 +19,6 @@ export const storeEvents = {
   committed: ignore,
   commitFailed: ignore,
   hookFailed: ignore,
+  syncFailed: ignore,
   checkpointFailed: ignore,
 };

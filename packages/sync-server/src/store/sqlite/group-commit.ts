@@ -30,6 +30,8 @@ export interface CommitEvents {
   commitFailed(error: unknown): void;
   /** An afterCommit callback threw; the other jobs were unaffected. */
   hookFailed(error: unknown): void;
+  /** The WAL could not be synced: the store refuses all writes from now on. */
+  syncFailed(error: unknown): void;
 }
 
 /** Most jobs in one transaction; the rest go into the next one right after. */
@@ -62,7 +64,8 @@ export class GroupCommitter {
   private unsynced: CommittedBatch[] = [];
   private syncing = false;
   private walFd: number | undefined;
-  private idleWaiters: (() => void)[] = [];
+  /** Set when a WAL sync failed: every later write is refused with it. */
+  private broken: Error | undefined;
 
   constructor(
     private readonly db: Database,
@@ -113,24 +116,29 @@ export class GroupCommitter {
     });
   }
 
-  /** Commits everything queued now and resolves once all of it is durable. */
+  /**
+   * Resolves once everything queued before this call is durable (or has failed): a barrier job
+   * goes to the back of the queue, and batches are released in commit order.
+   */
   flush(): Promise<void> {
-    while (this.queue.length > 0) this.commitBatch();
-    this.syncWal();
-    if (!this.syncing && this.unsynced.length === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.schedule(() => undefined, undefined, false).then(
+      () => undefined,
+      () => undefined,
+    );
   }
 
-  /** After flush(): releases the WAL file descriptor; later writes are refused. */
+  /** After flush(): refuses later writes, fails any still queued, releases the WAL file. */
   close(): void {
     this.closed = true;
+    const error = new Error('the store is closed');
+    for (const job of this.queue.splice(0)) job.reject?.(error);
     if (this.walFd !== undefined) closeSync(this.walFd);
     this.walFd = undefined;
   }
 
   private enqueue(job: Job): void {
-    if (this.closed) {
-      job.reject?.(new Error('the store is closed'));
+    if (this.closed || this.broken) {
+      job.reject?.(this.broken ?? new Error('the store is closed'));
       return;
     }
     this.queue.push(job);
@@ -198,18 +206,14 @@ export class GroupCommitter {
       fd = this.walFd ??= openSync(this.walPath, 'r+');
     } catch (error) {
       this.syncing = false;
-      this.fail(batches, error);
-      return;
+      return this.breakDown(batches, error);
     }
     fdatasync(fd, (error) => {
       this.syncing = false;
-      if (error) this.fail(batches, error);
-      else for (const batch of batches) this.release(batch);
-      this.syncWal(); // batches committed by flush() meanwhile
+      if (error) return this.breakDown(batches, error);
+      for (const batch of batches) this.release(batch);
+      this.syncWal();
       this.scheduleCommit();
-      if (!this.syncing && this.unsynced.length === 0 && this.queue.length === 0) {
-        for (const resolve of this.idleWaiters.splice(0)) resolve();
-      }
     });
   }
 
@@ -225,6 +229,18 @@ export class GroupCommitter {
       }
       job.resolve?.(outcome.value);
     });
+  }
+
+  /**
+   * The WAL could not be synced: its batches are committed but maybe not on disk, so they are
+   * rejected and the committer refuses every later write (a later sync would make them look
+   * durable). The relay reports it as fatal; a restart recovers from the WAL.
+   */
+  private breakDown(batches: CommittedBatch[], error: unknown): void {
+    this.broken = error instanceof Error ? error : new Error(String(error));
+    this.fail(batches, error);
+    this.events.syncFailed(error);
+    for (const job of this.queue.splice(0)) job.reject?.(error);
   }
 
   private fail(batches: CommittedBatch[], error: unknown): void {

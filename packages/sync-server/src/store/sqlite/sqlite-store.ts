@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { closeSync, fdatasyncSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
@@ -87,6 +87,9 @@ export class SqliteStore implements RelayStore {
       },
     });
     this.total = this.countAll();
+    // What a crashed process left in the WAL may never have been synced: sync it once, and
+    // everything present is durable.
+    syncFile(`${path}-wal`);
     this.durableServerId = this.q.highestServerId.get<{ n: number | null }>({})!.n ?? 0;
     this.checkpointer = new WalCheckpointer(path, events.checkpointFailed);
   }
@@ -263,7 +266,7 @@ export class SqliteStore implements RelayStore {
       (outcome) => {
         // Batches become durable in commit order, so the last stored id is the new high mark.
         const last = outcome.stored.at(-1);
-        if (last) this.durableServerId = last.serverId;
+        if (last) this.durableServerId = Math.max(this.durableServerId, last.serverId);
         afterCommit(outcome);
       },
     );
@@ -311,31 +314,48 @@ export class SqliteStore implements RelayStore {
   }
 
   /**
-   * Deletes from the old end in chunks, each its own group-commit job, so a sweep over a large
-   * backlog never holds the event loop for long, and stops at the first chunk that is not
-   * entirely expired (rows are appended in time order; one written under a clock that stepped
-   * back goes a sweep later).
+   * Walks both tables from the old end in chunks of PRUNE_CHUNK rows, each chunk its own
+   * group-commit job (so a sweep over a large backlog never holds the event loop for long),
+   * deleting the expired rows of each. It stops at the first chunk holding a row that is young
+   * by the clock (cutoff <= time <= now): rows are appended in time order. Rows stamped in the
+   * future (a clock that was ahead) are kept and stepped over, so they cannot stall the sweep.
    */
-  async pruneExpired(cutoff: number): Promise<number> {
-    let entries = 0;
-    for (;;) {
-      const deleted = await this.committer.run(() => {
-        const n = this.q.deleteExpiredEntries.run({ cutoff, limit: PRUNE_CHUNK });
-        if (n > 0) {
-          this.depths.clear();
-          this.total -= n;
-        }
-        return n;
-      });
-      entries += deleted;
-      if (deleted < PRUNE_CHUNK) break;
-    }
-    const pruneSends = () => this.q.deleteExpiredSends.run({ cutoff, limit: PRUNE_CHUNK });
-    let sends: number;
-    do sends = await this.committer.run(pruneSends);
-    while (sends === PRUNE_CHUNK);
+  async pruneExpired(cutoff: number, shouldStop: () => boolean = () => false): Promise<number> {
+    const entries = await this.sweep(this.q.entriesAfter, this.q.deleteEntryById, {
+      cutoff,
+      shouldStop,
+      onDeleted: (n) => {
+        this.depths.clear(); // recounted per device when next needed
+        this.total -= n;
+      },
+    });
+    await this.sweep(this.q.sendsAfter, this.q.deleteSendByOrder, { cutoff, shouldStop });
     await this.committer.run(() => this.q.deleteExpiredLinkTokens.run({ cutoff: Date.now() }));
     return entries;
+  }
+
+  private async sweep(
+    rowsAfter: Prepared<'after' | 'limit'>,
+    deleteRow: Prepared<'n'>,
+    sweep: { cutoff: number; shouldStop: () => boolean; onDeleted?: (n: number) => void },
+  ): Promise<number> {
+    const { cutoff, shouldStop, onDeleted } = sweep;
+    let after = 0;
+    let deleted = 0;
+    let done = false;
+    while (!done && !shouldStop()) {
+      deleted += await this.committer.run(() => {
+        const rows = rowsAfter.all<{ n: number; at: number }>({ after, limit: PRUNE_CHUNK });
+        const now = Date.now();
+        done = rows.length < PRUNE_CHUNK || rows.some((r) => r.at >= cutoff && r.at <= now);
+        after = rows.at(-1)?.n ?? after;
+        let n = 0;
+        for (const row of rows) if (row.at < cutoff) n += deleteRow.run({ n: row.n });
+        if (n > 0) onDeleted?.(n);
+        return n;
+      });
+    }
+    return deleted;
   }
 
   flush(): Promise<void> {
@@ -485,6 +505,21 @@ export class SqliteStore implements RelayStore {
             signature: device.last_resort_kyber_signature,
           },
     };
+  }
+}
+
+/** fdatasync of a file if it exists (startup only: blocks). */
+function syncFile(path: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r+');
+  } catch {
+    return; // no WAL yet
+  }
+  try {
+    fdatasyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 

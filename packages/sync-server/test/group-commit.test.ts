@@ -1,0 +1,70 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { GroupCommitter } from '../src/store/sqlite/group-commit.js';
+import { tempDataDir } from './support/relay-harness.js';
+import { ignore } from './support/store.js';
+
+/** The group committer on a real SQLite file in WAL mode, as the store runs it. */
+describe('GroupCommitter', () => {
+  let data: ReturnType<typeof tempDataDir>;
+  let db: Database.Database;
+  let committer: GroupCommitter;
+  const committedBatches: number[] = [];
+
+  function open() {
+    data = tempDataDir();
+    const path = join(data.dir, 'commit.sqlite');
+    db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec('CREATE TABLE IF NOT EXISTS t (v INTEGER)');
+    committer = new GroupCommitter(db, `${path}-wal`, {
+      committed: (_ms, jobs) => committedBatches.push(jobs),
+      commitFailed: ignore,
+      hookFailed: ignore,
+      syncFailed: ignore,
+    });
+  }
+  const insert = (v: number) => () => void db.prepare('INSERT INTO t VALUES (?)').run(v);
+  const count = () => (db.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n;
+
+  afterEach(() => {
+    db.close();
+    data.remove();
+    committedBatches.length = 0;
+  });
+
+  it('puts the writes of one turn into one transaction and resolves them once durable', async () => {
+    open();
+    const writes = Array.from({ length: 50 }, (_, i) => committer.run(insert(i)));
+    await Promise.all(writes);
+    expect(count()).toBe(50);
+    expect(committedBatches).toEqual([50]);
+    committer.close();
+  });
+
+  it('flush() settles even when the batch after it fails', async () => {
+    open();
+    await committer.run(insert(1));
+    const failing = committer.runInfallible(() => {
+      insert(2)();
+      throw new Error('disk full');
+    });
+    const flushed = committer.flush();
+    await expect(failing).rejects.toThrow('disk full');
+    await flushed;
+    expect(count()).toBe(1); // the failed batch was rolled back
+    committer.close();
+  });
+
+  it('refuses writes after close() and fails those still queued', async () => {
+    open();
+    await committer.flush();
+    const queued = committer.run(insert(1)); // queued for the end of this turn
+    committer.close();
+    await expect(queued).rejects.toThrow('the store is closed');
+    await expect(committer.run(insert(2))).rejects.toThrow('the store is closed');
+    expect(count()).toBe(0);
+  });
+});
