@@ -12,8 +12,9 @@ import {
 import { Conversations, type ConversationModel } from '../messaging/conversations.js';
 import { Inbox, type Sender } from '../messaging/inbox.js';
 import { Outbox } from '../messaging/outbox.js';
-import { coalesceOutbox } from '../messaging/outbox-coalescing.js';
+import { MAX_MERGED_UPDATE_BYTES, coalesceOutbox } from '../messaging/outbox-coalescing.js';
 import { Sessions } from '../messaging/sessions.js';
+import type { MessageEntry } from '../state/conversation-doc.js';
 import { directConversationId } from '../state/conversation-id.js';
 import type { AccountRow, ParleyDatabase } from '../store/database.js';
 import { SignalStores } from '../store/signal-stores.js';
@@ -40,6 +41,14 @@ import { conversationView, messageViews, type ViewContext } from './views.js';
 /** Longer than the relay's mailbox retention (30 days by default). */
 const PROCESSED_RETENTION_MS = 45 * 24 * 60 * 60 * 1000;
 
+/** A group commit being collected (see ParleyMessenger.pendingCommitFor). */
+interface PendingCommit {
+  batch: UnitOfWork;
+  /** Messages sent since, by conversation, in call order; appended when the commit starts. */
+  appends: Map<string, MessageEntry[]>;
+  done: Promise<void>;
+}
+
 export interface MessengerParts {
   relayUrl: string;
   engine: SignalEngine;
@@ -53,7 +62,7 @@ export class ParleyMessenger implements Messenger {
   private account: AccountRow | undefined;
   private closed = false;
   private refilling: Promise<void> | undefined;
-  private pendingCommit: { batch: UnitOfWork; done: Promise<void> } | undefined;
+  private pendingCommit: PendingCommit | undefined;
   private lastCommit: Promise<void> = Promise.resolve();
   private readonly coalesceOutbox: boolean;
   private readonly engine: SignalEngine;
@@ -252,28 +261,39 @@ export class ParleyMessenger implements Messenger {
       throw new ParleyError('INVALID_MESSAGE', `a message has 1 to ${MAX_TEXT_LENGTH} characters`);
     }
     const model = this.requireConversation(conversationId);
-    const id = crypto.randomUUID();
-    const work = new UnitOfWork();
-    const { update } = this.conversationStore.stage(work, model, (doc) =>
-      doc.appendMessage({
-        id,
-        kind: 'text',
-        senderId: account.accountId,
-        senderDeviceId: account.deviceId,
-        sentAt: Date.now(),
-        body: text,
-      }),
-    );
-    if (update) {
-      this.outbox.enqueue(work, {
-        content: crdtUpdateContent(conversationId, update),
-        recipientAccountIds: this.peersOf(model),
-        ownDevices: true,
-        messageIds: [id],
-      });
+    const entry: MessageEntry = {
+      id: crypto.randomUUID(),
+      kind: 'text',
+      senderId: account.accountId,
+      senderDeviceId: account.deviceId,
+      sentAt: Date.now(),
+      body: text,
+    };
+    if (this.coalesceOutbox) {
+      // Appended by the group commit, together with the other messages sent meanwhile.
+      const pending = this.pendingCommitFor().appends;
+      pending.set(conversationId, [...(pending.get(conversationId) ?? []), entry]);
+      await this.commit(new UnitOfWork());
+    } else {
+      const work = new UnitOfWork();
+      this.stageAppend(work, model, [entry]);
+      await this.commit(work);
     }
-    await this.commit(work);
-    return id;
+    return entry.id;
+  }
+
+  /** One document update and one outbox row for `entries`, staged on `work`. */
+  private stageAppend(work: UnitOfWork, model: ConversationModel, entries: MessageEntry[]): void {
+    const { update } = this.conversationStore.stage(work, model, (doc) =>
+      doc.appendMessages(entries),
+    );
+    if (!update) return;
+    this.outbox.enqueue(work, {
+      content: crdtUpdateContent(model.row.id, update),
+      recipientAccountIds: this.peersOf(model),
+      ownDevices: true,
+      messageIds: entries.map((entry) => entry.id),
+    });
   }
 
   /** Marks `messageId` and every earlier incoming message of the conversation read. */
@@ -423,25 +443,41 @@ export class ParleyMessenger implements Messenger {
    * queueing up. Each caller still resolves only once its changes are durable.
    */
   private commit(work: UnitOfWork): Promise<void> {
-    if (!this.pendingCommit) {
-      const batch = new UnitOfWork();
-      const done = this.lastCommit
-        .catch(() => undefined)
-        .then(async () => {
-          this.pendingCommit = undefined;
-          // A burst of messages to one conversation becomes one outbox row before it is written.
-          if (this.coalesceOutbox) {
-            const { rows } = coalesceOutbox(batch.outbox);
-            batch.outbox.splice(0, batch.outbox.length, ...rows);
-          }
-          await batch.commit(this.db);
-          this.afterCommit(batch);
-        });
-      this.pendingCommit = { batch, done };
-      this.lastCommit = done;
-    }
-    this.pendingCommit.batch.absorb(work);
-    return this.pendingCommit.done;
+    const pending = this.pendingCommitFor();
+    pending.batch.absorb(work);
+    return pending.done;
+  }
+
+  /**
+   * The group commit that takes changes now. Messages sent meanwhile (`appends`) are appended
+   * to their documents when it starts, all of one conversation in one Yjs transaction: one
+   * update, one logged row and one outbox row instead of one each merged afterwards
+   * (docs/decisions/0370: per-message transactions and Y.mergeUpdates dominated the sender's CPU).
+   */
+  private pendingCommitFor(): PendingCommit {
+    if (this.pendingCommit) return this.pendingCommit;
+    const batch = new UnitOfWork();
+    const appends = new Map<string, MessageEntry[]>();
+    const done = this.lastCommit
+      .catch(() => undefined)
+      .then(async () => {
+        this.pendingCommit = undefined;
+        for (const [conversationId, entries] of appends) {
+          const model = this.conversationStore.get(conversationId);
+          if (!model) continue;
+          for (const chunk of envelopeSized(entries)) this.stageAppend(batch, model, chunk);
+        }
+        // A burst of messages to one conversation becomes one outbox row before it is written.
+        if (this.coalesceOutbox) {
+          const { rows } = coalesceOutbox(batch.outbox);
+          batch.outbox.splice(0, batch.outbox.length, ...rows);
+        }
+        await batch.commit(this.db);
+        this.afterCommit(batch);
+      });
+    this.pendingCommit = { batch, appends, done };
+    this.lastCommit = done;
+    return this.pendingCommit;
   }
 
   private afterCommit(work: UnitOfWork): void {
@@ -573,6 +609,24 @@ export class ParleyMessenger implements Messenger {
   private assertOpen(): void {
     if (this.closed) throw new ParleyError('CLOSED', 'the messenger is closed');
   }
+}
+
+/** Bytes of a message entry in a Yjs update, at most (UTF-8 body plus ids and field names). */
+const entryBytes = (entry: MessageEntry): number => entry.body.length * 3 + 256;
+
+/** Consecutive runs of entries whose update stays within MAX_MERGED_UPDATE_BYTES (one envelope). */
+function envelopeSized(entries: MessageEntry[]): MessageEntry[][] {
+  const chunks: MessageEntry[][] = [];
+  let bytes = Infinity;
+  for (const entry of entries) {
+    if (bytes + entryBytes(entry) > MAX_MERGED_UPDATE_BYTES) {
+      chunks.push([]);
+      bytes = 0;
+    }
+    chunks.at(-1)?.push(entry);
+    bytes += entryBytes(entry);
+  }
+  return chunks;
 }
 
 function websocketUrl(relayUrl: string): string {

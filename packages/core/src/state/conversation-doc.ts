@@ -85,8 +85,13 @@ export class ConversationDoc {
   }
 
   appendMessage(entry: MessageEntry): void {
+    this.appendMessages([entry]);
+  }
+
+  /** Appends entries in order, in one transaction (one update, one observer call). */
+  appendMessages(entries: MessageEntry[]): void {
     this.doc.transact(
-      () => this.messageList.insert(this.messageList.length, [entry]),
+      () => this.messageList.insert(this.messageList.length, entries),
       LOCAL_ORIGIN,
     );
   }

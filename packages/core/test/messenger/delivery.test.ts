@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import type { Messenger } from '../../src/messenger/api.js';
 import { uniqueUsername, useRelay } from '../support/fixture.js';
 import { interceptingWebSocket } from '../support/intercepting-websocket.js';
-import { duplicates, outboxKeys, outboxSize, projectedBodies } from '../support/projection.js';
+import {
+  duplicates,
+  loggedUpdates,
+  outboxKeys,
+  outboxSize,
+  projectedBodies,
+} from '../support/projection.js';
 import { foundInRelay } from '../support/relay-contents.js';
 import { find, texts, waitFor } from '../support/wait.js';
 
@@ -47,6 +53,33 @@ describe('delivery guarantees against the real relay', () => {
       () => ids.every((id) => find(alice, conversation, id)?.status === 'delivered'),
       'all delivered',
     );
+  });
+
+  it('messages sent together are appended in one document update, in call order, each once', async () => {
+    const { alice, bob, aliceDb, bobDb, conversation } = await pair();
+    const warmup = fx.text('warm-up');
+    await alice.sendText(conversation, warmup);
+    await waitFor(() => texts(bob, conversation).includes(warmup), 'warm-up');
+    const before = await loggedUpdates(aliceDb, conversation);
+    const sent = Array.from({ length: 20 }, (_, i) => fx.text(`together #${i}`));
+    const ids = await Promise.all(sent.map((text) => alice.sendText(conversation, text)));
+    // Each caller resolves once its message is durable: all are in the projection, pending or later.
+    expect(ids.map((id) => find(alice, conversation, id)?.body)).toEqual(sent);
+    expect(await loggedUpdates(aliceDb, conversation)).toBe(before + 1);
+    await waitFor(() => texts(bob, conversation).length === sent.length + 1, 'all arrive');
+    await bob.settled();
+    expect(texts(bob, conversation)).toEqual([warmup, ...sent]);
+    expect(texts(alice, conversation)).toEqual([warmup, ...sent]);
+    expect(duplicates(await projectedBodies(bobDb, conversation))).toEqual([]);
+    expect(duplicates(await projectedBodies(aliceDb, conversation))).toEqual([]);
+
+    // Sent together but too large for one envelope: split into updates the relay accepts.
+    const large = Array.from({ length: 3 }, (_, i) => fx.text(`large #${i} ${'x'.repeat(50_000)}`));
+    const updatesBefore = await loggedUpdates(aliceDb, conversation);
+    await Promise.all(large.map((text) => alice.sendText(conversation, text)));
+    expect(await loggedUpdates(aliceDb, conversation)).toBe(updatesBefore + 3);
+    await waitFor(() => texts(bob, conversation).length === sent.length + 4, 'large ones arrive');
+    expect(texts(bob, conversation).slice(-3)).toEqual(large);
   });
 
   it('the relay SIGKILLed after acking sends and restarted: nothing lost, each message once on every device', async () => {

@@ -42,3 +42,13 @@ export function duplicates(values: string[]): string[] {
   const seen = new Set<string>();
   return values.filter((value) => (seen.has(value) ? true : (seen.add(value), false)));
 }
+
+/** Document updates logged (not yet compacted) for one conversation on a device. */
+export async function loggedUpdates(databaseName: string, conversationId: string): Promise<number> {
+  const db = new ParleyDatabase(databaseName);
+  try {
+    return await db.docUpdates.where('conversationId').equals(conversationId).count();
+  } finally {
+    db.close();
+  }
+}
