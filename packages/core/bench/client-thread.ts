@@ -97,6 +97,8 @@ function serve(): void {
         engine: nativeEngine,
         WebSocket,
         coalesceOutbox,
+        // BENCH_LINGER: the outbox's linger window in ms (default: the messenger's own).
+        ...(process.env.BENCH_LINGER ? { outboxLingerMs: Number(process.env.BENCH_LINGER) } : {}),
       });
       messenger.on((event) => {
         if (event.type === 'messages-received')

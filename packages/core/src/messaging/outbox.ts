@@ -18,6 +18,13 @@ const MAX_REQUESTS_IN_FLIGHT = 192;
 const KEPT_ROWS_RETRY_MS = 1_000;
 /** Attempts per row within one drain when the relay reports a changed device set. */
 const MAX_DEVICE_SET_RETRIES = 3;
+/**
+ * An idle outbox waits this long after the first kick before reading its next page, so that the
+ * rows committed meanwhile go out together (one encryption, session flush, envelope and
+ * acknowledgement instead of one each): at a steady rate the fixed cost per page dominated the
+ * sender's CPU (docs/decisions/0370). Small next to the 50 ms latency budget.
+ */
+export const OUTBOX_LINGER_MS = 8;
 
 type OutgoingMessage = MessageInitShape<typeof OutgoingMessageSchema>;
 
@@ -51,6 +58,7 @@ export class Outbox {
   private wakeTimer: ReturnType<typeof setTimeout> | undefined;
   private wakeAt: number | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private lingerTimer: ReturnType<typeof setTimeout> | undefined;
   /** Resolves when the latest page's encryption and session flush are done. */
   private encrypted: Promise<void> = Promise.resolve();
 
@@ -67,6 +75,8 @@ export class Outbox {
     private readonly onError: (error: unknown) => void,
     /** Merge queued document updates of one conversation into one envelope (outbox-coalescing.ts). */
     private readonly coalesce = true,
+    /** See OUTBOX_LINGER_MS. */
+    private readonly lingerMs = OUTBOX_LINGER_MS,
   ) {}
 
   enqueue(work: UnitOfWork, item: OutboxItem): void {
@@ -81,17 +91,30 @@ export class Outbox {
     });
   }
 
-  /** Starts (or re-runs) a drain; cheap to call after every change. */
+  /** Starts (or re-runs) a drain, after the linger window; cheap to call after every change. */
   kick(): void {
     if (this.closed) return;
     if (this.draining) {
       this.again = true;
       return;
     }
+    if (this.lingerMs <= 0) return this.startDrain();
+    this.lingerTimer ??= setTimeout(() => {
+      this.lingerTimer = undefined;
+      if (this.draining) this.again = true;
+      else this.startDrain();
+    }, this.lingerMs);
+  }
+
+  private startDrain(): void {
+    if (this.closed || this.draining) return;
+    this.again = false;
     this.draining = this.drain()
       .catch(this.onError)
       .finally(() => {
         this.draining = undefined;
+        // Rows committed during this pass: the next one lingers too, to gather more of them.
+        if (this.again) this.kick();
       });
   }
 
@@ -99,6 +122,7 @@ export class Outbox {
     this.closed = true;
     clearTimeout(this.wakeTimer);
     clearTimeout(this.retryTimer);
+    clearTimeout(this.lingerTimer);
     await this.draining;
     await Promise.allSettled([...this.pages]);
   }
@@ -110,59 +134,50 @@ export class Outbox {
    * wait a full round trip plus two transactions (docs/decisions/0370).
    */
   private async drain(): Promise<void> {
-    do {
-      this.again = false;
-      let lastSeq = 0;
-      for (;;) {
-        if (this.closed || !this.connection.online) return;
-        while (this.requestsInFlight > MAX_REQUESTS_IN_FLIGHT - OUTBOX_WINDOW) {
-          await Promise.race([...this.pages]);
-        }
-        // Page through the outbox so a 10,000-row backlog is never loaded at once.
-        const page = await this.db.outbox
-          .where('seq')
-          .above(lastSeq)
-          .limit(OUTBOX_WINDOW)
-          .toArray();
-        if (page.length === 0) break;
-        lastSeq = page.at(-1)?.seq ?? lastSeq;
-        const lastPage = page.length < OUTBOX_WINDOW;
-        const held = this.stores.heldAccounts();
-        const now = Date.now();
-        // A delayed row goes with any due row to one of its recipients, so that a later row
-        // (e.g. a read receipt) never overtakes it.
-        const due = new Set(
-          page.filter((row) => !isDelayed(row, now)).flatMap((row) => row.recipientAccountIds),
-        );
-        const ready = page.filter(
-          (row) =>
-            !this.inFlight.has(row.seq as number) &&
-            !row.recipientAccountIds.some((id) => held.has(id)) &&
-            (row.recipientAccountIds.some((id) => due.has(id)) || !this.heldBack(row, now)),
-        );
-        if (ready.length === 0) {
-          if (lastPage) break;
-          continue;
-        }
-        const { rows, merges } = this.coalesce
-          ? coalesceOutbox(ready)
-          : { rows: ready, merges: [] };
-        for (const row of ready) this.inFlight.add(row.seq as number);
-        this.requestsInFlight += rows.length;
-        const sending: Promise<void> = this.sendPage(rows, merges)
-          .catch(this.onError)
-          .finally(() => {
-            for (const row of [...ready, ...rows]) this.inFlight.delete(row.seq as number);
-            this.requestsInFlight -= rows.length;
-            this.pages.delete(sending);
-          });
-        this.pages.add(sending);
-        // Encryption and the session flush are done once sendPage has yielded to its answers.
-        await this.encrypted;
-        // A short page was the end of the outbox (rows committed since then kicked `again`).
-        if (lastPage) break;
+    let lastSeq = 0;
+    for (;;) {
+      if (this.closed || !this.connection.online) return;
+      while (this.requestsInFlight > MAX_REQUESTS_IN_FLIGHT - OUTBOX_WINDOW) {
+        await Promise.race([...this.pages]);
       }
-    } while (this.again && !this.closed);
+      // Page through the outbox so a 10,000-row backlog is never loaded at once.
+      const page = await this.db.outbox.where('seq').above(lastSeq).limit(OUTBOX_WINDOW).toArray();
+      if (page.length === 0) break;
+      lastSeq = page.at(-1)?.seq ?? lastSeq;
+      const lastPage = page.length < OUTBOX_WINDOW;
+      const held = this.stores.heldAccounts();
+      const now = Date.now();
+      // A delayed row goes with any due row to one of its recipients, so that a later row
+      // (e.g. a read receipt) never overtakes it.
+      const due = new Set(
+        page.filter((row) => !isDelayed(row, now)).flatMap((row) => row.recipientAccountIds),
+      );
+      const ready = page.filter(
+        (row) =>
+          !this.inFlight.has(row.seq as number) &&
+          !row.recipientAccountIds.some((id) => held.has(id)) &&
+          (row.recipientAccountIds.some((id) => due.has(id)) || !this.heldBack(row, now)),
+      );
+      if (ready.length === 0) {
+        if (lastPage) break;
+        continue;
+      }
+      const { rows, merges } = this.coalesce ? coalesceOutbox(ready) : { rows: ready, merges: [] };
+      for (const row of ready) this.inFlight.add(row.seq as number);
+      this.requestsInFlight += rows.length;
+      const sending: Promise<void> = this.sendPage(rows, merges)
+        .catch(this.onError)
+        .finally(() => {
+          for (const row of [...ready, ...rows]) this.inFlight.delete(row.seq as number);
+          this.requestsInFlight -= rows.length;
+          this.pages.delete(sending);
+        });
+      this.pages.add(sending);
+      // Encryption and the session flush are done once sendPage has yielded to its answers.
+      await this.encrypted;
+      // A short page was the end of the outbox (rows committed since then kicked `again`).
+      if (lastPage) break;
+    }
   }
 
   private retryLater(): void {

@@ -1,5 +1,6 @@
 import type { DexieOptions } from 'dexie';
 import type { SignalEngine } from '../crypto/engine.js';
+import { OUTBOX_LINGER_MS } from '../messaging/outbox.js';
 import { ParleyDatabase } from '../store/database.js';
 import type { WebSocketConstructor } from '../transport/websocket.js';
 import type { Messenger } from './api.js';
@@ -21,6 +22,11 @@ export interface MessengerOptions {
    * (default true). Benchmarks turn it off to produce one envelope per message.
    */
   coalesceOutbox?: boolean;
+  /**
+   * How long an idle outbox waits for more rows before sending (default OUTBOX_LINGER_MS, a few
+   * ms): rows committed meanwhile share one envelope. 0 sends at once (benchmark comparisons).
+   */
+  outboxLingerMs?: number;
 }
 
 /** Opens (or creates) this device's database, restores its account if any, and connects. */
@@ -36,6 +42,7 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     db,
     WebSocket: WebSocketImpl,
     coalesceOutbox: options.coalesceOutbox ?? true,
+    outboxLingerMs: options.outboxLingerMs ?? OUTBOX_LINGER_MS,
   });
   await messenger.open();
   return messenger;

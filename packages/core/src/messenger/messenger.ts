@@ -55,6 +55,7 @@ export interface MessengerParts {
   db: ParleyDatabase;
   WebSocket: WebSocketConstructor;
   coalesceOutbox: boolean;
+  outboxLingerMs: number;
 }
 
 /** The facade (see api.ts): wires stores, crypto, transport and state, and exposes views. */
@@ -143,6 +144,7 @@ export class ParleyMessenger implements Messenger {
       },
       (error) => this.reportError(error),
       parts.coalesceOutbox,
+      parts.outboxLingerMs,
     );
     this.contentHandler = new ContentHandler(this.conversationStore, this.outbox, {
       selfAccountId: () => this.account?.accountId ?? '',

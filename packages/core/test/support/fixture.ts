@@ -3,6 +3,7 @@ import type { Messenger } from '../../src/messenger/api.js';
 import type { SignalEngine } from '../../src/crypto/engine.js';
 import type { WebSocketConstructor } from '../../src/transport/websocket.js';
 import { createMessenger } from '../../src/index.js';
+import type { MessengerOptions } from '../../src/messenger/create-messenger.js';
 import { engines } from '../engine/engines.js';
 import WebSocket from 'ws';
 import { RelayProcess } from './relay-process.js';
@@ -28,12 +29,14 @@ export function useRelay() {
       databaseName = `device-${process.pid}-${++counter}`,
       WebSocketImpl: WebSocketConstructor = WebSocket,
       engine: SignalEngine = engines[0]!.engine,
+      options: Pick<MessengerOptions, 'outboxLingerMs'> = {},
     ) {
       const m = await createMessenger({
         relayUrl: fixture.relay.url,
         databaseName,
         engine,
         WebSocket: WebSocketImpl,
+        ...options,
       });
       fixture.open.add(m);
       const close = m.close.bind(m);
