@@ -9,6 +9,11 @@ import type {
   SessionRow,
 } from './database.js';
 
+/** The IndexedDB object store type, as Dexie's backend connection declares it (no DOM lib here). */
+type ObjectStore = ReturnType<
+  ReturnType<ReturnType<ParleyDatabase['backendDB']>['transaction']>['objectStore']
+>;
+
 /**
  * Changes collected in memory while handling one local action or one batch of envelopes, then
  * committed in ONE IndexedDB transaction: a document update, its projection rows, the outbox rows
@@ -54,31 +59,51 @@ export class UnitOfWork {
     this.sentOutbox.push(...other.sentOutbox);
   }
 
+  /**
+   * Writes everything in one IndexedDB transaction on the database's own connection, without
+   * Dexie's per-request promise and zone machinery: this runs once per local action batch,
+   * acknowledgement and received batch, and Dexie's wrapping cost more than the writes
+   * themselves (docs/decisions/0370). Resolves on the transaction's `complete` event (durable),
+   * rejects if any write fails (the transaction is then aborted as a whole).
+   */
   async commit(db: ParleyDatabase): Promise<void> {
     if (this.isEmpty) return;
-    // Lock only the tables this unit writes, so unrelated commits can run concurrently.
-    const writes: Array<[boolean, () => Promise<unknown>, { name: string }]> = [
-      [this.docUpdates.length > 0, () => db.docUpdates.bulkAdd(this.docUpdates), db.docUpdates],
-      [this.messages.size > 0, () => db.messages.bulkPut([...this.messages.values()]), db.messages],
-      [
-        this.conversations.size > 0,
-        () => db.conversations.bulkPut([...this.conversations.values()]),
-        db.conversations,
-      ],
-      [this.receipts.length > 0, () => db.receipts.bulkPut(this.receipts), db.receipts],
-      [this.outbox.length > 0, () => db.outbox.bulkAdd(this.outbox), db.outbox],
-      [this.sentOutbox.length > 0, () => db.outbox.bulkDelete(this.sentOutbox), db.outbox],
-      [
-        this.processed.length > 0,
-        () => db.processedEnvelopes.bulkPut(this.processed),
-        db.processedEnvelopes,
-      ],
-      [this.sessions.length > 0, () => db.sessions.bulkPut(this.sessions), db.sessions],
+    // Lock only the stores this unit writes, so unrelated commits can run concurrently.
+    const writes: Array<[boolean, keyof ParleyDatabase & string, (store: ObjectStore) => void]> = [
+      [this.docUpdates.length > 0, 'docUpdates', (s) => addAll(s, this.docUpdates)],
+      [this.messages.size > 0, 'messages', (s) => putAll(s, this.messages.values())],
+      [this.conversations.size > 0, 'conversations', (s) => putAll(s, this.conversations.values())],
+      [this.receipts.length > 0, 'receipts', (s) => putAll(s, this.receipts)],
+      [this.outbox.length > 0, 'outbox', (s) => addAll(s, this.outbox)],
+      [this.sentOutbox.length > 0, 'outbox', (s) => this.sentOutbox.forEach((k) => s.delete(k))],
+      [this.processed.length > 0, 'processedEnvelopes', (s) => putAll(s, this.processed)],
+      [this.sessions.length > 0, 'sessions', (s) => putAll(s, this.sessions)],
     ];
     const active = writes.filter(([needed]) => needed);
-    const tables = [...new Set(active.map(([, , table]) => table.name))];
-    await db.transaction('rw', tables, async () => {
-      for (const [, write] of active) await write();
+    const transaction = db
+      .backendDB()
+      .transaction([...new Set(active.map(([, name]) => name))], 'readwrite');
+    const done = new Promise<void>((resolve, reject) => {
+      transaction.oncomplete = () => resolve();
+      transaction.onabort = () =>
+        reject(transaction.error ?? new DOMException('transaction aborted', 'AbortError'));
     });
+    try {
+      for (const [, name, write] of active) write(transaction.objectStore(name));
+    } catch (error) {
+      // A value that cannot be stored (e.g. not cloneable): nothing of the unit is written.
+      transaction.abort();
+      await done.catch(() => undefined);
+      throw error;
+    }
+    await done;
   }
+}
+
+function addAll(store: ObjectStore, rows: Iterable<unknown>): void {
+  for (const row of rows) store.add(row);
+}
+
+function putAll(store: ObjectStore, rows: Iterable<unknown>): void {
+  for (const row of rows) store.put(row);
 }
