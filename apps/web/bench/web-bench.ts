@@ -275,8 +275,10 @@ export async function main(): Promise<void> {
 }
 
 /**
- * The harness's relay close can wait forever once browsers have connected to it (seen here: the
- * event loop empties with close() pending, so Node exits 13). Give it a bounded wait instead.
+ * The stack's close can wait forever after this run (the event loop empties with close()
+ * pending, so Node exits 13). Instrumenting the relay's close showed it is never reached: it is
+ * `browser.close()` (playwright-core with Debian's Chromium) that does not settle. Give the
+ * whole close a bounded wait instead.
  */
 async function closeWithin(stack: Stack, ms: number): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -285,5 +287,5 @@ async function closeWithin(stack: Stack, ms: number): Promise<void> {
   });
   const outcome = await Promise.race([stack.close().then(() => 'closed' as const), timedOut]);
   clearTimeout(timer);
-  if (outcome === 'timeout') console.warn(`the relay did not close within ${ms} ms; leaving it`);
+  if (outcome === 'timeout') console.warn(`the stack did not close within ${ms} ms; leaving it`);
 }
