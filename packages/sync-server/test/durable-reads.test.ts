@@ -1,9 +1,7 @@
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { tempDataDir } from './support/relay-harness.js';
-import { bytes, deviceKeys, ignore, storeEvents } from './support/store.js';
+import type { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import { openStoreFixture, type StoreFixture } from './support/store.js';
 
 /**
  * A committed entry whose WAL sync is still running is not readable for pushing (decision 0103):
@@ -13,24 +11,12 @@ import { bytes, deviceKeys, ignore, storeEvents } from './support/store.js';
  * same turn must not see the entry yet.
  */
 describe('mailbox reads', () => {
-  const data = tempDataDir();
-  let store: SqliteStore;
-  afterEach(async () => {
-    await store.close();
-    data.remove();
-  });
+  let fixture: StoreFixture;
+  afterEach(() => fixture.close());
 
   it('return only entries whose commit is durable', async () => {
-    const path = join(data.dir, 'relay.sqlite');
-    store = new SqliteStore(path, storeEvents);
-    const account = (username: string) =>
-      store.createAccount({
-        username,
-        identityKey: bytes(33),
-        device: deviceKeys,
-        secretHash: 'x',
-      });
-    const [alice, bob] = [await account('a'), await account('b')];
+    fixture = await openStoreFixture();
+    const { store, path, alice, bob, send } = fixture;
     const observer = new Database(path, { readonly: true });
     const committed = observer.prepare('SELECT count(*) AS n FROM mailbox WHERE client_id = ?');
     let caught = 0;
@@ -38,10 +24,7 @@ describe('mailbox reads', () => {
       for (let attempt = 0; attempt < 50 && caught < 3; attempt++) {
         const clientId = `m${attempt}`;
         let durable = false;
-        const entries = [{ destination: bob, type: 1, content: bytes(10) }];
-        const sent = store
-          .commitSend({ source: alice, clientId, entries }, () => bytes(1), ignore)
-          .then(() => (durable = true));
+        const sent = send(alice, bob, clientId).then(() => (durable = true));
         while (!durable) {
           const { n } = committed.get(clientId) as { n: number };
           if (n === 1 && !durable) {

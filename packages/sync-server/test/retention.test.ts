@@ -1,38 +1,14 @@
-import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import type { DeviceRef } from '../src/store/records.js';
-import { tempDataDir } from './support/relay-harness.js';
-import { bytes, deviceKeys as keys, ignore, storeEvents as events } from './support/store.js';
+import { openStoreFixture, type StoreFixture } from './support/store.js';
 
 /** Retention on a real SQLite file: the store's sweep, with a cutoff between two groups of sends. */
 describe('retention sweep', () => {
-  const data = tempDataDir();
-  let store: SqliteStore;
-  afterEach(async () => {
-    await store.close();
-    data.remove();
-  });
-
-  async function send(from: DeviceRef, to: DeviceRef, clientId: string) {
-    const entries = [{ destination: to, type: 1, content: bytes(10) }];
-    return store.commitSend({ source: from, clientId, entries }, () => bytes(1), ignore);
-  }
+  let fixture: StoreFixture;
+  afterEach(() => fixture.close());
 
   it('deletes expired entries and idempotency records in chunks and keeps the rest', async () => {
-    store = new SqliteStore(join(data.dir, 'relay.sqlite'), events);
-    const alice = await store.createAccount({
-      username: 'a',
-      identityKey: bytes(33),
-      device: keys,
-      secretHash: 'x',
-    });
-    const bob = await store.createAccount({
-      username: 'b',
-      identityKey: bytes(33),
-      device: keys,
-      secretHash: 'x',
-    });
+    fixture = await openStoreFixture();
+    const { store, alice, bob, send } = fixture;
     // More than two chunks of old sends, then a few new ones a moment later.
     const old = Array.from({ length: 2_300 }, (_, i) => send(alice, bob, `old-${i}`));
     await Promise.all(old);
@@ -55,19 +31,8 @@ describe('retention sweep', () => {
   });
 
   it('steps over rows stamped by a clock that was ahead instead of stalling', async () => {
-    store = new SqliteStore(join(data.dir, 'relay.sqlite'), events);
-    const alice = await store.createAccount({
-      username: 'a',
-      identityKey: bytes(33),
-      device: keys,
-      secretHash: 'x',
-    });
-    const bob = await store.createAccount({
-      username: 'b',
-      identityKey: bytes(33),
-      device: keys,
-      secretHash: 'x',
-    });
+    fixture = await openStoreFixture();
+    const { store, alice, bob, send } = fixture;
     // More than a chunk of the oldest rows carry a time 60 days ahead.
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 60 * 86_400_000);
@@ -84,19 +49,8 @@ describe('retention sweep', () => {
   });
 
   it('stops between chunks when asked to', async () => {
-    store = new SqliteStore(join(data.dir, 'relay.sqlite'), events);
-    const alice = await store.createAccount({
-      username: 'a',
-      identityKey: bytes(33),
-      device: keys,
-      secretHash: 'x',
-    });
-    const bob = await store.createAccount({
-      username: 'b',
-      identityKey: bytes(33),
-      device: keys,
-      secretHash: 'x',
-    });
+    fixture = await openStoreFixture();
+    const { store, alice, bob, send } = fixture;
     await Promise.all(Array.from({ length: 2_500 }, (_, i) => send(alice, bob, `old-${i}`)));
     let chunks = 0;
     expect(await store.pruneExpired(Date.now() + 1, () => chunks++ >= 1)).toBe(1_000);
