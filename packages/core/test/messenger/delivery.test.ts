@@ -2,7 +2,7 @@ import { fromBinary } from '@bufbuild/protobuf';
 import { FrameSchema } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
 import type { Messenger } from '../../src/messenger/api.js';
-import { uniqueUsername, useRelay } from '../support/fixture.js';
+import { useRelay } from '../support/fixture.js';
 import { interceptingWebSocket } from '../support/intercepting-websocket.js';
 import {
   duplicates,
@@ -22,10 +22,7 @@ describe('delivery guarantees against the real relay', () => {
     const bobDb = `bob-${crypto.randomUUID()}`;
     const alice = await fx.messenger(aliceDb);
     const bob = await fx.messenger(bobDb);
-    const bobName = uniqueUsername('bob');
-    await alice.register(uniqueUsername('alice'));
-    await bob.register(bobName);
-    const conversation = await alice.openDirectConversation(bobName);
+    const conversation = await fx.meet(alice, bob);
     return { alice, bob, aliceDb, bobDb, conversation };
   }
 
@@ -57,9 +54,7 @@ describe('delivery guarantees against the real relay', () => {
 
   it('messages sent together are appended in one document update, in call order, each once', async () => {
     const { alice, bob, aliceDb, bobDb, conversation } = await pair();
-    const warmup = fx.text('warm-up');
-    await alice.sendText(conversation, warmup);
-    await waitFor(() => texts(bob, conversation).includes(warmup), 'warm-up');
+    const warmup = await fx.warmUp(alice, bob, conversation);
     const before = await loggedUpdates(aliceDb, conversation);
     const sent = Array.from({ length: 20 }, (_, i) => fx.text(`together #${i}`));
     const ids = await Promise.all(sent.map((text) => alice.sendText(conversation, text)));
@@ -169,13 +164,8 @@ describe('delivery guarantees against the real relay', () => {
     const bobDb = `bob-${crypto.randomUUID()}`;
     const alice = await fx.messenger(aliceDb);
     const bob = await fx.messenger(bobDb, recording);
-    const bobName = uniqueUsername('bob');
-    await alice.register(uniqueUsername('alice'));
-    await bob.register(bobName);
-    const conversation = await alice.openDirectConversation(bobName);
-    const warmup = fx.text('warm-up');
-    await alice.sendText(conversation, warmup);
-    await waitFor(() => texts(bob, conversation).includes(warmup), 'warm-up');
+    const conversation = await fx.meet(alice, bob);
+    const warmup = await fx.warmUp(alice, bob, conversation);
     await alice.close();
 
     // Reopen Alice behind a network that loses every send answer coming back from the relay.

@@ -3,7 +3,7 @@ import { FrameSchema } from '@parley/protocol';
 import WebSocket from 'ws';
 import { describe, expect, it } from 'vitest';
 import { engines } from '../engine/engines.js';
-import { uniqueUsername, useRelay } from '../support/fixture.js';
+import { useRelay } from '../support/fixture.js';
 import { interceptingWebSocket } from '../support/intercepting-websocket.js';
 import { duplicates, outboxSize, projectedBodies } from '../support/projection.js';
 import { texts, waitFor } from '../support/wait.js';
@@ -24,13 +24,8 @@ describe('the outbox linger window', () => {
     const bobDb = `bob-${crypto.randomUUID()}`;
     const alice = await fx.messenger(aliceDb, WebSocket, engines[0]!.engine, { outboxLingerMs });
     const bob = await fx.messenger(bobDb, counting);
-    const bobName = uniqueUsername('bob');
-    await alice.register(uniqueUsername('alice'));
-    await bob.register(bobName);
-    const conversation = await alice.openDirectConversation(bobName);
-    const warmup = fx.text('warm-up');
-    await alice.sendText(conversation, warmup);
-    await waitFor(() => texts(bob, conversation).includes(warmup), 'warm-up');
+    const conversation = await fx.meet(alice, bob);
+    await fx.warmUp(alice, bob, conversation);
     await waitFor(async () => (await outboxSize(aliceDb)) === 0, 'warm-up acknowledged');
     return { alice, bob, aliceDb, bobDb, conversation, pushed };
   }

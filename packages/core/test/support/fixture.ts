@@ -7,6 +7,7 @@ import type { MessengerOptions } from '../../src/messenger/create-messenger.js';
 import { engines } from '../engine/engines.js';
 import WebSocket from 'ws';
 import { RelayProcess } from './relay-process.js';
+import { texts, waitFor } from './wait.js';
 
 let counter = 0;
 
@@ -24,6 +25,20 @@ export function useRelay() {
       const text = `${label} ${crypto.randomUUID()}`;
       fixture.plaintexts.push(text);
       return text;
+    },
+    /** Registers both under fresh usernames and opens their direct conversation. */
+    async meet(alice: Messenger, bob: Messenger): Promise<string> {
+      const bobName = uniqueUsername('bob');
+      await alice.register(uniqueUsername('alice'));
+      await bob.register(bobName);
+      return alice.openDirectConversation(bobName);
+    },
+    /** Alice sends a first message and waits until Bob shows it; returns its text. */
+    async warmUp(alice: Messenger, bob: Messenger, conversation: string): Promise<string> {
+      const warmup = fixture.text('warm-up');
+      await alice.sendText(conversation, warmup);
+      await waitFor(() => texts(bob, conversation).includes(warmup), 'warm-up');
+      return warmup;
     },
     async messenger(
       databaseName = `device-${process.pid}-${++counter}`,
