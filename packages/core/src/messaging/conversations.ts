@@ -230,17 +230,7 @@ export class Conversations {
         origin === LOCAL_ORIGIN ? 'pending' : outgoing ? 'sent' : 'delivered';
       const known = this.receiptStatus.get(entry.id);
       if (known && STATUS_RANK[known] > STATUS_RANK[status]) status = known;
-      const row: MessageRow = {
-        id: entry.id,
-        conversationId: model.row.id,
-        senderId: entry.senderId,
-        senderDeviceId: entry.senderDeviceId,
-        sentAt: entry.sentAt,
-        body: entry.body,
-        kind: 'text',
-        outgoing,
-        status,
-      };
+      const row = messageRow(entry, model.row.id, outgoing, status);
       model.rows.set(row.id, row);
       if (this.staging) {
         this.staging.work.messages.set(row.id, row);
@@ -256,4 +246,24 @@ export class Conversations {
     if (!known || STATUS_RANK[status] > STATUS_RANK[known])
       this.receiptStatus.set(messageId, status);
   }
+}
+
+/** The projection row of a message of a conversation's document. */
+export function messageRow(
+  entry: MessageEntry,
+  conversationId: string,
+  outgoing: boolean,
+  status: StoredMessageStatus,
+): MessageRow {
+  return {
+    id: entry.id,
+    conversationId,
+    senderId: entry.senderId,
+    senderDeviceId: entry.senderDeviceId,
+    sentAt: entry.sentAt,
+    body: entry.body,
+    kind: 'text',
+    outgoing,
+    status,
+  };
 }

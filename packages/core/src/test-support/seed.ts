@@ -1,3 +1,4 @@
+import { messageRow } from '../messaging/conversations.js';
 import { ConversationDoc } from '../state/conversation-doc.js';
 import { directConversationId } from '../state/conversation-id.js';
 import type { ContactRow, ConversationRow, DocSnapshotRow, MessageRow } from '../store/database.js';
@@ -98,17 +99,7 @@ function seedMessages(
       body: `Seeded message ${n + 1} of ${count}`,
     };
     doc.appendMessage(entry);
-    rows.push({
-      id: entry.id,
-      conversationId: doc.id,
-      senderId: entry.senderId,
-      senderDeviceId: entry.senderDeviceId,
-      sentAt: entry.sentAt,
-      body: entry.body,
-      kind: 'text',
-      outgoing,
-      status: 'read',
-    });
+    rows.push(messageRow(entry, doc.id, outgoing, 'read'));
   }
   return rows;
 }
