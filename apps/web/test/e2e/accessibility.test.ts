@@ -4,9 +4,9 @@
  * screenshots of each screen land in test-results/ for a person to look at.
  */
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seriousViolations } from './harness/axe.js';
-import { startStack, type Stack } from './harness/stack.js';
+import { useStack } from './harness/use-stack.js';
 import {
   bubble,
   openChat,
@@ -27,13 +27,7 @@ async function checkScreen(page: Page, name: string): Promise<void> {
 }
 
 describe('accessibility', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  const stack = useStack();
 
   for (const scheme of ['light', 'dark'] as const) {
     it(`every screen passes axe in the ${scheme} theme`, async () => {

@@ -5,8 +5,8 @@
  * (the relay has it), delivered (the recipient's device has it), read (the recipient opened it).
  * Both then compare their safety numbers on the settings page.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from './harness/stack.js';
+import { describe, expect, it } from 'vitest';
+import { useStack } from './harness/use-stack.js';
 import {
   bubble,
   chatRow,
@@ -19,13 +19,7 @@ import {
 } from './harness/user.js';
 
 describe('chatting in the browser', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  const stack = useStack();
 
   it('two new users find each other, exchange messages both ways, and ticks go sent -> delivered -> read', async () => {
     const alice = await openUser(stack, 'alice');

@@ -2,8 +2,8 @@
  * The recipient's page is closed while 20 messages are sent; when it reopens, every message is
  * there, in the order sent, exactly once (the relay's at-least-once delivery must not show twice).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from './harness/stack.js';
+import { describe, expect, it } from 'vitest';
+import { useStack } from './harness/use-stack.js';
 import {
   bubble,
   chatRow,
@@ -22,13 +22,7 @@ const texts = Array.from(
 );
 
 describe('a recipient that was away', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  const stack = useStack();
 
   it('gets all 20 messages sent while its page was closed, in order, once', async () => {
     const sender = await openUser(stack, 'sender');

@@ -2,18 +2,12 @@
  * Everything is stored on the device: a reload shows the same chats and messages (IndexedDB), and
  * with the network gone the service worker still starts the app and shows the stored chats.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from './harness/stack.js';
+import { describe, expect, it } from 'vitest';
+import { useStack } from './harness/use-stack.js';
 import { bubble, chatRow, meetInChat, openChat, send } from './harness/user.js';
 
 describe('local-first storage and the offline shell', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  const stack = useStack();
 
   it('keeps chats across a reload and starts with the network offline', async () => {
     const { alice, bob } = await meetInChat(stack, 'stored on the device');

@@ -4,9 +4,9 @@
  * engagement heuristic), so the test dispatches one with the event's shape; everything after it
  * (the offer, the prompt call, the offer going away) is the app's real code.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { seriousViolations } from './harness/axe.js';
-import { startStack, type Stack } from './harness/stack.js';
+import { useStack } from './harness/use-stack.js';
 import { openUser, signUp } from './harness/user.js';
 
 /** Width and height from a PNG's IHDR chunk. */
@@ -16,13 +16,7 @@ function pngSize(bytes: Buffer): string {
 }
 
 describe('installable app', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  const stack = useStack();
 
   it('links a manifest whose icons exist at their declared sizes', async () => {
     const user = await openUser(stack, 'installer');

@@ -2,18 +2,12 @@
  * The relay stops while a person sends: the app says it can't reach the server, the messages wait
  * on the device (clock tick), and when the relay is back they go out without anyone doing anything.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from './harness/stack.js';
+import { describe, expect, it } from 'vitest';
+import { useStack } from './harness/use-stack.js';
 import { bubble, meetInChat, send } from './harness/user.js';
 
 describe('relay outage', () => {
-  let stack: Stack;
-  beforeAll(async () => {
-    stack = await startStack();
-  });
-  afterAll(async () => {
-    await stack?.close();
-  });
+  const stack = useStack();
 
   it('queues sends while the relay is down, shows the banner, and delivers after the restart', async () => {
     const { alice, bob } = await meetInChat(stack, 'before the outage');
