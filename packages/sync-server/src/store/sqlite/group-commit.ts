@@ -61,7 +61,6 @@ export class GroupCommitter {
   private lastCommitAt = Number.NEGATIVE_INFINITY;
   private closed = false;
   private readonly isolate: (work: () => unknown) => unknown;
-  private unsynced: CommittedBatch[] = [];
   private syncing = false;
   private walFd: number | undefined;
   /** Set when a WAL sync failed: every later write is refused with it. */
@@ -162,16 +161,18 @@ export class GroupCommitter {
 
   private readonly commitQueued = (): void => {
     this.scheduled = false;
-    // While a sync runs, its completion commits the queue; after close() nothing does.
-    if (this.syncing || this.closed) return;
+    if (this.syncing) return; // the sync's completion commits the queue
     this.lastCommitAt = performance.now();
-    while (this.queue.length > 0) this.commitBatch();
-    this.syncWal();
+    const committed: CommittedBatch[] = [];
+    while (this.queue.length > 0) {
+      const batch = this.commitBatch(this.queue.splice(0, MAX_BATCH));
+      if (batch) committed.push(batch);
+    }
+    if (committed.length > 0) this.syncWal(committed);
   };
 
-  private commitBatch(): void {
-    const jobs = this.queue.length <= MAX_BATCH ? this.queue : this.queue.slice(0, MAX_BATCH);
-    this.queue = this.queue.length <= MAX_BATCH ? [] : this.queue.slice(MAX_BATCH);
+  /** One transaction; undefined if it rolled back (its jobs are then rejected). */
+  private commitBatch(jobs: Job[]): CommittedBatch | undefined {
     const outcomes: Outcome[] = [];
     const started = performance.now();
     try {
@@ -191,15 +192,13 @@ export class GroupCommitter {
     } catch (error) {
       if (this.db.inTransaction) this.db.exec('ROLLBACK');
       this.fail([{ jobs, outcomes, started }], error);
-      return;
+      return undefined;
     }
-    this.unsynced.push({ jobs, outcomes, started });
+    return { jobs, outcomes, started };
   }
 
-  private syncWal(): void {
-    if (this.syncing || this.unsynced.length === 0) return;
-    const batches = this.unsynced;
-    this.unsynced = [];
+  /** Syncs the WAL once for `batches`, then releases them and commits what queued meanwhile. */
+  private syncWal(batches: CommittedBatch[]): void {
     this.syncing = true;
     let fd: number;
     try {
@@ -212,7 +211,6 @@ export class GroupCommitter {
       this.syncing = false;
       if (error) return this.breakDown(batches, error);
       for (const batch of batches) this.release(batch);
-      this.syncWal();
       this.scheduleCommit();
     });
   }
