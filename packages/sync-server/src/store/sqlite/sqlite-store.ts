@@ -337,9 +337,9 @@ export class SqliteStore implements RelayStore {
   private async sweep(
     rowsAfter: Prepared<'after' | 'limit'>,
     deleteRow: Prepared<'n'>,
-    sweep: { cutoff: number; shouldStop: () => boolean; onDeleted?: (n: number) => void },
+    options: { cutoff: number; shouldStop: () => boolean; onDeleted?: (n: number) => void },
   ): Promise<number> {
-    const { cutoff, shouldStop, onDeleted } = sweep;
+    const { cutoff, shouldStop, onDeleted } = options;
     let after = 0;
     let deleted = 0;
     let done = false;
