@@ -21,12 +21,10 @@ import type { DeviceCredentials, RelayStore } from '../relay-store.js';
 import { schemaStatements, sqliteFlavor, type RelayDatabase } from '../schema.js';
 import { GroupCommitter, type CommitEvents } from './group-commit.js';
 import { asBuffer, Prepared } from './prepared.js';
+import { sweepOldRows } from './retention-sweep.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import type { DeviceRow, EntryRow } from './rows.js';
 import { DeviceSetCache } from '../device-set-cache.js';
-
-/** Rows deleted per retention job: a few milliseconds of work. */
-const PRUNE_CHUNK = 1000;
 
 type PreparedQueries = {
   [K in keyof Queries]: Prepared<
@@ -314,48 +312,29 @@ export class SqliteStore implements RelayStore {
   }
 
   /**
-   * Walks both tables from the old end in chunks of PRUNE_CHUNK rows, each chunk its own
-   * group-commit job (so a sweep over a large backlog never holds the event loop for long),
-   * deleting the expired rows of each. It stops at the first chunk holding a row that is young
-   * by the clock (cutoff <= time <= now): rows are appended in time order. Rows stamped in the
-   * future (a clock that was ahead) are kept and stepped over, so they cannot stall the sweep.
+   * Sweeps the mailbox, then the idempotency records, from their old ends in short jobs
+   * (retention-sweep.ts), then the expired link tokens.
    */
   async pruneExpired(cutoff: number, shouldStop: () => boolean = () => false): Promise<number> {
-    const entries = await this.sweep(this.q.entriesAfter, this.q.deleteEntryById, {
+    const entries = await sweepOldRows(
+      this.committer,
+      this.q.entriesAfter,
+      this.q.deleteEntryById,
+      {
+        cutoff,
+        shouldStop,
+        onDeleted: (n) => {
+          this.depths.clear(); // recounted per device when next needed
+          this.total -= n;
+        },
+      },
+    );
+    await sweepOldRows(this.committer, this.q.sendsAfter, this.q.deleteSendByOrder, {
       cutoff,
       shouldStop,
-      onDeleted: (n) => {
-        this.depths.clear(); // recounted per device when next needed
-        this.total -= n;
-      },
     });
-    await this.sweep(this.q.sendsAfter, this.q.deleteSendByOrder, { cutoff, shouldStop });
     await this.committer.run(() => this.q.deleteExpiredLinkTokens.run({ cutoff: Date.now() }));
     return entries;
-  }
-
-  private async sweep(
-    rowsAfter: Prepared<'after' | 'limit'>,
-    deleteRow: Prepared<'n'>,
-    options: { cutoff: number; shouldStop: () => boolean; onDeleted?: (n: number) => void },
-  ): Promise<number> {
-    const { cutoff, shouldStop, onDeleted } = options;
-    let after = 0;
-    let deleted = 0;
-    let done = false;
-    while (!done && !shouldStop()) {
-      deleted += await this.committer.run(() => {
-        const rows = rowsAfter.all<{ n: number; at: number }>({ after, limit: PRUNE_CHUNK });
-        const now = Date.now();
-        done = rows.length < PRUNE_CHUNK || rows.some((r) => r.at >= cutoff && r.at <= now);
-        after = rows.at(-1)?.n ?? after;
-        let n = 0;
-        for (const row of rows) if (row.at < cutoff) n += deleteRow.run({ n: row.n });
-        if (n > 0) onDeleted?.(n);
-        return n;
-      });
-    }
-    return deleted;
   }
 
   flush(): Promise<void> {
