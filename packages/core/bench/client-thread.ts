@@ -5,6 +5,8 @@
  * (`performance.timeOrigin + performance.now()`).
  */
 import 'fake-indexeddb/auto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import WebSocket from 'ws';
@@ -34,6 +36,12 @@ interface Commands {
   /** Resolves once none of `ids` is pending any more (the relay has them). */
   waitSent(args: { conversation: string; ids: string[] }): void;
   settled(): void;
+  /** CPU time this thread used so far, in ms (Linux: /proc/thread-self/stat; NaN elsewhere). */
+  cpu(): number;
+  /** Starts V8's CPU profiler on this thread (BENCH_PROFILE). */
+  profileStart(): void;
+  /** Stops it and writes the profile (.cpuprofile, for Chrome DevTools) to `path`. */
+  profileStop(args: { path: string }): void;
   close(): void;
 }
 
@@ -83,6 +91,7 @@ function serve(): void {
   const port = parentPort;
   if (!port) return;
   let messenger: Messenger | undefined;
+  let profiler: Session | undefined;
   const current = (): Messenger => {
     if (!messenger) throw new Error('no messenger open in this thread');
     return messenger;
@@ -152,6 +161,22 @@ function serve(): void {
       }
     },
     settled: () => current().settled(),
+    async cpu() {
+      return threadCpuMs();
+    },
+    async profileStart() {
+      profiler = new Session();
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.start');
+    },
+    async profileStop({ path }) {
+      if (!profiler) return;
+      const { profile } = await profiler.post('Profiler.stop');
+      writeFileSync(path, JSON.stringify(profile));
+      profiler.disconnect();
+      profiler = undefined;
+    },
     async close() {
       await messenger?.close();
       messenger = undefined;
@@ -167,6 +192,17 @@ function serve(): void {
         } satisfies Reply),
     );
   });
+}
+
+/** utime + stime of the calling thread, in ms (clock ticks of 10 ms). */
+function threadCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 if (!isMainThread) serve();

@@ -11,9 +11,12 @@
  * throughput (all pairs sending as fast as they can); p50/p99 are measured at the offered rate.
  *
  * Environment: BENCH_PAIRS (4), BENCH_RATE (1000 msg/s total), BENCH_WARMUP (2 s at that rate,
- * not measured), BENCH_SECONDS (10), BENCH_DRAIN (10000).
+ * not measured), BENCH_SECONDS (10), BENCH_DRAIN (10000), BENCH_PROFILE (a directory: every
+ * client thread writes a CPU profile of the measured latency phase there).
  */
+import { mkdirSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { RelayProcess } from '../test/support/relay-process.js';
 import { ClientThread, sharedNow, type Sent } from './client-thread.js';
 
@@ -23,6 +26,7 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 2);
 const DRAIN = Number(process.env.BENCH_DRAIN ?? 10_000);
 const SATURATION_PER_PAIR = Number(process.env.BENCH_SATURATION ?? 2000);
+const PROFILE = process.env.BENCH_PROFILE;
 
 let databases = 0;
 const relayArgs = ['--log-level', 'warn', '--mailbox-cap', String(DRAIN * 2)];
@@ -138,11 +142,38 @@ async function latencyAtRate(
   pairs: Pair[],
 ): Promise<{ latencies: number[]; sent: number; received: number }> {
   if (WARMUP > 0) await sendAtRate(pairs, WARMUP, 'warm-up');
+  const threads = pairs.flatMap((pair, p) => [
+    { thread: pair.alice, name: `sender-${p}` },
+    { thread: pair.bob, name: `receiver-${p}` },
+  ]);
+  if (PROFILE) await Promise.all(threads.map(({ thread }) => thread.call('profileStart')));
+  const threadCpu = () => Promise.all(threads.map(({ thread }) => thread.call('cpu')));
+  const threadsBefore = await threadCpu();
   const cpuBefore = process.cpuUsage();
   const sent = await sendAtRate(pairs, SECONDS, 'rate');
+  const threadsUsed = (await threadCpu()).map((ms, i) => ms - (threadsBefore[i] ?? 0));
+  const processUsed = process.cpuUsage(cpuBefore);
+  if (PROFILE) {
+    mkdirSync(PROFILE, { recursive: true });
+    await Promise.all(
+      threads.map(({ thread, name }) =>
+        thread.call('profileStop', { path: join(PROFILE, `${name}.cpuprofile`) }),
+      ),
+    );
+  }
+  // Per thread: what a device itself costs, apart from V8's shared GC and compiler threads.
+  const perMessage = (ms: number) => (ms / sent.length).toFixed(2);
+  const sum = (side: number) =>
+    threadsUsed.filter((_, i) => i % 2 === side).reduce((a, b) => a + b, 0);
+  const total = (processUsed.user + processUsed.system) / 1000;
   process.stdout.write(
-    `latency: client CPU ${cpuPerMessage(cpuBefore, sent.length)} ms per message ` +
+    `latency: client CPU ${perMessage(total)} ms per message ` +
       `(senders and receivers, each in its own thread)\n`,
+  );
+  process.stdout.write(
+    `latency: CPU per message by thread: senders ${perMessage(sum(0))} ms, receivers ` +
+      `${perMessage(sum(1))} ms, the process's other threads (main, V8 GC and compiler) ` +
+      `${perMessage(total - sum(0) - sum(1))} ms\n`,
   );
   return {
     latencies: clock.latencies(sent),
