@@ -286,14 +286,17 @@ export class ContentHandler {
       const row = model.rows.get(messageId);
       // Another account reports on our messages; our own devices report what this account read.
       if (fromOwnDevice ? status !== 'read' || row?.outgoing : row && !row.outgoing) continue;
-      if (!fromOwnDevice)
-        work.receipts.push({
-          key: `${messageId}/${sender.accountId}/${status}`,
-          messageId,
-          accountId: sender.accountId,
-          kind: status,
-        });
-      this.conversations.raiseStatus(work, messageId, status, conversationId);
+      if (fromOwnDevice) {
+        this.conversations.raiseStatus(work, messageId, status, conversationId);
+        continue;
+      }
+      work.receipts.push({
+        key: `${messageId}/${sender.accountId}/${status}`,
+        messageId,
+        accountId: sender.accountId,
+        kind: status,
+      });
+      this.conversations.raiseStatus(work, messageId, status, conversationId, 'receipt');
     }
   }
 

@@ -58,12 +58,13 @@ export class Conversations {
   ) {}
 
   async load(): Promise<void> {
-    const [rows, snapshots, updates, messages, receipts] = await Promise.all([
+    const [rows, snapshots, updates, messages, receipts, outbox] = await Promise.all([
       this.db.conversations.toArray(),
       this.db.docSnapshots.toArray(),
       this.db.docUpdates.toArray(),
       this.db.messages.toArray(),
       this.db.receipts.toArray(),
+      this.db.outbox.toArray(),
     ]);
     for (const receipt of receipts) this.noteReceipt(receipt.messageId, receipt.kind);
     for (const row of rows) this.attach(row);
@@ -80,8 +81,27 @@ export class Conversations {
       model.logLength++;
       model.logBytes += update.update.length;
     }
-    for (const message of messages)
-      this.models.get(message.conversationId)?.rows.set(message.id, message);
+    const unsent = new Set(outbox.flatMap((row) => row.messageIds));
+    for (const message of messages) {
+      this.models
+        .get(message.conversationId)
+        ?.rows.set(message.id, this.withDerivedStatus(message, unsent));
+    }
+  }
+
+  /**
+   * A stored row's status is where it started; later statuses are recorded by the writes that
+   * cause them rather than by rewriting the (indexed) message row each time
+   * (docs/decisions/0370): 'sent' by the deletion of the last outbox row naming the message (it
+   * is deleted when the relay acknowledges it, in the same transaction as before), 'delivered'
+   * and 'read' by the receipt rows.
+   */
+  private withDerivedStatus(row: MessageRow, unsent: Set<string>): MessageRow {
+    let status = row.status;
+    if (status === 'pending' && !unsent.has(row.id)) status = 'sent';
+    const known = this.receiptStatus.get(row.id);
+    if (known && STATUS_RANK[known] > STATUS_RANK[status]) status = known;
+    return status === row.status ? row : { ...row, status };
   }
 
   get(id: string): ConversationModel | undefined {
@@ -157,12 +177,17 @@ export class Conversations {
     this.changed(model.row.id);
   }
 
-  /** Raises a message's status (never lowers it); stages the row when it changed. */
+  /**
+   * Raises a message's status (never lowers it). The row is staged when it changed, unless
+   * `recordedBy` names the write in the same unit of work that already records the new status
+   * (see withDerivedStatus): an outbox row's deletion for 'sent', a receipt row.
+   */
   raiseStatus(
     work: UnitOfWork,
     messageId: string,
     status: StoredMessageStatus,
     conversationId?: string,
+    recordedBy?: 'outbox' | 'receipt',
   ): void {
     this.noteReceipt(messageId, status);
     const models = conversationId ? [this.models.get(conversationId)] : this.models.values();
@@ -172,7 +197,7 @@ export class Conversations {
       if (STATUS_RANK[status] <= STATUS_RANK[row.status]) return;
       const updated = { ...row, status };
       model.rows.set(messageId, updated);
-      work.messages.set(messageId, updated);
+      if (!recordedBy) work.messages.set(messageId, updated);
       this.changed(model.row.id);
       return;
     }

@@ -140,7 +140,8 @@ export class ParleyMessenger implements Messenger {
       this.relay,
       () => this.localAddress(),
       (work, messageIds) => {
-        for (const id of messageIds) this.conversationStore.raiseStatus(work, id, 'sent');
+        for (const id of messageIds)
+          this.conversationStore.raiseStatus(work, id, 'sent', undefined, 'outbox');
       },
       (error) => this.reportError(error),
       parts.coalesceOutbox,

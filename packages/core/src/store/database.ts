@@ -98,6 +98,11 @@ export interface MessageRow {
   body: string;
   kind: 'text' | 'system';
   outgoing: boolean;
+  /**
+   * The status the row was written with. Later statuses are recorded by the writes that cause
+   * them, not by rewriting this row: 'sent' when no outbox row names the message any more,
+   * 'delivered' / 'read' from other accounts by receipt rows (Conversations.load derives them).
+   */
   status: StoredMessageStatus;
 }
 

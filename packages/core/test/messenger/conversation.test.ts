@@ -77,6 +77,32 @@ describe('a direct conversation through the real relay', () => {
     await waitFor(() => bob.conversations().getSnapshot()[0]?.typing.length === 0, 'typing stops');
   });
 
+  it('shows each message with the status it had after the sender reopens its database', async () => {
+    const aliceDb = `alice-${crypto.randomUUID()}`;
+    let alice = await fx.messenger(aliceDb);
+    const bobDb = `bob-${crypto.randomUUID()}`;
+    let bob = await fx.messenger(bobDb);
+    const conversation = await fx.meet(alice, bob);
+    const read = await alice.sendText(conversation, fx.text('read'));
+    const delivered = await alice.sendText(conversation, fx.text('delivered'));
+    await waitFor(() => find(alice, conversation, delivered)?.status === 'delivered', 'delivered');
+    await bob.markRead(conversation, read);
+    await waitFor(() => find(alice, conversation, read)?.status === 'read', 'read');
+    await bob.close();
+    const sent = await alice.sendText(conversation, fx.text('sent'));
+    await waitFor(() => find(alice, conversation, sent)?.status === 'sent', 'sent');
+    const before = [read, delivered, sent].map((id) => find(alice, conversation, id)?.status);
+    expect(before).toEqual(['read', 'delivered', 'sent']);
+
+    await alice.close();
+    alice = await fx.messenger(aliceDb);
+    expect([read, delivered, sent].map((id) => find(alice, conversation, id)?.status)).toEqual(
+      before,
+    );
+    bob = await fx.messenger(bobDb);
+    await waitFor(() => find(alice, conversation, sent)?.status === 'delivered', 'late delivery');
+  });
+
   it("shows the sender's messages, and their receipts, on the sender's second device", async () => {
     const phone = await fx.messenger();
     const bob = await fx.messenger();
