@@ -4,6 +4,8 @@ import type { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { openStoreFixture, type StoreFixture } from './support/store.js';
 
 /**
+ * Mailbox reads see what a device may be sent: durable entries it has not acked.
+ *
  * A committed entry whose WAL sync is still running is not readable for pushing (decision 0103):
  * otherwise a power loss could take back an entry a device already has. The window between
  * COMMIT and the end of the sync is caught by watching the file through a second connection:
@@ -44,6 +46,27 @@ describe('mailbox reads', () => {
       observer.close();
     }
     expect(caught).toBeGreaterThan(0);
+  });
+
+  it('skip entries acked in a commit still to come', async () => {
+    fixture = await openStoreFixture();
+    const { store, alice, bob, send } = fixture;
+    for (let i = 0; i < 5; i++) await send(alice, bob, `m${i}`);
+    const entries = await store.readMailbox(bob, 0, 3);
+    // The delete is queued for the next group commit; a read in the same turn must not see
+    // the acked entries, and still fills its page from the ones after them.
+    store.acknowledge(bob, [entries[0]!.serverId, entries[1]!.serverId]);
+    const page = await readNow(store, bob);
+    expect(page.map((e) => e.clientId)).toEqual(['m2', 'm3', 'm4']);
+    const limited = await store.readMailbox(bob, 0, 2);
+    expect(limited.map((e) => e.clientId)).toEqual(['m2', 'm3']);
+    await store.flush();
+    expect((await store.readMailbox(bob, 0, 10)).map((e) => e.clientId)).toEqual([
+      'm2',
+      'm3',
+      'm4',
+    ]);
+    expect(store.totalMailboxEntries()).toBe(3);
   });
 });
 

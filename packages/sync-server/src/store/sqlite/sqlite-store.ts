@@ -58,6 +58,12 @@ export class SqliteStore implements RelayStore {
    * sends it again.
    */
   private durableServerId: number;
+  /**
+   * Acks waiting for the next group commit, by device row id. Mailbox reads skip them: a
+   * device that acks and reconnects while a WAL sync holds the commit back must not be sent
+   * again what it acked.
+   */
+  private readonly pendingAcks = new Map<number, Set<number>>();
 
   constructor(path: string, events: StoreEvents) {
     mkdirSync(dirname(path), { recursive: true });
@@ -271,31 +277,39 @@ export class SqliteStore implements RelayStore {
   }
 
   acknowledge(device: DeviceRef, serverIds: readonly number[]): void {
+    const rowId = device.rowId;
+    const pending = this.pendingAcks.get(rowId) ?? new Set<number>();
+    for (const serverId of serverIds) pending.add(serverId);
+    this.pendingAcks.set(rowId, pending);
     this.committer.fireAndForget(() => {
       let deleted = 0;
       for (const serverId of serverIds) {
-        deleted += this.q.deleteEntry.run({ rowId: device.rowId, serverId });
+        deleted += this.q.deleteEntry.run({ rowId, serverId });
+        pending.delete(serverId);
       }
+      if (pending.size === 0) this.pendingAcks.delete(rowId);
       if (deleted === 0) return;
       this.total -= deleted;
-      const depth = this.depths.get(device.rowId);
-      if (depth !== undefined) this.depths.set(device.rowId, depth - deleted);
+      const depth = this.depths.get(rowId);
+      if (depth !== undefined) this.depths.set(rowId, depth - deleted);
     });
   }
 
+  /** Durable entries after `afterServerId`, without those acked in a commit still to come. */
   async readMailbox(
     device: DeviceRef,
     afterServerId: number,
     limit: number,
   ): Promise<StoredEnvelope[]> {
-    return this.q.mailboxPage
-      .all<EntryRow>({
-        rowId: device.rowId,
-        after: afterServerId,
-        upTo: this.durableServerId,
-        limit,
-      })
-      .map((row) => ({
+    const acked = this.pendingAcks.get(device.rowId);
+    const rows = this.q.mailboxPage.all<EntryRow>({
+      rowId: device.rowId,
+      after: afterServerId,
+      upTo: this.durableServerId,
+      limit: limit + (acked?.size ?? 0),
+    });
+    return (acked ? rows.filter((row) => !acked.has(row.server_id)).slice(0, limit) : rows).map(
+      (row) => ({
         serverId: row.server_id,
         destination: device,
         sourceAccountId: row.source_account_id,
@@ -304,7 +318,8 @@ export class SqliteStore implements RelayStore {
         type: row.type,
         serverTimestamp: row.server_timestamp,
         content: row.content,
-      }));
+      }),
+    );
   }
 
   totalMailboxEntries(): number {
