@@ -1,6 +1,7 @@
 import { Receipt_Kind } from '@parley/protocol';
 import * as Y from 'yjs';
-import type { OutboxRow, ParleyDatabase } from '../store/database.js';
+import type { OutboxRow } from '../store/database.js';
+import type { UnitOfWork } from '../store/unit-of-work.js';
 import { crdtUpdateContent, decodeContent, receiptContent } from './contents.js';
 
 /** Upper bound for one merged row's payload (the relay caps a ciphertext at 256 KiB). */
@@ -29,7 +30,7 @@ export interface Merge {
  * burst of messages (or of the receipts a busy receiver owes) into a few sends, and the receiver
  * applies one update in order instead of many that may arrive reordered.
  *
- * Returns the rows to send (merged rows have no seq yet) and the merges; persistMerges() must
+ * Returns the rows to send (merged rows have no seq yet) and the merges; stageMerges() must
  * replace the sources in the outbox before anything made from a merged row is sent. A merged row
  * has its own idempotency key; a source row the relay had already stored (its answer lost) is
  * then delivered twice, which is harmless, because applying a Yjs update or a receipt again
@@ -77,15 +78,12 @@ export function coalesceOutbox(page: OutboxRow[]): { rows: OutboxRow[]; merges: 
   return { rows, merges };
 }
 
-/** Replaces merged rows' sources in the outbox (inside the caller's transaction); sets their seqs. */
-export async function persistMerges(db: ParleyDatabase, merges: Merge[]): Promise<void> {
-  if (merges.length === 0) return;
-  await db.outbox.bulkDelete(merges.flatMap((merge) => merge.sources));
-  const seqs = await db.outbox.bulkAdd(
-    merges.map((merge) => merge.merged),
-    { allKeys: true },
-  );
-  for (const [i, merge] of merges.entries()) merge.merged.seq = seqs[i];
+/** Stages the replacement of merged rows' sources in the outbox; the commit sets their seqs. */
+export function stageMerges(work: UnitOfWork, merges: Merge[]): void {
+  for (const { merged, sources } of merges) {
+    work.outbox.push(merged);
+    work.deletedOutbox.push(...sources);
+  }
 }
 
 function partOf(row: OutboxRow): Part | undefined {

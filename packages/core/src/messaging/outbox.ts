@@ -7,7 +7,7 @@ import type { SignalStores } from '../store/signal-stores.js';
 import { UnitOfWork } from '../store/unit-of-work.js';
 import type { RelayConnection } from '../transport/relay-connection.js';
 import { RelayError } from '../transport/relay-errors.js';
-import { coalesceOutbox, persistMerges, type Merge } from './outbox-coalescing.js';
+import { coalesceOutbox, stageMerges, type Merge } from './outbox-coalescing.js';
 import { IdentityHeldError, isEngineError, type Sessions } from './sessions.js';
 
 /** Rows encrypted and sent together (the relay allows 256 unanswered requests per socket). */
@@ -217,8 +217,9 @@ export class Outbox {
         const messages = await this.encryptUnlessHeld(row);
         if (messages) prepared.push({ row, messages });
       }
-      if (merges.length === 0) await this.stores.flush();
-      else await this.stores.flushWith([this.db.outbox], () => persistMerges(this.db, merges));
+      const work = new UnitOfWork();
+      stageMerges(work, merges);
+      await this.stores.flushWith(work);
       for (const { merged } of merges) this.inFlight.add(merged.seq as number);
     } finally {
       encrypted();
@@ -331,7 +332,7 @@ export class Outbox {
     if (rows.length === 0) return;
     const work = new UnitOfWork();
     for (const row of rows) {
-      if (row.seq !== undefined) work.sentOutbox.push(row.seq);
+      if (row.seq !== undefined) work.deletedOutbox.push(row.seq);
       this.onSent(work, row.messageIds);
     }
     await work.commit(this.db);

@@ -16,8 +16,8 @@ import type {
   SignedPreKeyRecord,
   SignedPreKeyStore,
 } from '../crypto/engine.js';
-import type { Table } from 'dexie';
 import type { IdentityRow, ParleyDatabase, SessionRow } from './database.js';
+import { UnitOfWork } from './unit-of-work.js';
 
 /**
  * libsignal's storage interfaces on the device database. Records are persisted with serialize()
@@ -107,20 +107,17 @@ export class SignalStores
 
   /** Makes every session change so far durable (before ciphertexts made with it are sent). */
   async flush(): Promise<void> {
-    await this.flushWith([], async () => {});
+    await this.flushWith(new UnitOfWork());
   }
 
   /**
-   * flush(), with the caller's writes on `tables` in the same transaction (the outbox rows that
-   * the ciphertexts made with these sessions belong to).
+   * flush(), committed together with the caller's `work` (the outbox rows that the ciphertexts
+   * made with these sessions belong to).
    */
-  async flushWith(tables: Table[], writes: () => Promise<void>): Promise<void> {
+  async flushWith(work: UnitOfWork): Promise<void> {
     await this.commitSessionsWith(async (rows) => {
-      if (rows.length === 0 && tables.length === 0) return;
-      await this.db.transaction('rw', [this.db.sessions, ...tables], async () => {
-        if (rows.length) await this.db.sessions.bulkPut(rows);
-        await writes();
-      });
+      work.sessions.push(...rows);
+      await work.commit(this.db);
     });
     await Promise.allSettled([...this.committing]);
   }

@@ -30,8 +30,8 @@ export class UnitOfWork {
   readonly sessions: SessionRow[] = [];
   /** Messages from other accounts this unit of work adds (for notifications); not a table. */
   readonly received: MessageRow[] = [];
-  /** Outbox rows the relay acknowledged. */
-  readonly sentOutbox: number[] = [];
+  /** Outbox rows (by seq) to delete: acknowledged by the relay, or replaced by a merged row. */
+  readonly deletedOutbox: number[] = [];
 
   get isEmpty(): boolean {
     return (
@@ -42,7 +42,7 @@ export class UnitOfWork {
       this.outbox.length === 0 &&
       this.processed.length === 0 &&
       this.sessions.length === 0 &&
-      this.sentOutbox.length === 0
+      this.deletedOutbox.length === 0
     );
   }
 
@@ -56,7 +56,7 @@ export class UnitOfWork {
     this.processed.push(...other.processed);
     this.sessions.push(...other.sessions);
     this.received.push(...other.received);
-    this.sentOutbox.push(...other.sentOutbox);
+    this.deletedOutbox.push(...other.deletedOutbox);
   }
 
   /**
@@ -64,7 +64,8 @@ export class UnitOfWork {
    * Dexie's per-request promise and zone machinery: this runs once per local action batch,
    * acknowledgement and received batch, and Dexie's wrapping cost more than the writes
    * themselves (docs/decisions/0370). Resolves on the transaction's `complete` event (durable),
-   * rejects if any write fails (the transaction is then aborted as a whole).
+   * rejects if any write fails (the transaction is then aborted as a whole). Added outbox rows
+   * carry their `seq` afterwards.
    */
   async commit(db: ParleyDatabase): Promise<void> {
     if (this.isEmpty) return;
@@ -74,8 +75,8 @@ export class UnitOfWork {
       [this.messages.size > 0, 'messages', (s) => putAll(s, this.messages.values())],
       [this.conversations.size > 0, 'conversations', (s) => putAll(s, this.conversations.values())],
       [this.receipts.length > 0, 'receipts', (s) => putAll(s, this.receipts)],
-      [this.outbox.length > 0, 'outbox', (s) => addAll(s, this.outbox)],
-      [this.sentOutbox.length > 0, 'outbox', (s) => this.sentOutbox.forEach((k) => s.delete(k))],
+      [this.outbox.length > 0, 'outbox', (s) => addOutbox(s, this.outbox)],
+      [this.deletedOutbox.length > 0, 'outbox', (s) => this.deletedOutbox.forEach((k) => s.delete(k))],
       [this.processed.length > 0, 'processedEnvelopes', (s) => putAll(s, this.processed)],
       [this.sessions.length > 0, 'sessions', (s) => putAll(s, this.sessions)],
     ];
@@ -102,6 +103,16 @@ export class UnitOfWork {
 
 function addAll(store: ObjectStore, rows: Iterable<unknown>): void {
   for (const row of rows) store.add(row);
+}
+
+/** Adds outbox rows; each row object gets the `seq` the database assigned it. */
+function addOutbox(store: ObjectStore, rows: OutboxRow[]): void {
+  for (const row of rows) {
+    const request = store.add(row);
+    request.onsuccess = () => {
+      row.seq = request.result as number;
+    };
+  }
 }
 
 function putAll(store: ObjectStore, rows: Iterable<unknown>): void {

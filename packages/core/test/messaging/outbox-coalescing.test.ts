@@ -2,9 +2,10 @@ import { Receipt_Kind } from '@parley/protocol';
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
 import { crdtUpdateContent, decodeContent, receiptContent } from '../../src/messaging/contents.js';
-import { coalesceOutbox, persistMerges } from '../../src/messaging/outbox-coalescing.js';
+import { coalesceOutbox, stageMerges } from '../../src/messaging/outbox-coalescing.js';
 import { ConversationDoc } from '../../src/state/conversation-doc.js';
 import { ParleyDatabase, type OutboxRow } from '../../src/store/database.js';
+import { UnitOfWork } from '../../src/store/unit-of-work.js';
 
 describe('outbox coalescing', () => {
   it('merges consecutive updates of one conversation to one audience, and nothing else', async () => {
@@ -44,7 +45,7 @@ describe('outbox coalescing', () => {
     for (const r of rows) r.seq = await db.outbox.add(r);
 
     const { rows: result, merges } = coalesceOutbox(await db.outbox.orderBy('seq').toArray());
-    await db.transaction('rw', db.outbox, () => persistMerges(db, merges));
+    await replaceMerged(db, merges);
     expect(result).toHaveLength(4);
     expect(result[0]?.messageIds).toEqual(['m0', 'm1']);
     expect(result.slice(1).map((r) => r.idempotencyKey)).toEqual(
@@ -89,7 +90,7 @@ describe('outbox coalescing', () => {
     for (const r of rows) r.seq = await db.outbox.add(r);
 
     const { rows: result, merges } = coalesceOutbox(await db.outbox.orderBy('seq').toArray());
-    await db.transaction('rw', db.outbox, () => persistMerges(db, merges));
+    await replaceMerged(db, merges);
     const bodies = result.map((r) => decodeContent(r.content).body);
     expect(
       bodies.map((body) =>
@@ -110,6 +111,14 @@ describe('outbox coalescing', () => {
     db.close();
   });
 });
+
+async function replaceMerged(db: ParleyDatabase, merges: Parameters<typeof stageMerges>[1]) {
+  const work = new UnitOfWork();
+  stageMerges(work, merges);
+  await work.commit(db);
+  // The commit gave every merged row its sequence number.
+  expect(merges.every(({ merged }) => merged.seq !== undefined)).toBe(true);
+}
 
 function withUpdates(updates: Uint8Array[]): Y.Doc {
   const doc = new Y.Doc();
