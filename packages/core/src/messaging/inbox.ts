@@ -9,6 +9,8 @@ import { isEngineError } from './sessions.js';
 
 /** Envelopes handled per IndexedDB transaction (and per batched ack). */
 export const INBOX_BATCH = 256;
+/** Keys of envelopes this process applied, remembered to recognize redeliveries without a read. */
+const RECENT_KEYS = 4096;
 
 export interface Sender {
   accountId: string;
@@ -29,9 +31,16 @@ export interface InboxHandlers {
  * Receives pushed envelopes: decrypts, applies, persists, then acks — in that order, so an
  * envelope is acked only once its effect is durable. A batch of envelopes shares one transaction.
  * Redelivered envelopes (same source and client id) are recognized and acked without decrypting.
+ *
+ * Redeliveries come in a connection's backlog (envelopes pushed before, not acked in time): those
+ * are looked up in `processedEnvelopes`. Envelopes pushed live, after the backlog, were stored
+ * after it was read and so never reached this device before; they are only checked against the
+ * keys this process applied, which saves a read transaction per received batch
+ * (docs/decisions/0370). Every applied key is still recorded, for later backlogs.
  */
 export class Inbox {
-  private readonly queue: Envelope[] = [];
+  private readonly queue: Array<{ envelope: Envelope; live: boolean }> = [];
+  private readonly recent = new Set<string>();
   private running: Promise<void> | undefined;
 
   constructor(
@@ -45,8 +54,8 @@ export class Inbox {
     private readonly onError: (error: unknown) => void,
   ) {}
 
-  push(envelope: Envelope): void {
-    this.queue.push(envelope);
+  push(envelope: Envelope, live = false): void {
+    this.queue.push({ envelope, live });
     this.running ??= this.run().finally(() => {
       this.running = undefined;
     });
@@ -69,16 +78,17 @@ export class Inbox {
     }
   }
 
-  private async processBatch(batch: Envelope[]): Promise<void> {
+  private async processBatch(pushed: Array<{ envelope: Envelope; live: boolean }>): Promise<void> {
     const work = new UnitOfWork();
     const acks: bigint[] = [];
+    const batch = pushed.map(({ envelope }) => envelope);
     const keys = batch.map(envelopeKey);
-    const seen = await this.db.processedEnvelopes.bulkGet(keys);
+    const seen = await this.seenBefore(pushed, keys);
     const inBatch = new Set<string>();
     for (const [i, envelope] of batch.entries()) {
       const key = keys[i] ?? '';
       acks.push(envelope.serverId);
-      if (seen[i] || inBatch.has(key)) continue;
+      if (seen.has(key) || inBatch.has(key)) continue;
       inBatch.add(key);
       work.processed.push({ envelopeId: key, at: Date.now() });
       await this.processOne(envelope, work);
@@ -89,11 +99,34 @@ export class Inbox {
       work.sessions.push(...sessions);
       await work.commit(this.db);
     });
+    this.remember(inBatch);
     this.ack(acks);
     this.handlers.committed(
       work,
       batch.some((envelope) => envelope.type === EnvelopeType.PREKEY_MESSAGE),
     );
+  }
+
+  /** Keys of `keys` already applied: backlog envelopes are looked up, live ones only in memory. */
+  private async seenBefore(
+    pushed: Array<{ envelope: Envelope; live: boolean }>,
+    keys: string[],
+  ): Promise<Set<string>> {
+    const seen = new Set(keys.filter((key) => this.recent.has(key)));
+    const lookUp = keys.filter((key, i) => !pushed[i]?.live && !seen.has(key));
+    if (lookUp.length === 0) return seen;
+    const rows = await this.db.processedEnvelopes.bulkGet(lookUp);
+    for (const row of rows) if (row) seen.add(row.envelopeId);
+    return seen;
+  }
+
+  /** Adds durably applied keys to `recent`, forgetting the oldest beyond RECENT_KEYS. */
+  private remember(keys: Set<string>): void {
+    for (const key of keys) this.recent.add(key);
+    for (const key of this.recent) {
+      if (this.recent.size <= RECENT_KEYS) break;
+      this.recent.delete(key);
+    }
   }
 
   private async processOne(envelope: Envelope, work: UnitOfWork): Promise<void> {

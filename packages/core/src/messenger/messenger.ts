@@ -119,7 +119,7 @@ export class ParleyMessenger implements Messenger {
       parts.WebSocket,
       () => this.credentials(),
       {
-        onEnvelope: (envelope) => this.inbox.push(envelope),
+        onEnvelope: (envelope, live) => this.inbox.push(envelope, live),
         onOnline: () => void this.online(),
         onStateChange: () => this.connection.invalidate(),
         onFatal: (error) =>

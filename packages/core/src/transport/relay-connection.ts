@@ -23,8 +23,12 @@ import {
 export type ConnectionState = 'connecting' | 'online' | 'offline';
 
 export interface RelayConnectionEvents {
-  /** Pushed envelopes, in the relay's delivery order. */
-  onEnvelope(envelope: Envelope): void;
+  /**
+   * Pushed envelopes, in the relay's delivery order. `live`: pushed after this socket's
+   * MailboxDrained marker, i.e. stored after the backlog was read; only the backlog can hold
+   * envelopes an earlier connection already received (docs/relay-api.md, 0100).
+   */
+  onEnvelope(envelope: Envelope, live: boolean): void;
   /** Authenticated: sends may flow. */
   onOnline(): void;
   onStateChange(state: ConnectionState): void;
@@ -54,6 +58,8 @@ export class RelayConnection {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private stopped = true;
   private authenticated = false;
+  /** The current socket's backlog has been pushed (MailboxDrained received). */
+  private drained = false;
   private currentState: ConnectionState = 'offline';
 
   constructor(
@@ -133,6 +139,7 @@ export class RelayConnection {
       return;
     }
     this.socket = socket;
+    this.drained = false;
     socket.binaryType = 'arraybuffer';
     socket.onopen = () => this.authenticate(socket, credentials);
     socket.onmessage = (event: MessageEventLike) => this.receive(socket, event.data);
@@ -182,8 +189,8 @@ export class RelayConnection {
       settle?.(kind.value.result);
     } else if (kind.case === 'push') {
       const push = kind.value.kind;
-      // `drained` needs no action: acks after persistence already make the backlog safe.
-      if (push.case === 'envelope') this.events.onEnvelope(push.value);
+      if (push.case === 'envelope') this.events.onEnvelope(push.value, this.drained);
+      else if (push.case === 'drained') this.drained = true;
     }
   }
 
