@@ -1,30 +1,21 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode, EnvelopeType, ErrorCode, RejectReason } from '@parley/protocol';
-import { RelayRequestError, type RelaySocket } from '../src/client/index.js';
+import { RelayRequestError } from '../src/client/index.js';
 import { address, bytes, registerAccount, text, type TestAccount } from './support/accounts.js';
-import { startTestRelay, type TestRelay } from './support/relay-harness.js';
+import { useTestRelay, type TestRelay } from './support/relay-harness.js';
 
 describe('mailboxes', () => {
+  const relay = useTestRelay({ mailboxCap: 50 });
+  const connect = relay.connect;
   let t: TestRelay;
   let alice: TestAccount;
   let bob: TestAccount;
   let carol: TestAccount;
-  const sockets: RelaySocket[] = [];
-  const connect = async (device: TestAccount['devices'][number]) => {
-    const socket = await t.client.connect(device);
-    sockets.push(socket);
-    return socket;
-  };
-
   beforeAll(async () => {
-    t = await startTestRelay({ mailboxCap: 50 });
+    t = relay.t;
     alice = await registerAccount(t.client, 2);
     bob = await registerAccount(t.client, 2);
     carol = await registerAccount(t.client, 1);
-  });
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    await t.stop();
   });
 
   it('stores one send for four devices of two accounts and pushes it to each online device', async () => {

@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope } from '@parley/protocol';
 import type { RelaySocket } from '../src/client/index.js';
 import { address, bytes, registerAccount, text, type TestAccount } from './support/accounts.js';
-import { startTestRelay, type TestRelay } from './support/relay-harness.js';
+import { useTestRelay, type TestRelay } from './support/relay-harness.js';
 
 /**
  * Many sends in flight on ONE socket at once (as a busy client pipelines them) must be stored and
@@ -10,28 +10,19 @@ import { startTestRelay, type TestRelay } from './support/relay-harness.js';
  * relay falls back to reading its mailbox) and to an offline device that drains later.
  */
 describe('order of pipelined sends', () => {
+  const relay = useTestRelay();
+  const connect = relay.connect;
   let t: TestRelay;
   let alice: TestAccount;
   let bob: TestAccount;
   let carol: TestAccount;
   let dave: TestAccount;
-  const sockets: RelaySocket[] = [];
-  const connect = async (device: TestAccount['devices'][number]) => {
-    const socket = await t.client.connect(device);
-    sockets.push(socket);
-    return socket;
-  };
-
   beforeAll(async () => {
-    t = await startTestRelay();
+    t = relay.t;
     alice = await registerAccount(t.client, 1);
     bob = await registerAccount(t.client, 1);
     carol = await registerAccount(t.client, 1);
     dave = await registerAccount(t.client, 1);
-  });
-  afterAll(async () => {
-    for (const socket of sockets) socket.close();
-    await t.stop();
   });
 
   /** Sends `count` messages keeping `inFlight` unanswered at all times; resolves when all are. */

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
-import { RelayClient } from '../../src/client/index.js';
+import { afterAll, beforeAll } from 'vitest';
+import { RelayClient, type Credentials, type RelaySocket } from '../../src/client/index.js';
 import { defaultConfig, type RelayConfig } from '../../src/config.js';
 import { startRelay, type Relay } from '../../src/relay.js';
 
@@ -44,6 +45,41 @@ export async function startTestRelay(overrides: Partial<RelayConfig> = {}): Prom
       data.remove();
     },
   };
+}
+
+export interface SharedTestRelay {
+  /** The relay, once the block's first beforeAll has run. */
+  readonly t: TestRelay;
+  /** An authenticated socket for `device`, closed with the relay after the block's tests. */
+  connect(device: Credentials): Promise<RelaySocket>;
+}
+
+/**
+ * One test relay for a describe block: started before its tests (call it before the block's own
+ * beforeAll, which may then use it), stopped after them with every socket `connect` opened.
+ */
+export function useTestRelay(overrides: Partial<RelayConfig> = {}): SharedTestRelay {
+  let relay: TestRelay | undefined;
+  const sockets: RelaySocket[] = [];
+  beforeAll(async () => {
+    relay = await startTestRelay(overrides);
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await relay?.stop();
+  });
+  const shared: SharedTestRelay = {
+    get t() {
+      if (!relay) throw new Error('the test relay starts in beforeAll');
+      return relay;
+    },
+    async connect(device) {
+      const socket = await shared.t.client.connect(device);
+      sockets.push(socket);
+      return socket;
+    },
+  };
+  return shared;
 }
 
 const mainJs = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
