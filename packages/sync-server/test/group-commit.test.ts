@@ -58,6 +58,26 @@ describe('GroupCommitter', () => {
     committer.close();
   });
 
+  it('flush() called during a WAL sync waits for it, and settles when the job after it fails', async () => {
+    open();
+    const settled: string[] = [];
+    const first = committer.run(insert(1)).then(() => settled.push('first'));
+    // The commit runs in the check phase before this callback; its sync cannot end before the
+    // next poll phase. So both calls below are queued while the sync is in flight.
+    await new Promise((resolve) => setImmediate(resolve));
+    const flushed = committer.flush().then(() => settled.push('flush'));
+    const failing = committer.runInfallible(() => {
+      insert(2)();
+      throw new Error('disk full');
+    });
+    await expect(failing).rejects.toThrow('disk full');
+    await Promise.all([first, flushed]);
+    expect(settled).toEqual(['first', 'flush']);
+    expect(committedBatches).toEqual([1]); // the batch holding the barrier rolled back
+    expect(count()).toBe(1);
+    committer.close();
+  });
+
   it('refuses writes after close() and fails those still queued', async () => {
     open();
     await committer.flush();
