@@ -10,6 +10,14 @@ import type {
   StoredEnvelope,
 } from './records.js';
 
+/** A new account with its first device (secretHash: the device's hashed secret). */
+export interface NewAccount {
+  username: string;
+  identityKey: Uint8Array;
+  device: DeviceKeys;
+  secretHash: string;
+}
+
 export interface DeviceCredentials {
   ref: DeviceRef;
   secretHash: string;
@@ -21,12 +29,7 @@ export interface DeviceCredentials {
  * Implementations: SqliteStore (embedded default); PostgreSQL comes with a later issue.
  */
 export interface RelayStore {
-  createAccount(input: {
-    username: string;
-    identityKey: Uint8Array;
-    device: DeviceKeys;
-    secretHash: string;
-  }): Promise<DeviceRef>;
+  createAccount(input: NewAccount): Promise<DeviceRef>;
   accountIdByUsername(username: string): Promise<string | undefined>;
 
   /** Stores a single-use token (its hash) that lets a new device join the account. */

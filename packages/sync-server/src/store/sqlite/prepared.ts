@@ -1,4 +1,5 @@
 import type { Database, Statement } from 'better-sqlite3';
+import type { Queries } from '../queries.js';
 import type { QueryTemplate } from '../query-template.js';
 
 /** A QueryTemplate prepared once on a better-sqlite3 connection. */
@@ -29,6 +30,13 @@ export class Prepared<A extends string> {
     return this.statement.all(...this.query.bind(args)) as R[];
   }
 }
+
+/** Every query of queries.ts, prepared on one connection. */
+export type PreparedQueries = {
+  [K in keyof Queries]: Prepared<
+    Parameters<Queries[K]['bind']>[0] extends Record<infer A, unknown> ? A & string : never
+  >;
+};
 
 /** better-sqlite3 binds Buffers, not plain Uint8Arrays; this wraps without copying. */
 export function asBuffer(bytes: Uint8Array): Buffer {

@@ -1,0 +1,210 @@
+import type {
+  DeviceRef,
+  SendInput,
+  SendOutcome,
+  SendResultEncoder,
+  StoredEnvelope,
+} from '../records.js';
+import type { GroupCommitter } from './group-commit.js';
+import { asBuffer, type PreparedQueries } from './prepared.js';
+import { sweepOldRows } from './retention-sweep.js';
+import type { EntryRow } from './rows.js';
+
+/**
+ * The mailboxes and the idempotency records of sends: stores sends (up to the mailbox cap),
+ * deletes acked entries, reads what is durable, and sweeps old rows. Keeps the depth of each
+ * mailbox in memory, so the cap costs no query per send.
+ */
+export class MailboxTables {
+  /** Set by the relay from its configuration (the store only enforces it). */
+  mailboxCap = Number.POSITIVE_INFINITY;
+  /** Entries per device mailbox, counted once from the table and then kept current. */
+  private readonly depths = new Map<number, number>();
+  private total: number;
+  /**
+   * The highest server id whose send is durable (its WAL fsynced). Reads of mailboxes stop
+   * here: a committed entry whose sync is still running must not be pushed, or a power loss
+   * could take back an entry a device already has while its sender, never acknowledged,
+   * sends it again.
+   */
+  private durableServerId: number;
+  /**
+   * Acks waiting for the next group commit, by device row id. Mailbox reads skip them: a
+   * device that acks and reconnects while a WAL sync holds the commit back must not be sent
+   * again what it acked.
+   */
+  private readonly pendingAcks = new Map<number, Set<number>>();
+
+  /** Constructed once the WAL left at startup is synced: every entry present is durable. */
+  constructor(
+    private readonly q: PreparedQueries,
+    private readonly committer: GroupCommitter,
+  ) {
+    this.total = this.countAll();
+    this.durableServerId = this.q.highestServerId.get<{ n: number | null }>({})!.n ?? 0;
+  }
+
+  commitSend(
+    input: SendInput,
+    encodeResult: SendResultEncoder,
+    afterCommit: (outcome: SendOutcome) => void,
+  ): Promise<SendOutcome> {
+    // writeSend throws only on storage failure (validation happened before), so no savepoint.
+    return this.committer.runInfallible(
+      () => this.writeSend(input, encodeResult),
+      (outcome) => {
+        // Batches become durable in commit order, so the last stored id is the new high mark.
+        const last = outcome.stored.at(-1);
+        if (last) this.durableServerId = Math.max(this.durableServerId, last.serverId);
+        afterCommit(outcome);
+      },
+    );
+  }
+
+  acknowledge(device: DeviceRef, serverIds: readonly number[]): void {
+    const rowId = device.rowId;
+    const pending = this.pendingAcks.get(rowId) ?? new Set<number>();
+    for (const serverId of serverIds) pending.add(serverId);
+    this.pendingAcks.set(rowId, pending);
+    this.committer.fireAndForget(() => {
+      let deleted = 0;
+      for (const serverId of serverIds) {
+        deleted += this.q.deleteEntry.run({ rowId, serverId });
+        pending.delete(serverId);
+      }
+      if (pending.size === 0) this.pendingAcks.delete(rowId);
+      if (deleted === 0) return;
+      this.total -= deleted;
+      const depth = this.depths.get(rowId);
+      if (depth !== undefined) this.depths.set(rowId, depth - deleted);
+    });
+  }
+
+  /** Durable entries after `afterServerId`, without those acked in a commit still to come. */
+  readMailbox(device: DeviceRef, afterServerId: number, limit: number): StoredEnvelope[] {
+    const acked = this.pendingAcks.get(device.rowId);
+    const rows = this.q.mailboxPage.all<EntryRow>({
+      rowId: device.rowId,
+      after: afterServerId,
+      upTo: this.durableServerId,
+      limit: limit + (acked?.size ?? 0),
+    });
+    return (acked ? rows.filter((row) => !acked.has(row.server_id)).slice(0, limit) : rows).map(
+      (row) => ({
+        serverId: row.server_id,
+        destination: device,
+        sourceAccountId: row.source_account_id,
+        sourceDeviceId: row.source_device_id,
+        clientId: row.client_id,
+        type: row.type,
+        serverTimestamp: row.server_timestamp,
+        content: row.content,
+      }),
+    );
+  }
+
+  totalMailboxEntries(): number {
+    return this.total;
+  }
+
+  /**
+   * Sweeps the mailbox, then the idempotency records, from their old ends in short jobs
+   * (retention-sweep.ts). Resolves with the entries deleted.
+   */
+  async pruneExpired(cutoff: number, shouldStop: () => boolean): Promise<number> {
+    const entries = await sweepOldRows(
+      this.committer,
+      this.q.entriesAfter,
+      this.q.deleteEntryById,
+      {
+        cutoff,
+        shouldStop,
+        onDeleted: (n) => {
+          this.depths.clear(); // recounted per device when next needed
+          this.total -= n;
+        },
+      },
+    );
+    await sweepOldRows(this.committer, this.q.sendsAfter, this.q.deleteSendByOrder, {
+      cutoff,
+      shouldStop,
+    });
+    return entries;
+  }
+
+  /** In-memory counts may include a rolled-back batch: recount lazily. */
+  recount(): void {
+    this.depths.clear();
+    this.total = this.countAll();
+  }
+
+  /** A device was inserted (within a job): its mailbox starts empty. */
+  deviceAdded(rowId: number): void {
+    this.depths.set(rowId, 0);
+  }
+
+  /** A device was deleted (within a job) with the `dropped` entries of its mailbox. */
+  deviceRemoved(rowId: number, dropped: number): void {
+    this.total -= dropped;
+    this.depths.delete(rowId);
+  }
+
+  private writeSend(input: SendInput, encodeResult: SendResultEncoder): SendOutcome {
+    const { source, clientId } = input;
+    const serverTimestamp = Date.now();
+    const rejected: DeviceRef[] = [];
+    const accepted = input.entries.filter((entry) => {
+      const full = this.depth(entry.destination.rowId) >= this.mailboxCap;
+      if (full) rejected.push(entry.destination);
+      return !full;
+    });
+    const result = encodeResult(serverTimestamp, rejected);
+    const fresh = this.q.insertSend.run({
+      rowId: source.rowId,
+      clientId,
+      now: serverTimestamp,
+      result: asBuffer(result),
+    });
+    if (fresh === 0) {
+      const earlier = this.q.sendResult.get<{ result: Buffer }>({ rowId: source.rowId, clientId });
+      return { result: earlier!.result, stored: [], duplicate: true };
+    }
+    const stored = accepted.map((entry): StoredEnvelope => {
+      const serverId = this.q.insertEntry.insert({
+        rowId: entry.destination.rowId,
+        sourceAccountId: source.accountId,
+        sourceDeviceId: source.deviceId,
+        clientId,
+        type: entry.type,
+        serverTimestamp,
+        content: asBuffer(entry.content),
+      });
+      this.depths.set(entry.destination.rowId, this.depth(entry.destination.rowId) + 1);
+      return {
+        serverId,
+        destination: entry.destination,
+        sourceAccountId: source.accountId,
+        sourceDeviceId: source.deviceId,
+        clientId,
+        type: entry.type,
+        serverTimestamp,
+        content: entry.content,
+      };
+    });
+    this.total += stored.length;
+    return { result, stored, duplicate: false };
+  }
+
+  private depth(rowId: number): number {
+    let depth = this.depths.get(rowId);
+    if (depth === undefined) {
+      depth = this.q.mailboxDepth.get<{ n: number }>({ rowId })!.n;
+      this.depths.set(rowId, depth);
+    }
+    return depth;
+  }
+
+  private countAll(): number {
+    return this.q.mailboxTotal.get<{ n: number }>({})!.n;
+  }
+}
