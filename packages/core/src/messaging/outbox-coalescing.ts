@@ -37,6 +37,8 @@ export interface Merge {
  * changes nothing.
  */
 export function coalesceOutbox(page: OutboxRow[]): { rows: OutboxRow[]; merges: Merge[] } {
+  // Nothing to merge (the usual group commit: one row per conversation): skip decoding it.
+  if (page.length < 2) return { rows: page, merges: [] };
   const groups: Array<{ rows: OutboxRow[]; parts: Part[]; key?: string; bytes: number }> = [];
   for (const row of page) {
     const part = partOf(row);
