@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
-import { openStoreFixture, type StoreFixture } from './support/store.js';
+import { bytes, ignore, openStoreFixture, type StoreFixture } from './support/store.js';
 
 /**
  * Mailbox reads see what a device may be sent: durable entries it has not acked.
@@ -67,6 +67,39 @@ describe('mailbox reads', () => {
       'm4',
     ]);
     expect(store.totalMailboxEntries()).toBe(3);
+  });
+
+  it('show entries again when the batch holding their ack rolls back', async () => {
+    fixture = await openStoreFixture();
+    const { store, alice, bob, send } = fixture;
+    for (let i = 0; i < 3; i++) await send(alice, bob, `m${i}`);
+    const [first, second] = await store.readMailbox(bob, 0, 10);
+    // A job that throws outside a savepoint (as an I/O error would) rolls back the whole
+    // batch, the ack queued behind it included: the ack is lost, the entry must come back.
+    const failing = store.commitSend(
+      {
+        source: alice,
+        clientId: 'boom',
+        entries: [{ destination: bob, type: 1, content: bytes(3) }],
+      },
+      () => {
+        throw new Error('disk I/O error');
+      },
+      ignore,
+    );
+    store.acknowledge(bob, [first!.serverId]);
+    await expect(failing).rejects.toThrow('disk I/O error');
+    expect((await store.readMailbox(bob, 0, 10)).map((e) => e.clientId)).toEqual([
+      'm0',
+      'm1',
+      'm2',
+    ]);
+    expect(store.totalMailboxEntries()).toBe(3);
+    // Later acks still take effect, and leave nothing behind in the read filter.
+    store.acknowledge(bob, [first!.serverId, second!.serverId]);
+    await store.flush();
+    expect((await store.readMailbox(bob, 0, 10)).map((e) => e.clientId)).toEqual(['m2']);
+    expect(store.totalMailboxEntries()).toBe(1);
   });
 });
 

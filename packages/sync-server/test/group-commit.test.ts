@@ -44,7 +44,7 @@ describe('GroupCommitter', () => {
     committer.close();
   });
 
-  it('flush() settles even when the batch after it fails', async () => {
+  it('flush() settles when its batch rolls back', async () => {
     open();
     await committer.run(insert(1));
     const failing = committer.runInfallible(() => {

@@ -66,6 +66,10 @@ export interface RelayStore {
   ): Promise<SendOutcome>;
   /** Deletes acked entries of this device (fire and forget: a lost ack means a redelivery). */
   acknowledge(device: DeviceRef, serverIds: readonly number[]): void;
+  /**
+   * Up to `limit` entries of this device after `afterServerId`, in server-id order: only those
+   * whose commit is durable, and not those whose ack waits for its commit.
+   */
   readMailbox(device: DeviceRef, afterServerId: number, limit: number): Promise<StoredEnvelope[]>;
   /** Entries in all mailboxes (for the mailbox depth metric). */
   totalMailboxEntries(): number;

@@ -72,7 +72,10 @@ export class MailboxTables {
         deleted += this.q.deleteEntry.run({ rowId, serverId });
         pending.delete(serverId);
       }
-      if (pending.size === 0) this.pendingAcks.delete(rowId);
+      // The set may have been dropped meanwhile by a rollback (recount) and replaced.
+      if (pending.size === 0 && this.pendingAcks.get(rowId) === pending) {
+        this.pendingAcks.delete(rowId);
+      }
       if (deleted === 0) return;
       this.total -= deleted;
       const depth = this.depths.get(rowId);
@@ -132,10 +135,16 @@ export class MailboxTables {
     return entries;
   }
 
-  /** In-memory counts may include a rolled-back batch: recount lazily. */
+  /**
+   * A batch rolled back: in-memory counts may include it (recount lazily), and acks whose
+   * delete it held are lost, so their entries must be readable again (a lost ack means a
+   * redelivery). Acks still queued for later batches only lose their read filter: at worst
+   * their entries are sent once more.
+   */
   recount(): void {
     this.depths.clear();
     this.total = this.countAll();
+    this.pendingAcks.clear();
   }
 
   /** A device was inserted (within a job): its mailbox starts empty. */
