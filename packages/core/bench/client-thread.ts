@@ -19,6 +19,11 @@ export function sharedNow(): number {
   return performance.timeOrigin + performance.now();
 }
 
+export interface IndexedDbCalls {
+  transactions: number;
+  requests: number;
+}
+
 export interface Sent {
   id: string;
   at: number;
@@ -38,6 +43,8 @@ interface Commands {
   settled(): void;
   /** CPU time this thread used so far, in ms (Linux: /proc/thread-self/stat; NaN elsewhere). */
   cpu(): number;
+  /** IndexedDB transactions and requests this thread made so far. */
+  indexedDbCalls(): IndexedDbCalls;
   /** Starts V8's CPU profiler on this thread (BENCH_PROFILE). */
   profileStart(): void;
   /** Stops it and writes the profile (.cpuprofile, for Chrome DevTools) to `path`. */
@@ -164,6 +171,9 @@ function serve(): void {
     async cpu() {
       return threadCpuMs();
     },
+    async indexedDbCalls() {
+      return { ...indexedDbCalls };
+    },
     async profileStart() {
       profiler = new Session();
       profiler.connect();
@@ -194,6 +204,31 @@ function serve(): void {
   });
 }
 
+/**
+ * Counts of this thread's IndexedDB transactions and requests: fake-indexeddb runs every request
+ * as its own event-loop task with a structured clone, so the count is a cost the profile spreads
+ * thin. Requests are counted where fake-indexeddb 6 queues them (`_execRequestAsync`, internal).
+ */
+const indexedDbCalls: IndexedDbCalls = { transactions: 0, requests: 0 };
+
+function countIndexedDbCalls(): void {
+  const count = (
+    prototype: Record<string, unknown> | undefined,
+    method: string,
+    key: keyof IndexedDbCalls,
+  ) => {
+    const original = prototype?.[method];
+    if (!prototype || typeof original !== 'function') return;
+    prototype[method] = function (this: unknown, ...args: unknown[]) {
+      indexedDbCalls[key]++;
+      return (original as (...a: unknown[]) => unknown).apply(this, args);
+    };
+  };
+  const global = globalThis as unknown as Record<string, { prototype?: Record<string, unknown> }>;
+  count(global.IDBDatabase?.prototype, 'transaction', 'transactions');
+  count(global.IDBTransaction?.prototype, '_execRequestAsync', 'requests');
+}
+
 /** utime + stime of the calling thread, in ms (clock ticks of 10 ms). */
 function threadCpuMs(): number {
   try {
@@ -205,4 +240,7 @@ function threadCpuMs(): number {
   }
 }
 
-if (!isMainThread) serve();
+if (!isMainThread) {
+  countIndexedDbCalls();
+  serve();
+}

@@ -148,11 +148,17 @@ async function latencyAtRate(
   ]);
   if (PROFILE) await Promise.all(threads.map(({ thread }) => thread.call('profileStart')));
   const threadCpu = () => Promise.all(threads.map(({ thread }) => thread.call('cpu')));
+  const threadCalls = () => Promise.all(threads.map(({ thread }) => thread.call('indexedDbCalls')));
+  const callsBefore = await threadCalls();
   const threadsBefore = await threadCpu();
   const cpuBefore = process.cpuUsage();
   const sent = await sendAtRate(pairs, SECONDS, 'rate');
   const threadsUsed = (await threadCpu()).map((ms, i) => ms - (threadsBefore[i] ?? 0));
   const processUsed = process.cpuUsage(cpuBefore);
+  const calls = (await threadCalls()).map((after, i) => ({
+    transactions: after.transactions - (callsBefore[i]?.transactions ?? 0),
+    requests: after.requests - (callsBefore[i]?.requests ?? 0),
+  }));
   if (PROFILE) {
     mkdirSync(PROFILE, { recursive: true });
     await Promise.all(
@@ -174,6 +180,15 @@ async function latencyAtRate(
     `latency: CPU per message by thread: senders ${perMessage(sum(0))} ms, receivers ` +
       `${perMessage(sum(1))} ms, the process's other threads (main, V8 GC and compiler) ` +
       `${perMessage(total - sum(0) - sum(1))} ms\n`,
+  );
+  const perSide = (side: number, key: 'transactions' | 'requests') =>
+    (calls.filter((_, i) => i % 2 === side).reduce((a, c) => a + c[key], 0) / sent.length).toFixed(
+      2,
+    );
+  process.stdout.write(
+    `latency: IndexedDB per message: senders ${perSide(0, 'transactions')} transactions, ` +
+      `${perSide(0, 'requests')} requests; receivers ${perSide(1, 'transactions')} transactions, ` +
+      `${perSide(1, 'requests')} requests\n`,
   );
   return {
     latencies: clock.latencies(sent),
