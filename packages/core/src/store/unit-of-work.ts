@@ -76,7 +76,11 @@ export class UnitOfWork {
       [this.conversations.size > 0, 'conversations', (s) => putAll(s, this.conversations.values())],
       [this.receipts.length > 0, 'receipts', (s) => putAll(s, this.receipts)],
       [this.outbox.length > 0, 'outbox', (s) => addOutbox(s, this.outbox)],
-      [this.deletedOutbox.length > 0, 'outbox', (s) => this.deletedOutbox.forEach((k) => s.delete(k))],
+      [
+        this.deletedOutbox.length > 0,
+        'outbox',
+        (s) => this.deletedOutbox.forEach((k) => s.delete(k)),
+      ],
       [this.processed.length > 0, 'processedEnvelopes', (s) => putAll(s, this.processed)],
       [this.sessions.length > 0, 'sessions', (s) => putAll(s, this.sessions)],
     ];
