@@ -158,6 +158,8 @@ export class ParleyDatabase extends Dexie {
   receipts!: EntityTable<ReceiptRow, 'key'>;
   outbox!: EntityTable<OutboxRow, 'seq'>;
   processedEnvelopes!: EntityTable<ProcessedEnvelopeRow, 'envelopeId'>;
+  /** The IDBKeyRange of the IndexedDB in use, for raw requests (UnitOfWork). */
+  readonly keyRange: typeof Dexie.dependencies.IDBKeyRange;
 
   /**
    * `options.indexedDB` / `options.IDBKeyRange` inject an IndexedDB (e.g. fake-indexeddb in Node).
@@ -170,6 +172,7 @@ export class ParleyDatabase extends Dexie {
    */
   constructor(name: string, options?: DexieOptions) {
     super(name, { cache: 'disabled', ...options });
+    this.keyRange = options?.IDBKeyRange ?? Dexie.dependencies.IDBKeyRange;
     this.unuse({ stack: 'dbcore', name: 'Observability' });
     this.unuse({ stack: 'dbcore', name: 'Cache' });
     this.version(1).stores({

@@ -1,5 +1,6 @@
 import type {
   ConversationRow,
+  DocSnapshotRow,
   DocUpdateRow,
   MessageRow,
   OutboxRow,
@@ -30,12 +31,18 @@ export class UnitOfWork {
   readonly sessions: SessionRow[] = [];
   /** Messages from other accounts this unit of work adds (for notifications); not a table. */
   readonly received: MessageRow[] = [];
+  /** Conversation snapshots that replace the logged updates listed in `deletedDocUpdates`. */
+  readonly snapshots: DocSnapshotRow[] = [];
+  /** Logged document updates (by seq) that a snapshot in this unit of work covers. */
+  readonly deletedDocUpdates: number[] = [];
   /** Outbox rows (by seq) to delete: acknowledged by the relay, or replaced by a merged row. */
   readonly deletedOutbox: number[] = [];
 
   get isEmpty(): boolean {
     return (
       this.docUpdates.length === 0 &&
+      this.snapshots.length === 0 &&
+      this.deletedDocUpdates.length === 0 &&
       this.messages.size === 0 &&
       this.conversations.size === 0 &&
       this.receipts.length === 0 &&
@@ -49,6 +56,8 @@ export class UnitOfWork {
   /** Appends another unit's changes after this one's (later writes of the same key win). */
   absorb(other: UnitOfWork): void {
     this.docUpdates.push(...other.docUpdates);
+    this.snapshots.push(...other.snapshots);
+    this.deletedDocUpdates.push(...other.deletedDocUpdates);
     for (const [id, row] of other.messages) this.messages.set(id, row);
     for (const [id, row] of other.conversations) this.conversations.set(id, row);
     this.receipts.push(...other.receipts);
@@ -64,18 +73,26 @@ export class UnitOfWork {
    * Dexie's per-request promise and zone machinery: this runs once per local action batch,
    * acknowledgement and received batch, and Dexie's wrapping cost more than the writes
    * themselves (docs/decisions/0370). Resolves on the transaction's `complete` event (durable),
-   * rejects if any write fails (the transaction is then aborted as a whole). Added outbox rows
-   * carry their `seq` afterwards.
+   * rejects if any write fails (the transaction is then aborted as a whole). Added outbox and
+   * document update rows carry their `seq` afterwards.
    */
   async commit(db: ParleyDatabase): Promise<void> {
     if (this.isEmpty) return;
+    // Set once the transaction is complete: an aborted one's keys may be handed out again.
+    const assignSeqs: Array<() => void> = [];
     // Lock only the stores this unit writes, so unrelated commits can run concurrently.
     const writes: Array<[boolean, keyof ParleyDatabase & string, (store: ObjectStore) => void]> = [
-      [this.docUpdates.length > 0, 'docUpdates', (s) => addAll(s, this.docUpdates)],
+      [this.docUpdates.length > 0, 'docUpdates', (s) => addWithSeq(s, this.docUpdates, assignSeqs)],
+      [
+        this.deletedDocUpdates.length > 0,
+        'docUpdates',
+        (s) => deleteSeqs(s, db.keyRange, this.deletedDocUpdates),
+      ],
+      [this.snapshots.length > 0, 'docSnapshots', (s) => putAll(s, this.snapshots)],
       [this.messages.size > 0, 'messages', (s) => putAll(s, this.messages.values())],
       [this.conversations.size > 0, 'conversations', (s) => putAll(s, this.conversations.values())],
       [this.receipts.length > 0, 'receipts', (s) => putAll(s, this.receipts)],
-      [this.outbox.length > 0, 'outbox', (s) => addOutbox(s, this.outbox)],
+      [this.outbox.length > 0, 'outbox', (s) => addWithSeq(s, this.outbox, assignSeqs)],
       [
         this.deletedOutbox.length > 0,
         'outbox',
@@ -102,20 +119,39 @@ export class UnitOfWork {
       throw error;
     }
     await done;
+    for (const assign of assignSeqs) assign();
   }
 }
 
-function addAll(store: ObjectStore, rows: Iterable<unknown>): void {
-  for (const row of rows) store.add(row);
-}
-
-/** Adds outbox rows; each row object gets the `seq` the database assigned it. */
-function addOutbox(store: ObjectStore, rows: OutboxRow[]): void {
+/** Adds rows keyed by an auto-incremented `seq`; each row object gets the `seq` assigned to it. */
+function addWithSeq(
+  store: ObjectStore,
+  rows: Array<{ seq?: number }>,
+  assignSeqs: Array<() => void>,
+): void {
   for (const row of rows) {
     const request = store.add(row);
-    request.onsuccess = () => {
+    assignSeqs.push(() => {
       row.seq = request.result as number;
-    };
+    });
+  }
+}
+
+/**
+ * Deletes rows by seq, one range request per run of consecutive seqs (keys are integers, so no
+ * other row lies inside a run): a compacted log of hundreds of rows is a request or a few.
+ */
+function deleteSeqs(
+  store: ObjectStore,
+  keyRange: ParleyDatabase['keyRange'],
+  seqs: number[],
+): void {
+  const sorted = [...seqs].sort((a, b) => a - b);
+  for (let i = 0; i < sorted.length;) {
+    let j = i;
+    while (j + 1 < sorted.length && sorted[j + 1] === (sorted[j] as number) + 1) j++;
+    store.delete(keyRange.bound(sorted[i], sorted[j]));
+    i = j + 1;
   }
 }
 

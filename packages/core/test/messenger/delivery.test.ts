@@ -1,6 +1,7 @@
 import { fromBinary } from '@bufbuild/protobuf';
 import { FrameSchema } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
+import { COMPACT_AFTER_UPDATES } from '../../src/messaging/conversations.js';
 import type { Messenger } from '../../src/messenger/api.js';
 import { useRelay } from '../support/fixture.js';
 import { interceptingWebSocket } from '../support/intercepting-websocket.js';
@@ -50,6 +51,30 @@ describe('delivery guarantees against the real relay', () => {
       () => ids.every((id) => find(alice, conversation, id)?.status === 'delivered'),
       'all delivered',
     );
+  });
+
+  it('a long update log is compacted into a snapshot; both devices reopen with every message', async () => {
+    const { alice, bob, aliceDb, bobDb, conversation } = await pair();
+    const sent: string[] = [];
+    for (let i = 0; i < COMPACT_AFTER_UPDATES + 20; i++) {
+      sent.push(`logged #${i}`);
+      await alice.sendText(conversation, sent.at(-1)!); // one commit, one logged update each
+    }
+    await waitFor(() => texts(bob, conversation).length === sent.length, 'bob has them all');
+    for (const db of [aliceDb, bobDb]) {
+      await waitFor(
+        async () => (await loggedUpdates(db, conversation)) < COMPACT_AFTER_UPDATES,
+        `${db} compacted`,
+      );
+    }
+    await bob.settled();
+    await alice.close();
+    await bob.close();
+    for (const db of [aliceDb, bobDb]) {
+      const reopened = await fx.messenger(db);
+      expect(texts(reopened, conversation)).toEqual(sent);
+      await reopened.close();
+    }
   });
 
   it('messages sent together are appended in one document update, in call order, each once', async () => {
