@@ -7,7 +7,7 @@ import type {
   ParleyDatabase,
   StoredMessageStatus,
 } from '../store/database.js';
-import { UnitOfWork } from '../store/unit-of-work.js';
+import { appendAll, UnitOfWork } from '../store/unit-of-work.js';
 
 /**
  * Compact a conversation's update log into its snapshot once it holds this many updates AND at
@@ -235,7 +235,7 @@ export class Conversations {
       const snapshot = model.doc.snapshot() as Uint8Array<ArrayBuffer>;
       const work = new UnitOfWork();
       work.snapshots.push({ conversationId: model.row.id, snapshot });
-      work.deletedDocUpdates.push(...covered);
+      appendAll(work.deletedDocUpdates, covered);
       await work.commit(this.db);
       model.snapshotBytes = snapshot.length;
     } catch (error) {

@@ -55,17 +55,17 @@ export class UnitOfWork {
 
   /** Appends another unit's changes after this one's (later writes of the same key win). */
   absorb(other: UnitOfWork): void {
-    this.docUpdates.push(...other.docUpdates);
-    this.snapshots.push(...other.snapshots);
-    this.deletedDocUpdates.push(...other.deletedDocUpdates);
+    appendAll(this.docUpdates, other.docUpdates);
+    appendAll(this.snapshots, other.snapshots);
+    appendAll(this.deletedDocUpdates, other.deletedDocUpdates);
     for (const [id, row] of other.messages) this.messages.set(id, row);
     for (const [id, row] of other.conversations) this.conversations.set(id, row);
-    this.receipts.push(...other.receipts);
-    this.outbox.push(...other.outbox);
-    this.processed.push(...other.processed);
-    this.sessions.push(...other.sessions);
-    this.received.push(...other.received);
-    this.deletedOutbox.push(...other.deletedOutbox);
+    appendAll(this.receipts, other.receipts);
+    appendAll(this.outbox, other.outbox);
+    appendAll(this.processed, other.processed);
+    appendAll(this.sessions, other.sessions);
+    appendAll(this.received, other.received);
+    appendAll(this.deletedOutbox, other.deletedOutbox);
   }
 
   /**
@@ -157,4 +157,12 @@ function deleteSeqs(
 
 function putAll(store: ObjectStore, rows: Iterable<unknown>): void {
   for (const row of rows) store.put(row);
+}
+
+/**
+ * Appends `items` to `target` one by one: `push(...items)` passes every item as an argument and
+ * overflows the stack past about 125,000 (a long update log being compacted).
+ */
+export function appendAll<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
 }

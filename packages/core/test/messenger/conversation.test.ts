@@ -103,6 +103,22 @@ describe('a direct conversation through the real relay', () => {
     await waitFor(() => find(alice, conversation, sent)?.status === 'delivered', 'late delivery');
   });
 
+  it('keeps a message pending across a reopen until the relay has it', async () => {
+    const aliceDb = `alice-${crypto.randomUUID()}`;
+    const alice = await fx.messenger(aliceDb);
+    const bob = await fx.messenger();
+    const conversation = await fx.meet(alice, bob);
+    await fx.warmUp(alice, bob, conversation);
+    await fx.relay.kill();
+    const id = await alice.sendText(conversation, fx.text('queued while the relay is down'));
+    await alice.close();
+    // 'sent' is derived from the outbox on load: a row still queued keeps the message pending.
+    const reopened = await fx.messenger(aliceDb);
+    expect(find(reopened, conversation, id)?.status).toBe('pending');
+    await fx.relay.restart();
+    await waitFor(() => find(reopened, conversation, id)?.status === 'delivered', 'delivered');
+  });
+
   it("shows the sender's messages, and their receipts, on the sender's second device", async () => {
     const phone = await fx.messenger();
     const bob = await fx.messenger();
