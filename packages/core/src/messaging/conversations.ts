@@ -100,10 +100,8 @@ export class Conversations {
    * and 'read' by the receipt rows.
    */
   private withDerivedStatus(row: MessageRow, unsent: Set<string>): MessageRow {
-    let status = row.status;
-    if (status === 'pending' && !unsent.has(row.id)) status = 'sent';
-    const known = this.receiptStatus.get(row.id);
-    if (known && STATUS_RANK[known] > STATUS_RANK[status]) status = known;
+    const sent = row.status === 'pending' && !unsent.has(row.id);
+    const status = this.withReceipts(row.id, sent ? 'sent' : row.status);
     return status === row.status ? row : { ...row, status };
   }
 
@@ -285,10 +283,10 @@ export class Conversations {
     for (const entry of entries) {
       if (model.rows.has(entry.id)) continue;
       const outgoing = entry.senderId === self;
-      let status: StoredMessageStatus =
-        origin === LOCAL_ORIGIN ? 'pending' : outgoing ? 'sent' : 'delivered';
-      const known = this.receiptStatus.get(entry.id);
-      if (known && STATUS_RANK[known] > STATUS_RANK[status]) status = known;
+      const status = this.withReceipts(
+        entry.id,
+        origin === LOCAL_ORIGIN ? 'pending' : outgoing ? 'sent' : 'delivered',
+      );
       const row = messageRow(entry, model.row.id, outgoing, status);
       model.rows.set(row.id, row);
       if (this.staging) {
@@ -298,6 +296,12 @@ export class Conversations {
       }
     }
     this.changed(model.row.id);
+  }
+
+  /** `status`, or the higher one a receipt already reported for the message. */
+  private withReceipts(messageId: string, status: StoredMessageStatus): StoredMessageStatus {
+    const known = this.receiptStatus.get(messageId);
+    return known && STATUS_RANK[known] > STATUS_RANK[status] ? known : status;
   }
 
   private noteReceipt(messageId: string, status: StoredMessageStatus): void {

@@ -274,8 +274,10 @@ export class ParleyMessenger implements Messenger {
     };
     if (this.coalesceOutbox) {
       // Appended by the group commit, together with the other messages sent meanwhile.
-      const pending = this.pendingCommitFor().appends;
-      pending.set(conversationId, [...(pending.get(conversationId) ?? []), entry]);
+      const appends = this.pendingCommitFor().appends;
+      const queued = appends.get(conversationId);
+      if (queued) queued.push(entry);
+      else appends.set(conversationId, [entry]);
       await this.commit(new UnitOfWork());
     } else {
       const work = new UnitOfWork();
