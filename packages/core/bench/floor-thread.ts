@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import * as Signal from '@signalapp/libsignal-client';
-import { EnvelopeType, type Envelope } from '@parley/protocol';
+import { EnvelopeType, MAX_REQUESTS_IN_FLIGHT, type Envelope } from '@parley/protocol';
 import { RelayClient, type Credentials, type RelaySocket } from '@parley/sync-server/client';
 import { openDatabase, write, type IdbDatabase } from './floor-idb.js';
 import { Identities, PreKeys, Sessions, b64, bundleFromRelay } from './floor-signal.js';
@@ -47,6 +47,27 @@ class Serial {
   }
 }
 
+/**
+ * At most `size` relay requests on the socket: beyond MAX_REQUESTS_IN_FLIGHT the relay answers
+ * RATE_LIMITED, which a stall of a second at 250 msg/s reaches. Later sends wait for a slot.
+ */
+class Window {
+  private used = 0;
+  private readonly waiting: Array<() => void> = [];
+  constructor(private readonly size: number) {}
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.used >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.used++;
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.used--;
+    }
+  }
+}
+
 // --- The device
 
 const PAYLOAD_BYTES = 80; // about a real Content of a short text
@@ -57,6 +78,7 @@ class Device {
   readonly sessions = new Sessions();
   readonly outbound = new Serial();
   readonly inbound = new Serial();
+  readonly requests = new Window(MAX_REQUESTS_IN_FLIGHT);
   peer: { address: Signal.ProtocolAddress; accountId: string; deviceId: number } | undefined;
   private sequence = 0;
   private received: ReceivedTimes[] = [];
@@ -104,16 +126,14 @@ class Device {
     });
     await written;
     const writtenAt = now();
-    await this.socket.send(id, [
-      {
-        destination: { accountId: peer.accountId, deviceId: peer.deviceId },
-        type:
-          message.type === Signal.CiphertextMessageType.PreKey
-            ? EnvelopeType.PREKEY_MESSAGE
-            : EnvelopeType.SIGNAL_MESSAGE,
-        content: message.content,
-      },
-    ]);
+    const type =
+      message.type === Signal.CiphertextMessageType.PreKey
+        ? EnvelopeType.PREKEY_MESSAGE
+        : EnvelopeType.SIGNAL_MESSAGE;
+    const destination = { accountId: peer.accountId, deviceId: peer.deviceId };
+    await this.requests.run(() =>
+      this.socket.send(id, [{ destination, type, content: message.content }]),
+    );
     const relayed = now();
     await write(this.db, ['outbox'], (tx) => tx.objectStore('outbox').delete(id));
     return [id, start, writtenAt, relayed];
