@@ -60,14 +60,14 @@ export class Conversations {
     private readonly changed: (conversationId: string) => void,
   ) {}
 
-  async load(): Promise<void> {
-    const [rows, snapshots, updates, messages, receipts, outbox] = await Promise.all([
+  /** Loads every conversation; `unsent`: ids of messages the outbox has not sent yet. */
+  async load(unsent: ReadonlySet<string>): Promise<void> {
+    const [rows, snapshots, updates, messages, receipts] = await Promise.all([
       this.db.conversations.toArray(),
       this.db.docSnapshots.toArray(),
       this.db.docUpdates.toArray(),
       this.db.messages.toArray(),
       this.db.receipts.toArray(),
-      this.db.outbox.toArray(),
     ]);
     for (const receipt of receipts) this.noteReceipt(receipt.messageId, receipt.kind);
     for (const row of rows) this.attach(row);
@@ -84,7 +84,6 @@ export class Conversations {
       model.logSeqs.push(update.seq as number);
       model.logBytes += update.update.length;
     }
-    const unsent = new Set(outbox.flatMap((row) => row.messageIds));
     for (const message of messages) {
       this.models
         .get(message.conversationId)
@@ -99,7 +98,7 @@ export class Conversations {
    * is deleted when the relay acknowledges it, in the same transaction as before), 'delivered'
    * and 'read' by the receipt rows.
    */
-  private withDerivedStatus(row: MessageRow, unsent: Set<string>): MessageRow {
+  private withDerivedStatus(row: MessageRow, unsent: ReadonlySet<string>): MessageRow {
     const sent = row.status === 'pending' && !unsent.has(row.id);
     const status = this.withReceipts(row.id, sent ? 'sent' : row.status);
     return status === row.status ? row : { ...row, status };

@@ -25,6 +25,12 @@ const MAX_DEVICE_SET_RETRIES = 3;
  * sender's CPU (docs/decisions/0370). Small next to the 50 ms latency budget.
  */
 export const OUTBOX_LINGER_MS = 8;
+/**
+ * How long the deletion of acknowledged rows waits to ride on the next page's transaction before
+ * it is committed alone. Until then a crash only means those rows are sent again, with their
+ * idempotency keys: the relay stores each once.
+ */
+export const ACKED_COMMIT_DELAY_MS = 25;
 
 type OutgoingMessage = MessageInitShape<typeof OutgoingMessageSchema>;
 
@@ -46,8 +52,17 @@ export interface OutboxItem {
  * attempt carries the row's idempotency key, so a retry after a lost answer is stored once.
  * Each attempt encrypts afresh for the current device set; a retried ciphertext the relay
  * discards only advances our ratchet, which the receiver's skipped-key handling absorbs.
+ *
+ * The table is mirrored in memory (`rows`): only units of work write it, and they report every
+ * commit, so pages are taken from memory instead of a read transaction per page; and the
+ * deletions of acknowledged rows join the next page's transaction (docs/decisions/0370).
  */
 export class Outbox {
+  /** The outbox table as committed, by seq (ascending: seqs only grow), minus acknowledged rows. */
+  private readonly rows = new Map<number, OutboxRow>();
+  /** Deletions of acknowledged rows (and what they stage) not committed yet. */
+  private acked = new UnitOfWork();
+  private ackedTimer: ReturnType<typeof setTimeout> | undefined;
   private draining: Promise<void> | undefined;
   private again = false;
   private closed = false;
@@ -77,7 +92,24 @@ export class Outbox {
     private readonly coalesce = true,
     /** See OUTBOX_LINGER_MS. */
     private readonly lingerMs = OUTBOX_LINGER_MS,
-  ) {}
+  ) {
+    db.onCommitted((work) => this.mirror(work));
+  }
+
+  /** Reads the table once, when the messenger opens; commits keep the mirror current after. */
+  async load(): Promise<void> {
+    for (const row of await this.db.outbox.toArray()) this.rows.set(row.seq as number, row);
+  }
+
+  /** Message ids of rows not acknowledged yet (their messages are still 'pending'). */
+  unsentMessageIds(): Set<string> {
+    return new Set([...this.rows.values()].flatMap((row) => row.messageIds));
+  }
+
+  private mirror(work: UnitOfWork): void {
+    for (const row of work.outbox) if (row.seq !== undefined) this.rows.set(row.seq, row);
+    for (const seq of work.deletedOutbox) this.rows.delete(seq);
+  }
 
   enqueue(work: UnitOfWork, item: OutboxItem): void {
     work.outbox.push({
@@ -125,6 +157,7 @@ export class Outbox {
     clearTimeout(this.lingerTimer);
     await this.draining;
     await Promise.allSettled([...this.pages]);
+    await this.commitAcked();
   }
 
   /**
@@ -140,8 +173,8 @@ export class Outbox {
       while (this.requestsInFlight > MAX_REQUESTS_IN_FLIGHT - OUTBOX_WINDOW) {
         await Promise.race([...this.pages]);
       }
-      // Page through the outbox so a 10,000-row backlog is never loaded at once.
-      const page = await this.db.outbox.where('seq').above(lastSeq).limit(OUTBOX_WINDOW).toArray();
+      // Page through the outbox so a 10,000-row backlog is never encrypted at once.
+      const page = this.page(lastSeq);
       if (page.length === 0) break;
       lastSeq = page.at(-1)?.seq ?? lastSeq;
       const lastPage = page.length < OUTBOX_WINDOW;
@@ -178,6 +211,17 @@ export class Outbox {
       // A short page was the end of the outbox (rows committed since then kicked `again`).
       if (lastPage) break;
     }
+  }
+
+  /** Up to OUTBOX_WINDOW rows after `afterSeq`, in order. */
+  private page(afterSeq: number): OutboxRow[] {
+    const page: OutboxRow[] = [];
+    for (const [seq, row] of this.rows) {
+      if (seq <= afterSeq) continue;
+      page.push(row);
+      if (page.length === OUTBOX_WINDOW) break;
+    }
+    return page;
   }
 
   private retryLater(): void {
@@ -219,7 +263,14 @@ export class Outbox {
       }
       const work = new UnitOfWork();
       stageMerges(work, merges);
-      await this.stores.flushWith(work);
+      const acked = this.takeAcked();
+      if (acked) work.absorb(acked);
+      try {
+        await this.stores.flushWith(work);
+      } catch (error) {
+        if (acked) this.acked.absorb(acked);
+        throw error;
+      }
       for (const { merged } of merges) this.inFlight.add(merged.seq as number);
     } finally {
       encrypted();
@@ -230,7 +281,7 @@ export class Outbox {
     // A row kept for later may be missed by a drain that started while it was in flight (e.g.
     // right after a reconnect): look again shortly.
     if (outcomes.includes('keep')) this.retryLater();
-    await this.acknowledge(prepared.filter((_, i) => outcomes[i] === 'stored').map((p) => p.row));
+    this.acknowledge(prepared.filter((_, i) => outcomes[i] === 'stored').map((p) => p.row));
     for (const [i, { row }] of prepared.entries()) {
       if (outcomes[i] === 'retry') await this.deliverAlone(row);
     }
@@ -243,7 +294,7 @@ export class Outbox {
       if (!messages) return;
       await this.stores.flush();
       const outcome = await this.send(row, messages);
-      if (outcome === 'stored') await this.acknowledge([row]);
+      if (outcome === 'stored') this.acknowledge([row]);
       if (outcome !== 'retry') return;
     }
   }
@@ -328,14 +379,44 @@ export class Outbox {
     });
   }
 
-  private async acknowledge(rows: OutboxRow[]): Promise<void> {
+  /**
+   * Rows the relay stored leave the mirror now; their deletion is committed with the next page's
+   * transaction, or alone after ACKED_COMMIT_DELAY_MS.
+   */
+  private acknowledge(rows: OutboxRow[]): void {
     if (rows.length === 0) return;
-    const work = new UnitOfWork();
     for (const row of rows) {
-      if (row.seq !== undefined) work.deletedOutbox.push(row.seq);
-      this.onSent(work, row.messageIds);
+      if (row.seq !== undefined) {
+        this.rows.delete(row.seq);
+        this.acked.deletedOutbox.push(row.seq);
+      }
+      this.onSent(this.acked, row.messageIds);
     }
-    await work.commit(this.db);
+    this.ackedTimer ??= setTimeout(() => {
+      this.ackedTimer = undefined;
+      this.commitAcked().catch(this.onError);
+    }, ACKED_COMMIT_DELAY_MS);
+  }
+
+  /** The acknowledged rows' pending deletion, handed to a transaction about to run. */
+  private takeAcked(): UnitOfWork | undefined {
+    clearTimeout(this.ackedTimer);
+    this.ackedTimer = undefined;
+    if (this.acked.isEmpty) return undefined;
+    const acked = this.acked;
+    this.acked = new UnitOfWork();
+    return acked;
+  }
+
+  private async commitAcked(): Promise<void> {
+    const acked = this.takeAcked();
+    if (!acked) return;
+    try {
+      await acked.commit(this.db);
+    } catch (error) {
+      this.acked.absorb(acked);
+      throw error;
+    }
   }
 }
 

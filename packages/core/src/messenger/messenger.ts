@@ -185,7 +185,8 @@ export class ParleyMessenger implements Messenger {
       .below(Date.now() - PROCESSED_RETENTION_MS)
       .delete();
     await this.contacts.load();
-    await this.conversationStore.load();
+    await this.outbox.load();
+    await this.conversationStore.load(this.outbox.unsentMessageIds());
     this.self.invalidate();
     this.conversationList.invalidate();
     if (this.account) this.connect();

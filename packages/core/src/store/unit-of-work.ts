@@ -120,6 +120,7 @@ export class UnitOfWork {
     }
     await done;
     for (const assign of assignSeqs) assign();
+    db.reportCommitted(this);
   }
 }
 

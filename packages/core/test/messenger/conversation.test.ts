@@ -119,6 +119,22 @@ describe('a direct conversation through the real relay', () => {
     await waitFor(() => find(reopened, conversation, id)?.status === 'delivered', 'delivered');
   });
 
+  it('makes the deletion of acknowledged outbox rows durable before it closes', async () => {
+    const aliceDb = `alice-${crypto.randomUUID()}`;
+    const alice = await fx.messenger(aliceDb);
+    const bob = await fx.messenger();
+    const conversation = await fx.meet(alice, bob);
+    await fx.warmUp(alice, bob, conversation);
+    const id = await alice.sendText(conversation, fx.text('acknowledged just before closing'));
+    await waitFor(() => find(alice, conversation, id)?.status !== 'pending', 'sent');
+    // The deletion waits for the next page's transaction (outbox.ts); closing must not drop it.
+    await alice.close();
+    await fx.relay.kill();
+    const reopened = await fx.messenger(aliceDb);
+    expect(find(reopened, conversation, id)?.status).not.toBe('pending');
+    await fx.relay.restart();
+  });
+
   it("shows the sender's messages, and their receipts, on the sender's second device", async () => {
     const phone = await fx.messenger();
     const bob = await fx.messenger();
