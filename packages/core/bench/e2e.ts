@@ -40,42 +40,35 @@ interface Pair {
   conversation: string;
 }
 
-/** When each message was received (the receiver's 'messages-received': durably projected). */
-class Clock {
-  readonly receivedAt = new Map<string, number>();
-  private waiters: Array<() => void> = [];
-
-  readonly record = (ids: string[], at: number): void => {
-    for (const id of ids) if (!this.receivedAt.has(id)) this.receivedAt.set(id, at);
-    for (const wake of this.waiters.splice(0)) wake();
-  };
-
-  async until(done: () => boolean, timeoutMs: number): Promise<boolean> {
-    const deadline = sharedNow() + timeoutMs;
-    while (!done()) {
-      if (sharedNow() > deadline) return false;
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 50);
-      });
-    }
-    return true;
-  }
-
-  allReceived(sent: Sent[]): () => boolean {
-    return () => sent.every(({ id }) => this.receivedAt.has(id));
-  }
-
-  latencies(sent: Sent[]): number[] {
-    return sent
-      .map(({ id, at }) => (this.receivedAt.get(id) ?? Number.NaN) - at)
-      .filter((ms) => Number.isFinite(ms))
-      .sort((a, b) => a - b);
-  }
+/** Sent messages and when their receiver applied each (null: never arrived). */
+interface Delivery {
+  sent: Sent[];
+  receivedAt: Array<number | null>;
 }
 
-/** Receive times of every client thread, whichever test phase is running. */
-const clock = new Clock();
+/** Waits (up to `timeoutMs`) for `receiver` to apply `sent`; returns when it applied each. */
+async function deliveredTo(
+  receiver: ClientThread,
+  sent: Sent[],
+  timeoutMs: number,
+): Promise<Delivery> {
+  const ids = sent.map(({ id }) => id);
+  return { sent, receivedAt: await receiver.call('received', { ids, timeoutMs }) };
+}
+
+function latencies(deliveries: Delivery[]): number[] {
+  return deliveries
+    .flatMap(({ sent, receivedAt }) => sent.map(({ at }, i) => (receivedAt[i] ?? Number.NaN) - at))
+    .filter((ms) => Number.isFinite(ms))
+    .sort((a, b) => a - b);
+}
+
+function receivedCount(deliveries: Delivery[]): number {
+  return deliveries.reduce(
+    (n, { receivedAt }) => n + receivedAt.filter((at) => at !== null).length,
+    0,
+  );
+}
 
 async function open(
   thread: ClientThread,
@@ -89,8 +82,8 @@ async function open(
 async function makePair(relay: RelayProcess, index: number): Promise<Pair> {
   const bobDb = `bench-bob-${process.pid}-${index}-${++databases}`;
   const aliceDb = `bench-alice-${process.pid}-${index}-${++databases}`;
-  const alice = new ClientThread(clock.record);
-  const bob = new ClientThread(clock.record);
+  const alice = new ClientThread();
+  const bob = new ClientThread();
   await open(alice, relay, aliceDb);
   await open(bob, relay, bobDb);
   const tag = `${Date.now().toString(36)}${index}`;
@@ -99,9 +92,9 @@ async function makePair(relay: RelayProcess, index: number): Promise<Pair> {
   const conversation = await alice.call('openDirect', { username: `bb_${tag}` });
   // Warm up: sessions both ways, so the measured messages are ordinary ratchet messages.
   const first = await alice.call('send', { conversation, text: 'warm-up' });
-  await clock.until(clock.allReceived([first]), 30_000);
+  await deliveredTo(bob, [first], 30_000);
   const reply = await bob.call('send', { conversation, text: 'warm-up reply' });
-  await clock.until(clock.allReceived([reply]), 30_000);
+  await deliveredTo(alice, [reply], 30_000);
   return { alice, aliceDb, bob, bobDb, conversation };
 }
 
@@ -117,21 +110,18 @@ function cpuPerMessage(before: NodeJS.CpuUsage, messages: number): string {
 }
 
 /** Every pair sends at RATE / PAIRS msg/s for `seconds`; resolves once all arrived. */
-async function sendAtRate(pairs: Pair[], seconds: number, label: string): Promise<Sent[]> {
-  const sent = (
-    await Promise.all(
-      pairs.map((pair, p) =>
-        pair.alice.call('rate', {
-          conversation: pair.conversation,
-          perSecond: RATE / pairs.length,
-          seconds,
-          label: `${label} p${p}`,
-        }),
-      ),
-    )
-  ).flat();
-  await clock.until(clock.allReceived(sent), 60_000);
-  return sent;
+async function sendAtRate(pairs: Pair[], seconds: number, label: string): Promise<Delivery[]> {
+  const sent = await Promise.all(
+    pairs.map((pair, p) =>
+      pair.alice.call('rate', {
+        conversation: pair.conversation,
+        perSecond: RATE / pairs.length,
+        seconds,
+        label: `${label} p${p}`,
+      }),
+    ),
+  );
+  return Promise.all(pairs.map((pair, p) => deliveredTo(pair.bob, sent[p] ?? [], 60_000)));
 }
 
 /**
@@ -152,8 +142,13 @@ async function latencyAtRate(
   const callsBefore = await threadCalls();
   const threadsBefore = await threadCpu();
   const cpuBefore = process.cpuUsage();
-  const sent = await sendAtRate(pairs, SECONDS, 'rate');
-  const threadsUsed = (await threadCpu()).map((ms, i) => ms - (threadsBefore[i] ?? 0));
+  const deliveries = await sendAtRate(pairs, SECONDS, 'rate');
+  const sent = deliveries.flatMap((delivery) => delivery.sent);
+  const threadsAfter = await threadCpu();
+  const threadsUsed = threadsAfter.map(({ ms }, i) => ms - (threadsBefore[i]?.ms ?? 0));
+  const threadWakeups = threadsAfter.map(
+    ({ wakeups }, i) => wakeups - (threadsBefore[i]?.wakeups ?? 0),
+  );
   const processUsed = process.cpuUsage(cpuBefore);
   const calls = (await threadCalls()).map((after, i) => ({
     transactions: after.transactions - (callsBefore[i]?.transactions ?? 0),
@@ -181,6 +176,13 @@ async function latencyAtRate(
       `${perMessage(sum(1))} ms, the process's other threads (main, V8 GC and compiler) ` +
       `${perMessage(total - sum(0) - sum(1))} ms\n`,
   );
+  const wakeups = (side: number) =>
+    (
+      threadWakeups.filter((_, i) => i % 2 === side).reduce((a, b) => a + b, 0) / sent.length
+    ).toFixed(2);
+  process.stdout.write(
+    `latency: wake-ups per message: senders ${wakeups(0)}, receivers ${wakeups(1)}\n`,
+  );
   const perSide = (side: number, key: 'transactions' | 'requests') =>
     (calls.filter((_, i) => i % 2 === side).reduce((a, c) => a + c[key], 0) / sent.length).toFixed(
       2,
@@ -191,9 +193,9 @@ async function latencyAtRate(
       `${perSide(1, 'requests')} requests\n`,
   );
   return {
-    latencies: clock.latencies(sent),
+    latencies: latencies(deliveries),
     sent: sent.length,
-    received: sent.filter(({ id }) => clock.receivedAt.has(id)).length,
+    received: receivedCount(deliveries),
   };
 }
 
@@ -201,19 +203,20 @@ async function latencyAtRate(
 async function saturation(pairs: Pair[]): Promise<number> {
   const start = sharedNow();
   const cpuBefore = process.cpuUsage();
-  const sent = (
-    await Promise.all(
-      pairs.map((pair, p) =>
-        pair.alice.call('burst', {
-          conversation: pair.conversation,
-          count: SATURATION_PER_PAIR,
-          label: `saturate p${p}`,
-        }),
-      ),
-    )
-  ).flat();
-  await clock.until(clock.allReceived(sent), 120_000);
-  const last = Math.max(...sent.map(({ id }) => clock.receivedAt.get(id) ?? Number.NaN));
+  const deliveries = await Promise.all(
+    pairs.map(async (pair, p) => {
+      const sent = await pair.alice.call('burst', {
+        conversation: pair.conversation,
+        count: SATURATION_PER_PAIR,
+        label: `saturate p${p}`,
+      });
+      return deliveredTo(pair.bob, sent, 120_000);
+    }),
+  );
+  const sent = deliveries.flatMap((delivery) => delivery.sent);
+  const last = Math.max(
+    ...deliveries.flatMap(({ receivedAt }) => receivedAt.map((at) => at ?? NaN)),
+  );
   process.stdout.write(
     `saturation: client CPU ${cpuPerMessage(cpuBefore, sent.length)} ms per message ` +
       `(senders and receivers), wall ${((last - start) / sent.length).toFixed(2)} ms per message\n`,
@@ -242,11 +245,11 @@ async function drain(relay: RelayProcess, pair: Pair): Promise<number> {
   const start = sharedNow();
   const cpuBefore = process.cpuUsage();
   await open(pair.bob, relay, pair.bobDb);
-  await clock.until(clock.allReceived(sent), 120_000);
+  const delivery = await deliveredTo(pair.bob, sent, 120_000);
   await pair.bob.call('settled');
   const seconds = (sharedNow() - start) / 1000;
   const cpu = process.cpuUsage(cpuBefore);
-  const received = sent.filter(({ id }) => clock.receivedAt.has(id)).length;
+  const received = receivedCount([delivery]);
   // CPU beside wall time: on a shared machine the wall time mostly measures the other tenants.
   process.stdout.write(
     `drain: ${received}/${DRAIN} applied in ${seconds.toFixed(2)} s, client process CPU ` +
