@@ -21,6 +21,13 @@ export type SentTimes = [id: string, start: number, written: number, relayed: nu
 /** A received message: id, and when it was pushed to this device and when it was durable here. */
 export type ReceivedTimes = [id: string, pushed: number, durable: number];
 
+export interface ThreadUsage {
+  /** utime + stime, ms (10 ms ticks). */
+  cpuMs: number;
+  /** Voluntary context switches: each time the thread slept and was woken again. */
+  wakeups: number;
+}
+
 /** Commands the main thread sends (floor.ts); every one answers once. */
 export interface FloorCommands {
   setup(args: { relayUrl: string; name: string; indexedDb: boolean }): Credentials;
@@ -32,8 +39,8 @@ export interface FloorCommands {
   rate(args: { perSecond: number; seconds: number }): SentTimes[];
   /** Waits until `count` messages were received since the last collect (or the timeout). */
   collect(args: { count: number; timeoutMs: number }): ReceivedTimes[];
-  /** CPU this thread used so far, ms (utime + stime from /proc/thread-self/stat). */
-  cpu(): number;
+  /** What this thread used so far (Linux /proc/thread-self). */
+  usage(): ThreadUsage;
   close(): void;
 }
 
@@ -268,7 +275,7 @@ async function sendAtRate(device: Device, perSecond: number, seconds: number) {
   return Promise.all(sends);
 }
 
-function threadCpuMs(): number {
+function threadUsage(): ThreadUsage {
   const stat = readFileSync('/proc/thread-self/stat', 'utf8');
   // Fields after the command name: utime and stime are the 12th and 13th, in 10 ms ticks.
   const [utime, stime] = stat
@@ -276,7 +283,9 @@ function threadCpuMs(): number {
     .split(' ')
     .slice(11, 13)
     .map(Number);
-  return ((utime ?? NaN) + (stime ?? NaN)) * 10;
+  const status = readFileSync('/proc/thread-self/status', 'utf8');
+  const wakeups = Number(/^voluntary_ctxt_switches:\s*(\d+)/m.exec(status)?.[1] ?? NaN);
+  return { cpuMs: ((utime ?? NaN) + (stime ?? NaN)) * 10, wakeups };
 }
 
 function serve(port: NonNullable<typeof parentPort>): void {
@@ -299,7 +308,7 @@ function serve(port: NonNullable<typeof parentPort>): void {
     send: async () => (await current()).send(),
     rate: async ({ perSecond, seconds }) => sendAtRate(await current(), perSecond, seconds),
     collect: async ({ count, timeoutMs }) => (await current()).collect(count, timeoutMs),
-    cpu: async () => threadCpuMs(),
+    usage: async () => threadUsage(),
     async close() {
       device?.socket.close();
       device?.db?.close();

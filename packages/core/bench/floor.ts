@@ -26,7 +26,7 @@ import { cpus, loadavg } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { RelayProcess } from '../test/support/relay-process.js';
-import type { FloorCommands, ReceivedTimes, SentTimes } from './floor-thread.js';
+import type { FloorCommands, ReceivedTimes, SentTimes, ThreadUsage } from './floor-thread.js';
 
 export interface FloorOptions {
   pairs: number;
@@ -51,6 +51,9 @@ export interface FloorFigures {
   senderCpuMsPerMsg: number;
   receiverCpuMsPerMsg: number;
   relayCpuMsPerMsg: number;
+  /** Voluntary context switches per message, all sender threads / all receiver threads. */
+  senderWakeupsPerMsg: number;
+  receiverWakeupsPerMsg: number;
   /** p50 and p99 of each leg of the latency (see `Legs`). */
   legs: Record<keyof Legs, { p50Ms: number; p99Ms: number }>;
 }
@@ -204,16 +207,21 @@ export async function floorLatency(
 
 /** One measured phase at the offered rate: latencies, their legs, CPU per message. */
 async function measure(pairs: Pair[], options: FloorOptions): Promise<FloorFigures> {
-  const threadCpu = () =>
-    Promise.all(pairs.flatMap((p) => [p.sender.call('cpu'), p.receiver.call('cpu')]));
-  const threadsBefore = await threadCpu();
+  const threadUsage = () =>
+    Promise.all(pairs.flatMap((p) => [p.sender.call('usage'), p.receiver.call('usage')]));
+  const threadsBefore = await threadUsage();
   const relayBefore = relayCpuMs();
   const processBefore = process.cpuUsage();
   const { sent, legs } = await sendAtRate(pairs, options.rate, options.seconds);
   const processUsed = process.cpuUsage(processBefore);
   const relayUsed = relayCpuMs() - relayBefore;
-  const threadsUsed = (await threadCpu()).map((ms, i) => ms - (threadsBefore[i] ?? NaN));
-  const side = (s: number) => threadsUsed.filter((_, i) => i % 2 === s).reduce((a, b) => a + b, 0);
+  const threadsAfter = await threadUsage();
+  // Threads alternate sender, receiver: side 0 sums the senders, side 1 the receivers.
+  const side = (s: number, key: keyof ThreadUsage) =>
+    threadsAfter
+      .map((after, i) => after[key] - (threadsBefore[i]?.[key] ?? NaN))
+      .filter((_, i) => i % 2 === s)
+      .reduce((a, b) => a + b, 0);
   const sorted = (leg: keyof Legs) => legs.map((l) => l[leg]).sort((x, y) => x - y);
   const spread = (leg: keyof Legs) => {
     const values = sorted(leg);
@@ -227,9 +235,11 @@ async function measure(pairs: Pair[], options: FloorOptions): Promise<FloorFigur
     p99Ms: percentile(total, 99),
     maxMs: total.at(-1) ?? NaN,
     cpuMsPerMsg: (processUsed.user + processUsed.system) / 1000 / sent,
-    senderCpuMsPerMsg: side(0) / sent,
-    receiverCpuMsPerMsg: side(1) / sent,
+    senderCpuMsPerMsg: side(0, 'cpuMs') / sent,
+    receiverCpuMsPerMsg: side(1, 'cpuMs') / sent,
     relayCpuMsPerMsg: relayUsed / sent,
+    senderWakeupsPerMsg: side(0, 'wakeups') / sent,
+    receiverWakeupsPerMsg: side(1, 'wakeups') / sent,
     legs: {
       send: spread('send'),
       relay: spread('relay'),
@@ -251,6 +261,10 @@ function print(log: (line: string) => void, options: FloorOptions, f: FloorFigur
     `floor: client CPU ${ms(f.cpuMsPerMsg)} ms per message (senders ${ms(f.senderCpuMsPerMsg)} ms, ` +
       `receivers ${ms(f.receiverCpuMsPerMsg)} ms, the process's other threads ` +
       `${ms(f.cpuMsPerMsg - f.senderCpuMsPerMsg - f.receiverCpuMsPerMsg)} ms); relay process ${ms(f.relayCpuMsPerMsg)} ms`,
+  );
+  log(
+    `floor: wake-ups (voluntary context switches) per message: senders ` +
+      `${f.senderWakeupsPerMsg.toFixed(1)}, receivers ${f.receiverWakeupsPerMsg.toFixed(1)}`,
   );
   const leg = ({ p50Ms, p99Ms }: { p50Ms: number; p99Ms: number }) =>
     `p50 ${p50Ms.toFixed(1)} / p99 ${p99Ms.toFixed(1)} ms`;
