@@ -412,7 +412,8 @@ export class Outbox {
     const acked = this.takeAcked();
     if (!acked) return;
     try {
-      await acked.commit(this.db);
+      // Lost, the deletion only means the rows are sent again (the relay stores each once).
+      await acked.commit(this.db, 'relaxed');
     } catch (error) {
       this.acked.absorb(acked);
       throw error;

@@ -173,7 +173,9 @@ export class ParleyDatabase extends Dexie {
    * transaction (docs/decisions/0370).
    */
   constructor(name: string, options?: DexieOptions) {
-    super(name, { cache: 'disabled', ...options });
+    // Dexie's own transactions (keys, identities, account) flush to disk before completing, as
+    // units of work do by default (unit-of-work.ts): browsers default to 'relaxed'.
+    super(name, { cache: 'disabled', chromeTransactionDurability: 'strict', ...options });
     this.keyRange = options?.IDBKeyRange ?? Dexie.dependencies.IDBKeyRange;
     this.unuse({ stack: 'dbcore', name: 'Observability' });
     this.unuse({ stack: 'dbcore', name: 'Cache' });

@@ -75,8 +75,14 @@ export class UnitOfWork {
    * themselves (docs/decisions/0370). Resolves on the transaction's `complete` event (durable),
    * rejects if any write fails (the transaction is then aborted as a whole). Added outbox and
    * document update rows carry their `seq` afterwards.
+   *
+   * `strict` (the default) asks the browser to flush to disk before `complete`: what a commit
+   * precedes (an ack that lets the relay delete envelopes, a ciphertext made with the advanced
+   * ratchet) must survive an OS crash or power loss, and browsers default to 'relaxed'. Only
+   * writes whose loss is harmless (a deletion that would be repeated, a compaction) pass
+   * 'relaxed'.
    */
-  async commit(db: ParleyDatabase): Promise<void> {
+  async commit(db: ParleyDatabase, durability: 'strict' | 'relaxed' = 'strict'): Promise<void> {
     if (this.isEmpty) return;
     // Set once the transaction is complete: an aborted one's keys may be handed out again.
     const assignSeqs: Array<() => void> = [];
@@ -104,7 +110,7 @@ export class UnitOfWork {
     const active = writes.filter(([needed]) => needed);
     const transaction = db
       .backendDB()
-      .transaction([...new Set(active.map(([, name]) => name))], 'readwrite');
+      .transaction([...new Set(active.map(([, name]) => name))], 'readwrite', { durability });
     const done = new Promise<void>((resolve, reject) => {
       transaction.oncomplete = () => resolve();
       transaction.onabort = () =>
