@@ -27,8 +27,10 @@ const MAX_DEVICE_SET_RETRIES = 3;
 export const OUTBOX_LINGER_MS = 8;
 /**
  * How long the deletion of acknowledged rows waits to ride on the next page's transaction before
- * it is committed alone. Until then a crash only means those rows are sent again, with their
- * idempotency keys: the relay stores each once.
+ * it is committed alone. Until then a crash only means those rows are sent again after the
+ * reload: with their idempotency keys (the relay stores each once), or merged with newer rows
+ * under a new key, delivered twice then, which is harmless (outbox-coalescing.ts). A failed
+ * deletion waits for the next page, acknowledgement or close() the same way.
  */
 export const ACKED_COMMIT_DELAY_MS = 25;
 
@@ -63,6 +65,8 @@ export class Outbox {
   /** Deletions of acknowledged rows (and what they stage) not committed yet. */
   private acked = new UnitOfWork();
   private ackedTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A deletion the timer started, for close() to wait for. */
+  private committingAcked: Promise<void> | undefined;
   private draining: Promise<void> | undefined;
   private again = false;
   private closed = false;
@@ -157,6 +161,7 @@ export class Outbox {
     clearTimeout(this.lingerTimer);
     await this.draining;
     await Promise.allSettled([...this.pages]);
+    await this.committingAcked;
     await this.commitAcked();
   }
 
@@ -394,7 +399,11 @@ export class Outbox {
     }
     this.ackedTimer ??= setTimeout(() => {
       this.ackedTimer = undefined;
-      this.commitAcked().catch(this.onError);
+      this.committingAcked = this.commitAcked()
+        .catch(this.onError)
+        .finally(() => {
+          this.committingAcked = undefined;
+        });
     }, ACKED_COMMIT_DELAY_MS);
   }
 
@@ -412,7 +421,7 @@ export class Outbox {
     const acked = this.takeAcked();
     if (!acked) return;
     try {
-      // Lost, the deletion only means the rows are sent again (the relay stores each once).
+      // Lost, the deletion only means the rows are sent again (see ACKED_COMMIT_DELAY_MS).
       await acked.commit(this.db, 'relaxed');
     } catch (error) {
       this.acked.absorb(acked);

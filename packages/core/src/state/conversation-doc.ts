@@ -126,6 +126,8 @@ export class ConversationDoc {
           continue;
         }
         // An item older than the transaction may have been split at its first new clock only.
+        // getContent() is the item's own array, which later appends extend in place
+        // (patches/yjs+13.6.33.patch): copy what is kept, never hold on to it.
         const entries = item.content.getContent() as MessageEntry[];
         added.push(...entries.slice(Math.max(0, before - item.id.clock)));
       }
