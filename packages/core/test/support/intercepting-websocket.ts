@@ -4,10 +4,11 @@ import type { WebSocketConstructor, WebSocketLike } from '../../src/transport/we
 /**
  * A `ws` socket whose incoming binary messages pass through `intercept` first: it may return them
  * changed, or undefined to drop them. Stands in for a hostile network or relay between the
- * client and the real relay.
+ * client and the real relay. `sent` sees every outgoing message.
  */
 export function interceptingWebSocket(
   intercept: (data: Uint8Array) => Uint8Array | undefined,
+  sent: (data: Uint8Array) => void = () => undefined,
 ): WebSocketConstructor {
   return class InterceptingWebSocket implements WebSocketLike {
     onopen: ((ev: never) => void) | null = null;
@@ -47,6 +48,7 @@ export function interceptingWebSocket(
     }
 
     send(data: Uint8Array): void {
+      sent(data);
       this.inner.send(data);
     }
 
