@@ -2,6 +2,7 @@ import type { DexieOptions } from 'dexie';
 import type { SignalEngine } from '../crypto/engine.js';
 import { OUTBOX_LINGER_MS } from '../messaging/outbox.js';
 import { ParleyDatabase } from '../store/database.js';
+import { ACK_DELAY_MS } from '../transport/relay-connection.js';
 import type { WebSocketConstructor } from '../transport/websocket.js';
 import type { Messenger } from './api.js';
 import { ParleyMessenger } from './messenger.js';
@@ -27,6 +28,11 @@ export interface MessengerOptions {
    * ms): rows committed meanwhile share one envelope. 0 sends at once (benchmark comparisons).
    */
   outboxLingerMs?: number;
+  /**
+   * How long acks wait to share a frame with later ones (default ACK_DELAY_MS); 0 acks every
+   * committed batch at once (tests).
+   */
+  ackDelayMs?: number;
 }
 
 /** Opens (or creates) this device's database, restores its account if any, and connects. */
@@ -43,6 +49,7 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
     WebSocket: WebSocketImpl,
     coalesceOutbox: options.coalesceOutbox ?? true,
     outboxLingerMs: options.outboxLingerMs ?? OUTBOX_LINGER_MS,
+    ackDelayMs: options.ackDelayMs ?? ACK_DELAY_MS,
   });
   await messenger.open();
   return messenger;

@@ -56,6 +56,7 @@ export interface MessengerParts {
   WebSocket: WebSocketConstructor;
   coalesceOutbox: boolean;
   outboxLingerMs: number;
+  ackDelayMs: number;
 }
 
 /** The facade (see api.ts): wires stores, crypto, transport and state, and exposes views. */
@@ -125,6 +126,7 @@ export class ParleyMessenger implements Messenger {
         onFatal: (error) =>
           this.emit({ type: 'relay-refused', code: error.code, message: error.message }),
       },
+      parts.ackDelayMs,
     );
     this.conversationStore = new Conversations(
       this.db,

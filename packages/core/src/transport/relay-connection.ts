@@ -79,6 +79,7 @@ export class RelayConnection {
     private readonly WebSocketImpl: WebSocketConstructor,
     private readonly credentials: () => DeviceCredentials | undefined,
     private readonly events: RelayConnectionEvents,
+    private readonly ackDelayMs = ACK_DELAY_MS,
   ) {}
 
   get state(): ConnectionState {
@@ -141,8 +142,8 @@ export class RelayConnection {
     if (!socket || !this.authenticated || socket.readyState !== OPEN || serverIds.length === 0)
       return;
     for (const id of serverIds) this.unsentAcks.push(id);
-    if (this.unsentAcks.length >= ACK_BATCH_MAX) this.flushAcks();
-    else this.ackTimer ??= setTimeout(() => this.flushAcks(), ACK_DELAY_MS);
+    if (this.unsentAcks.length >= ACK_BATCH_MAX || this.ackDelayMs <= 0) this.flushAcks();
+    else this.ackTimer ??= setTimeout(() => this.flushAcks(), this.ackDelayMs);
   }
 
   private flushAcks(): void {

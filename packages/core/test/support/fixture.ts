@@ -44,7 +44,7 @@ export function useRelay() {
       databaseName = `device-${process.pid}-${++counter}`,
       WebSocketImpl: WebSocketConstructor = WebSocket,
       engine: SignalEngine = engines[0]!.engine,
-      options: Pick<MessengerOptions, 'outboxLingerMs'> = {},
+      options: Pick<MessengerOptions, 'outboxLingerMs' | 'ackDelayMs'> = {},
     ) {
       const m = await createMessenger({
         relayUrl: fixture.relay.url,
