@@ -19,12 +19,17 @@ const KEPT_ROWS_RETRY_MS = 1_000;
 /** Attempts per row within one drain when the relay reports a changed device set. */
 const MAX_DEVICE_SET_RETRIES = 3;
 /**
- * An idle outbox waits this long after the first kick before reading its next page, so that the
+ * A busy outbox waits this long after the first kick before reading its next page, so that the
  * rows committed meanwhile go out together (one encryption, session flush, envelope and
  * acknowledgement instead of one each): at a steady rate the fixed cost per page dominated the
  * sender's CPU (docs/decisions/0370). Small next to the 50 ms latency budget.
  */
 export const OUTBOX_LINGER_MS = 8;
+/**
+ * An outbox that has not started a drain for this long is idle: the next row goes out at once,
+ * without lingering; nothing else is coming to share its envelope (a person sending a message).
+ */
+export const OUTBOX_IDLE_AFTER_MS = 100;
 /**
  * How long the deletion of acknowledged rows waits to ride on the next page's transaction before
  * it is committed alone. Until then a crash only means those rows are sent again after the
@@ -78,6 +83,7 @@ export class Outbox {
   private wakeAt: number | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private lingerTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastDrainStart = Number.NEGATIVE_INFINITY;
   /** Resolves when the latest page's encryption and session flush are done. */
   private encrypted: Promise<void> = Promise.resolve();
 
@@ -127,14 +133,18 @@ export class Outbox {
     });
   }
 
-  /** Starts (or re-runs) a drain, after the linger window; cheap to call after every change. */
+  /**
+   * Starts (or re-runs) a drain: at once when the outbox is idle, after the linger window when it
+   * is busy; cheap to call after every change.
+   */
   kick(): void {
     if (this.closed) return;
     if (this.draining) {
       this.again = true;
       return;
     }
-    if (this.lingerMs <= 0) return this.startDrain();
+    const idle = performance.now() - this.lastDrainStart > OUTBOX_IDLE_AFTER_MS;
+    if (this.lingerMs <= 0 || (idle && !this.lingerTimer)) return this.startDrain();
     this.lingerTimer ??= setTimeout(() => {
       this.lingerTimer = undefined;
       if (this.draining) this.again = true;
@@ -145,6 +155,7 @@ export class Outbox {
   private startDrain(): void {
     if (this.closed || this.draining) return;
     this.again = false;
+    this.lastDrainStart = performance.now();
     this.draining = this.drain()
       .catch(this.onError)
       .finally(() => {

@@ -30,11 +30,17 @@ describe('the outbox linger window', () => {
     return { alice, bob, aliceDb, bobDb, conversation, pushed };
   }
 
-  /** Three messages, each committed on its own (one after the other, not in one tick). */
+  /**
+   * Three messages, each committed on its own (one after the other, not in one tick), right after
+   * a first one that finds the outbox idle and goes out at once: the three find it busy.
+   */
   async function sendThree(p: Awaited<ReturnType<typeof pair>>) {
-    const bodies = [fx.text('one'), fx.text('two'), fx.text('three')];
+    const first = fx.text('first');
+    await p.alice.sendText(p.conversation, first);
     const before = p.pushed.length;
+    const bodies = [fx.text('one'), fx.text('two'), fx.text('three')];
     for (const body of bodies) await p.alice.sendText(p.conversation, body);
+    await waitFor(() => texts(p.bob, p.conversation).includes(first), 'the first');
     await waitFor(() => bodies.every((b) => texts(p.bob, p.conversation).includes(b)), 'all three');
     await p.bob.settled();
     expect(texts(p.bob, p.conversation).slice(-3)).toEqual(bodies);
@@ -50,5 +56,19 @@ describe('the outbox linger window', () => {
 
   it('without a window each committed message goes out at once, in its own envelope', async () => {
     expect(await sendThree(await pair(0))).toBeGreaterThan(1);
+  });
+
+  it('an idle outbox sends at once instead of waiting for the window', async () => {
+    const lingerMs = 2_000;
+    const p = await pair(lingerMs);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // idle now (OUTBOX_IDLE_AFTER_MS)
+    const body = fx.text('after a pause');
+    await p.alice.sendText(p.conversation, body);
+    // Well before the window would have ended: only the idle path delivers in time.
+    await waitFor(
+      () => texts(p.bob, p.conversation).includes(body),
+      'sent at once',
+      lingerMs - 500,
+    );
   });
 });
