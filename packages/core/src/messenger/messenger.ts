@@ -12,7 +12,6 @@ import {
 import { Conversations, type ConversationModel } from '../messaging/conversations.js';
 import { Inbox, type Sender } from '../messaging/inbox.js';
 import { Outbox } from '../messaging/outbox.js';
-import { MAX_MERGED_UPDATE_BYTES, coalesceOutbox } from '../messaging/outbox-coalescing.js';
 import { Sessions } from '../messaging/sessions.js';
 import type { MessageEntry } from '../state/conversation-doc.js';
 import { directConversationId } from '../state/conversation-id.js';
@@ -34,20 +33,13 @@ import type {
   SelfView,
 } from './api.js';
 import { Contacts, checkUsername } from './contacts.js';
+import { GroupCommit } from './group-commit.js';
 import { MAX_TEXT_LENGTH, ParleyError, relayCall } from './errors.js';
 import { Snapshot } from './observable.js';
 import { conversationView, messageViews, type ViewContext } from './views.js';
 
 /** Longer than the relay's mailbox retention (30 days by default). */
 const PROCESSED_RETENTION_MS = 45 * 24 * 60 * 60 * 1000;
-
-/** A group commit being collected (see ParleyMessenger.pendingCommitFor). */
-interface PendingCommit {
-  batch: UnitOfWork;
-  /** Messages sent since, by conversation, in call order; appended when the commit starts. */
-  appends: Map<string, MessageEntry[]>;
-  done: Promise<void>;
-}
 
 export interface MessengerParts {
   relayUrl: string;
@@ -64,8 +56,7 @@ export class ParleyMessenger implements Messenger {
   private account: AccountRow | undefined;
   private closed = false;
   private refilling: Promise<void> | undefined;
-  private pendingCommit: PendingCommit | undefined;
-  private lastCommit: Promise<void> = Promise.resolve();
+  private readonly groupCommit: GroupCommit;
   private readonly coalesceOutbox: boolean;
   private readonly engine: SignalEngine;
   private readonly db: ParleyDatabase;
@@ -105,6 +96,14 @@ export class ParleyMessenger implements Messenger {
   constructor(parts: MessengerParts) {
     this.engine = parts.engine;
     this.coalesceOutbox = parts.coalesceOutbox;
+    this.groupCommit = new GroupCommit(parts.db, {
+      stageAppend: (work, conversationId, entries) => {
+        const model = this.conversationStore.get(conversationId);
+        if (model) this.stageAppend(work, model, entries);
+      },
+      committed: (work) => this.afterCommit(work),
+      coalesceOutbox: parts.coalesceOutbox,
+    });
     this.db = parts.db;
     this.http = new RelayHttp(parts.relayUrl);
     this.contacts = new Contacts(this.db, this.http, (error) => this.reportError(error));
@@ -277,11 +276,7 @@ export class ParleyMessenger implements Messenger {
     };
     if (this.coalesceOutbox) {
       // Appended by the group commit, together with the other messages sent meanwhile.
-      const appends = this.pendingCommitFor().appends;
-      const queued = appends.get(conversationId);
-      if (queued) queued.push(entry);
-      else appends.set(conversationId, [entry]);
-      await this.commit(new UnitOfWork());
+      await this.groupCommit.append(conversationId, entry);
     } else {
       const work = new UnitOfWork();
       this.stageAppend(work, model, [entry]);
@@ -445,47 +440,8 @@ export class ParleyMessenger implements Messenger {
     return this.refilling;
   }
 
-  /**
-   * Group commit: local actions staged while the previous commit is in flight (or in the same
-   * tick) share one IndexedDB transaction, so under load batches grow instead of transactions
-   * queueing up. Each caller still resolves only once its changes are durable.
-   */
   private commit(work: UnitOfWork): Promise<void> {
-    const pending = this.pendingCommitFor();
-    pending.batch.absorb(work);
-    return pending.done;
-  }
-
-  /**
-   * The group commit that takes changes now. Messages sent meanwhile (`appends`) are appended
-   * to their documents when it starts, all of one conversation in one Yjs transaction: one
-   * update, one logged row and one outbox row instead of one each merged afterwards
-   * (docs/decisions/0370: per-message transactions and Y.mergeUpdates dominated the sender's CPU).
-   */
-  private pendingCommitFor(): PendingCommit {
-    if (this.pendingCommit) return this.pendingCommit;
-    const batch = new UnitOfWork();
-    const appends = new Map<string, MessageEntry[]>();
-    const done = this.lastCommit
-      .catch(() => undefined)
-      .then(async () => {
-        this.pendingCommit = undefined;
-        for (const [conversationId, entries] of appends) {
-          const model = this.conversationStore.get(conversationId);
-          if (!model) continue;
-          for (const chunk of envelopeSized(entries)) this.stageAppend(batch, model, chunk);
-        }
-        // A burst of messages to one conversation becomes one outbox row before it is written.
-        if (this.coalesceOutbox) {
-          const { rows } = coalesceOutbox(batch.outbox);
-          batch.outbox.splice(0, batch.outbox.length, ...rows);
-        }
-        await batch.commit(this.db);
-        this.afterCommit(batch);
-      });
-    this.pendingCommit = { batch, appends, done };
-    this.lastCommit = done;
-    return this.pendingCommit;
+    return this.groupCommit.commit(work);
   }
 
   private afterCommit(work: UnitOfWork): void {
@@ -617,24 +573,6 @@ export class ParleyMessenger implements Messenger {
   private assertOpen(): void {
     if (this.closed) throw new ParleyError('CLOSED', 'the messenger is closed');
   }
-}
-
-/** Bytes of a message entry in a Yjs update, at most (UTF-8 body plus ids and field names). */
-const entryBytes = (entry: MessageEntry): number => entry.body.length * 3 + 256;
-
-/** Consecutive runs of entries whose update stays within MAX_MERGED_UPDATE_BYTES (one envelope). */
-function envelopeSized(entries: MessageEntry[]): MessageEntry[][] {
-  const chunks: MessageEntry[][] = [];
-  let bytes = Infinity;
-  for (const entry of entries) {
-    if (bytes + entryBytes(entry) > MAX_MERGED_UPDATE_BYTES) {
-      chunks.push([]);
-      bytes = 0;
-    }
-    chunks.at(-1)?.push(entry);
-    bytes += entryBytes(entry);
-  }
-  return chunks;
 }
 
 function websocketUrl(relayUrl: string): string {
