@@ -5,7 +5,7 @@
  * (`performance.timeOrigin + performance.now()`).
  */
 import 'fake-indexeddb/auto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { performance } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
@@ -13,25 +13,11 @@ import WebSocket from 'ws';
 import { createMessenger } from '../src/index.js';
 import type { Messenger } from '../src/messenger/api.js';
 import { nativeEngine } from '../src/native.js';
-
-/** Milliseconds on the clock every thread of this process shares. */
-export function sharedNow(): number {
-  return performance.timeOrigin + performance.now();
-}
+import { sharedNow, threadUsage, type ThreadUsage } from './measure.js';
 
 export interface IndexedDbCalls {
   transactions: number;
   requests: number;
-}
-
-export interface ThreadUsage {
-  ms: number;
-  /**
-   * Voluntary context switches: each is a sleep and a wake-up, which costs this VM 70-150 µs of
-   * CPU (a bare 4 ms timer loop in Node: 0.15 ms per tick), so their count per message matters
-   * as much as the work done while awake.
-   */
-  wakeups: number;
 }
 
 export interface Sent {
@@ -274,22 +260,6 @@ function countIndexedDbCalls(): void {
   const global = globalThis as unknown as Record<string, { prototype?: Record<string, unknown> }>;
   count(global.IDBDatabase?.prototype, 'transaction', 'transactions');
   count(global.IDBTransaction?.prototype, '_execRequestAsync', 'requests');
-}
-
-/** utime + stime of the calling thread in ms (clock ticks of 10 ms), and its voluntary switches. */
-function threadUsage(): ThreadUsage {
-  try {
-    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const status = readFileSync('/proc/thread-self/status', 'utf8');
-    const switches = /^voluntary_ctxt_switches:\s*(\d+)/m.exec(status)?.[1];
-    return {
-      ms: (Number(fields[11]) + Number(fields[12])) * 10,
-      wakeups: Number(switches ?? Number.NaN),
-    };
-  } catch {
-    return { ms: Number.NaN, wakeups: Number.NaN };
-  }
 }
 
 if (!isMainThread) {

@@ -15,10 +15,11 @@
  * client thread writes a CPU profile of the measured latency phase there).
  */
 import { mkdirSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { RelayProcess } from '../test/support/relay-process.js';
-import { ClientThread, sharedNow, type Sent } from './client-thread.js';
+import { ClientThread, type Sent } from './client-thread.js';
+import { loadAverage, percentile, sharedNow } from './measure.js';
 
 const PAIRS = Number(process.env.BENCH_PAIRS ?? 4);
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
@@ -96,11 +97,6 @@ async function makePair(relay: RelayProcess, index: number): Promise<Pair> {
   const reply = await bob.call('send', { conversation, text: 'warm-up reply' });
   await deliveredTo(alice, [reply], 30_000);
   return { alice, aliceDb, bob, bobDb, conversation };
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
 /** Client CPU (all threads of this process; the relay is another process) per message. */
@@ -259,12 +255,7 @@ async function drain(relay: RelayProcess, pair: Pair): Promise<number> {
 }
 
 async function main(): Promise<void> {
-  // Figures depend on what else runs on the machine: print it with them.
-  const load = () =>
-    loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ');
-  process.stdout.write(`machine: ${cpus().length} cores, load average ${load()}\n`);
+  process.stdout.write(`machine: ${cpus().length} cores, load average ${loadAverage()}\n`);
   const relay = await RelayProcess.start(relayArgs);
   const pairs: Pair[] = [];
   try {
@@ -282,7 +273,7 @@ async function main(): Promise<void> {
       `saturation: ${throughput.toFixed(0)} msg/s delivered (${SATURATION_PER_PAIR} per pair at once)\n`,
     );
     const drainSeconds = await drain(relay, pairs[0]!);
-    process.stdout.write(`machine: load average ${load()} at the end\n`);
+    process.stdout.write(`machine: load average ${loadAverage()} at the end\n`);
     process.stdout.write(
       JSON.stringify({
         bench: 'e2e',

@@ -4,7 +4,6 @@
  * per message only the steps the architecture requires (see floor.ts). BENCH_FLOOR_NO_IDB=1
  * leaves IndexedDB out entirely, to split the floor into crypto + relay and storage.
  */
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import * as Signal from '@signalapp/libsignal-client';
@@ -12,21 +11,12 @@ import { EnvelopeType, MAX_REQUESTS_IN_FLIGHT, type Envelope } from '@parley/pro
 import { RelayClient, type Credentials, type RelaySocket } from '@parley/sync-server/client';
 import { openDatabase, write, type IdbDatabase } from './floor-idb.js';
 import { Identities, PreKeys, Sessions, b64, bundleFromRelay } from './floor-signal.js';
-
-/** Milliseconds on the clock all threads of the process share (the same as client-thread's). */
-const now = (): number => performance.timeOrigin + performance.now();
+import { sharedNow, threadUsage, type ThreadUsage } from './measure.js';
 
 /** A sent message: id, and when its send started, its outbox row was durable, the relay acked. */
 export type SentTimes = [id: string, start: number, written: number, relayed: number];
 /** A received message: id, and when it was pushed to this device and when it was durable here. */
 export type ReceivedTimes = [id: string, pushed: number, durable: number];
-
-export interface ThreadUsage {
-  /** utime + stime, ms (10 ms ticks). */
-  cpuMs: number;
-  /** Voluntary context switches: each time the thread slept and was woken again. */
-  wakeups: number;
-}
 
 /** Commands the main thread sends (floor.ts); every one answers once. */
 export interface FloorCommands {
@@ -111,7 +101,7 @@ class Device {
 
   /** Encrypt -> outbox row + session in one transaction -> relay send -> delete the outbox row. */
   async send(): Promise<SentTimes> {
-    const start = now();
+    const start = sharedNow();
     const id = `${this.name}.${++this.sequence}`;
     const peer = this.requirePeer();
     const { message, written } = await this.outbound.run(async () => {
@@ -132,7 +122,7 @@ class Device {
       return { message: { content, type: message.type() }, written };
     });
     await written;
-    const writtenAt = now();
+    const writtenAt = sharedNow();
     const type =
       message.type === Signal.CiphertextMessageType.PreKey
         ? EnvelopeType.PREKEY_MESSAGE
@@ -141,14 +131,14 @@ class Device {
     await this.requests.run(() =>
       this.socket.send(id, [{ destination, type, content: message.content }]),
     );
-    const relayed = now();
+    const relayed = sharedNow();
     await write(this.db, ['outbox'], (tx) => tx.objectStore('outbox').delete(id));
     return [id, start, writtenAt, relayed];
   }
 
   /** Decrypt -> message row + session in one transaction -> ack -> note the receive time. */
   private async receive(envelope: Envelope): Promise<void> {
-    const pushed = now();
+    const pushed = sharedNow();
     const { id, written } = await this.inbound.run(async () => {
       const source = this.source(envelope);
       const plaintext = await this.decrypt(envelope, source);
@@ -162,7 +152,7 @@ class Device {
     });
     await written;
     this.socket.ack([envelope.serverId]);
-    this.received.push([id, pushed, now()]);
+    this.received.push([id, pushed, sharedNow()]);
     if (this.waiter && this.received.length >= this.waiter.count) this.waiter.wake();
   }
 
@@ -273,19 +263,6 @@ async function sendAtRate(device: Device, perSecond: number, seconds: number) {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   return Promise.all(sends);
-}
-
-function threadUsage(): ThreadUsage {
-  const stat = readFileSync('/proc/thread-self/stat', 'utf8');
-  // Fields after the command name: utime and stime are the 12th and 13th, in 10 ms ticks.
-  const [utime, stime] = stat
-    .slice(stat.lastIndexOf(')') + 2)
-    .split(' ')
-    .slice(11, 13)
-    .map(Number);
-  const status = readFileSync('/proc/thread-self/status', 'utf8');
-  const wakeups = Number(/^voluntary_ctxt_switches:\s*(\d+)/m.exec(status)?.[1] ?? NaN);
-  return { cpuMs: ((utime ?? NaN) + (stime ?? NaN)) * 10, wakeups };
 }
 
 function serve(port: NonNullable<typeof parentPort>): void {

@@ -22,11 +22,12 @@
  * BENCH_FLOOR_NO_IDB=1 (no IndexedDB at all: crypto + relay only).
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { cpus } from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { RelayProcess } from '../test/support/relay-process.js';
-import type { FloorCommands, ReceivedTimes, SentTimes, ThreadUsage } from './floor-thread.js';
+import type { FloorCommands, ReceivedTimes, SentTimes } from './floor-thread.js';
+import { loadAverage, percentile, type ThreadUsage } from './measure.js';
 
 export interface FloorOptions {
   pairs: number;
@@ -161,10 +162,6 @@ function legsOf(sent: SentTimes[], received: ReceivedTimes[]): Legs[] {
   });
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
 /** CPU ms of the relay: the child process of this one running the sync-server (Linux /proc). */
 function relayCpuMs(): number {
   try {
@@ -235,8 +232,8 @@ async function measure(pairs: Pair[], options: FloorOptions): Promise<FloorFigur
     p99Ms: percentile(total, 99),
     maxMs: total.at(-1) ?? NaN,
     cpuMsPerMsg: (processUsed.user + processUsed.system) / 1000 / sent,
-    senderCpuMsPerMsg: side(0, 'cpuMs') / sent,
-    receiverCpuMsPerMsg: side(1, 'cpuMs') / sent,
+    senderCpuMsPerMsg: side(0, 'ms') / sent,
+    receiverCpuMsPerMsg: side(1, 'ms') / sent,
     relayCpuMsPerMsg: relayUsed / sent,
     senderWakeupsPerMsg: side(0, 'wakeups') / sent,
     receiverWakeupsPerMsg: side(1, 'wakeups') / sent,
@@ -283,15 +280,11 @@ async function main(): Promise<void> {
     warmup: env('BENCH_WARMUP', 2),
     indexedDb: process.env.BENCH_FLOOR_NO_IDB !== '1',
   };
-  const load = () =>
-    loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ');
-  process.stdout.write(`machine: ${cpus().length} cores, load average ${load()}\n`);
+  process.stdout.write(`machine: ${cpus().length} cores, load average ${loadAverage()}\n`);
   const relay = await RelayProcess.start(['--log-level', 'warn']);
   try {
     const f = await floorLatency(relay, options);
-    process.stdout.write(`machine: load average ${load()} at the end\n`);
+    process.stdout.write(`machine: load average ${loadAverage()} at the end\n`);
     const round = (value: number) => Math.round(value * 100) / 100;
     process.stdout.write(
       JSON.stringify({
