@@ -103,12 +103,18 @@ describe('a direct conversation through the real relay', () => {
     await waitFor(() => find(alice, conversation, sent)?.status === 'delivered', 'late delivery');
   });
 
-  it('keeps a message pending across a reopen until the relay has it', async () => {
+  /** Alice (on a database she can reopen) and Bob, with sessions both ways. */
+  async function warmConversation() {
     const aliceDb = `alice-${crypto.randomUUID()}`;
     const alice = await fx.messenger(aliceDb);
     const bob = await fx.messenger();
     const conversation = await fx.meet(alice, bob);
     await fx.warmUp(alice, bob, conversation);
+    return { aliceDb, alice, bob, conversation };
+  }
+
+  it('keeps a message pending across a reopen until the relay has it', async () => {
+    const { aliceDb, alice, conversation } = await warmConversation();
     await fx.relay.kill();
     const id = await alice.sendText(conversation, fx.text('queued while the relay is down'));
     await alice.close();
@@ -120,11 +126,7 @@ describe('a direct conversation through the real relay', () => {
   });
 
   it('makes the deletion of acknowledged outbox rows durable before it closes', async () => {
-    const aliceDb = `alice-${crypto.randomUUID()}`;
-    const alice = await fx.messenger(aliceDb);
-    const bob = await fx.messenger();
-    const conversation = await fx.meet(alice, bob);
-    await fx.warmUp(alice, bob, conversation);
+    const { aliceDb, alice, conversation } = await warmConversation();
     const id = await alice.sendText(conversation, fx.text('acknowledged just before closing'));
     await waitFor(() => find(alice, conversation, id)?.status !== 'pending', 'sent');
     // The deletion waits for the next page's transaction (outbox.ts); closing must not drop it.
