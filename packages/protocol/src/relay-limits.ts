@@ -37,8 +37,10 @@ export const MAX_REGISTRATION_ID = 16380;
 export const MAX_DEVICE_ID = 0x7fffffff;
 /** Longest device name, in characters. */
 export const MAX_DEVICE_NAME_LENGTH = 64;
-/** Random bytes of a device secret and of a link token, both sent as unpadded base64url (43 characters). */
+/** Random bytes of a device secret and of a link token, both sent as unpadded base64url. */
 export const SECRET_BYTES = 32;
+/** A device secret or a link token as text: SECRET_BYTES in unpadded base64url (43 characters). */
+export const SECRET_PATTERN = new RegExp(`^[A-Za-z0-9_-]{${Math.ceil((SECRET_BYTES * 4) / 3)}}$`);
 /** Milliseconds a link token stays valid after it is issued. */
 export const LINK_TOKEN_TTL_MS = 10 * 60 * 1000;
 

@@ -1,13 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { SECRET_BYTES } from '../relay-limits.js';
+import { SECRET_PATTERN } from '../relay-limits.js';
 import { DeviceId, DeviceKeys } from './keys.js';
 
 /** Linking, listing and removing the devices of one's own account (docs/relay-api.md, `/v1/devices`). */
 
-/** Unpadded base64url of SECRET_BYTES random bytes. */
-const LinkTokenText = Type.String({
-  pattern: `^[A-Za-z0-9_-]{${Math.ceil((SECRET_BYTES * 4) / 3)}}$`,
-});
+const LinkTokenText = Type.String({ pattern: SECRET_PATTERN.source });
 
 /** `POST /v1/devices/link-tokens`. */
 export const LinkToken = Type.Object({ linkToken: LinkTokenText, expiresAt: Type.Integer() });
