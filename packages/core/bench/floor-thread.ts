@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import * as Signal from '@signalapp/libsignal-client';
 import { EnvelopeType, MAX_REQUESTS_IN_FLIGHT, type Envelope } from '@parley/protocol';
-import { RelayClient, type Credentials, type RelaySocket } from '@parley/sync-server/client';
+import { RelayClient, type Credentials, type RelaySocket } from '@parley/relay-client';
 import { openDatabase, write, type IdbDatabase } from './floor-idb.js';
 import { Identities, PreKeys, Sessions, b64, bundleFromRelay } from './floor-signal.js';
 import { sharedNow, threadUsage, type ThreadUsage } from './measure.js';
