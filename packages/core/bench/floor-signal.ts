@@ -4,7 +4,7 @@
  * session with one peer: no rotation, no one-time key refill, no identity checks.
  */
 import * as Signal from '@signalapp/libsignal-client';
-import type { Bundles, DeviceKeysJson } from '@parley/sync-server/client';
+import type { Bundles, DeviceKeysJson } from '@parley/relay-client';
 
 /** Sessions by address (the device also writes each record to IndexedDB per message). */
 export class Sessions extends Signal.SessionStore {

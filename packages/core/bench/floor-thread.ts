@@ -7,8 +7,13 @@
 import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import * as Signal from '@signalapp/libsignal-client';
-import { EnvelopeType, MAX_REQUESTS_IN_FLIGHT, type Envelope } from '@parley/protocol';
-import { RelayClient, type Credentials, type RelaySocket } from '@parley/sync-server/client';
+import {
+  EnvelopeType,
+  MAX_REGISTRATION_ID,
+  MAX_REQUESTS_IN_FLIGHT,
+  type Envelope,
+} from '@parley/protocol';
+import { RelayClient, type Credentials, type RelaySocket } from '@parley/relay-client';
 import { openDatabase, write, type IdbDatabase } from './floor-idb.js';
 import { Identities, PreKeys, Sessions, b64, bundleFromRelay } from './floor-signal.js';
 import { sharedNow, threadUsage, type ThreadUsage } from './measure.js';
@@ -217,7 +222,7 @@ class Device {
 
 async function createDevice(relayUrl: string, name: string, indexedDb: boolean): Promise<Device> {
   const identity = Signal.IdentityKeyPair.generate();
-  const registrationId = 1 + Math.floor(Math.random() * 16380);
+  const registrationId = 1 + Math.floor(Math.random() * MAX_REGISTRATION_ID);
   const preKeys = new PreKeys(identity);
   const relay = new RelayClient(relayUrl);
   const username = `fl${Date.now().toString(36)}${name}`.toLowerCase();

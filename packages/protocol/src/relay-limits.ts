@@ -23,6 +23,27 @@ export const MAX_HTTP_BODY_BYTES = 1024 * 1024;
 export const MAX_PREKEYS_PER_UPLOAD = 200;
 export const MAX_STORED_PREKEYS = 1000;
 
+/** An EC public key as libsignal serializes it: type byte 0x05 and 32 bytes. */
+export const EC_PUBLIC_KEY_BYTES = 33;
+/** An XEdDSA signature (of a signed prekey or a Kyber prekey). */
+export const SIGNATURE_BYTES = 64;
+/** Largest serialized Kyber public key the relay stores (Kyber-1024 is 1 + 1568 bytes). */
+export const MAX_KYBER_PUBLIC_KEY_BYTES = 2048;
+/** Prekey ids are unsigned 32-bit integers. */
+export const MAX_KEY_ID = 0xffffffff;
+/** Registration ids are libsignal's 14-bit range, 1 to this. */
+export const MAX_REGISTRATION_ID = 16380;
+/** Device ids are positive 31-bit integers. */
+export const MAX_DEVICE_ID = 0x7fffffff;
+/** Longest device name, in characters. */
+export const MAX_DEVICE_NAME_LENGTH = 64;
+/** Random bytes of a device secret and of a link token, both sent as unpadded base64url. */
+export const SECRET_BYTES = 32;
+/** A device secret or a link token as text: SECRET_BYTES in unpadded base64url (43 characters). */
+export const SECRET_PATTERN = new RegExp(`^[A-Za-z0-9_-]{${Math.ceil((SECRET_BYTES * 4) / 3)}}$`);
+/** Milliseconds a link token stays valid after it is issued. */
+export const LINK_TOKEN_TTL_MS = 10 * 60 * 1000;
+
 /** WebSocket close codes the relay uses (4000-4999 is the application range). */
 export const CloseCode = {
   /** No valid AuthRequest in time, or a failed one. */

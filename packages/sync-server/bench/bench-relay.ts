@@ -7,7 +7,7 @@ import {
   randomDeviceKeys,
   randomEcPublicKey,
   type Credentials,
-} from '@parley/sync-server/client';
+} from '@parley/relay-client';
 import type { PeerSpec } from './peers.js';
 import {
   cpuSeconds,

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { RelaySocket, type Credentials } from '@parley/sync-server/client';
+import { RelaySocket, type Credentials } from '@parley/relay-client';
 
 /** One simulated device as the load generator drives it, over the relay or the bare forwarder. */
 export interface Peer {

@@ -6,7 +6,7 @@ import {
   randomEcPublicKey,
   randomKyberPreKeys,
   randomPreKeys,
-} from '../src/client/index.js';
+} from '@parley/relay-client';
 import { registerAccount } from './support/accounts.js';
 import { startTestRelay, type TestRelay } from './support/relay-harness.js';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { RelayClient, type RelaySocket } from '../src/client/index.js';
+import { RelayClient, type RelaySocket } from '@parley/relay-client';
 import { address, bytes, registerAccount, text } from './support/accounts.js';
 import { spawnRelay, tempDataDir, type RelayProcess } from './support/relay-harness.js';
 

@@ -9,8 +9,8 @@ import {
   MAX_FRAME_BYTES,
   MAX_HTTP_BODY_BYTES,
 } from '@parley/protocol';
-import type { RelayHttpError, RelayRequestError } from '../src/client/index.js';
-import { basicAuthorization, type RelaySocket } from '../src/client/index.js';
+import type { RelayHttpError, RelayRequestError } from '@parley/relay-client';
+import { basicAuthorization, type RelaySocket } from '@parley/relay-client';
 import { address, bytes, registerAccount, text, type TestAccount } from './support/accounts.js';
 import { rejection } from './support/rejection.js';
 import { startTestRelay, type TestRelay } from './support/relay-harness.js';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CloseCode, EnvelopeType, ErrorCode, RejectReason } from '@parley/protocol';
-import { RelayRequestError } from '../src/client/index.js';
+import { RelayRequestError } from '@parley/relay-client';
 import { address, bytes, registerAccount, text, type TestAccount } from './support/accounts.js';
 import { useTestRelay, type TestRelay } from './support/relay-harness.js';
 

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Envelope } from '@parley/protocol';
-import type { RelaySocket } from '../src/client/index.js';
+import type { RelaySocket } from '@parley/relay-client';
 import { address, bytes, registerAccount, text, type TestAccount } from './support/accounts.js';
 import { useTestRelay, type TestRelay } from './support/relay-harness.js';
 

@@ -4,6 +4,7 @@
  * timelines). It is compiled only into VITE_PARLEY_DEV_FAKE=1 builds; no test in `npm test` runs
  * against it, and nothing it does says anything about delivery or encryption.
  */
+import { isValidUsername } from '@parley/protocol';
 import type {
   ConnectionState,
   ConversationView,
@@ -18,8 +19,6 @@ import type {
 import { ObservableValue } from './observable-value.js';
 import { seedConversations, type Seed } from './seed.js';
 
-const usernamePattern = /^[a-z][a-z0-9_.]{2,31}$/;
-
 class DevFakeMessenger implements Messenger {
   readonly self = new ObservableValue<SelfView | null>(null);
   readonly connection = new ObservableValue<ConnectionState>('online');
@@ -31,7 +30,7 @@ class DevFakeMessenger implements Messenger {
 
   async register(username: string): Promise<SelfView> {
     await delay(300);
-    if (!usernamePattern.test(username)) throw fakeError('INVALID_USERNAME', 'invalid username');
+    if (!isValidUsername(username)) throw fakeError('INVALID_USERNAME', 'invalid username');
     if (username.startsWith('taken')) throw fakeError('USERNAME_TAKEN', 'username is taken');
     const self = { accountId: `acct-${username}`, username, deviceId: 1 };
     this.self.set(self);

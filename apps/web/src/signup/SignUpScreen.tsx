@@ -1,8 +1,9 @@
 import { useId, useState, type FormEvent } from 'react';
+import { USERNAME_MAX_LENGTH } from '@parley/protocol';
 import { describeError } from '../errors/describe-error.js';
 import { useMessenger } from '../messenger/messenger-context.js';
 import { Icon } from '../shell/Icon.js';
-import { normalizeUsername, usernameProblem, USERNAME_MAX } from './username-rules.js';
+import { normalizeUsername, usernameProblem } from './username-rules.js';
 import './signup.css';
 
 /** Registration: the person picks a username; core creates the keys and the account. */
@@ -58,7 +59,7 @@ export function SignUpScreen() {
             autoCapitalize="none"
             autoCorrect="off"
             spellCheck={false}
-            maxLength={USERNAME_MAX + 1}
+            maxLength={USERNAME_MAX_LENGTH + 1}
             value={input}
             onChange={(e) => {
               setInput(e.target.value);

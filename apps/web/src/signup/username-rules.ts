@@ -1,10 +1,13 @@
+import {
+  USERNAME_MAX_LENGTH,
+  USERNAME_MIN_LENGTH,
+  usernameProblem as problemOf,
+} from '@parley/protocol';
+
 /**
- * The relay's username rules (docs/relay-api.md): 3 to 32 characters of a-z, 0-9, `_` and `.`,
- * starting with a letter, sent in lower case. Checked here first so a person learns what is wrong
- * before a round trip.
+ * The relay's username rule (one definition, in @parley/protocol; docs/relay-api.md), put into
+ * words. Checked here first so a person learns what is wrong before a round trip.
  */
-export const USERNAME_MIN = 3;
-export const USERNAME_MAX = 32;
 
 /** What the person typed, as the relay expects it. */
 export function normalizeUsername(input: string): string {
@@ -13,13 +16,19 @@ export function normalizeUsername(input: string): string {
 
 /** null when valid, else a sentence saying what to change. */
 export function usernameProblem(username: string): string | null {
-  if (username.length === 0) return 'Choose a username.';
-  if (username.length < USERNAME_MIN)
-    return `A username needs at least ${USERNAME_MIN} characters.`;
-  if (username.length > USERNAME_MAX)
-    return `A username can have at most ${USERNAME_MAX} characters.`;
-  if (!/^[a-z]/.test(username)) return 'A username must start with a letter.';
-  const bad = username.match(/[^a-z0-9_.]/);
-  if (bad) return `“${bad[0]}” can't be used: only letters, digits, “_” and “.” are allowed.`;
-  return null;
+  const problem = problemOf(username);
+  switch (problem?.kind) {
+    case undefined:
+      return null;
+    case 'empty':
+      return 'Choose a username.';
+    case 'too-short':
+      return `A username needs at least ${USERNAME_MIN_LENGTH} characters.`;
+    case 'too-long':
+      return `A username can have at most ${USERNAME_MAX_LENGTH} characters.`;
+    case 'first-not-letter':
+      return 'A username must start with a letter.';
+    case 'bad-character':
+      return `“${problem.character}” can't be used: only letters, digits, “_” and “.” are allowed.`;
+  }
 }

@@ -14,13 +14,13 @@ import {
   generateRegistrationId,
   generateSignedPreKey,
 } from './prekeys.js';
-import { fromBase64, toBase64 } from '../transport/base64.js';
+import { fromBase64, toBase64 } from '../encoding/base64.js';
 import type {
   DeviceBundleJson,
   DeviceKeysJson,
   PreKeyJson,
   SignedPreKeyJson,
-} from '../transport/relay-http.js';
+} from '@parley/protocol';
 
 /** Id of a device's signed prekey and of its last-resort Kyber prekey (one each, not rotated yet). */
 export const SIGNED_PREKEY_ID = 1;

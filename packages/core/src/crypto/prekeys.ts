@@ -1,3 +1,4 @@
+import { MAX_REGISTRATION_ID } from '@parley/protocol';
 import type {
   IdentityKeyPair,
   KyberPreKeyRecord,
@@ -6,17 +7,17 @@ import type {
   SignedPreKeyRecord,
 } from './engine.js';
 
-/** How many one-time prekeys (EC and Kyber each) a device uploads at a time. */
+/** How many one-time prekeys (EC and Kyber each) a device uploads at a time (at most MAX_PREKEYS_PER_UPLOAD). */
 export const PREKEY_BATCH = 100;
 /** Refill when the relay reports fewer one-time prekeys than this. */
 export const PREKEY_REFILL_THRESHOLD = 20;
 /** Prekey ids live in 1..0xFFFFFF (libsignal's medium-id space). */
 const MAX_PREKEY_ID = 0xffffff;
 
-/** A random registration id in libsignal's 14-bit range (1..16380). */
+/** A random registration id in libsignal's 14-bit range (1..MAX_REGISTRATION_ID). */
 export function generateRegistrationId(): number {
   const [value] = crypto.getRandomValues(new Uint16Array(1));
-  return ((value ?? 0) % 16380) + 1;
+  return ((value ?? 0) % MAX_REGISTRATION_ID) + 1;
 }
 
 export function nextPreKeyId(id: number): number {

@@ -1,3 +1,4 @@
+import type { DeviceCredentialsJson } from '@parley/protocol';
 import type { IdentityKeyPair, SignalEngine } from '../crypto/engine.js';
 import {
   FIRST_ONE_TIME_KYBER_ID,
@@ -16,11 +17,8 @@ import {
 import type { DeviceLink } from '../messenger/api.js';
 import type { AccountRow, ParleyDatabase } from '../store/database.js';
 import type { SignalStores } from '../store/signal-stores.js';
-import { toBase64 } from '../transport/base64.js';
-import type { DeviceCredentials, RelayHttp } from '../transport/relay-http.js';
-
-/** Usernames as the relay accepts them: 3..32 of a-z 0-9 _ . starting with a letter. */
-export const USERNAME_PATTERN = /^[a-z][a-z0-9_.]{2,31}$/;
+import { toBase64 } from '../encoding/base64.js';
+import type { RelayHttp } from '../transport/relay-http.js';
 
 /** Registration, device linking and keeping the relay stocked with one-time prekeys. */
 export class AccountKeys {
@@ -93,7 +91,7 @@ export class AccountKeys {
   }
 
   private async saveDevice(
-    credentials: DeviceCredentials,
+    credentials: DeviceCredentialsJson,
     username: string,
     identity: IdentityKeyPair,
     keys: NewDeviceKeys,

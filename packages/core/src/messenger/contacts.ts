@@ -1,4 +1,4 @@
-import { USERNAME_PATTERN } from '../messaging/account.js';
+import { isValidUsername } from '@parley/protocol';
 import type { ParleyDatabase } from '../store/database.js';
 import type { RelayHttp } from '../transport/relay-http.js';
 import { ParleyError, relayCall } from './errors.js';
@@ -41,7 +41,7 @@ export class Contacts {
 }
 
 export function checkUsername(username: string): void {
-  if (!USERNAME_PATTERN.test(username)) {
+  if (!isValidUsername(username)) {
     throw new ParleyError(
       'INVALID_USERNAME',
       'usernames have 3 to 32 characters a-z 0-9 _ . and start with a letter',

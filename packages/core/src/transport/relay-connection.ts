@@ -4,6 +4,7 @@ import {
   ErrorCode,
   FrameSchema,
   PUSH_WINDOW,
+  type DeviceCredentialsJson,
   type Envelope,
   type Error as RelayErrorMessage,
   type Frame,
@@ -11,7 +12,7 @@ import {
   type SendRequestSchema,
   type SendResult,
 } from '@parley/protocol';
-import type { DeviceCredentials } from './relay-http.js';
+
 import { RelayError } from './relay-errors.js';
 import {
   OPEN,
@@ -77,7 +78,7 @@ export class RelayConnection {
   constructor(
     private readonly url: string,
     private readonly WebSocketImpl: WebSocketConstructor,
-    private readonly credentials: () => DeviceCredentials | undefined,
+    private readonly credentials: () => DeviceCredentialsJson | undefined,
     private readonly events: RelayConnectionEvents,
     private readonly ackDelayMs = ACK_DELAY_MS,
   ) {}
@@ -175,7 +176,7 @@ export class RelayConnection {
     socket.onclose = (event: CloseEventLike) => this.closed(socket, event.code);
   }
 
-  private authenticate(socket: WebSocketLike, credentials: DeviceCredentials): void {
+  private authenticate(socket: WebSocketLike, credentials: DeviceCredentialsJson): void {
     const id = this.takeRequestId();
     this.pending.set(id, (result) => {
       if (result?.case !== 'auth' || socket !== this.socket) return;

@@ -1,71 +1,29 @@
+import type {
+  DeviceCredentialsJson,
+  DeviceKeysJson,
+  DeviceListJson,
+  DeviceSummaryJson,
+  LinkTokenJson,
+  PreKeyCountsJson,
+  PreKeyResponseJson,
+  PreKeyUploadJson,
+  UsernameLookupJson,
+} from '@parley/protocol';
 import { RelayError, relayUnreachable } from './relay-errors.js';
 
 /**
  * The relay's HTTP API (docs/relay-api.md): accounts, devices and the prekey directory.
  * Binary values travel as standard base64; errors come back as RelayError with the relay's code.
+ * The JSON shapes are @parley/protocol's, the same definitions the relay validates against.
  */
-
-export interface DeviceCredentials {
-  accountId: string;
-  deviceId: number;
-  secret: string;
-}
-
-export interface SignedPreKeyJson {
-  keyId: number;
-  publicKey: string;
-  signature: string;
-}
-
-export interface PreKeyJson {
-  keyId: number;
-  publicKey: string;
-}
-
-export interface DeviceKeysJson {
-  registrationId: number;
-  name?: string;
-  signedPreKey: SignedPreKeyJson;
-  lastResortKyberPreKey: SignedPreKeyJson;
-  oneTimePreKeys: PreKeyJson[];
-  kyberOneTimePreKeys: SignedPreKeyJson[];
-}
-
-export interface PreKeyUploadJson {
-  signedPreKey?: SignedPreKeyJson;
-  lastResortKyberPreKey?: SignedPreKeyJson;
-  oneTimePreKeys?: PreKeyJson[];
-  kyberOneTimePreKeys?: SignedPreKeyJson[];
-}
-
-export interface DeviceBundleJson {
-  deviceId: number;
-  registrationId: number;
-  signedPreKey: SignedPreKeyJson;
-  preKey?: PreKeyJson;
-  kyberPreKey: SignedPreKeyJson;
-}
-
-export interface PreKeyResponseJson {
-  accountId: string;
-  identityKey: string;
-  devices: DeviceBundleJson[];
-}
-
-export interface OwnDeviceJson {
-  deviceId: number;
-  name?: string;
-  registrationId: number;
-  createdAt: number;
-}
 
 export class RelayHttp {
   constructor(
     private readonly baseUrl: string,
-    private credentials?: DeviceCredentials,
+    private credentials?: DeviceCredentialsJson,
   ) {}
 
-  setCredentials(credentials: DeviceCredentials): void {
+  setCredentials(credentials: DeviceCredentialsJson): void {
     this.credentials = credentials;
   }
 
@@ -73,24 +31,24 @@ export class RelayHttp {
     username: string,
     identityKey: string,
     device: DeviceKeysJson,
-  ): Promise<DeviceCredentials> {
+  ): Promise<DeviceCredentialsJson> {
     return this.request('POST', '/v1/accounts', { username, identityKey, device }, false);
   }
 
-  createLinkToken(): Promise<{ linkToken: string; expiresAt: number }> {
+  createLinkToken(): Promise<LinkTokenJson> {
     return this.request('POST', '/v1/devices/link-tokens');
   }
 
-  addDevice(linkToken: string, device: DeviceKeysJson): Promise<DeviceCredentials> {
+  addDevice(linkToken: string, device: DeviceKeysJson): Promise<DeviceCredentialsJson> {
     return this.request('POST', '/v1/devices', { linkToken, device }, false);
   }
 
-  async ownDevices(): Promise<OwnDeviceJson[]> {
-    const { devices } = await this.request<{ devices: OwnDeviceJson[] }>('GET', '/v1/devices');
+  async ownDevices(): Promise<DeviceSummaryJson[]> {
+    const { devices } = await this.request<DeviceListJson>('GET', '/v1/devices');
     return devices;
   }
 
-  lookupUsername(username: string): Promise<{ accountId: string; username: string }> {
+  lookupUsername(username: string): Promise<UsernameLookupJson> {
     return this.request('GET', `/v1/accounts/username/${encodeURIComponent(username)}`);
   }
 
@@ -105,7 +63,7 @@ export class RelayHttp {
     await this.request('PUT', '/v1/keys', upload);
   }
 
-  preKeyCounts(): Promise<{ oneTimePreKeys: number; kyberOneTimePreKeys: number }> {
+  preKeyCounts(): Promise<PreKeyCountsJson> {
     return this.request('GET', '/v1/keys');
   }
 

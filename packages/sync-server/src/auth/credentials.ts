@@ -1,5 +1,6 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { SECRET_BYTES, SECRET_PATTERN } from '@parley/protocol';
 
 const scryptAsync = promisify(scrypt) as (
   password: string,
@@ -18,9 +19,9 @@ const SCRYPT = { N: 1 << 10, r: 8, p: 1 } as const;
 const HASH_BYTES = 32;
 const SALT_BYTES = 16;
 
-/** A new device secret: 32 random bytes as base64url (43 characters). */
+/** A new device secret: SECRET_BYTES random bytes as base64url (43 characters). */
 export function generateSecret(): string {
-  return randomBytes(32).toString('base64url');
+  return randomBytes(SECRET_BYTES).toString('base64url');
 }
 
 /** `scrypt$N$r$p$salt$hash` with base64url salt and hash. */
@@ -62,5 +63,5 @@ export function fastDigest(secret: string): Buffer {
 
 /** True for strings shaped like a secret from generateSecret (cheap pre-check before scrypt). */
 export function looksLikeSecret(secret: string): boolean {
-  return /^[A-Za-z0-9_-]{43}$/.test(secret);
+  return SECRET_PATTERN.test(secret);
 }

@@ -1,13 +1,17 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { CloseCode } from '@parley/protocol';
+import {
+  CloseCode,
+  LINK_TOKEN_TTL_MS,
+  SECRET_BYTES,
+  type AddDeviceBodyJson,
+  type DeviceListJson,
+} from '@parley/protocol';
+import * as http from '@parley/protocol/http';
 import { generateSecret, hashSecret } from '../auth/credentials.js';
 import { basicAuth, deviceOf } from './basic-auth.js';
 import type { RouteContext } from './context.js';
-import { decodeDeviceKeys, type DeviceKeysJson } from './key-codec.js';
-import { addDeviceBody, deviceId } from './schemas.js';
-
-const LINK_TOKEN_TTL_MS = 10 * 60 * 1000;
+import { decodeDeviceKeys } from './key-codec.js';
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest();
 
@@ -18,15 +22,15 @@ export function devicesRoutes(context: RouteContext) {
     const authenticate = basicAuth(authenticator);
 
     app.post('/v1/devices/link-tokens', { preHandler: authenticate }, async (request, reply) => {
-      const linkToken = randomBytes(32).toString('base64url');
+      const linkToken = randomBytes(SECRET_BYTES).toString('base64url');
       const expiresAt = Date.now() + LINK_TOKEN_TTL_MS;
       await store.createLinkToken(deviceOf(request).accountId, tokenHash(linkToken), expiresAt);
       return reply.code(201).send({ linkToken, expiresAt });
     });
 
-    app.post<{ Body: { linkToken: string; device: DeviceKeysJson } }>(
+    app.post<{ Body: AddDeviceBodyJson }>(
       '/v1/devices',
-      { schema: { body: addDeviceBody } },
+      { schema: { body: http.AddDeviceBody } },
       async (request, reply) => {
         const device = decodeDeviceKeys(request.body.device);
         const secret = generateSecret();
@@ -39,14 +43,18 @@ export function devicesRoutes(context: RouteContext) {
       },
     );
 
-    app.get('/v1/devices', { preHandler: authenticate }, async (request) => ({
-      devices: await store.listDevices(deviceOf(request).accountId),
-    }));
+    app.get(
+      '/v1/devices',
+      { preHandler: authenticate },
+      async (request): Promise<DeviceListJson> => ({
+        devices: await store.listDevices(deviceOf(request).accountId),
+      }),
+    );
 
     app.delete<{ Params: { deviceId: number } }>(
       '/v1/devices/:deviceId',
       {
-        schema: { params: { type: 'object', required: ['deviceId'], properties: { deviceId } } },
+        schema: { params: http.DeviceParams },
         preHandler: authenticate,
       },
       async (request, reply) => {

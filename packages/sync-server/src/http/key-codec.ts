@@ -1,28 +1,21 @@
-import { ErrorCode } from '@parley/protocol';
+import {
+  EC_PUBLIC_KEY_BYTES,
+  ErrorCode,
+  MAX_KYBER_PUBLIC_KEY_BYTES,
+  SIGNATURE_BYTES,
+  type DeviceBundleJson,
+  type DeviceKeysJson,
+  type KyberPreKeyJson,
+  type PreKeyJson,
+  type SignedPreKeyJson,
+} from '@parley/protocol';
 import { RelayError } from '../errors.js';
 import type { DeviceKeys, PreKey, PreKeyBundle, SignedPreKey } from '../store/records.js';
-import { KYBER_KEY_MAX_BYTES } from './schemas.js';
 
-/** Converts the JSON key objects of docs/relay-api.md to and from store records. */
-
-interface PreKeyJson {
-  keyId: number;
-  publicKey: string;
-}
-interface SignedPreKeyJson extends PreKeyJson {
-  signature: string;
-}
-export interface DeviceKeysJson {
-  registrationId: number;
-  name?: string;
-  signedPreKey: SignedPreKeyJson;
-  lastResortKyberPreKey: SignedPreKeyJson;
-  oneTimePreKeys?: PreKeyJson[];
-  kyberOneTimePreKeys?: SignedPreKeyJson[];
-}
-
-const EC_KEY_BYTES = 33;
-const SIGNATURE_BYTES = 64;
+/**
+ * Converts the JSON key objects of docs/relay-api.md (shapes and schemas in @parley/protocol/http)
+ * to and from store records.
+ */
 
 /** Decodes base64 and checks the decoded size; the schema already checked the alphabet. */
 export function decodeBytes(value: string, field: string, min: number, max = min): Uint8Array {
@@ -35,11 +28,14 @@ export function decodeBytes(value: string, field: string, min: number, max = min
 }
 
 export function decodeIdentityKey(value: string): Uint8Array {
-  return decodeBytes(value, 'identityKey', EC_KEY_BYTES);
+  return decodeBytes(value, 'identityKey', EC_PUBLIC_KEY_BYTES);
 }
 
 export function decodePreKey(json: PreKeyJson): PreKey {
-  return { keyId: json.keyId, publicKey: decodeBytes(json.publicKey, 'publicKey', EC_KEY_BYTES) };
+  return {
+    keyId: json.keyId,
+    publicKey: decodeBytes(json.publicKey, 'publicKey', EC_PUBLIC_KEY_BYTES),
+  };
 }
 
 export function decodeSignedPreKey(json: SignedPreKeyJson): SignedPreKey {
@@ -49,10 +45,10 @@ export function decodeSignedPreKey(json: SignedPreKeyJson): SignedPreKey {
   };
 }
 
-export function decodeKyberPreKey(json: SignedPreKeyJson): SignedPreKey {
+export function decodeKyberPreKey(json: KyberPreKeyJson): SignedPreKey {
   return {
     keyId: json.keyId,
-    publicKey: decodeBytes(json.publicKey, 'Kyber publicKey', 1, KYBER_KEY_MAX_BYTES),
+    publicKey: decodeBytes(json.publicKey, 'Kyber publicKey', 1, MAX_KYBER_PUBLIC_KEY_BYTES),
     signature: decodeBytes(json.signature, 'signature', SIGNATURE_BYTES),
   };
 }
@@ -71,21 +67,23 @@ export function decodeDeviceKeys(json: DeviceKeysJson): DeviceKeys {
 const b64 = (bytes: Uint8Array) =>
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 
-function encodeKey(key: PreKey | SignedPreKey) {
-  return {
-    keyId: key.keyId,
-    publicKey: b64(key.publicKey),
-    ...('signature' in key && { signature: b64(key.signature) }),
-  };
-}
+const encodePreKey = (key: PreKey): PreKeyJson => ({
+  keyId: key.keyId,
+  publicKey: b64(key.publicKey),
+});
 
-export function encodeBundle(bundle: PreKeyBundle) {
+const encodeSignedKey = (key: SignedPreKey): SignedPreKeyJson => ({
+  ...encodePreKey(key),
+  signature: b64(key.signature),
+});
+
+export function encodeBundle(bundle: PreKeyBundle): DeviceBundleJson {
   return {
     deviceId: bundle.deviceId,
     registrationId: bundle.registrationId,
-    signedPreKey: encodeKey(bundle.signedPreKey),
-    ...(bundle.preKey && { preKey: encodeKey(bundle.preKey) }),
-    kyberPreKey: encodeKey(bundle.kyberPreKey),
+    signedPreKey: encodeSignedKey(bundle.signedPreKey),
+    ...(bundle.preKey && { preKey: encodePreKey(bundle.preKey) }),
+    kyberPreKey: encodeSignedKey(bundle.kyberPreKey),
   };
 }
 

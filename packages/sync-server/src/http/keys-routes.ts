@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { ErrorCode } from '@parley/protocol';
+import { ErrorCode, type PreKeyResponseJson, type PreKeyUploadJson } from '@parley/protocol';
+import * as http from '@parley/protocol/http';
 import { RelayError } from '../errors.js';
 import type { PreKeyUpload } from '../store/records.js';
 import { basicAuth, deviceOf } from './basic-auth.js';
@@ -10,16 +11,7 @@ import {
   decodeSignedPreKey,
   encodeBase64,
   encodeBundle,
-  type DeviceKeysJson,
 } from './key-codec.js';
-import { accountId, deviceId, preKeyUploadBody } from './schemas.js';
-
-type UploadJson = Partial<
-  Pick<
-    DeviceKeysJson,
-    'signedPreKey' | 'lastResortKyberPreKey' | 'oneTimePreKeys' | 'kyberOneTimePreKeys'
-  >
->;
 
 /** The prekey directory: bundles of other devices, and refills of the caller's own keys. */
 export function keysRoutes(context: RouteContext) {
@@ -27,7 +19,7 @@ export function keysRoutes(context: RouteContext) {
     const { store, authenticator } = context;
     const authenticate = basicAuth(authenticator);
 
-    const fetchBundles = async (target: string, device?: number) => {
+    const fetchBundles = async (target: string, device?: number): Promise<PreKeyResponseJson> => {
       const found = await store.takePreKeyBundles(target, device);
       if (!found) throw new RelayError(ErrorCode.NOT_FOUND, 'no such account or device');
       return {
@@ -40,7 +32,7 @@ export function keysRoutes(context: RouteContext) {
     app.get<{ Params: { accountId: string } }>(
       '/v1/keys/:accountId',
       {
-        schema: { params: { type: 'object', required: ['accountId'], properties: { accountId } } },
+        schema: { params: http.KeysParams },
         preHandler: authenticate,
       },
       (request) => fetchBundles(request.params.accountId),
@@ -49,21 +41,15 @@ export function keysRoutes(context: RouteContext) {
     app.get<{ Params: { accountId: string; deviceId: number } }>(
       '/v1/keys/:accountId/:deviceId',
       {
-        schema: {
-          params: {
-            type: 'object',
-            required: ['accountId', 'deviceId'],
-            properties: { accountId, deviceId },
-          },
-        },
+        schema: { params: http.DeviceKeysParams },
         preHandler: authenticate,
       },
       (request) => fetchBundles(request.params.accountId, request.params.deviceId),
     );
 
-    app.put<{ Body: UploadJson }>(
+    app.put<{ Body: PreKeyUploadJson }>(
       '/v1/keys',
-      { schema: { body: preKeyUploadBody }, preHandler: authenticate },
+      { schema: { body: http.PreKeyUpload }, preHandler: authenticate },
       async (request, reply) => {
         const body = request.body;
         const upload: PreKeyUpload = {

@@ -3,7 +3,7 @@ import { RejectReason, SendResultSchema, type SendRequest } from '@parley/protoc
 import type { RelayMetrics } from '../ops/metrics.js';
 import type { DeviceRef, SendOutcome } from '../store/records.js';
 import type { RelayStore } from '../store/relay-store.js';
-import { encodeTimestampOnlySendResult } from '../wire/frame-encoder.js';
+import { encodeTimestampOnlySendResult } from '@parley/protocol/wire';
 import { checkSendShape, resolveDestinations } from './send-checks.js';
 import type { OnlineDevices } from './online-devices.js';
 

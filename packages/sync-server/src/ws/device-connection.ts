@@ -17,7 +17,7 @@ import type { OnlineDevices, Recipient } from '../mailbox/online-devices.js';
 import type { RelayMetrics } from '../ops/metrics.js';
 import type { DeviceRef, StoredEnvelope } from '../store/records.js';
 import type { RelayStore } from '../store/relay-store.js';
-import { decodeClientFrame, type ClientFrame } from '../wire/frame-decoder.js';
+import { decodeClientFrame, type ClientFrame } from '@parley/protocol/wire';
 import {
   drainedPush,
   encodeAuthResult,

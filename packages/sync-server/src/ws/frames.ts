@@ -2,7 +2,7 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import { ErrorSchema, FrameSchema, type Response } from '@parley/protocol';
 import type { RelayError } from '../errors.js';
 import type { StoredEnvelope } from '../store/records.js';
-import { encodeEnvelopePushFrame, encodeSendResponseFrame } from '../wire/frame-encoder.js';
+import { encodeEnvelopePushFrame, encodeSendResponseFrame } from '@parley/protocol/wire';
 
 /**
  * Encoding of the frames the relay sends (relay -> client direction of frames.proto). The two

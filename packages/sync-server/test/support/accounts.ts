@@ -4,7 +4,7 @@ import {
   randomEcPublicKey,
   type Credentials,
   type RelayClient,
-} from '../../src/client/index.js';
+} from '@parley/relay-client';
 
 export interface TestAccount {
   username: string;

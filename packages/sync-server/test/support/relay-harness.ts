@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
-import { RelayClient, type Credentials, type RelaySocket } from '../../src/client/index.js';
+import { RelayClient, type Credentials, type RelaySocket } from '@parley/relay-client';
 import { defaultConfig, type RelayConfig } from '../../src/config.js';
 import { startRelay, type Relay } from '../../src/relay.js';
 

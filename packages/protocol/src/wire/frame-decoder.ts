@@ -1,11 +1,11 @@
 import { fromBinary } from '@bufbuild/protobuf';
+import type { Envelope } from '../gen/parley/relay/v1/envelope_pb.js';
 import {
   FrameSchema,
-  type Envelope,
   type Frame,
   type OutgoingMessage,
   type SendRequest,
-} from '@parley/protocol';
+} from '../gen/parley/relay/v1/frames_pb.js';
 import { NotCanonical, once, WireReader } from './wire-reader.js';
 
 /**
@@ -14,7 +14,7 @@ import { NotCanonical, once, WireReader } from './wire-reader.js';
  * Reflective decoding of these was, after encoding (frame-encoder.ts), the largest CPU item per
  * message. The fast path takes only the canonical shape of each frame; any other input (unknown
  * fields, repeats, invalid UTF-8, truncation) goes to protobuf-es, so what is accepted and what
- * is rejected is exactly what protobuf-es decides (test/frame-decoder.test.ts compares both).
+ * is rejected is exactly what protobuf-es decides (test/wire/frame-decoder.test.ts compares both).
  * Field numbers are those of packages/protocol/proto/parley/relay/v1/frames.proto.
  */
 

@@ -10,8 +10,7 @@ import {
   type Response,
   type SendResult,
 } from '@parley/protocol';
-import { decodeServerFrame } from '../wire/frame-decoder.js';
-import { encodeAckFrame, encodeSendRequestFrame } from '../wire/frame-encoder.js';
+import { decodeServerFrame, encodeAckFrame, encodeSendRequestFrame } from '@parley/protocol/wire';
 import type { Credentials } from './types.js';
 
 export interface SocketOptions {

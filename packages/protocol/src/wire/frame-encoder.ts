@@ -1,7 +1,7 @@
 /**
  * Hand-rolled protobuf encoding of the frames sent once per message: by the relay an envelope
  * push and a send response (with its usual SendResult), by the client a send request and an ack. They are byte-for-byte what
- * protobuf-es produces for the same Frame (test/frame-encoder.test.ts checks it), at a seventh
+ * protobuf-es produces for the same Frame (test/wire/frame-encoder.test.ts checks it), at a seventh
  * of the cost: reflection-based encoding was the largest CPU item per message in the relay
  * benchmark. Decoding, and every other frame, uses protobuf-es.
  * Field numbers are those of packages/protocol/proto/parley/relay/v1/frames.proto.

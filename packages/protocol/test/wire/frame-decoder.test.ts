@@ -1,20 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { create, fromBinary, toBinary } from '@bufbuild/protobuf';
-import { EnvelopeType, FrameSchema, type Frame } from '@parley/protocol';
+import { EnvelopeType, FrameSchema, type Frame } from '../../src/index.js';
 import { describe, expect, it } from 'vitest';
 import {
   decodeClientFrame,
   decodeServerFrame,
   type ClientFrame,
   type ServerFrame,
-} from '../src/wire/frame-decoder.js';
+} from '../../src/wire/frame-decoder.js';
 import {
   encodeAckFrame,
   encodeEnvelopePushFrame,
   encodeSendRequestFrame,
   encodeSendResponseFrame,
   encodeTimestampOnlySendResult,
-} from '../src/wire/frame-encoder.js';
+} from '../../src/wire/frame-encoder.js';
 
 /** What protobuf-es makes of the bytes, in the decoder's terms (or the error it throws). */
 function referenceClient(bytes: Uint8Array): ClientFrame | 'throws' {

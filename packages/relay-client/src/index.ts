@@ -1,4 +1,7 @@
-/** `@parley/sync-server/client`: the typed relay client used by tests, benchmarks and tools. */
+/**
+ * `@parley/relay-client`: a small typed client of the relay for tests, benchmarks and tools (Node
+ * only; apps talk to the relay through core's transport). It speaks only @parley/protocol.
+ */
 export { RelayClient, RelayHttpError, basicAuthorization } from './relay-client.js';
 export {
   RelaySocket,

@@ -1,13 +1,13 @@
 import { create, toBinary } from '@bufbuild/protobuf';
 import { describe, expect, it } from 'vitest';
-import { FrameSchema, SendResultSchema } from '@parley/protocol';
+import { FrameSchema, SendResultSchema } from '../../src/index.js';
 import {
   encodeAckFrame,
   encodeEnvelopePushFrame,
   encodeSendRequestFrame,
   encodeSendResponseFrame,
   encodeTimestampOnlySendResult,
-} from '../src/wire/frame-encoder.js';
+} from '../../src/wire/frame-encoder.js';
 
 /** A small deterministic generator, so a failing case replays from its seed. */
 function random(seed: number) {

@@ -1,5 +1,12 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import type { DeviceKeysJson, PreKeyJson, SignedPreKeyJson } from './types.js';
+import {
+  EC_PUBLIC_KEY_BYTES,
+  MAX_REGISTRATION_ID,
+  SIGNATURE_BYTES,
+  type DeviceKeysJson,
+  type KyberPreKeyJson,
+  type PreKeyJson,
+} from '@parley/protocol';
 
 /**
  * Random key material with the sizes libsignal produces (33-byte EC keys, 1569-byte Kyber-1024
@@ -11,7 +18,7 @@ const b64 = (bytes: Buffer) => bytes.toString('base64');
 
 /** A serialized Curve25519 public key: type byte 0x05 + 32 bytes. */
 export function randomEcPublicKey(): string {
-  return b64(Buffer.concat([Buffer.from([0x05]), randomBytes(32)]));
+  return b64(Buffer.concat([Buffer.from([0x05]), randomBytes(EC_PUBLIC_KEY_BYTES - 1)]));
 }
 
 /** A serialized Kyber-1024 public key: type byte 0x08 + 1568 bytes. */
@@ -20,7 +27,7 @@ export function randomKyberPublicKey(): string {
 }
 
 export function randomSignature(): string {
-  return b64(randomBytes(64));
+  return b64(randomBytes(SIGNATURE_BYTES));
 }
 
 export function randomPreKeys(firstKeyId: number, count: number): PreKeyJson[] {
@@ -30,7 +37,7 @@ export function randomPreKeys(firstKeyId: number, count: number): PreKeyJson[] {
   }));
 }
 
-export function randomKyberPreKeys(firstKeyId: number, count: number): SignedPreKeyJson[] {
+export function randomKyberPreKeys(firstKeyId: number, count: number): KyberPreKeyJson[] {
   return Array.from({ length: count }, (_, i) => ({
     keyId: firstKeyId + i,
     publicKey: randomKyberPublicKey(),
@@ -42,7 +49,7 @@ export function randomDeviceKeys(
   options: { oneTimePreKeys?: number; kyberOneTimePreKeys?: number; name?: string } = {},
 ): DeviceKeysJson {
   return {
-    registrationId: randomInt(1, 16381),
+    registrationId: randomInt(1, MAX_REGISTRATION_ID + 1),
     ...(options.name !== undefined && { name: options.name }),
     signedPreKey: { keyId: 1, publicKey: randomEcPublicKey(), signature: randomSignature() },
     lastResortKyberPreKey: {

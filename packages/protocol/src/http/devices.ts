@@ -1,0 +1,32 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { SECRET_PATTERN } from '../relay-limits.js';
+import { DeviceId, DeviceKeys } from './keys.js';
+
+/** Linking, listing and removing the devices of one's own account (docs/relay-api.md, `/v1/devices`). */
+
+const LinkTokenText = Type.String({ pattern: SECRET_PATTERN.source });
+
+/** `POST /v1/devices/link-tokens`. */
+export const LinkToken = Type.Object({ linkToken: LinkTokenText, expiresAt: Type.Integer() });
+export type LinkTokenJson = Static<typeof LinkToken>;
+
+/** `POST /v1/devices`. */
+export const AddDeviceBody = Type.Object(
+  { linkToken: LinkTokenText, device: DeviceKeys },
+  { additionalProperties: false },
+);
+export type AddDeviceBodyJson = Static<typeof AddDeviceBody>;
+
+/** One entry of `GET /v1/devices`. */
+export const DeviceSummary = Type.Object({
+  deviceId: DeviceId,
+  name: Type.Union([Type.String(), Type.Null()]),
+  registrationId: Type.Integer(),
+  createdAt: Type.Integer(),
+});
+export type DeviceSummaryJson = Static<typeof DeviceSummary>;
+
+export const DeviceList = Type.Object({ devices: Type.Array(DeviceSummary) });
+export type DeviceListJson = Static<typeof DeviceList>;
+
+export const DeviceParams = Type.Object({ deviceId: DeviceId });
