@@ -20,6 +20,7 @@ import {
   signOp,
   type MembershipOp,
   type OpBody,
+  type VerifyFn,
 } from '../../src/groups/membership-op.js';
 import { engines } from '../engine/engines.js';
 import { Directory, Random } from './support.js';
@@ -35,8 +36,16 @@ const DEVICES: Array<[string, number]> = [
   ['a4', 1],
   ['a5', 1],
 ];
-const STEPS = 70;
+const STEPS = 60;
 const dir = new Directory(engines[0]!.engine, ACCOUNTS);
+const verifiedSigs = new Map<string, boolean>();
+/** dir.verify, cached per (account, message, signature) as MembershipLog caches it. */
+const cachedVerify: VerifyFn = (account, message, sig) => {
+  const key = `${account}:${Buffer.from(message).toString('hex')}:${Buffer.from(sig).toString('hex')}`;
+  let ok = verifiedSigs.get(key);
+  if (ok === undefined) verifiedSigs.set(key, (ok = dir.verify(account, message, sig)));
+  return ok;
+};
 
 interface Replica {
   account: string;
@@ -215,7 +224,7 @@ function run(seed: number): void {
     }
     const replica = random.pick(replicas);
     const shuffled = random.shuffle(replica.log.entries());
-    expectSame(foldMembership(shuffled, { groupId, verify: dir.verify }), replica.log.state);
+    expectSame(foldMembership(shuffled, { groupId, verify: cachedVerify }), replica.log.state);
   };
 
   for (let step = 0; step < STEPS; step++) {
@@ -251,7 +260,7 @@ function run(seed: number): void {
 
 const replay = process.env.GROUPS_FUZZ_SEED;
 const seeds =
-  replay !== undefined ? [Number(replay)] : Array.from({ length: 12 }, (_, i) => 600 + i);
+  replay !== undefined ? [Number(replay)] : Array.from({ length: 8 }, (_, i) => 600 + i);
 
 describe('membership fold convergence (seeded)', () => {
   test.each(seeds)('seed %i: every replica with the same ops folds to the same state', (seed) => {
@@ -267,7 +276,7 @@ describe('membership fold convergence (seeded)', () => {
 
   test.runIf(replay === undefined)('the runs exercised the rules', () => {
     // The seeds above must reach valid ops and the main reasons to ignore one, or they prove little.
-    expect(seen.get('applied') ?? 0).toBeGreaterThan(60);
+    expect(seen.get('applied') ?? 0).toBeGreaterThan(30);
     for (const reason of [
       'not-a-member',
       'not-an-admin',
