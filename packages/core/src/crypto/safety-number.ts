@@ -1,4 +1,4 @@
-import type { SafetyNumber } from '../messenger/api.js';
+import type { SafetyNumber } from '../facade/api.js';
 import type { SignalEngine } from './engine.js';
 
 /** Signal's parameters for safety numbers (Fingerprint version 2, 5200 hash iterations). */

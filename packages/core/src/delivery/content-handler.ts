@@ -1,5 +1,5 @@
 import { Receipt_Kind, type Content } from '@parley/protocol';
-import { directConversationId } from '../state/conversation-id.js';
+import { directConversationId } from '../conversations/conversation-id.js';
 import type { UnitOfWork } from '../store/unit-of-work.js';
 import {
   crdtUpdateContent,
@@ -7,7 +7,7 @@ import {
   syncRequestContent,
   syncResponseContent,
 } from './contents.js';
-import type { ConversationModel, Conversations } from './conversations.js';
+import type { ConversationModel, Conversations } from '../conversations/conversations.js';
 import type { Sender } from './inbox.js';
 import type { Outbox } from './outbox.js';
 

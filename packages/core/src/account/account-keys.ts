@@ -13,7 +13,7 @@ import {
   generatePreKeys,
   nextPreKeyId,
 } from '../crypto/prekeys.js';
-import type { DeviceLink } from '../messenger/api.js';
+import type { DeviceLink } from '../facade/api.js';
 import type { AccountRow, ParleyDatabase } from '../store/database.js';
 import type { SignalStores } from '../store/signal-stores.js';
 import { toBase64 } from '../transport/base64.js';

@@ -1,7 +1,7 @@
-import { USERNAME_PATTERN } from '../messaging/account.js';
+import { USERNAME_PATTERN } from './account-keys.js';
 import type { ParleyDatabase } from '../store/database.js';
 import type { RelayHttp } from '../transport/relay-http.js';
-import { ParleyError, relayCall } from './errors.js';
+import { ParleyError, relayCall } from '../errors.js';
 
 /** Usernames <-> account ids this device knows: learned from the relay's directory and from documents. */
 export class Contacts {

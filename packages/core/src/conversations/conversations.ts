@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { ConversationDoc, LOCAL_ORIGIN, type MessageEntry } from '../state/conversation-doc.js';
+import { ConversationDoc, LOCAL_ORIGIN, type MessageEntry } from './conversation-doc.js';
 import type {
   ConversationRow,
   DocUpdateRow,

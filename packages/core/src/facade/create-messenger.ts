@@ -1,6 +1,6 @@
 import type { DexieOptions } from 'dexie';
 import type { SignalEngine } from '../crypto/engine.js';
-import { OUTBOX_LINGER_MS } from '../messaging/outbox.js';
+import { OUTBOX_LINGER_MS } from '../delivery/outbox.js';
 import { ParleyDatabase } from '../store/database.js';
 import { ACK_DELAY_MS } from '../transport/relay-connection.js';
 import type { WebSocketConstructor } from '../transport/websocket.js';

@@ -1,5 +1,5 @@
-import { MAX_MERGED_UPDATE_BYTES, coalesceOutbox } from '../messaging/outbox-coalescing.js';
-import type { MessageEntry } from '../state/conversation-doc.js';
+import { MAX_MERGED_UPDATE_BYTES, coalesceOutbox } from './outbox-coalescing.js';
+import type { MessageEntry } from '../conversations/conversation-doc.js';
 import type { ParleyDatabase } from '../store/database.js';
 import { UnitOfWork } from '../store/unit-of-work.js';
 

@@ -1,20 +1,20 @@
 import type { ProtocolAddress, SignalEngine } from '../crypto/engine.js';
 import { SessionLock } from '../crypto/session-lock.js';
 import { safetyNumberOf } from '../crypto/safety-number.js';
-import { AccountKeys } from '../messaging/account.js';
-import { ContentHandler } from '../messaging/content-handler.js';
+import { AccountKeys } from '../account/account-keys.js';
+import { ContentHandler } from '../delivery/content-handler.js';
 import {
   announcementContent,
   crdtUpdateContent,
   receiptContent,
   typingContent,
-} from '../messaging/contents.js';
-import { Conversations, type ConversationModel } from '../messaging/conversations.js';
-import { Inbox, type Sender } from '../messaging/inbox.js';
-import { Outbox } from '../messaging/outbox.js';
-import { Sessions } from '../messaging/sessions.js';
-import type { MessageEntry } from '../state/conversation-doc.js';
-import { directConversationId } from '../state/conversation-id.js';
+} from '../delivery/contents.js';
+import { Conversations, type ConversationModel } from '../conversations/conversations.js';
+import { Inbox, type Sender } from '../delivery/inbox.js';
+import { Outbox } from '../delivery/outbox.js';
+import { Sessions } from '../delivery/sessions.js';
+import type { MessageEntry } from '../conversations/conversation-doc.js';
+import { directConversationId } from '../conversations/conversation-id.js';
 import type { AccountRow, ParleyDatabase } from '../store/database.js';
 import { SignalStores } from '../store/signal-stores.js';
 import { UnitOfWork } from '../store/unit-of-work.js';
@@ -32,9 +32,9 @@ import type {
   SafetyNumber,
   SelfView,
 } from './api.js';
-import { Contacts, checkUsername } from './contacts.js';
-import { GroupCommit } from './group-commit.js';
-import { MAX_TEXT_LENGTH, ParleyError, relayCall } from './errors.js';
+import { Contacts, checkUsername } from '../account/contacts.js';
+import { GroupCommit } from '../delivery/group-commit.js';
+import { MAX_TEXT_LENGTH, ParleyError, relayCall } from '../errors.js';
 import { Snapshot } from './observable.js';
 import { conversationView, messageViews, type ViewContext } from './views.js';
 
