@@ -13,7 +13,6 @@ import {
   generatePreKeys,
   nextPreKeyId,
 } from '../crypto/prekeys.js';
-import type { DeviceLink } from '../facade/api.js';
 import type { AccountRow, ParleyDatabase } from '../store/database.js';
 import type { SignalStores } from '../store/signal-stores.js';
 import { toBase64 } from '../transport/base64.js';
@@ -22,14 +21,53 @@ import type { DeviceCredentials, RelayHttp } from '../transport/relay-http.js';
 /** Usernames as the relay accepts them: 3..32 of a-z 0-9 _ . starting with a letter. */
 export const USERNAME_PATTERN = /^[a-z][a-z0-9_.]{2,31}$/;
 
+/**
+ * What an existing device hands a new device of the same account: a single-use link token and
+ * the account's identity key pair. In the product it travels inside the end-to-end encrypted QR
+ * provisioning message; it is secret material.
+ */
+export interface DeviceLink {
+  linkToken: string;
+  accountId: string;
+  username: string;
+  identityKeyPair: Uint8Array<ArrayBuffer>;
+}
+
+export interface AccountKeysDeps {
+  engine: SignalEngine;
+  db: ParleyDatabase;
+  stores: SignalStores;
+  http: RelayHttp;
+  /** A background refill failed. */
+  onError(error: unknown): void;
+}
+
 /** Registration, device linking and keeping the relay stocked with one-time prekeys. */
 export class AccountKeys {
-  constructor(
-    private readonly engine: SignalEngine,
-    private readonly db: ParleyDatabase,
-    private readonly stores: SignalStores,
-    private readonly http: RelayHttp,
-  ) {}
+  private readonly engine: SignalEngine;
+  private readonly db: ParleyDatabase;
+  private readonly stores: SignalStores;
+  private readonly http: RelayHttp;
+  private readonly onError: (error: unknown) => void;
+  private refilling: Promise<void> | undefined;
+
+  constructor(deps: AccountKeysDeps) {
+    this.engine = deps.engine;
+    this.db = deps.db;
+    this.stores = deps.stores;
+    this.http = deps.http;
+    this.onError = (error) => deps.onError(error);
+  }
+
+  /** refillIfLow(), one at a time; failures are reported, the next call retries. */
+  refill(): Promise<void> {
+    this.refilling ??= this.refillIfLow()
+      .catch((error: unknown) => this.onError(error))
+      .finally(() => {
+        this.refilling = undefined;
+      });
+    return this.refilling;
+  }
 
   async register(username: string): Promise<AccountRow> {
     const identity = this.engine.IdentityKeyPair.generate();
