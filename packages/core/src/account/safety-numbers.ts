@@ -1,7 +1,6 @@
 import type { Conversations } from '../conversations/conversations.js';
 import type { SignalEngine } from '../crypto/engine.js';
 import { safetyNumberOf, type SafetyNumber } from '../crypto/safety-number.js';
-import type { Sessions } from '../delivery/sessions.js';
 import { ParleyError, relayCall } from '../errors.js';
 import type { IdentityRow } from '../store/database.js';
 import type { UnitOfWorkStore } from '../store/repositories.js';
@@ -14,7 +13,8 @@ export interface SafetyNumbersDeps {
   engine: SignalEngine;
   device: LocalDevice;
   stores: SignalStores;
-  sessions: Sessions;
+  /** Sets up sessions with `accountId`'s devices (fetching its identity key with its bundles). */
+  establishSessions(accountId: string): Promise<void>;
   contacts: Contacts;
   conversations: Conversations;
   store: UnitOfWorkStore;
@@ -65,10 +65,10 @@ export class SafetyNumbers {
   }
 
   private async identityOf(accountId: string): Promise<IdentityRow> {
-    const { stores, sessions } = this.deps;
+    const { stores } = this.deps;
     let identity = stores.identityOf(accountId);
     if (!identity) {
-      await relayCall(() => sessions.establish(accountId));
+      await relayCall(() => this.deps.establishSessions(accountId));
       identity = stores.identityOf(accountId);
     }
     if (!identity) throw new ParleyError('UNKNOWN_USER', `no identity key known for ${accountId}`);

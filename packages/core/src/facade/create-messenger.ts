@@ -170,7 +170,7 @@ function wire(
     engine,
     device,
     stores,
-    sessions,
+    establishSessions: (accountId) => sessions.establish(accountId),
     contacts,
     conversations,
     store,
