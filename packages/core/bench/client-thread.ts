@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import WebSocket from 'ws';
 import { createMessenger } from '../src/index.js';
-import type { Messenger } from '../src/messenger/api.js';
+import type { Messenger } from '../src/facade/api.js';
 import { nativeEngine } from '../src/native.js';
 import { sharedNow, threadUsage, type ThreadUsage } from './measure.js';
 

@@ -7,7 +7,7 @@ export type UserAction = 'register' | 'open-chat' | 'send' | 'safety-number' | '
 
 const unreachable = "Can't reach the Parley server. Check your connection and try again.";
 
-/** Core's ParleyError codes (packages/core/src/messenger/errors.ts) in words. */
+/** Core's ParleyError codes (packages/core/src/errors.ts) in words. */
 const byCode: Record<string, string> = {
   RELAY_UNREACHABLE: unreachable,
   USERNAME_TAKEN: 'That username is already taken. Try another one.',

@@ -1,5 +1,12 @@
-import type { SafetyNumber } from '../messenger/api.js';
 import type { SignalEngine } from './engine.js';
+
+export interface SafetyNumber {
+  /** 60 digits as libsignal's DisplayableFingerprint renders them. */
+  displayable: string;
+  /** Bytes for QR comparison (ScannableFingerprint). */
+  scannable: Uint8Array;
+  verified: boolean;
+}
 
 /** Signal's parameters for safety numbers (Fingerprint version 2, 5200 hash iterations). */
 const FINGERPRINT_VERSION = 2;

@@ -1,6 +1,6 @@
 /**
  * The membership log in a group's conversation document: part of the document schema
- * (src/state/conversation-doc.ts describes the rest).
+ * (src/conversations/conversation-doc.ts describes the rest).
  *
  * - `membership` (Y.Array): one immutable plain value per op (MembershipOp: strings, numbers,
  *   booleans, string arrays, and the signature as a Uint8Array), appended with

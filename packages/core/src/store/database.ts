@@ -1,5 +1,4 @@
 import { Dexie, type DexieOptions, type EntityTable } from 'dexie';
-import type { UnitOfWork } from './unit-of-work.js';
 
 /**
  * The device's local database (IndexedDB through Dexie). One database per device; everything the
@@ -161,7 +160,6 @@ export class ParleyDatabase extends Dexie {
   processedEnvelopes!: EntityTable<ProcessedEnvelopeRow, 'envelopeId'>;
   /** The IDBKeyRange of the IndexedDB in use, for raw requests (UnitOfWork). */
   readonly keyRange: typeof Dexie.dependencies.IDBKeyRange;
-  private readonly commitListeners = new Set<(work: UnitOfWork) => void>();
 
   /**
    * `options.indexedDB` / `options.IDBKeyRange` inject an IndexedDB (e.g. fake-indexeddb in Node).
@@ -196,18 +194,5 @@ export class ParleyDatabase extends Dexie {
       outbox: '++seq, &idempotencyKey',
       processedEnvelopes: 'envelopeId, at',
     });
-  }
-
-  /**
-   * Calls `listener` after every unit of work committed on this database, for in-memory mirrors
-   * of tables that only units of work write (the outbox).
-   */
-  onCommitted(listener: (work: UnitOfWork) => void): void {
-    this.commitListeners.add(listener);
-  }
-
-  /** Called by UnitOfWork.commit once its transaction is complete. */
-  reportCommitted(work: UnitOfWork): void {
-    for (const listener of this.commitListeners) listener(work);
   }
 }

@@ -82,7 +82,7 @@ export class UnitOfWork {
    * writes whose loss is harmless (a deletion that would be repeated, a compaction) pass
    * 'relaxed'.
    */
-  async commit(db: ParleyDatabase, durability: 'strict' | 'relaxed' = 'strict'): Promise<void> {
+  async commit(db: ParleyDatabase, durability: Durability = 'strict'): Promise<void> {
     if (this.isEmpty) return;
     // Set once the transaction is complete: an aborted one's keys may be handed out again.
     const assignSeqs: Array<() => void> = [];
@@ -126,8 +126,26 @@ export class UnitOfWork {
     }
     await done;
     for (const assign of assignSeqs) assign();
-    db.reportCommitted(this);
+    for (const listener of commitListeners.get(db) ?? []) listener(this);
   }
+}
+
+export type Durability = 'strict' | 'relaxed';
+
+/**
+ * Listeners per database (see onCommitted). Kept here rather than on ParleyDatabase, so that the
+ * schema module does not depend on the unit of work (no import cycle).
+ */
+const commitListeners = new WeakMap<ParleyDatabase, Set<(work: UnitOfWork) => void>>();
+
+/**
+ * Calls `listener` after every unit of work committed on `db`, for in-memory mirrors of tables
+ * that only units of work write (the outbox).
+ */
+export function onCommitted(db: ParleyDatabase, listener: (work: UnitOfWork) => void): void {
+  const listeners = commitListeners.get(db) ?? new Set();
+  listeners.add(listener);
+  commitListeners.set(db, listeners);
 }
 
 /** Adds rows keyed by an auto-incremented `seq`; each row object gets the `seq` assigned to it. */

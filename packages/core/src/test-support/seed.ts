@@ -1,6 +1,6 @@
-import { messageRow } from '../messaging/conversations.js';
-import { ConversationDoc } from '../state/conversation-doc.js';
-import { directConversationId } from '../state/conversation-id.js';
+import { messageRow } from '../conversations/conversations.js';
+import { ConversationDoc } from '../conversations/conversation-doc.js';
+import { directConversationId } from '../conversations/conversation-id.js';
 import type { ContactRow, ConversationRow, DocSnapshotRow, MessageRow } from '../store/database.js';
 
 /**

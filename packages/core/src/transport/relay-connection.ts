@@ -55,6 +55,17 @@ export const ACK_BATCH_MAX = PUSH_WINDOW / 4;
 /** Settles one request in flight with the relay's result, or undefined when the socket dropped. */
 type PendingRequest = (result: Response['result'] | undefined) => void;
 
+export interface RelayConnectionDeps {
+  /** The relay's WebSocket URL (`wss://…/v1/websocket`). */
+  url: string;
+  WebSocket: WebSocketConstructor;
+  /** This device's credentials; undefined before registration. */
+  credentials(): DeviceCredentialsJson | undefined;
+  events: RelayConnectionEvents;
+  /** See ACK_DELAY_MS (its default). */
+  ackDelayMs?: number;
+}
+
 /**
  * One authenticated WebSocket to the relay (docs/relay-api.md "WebSocket"), reconnecting with
  * exponential backoff and jitter until stopped. Requests are answered by id; a request in
@@ -75,13 +86,19 @@ export class RelayConnection {
   private drained = false;
   private currentState: ConnectionState = 'offline';
 
-  constructor(
-    private readonly url: string,
-    private readonly WebSocketImpl: WebSocketConstructor,
-    private readonly credentials: () => DeviceCredentialsJson | undefined,
-    private readonly events: RelayConnectionEvents,
-    private readonly ackDelayMs = ACK_DELAY_MS,
-  ) {}
+  private readonly url: string;
+  private readonly WebSocketImpl: WebSocketConstructor;
+  private readonly credentials: () => DeviceCredentialsJson | undefined;
+  private readonly events: RelayConnectionEvents;
+  private readonly ackDelayMs: number;
+
+  constructor(deps: RelayConnectionDeps) {
+    this.url = deps.url;
+    this.WebSocketImpl = deps.WebSocket;
+    this.credentials = () => deps.credentials();
+    this.events = deps.events;
+    this.ackDelayMs = deps.ackDelayMs ?? ACK_DELAY_MS;
+  }
 
   get state(): ConnectionState {
     return this.currentState;

@@ -1,9 +1,9 @@
 import { Receipt_Kind } from '@parley/protocol';
 import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
-import { crdtUpdateContent, decodeContent, receiptContent } from '../../src/messaging/contents.js';
-import { coalesceOutbox, stageMerges } from '../../src/messaging/outbox-coalescing.js';
-import { ConversationDoc } from '../../src/state/conversation-doc.js';
+import { crdtUpdateContent, decodeContent, receiptContent } from '../../src/delivery/contents.js';
+import { coalesceOutbox, stageMerges } from '../../src/delivery/outbox-coalescing.js';
+import { ConversationDoc } from '../../src/conversations/conversation-doc.js';
 import { ParleyDatabase, type OutboxRow } from '../../src/store/database.js';
 import { UnitOfWork } from '../../src/store/unit-of-work.js';
 

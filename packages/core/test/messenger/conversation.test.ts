@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createMessenger, ParleyError } from '../../src/index.js';
 import { engines } from '../engine/engines.js';
-import type { MessageStatus } from '../../src/messenger/api.js';
+import type { MessageStatus } from '../../src/facade/api.js';
 import { uniqueUsername, useRelay } from '../support/fixture.js';
 import { foundInRelay } from '../support/relay-contents.js';
 import { find, texts, waitFor } from '../support/wait.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { SignalEngine } from '../../src/crypto/engine.js';
-import type { MessageStatus, Messenger } from '../../src/messenger/api.js';
+import type { MessageStatus, Messenger } from '../../src/facade/api.js';
 import { engines } from '../engine/engines.js';
 import { uniqueUsername, useRelay } from '../support/fixture.js';
 import { find, texts, waitFor } from '../support/wait.js';

@@ -1,8 +1,8 @@
 import { fromBinary } from '@bufbuild/protobuf';
 import { FrameSchema } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
-import { COMPACT_AFTER_UPDATES } from '../../src/messaging/conversations.js';
-import type { Messenger } from '../../src/messenger/api.js';
+import { COMPACT_AFTER_UPDATES } from '../../src/conversations/conversations.js';
+import type { Messenger } from '../../src/facade/api.js';
 import { useRelay } from '../support/fixture.js';
 import { interceptingWebSocket } from '../support/intercepting-websocket.js';
 import {

@@ -1,7 +1,7 @@
 import { fromBinary, toBinary } from '@bufbuild/protobuf';
 import { FrameSchema } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
-import type { MessengerEvent } from '../../src/messenger/api.js';
+import type { MessengerEvent } from '../../src/facade/api.js';
 import { ParleyDatabase } from '../../src/store/database.js';
 import { engines } from '../engine/engines.js';
 import { uniqueUsername, useRelay } from '../support/fixture.js';

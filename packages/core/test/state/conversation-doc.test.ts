@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ConversationDoc, type MessageEntry } from '../../src/state/conversation-doc.js';
-import { directConversationId } from '../../src/state/conversation-id.js';
+import { ConversationDoc, type MessageEntry } from '../../src/conversations/conversation-doc.js';
+import { directConversationId } from '../../src/conversations/conversation-id.js';
 
 const alice = { accountId: '6f1d1c52-8a53-4a8e-9f3c-1a2b3c4d5e6f', username: 'alice' };
 const bob = { accountId: '0b9e7d1a-2c3d-4e5f-8a9b-0c1d2e3f4a5b', username: 'bob' };

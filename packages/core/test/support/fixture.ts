@@ -1,9 +1,9 @@
 import { afterAll, beforeAll } from 'vitest';
-import type { Messenger } from '../../src/messenger/api.js';
+import type { Messenger } from '../../src/facade/api.js';
 import type { SignalEngine } from '../../src/crypto/engine.js';
 import type { WebSocketConstructor } from '../../src/transport/websocket.js';
 import { createMessenger } from '../../src/index.js';
-import type { MessengerOptions } from '../../src/messenger/create-messenger.js';
+import type { MessengerOptions } from '../../src/facade/create-messenger.js';
 import { engines } from '../engine/engines.js';
 import WebSocket from 'ws';
 import { RelayProcess } from './relay-process.js';

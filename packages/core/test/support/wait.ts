@@ -1,4 +1,4 @@
-import type { Messenger, MessageView } from '../../src/messenger/api.js';
+import type { Messenger, MessageView } from '../../src/facade/api.js';
 
 /** Polls until `check` returns a truthy value (the relay and peers work asynchronously). */
 export async function waitFor<T>(

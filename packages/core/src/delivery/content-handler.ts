@@ -1,5 +1,5 @@
 import { Receipt_Kind, type Content } from '@parley/protocol';
-import { directConversationId } from '../state/conversation-id.js';
+import { directConversationId } from '../conversations/conversation-id.js';
 import type { UnitOfWork } from '../store/unit-of-work.js';
 import {
   crdtUpdateContent,
@@ -7,9 +7,9 @@ import {
   syncRequestContent,
   syncResponseContent,
 } from './contents.js';
-import type { ConversationModel, Conversations } from './conversations.js';
+import type { ConversationModel, Conversations } from '../conversations/conversations.js';
 import type { Sender } from './inbox.js';
-import type { Outbox } from './outbox.js';
+import type { OutboxItem } from './outbox.js';
 
 /** How long a typing indicator lasts without a refresh, and how old a typing Content may be. */
 export const TYPING_TTL_MS = 6_000;
@@ -21,7 +21,14 @@ export const DELIVERED_RECEIPT_DELAY_MS = 100;
 /** Minimum pause between two state-vector sync requests for one conversation. */
 const SYNC_REQUEST_INTERVAL_MS = 5_000;
 
-export interface ContentHandlerContext {
+/** The part of the outbox content handling uses: replies are staged on the caller's unit of work. */
+export interface OutboxQueue {
+  enqueue(work: UnitOfWork, item: OutboxItem): void;
+}
+
+export interface ContentHandlerDeps {
+  conversations: Conversations;
+  outbox: OutboxQueue;
   selfAccountId(): string;
   learnUsername(accountId: string, username: string): void;
   reject(sender: Sender, reason: string): void;
@@ -49,11 +56,15 @@ export class ContentHandler {
   private readonly lastSyncRequest = new Map<string, number>();
   private queue: { work: UnitOfWork; byConversation: Map<string, QueuedUpdate[]> } | undefined;
 
-  constructor(
-    private readonly conversations: Conversations,
-    private readonly outbox: Outbox,
-    private readonly context: ContentHandlerContext,
-  ) {}
+  private readonly conversations: Conversations;
+  private readonly outbox: OutboxQueue;
+  private readonly context: ContentHandlerDeps;
+
+  constructor(deps: ContentHandlerDeps) {
+    this.conversations = deps.conversations;
+    this.outbox = deps.outbox;
+    this.context = deps;
+  }
 
   async handle(content: Content, sender: Sender, work: UnitOfWork): Promise<void> {
     const body = content.body;

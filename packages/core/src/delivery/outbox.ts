@@ -4,7 +4,7 @@ import type { ProtocolAddress, SignalEngine } from '../crypto/engine.js';
 import type { SessionLock } from '../crypto/session-lock.js';
 import type { OutboxRow, ParleyDatabase } from '../store/database.js';
 import type { SignalStores } from '../store/signal-stores.js';
-import { UnitOfWork } from '../store/unit-of-work.js';
+import { onCommitted, UnitOfWork } from '../store/unit-of-work.js';
 import type { RelayConnection } from '../transport/relay-connection.js';
 import { RelayError } from '../transport/relay-errors.js';
 import { coalesceOutbox, stageMerges, type Merge } from './outbox-coalescing.js';
@@ -53,6 +53,25 @@ export interface OutboxItem {
   delayMs?: number;
 }
 
+export interface OutboxDeps {
+  engine: SignalEngine;
+  db: ParleyDatabase;
+  stores: SignalStores;
+  sessions: Sessions;
+  /** Serializes session use with the inbox's decryptions. */
+  lock: SessionLock;
+  connection: RelayConnection;
+  /** This device's address; throws before registration. */
+  local(): ProtocolAddress;
+  /** Called inside the acknowledgement's unit of work: the rows' messages are now 'sent'. */
+  onSent(work: UnitOfWork, messageIds: string[]): void;
+  onError(error: unknown): void;
+  /** Merge queued document updates of one conversation into one envelope (outbox-coalescing.ts; default true). */
+  coalesce?: boolean;
+  /** See OUTBOX_LINGER_MS (its default). */
+  lingerMs?: number;
+}
+
 /**
  * The durable outbox. Rows are staged in the same transaction as the change they announce and
  * deleted only when the relay acknowledged the send (= durably stored for every device). Every
@@ -87,23 +106,31 @@ export class Outbox {
   /** Resolves when the latest page's encryption and session flush are done. */
   private encrypted: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly engine: SignalEngine,
-    private readonly db: ParleyDatabase,
-    private readonly stores: SignalStores,
-    private readonly sessions: Sessions,
-    private readonly lock: SessionLock,
-    private readonly connection: RelayConnection,
-    private readonly local: () => ProtocolAddress,
-    /** Called inside the acknowledgement's unit of work: the rows' messages are now 'sent'. */
-    private readonly onSent: (work: UnitOfWork, messageIds: string[]) => void,
-    private readonly onError: (error: unknown) => void,
-    /** Merge queued document updates of one conversation into one envelope (outbox-coalescing.ts). */
-    private readonly coalesce = true,
-    /** See OUTBOX_LINGER_MS. */
-    private readonly lingerMs = OUTBOX_LINGER_MS,
-  ) {
-    db.onCommitted((work) => this.mirror(work));
+  private readonly engine: SignalEngine;
+  private readonly db: ParleyDatabase;
+  private readonly stores: SignalStores;
+  private readonly sessions: Sessions;
+  private readonly lock: SessionLock;
+  private readonly connection: RelayConnection;
+  private readonly local: () => ProtocolAddress;
+  private readonly onSent: (work: UnitOfWork, messageIds: string[]) => void;
+  private readonly onError: (error: unknown) => void;
+  private readonly coalesce: boolean;
+  private readonly lingerMs: number;
+
+  constructor(deps: OutboxDeps) {
+    this.engine = deps.engine;
+    this.db = deps.db;
+    this.stores = deps.stores;
+    this.sessions = deps.sessions;
+    this.lock = deps.lock;
+    this.connection = deps.connection;
+    this.local = () => deps.local();
+    this.onSent = (work, messageIds) => deps.onSent(work, messageIds);
+    this.onError = (error) => deps.onError(error);
+    this.coalesce = deps.coalesce ?? true;
+    this.lingerMs = deps.lingerMs ?? OUTBOX_LINGER_MS;
+    onCommitted(deps.db, (work) => this.mirror(work));
   }
 
   /** Reads the table once, when the messenger opens; commits keep the mirror current after. */

@@ -21,18 +21,34 @@ export function isEngineError(
   return (error as { code?: unknown } | null)?.code === engine.ErrorCode[code];
 }
 
+export interface SessionsDeps {
+  engine: SignalEngine;
+  stores: SignalStores;
+  http: RelayHttp;
+  /** Serializes session use with encryptions and decryptions. */
+  lock: SessionLock;
+  /** This device's address; throws before registration. */
+  local(): ProtocolAddress;
+}
+
 /**
  * Which devices this device has Signal sessions with, and setting up new ones from the relay's
  * prekey bundles (PQXDH). Covers other accounts and this account's own other devices.
  */
 export class Sessions {
-  constructor(
-    private readonly engine: SignalEngine,
-    private readonly stores: SignalStores,
-    private readonly http: RelayHttp,
-    private readonly lock: SessionLock,
-    private readonly local: () => ProtocolAddress,
-  ) {}
+  private readonly engine: SignalEngine;
+  private readonly stores: SignalStores;
+  private readonly http: RelayHttp;
+  private readonly lock: SessionLock;
+  private readonly local: () => ProtocolAddress;
+
+  constructor(deps: SessionsDeps) {
+    this.engine = deps.engine;
+    this.stores = deps.stores;
+    this.http = deps.http;
+    this.lock = deps.lock;
+    this.local = () => deps.local();
+  }
 
   /** Device ids with a session for `accountId` (never this device itself). */
   devicesOf(accountId: string): number[] {

@@ -1,9 +1,10 @@
-import { MAX_MERGED_UPDATE_BYTES, coalesceOutbox } from '../messaging/outbox-coalescing.js';
-import type { MessageEntry } from '../state/conversation-doc.js';
-import type { ParleyDatabase } from '../store/database.js';
+import { MAX_MERGED_UPDATE_BYTES, coalesceOutbox } from './outbox-coalescing.js';
+import type { MessageEntry } from '../conversations/conversation-doc.js';
+import type { UnitOfWorkStore } from '../store/repositories.js';
 import { UnitOfWork } from '../store/unit-of-work.js';
 
-export interface GroupCommitHooks {
+export interface GroupCommitDeps {
+  store: UnitOfWorkStore;
   /** Stages one conversation's messages (in call order, sized for one envelope) on `work`. */
   stageAppend(work: UnitOfWork, conversationId: string, entries: MessageEntry[]): void;
   /** After a commit is durable (kick the outbox, compact documents). */
@@ -34,10 +35,13 @@ export class GroupCommit {
   private pending: PendingCommit | undefined;
   private last: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly db: ParleyDatabase,
-    private readonly hooks: GroupCommitHooks,
-  ) {}
+  private readonly store: UnitOfWorkStore;
+  private readonly hooks: GroupCommitDeps;
+
+  constructor(deps: GroupCommitDeps) {
+    this.store = deps.store;
+    this.hooks = deps;
+  }
 
   /** Resolves once `work` is durable, committed with whatever else was staged meanwhile. */
   commit(work: UnitOfWork): Promise<void> {
@@ -73,7 +77,7 @@ export class GroupCommit {
           const { rows } = coalesceOutbox(batch.outbox);
           batch.outbox.splice(0, batch.outbox.length, ...rows);
         }
-        await batch.commit(this.db);
+        await this.store.commit(batch);
         this.hooks.committed(batch);
       });
     this.pending = { batch, appends, done };

@@ -1,12 +1,12 @@
 import * as Y from 'yjs';
-import { ConversationDoc, LOCAL_ORIGIN, type MessageEntry } from '../state/conversation-doc.js';
+import { ConversationDoc, LOCAL_ORIGIN, type MessageEntry } from './conversation-doc.js';
 import type {
   ConversationRow,
   DocUpdateRow,
   MessageRow,
-  ParleyDatabase,
   StoredMessageStatus,
 } from '../store/database.js';
+import type { ConversationRepository, UnitOfWorkStore } from '../store/repositories.js';
 import { appendAll, UnitOfWork } from '../store/unit-of-work.js';
 
 /**
@@ -42,6 +42,13 @@ export interface ConversationModel {
   compacting: boolean;
 }
 
+export interface ConversationsDeps {
+  store: ConversationRepository & UnitOfWorkStore;
+  selfAccountId(): string;
+  /** A conversation's document, projection or typing state changed (views re-render). */
+  changed(conversationId: string): void;
+}
+
 /**
  * The conversations of this device: their Yjs documents (snapshot + update log in IndexedDB) and
  * the message projection derived from them. Changes are staged on a UnitOfWork that the caller
@@ -54,21 +61,25 @@ export class Conversations {
   /** Where messages added by the document go; set while a unit of work is being built. */
   private staging: { work: UnitOfWork; incoming: MessageRow[] } | undefined;
 
-  constructor(
-    private readonly db: ParleyDatabase,
-    private readonly selfAccountId: () => string,
-    private readonly changed: (conversationId: string) => void,
-  ) {}
+  private readonly store: ConversationsDeps['store'];
+  private readonly selfAccountId: () => string;
+  private readonly changed: (conversationId: string) => void;
+
+  constructor(deps: ConversationsDeps) {
+    this.store = deps.store;
+    this.selfAccountId = () => deps.selfAccountId();
+    this.changed = (conversationId) => deps.changed(conversationId);
+  }
 
   /** Loads every conversation; `unsent`: ids of messages the outbox has not sent yet. */
   async load(unsent: ReadonlySet<string>): Promise<void> {
-    const [rows, snapshots, updates, messages, receipts] = await Promise.all([
-      this.db.conversations.toArray(),
-      this.db.docSnapshots.toArray(),
-      this.db.docUpdates.toArray(),
-      this.db.messages.toArray(),
-      this.db.receipts.toArray(),
-    ]);
+    const {
+      conversations: rows,
+      snapshots,
+      updates,
+      messages,
+      receipts,
+    } = await this.store.loadConversations();
     for (const receipt of receipts) this.noteReceipt(receipt.messageId, receipt.kind);
     for (const row of rows) this.attach(row);
     for (const snapshot of snapshots) {
@@ -234,7 +245,7 @@ export class Conversations {
       work.snapshots.push({ conversationId: model.row.id, snapshot });
       appendAll(work.deletedDocUpdates, covered);
       // Lost, the compaction is simply done again: the log still holds everything.
-      await work.commit(this.db, 'relaxed');
+      await this.store.commit(work, 'relaxed');
       model.snapshotBytes = snapshot.length;
     } catch (error) {
       // Nothing was written: the rows are still in the log.

@@ -4,6 +4,10 @@
  * useSyncExternalStore: getSnapshot returns the same object until something changed.
  */
 
+import type { DeviceLink } from '../account/account-keys.js';
+import type { SafetyNumber } from '../crypto/safety-number.js';
+import type { ConnectionState } from '../transport/relay-connection.js';
+
 export interface Observable<T> {
   subscribe(onChange: () => void): () => void;
   getSnapshot(): T;
@@ -43,7 +47,7 @@ export interface ConversationView {
   typing: string[];
 }
 
-export type ConnectionState = 'connecting' | 'online' | 'offline';
+export type { ConnectionState } from '../transport/relay-connection.js';
 
 export interface SelfView {
   accountId: string;
@@ -51,13 +55,7 @@ export interface SelfView {
   deviceId: number;
 }
 
-export interface SafetyNumber {
-  /** 60 digits as libsignal's DisplayableFingerprint renders them. */
-  displayable: string;
-  /** Bytes for QR comparison (ScannableFingerprint). */
-  scannable: Uint8Array;
-  verified: boolean;
-}
+export type { SafetyNumber } from '../crypto/safety-number.js';
 
 export type MessengerEvent =
   /** New messages from other accounts are stored on this device (e.g. for notifications). */
@@ -71,17 +69,7 @@ export type MessengerEvent =
   /** A background failure (e.g. a prekey refill); the messenger keeps running and retries later. */
   | { type: 'error'; message: string };
 
-/**
- * What an existing device hands a new device of the same account: a single-use link token and
- * the account's identity key pair. In the product it travels inside the end-to-end encrypted QR
- * provisioning message; it is secret material.
- */
-export interface DeviceLink {
-  linkToken: string;
-  accountId: string;
-  username: string;
-  identityKeyPair: Uint8Array<ArrayBuffer>;
-}
+export type { DeviceLink } from '../account/account-keys.js';
 
 export interface Messenger {
   /** null until registered (or restored from the local database). */

@@ -1,4 +1,4 @@
-import { RelayError } from '../transport/relay-errors.js';
+import { RelayError } from './transport/relay-errors.js';
 
 /**
  * Every failure a caller of the messenger can act on. One class with a closed set of codes, so UI

@@ -14,20 +14,58 @@ import {
   generatePreKeys,
   nextPreKeyId,
 } from '../crypto/prekeys.js';
-import type { DeviceLink } from '../messenger/api.js';
 import type { AccountRow, ParleyDatabase } from '../store/database.js';
 import type { SignalStores } from '../store/signal-stores.js';
 import { toBase64 } from '../encoding/base64.js';
 import type { RelayHttp } from '../transport/relay-http.js';
 
+/**
+ * What an existing device hands a new device of the same account: a single-use link token and
+ * the account's identity key pair. In the product it travels inside the end-to-end encrypted QR
+ * provisioning message; it is secret material.
+ */
+export interface DeviceLink {
+  linkToken: string;
+  accountId: string;
+  username: string;
+  identityKeyPair: Uint8Array<ArrayBuffer>;
+}
+
+export interface AccountKeysDeps {
+  engine: SignalEngine;
+  db: ParleyDatabase;
+  stores: SignalStores;
+  http: RelayHttp;
+  /** A background refill failed. */
+  onError(error: unknown): void;
+}
+
 /** Registration, device linking and keeping the relay stocked with one-time prekeys. */
 export class AccountKeys {
-  constructor(
-    private readonly engine: SignalEngine,
-    private readonly db: ParleyDatabase,
-    private readonly stores: SignalStores,
-    private readonly http: RelayHttp,
-  ) {}
+  private readonly engine: SignalEngine;
+  private readonly db: ParleyDatabase;
+  private readonly stores: SignalStores;
+  private readonly http: RelayHttp;
+  private readonly onError: (error: unknown) => void;
+  private refilling: Promise<void> | undefined;
+
+  constructor(deps: AccountKeysDeps) {
+    this.engine = deps.engine;
+    this.db = deps.db;
+    this.stores = deps.stores;
+    this.http = deps.http;
+    this.onError = (error) => deps.onError(error);
+  }
+
+  /** refillIfLow(), one at a time; failures are reported, the next call retries. */
+  refill(): Promise<void> {
+    this.refilling ??= this.refillIfLow()
+      .catch((error: unknown) => this.onError(error))
+      .finally(() => {
+        this.refilling = undefined;
+      });
+    return this.refilling;
+  }
 
   async register(username: string): Promise<AccountRow> {
     const identity = this.engine.IdentityKeyPair.generate();

@@ -1,7 +1,7 @@
 import { isValidUsername } from '@parley/protocol';
 import type { ParleyDatabase } from '../store/database.js';
 import type { RelayHttp } from '../transport/relay-http.js';
-import { ParleyError, relayCall } from './errors.js';
+import { ParleyError, relayCall } from '../errors.js';
 
 /** Usernames <-> account ids this device knows: learned from the relay's directory and from documents. */
 export class Contacts {

@@ -1,4 +1,4 @@
-import type { ConversationModel } from '../messaging/conversations.js';
+import type { ConversationModel } from '../conversations/conversations.js';
 import type { MessageRow } from '../store/database.js';
 import type { ConversationView, MessageView } from './api.js';
 

@@ -1,14 +1,13 @@
 import { EnvelopeType, type Content, type Envelope } from '@parley/protocol';
-import type { ProtocolAddress, SignalEngine } from '../crypto/engine.js';
-import type { SessionLock } from '../crypto/session-lock.js';
-import type { ParleyDatabase } from '../store/database.js';
-import type { SignalStores } from '../store/signal-stores.js';
+import type { SessionRow } from '../store/database.js';
+import type { ProcessedEnvelopeRepository, UnitOfWorkStore } from '../store/repositories.js';
 import { UnitOfWork } from '../store/unit-of-work.js';
 import { decodeContent } from './contents.js';
-import { isEngineError } from './sessions.js';
 
 /** Envelopes handled per IndexedDB transaction (and per batched ack). */
 export const INBOX_BATCH = 256;
+/** How long applied envelope ids are remembered: longer than the relay's mailbox retention (30 days by default). */
+export const PROCESSED_RETENTION_MS = 45 * 24 * 60 * 60 * 1000;
 /** Keys of envelopes this process applied, remembered to recognize redeliveries without a read. */
 const RECENT_KEYS = 4096;
 
@@ -27,6 +26,27 @@ export interface InboxHandlers {
   decryptFailed(sender: Sender, reason: string): void;
 }
 
+/** Where envelopes are decrypted: SignalDecryption (decryption.ts), or a stand-in in unit tests. */
+export interface EnvelopeDecryption {
+  decrypt(envelope: Envelope, sender: Sender): Promise<Uint8Array>;
+  /** `error` (from decrypt) says the envelope was decrypted before: drop it silently. */
+  isDuplicate(error: unknown): boolean;
+  /**
+   * Runs `commit` with the session state the decryptions so far advanced, so that it becomes
+   * durable with their effects (decision 0302).
+   */
+  commitSessionsWith(commit: (sessions: SessionRow[]) => Promise<void>): Promise<void>;
+}
+
+export interface InboxDeps {
+  store: ProcessedEnvelopeRepository & UnitOfWorkStore;
+  decryption: EnvelopeDecryption;
+  /** Acknowledges envelopes to the relay (which then deletes them). */
+  ack(serverIds: bigint[]): void;
+  handlers: InboxHandlers;
+  onError(error: unknown): void;
+}
+
 /**
  * Receives pushed envelopes: decrypts, applies, persists, then acks — in that order, so an
  * envelope is acked only once its effect is durable. A batch of envelopes shares one transaction.
@@ -43,16 +63,24 @@ export class Inbox {
   private readonly recent = new Set<string>();
   private running: Promise<void> | undefined;
 
-  constructor(
-    private readonly engine: SignalEngine,
-    private readonly db: ParleyDatabase,
-    private readonly stores: SignalStores,
-    private readonly lock: SessionLock,
-    private readonly local: () => ProtocolAddress,
-    private readonly ack: (serverIds: bigint[]) => void,
-    private readonly handlers: InboxHandlers,
-    private readonly onError: (error: unknown) => void,
-  ) {}
+  private readonly store: InboxDeps['store'];
+  private readonly decryption: EnvelopeDecryption;
+  private readonly ack: (serverIds: bigint[]) => void;
+  private readonly handlers: InboxHandlers;
+  private readonly onError: (error: unknown) => void;
+
+  constructor(deps: InboxDeps) {
+    this.store = deps.store;
+    this.decryption = deps.decryption;
+    this.ack = (serverIds) => deps.ack(serverIds);
+    this.handlers = deps.handlers;
+    this.onError = (error) => deps.onError(error);
+  }
+
+  /** When the messenger opens: the relay forgets undelivered envelopes after its retention, so may we. */
+  async load(now = Date.now()): Promise<void> {
+    await this.store.forgetProcessedBefore(now - PROCESSED_RETENTION_MS);
+  }
 
   push(envelope: Envelope, live = false): void {
     this.queue.push({ envelope, live });
@@ -95,9 +123,9 @@ export class Inbox {
     }
     this.handlers.batchHandled(work);
     // The session state these decryptions advanced becomes durable with their effects.
-    await this.stores.commitSessionsWith(async (sessions) => {
+    await this.decryption.commitSessionsWith(async (sessions) => {
       work.sessions.push(...sessions);
-      await work.commit(this.db);
+      await this.store.commit(work);
     });
     this.remember(inBatch);
     this.ack(acks);
@@ -115,8 +143,7 @@ export class Inbox {
     const seen = new Set(keys.filter((key) => this.recent.has(key)));
     const lookUp = keys.filter((key, i) => !pushed[i]?.live && !seen.has(key));
     if (lookUp.length === 0) return seen;
-    const rows = await this.db.processedEnvelopes.bulkGet(lookUp);
-    for (const row of rows) if (row) seen.add(row.envelopeId);
+    for (const key of await this.store.processedAmong(lookUp)) seen.add(key);
     return seen;
   }
 
@@ -136,9 +163,9 @@ export class Inbox {
     };
     let plaintext: Uint8Array;
     try {
-      plaintext = await this.decrypt(envelope, sender);
+      plaintext = await this.decryption.decrypt(envelope, sender);
     } catch (error) {
-      if (isEngineError(this.engine, error, 'DuplicatedMessage')) return;
+      if (this.decryption.isDuplicate(error)) return;
       this.handlers.decryptFailed(sender, describe(error));
       return;
     }
@@ -150,37 +177,6 @@ export class Inbox {
       return;
     }
     await this.handlers.handle(content, sender, work);
-  }
-
-  private decrypt(envelope: Envelope, sender: Sender): Promise<Uint8Array> {
-    const engine = this.engine;
-    const from = engine.ProtocolAddress.new(sender.accountId, sender.deviceId);
-    const content = envelope.content as Uint8Array<ArrayBuffer>;
-    return this.lock.run(async () => {
-      switch (envelope.type) {
-        case EnvelopeType.PREKEY_MESSAGE:
-          return engine.signalDecryptPreKey(
-            engine.PreKeySignalMessage.deserialize(content),
-            from,
-            this.local(),
-            this.stores,
-            this.stores,
-            this.stores,
-            this.stores,
-            this.stores,
-          );
-        case EnvelopeType.SIGNAL_MESSAGE:
-          return engine.signalDecrypt(
-            engine.SignalMessage.deserialize(content),
-            from,
-            this.local(),
-            this.stores,
-            this.stores,
-          );
-        default:
-          throw new Error(`unsupported envelope type ${envelope.type}`);
-      }
-    });
   }
 }
 

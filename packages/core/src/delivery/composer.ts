@@ -1,0 +1,167 @@
+import type { Contacts } from '../account/contacts.js';
+import type { LocalDevice } from '../account/local-device.js';
+import type { MessageEntry } from '../conversations/conversation-doc.js';
+import { directConversationId } from '../conversations/conversation-id.js';
+import type { ConversationModel, Conversations } from '../conversations/conversations.js';
+import { MAX_TEXT_LENGTH, ParleyError } from '../errors.js';
+import type { UnitOfWorkStore } from '../store/repositories.js';
+import { UnitOfWork } from '../store/unit-of-work.js';
+import {
+  announcementContent,
+  crdtUpdateContent,
+  receiptContent,
+  typingContent,
+} from './contents.js';
+import type { GroupCommit } from './group-commit.js';
+import type { Outbox } from './outbox.js';
+
+export interface ComposerDeps {
+  device: LocalDevice;
+  contacts: Contacts;
+  conversations: Conversations;
+  outbox: Pick<Outbox, 'enqueue'>;
+  groupCommit: Pick<GroupCommit, 'commit' | 'append'>;
+  store: UnitOfWorkStore;
+  /** Append sent messages through the group commit (see MessengerOptions.coalesceOutbox). */
+  coalesceOutbox: boolean;
+  onError(error: unknown): void;
+}
+
+/**
+ * Local actions on conversations: each changes the document (or not) and stages the outbox rows
+ * that announce it in the same unit of work, committed through the group commit.
+ */
+export class Composer {
+  constructor(private readonly deps: ComposerDeps) {}
+
+  async openDirect(username: string): Promise<string> {
+    const { device, contacts, conversations, outbox } = this.deps;
+    const account = device.require();
+    if (username === account.username)
+      throw new ParleyError('INVALID_USERNAME', 'cannot open a conversation with yourself');
+    const peerAccountId = await contacts.lookup(username);
+    const id = await directConversationId(account.accountId, peerAccountId);
+    const work = new UnitOfWork();
+    const model =
+      conversations.get(id) ??
+      conversations.create(work, { id, kind: 'direct', peerAccountId, updatedAt: Date.now() });
+    const { update } = conversations.stage(work, model, (doc) =>
+      doc.initDirect(
+        { accountId: account.accountId, username: account.username },
+        { accountId: peerAccountId, username },
+      ),
+    );
+    if (update)
+      outbox.enqueue(work, {
+        content: crdtUpdateContent(id, update),
+        recipientAccountIds: [peerAccountId],
+        ownDevices: true,
+      });
+    await this.deps.groupCommit.commit(work);
+    return id;
+  }
+
+  async sendText(conversationId: string, text: string): Promise<string> {
+    const account = this.deps.device.require();
+    if (text.trim().length === 0 || text.length > MAX_TEXT_LENGTH) {
+      throw new ParleyError('INVALID_MESSAGE', `a message has 1 to ${MAX_TEXT_LENGTH} characters`);
+    }
+    const model = this.require(conversationId);
+    const entry: MessageEntry = {
+      id: crypto.randomUUID(),
+      kind: 'text',
+      senderId: account.accountId,
+      senderDeviceId: account.deviceId,
+      sentAt: Date.now(),
+      body: text,
+    };
+    if (this.deps.coalesceOutbox) {
+      // Appended by the group commit, together with the other messages sent meanwhile.
+      await this.deps.groupCommit.append(conversationId, entry);
+    } else {
+      const work = new UnitOfWork();
+      this.stageAppend(work, model, [entry]);
+      await this.deps.groupCommit.commit(work);
+    }
+    return entry.id;
+  }
+
+  /** One document update and one outbox row for `entries`, staged on `work`. */
+  stageAppend(work: UnitOfWork, model: ConversationModel, entries: MessageEntry[]): void {
+    const { update } = this.deps.conversations.stage(work, model, (doc) =>
+      doc.appendMessages(entries),
+    );
+    if (!update) return;
+    this.deps.outbox.enqueue(work, {
+      content: crdtUpdateContent(model.row.id, update),
+      recipientAccountIds: this.peersOf(model),
+      ownDevices: true,
+      messageIds: entries.map((entry) => entry.id),
+    });
+  }
+
+  /** Marks `messageId` and every earlier incoming message of the conversation read. */
+  async markRead(conversationId: string, messageId: string): Promise<void> {
+    const { conversations, outbox } = this.deps;
+    this.deps.device.require();
+    const model = this.require(conversationId);
+    const entries = model.doc.messages();
+    const upTo = entries.findIndex((entry) => entry.id === messageId);
+    if (upTo < 0)
+      throw new ParleyError('UNKNOWN_MESSAGE', `no message ${messageId} in ${conversationId}`);
+    const byAuthor = new Map<string, string[]>();
+    const work = new UnitOfWork();
+    for (const entry of entries.slice(0, upTo + 1)) {
+      const row = model.rows.get(entry.id);
+      if (!row || row.outgoing || row.status === 'read') continue;
+      conversations.raiseStatus(work, row.id, 'read', conversationId);
+      byAuthor.set(row.senderId, [...(byAuthor.get(row.senderId) ?? []), row.id]);
+    }
+    for (const [author, ids] of byAuthor) {
+      outbox.enqueue(work, {
+        content: receiptContent('read', conversationId, ids),
+        recipientAccountIds: [author],
+        ownDevices: true,
+      });
+    }
+    await this.deps.groupCommit.commit(work);
+  }
+
+  /** Typing indicators go to the peers' devices only, and only while online (the caller checks). */
+  setTyping(conversationId: string, typing: boolean): void {
+    const model = this.deps.conversations.get(conversationId);
+    if (!model) return;
+    const work = new UnitOfWork();
+    this.deps.outbox.enqueue(work, {
+      content: typingContent(conversationId, typing),
+      recipientAccountIds: this.peersOf(model),
+      ownDevices: false,
+    });
+    void this.deps.groupCommit.commit(work).catch((error) => this.deps.onError(error));
+  }
+
+  /** Introduces a newly linked device to the account's other devices, so they include it in their sends. */
+  async announceLinkedDevice(): Promise<void> {
+    const work = new UnitOfWork();
+    this.deps.outbox.enqueue(work, {
+      content: announcementContent(),
+      recipientAccountIds: [],
+      ownDevices: true,
+    });
+    await this.deps.store.commit(work);
+  }
+
+  private peersOf(model: ConversationModel): string[] {
+    const self = this.deps.device.account?.accountId;
+    const members = model.doc.memberList().map(([accountId]) => accountId);
+    const peers = new Set(members.filter((id) => id !== self));
+    if (model.row.peerAccountId) peers.add(model.row.peerAccountId);
+    return [...peers];
+  }
+
+  private require(conversationId: string): ConversationModel {
+    const model = this.deps.conversations.get(conversationId);
+    if (!model) throw new ParleyError('UNKNOWN_CONVERSATION', `no conversation ${conversationId}`);
+    return model;
+  }
+}

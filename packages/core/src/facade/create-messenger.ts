@@ -1,0 +1,239 @@
+import type { DexieOptions } from 'dexie';
+import { AccountKeys } from '../account/account-keys.js';
+import { Contacts } from '../account/contacts.js';
+import { LocalDevice } from '../account/local-device.js';
+import { SafetyNumbers } from '../account/safety-numbers.js';
+import { Conversations } from '../conversations/conversations.js';
+import type { SignalEngine } from '../crypto/engine.js';
+import { SessionLock } from '../crypto/session-lock.js';
+import { Composer } from '../delivery/composer.js';
+import { ContentHandler } from '../delivery/content-handler.js';
+import { SignalDecryption } from '../delivery/decryption.js';
+import { GroupCommit } from '../delivery/group-commit.js';
+import { Inbox } from '../delivery/inbox.js';
+import { Outbox } from '../delivery/outbox.js';
+import { Sessions } from '../delivery/sessions.js';
+import { ParleyDatabase } from '../store/database.js';
+import { DexieStore } from '../store/dexie-store.js';
+import { SignalStores } from '../store/signal-stores.js';
+import type { UnitOfWork } from '../store/unit-of-work.js';
+import { RelayConnection } from '../transport/relay-connection.js';
+import { RelayHttp } from '../transport/relay-http.js';
+import type { WebSocketConstructor } from '../transport/websocket.js';
+import type { Messenger } from './api.js';
+import { Events } from './events.js';
+import { LiveViews } from './live-views.js';
+import { ParleyMessenger, type MessengerDeps } from './messenger.js';
+
+export interface MessengerOptions {
+  /** The relay's base URL, e.g. `https://relay.example` (its WebSocket is derived from it). */
+  relayUrl: string;
+  /** IndexedDB database of this device; reopening the same name restores the account. */
+  databaseName: string;
+  /** The Signal engine: `nativeEngine` from `@parley/core/native`, or the TypeScript engine. */
+  engine: SignalEngine;
+  /** WebSocket constructor; defaults to the global one (browsers, Node >= 22). Node 20: pass `ws`. */
+  WebSocket?: WebSocketConstructor;
+  /** IndexedDB implementation; defaults to the global one. Node tests pass fake-indexeddb here or globally. */
+  indexedDB?: Pick<DexieOptions, 'indexedDB' | 'IDBKeyRange'>;
+  /**
+   * Merge queued messages of one conversation into one envelope when several wait in the outbox
+   * (default true). Benchmarks turn it off to produce one envelope per message.
+   */
+  coalesceOutbox?: boolean;
+  /**
+   * How long an idle outbox waits for more rows before sending (default OUTBOX_LINGER_MS, a few
+   * ms): rows committed meanwhile share one envelope. 0 sends at once (benchmark comparisons).
+   */
+  outboxLingerMs?: number;
+  /**
+   * How long acks wait to share a frame with later ones (default ACK_DELAY_MS); 0 acks every
+   * committed batch at once (tests).
+   */
+  ackDelayMs?: number;
+}
+
+/**
+ * Opens (or creates) this device's database, restores its account if any, and connects. Every part
+ * of the messenger is built here, each from one named deps object; the facade only delegates.
+ */
+export async function createMessenger(options: MessengerOptions): Promise<Messenger> {
+  const WebSocketImpl =
+    options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (!WebSocketImpl) throw new TypeError('no WebSocket implementation: pass options.WebSocket');
+  const db = new ParleyDatabase(options.databaseName, options.indexedDB);
+  await db.open();
+  const messenger = new ParleyMessenger(wire(options, db, WebSocketImpl));
+  await messenger.open();
+  return messenger;
+}
+
+/** Builds the parts and connects their callbacks (parts referenced before built are called later). */
+function wire(
+  options: MessengerOptions,
+  db: ParleyDatabase,
+  WebSocket: WebSocketConstructor,
+): MessengerDeps {
+  const { engine } = options;
+  const coalesceOutbox = options.coalesceOutbox ?? true;
+  const store = new DexieStore(db);
+  const events = new Events();
+  const onError = (error: unknown) => events.error(error);
+  const lock = new SessionLock();
+  const device = new LocalDevice(engine);
+  const local = () => device.address();
+  const http = new RelayHttp(options.relayUrl);
+  const contacts = new Contacts(db, http, onError);
+  const stores = new SignalStores(db, engine, (accountId): Promise<void> =>
+    safetyNumbers.replaced(accountId),
+  );
+  const accountKeys = new AccountKeys({ engine, db, stores, http, onError });
+  const sessions = new Sessions({ engine, stores, http, lock, local });
+  const conversations = new Conversations({
+    store,
+    selfAccountId: () => device.accountId,
+    changed: (id) => views.conversationChanged(id),
+  });
+  const relay = new RelayConnection({
+    url: websocketUrl(options.relayUrl),
+    WebSocket,
+    credentials: () => device.credentials(),
+    events: {
+      onEnvelope: (envelope, live) => inbox.push(envelope, live),
+      onOnline: () => void online(),
+      onStateChange: () => views.connection.invalidate(),
+      onFatal: (error) =>
+        events.emit({ type: 'relay-refused', code: error.code, message: error.message }),
+    },
+    ...(options.ackDelayMs !== undefined ? { ackDelayMs: options.ackDelayMs } : {}),
+  });
+  const outbox = new Outbox({
+    engine,
+    db,
+    stores,
+    sessions,
+    lock,
+    connection: relay,
+    local,
+    onSent: (work, messageIds) => {
+      for (const id of messageIds) conversations.raiseStatus(work, id, 'sent', undefined, 'outbox');
+    },
+    onError,
+    coalesce: coalesceOutbox,
+    ...(options.outboxLingerMs !== undefined ? { lingerMs: options.outboxLingerMs } : {}),
+  });
+  const groupCommit = new GroupCommit({
+    store,
+    stageAppend: (work, conversationId, entries) => {
+      const model = conversations.get(conversationId);
+      if (model) composer.stageAppend(work, model, entries);
+    },
+    committed: (work) => afterCommit(work),
+    coalesceOutbox,
+  });
+  const composer = new Composer({
+    device,
+    contacts,
+    conversations,
+    outbox,
+    groupCommit,
+    store,
+    coalesceOutbox,
+    onError,
+  });
+  const contentHandler = new ContentHandler({
+    conversations,
+    outbox,
+    selfAccountId: () => device.accountId,
+    learnUsername: (accountId, username) => contacts.learn(accountId, username),
+    reject: (sender, reason) => events.decryptFailed(sender, reason),
+    typingChanged: () => views.typingChanged(),
+  });
+  const inbox = new Inbox({
+    store,
+    decryption: new SignalDecryption({ engine, stores, lock, local }),
+    ack: (ids) => relay.ack(ids),
+    handlers: {
+      handle: (content, sender, work) => contentHandler.handle(content, sender, work),
+      batchHandled: (work) => contentHandler.applyQueued(work),
+      committed: (work, usedPreKeys) => {
+        // Someone fetched one of our bundles: the relay's stock may be running low.
+        if (usedPreKeys) void accountKeys.refill();
+        afterCommit(work);
+        announceReceived(work);
+      },
+      decryptFailed: (sender, reason) => events.decryptFailed(sender, reason),
+    },
+    onError,
+  });
+  const safetyNumbers = new SafetyNumbers({
+    engine,
+    device,
+    stores,
+    establishSessions: (accountId) => sessions.establish(accountId),
+    contacts,
+    conversations,
+    store,
+    releaseHeldSends: () => outbox.kick(),
+    changed: (username, conversationId) =>
+      events.emit({ type: 'safety-number-changed', username, conversationId }),
+  });
+  const views = new LiveViews({
+    device,
+    conversations,
+    contacts,
+    connectionState: () => relay.state,
+  });
+
+  /** Each time the socket authenticates: sessions with own devices, prekey stock, then the outbox. */
+  async function online(): Promise<void> {
+    try {
+      await sessions.refreshOwnDevices();
+    } catch (error) {
+      onError(error);
+    }
+    outbox.kick();
+    await accountKeys.refill();
+  }
+
+  function afterCommit(work: UnitOfWork): void {
+    if (work.outbox.length > 0) outbox.kick();
+    for (const model of conversations.all())
+      void conversations.compactIfNeeded(model).catch(onError);
+  }
+
+  function announceReceived(work: UnitOfWork): void {
+    const byConversation = new Map<string, string[]>();
+    for (const row of work.received)
+      byConversation.set(row.conversationId, [
+        ...(byConversation.get(row.conversationId) ?? []),
+        row.id,
+      ]);
+    for (const [conversationId, messageIds] of byConversation)
+      events.emit({ type: 'messages-received', conversationId, messageIds });
+  }
+
+  return {
+    db,
+    device,
+    http,
+    relay,
+    stores,
+    sessions,
+    accountKeys,
+    contacts,
+    safetyNumbers,
+    conversations,
+    composer,
+    outbox,
+    inbox,
+    views,
+    events,
+  };
+}
+
+function websocketUrl(relayUrl: string): string {
+  const url = new URL('/v1/websocket', relayUrl);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.toString();
+}

@@ -1,0 +1,88 @@
+import type { Contacts } from '../account/contacts.js';
+import type { LocalDevice } from '../account/local-device.js';
+import type { Conversations } from '../conversations/conversations.js';
+import type { ConnectionState, ConversationView, MessageView, Observable, SelfView } from './api.js';
+import { Snapshot } from './observable.js';
+import { conversationView, messageViews, type ViewContext } from './views.js';
+
+export interface LiveViewsDeps {
+  device: LocalDevice;
+  conversations: Conversations;
+  contacts: Contacts;
+  connectionState(): ConnectionState;
+}
+
+/** How long after a typing Content the list re-renders, once the longest indicator may have lapsed. */
+const TYPING_RERENDER_MS = 6_500;
+
+/** The facade's observable snapshots, invalidated when what they render changes. */
+export class LiveViews {
+  readonly self: Snapshot<SelfView | null>;
+  readonly connection: Snapshot<ConnectionState>;
+  readonly conversationList: Snapshot<readonly ConversationView[]>;
+  private readonly messageSnapshots = new Map<string, Snapshot<readonly MessageView[]>>();
+  private readonly typingTimers = new Set<ReturnType<typeof setTimeout>>();
+
+  constructor(private readonly deps: LiveViewsDeps) {
+    this.self = new Snapshot(() => selfView(deps.device));
+    this.connection = new Snapshot(() => deps.connectionState());
+    this.conversationList = new Snapshot(() => {
+      const context = this.context();
+      return deps.conversations
+        .all()
+        .map((model) => conversationView(model, context))
+        .sort((a, b) => b.updatedAt - a.updatedAt);
+    });
+  }
+
+  messages(conversationId: string): Observable<readonly MessageView[]> {
+    let snapshot = this.messageSnapshots.get(conversationId);
+    if (!snapshot) {
+      snapshot = new Snapshot(() => {
+        const model = this.deps.conversations.get(conversationId);
+        return model ? messageViews(model, this.context()) : [];
+      });
+      this.messageSnapshots.set(conversationId, snapshot);
+    }
+    return snapshot;
+  }
+
+  conversationChanged(conversationId: string): void {
+    this.messageSnapshots.get(conversationId)?.invalidate();
+    this.conversationList.invalidate();
+  }
+
+  /** Typing indicators expire by time: re-render the list once the longest one may have lapsed. */
+  typingChanged(): void {
+    this.conversationList.invalidate();
+    const timer = setTimeout(() => {
+      this.typingTimers.delete(timer);
+      this.conversationList.invalidate();
+    }, TYPING_RERENDER_MS);
+    this.typingTimers.add(timer);
+  }
+
+  close(): void {
+    for (const timer of this.typingTimers) clearTimeout(timer);
+  }
+
+  private context(): ViewContext {
+    const self = this.deps.device.account;
+    return {
+      selfAccountId: self?.accountId ?? '',
+      now: Date.now(),
+      usernameOf: (accountId, model) =>
+        (accountId === self?.accountId ? self.username : undefined) ??
+        this.deps.contacts.usernameOf(accountId) ??
+        model.doc.memberList().find(([id]) => id === accountId)?.[1].username ??
+        accountId,
+    };
+  }
+}
+
+export function selfView(device: LocalDevice): SelfView | null {
+  const account = device.account;
+  return account
+    ? { accountId: account.accountId, username: account.username, deviceId: account.deviceId }
+    : null;
+}

@@ -1,0 +1,199 @@
+import type { AccountKeys } from '../account/account-keys.js';
+import type { Contacts } from '../account/contacts.js';
+import { checkUsername } from '../account/contacts.js';
+import type { LocalDevice } from '../account/local-device.js';
+import type { SafetyNumbers } from '../account/safety-numbers.js';
+import type { Conversations } from '../conversations/conversations.js';
+import type { Composer } from '../delivery/composer.js';
+import type { Inbox } from '../delivery/inbox.js';
+import type { Outbox } from '../delivery/outbox.js';
+import type { Sessions } from '../delivery/sessions.js';
+import { ParleyError, relayCall } from '../errors.js';
+import type { AccountRow, ParleyDatabase } from '../store/database.js';
+import type { SignalStores } from '../store/signal-stores.js';
+import type { RelayConnection } from '../transport/relay-connection.js';
+import type { RelayHttp } from '../transport/relay-http.js';
+import type {
+  ConnectionState,
+  ConversationView,
+  DeviceLink,
+  MessageView,
+  Messenger,
+  MessengerEvent,
+  Observable,
+  SafetyNumber,
+  SelfView,
+} from './api.js';
+import type { Events } from './events.js';
+import { selfView, type LiveViews } from './live-views.js';
+
+/** The parts the facade delegates to, all built by createMessenger (create-messenger.ts). */
+export interface MessengerDeps {
+  db: ParleyDatabase;
+  device: LocalDevice;
+  http: RelayHttp;
+  relay: RelayConnection;
+  stores: SignalStores;
+  sessions: Sessions;
+  accountKeys: AccountKeys;
+  contacts: Contacts;
+  safetyNumbers: SafetyNumbers;
+  conversations: Conversations;
+  composer: Composer;
+  outbox: Outbox;
+  inbox: Inbox;
+  views: LiveViews;
+  events: Events;
+}
+
+/** The facade (see api.ts): each verb checks the device's state and delegates to one part. */
+export class ParleyMessenger implements Messenger {
+  private closed = false;
+  readonly self: Observable<SelfView | null>;
+  readonly connection: Observable<ConnectionState>;
+  readonly conversationList: Observable<readonly ConversationView[]>;
+
+  constructor(private readonly deps: MessengerDeps) {
+    this.self = deps.views.self;
+    this.connection = deps.views.connection;
+    this.conversationList = deps.views.conversationList;
+  }
+
+  /** Restores the registered account (if any) and connects. */
+  async open(): Promise<void> {
+    const { db, device, stores, inbox, contacts, outbox, conversations, views } = this.deps;
+    device.account = await db.account.get('self');
+    await stores.load();
+    await inbox.load();
+    await contacts.load();
+    await outbox.load();
+    await conversations.load(outbox.unsentMessageIds());
+    views.self.invalidate();
+    views.conversationList.invalidate();
+    if (device.account) this.connect();
+  }
+
+  // --- Account
+
+  async register(username: string): Promise<SelfView> {
+    this.assertUnregistered();
+    checkUsername(username);
+    this.deps.device.account = await relayCall(() => this.deps.accountKeys.register(username));
+    return this.activate();
+  }
+
+  /** Creates a single-use link for adding a new device to this account (see DeviceLink). */
+  async createDeviceLink(): Promise<DeviceLink> {
+    const account = this.requireAccount();
+    return relayCall(() => this.deps.accountKeys.createLink(account));
+  }
+
+  /** Joins the account a DeviceLink came from, as a new device. */
+  async linkDevice(link: DeviceLink): Promise<SelfView> {
+    this.assertUnregistered();
+    this.deps.device.account = await relayCall(() => this.deps.accountKeys.link(link));
+    await this.deps.composer.announceLinkedDevice();
+    return this.activate();
+  }
+
+  // --- Conversations
+
+  async openDirectConversation(username: string): Promise<string> {
+    this.requireAccount();
+    return this.deps.composer.openDirect(username);
+  }
+
+  async sendText(conversationId: string, text: string): Promise<string> {
+    this.requireAccount();
+    return this.deps.composer.sendText(conversationId, text);
+  }
+
+  /** Marks `messageId` and every earlier incoming message of the conversation read. */
+  async markRead(conversationId: string, messageId: string): Promise<void> {
+    this.requireAccount();
+    return this.deps.composer.markRead(conversationId, messageId);
+  }
+
+  setTyping(conversationId: string, typing: boolean): void {
+    if (this.closed || !this.deps.device.account || !this.deps.relay.online) return;
+    this.deps.composer.setTyping(conversationId, typing);
+  }
+
+  conversations(): Observable<readonly ConversationView[]> {
+    return this.conversationList;
+  }
+
+  messages(conversationId: string): Observable<readonly MessageView[]> {
+    return this.deps.views.messages(conversationId);
+  }
+
+  // --- Identity
+
+  async safetyNumber(username: string): Promise<SafetyNumber> {
+    this.requireAccount();
+    return this.deps.safetyNumbers.of(username);
+  }
+
+  async markVerified(username: string, verified: boolean): Promise<void> {
+    this.requireAccount();
+    return this.deps.safetyNumbers.markVerified(username, verified);
+  }
+
+  async acceptIdentityChange(username: string): Promise<void> {
+    this.requireAccount();
+    return this.deps.safetyNumbers.acceptChange(username);
+  }
+
+  on(listener: (event: MessengerEvent) => void): () => void {
+    return this.deps.events.on(listener);
+  }
+
+  /** Resolves when every envelope received so far is applied and durable (tests, benchmarks). */
+  async settled(): Promise<void> {
+    await this.deps.inbox.idle();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const { relay, views, outbox, inbox, stores, db } = this.deps;
+    relay.stop();
+    views.close();
+    await outbox.close();
+    await inbox.idle();
+    await stores.flush();
+    db.close();
+  }
+
+  // --- Internals
+
+  private activate(): SelfView {
+    const account = this.deps.device.require();
+    this.deps.contacts.learn(account.accountId, account.username);
+    this.deps.views.self.invalidate();
+    this.connect();
+    return selfView(this.deps.device) as SelfView;
+  }
+
+  private connect(): void {
+    const credentials = this.deps.device.credentials();
+    if (!credentials || this.closed) return;
+    this.deps.http.setCredentials(credentials);
+    this.deps.relay.start();
+  }
+
+  private requireAccount(): AccountRow {
+    this.assertOpen();
+    return this.deps.device.require();
+  }
+
+  private assertUnregistered(): void {
+    this.assertOpen();
+    if (this.deps.device.account)
+      throw new ParleyError('ALREADY_REGISTERED', 'this device already has an account');
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new ParleyError('CLOSED', 'the messenger is closed');
+  }
+}

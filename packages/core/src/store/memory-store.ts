@@ -1,0 +1,88 @@
+import type {
+  ConversationRow,
+  DocSnapshotRow,
+  DocUpdateRow,
+  MessageRow,
+  OutboxRow,
+  ProcessedEnvelopeRow,
+  ReceiptRow,
+  SessionRow,
+} from './database.js';
+import type { CoreStore, StoredConversations } from './repositories.js';
+import type { Durability, UnitOfWork } from './unit-of-work.js';
+
+/**
+ * CoreStore in memory, for unit tests: the same tables and the same all-or-nothing commit as the
+ * IndexedDB store (dexie-store.ts), with seqs assigned as IndexedDB's auto-increment does. Tables
+ * are public so tests can read what was committed; `failNextCommit` makes one commit throw
+ * before anything is written (a lost transaction).
+ */
+export class MemoryStore implements CoreStore {
+  readonly conversations = new Map<string, ConversationRow>();
+  readonly snapshots = new Map<string, DocSnapshotRow>();
+  readonly docUpdates = new Map<number, DocUpdateRow>();
+  readonly messages = new Map<string, MessageRow>();
+  readonly receipts = new Map<string, ReceiptRow>();
+  readonly outbox = new Map<number, OutboxRow>();
+  readonly processedEnvelopes = new Map<string, ProcessedEnvelopeRow>();
+  readonly sessions = new Map<string, SessionRow>();
+  /** Units of work committed, in order. */
+  readonly commits: UnitOfWork[] = [];
+  failNextCommit: Error | undefined;
+  private nextSeq = 1;
+  private readonly listeners = new Set<(work: UnitOfWork) => void>();
+
+  async commit(work: UnitOfWork, _durability: Durability = 'strict'): Promise<void> {
+    if (work.isEmpty) return;
+    const failure = this.failNextCommit;
+    if (failure) {
+      this.failNextCommit = undefined;
+      throw failure;
+    }
+    // IndexedDB clones values on write: so does this store, so later mutations do not leak in.
+    for (const row of work.docUpdates) {
+      row.seq = this.nextSeq++;
+      this.docUpdates.set(row.seq, structuredClone(row));
+    }
+    for (const seq of work.deletedDocUpdates) this.docUpdates.delete(seq);
+    for (const row of work.snapshots) this.snapshots.set(row.conversationId, structuredClone(row));
+    for (const [id, row] of work.messages) this.messages.set(id, structuredClone(row));
+    for (const [id, row] of work.conversations) this.conversations.set(id, structuredClone(row));
+    for (const row of work.receipts) this.receipts.set(row.key, structuredClone(row));
+    for (const row of work.outbox) {
+      row.seq = this.nextSeq++;
+      this.outbox.set(row.seq, structuredClone(row));
+    }
+    for (const seq of work.deletedOutbox) this.outbox.delete(seq);
+    for (const row of work.processed) this.processedEnvelopes.set(row.envelopeId, { ...row });
+    for (const row of work.sessions) this.sessions.set(row.address, structuredClone(row));
+    this.commits.push(work);
+    for (const listener of this.listeners) listener(work);
+  }
+
+  onCommitted(listener: (work: UnitOfWork) => void): void {
+    this.listeners.add(listener);
+  }
+
+  async processedAmong(envelopeIds: readonly string[]): Promise<Set<string>> {
+    return new Set(envelopeIds.filter((id) => this.processedEnvelopes.has(id)));
+  }
+
+  async forgetProcessedBefore(at: number): Promise<void> {
+    for (const [id, row] of this.processedEnvelopes) if (row.at < at) this.processedEnvelopes.delete(id);
+  }
+
+  async loadConversations(): Promise<StoredConversations> {
+    return structuredClone({
+      conversations: [...this.conversations.values()],
+      snapshots: [...this.snapshots.values()],
+      updates: [...this.docUpdates.values()].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0)),
+      messages: [...this.messages.values()],
+      receipts: [...this.receipts.values()],
+    });
+  }
+
+  async loadOutbox(): Promise<OutboxRow[]> {
+    return structuredClone([...this.outbox.values()].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0)));
+  }
+}
