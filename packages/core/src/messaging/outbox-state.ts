@@ -5,18 +5,20 @@ type Timer = ReturnType<typeof setTimeout>;
  *
  * The drain scheduler:
  *
- *                       kick (busy: a drain started < OUTBOX_IDLE_AFTER_MS ago)
- *           ┌──────┐ ─────────────────────────────────────────▶ ┌───────────┐
- *      ┌──▶ │ idle │                                             │ lingering │
- *      │    │since │ ──────────┐                                 │ (linger)  │
- *      │    └──────┘  kick     │ drain                           └───────────┘
- *      │              (idle,   ▼                                       │ linger timer fired: drain
- *      │          ┌────────────────────────┐ ◀─────────────────────────┘
- *      └───────── │ draining               │ ──┐ again (a kick during the pass: the next pass
- *       drained   │ (pass, startedAt,      │   │ starts, lingering, when this one ends)
- *      (a kick    │  again)                │ ◀─┘
- *      follows    └────────────────────────┘
- *      if again)
+ *                     kick (busy: the last pass started < OUTBOX_IDLE_AFTER_MS ago)
+ *          ┌───────┐ ───────────────────────────────────────────────▶ ┌───────────┐
+ *     ┌──▶ │ idle  │                                                  │ lingering │ (kicks: no-op)
+ *     │    │ since │                                                  │  linger   │
+ *     │    └───────┘                                                  └───────────┘
+ *     │        │ kick (idle for long, or lingering is off): drain           │
+ *     │        ▼                                                            │ linger fired: drain
+ *     │    ┌─────────────┐ ◀────────────────────────────────────────────────┘
+ *     │    │  draining   │ ──┐
+ *     │    │  pass       │   │ again (kicked during the pass: it kicks again when it
+ *     │    │  startedAt  │ ◀─┘        ends, so rows committed meanwhile are not left behind)
+ *     │    │  again      │
+ *     │    └─────────────┘
+ *     └────────┘ drained (idle since startedAt)
  *
  *      close: from every state to `closed` (final); a pass running then ends with `drained`.
  *

@@ -6,23 +6,25 @@ type Timer = ReturnType<typeof setTimeout>;
 /**
  * The states of a RelayConnection (relay-connection.ts) and its one transition function.
  *
- *                    start                  open (socket)               authenticated
- *   ┌─────────┐ ─────────────▶ ┌──────┐ ─────────────────▶ ┌────────────┐ ───────────▶ ┌──────────┐
- *   │ stopped │                │ idle │                     │ connecting │              │  online  │
- *   └─────────┘                └──────┘                     │ (socket,   │              │ (socket, │
- *        ▲                        ▲  │ open failed          │  attempt)  │              │ drained, │
- *        │ stop (any state),      │  ▼ (retry)              └────────────┘              │ acks,    │
- *        │ fatal close            │ ┌─────────────┐ open (socket)  ▲  │                 │ ackTimer)│
- *        │ (connecting, online)   └─│   waiting   │ ───────────────┘  │ lost (retry)    └──────────┘
- *        │        no credentials    │ (attempt,   │ ◀─────────────────┘                   │  ▲ │
- *        │                          │  timer)     │ ◀──────────────── lost (retry) ───────┘  │ │
- *        │                          └─────────────┘                              drained,   │ │
- *        │                             │ ▲  open failed (retry)              acks scheduled │ │
- *        │                             └─┘                                   acks flushed ──┘ │
- *        └────────────────────────────────────────────────────────────────────────────────────┘
+ *              start            open (socket)              authenticated
+ *   ┌─────────┐ ──────▶ ┌──────┐ ─────────────▶ ┌────────────┐ ─────────────▶ ┌──────────┐
+ *   │ stopped │         │ idle │                │ connecting │                │  online  │ ──┐
+ *   └─────────┘         └──────┘                │  socket    │                │  socket  │   │ drained,
+ *                        │    ▲                 │  attempt   │                │  drained │   │ acks-scheduled,
+ *       retry (no socket │    │ no-credentials  └────────────┘                │  acks    │   │ acks-flushed
+ *       could be made)   ▼    │                    ▲      │                   │  ackTimer│ ◀─┘
+ *                   ┌─────────────┐ open (socket)  │      │ retry (lost)      └──────────┘
+ *             retry │   waiting   │ ───────────────┘      │                        │
+ *            ┌────▶ │  attempt    │ ◀─────────────────────┘                        │
+ *            └───── │  timer      │ ◀──────────────────────────────────────────────┘
+ *                   └─────────────┘                retry (lost)
+ *
+ *   stop: from every state to stopped. fatal (a close code that refuses this device for good):
+ *   from connecting and online to stopped.
  *
  * - stopped:    not started, stopped, or refused for good by the relay (a fatal close code).
- * - idle:       started, but there are no credentials to connect with (waits for a restart).
+ * - idle:       started, no socket and no timer: between start() and the first socket, and for
+ *               good (until stop() and start()) when there are no credentials to connect with.
  * - waiting:    no socket; `timer` opens the next one after the backoff for `attempt`.
  * - connecting: `socket` is opening, or open with the auth request in flight.
  * - online:     authenticated on `socket`: sends may flow. `drained`: its MailboxDrained marker
