@@ -8,6 +8,13 @@ import { onCommitted, UnitOfWork } from '../store/unit-of-work.js';
 import type { RelayConnection } from '../transport/relay-connection.js';
 import { RelayError } from '../transport/relay-errors.js';
 import { coalesceOutbox, stageMerges, type Merge } from './outbox-coalescing.js';
+import {
+  INITIAL_OUTBOX_STATE,
+  clearLeftTimers,
+  nextOutboxState,
+  type OutboxEvent,
+  type OutboxState,
+} from './outbox-state.js';
 import { IdentityHeldError, isEngineError, type Sessions } from './sessions.js';
 
 /** Rows encrypted and sent together (the relay allows 256 unanswered requests per socket). */
@@ -82,27 +89,21 @@ export interface OutboxDeps {
  * The table is mirrored in memory (`rows`): only units of work write it, and they report every
  * commit, so pages are taken from memory instead of a read transaction per page; and the
  * deletions of acknowledged rows join the next page's transaction (docs/decisions/0370).
+ *
+ * When it drains (idle, lingering, draining, closed) and its timers are one state, with its
+ * transitions in outbox-state.ts; the fields beside it are data: the mirror, the pending
+ * deletion, and the bookkeeping of the pages in flight.
  */
 export class Outbox {
+  private state: OutboxState = INITIAL_OUTBOX_STATE;
   /** The outbox table as committed, by seq (ascending: seqs only grow), minus acknowledged rows. */
   private readonly rows = new Map<number, OutboxRow>();
   /** Deletions of acknowledged rows (and what they stage) not committed yet. */
   private acked = new UnitOfWork();
-  private ackedTimer: ReturnType<typeof setTimeout> | undefined;
-  /** A deletion the timer started, for close() to wait for. */
-  private committingAcked: Promise<void> | undefined;
-  private draining: Promise<void> | undefined;
-  private again = false;
-  private closed = false;
   /** Outbox rows (by seq) whose page is being sent; a later page read skips them. */
   private readonly inFlight = new Set<number>();
   private readonly pages = new Set<Promise<void>>();
   private requestsInFlight = 0;
-  private wakeTimer: ReturnType<typeof setTimeout> | undefined;
-  private wakeAt: number | undefined;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private lingerTimer: ReturnType<typeof setTimeout> | undefined;
-  private lastDrainStart = Number.NEGATIVE_INFINITY;
   /** Resolves when the latest page's encryption and session flush are done. */
   private encrypted: Promise<void> = Promise.resolve();
 
@@ -165,42 +166,54 @@ export class Outbox {
    * is busy; cheap to call after every change.
    */
   kick(): void {
-    if (this.closed) return;
-    if (this.draining) {
-      this.again = true;
-      return;
-    }
-    const idle = performance.now() - this.lastDrainStart > OUTBOX_IDLE_AFTER_MS;
-    if (this.lingerMs <= 0 || (idle && !this.lingerTimer)) return this.startDrain();
-    this.lingerTimer ??= setTimeout(() => {
-      this.lingerTimer = undefined;
-      if (this.draining) this.again = true;
-      else this.startDrain();
+    const state = this.state;
+    if (state.kind === 'closed' || state.kind === 'lingering') return;
+    if (state.kind === 'draining') return this.transition('again');
+    const idle = performance.now() - state.since > OUTBOX_IDLE_AFTER_MS;
+    if (this.lingerMs <= 0 || idle) return this.startDrain();
+    const timer = setTimeout(() => {
+      const current = this.state;
+      if (current.kind === 'lingering' && current.linger === timer) this.startDrain();
     }, this.lingerMs);
+    this.transition({ type: 'linger', timer });
   }
 
+  /** From idle or lingering. */
   private startDrain(): void {
-    if (this.closed || this.draining) return;
-    this.again = false;
-    this.lastDrainStart = performance.now();
-    this.draining = this.drain()
+    const startedAt = performance.now();
+    const pass = this.drain()
       .catch(this.onError)
       .finally(() => {
-        this.draining = undefined;
+        const state = this.state;
+        const again = state.kind === 'draining' && state.again;
+        this.transition('drained');
         // Rows committed during this pass: the next one lingers too, to gather more of them.
-        if (this.again) this.kick();
+        if (again) this.kick();
       });
+    this.transition({ type: 'drain', pass, startedAt });
   }
 
   async close(): Promise<void> {
-    this.closed = true;
-    clearTimeout(this.wakeTimer);
-    clearTimeout(this.retryTimer);
-    clearTimeout(this.lingerTimer);
-    await this.draining;
+    const state = this.state;
+    this.transition('close');
+    await (state.kind === 'draining' ? state.pass : undefined);
     await Promise.allSettled([...this.pages]);
-    await this.committingAcked;
+    await this.state.timers.committingAcked;
     await this.commitAcked();
+  }
+
+  /** A call, not a property read, so that TypeScript keeps no narrowing of it across awaits. */
+  private isClosed(): boolean {
+    return this.state.kind === 'closed';
+  }
+
+  /** Moves to the next state; the timers of what it left are cleared. */
+  private transition(event: OutboxEvent): void {
+    const previous = this.state;
+    const next = nextOutboxState(previous, event);
+    if (next === previous) return;
+    clearLeftTimers(previous, next);
+    this.state = next;
   }
 
   /**
@@ -212,7 +225,7 @@ export class Outbox {
   private async drain(): Promise<void> {
     let lastSeq = 0;
     for (;;) {
-      if (this.closed || !this.connection.online) return;
+      if (this.isClosed() || !this.connection.online) return;
       while (this.requestsInFlight > MAX_REQUESTS_IN_FLIGHT - OUTBOX_WINDOW) {
         await Promise.race([...this.pages]);
       }
@@ -268,23 +281,29 @@ export class Outbox {
   }
 
   private retryLater(): void {
-    if (this.retryTimer || this.closed) return;
-    this.retryTimer = setTimeout(() => {
-      this.retryTimer = undefined;
+    const state = this.state;
+    if (state.kind === 'closed' || state.timers.retry) return;
+    const timer = setTimeout(() => {
+      if (this.state.timers.retry !== timer) return;
+      this.transition('retried');
       this.kick();
     }, KEPT_ROWS_RETRY_MS);
+    this.transition({ type: 'retry', timer });
   }
 
   /** A row whose delay has not run out yet; a timer drains again when it does. */
   private heldBack(row: OutboxRow, now: number): boolean {
     if (row.notBefore === undefined || !isDelayed(row, now)) return false;
-    if (this.wakeAt === undefined || row.notBefore < this.wakeAt) {
-      clearTimeout(this.wakeTimer);
-      this.wakeAt = row.notBefore;
-      this.wakeTimer = setTimeout(() => {
-        this.wakeAt = undefined;
+    const state = this.state;
+    const wake = state.timers.wake;
+    // (Closed: no drain follows, so no timer either.)
+    if (state.kind !== 'closed' && (wake === undefined || row.notBefore < wake.at)) {
+      const timer = setTimeout(() => {
+        if (this.state.timers.wake?.timer !== timer) return;
+        this.transition('woken');
         this.kick();
       }, row.notBefore - now);
+      this.transition({ type: 'wake', at: row.notBefore, timer });
     }
     return true;
   }
@@ -435,20 +454,19 @@ export class Outbox {
       }
       this.onSent(this.acked, row.messageIds);
     }
-    this.ackedTimer ??= setTimeout(() => {
-      this.ackedTimer = undefined;
-      this.committingAcked = this.commitAcked()
+    if (this.state.timers.ackedCommit) return;
+    const timer = setTimeout(() => {
+      const committing: Promise<void> = this.commitAcked()
         .catch(this.onError)
-        .finally(() => {
-          this.committingAcked = undefined;
-        });
+        .finally(() => this.transition({ type: 'acked-committed', committing }));
+      this.transition({ type: 'acked-committing', committing });
     }, ACKED_COMMIT_DELAY_MS);
+    this.transition({ type: 'acked-timer', timer });
   }
 
   /** The acknowledged rows' pending deletion, handed to a transaction about to run. */
   private takeAcked(): UnitOfWork | undefined {
-    clearTimeout(this.ackedTimer);
-    this.ackedTimer = undefined;
+    this.transition('acked-taken');
     if (this.acked.isEmpty) return undefined;
     const acked = this.acked;
     this.acked = new UnitOfWork();

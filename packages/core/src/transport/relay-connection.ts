@@ -12,7 +12,16 @@ import {
   type SendRequestSchema,
   type SendResult,
 } from '@parley/protocol';
-
+import {
+  STOPPED,
+  attemptOf,
+  nextRelayConnectionState,
+  publicState,
+  socketOf,
+  timerOf,
+  type RelayConnectionEvent,
+  type RelayConnectionState,
+} from './relay-connection-state.js';
 import { RelayError } from './relay-errors.js';
 import {
   OPEN,
@@ -70,21 +79,17 @@ export interface RelayConnectionDeps {
  * One authenticated WebSocket to the relay (docs/relay-api.md "WebSocket"), reconnecting with
  * exponential backoff and jitter until stopped. Requests are answered by id; a request in
  * flight when the socket drops fails with UNREACHABLE and is retried by its owner (the outbox).
+ * Its states (stopped, idle, waiting, connecting, online) and their transitions:
+ * relay-connection-state.ts.
  */
 export class RelayConnection {
-  private socket: WebSocketLike | undefined;
+  /** Named with # because the public `state` getter below reports its public view. */
+  #state: RelayConnectionState = STOPPED;
   private nextRequestId = 1;
+  /** Requests on the current socket waiting for their answers (settled when it is lost). */
   private readonly pending = new Map<number, PendingRequest>();
-  private attempt = 0;
-  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  private stopped = true;
-  /** Ids of durably applied envelopes not acked yet (see ACK_DELAY_MS). */
-  private readonly unsentAcks: bigint[] = [];
-  private ackTimer: ReturnType<typeof setTimeout> | undefined;
-  private authenticated = false;
-  /** The current socket's backlog has been pushed (MailboxDrained received). */
-  private drained = false;
-  private currentState: ConnectionState = 'offline';
+  /** What onStateChange was last told. */
+  private reported: ConnectionState = 'offline';
 
   private readonly url: string;
   private readonly WebSocketImpl: WebSocketConstructor;
@@ -101,40 +106,36 @@ export class RelayConnection {
   }
 
   get state(): ConnectionState {
-    return this.currentState;
+    return this.reported;
   }
 
   get online(): boolean {
-    return this.authenticated;
+    return this.#state.kind === 'online';
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
-    this.attempt = 0;
+    if (this.#state.kind !== 'stopped') return;
+    this.transition({ type: 'start' });
     this.open();
   }
 
   stop(): void {
-    this.stopped = true;
-    clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = undefined;
     this.flushAcks();
-    const socket = this.socket;
-    this.socket = undefined;
+    const socket = socketOf(this.#state);
     if (socket) {
       socket.onclose = null;
       socket.close(1000, 'client closing');
     }
     this.connectionLost();
-    this.setState('offline');
+    this.transition({ type: 'stop' });
   }
 
   send(send: MessageInitShape<typeof SendRequestSchema>): Promise<SendResult> {
-    const socket = this.socket;
-    if (!socket || !this.authenticated || socket.readyState !== OPEN) {
+    const state = this.#state;
+    if (state.kind !== 'online' || state.socket.readyState !== OPEN) {
       return Promise.reject(new RelayError('UNREACHABLE', 0, 'not connected to the relay'));
     }
+    const socket = state.socket;
     const id = this.takeRequestId();
     return new Promise<SendResult>((resolve, reject) => {
       // A socket that stops answering is broken (half-open TCP, a lost frame): replace it.
@@ -156,27 +157,35 @@ export class RelayConnection {
    * connection, where the inbox recognizes them.
    */
   ack(serverIds: bigint[]): void {
-    const socket = this.socket;
-    if (!socket || !this.authenticated || socket.readyState !== OPEN || serverIds.length === 0)
+    const state = this.#state;
+    if (state.kind !== 'online' || state.socket.readyState !== OPEN || serverIds.length === 0)
       return;
-    for (const id of serverIds) this.unsentAcks.push(id);
-    if (this.unsentAcks.length >= ACK_BATCH_MAX || this.ackDelayMs <= 0) this.flushAcks();
-    else this.ackTimer ??= setTimeout(() => this.flushAcks(), this.ackDelayMs);
+    for (const id of serverIds) state.acks.push(id);
+    if (state.acks.length >= ACK_BATCH_MAX || this.ackDelayMs <= 0) this.flushAcks();
+    else if (state.ackTimer === undefined) {
+      this.transition({
+        type: 'acks-scheduled',
+        timer: setTimeout(() => this.flushAcks(), this.ackDelayMs),
+      });
+    }
   }
 
   private flushAcks(): void {
-    clearTimeout(this.ackTimer);
-    this.ackTimer = undefined;
-    const serverIds = this.unsentAcks.splice(0);
-    const socket = this.socket;
-    if (!socket || !this.authenticated || serverIds.length === 0) return;
-    this.write(socket, { kind: { case: 'ack', value: { serverIds } } });
+    const state = this.#state;
+    if (state.kind !== 'online') return;
+    this.transition({ type: 'acks-flushed' });
+    const serverIds = state.acks.splice(0);
+    if (serverIds.length === 0) return;
+    this.write(state.socket, { kind: { case: 'ack', value: { serverIds } } });
   }
 
   private open(): void {
     const credentials = this.credentials();
-    if (!credentials) return;
-    this.setState('connecting');
+    if (!credentials) {
+      this.transition({ type: 'no-credentials' });
+      return;
+    }
+    this.report('connecting');
     let socket: WebSocketLike;
     try {
       socket = new this.WebSocketImpl(this.url);
@@ -184,8 +193,7 @@ export class RelayConnection {
       this.scheduleReconnect();
       return;
     }
-    this.socket = socket;
-    this.drained = false;
+    this.transition({ type: 'open', socket });
     socket.binaryType = 'arraybuffer';
     socket.onopen = () => this.authenticate(socket, credentials);
     socket.onmessage = (event: MessageEventLike) => this.receive(socket, event.data);
@@ -196,10 +204,8 @@ export class RelayConnection {
   private authenticate(socket: WebSocketLike, credentials: DeviceCredentialsJson): void {
     const id = this.takeRequestId();
     this.pending.set(id, (result) => {
-      if (result?.case !== 'auth' || socket !== this.socket) return;
-      this.authenticated = true;
-      this.attempt = 0;
-      this.setState('online');
+      if (result?.case !== 'auth' || socket !== socketOf(this.#state)) return;
+      this.transition({ type: 'authenticated' });
       this.events.onOnline();
     });
     this.write(socket, {
@@ -221,7 +227,8 @@ export class RelayConnection {
   }
 
   private receive(socket: WebSocketLike, data: unknown): void {
-    if (socket !== this.socket || !(data instanceof ArrayBuffer)) return;
+    const state = this.#state;
+    if (socket !== socketOf(state) || !(data instanceof ArrayBuffer)) return;
     let frame: Frame;
     try {
       frame = fromBinary(FrameSchema, new Uint8Array(data));
@@ -235,43 +242,43 @@ export class RelayConnection {
       settle?.(kind.value.result);
     } else if (kind.case === 'push') {
       const push = kind.value.kind;
-      if (push.case === 'envelope') this.events.onEnvelope(push.value, this.drained);
-      else if (push.case === 'drained') this.drained = true;
+      // The relay pushes only after authentication: before it, nothing counts as live.
+      if (push.case === 'envelope') {
+        this.events.onEnvelope(push.value, state.kind === 'online' && state.drained);
+      } else if (push.case === 'drained' && state.kind === 'online') {
+        this.transition({ type: 'drained' });
+      }
     }
   }
 
   private closed(socket: WebSocketLike, code: number): void {
-    if (socket !== this.socket) return;
-    this.socket = undefined;
-    this.connectionLost();
+    if (socket !== socketOf(this.#state)) return;
     const fatal = fatalCloseReason(code);
     if (fatal) {
-      this.stopped = true;
-      this.setState('offline');
+      // Unacked ids of this socket's pushes go with it: the next connection pushes them again.
+      this.connectionLost();
+      this.transition({ type: 'fatal' });
       this.events.onFatal(fatal);
       return;
     }
     this.scheduleReconnect();
   }
 
+  /** Settles the requests of a socket that is gone. */
   private connectionLost(): void {
-    // Ids of this socket's pushes: the next connection pushes those envelopes again.
-    this.unsentAcks.length = 0;
-    clearTimeout(this.ackTimer);
-    this.ackTimer = undefined;
-    this.authenticated = false;
     for (const settle of this.pending.values()) settle(undefined);
     this.pending.clear();
   }
 
+  /** From a socket that failed to open or was lost: the next one opens after a backoff. */
   private scheduleReconnect(): void {
-    if (this.stopped) return;
-    this.setState('offline');
-    const delay = reconnectDelay(this.attempt++, Math.random());
-    this.reconnectTimer = setTimeout(() => {
-      this.reconnectTimer = undefined;
-      if (!this.stopped) this.open();
+    const delay = reconnectDelay(attemptOf(this.#state), Math.random());
+    const timer: ReturnType<typeof setTimeout> = setTimeout(() => {
+      const state = this.#state;
+      if (state.kind === 'waiting' && state.timer === timer) this.open();
     }, delay);
+    if (socketOf(this.#state)) this.connectionLost();
+    this.transition({ type: 'retry', timer });
   }
 
   private write(
@@ -288,9 +295,19 @@ export class RelayConnection {
     return id;
   }
 
-  private setState(state: ConnectionState): void {
-    if (state === this.currentState) return;
-    this.currentState = state;
+  /** Moves to the next state: a timer the state left owned is cleared; the public view reported. */
+  private transition(event: RelayConnectionEvent): void {
+    const previous = this.#state;
+    const next = nextRelayConnectionState(previous, event);
+    const timer = timerOf(previous);
+    if (timer !== undefined && timer !== timerOf(next)) clearTimeout(timer);
+    this.#state = next;
+    this.report(publicState(next));
+  }
+
+  private report(state: ConnectionState): void {
+    if (state === this.reported) return;
+    this.reported = state;
     this.events.onStateChange(state);
   }
 }

@@ -19,6 +19,12 @@ import type { DeviceRef, StoredEnvelope } from '../store/records.js';
 import type { RelayStore } from '../store/relay-store.js';
 import { decodeClientFrame, type ClientFrame } from '@parley/protocol/wire';
 import {
+  nextDeviceConnectionState,
+  timerOf,
+  type DeviceConnectionEvent,
+  type DeviceConnectionState,
+} from './device-connection-state.js';
+import {
   drainedPush,
   encodeAuthResult,
   encodeEnvelopePush,
@@ -41,14 +47,12 @@ export interface ConnectionDeps {
 /**
  * One device socket: authentication by the first frame, requests with ids, pushes and acks
  * (docs/relay-api.md, "WebSocket"). Everything a client sends is validated here; a bad frame
- * closes only this socket.
+ * closes only this socket. Its states (unauthenticated, authenticating, authenticated, closed) and
+ * their transitions: device-connection-state.ts.
  */
 export class DeviceConnection implements Recipient {
-  private authenticated: DeviceRef | undefined;
-  private authenticating = false;
-  private stream: MailboxStream | undefined;
+  private state: DeviceConnectionState;
   private requestsInFlight = 0;
-  private authTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly ws: WebSocket,
@@ -61,29 +65,52 @@ export class DeviceConnection implements Recipient {
     ws.on('close', () => this.onClose());
     // ws reports protocol violations (e.g. an oversized frame) here, then closes the socket.
     ws.on('error', () => undefined);
-    this.authTimer = setTimeout(
+    const authTimer = setTimeout(
       () => this.close(CloseCode.UNAUTHENTICATED, 'no authentication in time'),
       AUTH_TIMEOUT_MS,
     );
-    this.authTimer.unref();
+    authTimer.unref();
+    this.state = { kind: 'unauthenticated', authTimer };
   }
 
   get device(): DeviceRef {
-    if (!this.authenticated) throw new Error('connection is not authenticated');
-    return this.authenticated;
+    const state = this.state;
+    const device =
+      state.kind === 'authenticated' || state.kind === 'closed' ? state.device : undefined;
+    if (!device) throw new Error('connection is not authenticated');
+    return device;
   }
 
   get isAuthenticated(): boolean {
-    return this.authenticated !== undefined;
+    const state = this.state;
+    return (
+      state.kind === 'authenticated' || (state.kind === 'closed' && state.device !== undefined)
+    );
   }
 
   offer(envelope: StoredEnvelope): void {
-    this.stream?.offer(envelope);
+    const state = this.state;
+    if (state.kind === 'authenticated') state.stream.offer(envelope);
   }
 
   close(code: number, reason: string): void {
-    this.stream?.stop();
+    const state = this.state;
+    if (state.kind === 'authenticated') state.stream.stop();
     this.ws.close(code, reason);
+  }
+
+  /** A call, not a property read, so that TypeScript keeps no narrowing of it across awaits. */
+  private kind(): DeviceConnectionState['kind'] {
+    return this.state.kind;
+  }
+
+  /** Moves to the next state; a timer the state left owned and the next one does not is cleared. */
+  private transition(event: DeviceConnectionEvent): void {
+    const previous = this.state;
+    const next = nextDeviceConnectionState(previous, event);
+    const timer = timerOf(previous);
+    if (timer !== undefined && timer !== timerOf(next)) clearTimeout(timer);
+    this.state = next;
   }
 
   private onMessage(data: Buffer, isBinary: boolean): void {
@@ -119,28 +146,30 @@ export class DeviceConnection implements Recipient {
     if (this.requestsInFlight >= MAX_REQUESTS_IN_FLIGHT) {
       return this.fail(id, new RelayError(ErrorCode.RATE_LIMITED, 'too many requests in flight'));
     }
-    if (!this.authenticated) return this.rejectUnauthenticated(id);
+    const state = this.state;
+    if (state.kind !== 'authenticated') return this.rejectUnauthenticated(id);
     if (this.deps.isClosing()) {
       return this.fail(id, new RelayError(ErrorCode.UNAVAILABLE, 'relay is shutting down'));
     }
-    const sending = this.deps.mailboxes.send(this.authenticated, send);
+    const sending = this.deps.mailboxes.send(state.device, send);
     this.track(id, sending, (outcome) => this.write(encodeSendResult(id, outcome.result)));
   }
 
   private onAck(serverIds: readonly number[]): void {
-    const device = this.authenticated;
-    if (!device || !this.stream) return this.rejectUnauthenticated(0);
+    const state = this.state;
+    if (state.kind !== 'authenticated') return this.rejectUnauthenticated(0);
     const ids = serverIds.filter((id) => id > 0 && id <= Number.MAX_SAFE_INTEGER);
     if (ids.length === 0) return;
-    this.stream.acked(ids);
-    this.deps.mailboxes.acknowledge(device, ids);
+    state.stream.acked(ids);
+    this.deps.mailboxes.acknowledge(state.device, ids);
   }
 
   private async authenticate(id: number, auth: AuthRequest): Promise<void> {
-    if (this.authenticated || this.authenticating) {
+    // The client's mistake, not ours: answered, never an illegal transition.
+    if (this.kind() !== 'unauthenticated') {
       throw new RelayError(ErrorCode.CONFLICT, 'this socket is already authenticated');
     }
-    this.authenticating = true;
+    this.transition({ type: 'authenticate' });
     let device: DeviceRef;
     try {
       device = await this.deps.authenticator.authenticate(
@@ -149,21 +178,15 @@ export class DeviceConnection implements Recipient {
         auth.secret,
       );
     } catch (error) {
-      this.authenticating = false;
+      if (this.kind() === 'authenticating') this.transition({ type: 'rejected' });
       if (error instanceof RelayError && error.code === ErrorCode.UNAUTHENTICATED) {
         return this.rejectUnauthenticated(id);
       }
       throw error;
     }
     if (this.ws.readyState !== this.ws.OPEN) return;
-    clearTimeout(this.authTimer);
-    this.authTimer = undefined;
-    this.authenticated = device;
-    this.deps.metrics.connections.dec({ state: 'unauthenticated' });
-    this.deps.metrics.connections.inc({ state: 'authenticated' });
-    this.deps.online.register(this, CloseCode.REPLACED);
-    this.write(encodeAuthResult(id, Date.now()));
-    this.stream = new MailboxStream(
+    // Nothing can offer it an envelope before start() below: register() and write() are synchronous.
+    const stream = new MailboxStream(
       device,
       this.deps.store,
       (envelope) => {
@@ -176,7 +199,12 @@ export class DeviceConnection implements Recipient {
         this.close(1011, 'internal error');
       },
     );
-    this.stream.start();
+    this.transition({ type: 'accepted', device, stream });
+    this.deps.metrics.connections.dec({ state: 'unauthenticated' });
+    this.deps.metrics.connections.inc({ state: 'authenticated' });
+    this.deps.online.register(this, CloseCode.REPLACED);
+    this.write(encodeAuthResult(id, Date.now()));
+    stream.start();
   }
 
   /**
@@ -221,9 +249,10 @@ export class DeviceConnection implements Recipient {
   }
 
   private onClose(): void {
-    clearTimeout(this.authTimer);
-    this.stream?.stop();
-    if (this.authenticated) {
+    const state = this.state;
+    this.transition({ type: 'closed' });
+    if (state.kind === 'authenticated') {
+      state.stream.stop();
       this.deps.online.unregister(this);
       this.deps.metrics.connections.dec({ state: 'authenticated' });
     } else {

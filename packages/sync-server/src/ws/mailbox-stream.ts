@@ -1,6 +1,12 @@
 import { PUSH_WINDOW } from '@parley/protocol';
 import type { DeviceRef, StoredEnvelope } from '../store/records.js';
 import type { RelayStore } from '../store/relay-store.js';
+import {
+  INITIAL_MAILBOX_STREAM_STATE,
+  nextMailboxStreamState,
+  type MailboxStreamEvent,
+  type MailboxStreamState,
+} from './mailbox-stream-state.js';
 
 /** Entries read from the database per query while draining a backlog. */
 const PAGE = 256;
@@ -10,17 +16,13 @@ const PAGE = 256;
  * database, then fresh entries straight from the commit (no re-read), never more than
  * PUSH_WINDOW unacked. Whenever it falls behind (window full, or entries arrive mid-drain) it
  * goes back to reading the database from its cursor, so nothing is skipped or pushed twice.
+ * Its states (behind, draining, live, stopped) and their transitions: mailbox-stream-state.ts.
  */
 export class MailboxStream {
   /** Highest server id pushed on this socket. */
   private cursor = 0;
   private readonly unacked = new Set<number>();
-  private caughtUp = false;
-  private draining = false;
-  /** An entry was offered while a drain was reading: read again before calling it caught up. */
-  private missed = false;
-  private drainedSent = false;
-  private stopped = false;
+  private state: MailboxStreamState = INITIAL_MAILBOX_STREAM_STATE;
 
   constructor(
     private readonly device: DeviceRef,
@@ -35,26 +37,35 @@ export class MailboxStream {
   }
 
   stop(): void {
-    this.stopped = true;
+    this.transition('stop');
   }
 
   offer(envelope: StoredEnvelope): void {
-    if (this.stopped || envelope.serverId <= this.cursor) return;
-    if (this.caughtUp && !this.draining && this.unacked.size < PUSH_WINDOW) {
+    const state = this.state;
+    if (state.kind === 'stopped' || envelope.serverId <= this.cursor) return;
+    if (state.kind === 'live' && this.unacked.size < PUSH_WINDOW) {
       this.send(envelope);
       return;
     }
-    this.caughtUp = false;
-    this.missed = true;
-    if (!this.draining && this.unacked.size < PUSH_WINDOW) void this.drain();
+    this.transition('offer');
+    if (this.kind() === 'behind' && this.unacked.size < PUSH_WINDOW) void this.drain();
   }
 
   /** Frees window slots for acked ids and resumes a drain that waited for them. */
   acked(serverIds: readonly number[]): void {
     for (const id of serverIds) this.unacked.delete(id);
-    if (!this.caughtUp && !this.draining && this.unacked.size <= PUSH_WINDOW / 2) {
+    if (this.kind() === 'behind' && this.unacked.size <= PUSH_WINDOW / 2) {
       void this.drain();
     }
+  }
+
+  /** A call, not a property read, so that TypeScript keeps no narrowing of it across awaits. */
+  private kind(): MailboxStreamState['kind'] {
+    return this.state.kind;
+  }
+
+  private transition(event: MailboxStreamEvent): void {
+    this.state = nextMailboxStreamState(this.state, event);
   }
 
   private send(envelope: StoredEnvelope): void {
@@ -64,30 +75,29 @@ export class MailboxStream {
   }
 
   private async drain(): Promise<void> {
-    this.draining = true;
+    this.transition('drain');
     try {
-      while (!this.stopped) {
+      while (this.kind() !== 'stopped') {
         if (this.unacked.size >= PUSH_WINDOW) return; // resumed by acked()
-        this.missed = false;
+        this.transition('read');
         const limit = Math.min(PAGE, PUSH_WINDOW - this.unacked.size);
         const page = await this.store.readMailbox(this.device, this.cursor, limit);
         for (const envelope of page) {
-          if (this.stopped) return;
+          if (this.kind() === 'stopped') return;
           if (envelope.serverId > this.cursor) this.send(envelope);
         }
-        if (page.length < limit && !this.missed) {
-          this.caughtUp = true;
-          if (!this.drainedSent) {
-            this.drainedSent = true;
-            this.pushDrained();
-          }
+        const state = this.state;
+        if (page.length < limit && state.kind === 'draining' && !state.missed) {
+          this.transition('caught-up');
+          if (!state.drainedSent) this.pushDrained();
           return;
         }
       }
     } catch (error) {
       this.onError(error);
     } finally {
-      this.draining = false;
+      // Not caught up (window full, a failed read): behind until acks or offers resume it.
+      if (this.kind() === 'draining') this.transition('pause');
     }
   }
 }
