@@ -3,7 +3,7 @@ import { playwright } from '@vitest/browser-playwright';
 import { sharedConfig } from '../../vitest.shared.ts';
 
 /**
- * Two projects (see docs/decisions/0480-signal-ts-test-layout.md):
+ * Two projects (see docs/decisions/0480-signal-ts-interop-and-browser-tests.md):
  * - node: every test, including the Node-only ones: `*.native.test.ts` (they import the native
  *   libsignal-client), test/interop/** and test/browser/** (which drive builds and Chromium).
  * - chromium: the engine's own unit tests (src/**\/*.test.ts, test/unit/**) and

@@ -10,7 +10,16 @@
  *
  * Messages never contain key material: only lengths, ids, type bytes and addresses.
  */
-import type { ProtocolAddress } from './address.js';
+
+/**
+ * The peer an error names, by the shape errors use: address.ts's ProtocolAddress is one. Declared
+ * here so that errors need nothing from address.ts, which itself throws these errors.
+ */
+export interface ErrorAddress {
+  name(): string;
+  deviceId(): number;
+  toString(): string;
+}
 
 /** libsignal-client's ErrorCode values for the protocol subset (Errors.d.ts, same numbers). */
 export enum ErrorCode {
@@ -75,7 +84,7 @@ export class LibSignalErrorBase extends Error {
   readonly operation: string;
   /** Finer reason than `code` (signal-ts only; native has no equivalent). */
   readonly kind: ProtocolErrorKind | undefined;
-  readonly _addr?: string | ProtocolAddress;
+  readonly _addr?: string | ErrorAddress;
 
   /** Same parameters as libsignal's constructor; `name` is an ErrorCode key. */
   constructor(
@@ -98,7 +107,7 @@ export class LibSignalErrorBase extends Error {
   }
 
   /** The peer concerned: a name for UntrustedIdentity, an address for InvalidRegistrationId. */
-  get addr(): ProtocolAddress | string {
+  get addr(): ErrorAddress | string {
     if (
       (this.code === ErrorCode.UntrustedIdentity ||
         this.code === ErrorCode.InvalidRegistrationId) &&
@@ -143,7 +152,7 @@ export function protocolError(
 /** UntrustedIdentity for `address`, with `addr` set to its name as native does. */
 export function untrustedIdentityError(
   operation: string,
-  address: ProtocolAddress,
+  address: ErrorAddress,
 ): LibSignalErrorBase {
   return protocolError(
     'UntrustedIdentity',

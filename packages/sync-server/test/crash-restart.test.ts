@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RelayClient, type RelaySocket } from '@parley/relay-client';
 import { address, bytes, registerAccount, text } from './support/accounts.js';
@@ -44,7 +46,19 @@ describe('durability across crashes and restarts', () => {
     const early = await first.client.connect(bob.devices[0]!);
     const seen = await early.takeEnvelopes(10);
     early.ack(seen.slice(0, 5).map((e) => e.serverId));
-    await new Promise((resolve) => setTimeout(resolve, 200)); // let the ack reach the relay
+    // The ack is committed once the relay's database (WAL included) no longer holds those five.
+    const ackedLeft = () => {
+      const db = new Database(join(data.dir, 'relay.sqlite'), { readonly: true });
+      try {
+        const ids = seen.slice(0, 5).map((e) => Number(e.serverId));
+        return db
+          .prepare(`SELECT count(*) AS n FROM mailbox WHERE server_id IN (${ids.join(',')})`)
+          .get() as { n: number };
+      } finally {
+        db.close();
+      }
+    };
+    await expect.poll(() => ackedLeft().n, { timeout: 30_000 }).toBe(0);
     const acked = await sender.send('acked-then-lost', [{ ...to[0]!, content: bytes('once') }]);
     // This one is in flight when the relay dies: it may or may not have been committed.
     void sender.send('in-flight', [{ ...to[0]!, content: bytes('maybe') }]).catch(() => undefined);
@@ -78,13 +92,19 @@ describe('durability across crashes and restarts', () => {
     const sender = await first.client.connect(alice.devices[0]!);
 
     const ackedIds: string[] = [];
+    let firstAcked: () => void = () => undefined;
+    const oneAcked = new Promise<void>((resolve) => (firstAcked = resolve));
     const sends = Array.from({ length: 200 }, (_, i) =>
       sender
         .send(`burst-${i}`, [{ destination: address(bob.devices[0]!), content: bytes(`${i}`) }])
-        .then(() => ackedIds.push(`burst-${i}`))
+        .then(() => {
+          ackedIds.push(`burst-${i}`);
+          firstAcked();
+        })
         .catch(() => undefined),
     );
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    // Stop the relay once it has answered one send, with the rest of the burst still in flight.
+    await oneAcked;
     first.relay.child.kill('SIGTERM');
     expect(await first.relay.exited).toBe(0);
     await Promise.all(sends);

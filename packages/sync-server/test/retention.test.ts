@@ -4,17 +4,22 @@ import { openStoreFixture, type StoreFixture } from './support/store.js';
 /** Retention on a real SQLite file: the store's sweep, with a cutoff between two groups of sends. */
 describe('retention sweep', () => {
   let fixture: StoreFixture;
-  afterEach(() => fixture.close());
+  afterEach(() => {
+    vi.useRealTimers();
+    return fixture.close();
+  });
 
   it('deletes expired entries and idempotency records in chunks and keeps the rest', async () => {
     fixture = await openStoreFixture();
     const { store, alice, bob, send } = fixture;
     // More than two chunks of old sends, then a few new ones a moment later.
+    // The store's clock is set, not waited for: the old at t, the cutoff at t + 1 s, the new at t + 2 s.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const t = Date.now();
     const old = Array.from({ length: 2_300 }, (_, i) => send(alice, bob, `old-${i}`));
     await Promise.all(old);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    const cutoff = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    const cutoff = t + 1_000;
+    vi.setSystemTime(t + 2_000);
     for (let i = 0; i < 10; i++) await send(alice, bob, `new-${i}`);
     expect(store.totalMailboxEntries()).toBe(2_310);
 
@@ -35,13 +40,14 @@ describe('retention sweep', () => {
     const { store, alice, bob, send } = fixture;
     // More than a chunk of the oldest rows carry a time 60 days ahead.
     vi.useFakeTimers({ toFake: ['Date'] });
-    vi.setSystemTime(Date.now() + 60 * 86_400_000);
+    const t = Date.now();
+    vi.setSystemTime(t + 60 * 86_400_000);
     await Promise.all(Array.from({ length: 1_200 }, (_, i) => send(alice, bob, `ahead-${i}`)));
-    vi.useRealTimers();
+    // Then the old at t, the cutoff at t + 1 s, the new at t + 2 s.
+    vi.setSystemTime(t);
     await Promise.all(Array.from({ length: 1_500 }, (_, i) => send(alice, bob, `old-${i}`)));
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    const cutoff = Date.now();
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    const cutoff = t + 1_000;
+    vi.setSystemTime(t + 2_000);
     await send(alice, bob, 'new');
 
     expect(await store.pruneExpired(cutoff)).toBe(1_500);

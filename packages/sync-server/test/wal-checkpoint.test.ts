@@ -43,6 +43,6 @@ describe('WAL checkpoints', () => {
         db.close();
       }
     };
-    await expect.poll(() => entriesInDatabaseFile().n, { timeout: 5000 }).toBe(20);
+    await expect.poll(() => entriesInDatabaseFile().n, { timeout: 30_000 }).toBe(20);
   });
 });

@@ -20,8 +20,14 @@ import {
 } from './harness/user.js';
 
 async function checkScreen(page: Page, name: string): Promise<void> {
-  // Let entrance animations and fonts settle so contrast is measured on final colours.
-  await page.waitForTimeout(300);
+  // Fonts loaded and entrance animations finished, so contrast is measured on final colours.
+  await page.evaluate(async () => {
+    await document.fonts.ready;
+    const finite = document
+      .getAnimations()
+      .filter((animation) => animation.effect?.getTiming().iterations !== Infinity);
+    await Promise.all(finite.map((animation) => animation.finished.catch(() => undefined)));
+  });
   await screenshot(page, name);
   expect(await seriousViolations(page), name).toEqual([]);
 }

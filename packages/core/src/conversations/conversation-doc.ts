@@ -8,7 +8,7 @@ import * as Y from 'yjs';
  *   `disappearingSeconds`.
  * - `members` (Y.Map): account id -> { username, role: 'member' | 'admin' }.
  * - `messages` (Y.Array): one immutable plain object per message (MessageEntry), appended with
- *   `insert(length, ...)`: `push` walks the whole list on long arrays (ARCHITECTURE.md: 83 s vs
+ *   `insert(length, ...)`: `push` walks the whole list on long arrays (decision 0303: 83 s vs
  *   0.5 s for 100,000 appends), and a plain value costs ~100 bytes where a Y.Map costs ~2.3 KB.
  * - What changes after sending lives in side maps keyed by message id, so the message itself stays
  *   immutable: `reactions`, `edits`, `deletions` (declared here; written by later features).

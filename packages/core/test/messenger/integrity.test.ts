@@ -76,6 +76,9 @@ describe('integrity: tampering and identity changes', () => {
     const bobName = uniqueUsername('bob');
     await alice.register(aliceName);
     await bob.register(bobName);
+    const carol = await fx.messenger();
+    const carolName = uniqueUsername('carol');
+    await carol.register(carolName);
     const events: MessengerEvent[] = [];
     alice.on((event) => events.push(event));
 
@@ -121,7 +124,14 @@ describe('integrity: tampering and identity changes', () => {
 
     const held = fx.text('held until accepted');
     const heldId = await alice.sendText(conversation, held);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Instead of waiting a while: a drain takes the outbox in order, so once a message to Carol
+    // committed after the held one has gone out, the outbox has passed over the held one.
+    const toCarol = await alice.openDirectConversation(carolName);
+    const probeId = await alice.sendText(toCarol, fx.text('to carol meanwhile'));
+    await waitFor(() => {
+      const status = find(alice, toCarol, probeId)?.status;
+      return status !== undefined && status !== 'pending';
+    }, 'a later message to Carol sent');
     expect(find(alice, conversation, heldId)?.status).toBe('pending');
     expect(texts(bob, conversation)).not.toContain(held);
 

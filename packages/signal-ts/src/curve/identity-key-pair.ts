@@ -4,7 +4,7 @@
  */
 import type { Bytes } from '../bytes.js';
 import { BinaryWriter, ProtoFields, WireType } from '../protobuf/reader.js';
-import { signAlternateIdentity } from './alternate-identity.js';
+import { alternateIdentityMessage } from './alternate-identity.js';
 import { PrivateKey, PublicKey } from './keys.js';
 
 const PUBLIC_KEY_FIELD = 1;
@@ -33,7 +33,7 @@ export class IdentityKeyPair {
 
   /** Vouches for `other`, another identity key of this account (verifyAlternateIdentity checks it). */
   signAlternateIdentity(other: PublicKey): Bytes {
-    return signAlternateIdentity(this.privateKey, other);
+    return this.privateKey.sign(alternateIdentityMessage(other.serialize()));
   }
 
   serialize(): Bytes {

@@ -7,7 +7,7 @@ import { x25519 } from '@noble/curves/ed25519.js';
 import { constantTimeEqual, copyBytes, randomBytes, type Bytes } from '../bytes.js';
 import { CURVE25519_KEY_LENGTH, DJB_KEY_TYPE, PUBLIC_KEY_SERIALIZED_LENGTH } from '../consts.js';
 import { protocolError } from '../error.js';
-import { verifyAlternateIdentity } from './alternate-identity.js';
+import { alternateIdentityMessage } from './alternate-identity.js';
 import { importX25519PrivateKey, x25519Agree, type WebCryptoKey } from './webcrypto.js';
 import {
   edwardsPublicKeyBytes,
@@ -108,7 +108,7 @@ export class PublicKey {
 
   /** Checks that this identity key vouched for `other` (IdentityKeyPair.signAlternateIdentity). */
   verifyAlternateIdentity(other: PublicKey, signature: Uint8Array): boolean {
-    return verifyAlternateIdentity(this, other, signature);
+    return this.verify(alternateIdentityMessage(other.serialize()), signature);
   }
 
   /**

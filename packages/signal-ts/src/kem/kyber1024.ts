@@ -5,7 +5,7 @@
  * The two share key and ciphertext layouts and the same decryption, so a round-3 ciphertext
  * decapsulates under ML-KEM to the same pre-key K. Only the final shared-secret derivation
  * differs: round 3 returns SHAKE256(K || SHA3-256(ciphertext), 32) where ML-KEM returns K. Applying
- * that wrapper on both sides makes secrets agree with native in both directions (PROTOCOL-NOTES.md).
+ * that wrapper on both sides makes secrets agree with native in both directions (docs/protocol-notes.md, Kyber shared secret).
  * (Key generation differs in its seed expansion, which only matters for deterministic test vectors.)
  */
 import { ml_kem1024 } from '@noble/post-quantum/ml-kem.js';

@@ -22,7 +22,7 @@ const DISCONTINUITY = new Uint8Array(32).fill(0xff);
 export interface HandshakeKeys {
   readonly rootKey: RootKey;
   readonly chainKey: ChainKey;
-  /** Seeds the SPQR chains (PROTOCOL-NOTES: "SPQR auth key"). */
+  /** Seeds the SPQR chains (docs/protocol-notes.md, Key schedule: PQXDH, the SPQR authentication key). */
   readonly pqAuthKey: Bytes;
 }
 

@@ -1,5 +1,5 @@
 /**
- * Chain-only SPQR: the SPQR key chain of epoch 1 without the KEM state machine (PROTOCOL-NOTES.md,
+ * Chain-only SPQR: the SPQR key chain of epoch 1 without the KEM state machine (docs/protocol-notes.md,
  * "chain-only" milestone). Every outgoing payload is `{V1, epoch 1, index, None}`; incoming chunks
  * are parsed and ignored. libsignal-client 0.103 accepts this because its state machine keeps its
  * state when a same-epoch payload carries nothing new.
