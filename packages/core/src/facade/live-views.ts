@@ -1,7 +1,13 @@
 import type { Contacts } from '../account/contacts.js';
 import type { LocalDevice } from '../account/local-device.js';
 import type { Conversations } from '../conversations/conversations.js';
-import type { ConnectionState, ConversationView, MessageView, Observable, SelfView } from './api.js';
+import type {
+  ConnectionState,
+  ConversationView,
+  MessageView,
+  Observable,
+  SelfView,
+} from './api.js';
 import { Snapshot } from './observable.js';
 import { conversationView, messageViews, type ViewContext } from './views.js';
 

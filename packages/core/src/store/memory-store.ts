@@ -69,7 +69,8 @@ export class MemoryStore implements CoreStore {
   }
 
   async forgetProcessedBefore(at: number): Promise<void> {
-    for (const [id, row] of this.processedEnvelopes) if (row.at < at) this.processedEnvelopes.delete(id);
+    for (const [id, row] of this.processedEnvelopes)
+      if (row.at < at) this.processedEnvelopes.delete(id);
   }
 
   async loadConversations(): Promise<StoredConversations> {

@@ -55,7 +55,4 @@ export interface OutboxRepository {
 
 /** Everything above, as one device's store. */
 export interface CoreStore
-  extends UnitOfWorkStore,
-    ProcessedEnvelopeRepository,
-    ConversationRepository,
-    OutboxRepository {}
+  extends UnitOfWorkStore, ProcessedEnvelopeRepository, ConversationRepository, OutboxRepository {}

@@ -86,7 +86,12 @@ describe('content handler (in-memory store, no relay)', () => {
     );
     receiver.handler.applyQueued(work);
     expect(receiver.rejected.map((r) => r.sender.accountId)).toEqual([mallory.accountId]);
-    expect(receiver.conversations.get(id)?.doc.messages().map((e) => e.id)).toEqual(['m0']);
+    expect(
+      receiver.conversations
+        .get(id)
+        ?.doc.messages()
+        .map((e) => e.id),
+    ).toEqual(['m0']);
     expect(work.isEmpty).toBe(true);
   });
 

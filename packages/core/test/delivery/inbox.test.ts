@@ -14,7 +14,9 @@ const bob = 'bob-account';
  * Alice's side of a direct conversation: the document she writes, and one envelope per change
  * (opening the conversation, then each message in its own update), in the order she made them.
  */
-async function aliceWrites(messages: number): Promise<{ doc: ConversationDoc; envelopes: Envelope[] }> {
+async function aliceWrites(
+  messages: number,
+): Promise<{ doc: ConversationDoc; envelopes: Envelope[] }> {
   const id = await directConversationId(alice.accountId, bob);
   const doc = new ConversationDoc(id);
   const envelopes: Envelope[] = [];
@@ -122,40 +124,44 @@ describe('inbox (in-memory store, no relay)', () => {
    * in the state of in-order delivery, with each envelope decrypted and applied exactly once and
    * every delivery acked only once durable. A failure names its seed: TEST_SEED=<seed> replays it.
    */
-  it.each(seeds(40))('converges whatever the order, duplication and batching (seed %i)', async (seed) => {
-    const random = new Random(seed);
-    const { envelopes } = await aliceWrites(12);
-    const reference = new Receiver(bob);
-    await reference.receive(envelopes);
+  it.each(seeds(40))(
+    'converges whatever the order, duplication and batching (seed %i)',
+    async (seed) => {
+      const random = new Random(seed);
+      const { envelopes } = await aliceWrites(12);
+      const reference = new Receiver(bob);
+      await reference.receive(envelopes);
 
-    const deliveries: Array<{ envelope: Envelope; live: boolean }> = [];
-    for (const original of random.shuffle(envelopes)) {
-      deliveries.push({ envelope: original, live: random.chance(0.5) });
-      if (random.chance(0.3)) deliveries.push({ envelope: redelivery(original), live: false });
-    }
-    // A redelivery may come before the first delivery's batch: it is then the first to be seen.
-    const ordered = random.shuffle(deliveries).map((delivery, i, all) => {
-      const firstOfKey = all.findIndex((d) => d.envelope.clientId === delivery.envelope.clientId);
-      return firstOfKey === i ? delivery : { ...delivery, live: false };
-    });
-    const receiver = new Receiver(bob);
-    for (let i = 0; i < ordered.length; ) {
-      const size = 1 + random.int(5);
-      for (const { envelope, live } of ordered.slice(i, i + size)) receiver.inbox.push(envelope, live);
-      await receiver.inbox.idle();
-      i += size;
-    }
+      const deliveries: Array<{ envelope: Envelope; live: boolean }> = [];
+      for (const original of random.shuffle(envelopes)) {
+        deliveries.push({ envelope: original, live: random.chance(0.5) });
+        if (random.chance(0.3)) deliveries.push({ envelope: redelivery(original), live: false });
+      }
+      // A redelivery may come before the first delivery's batch: it is then the first to be seen.
+      const ordered = random.shuffle(deliveries).map((delivery, i, all) => {
+        const firstOfKey = all.findIndex((d) => d.envelope.clientId === delivery.envelope.clientId);
+        return firstOfKey === i ? delivery : { ...delivery, live: false };
+      });
+      const receiver = new Receiver(bob);
+      for (let i = 0; i < ordered.length;) {
+        const size = 1 + random.int(5);
+        for (const { envelope, live } of ordered.slice(i, i + size))
+          receiver.inbox.push(envelope, live);
+        await receiver.inbox.idle();
+        i += size;
+      }
 
-    try {
-      expect(receiver.errors).toEqual([]);
-      expect(receiver.rejected).toEqual([]);
-      expect(stateOf(receiver)).toEqual(stateOf(reference));
-      for (const original of envelopes) expect(receiver.decrypted.get(original.clientId)).toBe(1);
-      expect(receiver.acked.length).toBe(ordered.length);
-      expect(receiver.ackedBeforeDurable).toEqual([]);
-    } catch (error) {
-      console.error(`inbox convergence failed for seed ${seed}: replay with TEST_SEED=${seed}`);
-      throw error;
-    }
-  });
+      try {
+        expect(receiver.errors).toEqual([]);
+        expect(receiver.rejected).toEqual([]);
+        expect(stateOf(receiver)).toEqual(stateOf(reference));
+        for (const original of envelopes) expect(receiver.decrypted.get(original.clientId)).toBe(1);
+        expect(receiver.acked.length).toBe(ordered.length);
+        expect(receiver.ackedBeforeDurable).toEqual([]);
+      } catch (error) {
+        console.error(`inbox convergence failed for seed ${seed}: replay with TEST_SEED=${seed}`);
+        throw error;
+      }
+    },
+  );
 });
