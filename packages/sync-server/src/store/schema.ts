@@ -69,7 +69,9 @@ export interface SqlFlavor {
    */
   insertionOrder: string;
   /** Adds the column behind `insertionOrder` to `sends` where the dialect has no implicit one. */
-  addInsertionOrder<T extends string>(table: CreateTableBuilder<T, string>): CreateTableBuilder<T, string>;
+  addInsertionOrder<T extends string>(
+    table: CreateTableBuilder<T, string>,
+  ): CreateTableBuilder<T, string>;
   /** Extra DDL the dialect needs (indexes behind `insertionOrder`), run after the tables. */
   extraStatements(db: Kysely<RelayDatabase>): { compile(): { sql: string } }[];
 }
@@ -98,7 +100,11 @@ export const postgresFlavor: SqlFlavor = {
   addInsertionOrder: (table) =>
     table.addColumn('seq', 'bigint', (c) => c.notNull().generatedAlwaysAsIdentity()),
   extraStatements: (db) => [
-    db.schema.createIndex('sends_by_seq').ifNotExists().on('sends').column('seq' as never),
+    db.schema
+      .createIndex('sends_by_seq')
+      .ifNotExists()
+      .on('sends')
+      .column('seq' as never),
   ],
 };
 

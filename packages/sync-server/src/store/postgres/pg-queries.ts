@@ -75,7 +75,13 @@ export function buildPgQueries(db: Kysely<RelayDatabase>) {
      * server ids in the order rows are inserted, so the ids, sorted, match the arrays.
      */
     insertEntries: rawTemplate<
-      'rowIds' | 'sourceAccountIds' | 'sourceDeviceIds' | 'clientIds' | 'types' | 'nows' | 'contents'
+      | 'rowIds'
+      | 'sourceAccountIds'
+      | 'sourceDeviceIds'
+      | 'clientIds'
+      | 'types'
+      | 'nows'
+      | 'contents'
     >(
       db,
       sql`INSERT INTO mailbox (device_row_id, source_account_id, source_device_id, client_id,
