@@ -127,7 +127,7 @@ export class PgDeviceDirectory {
       },
       (ref) => {
         this.mailboxes.deviceAdded(ref.rowId);
-        this.deviceSetCache.invalidate(ref.accountId);
+        this.invalidate(ref.accountId);
       },
     );
   }
@@ -170,14 +170,18 @@ export class PgDeviceDirectory {
       },
       ({ rowId, dropped }) => {
         this.mailboxes.deviceRemoved(rowId, dropped);
-        this.deviceSetCache.invalidate(accountId);
+        this.invalidate(accountId);
       },
     );
   }
 
-  async deviceSets(
-    accountIds: readonly string[],
-  ): Promise<Map<string, ReadonlyMap<number, DeviceRef>>> {
+  /**
+   * Resolves in call order, like the SQLite store's (whose reads are synchronous): the relay
+   * commits a socket's sends in the order their device-set checks finish, so a send whose
+   * accounts are cached must not overtake an earlier one still loading. Concurrent loads of
+   * the same account share one query.
+   */
+  deviceSets(accountIds: readonly string[]): Promise<Map<string, ReadonlyMap<number, DeviceRef>>> {
     const sets = new Map<string, ReadonlyMap<number, DeviceRef>>();
     const missing: string[] = [];
     for (const accountId of accountIds) {
@@ -185,16 +189,58 @@ export class PgDeviceDirectory {
       if (set) sets.set(accountId, set);
       else missing.push(accountId);
     }
-    if (missing.length === 0) return sets;
-    const version = this.deviceSetCache.currentVersion;
-    const loaded = await Promise.all(missing.map((id) => this.loadDeviceSet(id)));
-    missing.forEach((accountId, i) => {
-      const set = loaded[i];
-      if (!set) return;
-      this.deviceSetCache.putIfCurrent(accountId, set, version);
-      sets.set(accountId, set);
-    });
-    return sets;
+    if (missing.length === 0 && this.loadsInFlight === 0) return Promise.resolve(sets);
+    this.loadsInFlight++;
+    const loads = Promise.all(missing.map((id) => this.loadOnce(id)));
+    const previous = this.lastDeviceSets;
+    const result = (async () => {
+      try {
+        const loaded = await loads;
+        await previous;
+        missing.forEach((accountId, i) => {
+          const set = loaded[i];
+          if (set) sets.set(accountId, set);
+        });
+        return sets;
+      } finally {
+        this.loadsInFlight--;
+      }
+    })();
+    this.lastDeviceSets = result.catch(() => undefined);
+    return result;
+  }
+
+  private loadsInFlight = 0;
+  private lastDeviceSets: Promise<unknown> = Promise.resolve();
+  private readonly loading = new Map<string, Promise<Map<number, DeviceRef> | undefined>>();
+
+  private loadOnce(accountId: string): Promise<Map<number, DeviceRef> | undefined> {
+    let load = this.loading.get(accountId);
+    if (!load) {
+      const version = this.deviceSetCache.currentVersion;
+      const done = () => {
+        if (this.loading.get(accountId) === load) this.loading.delete(accountId);
+      };
+      load = this.loadDeviceSet(accountId).then(
+        (set) => {
+          done();
+          if (set) this.deviceSetCache.putIfCurrent(accountId, set, version);
+          return set;
+        },
+        (error: unknown) => {
+          done();
+          throw error;
+        },
+      );
+      this.loading.set(accountId, load);
+    }
+    return load;
+  }
+
+  /** A device came or went (after its commit): later checks must not see the old set. */
+  private invalidate(accountId: string): void {
+    this.deviceSetCache.invalidate(accountId);
+    this.loading.delete(accountId);
   }
 
   takePreKeyBundles(
