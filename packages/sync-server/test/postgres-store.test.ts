@@ -88,7 +88,7 @@ describe('PostgresStore', () => {
       ignore,
     );
     expect(retry.duplicate).toBe(true);
-    expect(retry.result).toEqual(outcomes[7]!.result);
+    expect([...retry.result]).toEqual([...outcomes[7]!.result]);
     const [first, again] = await Promise.all(
       ['x', 'x'].map((clientId) =>
         store.commitSend(
