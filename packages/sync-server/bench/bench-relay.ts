@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import {
   RelayClient,
   randomDeviceKeys,
@@ -38,6 +40,9 @@ import {
  * RELAY_NODE_ARGS (environment) passes flags to the relay's node, e.g. V8 heap settings.
  * --rate r measures only the latency at r msgs/s (relay, then the bare forwarder), after one
  * warm-up round at saturation: for studying latency against load.
+ * --database-url postgres://... runs the relay on PostgreSQL, in a schema of that database
+ * created for the run (bench_<pid>_<random>) and dropped at its end; default: SQLite in a
+ * temporary directory.
  */
 const { values } = parseArgs({
   options: {
@@ -51,6 +56,7 @@ const { values } = parseArgs({
     profile: { type: 'string' },
     rate: { type: 'string' },
     warmup: { type: 'string', default: '2' },
+    'database-url': { type: 'string' },
   },
 });
 const connections = Number(values.connections);
@@ -265,9 +271,36 @@ async function authenticatedConnections(url: string): Promise<number> {
   );
 }
 
+/** A fresh schema for the run when benchmarking on PostgreSQL: its URL and how to drop it. */
+async function benchDatabase(): Promise<{ relayArgs: string[]; drop(): Promise<void> }> {
+  const url = values['database-url'];
+  if (!url || url.startsWith('sqlite:')) {
+    return { relayArgs: url ? ['--database-url', url] : [], drop: async () => undefined };
+  }
+  const schema = `bench_${process.pid}_${randomBytes(4).toString('hex')}`;
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query(statement);
+    } finally {
+      await client.end();
+    }
+  };
+  await admin(`CREATE SCHEMA ${schema}`);
+  const scoped = new URL(url);
+  scoped.searchParams.set('options', `-c search_path=${schema}`);
+  log(`PostgreSQL: schema ${schema}`);
+  return {
+    relayArgs: ['--database-url', scoped.toString()],
+    drop: () => admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`),
+  };
+}
+
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'parley-bench-'));
-  let relay = await startRelayProcess(dataDir);
+  const database = await benchDatabase();
+  let relay = await startRelayProcess(dataDir, [], database.relayArgs);
   const round = (n: number) => Math.round(n * 100) / 100;
   try {
     log(`${connections} devices, ${processes} generator process(es), ${size}-byte messages`);
@@ -279,10 +312,14 @@ async function main(): Promise<void> {
     // A fresh relay process on the same database: the baseline RSS then holds no garbage from
     // the registrations, so the growth is the connections' own cost.
     await relay.stop();
-    relay = await startRelayProcess(dataDir, [
-      ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []),
-      ...(process.env.RELAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-    ]);
+    relay = await startRelayProcess(
+      dataDir,
+      [
+        ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []),
+        ...(process.env.RELAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+      ],
+      database.relayArgs,
+    );
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const rssBefore = rssKb(relay.child.pid!);
     started = performance.now();
@@ -374,6 +411,7 @@ async function main(): Promise<void> {
   } finally {
     if (relay.child.exitCode === null) await relay.stop();
     rmSync(dataDir, { recursive: true, force: true });
+    await database.drop();
   }
 }
 

@@ -38,10 +38,27 @@ async function startServer(
   };
 }
 
-/** `nodeArgs` go to node itself (e.g. --cpu-prof for the bench's --profile option). */
-export function startRelayProcess(dataDir: string, nodeArgs: string[] = []): Promise<Server> {
+/**
+ * `nodeArgs` go to node itself (e.g. --cpu-prof for the bench's --profile option);
+ * `relayArgs` to the relay (e.g. --database-url).
+ */
+export function startRelayProcess(
+  dataDir: string,
+  nodeArgs: string[] = [],
+  relayArgs: string[] = [],
+): Promise<Server> {
   return startServer(
-    [...nodeArgs, here('../main.js'), '--port', '0', '--data-dir', dataDir, '--log-level', 'info'],
+    [
+      ...nodeArgs,
+      here('../main.js'),
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+      '--log-level',
+      'info',
+      ...relayArgs,
+    ],
     (line) => {
       const entry = JSON.parse(line) as { msg?: string; port?: number };
       return entry.msg === 'relay listening' ? entry.port : undefined;

@@ -6,8 +6,10 @@ export interface RelayConfig {
   host: string;
   port: number;
   dataDir: string;
-  /** `sqlite:<path>`; PostgreSQL comes with a later issue. */
+  /** `sqlite:<absolute path>` or `postgres://...` (see parseDatabaseUrl). */
   databaseUrl: string;
+  /** Connections in the PostgreSQL pool (unused on SQLite). */
+  databasePoolSize: number;
   retentionDays: number;
   mailboxCap: number;
   logLevel: string;
@@ -21,6 +23,7 @@ export const defaultConfig = {
   dataDir: './data',
   retentionDays: 30,
   mailboxCap: 10_000,
+  databasePoolSize: 10,
   logLevel: 'info',
 } as const;
 
@@ -30,7 +33,8 @@ Options (each also read from the environment variable in brackets):
   --host <addr>            interface to listen on [PARLEY_HOST] (default ${defaultConfig.host})
   --port <n>               TCP port, 0 = any free port [PARLEY_PORT] (default ${defaultConfig.port})
   --data-dir <dir>         where the SQLite database lives [PARLEY_DATA_DIR] (default ${defaultConfig.dataDir})
-  --database-url <url>     sqlite:<path> [PARLEY_DATABASE_URL] (default sqlite:<data-dir>/relay.sqlite)
+  --database-url <url>     sqlite:<path> or postgres://user@host:port/db [PARLEY_DATABASE_URL] (default sqlite:<data-dir>/relay.sqlite)
+  --database-pool-size <n> PostgreSQL connections [PARLEY_DATABASE_POOL_SIZE] (default ${defaultConfig.databasePoolSize})
   --retention-days <n>     delete mailbox entries older than this [PARLEY_RETENTION_DAYS] (default ${defaultConfig.retentionDays})
   --mailbox-cap <n>        most entries one device's mailbox holds [PARLEY_MAILBOX_CAP] (default ${defaultConfig.mailboxCap})
   --log-level <level>      fatal|error|warn|info|debug|trace|silent [PARLEY_LOG_LEVEL] (default ${defaultConfig.logLevel})
@@ -62,6 +66,7 @@ export function loadConfig(
         port: { type: 'string' },
         'data-dir': { type: 'string' },
         'database-url': { type: 'string' },
+        'database-pool-size': { type: 'string' },
         'retention-days': { type: 'string' },
         'mailbox-cap': { type: 'string' },
         'log-level': { type: 'string' },
@@ -98,6 +103,13 @@ export function loadConfig(
     port: integer(pick(values.port, 'PARLEY_PORT'), 'port', defaultConfig.port, 0, 65_535),
     dataDir,
     databaseUrl,
+    databasePoolSize: integer(
+      pick(values['database-pool-size'], 'PARLEY_DATABASE_POOL_SIZE'),
+      'database pool size',
+      defaultConfig.databasePoolSize,
+      1,
+      1000,
+    ),
     retentionDays: integer(
       pick(values['retention-days'], 'PARLEY_RETENTION_DAYS'),
       'retention days',
@@ -137,14 +149,46 @@ function integer(
   return value;
 }
 
-/** Accepts `sqlite:<path>` (relative paths resolve against the working directory). */
+/**
+ * Accepts `sqlite:<path>` (relative paths resolve against the working directory) and
+ * `postgres://` / `postgresql://` URLs naming a host and a database (user, password, port and
+ * libpq-style query parameters such as `sslmode` or `options` pass through to `pg`).
+ */
 function parseDatabaseUrl(url: string, cwd: string): string {
   const match = /^sqlite:(?:\/\/)?(.+)$/.exec(url);
   if (match?.[1]) return `sqlite:${absolute(match[1], cwd)}`;
   if (/^postgres(ql)?:/.test(url)) {
-    throw new ConfigError('PostgreSQL is not supported yet; use sqlite:<path>');
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new ConfigError(`database URL is not a valid URL: "${redact(url)}"`);
+    }
+    if (!/^postgres(ql)?:$/.test(parsed.protocol) || !parsed.hostname) {
+      throw new ConfigError(
+        `database URL must look like postgres://user@host:port/database, got "${redact(url)}"`,
+      );
+    }
+    if (parsed.pathname.length <= 1 || parsed.pathname.slice(1).includes('/')) {
+      throw new ConfigError(`database URL must name one database, got "${redact(url)}"`);
+    }
+    return url;
   }
-  throw new ConfigError(`database URL must look like sqlite:<path>, got "${url}"`);
+  throw new ConfigError(
+    `database URL must look like sqlite:<path> or postgres://host/database, got "${redact(url)}"`,
+  );
+}
+
+/** The URL without its password, for messages and logs. */
+export function redact(url: string): string {
+  return url.replace(/^([a-z]+:\/\/[^:/@]*:)[^@]*@/i, '$1***@');
+}
+
+export type DatabaseKind = 'sqlite' | 'postgres';
+
+/** Which store a validated database URL names. */
+export function databaseKind(databaseUrl: string): DatabaseKind {
+  return databaseUrl.startsWith('sqlite:') ? 'sqlite' : 'postgres';
 }
 
 /** The SQLite file named by a validated database URL. */

@@ -1,11 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { Authenticator } from './auth/authenticator.js';
-import { sqlitePath, type RelayConfig } from './config.js';
+import { databaseKind, redact, sqlitePath, type RelayConfig } from './config.js';
 import { createHttpApp } from './http/http-app.js';
 import { Mailboxes } from './mailbox/mailboxes.js';
 import { OnlineDevices } from './mailbox/online-devices.js';
 import { RelayMetrics } from './ops/metrics.js';
+import { PostgresStore } from './store/postgres/postgres-store.js';
+import type { RelayStore } from './store/relay-store.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import { SocketServer } from './ws/socket-server.js';
 
@@ -32,20 +34,33 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
   const fatal = new Promise<Error>((resolve) => (reportFatal = resolve));
   // The depth gauge reads the store only when scraped, after both exist.
   const metrics = new RelayMetrics(() => store.totalMailboxEntries());
-  const store = new SqliteStore(sqlitePath(config.databaseUrl), {
-    committed: (ms, jobs) => {
+  const commitEvents = {
+    committed: (ms: number, jobs: number) => {
       metrics.commitSeconds.observe(ms / 1000);
       metrics.commitJobs.observe(jobs);
     },
-    commitFailed: (error) =>
+    commitFailed: (error: unknown) =>
       log.error({ err: error }, 'group commit failed; its writes were rejected'),
-    hookFailed: (error) => log.error({ err: error }, 'post-commit delivery failed'),
-    syncFailed: (error) => {
-      log.fatal({ err: error }, 'WAL sync failed; refusing all writes');
-      reportFatal(error instanceof Error ? error : new Error(String(error)));
-    },
-    checkpointFailed: (error) => log.warn({ err: error }, 'WAL checkpoint failed'),
-  });
+    hookFailed: (error: unknown) => log.error({ err: error }, 'post-commit delivery failed'),
+  };
+  const store: RelayStore & { mailboxCap: number } =
+    databaseKind(config.databaseUrl) === 'postgres'
+      ? await PostgresStore.open(
+          config.databaseUrl,
+          {
+            ...commitEvents,
+            connectionFailed: (error) => log.warn({ err: error }, 'database connection failed'),
+          },
+          { poolSize: config.databasePoolSize },
+        )
+      : new SqliteStore(sqlitePath(config.databaseUrl), {
+          ...commitEvents,
+          syncFailed: (error) => {
+            log.fatal({ err: error }, 'WAL sync failed; refusing all writes');
+            reportFatal(error instanceof Error ? error : new Error(String(error)));
+          },
+          checkpointFailed: (error) => log.warn({ err: error }, 'WAL checkpoint failed'),
+        });
   store.mailboxCap = config.mailboxCap;
   const authenticator = new Authenticator(store);
   const online = new OnlineDevices();
@@ -85,7 +100,7 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
   await app.listen({ host: config.host, port: config.port });
   const port = (app.server.address() as AddressInfo).port;
   state = 'ready';
-  log.info({ host: config.host, port, database: config.databaseUrl }, 'relay listening');
+  log.info({ host: config.host, port, database: redact(config.databaseUrl) }, 'relay listening');
 
   return {
     port,

@@ -27,13 +27,26 @@ describe('relay configuration', () => {
     });
   });
 
+  it('accepts PostgreSQL URLs and a pool size', () => {
+    const url = 'postgres://relay:secret@db.internal:5433/parley?sslmode=require';
+    expect(
+      loadConfig(['--database-url', url], { PARLEY_DATABASE_POOL_SIZE: '25' }, '/'),
+    ).toMatchObject({ databaseUrl: url, databasePoolSize: 25 });
+    expect(
+      loadConfig([], { PARLEY_DATABASE_URL: 'postgresql://127.0.0.1/parley' }, '/'),
+    ).toMatchObject({ databaseUrl: 'postgresql://127.0.0.1/parley', databasePoolSize: 10 });
+  });
+
   it.each([
     [['--port', 'eighty'], {}, /port must be a whole number/],
     [[], { PARLEY_PORT: '70000' }, /port must be between/],
     [[], { PARLEY_RETENTION_DAYS: '0' }, /retention days/],
     [['--mailbox-cap=-1'], {}, /mailbox cap/],
     [['--log-level', 'loud'], {}, /log level/],
-    [['--database-url', 'postgres://localhost/parley'], {}, /PostgreSQL is not supported yet/],
+    [['--database-url', 'postgres://localhost'], {}, /must name one database/],
+    [['--database-url', 'postgres://u:pw@/parley'], {}, /not a valid URL: "postgres:\/\/u:\*\*\*@/],
+    [['--database-url', 'postgres://u:hunter2@h/a/b'], {}, /"postgres:\/\/u:\*\*\*@h\/a\/b"/],
+    [['--database-pool-size', '0'], {}, /database pool size/],
     [['--database-url', 'mysql://x'], {}, /sqlite:<path>/],
     [['--colour'], {}, /Unknown option/],
   ])('rejects %j %j', (argv, env, message) => {

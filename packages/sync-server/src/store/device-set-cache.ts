@@ -10,6 +10,8 @@ const LIMIT = 100_000;
  */
 export class DeviceSetCache {
   private readonly sets = new Map<string, ReadonlyMap<number, DeviceRef>>();
+  /** Bumped by every invalidation: an asynchronous load that began before one is not cached. */
+  private version = 0;
 
   get(
     accountId: string,
@@ -18,17 +20,35 @@ export class DeviceSetCache {
     const cached = this.sets.get(accountId);
     if (cached) return cached;
     const loaded = load();
-    if (loaded) {
-      if (this.sets.size >= LIMIT) {
-        const oldest = this.sets.keys().next().value;
-        if (oldest !== undefined) this.sets.delete(oldest);
-      }
-      this.sets.set(accountId, loaded);
-    }
+    if (loaded) this.put(accountId, loaded);
     return loaded;
   }
 
+  /** For stores whose loads are asynchronous: the cached set, if any. */
+  peek(accountId: string): ReadonlyMap<number, DeviceRef> | undefined {
+    return this.sets.get(accountId);
+  }
+
+  /** A token to hand to putIfCurrent() with a set loaded after taking it. */
+  get currentVersion(): number {
+    return this.version;
+  }
+
+  /** Caches a set loaded asynchronously, unless an invalidation happened since `version`. */
+  putIfCurrent(accountId: string, set: ReadonlyMap<number, DeviceRef>, version: number): void {
+    if (version === this.version) this.put(accountId, set);
+  }
+
   invalidate(accountId: string): void {
+    this.version++;
     this.sets.delete(accountId);
+  }
+
+  private put(accountId: string, set: ReadonlyMap<number, DeviceRef>): void {
+    if (this.sets.size >= LIMIT) {
+      const oldest = this.sets.keys().next().value;
+      if (oldest !== undefined) this.sets.delete(oldest);
+    }
+    this.sets.set(accountId, set);
   }
 }

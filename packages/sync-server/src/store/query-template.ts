@@ -1,4 +1,4 @@
-import type { Compilable } from 'kysely';
+import type { Compilable, QueryExecutorProvider, RawBuilder } from 'kysely';
 
 /**
  * A query built once with Kysely (so its SQL comes from the dialect's compiler) and executed
@@ -28,4 +28,12 @@ export function template<A extends string>(query: Compilable): QueryTemplate<A> 
     sql: compiled.sql,
     bind: (args) => slots.map((slot) => (slot.name === undefined ? slot.fixed : args[slot.name])),
   };
+}
+
+/** A template from a raw `sql` fragment (for statements the query builder cannot express). */
+export function rawTemplate<A extends string>(
+  db: QueryExecutorProvider,
+  raw: RawBuilder<unknown>,
+): QueryTemplate<A> {
+  return template<A>({ compile: () => raw.compile(db) });
 }

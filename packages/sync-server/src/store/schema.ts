@@ -68,6 +68,12 @@ export interface SqlFlavor {
    * first), so retention can delete from the old end without an index on `created_at`.
    */
   insertionOrder: string;
+  /** Adds the column behind `insertionOrder` to `sends` where the dialect has no implicit one. */
+  addInsertionOrder<T extends string>(
+    table: CreateTableBuilder<T, string>,
+  ): CreateTableBuilder<T, string>;
+  /** Extra DDL the dialect needs (indexes behind `insertionOrder`), run after the tables. */
+  extraStatements(db: Kysely<RelayDatabase>): { compile(): { sql: string } }[];
 }
 
 export const sqliteFlavor: SqlFlavor = {
@@ -77,6 +83,29 @@ export const sqliteFlavor: SqlFlavor = {
   serialPrimaryKey: (table, column) =>
     table.addColumn(column, 'integer', (c) => c.primaryKey().autoIncrement()),
   insertionOrder: 'rowid',
+  addInsertionOrder: (table) => table,
+  extraStatements: () => [],
+};
+
+/**
+ * PostgreSQL: bytea, identity columns (a sequence: never reused, never going backwards) and,
+ * since PostgreSQL has no rowid, an identity column `seq` on `sends` with its own index.
+ * Identity columns are bigint; the store's type parser turns int8 into safe JS numbers.
+ */
+export const postgresFlavor: SqlFlavor = {
+  binary: 'bytea',
+  serialPrimaryKey: (table, column) =>
+    table.addColumn(column, 'bigint', (c) => c.primaryKey().generatedAlwaysAsIdentity()),
+  insertionOrder: 'seq',
+  addInsertionOrder: (table) =>
+    table.addColumn('seq', 'bigint', (c) => c.notNull().generatedAlwaysAsIdentity()),
+  extraStatements: (db) => [
+    db.schema
+      .createIndex('sends_by_seq')
+      .ifNotExists()
+      .on('sends')
+      .column('seq' as never),
+  ],
 };
 
 /** The DDL statements creating the schema (idempotent: IF NOT EXISTS everywhere). */
@@ -143,14 +172,18 @@ export function schemaStatements(db: Kysely<RelayDatabase>, flavor: SqlFlavor): 
       .ifNotExists()
       .on('mailbox')
       .columns(['device_row_id', 'server_id']),
-    s
-      .createTable('sends')
-      .ifNotExists()
-      .addColumn('source_device_row_id', 'bigint', (c) => c.notNull())
-      .addColumn('client_id', 'text', (c) => c.notNull())
-      .addColumn('created_at', 'bigint', (c) => c.notNull())
-      .addColumn('result', binary, (c) => c.notNull())
+    flavor
+      .addInsertionOrder(
+        s
+          .createTable('sends')
+          .ifNotExists()
+          .addColumn('source_device_row_id', 'bigint', (c) => c.notNull())
+          .addColumn('client_id', 'text', (c) => c.notNull())
+          .addColumn('created_at', 'bigint', (c) => c.notNull())
+          .addColumn('result', binary, (c) => c.notNull()),
+      )
       .addPrimaryKeyConstraint('sends_pk', ['source_device_row_id', 'client_id']),
+    ...flavor.extraStatements(db),
   ];
   return statements.map((statement) => statement.compile().sql);
 }

@@ -9,6 +9,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { RelayClient, type Credentials, type RelaySocket } from '@parley/relay-client';
 import { defaultConfig, type RelayConfig } from '../../src/config.js';
 import { startRelay, type Relay } from '../../src/relay.js';
+import { freshDatabase } from './database.js';
 
 export function tempDataDir(): { dir: string; remove(): void } {
   const dir = mkdtempSync(join(tmpdir(), 'parley-relay-test-'));
@@ -22,15 +23,19 @@ export interface TestRelay {
   stop(): Promise<void>;
 }
 
-/** A real relay in this process on a free port with a real SQLite file in a temp directory. */
+/**
+ * A real relay in this process on a free port, on a fresh database of the run's dialect
+ * (support/database.ts): a SQLite file in a temp directory, or its own PostgreSQL schema.
+ */
 export async function startTestRelay(overrides: Partial<RelayConfig> = {}): Promise<TestRelay> {
   const data = tempDataDir();
+  const database = await freshDatabase(data.dir);
   const relay = await startRelay(
     {
       ...defaultConfig,
       port: 0,
       dataDir: data.dir,
-      databaseUrl: `sqlite:${join(data.dir, 'relay.sqlite')}`,
+      databaseUrl: database.url,
       logLevel: 'silent',
       ...overrides,
     },
@@ -42,6 +47,7 @@ export async function startTestRelay(overrides: Partial<RelayConfig> = {}): Prom
     dataDir: data.dir,
     async stop() {
       await relay.close();
+      await database.drop();
       data.remove();
     },
   };

@@ -1,9 +1,17 @@
-import { join } from 'node:path';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { sqlitePath } from '../../src/config.js';
+import { PostgresStore } from '../../src/store/postgres/postgres-store.js';
 import type { DeviceKeys, DeviceRef, SendOutcome } from '../../src/store/records.js';
+import type { RelayStore } from '../../src/store/relay-store.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { dialect, freshDatabase } from './database.js';
 import { tempDataDir } from './relay-harness.js';
 
-/** Fixtures for tests that drive a SqliteStore directly (no relay, no sockets). */
+/**
+ * Fixtures for tests that drive a store directly (no relay, no sockets): a SqliteStore or a
+ * PostgresStore, whichever the run's dialect is (support/database.ts).
+ */
+
+export type TestStore = RelayStore & { mailboxCap: number };
 
 export const bytes = (n: number) => new Uint8Array(n).fill(7);
 
@@ -27,9 +35,9 @@ export const storeEvents = {
 };
 
 export interface StoreFixture {
-  store: SqliteStore;
-  /** The database file (for a second, observing connection). */
-  path: string;
+  store: TestStore;
+  /** SQLite only: the database file (for a second, observing connection). */
+  path: string | undefined;
   alice: DeviceRef;
   bob: DeviceRef;
   /** One 10-byte entry from `from` to `to`; resolves once durable. */
@@ -38,11 +46,14 @@ export interface StoreFixture {
   close(): Promise<void>;
 }
 
-/** A SqliteStore on a new file in its own temporary directory, with two one-device accounts. */
+/** A store on a fresh database of the run's dialect, with two one-device accounts. */
 export async function openStoreFixture(): Promise<StoreFixture> {
   const data = tempDataDir();
-  const path = join(data.dir, 'relay.sqlite');
-  const store = new SqliteStore(path, storeEvents);
+  const database = await freshDatabase(data.dir);
+  const path = dialect === 'sqlite' ? sqlitePath(database.url) : undefined;
+  const store: TestStore = path
+    ? new SqliteStore(path, storeEvents)
+    : await PostgresStore.open(database.url, storeEvents);
   const account = (username: string) =>
     store.createAccount({ username, identityKey: bytes(33), device: deviceKeys, secretHash: 'x' });
   const [alice, bob] = [await account('a'), await account('b')];
@@ -57,6 +68,7 @@ export async function openStoreFixture(): Promise<StoreFixture> {
     },
     async close() {
       await store.close();
+      await database.drop();
       data.remove();
     },
   };

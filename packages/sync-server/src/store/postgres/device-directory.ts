@@ -1,0 +1,433 @@
+import { randomUUID } from 'node:crypto';
+import { ErrorCode, MAX_STORED_PREKEYS } from '@parley/protocol';
+import type { Kysely } from 'kysely';
+import type pg from 'pg';
+import { RelayError } from '../../errors.js';
+import { DeviceSetCache } from '../device-set-cache.js';
+import type {
+  DeviceKeys,
+  DeviceRef,
+  DeviceSummary,
+  PreKey,
+  PreKeyBundle,
+  PreKeyUpload,
+  SignedPreKey,
+} from '../records.js';
+import type { DeviceCredentials, NewAccount } from '../relay-store.js';
+import type { RelayDatabase } from '../schema.js';
+import type { PgGroupCommitter } from './group-commit.js';
+import type { PgMailboxTables } from './mailbox-tables.js';
+import type { PgQueries } from './pg-queries.js';
+
+interface DeviceRow {
+  row_id: number;
+  account_id: string;
+  device_id: number;
+  registration_id: number;
+  name: string | null;
+  secret_hash: string;
+  signed_prekey_id: number;
+  signed_prekey: Buffer;
+  signed_prekey_signature: Buffer;
+  last_resort_kyber_id: number;
+  last_resort_kyber_key: Buffer;
+  last_resort_kyber_signature: Buffer;
+  created_at: number;
+}
+
+type MailboxCounts = Pick<PgMailboxTables, 'deviceAdded' | 'deviceRemoved'>;
+
+const UNIQUE_VIOLATION = '23505';
+
+/**
+ * Accounts, link tokens, devices and prekeys on PostgreSQL: the SQLite directory's logic with
+ * awaited statements. Writes are group-commit jobs; reads go to the pool. Where several relay
+ * processes could race, rows are locked (a link token FOR UPDATE, one-time prekeys taken with
+ * SKIP LOCKED) or the unique index decides (usernames).
+ */
+export class PgDeviceDirectory {
+  private readonly deviceSetCache = new DeviceSetCache();
+
+  constructor(
+    private readonly q: PgQueries,
+    private readonly db: Kysely<RelayDatabase>,
+    private readonly pool: pg.Pool,
+    private readonly committer: PgGroupCommitter,
+    private readonly mailboxes: MailboxCounts,
+  ) {}
+
+  createAccount(input: NewAccount): Promise<DeviceRef> {
+    return this.committer.run(
+      async (tx) => {
+        if (await this.q.accountByUsername.one(tx, { username: input.username })) {
+          throw usernameTaken();
+        }
+        const accountId = randomUUID();
+        const now = Date.now();
+        try {
+          await this.q.insertAccount.run(tx, {
+            id: accountId,
+            username: input.username,
+            identityKey: input.identityKey,
+            now,
+          });
+        } catch (error) {
+          // Another relay process registered the name between the check and the insert.
+          if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw usernameTaken();
+          throw error;
+        }
+        return this.insertDevice(tx, accountId, 1, input.device, input.secretHash, now);
+      },
+      (ref) => this.mailboxes.deviceAdded(ref.rowId),
+    );
+  }
+
+  async accountIdByUsername(username: string): Promise<string | undefined> {
+    return (await this.q.accountByUsername.one<{ id: string }>(this.pool, { username }))?.id;
+  }
+
+  createLinkToken(accountId: string, tokenHash: Uint8Array, expiresAt: number): Promise<void> {
+    return this.committer.run(async (tx) => {
+      await this.q.insertLinkToken.run(tx, { tokenHash, accountId, expiresAt });
+    });
+  }
+
+  deleteExpiredLinkTokens(): Promise<void> {
+    return this.committer.run(async (tx) => {
+      await this.q.deleteExpiredLinkTokens.run(tx, { cutoff: Date.now() });
+    });
+  }
+
+  addDevice(tokenHash: Uint8Array, device: DeviceKeys, secretHash: string): Promise<DeviceRef> {
+    return this.committer.run(
+      async (tx) => {
+        const token = await this.q.linkTokenForUpdate.one<{
+          account_id: string;
+          expires_at: number;
+          used: number;
+        }>(tx, { tokenHash });
+        if (!token) throw new RelayError(ErrorCode.UNAUTHENTICATED, 'unknown link token');
+        if (token.used || token.expires_at < Date.now()) {
+          throw new RelayError(ErrorCode.CONFLICT, 'link token already used or expired');
+        }
+        const account = await this.q.accountById.one<{ next_device_id: number }>(tx, {
+          id: token.account_id,
+        });
+        if (!account) throw new RelayError(ErrorCode.NOT_FOUND, 'account no longer exists');
+        await this.q.useLinkToken.run(tx, { tokenHash });
+        await this.q.bumpNextDeviceId.run(tx, { id: token.account_id });
+        return this.insertDevice(
+          tx,
+          token.account_id,
+          account.next_device_id,
+          device,
+          secretHash,
+          Date.now(),
+        );
+      },
+      (ref) => {
+        this.mailboxes.deviceAdded(ref.rowId);
+        this.invalidate(ref.accountId);
+      },
+    );
+  }
+
+  async findDeviceCredentials(
+    accountId: string,
+    deviceId: number,
+  ): Promise<DeviceCredentials | undefined> {
+    const row = await this.q.deviceByAddress.one<DeviceRow>(this.pool, { accountId, deviceId });
+    if (!row) return undefined;
+    return { ref: { rowId: row.row_id, accountId, deviceId }, secretHash: row.secret_hash };
+  }
+
+  async listDevices(accountId: string): Promise<DeviceSummary[]> {
+    const rows = await this.q.devicesOfAccount.rows<DeviceRow>(this.pool, { accountId });
+    return rows.map((row) => ({
+      deviceId: row.device_id,
+      name: row.name,
+      registrationId: row.registration_id,
+      createdAt: row.created_at,
+    }));
+  }
+
+  async removeDevice(accountId: string, deviceId: number): Promise<void> {
+    await this.committer.run(
+      async (tx) => {
+        const devices = await this.q.devicesOfAccount.rows<DeviceRow>(tx, { accountId });
+        const row = devices.find((d) => d.device_id === deviceId);
+        if (!row) throw new RelayError(ErrorCode.NOT_FOUND, 'no such device');
+        if (devices.length === 1) {
+          throw new RelayError(ErrorCode.CONFLICT, "cannot remove the account's last device");
+        }
+        const rowId = row.row_id;
+        const dropped = await this.q.deleteDeviceMailbox.run(tx, { rowId });
+        await this.q.deleteDevicePreKeys.run(tx, { rowId });
+        await this.q.deleteDeviceKyberPreKeys.run(tx, { rowId });
+        await this.q.deleteDeviceSends.run(tx, { rowId });
+        await this.q.deleteDevice.run(tx, { rowId });
+        return { rowId, dropped };
+      },
+      ({ rowId, dropped }) => {
+        this.mailboxes.deviceRemoved(rowId, dropped);
+        this.invalidate(accountId);
+      },
+    );
+  }
+
+  /**
+   * Resolves in call order, like the SQLite store's (whose reads are synchronous): the relay
+   * commits a socket's sends in the order their device-set checks finish, so a send whose
+   * accounts are cached must not overtake an earlier one still loading. Concurrent loads of
+   * the same account share one query.
+   */
+  deviceSets(accountIds: readonly string[]): Promise<Map<string, ReadonlyMap<number, DeviceRef>>> {
+    const sets = new Map<string, ReadonlyMap<number, DeviceRef>>();
+    const missing: string[] = [];
+    for (const accountId of accountIds) {
+      const set = this.deviceSetCache.peek(accountId);
+      if (set) sets.set(accountId, set);
+      else missing.push(accountId);
+    }
+    if (missing.length === 0 && this.loadsInFlight === 0) return Promise.resolve(sets);
+    this.loadsInFlight++;
+    const loads = Promise.all(missing.map((id) => this.loadOnce(id)));
+    const previous = this.lastDeviceSets;
+    const result = (async () => {
+      try {
+        const loaded = await loads;
+        await previous;
+        missing.forEach((accountId, i) => {
+          const set = loaded[i];
+          if (set) sets.set(accountId, set);
+        });
+        return sets;
+      } finally {
+        this.loadsInFlight--;
+      }
+    })();
+    this.lastDeviceSets = result.catch(() => undefined);
+    return result;
+  }
+
+  private loadsInFlight = 0;
+  private lastDeviceSets: Promise<unknown> = Promise.resolve();
+  private readonly loading = new Map<string, Promise<Map<number, DeviceRef> | undefined>>();
+
+  private loadOnce(accountId: string): Promise<Map<number, DeviceRef> | undefined> {
+    let load = this.loading.get(accountId);
+    if (!load) {
+      const version = this.deviceSetCache.currentVersion;
+      const done = () => {
+        if (this.loading.get(accountId) === load) this.loading.delete(accountId);
+      };
+      load = this.loadDeviceSet(accountId).then(
+        (set) => {
+          done();
+          if (set) this.deviceSetCache.putIfCurrent(accountId, set, version);
+          return set;
+        },
+        (error: unknown) => {
+          done();
+          throw error;
+        },
+      );
+      this.loading.set(accountId, load);
+    }
+    return load;
+  }
+
+  /** A device came or went (after its commit): later checks must not see the old set. */
+  private invalidate(accountId: string): void {
+    this.deviceSetCache.invalidate(accountId);
+    this.loading.delete(accountId);
+  }
+
+  takePreKeyBundles(
+    accountId: string,
+    deviceId?: number,
+  ): Promise<{ identityKey: Uint8Array; bundles: PreKeyBundle[] } | undefined> {
+    return this.committer.run(async (tx) => {
+      const account = await this.q.accountById.one<{ identity_key: Buffer }>(tx, {
+        id: accountId,
+      });
+      if (!account) return undefined;
+      const devices = (await this.q.devicesOfAccount.rows<DeviceRow>(tx, { accountId })).filter(
+        (d) => deviceId === undefined || d.device_id === deviceId,
+      );
+      if (devices.length === 0) return undefined;
+      const bundles: PreKeyBundle[] = [];
+      for (const device of devices) bundles.push(await this.takeBundle(tx, device));
+      return { identityKey: account.identity_key, bundles };
+    });
+  }
+
+  storePreKeys(device: DeviceRef, upload: PreKeyUpload): Promise<void> {
+    return this.committer.run(async (tx) => {
+      const rowId = device.rowId;
+      if (upload.signedPreKey) {
+        await this.q.updateSignedPreKey.run(tx, { rowId, ...signedArgs(upload.signedPreKey) });
+      }
+      if (upload.lastResortKyberPreKey) {
+        await this.q.updateLastResortKyber.run(tx, {
+          rowId,
+          ...signedArgs(upload.lastResortKyberPreKey),
+        });
+      }
+      await this.upsertPreKeys(tx, rowId, upload.oneTimePreKeys, upload.kyberOneTimePreKeys);
+      const counts = await this.countPreKeysOn(tx, rowId);
+      if (Math.max(counts.oneTimePreKeys, counts.kyberOneTimePreKeys) > MAX_STORED_PREKEYS) {
+        // Thrown inside the job's savepoint: nothing of this upload stays.
+        throw new RelayError(
+          ErrorCode.TOO_LARGE,
+          `a device stores at most ${MAX_STORED_PREKEYS} one-time prekeys of each kind`,
+        );
+      }
+    });
+  }
+
+  countPreKeys(rowId: number): Promise<{ oneTimePreKeys: number; kyberOneTimePreKeys: number }> {
+    return this.countPreKeysOn(this.pool, rowId);
+  }
+
+  private async countPreKeysOn(
+    db: Pick<pg.PoolClient, 'query'>,
+    rowId: number,
+  ): Promise<{ oneTimePreKeys: number; kyberOneTimePreKeys: number }> {
+    const [ec, kyber] = await Promise.all([
+      this.q.countPreKeys.one<{ n: number }>(db, { rowId }),
+      this.q.countKyberPreKeys.one<{ n: number }>(db, { rowId }),
+    ]);
+    return { oneTimePreKeys: ec!.n, kyberOneTimePreKeys: kyber!.n };
+  }
+
+  private async loadDeviceSet(accountId: string): Promise<Map<number, DeviceRef> | undefined> {
+    const rows = await this.q.devicesOfAccount.rows<DeviceRow>(this.pool, { accountId });
+    if (rows.length === 0) return undefined;
+    return new Map(
+      rows.map((row) => [row.device_id, { rowId: row.row_id, accountId, deviceId: row.device_id }]),
+    );
+  }
+
+  private async insertDevice(
+    tx: pg.PoolClient,
+    accountId: string,
+    deviceId: number,
+    keys: DeviceKeys,
+    secretHash: string,
+    now: number,
+  ): Promise<DeviceRef> {
+    const { row_id: rowId } = (await this.q.insertDevice.one<{ row_id: number }>(tx, {
+      account_id: accountId,
+      device_id: deviceId,
+      registration_id: keys.registrationId,
+      name: keys.name,
+      secret_hash: secretHash,
+      signed_prekey_id: keys.signedPreKey.keyId,
+      signed_prekey: keys.signedPreKey.publicKey,
+      signed_prekey_signature: keys.signedPreKey.signature,
+      last_resort_kyber_id: keys.lastResortKyberPreKey.keyId,
+      last_resort_kyber_key: keys.lastResortKyberPreKey.publicKey,
+      last_resort_kyber_signature: keys.lastResortKyberPreKey.signature,
+      created_at: now,
+    } as Record<string, unknown> as never))!;
+    await this.upsertPreKeys(tx, rowId, keys.oneTimePreKeys, keys.kyberOneTimePreKeys);
+    return { rowId, accountId, deviceId };
+  }
+
+  /**
+   * One multi-row upsert per kind (built with the query builder for this many rows: not a
+   * hot path, and a statement per key would be a round trip per key).
+   */
+  private async upsertPreKeys(
+    tx: pg.PoolClient,
+    rowId: number,
+    preKeys: readonly PreKey[] = [],
+    kyberPreKeys: readonly SignedPreKey[] = [],
+  ): Promise<void> {
+    if (preKeys.length > 0) {
+      const { sql, parameters } = this.db
+        .insertInto('one_time_prekeys')
+        .values(
+          dedupe(preKeys).map((k) => ({
+            device_row_id: rowId,
+            key_id: k.keyId,
+            public_key: k.publicKey,
+          })),
+        )
+        .onConflict((oc) =>
+          oc
+            .columns(['device_row_id', 'key_id'])
+            .doUpdateSet((eb) => ({ public_key: eb.ref('excluded.public_key') })),
+        )
+        .compile();
+      await tx.query(sql, parameters as unknown[]);
+    }
+    if (kyberPreKeys.length > 0) {
+      const { sql, parameters } = this.db
+        .insertInto('kyber_prekeys')
+        .values(
+          dedupe(kyberPreKeys).map((k) => ({
+            device_row_id: rowId,
+            key_id: k.keyId,
+            public_key: k.publicKey,
+            signature: k.signature,
+          })),
+        )
+        .onConflict((oc) =>
+          oc.columns(['device_row_id', 'key_id']).doUpdateSet((eb) => ({
+            public_key: eb.ref('excluded.public_key'),
+            signature: eb.ref('excluded.signature'),
+          })),
+        )
+        .compile();
+      await tx.query(sql, parameters as unknown[]);
+    }
+  }
+
+  /** One bundle, consuming the lowest one-time EC and Kyber prekeys (within the caller's job). */
+  private async takeBundle(tx: pg.PoolClient, device: DeviceRow): Promise<PreKeyBundle> {
+    const rowId = device.row_id;
+    const preKey = await this.q.takePreKey.one<{ key_id: number; public_key: Buffer }>(tx, {
+      rowId,
+    });
+    const kyber = await this.q.takeKyberPreKey.one<{
+      key_id: number;
+      public_key: Buffer;
+      signature: Buffer;
+    }>(tx, { rowId });
+    return {
+      deviceId: device.device_id,
+      registrationId: device.registration_id,
+      signedPreKey: {
+        keyId: device.signed_prekey_id,
+        publicKey: device.signed_prekey,
+        signature: device.signed_prekey_signature,
+      },
+      ...(preKey && { preKey: { keyId: preKey.key_id, publicKey: preKey.public_key } }),
+      kyberPreKey: kyber
+        ? { keyId: kyber.key_id, publicKey: kyber.public_key, signature: kyber.signature }
+        : {
+            keyId: device.last_resort_kyber_id,
+            publicKey: device.last_resort_kyber_key,
+            signature: device.last_resort_kyber_signature,
+          },
+    };
+  }
+}
+
+function usernameTaken(): RelayError {
+  return new RelayError(ErrorCode.USERNAME_TAKEN, 'username is taken');
+}
+
+function signedArgs(key: SignedPreKey) {
+  return { keyId: key.keyId, publicKey: key.publicKey, signature: key.signature };
+}
+
+/**
+ * The last key per id (as the SQLite store's one upsert per key leaves it): PostgreSQL refuses
+ * an ON CONFLICT DO UPDATE that touches the same row twice in one statement.
+ */
+function dedupe<K extends PreKey>(keys: readonly K[]): K[] {
+  return [...new Map(keys.map((k) => [k.keyId, k])).values()];
+}

@@ -1,0 +1,379 @@
+import type pg from 'pg';
+import type {
+  DeviceRef,
+  SendInput,
+  SendOutcome,
+  SendResultEncoder,
+  StoredEnvelope,
+} from '../records.js';
+import type { PgCommitEvents, PgGroupCommitter } from './group-commit.js';
+import type { PgQueries, PgQuery } from './pg-queries.js';
+
+interface QueuedSend {
+  input: SendInput;
+  encodeResult: SendResultEncoder;
+  afterCommit: (outcome: SendOutcome) => void;
+  resolve: (outcome: SendOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
+interface QueuedAck {
+  rowId: number;
+  serverIds: readonly number[];
+}
+
+/** What one batch of sends wrote: applied to the in-memory counts once it has committed. */
+interface WrittenSends {
+  sends: QueuedSend[];
+  outcomes: SendOutcome[];
+  added: Map<number, number>;
+  /**
+   * Depths of mailboxes counted for the first time, inside the transaction: they already
+   * reflect earlier jobs of the same batch (an ack's delete), whose after-commit updates skip
+   * mailboxes not counted yet, so they are installed only after COMMIT.
+   */
+  seeds: Map<number, number>;
+}
+
+interface EntryRow {
+  server_id: number;
+  source_account_id: string;
+  source_device_id: number;
+  client_id: string;
+  type: number;
+  server_timestamp: number;
+  content: Buffer;
+}
+
+/** Rows looked at per retention job. */
+const CHUNK = 1000;
+
+/**
+ * Mailboxes and idempotency records on PostgreSQL. Like the SQLite tables, it keeps mailbox
+ * depths and the total in memory (the cap costs no query per send) and hides entries whose
+ * ack waits for its commit. Unlike them, all sends of one group commit are written by ONE job
+ * with three set-based statements (idempotency records, earlier results of retries, entries),
+ * and all acks of one group commit by one DELETE: a round trip per row would dominate. The
+ * in-memory counts change only after COMMIT, so a rollback leaves them right.
+ */
+export class PgMailboxTables {
+  mailboxCap = Number.POSITIVE_INFINITY;
+  private readonly depths = new Map<number, number>();
+  private total = 0;
+  private readonly pendingAcks = new Map<number, Set<number>>();
+  private sendQueue: QueuedSend[] = [];
+  private ackQueue: QueuedAck[] = [];
+
+  constructor(
+    private readonly q: PgQueries,
+    private readonly pool: pg.Pool,
+    private readonly committer: PgGroupCommitter,
+    private readonly events: Pick<PgCommitEvents, 'hookFailed'>,
+  ) {}
+
+  /** Counts the entries present (once, at startup). */
+  async load(): Promise<void> {
+    this.total = (await this.q.mailboxTotal.one<{ n: number }>(this.pool, {}))!.n;
+  }
+
+  commitSend(
+    input: SendInput,
+    encodeResult: SendResultEncoder,
+    afterCommit: (outcome: SendOutcome) => void,
+  ): Promise<SendOutcome> {
+    return new Promise((resolve, reject) => {
+      this.sendQueue.push({ input, encodeResult, afterCommit, resolve, reject });
+      if (this.sendQueue.length > 1) return; // the job queued for the first one takes it too
+      const taken: QueuedSend[] = [];
+      this.committer
+        .runInfallible(
+          (tx) => {
+            taken.push(...this.sendQueue.splice(0));
+            return this.writeSends(tx, taken);
+          },
+          (written) => this.sendsCommitted(written),
+        )
+        .catch((error: unknown) => {
+          if (taken.length === 0) taken.push(...this.sendQueue.splice(0));
+          for (const send of taken) send.reject(error);
+        });
+    });
+  }
+
+  acknowledge(device: DeviceRef, serverIds: readonly number[]): void {
+    const rowId = device.rowId;
+    const pending = this.pendingAcks.get(rowId) ?? new Set<number>();
+    for (const serverId of serverIds) pending.add(serverId);
+    this.pendingAcks.set(rowId, pending);
+    this.ackQueue.push({ rowId, serverIds });
+    if (this.ackQueue.length > 1) return;
+    const taken: QueuedAck[] = [];
+    this.committer
+      .runInfallible(
+        async (tx) => {
+          taken.push(...this.ackQueue.splice(0));
+          const rows = await this.q.deleteAcked.rows<{ device_row_id: number }>(tx, {
+            rowIds: taken.flatMap((ack) => ack.serverIds.map(() => ack.rowId)),
+            serverIds: taken.flatMap((ack) => ack.serverIds),
+          });
+          return rows.map((row) => row.device_row_id);
+        },
+        (deletedFrom) => {
+          for (const ack of taken) {
+            const set = this.pendingAcks.get(ack.rowId);
+            if (!set) continue;
+            for (const serverId of ack.serverIds) set.delete(serverId);
+            if (set.size === 0) this.pendingAcks.delete(ack.rowId);
+          }
+          this.entriesDeleted(deletedFrom);
+        },
+      )
+      .catch(() => {
+        // The batch failed (reported by the committer): the acks are lost, a redelivery
+        // follows, so their entries must be readable again.
+        if (taken.length === 0) this.ackQueue.splice(0);
+        this.pendingAcks.clear();
+      });
+  }
+
+  /** Entries after `afterServerId` not acked in a commit still to come (all visible are durable). */
+  async readMailbox(
+    device: DeviceRef,
+    afterServerId: number,
+    limit: number,
+  ): Promise<StoredEnvelope[]> {
+    const acked = this.pendingAcks.get(device.rowId);
+    const rows = await this.q.mailboxPage.rows<EntryRow>(this.pool, {
+      rowId: device.rowId,
+      after: afterServerId,
+      upTo: Number.MAX_SAFE_INTEGER,
+      limit: limit + (acked?.size ?? 0),
+    });
+    const ackedNow = this.pendingAcks.get(device.rowId);
+    return (ackedNow ? rows.filter((row) => !ackedNow.has(row.server_id)) : rows)
+      .slice(0, limit)
+      .map((row) => ({
+        serverId: row.server_id,
+        destination: device,
+        sourceAccountId: row.source_account_id,
+        sourceDeviceId: row.source_device_id,
+        clientId: row.client_id,
+        type: row.type,
+        serverTimestamp: row.server_timestamp,
+        content: row.content,
+      }));
+  }
+
+  totalMailboxEntries(): number {
+    return this.total;
+  }
+
+  /**
+   * Sweeps the mailbox, then the idempotency records, from their old ends in chunks of CHUNK
+   * rows, each its own group-commit job (the same walk as sqlite/retention-sweep.ts: it stops
+   * at the first chunk holding a row young by the clock, and steps over rows stamped ahead).
+   */
+  async pruneExpired(cutoff: number, shouldStop: () => boolean): Promise<number> {
+    const entries = await this.sweep(cutoff, shouldStop, this.q.entriesAfter, async (tx, ns) => {
+      const rows = await this.q.deleteEntriesById.rows<{ device_row_id: number }>(tx, { ns });
+      return rows.map((row) => row.device_row_id);
+    });
+    await this.sweep(cutoff, shouldStop, this.q.sendsAfter, async (tx, ns) => {
+      await this.q.deleteSendsBySeq.run(tx, { ns });
+      return undefined;
+    });
+    return entries;
+  }
+
+  /** A device was inserted (after its commit): its mailbox starts empty. */
+  deviceAdded(rowId: number): void {
+    this.depths.set(rowId, 0);
+  }
+
+  /** A device was deleted (after its commit) with the `dropped` entries of its mailbox. */
+  deviceRemoved(rowId: number, dropped: number): void {
+    this.total -= dropped;
+    this.depths.delete(rowId);
+    this.pendingAcks.delete(rowId);
+  }
+
+  private async sweep(
+    cutoff: number,
+    shouldStop: () => boolean,
+    rowsAfter: PgQuery<'after' | 'limit'>,
+    deleteRows: (tx: pg.PoolClient, ns: number[]) => Promise<number[] | undefined>,
+  ): Promise<number> {
+    let after = 0;
+    let deleted = 0;
+    let done = false;
+    while (!done && !shouldStop()) {
+      const { n } = await this.committer.run(
+        async (tx) => {
+          const rows = await rowsAfter.rows<{ n: number; at: number }>(tx, { after, limit: CHUNK });
+          const now = Date.now();
+          done = rows.length < CHUNK || rows.some((r) => r.at >= cutoff && r.at <= now);
+          after = rows.at(-1)?.n ?? after;
+          const expired = rows.filter((r) => r.at < cutoff).map((r) => r.n);
+          if (expired.length === 0) return { n: 0, from: undefined };
+          const from = await deleteRows(tx, expired);
+          return { n: from?.length ?? 0, from };
+        },
+        ({ from }) => {
+          if (from) this.entriesDeleted(from);
+        },
+      );
+      deleted += n;
+    }
+    return deleted;
+  }
+
+  /** Rows deleted (after their commit) from the mailboxes of these devices, one per row. */
+  private entriesDeleted(deviceRowIds: readonly number[]): void {
+    this.total -= deviceRowIds.length;
+    for (const rowId of deviceRowIds) {
+      const depth = this.depths.get(rowId);
+      if (depth !== undefined) this.depths.set(rowId, depth - 1);
+    }
+  }
+
+  private async writeSends(tx: pg.PoolClient, sends: QueuedSend[]): Promise<WrittenSends> {
+    const serverTimestamp = Date.now();
+    // A retry queued in the same batch as its original is answered from the original.
+    const firstOf = new Map<string, number>();
+    sends.forEach((send, i) => {
+      const key = `${send.input.source.rowId}:${send.input.clientId}`;
+      if (!firstOf.has(key)) firstOf.set(key, i);
+    });
+    const writers = [...firstOf.values()];
+    const seeds = await this.countUnknownDepths(
+      tx,
+      writers.flatMap((i) => sends[i]!.input.entries.map((e) => e.destination.rowId)),
+    );
+
+    // The cap, counting this batch's earlier entries: an overlay applied after COMMIT.
+    const added = new Map<number, number>();
+    const depth = (rowId: number) =>
+      (this.depths.get(rowId) ?? seeds.get(rowId)!) + (added.get(rowId) ?? 0);
+    const planned = writers.map((i) => {
+      const { input, encodeResult } = sends[i]!;
+      const rejected: DeviceRef[] = [];
+      const accepted = input.entries.filter((entry) => {
+        const full = depth(entry.destination.rowId) >= this.mailboxCap;
+        if (full) rejected.push(entry.destination);
+        else added.set(entry.destination.rowId, (added.get(entry.destination.rowId) ?? 0) + 1);
+        return !full;
+      });
+      return { index: i, input, accepted, result: encodeResult(serverTimestamp, rejected) };
+    });
+
+    const freshRows = await this.q.insertSends.rows<{
+      source_device_row_id: number;
+      client_id: string;
+    }>(tx, {
+      rowIds: planned.map((p) => p.input.source.rowId),
+      clientIds: planned.map((p) => p.input.clientId),
+      nows: planned.map(() => serverTimestamp),
+      results: planned.map((p) => p.result),
+    });
+    const fresh = new Set(freshRows.map((r) => `${r.source_device_row_id}:${r.client_id}`));
+    const isFresh = (input: SendInput) => fresh.has(`${input.source.rowId}:${input.clientId}`);
+
+    const earlier = new Map<string, Uint8Array>();
+    const retried = planned.filter((p) => !isFresh(p.input));
+    if (retried.length > 0) {
+      for (const p of retried) {
+        // Its entries were counted in the overlay but are not written.
+        for (const entry of p.accepted) {
+          added.set(entry.destination.rowId, added.get(entry.destination.rowId)! - 1);
+        }
+      }
+      const rows = await this.q.sendResults.rows<{
+        source_device_row_id: number;
+        client_id: string;
+        result: Buffer;
+      }>(tx, {
+        rowIds: retried.map((p) => p.input.source.rowId),
+        clientIds: retried.map((p) => p.input.clientId),
+      });
+      for (const row of rows)
+        earlier.set(`${row.source_device_row_id}:${row.client_id}`, row.result);
+    }
+
+    const writing = planned.filter((p) => isFresh(p.input));
+    const entries = writing.flatMap((p) => p.accepted.map((entry) => ({ p, entry })));
+    const ids =
+      entries.length === 0
+        ? []
+        : (
+            await this.q.insertEntries.rows<{ server_id: number }>(tx, {
+              rowIds: entries.map(({ entry }) => entry.destination.rowId),
+              sourceAccountIds: entries.map(({ p }) => p.input.source.accountId),
+              sourceDeviceIds: entries.map(({ p }) => p.input.source.deviceId),
+              clientIds: entries.map(({ p }) => p.input.clientId),
+              types: entries.map(({ entry }) => entry.type),
+              nows: entries.map(() => serverTimestamp),
+              contents: entries.map(({ entry }) => entry.content),
+            })
+          )
+            .map((row) => row.server_id)
+            .sort((a, b) => a - b);
+
+    const stored = new Map<number, StoredEnvelope[]>();
+    entries.forEach(({ p, entry }, k) => {
+      const list = stored.get(p.index) ?? [];
+      list.push({
+        serverId: ids[k]!,
+        destination: entry.destination,
+        sourceAccountId: p.input.source.accountId,
+        sourceDeviceId: p.input.source.deviceId,
+        clientId: p.input.clientId,
+        type: entry.type,
+        serverTimestamp,
+        content: entry.content,
+      });
+      stored.set(p.index, list);
+    });
+    const resultOf = new Map(planned.map((p) => [p.index, p]));
+    const outcomes = sends.map((send, i): SendOutcome => {
+      const key = `${send.input.source.rowId}:${send.input.clientId}`;
+      const writer = firstOf.get(key)!;
+      const p = resultOf.get(writer)!;
+      if (writer === i && isFresh(p.input)) {
+        return { result: p.result, stored: stored.get(i) ?? [], duplicate: false };
+      }
+      return { result: earlier.get(key) ?? p.result, stored: [], duplicate: true };
+    });
+    return { sends, outcomes, added, seeds };
+  }
+
+  /** Counts the mailboxes not counted yet (first use of a device). */
+  private async countUnknownDepths(
+    tx: pg.PoolClient,
+    rowIds: number[],
+  ): Promise<Map<number, number>> {
+    const seeds = new Map<number, number>();
+    for (const rowId of new Set(rowIds)) {
+      if (this.depths.has(rowId)) continue;
+      seeds.set(rowId, (await this.q.mailboxDepth.one<{ n: number }>(tx, { rowId }))!.n);
+    }
+    return seeds;
+  }
+
+  private sendsCommitted({ sends, outcomes, added, seeds }: WrittenSends): void {
+    for (const [rowId, seed] of seeds) if (!this.depths.has(rowId)) this.depths.set(rowId, seed);
+    for (const [rowId, n] of added) {
+      this.total += n;
+      const depth = this.depths.get(rowId);
+      if (depth !== undefined) this.depths.set(rowId, depth + n);
+    }
+    sends.forEach((send, i) => {
+      const outcome = outcomes[i]!;
+      try {
+        send.afterCommit(outcome);
+      } catch (error) {
+        this.events.hookFailed(error);
+      }
+      send.resolve(outcome);
+    });
+  }
+}

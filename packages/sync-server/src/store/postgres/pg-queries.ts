@@ -1,0 +1,154 @@
+import type pg from 'pg';
+import { sql, type Kysely } from 'kysely';
+import type { Queries } from '../queries.js';
+import { arg, rawTemplate, template, type QueryTemplate } from '../query-template.js';
+import type { RelayDatabase } from '../schema.js';
+
+/** A connection or the pool: anything that runs a query. */
+export type Queryable = Pick<pg.PoolClient, 'query'>;
+
+/**
+ * A QueryTemplate run as a named prepared statement: `pg` prepares it once per connection
+ * (Parse on first use) and from then on only binds and executes it.
+ */
+export class PgQuery<A extends string> {
+  constructor(
+    private readonly name: string,
+    private readonly query: QueryTemplate<A>,
+  ) {}
+
+  async rows<R>(db: Queryable, args: Record<A, unknown>): Promise<R[]> {
+    const result = await db.query({
+      name: this.name,
+      text: this.query.sql,
+      values: this.query.bind(args),
+    });
+    return result.rows as R[];
+  }
+
+  async one<R>(db: Queryable, args: Record<A, unknown>): Promise<R | undefined> {
+    return (await this.rows<R>(db, args))[0];
+  }
+
+  /** Runs a statement and returns how many rows it changed. */
+  async run(db: Queryable, args: Record<A, unknown>): Promise<number> {
+    const result = await db.query({
+      name: this.name,
+      text: this.query.sql,
+      values: this.query.bind(args),
+    });
+    return result.rowCount ?? 0;
+  }
+}
+
+type ArgsOf<T> = T extends QueryTemplate<infer A> ? A : never;
+type PgQueriesOf<Q> = { [K in keyof Q]: PgQuery<ArgsOf<Q[K]> & string> };
+
+/**
+ * The statements only PostgreSQL runs. The hot path (sends, acks, retention) is set-based: one
+ * statement per batch over arrays (`unnest`), because on a networked database every statement
+ * is a round trip, where SQLite runs one cheap prepared statement per row in-process. The
+ * others need row locks (FOR UPDATE, SKIP LOCKED) that SQLite neither has nor needs (it has
+ * one writer); with several relay processes on one PostgreSQL they are what keeps a link token
+ * or a one-time prekey from being used twice.
+ */
+export function buildPgQueries(db: Kysely<RelayDatabase>) {
+  return {
+    /** The idempotency records of a batch of sends; returns those that were new. */
+    insertSends: rawTemplate<'rowIds' | 'clientIds' | 'nows' | 'results'>(
+      db,
+      sql`INSERT INTO sends (source_device_row_id, client_id, created_at, result)
+        SELECT * FROM unnest(${arg('rowIds')}::bigint[], ${arg('clientIds')}::text[],
+          ${arg('nows')}::bigint[], ${arg('results')}::bytea[])
+        ON CONFLICT (source_device_row_id, client_id) DO NOTHING
+        RETURNING source_device_row_id, client_id`,
+    ),
+    /** The stored results of earlier sends (retries), by (source device, client id). */
+    sendResults: rawTemplate<'rowIds' | 'clientIds'>(
+      db,
+      sql`SELECT s.source_device_row_id, s.client_id, s.result FROM sends s
+        JOIN unnest(${arg('rowIds')}::bigint[], ${arg('clientIds')}::text[]) AS k(d, c)
+          ON s.source_device_row_id = k.d AND s.client_id = k.c`,
+    ),
+    /**
+     * The entries of a batch, inserted in array order: the identity sequence hands out
+     * server ids in the order rows are inserted, so the ids, sorted, match the arrays.
+     */
+    insertEntries: rawTemplate<
+      | 'rowIds'
+      | 'sourceAccountIds'
+      | 'sourceDeviceIds'
+      | 'clientIds'
+      | 'types'
+      | 'nows'
+      | 'contents'
+    >(
+      db,
+      sql`INSERT INTO mailbox (device_row_id, source_account_id, source_device_id, client_id,
+          type, server_timestamp, content)
+        SELECT d, sa, sd, c, t, ts, ct FROM unnest(${arg('rowIds')}::bigint[],
+          ${arg('sourceAccountIds')}::text[], ${arg('sourceDeviceIds')}::integer[],
+          ${arg('clientIds')}::text[], ${arg('types')}::integer[], ${arg('nows')}::bigint[],
+          ${arg('contents')}::bytea[]) WITH ORDINALITY AS u(d, sa, sd, c, t, ts, ct, ord)
+        ORDER BY ord
+        RETURNING server_id`,
+    ),
+    /** Acked entries, as (device, server id) pairs; returns the device of each row deleted. */
+    deleteAcked: rawTemplate<'rowIds' | 'serverIds'>(
+      db,
+      sql`DELETE FROM mailbox m
+        USING unnest(${arg('rowIds')}::bigint[], ${arg('serverIds')}::bigint[]) AS a(d, s)
+        WHERE m.device_row_id = a.d AND m.server_id = a.s
+        RETURNING m.device_row_id`,
+    ),
+    /** Expired entries by server id (retention); returns the device of each row deleted. */
+    deleteEntriesById: rawTemplate<'ns'>(
+      db,
+      sql`DELETE FROM mailbox WHERE server_id = ANY(${arg('ns')}::bigint[])
+        RETURNING device_row_id`,
+    ),
+    /** Expired idempotency records by insertion order (retention). */
+    deleteSendsBySeq: rawTemplate<'ns'>(
+      db,
+      sql`DELETE FROM sends WHERE seq = ANY(${arg('ns')}::bigint[])`,
+    ),
+    /** Takes the device's lowest one-time prekey; a concurrent taker skips to the next one. */
+    takePreKey: rawTemplate<'rowId'>(
+      db,
+      sql`DELETE FROM one_time_prekeys WHERE (device_row_id, key_id) IN (
+          SELECT device_row_id, key_id FROM one_time_prekeys WHERE device_row_id = ${arg('rowId')}
+          ORDER BY key_id LIMIT 1 FOR UPDATE SKIP LOCKED)
+        RETURNING key_id, public_key`,
+    ),
+    takeKyberPreKey: rawTemplate<'rowId'>(
+      db,
+      sql`DELETE FROM kyber_prekeys WHERE (device_row_id, key_id) IN (
+          SELECT device_row_id, key_id FROM kyber_prekeys WHERE device_row_id = ${arg('rowId')}
+          ORDER BY key_id LIMIT 1 FOR UPDATE SKIP LOCKED)
+        RETURNING key_id, public_key, signature`,
+    ),
+    /** A link token, locked until the transaction ends (two relays cannot both use it). */
+    linkTokenForUpdate: template<'tokenHash'>(
+      db
+        .selectFrom('link_tokens')
+        .select(['account_id', 'expires_at', 'used'])
+        .where('token_hash', '=', arg('tokenHash'))
+        .forUpdate(),
+    ),
+  };
+}
+
+export type PgQueries = PgQueriesOf<Queries> & PgQueriesOf<ReturnType<typeof buildPgQueries>>;
+
+/** Every shared and PostgreSQL-only template as a named prepared statement. */
+export function preparePgQueries(
+  shared: Queries,
+  own: ReturnType<typeof buildPgQueries>,
+): PgQueries {
+  return Object.fromEntries(
+    Object.entries({ ...shared, ...own }).map(([name, query]) => [
+      name,
+      new PgQuery(`parley_${name}`, query as QueryTemplate<string>),
+    ]),
+  ) as PgQueries;
+}
