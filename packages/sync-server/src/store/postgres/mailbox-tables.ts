@@ -142,15 +142,20 @@ export class PgMailboxTables {
     afterServerId: number,
     limit: number,
   ): Promise<StoredEnvelope[]> {
-    const acked = this.pendingAcks.get(device.rowId);
+    // A copy: an ack whose commit lands while the query runs leaves the live set, yet the
+    // query's snapshot may predate that commit and still hold the entry.
+    const pending = this.pendingAcks.get(device.rowId);
+    const ackedBefore = pending ? new Set(pending) : undefined;
     const rows = await this.q.mailboxPage.rows<EntryRow>(this.pool, {
       rowId: device.rowId,
       after: afterServerId,
       upTo: Number.MAX_SAFE_INTEGER,
-      limit: limit + (acked?.size ?? 0),
+      limit: limit + (ackedBefore?.size ?? 0),
     });
     const ackedNow = this.pendingAcks.get(device.rowId);
-    return (ackedNow ? rows.filter((row) => !ackedNow.has(row.server_id)) : rows)
+    const isAcked = (serverId: number) =>
+      (ackedBefore?.has(serverId) ?? false) || (ackedNow?.has(serverId) ?? false);
+    return (ackedBefore || ackedNow ? rows.filter((row) => !isAcked(row.server_id)) : rows)
       .slice(0, limit)
       .map((row) => ({
         serverId: row.server_id,
