@@ -3,9 +3,14 @@ import { defineConfig } from 'vitest/config';
 /**
  * Shared Vitest settings: workspace packages resolve to their TypeScript sources (the `source`
  * export condition), so tests never need a prior build.
+ *
+ * The SSR list has no `import`: Vitest passes it to its worker processes as Node `--conditions`,
+ * where it applies to `require()` too, and with `import` among them pg's `require('pg-pool')`
+ * loads pg-pool's ESM build and fails ("Class extends value [object Module]") in every package
+ * that starts a relay. Vite resolves ESM imports with `import` by itself.
  */
 export const sharedConfig = defineConfig({
   resolve: { conditions: ['source', 'module', 'node', 'import', 'default'] },
-  ssr: { resolve: { conditions: ['source', 'module', 'node', 'import', 'default'] } },
+  ssr: { resolve: { conditions: ['source', 'module', 'node', 'default'] } },
   test: { testTimeout: 30_000, hookTimeout: 60_000 },
 });
