@@ -84,6 +84,22 @@ export class ConversationDoc {
     }, LOCAL_ORIGIN);
   }
 
+  /**
+   * Marks the document a group's and names members for display (usernames). Who is a member is
+   * decided by the membership log alone (groups/membership-log.ts), never by this map.
+   */
+  initGroup(members: ReadonlyArray<{ accountId: string; username: string }>): void {
+    this.doc.transact(() => {
+      if (this.meta.get('kind') === undefined) {
+        this.meta.set('kind', 'group');
+        this.meta.set('createdAt', Date.now());
+      }
+      for (const { accountId, username } of members) {
+        if (!this.members.has(accountId)) this.members.set(accountId, { username, role: 'member' });
+      }
+    }, LOCAL_ORIGIN);
+  }
+
   appendMessage(entry: MessageEntry): void {
     this.appendMessages([entry]);
   }

@@ -16,6 +16,8 @@ export interface LiveViewsDeps {
   conversations: Conversations;
   contacts: Contacts;
   connectionState(): ConnectionState;
+  /** See ViewContext.group. */
+  group?: ViewContext['group'];
 }
 
 /** How long after a typing Content the list re-renders, once the longest indicator may have lapsed. */
@@ -77,6 +79,7 @@ export class LiveViews {
     return {
       selfAccountId: self?.accountId ?? '',
       now: Date.now(),
+      ...(this.deps.group ? { group: this.deps.group } : {}),
       usernameOf: (accountId, model) =>
         (accountId === self?.accountId ? self.username : undefined) ??
         this.deps.contacts.usernameOf(accountId) ??

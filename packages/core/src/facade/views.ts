@@ -8,6 +8,8 @@ export interface ViewContext {
   selfAccountId: string;
   usernameOf(accountId: string, model: ConversationModel): string;
   now: number;
+  /** A group's title and member count (its fold); undefined for other conversations. */
+  group?(model: ConversationModel): { title: string; memberCount: number } | undefined;
 }
 
 export function messageViews(model: ConversationModel, context: ViewContext): MessageView[] {
@@ -57,10 +59,12 @@ export function conversationView(model: ConversationModel, context: ViewContext)
   const typing = [...model.typing.entries()]
     .filter(([, expiresAt]) => expiresAt > context.now)
     .map(([accountId]) => context.usernameOf(accountId, model));
+  const group = context.group?.(model);
   return {
     id: model.row.id,
     kind: model.row.kind,
-    title: peerUsername ?? 'Group',
+    title: peerUsername ?? (group?.title || 'Group'),
+    ...(group ? { memberCount: group.memberCount } : {}),
     ...(peerUsername ? { peerUsername } : {}),
     ...(last
       ? {
