@@ -7,6 +7,7 @@
  *   document (a state-vector sync request), which fills the gap;
  * - a SenderKeyRequest from a current member is answered with the current distribution.
  */
+import * as Y from 'yjs';
 import type { ProtocolAddress, SignalEngine } from '../crypto/engine.js';
 import {
   senderKeyDistributionContent,
@@ -18,6 +19,9 @@ import type { ConversationModel, Conversations } from '../conversations/conversa
 import type { SignalStores } from '../store/signal-stores.js';
 import type { UnitOfWork } from '../store/unit-of-work.js';
 import type { SenderKeys } from './sender-keys.js';
+
+/** The state vector of an empty document: "send me everything". */
+const EMPTY_STATE_VECTOR = Y.encodeStateVector(new Y.Doc());
 
 /** Missing-key requests remembered per sending device, oldest forgotten first. */
 const MAX_AWAITED_SENDERS = 4096;
@@ -81,8 +85,11 @@ export class SenderKeyExchange {
       engine.SenderKeyDistributionMessage.deserialize(distribution as Uint8Array<ArrayBuffer>),
       stores,
     );
-    if (model && this.awaited.delete(addressOf(sender))) {
-      this.reply(work, sender.accountId, syncRequestContent(model.row.id, model.doc.stateVector()));
+    // Something of this sender's failed to decrypt: ask for what this device misses of the
+    // document (all of it when the lost message was the invitation itself).
+    if (this.awaited.delete(addressOf(sender))) {
+      const stateVector = model ? model.doc.stateVector() : EMPTY_STATE_VECTOR;
+      this.reply(work, sender.accountId, syncRequestContent(conversationId, stateVector));
     }
   }
 

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { EnvelopeType } from '@parley/protocol';
-import { decodeClientFrame } from '@parley/protocol/wire';
+import { decodeClientFrame, decodeServerFrame } from '@parley/protocol/wire';
+import * as Y from 'yjs';
+import type { MessengerDeps } from '../../src/facade/messenger.js';
+import { membershipArray } from '../../src/groups/membership-log.js';
+import { signOp } from '../../src/groups/membership-op.js';
 import { GroupError } from '../../src/index.js';
 import type { Messenger } from '../../src/facade/api.js';
 import { ParleyDatabase } from '../../src/store/database.js';
@@ -167,4 +171,118 @@ describe('group messaging through the real relay', () => {
     expect(alice.groupInfo(group)?.members).toHaveLength(2);
     expect(bob.groupInfo(group)?.members).toHaveLength(2);
   });
+
+  it('recovers a missed sender-key distribution: asks again, then syncs what it missed', async () => {
+    const [alice, aliceName] = await registered('alice');
+    // Bob's socket drops the next 1:1 envelope from Alice once armed: the sender key.
+    let armed = false;
+    let dropped = 0;
+    const WebSocket = interceptingWebSocket((data) => {
+      if (!armed) return data;
+      const frame = decodeServerFrame(data);
+      if (frame.case === 'envelope' && frame.envelope.type === EnvelopeType.SIGNAL_MESSAGE) {
+        armed = false;
+        dropped++;
+        return undefined;
+      }
+      return data;
+    });
+    const bob = await fx.messenger(undefined, WebSocket);
+    const bobName = uniqueUsername('bob');
+    await bob.register(bobName);
+    // A 1:1 exchange first, so the distribution travels as a SIGNAL_MESSAGE.
+    const direct = await bob.openDirectConversation(aliceName);
+    await fx.warmUp(bob, alice, direct);
+    await fx.warmUp(alice, bob, direct);
+
+    const failures: string[] = [];
+    bob.on((event) => {
+      if (event.type === 'decrypt-failed') failures.push(event.reason);
+    });
+    armed = true;
+    const group = await alice.createGroup('Lossy', [bobName]);
+    const first = fx.text('first in lossy group');
+    await alice.sendText(group, first);
+    await waitFor(() => texts(bob, group).includes(first), 'bob recovers the group');
+    expect(dropped).toBe(1);
+    expect(failures.length).toBeGreaterThan(0);
+    expect(bob.groupInfo(group)).toMatchObject({ title: 'Lossy', isMember: true });
+    const later = fx.text('later');
+    await alice.sendText(group, later);
+    await waitFor(() => texts(bob, group).includes(later), 'later messages decrypt directly');
+  });
+
+  it('a hand-made add signed by a non-admin changes nothing on any device', async () => {
+    const [alice] = await registered('alice');
+    const [bob, bobName] = await registered('bob');
+    const [, malloryName] = await registered('mallory');
+    const group = await alice.createGroup('Forged', [bobName]);
+    await waitFor(() => bob.groupInfo(group)?.isMember, 'bob joins');
+    const mallory = await lookUp(bob, malloryName);
+
+    // Bob writes the op straight into the document, signed with his real identity key, and
+    // sends the update with a message: the API's own check is bypassed.
+    const internals = (bob as unknown as { deps: MessengerDeps }).deps;
+    const model = internals.conversations.get(group)!;
+    const account = internals.device.require();
+    const keys = engine.IdentityKeyPair.deserialize(account.identityKeyPair);
+    const entries = membershipArray(model.doc.doc).toArray() as Array<{
+      id: string;
+      clock: number;
+    }>;
+    const op = signOp(
+      {
+        kind: 'add',
+        member: mallory,
+        groupId: group,
+        author: account.accountId,
+        authorDevice: account.deviceId,
+        clock: Math.max(...entries.map((e) => e.clock)) + 1,
+        parents: entries.map((e) => e.id).sort(),
+      },
+      (message) => keys.privateKey.sign(message),
+    );
+    model.doc.doc.transact(() => {
+      const array = membershipArray(model.doc.doc);
+      array.insert(array.length, [op]);
+    });
+    const marker = fx.text('after forged add');
+    await bob.sendText(group, marker);
+    await waitFor(() => texts(alice, group).includes(marker), 'alice gets the forged op');
+    for (const m of [alice, bob]) {
+      expect(m.groupInfo(group)?.members.map((x) => x.accountId)).not.toContain(mallory);
+      expect(m.groupInfo(group)?.members).toHaveLength(2);
+    }
+    // The op is in Alice's document (so the test really delivered it), and ignored.
+    const aliceDoc = (alice as unknown as { deps: MessengerDeps }).deps.conversations.get(group)!
+      .doc.doc;
+    expect(
+      membershipArray(aliceDoc)
+        .toArray()
+        .some((e) => (e as { id: string }).id === op.id),
+    ).toBe(true);
+    expect(Y.encodeStateVector(aliceDoc).length).toBeGreaterThan(0);
+  });
+
+  it('a member added later gets the group and what is sent after', async () => {
+    const [alice] = await registered('alice');
+    const [bob, bobName] = await registered('bob');
+    const [dave, daveName] = await registered('dave');
+    const group = await alice.createGroup('Growing', [bobName]);
+    await waitFor(() => bob.groupInfo(group)?.isMember, 'bob joins');
+    await alice.addGroupMembers(group, [daveName]);
+    await waitFor(() => dave.groupInfo(group)?.isMember, 'dave joins');
+    await waitFor(() => bob.groupInfo(group)?.members.length === 3, 'bob sees dave');
+    const hi = fx.text('welcome dave');
+    await bob.sendText(group, hi);
+    await waitFor(() => texts(dave, group).includes(hi), 'dave gets bob');
+    await dave.leaveGroup(group);
+    await waitFor(() => alice.groupInfo(group)?.members.length === 2, 'alice sees dave leave');
+    expect(dave.groupInfo(group)).toMatchObject({ isMember: false, former: 'left' });
+  });
 });
+
+async function lookUp(messenger: Messenger, username: string): Promise<string> {
+  const internals = (messenger as unknown as { deps: MessengerDeps }).deps;
+  return internals.contacts.lookup(username);
+}
