@@ -21,7 +21,11 @@ export type ConversationKind = 'direct' | 'group';
 
 export interface MessageEntry {
   id: string;
-  kind: 'text';
+  /**
+   * 'membership': a timeline marker for the group membership op `opId` (groups/): shown as a
+   * system line ("A added B") only when the fold applied that op, so nobody can forge one.
+   */
+  kind: 'text' | 'membership';
   senderId: string;
   senderDeviceId: number;
   /** Author's clock when sent (ms since epoch). */
@@ -29,6 +33,8 @@ export interface MessageEntry {
   body: string;
   /** Id of the message this one replies to. */
   replyTo?: string;
+  /** For 'membership' entries: the op they announce. */
+  opId?: string;
 }
 
 export interface Member {

@@ -300,6 +300,8 @@ export class Conversations {
     const self = this.selfAccountId();
     for (const entry of entries) {
       if (model.rows.has(entry.id)) continue;
+      // Membership markers are rendered from the fold (facade/views.ts), never projected.
+      if (entry.kind !== 'text') continue;
       const outgoing = entry.senderId === self;
       const status = this.withReceipts(
         entry.id,

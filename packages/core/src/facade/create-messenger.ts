@@ -220,7 +220,7 @@ function wire(
     changed: (username, conversationId) =>
       events.emit({ type: 'safety-number-changed', username, conversationId }),
   });
-  const views = new LiveViews({
+  const views: LiveViews = new LiveViews({
     device,
     conversations,
     contacts,
@@ -229,6 +229,10 @@ function wire(
       const state = groups.state(model);
       return state ? { title: state.title, memberCount: state.members.size } : undefined;
     },
+    membershipLine: (model, entry): string | undefined =>
+      entry.opId
+        ? groups.describeOp(model, entry.opId, (id): string => views.usernameOf(id, model))
+        : undefined,
   });
 
   /** Each time the socket authenticates: sessions with own devices, prekey stock, then the outbox. */

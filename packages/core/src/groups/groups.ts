@@ -146,11 +146,12 @@ export class Groups {
         { accountId: account.accountId, username: account.username },
         ...members,
       ]);
-      this.requireLog(model).append(
+      const op = this.requireLog(model).append(
         { kind: 'create', nonce, title, members: sorted },
         this.author(),
         LOCAL_ORIGIN,
       );
+      this.mark(doc, op.id);
     });
     if (update) this.announce(work, model, update, sorted);
     await this.deps.commit(work);
@@ -166,7 +167,10 @@ export class Groups {
     const { update } = this.deps.conversations.stage(work, model, (doc) => {
       initGroupMeta(doc, added);
       for (const member of added)
-        log.append({ kind: 'add', member: member.accountId }, this.author(), LOCAL_ORIGIN);
+        this.mark(
+          doc,
+          log.append({ kind: 'add', member: member.accountId }, this.author(), LOCAL_ORIGIN).id,
+        );
     });
     if (update) {
       this.sendToGroup(work, model, update);
@@ -253,7 +257,69 @@ export class Groups {
       .catch(this.deps.onError);
   }
 
+  /**
+   * The timeline line of op `opId`: undefined unless the fold applied it (a marker naming an
+   * ignored or unknown op shows nothing). `nameOf` gives a member's username.
+   */
+  describeOp(
+    model: ConversationModel,
+    opId: string,
+    nameOf: (accountId: string) => string,
+  ): string | undefined {
+    const log = this.logOf(model);
+    if (!log || !log.state.applied.includes(opId)) return undefined;
+    const op = log.entries().find((e) => (e as { id?: unknown } | null)?.id === opId) as
+      (OpBody & { author: string }) | undefined;
+    if (!op) return undefined;
+    const self = this.deps.device.accountId;
+    const who = (id: string) => (id === self ? 'You' : nameOf(id));
+    const whom = (id: string) => (id === self ? 'you' : nameOf(id));
+    const by = who(op.author);
+    switch (op.kind) {
+      case 'create':
+        return `${by} created the group "${op.title}"`;
+      case 'add':
+        return `${by} added ${whom(op.member)}`;
+      case 'remove':
+        return op.member === self ? `${by} removed you` : `${by} removed ${whom(op.member)}`;
+      case 'leave':
+        return `${by} left`;
+      case 'promote':
+        return `${by} made ${whom(op.member)} an admin`;
+      case 'demote':
+        return `${by} dismissed ${whom(op.member)} as admin`;
+      case 'rename':
+        return `${by} renamed the group to "${op.title}"`;
+      case 'set-avatar':
+        return `${by} changed the group photo`;
+      case 'set-timer':
+        return op.seconds === 0
+          ? `${by} turned off disappearing messages`
+          : `${by} set disappearing messages to ${op.seconds} s`;
+      case 'set-admins-only':
+        return `${by} let ${op.adminsOnly ? 'only admins' : 'all members'} ${
+          op.scope === 'send' ? 'send messages' : 'edit group info'
+        }`;
+    }
+  }
+
   // --- Internals
+
+  /** A timeline marker for op `opId`, written with it (see MessageEntry.kind). */
+  private mark(doc: ConversationDoc, opId: string): void {
+    const account = this.deps.device.require();
+    doc.appendMessages([
+      {
+        id: crypto.randomUUID(),
+        kind: 'membership',
+        senderId: account.accountId,
+        senderDeviceId: account.deviceId,
+        sentAt: Date.now(),
+        body: '',
+        opId,
+      },
+    ]);
+  }
 
   private logOf(model: ConversationModel): MembershipLog | undefined {
     if (model.row.kind !== 'group' && model.doc.kind !== 'group') return undefined;
@@ -293,8 +359,8 @@ export class Groups {
   ): Promise<void> {
     const log = this.requireLog(model);
     const work = new UnitOfWork();
-    const { update } = this.deps.conversations.stage(work, model, () =>
-      log.append(body, this.author(), LOCAL_ORIGIN),
+    const { update } = this.deps.conversations.stage(work, model, (doc) =>
+      this.mark(doc, log.append(body, this.author(), LOCAL_ORIGIN).id),
     );
     if (update) {
       this.sendToGroup(work, model, update);

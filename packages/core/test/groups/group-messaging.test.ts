@@ -124,6 +124,17 @@ describe('group messaging through the real relay', () => {
     await waitFor(() => carol.groupInfo(group)?.former === 'removed', 'carol learns removal');
     await waitFor(() => bob.groupInfo(group)?.members.length === 2, 'bob sees removal');
     await expect(carol.sendText(group, 'still here?')).rejects.toBeInstanceOf(GroupError);
+    const lines = (m: Messenger) =>
+      m
+        .messages(group)
+        .getSnapshot()
+        .filter((v) => v.kind === 'system')
+        .map((v) => v.body);
+    expect(lines(carol)).toEqual([
+      `${aliceName} created the group "Climbing"`,
+      `${aliceName} removed you`,
+    ]);
+    expect(lines(alice)).toEqual(['You created the group "Climbing"', `You removed ${carolName}`]);
 
     captured.senderKey.length = 0;
     const secret = fx.text('after carol left');
