@@ -8,8 +8,25 @@ import { sharedConfig } from '../../vitest.shared.ts';
  */
 const e2e = process.env.PARLEY_WEB_E2E !== '0';
 
+/**
+ * The e2e harness runs the relay in-process, and the relay requires pg: as in
+ * packages/sync-server/vitest.config.ts, `import` is dropped from the SSR conditions, which
+ * Vitest hands to its workers as Node `--conditions` (pg's `require('pg-pool')` would load
+ * pg-pool's ESM build and fail with "Class extends value [object Module]").
+ */
+const shared = {
+  ...sharedConfig,
+  ssr: {
+    ...sharedConfig.ssr,
+    resolve: {
+      ...sharedConfig.ssr?.resolve,
+      conditions: sharedConfig.ssr?.resolve?.conditions?.filter((c) => c !== 'import'),
+    },
+  },
+};
+
 export default mergeConfig(
-  sharedConfig,
+  shared,
   defineConfig({
     test: {
       include: e2e ? ['test/**/*.test.ts'] : ['test/unit/**/*.test.ts'],

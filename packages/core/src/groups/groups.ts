@@ -92,7 +92,11 @@ export class Groups {
       deviceId: sender.deviceId,
       group: true,
     };
-    if (this.receipts.note(row)) work.receipts.push(row);
+    if (this.receipts.note(row)) {
+      work.receipts.push(row);
+      // The message-info view changed even when the message's own status did not.
+      this.deps.conversations.touchView(model.row.id);
+    }
     return this.receipts.allReported(messageId, 'read', this.peers(model)) ? 'read' : 'delivered';
   }
 
