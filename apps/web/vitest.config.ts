@@ -1,5 +1,5 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
-import { sharedConfig } from '../../vitest.shared.ts';
+import { relayLoadingConfig, sharedConfig } from '../../vitest.shared.ts';
 
 /**
  * Unit tests of pure UI logic run in Node; the end-to-end tests (test/e2e) build the app once in
@@ -8,25 +8,9 @@ import { sharedConfig } from '../../vitest.shared.ts';
  */
 const e2e = process.env.PARLEY_WEB_E2E !== '0';
 
-/**
- * The e2e harness runs the relay in-process, and the relay requires pg: as in
- * packages/sync-server/vitest.config.ts, `import` is dropped from the SSR conditions, which
- * Vitest hands to its workers as Node `--conditions` (pg's `require('pg-pool')` would load
- * pg-pool's ESM build and fail with "Class extends value [object Module]").
- */
-const shared = {
-  ...sharedConfig,
-  ssr: {
-    ...sharedConfig.ssr,
-    resolve: {
-      ...sharedConfig.ssr?.resolve,
-      conditions: sharedConfig.ssr?.resolve?.conditions?.filter((c) => c !== 'import'),
-    },
-  },
-};
-
+// The e2e harness runs the relay (and so pg) in-process: see relayLoadingConfig.
 export default mergeConfig(
-  shared,
+  e2e ? relayLoadingConfig : sharedConfig,
   defineConfig({
     test: {
       include: e2e ? ['test/**/*.test.ts'] : ['test/unit/**/*.test.ts'],

@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
+import { useModalDialog } from '../shell/use-modal-dialog.js';
 import { describeError } from '../errors/describe-error.js';
 import { useMessenger, useObservable } from '../messenger/messenger-context.js';
 import type { GroupMemberView } from '../messenger/types.js';
@@ -23,17 +24,12 @@ export default function GroupInfoDialog({
   useObservable(messenger.conversationList);
   const self = useObservable(messenger.self);
   const info = messenger.groupInfo(conversationId);
-  const dialogRef = useRef<HTMLDialogElement>(null);
+  const dialogRef = useModalDialog();
   const [newTitle, setNewTitle] = useState<string | null>(null);
   const [toAdd, setToAdd] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const id = useId();
-
-  useEffect(() => {
-    const dialog = dialogRef.current;
-    if (dialog && !dialog.open) dialog.showModal();
-  }, []);
 
   if (!info) return null;
   const isAdmin = info.isAdmin;

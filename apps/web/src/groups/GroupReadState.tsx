@@ -24,11 +24,11 @@ export function GroupReadState({
   const read = info.read.map((r) => r.username);
   const text =
     info.unread.length === 0 && read.length > 0
-      ? 'Read by everyone'
+      ? 'Your last message: read by everyone'
       : read.length > 0
-        ? `Read by ${read.join(', ')}`
+        ? `Your last message: read by ${read.join(', ')}`
         : info.delivered.length > 0
-          ? `Delivered to ${info.delivered.length}`
+          ? `Your last message: delivered to ${info.delivered.length}`
           : '';
   return (
     <p className="group-read-state" aria-live="polite" data-testid="group-read-state">

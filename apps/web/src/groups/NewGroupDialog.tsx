@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
+import { useModalDialog } from '../shell/use-modal-dialog.js';
 import { navigate } from '../app/route.js';
 import { describeError } from '../errors/describe-error.js';
 import { useMessenger } from '../messenger/messenger-context.js';
@@ -8,17 +9,12 @@ import { parseUsernames } from './usernames.js';
 /** Name a group and pick its first members by username (a modal dialog). */
 export default function NewGroupDialog({ onClose }: { onClose: () => void }) {
   const messenger = useMessenger();
-  const dialogRef = useRef<HTMLDialogElement>(null);
+  const dialogRef = useModalDialog();
   const [title, setTitle] = useState('');
   const [members, setMembers] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const id = useId();
-
-  useEffect(() => {
-    const dialog = dialogRef.current;
-    if (dialog && !dialog.open) dialog.showModal();
-  }, []);
 
   async function submit(event: FormEvent) {
     event.preventDefault();

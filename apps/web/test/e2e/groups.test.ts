@@ -54,12 +54,12 @@ describe('group chats in the browser', () => {
     await openGroup(bob);
     await expect
       .poll(() => alice.page.getByTestId('group-read-state').textContent(), { timeout: 30_000 })
-      .toBe(`Read by ${bob.username}`);
+      .toBe(`Your last message: read by ${bob.username}`);
     expect(await question.getAttribute('data-status')).not.toBe('read');
     await openGroup(carol);
     await expect
       .poll(() => alice.page.getByTestId('group-read-state').textContent(), { timeout: 30_000 })
-      .toBe('Read by everyone');
+      .toBe('Your last message: read by everyone');
     await expect.poll(() => question.getAttribute('data-status'), { timeout: 30_000 }).toBe('read');
 
     await sendInGroup(bob, 'Me! I will bring the tent.');
