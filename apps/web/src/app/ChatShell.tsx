@@ -18,6 +18,8 @@ const newChatDialog = preloadable(() => import('../chats/NewChatDialog.js'));
 const ConversationView = conversationView.Component;
 const SettingsScreen = settingsScreen.Component;
 const NewChatDialog = newChatDialog.Component;
+const newGroupDialog = preloadable(() => import('../groups/NewGroupDialog.js'));
+const NewGroupDialog = newGroupDialog.Component;
 
 function preloadScreens(): void {
   for (const screen of [conversationView, newChatDialog, settingsScreen]) {
@@ -30,6 +32,7 @@ function preloadScreens(): void {
 export function ChatShell({ self }: { self: SelfView }) {
   const route = useRoute();
   const [newChatOpen, setNewChatOpen] = useState(false);
+  const [newGroupOpen, setNewGroupOpen] = useState(false);
   const detailOpen = route.name !== 'chats';
   const openConversationId = route.name === 'chat' ? route.conversationId : undefined;
 
@@ -54,6 +57,14 @@ export function ChatShell({ self }: { self: SelfView }) {
             <Avatar name={self.username} size={36} />
           </a>
           <h1 className="sidebar__title">Chats</h1>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label="New group"
+            onClick={() => setNewGroupOpen(true)}
+          >
+            <Icon name="group" />
+          </button>
           <button
             type="button"
             className="icon-button"
@@ -83,6 +94,13 @@ export function ChatShell({ self }: { self: SelfView }) {
         </Suspense>
       </main>
       <Notices />
+      {newGroupOpen && (
+        <ChunkErrorBoundary>
+          <Suspense fallback={null}>
+            <NewGroupDialog onClose={() => setNewGroupOpen(false)} />
+          </Suspense>
+        </ChunkErrorBoundary>
+      )}
       {newChatOpen && (
         <ChunkErrorBoundary>
           <Suspense fallback={null}>

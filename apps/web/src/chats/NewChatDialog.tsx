@@ -1,4 +1,5 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
+import { useModalDialog } from '../shell/use-modal-dialog.js';
 import { navigate } from '../app/route.js';
 import { describeError } from '../errors/describe-error.js';
 import { useMessenger, useObservable } from '../messenger/messenger-context.js';
@@ -8,16 +9,11 @@ import { normalizeUsername, usernameProblem } from '../signup/username-rules.js'
 export default function NewChatDialog({ onClose }: { onClose: () => void }) {
   const messenger = useMessenger();
   const self = useObservable(messenger.self);
-  const dialogRef = useRef<HTMLDialogElement>(null);
+  const dialogRef = useModalDialog();
   const [input, setInput] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const id = useId();
-
-  useEffect(() => {
-    const dialog = dialogRef.current;
-    if (dialog && !dialog.open) dialog.showModal();
-  }, []);
 
   async function submit(event: FormEvent) {
     event.preventDefault();

@@ -1,4 +1,5 @@
-import { useMemo } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
+import { GroupReadState } from '../groups/GroupReadState.js';
 import { hrefFor } from '../app/route.js';
 import { useMessenger, useObservable } from '../messenger/messenger-context.js';
 import { Avatar } from '../shell/Avatar.js';
@@ -8,6 +9,8 @@ import { MessageList } from './MessageList.js';
 import { NewMessageAnnouncer } from './NewMessageAnnouncer.js';
 import { useMarkRead } from './use-mark-read.js';
 import './conversation.css';
+
+const GroupInfoDialog = lazy(() => import('../groups/GroupInfoDialog.js'));
 
 /** One open chat: header, the virtualized timeline and the composer. */
 export default function ConversationView({ conversationId }: { conversationId: string }) {
@@ -23,6 +26,8 @@ export default function ConversationView({ conversationId }: { conversationId: s
   );
   const messages = useObservable(messagesObservable);
   useMarkRead(conversationId, messages);
+  const [infoOpen, setInfoOpen] = useState(false);
+  const group = conversation?.kind === 'group' ? messenger.groupInfo(conversationId) : undefined;
 
   if (!conversation) {
     return (
@@ -37,8 +42,12 @@ export default function ConversationView({ conversationId }: { conversationId: s
   }
 
   const typing = conversation.typing;
+  const isGroup = conversation.kind === 'group';
   return (
-    <section className="conversation" aria-label={`Chat with ${conversation.title}`}>
+    <section
+      className="conversation"
+      aria-label={isGroup ? `Group ${conversation.title}` : `Chat with ${conversation.title}`}
+    >
       <header className="conversation__header">
         <a
           className="icon-button conversation__back"
@@ -50,6 +59,12 @@ export default function ConversationView({ conversationId }: { conversationId: s
         <Avatar name={conversation.title} size={40} />
         <div className="conversation__heading">
           <h2>{conversation.title}</h2>
+          {isGroup && (
+            <p className="conversation__members" data-testid="member-count">
+              {conversation.memberCount ?? 0}{' '}
+              {conversation.memberCount === 1 ? 'member' : 'members'}
+            </p>
+          )}
           <p className="conversation__status" aria-live="polite" data-testid="typing-indicator">
             {typing.length > 0 ? (
               <span className="typing">
@@ -58,7 +73,9 @@ export default function ConversationView({ conversationId }: { conversationId: s
                   <i />
                   <i />
                 </span>
-                {conversation.kind === 'group' ? `${typing.join(', ')} typing…` : 'typing…'}
+                {isGroup
+                  ? `${typing.join(', ')} ${typing.length === 1 ? 'is' : 'are'} typing…`
+                  : 'typing…'}
               </span>
             ) : (
               <span className="conversation__e2ee">
@@ -67,6 +84,16 @@ export default function ConversationView({ conversationId }: { conversationId: s
             )}
           </p>
         </div>
+        {isGroup && (
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={`Group info for ${conversation.title}`}
+            onClick={() => setInfoOpen(true)}
+          >
+            <Icon name="group" />
+          </button>
+        )}
         <a
           className="icon-button"
           href={hrefFor({ name: 'settings' })}
@@ -77,7 +104,21 @@ export default function ConversationView({ conversationId }: { conversationId: s
       </header>
       <MessageList messages={messages} showSenderNames={conversation.kind === 'group'} />
       <NewMessageAnnouncer messages={messages} />
-      <Composer conversationId={conversationId} title={conversation.title} />
+      {isGroup && <GroupReadState conversationId={conversationId} messages={messages} />}
+      {group && !group.isMember ? (
+        <p className="conversation__removed" role="status">
+          {group.former === 'left'
+            ? 'You left this group.'
+            : 'You were removed from this group. You can no longer send or receive messages.'}
+        </p>
+      ) : (
+        <Composer conversationId={conversationId} title={conversation.title} />
+      )}
+      {infoOpen && (
+        <Suspense fallback={null}>
+          <GroupInfoDialog conversationId={conversationId} onClose={() => setInfoOpen(false)} />
+        </Suspense>
+      )}
     </section>
   );
 }

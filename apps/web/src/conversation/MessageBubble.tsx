@@ -3,6 +3,7 @@ import { formatClock, formatFullTime } from '../format/time.js';
 import type { MessageView } from '../messenger/types.js';
 import { TickMark } from './TickMark.js';
 import { tickFor } from './ticks.js';
+import { senderHue } from '../groups/usernames.js';
 
 /** One message. Bubbles of a run share a side; the last one of a run carries the tail. */
 export const MessageBubble = memo(function MessageBubble({
@@ -38,7 +39,12 @@ export const MessageBubble = memo(function MessageBubble({
     >
       <div className={`bubble bubble--${side}`}>
         {showSenderName && !message.outgoing && firstInGroup && (
-          <div className="bubble__sender">{message.senderUsername}</div>
+          <div
+            className="bubble__sender"
+            style={{ color: `hsl(${senderHue(message.senderUsername)} 60% 42%)` }}
+          >
+            {message.senderUsername}
+          </div>
         )}
         <span className="bubble__text">{message.body}</span>
         <span className="bubble__meta">

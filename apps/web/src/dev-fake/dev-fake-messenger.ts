@@ -47,6 +47,35 @@ class DevFakeMessenger implements Messenger {
 
   async settled(): Promise<void> {}
 
+  // Groups are not simulated: the fake has no membership log (use a real relay for groups).
+  async createGroup(): Promise<string> {
+    throw new Error('groups are not available in the development fake');
+  }
+  async addGroupMembers(): Promise<void> {
+    throw new Error('groups are not available in the development fake');
+  }
+  async removeGroupMember(): Promise<void> {
+    throw new Error('groups are not available in the development fake');
+  }
+  async leaveGroup(): Promise<void> {
+    throw new Error('groups are not available in the development fake');
+  }
+  async setGroupRole(): Promise<void> {
+    throw new Error('groups are not available in the development fake');
+  }
+  async renameGroup(): Promise<void> {
+    throw new Error('groups are not available in the development fake');
+  }
+  async changeGroupSetting(): Promise<void> {
+    throw new Error('groups are not available in the development fake');
+  }
+  groupInfo(): undefined {
+    return undefined;
+  }
+  messageInfo(_conversationId: string, messageId: string) {
+    return { messageId, delivered: [], read: [], unread: [] };
+  }
+
   async openDirectConversation(username: string): Promise<string> {
     await delay(200);
     if (username.startsWith('nobody')) throw fakeError('UNKNOWN_USER', 'no such account');

@@ -20,6 +20,9 @@ const byCode: Record<string, string> = {
   NOT_REGISTERED: 'This device has no account yet. Sign up first.',
   CLOSED: 'Parley was closed. Reload the page to continue.',
   NO_IDENTITY_CHANGE: "This contact's safety number did not change.",
+  // GroupError (packages/core/src/groups/errors.ts)
+  'REJECTED-OP': "You can't do that in this group (only admins can, or it no longer applies).",
+  'INVALID-OP': "That change to the group isn't valid.",
 };
 
 const failed: Record<UserAction, string> = {

@@ -21,7 +21,11 @@ export type ConversationKind = 'direct' | 'group';
 
 export interface MessageEntry {
   id: string;
-  kind: 'text';
+  /**
+   * 'membership': a timeline marker for the group membership op `opId` (groups/): shown as a
+   * system line ("A added B") only when the fold applied that op, so nobody can forge one.
+   */
+  kind: 'text' | 'membership';
   senderId: string;
   senderDeviceId: number;
   /** Author's clock when sent (ms since epoch). */
@@ -29,6 +33,8 @@ export interface MessageEntry {
   body: string;
   /** Id of the message this one replies to. */
   replyTo?: string;
+  /** For 'membership' entries: the op they announce. */
+  opId?: string;
 }
 
 export interface Member {
@@ -79,6 +85,22 @@ export class ConversationDoc {
         this.meta.set('createdAt', Date.now());
       }
       for (const { accountId, username } of [a, b]) {
+        if (!this.members.has(accountId)) this.members.set(accountId, { username, role: 'member' });
+      }
+    }, LOCAL_ORIGIN);
+  }
+
+  /**
+   * Marks the document a group's and names members for display (usernames). Who is a member is
+   * decided by the membership log alone (groups/membership-log.ts), never by this map.
+   */
+  initGroup(members: ReadonlyArray<{ accountId: string; username: string }>): void {
+    this.doc.transact(() => {
+      if (this.meta.get('kind') === undefined) {
+        this.meta.set('kind', 'group');
+        this.meta.set('createdAt', Date.now());
+      }
+      for (const { accountId, username } of members) {
         if (!this.members.has(accountId)) this.members.set(accountId, { username, role: 'member' });
       }
     }, LOCAL_ORIGIN);

@@ -80,7 +80,9 @@ export class Conversations {
       messages,
       receipts,
     } = await this.store.loadConversations();
-    for (const receipt of receipts) this.noteReceipt(receipt.messageId, receipt.kind);
+    // A group member's receipt is that member's only; the message's status row records the rest.
+    for (const receipt of receipts)
+      if (!receipt.group) this.noteReceipt(receipt.messageId, receipt.kind);
     for (const row of rows) this.attach(row);
     for (const snapshot of snapshots) {
       const model = this.models.get(snapshot.conversationId);
@@ -121,6 +123,11 @@ export class Conversations {
 
   all(): ConversationModel[] {
     return [...this.models.values()];
+  }
+
+  /** Views of the conversation re-render (e.g. its group membership changed). */
+  touchView(conversationId: string): void {
+    this.changed(conversationId);
   }
 
   /** Creates the in-memory conversation; its row is staged on `work`. */
@@ -293,6 +300,8 @@ export class Conversations {
     const self = this.selfAccountId();
     for (const entry of entries) {
       if (model.rows.has(entry.id)) continue;
+      // Membership markers are rendered from the fold (facade/views.ts), never projected.
+      if (entry.kind !== 'text') continue;
       const outgoing = entry.senderId === self;
       const status = this.withReceipts(
         entry.id,

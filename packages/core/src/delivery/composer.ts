@@ -25,6 +25,8 @@ export interface ComposerDeps {
   /** Append sent messages through the group commit (see MessengerOptions.coalesceOutbox). */
   coalesceOutbox: boolean;
   onError(error: unknown): void;
+  /** A group's members other than this account (its fold); undefined for other conversations. */
+  groupPeers(model: ConversationModel): string[] | undefined;
 }
 
 /**
@@ -92,11 +94,13 @@ export class Composer {
       doc.appendMessages(entries),
     );
     if (!update) return;
+    const group = this.deps.groupPeers(model) !== undefined;
     this.deps.outbox.enqueue(work, {
       content: crdtUpdateContent(model.row.id, update),
       recipientAccountIds: this.peersOf(model),
       ownDevices: true,
       messageIds: entries.map((entry) => entry.id),
+      ...(group ? { groupId: model.row.id } : {}),
     });
   }
 
@@ -152,6 +156,8 @@ export class Composer {
   }
 
   private peersOf(model: ConversationModel): string[] {
+    const groupPeers = this.deps.groupPeers(model);
+    if (groupPeers) return groupPeers;
     const self = this.deps.device.account?.accountId;
     const members = model.doc.memberList().map(([accountId]) => accountId);
     const peers = new Set(members.filter((id) => id !== self));

@@ -10,6 +10,30 @@ import {
 import type { ConversationModel, Conversations } from '../conversations/conversations.js';
 import type { Sender } from './inbox.js';
 import type { OutboxItem } from './outbox.js';
+import type { StoredMessageStatus } from '../store/database.js';
+
+/** What content handling needs of groups (groups/groups.ts, groups/sender-key-exchange.ts). */
+export interface GroupHooks {
+  isGroup(model: ConversationModel): boolean;
+  isMember(model: ConversationModel, accountId: string): boolean;
+  acceptsInvitation(conversationId: string, update: Uint8Array, sender: string): Promise<boolean>;
+  afterRemoteUpdate(model: ConversationModel): void;
+  /** Records a member's receipt; returns the status the message itself reaches. */
+  memberReceipt(
+    model: ConversationModel,
+    messageId: string,
+    sender: Sender,
+    status: 'delivered' | 'read',
+    work: UnitOfWork,
+  ): StoredMessageStatus;
+  receiveDistribution(
+    conversationId: string,
+    distribution: Uint8Array,
+    sender: Sender,
+    work: UnitOfWork,
+  ): Promise<void>;
+  answerRequest(distributionId: string, sender: Sender, work: UnitOfWork): Promise<void>;
+}
 
 /** How long a typing indicator lasts without a refresh, and how old a typing Content may be. */
 export const TYPING_TTL_MS = 6_000;
@@ -33,7 +57,20 @@ export interface ContentHandlerDeps {
   learnUsername(accountId: string, username: string): void;
   reject(sender: Sender, reason: string): void;
   typingChanged(conversationId: string): void;
+  /** Absent: no conversation is a group (unit tests of 1:1 handling). */
+  groups?: GroupHooks;
 }
+
+/** The group hooks of a device that knows no group. */
+const NO_GROUPS: GroupHooks = {
+  isGroup: () => false,
+  isMember: () => false,
+  acceptsInvitation: async () => false,
+  afterRemoteUpdate: () => {},
+  memberReceipt: (_model, _id, _sender, status) => status,
+  receiveDistribution: async () => {},
+  answerRequest: async () => {},
+};
 
 /** A document update accepted from `sender`, waiting to be applied with the rest of its batch. */
 interface QueuedUpdate {
@@ -59,8 +96,10 @@ export class ContentHandler {
   private readonly conversations: Conversations;
   private readonly outbox: OutboxQueue;
   private readonly context: ContentHandlerDeps;
+  private readonly groups: GroupHooks;
 
   constructor(deps: ContentHandlerDeps) {
+    this.groups = deps.groups ?? NO_GROUPS;
     this.conversations = deps.conversations;
     this.outbox = deps.outbox;
     this.context = deps;
@@ -89,7 +128,12 @@ export class ContentHandler {
         return;
       }
       case 'crdtSyncResponse': {
-        const model = await this.writableModel(body.value.conversationId, sender, work);
+        const model = await this.writableModel(
+          body.value.conversationId,
+          sender,
+          work,
+          body.value.update,
+        );
         if (!model) return;
         this.applyUpdates(work, model, [{ update: body.value.update, sender }]);
         const theyMiss = model.doc.diffSince(body.value.stateVector);
@@ -113,6 +157,17 @@ export class ContentHandler {
           Number(content.createdAt),
           sender,
         );
+        return;
+      case 'senderKeyDistribution':
+        await this.groups.receiveDistribution(
+          body.value.conversationId,
+          body.value.distribution,
+          sender,
+          work,
+        );
+        return;
+      case 'senderKeyRequest':
+        await this.groups.answerRequest(body.value.distributionId, sender, work);
         return;
       case undefined:
         if (sender.accountId === this.context.selfAccountId()) this.welcomeOwnDevice(sender, work);
@@ -143,7 +198,7 @@ export class ContentHandler {
     sender: Sender,
     work: UnitOfWork,
   ): Promise<void> {
-    const model = await this.writableModel(conversationId, sender, work);
+    const model = await this.writableModel(conversationId, sender, work, update);
     if (!model) return;
     if (this.queue?.work !== work) this.queue = { work, byConversation: new Map() };
     const queued = this.queue.byConversation.get(conversationId);
@@ -159,9 +214,26 @@ export class ContentHandler {
     conversationId: string,
     sender: Sender,
     work: UnitOfWork,
+    update?: Uint8Array,
   ): Promise<ConversationModel | undefined> {
     const self = this.context.selfAccountId();
     const model = this.conversations.get(conversationId);
+    if (
+      !model &&
+      update &&
+      sender.accountId !== self &&
+      (await this.groups.acceptsInvitation(conversationId, update, sender.accountId))
+    ) {
+      // Another batch may have created it while the invitation was checked.
+      return (
+        this.conversations.get(conversationId) ??
+        this.conversations.create(work, {
+          id: conversationId,
+          kind: 'group',
+          updatedAt: Date.now(),
+        })
+      );
+    }
     if (!model) {
       const fromOwnDevice = sender.accountId === self;
       if (
@@ -202,6 +274,7 @@ export class ContentHandler {
       ),
     );
     this.learnMembers(model, work);
+    this.groups.afterRemoteUpdate(model);
     work.received.push(...incoming);
     this.acknowledgeDelivery(model, incoming, work);
     const last = updates.at(-1);
@@ -221,6 +294,8 @@ export class ContentHandler {
   private mayWrite(model: ConversationModel, sender: Sender): boolean {
     if (sender.accountId === this.context.selfAccountId()) return true;
     if (model.row.peerAccountId === sender.accountId) return true;
+    // A group's writers are its members by the fold, never by the display map.
+    if (this.groups.isGroup(model)) return this.groups.isMember(model, sender.accountId);
     return model.doc.memberList().some(([accountId]) => accountId === sender.accountId);
   }
 
@@ -299,6 +374,11 @@ export class ContentHandler {
       if (fromOwnDevice ? status !== 'read' || row?.outgoing : row && !row.outgoing) continue;
       if (fromOwnDevice) {
         this.conversations.raiseStatus(work, messageId, status, conversationId);
+        continue;
+      }
+      if (this.groups.isGroup(model)) {
+        const reached = this.groups.memberReceipt(model, messageId, sender, status, work);
+        this.conversations.raiseStatus(work, messageId, reached, conversationId);
         continue;
       }
       work.receipts.push({

@@ -74,3 +74,26 @@ export function typingContent(conversationId: string, typing: boolean): Uint8Arr
     value: { $typeName: 'parley.content.v1.Typing', conversationId, typing },
   });
 }
+
+/** A group member's sender key for `conversationId` (groups/group-encryption.ts). */
+export function senderKeyDistributionContent(
+  conversationId: string,
+  distribution: Uint8Array,
+): Uint8Array<ArrayBuffer> {
+  return encode({
+    case: 'senderKeyDistribution',
+    value: {
+      $typeName: 'parley.content.v1.SenderKeyDistribution',
+      conversationId,
+      distribution,
+    },
+  });
+}
+
+/** Asks the sending device for its current sender key (this device missed the distribution). */
+export function senderKeyRequestContent(distributionId: string): Uint8Array<ArrayBuffer> {
+  return encode({
+    case: 'senderKeyRequest',
+    value: { $typeName: 'parley.content.v1.SenderKeyRequest', distributionId },
+  });
+}

@@ -62,6 +62,9 @@ export class SignalDecryption implements EnvelopeDecryption {
             this.stores,
             this.stores,
           );
+        case EnvelopeType.SENDER_KEY_MESSAGE:
+          // One ciphertext for every member device, under the sender's sender key (decision 0610).
+          return engine.groupDecrypt(from, this.stores, content);
         default:
           throw new Error(`unsupported envelope type ${envelope.type}`);
       }

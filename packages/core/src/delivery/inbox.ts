@@ -24,6 +24,8 @@ export interface InboxHandlers {
   /** After a batch is durable (and acked); `usedPreKeys` when it held PreKey messages. */
   committed(work: UnitOfWork, usedPreKeys: boolean): void;
   decryptFailed(sender: Sender, reason: string): void;
+  /** A group (sender-key) message did not decrypt: ask its sender for the key (groups/). */
+  senderKeyMissing?(ciphertext: Uint8Array, sender: Sender, work: UnitOfWork): void;
 }
 
 /** Where envelopes are decrypted: SignalDecryption (decryption.ts), or a stand-in in unit tests. */
@@ -166,6 +168,8 @@ export class Inbox {
       plaintext = await this.decryption.decrypt(envelope, sender);
     } catch (error) {
       if (this.decryption.isDuplicate(error)) return;
+      if (envelope.type === EnvelopeType.SENDER_KEY_MESSAGE)
+        this.handlers.senderKeyMissing?.(envelope.content, sender, work);
       this.handlers.decryptFailed(sender, describe(error));
       return;
     }

@@ -73,6 +73,7 @@ export function coalesceOutbox(page: OutboxRow[]): { rows: OutboxRow[]; merges: 
       ownDevices: first.ownDevices,
       messageIds: group.rows.flatMap((row) => row.messageIds),
       createdAt: first.createdAt,
+      ...(first.groupId ? { groupId: first.groupId } : {}),
     };
     merges.push({ merged, sources: group.rows.map((row) => row.seq as number) });
     rows.push(merged);
@@ -131,6 +132,7 @@ function mergeParts(parts: Part[]): Uint8Array<ArrayBuffer> {
 function sameAudience(a: OutboxRow, b: OutboxRow): boolean {
   return (
     a.ownDevices === b.ownDevices &&
+    a.groupId === b.groupId &&
     a.recipientAccountIds.length === b.recipientAccountIds.length &&
     a.recipientAccountIds.every((id, i) => b.recipientAccountIds[i] === id)
   );

@@ -7,6 +7,13 @@ import type { SignalStores } from '../store/signal-stores.js';
 import { onCommitted, UnitOfWork } from '../store/unit-of-work.js';
 import type { RelayConnection } from '../transport/relay-connection.js';
 import { RelayError } from '../transport/relay-errors.js';
+import {
+  encryptForGroup,
+  pageFanout,
+  type GroupCiphertexts,
+  type Prelude,
+} from '../groups/group-encryption.js';
+import type { SenderKeys } from '../groups/sender-keys.js';
 import { coalesceOutbox, stageMerges, type Merge } from './outbox-coalescing.js';
 import {
   INITIAL_OUTBOX_STATE,
@@ -47,12 +54,16 @@ export const OUTBOX_IDLE_AFTER_MS = 100;
 export const ACKED_COMMIT_DELAY_MS = 25;
 
 type OutgoingMessage = MessageInitShape<typeof OutgoingMessageSchema>;
+/** What one row becomes: the messages of one fan-out, after a sender-key prelude for groups. */
+type Encrypted = GroupCiphertexts;
 
 export interface OutboxItem {
   content: Uint8Array<ArrayBuffer>;
   recipientAccountIds: string[];
   ownDevices: boolean;
   messageIds?: string[];
+  /** A group message: encrypted once with the sender key (groups/group-encryption.ts). */
+  groupId?: string;
   /**
    * Hold the row this long before sending it, so that rows arriving meanwhile are coalesced with
    * it (delivered receipts: a busy receiver owes one per received batch).
@@ -73,6 +84,8 @@ export interface OutboxDeps {
   /** Called inside the acknowledgement's unit of work: the rows' messages are now 'sent'. */
   onSent(work: UnitOfWork, messageIds: string[]): void;
   onError(error: unknown): void;
+  /** This device's sender keys, for rows with a groupId. */
+  senderKeys: SenderKeys;
   /** Merge queued document updates of one conversation into one envelope (outbox-coalescing.ts; default true). */
   coalesce?: boolean;
   /** See OUTBOX_LINGER_MS (its default). */
@@ -118,6 +131,7 @@ export class Outbox {
   private readonly onError: (error: unknown) => void;
   private readonly coalesce: boolean;
   private readonly lingerMs: number;
+  private readonly senderKeys: SenderKeys;
 
   constructor(deps: OutboxDeps) {
     this.engine = deps.engine;
@@ -131,6 +145,7 @@ export class Outbox {
     this.onError = (error) => deps.onError(error);
     this.coalesce = deps.coalesce ?? true;
     this.lingerMs = deps.lingerMs ?? OUTBOX_LINGER_MS;
+    this.senderKeys = deps.senderKeys;
     onCommitted(deps.db, (work) => this.mirror(work));
   }
 
@@ -158,6 +173,7 @@ export class Outbox {
       messageIds: item.messageIds ?? [],
       createdAt: Date.now(),
       ...(item.delayMs ? { notBefore: Date.now() + item.delayMs } : {}),
+      ...(item.groupId ? { groupId: item.groupId } : {}),
     });
   }
 
@@ -317,7 +333,7 @@ export class Outbox {
   private async sendPage(rows: OutboxRow[], merges: Merge[]): Promise<void> {
     let encrypted!: () => void;
     this.encrypted = new Promise<void>((resolve) => (encrypted = resolve));
-    const prepared: Array<{ row: OutboxRow; messages: OutgoingMessage[] }> = [];
+    const prepared: Array<{ row: OutboxRow; messages: Encrypted }> = [];
     try {
       for (const row of rows) {
         const messages = await this.encryptUnlessHeld(row);
@@ -362,13 +378,19 @@ export class Outbox {
   }
 
   /** 'stored': the relay has it; 'retry': sessions changed, encrypt again; 'keep': try on the next drain. */
-  private async send(
-    row: OutboxRow,
-    messages: OutgoingMessage[],
-  ): Promise<'stored' | 'retry' | 'keep'> {
+  private async send(row: OutboxRow, encrypted: Encrypted): Promise<'stored' | 'retry' | 'keep'> {
+    const { prelude, messages } = encrypted;
     if (messages.length === 0) return 'stored';
     try {
-      await this.connection.send({ clientId: row.idempotencyKey, messages });
+      if (prelude) await this.sendPrelude(row, prelude);
+      // A group fan-out may exceed one send (1,024 members with several devices): page it. Each
+      // page has its own idempotency key derived from the row's, so a retry stores none twice.
+      const pages = row.groupId ? pageFanout(messages) : [messages];
+      await Promise.all(
+        pages.map((page, i) =>
+          this.connection.send({ clientId: pageClientId(row.idempotencyKey, i), messages: page }),
+        ),
+      );
       return 'stored';
     } catch (error) {
       if (!(error instanceof RelayError)) throw error;
@@ -389,7 +411,21 @@ export class Outbox {
     }
   }
 
-  private async encryptUnlessHeld(row: OutboxRow): Promise<OutgoingMessage[] | undefined> {
+  /** The sender key goes first, so it is in every mailbox before the message it opens. */
+  private async sendPrelude(row: OutboxRow, prelude: Prelude): Promise<void> {
+    const pages = pageFanout(prelude.messages);
+    await Promise.all(
+      pages.map((page, i) =>
+        this.connection.send({
+          clientId: pageClientId(`${row.idempotencyKey}k`, i),
+          messages: page,
+        }),
+      ),
+    );
+    this.senderKeys.distributed(prelude.groupId, prelude.distributionId, prelude.destinations);
+  }
+
+  private async encryptUnlessHeld(row: OutboxRow): Promise<Encrypted | undefined> {
     try {
       return await this.encrypt(row);
     } catch (error) {
@@ -403,7 +439,7 @@ export class Outbox {
     }
   }
 
-  private async encrypt(row: OutboxRow): Promise<OutgoingMessage[]> {
+  private async encrypt(row: OutboxRow): Promise<Encrypted> {
     const self = this.local();
     const accounts = row.ownDevices
       ? [...row.recipientAccountIds, self.name()]
@@ -417,6 +453,11 @@ export class Outbox {
       }
       for (const deviceId of devices)
         destinations.push(this.engine.ProtocolAddress.new(accountId, deviceId));
+    }
+    const groupId = row.groupId;
+    if (groupId !== undefined) {
+      const deps = { engine: this.engine, stores: this.stores, senderKeys: this.senderKeys };
+      return this.lock.run(() => encryptForGroup(deps, self, groupId, row.content, destinations));
     }
     return this.lock.run(async () => {
       const messages: OutgoingMessage[] = [];
@@ -437,7 +478,7 @@ export class Outbox {
           content: ciphertext.serialize(),
         });
       }
-      return messages;
+      return { messages };
     });
   }
 
@@ -484,6 +525,11 @@ export class Outbox {
       throw error;
     }
   }
+}
+
+/** Client ids of a paged send: the row's own key for the first page (as for any 1:1 send). */
+function pageClientId(key: string, page: number): string {
+  return page === 0 ? key : `${key}.${page}`;
 }
 
 function isDelayed(row: OutboxRow, now: number): boolean {

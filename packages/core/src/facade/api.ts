@@ -38,6 +38,8 @@ export interface ConversationView {
   title: string;
   /** For direct chats: the other account's username. */
   peerUsername?: string;
+  /** For groups: current members, this account included when it is one. */
+  memberCount?: number;
   lastMessage?: { body: string; sentAt: number; outgoing: boolean; status: MessageStatus };
   /** Incoming messages not yet marked read on this account. */
   unreadCount: number;
@@ -71,6 +73,47 @@ export type MessengerEvent =
 
 export type { DeviceLink } from '../account/account-keys.js';
 
+export interface GroupMemberView {
+  accountId: string;
+  username: string;
+  role: 'admin' | 'member';
+}
+
+/** A group as this device's fold of its signed membership log sees it. */
+export interface GroupInfoView {
+  conversationId: string;
+  title: string;
+  members: GroupMemberView[];
+  /** This account is a member (false once removed or left). */
+  isMember: boolean;
+  isAdmin: boolean;
+  /** Why this account is not a member any more. */
+  former?: 'removed' | 'left';
+  adminsOnlyEditInfo: boolean;
+  adminsOnlySend: boolean;
+  disappearingSeconds: number;
+}
+
+export interface ReceiptView {
+  username: string;
+  deviceId: number;
+  /** When this device learned it (ms since epoch). */
+  at: number;
+}
+
+/** Who has an outgoing group message, and who has read it. */
+export interface MessageInfoView {
+  messageId: string;
+  delivered: ReceiptView[];
+  read: ReceiptView[];
+  /** Current members (other than this account) who have not read it yet. */
+  unread: string[];
+}
+
+export type GroupSetting =
+  | { kind: 'set-timer'; seconds: number }
+  | { kind: 'set-admins-only'; scope: 'edit-info' | 'send'; adminsOnly: boolean };
+
 export interface Messenger {
   /** null until registered (or restored from the local database). */
   readonly self: Observable<SelfView | null>;
@@ -83,6 +126,17 @@ export interface Messenger {
   /** On a fresh device: join the account the link came from. */
   linkDevice(link: DeviceLink): Promise<SelfView>;
   openDirectConversation(username: string): Promise<string>;
+  /** Creates a group with this account as its admin; returns its conversation id. */
+  createGroup(title: string, memberUsernames: readonly string[]): Promise<string>;
+  addGroupMembers(conversationId: string, usernames: readonly string[]): Promise<void>;
+  removeGroupMember(conversationId: string, username: string): Promise<void>;
+  leaveGroup(conversationId: string): Promise<void>;
+  setGroupRole(conversationId: string, username: string, role: 'admin' | 'member'): Promise<void>;
+  renameGroup(conversationId: string, title: string): Promise<void>;
+  changeGroupSetting(conversationId: string, setting: GroupSetting): Promise<void>;
+  /** undefined for conversations that are not groups. */
+  groupInfo(conversationId: string): GroupInfoView | undefined;
+  messageInfo(conversationId: string, messageId: string): MessageInfoView;
   sendText(conversationId: string, text: string): Promise<string>;
   markRead(conversationId: string, messageId: string): Promise<void>;
   setTyping(conversationId: string, typing: boolean): void;

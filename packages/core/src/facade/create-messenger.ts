@@ -13,6 +13,9 @@ import { GroupCommit } from '../delivery/group-commit.js';
 import { Inbox } from '../delivery/inbox.js';
 import { Outbox } from '../delivery/outbox.js';
 import { Sessions } from '../delivery/sessions.js';
+import { Groups } from '../groups/groups.js';
+import { SenderKeyExchange } from '../groups/sender-key-exchange.js';
+import { SenderKeys } from '../groups/sender-keys.js';
 import { ParleyDatabase } from '../store/database.js';
 import { DexieStore } from '../store/dexie-store.js';
 import { SignalStores } from '../store/signal-stores.js';
@@ -107,7 +110,9 @@ function wire(
     },
     ...(options.ackDelayMs !== undefined ? { ackDelayMs: options.ackDelayMs } : {}),
   });
+  const senderKeys = new SenderKeys();
   const outbox = new Outbox({
+    senderKeys,
     engine,
     db,
     stores,
@@ -140,6 +145,30 @@ function wire(
     store,
     coalesceOutbox,
     onError,
+    groupPeers: (model) => (groups.isGroup(model) ? groups.peers(model) : undefined),
+  });
+  const groups = new Groups({
+    engine,
+    device,
+    stores,
+    sessions,
+    contacts,
+    conversations,
+    senderKeys,
+    outbox,
+    commit: (work) => groupCommit.commit(work),
+    onError,
+  });
+  const senderKeyExchange = new SenderKeyExchange({
+    engine,
+    stores,
+    senderKeys,
+    conversations,
+    local,
+    selfAccountId: () => device.accountId,
+    isMember: (model, accountId) => groups.isMember(model, accountId),
+    enqueue: (work, item) => outbox.enqueue(work, item),
+    reject: (sender, reason) => events.decryptFailed(sender, reason),
   });
   const contentHandler = new ContentHandler({
     conversations,
@@ -148,6 +177,17 @@ function wire(
     learnUsername: (accountId, username) => contacts.learn(accountId, username),
     reject: (sender, reason) => events.decryptFailed(sender, reason),
     typingChanged: () => views.typingChanged(),
+    groups: {
+      isGroup: (model) => groups.isGroup(model),
+      isMember: (model, accountId) => groups.isMember(model, accountId),
+      acceptsInvitation: (id, update, sender) => groups.acceptsInvitation(id, update, sender),
+      afterRemoteUpdate: (model) => groups.afterRemoteUpdate(model),
+      memberReceipt: (model, messageId, sender, status, work) =>
+        groups.memberReceipt(model, messageId, sender, status, work),
+      receiveDistribution: (id, distribution, sender, work) =>
+        senderKeyExchange.receiveDistribution(id, distribution, sender, work),
+      answerRequest: (id, sender, work) => senderKeyExchange.answerRequest(id, sender, work),
+    },
   });
   const inbox = new Inbox({
     store,
@@ -163,6 +203,8 @@ function wire(
         announceReceived(work);
       },
       decryptFailed: (sender, reason) => events.decryptFailed(sender, reason),
+      senderKeyMissing: (ciphertext, sender, work) =>
+        senderKeyExchange.keyMissing(ciphertext, sender, work),
     },
     onError,
   });
@@ -178,11 +220,19 @@ function wire(
     changed: (username, conversationId) =>
       events.emit({ type: 'safety-number-changed', username, conversationId }),
   });
-  const views = new LiveViews({
+  const views: LiveViews = new LiveViews({
     device,
     conversations,
     contacts,
     connectionState: () => relay.state,
+    group: (model) => {
+      const state = groups.state(model);
+      return state ? { title: state.title, memberCount: state.members.size } : undefined;
+    },
+    membershipLine: (model, entry): string | undefined =>
+      entry.opId
+        ? groups.describeOp(model, entry.opId, (id): string => views.usernameOf(id, model))
+        : undefined,
   });
 
   /** Each time the socket authenticates: sessions with own devices, prekey stock, then the outbox. */
@@ -225,6 +275,7 @@ function wire(
     safetyNumbers,
     conversations,
     composer,
+    groups,
     outbox,
     inbox,
     views,

@@ -1,6 +1,6 @@
 import type { Contacts } from '../account/contacts.js';
 import type { LocalDevice } from '../account/local-device.js';
-import type { Conversations } from '../conversations/conversations.js';
+import type { ConversationModel, Conversations } from '../conversations/conversations.js';
 import type {
   ConnectionState,
   ConversationView,
@@ -16,6 +16,9 @@ export interface LiveViewsDeps {
   conversations: Conversations;
   contacts: Contacts;
   connectionState(): ConnectionState;
+  /** See ViewContext.group. */
+  group?: ViewContext['group'];
+  membershipLine?: ViewContext['membershipLine'];
 }
 
 /** How long after a typing Content the list re-renders, once the longest indicator may have lapsed. */
@@ -72,11 +75,18 @@ export class LiveViews {
     for (const timer of this.typingTimers) clearTimeout(timer);
   }
 
+  /** A member's display name ("You" is the caller's business). */
+  usernameOf(accountId: string, model: ConversationModel): string {
+    return this.context().usernameOf(accountId, model);
+  }
+
   private context(): ViewContext {
     const self = this.deps.device.account;
     return {
       selfAccountId: self?.accountId ?? '',
       now: Date.now(),
+      ...(this.deps.group ? { group: this.deps.group } : {}),
+      ...(this.deps.membershipLine ? { membershipLine: this.deps.membershipLine } : {}),
       usernameOf: (accountId, model) =>
         (accountId === self?.accountId ? self.username : undefined) ??
         this.deps.contacts.usernameOf(accountId) ??

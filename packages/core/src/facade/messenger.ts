@@ -5,6 +5,8 @@ import type { LocalDevice } from '../account/local-device.js';
 import type { SafetyNumbers } from '../account/safety-numbers.js';
 import type { Conversations } from '../conversations/conversations.js';
 import type { Composer } from '../delivery/composer.js';
+import type { Groups } from '../groups/groups.js';
+import { groupInfoView, messageInfoView } from './group-views.js';
 import type { Inbox } from '../delivery/inbox.js';
 import type { Outbox } from '../delivery/outbox.js';
 import type { Sessions } from '../delivery/sessions.js';
@@ -17,6 +19,9 @@ import type {
   ConnectionState,
   ConversationView,
   DeviceLink,
+  GroupInfoView,
+  GroupSetting,
+  MessageInfoView,
   MessageView,
   Messenger,
   MessengerEvent,
@@ -40,6 +45,7 @@ export interface MessengerDeps {
   safetyNumbers: SafetyNumbers;
   conversations: Conversations;
   composer: Composer;
+  groups: Groups;
   outbox: Outbox;
   inbox: Inbox;
   views: LiveViews;
@@ -68,6 +74,7 @@ export class ParleyMessenger implements Messenger {
     await contacts.load();
     await outbox.load();
     await conversations.load(outbox.unsentMessageIds());
+    this.deps.groups.load(await db.receipts.toArray());
     views.self.invalidate();
     views.conversationList.invalidate();
     if (device.account) this.connect();
@@ -105,7 +112,61 @@ export class ParleyMessenger implements Messenger {
 
   async sendText(conversationId: string, text: string): Promise<string> {
     this.requireAccount();
+    const model = this.deps.conversations.get(conversationId);
+    if (model) this.deps.groups.assertCanSend(model);
     return this.deps.composer.sendText(conversationId, text);
+  }
+
+  // --- Groups (groups/groups.ts)
+
+  async createGroup(title: string, memberUsernames: readonly string[]): Promise<string> {
+    this.requireAccount();
+    return relayCall(() => this.deps.groups.create(title, memberUsernames));
+  }
+
+  async addGroupMembers(conversationId: string, usernames: readonly string[]): Promise<void> {
+    this.requireAccount();
+    return relayCall(() => this.deps.groups.addMembers(conversationId, usernames));
+  }
+
+  async removeGroupMember(conversationId: string, username: string): Promise<void> {
+    this.requireAccount();
+    return relayCall(() => this.deps.groups.removeMember(conversationId, username));
+  }
+
+  async leaveGroup(conversationId: string): Promise<void> {
+    this.requireAccount();
+    return this.deps.groups.leave(conversationId);
+  }
+
+  async setGroupRole(
+    conversationId: string,
+    username: string,
+    role: 'admin' | 'member',
+  ): Promise<void> {
+    this.requireAccount();
+    return relayCall(() => this.deps.groups.setRole(conversationId, username, role));
+  }
+
+  async renameGroup(conversationId: string, title: string): Promise<void> {
+    this.requireAccount();
+    return this.deps.groups.changeSettings(conversationId, { kind: 'rename', title });
+  }
+
+  async changeGroupSetting(conversationId: string, setting: GroupSetting): Promise<void> {
+    this.requireAccount();
+    return this.deps.groups.changeSettings(conversationId, setting);
+  }
+
+  groupInfo(conversationId: string): GroupInfoView | undefined {
+    const model = this.deps.conversations.get(conversationId);
+    return model ? groupInfoView(model, this.deps) : undefined;
+  }
+
+  messageInfo(conversationId: string, messageId: string): MessageInfoView {
+    const model = this.deps.conversations.get(conversationId);
+    if (!model) throw new ParleyError('UNKNOWN_CONVERSATION', `no conversation ${conversationId}`);
+    return messageInfoView(model, messageId, this.deps);
   }
 
   /** Marks `messageId` and every earlier incoming message of the conversation read. */

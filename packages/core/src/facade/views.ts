@@ -1,5 +1,6 @@
 import type { ConversationModel } from '../conversations/conversations.js';
 import type { MessageRow } from '../store/database.js';
+import type { MessageEntry } from '../conversations/conversation-doc.js';
 import type { ConversationView, MessageView } from './api.js';
 
 /** Read-only projections of the conversation models into the facade's view objects. */
@@ -8,6 +9,10 @@ export interface ViewContext {
   selfAccountId: string;
   usernameOf(accountId: string, model: ConversationModel): string;
   now: number;
+  /** A group's title and member count (its fold); undefined for other conversations. */
+  group?(model: ConversationModel): { title: string; memberCount: number } | undefined;
+  /** The system line of a membership marker, or undefined when the fold ignored its op. */
+  membershipLine?(model: ConversationModel, entry: MessageEntry): string | undefined;
 }
 
 export function messageViews(model: ConversationModel, context: ViewContext): MessageView[] {
@@ -21,12 +26,32 @@ export function messageViews(model: ConversationModel, context: ViewContext): Me
     while (nextSystem < system.length && (system[nextSystem]?.sentAt ?? 0) <= entry.sentAt) {
       views.push(toView(system[nextSystem++] as MessageRow, model, context));
     }
+    if (entry.kind === 'membership') {
+      const line = context.membershipLine?.(model, entry);
+      if (line) views.push(membershipView(entry, model, line));
+      continue;
+    }
     const row = model.rows.get(entry.id);
     if (row) views.push(toView(row, model, context));
   }
   while (nextSystem < system.length)
     views.push(toView(system[nextSystem++] as MessageRow, model, context));
   return views;
+}
+
+function membershipView(entry: MessageEntry, model: ConversationModel, line: string): MessageView {
+  return {
+    id: entry.id,
+    conversationId: model.row.id,
+    senderId: entry.senderId,
+    senderUsername: '',
+    senderDeviceId: entry.senderDeviceId,
+    sentAt: entry.sentAt,
+    body: line,
+    kind: 'system',
+    status: 'read',
+    outgoing: false,
+  };
 }
 
 function toView(row: MessageRow, model: ConversationModel, context: ViewContext): MessageView {
@@ -57,10 +82,12 @@ export function conversationView(model: ConversationModel, context: ViewContext)
   const typing = [...model.typing.entries()]
     .filter(([, expiresAt]) => expiresAt > context.now)
     .map(([accountId]) => context.usernameOf(accountId, model));
+  const group = context.group?.(model);
   return {
     id: model.row.id,
     kind: model.row.kind,
-    title: peerUsername ?? 'Group',
+    title: peerUsername ?? (group?.title || 'Group'),
+    ...(group ? { memberCount: group.memberCount } : {}),
     ...(peerUsername ? { peerUsername } : {}),
     ...(last
       ? {

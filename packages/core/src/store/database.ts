@@ -113,6 +113,11 @@ export interface ReceiptRow {
   messageId: string;
   accountId: string;
   kind: 'delivered' | 'read';
+  /** When it arrived, and from which device of the member (groups: the message-info view). */
+  at?: number;
+  deviceId?: number;
+  /** A group message's receipt: one member's, not the message's status (groups/member-receipts.ts). */
+  group?: boolean;
 }
 
 /**
@@ -134,6 +139,8 @@ export interface OutboxRow {
   createdAt: number;
   /** Not sent before this time (ms), so that rows queued meanwhile coalesce with it. */
   notBefore?: number;
+  /** A group message: encrypted once with this device's sender key for the group (decision 0610). */
+  groupId?: string;
 }
 
 /** Relay envelope ids already applied, so a redelivered envelope is acked without decrypting. */

@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file parley/content/v1/content.proto.
  */
 export const file_parley_content_v1_content: GenFile = /*@__PURE__*/
-  fileDesc("Ch9wYXJsZXkvY29udGVudC92MS9jb250ZW50LnByb3RvEhFwYXJsZXkuY29udGVudC52MSLBAgoHQ29udGVudBI0CgtjcmR0X3VwZGF0ZRgBIAEoCzIdLnBhcmxleS5jb250ZW50LnYxLkNyZHRVcGRhdGVIABI/ChFjcmR0X3N5bmNfcmVxdWVzdBgCIAEoCzIiLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVxdWVzdEgAEkEKEmNyZHRfc3luY19yZXNwb25zZRgDIAEoCzIjLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVzcG9uc2VIABItCgdyZWNlaXB0GAQgASgLMhoucGFybGV5LmNvbnRlbnQudjEuUmVjZWlwdEgAEisKBnR5cGluZxgFIAEoCzIZLnBhcmxleS5jb250ZW50LnYxLlR5cGluZ0gAEhIKCmNyZWF0ZWRfYXQYECABKARCBgoEYm9keUoECAYQECI1CgpDcmR0VXBkYXRlEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIOCgZ1cGRhdGUYAiABKAwiQAoPQ3JkdFN5bmNSZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIUCgxzdGF0ZV92ZWN0b3IYAiABKAwiUQoQQ3JkdFN5bmNSZXNwb25zZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDgoGdXBkYXRlGAIgASgMEhQKDHN0YXRlX3ZlY3RvchgDIAEoDCKnAQoHUmVjZWlwdBItCgRraW5kGAEgASgOMh8ucGFybGV5LmNvbnRlbnQudjEuUmVjZWlwdC5LaW5kEhcKD2NvbnZlcnNhdGlvbl9pZBgCIAEoCRITCgttZXNzYWdlX2lkcxgDIAMoCSI/CgRLaW5kEhQKEEtJTkRfVU5TUEVDSUZJRUQQABISCg5LSU5EX0RFTElWRVJFRBABEg0KCUtJTkRfUkVBRBACIjEKBlR5cGluZxIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDgoGdHlwaW5nGAIgASgIYgZwcm90bzM");
+  fileDesc("Ch9wYXJsZXkvY29udGVudC92MS9jb250ZW50LnByb3RvEhFwYXJsZXkuY29udGVudC52MSLRAwoHQ29udGVudBI0CgtjcmR0X3VwZGF0ZRgBIAEoCzIdLnBhcmxleS5jb250ZW50LnYxLkNyZHRVcGRhdGVIABI/ChFjcmR0X3N5bmNfcmVxdWVzdBgCIAEoCzIiLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVxdWVzdEgAEkEKEmNyZHRfc3luY19yZXNwb25zZRgDIAEoCzIjLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVzcG9uc2VIABItCgdyZWNlaXB0GAQgASgLMhoucGFybGV5LmNvbnRlbnQudjEuUmVjZWlwdEgAEisKBnR5cGluZxgFIAEoCzIZLnBhcmxleS5jb250ZW50LnYxLlR5cGluZ0gAEksKF3NlbmRlcl9rZXlfZGlzdHJpYnV0aW9uGAYgASgLMigucGFybGV5LmNvbnRlbnQudjEuU2VuZGVyS2V5RGlzdHJpYnV0aW9uSAASQQoSc2VuZGVyX2tleV9yZXF1ZXN0GAcgASgLMiMucGFybGV5LmNvbnRlbnQudjEuU2VuZGVyS2V5UmVxdWVzdEgAEhIKCmNyZWF0ZWRfYXQYECABKARCBgoEYm9keUoECAgQECI1CgpDcmR0VXBkYXRlEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIOCgZ1cGRhdGUYAiABKAwiQAoPQ3JkdFN5bmNSZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIUCgxzdGF0ZV92ZWN0b3IYAiABKAwiUQoQQ3JkdFN5bmNSZXNwb25zZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDgoGdXBkYXRlGAIgASgMEhQKDHN0YXRlX3ZlY3RvchgDIAEoDCKnAQoHUmVjZWlwdBItCgRraW5kGAEgASgOMh8ucGFybGV5LmNvbnRlbnQudjEuUmVjZWlwdC5LaW5kEhcKD2NvbnZlcnNhdGlvbl9pZBgCIAEoCRITCgttZXNzYWdlX2lkcxgDIAMoCSI/CgRLaW5kEhQKEEtJTkRfVU5TUEVDSUZJRUQQABISCg5LSU5EX0RFTElWRVJFRBABEg0KCUtJTkRfUkVBRBACIjEKBlR5cGluZxIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDgoGdHlwaW5nGAIgASgIIkYKFVNlbmRlcktleURpc3RyaWJ1dGlvbhIXCg9jb252ZXJzYXRpb25faWQYASABKAkSFAoMZGlzdHJpYnV0aW9uGAIgASgMIisKEFNlbmRlcktleVJlcXVlc3QSFwoPZGlzdHJpYnV0aW9uX2lkGAEgASgJYgZwcm90bzM");
 
 /**
  * One encrypted payload. At most one body is set; a receiver that does not know a body (a newer
@@ -53,14 +53,26 @@ export type Content = Message<"parley.content.v1.Content"> & {
     case: "receipt";
   } | {
     /**
-     * Bodies still to come take numbers 6..15: call signalling (offer/answer/ICE/hang-up),
-     * media pointers (blob id, key, digest, thumbnail), device linking and history transfer,
-     * sender-key distribution for groups, the account document's Automerge sync messages.
-     *
      * @generated from field: parley.content.v1.Typing typing = 5;
      */
     value: Typing;
     case: "typing";
+  } | {
+    /**
+     * @generated from field: parley.content.v1.SenderKeyDistribution sender_key_distribution = 6;
+     */
+    value: SenderKeyDistribution;
+    case: "senderKeyDistribution";
+  } | {
+    /**
+     * Bodies still to come take numbers 8..15: call signalling (offer/answer/ICE/hang-up),
+     * media pointers (blob id, key, digest, thumbnail), device linking and history transfer,
+     * the account document's Automerge sync messages.
+     *
+     * @generated from field: parley.content.v1.SenderKeyRequest sender_key_request = 7;
+     */
+    value: SenderKeyRequest;
+    case: "senderKeyRequest";
   } | { case: undefined; value?: undefined };
 
   /**
@@ -235,4 +247,53 @@ export type Typing = Message<"parley.content.v1.Typing"> & {
  */
 export const TypingSchema: GenMessage<Typing> = /*@__PURE__*/
   messageDesc(file_parley_content_v1_content, 5);
+
+/**
+ * A group member's sender key (libsignal SenderKeyDistributionMessage), sent over the 1:1
+ * session to each member device before the member's first group message under that key (and
+ * again after every rotation). Group messages then travel as SENDER_KEY_MESSAGE envelopes,
+ * encrypted once for every device (docs/decisions/0610-group-messaging.md).
+ *
+ * @generated from message parley.content.v1.SenderKeyDistribution
+ */
+export type SenderKeyDistribution = Message<"parley.content.v1.SenderKeyDistribution"> & {
+  /**
+   * @generated from field: string conversation_id = 1;
+   */
+  conversationId: string;
+
+  /**
+   * The serialized SenderKeyDistributionMessage; it names its own distribution id.
+   *
+   * @generated from field: bytes distribution = 2;
+   */
+  distribution: Uint8Array;
+};
+
+/**
+ * Describes the message parley.content.v1.SenderKeyDistribution.
+ * Use `create(SenderKeyDistributionSchema)` to create a new message.
+ */
+export const SenderKeyDistributionSchema: GenMessage<SenderKeyDistribution> = /*@__PURE__*/
+  messageDesc(file_parley_content_v1_content, 6);
+
+/**
+ * "I could not decrypt your group message under distribution_id: send me your current sender
+ * key." Sent over the 1:1 session to the sending device; honoured only for current members.
+ *
+ * @generated from message parley.content.v1.SenderKeyRequest
+ */
+export type SenderKeyRequest = Message<"parley.content.v1.SenderKeyRequest"> & {
+  /**
+   * @generated from field: string distribution_id = 1;
+   */
+  distributionId: string;
+};
+
+/**
+ * Describes the message parley.content.v1.SenderKeyRequest.
+ * Use `create(SenderKeyRequestSchema)` to create a new message.
+ */
+export const SenderKeyRequestSchema: GenMessage<SenderKeyRequest> = /*@__PURE__*/
+  messageDesc(file_parley_content_v1_content, 7);
 
