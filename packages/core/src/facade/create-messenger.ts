@@ -15,6 +15,9 @@ import { Outbox } from '../delivery/outbox.js';
 import { Sessions } from '../delivery/sessions.js';
 import { ParleyDatabase } from '../store/database.js';
 import { DexieStore } from '../store/dexie-store.js';
+import { LocalSearchIndex } from '../search/local-index.js';
+import { MessageSearch } from '../search/message-search.js';
+import type { SearchBackend } from '../search/search-document.js';
 import { SignalStores } from '../store/signal-stores.js';
 import type { UnitOfWork } from '../store/unit-of-work.js';
 import { RelayConnection } from '../transport/relay-connection.js';
@@ -51,6 +54,11 @@ export interface MessengerOptions {
    * committed batch at once (tests).
    */
   ackDelayMs?: number;
+  /**
+   * The search index. Browsers pass a WorkerSearchBackend (the index in a Web Worker, off the UI
+   * thread); by default it runs in this thread, persisted in `${databaseName}-search`.
+   */
+  searchBackend?: SearchBackend;
 }
 
 /**
@@ -184,6 +192,23 @@ function wire(
     contacts,
     connectionState: () => relay.state,
   });
+  const search = new MessageSearch({
+    backend:
+      options.searchBackend ??
+      new LocalSearchIndex({
+        databaseName: options.databaseName,
+        ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
+        onError,
+      }),
+    conversations,
+    conversationList: () => views.conversationList.getSnapshot(),
+    usernameOf: (accountId) =>
+      accountId === device.accountId
+        ? (device.account?.username ?? accountId)
+        : (contacts.usernameOf(accountId) ?? accountId),
+    onError,
+  });
+  store.onCommitted((work) => search.committed(work));
 
   /** Each time the socket authenticates: sessions with own devices, prekey stock, then the outbox. */
   async function online(): Promise<void> {
@@ -229,6 +254,7 @@ function wire(
     inbox,
     views,
     events,
+    search,
   };
 }
 

@@ -10,6 +10,7 @@ import type { Outbox } from '../delivery/outbox.js';
 import type { Sessions } from '../delivery/sessions.js';
 import { ParleyError, relayCall } from '../errors.js';
 import type { AccountRow, ParleyDatabase } from '../store/database.js';
+import type { MessageSearch } from '../search/message-search.js';
 import type { SignalStores } from '../store/signal-stores.js';
 import type { RelayConnection } from '../transport/relay-connection.js';
 import type { RelayHttp } from '../transport/relay-http.js';
@@ -22,6 +23,8 @@ import type {
   MessengerEvent,
   Observable,
   SafetyNumber,
+  SearchOptions,
+  SearchResults,
   SelfView,
 } from './api.js';
 import type { Events } from './events.js';
@@ -44,6 +47,7 @@ export interface MessengerDeps {
   inbox: Inbox;
   views: LiveViews;
   events: Events;
+  search: MessageSearch;
 }
 
 /** The facade (see api.ts): each verb checks the device's state and delegates to one part. */
@@ -70,6 +74,8 @@ export class ParleyMessenger implements Messenger {
     await conversations.load(outbox.unsentMessageIds());
     views.self.invalidate();
     views.conversationList.invalidate();
+    // Catching the index up runs in the background: the chat list does not wait for it.
+    void this.deps.search.start().catch((error) => this.deps.events.error(error));
     if (device.account) this.connect();
   }
 
@@ -127,6 +133,13 @@ export class ParleyMessenger implements Messenger {
     return this.deps.views.messages(conversationId);
   }
 
+  // --- Search
+
+  async search(query: string, options?: SearchOptions): Promise<SearchResults> {
+    this.assertOpen();
+    return this.deps.search.search(query, options);
+  }
+
   // --- Identity
 
   async safetyNumber(username: string): Promise<SafetyNumber> {
@@ -162,6 +175,7 @@ export class ParleyMessenger implements Messenger {
     await outbox.close();
     await inbox.idle();
     await stores.flush();
+    await this.deps.search.close();
     db.close();
   }
 

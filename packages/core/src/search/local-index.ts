@@ -1,0 +1,124 @@
+import type { DexieOptions } from 'dexie';
+import { IndexStore } from './index-store.js';
+import { MessageIndex } from './message-index.js';
+import type {
+  IndexChanges,
+  IndexHit,
+  IndexQuery,
+  RestoreReport,
+  SearchBackend,
+} from './search-document.js';
+
+/** How long after a change the index is written (changes meanwhile share the write). */
+export const SAVE_DELAY_MS = 2_000;
+
+/** Runs `task` after `delayMs`; returns a cancel function. Injected by tests. */
+export type Scheduler = (task: () => void, delayMs: number) => () => void;
+
+const timerScheduler: Scheduler = (task, delayMs) => {
+  const timer = setTimeout(task, delayMs);
+  return () => clearTimeout(timer);
+};
+
+export interface LocalIndexOptions {
+  databaseName: string;
+  indexedDB?: Pick<DexieOptions, 'indexedDB' | 'IDBKeyRange'>;
+  schedule?: Scheduler;
+  /** Background failures (a save that failed; the next change saves again). */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * The search index and its persistence, in the thread that runs it (a Web Worker in the browser,
+ * the messenger's own thread in Node). Changes apply at once; the index is written to IndexedDB
+ * SAVE_DELAY_MS after the last save was asked for, and on flush/close.
+ */
+export class LocalSearchIndex implements SearchBackend {
+  private index = MessageIndex.empty();
+  private readonly store: IndexStore;
+  private readonly schedule: Scheduler;
+  private readonly onError: (error: unknown) => void;
+  private cancelSave: (() => void) | undefined;
+  private dirty = false;
+  private saving: Promise<void> = Promise.resolve();
+
+  constructor(options: LocalIndexOptions) {
+    this.store = new IndexStore(options.databaseName, options.indexedDB);
+    this.schedule = options.schedule ?? timerScheduler;
+    this.onError = options.onError ?? (() => undefined);
+  }
+
+  async restore(expected: readonly string[]): Promise<RestoreReport> {
+    const saved = await this.store.load();
+    if (saved) this.index = await MessageIndex.restore(saved);
+    const restored = this.index.size;
+    const wanted = new Set(expected);
+    let removed = 0;
+    for (const id of [...this.index.ids()]) {
+      if (wanted.has(this.messageIdOf(id))) continue;
+      this.index.remove(id);
+      removed++;
+    }
+    if (removed > 0) this.changed();
+    const missing = expected.filter((id) => !this.index.has(id));
+    return { restored, missing, removed };
+  }
+
+  async apply(changes: IndexChanges): Promise<void> {
+    let changed = false;
+    for (const id of changes.remove ?? []) changed = this.index.remove(id) || changed;
+    for (const document of changes.update ?? []) {
+      this.index.update(document);
+      changed = true;
+    }
+    for (const document of changes.add ?? []) changed = this.index.add(document) || changed;
+    if (changed) this.changed();
+  }
+
+  async query(query: IndexQuery): Promise<IndexHit[]> {
+    return this.index.query(query);
+  }
+
+  async flush(): Promise<void> {
+    this.cancelSave?.();
+    this.cancelSave = undefined;
+    await this.save();
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.store.close();
+  }
+
+  /** A file document's id names its message first (see SearchDocument). */
+  private messageIdOf(documentId: string): string {
+    const slash = documentId.indexOf('/');
+    return slash < 0 ? documentId : documentId.slice(0, slash);
+  }
+
+  private changed(): void {
+    this.dirty = true;
+    if (this.cancelSave) return;
+    this.cancelSave = this.schedule(() => {
+      this.cancelSave = undefined;
+      this.save().catch(this.onError);
+    }, SAVE_DELAY_MS);
+  }
+
+  /** Saves are chained: a later save never finishes before an earlier one. */
+  private save(): Promise<void> {
+    this.saving = this.saving
+      .catch(() => undefined)
+      .then(async () => {
+        if (!this.dirty) return;
+        this.dirty = false;
+        try {
+          await this.store.save(this.index.serialize());
+        } catch (error) {
+          this.dirty = true;
+          throw error;
+        }
+      });
+    return this.saving;
+  }
+}

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { LocalSearchIndex, type Scheduler } from '../../src/search/local-index.js';
+import type { SearchDocument } from '../../src/search/search-document.js';
+import {
+  SearchWorkerError,
+  serveSearchBackend,
+  WorkerSearchBackend,
+} from '../../src/search/worker-protocol.js';
+
+/** The save timer, run by hand: tests never wait for time. */
+function manualScheduler() {
+  const tasks: Array<() => void> = [];
+  const schedule: Scheduler = (task) => {
+    tasks.push(task);
+    return () => tasks.splice(tasks.indexOf(task), 1);
+  };
+  return { schedule, pending: () => tasks.length };
+}
+
+let sentAt = 1_000;
+function message(id: string, text: string, conversationId = 'c1'): SearchDocument {
+  return { id, kind: 'message', messageId: id, conversationId, sentAt: sentAt++, text };
+}
+
+function openIndex(databaseName: string) {
+  const timer = manualScheduler();
+  return { index: new LocalSearchIndex({ databaseName, schedule: timer.schedule }), timer };
+}
+
+const ids = (hits: Array<{ id: string }>) => hits.map((hit) => hit.id);
+
+describe('the local search index', () => {
+  it('finds by prefix, without case or diacritics, every query word matching, newest first', async () => {
+    const { index } = openIndex(`search-${crypto.randomUUID()}`);
+    await index.restore([]);
+    await index.apply({
+      add: [
+        message('m1', 'Un café sous l’arbre ?'),
+        message('m2', 'CAFÉ crème demain', 'c2'),
+        message('m3', 'rendez-vous à la gare'),
+      ],
+    });
+    expect(ids(await index.query({ text: 'cafe', limit: 10 }))).toEqual(['m2', 'm1']);
+    expect(ids(await index.query({ text: 'caf arbr', limit: 10 }))).toEqual(['m1']);
+    expect(ids(await index.query({ text: 'Cafe', conversationId: 'c2', limit: 10 }))).toEqual([
+      'm2',
+    ]);
+    expect(ids(await index.query({ text: 'cafe', limit: 1 }))).toEqual(['m2']);
+    expect(await index.query({ text: 'train', limit: 10 })).toEqual([]);
+  });
+
+  it('updates and removes entries (edits, deletions, disappearing messages)', async () => {
+    const { index } = openIndex(`search-${crypto.randomUUID()}`);
+    await index.restore([]);
+    await index.apply({ add: [message('m1', 'see you at the station')] });
+    await index.apply({ add: [message('m1', 'a repeated apply is ignored')] });
+    expect(ids(await index.query({ text: 'station', limit: 10 }))).toEqual(['m1']);
+    expect(await index.query({ text: 'repeated', limit: 10 })).toEqual([]);
+
+    await index.apply({ update: [message('m1', 'see you at the airport')] });
+    expect(await index.query({ text: 'station', limit: 10 })).toEqual([]);
+    expect(ids(await index.query({ text: 'airp', limit: 10 }))).toEqual(['m1']);
+
+    await index.apply({ remove: ['m1', 'never-indexed'] });
+    expect(await index.query({ text: 'airport', limit: 10 })).toEqual([]);
+  });
+
+  it('persists: a reopened index answers at once and reconciles with the messages held', async () => {
+    const name = `search-${crypto.randomUUID()}`;
+    const first = openIndex(name);
+    await first.index.restore([]);
+    await first.index.apply({
+      add: [message('m1', 'Grüße aus München'), message('m2', 'bis morgen')],
+    });
+    expect(first.timer.pending()).toBe(1);
+    await first.index.close();
+    expect(first.timer.pending()).toBe(0);
+
+    const second = openIndex(name);
+    // m2 was deleted while the index was closed; m3 arrived and was never indexed.
+    const report = await second.index.restore(['m1', 'm3']);
+    expect(report).toEqual({ restored: 2, missing: ['m3'], removed: 1 });
+    expect(ids(await second.index.query({ text: 'grusse munch', limit: 10 }))).toEqual(['m1']);
+    expect(await second.index.query({ text: 'morgen', limit: 10 })).toEqual([]);
+    await second.index.close();
+  });
+
+  it('saves when its timer fires, not before', async () => {
+    const name = `search-${crypto.randomUUID()}`;
+    const { index, timer } = openIndex(name);
+    await index.restore([]);
+    await index.apply({ add: [message('m1', 'hello')] });
+    expect((await openIndex(name).index.restore(['m1'])).restored).toBe(0);
+    await index.flush();
+    expect((await openIndex(name).index.restore(['m1'])).restored).toBe(1);
+    expect(timer.pending()).toBe(0);
+  });
+});
+
+describe('the index across postMessage (as in a Web Worker)', () => {
+  it('answers requests and reports failures as errors', async () => {
+    const { port1, port2 } = new MessageChannel();
+    const { index } = openIndex(`search-${crypto.randomUUID()}`);
+    serveSearchBackend(port1, index);
+    const client = new WorkerSearchBackend(port2);
+    try {
+      await client.restore([]);
+      await client.apply({ add: [message('m1', '東京で会議があります')] });
+      expect(ids(await client.query({ text: '会議', limit: 10 }))).toEqual(['m1']);
+      await expect(client.query(undefined as never)).rejects.toBeInstanceOf(SearchWorkerError);
+    } finally {
+      port1.close();
+      port2.close();
+    }
+  });
+});
