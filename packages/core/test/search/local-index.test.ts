@@ -4,6 +4,7 @@ import type { SearchDocument } from '../../src/search/search-document.js';
 import {
   SearchWorkerError,
   serveSearchBackend,
+  type MessageEndpoint,
   WorkerSearchBackend,
 } from '../../src/search/worker-protocol.js';
 
@@ -101,8 +102,9 @@ describe('the index across postMessage (as in a Web Worker)', () => {
   it('answers requests and reports failures as errors', async () => {
     const { port1, port2 } = new MessageChannel();
     const { index } = openIndex(`search-${crypto.randomUUID()}`);
-    serveSearchBackend(port1, index);
-    const client = new WorkerSearchBackend(port2);
+    // Node types its MessagePort's listeners as plain Events; at run time they are MessageEvents.
+    serveSearchBackend(port1 as unknown as MessageEndpoint, index);
+    const client = new WorkerSearchBackend(port2 as unknown as MessageEndpoint);
     try {
       await client.restore([]);
       await client.apply({ add: [message('m1', '東京で会議があります')] });
