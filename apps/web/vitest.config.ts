@@ -8,8 +8,24 @@ import { sharedConfig } from '../../vitest.shared.ts';
  */
 const e2e = process.env.PARLEY_WEB_E2E !== '0';
 
+/**
+ * As in packages/sync-server/vitest.config.ts: Vitest passes the SSR conditions to Node as
+ * `--conditions`, where `import` makes the in-process relay's `require('pg-pool')` load pg-pool's
+ * ESM build ("Class extends value [object Module]"); Vite resolves ESM imports with `import` anyway.
+ */
+const shared = {
+  ...sharedConfig,
+  ssr: {
+    ...sharedConfig.ssr,
+    resolve: {
+      ...sharedConfig.ssr?.resolve,
+      conditions: sharedConfig.ssr?.resolve?.conditions?.filter((c) => c !== 'import'),
+    },
+  },
+};
+
 export default mergeConfig(
-  sharedConfig,
+  shared,
   defineConfig({
     test: {
       include: e2e ? ['test/**/*.test.ts'] : ['test/unit/**/*.test.ts'],

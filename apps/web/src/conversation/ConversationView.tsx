@@ -1,4 +1,5 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
+import { ChatSearchBar } from '../search/ChatSearchBar.js';
 import { hrefFor } from '../app/route.js';
 import { useMessenger, useObservable } from '../messenger/messenger-context.js';
 import { Avatar } from '../shell/Avatar.js';
@@ -10,7 +11,14 @@ import { useMarkRead } from './use-mark-read.js';
 import './conversation.css';
 
 /** One open chat: header, the virtualized timeline and the composer. */
-export default function ConversationView({ conversationId }: { conversationId: string }) {
+export default function ConversationView({
+  conversationId,
+  focusMessageId,
+}: {
+  conversationId: string;
+  /** Opened from a search result: this message is shown in its place, highlighted. */
+  focusMessageId?: string;
+}) {
   const messenger = useMessenger();
   const conversations = useObservable(messenger.conversationList);
   const conversation = useMemo(
@@ -22,6 +30,7 @@ export default function ConversationView({ conversationId }: { conversationId: s
     [messenger, conversationId],
   );
   const messages = useObservable(messagesObservable);
+  const [searching, setSearching] = useState(false);
   useMarkRead(conversationId, messages);
 
   if (!conversation) {
@@ -67,6 +76,15 @@ export default function ConversationView({ conversationId }: { conversationId: s
             )}
           </p>
         </div>
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Search this chat"
+          aria-expanded={searching}
+          onClick={() => setSearching((open) => !open)}
+        >
+          <Icon name="search" />
+        </button>
         <a
           className="icon-button"
           href={hrefFor({ name: 'settings' })}
@@ -75,7 +93,18 @@ export default function ConversationView({ conversationId }: { conversationId: s
           <Icon name="shield" />
         </a>
       </header>
-      <MessageList messages={messages} showSenderNames={conversation.kind === 'group'} />
+      {searching && (
+        <ChatSearchBar
+          conversationId={conversationId}
+          title={conversation.title}
+          onClose={() => setSearching(false)}
+        />
+      )}
+      <MessageList
+        messages={messages}
+        showSenderNames={conversation.kind === 'group'}
+        {...(focusMessageId ? { focusMessageId } : {})}
+      />
       <NewMessageAnnouncer messages={messages} />
       <Composer conversationId={conversationId} title={conversation.title} />
     </section>

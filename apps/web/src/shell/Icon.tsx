@@ -19,6 +19,10 @@ const paths = {
   download: 'M19 9h-4V3H9v6H5l7 7zM5 18v2h14v-2z',
   shield:
     'M12 1 3 5v6c0 5.5 3.8 10.7 9 12 5.2-1.3 9-6.5 9-12V5zm-2 16-4-4 1.4-1.4 2.6 2.6 6.6-6.6L18 9z',
+  search:
+    'M15.5 14h-.8l-.3-.3A6.5 6.5 0 1 0 14 15.5l.3.3v.8l5 5 1.5-1.5zm-6 0a4.5 4.5 0 1 1 0-9 4.5 4.5 0 0 1 0 9z',
+  'chevron-up': 'M12 8l-6 6 1.4 1.4 4.6-4.6 4.6 4.6L18 14z',
+  'chevron-down': 'M16.6 8.6 12 13.2 7.4 8.6 6 10l6 6 6-6z',
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -19,6 +19,9 @@ export const DEFAULT_RESULT_LIMIT = 200;
 /** Documents sent to the index per request while catching up, so queries interleave. */
 export const CATCH_UP_BATCH = 2_000;
 
+export const SEARCH_START_MARK = 'parley:search-start';
+export const SEARCH_READY_MARK = 'parley:search-ready';
+
 export interface MessageSearchDeps {
   backend: SearchBackend;
   conversations: Conversations;
@@ -58,6 +61,8 @@ export class MessageSearch {
   /** Restores the persisted index and indexes the stored messages it misses. Resolves when done. */
   start(): Promise<void> {
     return this.enqueue(async () => {
+      // Benchmarks read these marks (apps/web/bench/search-bench.ts): how long the catch-up took.
+      performance.mark(SEARCH_START_MARK);
       const rows = new Map<string, MessageRow>();
       for (const model of this.deps.conversations.all())
         for (const row of model.rows.values()) if (row.kind === 'text') rows.set(row.id, row);
@@ -68,6 +73,9 @@ export class MessageSearch {
           .map((id) => messageDocument(rows.get(id)!)!);
         await this.deps.backend.apply({ add });
       }
+      performance.mark(SEARCH_READY_MARK, {
+        detail: { restored: report.restored, added: report.missing.length },
+      });
     });
   }
 
