@@ -82,7 +82,11 @@ export function SearchResults({
                     >
                       <span className="search-result__meta">
                         <span className="search-result__sender">
-                          {message.outgoing ? 'You' : message.senderUsername}
+                          {message.outgoing
+                            ? 'You'
+                            : group.kind === 'group'
+                              ? message.senderUsername
+                              : ''}
                         </span>
                         <time dateTime={new Date(message.sentAt).toISOString()}>
                           {formatListTime(message.sentAt, now)}

@@ -17,27 +17,22 @@ function marks(page: Page): Promise<string[]> {
   return page.locator('#search-results mark').allTextContents();
 }
 
-/** The index is written to IndexedDB a while after changes: wait until it holds `messageId`. */
-async function waitForSavedIndex(page: Page, messageId: string): Promise<void> {
-  await page.waitForFunction(
-    (id) =>
-      new Promise<boolean>((resolve) => {
-        const open = indexedDB.open('parley-search');
-        open.onerror = () => resolve(false);
-        open.onsuccess = () => {
-          const db = open.result;
-          if (!db.objectStoreNames.contains('snapshots')) return resolve(false);
-          const get = db.transaction('snapshots').objectStore('snapshots').get('index');
-          get.onsuccess = () => {
-            db.close();
-            resolve(Boolean(get.result?.ids?.includes(id)));
-          };
-          get.onerror = () => resolve(false);
-        };
-      }),
-    messageId,
-    { timeout: 30_000, polling: 250 },
-  );
+/** In the page: whether the saved index (IndexedDB, written by the worker) holds `messageId`. */
+function savedIndexHolds(messageId: string): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const open = indexedDB.open('parley-search');
+    open.onerror = () => resolve(false);
+    open.onsuccess = () => {
+      const db = open.result;
+      if (!db.objectStoreNames.contains('snapshots')) return resolve(false);
+      const get = db.transaction('snapshots').objectStore('snapshots').get('index');
+      get.onsuccess = () => {
+        db.close();
+        resolve(Boolean((get.result as { ids?: string[] } | undefined)?.ids?.includes(messageId)));
+      };
+      get.onerror = () => resolve(false);
+    };
+  });
 }
 
 describe('search in the browser', () => {
@@ -98,8 +93,18 @@ describe('search in the browser', () => {
     await screenshot(bob.page, 'search-in-chat');
 
     // After a reload the persisted index answers.
-    await waitForSavedIndex(bob.page, messageId!);
+    // The worker writes the index a while after changes: wait for it (an event seen by polling).
+    await expect
+      .poll(() => bob.page.evaluate(savedIndexHolds, messageId!), { timeout: 30_000 })
+      .toBe(true);
     await bob.page.reload();
+    // The worker loaded the saved index: it re-indexed nothing (core's search-ready mark).
+    const ready = await bob.page.waitForFunction(
+      () => performance.getEntriesByName('parley:search-ready')[0]?.toJSON().detail,
+    );
+    const restoredFrom = (await ready.jsonValue()) as { restored: number; added: number };
+    expect(restoredFrom.restored).toBeGreaterThanOrEqual(LATER_MESSAGES + 2);
+    expect(restoredFrom.added).toBe(0);
     await bob.page.getByRole('searchbox', { name: 'Search messages and chats' }).fill('café');
     await bob.page.locator('a.search-result', { hasText: 'Rendez-vous' }).waitFor();
     expect(await marks(bob.page)).toEqual(['Café']);
