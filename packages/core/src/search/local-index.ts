@@ -9,8 +9,13 @@ import type {
   SearchBackend,
 } from './search-document.js';
 
-/** How long after a change the index is written (changes meanwhile share the write). */
+/** How long after the last change the index is written (changes meanwhile share the write). */
 export const SAVE_DELAY_MS = 2_000;
+/**
+ * A change postpones the pending write (a catch-up of 100,000 messages in 50 batches is written
+ * once, not every 2 s while it grows), but at most this many times, so steady traffic still saves.
+ */
+export const MAX_SAVE_POSTPONEMENTS = 100;
 
 /** Runs `task` after `delayMs`; returns a cancel function. Injected by tests. */
 export type Scheduler = (task: () => void, delayMs: number) => () => void;
@@ -39,6 +44,7 @@ export class LocalSearchIndex implements SearchBackend {
   private readonly schedule: Scheduler;
   private readonly onError: (error: unknown) => void;
   private cancelSave: (() => void) | undefined;
+  private postponements = 0;
   private dirty = false;
   private saving: Promise<void> = Promise.resolve();
 
@@ -82,6 +88,7 @@ export class LocalSearchIndex implements SearchBackend {
   async flush(): Promise<void> {
     this.cancelSave?.();
     this.cancelSave = undefined;
+    this.postponements = 0;
     await this.save();
   }
 
@@ -98,9 +105,14 @@ export class LocalSearchIndex implements SearchBackend {
 
   private changed(): void {
     this.dirty = true;
-    if (this.cancelSave) return;
+    if (this.cancelSave) {
+      if (this.postponements >= MAX_SAVE_POSTPONEMENTS) return;
+      this.postponements++;
+      this.cancelSave();
+    }
     this.cancelSave = this.schedule(() => {
       this.cancelSave = undefined;
+      this.postponements = 0;
       this.save().catch(this.onError);
     }, SAVE_DELAY_MS);
   }

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { LocalSearchIndex, type Scheduler } from '../../src/search/local-index.js';
+import {
+  LocalSearchIndex,
+  MAX_SAVE_POSTPONEMENTS,
+  type Scheduler,
+} from '../../src/search/local-index.js';
 import type { SearchDocument } from '../../src/search/search-document.js';
 import {
   SearchWorkerError,
@@ -11,11 +15,18 @@ import {
 /** The save timer, run by hand: tests never wait for time. */
 function manualScheduler() {
   const tasks: Array<() => void> = [];
+  let scheduled = 0;
   const schedule: Scheduler = (task) => {
     tasks.push(task);
-    return () => tasks.splice(tasks.indexOf(task), 1);
+    scheduled++;
+    return () => void tasks.splice(tasks.indexOf(task), 1);
   };
-  return { schedule, pending: () => tasks.length };
+  return {
+    schedule,
+    pending: () => tasks.length,
+    scheduled: () => scheduled,
+    fire: () => tasks.splice(0).forEach((task) => task()),
+  };
 }
 
 let sentAt = 1_000;
@@ -95,6 +106,24 @@ describe('the local search index', () => {
     await index.flush();
     expect((await openIndex(name).index.restore(['m1'])).restored).toBe(1);
     expect(timer.pending()).toBe(0);
+  });
+});
+
+describe('when the index is written', () => {
+  it('a change postpones the pending write, at most MAX_SAVE_POSTPONEMENTS times', async () => {
+    const name = `search-${crypto.randomUUID()}`;
+    const { index, timer } = openIndex(name);
+    await index.restore([]);
+    for (let n = 0; n <= MAX_SAVE_POSTPONEMENTS + 5; n++)
+      await index.apply({ add: [message(`m${n}`, `word${n}`)] });
+    // One write pending; the first change scheduled it and the next ones postponed it a bounded
+    // number of times.
+    expect(timer.pending()).toBe(1);
+    expect(timer.scheduled()).toBe(MAX_SAVE_POSTPONEMENTS + 1);
+    timer.fire();
+    await index.flush();
+    const report = await openIndex(name).index.restore([]);
+    expect(report.restored).toBe(MAX_SAVE_POSTPONEMENTS + 6);
   });
 });
 
