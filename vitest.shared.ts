@@ -9,3 +9,20 @@ export const sharedConfig = defineConfig({
   ssr: { resolve: { conditions: ['source', 'module', 'node', 'import', 'default'] } },
   test: { testTimeout: 30_000, hookTimeout: 60_000 },
 });
+
+/**
+ * sharedConfig for suites that run the relay in-process: Vitest passes the SSR resolve conditions
+ * to its worker processes as Node `--conditions`, where they apply to `require()` too; with
+ * `import` among them, pg's `require('pg-pool')` loads pg-pool's ESM build and fails ("Class
+ * extends value [object Module]"). Vite resolves ESM imports with `import` by itself.
+ */
+export const sharedConfigForRequire = {
+  ...sharedConfig,
+  ssr: {
+    ...sharedConfig.ssr,
+    resolve: {
+      ...sharedConfig.ssr?.resolve,
+      conditions: sharedConfig.ssr?.resolve?.conditions?.filter((c) => c !== 'import'),
+    },
+  },
+};

@@ -1,5 +1,5 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
-import { sharedConfig } from '../../vitest.shared.ts';
+import { sharedConfigForRequire } from '../../vitest.shared.ts';
 
 /**
  * Unit tests of pure UI logic run in Node; the end-to-end tests (test/e2e) build the app once in
@@ -8,24 +8,9 @@ import { sharedConfig } from '../../vitest.shared.ts';
  */
 const e2e = process.env.PARLEY_WEB_E2E !== '0';
 
-/**
- * As in packages/sync-server/vitest.config.ts: Vitest passes the SSR conditions to Node as
- * `--conditions`, where `import` makes the in-process relay's `require('pg-pool')` load pg-pool's
- * ESM build ("Class extends value [object Module]"); Vite resolves ESM imports with `import` anyway.
- */
-const shared = {
-  ...sharedConfig,
-  ssr: {
-    ...sharedConfig.ssr,
-    resolve: {
-      ...sharedConfig.ssr?.resolve,
-      conditions: sharedConfig.ssr?.resolve?.conditions?.filter((c) => c !== 'import'),
-    },
-  },
-};
-
+// The e2e stack runs the relay in-process (pg under require(): see sharedConfigForRequire).
 export default mergeConfig(
-  shared,
+  sharedConfigForRequire,
   defineConfig({
     test: {
       include: e2e ? ['test/**/*.test.ts'] : ['test/unit/**/*.test.ts'],

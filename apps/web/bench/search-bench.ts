@@ -21,6 +21,7 @@ import {
   seededRandom,
   seedConversations,
 } from '@parley/core/test-support';
+import { savedIndexInfo } from '../test/e2e/harness/saved-index.js';
 import { distDir, startStack } from '../test/e2e/harness/stack.js';
 import { openUser, signUp } from '../test/e2e/harness/user.js';
 import { round } from './bundle-size.js';
@@ -80,30 +81,12 @@ async function load(page: Page, run: number): Promise<{ chatListMs: number; sear
 async function savedIndexBytes(page: Page): Promise<number> {
   const deadline = Date.now() + LOAD_TIMEOUT_MS;
   for (;;) {
-    const bytes = await page.evaluate(readSavedIndexBytes, MESSAGES);
-    if (bytes !== false) return bytes;
-    if (Date.now() > deadline) throw new Error('the index was not saved');
+    const saved = await page.evaluate(savedIndexInfo, undefined);
+    if (saved.count >= MESSAGES) return saved.bytes;
+    if (Date.now() > deadline)
+      throw new Error(`the index was not saved (${saved.count} documents)`);
     await page.waitForTimeout(SAVE_POLL_MS);
   }
-}
-
-/** In the page: the saved index's JSON size, or false while it holds fewer than `expected`. */
-function readSavedIndexBytes(expected: number): Promise<number | false> {
-  return new Promise((resolve) => {
-    const open = indexedDB.open('parley-search');
-    open.onerror = () => resolve(false);
-    open.onsuccess = () => {
-      const db = open.result;
-      if (!db.objectStoreNames.contains('snapshots')) return resolve(false);
-      const get = db.transaction('snapshots').objectStore('snapshots').get('index');
-      get.onerror = () => resolve(false);
-      get.onsuccess = () => {
-        db.close();
-        const row = get.result as { json: string; ids: string[] } | undefined;
-        resolve(row && row.ids.length >= expected ? new Blob([row.json]).size : false);
-      };
-    };
-  });
 }
 
 /** Types `query` into the search field; resolves with the ms to its results painted. */

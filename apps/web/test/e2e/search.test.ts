@@ -6,6 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { savedIndexInfo } from './harness/saved-index.js';
 import { useStack } from './harness/use-stack.js';
 import { meetInChat, screenshot, send, bubble } from './harness/user.js';
 
@@ -15,24 +16,6 @@ const LATER_MESSAGES = 24;
 
 function marks(page: Page): Promise<string[]> {
   return page.locator('#search-results mark').allTextContents();
-}
-
-/** In the page: whether the saved index (IndexedDB, written by the worker) holds `messageId`. */
-function savedIndexHolds(messageId: string): Promise<boolean> {
-  return new Promise<boolean>((resolve) => {
-    const open = indexedDB.open('parley-search');
-    open.onerror = () => resolve(false);
-    open.onsuccess = () => {
-      const db = open.result;
-      if (!db.objectStoreNames.contains('snapshots')) return resolve(false);
-      const get = db.transaction('snapshots').objectStore('snapshots').get('index');
-      get.onsuccess = () => {
-        db.close();
-        resolve(Boolean((get.result as { ids?: string[] } | undefined)?.ids?.includes(messageId)));
-      };
-      get.onerror = () => resolve(false);
-    };
-  });
 }
 
 describe('search in the browser', () => {
@@ -95,7 +78,9 @@ describe('search in the browser', () => {
     // After a reload the persisted index answers.
     // The worker writes the index a while after changes: wait for it (an event seen by polling).
     await expect
-      .poll(() => bob.page.evaluate(savedIndexHolds, messageId!), { timeout: 30_000 })
+      .poll(async () => (await bob.page.evaluate(savedIndexInfo, messageId!)).holds, {
+        timeout: 30_000,
+      })
       .toBe(true);
     await bob.page.reload();
     // The worker loaded the saved index: it re-indexed nothing (core's search-ready mark).
