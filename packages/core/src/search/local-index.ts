@@ -16,6 +16,13 @@ export const SAVE_DELAY_MS = 2_000;
  * once, not every 2 s while it grows), but at most this many times, so steady traffic still saves.
  */
 export const MAX_SAVE_POSTPONEMENTS = 100;
+/**
+ * Writing the index costs its whole size (15 MB of JSON at 100,000 messages, and the worker
+ * answers no query meanwhile), so it is written once the unsaved changes reach this fraction of
+ * it: the cost per message stays constant. What is not yet written is not lost: at the next
+ * start, restore() reports the messages the saved index misses and they are indexed again.
+ */
+export const SAVE_FRACTION = 0.01;
 
 /** Runs `task` after `delayMs`; returns a cancel function. Injected by tests. */
 export type Scheduler = (task: () => void, delayMs: number) => () => void;
@@ -45,6 +52,8 @@ export class LocalSearchIndex implements SearchBackend {
   private readonly onError: (error: unknown) => void;
   private cancelSave: (() => void) | undefined;
   private postponements = 0;
+  /** Documents changed since the last write. */
+  private unsaved = 0;
   private dirty = false;
   private saving: Promise<void> = Promise.resolve();
 
@@ -65,20 +74,20 @@ export class LocalSearchIndex implements SearchBackend {
       this.index.remove(id);
       removed++;
     }
-    if (removed > 0) this.changed();
+    if (removed > 0) this.changed(removed);
     const missing = expected.filter((id) => !this.index.has(id));
     return { restored, missing, removed };
   }
 
   async apply(changes: IndexChanges): Promise<void> {
-    let changed = false;
-    for (const id of changes.remove ?? []) changed = this.index.remove(id) || changed;
+    let changed = 0;
+    for (const id of changes.remove ?? []) if (this.index.remove(id)) changed++;
     for (const document of changes.update ?? []) {
       this.index.update(document);
-      changed = true;
+      changed++;
     }
-    for (const document of changes.add ?? []) changed = this.index.add(document) || changed;
-    if (changed) this.changed();
+    for (const document of changes.add ?? []) if (this.index.add(document)) changed++;
+    if (changed > 0) this.changed(changed);
   }
 
   async query(query: IndexQuery): Promise<IndexHit[]> {
@@ -103,8 +112,11 @@ export class LocalSearchIndex implements SearchBackend {
     return slash < 0 ? documentId : documentId.slice(0, slash);
   }
 
-  private changed(): void {
+  private changed(documents: number): void {
     this.dirty = true;
+    this.unsaved += documents;
+    const worthSaving = this.unsaved >= Math.max(1, Math.floor(this.index.size * SAVE_FRACTION));
+    if (!worthSaving && !this.cancelSave) return;
     if (this.cancelSave) {
       if (this.postponements >= MAX_SAVE_POSTPONEMENTS) return;
       this.postponements++;
@@ -124,10 +136,13 @@ export class LocalSearchIndex implements SearchBackend {
       .then(async () => {
         if (!this.dirty) return;
         this.dirty = false;
+        const unsaved = this.unsaved;
+        this.unsaved = 0;
         try {
           await this.store.save(this.index.serialize());
         } catch (error) {
           this.dirty = true;
+          this.unsaved += unsaved;
           throw error;
         }
       });

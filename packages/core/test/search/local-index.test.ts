@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   LocalSearchIndex,
   MAX_SAVE_POSTPONEMENTS,
+  SAVE_FRACTION,
   type Scheduler,
 } from '../../src/search/local-index.js';
 import type { SearchDocument } from '../../src/search/search-document.js';
@@ -124,6 +125,38 @@ describe('when the index is written', () => {
     await index.flush();
     const report = await openIndex(name).index.restore([]);
     expect(report.restored).toBe(MAX_SAVE_POSTPONEMENTS + 6);
+  });
+});
+
+describe('how often the index is written', () => {
+  it('once the unsaved changes reach SAVE_FRACTION of it; flush writes the rest', async () => {
+    const name = `search-${crypto.randomUUID()}`;
+    const { index, timer } = openIndex(name);
+    await index.restore([]);
+    const size = 1 / SAVE_FRACTION; // 100 documents: a write is due every document from here.
+    await index.apply({
+      add: Array.from({ length: size }, (_, n) => message(`m${n}`, `word${n}`)),
+    });
+    timer.fire();
+    await index.flush();
+    // Now 100 documents: one more change is 1 %, a write is due again at once.
+    await index.apply({ add: [message('one', 'one more')] });
+    expect(timer.pending()).toBe(1);
+    timer.fire();
+    await index.flush();
+
+    const big = openIndex(`search-${crypto.randomUUID()}`);
+    await big.index.restore([]);
+    await big.index.apply({
+      add: Array.from({ length: 10 * size }, (_, n) => message(`b${n}`, `word${n}`)),
+    });
+    big.timer.fire();
+    await big.index.flush();
+    // 1,000 documents: 9 changes (0.9 %) are not worth a write yet, the 10th is.
+    for (let n = 0; n < 9; n++) await big.index.apply({ add: [message(`c${n}`, 'more')] });
+    expect(big.timer.pending()).toBe(0);
+    await big.index.apply({ add: [message('c9', 'more')] });
+    expect(big.timer.pending()).toBe(1);
   });
 });
 
