@@ -85,7 +85,9 @@ describe('search in the browser', () => {
     await bob.page.reload();
     // The worker loaded the saved index: it re-indexed nothing (core's search-ready mark).
     const ready = await bob.page.waitForFunction(
-      () => performance.getEntriesByName('parley:search-ready')[0]?.toJSON().detail,
+      () =>
+        (performance.getEntriesByName('parley:search-ready')[0] as PerformanceMark | undefined)
+          ?.detail,
     );
     const restoredFrom = (await ready.jsonValue()) as { restored: number; added: number };
     expect(restoredFrom.restored).toBeGreaterThanOrEqual(LATER_MESSAGES + 2);
