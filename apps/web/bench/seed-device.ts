@@ -19,13 +19,29 @@ interface SelfRow {
 }
 
 /** The app's database (DATABASE_NAME in src/messenger/create-real-messenger.ts). */
-const DATABASE = 'parley';
+export const DATABASE = 'parley';
 
 export async function seedDevice(
   page: Page,
   counts: { chats: number; messagesPerChat: number; largeChatMessages: number },
 ): Promise<SeededDevice> {
-  const self = await page.evaluate(
+  const self = await readSelf(page);
+  const rows = await seedConversations({
+    self: { accountId: self.accountId, username: self.username, deviceId: self.deviceId },
+    conversations: counts.chats,
+    messagesPerConversation: counts.messagesPerChat,
+    largeConversationMessages: counts.largeChatMessages,
+  });
+  await writeRows(page, rows);
+  return {
+    largeConversationId: rows.largeConversationId,
+    lastMessageId: rows.largeConversationLastMessageId,
+  };
+}
+
+/** The account the page signed up (the device's `account` row). */
+export function readSelf(page: Page): Promise<SelfRow> {
+  return page.evaluate(
     (database) =>
       new Promise<SelfRow>((resolve, reject) => {
         const open = indexedDB.open(database);
@@ -42,21 +58,10 @@ export async function seedDevice(
       }),
     DATABASE,
   );
-  const rows = await seedConversations({
-    self: { accountId: self.accountId, username: self.username, deviceId: self.deviceId },
-    conversations: counts.chats,
-    messagesPerConversation: counts.messagesPerChat,
-    largeConversationMessages: counts.largeChatMessages,
-  });
-  await writeRows(page, rows);
-  return {
-    largeConversationId: rows.largeConversationId,
-    lastMessageId: rows.largeConversationLastMessageId,
-  };
 }
 
 /** Snapshots travel as base64: the page decodes them back to the Uint8Array core stores. */
-async function writeRows(page: Page, rows: SeedRows): Promise<void> {
+export async function writeRows(page: Page, rows: SeedRows): Promise<void> {
   const snapshots = rows.docSnapshots.map((row) => ({
     conversationId: row.conversationId,
     snapshot: Buffer.from(row.snapshot).toString('base64'),

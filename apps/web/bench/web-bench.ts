@@ -40,7 +40,7 @@ const SENDS = 60;
 const WARMUP_SENDS = 5;
 const TYPING_MS = 300;
 
-async function viteBuild(outDir: string): Promise<void> {
+export async function viteBuild(outDir: string): Promise<void> {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', NO_COLOR: '1' };
   delete env.VITE_PARLEY_DEV_FAKE;
   await promisify(execFile)(
@@ -54,12 +54,12 @@ async function viteBuild(outDir: string): Promise<void> {
   );
 }
 
-function median(values: number[]): number {
+export function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-function percentile(values: number[], p: number): number {
+export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
@@ -280,7 +280,7 @@ export async function main(): Promise<void> {
  * `browser.close()` (playwright-core with Debian's Chromium) that does not settle. Give the
  * whole close a bounded wait instead.
  */
-async function closeWithin(stack: Stack, ms: number): Promise<void> {
+export async function closeWithin(stack: Stack, ms: number): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), ms);

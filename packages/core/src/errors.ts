@@ -24,6 +24,8 @@ export type ParleyErrorCode =
   | 'RELAY_REJECTED'
   /** acceptIdentityChange() for a contact whose key did not change. */
   | 'NO_IDENTITY_CHANGE'
+  /** A search query longer than MAX_QUERY_LENGTH. */
+  | 'INVALID_QUERY'
   /** The messenger was closed. */
   | 'CLOSED';
 

@@ -8,4 +8,10 @@ export {
   type SeedOptions,
   type SeedRows,
 } from './test-support/seed.js';
+export {
+  corpus,
+  corpusMessage,
+  CORPUS_QUERIES,
+  seededRandom,
+} from './test-support/search-corpus.js';
 export type { ContactRow, ConversationRow, DocSnapshotRow, MessageRow } from './store/database.js';

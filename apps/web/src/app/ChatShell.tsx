@@ -1,4 +1,4 @@
-import { Suspense, useEffect, useState } from 'react';
+import { Suspense, useEffect, useRef, useState } from 'react';
 import { ChatList } from '../chats/ChatList.js';
 import type { SelfView } from '../messenger/types.js';
 import { Avatar } from '../shell/Avatar.js';
@@ -6,6 +6,7 @@ import { ConnectionBanner } from '../shell/ConnectionBanner.js';
 import { Icon } from '../shell/Icon.js';
 import { InstallPrompt } from '../shell/InstallPrompt.js';
 import { Notices } from '../shell/Notices.js';
+import { SearchField, SearchPanel } from '../search/SearchPanel.js';
 import { ChunkErrorBoundary } from './ChunkErrorBoundary.js';
 import { preloadable } from './preloadable.js';
 import { hrefFor, useRoute } from './route.js';
@@ -35,6 +36,8 @@ export function ChatShell({ self }: { self: SelfView }) {
   const [newGroupOpen, setNewGroupOpen] = useState(false);
   const detailOpen = route.name !== 'chats';
   const openConversationId = route.name === 'chat' ? route.conversationId : undefined;
+  const [query, setQuery] = useState('');
+  const searchField = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     if ('requestIdleCallback' in window) {
@@ -74,9 +77,29 @@ export function ChatShell({ self }: { self: SelfView }) {
             <Icon name="compose" />
           </button>
         </header>
+        <SearchField
+          query={query}
+          onQueryChange={setQuery}
+          fieldRef={searchField}
+          resultsId="search-results"
+        />
         <ConnectionBanner />
         <InstallPrompt />
-        <ChatList openConversationId={openConversationId} onNewChat={() => setNewChatOpen(true)} />
+        {query.trim() !== '' ? (
+          <SearchPanel
+            id="search-results"
+            query={query}
+            fieldRef={searchField}
+            {...(route.name === 'chat' && route.messageId
+              ? { openMessageId: route.messageId }
+              : {})}
+          />
+        ) : (
+          <ChatList
+            openConversationId={openConversationId}
+            onNewChat={() => setNewChatOpen(true)}
+          />
+        )}
       </aside>
       <main className="detail" aria-label={route.name === 'settings' ? 'Settings' : 'Conversation'}>
         <Suspense
@@ -87,7 +110,11 @@ export function ChatShell({ self }: { self: SelfView }) {
           }
         >
           {route.name === 'chat' && (
-            <ConversationView key={route.conversationId} conversationId={route.conversationId} />
+            <ConversationView
+              key={route.conversationId}
+              conversationId={route.conversationId}
+              {...(route.messageId ? { focusMessageId: route.messageId } : {})}
+            />
           )}
           {route.name === 'settings' && <SettingsScreen self={self} />}
           {route.name === 'chats' && <EmptyDetail />}

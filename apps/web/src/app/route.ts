@@ -5,12 +5,20 @@
 import { useSyncExternalStore } from 'react';
 
 export type Route =
-  { name: 'chats' } | { name: 'chat'; conversationId: string } | { name: 'settings' };
+  | { name: 'chats' }
+  /** `messageId`: a search result opened; the timeline scrolls to it and highlights it. */
+  | { name: 'chat'; conversationId: string; messageId?: string }
+  | { name: 'settings' };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '');
-  const chat = /^\/chat\/(.+)$/.exec(path);
-  if (chat) return { name: 'chat', conversationId: decodeURIComponent(chat[1]!) };
+  const chat = /^\/chat\/([^/]+)(?:\/message\/([^/]+))?$/.exec(path);
+  if (chat) {
+    const conversationId = decodeURIComponent(chat[1]!);
+    return chat[2]
+      ? { name: 'chat', conversationId, messageId: decodeURIComponent(chat[2]) }
+      : { name: 'chat', conversationId };
+  }
   if (path === '/settings') return { name: 'settings' };
   return { name: 'chats' };
 }
@@ -20,7 +28,9 @@ export function hrefFor(route: Route): string {
     case 'chats':
       return '#/';
     case 'chat':
-      return `#/chat/${encodeURIComponent(route.conversationId)}`;
+      return route.messageId
+        ? `#/chat/${encodeURIComponent(route.conversationId)}/message/${encodeURIComponent(route.messageId)}`
+        : `#/chat/${encodeURIComponent(route.conversationId)}`;
     case 'settings':
       return '#/settings';
   }

@@ -1,5 +1,6 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { GroupReadState } from '../groups/GroupReadState.js';
+import { ChatSearchBar } from '../search/ChatSearchBar.js';
 import { hrefFor } from '../app/route.js';
 import { useMessenger, useObservable } from '../messenger/messenger-context.js';
 import { Avatar } from '../shell/Avatar.js';
@@ -13,7 +14,14 @@ import './conversation.css';
 const GroupInfoDialog = lazy(() => import('../groups/GroupInfoDialog.js'));
 
 /** One open chat: header, the virtualized timeline and the composer. */
-export default function ConversationView({ conversationId }: { conversationId: string }) {
+export default function ConversationView({
+  conversationId,
+  focusMessageId,
+}: {
+  conversationId: string;
+  /** Opened from a search result: this message is shown in its place, highlighted. */
+  focusMessageId?: string;
+}) {
   const messenger = useMessenger();
   const conversations = useObservable(messenger.conversationList);
   const conversation = useMemo(
@@ -25,6 +33,7 @@ export default function ConversationView({ conversationId }: { conversationId: s
     [messenger, conversationId],
   );
   const messages = useObservable(messagesObservable);
+  const [searching, setSearching] = useState(false);
   useMarkRead(conversationId, messages);
   const [infoOpen, setInfoOpen] = useState(false);
   const group = conversation?.kind === 'group' ? messenger.groupInfo(conversationId) : undefined;
@@ -94,6 +103,15 @@ export default function ConversationView({ conversationId }: { conversationId: s
             <Icon name="group" />
           </button>
         )}
+        <button
+          type="button"
+          className="icon-button"
+          aria-label="Search this chat"
+          aria-expanded={searching}
+          onClick={() => setSearching((open) => !open)}
+        >
+          <Icon name="search" />
+        </button>
         <a
           className="icon-button"
           href={hrefFor({ name: 'settings' })}
@@ -102,7 +120,18 @@ export default function ConversationView({ conversationId }: { conversationId: s
           <Icon name="shield" />
         </a>
       </header>
-      <MessageList messages={messages} showSenderNames={conversation.kind === 'group'} />
+      {searching && (
+        <ChatSearchBar
+          conversationId={conversationId}
+          title={conversation.title}
+          onClose={() => setSearching(false)}
+        />
+      )}
+      <MessageList
+        messages={messages}
+        showSenderNames={conversation.kind === 'group'}
+        {...(focusMessageId ? { focusMessageId } : {})}
+      />
       <NewMessageAnnouncer messages={messages} />
       {isGroup && <GroupReadState conversationId={conversationId} messages={messages} />}
       {group && !group.isMember ? (

@@ -11,11 +11,14 @@ export const MessageBubble = memo(function MessageBubble({
   firstInGroup,
   lastInGroup,
   showSenderName,
+  found = false,
 }: {
   message: MessageView;
   firstInGroup: boolean;
   lastInGroup: boolean;
   showSenderName: boolean;
+  /** The message a search result opened: highlighted in its place. */
+  found?: boolean;
 }) {
   if (message.kind === 'system') {
     return (
@@ -30,12 +33,15 @@ export const MessageBubble = memo(function MessageBubble({
     `bubble-row--${side}`,
     firstInGroup ? 'bubble-row--first' : '',
     lastInGroup ? 'bubble-row--last' : '',
+    found ? 'bubble-row--found' : '',
   ].join(' ');
   return (
     <div
       className={classes}
       data-message-id={message.id}
       data-status={message.outgoing ? message.status : undefined}
+      data-found={found || undefined}
+      aria-current={found || undefined}
     >
       <div className={`bubble bubble--${side}`}>
         {showSenderName && !message.outgoing && firstInGroup && (

@@ -1,4 +1,4 @@
-import { forwardRef, useMemo, useRef, useState, type HTMLAttributes } from 'react';
+import { forwardRef, useEffect, useMemo, useRef, useState, type HTMLAttributes } from 'react';
 import { Virtuoso, type VirtuosoHandle } from 'react-virtuoso';
 import { Icon } from '../shell/Icon.js';
 import { useNow } from '../format/use-now.js';
@@ -31,14 +31,31 @@ const components = { Scroller };
 export function MessageList({
   messages,
   showSenderNames,
+  focusMessageId,
 }: {
   messages: readonly MessageView[];
   showSenderNames: boolean;
+  /** A message to show in its place (a search result): scrolled to the middle, highlighted. */
+  focusMessageId?: string;
 }) {
   const now = useNow();
   const rows = useMemo(() => buildTimeline(messages, now), [messages, now]);
   const virtuoso = useRef<VirtuosoHandle>(null);
   const [atBottom, setAtBottom] = useState(true);
+  const focusIndex = useMemo(
+    () =>
+      focusMessageId === undefined
+        ? -1
+        : rows.findIndex((row) => row.type === 'message' && row.message.id === focusMessageId),
+    [rows, focusMessageId],
+  );
+  // Opening another result of the same chat: the list is mounted already, so scroll it there.
+  const mountedFocus = useRef(focusIndex);
+  useEffect(() => {
+    if (focusIndex < 0 || mountedFocus.current === focusIndex) return;
+    mountedFocus.current = focusIndex;
+    virtuoso.current?.scrollToIndex({ index: focusIndex, align: 'center' });
+  }, [focusIndex]);
 
   if (rows.length === 0) {
     return (
@@ -55,7 +72,9 @@ export function MessageList({
         data={rows}
         components={components}
         computeItemKey={(_, row) => row.key}
-        initialTopMostItemIndex={rows.length - 1}
+        initialTopMostItemIndex={
+          focusIndex >= 0 ? { index: focusIndex, align: 'center' } : rows.length - 1
+        }
         alignToBottom
         // A typical one-line bubble: skips Virtuoso's probe render, one pass fewer on open.
         defaultItemHeight={44}
@@ -74,6 +93,7 @@ export function MessageList({
               firstInGroup={row.firstInGroup}
               lastInGroup={row.lastInGroup}
               showSenderName={showSenderNames}
+              found={row.message.id === focusMessageId}
             />
           )
         }

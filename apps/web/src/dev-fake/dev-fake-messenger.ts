@@ -4,6 +4,7 @@
  * timelines). It is compiled only into VITE_PARLEY_DEV_FAKE=1 builds; no test in `npm test` runs
  * against it, and nothing it does says anything about delivery or encryption.
  */
+import { highlightRanges, terms } from '@parley/core/search';
 import { isValidUsername } from '@parley/protocol';
 import type {
   ConnectionState,
@@ -14,6 +15,9 @@ import type {
   Messenger,
   MessengerEvent,
   SafetyNumber,
+  SearchOptions,
+  SearchResultGroup,
+  SearchResults,
   SelfView,
 } from '../messenger/types.js';
 import { ObservableValue } from './observable-value.js';
@@ -143,6 +147,45 @@ class DevFakeMessenger implements Messenger {
       this.#timelines.set(conversationId, timeline);
     }
     return timeline;
+  }
+
+  /** A plain scan with core's tokenizer: the fake has no index (core's real one is tested there). */
+  async search(query: string, options: SearchOptions = {}): Promise<SearchResults> {
+    const wanted = terms(query);
+    if (wanted.length === 0) return { query, chats: [], groups: [] };
+    const matches = (text: string) => {
+      const words = terms(text);
+      return wanted.every((term) => words.some((word) => word.startsWith(term)));
+    };
+    const groups: SearchResultGroup[] = [];
+    for (const chat of this.conversationList.getSnapshot()) {
+      if (options.conversationId !== undefined && chat.id !== options.conversationId) continue;
+      const messages = this.messages(chat.id)
+        .getSnapshot()
+        .filter((m) => m.kind === 'text' && matches(m.body))
+        .reverse()
+        .map((m) => ({
+          messageId: m.id,
+          conversationId: chat.id,
+          senderUsername: m.senderUsername,
+          sentAt: m.sentAt,
+          outgoing: m.outgoing,
+          text: m.body,
+          highlights: highlightRanges(m.body, wanted),
+        }));
+      if (messages.length > 0)
+        groups.push({ conversationId: chat.id, kind: chat.kind, title: chat.title, messages });
+    }
+    const chats = this.conversationList
+      .getSnapshot()
+      .filter((chat) => options.conversationId === undefined && matches(chat.title))
+      .map((chat) => ({
+        conversationId: chat.id,
+        kind: chat.kind,
+        title: chat.title,
+        highlights: highlightRanges(chat.title, wanted),
+      }));
+    return { query, chats, groups };
   }
 
   async safetyNumber(username: string): Promise<SafetyNumber> {

@@ -1,4 +1,4 @@
-import { createMessenger } from '@parley/core';
+import { createMessenger, WorkerSearchBackend } from '@parley/core';
 import * as SignalTs from '@parley/signal-ts';
 import type { Messenger } from './types.js';
 
@@ -16,5 +16,12 @@ export function createRealMessenger(): Promise<Messenger> {
     relayUrl: relayUrlForPage(location),
     databaseName: DATABASE_NAME,
     engine: SignalTs,
+    // The search index lives in a Web Worker (src/search/search.worker.ts), off the UI thread.
+    searchBackend: new WorkerSearchBackend(
+      new Worker(new URL('../search/search.worker.ts', import.meta.url), {
+        type: 'module',
+        name: DATABASE_NAME,
+      }),
+    ),
   });
 }

@@ -12,5 +12,11 @@ export type {
   MessengerEvent,
   Observable,
   SafetyNumber,
+  SearchOptions,
+  SearchResultChat,
+  SearchResultGroup,
+  SearchResultMessage,
+  SearchResults,
+  HighlightRange,
   SelfView,
 } from '@parley/core';

@@ -113,6 +113,48 @@ export interface MessageInfoView {
 export type GroupSetting =
   | { kind: 'set-timer'; seconds: number }
   | { kind: 'set-admins-only'; scope: 'edit-info' | 'send'; adminsOnly: boolean };
+export interface SearchOptions {
+  /** Search one chat only. */
+  conversationId?: string;
+  /** Most matching messages returned (default DEFAULT_RESULT_LIMIT), newest first. */
+  limit?: number;
+}
+
+/** A highlighted stretch of a text: [start, end) UTF-16 offsets into it. */
+export type HighlightRange = readonly [start: number, end: number];
+
+export interface SearchResultMessage {
+  messageId: string;
+  conversationId: string;
+  senderUsername: string;
+  sentAt: number;
+  outgoing: boolean;
+  text: string;
+  highlights: readonly HighlightRange[];
+}
+
+/** The matching messages of one chat, newest first. */
+export interface SearchResultGroup {
+  conversationId: string;
+  kind: 'direct' | 'group';
+  title: string;
+  messages: SearchResultMessage[];
+}
+
+/** A chat whose name (contact or group name) matches. */
+export interface SearchResultChat {
+  conversationId: string;
+  kind: 'direct' | 'group';
+  title: string;
+  highlights: readonly HighlightRange[];
+}
+
+export interface SearchResults {
+  query: string;
+  chats: SearchResultChat[];
+  /** Chats with matching messages, the one with the newest match first. */
+  groups: SearchResultGroup[];
+}
 
 export interface Messenger {
   /** null until registered (or restored from the local database). */
@@ -142,6 +184,11 @@ export interface Messenger {
   setTyping(conversationId: string, typing: boolean): void;
   conversations(): Observable<readonly ConversationView[]>;
   messages(conversationId: string): Observable<readonly MessageView[]>;
+  /**
+   * Full-text search on this device over messages and chat names: case- and diacritics-
+   * insensitive, every word of the query matching a word's beginning ("caf" finds "Café").
+   */
+  search(query: string, options?: SearchOptions): Promise<SearchResults>;
   safetyNumber(username: string): Promise<SafetyNumber>;
   markVerified(username: string, verified: boolean): Promise<void>;
   /** Accept a changed identity key of a verified contact, releasing held sends. */

@@ -18,6 +18,9 @@ import { SenderKeyExchange } from '../groups/sender-key-exchange.js';
 import { SenderKeys } from '../groups/sender-keys.js';
 import { ParleyDatabase } from '../store/database.js';
 import { DexieStore } from '../store/dexie-store.js';
+import { LocalSearchIndex } from '../search/local-index.js';
+import { MessageSearch } from '../search/message-search.js';
+import type { SearchBackend } from '../search/search-document.js';
 import { SignalStores } from '../store/signal-stores.js';
 import type { UnitOfWork } from '../store/unit-of-work.js';
 import { RelayConnection } from '../transport/relay-connection.js';
@@ -54,6 +57,11 @@ export interface MessengerOptions {
    * committed batch at once (tests).
    */
   ackDelayMs?: number;
+  /**
+   * The search index. Browsers pass a WorkerSearchBackend (the index in a Web Worker, off the UI
+   * thread); by default it runs in this thread, persisted in `${databaseName}-search`.
+   */
+  searchBackend?: SearchBackend;
 }
 
 /**
@@ -234,6 +242,23 @@ function wire(
         ? groups.describeOp(model, entry.opId, (id): string => views.usernameOf(id, model))
         : undefined,
   });
+  const search = new MessageSearch({
+    backend:
+      options.searchBackend ??
+      new LocalSearchIndex({
+        databaseName: options.databaseName,
+        ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
+        onError,
+      }),
+    conversations,
+    conversationList: () => views.conversationList.getSnapshot(),
+    usernameOf: (accountId) =>
+      accountId === device.accountId
+        ? (device.account?.username ?? accountId)
+        : (contacts.usernameOf(accountId) ?? accountId),
+    onError,
+  });
+  store.onCommitted((work) => search.committed(work));
 
   /** Each time the socket authenticates: sessions with own devices, prekey stock, then the outbox. */
   async function online(): Promise<void> {
@@ -280,6 +305,7 @@ function wire(
     inbox,
     views,
     events,
+    search,
   };
 }
 

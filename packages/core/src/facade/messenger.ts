@@ -12,6 +12,7 @@ import type { Outbox } from '../delivery/outbox.js';
 import type { Sessions } from '../delivery/sessions.js';
 import { ParleyError, relayCall } from '../errors.js';
 import type { AccountRow, ParleyDatabase } from '../store/database.js';
+import type { MessageSearch } from '../search/message-search.js';
 import type { SignalStores } from '../store/signal-stores.js';
 import type { RelayConnection } from '../transport/relay-connection.js';
 import type { RelayHttp } from '../transport/relay-http.js';
@@ -27,6 +28,8 @@ import type {
   MessengerEvent,
   Observable,
   SafetyNumber,
+  SearchOptions,
+  SearchResults,
   SelfView,
 } from './api.js';
 import type { Events } from './events.js';
@@ -50,6 +53,7 @@ export interface MessengerDeps {
   inbox: Inbox;
   views: LiveViews;
   events: Events;
+  search: MessageSearch;
 }
 
 /** The facade (see api.ts): each verb checks the device's state and delegates to one part. */
@@ -77,6 +81,8 @@ export class ParleyMessenger implements Messenger {
     this.deps.groups.load(await db.receipts.toArray());
     views.self.invalidate();
     views.conversationList.invalidate();
+    // Catching the index up runs in the background: the chat list does not wait for it.
+    void this.deps.search.start().catch((error) => this.deps.events.error(error));
     if (device.account) this.connect();
   }
 
@@ -188,6 +194,13 @@ export class ParleyMessenger implements Messenger {
     return this.deps.views.messages(conversationId);
   }
 
+  // --- Search
+
+  async search(query: string, options?: SearchOptions): Promise<SearchResults> {
+    this.assertOpen();
+    return this.deps.search.search(query, options);
+  }
+
   // --- Identity
 
   async safetyNumber(username: string): Promise<SafetyNumber> {
@@ -223,6 +236,7 @@ export class ParleyMessenger implements Messenger {
     await outbox.close();
     await inbox.idle();
     await stores.flush();
+    await this.deps.search.close();
     db.close();
   }
 

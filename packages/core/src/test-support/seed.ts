@@ -27,6 +27,10 @@ export interface SeedOptions {
   largeConversationMessages: number;
   /** The newest message's time (ms); older ones are a minute apart before it. */
   now?: number;
+  /** Each message's text (default "Seeded message n of count"). */
+  body?: (n: number, count: number) => string;
+  /** Peers are named `${usernamePrefix}${index}` (default 'seeded'): batches seeded apart differ. */
+  usernamePrefix?: string;
 }
 
 /** Rows for the device's tables, keyed like ParleyDatabase's stores. */
@@ -51,14 +55,19 @@ export async function seedConversations(options: SeedOptions): Promise<SeedRows>
     largeConversationLastMessageId: '',
   };
   for (let index = 0; index < options.conversations; index++) {
-    const peer = { accountId: crypto.randomUUID(), username: `seeded${index}` };
+    const peer = {
+      accountId: crypto.randomUUID(),
+      username: `${options.usernamePrefix ?? 'seeded'}${index}`,
+    };
     const count = index === 0 ? options.largeConversationMessages : options.messagesPerConversation;
     // Each conversation one hour older than the previous one: the first is the most recent.
     const newest = now - index * 3_600_000;
     const id = await directConversationId(options.self.accountId, peer.accountId);
     const doc = new ConversationDoc(id);
     doc.initDirect(options.self, peer);
-    const messages = seedMessages(doc, options.self, peer.accountId, count, newest);
+    const body =
+      options.body ?? ((n: number, total: number) => `Seeded message ${n + 1} of ${total}`);
+    const messages = seedMessages(doc, options.self, peer.accountId, count, newest, body);
     rows.contacts.push(peer);
     rows.conversations.push({
       id,
@@ -86,6 +95,7 @@ function seedMessages(
   peerAccountId: string,
   count: number,
   newest: number,
+  body: (n: number, count: number) => string,
 ): MessageRow[] {
   const rows: MessageRow[] = [];
   for (let n = 0; n < count; n++) {
@@ -96,7 +106,7 @@ function seedMessages(
       senderId: outgoing ? self.accountId : peerAccountId,
       senderDeviceId: outgoing ? self.deviceId : 1,
       sentAt: newest - (count - 1 - n) * 60_000,
-      body: `Seeded message ${n + 1} of ${count}`,
+      body: body(n, count),
     };
     doc.appendMessage(entry);
     rows.push(messageRow(entry, doc.id, outgoing, 'read'));

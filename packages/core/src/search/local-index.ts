@@ -1,0 +1,151 @@
+import type { DexieOptions } from 'dexie';
+import { IndexStore } from './index-store.js';
+import { MessageIndex } from './message-index.js';
+import type {
+  IndexChanges,
+  IndexHit,
+  IndexQuery,
+  RestoreReport,
+  SearchBackend,
+} from './search-document.js';
+
+/** How long after the last change the index is written (changes meanwhile share the write). */
+export const SAVE_DELAY_MS = 2_000;
+/**
+ * A change postpones the pending write (a catch-up of 100,000 messages in 50 batches is written
+ * once, not every 2 s while it grows), but at most this many times, so steady traffic still saves.
+ */
+export const MAX_SAVE_POSTPONEMENTS = 100;
+/**
+ * Writing the index costs its whole size (15 MB of JSON at 100,000 messages, and the worker
+ * answers no query meanwhile), so it is written once the unsaved changes reach this fraction of
+ * it: the cost per message stays constant. What is not yet written is not lost: at the next
+ * start, restore() reports the messages the saved index misses and they are indexed again.
+ */
+export const SAVE_FRACTION = 0.01;
+
+/** Runs `task` after `delayMs`; returns a cancel function. Injected by tests. */
+export type Scheduler = (task: () => void, delayMs: number) => () => void;
+
+const timerScheduler: Scheduler = (task, delayMs) => {
+  const timer = setTimeout(task, delayMs);
+  return () => clearTimeout(timer);
+};
+
+export interface LocalIndexOptions {
+  databaseName: string;
+  indexedDB?: Pick<DexieOptions, 'indexedDB' | 'IDBKeyRange'>;
+  schedule?: Scheduler;
+  /** Background failures (a save that failed; the next change saves again). */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * The search index and its persistence, in the thread that runs it (a Web Worker in the browser,
+ * the messenger's own thread in Node). Changes apply at once; the index is written to IndexedDB
+ * SAVE_DELAY_MS after the last save was asked for, and on flush/close.
+ */
+export class LocalSearchIndex implements SearchBackend {
+  private index = MessageIndex.empty();
+  private readonly store: IndexStore;
+  private readonly schedule: Scheduler;
+  private readonly onError: (error: unknown) => void;
+  private cancelSave: (() => void) | undefined;
+  private postponements = 0;
+  /** Documents changed since the last write. */
+  private unsaved = 0;
+  private dirty = false;
+  private saving: Promise<void> = Promise.resolve();
+
+  constructor(options: LocalIndexOptions) {
+    this.store = new IndexStore(options.databaseName, options.indexedDB);
+    this.schedule = options.schedule ?? timerScheduler;
+    this.onError = options.onError ?? (() => undefined);
+  }
+
+  async restore(expected: readonly string[]): Promise<RestoreReport> {
+    const saved = await this.store.load();
+    if (saved) this.index = await MessageIndex.restore(saved);
+    const restored = this.index.size;
+    const wanted = new Set(expected);
+    let removed = 0;
+    for (const id of [...this.index.ids()]) {
+      if (wanted.has(this.messageIdOf(id))) continue;
+      this.index.remove(id);
+      removed++;
+    }
+    if (removed > 0) this.changed(removed);
+    const missing = expected.filter((id) => !this.index.has(id));
+    return { restored, missing, removed };
+  }
+
+  async apply(changes: IndexChanges): Promise<void> {
+    let changed = 0;
+    for (const id of changes.remove ?? []) if (this.index.remove(id)) changed++;
+    for (const document of changes.update ?? []) {
+      this.index.update(document);
+      changed++;
+    }
+    for (const document of changes.add ?? []) if (this.index.add(document)) changed++;
+    if (changed > 0) this.changed(changed);
+  }
+
+  async query(query: IndexQuery): Promise<IndexHit[]> {
+    return this.index.query(query);
+  }
+
+  async flush(): Promise<void> {
+    this.cancelSave?.();
+    this.cancelSave = undefined;
+    this.postponements = 0;
+    await this.save();
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    this.store.close();
+  }
+
+  /** A file document's id names its message first (see SearchDocument). */
+  private messageIdOf(documentId: string): string {
+    const slash = documentId.indexOf('/');
+    return slash < 0 ? documentId : documentId.slice(0, slash);
+  }
+
+  private changed(documents: number): void {
+    this.dirty = true;
+    this.unsaved += documents;
+    const worthSaving = this.unsaved >= Math.max(1, Math.floor(this.index.size * SAVE_FRACTION));
+    if (!worthSaving && !this.cancelSave) return;
+    if (this.cancelSave) {
+      if (this.postponements >= MAX_SAVE_POSTPONEMENTS) return;
+      this.postponements++;
+      this.cancelSave();
+    }
+    this.cancelSave = this.schedule(() => {
+      this.cancelSave = undefined;
+      this.postponements = 0;
+      this.save().catch(this.onError);
+    }, SAVE_DELAY_MS);
+  }
+
+  /** Saves are chained: a later save never finishes before an earlier one. */
+  private save(): Promise<void> {
+    this.saving = this.saving
+      .catch(() => undefined)
+      .then(async () => {
+        if (!this.dirty) return;
+        this.dirty = false;
+        const unsaved = this.unsaved;
+        this.unsaved = 0;
+        try {
+          await this.store.save(this.index.serialize());
+        } catch (error) {
+          this.dirty = true;
+          this.unsaved += unsaved;
+          throw error;
+        }
+      });
+    return this.saving;
+  }
+}

@@ -1,0 +1,161 @@
+import type { Conversations } from '../conversations/conversations.js';
+import { ParleyError } from '../errors.js';
+import type {
+  ConversationView,
+  SearchOptions,
+  SearchResultGroup,
+  SearchResults,
+} from '../facade/api.js';
+import type { MessageRow } from '../store/database.js';
+import type { UnitOfWork } from '../store/unit-of-work.js';
+import { highlightRanges } from './highlight.js';
+import type { IndexChanges, SearchBackend, SearchDocument } from './search-document.js';
+import { terms } from './tokenizer.js';
+
+/** Longest query accepted, in characters (a query is typed, not pasted books). */
+export const MAX_QUERY_LENGTH = 256;
+/** Matching messages returned when the caller gives no limit. */
+export const DEFAULT_RESULT_LIMIT = 200;
+/** Documents sent to the index per request while catching up, so queries interleave. */
+export const CATCH_UP_BATCH = 2_000;
+
+export const SEARCH_START_MARK = 'parley:search-start';
+export const SEARCH_READY_MARK = 'parley:search-ready';
+
+export interface MessageSearchDeps {
+  backend: SearchBackend;
+  conversations: Conversations;
+  /** The chat list as the facade shows it (titles). */
+  conversationList(): readonly ConversationView[];
+  usernameOf(accountId: string): string;
+  onError(error: unknown): void;
+}
+
+/** The document of a projected message, or undefined for what is not searched (system entries). */
+export function messageDocument(row: MessageRow): SearchDocument | undefined {
+  if (row.kind !== 'text') return undefined;
+  return {
+    id: row.id,
+    kind: 'message',
+    messageId: row.id,
+    conversationId: row.conversationId,
+    sentAt: row.sentAt,
+    text: row.body,
+  };
+}
+
+/**
+ * The messenger's side of search: feeds the index (in a worker in the browser) from every
+ * committed unit of work, catches it up with the stored messages at start, and turns its hits into
+ * results grouped by chat with highlight ranges. Chat names are matched here, against the chat
+ * list: there are few of them and their titles change as usernames are learned.
+ */
+export class MessageSearch {
+  /** Every index request goes through this chain: restore first, then changes in commit order. */
+  private queue: Promise<unknown>;
+
+  constructor(private readonly deps: MessageSearchDeps) {
+    this.queue = Promise.resolve();
+  }
+
+  /** Restores the persisted index and indexes the stored messages it misses. Resolves when done. */
+  start(): Promise<void> {
+    return this.enqueue(async () => {
+      // Benchmarks read these marks (apps/web/bench/search-bench.ts): how long the catch-up took.
+      performance.mark(SEARCH_START_MARK);
+      const rows = new Map<string, MessageRow>();
+      for (const model of this.deps.conversations.all())
+        for (const row of model.rows.values()) if (row.kind === 'text') rows.set(row.id, row);
+      const report = await this.deps.backend.restore([...rows.keys()]);
+      for (let i = 0; i < report.missing.length; i += CATCH_UP_BATCH) {
+        const add = report.missing
+          .slice(i, i + CATCH_UP_BATCH)
+          .map((id) => messageDocument(rows.get(id)!)!);
+        await this.deps.backend.apply({ add });
+      }
+      performance.mark(SEARCH_READY_MARK, {
+        detail: { restored: report.restored, added: report.missing.length },
+      });
+    });
+  }
+
+  /** Hook: after a unit of work committed, index the messages it stored. */
+  committed(work: UnitOfWork): void {
+    const add: SearchDocument[] = [];
+    for (const row of work.messages.values()) {
+      const document = messageDocument(row);
+      if (document) add.push(document);
+    }
+    if (add.length > 0) void this.apply({ add }).catch((error) => this.deps.onError(error));
+  }
+
+  /** Edits, deletions and disappearing messages call this (they do not exist in core yet). */
+  apply(changes: IndexChanges): Promise<void> {
+    return this.enqueue(() => this.deps.backend.apply(changes));
+  }
+
+  async search(query: string, options: SearchOptions = {}): Promise<SearchResults> {
+    if (query.length > MAX_QUERY_LENGTH)
+      throw new ParleyError('INVALID_QUERY', `a query has at most ${MAX_QUERY_LENGTH} characters`);
+    const queryTerms = terms(query);
+    if (queryTerms.length === 0) return { query, chats: [], groups: [] };
+    const limit = options.limit ?? DEFAULT_RESULT_LIMIT;
+    const hits = await this.enqueue(() =>
+      this.deps.backend.query({
+        text: query,
+        limit,
+        ...(options.conversationId !== undefined ? { conversationId: options.conversationId } : {}),
+      }),
+    );
+    const list = this.deps.conversationList();
+    const byId = new Map(list.map((view) => [view.id, view]));
+    const groups = new Map<string, SearchResultGroup>();
+    for (const hit of hits) {
+      const row = this.deps.conversations.get(hit.conversationId)?.rows.get(hit.messageId);
+      const view = byId.get(hit.conversationId);
+      if (!row || !view) continue;
+      let group = groups.get(hit.conversationId);
+      if (!group) {
+        group = { conversationId: view.id, kind: view.kind, title: view.title, messages: [] };
+        groups.set(view.id, group);
+      }
+      group.messages.push({
+        messageId: row.id,
+        conversationId: row.conversationId,
+        senderUsername: this.deps.usernameOf(row.senderId),
+        sentAt: row.sentAt,
+        outgoing: row.outgoing,
+        text: row.body,
+        highlights: highlightRanges(row.body, queryTerms),
+      });
+    }
+    const chats =
+      options.conversationId === undefined
+        ? list.flatMap((view) => {
+            const highlights = highlightRanges(view.title, queryTerms);
+            const all = queryTerms.every((term) =>
+              terms(view.title).some((word) => word.startsWith(term)),
+            );
+            return all
+              ? [{ conversationId: view.id, kind: view.kind, title: view.title, highlights }]
+              : [];
+          })
+        : [];
+    return { query, chats, groups: [...groups.values()] };
+  }
+
+  /** Writes the index now (tests; the index otherwise saves itself a while after changes). */
+  flush(): Promise<void> {
+    return this.enqueue(() => this.deps.backend.flush());
+  }
+
+  close(): Promise<void> {
+    return this.enqueue(() => this.deps.backend.close());
+  }
+
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.queue.then(task, task);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * What the search index holds and answers, shared by the index (in a Web Worker in the browser,
+ * in-process in Node) and the messenger that feeds it. Plain data only: it crosses postMessage.
+ */
+
+/**
+ * One searchable thing. Today a text message; an attachment's file name becomes its own document
+ * (`kind: 'file'`, id `${messageId}/file/${n}`, pointing at its message) when media lands, so a
+ * message and its files are found, updated and removed independently.
+ */
+export interface SearchDocument {
+  id: string;
+  kind: 'message' | 'file';
+  /** The message the document belongs to (itself for a message). */
+  messageId: string;
+  conversationId: string;
+  sentAt: number;
+  text: string;
+}
+
+export interface IndexQuery {
+  /** The raw text typed; the index tokenizes it as it tokenized documents. */
+  text: string;
+  conversationId?: string;
+  limit: number;
+}
+
+export interface IndexHit {
+  id: string;
+  messageId: string;
+  conversationId: string;
+  sentAt: number;
+  score: number;
+}
+
+/** Changes to apply, in this order: removals, then additions and replacements. */
+export interface IndexChanges {
+  /** Added unless a document with the same id is indexed already (applied messages repeat). */
+  add?: SearchDocument[];
+  /** Replaced (an edited message), or added when missing. */
+  update?: SearchDocument[];
+  /** Removed (deleted or disappeared messages); unknown ids are ignored. */
+  remove?: string[];
+}
+
+export interface RestoreReport {
+  /** Documents loaded from the persisted index. */
+  restored: number;
+  /** Ids of `expected` the index does not hold (to be added by the caller). */
+  missing: string[];
+  /** Indexed documents not in `expected`, removed. */
+  removed: number;
+}
+
+/**
+ * The index as the messenger sees it: every call is asynchronous because in the browser it runs
+ * in a Web Worker. One implementation (local-index.ts), served over postMessage by worker.ts.
+ */
+export interface SearchBackend {
+  /**
+   * Loads the persisted index and reconciles it with `expected` (every message id the device
+   * holds): entries of messages gone meanwhile are removed, missing ones reported.
+   */
+  restore(expected: readonly string[]): Promise<RestoreReport>;
+  apply(changes: IndexChanges): Promise<void>;
+  query(query: IndexQuery): Promise<IndexHit[]>;
+  /** Writes the index to storage now (otherwise it is written a while after changes). */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { ParleyError } from '../../src/index.js';
+import { MAX_QUERY_LENGTH } from '../../src/search/message-search.js';
+import { useRelay } from '../support/fixture.js';
+import { texts, waitFor } from '../support/wait.js';
+
+describe('search through the facade (real relay, real messengers)', () => {
+  const fx = useRelay();
+
+  it('finds received and sent messages by chat, highlighted; after a reopen from the saved index', async () => {
+    const alice = await fx.messenger();
+    const bobDb = `bob-search-${crypto.randomUUID()}`;
+    let bob = await fx.messenger(bobDb);
+    const conversation = await fx.meet(alice, bob);
+    const text = "Un Café sous l'arbre, https://exemple.fr/rendezvous";
+    await alice.sendText(conversation, text);
+    await waitFor(() => texts(bob, conversation).includes(text), 'bob receives');
+    await bob.sendText(conversation, 'Merci pour le café');
+
+    const results = await bob.search('cafe arb');
+    expect(results.groups).toHaveLength(1);
+    const [group] = results.groups;
+    expect(group).toMatchObject({ conversationId: conversation, kind: 'direct' });
+    expect(group!.messages.map((m) => m.text)).toEqual([text]);
+    const [found] = group!.messages;
+    expect(found!.highlights.map(([start, end]) => text.slice(start, end))).toEqual([
+      'Café',
+      'arbre',
+    ]);
+    expect((await bob.search('rendezv')).groups[0]?.messages[0]?.text).toBe(text);
+    expect(
+      (await bob.search('CAFÉ', { conversationId: conversation })).groups[0]?.messages,
+    ).toHaveLength(2);
+    expect((await bob.search('café', { conversationId: 'elsewhere' })).groups).toEqual([]);
+
+    // Chat names: the peer's username.
+    const peerName = group!.title;
+    const byName = await bob.search(peerName.slice(0, 4).toUpperCase());
+    expect(byName.chats.map((chat) => chat.conversationId)).toEqual([conversation]);
+
+    await bob.close(); // close() saves the index
+    bob = await fx.messenger(bobDb);
+    expect((await bob.search('arbre')).groups[0]?.messages[0]?.text).toBe(text);
+  });
+
+  it('answers nothing for a query without words and refuses an overlong one', async () => {
+    const device = await fx.messenger();
+    expect(await device.search(' ?! ')).toEqual({ query: ' ?! ', chats: [], groups: [] });
+    await expect(device.search('a'.repeat(MAX_QUERY_LENGTH + 1))).rejects.toMatchObject({
+      code: 'INVALID_QUERY',
+    });
+    await expect(device.search('a'.repeat(MAX_QUERY_LENGTH + 1))).rejects.toBeInstanceOf(
+      ParleyError,
+    );
+  });
+});
