@@ -43,7 +43,7 @@ describe('delivery guarantees against the real relay', () => {
     await waitFor(() => allSent(alice, conversation, ids), 'relay acks all 200');
 
     const back = await fx.messenger(bobDb);
-    await waitFor(() => texts(back, conversation).length === 200, 'all 200 arrive', 60_000);
+    await waitFor(() => texts(back, conversation).length === 200, 'all 200 arrive');
     expect(texts(back, conversation)).toEqual(sent);
     await back.settled();
     expect((await projectedBodies(bobDb, conversation)).sort()).toEqual([...sent].sort());

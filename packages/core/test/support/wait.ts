@@ -1,10 +1,13 @@
 import type { Messenger, MessageView } from '../../src/facade/api.js';
 
-/** Polls until `check` returns a truthy value (the relay and peers work asynchronously). */
+/**
+ * Polls until `check` returns a truthy value (the relay and peers work asynchronously). The limit
+ * only stops a hung test; it is far above what a loaded machine needs.
+ */
 export async function waitFor<T>(
   check: () => T | undefined | false | Promise<T | undefined | false>,
   what: string,
-  timeoutMs = 20_000,
+  timeoutMs = 120_000,
 ): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

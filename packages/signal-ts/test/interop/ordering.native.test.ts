@@ -76,7 +76,7 @@ describe('jump limits', () => {
     },
     {
       pairs: costlyCasePairs(NATIVE_TO_TS),
-      timeout: 180_000,
+      timeout: 600_000,
     },
   );
 });

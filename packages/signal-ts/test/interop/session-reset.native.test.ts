@@ -125,7 +125,7 @@ if (FULL_RUN)
           await c.deliver(c.bob, c.alice, late[session]!, `late ${session}`);
         }
       },
-      { timeout: 180_000 },
+      { timeout: 600_000 },
     );
   });
 

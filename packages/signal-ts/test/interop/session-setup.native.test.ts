@@ -182,7 +182,7 @@ describe('tampering', () => {
       }
       await c.deliver(c.alice, c.bob, reply, 'whisper original');
     },
-    { timeout: 120_000 },
+    { timeout: 600_000 },
   );
 
   interopCase('a PreKey message stripped of its Kyber fields is refused', async (pair) => {
