@@ -26,6 +26,8 @@ export interface Relay {
    * refuses every write, and its process should stop so a restart recovers from the WAL.
    */
   readonly fatal: Promise<Error>;
+  /** Sockets paused for not reading, the largest socket queue, the push budget in use. */
+  backpressure(): ReturnType<SocketServer['backpressure']>;
 }
 
 /** Opens the store, starts HTTP and WebSocket on one port, and returns once it is listening. */
@@ -112,6 +114,7 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
   return {
     port,
     fatal,
+    backpressure: () => sockets.backpressure(),
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     async close() {
       if (state === 'closing') return;

@@ -69,7 +69,9 @@ export class InProcessTokenBuckets implements RateLimiter {
     if (bucket) {
       this.buckets.delete(key); // re-inserted below: Map order is the LRU order
       const elapsed = Math.max(0, now - bucket.at) / 1000;
-      bucket.tokens = Math.min(this.limit.burst, bucket.tokens + elapsed * this.limit.perSecond);
+      // (0 * Infinity is NaN: an unlimited bucket stays full without the arithmetic.)
+      const refill = elapsed === 0 ? 0 : elapsed * this.limit.perSecond;
+      bucket.tokens = Math.min(this.limit.burst, bucket.tokens + refill);
       bucket.at = now;
     } else {
       bucket = { tokens: this.limit.burst, at: now };

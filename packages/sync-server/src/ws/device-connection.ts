@@ -99,6 +99,15 @@ export class DeviceConnection implements Recipient {
     return device;
   }
 
+  get isReadingPaused(): boolean {
+    return this.readingPaused;
+  }
+
+  /** Bytes written to this socket that the client has not taken yet (beyond the kernel's buffer). */
+  get queuedBytes(): number {
+    return this.socket.writableLength;
+  }
+
   get isAuthenticated(): boolean {
     const state = this.state;
     return (

@@ -61,6 +61,17 @@ export class SocketServer {
   get size(): number {
     return this.connections.size;
   }
+
+  /** Backpressure as it stands: for tests and the abuse bench (never on a hot path). */
+  backpressure(): { pausedReaders: number; largestQueueBytes: number; pushBudgetBytes: number } {
+    let pausedReaders = 0;
+    let largestQueueBytes = 0;
+    for (const connection of this.connections) {
+      if (connection.isReadingPaused) pausedReaders++;
+      largestQueueBytes = Math.max(largestQueueBytes, connection.queuedBytes);
+    }
+    return { pausedReaders, largestQueueBytes, pushBudgetBytes: this.pushBudget.totalBytes };
+  }
 }
 
 function refuse(socket: { end(data: string): void }, status: string, headers = ''): void {

@@ -42,7 +42,7 @@ export async function startTestRelay(overrides: Partial<RelayConfig> = {}): Prom
       rateLimits: noRateLimits,
       ...overrides,
     },
-    pino({ level: 'silent' }),
+    pino({ level: process.env.DEBUG_RELAY_LOG ?? 'silent' }),
   );
   return {
     relay,
