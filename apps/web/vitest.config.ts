@@ -8,8 +8,24 @@ import { sharedConfig } from '../../vitest.shared.ts';
  */
 const e2e = process.env.PARLEY_WEB_E2E !== '0';
 
+/**
+ * The e2e harness starts the relay in this process, and the relay imports pg: drop the `import`
+ * resolve condition for the workers as packages/sync-server/vitest.config.ts does (with it, pg's
+ * `require('pg-pool')` loads pg-pool's ESM build and fails).
+ */
+const shared = {
+  ...sharedConfig,
+  ssr: {
+    ...sharedConfig.ssr,
+    resolve: {
+      ...sharedConfig.ssr?.resolve,
+      conditions: sharedConfig.ssr?.resolve?.conditions?.filter((c) => c !== 'import'),
+    },
+  },
+};
+
 export default mergeConfig(
-  sharedConfig,
+  shared,
   defineConfig({
     test: {
       include: e2e ? ['test/**/*.test.ts'] : ['test/unit/**/*.test.ts'],
