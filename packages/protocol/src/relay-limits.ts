@@ -35,6 +35,11 @@ export const ACK_CREDIT_SLACK = 2 * PUSH_WINDOW;
 export const SOCKET_BUFFER_SOFT_BYTES = 1024 * 1024;
 /** Bytes queued for one socket above which it is closed (1008): a reader that never reads. */
 export const SOCKET_BUFFER_HARD_BYTES = 16 * 1024 * 1024;
+/**
+ * Frames of one socket the relay handles per event-loop turn; the rest of a read waits for the
+ * next turns, after other sockets' work (relay-internal pacing, listed here with its peers).
+ */
+export const FRAMES_PER_TURN = 64;
 /** Milliseconds a socket may stay open without a successful AuthRequest. */
 export const AUTH_TIMEOUT_MS = 10_000;
 /** Largest JSON body of an HTTP request, in bytes. */

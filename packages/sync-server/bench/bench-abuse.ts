@@ -1,6 +1,6 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,7 @@ const SAMPLE_MS = 250;
 const STALL_MS = 100;
 
 const attackNames = [
+  'none',
   'ack-frame',
   'unread-replies',
   'mailbox-flood',
@@ -94,6 +95,11 @@ const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 /** The attacks, run in a child process; each stops by itself (bounded counts) or at ATTACK_MS. */
 const attacks: Record<AttackName, (url: string, accounts: Accounts) => Promise<string>> = {
+  /** No attack: the victim's figures on this machine as it is loaded now (the baseline). */
+  async none() {
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    return 'baseline, no attack';
+  },
   /** 4 MiB ack frames of ~1 M ids, on a fresh socket each time it is closed. */
   async 'ack-frame'(url, { mallory }) {
     const ids = Array.from({ length: Math.floor(MAX_FRAME_BYTES / 4) }, (_, i) => BigInt(i + 1));
@@ -373,6 +379,7 @@ async function main(): Promise<void> {
       let stalls: number | null = 0;
       let maxStall: number | null = 0;
       const sampler = setInterval(() => {
+        if (relay.child.exitCode !== null) return; // reported below
         rssMax = Math.max(rssMax, rssKb(relay.child.pid!));
         void stallMs(relay.url).then((ms) => {
           if (ms === null || stalls === null || maxStall === null)
@@ -384,6 +391,7 @@ async function main(): Promise<void> {
       const summary = await runAttacker(name, relay.url, accounts);
       await new Promise((r) => setTimeout(r, 1000)); // the victim's last round trips land
       clearInterval(sampler);
+      if (relay.child.exitCode !== null) throw new Error(`the relay died during ${name}`);
       rssMax = Math.max(rssMax, rssKb(relay.child.pid!));
       const v = victim.take();
       const row = {
@@ -407,17 +415,22 @@ async function main(): Promise<void> {
   }
   const max = (values: number[]) =>
     values.length ? Math.max(...values.map((v) => (Number.isNaN(v) ? Infinity : v))) : 0;
-  const stallCounts = rows.map((r) => r.stalls);
+  const baseline = rows.find((r) => r.attack === 'none');
+  const attacked = rows.filter((r) => r.attack !== 'none');
+  const stallCounts = attacked.map((r) => r.stalls);
   console.log(
     JSON.stringify({
       bench: 'abuse',
-      attacks: rows.length,
-      victim_p99_ms_max: max(rows.map((r) => r.p99)),
-      relay_rss_growth_mb_max: max(rows.map((r) => r.rssGrowthMb)),
+      attacks: attacked.length,
+      victim_p99_ms_max: max(attacked.map((r) => r.p99)),
+      relay_rss_growth_mb_max: max(attacked.map((r) => r.rssGrowthMb)),
       stalls_over_100ms: stallCounts.includes(null)
         ? null
         : stallCounts.reduce((a, b) => a! + b!, 0),
-      victim_lost: rows.reduce((sum, r) => sum + r.lost, 0),
+      victim_lost: attacked.reduce((sum, r) => sum + r.lost, 0),
+      victim_p99_ms_baseline: baseline?.p99 ?? null,
+      stalls_over_100ms_baseline: baseline?.stalls ?? null,
+      load_average_1m: Math.round(loadavg()[0]! * 10) / 10,
     }),
   );
 }

@@ -8,6 +8,7 @@ import {
   MAX_REQUESTS_IN_FLIGHT,
   SOCKET_BUFFER_HARD_BYTES,
   SOCKET_BUFFER_SOFT_BYTES,
+  FRAMES_PER_TURN,
   type AuthRequest,
   type Request,
   type SendRequest,
@@ -68,6 +69,10 @@ export class DeviceConnection implements Recipient {
   private ackCredit = ACK_CREDIT_SLACK;
   /** Reading paused because the socket does not read its answers (see afterWrite). */
   private readingPaused = false;
+  /** Frames handled in this event-loop turn (see receive). */
+  private framesThisTurn = 0;
+  /** Frames that arrived past FRAMES_PER_TURN, handled in later turns (at most one read's worth). */
+  private backlog: Array<{ data: Buffer; isBinary: boolean }> = [];
 
   constructor(
     private readonly ws: WebSocket,
@@ -78,7 +83,7 @@ export class DeviceConnection implements Recipient {
     /** The client's address, for per-address limits. */
     private readonly address: string,
   ) {
-    ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
+    ws.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
     socket.on('drain', this.onDrain);
     ws.on('close', () => this.onClose());
     // ws reports protocol violations (e.g. an oversized frame) here, then closes the socket.
@@ -139,6 +144,35 @@ export class DeviceConnection implements Recipient {
     if (timer !== undefined && timer !== timerOf(next)) clearTimeout(timer);
     this.state = next;
   }
+
+  /**
+   * One socket gets at most FRAMES_PER_TURN frames handled per event-loop turn: the rest of what
+   * one read delivered waits in `backlog` with the socket paused, and is handled in the next
+   * turns, after every other socket's work. So a socket pipelining thousands of tiny frames never
+   * holds the loop that serves everyone for longer than a batch.
+   */
+  private receive(data: Buffer, isBinary: boolean): void {
+    if (this.backlog.length > 0 || this.framesThisTurn >= FRAMES_PER_TURN) {
+      this.backlog.push({ data, isBinary });
+      this.socket.pause(); // again each time: ws resumes a socket when its receiver drains
+      return;
+    }
+    if (this.framesThisTurn++ === 0) setImmediate(this.nextTurn);
+    this.onMessage(data, isBinary);
+  }
+
+  private readonly nextTurn = (): void => {
+    this.framesThisTurn = 0;
+    if (this.backlog.length === 0) return;
+    const batch = this.backlog.splice(0, FRAMES_PER_TURN);
+    this.framesThisTurn = batch.length;
+    setImmediate(this.nextTurn);
+    for (const { data, isBinary } of batch) {
+      if (this.kind() === 'closed') return;
+      this.onMessage(data, isBinary);
+    }
+    if (this.backlog.length === 0 && !this.readingPaused) this.socket.resume();
+  };
 
   private onMessage(data: Buffer, isBinary: boolean): void {
     if (!isBinary) return this.protocolError('text frames are not accepted');
@@ -317,7 +351,7 @@ export class DeviceConnection implements Recipient {
     if (queued > this.socket.writableHighWaterMark) this.deps.pushBudget.report(this, queued);
     if (queued > SOCKET_BUFFER_SOFT_BYTES && !this.readingPaused) {
       this.readingPaused = true;
-      this.ws.pause();
+      this.socket.pause();
     }
   }
 
@@ -325,7 +359,7 @@ export class DeviceConnection implements Recipient {
     this.deps.pushBudget.report(this, 0);
     if (this.readingPaused) {
       this.readingPaused = false;
-      this.ws.resume();
+      if (this.backlog.length === 0) this.socket.resume();
     }
     this.resumePushes();
   };
@@ -344,6 +378,7 @@ export class DeviceConnection implements Recipient {
   };
 
   private onClose(): void {
+    this.backlog = [];
     const state = this.state;
     this.deps.pushBudget.forget(this, this.resumePushes);
     this.socket.off('drain', this.onDrain);

@@ -26,6 +26,9 @@ export class SocketServer {
   ) {
     const connectionDeps: ConnectionDeps = { ...deps, pushBudget };
     server.on('upgrade', (request, socket, head) => {
+      // A client may reset the connection while it is refused or upgraded: never an unhandled
+      // 'error' (which would stop the relay). ws adds its own handler once upgraded.
+      socket.on('error', () => socket.destroy());
       const path = (request.url ?? '').split('?')[0];
       if (path !== WEBSOCKET_PATH || deps.isClosing()) {
         return refuse(socket, deps.isClosing() ? '503 Service Unavailable' : '404 Not Found');
