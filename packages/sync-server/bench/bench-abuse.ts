@@ -13,7 +13,6 @@ import {
   randomDeviceKeys,
   randomEcPublicKey,
   type Credentials,
-  type RelaySocket,
 } from '@parley/relay-client';
 import { rssKb } from './processes.js';
 

@@ -26,7 +26,7 @@ describe('rate limits and quotas', () => {
   let alice: TestAccount;
   let bob: TestAccount;
   let mallory: TestAccount;
-  let sockets: RelaySocket[] = [];
+  const sockets: RelaySocket[] = [];
 
   const limits: RateLimits = {
     ...RATE_LIMITS,
