@@ -1,5 +1,5 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
-import { sharedConfig } from '../../vitest.shared.ts';
+import { sharedConfigWithPg } from '../../vitest.shared.ts';
 
 /**
  * The relay suite runs twice: once per store dialect, as two Vitest projects that set
@@ -18,25 +18,8 @@ const sqliteOnly = [
   'test/wal-sync-reads.test.ts',
 ];
 
-/**
- * Vitest passes the SSR resolve conditions to its worker processes as Node `--conditions`, where
- * they apply to `require()` too: with `import` among them, pg's `require('pg-pool')` loads
- * pg-pool's ESM build and fails ("Class extends value [object Module]"). Vite resolves ESM
- * imports with `import` by itself, so this package drops it from the shared list.
- */
-const shared = {
-  ...sharedConfig,
-  ssr: {
-    ...sharedConfig.ssr,
-    resolve: {
-      ...sharedConfig.ssr?.resolve,
-      conditions: sharedConfig.ssr?.resolve?.conditions?.filter((c) => c !== 'import'),
-    },
-  },
-};
-
 export default mergeConfig(
-  shared,
+  sharedConfigWithPg,
   defineConfig({
     test: {
       projects: [
