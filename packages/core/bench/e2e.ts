@@ -30,7 +30,15 @@ const SATURATION_PER_PAIR = Number(process.env.BENCH_SATURATION ?? 2000);
 const PROFILE = process.env.BENCH_PROFILE;
 
 let databases = 0;
-const relayArgs = ['--log-level', 'warn', '--mailbox-cap', String(DRAIN * 2)];
+// Abuse limits off: the bench drains 10k messages from one sender as fast as it can.
+const relayArgs = [
+  '--log-level',
+  'warn',
+  '--mailbox-cap',
+  String(DRAIN * 2),
+  '--rate-limits',
+  'off',
+];
 
 /** Two devices, each in its own worker thread (client-thread.ts). */
 interface Pair {

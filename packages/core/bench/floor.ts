@@ -281,7 +281,7 @@ async function main(): Promise<void> {
     indexedDb: process.env.BENCH_FLOOR_NO_IDB !== '1',
   };
   process.stdout.write(`machine: ${cpus().length} cores, load average ${loadAverage()}\n`);
-  const relay = await RelayProcess.start(['--log-level', 'warn']);
+  const relay = await RelayProcess.start(['--log-level', 'warn', '--rate-limits', 'off']);
   try {
     const f = await floorLatency(relay, options);
     process.stdout.write(`machine: load average ${loadAverage()} at the end\n`);

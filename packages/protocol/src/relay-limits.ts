@@ -15,6 +15,31 @@ export const MAX_CLIENT_ID_LENGTH = 64;
 export const MAX_REQUESTS_IN_FLIGHT = 256;
 /** Most pushed envelopes the relay leaves unacked on one socket before it waits for acks. */
 export const PUSH_WINDOW = 512;
+/**
+ * Most server ids in one Ack frame. Twice PUSH_WINDOW: a client acks at most what was pushed on
+ * this socket plus the window of the one before it. A larger ack is a protocol error (4400).
+ */
+export const MAX_ACK_IDS = 2 * PUSH_WINDOW;
+/** Longest Ack body: MAX_ACK_IDS ids of at most 10 varint bytes each, packed or not. */
+export const MAX_ACK_FRAME_BYTES = MAX_ACK_IDS * 11 + 16;
+/**
+ * Ack credit: a socket may acknowledge at most this many ids beyond those pushed on it (the
+ * unacked window of the previous socket of the same device). Ids beyond its credit are ignored
+ * (they are pushed again later), so acks can never make the relay delete faster than it pushes.
+ */
+export const ACK_CREDIT_SLACK = 2 * PUSH_WINDOW;
+/**
+ * Bytes queued for one socket (answers and pushes it has not read yet) above which the relay
+ * stops reading its frames and pushing to it, until it drains.
+ */
+export const SOCKET_BUFFER_SOFT_BYTES = 1024 * 1024;
+/** Bytes queued for one socket above which it is closed (1008): a reader that never reads. */
+export const SOCKET_BUFFER_HARD_BYTES = 16 * 1024 * 1024;
+/**
+ * Frames of one socket the relay handles per event-loop turn; the rest of a read waits for the
+ * next turns, after other sockets' work (relay-internal pacing, listed here with its peers).
+ */
+export const FRAMES_PER_TURN = 64;
 /** Milliseconds a socket may stay open without a successful AuthRequest. */
 export const AUTH_TIMEOUT_MS = 10_000;
 /** Largest JSON body of an HTTP request, in bytes. */
@@ -57,3 +82,56 @@ export const CloseCode = {
   /** The relay is shutting down; reconnect with backoff. */
   GOING_AWAY: 1001,
 } as const;
+
+/**
+ * Rate limits and quotas (token buckets: a burst, refilled at a steady rate). The relay's defaults;
+ * each is configurable on the relay (README, "Rate limits"). A refusal is RATE_LIMITED with a
+ * retry-after, which clients honour by waiting, never by dropping what they meant to send.
+ */
+export interface RateLimit {
+  /** Tokens a fresh bucket holds: the most calls in a burst. */
+  readonly burst: number;
+  /** Tokens added per second, up to `burst`. */
+  readonly perSecond: number;
+}
+
+export const RATE_LIMITS = {
+  /** Sends per source device (a send counts once, whatever its number of destinations). */
+  sendsPerDevice: { burst: 200, perSecond: 50 },
+  /** Sends per account, all its devices together. */
+  sendsPerAccount: { burst: 400, perSecond: 100 },
+  /**
+   * Envelopes one sending account may put into one destination mailbox. Senders the
+   * destination account never wrote to get UNKNOWN_SENDER_SHARE of it (see below).
+   */
+  envelopesPerSenderPerMailbox: { burst: 500, perSecond: 20 },
+  /** Prekey bundle fetches (GET /v1/keys/:accountId[/:deviceId]) per requesting account. */
+  prekeyFetchesPerAccount: { burst: 60, perSecond: 1 },
+  /** Failed authentications per client address; then refused until the bucket refills. */
+  failedAuthPerAddress: { burst: 20, perSecond: 0.5 },
+  /** Failed authentications per claimed device (account id and device id). */
+  failedAuthPerDevice: { burst: 10, perSecond: 0.1 },
+  /** Registrations (POST /v1/accounts) per client address. */
+  registrationsPerAddress: { burst: 10, perSecond: 0.05 },
+  /** Link-token uses (POST /v1/devices) per client address. */
+  linksPerAddress: { burst: 10, perSecond: 0.05 },
+  /** WebSocket upgrades per client address. */
+  connectionsPerAddress: { burst: 60, perSecond: 2 },
+} as const satisfies Record<string, RateLimit>;
+
+/**
+ * Share of envelopesPerSenderPerMailbox given to a sender the destination account has never sent
+ * to (a stranger): a tenth, so strangers together cannot fill a mailbox before its owner reads it.
+ */
+export const UNKNOWN_SENDER_SHARE = 0.1;
+/** WebSocket connections one client address may hold open at once. */
+export const MAX_CONNECTIONS_PER_ADDRESS = 200;
+/** Devices one account may have (linking one more is refused with RATE_LIMITED). */
+export const MAX_DEVICES_PER_ACCOUNT = 16;
+/**
+ * Bytes of pushed envelopes all sockets together may hold queued in the relay's memory; beyond it
+ * pushes wait (in the database) until sockets drain.
+ */
+export const PUSH_BUFFER_BUDGET_BYTES = 256 * 1024 * 1024;
+/** One-time prekeys left on a device below which fetches raise the drain alert metric. */
+export const ONE_TIME_PREKEYS_LOW_WATER = 50;

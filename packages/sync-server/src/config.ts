@@ -1,5 +1,11 @@
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import {
+  MAX_CONNECTIONS_PER_ADDRESS,
+  MAX_DEVICES_PER_ACCOUNT,
+  RATE_LIMITS,
+  type RateLimit,
+} from '@parley/protocol';
 
 /** Everything the relay needs to start; built from flags, then PARLEY_* variables, then defaults. */
 export interface RelayConfig {
@@ -15,7 +21,23 @@ export interface RelayConfig {
   logLevel: string;
   /** Optional: a directory with the built web app (apps/web/dist), served on the relay's origin. */
   webRoot?: string;
+  /** Token buckets of the abuse limits (src/limits/); protocol's RATE_LIMITS by default. */
+  rateLimits: RateLimits;
+  /** Open WebSockets one client address may hold. */
+  maxConnectionsPerAddress: number;
+  /** Devices one account may have. */
+  maxDevicesPerAccount: number;
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`; otherwise only loopback may read it. */
+  metricsToken?: string;
 }
+
+export type RateLimitName = keyof typeof RATE_LIMITS;
+export type RateLimits = Record<RateLimitName, RateLimit>;
+
+/** Every limit lifted: for benches that measure throughput, never for a deployment. */
+export const noRateLimits: RateLimits = Object.fromEntries(
+  Object.keys(RATE_LIMITS).map((name) => [name, { burst: Infinity, perSecond: Infinity }]),
+) as unknown as RateLimits;
 
 export const defaultConfig = {
   host: '127.0.0.1',
@@ -25,6 +47,9 @@ export const defaultConfig = {
   mailboxCap: 10_000,
   databasePoolSize: 10,
   logLevel: 'info',
+  rateLimits: RATE_LIMITS as RateLimits,
+  maxConnectionsPerAddress: MAX_CONNECTIONS_PER_ADDRESS,
+  maxDevicesPerAccount: MAX_DEVICES_PER_ACCOUNT,
 } as const;
 
 export const usage = `Usage: parley-relay [options]
@@ -39,6 +64,13 @@ Options (each also read from the environment variable in brackets):
   --mailbox-cap <n>        most entries one device's mailbox holds [PARLEY_MAILBOX_CAP] (default ${defaultConfig.mailboxCap})
   --log-level <level>      fatal|error|warn|info|debug|trace|silent [PARLEY_LOG_LEVEL] (default ${defaultConfig.logLevel})
   --web-root <dir>         also serve the built web app from this directory [PARLEY_WEB_ROOT] (default: none)
+  --rate-limits <json|off> override rate limits, e.g. '{"sendsPerDevice":{"burst":100,"perSecond":20}}'
+                           (names and defaults: RATE_LIMITS in packages/protocol/src/relay-limits.ts);
+                           "off" lifts them all, for benchmarks only [PARLEY_RATE_LIMITS]
+  --max-connections-per-address <n>  open WebSockets per client address [PARLEY_MAX_CONNECTIONS_PER_ADDRESS] (default ${defaultConfig.maxConnectionsPerAddress})
+  --max-devices-per-account <n>      devices per account [PARLEY_MAX_DEVICES_PER_ACCOUNT] (default ${defaultConfig.maxDevicesPerAccount})
+  --metrics-token <token>  GET /metrics requires "Authorization: Bearer <token>"; without it /metrics
+                           answers loopback clients only [PARLEY_METRICS_TOKEN]
   --help                   print this text
 `;
 
@@ -71,6 +103,10 @@ export function loadConfig(
         'mailbox-cap': { type: 'string' },
         'log-level': { type: 'string' },
         'web-root': { type: 'string' },
+        'rate-limits': { type: 'string' },
+        'max-connections-per-address': { type: 'string' },
+        'max-devices-per-account': { type: 'string' },
+        'metrics-token': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -126,7 +162,63 @@ export function loadConfig(
     ),
     logLevel,
     webRoot: webRoot === undefined ? undefined : absolute(webRoot, cwd),
+    rateLimits: parseRateLimits(pick(values['rate-limits'], 'PARLEY_RATE_LIMITS')),
+    maxConnectionsPerAddress: integer(
+      pick(values['max-connections-per-address'], 'PARLEY_MAX_CONNECTIONS_PER_ADDRESS'),
+      'max connections per address',
+      defaultConfig.maxConnectionsPerAddress,
+      1,
+      1_000_000,
+    ),
+    maxDevicesPerAccount: integer(
+      pick(values['max-devices-per-account'], 'PARLEY_MAX_DEVICES_PER_ACCOUNT'),
+      'max devices per account',
+      defaultConfig.maxDevicesPerAccount,
+      1,
+      1000,
+    ),
+    metricsToken: metricsToken(pick(values['metrics-token'], 'PARLEY_METRICS_TOKEN')),
   };
+}
+
+/** `off`, or a JSON object overriding some of RATE_LIMITS by name, each `{burst, perSecond}`. */
+function parseRateLimits(raw: string | undefined): RateLimits {
+  if (raw === undefined) return defaultConfig.rateLimits;
+  if (raw === 'off') return noRateLimits;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError(`rate limits must be "off" or a JSON object, got "${raw}"`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError('rate limits must be a JSON object');
+  }
+  const limits: RateLimits = { ...defaultConfig.rateLimits };
+  for (const [name, value] of Object.entries(parsed)) {
+    if (!(name in limits)) throw new ConfigError(`unknown rate limit "${name}"`);
+    const { burst, perSecond, ...rest } = (value ?? {}) as Record<string, unknown>;
+    if (
+      Object.keys(rest).length > 0 ||
+      typeof burst !== 'number' ||
+      typeof perSecond !== 'number' ||
+      !(burst >= 1) ||
+      !(perSecond > 0)
+    ) {
+      throw new ConfigError(`rate limit "${name}" must be {"burst": >= 1, "perSecond": > 0}`);
+    }
+    limits[name as RateLimitName] = { burst, perSecond };
+  }
+  return limits;
+}
+
+/** A bearer token worth the name: at least 16 characters, no whitespace. */
+function metricsToken(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^\S{16,}$/.test(raw)) {
+    throw new ConfigError('metrics token must be at least 16 characters without spaces');
+  }
+  return raw;
 }
 
 function absolute(path: string, cwd: string): string {

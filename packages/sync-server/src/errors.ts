@@ -25,6 +25,8 @@ export class RelayError extends Error {
     readonly details: {
       mismatchedDevices?: MismatchedDevices[];
       unknownAccounts?: string[];
+      /** With RATE_LIMITED: milliseconds until a retry can pass. */
+      retryAfterMs?: number;
     } = {},
   ) {
     super(message);

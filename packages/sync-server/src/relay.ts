@@ -3,6 +3,7 @@ import { pino, type Logger } from 'pino';
 import { Authenticator } from './auth/authenticator.js';
 import { databaseKind, redact, sqlitePath, type RelayConfig } from './config.js';
 import { createHttpApp } from './http/http-app.js';
+import { AbuseLimits } from './limits/abuse-limits.js';
 import { Mailboxes } from './mailbox/mailboxes.js';
 import { OnlineDevices } from './mailbox/online-devices.js';
 import { RelayMetrics } from './ops/metrics.js';
@@ -25,6 +26,8 @@ export interface Relay {
    * refuses every write, and its process should stop so a restart recovers from the WAL.
    */
   readonly fatal: Promise<Error>;
+  /** Sockets paused for not reading, the largest socket queue, the push budget in use. */
+  backpressure(): ReturnType<SocketServer['backpressure']>;
 }
 
 /** Opens the store, starts HTTP and WebSocket on one port, and returns once it is listening. */
@@ -62,17 +65,22 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
           checkpointFailed: (error) => log.warn({ err: error }, 'WAL checkpoint failed'),
         });
   store.mailboxCap = config.mailboxCap;
-  const authenticator = new Authenticator(store);
+  const limits = new AbuseLimits(
+    config.rateLimits,
+    config.maxConnectionsPerAddress,
+    config.maxDevicesPerAccount,
+  );
+  const authenticator = new Authenticator(store, limits);
   const online = new OnlineDevices();
   const mailboxes = new Mailboxes(store, online, metrics);
   let state: 'starting' | 'ready' | 'closing' = 'starting';
 
   const app = createHttpApp(
-    { store, authenticator, online },
+    { store, authenticator, online, limits, metrics },
     metrics,
     () => state === 'ready',
     log,
-    config.webRoot,
+    { webRoot: config.webRoot, metricsToken: config.metricsToken },
   );
   const sockets = new SocketServer(app.server, {
     store,
@@ -81,6 +89,7 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
     online,
     metrics,
     logger: log,
+    limits,
     isClosing: () => state === 'closing',
   });
 
@@ -105,6 +114,7 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
   return {
     port,
     fatal,
+    backpressure: () => sockets.backpressure(),
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     async close() {
       if (state === 'closing') return;

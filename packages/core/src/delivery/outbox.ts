@@ -30,6 +30,8 @@ export const OUTBOX_WINDOW = 64;
 const MAX_REQUESTS_IN_FLIGHT = 192;
 /** Pause before looking again at rows the relay could not take (e.g. the socket dropped). */
 const KEPT_ROWS_RETRY_MS = 1_000;
+/** Longest a RATE_LIMITED retry-after is honoured in one wait (a quota's "never" included). */
+const MAX_RATE_LIMITED_WAIT_MS = 60_000;
 /** Attempts per row within one drain when the relay reports a changed device set. */
 const MAX_DEVICE_SET_RETRIES = 3;
 /**
@@ -115,6 +117,8 @@ export class Outbox {
   private acked = new UnitOfWork();
   /** Outbox rows (by seq) whose page is being sent; a later page read skips them. */
   private readonly inFlight = new Set<number>();
+  /** See takeRetryAfter. */
+  private retryAfterMs = 0;
   private readonly pages = new Set<Promise<void>>();
   private requestsInFlight = 0;
   /** Resolves when the latest page's encryption and session flush are done. */
@@ -296,14 +300,29 @@ export class Outbox {
     return page;
   }
 
-  private retryLater(): void {
+  /**
+   * Drains again after `delayMs` (at least KEPT_ROWS_RETRY_MS): kept rows are retried, never
+   * dropped. A RATE_LIMITED answer's retry-after sets the delay, so a limited sender backs off
+   * as long as the relay asks instead of hammering it.
+   */
+  /** The longest retry-after of the RATE_LIMITED answers since the last retry was planned. */
+  private takeRetryAfter(): number {
+    const delay = this.retryAfterMs;
+    this.retryAfterMs = 0;
+    return delay;
+  }
+
+  private retryLater(delayMs = KEPT_ROWS_RETRY_MS): void {
     const state = this.state;
     if (state.kind === 'closed' || state.timers.retry) return;
-    const timer = setTimeout(() => {
-      if (this.state.timers.retry !== timer) return;
-      this.transition('retried');
-      this.kick();
-    }, KEPT_ROWS_RETRY_MS);
+    const timer = setTimeout(
+      () => {
+        if (this.state.timers.retry !== timer) return;
+        this.transition('retried');
+        this.kick();
+      },
+      Math.min(Math.max(KEPT_ROWS_RETRY_MS, delayMs), MAX_RATE_LIMITED_WAIT_MS),
+    );
     this.transition({ type: 'retry', timer });
   }
 
@@ -358,7 +377,7 @@ export class Outbox {
     );
     // A row kept for later may be missed by a drain that started while it was in flight (e.g.
     // right after a reconnect): look again shortly.
-    if (outcomes.includes('keep')) this.retryLater();
+    if (outcomes.includes('keep')) this.retryLater(this.takeRetryAfter());
     this.acknowledge(prepared.filter((_, i) => outcomes[i] === 'stored').map((p) => p.row));
     for (const [i, { row }] of prepared.entries()) {
       if (outcomes[i] === 'retry') await this.deliverAlone(row);
@@ -406,7 +425,10 @@ export class Outbox {
         await this.stores.deleteSessionsOf(error.unknownAccounts);
         return 'retry';
       }
-      // UNREACHABLE and friends: the row stays; the next connection drains it again.
+      if (error.code === 'RATE_LIMITED') {
+        this.retryAfterMs = Math.max(this.retryAfterMs, error.retryAfterMs);
+      }
+      // UNREACHABLE, RATE_LIMITED and friends: the row stays and is sent again later.
       return 'keep';
     }
   }

@@ -329,6 +329,7 @@ function toRelayError(error: RelayErrorMessage): RelayError {
       extraDevices: [...m.extraDevices],
     })),
     unknownAccounts: [...error.unknownAccounts],
+    retryAfterMs: error.retryAfterMs,
   });
 }
 

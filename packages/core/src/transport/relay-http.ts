@@ -96,10 +96,13 @@ export class RelayHttp {
     const json: unknown = text ? safeJson(text) : undefined;
     if (!response.ok) {
       const error = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
+      // Retry-After is in seconds (RATE_LIMITED); callers wait at least that long.
+      const retryAfter = Number(response.headers.get('retry-after'));
       throw new RelayError(
         error?.code ?? 'INTERNAL',
         response.status,
         error?.message ?? response.statusText,
+        Number.isFinite(retryAfter) && retryAfter > 0 ? { retryAfterMs: retryAfter * 1000 } : {},
       );
     }
     return json as T;

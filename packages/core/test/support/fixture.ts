@@ -15,7 +15,8 @@ let counter = 0;
  * One real relay process per test file, the messengers opened against it (closed after the
  * file), and every plaintext the file sent, for the "relay never sees plaintext" check.
  */
-export function useRelay() {
+/** `relayArgs` go to the relay process after the defaults (e.g. `['--rate-limits', '{...}']`). */
+export function useRelay(relayArgs: string[] = []) {
   const fixture = {
     relay: undefined as unknown as RelayProcess,
     open: new Set<Messenger>(),
@@ -63,7 +64,7 @@ export function useRelay() {
     },
   };
   beforeAll(async () => {
-    fixture.relay = await RelayProcess.start();
+    fixture.relay = await RelayProcess.start(['--log-level', 'debug', ...relayArgs]);
   });
   afterAll(async () => {
     for (const m of [...fixture.open]) await m.close();

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { SECRET_PATTERN } from '../relay-limits.js';
-import { DeviceId, DeviceKeys } from './keys.js';
+import { DeviceId, DeviceIdParam, DeviceKeys } from './keys.js';
 
 /** Linking, listing and removing the devices of one's own account (docs/relay-api.md, `/v1/devices`). */
 
@@ -29,4 +29,4 @@ export type DeviceSummaryJson = Static<typeof DeviceSummary>;
 export const DeviceList = Type.Object({ devices: Type.Array(DeviceSummary) });
 export type DeviceListJson = Static<typeof DeviceList>;
 
-export const DeviceParams = Type.Object({ deviceId: DeviceId });
+export const DeviceParams = Type.Object({ deviceId: DeviceIdParam });

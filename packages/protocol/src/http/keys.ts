@@ -26,6 +26,11 @@ export const Base64 = (maxBytes: number) =>
 
 export const AccountId = Type.String({ format: 'uuid' });
 export const DeviceId = Type.Integer({ minimum: 1, maximum: MAX_DEVICE_ID });
+/**
+ * A device id in a URL path: decimal digits without a leading zero (never "01", "1e0" or "0x1").
+ * The relay validates with coercion off, so paths are checked as text and read as numbers after.
+ */
+export const DeviceIdParam = Type.String({ pattern: '^[1-9][0-9]{0,9}$' });
 export const KeyId = Type.Integer({ minimum: 0, maximum: MAX_KEY_ID });
 
 export const PreKey = Type.Object(
@@ -105,4 +110,4 @@ export const PreKeyCounts = Type.Object({
 export type PreKeyCountsJson = Static<typeof PreKeyCounts>;
 
 export const KeysParams = Type.Object({ accountId: AccountId });
-export const DeviceKeysParams = Type.Object({ accountId: AccountId, deviceId: DeviceId });
+export const DeviceKeysParams = Type.Object({ accountId: AccountId, deviceId: DeviceIdParam });

@@ -6,7 +6,16 @@ import {
   type OutgoingMessage,
   type SendRequest,
 } from '../gen/parley/relay/v1/frames_pb.js';
+import { MAX_ACK_FRAME_BYTES, MAX_ACK_IDS } from '../relay-limits.js';
 import { NotCanonical, once, WireReader } from './wire-reader.js';
+
+/**
+ * An Ack naming more than MAX_ACK_IDS ids (or longer than MAX_ACK_FRAME_BYTES): refused before
+ * its ids are read, so one frame can never make the relay hold or delete millions of ids.
+ */
+export class AckTooLarge extends Error {
+  override readonly name = 'AckTooLarge';
+}
 
 /**
  * Hand-rolled decoding of the frames received once per message: by the relay a send request and
@@ -32,13 +41,31 @@ export function decodeClientFrame(bytes: Uint8Array): ClientFrame {
   } catch (error) {
     if (!(error instanceof NotCanonical)) throw error;
   }
+  assertAcksWithinLimit(bytes);
   return fromFrame(fromBinary(FrameSchema, bytes));
+}
+
+/** Before protobuf-es decodes a non-canonical frame: no top-level ack body past the cap. */
+function assertAcksWithinLimit(bytes: Uint8Array): void {
+  try {
+    const r = new WireReader(bytes);
+    while (!r.done) {
+      const { field, wireType } = r.tag();
+      if (wireType !== 2) return; // not a Frame field protobuf-es would accept: it decides
+      const body = r.message(wireType);
+      if (field === 4 && body.remaining > MAX_ACK_FRAME_BYTES) throw new AckTooLarge();
+    }
+  } catch (error) {
+    if (error instanceof AckTooLarge) throw error;
+    // Truncated or odd bytes: protobuf-es rejects them with its own error.
+  }
 }
 
 function fromFrame(frame: Frame): ClientFrame {
   if (frame.kind.case === 'ack') {
     const ids: number[] = [];
     // Ids past 2^53 cannot name an entry: dropped here, as the relay ignores unknown ids.
+    if (frame.kind.value.serverIds.length > MAX_ACK_IDS) throw new AckTooLarge();
     for (const id of frame.kind.value.serverIds) {
       if (id <= BigInt(Number.MAX_SAFE_INTEGER)) ids.push(Number(id));
     }
@@ -76,8 +103,10 @@ function readClientFrame(r: WireReader): ClientFrame | undefined {
 }
 
 function readAck(r: WireReader): number[] {
+  if (r.remaining > MAX_ACK_FRAME_BYTES) throw new AckTooLarge();
   const ids: number[] = [];
   while (!r.done) {
+    if (ids.length > MAX_ACK_IDS) throw new AckTooLarge();
     const { field, wireType } = r.tag();
     if (field !== 1) throw new NotCanonical();
     if (wireType === 0) {
@@ -85,8 +114,9 @@ function readAck(r: WireReader): number[] {
       continue;
     }
     const packed = r.message(wireType);
-    while (!packed.done) ids.push(packed.varint());
+    while (!packed.done && ids.length <= MAX_ACK_IDS) ids.push(packed.varint());
   }
+  if (ids.length > MAX_ACK_IDS) throw new AckTooLarge();
   return ids;
 }
 

@@ -4,6 +4,7 @@
  * code (core, web) imports only the root entry and never pulls it in.
  */
 export {
+  AckTooLarge,
   decodeClientFrame,
   decodeServerFrame,
   type ClientFrame,

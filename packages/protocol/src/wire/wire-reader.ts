@@ -45,6 +45,11 @@ export class WireReader {
     return value;
   }
 
+  /** Bytes left to read. */
+  get remaining(): number {
+    return this.end - this.pos;
+  }
+
   /** The next field's number and wire type. */
   tag(): { field: number; wireType: number } {
     const key = this.varint();

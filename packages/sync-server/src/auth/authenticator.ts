@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { ErrorCode } from '@parley/protocol';
 import { RelayError } from '../errors.js';
+import type { AbuseLimits } from '../limits/abuse-limits.js';
 import type { RelayStore } from '../store/relay-store.js';
 import type { DeviceRef } from '../store/records.js';
 import { fastDigest, looksLikeSecret, verifySecret } from './credentials.js';
@@ -16,9 +17,34 @@ const CACHE_LIMIT = 200_000;
 export class Authenticator {
   private readonly verified = new Map<string, Buffer>();
 
-  constructor(private readonly store: RelayStore) {}
+  constructor(
+    private readonly store: RelayStore,
+    private readonly limits?: AbuseLimits,
+  ) {}
 
-  async authenticate(accountId: string, deviceId: number, secret: string): Promise<DeviceRef> {
+  /**
+   * `address` is the client's: failures count against it and against the claimed device, and
+   * once either bucket is empty attempts are refused (RATE_LIMITED) before any lookup or KDF,
+   * so a flood of wrong secrets costs the relay almost nothing and backs off by itself.
+   */
+  async authenticate(
+    accountId: string,
+    deviceId: number,
+    secret: string,
+    address: string,
+  ): Promise<DeviceRef> {
+    this.limits?.checkAuthAllowed(address, accountId, deviceId);
+    try {
+      return await this.verify(accountId, deviceId, secret);
+    } catch (error) {
+      if (error instanceof RelayError && error.code === ErrorCode.UNAUTHENTICATED) {
+        this.limits?.authFailed(address, accountId, deviceId);
+      }
+      throw error;
+    }
+  }
+
+  private async verify(accountId: string, deviceId: number, secret: string): Promise<DeviceRef> {
     const fail = () => new RelayError(ErrorCode.UNAUTHENTICATED, 'invalid credentials');
     if (!looksLikeSecret(secret)) throw fail();
     const device = await this.store.findDeviceCredentials(accountId, deviceId);

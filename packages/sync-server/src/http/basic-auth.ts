@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { ErrorCode } from '@parley/protocol';
+import { ErrorCode, MAX_DEVICE_ID } from '@parley/protocol';
 import type { Authenticator } from '../auth/authenticator.js';
 import { RelayError } from '../errors.js';
 import type { DeviceRef } from '../store/records.js';
@@ -24,6 +24,7 @@ export function basicAuth(authenticator: Authenticator) {
       credentials.accountId,
       credentials.deviceId,
       credentials.secret,
+      request.ip,
     );
   };
 }
@@ -37,8 +38,11 @@ function parseBasic(
   const colon = decoded.indexOf(':');
   const user = decoded.slice(0, colon);
   const dot = user.lastIndexOf('.');
-  const deviceId = Number(user.slice(dot + 1));
-  if (colon < 0 || dot < 1 || !Number.isSafeInteger(deviceId) || deviceId < 1) return undefined;
+  const digits = user.slice(dot + 1);
+  // Decimal only, no leading zero: "01", "1e0" or "0x1" are not device 1.
+  if (colon < 0 || dot < 1 || !/^[1-9][0-9]{0,9}$/.test(digits)) return undefined;
+  const deviceId = Number(digits);
+  if (deviceId > MAX_DEVICE_ID) return undefined;
   return { accountId: user.slice(0, dot), deviceId, secret: decoded.slice(colon + 1) };
 }
 

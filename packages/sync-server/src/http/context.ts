@@ -1,4 +1,6 @@
 import type { Authenticator } from '../auth/authenticator.js';
+import type { AbuseLimits } from '../limits/abuse-limits.js';
+import type { RelayMetrics } from '../ops/metrics.js';
 import type { OnlineDevices } from '../mailbox/online-devices.js';
 import type { RelayStore } from '../store/relay-store.js';
 
@@ -7,4 +9,6 @@ export interface RouteContext {
   store: RelayStore;
   authenticator: Authenticator;
   online: OnlineDevices;
+  limits: AbuseLimits;
+  metrics: RelayMetrics;
 }

@@ -11,7 +11,7 @@ import * as http from '@parley/protocol/http';
 import { generateSecret, hashSecret } from '../auth/credentials.js';
 import { basicAuth, deviceOf } from './basic-auth.js';
 import type { RouteContext } from './context.js';
-import { decodeDeviceKeys } from './key-codec.js';
+import { decodeDeviceKeys, deviceIdParam } from './key-codec.js';
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest();
 
@@ -22,6 +22,9 @@ export function devicesRoutes(context: RouteContext) {
     const authenticate = basicAuth(authenticator);
 
     app.post('/v1/devices/link-tokens', { preHandler: authenticate }, async (request, reply) => {
+      // The device quota is checked when a token is issued: linking needs one.
+      const devices = await store.listDevices(deviceOf(request).accountId);
+      context.limits.checkDeviceCount(devices.length);
       const linkToken = randomBytes(SECRET_BYTES).toString('base64url');
       const expiresAt = Date.now() + LINK_TOKEN_TTL_MS;
       await store.createLinkToken(deviceOf(request).accountId, tokenHash(linkToken), expiresAt);
@@ -32,6 +35,7 @@ export function devicesRoutes(context: RouteContext) {
       '/v1/devices',
       { schema: { body: http.AddDeviceBody } },
       async (request, reply) => {
+        context.limits.checkLink(request.ip);
         const device = decodeDeviceKeys(request.body.device);
         const secret = generateSecret();
         const ref = await store.addDevice(
@@ -51,7 +55,7 @@ export function devicesRoutes(context: RouteContext) {
       }),
     );
 
-    app.delete<{ Params: { deviceId: number } }>(
+    app.delete<{ Params: { deviceId: string } }>(
       '/v1/devices/:deviceId',
       {
         schema: { params: http.DeviceParams },
@@ -59,9 +63,10 @@ export function devicesRoutes(context: RouteContext) {
       },
       async (request, reply) => {
         const { accountId } = deviceOf(request);
-        await store.removeDevice(accountId, request.params.deviceId);
-        authenticator.forget(accountId, request.params.deviceId);
-        online.disconnect(accountId, request.params.deviceId, CloseCode.DEVICE_REMOVED);
+        const deviceId = deviceIdParam(request.params.deviceId);
+        await store.removeDevice(accountId, deviceId);
+        authenticator.forget(accountId, deviceId);
+        online.disconnect(accountId, deviceId, CloseCode.DEVICE_REMOVED);
         return reply.code(204).send();
       },
     );

@@ -1,3 +1,4 @@
+import helmet from '@fastify/helmet';
 import Fastify, {
   LogController,
   type FastifyBaseLogger,
@@ -13,6 +14,7 @@ import type { RouteContext } from './context.js';
 import { devicesRoutes } from './devices-routes.js';
 import { keysRoutes } from './keys-routes.js';
 import { opsRoutes } from './ops-routes.js';
+import { securityHeaders } from './security-headers.js';
 import { webRootRoutes } from './web-root.js';
 
 /**
@@ -24,8 +26,12 @@ export function createHttpApp(
   metrics: RelayMetrics,
   isReady: () => boolean,
   logger: Logger,
-  /** When set, the built web app is served from this directory (--web-root). */
-  webRoot?: string,
+  options: {
+    /** When set, the built web app is served from this directory (--web-root). */
+    webRoot?: string;
+    /** When set, /metrics needs it as a bearer token (--metrics-token). */
+    metricsToken?: string;
+  } = {},
 ): FastifyInstance {
   const app: FastifyInstance = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -33,7 +39,12 @@ export function createHttpApp(
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: MAX_HTTP_BODY_BYTES,
     return503OnClosing: true,
+    // Bodies are refused, never repaired: no type coercion ("1234" is not 1234), no silently
+    // dropped unknown properties (additionalProperties: false then means 400), no defaults.
+    // Path parameters are checked as text by their schemas (protocol's DeviceIdParam).
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, useDefaults: false } },
   });
+  app.register(helmet, securityHeaders);
   app.decorateRequest('device', undefined);
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const relayError = toRelayError(error);
@@ -41,6 +52,10 @@ export function createHttpApp(
       request.log.error({ err: error, route: request.routeOptions.url }, 'request failed');
     }
     metrics.frameErrors.inc({ code: relayError.codeName });
+    const retryAfterMs = relayError.details.retryAfterMs;
+    if (retryAfterMs !== undefined) {
+      reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+    }
     return reply
       .code(relayError.httpStatus)
       .send({ error: { code: relayError.codeName, message: relayError.message } });
@@ -48,11 +63,11 @@ export function createHttpApp(
   app.setNotFoundHandler((_request, reply) =>
     reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'no such route' } }),
   );
-  app.register(opsRoutes(metrics, isReady));
+  app.register(opsRoutes(metrics, isReady, options.metricsToken));
   app.register(accountsRoutes(context));
   app.register(devicesRoutes(context));
   app.register(keysRoutes(context));
-  if (webRoot) app.register(webRootRoutes(webRoot));
+  if (options.webRoot) app.register(webRootRoutes(options.webRoot));
   return app;
 }
 

@@ -1,6 +1,7 @@
 import {
   EC_PUBLIC_KEY_BYTES,
   ErrorCode,
+  MAX_DEVICE_ID,
   MAX_KYBER_PUBLIC_KEY_BYTES,
   SIGNATURE_BYTES,
   type DeviceBundleJson,
@@ -89,4 +90,11 @@ export function encodeBundle(bundle: PreKeyBundle): DeviceBundleJson {
 
 export function encodeBase64(bytes: Uint8Array): string {
   return b64(bytes);
+}
+
+/** A device id from a path the schema already checked as decimal text; past the range: 404. */
+export function deviceIdParam(text: string): number {
+  const deviceId = Number(text);
+  if (deviceId > MAX_DEVICE_ID) throw new RelayError(ErrorCode.NOT_FOUND, 'no such device');
+  return deviceId;
 }

@@ -9,6 +9,7 @@ import {
   decodeKyberPreKey,
   decodePreKey,
   decodeSignedPreKey,
+  deviceIdParam,
   encodeBase64,
   encodeBundle,
 } from './key-codec.js';
@@ -19,9 +20,21 @@ export function keysRoutes(context: RouteContext) {
     const { store, authenticator } = context;
     const authenticate = basicAuth(authenticator);
 
-    const fetchBundles = async (target: string, device?: number): Promise<PreKeyResponseJson> => {
+    /**
+     * Fetches are limited per requesting account (one-time prekeys are handed out once, so a
+     * stranger fetching in a loop would drain them); a bundle that comes without its one-time
+     * prekey raises the drain alert metric.
+     */
+    const fetchBundles = async (
+      requester: string,
+      target: string,
+      device?: number,
+    ): Promise<PreKeyResponseJson> => {
+      if (requester !== target) context.limits.checkPrekeyFetch(requester);
       const found = await store.takePreKeyBundles(target, device);
       if (!found) throw new RelayError(ErrorCode.NOT_FOUND, 'no such account or device');
+      const exhausted = found.bundles.filter((bundle) => !bundle.preKey).length;
+      if (exhausted > 0) context.metrics.prekeysExhausted.inc(exhausted);
       return {
         accountId: target,
         identityKey: encodeBase64(found.identityKey),
@@ -35,16 +48,21 @@ export function keysRoutes(context: RouteContext) {
         schema: { params: http.KeysParams },
         preHandler: authenticate,
       },
-      (request) => fetchBundles(request.params.accountId),
+      (request) => fetchBundles(deviceOf(request).accountId, request.params.accountId),
     );
 
-    app.get<{ Params: { accountId: string; deviceId: number } }>(
+    app.get<{ Params: { accountId: string; deviceId: string } }>(
       '/v1/keys/:accountId/:deviceId',
       {
         schema: { params: http.DeviceKeysParams },
         preHandler: authenticate,
       },
-      (request) => fetchBundles(request.params.accountId, request.params.deviceId),
+      (request) =>
+        fetchBundles(
+          deviceOf(request).accountId,
+          request.params.accountId,
+          deviceIdParam(request.params.deviceId),
+        ),
     );
 
     app.put<{ Body: PreKeyUploadJson }>(

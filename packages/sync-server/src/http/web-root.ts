@@ -19,6 +19,11 @@ export function webRootRoutes(webRoot: string) {
     app.get('/*', async (request, reply) => {
       const path = pathOf(request.url);
       if (path === undefined || relayPath.test(path)) return reply.callNotFound();
+      // No dotfile or dot-directory is ever served (.env, .git/, %2e-encoded or not): the
+      // path is decoded above, so one check covers every spelling.
+      if (path.split('/').some((segment) => segment.startsWith('.'))) {
+        return reply.callNotFound();
+      }
       const file = resolve(root, `.${path}`);
       if (file.startsWith(root + sep) && (await isFile(file))) {
         return send(reply, file.slice(root.length + 1));

@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /** The relay's Prometheus metrics (served on /metrics), plus Node's default process metrics. */
@@ -43,7 +44,31 @@ export class RelayMetrics {
     registers: [this.registry],
   });
 
+  readonly rateLimited = new Counter({
+    name: 'parley_relay_rate_limited_total',
+    help: 'Calls refused by a rate limit or quota, by limit',
+    labelNames: ['limit'] as const,
+    registers: [this.registry],
+  });
+  readonly prekeysExhausted = new Counter({
+    name: 'parley_relay_one_time_prekeys_exhausted_total',
+    help: 'Bundles handed out without a one-time prekey (alert: a device is being drained)',
+    registers: [this.registry],
+  });
+  readonly eventLoopDelay = monitorEventLoopDelay({ resolution: 10 });
+
   constructor(mailboxDepth: () => number) {
+    this.eventLoopDelay.enable();
+    const delay = this.eventLoopDelay;
+    new Gauge({
+      name: 'parley_relay_event_loop_delay_max_seconds',
+      help: 'Longest event-loop stall since the previous scrape',
+      registers: [this.registry],
+      collect() {
+        this.set(delay.max / 1e9);
+        delay.reset();
+      },
+    });
     new Gauge({
       name: 'parley_relay_mailbox_depth',
       help: 'Entries waiting in all mailboxes',

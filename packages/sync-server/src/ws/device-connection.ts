@@ -1,10 +1,14 @@
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import {
+  ACK_CREDIT_SLACK,
   AUTH_TIMEOUT_MS,
   CloseCode,
   ErrorCode,
   MAX_REQUESTS_IN_FLIGHT,
+  SOCKET_BUFFER_HARD_BYTES,
+  SOCKET_BUFFER_SOFT_BYTES,
+  FRAMES_PER_TURN,
   type AuthRequest,
   type Request,
   type SendRequest,
@@ -12,12 +16,13 @@ import {
 import type { Logger } from 'pino';
 import type { Authenticator } from '../auth/authenticator.js';
 import { RelayError } from '../errors.js';
+import type { AbuseLimits } from '../limits/abuse-limits.js';
 import type { Mailboxes } from '../mailbox/mailboxes.js';
 import type { OnlineDevices, Recipient } from '../mailbox/online-devices.js';
 import type { RelayMetrics } from '../ops/metrics.js';
 import type { DeviceRef, StoredEnvelope } from '../store/records.js';
 import type { RelayStore } from '../store/relay-store.js';
-import { decodeClientFrame, type ClientFrame } from '@parley/protocol/wire';
+import { AckTooLarge, decodeClientFrame, type ClientFrame } from '@parley/protocol/wire';
 import {
   nextDeviceConnectionState,
   timerOf,
@@ -32,6 +37,7 @@ import {
   encodeSendResult,
 } from './frames.js';
 import { MailboxStream } from './mailbox-stream.js';
+import type { PushBudget } from './push-budget.js';
 import type { WriteBatcher } from './write-batcher.js';
 
 export interface ConnectionDeps {
@@ -41,6 +47,8 @@ export interface ConnectionDeps {
   online: OnlineDevices;
   metrics: RelayMetrics;
   logger: Logger;
+  limits: AbuseLimits;
+  pushBudget: PushBudget;
   isClosing: () => boolean;
 }
 
@@ -53,6 +61,18 @@ export interface ConnectionDeps {
 export class DeviceConnection implements Recipient {
   private state: DeviceConnectionState;
   private requestsInFlight = 0;
+  /**
+   * Ids this socket may still acknowledge: one per envelope pushed on it, plus the window of the
+   * device's previous socket. Acks past it are ignored, so a client cannot make the relay delete
+   * (or look up) more ids than it was ever sent.
+   */
+  private ackCredit = ACK_CREDIT_SLACK;
+  /** Reading paused because the socket does not read its answers (see afterWrite). */
+  private readingPaused = false;
+  /** Frames handled in this event-loop turn (see receive). */
+  private framesThisTurn = 0;
+  /** Frames that arrived past FRAMES_PER_TURN, handled in later turns (at most one read's worth). */
+  private backlog: Array<{ data: Buffer; isBinary: boolean }> = [];
 
   constructor(
     private readonly ws: WebSocket,
@@ -60,8 +80,11 @@ export class DeviceConnection implements Recipient {
     private readonly socket: Socket,
     private readonly writes: WriteBatcher,
     private readonly deps: ConnectionDeps,
+    /** The client's address, for per-address limits. */
+    private readonly address: string,
   ) {
-    ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
+    ws.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary));
+    socket.on('drain', this.onDrain);
     ws.on('close', () => this.onClose());
     // ws reports protocol violations (e.g. an oversized frame) here, then closes the socket.
     ws.on('error', () => undefined);
@@ -79,6 +102,15 @@ export class DeviceConnection implements Recipient {
       state.kind === 'authenticated' || state.kind === 'closed' ? state.device : undefined;
     if (!device) throw new Error('connection is not authenticated');
     return device;
+  }
+
+  get isReadingPaused(): boolean {
+    return this.readingPaused;
+  }
+
+  /** Bytes written to this socket that the client has not taken yet (beyond the kernel's buffer). */
+  get queuedBytes(): number {
+    return this.socket.writableLength;
   }
 
   get isAuthenticated(): boolean {
@@ -113,15 +145,54 @@ export class DeviceConnection implements Recipient {
     this.state = next;
   }
 
+  /**
+   * One socket gets at most FRAMES_PER_TURN frames handled per event-loop turn: the rest of what
+   * one read delivered waits in `backlog` with the socket paused, and is handled in the next
+   * turns, after every other socket's work. So a socket pipelining thousands of tiny frames never
+   * holds the loop that serves everyone for longer than a batch.
+   */
+  private receive(data: Buffer, isBinary: boolean): void {
+    if (this.backlog.length > 0 || this.framesThisTurn >= FRAMES_PER_TURN) {
+      this.backlog.push({ data, isBinary });
+      this.socket.pause(); // again each time: ws resumes a socket when its receiver drains
+      return;
+    }
+    if (this.framesThisTurn++ === 0) setImmediate(this.nextTurn);
+    this.onMessage(data, isBinary);
+  }
+
+  private readonly nextTurn = (): void => {
+    this.framesThisTurn = 0;
+    if (this.backlog.length === 0) return;
+    const batch = this.backlog.splice(0, FRAMES_PER_TURN);
+    this.framesThisTurn = batch.length;
+    setImmediate(this.nextTurn);
+    for (const { data, isBinary } of batch) {
+      if (this.kind() === 'closed') return;
+      this.onMessage(data, isBinary);
+    }
+    if (this.backlog.length === 0 && !this.readingPaused) this.socket.resume();
+  };
+
   private onMessage(data: Buffer, isBinary: boolean): void {
     if (!isBinary) return this.protocolError('text frames are not accepted');
     let frame: ClientFrame;
     try {
       frame = decodeClientFrame(data);
-    } catch {
+    } catch (error) {
+      if (error instanceof AckTooLarge) return this.protocolError('ack names too many ids');
       return this.protocolError('undecodable frame');
     }
     try {
+      // Before it authenticates a socket gets no answer but its auth result: anything else
+      // (or a frame while its credentials are being checked) closes it at once.
+      const isAuth =
+        frame.case === 'other' &&
+        frame.frame.kind.case === 'request' &&
+        frame.frame.kind.value.body.case === 'auth';
+      if (this.kind() !== 'authenticated' && !(isAuth && this.kind() === 'unauthenticated')) {
+        return this.close(CloseCode.UNAUTHENTICATED, 'authenticate first');
+      }
       if (frame.case === 'send') return this.onSend(frame.requestId, frame.send);
       if (frame.case === 'ack') return this.onAck(frame.serverIds);
       if (frame.frame.kind.case === 'request') return this.onRequest(frame.frame.kind.value);
@@ -151,6 +222,12 @@ export class DeviceConnection implements Recipient {
     if (this.deps.isClosing()) {
       return this.fail(id, new RelayError(ErrorCode.UNAVAILABLE, 'relay is shutting down'));
     }
+    try {
+      this.deps.limits.checkSend(state.device, send);
+    } catch (error) {
+      if (error instanceof RelayError) return this.fail(id, error);
+      throw error;
+    }
     const sending = this.deps.mailboxes.send(state.device, send);
     this.track(id, sending, (outcome) => this.write(encodeSendResult(id, outcome.result)));
   }
@@ -158,8 +235,11 @@ export class DeviceConnection implements Recipient {
   private onAck(serverIds: readonly number[]): void {
     const state = this.state;
     if (state.kind !== 'authenticated') return this.rejectUnauthenticated(0);
-    const ids = serverIds.filter((id) => id > 0 && id <= Number.MAX_SAFE_INTEGER);
+    const ids = serverIds
+      .filter((id) => id > 0 && id <= Number.MAX_SAFE_INTEGER)
+      .slice(0, this.ackCredit);
     if (ids.length === 0) return;
+    this.ackCredit -= ids.length;
     state.stream.acked(ids);
     this.deps.mailboxes.acknowledge(state.device, ids);
   }
@@ -176,11 +256,16 @@ export class DeviceConnection implements Recipient {
         auth.accountId,
         auth.deviceId,
         auth.secret,
+        this.address,
       );
     } catch (error) {
       if (this.kind() === 'authenticating') this.transition({ type: 'rejected' });
       if (error instanceof RelayError && error.code === ErrorCode.UNAUTHENTICATED) {
         return this.rejectUnauthenticated(id);
+      }
+      if (error instanceof RelayError && error.code === ErrorCode.RATE_LIMITED) {
+        this.fail(id, error);
+        return this.close(CloseCode.UNAUTHENTICATED, 'too many failed logins');
       }
       throw error;
     }
@@ -191,6 +276,7 @@ export class DeviceConnection implements Recipient {
       this.deps.store,
       (envelope) => {
         this.deps.metrics.envelopesOut.inc();
+        this.ackCredit++;
         this.write(encodeEnvelopePush(envelope));
       },
       () => this.write(drainedPush),
@@ -198,6 +284,7 @@ export class DeviceConnection implements Recipient {
         this.deps.logger.error({ err: error }, 'mailbox drain failed');
         this.close(1011, 'internal error');
       },
+      this.mayPush,
     );
     this.transition({ type: 'accepted', device, stream });
     this.deps.metrics.connections.dec({ state: 'unauthenticated' });
@@ -246,10 +333,55 @@ export class DeviceConnection implements Recipient {
     if (this.ws.readyState !== this.ws.OPEN) return;
     this.writes.hold(this.socket);
     this.ws.send(bytes);
+    this.afterWrite();
   }
 
-  private onClose(): void {
+  /**
+   * Backpressure from a client that does not read: past the soft limit its frames are no longer
+   * read (so it cannot make more answers) and it gets no pushes until its queue drains; past the
+   * hard limit it is dropped. Its queue counts against the relay-wide push budget meanwhile.
+   */
+  private afterWrite(): void {
+    const queued = this.socket.writableLength;
+    if (queued > SOCKET_BUFFER_HARD_BYTES) {
+      this.deps.logger.warn({ queued }, 'socket does not read; closing it');
+      this.ws.terminate();
+      return;
+    }
+    if (queued > this.socket.writableHighWaterMark) this.deps.pushBudget.report(this, queued);
+    if (queued > SOCKET_BUFFER_SOFT_BYTES && !this.readingPaused) {
+      this.readingPaused = true;
+      this.socket.pause();
+    }
+  }
+
+  private readonly onDrain = (): void => {
+    this.deps.pushBudget.report(this, 0);
+    if (this.readingPaused) {
+      this.readingPaused = false;
+      if (this.backlog.length === 0) this.socket.resume();
+    }
+    this.resumePushes();
+  };
+
+  private readonly resumePushes = (): void => {
     const state = this.state;
+    if (state.kind === 'authenticated') state.stream.resume();
+  };
+
+  /** Whether a push may be queued now: this socket's queue and the relay's budget have room. */
+  private readonly mayPush = (): boolean => {
+    if (this.socket.writableLength > SOCKET_BUFFER_SOFT_BYTES) return false;
+    if (!this.deps.pushBudget.exhausted) return true;
+    this.deps.pushBudget.whenRoom(this.resumePushes);
+    return false;
+  };
+
+  private onClose(): void {
+    this.backlog = [];
+    const state = this.state;
+    this.deps.pushBudget.forget(this, this.resumePushes);
+    this.socket.off('drain', this.onDrain);
     this.transition({ type: 'closed' });
     if (state.kind === 'authenticated') {
       state.stream.stop();

@@ -24,6 +24,7 @@ export function encodeError(requestId: number, error: RelayError): Uint8Array {
       message: error.message,
       mismatchedDevices: error.details.mismatchedDevices ?? [],
       unknownAccounts: error.details.unknownAccounts ?? [],
+      retryAfterMs: error.details.retryAfterMs ?? 0,
     }),
   });
 }

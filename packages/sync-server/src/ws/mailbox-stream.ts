@@ -30,6 +30,11 @@ export class MailboxStream {
     private readonly push: (envelope: StoredEnvelope) => void,
     private readonly pushDrained: () => void,
     private readonly onError: (error: unknown) => void,
+    /**
+     * False while the socket's queue (or the relay's push budget) is full: pushes then wait in
+     * the database, and resume() picks them up when the socket drains.
+     */
+    private readonly canPush: () => boolean = () => true,
   ) {}
 
   start(): void {
@@ -43,12 +48,19 @@ export class MailboxStream {
   offer(envelope: StoredEnvelope): void {
     const state = this.state;
     if (state.kind === 'stopped' || envelope.serverId <= this.cursor) return;
-    if (state.kind === 'live' && this.unacked.size < PUSH_WINDOW) {
+    if (state.kind === 'live' && this.unacked.size < PUSH_WINDOW && this.canPush()) {
       this.send(envelope);
       return;
     }
     this.transition('offer');
-    if (this.kind() === 'behind' && this.unacked.size < PUSH_WINDOW) void this.drain();
+    this.resume();
+  }
+
+  /** Drains again if it was behind and may push now (acks freed the window, the socket drained). */
+  resume(): void {
+    if (this.kind() === 'behind' && this.unacked.size < PUSH_WINDOW && this.canPush()) {
+      void this.drain();
+    }
   }
 
   /** Frees window slots for acked ids and resumes a drain that waited for them. */
@@ -78,12 +90,14 @@ export class MailboxStream {
     this.transition('drain');
     try {
       while (this.kind() !== 'stopped') {
-        if (this.unacked.size >= PUSH_WINDOW) return; // resumed by acked()
+        if (this.unacked.size >= PUSH_WINDOW || !this.canPush()) return; // resumed by acked() or resume()
         this.transition('read');
         const limit = Math.min(PAGE, PUSH_WINDOW - this.unacked.size);
         const page = await this.store.readMailbox(this.device, this.cursor, limit);
         for (const envelope of page) {
           if (this.kind() === 'stopped') return;
+          // Not caught up: the rest is read again from the cursor on resume().
+          if (!this.canPush()) return;
           if (envelope.serverId > this.cursor) this.send(envelope);
         }
         const state = this.state;

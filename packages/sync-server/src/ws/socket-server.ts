@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { MAX_FRAME_BYTES } from '@parley/protocol';
 import { DeviceConnection, type ConnectionDeps } from './device-connection.js';
+import { PushBudget } from './push-budget.js';
 import { WriteBatcher } from './write-batcher.js';
 
 export const WEBSOCKET_PATH = '/v1/websocket';
@@ -18,19 +19,37 @@ export class SocketServer {
   private readonly connections = new Set<DeviceConnection>();
   private readonly writes = new WriteBatcher();
 
-  constructor(server: Server, deps: ConnectionDeps) {
+  constructor(
+    server: Server,
+    deps: Omit<ConnectionDeps, 'pushBudget'>,
+    readonly pushBudget = new PushBudget(),
+  ) {
+    const connectionDeps: ConnectionDeps = { ...deps, pushBudget };
     server.on('upgrade', (request, socket, head) => {
+      // A client may reset the connection while it is refused or upgraded: never an unhandled
+      // 'error' (which would stop the relay). ws adds its own handler once upgraded.
+      socket.on('error', () => socket.destroy());
       const path = (request.url ?? '').split('?')[0];
       if (path !== WEBSOCKET_PATH || deps.isClosing()) {
-        socket.end(
-          `HTTP/1.1 ${deps.isClosing() ? '503 Service Unavailable' : '404 Not Found'}\r\nConnection: close\r\n\r\n`,
-        );
-        return;
+        return refuse(socket, deps.isClosing() ? '503 Service Unavailable' : '404 Not Found');
       }
+      // An upgrade on an http.Server always comes over a net.Socket.
+      const address = (socket as Socket).remoteAddress ?? 'unknown';
+      if (!deps.limits.openConnection(address)) {
+        deps.metrics.rateLimited.inc({ limit: 'connectionsPerAddress' });
+        return refuse(socket, '429 Too Many Requests', 'Retry-After: 1\r\n');
+      }
+      socket.once('close', () => deps.limits.closeConnection(address));
       this.wss.handleUpgrade(request, socket, head, (ws) => {
         deps.metrics.connections.inc({ state: 'unauthenticated' });
         // An upgrade on an http.Server always comes over a net.Socket.
-        const connection = new DeviceConnection(ws, socket as Socket, this.writes, deps);
+        const connection = new DeviceConnection(
+          ws,
+          socket as Socket,
+          this.writes,
+          connectionDeps,
+          address,
+        );
         this.connections.add(connection);
         ws.once('close', () => this.connections.delete(connection));
       });
@@ -45,4 +64,19 @@ export class SocketServer {
   get size(): number {
     return this.connections.size;
   }
+
+  /** Backpressure as it stands: for tests and the abuse bench (never on a hot path). */
+  backpressure(): { pausedReaders: number; largestQueueBytes: number; pushBudgetBytes: number } {
+    let pausedReaders = 0;
+    let largestQueueBytes = 0;
+    for (const connection of this.connections) {
+      if (connection.isReadingPaused) pausedReaders++;
+      largestQueueBytes = Math.max(largestQueueBytes, connection.queuedBytes);
+    }
+    return { pausedReaders, largestQueueBytes, pushBudgetBytes: this.pushBudget.totalBytes };
+  }
+}
+
+function refuse(socket: { end(data: string): void }, status: string, headers = ''): void {
+  socket.end(`HTTP/1.1 ${status}\r\n${headers}Connection: close\r\n\r\n`);
 }

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { afterAll, beforeAll } from 'vitest';
 import { RelayClient, type Credentials, type RelaySocket } from '@parley/relay-client';
-import { defaultConfig, type RelayConfig } from '../../src/config.js';
+import { defaultConfig, noRateLimits, type RelayConfig } from '../../src/config.js';
 import { startRelay, type Relay } from '../../src/relay.js';
 import { freshDatabase } from './database.js';
 
@@ -26,6 +26,8 @@ export interface TestRelay {
 /**
  * A real relay in this process on a free port, on a fresh database of the run's dialect
  * (support/database.ts): a SQLite file in a temp directory, or its own PostgreSQL schema.
+ * Its rate limits are lifted (the suites send in bursts no person would); the abuse tests
+ * (test/abuse/) pass the limits they test.
  */
 export async function startTestRelay(overrides: Partial<RelayConfig> = {}): Promise<TestRelay> {
   const data = tempDataDir();
@@ -37,9 +39,10 @@ export async function startTestRelay(overrides: Partial<RelayConfig> = {}): Prom
       dataDir: data.dir,
       databaseUrl: database.url,
       logLevel: 'silent',
+      rateLimits: noRateLimits,
       ...overrides,
     },
-    pino({ level: 'silent' }),
+    pino({ level: process.env.DEBUG_RELAY_LOG ?? 'silent' }),
   );
   return {
     relay,

@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file parley/relay/v1/errors.proto.
  */
 export const file_parley_relay_v1_errors: GenFile = /*@__PURE__*/
-  fileDesc("ChxwYXJsZXkvcmVsYXkvdjEvZXJyb3JzLnByb3RvEg9wYXJsZXkucmVsYXkudjEiVwoRTWlzbWF0Y2hlZERldmljZXMSEgoKYWNjb3VudF9pZBgBIAEoCRIXCg9taXNzaW5nX2RldmljZXMYAiADKA0SFQoNZXh0cmFfZGV2aWNlcxgDIAMoDSKcAQoFRXJyb3ISKAoEY29kZRgBIAEoDjIaLnBhcmxleS5yZWxheS52MS5FcnJvckNvZGUSDwoHbWVzc2FnZRgCIAEoCRI+ChJtaXNtYXRjaGVkX2RldmljZXMYAyADKAsyIi5wYXJsZXkucmVsYXkudjEuTWlzbWF0Y2hlZERldmljZXMSGAoQdW5rbm93bl9hY2NvdW50cxgEIAMoCSJzChNSZWplY3RlZERlc3RpbmF0aW9uEi0KC2Rlc3RpbmF0aW9uGAEgASgLMhgucGFybGV5LnJlbGF5LnYxLkFkZHJlc3MSLQoGcmVhc29uGAIgASgOMh0ucGFybGV5LnJlbGF5LnYxLlJlamVjdFJlYXNvbircAgoJRXJyb3JDb2RlEhoKFkVSUk9SX0NPREVfVU5TUEVDSUZJRUQQABIYChRFUlJPUl9DT0RFX01BTEZPUk1FRBABEhgKFEVSUk9SX0NPREVfVE9PX0xBUkdFEAISHgoaRVJST1JfQ09ERV9VTkFVVEhFTlRJQ0FURUQQAxIYChRFUlJPUl9DT0RFX0ZPUkJJRERFThAEEhgKFEVSUk9SX0NPREVfTk9UX0ZPVU5EEAUSHQoZRVJST1JfQ09ERV9VU0VSTkFNRV9UQUtFThAGEiEKHUVSUk9SX0NPREVfTUlTTUFUQ0hFRF9ERVZJQ0VTEAcSFwoTRVJST1JfQ09ERV9DT05GTElDVBAIEhoKFkVSUk9SX0NPREVfVU5BVkFJTEFCTEUQCRIXChNFUlJPUl9DT0RFX0lOVEVSTkFMEAoSGwoXRVJST1JfQ09ERV9SQVRFX0xJTUlURUQQCypNCgxSZWplY3RSZWFzb24SHQoZUkVKRUNUX1JFQVNPTl9VTlNQRUNJRklFRBAAEh4KGlJFSkVDVF9SRUFTT05fTUFJTEJPWF9GVUxMEAFiBnByb3RvMw", [file_parley_relay_v1_envelope]);
+  fileDesc("ChxwYXJsZXkvcmVsYXkvdjEvZXJyb3JzLnByb3RvEg9wYXJsZXkucmVsYXkudjEiVwoRTWlzbWF0Y2hlZERldmljZXMSEgoKYWNjb3VudF9pZBgBIAEoCRIXCg9taXNzaW5nX2RldmljZXMYAiADKA0SFQoNZXh0cmFfZGV2aWNlcxgDIAMoDSK0AQoFRXJyb3ISKAoEY29kZRgBIAEoDjIaLnBhcmxleS5yZWxheS52MS5FcnJvckNvZGUSDwoHbWVzc2FnZRgCIAEoCRI+ChJtaXNtYXRjaGVkX2RldmljZXMYAyADKAsyIi5wYXJsZXkucmVsYXkudjEuTWlzbWF0Y2hlZERldmljZXMSGAoQdW5rbm93bl9hY2NvdW50cxgEIAMoCRIWCg5yZXRyeV9hZnRlcl9tcxgFIAEoDSJzChNSZWplY3RlZERlc3RpbmF0aW9uEi0KC2Rlc3RpbmF0aW9uGAEgASgLMhgucGFybGV5LnJlbGF5LnYxLkFkZHJlc3MSLQoGcmVhc29uGAIgASgOMh0ucGFybGV5LnJlbGF5LnYxLlJlamVjdFJlYXNvbircAgoJRXJyb3JDb2RlEhoKFkVSUk9SX0NPREVfVU5TUEVDSUZJRUQQABIYChRFUlJPUl9DT0RFX01BTEZPUk1FRBABEhgKFEVSUk9SX0NPREVfVE9PX0xBUkdFEAISHgoaRVJST1JfQ09ERV9VTkFVVEhFTlRJQ0FURUQQAxIYChRFUlJPUl9DT0RFX0ZPUkJJRERFThAEEhgKFEVSUk9SX0NPREVfTk9UX0ZPVU5EEAUSHQoZRVJST1JfQ09ERV9VU0VSTkFNRV9UQUtFThAGEiEKHUVSUk9SX0NPREVfTUlTTUFUQ0hFRF9ERVZJQ0VTEAcSFwoTRVJST1JfQ09ERV9DT05GTElDVBAIEhoKFkVSUk9SX0NPREVfVU5BVkFJTEFCTEUQCRIXChNFUlJPUl9DT0RFX0lOVEVSTkFMEAoSGwoXRVJST1JfQ09ERV9SQVRFX0xJTUlURUQQCypNCgxSZWplY3RSZWFzb24SHQoZUkVKRUNUX1JFQVNPTl9VTlNQRUNJRklFRBAAEh4KGlJFSkVDVF9SRUFTT05fTUFJTEJPWF9GVUxMEAFiBnByb3RvMw", [file_parley_relay_v1_envelope]);
 
 /**
  * Per destination account: how the named devices differ from the account's current devices.
@@ -76,6 +76,13 @@ export type Error = Message<"parley.relay.v1.Error"> & {
    * @generated from field: repeated string unknown_accounts = 4;
    */
   unknownAccounts: string[];
+
+  /**
+   * Set with ERROR_CODE_RATE_LIMITED: milliseconds until a retry can succeed (0: after a response).
+   *
+   * @generated from field: uint32 retry_after_ms = 5;
+   */
+  retryAfterMs: number;
 };
 
 /**
@@ -194,7 +201,9 @@ export enum ErrorCode {
   INTERNAL = 10,
 
   /**
-   * Too many requests in flight on this socket; retry after a response arrives.
+   * Too many requests in flight on this socket (retry after a response arrives), or a rate limit
+   * or quota of the relay was reached: retry no sooner than Error.retry_after_ms (HTTP: the
+   * Retry-After header, in seconds). Nothing was stored.
    *
    * @generated from enum value: ERROR_CODE_RATE_LIMITED = 11;
    */
