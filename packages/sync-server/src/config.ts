@@ -15,6 +15,12 @@ export interface RelayConfig {
   logLevel: string;
   /** Optional: a directory with the built web app (apps/web/dist), served on the relay's origin. */
   webRoot?: string;
+  /** Optional: Redis for presence and routing between relay processes (decision 0161). */
+  redisUrl?: string;
+  /** Prefix of this deployment's Redis keys and channels. */
+  redisPrefix: string;
+  /** Relay processes sharing the port on this host (Node's cluster module). */
+  workers: number;
 }
 
 export const defaultConfig = {
@@ -25,7 +31,12 @@ export const defaultConfig = {
   mailboxCap: 10_000,
   databasePoolSize: 10,
   logLevel: 'info',
+  redisPrefix: 'parley',
+  workers: 1,
 } as const;
+
+/** Most relay processes one `--workers` starts. */
+const MAX_WORKERS = 64;
 
 export const usage = `Usage: parley-relay [options]
 
@@ -39,6 +50,11 @@ Options (each also read from the environment variable in brackets):
   --mailbox-cap <n>        most entries one device's mailbox holds [PARLEY_MAILBOX_CAP] (default ${defaultConfig.mailboxCap})
   --log-level <level>      fatal|error|warn|info|debug|trace|silent [PARLEY_LOG_LEVEL] (default ${defaultConfig.logLevel})
   --web-root <dir>         also serve the built web app from this directory [PARLEY_WEB_ROOT] (default: none)
+  --redis-url <url>        redis://host:port: presence and routing between relay processes; needs a
+                           postgres:// database [PARLEY_REDIS_URL] (default: none, one process)
+  --redis-prefix <name>    prefix of Redis keys and channels [PARLEY_REDIS_PREFIX] (default ${defaultConfig.redisPrefix})
+  --workers <n>            relay processes sharing this port; n > 1 needs --redis-url
+                           [PARLEY_WORKERS] (default ${defaultConfig.workers})
   --help                   print this text
 `;
 
@@ -71,6 +87,9 @@ export function loadConfig(
         'mailbox-cap': { type: 'string' },
         'log-level': { type: 'string' },
         'web-root': { type: 'string' },
+        'redis-url': { type: 'string' },
+        'redis-prefix': { type: 'string' },
+        workers: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -98,7 +117,21 @@ export function loadConfig(
   if (!logLevels.includes(logLevel)) {
     throw new ConfigError(`log level must be one of ${logLevels.join(', ')}, got "${logLevel}"`);
   }
+  const redisUrl = pick(values['redis-url'], 'PARLEY_REDIS_URL');
+  const redisPrefix =
+    pick(values['redis-prefix'], 'PARLEY_REDIS_PREFIX') ?? defaultConfig.redisPrefix;
+  const workers = integer(
+    pick(values.workers, 'PARLEY_WORKERS'),
+    'workers',
+    defaultConfig.workers,
+    1,
+    MAX_WORKERS,
+  );
+  checkScaleOut(databaseUrl, redisUrl, redisPrefix, workers);
   return {
+    redisUrl,
+    redisPrefix,
+    workers,
     host: pick(values.host, 'PARLEY_HOST') ?? defaultConfig.host,
     port: integer(pick(values.port, 'PARLEY_PORT'), 'port', defaultConfig.port, 0, 65_535),
     dataDir,
@@ -127,6 +160,35 @@ export function loadConfig(
     logLevel,
     webRoot: webRoot === undefined ? undefined : absolute(webRoot, cwd),
   };
+}
+
+/** Several processes need a shared database and Redis between them (decision 0161). */
+function checkScaleOut(
+  databaseUrl: string,
+  redisUrl: string | undefined,
+  redisPrefix: string,
+  workers: number,
+): void {
+  if (redisUrl !== undefined) {
+    if (!/^rediss?:\/\/[^/]/.test(redisUrl)) {
+      throw new ConfigError(
+        `redis URL must look like redis://host:port, got "${redact(redisUrl)}"`,
+      );
+    }
+    if (databaseKind(databaseUrl) !== 'postgres') {
+      throw new ConfigError(
+        '--redis-url needs a postgres:// database shared by the relay processes',
+      );
+    }
+  }
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(redisPrefix)) {
+    throw new ConfigError(
+      `redis prefix must be 1 to 64 letters, digits, - or _, got "${redisPrefix}"`,
+    );
+  }
+  if (workers > 1 && redisUrl === undefined) {
+    throw new ConfigError('--workers above 1 needs --redis-url (and a postgres:// database)');
+  }
 }
 
 function absolute(path: string, cwd: string): string {
