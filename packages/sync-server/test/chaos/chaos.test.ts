@@ -10,7 +10,7 @@ import {
 } from '../../bench/services.js';
 import { registerAccount } from '../support/accounts.js';
 import { Receiver, ReconnectingDevice, sendBurst, type Counts } from './support/chaos-clients.js';
-import { spawnClusterRelay, type ClusterRelay } from './support/relay-cluster.js';
+import { spawnClusterRelayProcess, type ClusterRelay } from '../../bench/cluster-relay.js';
 
 /** Relay processes sharing one PostgreSQL database and one Redis. */
 const RELAYS = 3;
@@ -53,7 +53,7 @@ describe('chaos: several relay processes, PostgreSQL and Redis', () => {
     await admin.end();
     const relays: ClusterRelay[] = [];
     for (let i = 0; i < RELAYS; i++) {
-      relays.push(await spawnClusterRelay(postgres.url(database), redis.url, database));
+      relays.push(await spawnClusterRelayProcess(postgres.url(database), redis.url, database));
     }
     const urls = relays.map((r) => r.url);
     const devices: ReconnectingDevice[] = [];

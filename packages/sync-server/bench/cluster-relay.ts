@@ -1,8 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const mainJs = fileURLToPath(new URL('../../../dist/main.js', import.meta.url));
+/** dist/main.js, from this file compiled (dist/bench/) or run from source (bench/, by Vitest). */
+const mainJs = [new URL('../main.js', import.meta.url), new URL('../dist/main.js', import.meta.url)]
+  .map((url) => fileURLToPath(url))
+  .find((path) => existsSync(path) && path.endsWith('dist/main.js'))!;
 
 export interface ClusterRelay {
   child: ChildProcess;
@@ -13,10 +17,10 @@ export interface ClusterRelay {
 }
 
 /**
- * One relay process (dist/main.js, built by the global setup) of a cluster: PostgreSQL, Redis,
+ * One relay process (dist/main.js: built by the tests' global setup or the bench script) of a cluster: PostgreSQL, Redis,
  * a free port. Resolves once it logged that it listens.
  */
-export async function spawnClusterRelay(
+export async function spawnClusterRelayProcess(
   databaseUrl: string,
   redisUrl: string,
   prefix: string,
