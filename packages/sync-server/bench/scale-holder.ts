@@ -41,6 +41,7 @@ async function connectAll({
   firstError?: string;
 }> {
   const clients = urls.map((url) => new RelayClient(url));
+  const before = sockets.length;
   let next = 0;
   let failed = 0;
   let firstError: string | undefined;
@@ -56,5 +57,5 @@ async function connectAll({
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { connected: sockets.length, failed, firstError };
+  return { connected: sockets.length - before, failed, firstError };
 }
