@@ -1,14 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RelayClient } from '@parley/relay-client';
+import { CloseCode } from '@parley/protocol';
+import { RelayClient, randomDeviceKeys } from '@parley/relay-client';
 import {
   startPostgres,
   startRedis,
   type PostgresServer,
   type RedisServer,
 } from '../../bench/services.js';
-import { registerAccount } from '../support/accounts.js';
+import { address, bytes, registerAccount } from '../support/accounts.js';
 import { Receiver, ReconnectingDevice, sendBurst, type Counts } from './support/chaos-clients.js';
 import { spawnClusterRelayProcess, type ClusterRelay } from '../../bench/cluster-relay.js';
 
@@ -129,6 +130,55 @@ describe('chaos: several relay processes, PostgreSQL and Redis', () => {
     expect(counts.outOfOrder).toBe(0);
     expect(counts.delivered).toBe(counts.acked);
   };
+
+  /** Two relay processes on a fresh database; stopped after `body`. */
+  async function withTwoRelays(body: (relays: ClusterRelay[]) => Promise<void>): Promise<void> {
+    const database = `cluster_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: postgres.url() });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${database}`);
+    await admin.end();
+    const relays = [
+      await spawnClusterRelayProcess(postgres.url(database), redis.url, database),
+      await spawnClusterRelayProcess(postgres.url(database), redis.url, database),
+    ];
+    try {
+      await body(relays);
+    } finally {
+      await Promise.all(relays.map((r) => r.stop()));
+    }
+  }
+
+  it('keeps the newer socket of a device connected to two processes, as on one', async () => {
+    await withTwoRelays(async ([a, b]) => {
+      const alice = (await registerAccount(new RelayClient(a!.url))).devices[0]!;
+      const older = await new RelayClient(a!.url).connect(alice);
+      const newer = await new RelayClient(b!.url).connect(alice);
+      expect((await older.closed).code).toBe(CloseCode.REPLACED);
+      newer.close();
+    });
+  }, 60_000);
+
+  it('sees devices added and removed on another process (caches invalidated, socket closed)', async () => {
+    await withTwoRelays(async ([a, b]) => {
+      const onA = new RelayClient(a!.url);
+      const onB = new RelayClient(b!.url);
+      const bob = await registerAccount(onA, 1);
+      const alice = (await registerAccount(onA)).devices[0]!;
+      const sender = await onB.connect(alice);
+      const to = (devices: typeof bob.devices) =>
+        devices.map((d) => ({ destination: address(d), content: bytes('hi') }));
+      await sender.send('one', to(bob.devices)); // B caches bob's device set
+      const { linkToken } = await onA.createLinkToken(bob.devices[0]!);
+      const second = await onA.addDevice(linkToken, randomDeviceKeys());
+      // B must know the new device at once, not from its stale cache.
+      await sender.send('two', to([...bob.devices, second]));
+      const secondSocket = await onB.connect(second);
+      await onA.removeDevice(bob.devices[0]!, second.deviceId);
+      expect((await secondSocket.closed).code).toBe(CloseCode.DEVICE_REMOVED);
+      sender.close();
+    });
+  }, 60_000);
 
   it('loses nothing when a relay process is SIGKILLed mid-burst', async () => {
     expectExactlyOnce(await runScenario('relay_kill', (relays) => relays[1]!.kill()));

@@ -378,12 +378,13 @@ export class PgMailboxTables {
     tx: pg.PoolClient,
     rowIds: number[],
   ): Promise<Map<number, number>> {
-    const seeds = new Map<number, number>();
-    for (const rowId of new Set(rowIds)) {
-      if (this.depths.has(rowId)) continue;
-      seeds.set(rowId, (await this.q.mailboxDepth.one<{ n: number }>(tx, { rowId }))!.n);
-    }
-    return seeds;
+    const unknown = [...new Set(rowIds)].filter((rowId) => !this.depths.has(rowId));
+    if (unknown.length === 0) return new Map();
+    // One round trip for all: with several processes, depths are forgotten often (0161).
+    const rows = await this.q.mailboxDepths.rows<{ device_row_id: number; n: number }>(tx, {
+      rowIds: unknown,
+    });
+    return new Map(rows.map((row) => [row.device_row_id, row.n]));
   }
 
   private sendsCommitted({ sends, outcomes, added, seeds }: WrittenSends): void {

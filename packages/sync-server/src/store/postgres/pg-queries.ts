@@ -116,6 +116,13 @@ export function buildPgQueries(db: Kysely<RelayDatabase>) {
           COALESCE((SELECT max(server_id) FROM mailbox WHERE device_row_id = d), 0) AS last
         FROM unnest(${arg('rowIds')}::bigint[]) AS d`,
     ),
+    /** Entries in each named mailbox, in one round trip (depths not cached yet). */
+    mailboxDepths: rawTemplate<'rowIds'>(
+      db,
+      sql`SELECT d AS device_row_id,
+          (SELECT count(*) FROM mailbox WHERE device_row_id = d) AS n
+        FROM unnest(${arg('rowIds')}::bigint[]) AS d`,
+    ),
     /** Acked entries, as (device, server id) pairs; returns the device of each row deleted. */
     deleteAcked: rawTemplate<'rowIds' | 'serverIds'>(
       db,
