@@ -75,13 +75,18 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
   const processId = newProcessId();
   const online = new OnlineDevices(processId);
   if (config.redisUrl && pgStore) {
-    cluster = await joinCluster(
-      config.redisUrl,
-      config.redisPrefix,
-      processId,
-      { online, store: pgStore, authenticator },
-      log,
-    );
+    try {
+      cluster = await joinCluster(
+        config.redisUrl,
+        config.redisPrefix,
+        processId,
+        { online, store: pgStore, authenticator },
+        log,
+      );
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
   }
   const mailboxes = new Mailboxes(store, online, metrics);
   let state: 'starting' | 'ready' | 'closing' = 'starting';
