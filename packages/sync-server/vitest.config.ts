@@ -30,7 +30,7 @@ export default mergeConfig(
             env: { PARLEY_TEST_DIALECT: 'sqlite' },
             // Builds dist/ for the crash tests' child processes.
             globalSetup: ['test/global-setup.ts'],
-            exclude: ['**/node_modules/**', 'test/postgres-*.test.ts'],
+            exclude: ['**/node_modules/**', 'test/postgres-*.test.ts', 'test/chaos/**'],
           },
         },
         {
@@ -40,7 +40,7 @@ export default mergeConfig(
             env: { PARLEY_TEST_DIALECT: 'postgres' },
             // A fresh database for the run, dropped at its end; fails if PostgreSQL is down.
             globalSetup: ['test/postgres-setup.ts'],
-            exclude: ['**/node_modules/**', ...sqliteOnly],
+            exclude: ['**/node_modules/**', 'test/chaos/**', ...sqliteOnly],
           },
         },
       ],

@@ -29,6 +29,12 @@ export interface RelayConfig {
   maxDevicesPerAccount: number;
   /** When set, GET /metrics needs `Authorization: Bearer <token>`; otherwise only loopback may read it. */
   metricsToken?: string;
+  /** Optional: Redis for presence and routing between relay processes (decision 0161). */
+  redisUrl?: string;
+  /** Prefix of this deployment's Redis keys and channels. */
+  redisPrefix: string;
+  /** Relay processes sharing the port on this host (Node's cluster module). */
+  workers: number;
 }
 
 export type RateLimitName = keyof typeof RATE_LIMITS;
@@ -50,7 +56,12 @@ export const defaultConfig = {
   rateLimits: RATE_LIMITS as RateLimits,
   maxConnectionsPerAddress: MAX_CONNECTIONS_PER_ADDRESS,
   maxDevicesPerAccount: MAX_DEVICES_PER_ACCOUNT,
+  redisPrefix: 'parley',
+  workers: 1,
 } as const;
+
+/** Most relay processes one `--workers` starts. */
+const MAX_WORKERS = 64;
 
 export const usage = `Usage: parley-relay [options]
 
@@ -71,6 +82,11 @@ Options (each also read from the environment variable in brackets):
   --max-devices-per-account <n>      devices per account [PARLEY_MAX_DEVICES_PER_ACCOUNT] (default ${defaultConfig.maxDevicesPerAccount})
   --metrics-token <token>  GET /metrics requires "Authorization: Bearer <token>"; without it /metrics
                            answers loopback clients only [PARLEY_METRICS_TOKEN]
+  --redis-url <url>        redis://host:port: presence and routing between relay processes; needs a
+                           postgres:// database [PARLEY_REDIS_URL] (default: none, one process)
+  --redis-prefix <name>    prefix of Redis keys and channels [PARLEY_REDIS_PREFIX] (default ${defaultConfig.redisPrefix})
+  --workers <n>            relay processes sharing this port; n > 1 needs --redis-url
+                           [PARLEY_WORKERS] (default ${defaultConfig.workers})
   --help                   print this text
 `;
 
@@ -107,6 +123,9 @@ export function loadConfig(
         'max-connections-per-address': { type: 'string' },
         'max-devices-per-account': { type: 'string' },
         'metrics-token': { type: 'string' },
+        'redis-url': { type: 'string' },
+        'redis-prefix': { type: 'string' },
+        workers: { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -134,7 +153,21 @@ export function loadConfig(
   if (!logLevels.includes(logLevel)) {
     throw new ConfigError(`log level must be one of ${logLevels.join(', ')}, got "${logLevel}"`);
   }
+  const redisUrl = pick(values['redis-url'], 'PARLEY_REDIS_URL');
+  const redisPrefix =
+    pick(values['redis-prefix'], 'PARLEY_REDIS_PREFIX') ?? defaultConfig.redisPrefix;
+  const workers = integer(
+    pick(values.workers, 'PARLEY_WORKERS'),
+    'workers',
+    defaultConfig.workers,
+    1,
+    MAX_WORKERS,
+  );
+  checkScaleOut(databaseUrl, redisUrl, redisPrefix, workers);
   return {
+    redisUrl,
+    redisPrefix,
+    workers,
     host: pick(values.host, 'PARLEY_HOST') ?? defaultConfig.host,
     port: integer(pick(values.port, 'PARLEY_PORT'), 'port', defaultConfig.port, 0, 65_535),
     dataDir,
@@ -219,6 +252,35 @@ function metricsToken(raw: string | undefined): string | undefined {
     throw new ConfigError('metrics token must be at least 16 characters without spaces');
   }
   return raw;
+}
+
+/** Several processes need a shared database and Redis between them (decision 0161). */
+function checkScaleOut(
+  databaseUrl: string,
+  redisUrl: string | undefined,
+  redisPrefix: string,
+  workers: number,
+): void {
+  if (redisUrl !== undefined) {
+    if (!/^rediss?:\/\/[^/]/.test(redisUrl)) {
+      throw new ConfigError(
+        `redis URL must look like redis://host:port, got "${redact(redisUrl)}"`,
+      );
+    }
+    if (databaseKind(databaseUrl) !== 'postgres') {
+      throw new ConfigError(
+        '--redis-url needs a postgres:// database shared by the relay processes',
+      );
+    }
+  }
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(redisPrefix)) {
+    throw new ConfigError(
+      `redis prefix must be 1 to 64 letters, digits, - or _, got "${redisPrefix}"`,
+    );
+  }
+  if (workers > 1 && redisUrl === undefined) {
+    throw new ConfigError('--workers above 1 needs --redis-url (and a postgres:// database)');
+  }
 }
 
 function absolute(path: string, cwd: string): string {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { ConfigError, loadConfig, usage } from './config.js';
+import { isWorkersPrimary, runWorkers } from './cluster/workers.js';
 import { startRelay } from './relay.js';
 
 /**
@@ -19,6 +20,12 @@ async function main(): Promise<void> {
   if (config === 'help') {
     process.stdout.write(usage);
     return;
+  }
+  if (isWorkersPrimary(config.workers)) {
+    const code = await runWorkers(config.workers, (line) =>
+      process.stderr.write(`parley-relay: ${line}\n`),
+    );
+    process.exit(code);
   }
   const relay = await startRelay(config);
   let stopping = false;

@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { Authenticator } from './auth/authenticator.js';
 import { databaseKind, redact, sqlitePath, type RelayConfig } from './config.js';
+import { joinCluster, newProcessId } from './cluster/join-cluster.js';
+import type { RedisClusterLink } from './cluster/redis-link.js';
 import { createHttpApp } from './http/http-app.js';
 import { AbuseLimits } from './limits/abuse-limits.js';
 import { Mailboxes } from './mailbox/mailboxes.js';
@@ -37,6 +39,8 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
   const fatal = new Promise<Error>((resolve) => (reportFatal = resolve));
   // The depth gauge reads the store only when scraped, after both exist.
   const metrics = new RelayMetrics(() => store.totalMailboxEntries());
+  // Set once Redis is joined (decision 0161); the store's change events go to the other processes.
+  let cluster: RedisClusterLink | undefined;
   const commitEvents = {
     committed: (ms: number, jobs: number) => {
       metrics.commitSeconds.observe(ms / 1000);
@@ -45,8 +49,10 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
     commitFailed: (error: unknown) =>
       log.error({ err: error }, 'group commit failed; its writes were rejected'),
     hookFailed: (error: unknown) => log.error({ err: error }, 'post-commit delivery failed'),
+    mailboxesChanged: (rowIds: readonly number[]) => cluster?.mailboxesChanged(rowIds),
+    deviceSetChanged: (accountId: string) => cluster?.devicesChanged(accountId),
   };
-  const store: RelayStore & { mailboxCap: number } =
+  const pgStore =
     databaseKind(config.databaseUrl) === 'postgres'
       ? await PostgresStore.open(
           config.databaseUrl,
@@ -56,14 +62,17 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
           },
           { poolSize: config.databasePoolSize },
         )
-      : new SqliteStore(sqlitePath(config.databaseUrl), {
-          ...commitEvents,
-          syncFailed: (error) => {
-            log.fatal({ err: error }, 'WAL sync failed; refusing all writes');
-            reportFatal(error instanceof Error ? error : new Error(String(error)));
-          },
-          checkpointFailed: (error) => log.warn({ err: error }, 'WAL checkpoint failed'),
-        });
+      : undefined;
+  const store: RelayStore & { mailboxCap: number } =
+    pgStore ??
+    new SqliteStore(sqlitePath(config.databaseUrl), {
+      ...commitEvents,
+      syncFailed: (error) => {
+        log.fatal({ err: error }, 'WAL sync failed; refusing all writes');
+        reportFatal(error instanceof Error ? error : new Error(String(error)));
+      },
+      checkpointFailed: (error) => log.warn({ err: error }, 'WAL checkpoint failed'),
+    });
   store.mailboxCap = config.mailboxCap;
   const limits = new AbuseLimits(
     config.rateLimits,
@@ -71,7 +80,22 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
     config.maxDevicesPerAccount,
   );
   const authenticator = new Authenticator(store, limits);
-  const online = new OnlineDevices();
+  const processId = newProcessId();
+  const online = new OnlineDevices(processId);
+  if (config.redisUrl && pgStore) {
+    try {
+      cluster = await joinCluster(
+        config.redisUrl,
+        config.redisPrefix,
+        processId,
+        { online, store: pgStore, authenticator },
+        log,
+      );
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
   const mailboxes = new Mailboxes(store, online, metrics);
   let state: 'starting' | 'ready' | 'closing' = 'starting';
 
@@ -126,6 +150,7 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
       await new Promise((resolve) => setImmediate(resolve));
       sockets.closeAll(1001, 'relay shutting down');
       await app.close();
+      cluster?.close();
       await store.close();
       log.info('relay stopped');
     },

@@ -27,6 +27,20 @@ describe('relay configuration', () => {
     });
   });
 
+  it('joins several relay processes only on PostgreSQL with Redis (decision 0161)', () => {
+    const pgUrl = ['--database-url', 'postgres://u@db:5432/parley'];
+    expect(
+      loadConfig([...pgUrl, '--redis-url', 'redis://r:6379', '--workers', '4'], {}, '/'),
+    ).toMatchObject({ redisUrl: 'redis://r:6379', redisPrefix: 'parley', workers: 4 });
+    expect(() => loadConfig(['--workers', '2', ...pgUrl], {}, '/')).toThrow(/needs --redis-url/);
+    expect(() => loadConfig(['--redis-url', 'redis://r:6379'], {}, '/')).toThrow(/postgres/);
+    expect(() => loadConfig([...pgUrl, '--redis-url', 'http://r'], {}, '/')).toThrow(/redis URL/);
+    expect(() =>
+      loadConfig([...pgUrl, '--redis-url', 'redis://r', '--redis-prefix', 'a:b'], {}, '/'),
+    ).toThrow(/prefix/);
+    expect(() => loadConfig(['--workers', '0'], {}, '/')).toThrow(ConfigError);
+  });
+
   it('accepts PostgreSQL URLs and a pool size', () => {
     const url = 'postgres://relay:secret@db.internal:5433/parley?sslmode=require';
     expect(

@@ -64,6 +64,13 @@ export interface StoredEnvelope {
   type: number;
   serverTimestamp: number;
   content: Uint8Array;
+  /**
+   * The highest server id this device's mailbox held when this entry was written (0: none),
+   * set by stores that several relay processes write to (decision 0161). A push may go
+   * straight to the socket only once the stream has pushed up to it; otherwise an entry
+   * committed by another process is still on its way, and the stream reads the database.
+   */
+  previousServerId?: number;
 }
 
 export interface SendInput {

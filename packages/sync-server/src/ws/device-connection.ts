@@ -125,6 +125,11 @@ export class DeviceConnection implements Recipient {
     if (state.kind === 'authenticated') state.stream.offer(envelope);
   }
 
+  recheck(): void {
+    const state = this.state;
+    if (state.kind === 'authenticated') state.stream.recheck();
+  }
+
   close(code: number, reason: string): void {
     const state = this.state;
     if (state.kind === 'authenticated') state.stream.stop();

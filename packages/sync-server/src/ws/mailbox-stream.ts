@@ -48,10 +48,19 @@ export class MailboxStream {
   offer(envelope: StoredEnvelope): void {
     const state = this.state;
     if (state.kind === 'stopped' || envelope.serverId <= this.cursor) return;
-    if (state.kind === 'live' && this.unacked.size < PUSH_WINDOW && this.canPush()) {
+    // An entry written after one not pushed yet (another relay process committed it, and its
+    // push is still on its way: decision 0161) must wait for a read of the database.
+    const follows = (envelope.previousServerId ?? 0) <= this.cursor;
+    if (state.kind === 'live' && follows && this.unacked.size < PUSH_WINDOW && this.canPush()) {
       this.send(envelope);
       return;
     }
+    this.recheck();
+  }
+
+  /** Reads the database again from the cursor (entries committed elsewhere: decision 0161). */
+  recheck(): void {
+    if (this.state.kind === 'stopped') return;
     this.transition('offer');
     this.resume();
   }

@@ -15,7 +15,7 @@ import type {
 } from '../records.js';
 import type { DeviceCredentials, NewAccount } from '../relay-store.js';
 import type { RelayDatabase } from '../schema.js';
-import type { PgGroupCommitter } from './group-commit.js';
+import type { PgCommitEvents, PgGroupCommitter } from './group-commit.js';
 import type { PgMailboxTables } from './mailbox-tables.js';
 import type { PgQueries } from './pg-queries.js';
 
@@ -54,6 +54,7 @@ export class PgDeviceDirectory {
     private readonly pool: pg.Pool,
     private readonly committer: PgGroupCommitter,
     private readonly mailboxes: MailboxCounts,
+    private readonly events: Pick<PgCommitEvents, 'deviceSetChanged'> = {},
   ) {}
 
   createAccount(input: NewAccount): Promise<DeviceRef> {
@@ -239,6 +240,12 @@ export class PgDeviceDirectory {
 
   /** A device came or went (after its commit): later checks must not see the old set. */
   private invalidate(accountId: string): void {
+    this.forgetDeviceSet(accountId);
+    this.events.deviceSetChanged?.(accountId);
+  }
+
+  /** Drops the cached set (here, or when another relay process changed it: decision 0161). */
+  forgetDeviceSet(accountId: string): void {
     this.deviceSetCache.invalidate(accountId);
     this.loading.delete(accountId);
   }

@@ -25,6 +25,13 @@ export interface PgCommitEvents {
   commitFailed(error: unknown): void;
   /** An afterCommit callback threw; the other jobs were unaffected. */
   hookFailed(error: unknown): void;
+  /**
+   * Entries were added to or deleted from these mailboxes (after COMMIT): other relay
+   * processes forget their cached depths (decision 0161).
+   */
+  mailboxesChanged?(deviceRowIds: readonly number[]): void;
+  /** An account's device set changed (after COMMIT): other relay processes forget theirs. */
+  deviceSetChanged?(accountId: string): void;
 }
 
 /** Most jobs in one transaction; the rest go into the next one right after. */

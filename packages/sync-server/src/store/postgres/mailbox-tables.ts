@@ -68,7 +68,7 @@ export class PgMailboxTables {
     private readonly q: PgQueries,
     private readonly pool: pg.Pool,
     private readonly committer: PgGroupCommitter,
-    private readonly events: Pick<PgCommitEvents, 'hookFailed'>,
+    private readonly events: Pick<PgCommitEvents, 'hookFailed' | 'mailboxesChanged'>,
   ) {}
 
   /** Counts the entries present (once, at startup). */
@@ -126,6 +126,7 @@ export class PgMailboxTables {
             if (set.size === 0) this.pendingAcks.delete(ack.rowId);
           }
           this.entriesDeleted(deletedFrom);
+          if (deletedFrom.length > 0) this.events.mailboxesChanged?.([...new Set(deletedFrom)]);
         },
       )
       .catch(() => {
@@ -250,10 +251,12 @@ export class PgMailboxTables {
       if (!firstOf.has(key)) firstOf.set(key, i);
     });
     const writers = [...firstOf.values()];
-    const seeds = await this.countUnknownDepths(
-      tx,
-      writers.flatMap((i) => sends[i]!.input.entries.map((e) => e.destination.rowId)),
+    const destinations = writers.flatMap((i) =>
+      sends[i]!.input.entries.map((e) => e.destination.rowId),
     );
+    // Locked first, so the depths counted below include every other process's commits.
+    const previous = await this.lockMailboxes(tx, destinations);
+    const seeds = await this.countUnknownDepths(tx, destinations);
 
     // The cap, counting this batch's earlier entries: an overlay applied after COMMIT.
     const added = new Map<number, number>();
@@ -335,7 +338,9 @@ export class PgMailboxTables {
         type: entry.type,
         serverTimestamp,
         content: entry.content,
+        previousServerId: previous.get(entry.destination.rowId),
       });
+      previous.set(entry.destination.rowId, ids[k]!);
       stored.set(p.index, list);
     });
     const resultOf = new Map(planned.map((p) => [p.index, p]));
@@ -351,20 +356,44 @@ export class PgMailboxTables {
     return { sends, outcomes, added, seeds };
   }
 
+  /**
+   * Locks these mailboxes until COMMIT (other relay processes writing to them wait) and
+   * returns the highest server id each holds (decision 0161).
+   */
+  private async lockMailboxes(tx: pg.PoolClient, rowIds: number[]): Promise<Map<number, number>> {
+    if (rowIds.length === 0) return new Map();
+    const distinct = [...new Set(rowIds)];
+    await this.q.lockMailboxes.run(tx, { rowIds: distinct });
+    const rows = await this.q.lastServerIds.rows<{ device_row_id: number; last: number }>(tx, {
+      rowIds: distinct,
+    });
+    return new Map(rows.map((row) => [row.device_row_id, row.last]));
+  }
+
+  /**
+   * Another relay process changed these mailboxes (decision 0161): their depths are counted
+   * again on next use, under the mailbox lock.
+   */
+  forgetDepths(rowIds: readonly number[]): void {
+    for (const rowId of rowIds) this.depths.delete(rowId);
+  }
+
   /** Counts the mailboxes not counted yet (first use of a device). */
   private async countUnknownDepths(
     tx: pg.PoolClient,
     rowIds: number[],
   ): Promise<Map<number, number>> {
-    const seeds = new Map<number, number>();
-    for (const rowId of new Set(rowIds)) {
-      if (this.depths.has(rowId)) continue;
-      seeds.set(rowId, (await this.q.mailboxDepth.one<{ n: number }>(tx, { rowId }))!.n);
-    }
-    return seeds;
+    const unknown = [...new Set(rowIds)].filter((rowId) => !this.depths.has(rowId));
+    if (unknown.length === 0) return new Map();
+    // One round trip for all: with several processes, depths are forgotten often (0161).
+    const rows = await this.q.mailboxDepths.rows<{ device_row_id: number; n: number }>(tx, {
+      rowIds: unknown,
+    });
+    return new Map(rows.map((row) => [row.device_row_id, row.n]));
   }
 
   private sendsCommitted({ sends, outcomes, added, seeds }: WrittenSends): void {
+    if (added.size > 0) this.events.mailboxesChanged?.([...added.keys()]);
     for (const [rowId, seed] of seeds) if (!this.depths.has(rowId)) this.depths.set(rowId, seed);
     for (const [rowId, n] of added) {
       this.total += n;

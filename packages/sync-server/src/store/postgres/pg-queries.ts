@@ -4,6 +4,9 @@ import type { Queries } from '../queries.js';
 import { arg, rawTemplate, template, type QueryTemplate } from '../query-template.js';
 import type { RelayDatabase } from '../schema.js';
 
+/** The first key of the mailbox write locks ("mb"): apart from the schema lock's keys. */
+const MAILBOX_LOCK_SPACE = 0x6d62;
+
 /** A connection or the pool: anything that runs a query. */
 export type Queryable = Pick<pg.PoolClient, 'query'>;
 
@@ -92,6 +95,33 @@ export function buildPgQueries(db: Kysely<RelayDatabase>) {
           ${arg('contents')}::bytea[]) WITH ORDINALITY AS u(d, sa, sd, c, t, ts, ct, ord)
         ORDER BY ord
         RETURNING server_id`,
+    ),
+    /**
+     * Serialises writers to the same mailboxes across relay processes (decision 0161): a
+     * transaction-scoped advisory lock per destination device, taken in device order (no
+     * deadlock between two batches). A writer takes its server ids only after the previous
+     * writer of that mailbox has committed, so per device, id order is commit order: a
+     * reader that sees id n sees every lower id of that device.
+     */
+    lockMailboxes: rawTemplate<'rowIds'>(
+      db,
+      sql`SELECT count(pg_advisory_xact_lock(${sql.lit(MAILBOX_LOCK_SPACE)},
+          (d % 2147483647)::integer)) AS n
+        FROM (SELECT DISTINCT unnest(${arg('rowIds')}::bigint[]) AS d ORDER BY d) AS locked`,
+    ),
+    /** The highest server id in each device's mailbox (0 for an empty one), under its lock. */
+    lastServerIds: rawTemplate<'rowIds'>(
+      db,
+      sql`SELECT d AS device_row_id,
+          COALESCE((SELECT max(server_id) FROM mailbox WHERE device_row_id = d), 0) AS last
+        FROM unnest(${arg('rowIds')}::bigint[]) AS d`,
+    ),
+    /** Entries in each named mailbox, in one round trip (depths not cached yet). */
+    mailboxDepths: rawTemplate<'rowIds'>(
+      db,
+      sql`SELECT d AS device_row_id,
+          (SELECT count(*) FROM mailbox WHERE device_row_id = d) AS n
+        FROM unnest(${arg('rowIds')}::bigint[]) AS d`,
     ),
     /** Acked entries, as (device, server id) pairs; returns the device of each row deleted. */
     deleteAcked: rawTemplate<'rowIds' | 'serverIds'>(

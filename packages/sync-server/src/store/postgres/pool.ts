@@ -41,5 +41,9 @@ export function createPool(url: string, { size = 10, onError }: PoolOptions = {}
   // An idle connection that dies (server restart) emits on the pool; without a listener the
   // process would crash. The pool replaces it on the next checkout.
   pool.on('error', (error) => onError?.(error));
+  // A checked-out connection that dies between two queries (PostgreSQL restarted while a group
+  // commit holds it) emits on the client itself: the next query on it fails and its batch is
+  // rejected, but the event must not crash the process (found by the chaos tests, 0161).
+  pool.on('connect', (client) => client.on('error', (error) => onError?.(error)));
   return pool;
 }

@@ -60,7 +60,7 @@ export class PostgresStore implements RelayStore {
       const committer = new PgGroupCommitter(pool, events);
       const mailboxes = new PgMailboxTables(q, pool, committer, events);
       await mailboxes.load();
-      const directory = new PgDeviceDirectory(q, kysely, pool, committer, mailboxes);
+      const directory = new PgDeviceDirectory(q, kysely, pool, committer, mailboxes, events);
       return new PostgresStore(pool, kysely, committer, mailboxes, directory);
     } catch (error) {
       await pool.end().catch(() => undefined);
@@ -154,6 +154,16 @@ export class PostgresStore implements RelayStore {
     const entries = await this.mailboxes.pruneExpired(cutoff, shouldStop);
     await this.directory.deleteExpiredLinkTokens();
     return entries;
+  }
+
+  /** Another relay process changed this account's devices (decision 0161). */
+  forgetDeviceSet(accountId: string): void {
+    this.directory.forgetDeviceSet(accountId);
+  }
+
+  /** Another relay process added to or deleted from these mailboxes (decision 0161). */
+  forgetMailboxDepths(deviceRowIds: readonly number[]): void {
+    this.mailboxes.forgetDepths(deviceRowIds);
   }
 
   flush(): Promise<void> {

@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { CloseCode } from '@parley/protocol';
+import type { Logger } from 'pino';
+import type { Authenticator } from '../auth/authenticator.js';
+import type { OnlineDevices } from '../mailbox/online-devices.js';
+import type { PostgresStore } from '../store/postgres/postgres-store.js';
+import { RedisClusterLink } from './redis-link.js';
+
+/** A name for this relay process in presence tokens and channel names (unique per start). */
+export function newProcessId(): string {
+  return `${process.pid.toString(36)}-${randomBytes(4).toString('hex')}`;
+}
+
+export interface ClusterParts {
+  online: OnlineDevices;
+  store: PostgresStore;
+  authenticator: Authenticator;
+}
+
+/**
+ * Connects this relay process to the others through Redis (decision 0161): envelopes routed
+ * here go to the sockets held here, a newer socket elsewhere closes ours with REPLACED, and the
+ * caches other processes invalidate are invalidated here too.
+ */
+export async function joinCluster(
+  redisUrl: string,
+  prefix: string,
+  processId: string,
+  { online, store, authenticator }: ClusterParts,
+  log: Logger,
+): Promise<RedisClusterLink> {
+  const link = await RedisClusterLink.open(
+    redisUrl,
+    prefix,
+    processId,
+    {
+      envelopes: (envelopes) => online.deliverRouted(envelopes),
+      replaced: (rowId, token) => online.replacedElsewhere(rowId, token, CloseCode.REPLACED),
+      devicesChanged: (accountId) => store.forgetDeviceSet(accountId),
+      deviceRemoved: (accountId, deviceId) => {
+        authenticator.forget(accountId, deviceId);
+        online.disconnectHere(accountId, deviceId, CloseCode.DEVICE_REMOVED);
+      },
+      mailboxesChanged: (rowIds) => store.forgetMailboxDepths(rowIds),
+      reconnected: () => {
+        Promise.all(online.claims().map(({ device, token }) => link.claim(device, token))).then(
+          () => online.recheckAll(),
+          (error: unknown) => log.warn({ err: error }, 'claiming sockets again failed'),
+        );
+      },
+    },
+    log,
+  );
+  online.attach(link);
+  return link;
+}

@@ -1,0 +1,48 @@
+import type { StoredEnvelope } from '../store/records.js';
+
+/**
+ * What relay processes tell each other through Redis (decision 0161). Addressed messages go to
+ * one process's channel; the others go to every process. JSON with base64 content: Redis
+ * carries only live pushes and cache invalidations, never the only copy of anything.
+ */
+export type ClusterMessage =
+  /** Envelopes committed by the sender's process for devices whose socket the receiver holds. */
+  | { kind: 'envelopes'; envelopes: WireEnvelope[] }
+  /** A newer socket of this device was claimed elsewhere: close ours if it is `token`. */
+  | { kind: 'replaced'; rowId: number; token: string }
+  /** An account's device set changed: forget it (and the device's cached credentials). */
+  | { kind: 'devices-changed'; accountId: string }
+  /** A device was removed: close its socket, if held here. */
+  | { kind: 'device-removed'; accountId: string; deviceId: number }
+  /** Entries were added to or deleted from these mailboxes: forget their cached depths. */
+  | { kind: 'mailboxes-changed'; rowIds: number[] };
+
+export type WireEnvelope = Omit<StoredEnvelope, 'content'> & { content: string };
+
+export function toWire(envelope: StoredEnvelope): WireEnvelope {
+  return { ...envelope, content: Buffer.from(envelope.content).toString('base64') };
+}
+
+export function fromWire(envelope: WireEnvelope): StoredEnvelope {
+  return { ...envelope, content: Buffer.from(envelope.content, 'base64') };
+}
+
+const kinds = new Set<ClusterMessage['kind']>([
+  'envelopes',
+  'replaced',
+  'devices-changed',
+  'device-removed',
+  'mailboxes-changed',
+]);
+
+/** Parses a message from another process; undefined for anything unrecognised (logged by the caller). */
+export function parseClusterMessage(text: string): ClusterMessage | undefined {
+  try {
+    const value = JSON.parse(text) as { kind?: unknown };
+    return typeof value === 'object' && value !== null && kinds.has(value.kind as never)
+      ? (value as ClusterMessage)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,179 @@
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { ClusterLink } from '../mailbox/online-devices.js';
+import type { DeviceRef, StoredEnvelope } from '../store/records.js';
+import { fromWire, parseClusterMessage, toWire, type ClusterMessage } from './messages.js';
+
+/** Longest pause between attempts to reach Redis again. */
+const MAX_RECONNECT_DELAY_MS = 1000;
+
+/** What the relay does with messages from the other processes. */
+export interface ClusterHandlers {
+  envelopes(envelopes: StoredEnvelope[]): void;
+  replaced(rowId: number, token: string): void;
+  devicesChanged(accountId: string): void;
+  deviceRemoved(accountId: string, deviceId: number): void;
+  mailboxesChanged(rowIds: number[]): void;
+  /** Redis is reachable again after an outage: claim every socket again, read every mailbox. */
+  reconnected(): void;
+}
+
+/** Deletes a presence key only if it still names this socket (a newer claim stays). */
+const RELEASE_SCRIPT = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+
+/**
+ * Presence and routing through Redis (decision 0161). Presence is one key per device, its
+ * value the token of the socket holding it (`<process>.<n>`); each process subscribes to its
+ * own channel (envelopes for its sockets, "replaced" notices) and to one shared channel
+ * (invalidations). Redis holds no data that matters: everything routed is already committed
+ * in PostgreSQL, so while Redis is away commands fail fast and pushes are dropped; when it is
+ * back every process claims its sockets again and every socket reads its mailbox.
+ */
+export class RedisClusterLink implements ClusterLink {
+  private readonly commands: Redis;
+  private readonly subscriber: Redis;
+  private readonly ownChannel: string;
+  private readonly sharedChannel: string;
+  private wasReady = false;
+
+  private constructor(
+    url: string,
+    private readonly prefix: string,
+    private readonly processId: string,
+    private readonly handlers: ClusterHandlers,
+    private readonly log: Logger,
+  ) {
+    const options = {
+      retryStrategy: (attempt: number) => Math.min(attempt * 50, MAX_RECONNECT_DELAY_MS),
+      maxRetriesPerRequest: 1,
+    };
+    // No offline queue for commands: nothing here is worth sending late (see the class comment).
+    this.commands = new Redis(url, { ...options, enableOfflineQueue: false, lazyConnect: true });
+    this.subscriber = new Redis(url, { ...options, lazyConnect: true });
+    this.ownChannel = `${prefix}:process:${processId}`;
+    this.sharedChannel = `${prefix}:all`;
+    for (const connection of [this.commands, this.subscriber]) {
+      connection.on('error', (error: Error) => log.warn({ err: error }, 'redis connection error'));
+    }
+    this.subscriber.on('message', (_channel: string, text: string) => this.receive(text));
+    this.subscriber.on('ready', () => {
+      if (this.wasReady) {
+        log.info('redis is back: claiming sockets again and re-reading mailboxes');
+        handlers.reconnected();
+      }
+      this.wasReady = true;
+    });
+  }
+
+  /** Connects both connections and subscribes; throws if Redis cannot be reached. */
+  static async open(
+    url: string,
+    prefix: string,
+    processId: string,
+    handlers: ClusterHandlers,
+    log: Logger,
+  ): Promise<RedisClusterLink> {
+    const link = new RedisClusterLink(url, prefix, processId, handlers, log);
+    try {
+      await Promise.all([link.commands.connect(), link.subscriber.connect()]);
+      await link.subscriber.subscribe(link.ownChannel, link.sharedChannel);
+    } catch (error) {
+      link.close();
+      throw error;
+    }
+    return link;
+  }
+
+  async claim(device: DeviceRef, token: string): Promise<void> {
+    const previous = await this.commands.set(this.presenceKey(device.rowId), token, 'GET');
+    if (previous && previous !== token) {
+      const owner = previous.slice(0, previous.indexOf('.'));
+      if (owner !== this.processId) {
+        this.publish(`${this.prefix}:process:${owner}`, {
+          kind: 'replaced',
+          rowId: device.rowId,
+          token: previous,
+        });
+      }
+    }
+  }
+
+  release(device: DeviceRef, token: string): void {
+    this.commands
+      .eval(RELEASE_SCRIPT, 1, this.presenceKey(device.rowId), token)
+      .catch(() => undefined); // a stale claim only routes pushes to a process that drops them
+  }
+
+  route(envelopes: readonly StoredEnvelope[]): void {
+    const keys = envelopes.map((e) => this.presenceKey(e.destination.rowId));
+    this.commands.mget(keys).then(
+      (holders) => {
+        const byProcess = new Map<string, StoredEnvelope[]>();
+        holders.forEach((token, i) => {
+          if (!token) return; // offline: the device drains its mailbox when it connects
+          const owner = token.slice(0, token.indexOf('.'));
+          const list = byProcess.get(owner) ?? [];
+          list.push(envelopes[i]!);
+          byProcess.set(owner, list);
+        });
+        for (const [owner, list] of byProcess) {
+          this.publish(`${this.prefix}:process:${owner}`, {
+            kind: 'envelopes',
+            envelopes: list.map(toWire),
+          });
+        }
+      },
+      () => undefined, // Redis is away: every socket re-reads its mailbox when it is back
+    );
+  }
+
+  deviceRemoved(accountId: string, deviceId: number): void {
+    this.broadcast({ kind: 'device-removed', accountId, deviceId });
+  }
+
+  devicesChanged(accountId: string): void {
+    this.broadcast({ kind: 'devices-changed', accountId });
+  }
+
+  mailboxesChanged(rowIds: readonly number[]): void {
+    this.broadcast({ kind: 'mailboxes-changed', rowIds: [...rowIds] });
+  }
+
+  close(): void {
+    this.subscriber.disconnect();
+    this.commands.disconnect();
+  }
+
+  private presenceKey(rowId: number): string {
+    return `${this.prefix}:presence:${rowId}`;
+  }
+
+  private broadcast(message: ClusterMessage): void {
+    this.publish(this.sharedChannel, { ...message, from: this.processId });
+  }
+
+  private publish(channel: string, message: ClusterMessage & { from?: string }): void {
+    this.commands.publish(channel, JSON.stringify(message)).catch(() => undefined);
+  }
+
+  private receive(text: string): void {
+    const message = parseClusterMessage(text);
+    if (!message) {
+      this.log.warn('unrecognised cluster message ignored');
+      return;
+    }
+    if ((message as { from?: string }).from === this.processId) return; // our own broadcast
+    switch (message.kind) {
+      case 'envelopes':
+        return this.handlers.envelopes(message.envelopes.map(fromWire));
+      case 'replaced':
+        return this.handlers.replaced(message.rowId, message.token);
+      case 'devices-changed':
+        return this.handlers.devicesChanged(message.accountId);
+      case 'device-removed':
+        return this.handlers.deviceRemoved(message.accountId, message.deviceId);
+      case 'mailboxes-changed':
+        return this.handlers.mailboxesChanged(message.rowIds);
+    }
+  }
+}
