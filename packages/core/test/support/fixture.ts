@@ -15,7 +15,29 @@ let counter = 0;
  * One real relay process per test file, the messengers opened against it (closed after the
  * file), and every plaintext the file sent, for the "relay never sees plaintext" check.
  */
-/** `relayArgs` go to the relay process after the defaults (e.g. `['--rate-limits', '{...}']`). */
+/**
+ * Every test client connects from 127.0.0.1, so the relay's per-address limits (registrations,
+ * device links, connections) would count a whole test file as one abuser: they are lifted here.
+ * Per-device and per-account limits keep their defaults.
+ */
+const PER_ADDRESS_LIMITS_LIFTED = [
+  '--rate-limits',
+  JSON.stringify(
+    Object.fromEntries(
+      ['registrationsPerAddress', 'linksPerAddress', 'connectionsPerAddress'].map((name) => [
+        name,
+        { burst: 1_000_000, perSecond: 1_000_000 },
+      ]),
+    ),
+  ),
+  '--max-connections-per-address',
+  '1000000',
+];
+
+/**
+ * `relayArgs` go to the relay process after the defaults, and win over them (e.g. a test's own
+ * `['--rate-limits', '{...}']`).
+ */
 export function useRelay(relayArgs: string[] = []) {
   const fixture = {
     relay: undefined as unknown as RelayProcess,
@@ -64,7 +86,12 @@ export function useRelay(relayArgs: string[] = []) {
     },
   };
   beforeAll(async () => {
-    fixture.relay = await RelayProcess.start(['--log-level', 'debug', ...relayArgs]);
+    fixture.relay = await RelayProcess.start([
+      '--log-level',
+      'debug',
+      ...PER_ADDRESS_LIMITS_LIFTED,
+      ...relayArgs,
+    ]);
   });
   afterAll(async () => {
     for (const m of [...fixture.open]) await m.close();
