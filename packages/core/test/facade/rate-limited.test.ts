@@ -9,7 +9,7 @@ import { find, texts, waitFor } from '../support/wait.js';
  * was hit (its /metrics answers loopback clients when no token is configured).
  */
 describe('sending under a relay rate limit', () => {
-  const fx = useRelay(['--rate-limits', '{"sendsPerDevice":{"burst":1,"perSecond":1}}']);
+  const fx = useRelay([], { sendsPerDevice: { burst: 1, perSecond: 1 } });
 
   const rateLimitedAnswers = async () => {
     const metrics = await (await fetch(`${fx.relay.url}/metrics`)).text();

@@ -15,30 +15,29 @@ let counter = 0;
  * One real relay process per test file, the messengers opened against it (closed after the
  * file), and every plaintext the file sent, for the "relay never sees plaintext" check.
  */
+/** A relay token bucket, as `--rate-limits` takes it. */
+interface Bucket {
+  burst: number;
+  perSecond: number;
+}
+
 /**
  * Every test client connects from 127.0.0.1, so the relay's per-address limits (registrations,
  * device links, connections) would count a whole test file as one abuser: they are lifted here.
- * Per-device and per-account limits keep their defaults.
+ * Other limits keep their defaults unless a test overrides them by name.
  */
-const PER_ADDRESS_LIMITS_LIFTED = [
-  '--rate-limits',
-  JSON.stringify(
-    Object.fromEntries(
-      ['registrationsPerAddress', 'linksPerAddress', 'connectionsPerAddress'].map((name) => [
-        name,
-        { burst: 1_000_000, perSecond: 1_000_000 },
-      ]),
-    ),
-  ),
-  '--max-connections-per-address',
-  '1000000',
-];
+const UNLIMITED: Bucket = { burst: 1_000_000, perSecond: 1_000_000 };
+const PER_ADDRESS_LIFTED: Record<string, Bucket> = {
+  registrationsPerAddress: UNLIMITED,
+  linksPerAddress: UNLIMITED,
+  connectionsPerAddress: UNLIMITED,
+};
 
 /**
- * `relayArgs` go to the relay process after the defaults, and win over them (e.g. a test's own
- * `['--rate-limits', '{...}']`).
+ * `relayArgs` go to the relay process after the defaults; `rateLimits` override the relay's
+ * token buckets by name (protocol's RATE_LIMITS), on top of the per-address ones lifted above.
  */
-export function useRelay(relayArgs: string[] = []) {
+export function useRelay(relayArgs: string[] = [], rateLimits: Record<string, Bucket> = {}) {
   const fixture = {
     relay: undefined as unknown as RelayProcess,
     open: new Set<Messenger>(),
@@ -89,7 +88,10 @@ export function useRelay(relayArgs: string[] = []) {
     fixture.relay = await RelayProcess.start([
       '--log-level',
       'debug',
-      ...PER_ADDRESS_LIMITS_LIFTED,
+      '--rate-limits',
+      JSON.stringify({ ...PER_ADDRESS_LIFTED, ...rateLimits }),
+      '--max-connections-per-address',
+      '1000000',
       ...relayArgs,
     ]);
   });
