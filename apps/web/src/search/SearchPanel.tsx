@@ -26,7 +26,8 @@ export function SearchField({
         className="search-field__input"
         placeholder="Search messages and chats"
         aria-label="Search messages and chats"
-        aria-controls={resultsId}
+        // The results panel exists only while there is a query: an id naming nothing is invalid ARIA.
+        aria-controls={query !== '' ? resultsId : undefined}
         value={query}
         autoComplete="off"
         spellCheck={false}
