@@ -181,7 +181,11 @@ export class ParleyDatabase extends Dexie {
     // Dexie's own transactions (keys, identities, account) flush to disk before completing, as
     // units of work do by default (unit-of-work.ts): browsers default to 'relaxed'.
     super(name, { cache: 'disabled', chromeTransactionDurability: 'strict', ...options });
-    this.keyRange = options?.IDBKeyRange ?? Dexie.dependencies.IDBKeyRange;
+    // DexieOptions types an injected IDBKeyRange loosely (Function members); with the DOM types
+    // loaded (the web app's typecheck) that no longer fits the field, though it is the same object.
+    this.keyRange =
+      (options?.IDBKeyRange as typeof Dexie.dependencies.IDBKeyRange | undefined) ??
+      Dexie.dependencies.IDBKeyRange;
     this.unuse({ stack: 'dbcore', name: 'Observability' });
     this.unuse({ stack: 'dbcore', name: 'Cache' });
     this.version(1).stores({
