@@ -18,22 +18,7 @@ import type { RelayDatabase } from '../schema.js';
 import type { PgCommitEvents, PgGroupCommitter } from './group-commit.js';
 import type { PgMailboxTables } from './mailbox-tables.js';
 import type { PgQueries } from './pg-queries.js';
-
-interface DeviceRow {
-  row_id: number;
-  account_id: string;
-  device_id: number;
-  registration_id: number;
-  name: string | null;
-  secret_hash: string;
-  signed_prekey_id: number;
-  signed_prekey: Buffer;
-  signed_prekey_signature: Buffer;
-  last_resort_kyber_id: number;
-  last_resort_kyber_key: Buffer;
-  last_resort_kyber_signature: Buffer;
-  created_at: number;
-}
+import type { DeviceRow } from '../rows.js';
 
 type MailboxCounts = Pick<PgMailboxTables, 'deviceAdded' | 'deviceRemoved'>;
 

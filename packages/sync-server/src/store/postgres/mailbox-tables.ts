@@ -8,6 +8,7 @@ import type {
 } from '../records.js';
 import type { PgCommitEvents, PgGroupCommitter } from './group-commit.js';
 import type { PgQueries, PgQuery } from './pg-queries.js';
+import { envelopeFromRow, type EntryRow } from '../rows.js';
 
 interface QueuedSend {
   input: SendInput;
@@ -33,16 +34,6 @@ interface WrittenSends {
    * mailboxes not counted yet, so they are installed only after COMMIT.
    */
   seeds: Map<number, number>;
-}
-
-interface EntryRow {
-  server_id: number;
-  source_account_id: string;
-  source_device_id: number;
-  client_id: string;
-  type: number;
-  server_timestamp: number;
-  content: Buffer;
 }
 
 /** Rows looked at per retention job. */
@@ -158,16 +149,7 @@ export class PgMailboxTables {
       (ackedBefore?.has(serverId) ?? false) || (ackedNow?.has(serverId) ?? false);
     return (ackedBefore || ackedNow ? rows.filter((row) => !isAcked(row.server_id)) : rows)
       .slice(0, limit)
-      .map((row) => ({
-        serverId: row.server_id,
-        destination: device,
-        sourceAccountId: row.source_account_id,
-        sourceDeviceId: row.source_device_id,
-        clientId: row.client_id,
-        type: row.type,
-        serverTimestamp: row.server_timestamp,
-        content: row.content,
-      }));
+      .map((row) => envelopeFromRow(row, device));
   }
 
   totalMailboxEntries(): number {

@@ -13,7 +13,7 @@ import type { DeviceCredentials, NewAccount } from '../relay-store.js';
 import type { GroupCommitter } from './group-commit.js';
 import type { MailboxTables } from './mailbox-tables.js';
 import { asBuffer, type PreparedQueries } from './prepared.js';
-import type { DeviceRow } from './rows.js';
+import type { DeviceRow } from '../rows.js';
 
 /** What the directory tells the mailbox tables when a device, and with it a mailbox, comes or goes. */
 type MailboxCounts = Pick<MailboxTables, 'deviceAdded' | 'deviceRemoved'>;

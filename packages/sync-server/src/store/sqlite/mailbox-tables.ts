@@ -8,7 +8,7 @@ import type {
 import type { GroupCommitter } from './group-commit.js';
 import { asBuffer, type PreparedQueries } from './prepared.js';
 import { sweepOldRows } from './retention-sweep.js';
-import type { EntryRow } from './rows.js';
+import { envelopeFromRow, type EntryRow } from '../rows.js';
 
 /**
  * The mailboxes and the idempotency records of sends: stores sends (up to the mailbox cap),
@@ -93,16 +93,7 @@ export class MailboxTables {
       limit: limit + (acked?.size ?? 0),
     });
     return (acked ? rows.filter((row) => !acked.has(row.server_id)).slice(0, limit) : rows).map(
-      (row) => ({
-        serverId: row.server_id,
-        destination: device,
-        sourceAccountId: row.source_account_id,
-        sourceDeviceId: row.source_device_id,
-        clientId: row.client_id,
-        type: row.type,
-        serverTimestamp: row.server_timestamp,
-        content: row.content,
-      }),
+      (row) => envelopeFromRow(row, device),
     );
   }
 
