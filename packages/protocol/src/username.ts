@@ -33,3 +33,28 @@ export function usernameProblem(username: string): UsernameProblem | null {
   if (bad) return { kind: 'bad-character', character: bad[0] };
   return null;
 }
+
+/**
+ * Look-alike pairs the skeleton folds together, longest first: digits that pass for letters and
+ * letter pairs that pass for one letter in common fonts. Kept small on purpose: every pair here
+ * takes names away from people, so only pairs that actually fool readers are listed.
+ */
+const CONFUSABLES: readonly (readonly [string, string])[] = [
+  ['rn', 'm'],
+  ['vv', 'w'],
+  ['0', 'o'],
+  ['1', 'l'],
+  ['i', 'l'],
+  ['5', 's'],
+];
+
+/**
+ * The username's skeleton (docs/relay-api.md, "Identifiers"): separators dropped and look-alikes
+ * folded, so `alice`, `alice.`, `a.lice`, `alice_` and `a1ice` share one. The relay registers a
+ * name only if no account holds its skeleton.
+ */
+export function usernameSkeleton(username: string): string {
+  let skeleton = username.toLowerCase().replace(/[._]/g, '');
+  for (const [from, to] of CONFUSABLES) skeleton = skeleton.replaceAll(from, to);
+  return skeleton;
+}

@@ -4,6 +4,7 @@ import {
   USERNAME_MIN_LENGTH,
   isValidUsername,
   usernameProblem,
+  usernameSkeleton,
 } from '../src/index.js';
 
 describe('the username rule', () => {
@@ -24,5 +25,23 @@ describe('the username rule', () => {
       'é-é',
     ];
     for (const name of samples) expect(usernameProblem(name) === null).toBe(isValidUsername(name));
+  });
+});
+
+describe('the username skeleton', () => {
+  it('folds separators and look-alikes of a name together', () => {
+    for (const lookAlike of ['alice', 'alice.', 'alice_', 'a.lice', 'a1ice', 'aiice', 'al1ce']) {
+      expect(usernameSkeleton(lookAlike)).toBe(usernameSkeleton('alice'));
+    }
+    expect(usernameSkeleton('rnartin')).toBe(usernameSkeleton('martin'));
+    expect(usernameSkeleton('vvalter')).toBe(usernameSkeleton('walter'));
+    expect(usernameSkeleton('b0b')).toBe(usernameSkeleton('bob'));
+    expect(usernameSkeleton('5am')).toBe(usernameSkeleton('sam'));
+  });
+
+  it('keeps names that merely share letters apart', () => {
+    expect(usernameSkeleton('alice')).not.toBe(usernameSkeleton('alicia'));
+    expect(usernameSkeleton('bob')).not.toBe(usernameSkeleton('rob'));
+    expect(usernameSkeleton('anna')).not.toBe(usernameSkeleton('ana'));
   });
 });

@@ -10,7 +10,8 @@ const unreachable = "Can't reach the Parley server. Check your connection and tr
 /** Core's ParleyError codes (packages/core/src/errors.ts) in words. */
 const byCode: Record<string, string> = {
   RELAY_UNREACHABLE: unreachable,
-  USERNAME_TAKEN: 'That username is already taken. Try another one.',
+  USERNAME_TAKEN:
+    'That username, or one that looks just like it, is already taken. Try another one.',
   INVALID_USERNAME:
     'That username is not allowed: use 3–32 letters, digits, “_” or “.”, starting with a letter.',
   UNKNOWN_USER: 'No one uses that username. Check the spelling and try again.',

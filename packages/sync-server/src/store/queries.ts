@@ -36,6 +36,21 @@ export function buildQueries(db: Kysely<RelayDatabase>, flavor: SqlFlavor) {
     accountByUsername: template<'username'>(
       db.selectFrom('accounts').select(['id']).where('username', '=', arg('username')),
     ),
+    /** Claims a skeleton; changes nothing (0 rows) where an account already holds it. */
+    claimUsernameSkeleton: template<'skeleton' | 'accountId'>(
+      db
+        .insertInto('username_skeletons')
+        .values({ skeleton: arg('skeleton'), account_id: arg('accountId') })
+        .onConflict((conflict) => conflict.column('skeleton').doNothing()),
+    ),
+    /** Accounts registered before skeletons were stored (filled in when a store opens). */
+    accountsWithoutSkeleton: template<never>(
+      db
+        .selectFrom('accounts')
+        .leftJoin('username_skeletons', 'username_skeletons.account_id', 'accounts.id')
+        .select(['accounts.id', 'accounts.username'])
+        .where('username_skeletons.skeleton', 'is', null),
+    ),
     accountById: template<'id'>(
       db
         .selectFrom('accounts')

@@ -35,6 +35,11 @@ export interface RelayDatabase {
     public_key: Uint8Array;
     signature: Uint8Array;
   };
+  /**
+   * One row per registered name's skeleton (usernameSkeleton in @parley/protocol): its primary
+   * key is what refuses look-alikes of an existing name, on both dialects and across processes.
+   */
+  username_skeletons: { skeleton: string; account_id: string };
   link_tokens: { token_hash: Uint8Array; account_id: string; expires_at: number; used: number };
   mailbox: {
     server_id: Generated<number>;
@@ -151,6 +156,11 @@ export function schemaStatements(db: Kysely<RelayDatabase>, flavor: SqlFlavor): 
       .addColumn('public_key', binary, (c) => c.notNull())
       .addColumn('signature', binary, (c) => c.notNull())
       .addPrimaryKeyConstraint('kyber_prekeys_pk', ['device_row_id', 'key_id']),
+    s
+      .createTable('username_skeletons')
+      .ifNotExists()
+      .addColumn('skeleton', 'text', (c) => c.primaryKey())
+      .addColumn('account_id', 'text', (c) => c.notNull()),
     s
       .createTable('link_tokens')
       .ifNotExists()

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, MAX_STORED_PREKEYS } from '@parley/protocol';
+import { ErrorCode, MAX_STORED_PREKEYS, usernameSkeleton } from '@parley/protocol';
+import { usernameTaken } from '../username-claims.js';
 import type { Kysely } from 'kysely';
 import type pg from 'pg';
 import { RelayError } from '../../errors.js';
@@ -22,8 +23,6 @@ import type { DeviceRow } from '../rows.js';
 
 type MailboxCounts = Pick<PgMailboxTables, 'deviceAdded' | 'deviceRemoved'>;
 
-const UNIQUE_VIOLATION = '23505';
-
 /**
  * Accounts, link tokens, devices and prekeys on PostgreSQL: the SQLite directory's logic with
  * awaited statements. Writes are group-commit jobs; reads go to the pool. Where several relay
@@ -45,27 +44,41 @@ export class PgDeviceDirectory {
   createAccount(input: NewAccount): Promise<DeviceRef> {
     return this.committer.run(
       async (tx) => {
-        if (await this.q.accountByUsername.one(tx, { username: input.username })) {
+        const accountId = randomUUID();
+        const skeleton = usernameSkeleton(input.username);
+        // ON CONFLICT DO NOTHING: a name (or a look-alike) registered by another relay process
+        // between two statements is refused here, not by a unique-violation error.
+        if ((await this.q.claimUsernameSkeleton.run(tx, { skeleton, accountId })) === 0) {
           throw usernameTaken();
         }
-        const accountId = randomUUID();
         const now = Date.now();
-        try {
-          await this.q.insertAccount.run(tx, {
-            id: accountId,
-            username: input.username,
-            identityKey: input.identityKey,
-            now,
-          });
-        } catch (error) {
-          // Another relay process registered the name between the check and the insert.
-          if ((error as { code?: string }).code === UNIQUE_VIOLATION) throw usernameTaken();
-          throw error;
-        }
+        await this.q.insertAccount.run(tx, {
+          id: accountId,
+          username: input.username,
+          identityKey: input.identityKey,
+          now,
+        });
         return this.insertDevice(tx, accountId, 1, input.device, input.secretHash, now);
       },
       (ref) => this.mailboxes.deviceAdded(ref.rowId),
     );
+  }
+
+  /** Claims the skeletons of accounts registered before skeletons were stored. */
+  claimMissingSkeletons(): Promise<void> {
+    return this.committer.run(async (tx) => {
+      const accounts = await this.q.accountsWithoutSkeleton.rows<{ id: string; username: string }>(
+        tx,
+        {},
+      );
+      for (const { id, username } of accounts) {
+        // A look-alike pair registered earlier keeps both names; the first claims the skeleton.
+        await this.q.claimUsernameSkeleton.run(tx, {
+          skeleton: usernameSkeleton(username),
+          accountId: id,
+        });
+      }
+    });
   }
 
   async accountIdByUsername(username: string): Promise<string | undefined> {
@@ -406,10 +419,6 @@ export class PgDeviceDirectory {
           },
     };
   }
-}
-
-function usernameTaken(): RelayError {
-  return new RelayError(ErrorCode.USERNAME_TAKEN, 'username is taken');
 }
 
 function signedArgs(key: SignedPreKey) {

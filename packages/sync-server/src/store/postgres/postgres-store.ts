@@ -61,6 +61,7 @@ export class PostgresStore implements RelayStore {
       const mailboxes = new PgMailboxTables(q, pool, committer, events);
       await mailboxes.load();
       const directory = new PgDeviceDirectory(q, kysely, pool, committer, mailboxes, events);
+      await directory.claimMissingSkeletons();
       return new PostgresStore(pool, kysely, committer, mailboxes, directory);
     } catch (error) {
       await pool.end().catch(() => undefined);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, MAX_STORED_PREKEYS } from '@parley/protocol';
+import { ErrorCode, MAX_STORED_PREKEYS, usernameSkeleton } from '@parley/protocol';
+import { usernameTaken } from '../username-claims.js';
 import { RelayError } from '../../errors.js';
 import { DeviceSetCache } from '../device-set-cache.js';
 import type {
@@ -33,10 +34,11 @@ export class DeviceDirectory {
 
   createAccount(input: NewAccount): Promise<DeviceRef> {
     return this.committer.run(() => {
-      if (this.q.accountByUsername.get({ username: input.username })) {
-        throw new RelayError(ErrorCode.USERNAME_TAKEN, 'username is taken');
-      }
       const accountId = randomUUID();
+      const skeleton = usernameSkeleton(input.username);
+      if (this.q.claimUsernameSkeleton.run({ skeleton, accountId }) === 0) {
+        throw usernameTaken();
+      }
       const now = Date.now();
       this.q.insertAccount.run({
         id: accountId,
@@ -45,6 +47,17 @@ export class DeviceDirectory {
         now,
       });
       return this.insertDevice(accountId, 1, input.device, input.secretHash, now);
+    });
+  }
+
+  /** Claims the skeletons of accounts registered before skeletons were stored. */
+  claimMissingSkeletons(): Promise<void> {
+    return this.committer.run(() => {
+      const accounts = this.q.accountsWithoutSkeleton.all<{ id: string; username: string }>({});
+      for (const { id, username } of accounts) {
+        // A look-alike pair registered earlier keeps both names; the first claims the skeleton.
+        this.q.claimUsernameSkeleton.run({ skeleton: usernameSkeleton(username), accountId: id });
+      }
     });
   }
 

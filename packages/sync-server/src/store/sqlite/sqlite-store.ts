@@ -56,6 +56,8 @@ export class SqliteStore implements RelayStore {
     syncFile(`${path}-wal`);
     this.mailboxes = new MailboxTables(q, this.committer);
     this.directory = new DeviceDirectory(q, this.committer, this.mailboxes);
+    // The committer runs jobs in order: every registration waits behind this one.
+    this.directory.claimMissingSkeletons().catch(events.commitFailed);
     this.checkpointer = new WalCheckpointer(path, events.checkpointFailed);
   }
 
