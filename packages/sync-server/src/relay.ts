@@ -133,7 +133,11 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
   await app.listen({ host: config.host, port: config.port });
   const port = (app.server.address() as AddressInfo).port;
   state = 'ready';
-  log.info({ host: config.host, port, database: redact(config.databaseUrl) }, 'relay listening');
+  // The pid tells the processes of one `--workers` port apart in the log.
+  log.info(
+    { host: config.host, port, pid: process.pid, database: redact(config.databaseUrl) },
+    'relay listening',
+  );
 
   return {
     port,
