@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { randomBytes, scryptSync } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -15,6 +15,7 @@ import { rssKb } from './processes.js';
 import type { HolderCommand } from './scale-holder.js';
 import { startPostgres, startRedis } from './services.js';
 import { spawnClusterRelayProcess } from './cluster-relay.js';
+import { generateSecret, hashSecret } from '@parley/sync-server';
 
 /**
  * npm run bench:scale [-- --sockets N] [--per-relay n] [--per-holder n] [--rate r] [--duration s]
@@ -59,15 +60,10 @@ function percentile(values: number[], p: number): number {
 
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-/** The relay's secret-hash format (src/auth/credentials.ts), computed once for all devices. */
+/** One secret and its stored hash, shared by all seeded devices. */
 function sharedSecret(): { secret: string; hash: string } {
-  const secret = randomBytes(32).toString('base64url');
-  const salt = randomBytes(16);
-  const hash = scryptSync(secret, salt, 32, { N: 1024, r: 8, p: 1 });
-  return {
-    secret,
-    hash: `scrypt$1024$8$1$${salt.toString('base64url')}$${hash.toString('base64url')}`,
-  };
+  const secret = generateSecret();
+  return { secret, hash: hashSecret(secret) };
 }
 
 /** N accounts with one device each, inserted in one statement. */

@@ -4,3 +4,5 @@
  */
 export { startRelay, type Relay } from './relay.js';
 export { loadConfig, defaultConfig, type RelayConfig } from './config.js';
+/** The stored form of device secrets, for tools that seed a relay database directly. */
+export { generateSecret, hashSecret } from './auth/credentials.js';

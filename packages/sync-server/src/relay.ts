@@ -88,7 +88,7 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
         config.redisUrl,
         config.redisPrefix,
         processId,
-        { online, store: pgStore, authenticator },
+        { online, store: pgStore },
         log,
       );
     } catch (error) {

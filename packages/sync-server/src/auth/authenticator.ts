@@ -1,22 +1,16 @@
-import { timingSafeEqual } from 'node:crypto';
 import { ErrorCode } from '@parley/protocol';
 import { RelayError } from '../errors.js';
 import type { AbuseLimits } from '../limits/abuse-limits.js';
 import type { RelayStore } from '../store/relay-store.js';
 import type { DeviceRef } from '../store/records.js';
-import { fastDigest, looksLikeSecret, verifySecret } from './credentials.js';
-
-/** Most verified credentials remembered; beyond it the oldest are forgotten (and re-verified). */
-const CACHE_LIMIT = 200_000;
+import { looksLikeSecret, verifySecret } from './credentials.js';
 
 /**
- * Checks device credentials for HTTP requests and WebSocket auth frames. A secret that passed
- * scrypt once is remembered as its SHA-256 in memory, so reconnect storms cost a hash, not a KDF;
- * removing a device forgets it.
+ * Checks device credentials for HTTP requests and WebSocket auth frames against the stored
+ * salted hash (credentials.ts): one device lookup and one SHA-256 per check, so a reconnect
+ * storm costs no KDF and nothing is remembered between checks.
  */
 export class Authenticator {
-  private readonly verified = new Map<string, Buffer>();
-
   constructor(
     private readonly store: RelayStore,
     private readonly limits?: AbuseLimits,
@@ -24,7 +18,7 @@ export class Authenticator {
 
   /**
    * `address` is the client's: failures count against it and against the claimed device, and
-   * once either bucket is empty attempts are refused (RATE_LIMITED) before any lookup or KDF,
+   * once either bucket is empty attempts are refused (RATE_LIMITED) before any lookup,
    * so a flood of wrong secrets costs the relay almost nothing and backs off by itself.
    */
   async authenticate(
@@ -48,25 +42,7 @@ export class Authenticator {
     const fail = () => new RelayError(ErrorCode.UNAUTHENTICATED, 'invalid credentials');
     if (!looksLikeSecret(secret)) throw fail();
     const device = await this.store.findDeviceCredentials(accountId, deviceId);
-    if (!device) throw fail();
-    const key = `${accountId}.${deviceId}`;
-    const digest = fastDigest(secret);
-    const known = this.verified.get(key);
-    if (known && timingSafeEqual(known, digest)) return device.ref;
-    if (!(await verifySecret(secret, device.secretHash))) throw fail();
-    this.remember(key, digest);
+    if (!device || !(await verifySecret(secret, device.secretHash))) throw fail();
     return device.ref;
-  }
-
-  forget(accountId: string, deviceId: number): void {
-    this.verified.delete(`${accountId}.${deviceId}`);
-  }
-
-  private remember(key: string, digest: Buffer): void {
-    if (this.verified.size >= CACHE_LIMIT) {
-      const oldest = this.verified.keys().next().value;
-      if (oldest !== undefined) this.verified.delete(oldest);
-    }
-    this.verified.set(key, digest);
   }
 }

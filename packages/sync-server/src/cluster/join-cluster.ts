@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { CloseCode } from '@parley/protocol';
 import type { Logger } from 'pino';
-import type { Authenticator } from '../auth/authenticator.js';
 import type { OnlineDevices } from '../mailbox/online-devices.js';
 import type { PostgresStore } from '../store/postgres/postgres-store.js';
 import { RedisClusterLink } from './redis-link.js';
@@ -14,7 +13,6 @@ export function newProcessId(): string {
 export interface ClusterParts {
   online: OnlineDevices;
   store: PostgresStore;
-  authenticator: Authenticator;
 }
 
 /**
@@ -26,7 +24,7 @@ export async function joinCluster(
   redisUrl: string,
   prefix: string,
   processId: string,
-  { online, store, authenticator }: ClusterParts,
+  { online, store }: ClusterParts,
   log: Logger,
 ): Promise<RedisClusterLink> {
   const link = await RedisClusterLink.open(
@@ -37,10 +35,8 @@ export async function joinCluster(
       envelopes: (envelopes) => online.deliverRouted(envelopes),
       replaced: (rowId, token) => online.replacedElsewhere(rowId, token, CloseCode.REPLACED),
       devicesChanged: (accountId) => store.forgetDeviceSet(accountId),
-      deviceRemoved: (accountId, deviceId) => {
-        authenticator.forget(accountId, deviceId);
-        online.disconnectHere(accountId, deviceId, CloseCode.DEVICE_REMOVED);
-      },
+      deviceRemoved: (accountId, deviceId) =>
+        online.disconnectHere(accountId, deviceId, CloseCode.DEVICE_REMOVED),
       mailboxesChanged: (rowIds) => store.forgetMailboxDepths(rowIds),
       reconnected: () => {
         Promise.all(online.claims().map(({ device, token }) => link.claim(device, token))).then(

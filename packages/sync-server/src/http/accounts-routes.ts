@@ -24,7 +24,7 @@ export function accountsRoutes(context: RouteContext) {
           username: request.body.username,
           identityKey,
           device,
-          secretHash: await hashSecret(secret),
+          secretHash: hashSecret(secret),
         });
         return reply.code(201).send({ accountId: ref.accountId, deviceId: ref.deviceId, secret });
       },

@@ -41,7 +41,7 @@ export function devicesRoutes(context: RouteContext) {
         const ref = await store.addDevice(
           tokenHash(request.body.linkToken),
           device,
-          await hashSecret(secret),
+          hashSecret(secret),
         );
         return reply.code(201).send({ accountId: ref.accountId, deviceId: ref.deviceId, secret });
       },
@@ -65,7 +65,6 @@ export function devicesRoutes(context: RouteContext) {
         const { accountId } = deviceOf(request);
         const deviceId = deviceIdParam(request.params.deviceId);
         await store.removeDevice(accountId, deviceId);
-        authenticator.forget(accountId, deviceId);
         online.disconnect(accountId, deviceId, CloseCode.DEVICE_REMOVED);
         return reply.code(204).send();
       },
