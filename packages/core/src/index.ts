@@ -10,3 +10,12 @@ export { WorkerSearchBackend, type SearchBackend } from './search/index.js';
 export type { WebSocketConstructor, WebSocketLike } from './transport/websocket.js';
 export { GroupError, type GroupErrorCode, type IgnoreReason } from './groups/errors.js';
 export { MAX_GROUP_MEMBERS } from './groups/limits.js';
+export {
+  MUTED_FOREVER,
+  DEFAULT_ACCOUNT_SETTINGS,
+  DEFAULT_CHAT_SETTINGS,
+  MAX_CONTACT_NAME_LENGTH,
+} from './account-settings/types.js';
+/** The settings a change leads to, in memory (the web app's development fake keeps settings so). */
+export { applyChange as applyAccountSettingsChange } from './account-settings/apply-change.js';
+export { validateChange as validateAccountSettingsChange } from './account-settings/validate-change.js';

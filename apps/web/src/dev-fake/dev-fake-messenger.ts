@@ -4,9 +4,16 @@
  * timelines). It is compiled only into VITE_PARLEY_DEV_FAKE=1 builds; no test in `npm test` runs
  * against it, and nothing it does says anything about delivery or encryption.
  */
+import {
+  applyAccountSettingsChange,
+  DEFAULT_ACCOUNT_SETTINGS,
+  validateAccountSettingsChange,
+} from '@parley/core';
 import { highlightRanges, terms } from '@parley/core/search';
 import { isValidUsername } from '@parley/protocol';
 import type {
+  AccountSettingsChange,
+  AccountSettingsView,
   ConnectionState,
   ConversationView,
   DeviceLink,
@@ -27,6 +34,7 @@ class DevFakeMessenger implements Messenger {
   readonly self = new ObservableValue<SelfView | null>(null);
   readonly connection = new ObservableValue<ConnectionState>('online');
   readonly conversationList = new ObservableValue<readonly ConversationView[]>([]);
+  readonly accountSettings = new ObservableValue<AccountSettingsView>(DEFAULT_ACCOUNT_SETTINGS);
   readonly #timelines = new Map<string, ObservableValue<readonly MessageView[]>>();
   readonly #listeners = new Set<(event: MessengerEvent) => void>();
   readonly #verified = new Set<string>();
@@ -50,6 +58,14 @@ class DevFakeMessenger implements Messenger {
   }
 
   async settled(): Promise<void> {}
+
+  // Settings are kept in memory only; the fake does not act on them (no receipts, no blocking).
+  async updateAccountSettings(change: AccountSettingsChange): Promise<void> {
+    validateAccountSettingsChange(change);
+    this.accountSettings.set(
+      applyAccountSettingsChange(this.accountSettings.getSnapshot(), change),
+    );
+  }
 
   // Groups are not simulated: the fake has no membership log (use a real relay for groups).
   async createGroup(): Promise<string> {

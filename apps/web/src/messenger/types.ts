@@ -1,5 +1,9 @@
 /** The one place the app names core's facade types. */
 export type {
+  AccountSettingsChange,
+  AccountSettingsView,
+  ChatSettingsView,
+  Theme,
   ConnectionState,
   ConversationView,
   DeviceLink,

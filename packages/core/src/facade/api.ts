@@ -5,6 +5,7 @@
  */
 
 import type { DeviceLink } from '../account/account-keys.js';
+import type { AccountSettingsChange, AccountSettingsView } from '../account-settings/types.js';
 import type { SafetyNumber } from '../crypto/safety-number.js';
 import type { ConnectionState } from '../transport/relay-connection.js';
 
@@ -72,6 +73,12 @@ export type MessengerEvent =
   | { type: 'error'; message: string };
 
 export type { DeviceLink } from '../account/account-keys.js';
+export type {
+  AccountSettingsChange,
+  AccountSettingsView,
+  ChatSettingsView,
+  Theme,
+} from '../account-settings/types.js';
 
 export interface GroupMemberView {
   accountId: string;
@@ -161,6 +168,8 @@ export interface Messenger {
   readonly self: Observable<SelfView | null>;
   readonly connection: Observable<ConnectionState>;
   readonly conversationList: Observable<readonly ConversationView[]>;
+  /** The account's settings, shared by all its devices (defaults before any change). */
+  readonly accountSettings: Observable<AccountSettingsView>;
 
   register(username: string): Promise<SelfView>;
   /** On a registered device: a link for adding another device to this account. */
@@ -193,6 +202,8 @@ export interface Messenger {
   markVerified(username: string, verified: boolean): Promise<void>;
   /** Accept a changed identity key of a verified contact, releasing held sends. */
   acceptIdentityChange(username: string): Promise<void>;
+  /** Changes one account setting on this device (and, once synced, on the account's others). */
+  updateAccountSettings(change: AccountSettingsChange): Promise<void>;
   on(listener: (event: MessengerEvent) => void): () => void;
   /** Resolves once every envelope received so far is applied and durable. */
   settled(): Promise<void>;

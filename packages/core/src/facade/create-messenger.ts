@@ -1,5 +1,6 @@
 import type { DexieOptions } from 'dexie';
 import { AccountKeys } from '../account/account-keys.js';
+import { AccountSettings } from '../account-settings/account-settings.js';
 import { Contacts } from '../account/contacts.js';
 import { LocalDevice } from '../account/local-device.js';
 import { SafetyNumbers } from '../account/safety-numbers.js';
@@ -306,6 +307,7 @@ function wire(
     views,
     events,
     search,
+    accountSettings: new AccountSettings(db),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { AccountKeys } from '../account/account-keys.js';
+import type { AccountSettings } from '../account-settings/account-settings.js';
 import type { Contacts } from '../account/contacts.js';
 import { checkUsername } from '../account/contacts.js';
 import type { LocalDevice } from '../account/local-device.js';
@@ -17,6 +18,8 @@ import type { SignalStores } from '../store/signal-stores.js';
 import type { RelayConnection } from '../transport/relay-connection.js';
 import type { RelayHttp } from '../transport/relay-http.js';
 import type {
+  AccountSettingsChange,
+  AccountSettingsView,
   ConnectionState,
   ConversationView,
   DeviceLink,
@@ -54,6 +57,7 @@ export interface MessengerDeps {
   views: LiveViews;
   events: Events;
   search: MessageSearch;
+  accountSettings: AccountSettings;
 }
 
 /** The facade (see api.ts): each verb checks the device's state and delegates to one part. */
@@ -62,11 +66,13 @@ export class ParleyMessenger implements Messenger {
   readonly self: Observable<SelfView | null>;
   readonly connection: Observable<ConnectionState>;
   readonly conversationList: Observable<readonly ConversationView[]>;
+  readonly accountSettings: Observable<AccountSettingsView>;
 
   constructor(private readonly deps: MessengerDeps) {
     this.self = deps.views.self;
     this.connection = deps.views.connection;
     this.conversationList = deps.views.conversationList;
+    this.accountSettings = deps.accountSettings.view;
   }
 
   /** Restores the registered account (if any) and connects. */
@@ -74,6 +80,7 @@ export class ParleyMessenger implements Messenger {
     const { db, device, stores, inbox, contacts, outbox, conversations, views } = this.deps;
     device.account = await db.account.get('self');
     await stores.load();
+    await this.deps.accountSettings.load();
     await inbox.load();
     await contacts.load();
     await outbox.load();
@@ -216,6 +223,13 @@ export class ParleyMessenger implements Messenger {
   async acceptIdentityChange(username: string): Promise<void> {
     this.requireAccount();
     return this.deps.safetyNumbers.acceptChange(username);
+  }
+
+  // --- Account settings (account-settings/)
+
+  async updateAccountSettings(change: AccountSettingsChange): Promise<void> {
+    this.assertOpen();
+    return this.deps.accountSettings.update(change);
   }
 
   on(listener: (event: MessengerEvent) => void): () => void {

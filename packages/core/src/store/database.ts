@@ -149,6 +149,15 @@ export interface ProcessedEnvelopeRow {
   at: number;
 }
 
+/**
+ * The account document (account-settings/): each row is one stored piece of it, in the order
+ * written. Read in key order and folded, they give the document (decision 0625).
+ */
+export interface AccountDocumentRow {
+  seq?: number;
+  bytes: Uint8Array<ArrayBuffer>;
+}
+
 export class ParleyDatabase extends Dexie {
   account!: EntityTable<AccountRow, 'key'>;
   preKeys!: EntityTable<KeyRecordRow, 'id'>;
@@ -165,6 +174,7 @@ export class ParleyDatabase extends Dexie {
   receipts!: EntityTable<ReceiptRow, 'key'>;
   outbox!: EntityTable<OutboxRow, 'seq'>;
   processedEnvelopes!: EntityTable<ProcessedEnvelopeRow, 'envelopeId'>;
+  accountDocument!: EntityTable<AccountDocumentRow, 'seq'>;
   /** The IDBKeyRange of the IndexedDB in use, for raw requests (UnitOfWork). */
   readonly keyRange: typeof Dexie.dependencies.IDBKeyRange;
 
@@ -205,5 +215,7 @@ export class ParleyDatabase extends Dexie {
       outbox: '++seq, &idempotencyKey',
       processedEnvelopes: 'envelopeId, at',
     });
+    // Version 5 is acct15's (COORDINATION.md): only its own table is declared here.
+    this.version(5).stores({ accountDocument: '++seq' });
   }
 }

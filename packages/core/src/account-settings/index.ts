@@ -1,0 +1,2 @@
+export * from './types.js';
+export { AccountSettings } from './account-settings.js';
