@@ -9,16 +9,10 @@ export const DEEP_LINK_SCHEME = 'parley';
  * input from any web page or document.
  */
 export function parseDeepLink(raw: string): DeepLink | undefined {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== `${DEEP_LINK_SCHEME}:` || url.search || url.hash) return undefined;
-  const path = url.pathname.replace(/^\/+|\/+$/g, '');
-  if (url.host === 'link' && path === '') return { kind: 'link-device' };
-  if (url.host === 'chat' && isValidUsername(path)) return { kind: 'open-chat', username: path };
+  // Matched on the raw text: URL parsing would resolve `chat/../x` into another link.
+  if (/^parley:\/\/link\/?$/.test(raw)) return { kind: 'link-device' };
+  const chat = /^parley:\/\/chat\/([^/?#]+)\/?$/.exec(raw);
+  if (chat && isValidUsername(chat[1]!)) return { kind: 'open-chat', username: chat[1]! };
   return undefined;
 }
 
