@@ -23,6 +23,7 @@ import {
   utilityProcess,
   type UtilityProcess,
 } from 'electron';
+import electronUpdater from 'electron-updater';
 import { IPC, type DeepLink } from '@parley/core/remote';
 import { safeStorageKeyProvider } from '../backend/storage/database-key.js';
 import { APP_SCHEME_PRIVILEGES, createAppProtocolHandler } from './app-protocol.js';
@@ -87,6 +88,9 @@ async function ready(): Promise<void> {
   installPermissionHandlers(session.defaultSession);
   Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(process.platform, development)));
   backend = await startBackendProcess();
+  // The feed (electron-builder's `publish`, PARLEY_UPDATE_URL at build time) is read from
+  // app-update.yml inside the package; development runs have none.
+  if (app.isPackaged) void electronUpdater.autoUpdater.checkForUpdatesAndNotify();
 
   const statePath = join(app.getPath('userData'), 'window-state.json');
   const state = restoreWindowState(
@@ -112,8 +116,10 @@ async function ready(): Promise<void> {
     deliverDeepLink(link);
   });
 
-  const unreadOverlay = nativeImage.createFromPath(join(here, '../../build/unread-overlay.png'));
-  tray = new Tray(nativeImage.createFromPath(join(here, '../../build/tray.png')));
+  // The web app's own icons (staged into renderer/); the overlay is the icon scaled down.
+  const icon = nativeImage.createFromPath(join(rendererRoot, 'apple-touch-icon.png'));
+  const unreadOverlay = icon.resize({ width: 16, height: 16 });
+  tray = new Tray(icon.resize({ width: 22, height: 22 }));
   tray.on('click', () => window?.show());
 
   registerIpcHandlers(ipcMain, {

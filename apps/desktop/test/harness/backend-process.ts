@@ -24,7 +24,15 @@ export async function startBackendProcess(options: {
   relayUrl: string;
   databaseKey: Buffer;
 }): Promise<BackendProcess> {
-  const child: ChildProcess = fork(entry, [], { serialization: 'advanced', stdio: 'inherit' });
+  // A plain Node process: none of Vitest's flags (its `source` condition would load .ts files).
+  const env = { ...process.env };
+  delete env.NODE_OPTIONS;
+  const child: ChildProcess = fork(entry, [], {
+    serialization: 'advanced',
+    stdio: 'inherit',
+    execArgv: [],
+    env,
+  });
   const listeners: Array<(message: unknown) => void> = [];
   const send = (message: ParentToChild) => child.send(message);
   const ready = new Promise<BackendReady>((resolve, reject) => {

@@ -64,7 +64,7 @@ const electron = vi.hoisted(() => {
     utilityProcess: { fork: vi.fn(() => ({ postMessage: vi.fn(), kill: vi.fn() })) },
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
     Menu: { buildFromTemplate: vi.fn((t: unknown) => t), setApplicationMenu: fn() },
-    nativeImage: { createFromPath: vi.fn(() => ({})) },
+    nativeImage: { createFromPath: vi.fn(() => ({ resize: () => ({}) })) },
     shell: { openExternal: fn() },
     Notification: class {},
     MessageChannelMain: class {},
@@ -74,6 +74,11 @@ const electron = vi.hoisted(() => {
 });
 
 vi.mock('electron', () => electron);
+// electron-updater requires the real electron (CommonJS, beyond vi.mock's reach): stubbed too.
+const checkForUpdates = vi.hoisted(() => vi.fn(async () => null));
+vi.mock('electron-updater', () => ({
+  default: { autoUpdater: { checkForUpdatesAndNotify: checkForUpdates } },
+}));
 
 describe('main process', async () => {
   electron.app.getPath.mockReturnValue(userData);
@@ -121,6 +126,10 @@ describe('main process', async () => {
       expect.arrayContaining(['will-navigate', 'will-redirect', 'will-attach-webview']),
     );
     expect(opened!.window.loadURL.mock.calls).toEqual([['app://parley/index.html']]);
+  });
+
+  it('checks the update feed when packaged', () => {
+    expect(checkForUpdates).toHaveBeenCalled();
   });
 
   it('starts the backend in a utility process with the keychain-sealed database key', () => {
