@@ -1,15 +1,22 @@
+import { desktopBridge } from '../desktop/desktop-bridge.js';
 import type { Messenger } from './types.js';
 
 /**
  * Creates the messenger the app runs on. Production builds always use the real core with the
  * browser Signal engine; the in-memory development fake exists only in builds made with
  * VITE_PARLEY_DEV_FAKE=1 (UI development and the rendering benchmark), and the bundler drops it
- * from every other build because the condition is a compile-time constant.
+ * from every other build because the condition is a compile-time constant. Inside Parley Desktop
+ * (its preload set window.parleyDesktop) core runs in the desktop backend instead.
  */
 export async function createAppMessenger(): Promise<Messenger> {
   if (import.meta.env.VITE_PARLEY_DEV_FAKE === '1') {
     const { createDevFakeMessenger } = await import('../dev-fake/dev-fake-messenger.js');
     return createDevFakeMessenger(new URLSearchParams(location.search));
+  }
+  const bridge = desktopBridge();
+  if (bridge) {
+    const { createDesktopMessenger } = await import('../desktop/create-desktop-messenger.js');
+    return createDesktopMessenger(bridge);
   }
   const { createRealMessenger } = await import('./create-real-messenger.js');
   return createRealMessenger();

@@ -1,0 +1,70 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { createMessenger, type Messenger, type WebSocketConstructor } from '@parley/core';
+import { nativeEngine } from '@parley/core/native';
+import {
+  serveMessenger,
+  type BackendMessage,
+  type RemotePort,
+} from '@parley/core/remote';
+import { openEncryptedDatabase, type SqliteDatabase } from './storage/encrypted-database.js';
+import {
+  detachPersistentIndexedDB,
+  openPersistentIndexedDB,
+} from './storage/persistent-indexeddb.js';
+
+export interface BackendOptions {
+  /** The app's user-data folder; the database is `parley.db` in it. */
+  dataDir: string;
+  relayUrl: string;
+  /** The database key (SQLCipher raw key), unsealed by the main process from the OS keychain. */
+  databaseKey: Buffer;
+}
+
+export interface Backend {
+  readonly messenger: Messenger;
+  /** Serves the messenger to one renderer; returns a function that stops serving it. */
+  serve(port: RemotePort<unknown, BackendMessage>): () => void;
+  close(): Promise<void>;
+}
+
+/** Name of core's database inside the encrypted file (and `${name}-search` for the index). */
+export const DATABASE_NAME = 'parley';
+
+/**
+ * The desktop backend (docs/decisions/0800): core with libsignal-client as its engine, its
+ * IndexedDB persisted in the SQLCipher file. Runs in Electron's utility process; private keys and
+ * plaintext storage never reach the renderer, which only gets the facade's views.
+ */
+export async function startBackend(options: BackendOptions): Promise<Backend> {
+  mkdirSync(options.dataDir, { recursive: true });
+  const sqlite: SqliteDatabase = openEncryptedDatabase(
+    join(options.dataDir, 'parley.db'),
+    options.databaseKey,
+  );
+  const idb = await openPersistentIndexedDB(sqlite);
+  let messenger: Messenger;
+  try {
+    messenger = await createMessenger({
+      relayUrl: options.relayUrl,
+      databaseName: DATABASE_NAME,
+      engine: nativeEngine,
+      WebSocket: WebSocket as unknown as WebSocketConstructor,
+      indexedDB: idb,
+    });
+  } catch (error) {
+    detachPersistentIndexedDB(idb.indexedDB);
+    sqlite.close();
+    throw error;
+  }
+  return {
+    messenger,
+    serve: (port) => serveMessenger(messenger, port),
+    async close() {
+      await messenger.close();
+      detachPersistentIndexedDB(idb.indexedDB);
+      sqlite.close();
+    },
+  };
+}

@@ -1,0 +1,35 @@
+import type { Session } from 'electron';
+import { isAppUrl } from './navigation-guard.js';
+
+/**
+ * What the app's own pages may use: notifications, the clipboard's sanitized write, and camera
+ * and microphone (for calls) — nothing else, and nothing for any other origin.
+ */
+export function isPermissionAllowed(
+  permission: string,
+  requestingUrl: string,
+  details: { mediaTypes?: string[] } = {},
+): boolean {
+  if (!isAppUrl(requestingUrl)) return false;
+  switch (permission) {
+    case 'notifications':
+    case 'clipboard-sanitized-write':
+      return true;
+    case 'media':
+      return (details.mediaTypes ?? []).every((type) => type === 'audio' || type === 'video');
+    default:
+      return false;
+  }
+}
+
+export function installPermissionHandlers(
+  session: Pick<Session, 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>,
+): void {
+  session.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    const url = details.requestingUrl;
+    callback(isPermissionAllowed(permission, url, details as { mediaTypes?: string[] }));
+  });
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
+    isPermissionAllowed(permission, requestingOrigin),
+  );
+}

@@ -1,0 +1,86 @@
+import type { Messenger, MessengerEvent } from '../facade/api.js';
+
+/**
+ * The facade over a message port (docs/decisions/0800): the desktop backend runs core, the
+ * renderer holds a RemoteMessenger that forwards every verb. Each Messenger member is one of:
+ * - `observable`: a property Observable, mirrored (snapshots pushed on every change);
+ * - `observable-call`: a method returning an Observable (messages(id)), mirrored per arguments;
+ * - `call`: an async verb, answered with its result or error;
+ * - `query`: a synchronous read; answered from a mirror the backend refreshes after every change;
+ * - `notify`: a synchronous verb without a result (sent, not answered);
+ * - `events`: the event stream (on).
+ * A verb added to Messenger costs one line here: the `satisfies` clause fails to compile until it
+ * is classified.
+ */
+export type MemberKind = 'observable' | 'observable-call' | 'call' | 'query' | 'notify' | 'events';
+
+export const MESSENGER_MEMBERS = {
+  self: 'observable',
+  connection: 'observable',
+  conversationList: 'observable',
+  register: 'call',
+  createDeviceLink: 'call',
+  linkDevice: 'call',
+  openDirectConversation: 'call',
+  createGroup: 'call',
+  addGroupMembers: 'call',
+  removeGroupMember: 'call',
+  leaveGroup: 'call',
+  setGroupRole: 'call',
+  renameGroup: 'call',
+  changeGroupSetting: 'call',
+  groupInfo: 'query',
+  messageInfo: 'query',
+  sendText: 'call',
+  markRead: 'call',
+  setTyping: 'notify',
+  conversations: 'observable-call',
+  messages: 'observable-call',
+  search: 'call',
+  safetyNumber: 'call',
+  markVerified: 'call',
+  acceptIdentityChange: 'call',
+  on: 'events',
+  settled: 'call',
+  close: 'call',
+} as const satisfies Record<keyof Messenger, MemberKind>;
+
+export type MemberName = keyof typeof MESSENGER_MEMBERS;
+
+/** What an observable-call mirror shows before the backend's first snapshot arrives. */
+export const EMPTY_LIST: readonly never[] = Object.freeze([]);
+
+/** Renderer -> backend. `id` pairs a call with its answer, or names a mirror. */
+export type RendererMessage =
+  | { type: 'call'; id: number; name: string; args: unknown[] }
+  | { type: 'notify'; name: string; args: unknown[] }
+  | { type: 'watch'; id: number; name: string; args: unknown[] }
+  | { type: 'unwatch'; id: number };
+
+/** Backend -> renderer. */
+export type BackendMessage =
+  | { type: 'result'; id: number; value: unknown }
+  | { type: 'failure'; id: number; error: RemoteError }
+  | { type: 'snapshot'; id: number; value: unknown }
+  | { type: 'event'; event: MessengerEvent };
+
+/** An error as it crosses the port: enough for the UI's describeError (name, code, message). */
+export interface RemoteError {
+  name: string;
+  message: string;
+  code?: string;
+}
+
+/**
+ * One end of a message channel carrying structured-cloneable values: a MessagePort in the
+ * renderer, Electron's MessagePortMain in the utility process, or a test's stand-in.
+ */
+export interface RemotePort<In, Out> {
+  postMessage(message: Out): void;
+  /** Starts delivery; `listener` gets every message in order. */
+  listen(listener: (message: In) => void): void;
+}
+
+export function isMember(name: unknown): name is MemberName {
+  return typeof name === 'string' && Object.hasOwn(MESSENGER_MEMBERS, name);
+}
