@@ -12,7 +12,9 @@ export default mergeConfig(
   sharedConfig,
   defineConfig({
     test: {
-      include: e2e ? ['test/**/*.test.ts'] : ['test/main/**/*.test.ts', 'test/backend/**/*.test.ts'],
+      include: e2e
+        ? ['test/**/*.test.ts']
+        : ['test/main/**/*.test.ts', 'test/backend/**/*.test.ts'],
       globalSetup: e2e ? ['test/e2e/global-setup.ts'] : [],
       fileParallelism: false,
       testTimeout: 600_000,

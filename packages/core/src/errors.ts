@@ -29,7 +29,19 @@ export type ParleyErrorCode =
   /** An account-settings change with a malformed field (see message). */
   | 'INVALID_SETTING'
   /** The messenger was closed. */
-  | 'CLOSED';
+  | 'CLOSED'
+  /** A downloaded attachment failed its digest or a chunk's authentication (tampered or cut). */
+  | 'ATTACHMENT_CORRUPT'
+  /** An attachment larger than MAX_BLOB_BYTES allows (the relay answered TOO_LARGE). */
+  | 'ATTACHMENT_TOO_LARGE'
+  /** The relay refused the upload: the account's blob quota is used up (QUOTA_EXCEEDED). */
+  | 'QUOTA_EXCEEDED'
+  /** A file type Parley does not send (see media/attachment-types.ts). */
+  | 'UNSUPPORTED_TYPE'
+  /** The upload or download was cancelled by the user. */
+  | 'TRANSFER_CANCELLED'
+  /** The attachment expired or was deleted on the relay. */
+  | 'ATTACHMENT_GONE';
 
 export class ParleyError extends Error {
   override readonly name = 'ParleyError';

@@ -135,3 +135,21 @@ export const MAX_DEVICES_PER_ACCOUNT = 16;
 export const PUSH_BUFFER_BUDGET_BYTES = 256 * 1024 * 1024;
 /** One-time prekeys left on a device below which fetches raise the drain alert metric. */
 export const ONE_TIME_PREKEYS_LOW_WATER = 50;
+
+// --- Blobs (encrypted attachments; packages/sync-server/src/blobs, decision 0630) ---
+
+/** Largest blob (ciphertext bytes) one upload may declare; larger ones are refused (TOO_LARGE). */
+export const MAX_BLOB_BYTES = 100 * 1024 * 1024;
+/**
+ * Ciphertext bytes one account may hold in unexpired blobs; an upload that would pass it is
+ * refused (QUOTA_EXCEEDED).
+ */
+export const BLOB_QUOTA_BYTES_PER_ACCOUNT = 1024 * 1024 * 1024;
+/** Days a blob lives after its upload started; the relay's sweeper then deletes it. */
+export const BLOB_EXPIRY_DAYS = 30;
+/** Plaintext bytes per encrypted chunk of an attachment (each chunk carries its own GCM tag). */
+export const ATTACHMENT_CHUNK_BYTES = 64 * 1024;
+/** Bytes each tus PATCH request carries at most (clients split uploads into such parts). */
+export const BLOB_UPLOAD_PART_BYTES = 8 * 1024 * 1024;
+/** Length of a blob id: 32 lowercase hex digits (128 random bits), unguessable. */
+export const BLOB_ID_PATTERN = /^[0-9a-f]{32}$/;

@@ -1,6 +1,9 @@
 import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  BLOB_EXPIRY_DAYS,
+  BLOB_QUOTA_BYTES_PER_ACCOUNT,
+  MAX_BLOB_BYTES,
   MAX_CONNECTIONS_PER_ADDRESS,
   MAX_DEVICES_PER_ACCOUNT,
   RATE_LIMITS,
@@ -35,7 +38,12 @@ export interface RelayConfig {
   redisPrefix: string;
   /** Relay processes sharing the port on this host (Node's cluster module). */
   workers: number;
+  /** Blob cap, quota and expiry (src/blobs/); protocol's constants when absent. */
+  blobs?: BlobLimits;
 }
+
+export type { BlobLimits } from './blobs/blob-service.js';
+import type { BlobLimits } from './blobs/blob-service.js';
 
 export type RateLimitName = keyof typeof RATE_LIMITS;
 export type RateLimits = Record<RateLimitName, RateLimit>;
@@ -58,6 +66,11 @@ export const defaultConfig = {
   maxDevicesPerAccount: MAX_DEVICES_PER_ACCOUNT,
   redisPrefix: 'parley',
   workers: 1,
+  blobs: {
+    maxBytes: MAX_BLOB_BYTES,
+    quotaBytes: BLOB_QUOTA_BYTES_PER_ACCOUNT,
+    expiryDays: BLOB_EXPIRY_DAYS,
+  },
 } as const;
 
 /** Most relay processes one `--workers` starts. */
@@ -87,6 +100,9 @@ Options (each also read from the environment variable in brackets):
   --redis-prefix <name>    prefix of Redis keys and channels [PARLEY_REDIS_PREFIX] (default ${defaultConfig.redisPrefix})
   --workers <n>            relay processes sharing this port; n > 1 needs --redis-url
                            [PARLEY_WORKERS] (default ${defaultConfig.workers})
+  --blob-max-bytes <n>     largest blob (ciphertext bytes) [PARLEY_BLOB_MAX_BYTES] (default ${defaultConfig.blobs.maxBytes})
+  --blob-quota-bytes <n>   blob bytes one account may hold [PARLEY_BLOB_QUOTA_BYTES] (default ${defaultConfig.blobs.quotaBytes})
+  --blob-expiry-days <n>   days until a blob is deleted [PARLEY_BLOB_EXPIRY_DAYS] (default ${defaultConfig.blobs.expiryDays})
   --help                   print this text
 `;
 
@@ -126,6 +142,9 @@ export function loadConfig(
         'redis-url': { type: 'string' },
         'redis-prefix': { type: 'string' },
         workers: { type: 'string' },
+        'blob-max-bytes': { type: 'string' },
+        'blob-quota-bytes': { type: 'string' },
+        'blob-expiry-days': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -211,6 +230,29 @@ export function loadConfig(
       1000,
     ),
     metricsToken: metricsToken(pick(values['metrics-token'], 'PARLEY_METRICS_TOKEN')),
+    blobs: {
+      maxBytes: integer(
+        pick(values['blob-max-bytes'], 'PARLEY_BLOB_MAX_BYTES'),
+        'blob max bytes',
+        defaultConfig.blobs.maxBytes,
+        1,
+        Number.MAX_SAFE_INTEGER,
+      ),
+      quotaBytes: integer(
+        pick(values['blob-quota-bytes'], 'PARLEY_BLOB_QUOTA_BYTES'),
+        'blob quota bytes',
+        defaultConfig.blobs.quotaBytes,
+        1,
+        Number.MAX_SAFE_INTEGER,
+      ),
+      expiryDays: integer(
+        pick(values['blob-expiry-days'], 'PARLEY_BLOB_EXPIRY_DAYS'),
+        'blob expiry days',
+        defaultConfig.blobs.expiryDays,
+        1,
+        3650,
+      ),
+    },
   };
 }
 

@@ -14,6 +14,7 @@ const httpStatusByCode: Record<ErrorCode, number> = {
   [ErrorCode.UNAVAILABLE]: 503,
   [ErrorCode.INTERNAL]: 500,
   [ErrorCode.RATE_LIMITED]: 429,
+  [ErrorCode.QUOTA_EXCEEDED]: 413,
 };
 
 /** A failure the relay reports to the client with a stable code; anything else is INTERNAL. */

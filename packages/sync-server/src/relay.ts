@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { pino, type Logger } from 'pino';
 import { Authenticator } from './auth/authenticator.js';
-import { databaseKind, redact, sqlitePath, type RelayConfig } from './config.js';
+import { openBlobs } from './blobs/open-blobs.js';
+import { databaseKind, defaultConfig, redact, sqlitePath, type RelayConfig } from './config.js';
 import { joinCluster, newProcessId } from './cluster/join-cluster.js';
 import type { RedisClusterLink } from './cluster/redis-link.js';
 import { createHttpApp } from './http/http-app.js';
@@ -97,10 +98,15 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
     }
   }
   const mailboxes = new Mailboxes(store, online, metrics);
+  const blobs = await openBlobs(
+    config.databaseUrl,
+    config.dataDir,
+    config.blobs ?? defaultConfig.blobs,
+  );
   let state: 'starting' | 'ready' | 'closing' = 'starting';
 
   const app = createHttpApp(
-    { store, authenticator, online, limits, metrics },
+    { store, authenticator, online, limits, metrics, blobs },
     metrics,
     () => state === 'ready',
     log,
@@ -127,8 +133,21 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
       .catch((error: unknown) => log.error({ err: error }, 'retention sweep failed'))
       .finally(() => (sweeping = undefined));
   };
+  let sweepingBlobs: Promise<unknown> | undefined;
+  const sweepBlobs = () => {
+    if (sweepingBlobs) return;
+    sweepingBlobs = blobs
+      .sweepExpired(() => state === 'closing')
+      .then((deleted) => deleted > 0 && log.info({ deleted }, 'expired blobs deleted'))
+      .catch((error: unknown) => log.error({ err: error }, 'blob sweep failed'))
+      .finally(() => (sweepingBlobs = undefined));
+  };
   prune();
-  const pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS).unref();
+  sweepBlobs();
+  const pruneTimer = setInterval(() => {
+    prune();
+    sweepBlobs();
+  }, PRUNE_INTERVAL_MS).unref();
 
   await app.listen({ host: config.host, port: config.port });
   const port = (app.server.address() as AddressInfo).port;
@@ -149,12 +168,14 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
       state = 'closing';
       clearInterval(pruneTimer);
       await sweeping;
+      await sweepingBlobs;
       // Sends already accepted get their commit and their response before sockets close.
       await store.flush();
       await new Promise((resolve) => setImmediate(resolve));
       sockets.closeAll(1001, 'relay shutting down');
       await app.close();
       cluster?.close();
+      await blobs.index.close();
       await store.close();
       log.info('relay stopped');
     },

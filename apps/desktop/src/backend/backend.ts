@@ -3,11 +3,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { createMessenger, type Messenger, type WebSocketConstructor } from '@parley/core';
 import { nativeEngine } from '@parley/core/native';
-import {
-  serveMessenger,
-  type BackendMessage,
-  type RemotePort,
-} from '@parley/core/remote';
+import { serveMessenger, type BackendMessage, type RemotePort } from '@parley/core/remote';
 import { openEncryptedDatabase, type SqliteDatabase } from './storage/encrypted-database.js';
 import {
   detachPersistentIndexedDB,

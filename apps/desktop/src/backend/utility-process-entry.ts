@@ -32,8 +32,7 @@ parentPort.on('message', (event) => {
     });
     backend.then(
       () => parentPort.postMessage({ type: 'ready', openedMs: performance.now() }),
-      (error: unknown) =>
-        parentPort.postMessage({ type: 'failed', message: String(error) }),
+      (error: unknown) => parentPort.postMessage({ type: 'failed', message: String(error) }),
     );
   }
   for (const port of event.ports) void serveWindow(port);

@@ -20,8 +20,17 @@ import { Dexie } from 'dexie';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import WebSocket from 'ws';
 import * as SignalTs from '@parley/signal-ts';
-import { createMessenger, type Messenger, type Observable, type WebSocketConstructor } from '@parley/core';
-import { createRemoteMessenger, type BackendMessage, type RendererMessage } from '@parley/core/remote';
+import {
+  createMessenger,
+  type Messenger,
+  type Observable,
+  type WebSocketConstructor,
+} from '@parley/core';
+import {
+  createRemoteMessenger,
+  type BackendMessage,
+  type RendererMessage,
+} from '@parley/core/remote';
 import { seedConversations } from '@parley/core/test-support';
 import { defaultConfig, startRelay } from '@parley/sync-server';
 import { startBackend, DATABASE_NAME } from '../backend/backend.js';
@@ -56,7 +65,11 @@ function until<T>(observable: Observable<T>, done: (value: T) => boolean): Promi
 }
 
 /** A desktop backend in its own process, and the renderer-side messenger talking to it. */
-async function desktopDevice(dataDir: string, relayUrl: string, key: Buffer): Promise<Device & { spawnedAt: number }> {
+async function desktopDevice(
+  dataDir: string,
+  relayUrl: string,
+  key: Buffer,
+): Promise<Device & { spawnedAt: number }> {
   const spawnedAt = performance.now();
   const child = fork(entry, [], { serialization: 'advanced', execArgv: [] });
   const listeners: Array<(m: BackendMessage) => void> = [];
@@ -131,12 +144,16 @@ async function seedDesktop(dataDir: string, relayUrl: string, key: Buffer): Prom
   const idb = await openPersistentIndexedDB(sqlite);
   const db = new Dexie(DATABASE_NAME, idb);
   await db.open();
-  await db.transaction('rw', ['contacts', 'conversations', 'docSnapshots', 'messages'], async () => {
-    await db.table('contacts').bulkPut(rows.contacts);
-    await db.table('conversations').bulkPut(rows.conversations);
-    await db.table('docSnapshots').bulkPut(rows.docSnapshots);
-    await db.table('messages').bulkPut(rows.messages);
-  });
+  await db.transaction(
+    'rw',
+    ['contacts', 'conversations', 'docSnapshots', 'messages'],
+    async () => {
+      await db.table('contacts').bulkPut(rows.contacts);
+      await db.table('conversations').bulkPut(rows.conversations);
+      await db.table('docSnapshots').bulkPut(rows.docSnapshots);
+      await db.table('messages').bulkPut(rows.messages);
+    },
+  );
   db.close();
   detachPersistentIndexedDB(idb.indexedDB);
   sqlite.close();
@@ -172,8 +189,14 @@ async function main(): Promise<void> {
     const list = await until(cold.messenger.conversationList, (l) => l.length >= CHATS);
     const coldStartMs = performance.now() - cold.spawnedAt;
     await cold.close();
-    console.log(`cold start, ${list.length} chats: ${coldStartMs.toFixed(0)} ms (spawn to chat list)`);
-    console.log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(
+      `cold start, ${list.length} chats: ${coldStartMs.toFixed(0)} ms (spawn to chat list)`,
+    );
+    console.log(
+      `load average: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
     console.log(
       JSON.stringify({
         bench: 'desktop',

@@ -48,7 +48,10 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
  * The file under `root` a request names, or undefined when it names none: another host, a path
  * that leaves the root (`..`, encoded or not, backslashes, NUL) or a symlink pointing out of it.
  */
-export async function resolveAppFile(root: string, requestUrl: string): Promise<string | undefined> {
+export async function resolveAppFile(
+  root: string,
+  requestUrl: string,
+): Promise<string | undefined> {
   let url: URL;
   try {
     url = new URL(requestUrl);

@@ -84,7 +84,11 @@ export function parseNotification(value: unknown): DesktopNotification {
   if (typeof value !== 'object' || value === null)
     throw new InvalidIpcRequest('notification must be an object');
   const { conversationId, title, body } = value as Record<string, unknown>;
-  if (typeof conversationId !== 'string' || conversationId.length === 0 || conversationId.length > 200)
+  if (
+    typeof conversationId !== 'string' ||
+    conversationId.length === 0 ||
+    conversationId.length > 200
+  )
     throw new InvalidIpcRequest('conversationId must be a short string');
   if (typeof title !== 'string' || title.length > MAX_NOTIFICATION_TITLE)
     throw new InvalidIpcRequest('title must be a string of at most MAX_NOTIFICATION_TITLE');

@@ -1,10 +1,9 @@
 import type { Notification, NotificationConstructorOptions } from 'electron';
 import type { DesktopNotification, NotificationAction } from '@parley/core/remote';
 
-export type NotificationClass = new (options: NotificationConstructorOptions) => Pick<
-  Notification,
-  'on' | 'show'
->;
+export type NotificationClass = new (
+  options: NotificationConstructorOptions,
+) => Pick<Notification, 'on' | 'show'>;
 
 /**
  * A native notification for a received message. macOS shows an inline reply field (hasReply);

@@ -10,6 +10,8 @@ import type {
   NotificationAction,
   IPC as Channels,
 } from '@parley/core/remote' with { 'resolution-mode': 'import' };
+// A sandboxed preload is CommonJS and may require only electron.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 import electron = require('electron');
 
 const { contextBridge, ipcRenderer } = electron;

@@ -79,7 +79,9 @@ describe('the encrypted IndexedDB store', () => {
     expect(notes).toEqual([{ seq: 1, chat: 'a', text: 'one', bytes: new Uint8Array([1, 2, 3]) }]);
     expect(await second.db.notes.where('chat').equals('a').count()).toBe(1);
     // The generator continues past the deleted seq 2: keys are never reused.
-    expect(await second.db.notes.add({ chat: 'c', text: 'three', bytes: new Uint8Array() })).toBe(3);
+    expect(await second.db.notes.add({ chat: 'c', text: 'three', bytes: new Uint8Array() })).toBe(
+      3,
+    );
     await second.db.table('reactions').put({ id: 'r1', emoji: '+1' });
     close(second);
 

@@ -16,7 +16,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultConfig, startRelay, type Relay } from '@parley/sync-server';
 import { startBackendProcess, type BackendProcess } from '../harness/backend-process.js';
 import { chromiumLaunchOptions } from '../../../web/test/e2e/harness/chromium.js';
-import { bridgeStub, startRendererServer, type RendererServer } from '../harness/renderer-server.js';
+import {
+  bridgeStub,
+  startRendererServer,
+  type RendererServer,
+} from '../harness/renderer-server.js';
 
 const webRoot = fileURLToPath(new URL('../../../web/dist/', import.meta.url));
 const suffix = Date.now().toString(36).slice(-5);
@@ -107,7 +111,13 @@ describe('Parley Desktop (backend in a Node process, renderer in Chromium)', () 
     await web.getByLabel(`Message to ${deskName}`).fill('hello from the web');
     await web.getByLabel(`Message to ${deskName}`).press('Enter');
     await bubble(desk, 'hello from the web').waitFor({ timeout: 60_000 });
-    await desk.screenshot({ path: join(fileURLToPath(new URL('../../', import.meta.url)), 'test-results', 'desktop-chat.png') });
+    await desk.screenshot({
+      path: join(
+        fileURLToPath(new URL('../../', import.meta.url)),
+        'test-results',
+        'desktop-chat.png',
+      ),
+    });
     expect((desk as Page & { cspViolations?: string[] }).cspViolations).toEqual([]);
 
     // Restart: the window closes, the backend process exits, a new one opens the same file.

@@ -1,7 +1,11 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import type { BackendReady, ChildToParent, ParentToChild } from '../../src/backend/child-protocol.js';
+import type {
+  BackendReady,
+  ChildToParent,
+  ParentToChild,
+} from '../../src/backend/child-protocol.js';
 
 const entry = fileURLToPath(new URL('../../dist/backend/node-process-entry.js', import.meta.url));
 

@@ -54,7 +54,9 @@ const electron = vi.hoisted(() => {
       setLoginItemSettings: fn(),
     },
     protocol: { registerSchemesAsPrivileged: fn(), handle: fn() },
-    session: { defaultSession: { setPermissionRequestHandler: fn(), setPermissionCheckHandler: fn() } },
+    session: {
+      defaultSession: { setPermissionRequestHandler: fn(), setPermissionCheckHandler: fn() },
+    },
     ipcMain: { on: fn(), handle: fn() },
     safeStorage: {
       isEncryptionAvailable: () => true,
@@ -112,7 +114,13 @@ describe('main process', async () => {
       ...electron.ipcMain.handle.mock.calls.map(([channel]) => channel),
     ];
     expect(channels.sort()).toEqual(
-      [IPC.requestBackendPort, IPC.setUnreadCount, IPC.notify, IPC.getOpenAtLogin, IPC.setOpenAtLogin].sort(),
+      [
+        IPC.requestBackendPort,
+        IPC.setUnreadCount,
+        IPC.notify,
+        IPC.getOpenAtLogin,
+        IPC.setOpenAtLogin,
+      ].sort(),
     );
   });
 

@@ -124,7 +124,10 @@ describe('window state', () => {
   it('falls back to the centred default when off-screen or malformed', () => {
     const offScreen = { bounds: { x: 3000, y: 50, width: 900, height: 700 }, maximized: false };
     for (const saved of [offScreen, undefined, { bounds: 'x' }, { ...offScreen, maximized: 1 }])
-      expect(restoreWindowState(saved, [display])).toEqual({ ...DEFAULT_WINDOW_STATE, centre: true });
+      expect(restoreWindowState(saved, [display])).toEqual({
+        ...DEFAULT_WINDOW_STATE,
+        centre: true,
+      });
   });
 });
 

@@ -1,6 +1,8 @@
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { describeError } from '../errors/describe-error.js';
 import { useMessenger } from '../messenger/messenger-context.js';
+import { AttachControls } from '../media/AttachControls.js';
+import { UploadsBar } from '../media/UploadsBar.js';
 import { Icon } from '../shell/Icon.js';
 import { loadDraft, saveDraft } from './drafts.js';
 import { useTypingSignal } from './use-typing-signal.js';
@@ -71,7 +73,9 @@ export function Composer({ conversationId, title }: { conversationId: string; ti
           {error}
         </p>
       )}
+      <UploadsBar conversationId={conversationId} />
       <div className="composer__row">
+        <AttachControls conversationId={conversationId} textarea={textareaRef} onError={setError} />
         <textarea
           ref={textareaRef}
           className="composer__input"

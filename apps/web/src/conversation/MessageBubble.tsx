@@ -1,6 +1,7 @@
 import { memo } from 'react';
 import { formatClock, formatFullTime } from '../format/time.js';
 import type { MessageView } from '../messenger/types.js';
+import { AttachmentView } from '../media/AttachmentView.js';
 import { TickMark } from './TickMark.js';
 import { tickFor } from './ticks.js';
 import { senderHue } from '../groups/usernames.js';
@@ -52,7 +53,10 @@ export const MessageBubble = memo(function MessageBubble({
             {message.senderUsername}
           </div>
         )}
-        <span className="bubble__text">{message.body}</span>
+        {message.attachments?.map((pointer) => (
+          <AttachmentView key={pointer.blobId} pointer={pointer} />
+        ))}
+        {message.body !== '' && <span className="bubble__text">{message.body}</span>}
         <span className="bubble__meta">
           <time
             dateTime={new Date(message.sentAt).toISOString()}

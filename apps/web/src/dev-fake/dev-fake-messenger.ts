@@ -26,6 +26,7 @@ import type {
   SearchResultGroup,
   SearchResults,
   SelfView,
+  TransferView,
 } from '../messenger/types.js';
 import { ObservableValue } from './observable-value.js';
 import { seedConversations, type Seed } from './seed.js';
@@ -66,6 +67,19 @@ class DevFakeMessenger implements Messenger {
       applyAccountSettingsChange(this.accountSettings.getSnapshot(), change),
     );
   }
+  // Attachments are not simulated: they need the relay's blob store (use a real relay).
+  readonly transfers = new ObservableValue<readonly TransferView[]>([]);
+  async sendAttachment(): Promise<string> {
+    throw new Error('attachments are not available in the development fake');
+  }
+  async openAttachment(): Promise<Uint8Array<ArrayBuffer>> {
+    throw new Error('attachments are not available in the development fake');
+  }
+  async cachedAttachment(): Promise<undefined> {
+    return undefined;
+  }
+  cancelTransfer(): void {}
+  async deleteAttachmentMedia(): Promise<void> {}
 
   // Groups are not simulated: the fake has no membership log (use a real relay for groups).
   async createGroup(): Promise<string> {

@@ -3,7 +3,16 @@
  * anything unknown still gets a sentence, never a stack trace.
  */
 
-export type UserAction = 'register' | 'open-chat' | 'send' | 'safety-number' | 'verify' | 'start';
+export type UserAction =
+  | 'register'
+  | 'open-chat'
+  | 'send'
+  | 'safety-number'
+  | 'verify'
+  | 'start'
+  | 'attach'
+  | 'download'
+  | 'record';
 
 const unreachable = "Can't reach the Parley server. Check your connection and try again.";
 
@@ -21,6 +30,12 @@ const byCode: Record<string, string> = {
   NOT_REGISTERED: 'This device has no account yet. Sign up first.',
   CLOSED: 'Parley was closed. Reload the page to continue.',
   NO_IDENTITY_CHANGE: "This contact's safety number did not change.",
+  ATTACHMENT_TOO_LARGE: 'That file is too large to send (up to 100 MB).',
+  QUOTA_EXCEEDED: 'Your storage for attachments is full. Try again after older ones expire.',
+  UNSUPPORTED_TYPE: "That type of file can't be sent (programs and scripts are refused).",
+  ATTACHMENT_CORRUPT: 'This file was damaged or tampered with on the way, so it was not opened.',
+  ATTACHMENT_GONE: 'This file is no longer available (it expired or was deleted).',
+  TRANSFER_CANCELLED: 'Cancelled.',
   // GroupError (packages/core/src/groups/errors.ts)
   'REJECTED-OP': "You can't do that in this group (only admins can, or it no longer applies).",
   'INVALID-OP': "That change to the group isn't valid.",
@@ -33,6 +48,9 @@ const failed: Record<UserAction, string> = {
   'safety-number': "The safety number couldn't be computed",
   verify: "The verification couldn't be saved",
   start: "Parley couldn't open its storage",
+  attach: "The file couldn't be sent",
+  download: "The file couldn't be downloaded",
+  record: "The voice message couldn't be recorded",
 };
 
 export function describeError(error: unknown, action: UserAction): string {

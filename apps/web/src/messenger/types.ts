@@ -23,4 +23,8 @@ export type {
   SearchResults,
   HighlightRange,
   SelfView,
+  AttachmentPointer,
+  AttachmentInput,
+  AttachmentKind,
+  TransferView,
 } from '@parley/core';

@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { MediaSettings } from '../media/MediaSettings.js';
 import { hrefFor } from '../app/route.js';
 import { useMessenger, useObservable } from '../messenger/messenger-context.js';
 import type { SelfView } from '../messenger/types.js';
@@ -68,6 +69,8 @@ export default function SettingsScreen({ self }: { self: SelfView }) {
           <h3 id="appearance-title">Appearance</h3>
           <p className="settings__muted">Parley follows your system's light or dark setting.</p>
         </section>
+
+        <MediaSettings />
       </div>
     </section>
   );

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import type { AttachmentPointer } from '../media/attachment-pointer.js';
 
 /**
  * The schema of one conversation's Yjs document. The rest of core reads and writes documents
@@ -35,6 +36,8 @@ export interface MessageEntry {
   replyTo?: string;
   /** For 'membership' entries: the op they announce. */
   opId?: string;
+  /** Encrypted files sent with the message (media/); `body` is then their caption. */
+  attachments?: AttachmentPointer[];
 }
 
 export interface Member {

@@ -1,5 +1,10 @@
 import * as Y from 'yjs';
 import { ConversationDoc, LOCAL_ORIGIN, type MessageEntry } from './conversation-doc.js';
+import {
+  checkedPointer,
+  MAX_ATTACHMENTS_PER_MESSAGE,
+  type AttachmentPointer,
+} from '../media/attachment-pointer.js';
 import type {
   ConversationRow,
   DocUpdateRow,
@@ -348,5 +353,16 @@ export function messageRow(
     kind: 'text',
     outgoing,
     status,
+    ...attachmentsOf(entry),
   };
+}
+
+/** The entry's well-formed attachment pointers (they come from other devices; see checkedPointer). */
+function attachmentsOf(entry: MessageEntry): { attachments?: AttachmentPointer[] } {
+  if (!Array.isArray(entry.attachments)) return {};
+  const attachments = entry.attachments
+    .slice(0, MAX_ATTACHMENTS_PER_MESSAGE)
+    .map(checkedPointer)
+    .filter((pointer): pointer is AttachmentPointer => pointer !== undefined);
+  return attachments.length > 0 ? { attachments } : {};
 }

@@ -4,6 +4,7 @@ import type { MessageEntry } from '../conversations/conversation-doc.js';
 import { directConversationId } from '../conversations/conversation-id.js';
 import type { ConversationModel, Conversations } from '../conversations/conversations.js';
 import { MAX_TEXT_LENGTH, ParleyError } from '../errors.js';
+import type { AttachmentPointer } from '../media/attachment-pointer.js';
 import type { UnitOfWorkStore } from '../store/repositories.js';
 import { UnitOfWork } from '../store/unit-of-work.js';
 import {
@@ -63,9 +64,14 @@ export class Composer {
     return id;
   }
 
-  async sendText(conversationId: string, text: string): Promise<string> {
+  async sendText(
+    conversationId: string,
+    text: string,
+    attachments?: AttachmentPointer[],
+  ): Promise<string> {
     const account = this.deps.device.require();
-    if (text.trim().length === 0 || text.length > MAX_TEXT_LENGTH) {
+    const empty = text.trim().length === 0 && !attachments?.length;
+    if (empty || text.length > MAX_TEXT_LENGTH) {
       throw new ParleyError('INVALID_MESSAGE', `a message has 1 to ${MAX_TEXT_LENGTH} characters`);
     }
     const model = this.require(conversationId);
@@ -76,6 +82,7 @@ export class Composer {
       senderDeviceId: account.deviceId,
       sentAt: Date.now(),
       body: text,
+      ...(attachments?.length ? { attachments } : {}),
     };
     if (this.deps.coalesceOutbox) {
       // Appended by the group commit, together with the other messages sent meanwhile.

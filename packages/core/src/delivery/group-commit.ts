@@ -87,7 +87,8 @@ export class GroupCommit {
 }
 
 /** Bytes of a message entry in a Yjs update, at most (UTF-8 body plus ids and field names). */
-const entryBytes = (entry: MessageEntry): number => entry.body.length * 3 + 256;
+const entryBytes = (entry: MessageEntry): number =>
+  entry.body.length * 3 + 256 + (entry.attachments ? JSON.stringify(entry.attachments).length : 0);
 
 /** Consecutive runs of entries whose update stays within MAX_MERGED_UPDATE_BYTES (one envelope). */
 function envelopeSized(entries: MessageEntry[]): MessageEntry[][] {

@@ -6,6 +6,11 @@
 
 import type { DeviceLink } from '../account/account-keys.js';
 import type { AccountSettingsChange, AccountSettingsView } from '../account-settings/types.js';
+import type { AttachmentPointer } from '../media/attachment-pointer.js';
+import type { AttachmentInput, TransferView } from '../media/media.js';
+
+export type { AttachmentPointer, AttachmentKind } from '../media/attachment-pointer.js';
+export type { AttachmentInput, TransferView } from '../media/media.js';
 import type { SafetyNumber } from '../crypto/safety-number.js';
 import type { ConnectionState } from '../transport/relay-connection.js';
 
@@ -31,6 +36,8 @@ export interface MessageView {
   /** Only meaningful for own messages; incoming messages are 'delivered' or 'read' (read by me). */
   status: MessageStatus;
   outgoing: boolean;
+  /** Files sent with the message; `body` is their caption (may be empty). */
+  attachments?: readonly AttachmentPointer[];
 }
 
 export interface ConversationView {
@@ -189,6 +196,25 @@ export interface Messenger {
   groupInfo(conversationId: string): GroupInfoView | undefined;
   messageInfo(conversationId: string, messageId: string): MessageInfoView;
   sendText(conversationId: string, text: string): Promise<string>;
+  /**
+   * Encrypts the file on this device, uploads it (resumable; progress in `transfers`) and sends
+   * it with `caption`; resolves with the message id. Refusals: UNSUPPORTED_TYPE,
+   * ATTACHMENT_TOO_LARGE, QUOTA_EXCEEDED, TRANSFER_CANCELLED.
+   */
+  sendAttachment(conversationId: string, file: AttachmentInput, caption?: string): Promise<string>;
+  /** Uploads and downloads in progress or failed (failed ones carry their error code). */
+  readonly transfers: Observable<readonly TransferView[]>;
+  /** The decrypted file: cached, or downloaded, checked (ATTACHMENT_CORRUPT) and cached. */
+  openAttachment(pointer: AttachmentPointer): Promise<Uint8Array<ArrayBuffer>>;
+  /** The decrypted file when this device has it cached; never downloads. */
+  cachedAttachment(pointer: AttachmentPointer): Promise<Uint8Array<ArrayBuffer> | undefined>;
+  /** Cancels an upload (transfer id) or download (blob id). */
+  cancelTransfer(transferId: string): void;
+  /**
+   * Deletes an attachment's media everywhere this device can reach: the local cache and, for
+   * files this account sent, the blob on the relay. For delete-for-everyone and expiry.
+   */
+  deleteAttachmentMedia(pointer: AttachmentPointer): Promise<void>;
   markRead(conversationId: string, messageId: string): Promise<void>;
   setTyping(conversationId: string, typing: boolean): void;
   conversations(): Observable<readonly ConversationView[]>;

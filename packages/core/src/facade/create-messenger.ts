@@ -15,6 +15,10 @@ import { Inbox } from '../delivery/inbox.js';
 import { Outbox } from '../delivery/outbox.js';
 import { Sessions } from '../delivery/sessions.js';
 import { Groups } from '../groups/groups.js';
+import { ParleyError } from '../errors.js';
+import { BlobTransfer } from '../media/blob-transfer.js';
+import { MediaStore } from '../media/media-cache.js';
+import { Media } from '../media/media.js';
 import { SenderKeyExchange } from '../groups/sender-key-exchange.js';
 import { SenderKeys } from '../groups/sender-keys.js';
 import { ParleyDatabase } from '../store/database.js';
@@ -63,6 +67,8 @@ export interface MessengerOptions {
    * thread); by default it runs in this thread, persisted in `${databaseName}-search`.
    */
   searchBackend?: SearchBackend;
+  /** Bytes of decrypted attachments kept on this device (default DEFAULT_MEDIA_CACHE_BYTES). */
+  mediaCacheBytes?: number;
 }
 
 /**
@@ -260,6 +266,21 @@ function wire(
     onError,
   });
   store.onCommitted((work) => search.committed(work));
+  const media = new Media({
+    store: new MediaStore(
+      `${options.databaseName}-media`,
+      options.indexedDB,
+      options.mediaCacheBytes,
+    ),
+    transfer: new BlobTransfer(options.relayUrl, () => {
+      const credentials = device.credentials();
+      if (!credentials) throw new ParleyError('NOT_REGISTERED', 'no account on this device');
+      return `Basic ${btoa(`${credentials.accountId}.${credentials.deviceId}:${credentials.secret}`)}`;
+    }),
+    post: (conversationId, caption, attachments) =>
+      composer.sendText(conversationId, caption, attachments),
+    onError,
+  });
 
   /** Each time the socket authenticates: sessions with own devices, prekey stock, then the outbox. */
   async function online(): Promise<void> {
@@ -308,6 +329,7 @@ function wire(
     events,
     search,
     accountSettings: new AccountSettings(db),
+    media,
   };
 }
 

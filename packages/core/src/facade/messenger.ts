@@ -9,6 +9,8 @@ import type { Composer } from '../delivery/composer.js';
 import type { Groups } from '../groups/groups.js';
 import { groupInfoView, messageInfoView } from './group-views.js';
 import type { Inbox } from '../delivery/inbox.js';
+import type { AttachmentPointer } from '../media/attachment-pointer.js';
+import type { AttachmentInput, Media, TransferView } from '../media/media.js';
 import type { Outbox } from '../delivery/outbox.js';
 import type { Sessions } from '../delivery/sessions.js';
 import { ParleyError, relayCall } from '../errors.js';
@@ -58,6 +60,7 @@ export interface MessengerDeps {
   events: Events;
   search: MessageSearch;
   accountSettings: AccountSettings;
+  media: Media;
 }
 
 /** The facade (see api.ts): each verb checks the device's state and delegates to one part. */
@@ -67,12 +70,14 @@ export class ParleyMessenger implements Messenger {
   readonly connection: Observable<ConnectionState>;
   readonly conversationList: Observable<readonly ConversationView[]>;
   readonly accountSettings: Observable<AccountSettingsView>;
+  readonly transfers: Observable<readonly TransferView[]>;
 
   constructor(private readonly deps: MessengerDeps) {
     this.self = deps.views.self;
     this.connection = deps.views.connection;
     this.conversationList = deps.views.conversationList;
     this.accountSettings = deps.accountSettings.view;
+    this.transfers = deps.media.transfers;
   }
 
   /** Restores the registered account (if any) and connects. */
@@ -90,7 +95,10 @@ export class ParleyMessenger implements Messenger {
     views.conversationList.invalidate();
     // Catching the index up runs in the background: the chat list does not wait for it.
     void this.deps.search.start().catch((error) => this.deps.events.error(error));
-    if (device.account) this.connect();
+    if (device.account) {
+      this.connect();
+      void this.deps.media.resumePending().catch((error) => this.deps.events.error(error));
+    }
   }
 
   // --- Account
@@ -128,6 +136,39 @@ export class ParleyMessenger implements Messenger {
     const model = this.deps.conversations.get(conversationId);
     if (model) this.deps.groups.assertCanSend(model);
     return this.deps.composer.sendText(conversationId, text);
+  }
+
+  // --- Attachments (media/)
+
+  async sendAttachment(
+    conversationId: string,
+    file: AttachmentInput,
+    caption = '',
+  ): Promise<string> {
+    this.requireAccount();
+    const model = this.deps.conversations.get(conversationId);
+    if (!model) throw new ParleyError('UNKNOWN_CONVERSATION', `no conversation ${conversationId}`);
+    this.deps.groups.assertCanSend(model);
+    return this.deps.media.send(conversationId, file, caption);
+  }
+
+  async openAttachment(pointer: AttachmentPointer): Promise<Uint8Array<ArrayBuffer>> {
+    this.requireAccount();
+    return this.deps.media.open(pointer);
+  }
+
+  async cachedAttachment(pointer: AttachmentPointer): Promise<Uint8Array<ArrayBuffer> | undefined> {
+    this.assertOpen();
+    return this.deps.media.cached(pointer);
+  }
+
+  cancelTransfer(transferId: string): void {
+    this.deps.media.cancel(transferId);
+  }
+
+  async deleteAttachmentMedia(pointer: AttachmentPointer): Promise<void> {
+    this.requireAccount();
+    return this.deps.media.deleteEverywhere(pointer);
   }
 
   // --- Groups (groups/groups.ts)
@@ -251,6 +292,7 @@ export class ParleyMessenger implements Messenger {
     await inbox.idle();
     await stores.flush();
     await this.deps.search.close();
+    this.deps.media.close();
     db.close();
   }
 

@@ -66,6 +66,7 @@ function toView(row: MessageRow, model: ConversationModel, context: ViewContext)
     kind: row.kind,
     status: row.status,
     outgoing: row.outgoing,
+    ...(row.attachments ? { attachments: row.attachments } : {}),
   };
 }
 

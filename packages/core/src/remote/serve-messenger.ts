@@ -73,7 +73,10 @@ export function serveMessenger(
   function watch(id: number, name: string, args: unknown[]): Watch {
     const kind = MESSENGER_MEMBERS[name as keyof typeof MESSENGER_MEMBERS];
     if (kind === 'observable')
-      return watchObservable(id, (messenger as unknown as Record<string, Observable<unknown>>)[name]!);
+      return watchObservable(
+        id,
+        (messenger as unknown as Record<string, Observable<unknown>>)[name]!,
+      );
     if (kind === 'observable-call')
       return watchObservable(id, member(name, kind)(...args) as Observable<unknown>);
     if (kind === 'query') return watchQuery(id, () => member(name, kind)(...args));

@@ -1,4 +1,5 @@
 import { Dexie, type DexieOptions, type EntityTable } from 'dexie';
+import type { AttachmentPointer } from '../media/attachment-pointer.js';
 
 /**
  * The device's local database (IndexedDB through Dexie). One database per device; everything the
@@ -98,6 +99,8 @@ export interface MessageRow {
   body: string;
   kind: 'text' | 'system';
   outgoing: boolean;
+  /** Attachment pointers of the message (validated; not indexed). */
+  attachments?: AttachmentPointer[];
   /**
    * The status the row was written with. Later statuses are recorded by the writes that cause
    * them, not by rewriting this row: 'sent' when no outbox row names the message any more,

@@ -1,4 +1,5 @@
 import type { Authenticator } from '../auth/authenticator.js';
+import type { BlobService } from '../blobs/blob-service.js';
 import type { AbuseLimits } from '../limits/abuse-limits.js';
 import type { RelayMetrics } from '../ops/metrics.js';
 import type { OnlineDevices } from '../mailbox/online-devices.js';
@@ -11,4 +12,6 @@ export interface RouteContext {
   online: OnlineDevices;
   limits: AbuseLimits;
   metrics: RelayMetrics;
+  /** Encrypted attachment blobs (src/blobs/); absent, the blob routes are not served. */
+  blobs?: BlobService;
 }

@@ -7,6 +7,7 @@ import Fastify, {
 } from 'fastify';
 import type { Logger } from 'pino';
 import { ErrorCode, MAX_HTTP_BODY_BYTES } from '@parley/protocol';
+import { blobRoutes } from '../blobs/blob-routes.js';
 import { RelayError } from '../errors.js';
 import type { RelayMetrics } from '../ops/metrics.js';
 import { accountsRoutes } from './accounts-routes.js';
@@ -67,6 +68,7 @@ export function createHttpApp(
   app.register(accountsRoutes(context));
   app.register(devicesRoutes(context));
   app.register(keysRoutes(context));
+  if (context.blobs) app.register(blobRoutes(context.blobs, context.authenticator));
   if (options.webRoot) app.register(webRootRoutes(options.webRoot));
   return app;
 }

@@ -58,6 +58,18 @@ export interface RelayDatabase {
     created_at: number;
     result: Uint8Array;
   };
+  /**
+   * Encrypted attachment blobs (src/blobs/): who uploaded each, its declared ciphertext length,
+   * whether the upload finished, and when the sweeper deletes it. No plaintext, no names.
+   */
+  blobs: {
+    id: string;
+    account_id: string;
+    size: number;
+    complete: number;
+    created_at: number;
+    expires_at: number;
+  };
 }
 
 /** What differs between dialects in DDL. */
@@ -194,6 +206,17 @@ export function schemaStatements(db: Kysely<RelayDatabase>, flavor: SqlFlavor): 
       )
       .addPrimaryKeyConstraint('sends_pk', ['source_device_row_id', 'client_id']),
     ...flavor.extraStatements(db),
+    s
+      .createTable('blobs')
+      .ifNotExists()
+      .addColumn('id', 'text', (c) => c.primaryKey())
+      .addColumn('account_id', 'text', (c) => c.notNull())
+      .addColumn('size', 'bigint', (c) => c.notNull())
+      .addColumn('complete', 'integer', (c) => c.notNull())
+      .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('expires_at', 'bigint', (c) => c.notNull()),
+    s.createIndex('blobs_by_account').ifNotExists().on('blobs').column('account_id'),
+    s.createIndex('blobs_by_expiry').ifNotExists().on('blobs').column('expires_at'),
   ];
   return statements.map((statement) => statement.compile().sql);
 }

@@ -20,6 +20,8 @@ export interface TestRelay {
   relay: Relay;
   client: RelayClient;
   dataDir: string;
+  /** The relay's database (for tests that open a second view of it). */
+  databaseUrl: string;
   stop(): Promise<void>;
 }
 
@@ -48,6 +50,7 @@ export async function startTestRelay(overrides: Partial<RelayConfig> = {}): Prom
     relay,
     client: new RelayClient(relay.url),
     dataDir: data.dir,
+    databaseUrl: database.url,
     async stop() {
       await relay.close();
       await database.drop();

@@ -28,7 +28,12 @@ interface StoreSchema {
   autoIncrement: boolean;
   /** The key generator's next value, so keys are never reused after a restart. */
   generator: number;
-  indexes: Array<{ name: string; keyPath: string | string[]; unique: boolean; multiEntry: boolean }>;
+  indexes: Array<{
+    name: string;
+    keyPath: string | string[];
+    unique: boolean;
+    multiEntry: boolean;
+  }>;
 }
 
 interface DatabaseSchema {
@@ -166,7 +171,9 @@ function commit(transaction: RawTransaction): void {
   const journal = journals.get(transaction._rollbackLog);
   journals.delete(transaction._rollbackLog);
   if (!journal && transaction.mode !== 'versionchange') return;
-  const put = db.prepare('INSERT OR REPLACE INTO idb_records (db, store, key, value) VALUES (?, ?, ?, ?)');
+  const put = db.prepare(
+    'INSERT OR REPLACE INTO idb_records (db, store, key, value) VALUES (?, ?, ?, ?)',
+  );
   const remove = db.prepare('DELETE FROM idb_records WHERE db = ? AND store = ? AND key = ?');
   db.transaction(() => {
     if (transaction.mode === 'versionchange' || hasGenerators(journal)) saveSchema(db, raw);
@@ -185,20 +192,18 @@ function hasGenerators(journal: Journal | undefined): boolean {
 }
 
 function saveSchema(db: SqliteDatabase, raw: RawDatabase): void {
-  const stores = [...raw.rawObjectStores.values()].map(
-    (store): StoreSchema => ({
-      name: store.name,
-      keyPath: store.keyPath,
-      autoIncrement: store.autoIncrement,
-      generator: store.keyGenerator?.num ?? 0,
-      indexes: [...store.rawIndexes.values()].map(({ name, keyPath, unique, multiEntry }) => ({
-        name,
-        keyPath,
-        unique,
-        multiEntry,
-      })),
-    }),
-  );
+  const stores = [...raw.rawObjectStores.values()].map((store): StoreSchema => ({
+    name: store.name,
+    keyPath: store.keyPath,
+    autoIncrement: store.autoIncrement,
+    generator: store.keyGenerator?.num ?? 0,
+    indexes: [...store.rawIndexes.values()].map(({ name, keyPath, unique, multiEntry }) => ({
+      name,
+      keyPath,
+      unique,
+      multiEntry,
+    })),
+  }));
   const schema: DatabaseSchema = { version: raw.version, stores };
   db.prepare('INSERT OR REPLACE INTO idb_databases (name, schema) VALUES (?, ?)').run(
     raw.name,

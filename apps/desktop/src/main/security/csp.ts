@@ -20,6 +20,6 @@ export const CSP_DIRECTIVES: ReadonlyArray<readonly [string, string]> = [
   ['frame-ancestors', "'none'"],
 ];
 
-export const CONTENT_SECURITY_POLICY = CSP_DIRECTIVES.map(([name, value]) => `${name} ${value}`).join(
-  '; ',
-);
+export const CONTENT_SECURITY_POLICY = CSP_DIRECTIVES.map(
+  ([name, value]) => `${name} ${value}`,
+).join('; ');

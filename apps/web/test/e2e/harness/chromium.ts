@@ -1,7 +1,7 @@
 import type { LaunchOptions } from 'playwright-core';
 
 /** Debian's Chromium with the flags that work on these machines; never a downloaded browser. */
-export function chromiumLaunchOptions(): LaunchOptions {
+export function chromiumLaunchOptions(extraArgs: readonly string[] = []): LaunchOptions {
   return {
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -14,6 +14,7 @@ export function chromiumLaunchOptions(): LaunchOptions {
       '--disable-component-update',
       '--disable-sync',
       '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
+      ...extraArgs,
     ],
   };
 }

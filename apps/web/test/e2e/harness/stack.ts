@@ -54,9 +54,10 @@ export interface Stack extends ServedApp {
   readonly browser: Browser;
 }
 
-export async function startStack(): Promise<Stack> {
+/** `chromiumArgs`: extra flags, e.g. a fake microphone playing a file. */
+export async function startStack(chromiumArgs: readonly string[] = []): Promise<Stack> {
   const app = await serveApp(distDir);
-  const browser = await chromium.launch(chromiumLaunchOptions());
+  const browser = await chromium.launch(chromiumLaunchOptions(chromiumArgs));
   return {
     origin: app.origin,
     browser,
