@@ -117,6 +117,7 @@ export function MessageList({
   );
 }
 
+/** Shown while scrolled up; its badge counts the unread messages waiting below the view. */
 function JumpToLatest({ unread, onClick }: { unread: number; onClick: () => void }) {
   const label =
     unread > 0 ? `Jump to the newest message, ${unread} unread` : 'Jump to the newest message';
