@@ -8,7 +8,6 @@ import { Icon } from '../shell/Icon.js';
 import { Composer } from './Composer.js';
 import { MessageList } from './MessageList.js';
 import { NewMessageAnnouncer } from './NewMessageAnnouncer.js';
-import { useMarkRead } from './use-mark-read.js';
 import './conversation.css';
 
 const GroupInfoDialog = lazy(() => import('../groups/GroupInfoDialog.js'));
@@ -34,7 +33,6 @@ export default function ConversationView({
   );
   const messages = useObservable(messagesObservable);
   const [searching, setSearching] = useState(false);
-  useMarkRead(conversationId, messages);
   const [infoOpen, setInfoOpen] = useState(false);
   const group = conversation?.kind === 'group' ? messenger.groupInfo(conversationId) : undefined;
 
@@ -128,6 +126,7 @@ export default function ConversationView({
         />
       )}
       <MessageList
+        conversationId={conversationId}
         messages={messages}
         showSenderNames={conversation.kind === 'group'}
         {...(focusMessageId ? { focusMessageId } : {})}

@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, type Ref } from 'react';
 import { formatClock, formatFullTime } from '../format/time.js';
 import type { MessageView } from '../messenger/types.js';
 import { AttachmentView } from '../media/AttachmentView.js';
@@ -13,6 +13,7 @@ export const MessageBubble = memo(function MessageBubble({
   lastInGroup,
   showSenderName,
   found = false,
+  watchRef,
 }: {
   message: MessageView;
   firstInGroup: boolean;
@@ -20,10 +21,12 @@ export const MessageBubble = memo(function MessageBubble({
   showSenderName: boolean;
   /** The message a search result opened: highlighted in its place. */
   found?: boolean;
+  /** Told when the bubble mounts, so the list can see whether it is on screen. */
+  watchRef?: Ref<HTMLDivElement>;
 }) {
   if (message.kind === 'system') {
     return (
-      <div className="system-message" data-message-id={message.id}>
+      <div className="system-message" data-message-id={message.id} ref={watchRef}>
         <span>{message.body}</span>
       </div>
     );
@@ -39,6 +42,7 @@ export const MessageBubble = memo(function MessageBubble({
   return (
     <div
       className={classes}
+      ref={watchRef}
       data-message-id={message.id}
       data-status={message.outgoing ? message.status : undefined}
       data-found={found || undefined}

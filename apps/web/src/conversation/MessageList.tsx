@@ -5,6 +5,8 @@ import { useNow } from '../format/use-now.js';
 import type { MessageView } from '../messenger/types.js';
 import { MessageBubble } from './MessageBubble.js';
 import { buildTimeline, type TimelineRow } from './timeline.js';
+import { unreadBelow, useMarkRead } from './use-mark-read.js';
+import { useVisibleMessages } from './use-visible-messages.js';
 
 /**
  * The scroller is a focusable, named region so keyboard users can scroll the history. (Not a live
@@ -29,10 +31,12 @@ const components = { Scroller };
 
 /** Virtualized timeline: only the rows on screen are in the DOM, so 10,000 messages stay smooth. */
 export function MessageList({
+  conversationId,
   messages,
   showSenderNames,
   focusMessageId,
 }: {
+  conversationId: string;
   messages: readonly MessageView[];
   showSenderNames: boolean;
   /** A message to show in its place (a search result): scrolled to the middle, highlighted. */
@@ -42,6 +46,8 @@ export function MessageList({
   const rows = useMemo(() => buildTimeline(messages, now), [messages, now]);
   const virtuoso = useRef<VirtuosoHandle>(null);
   const [atBottom, setAtBottom] = useState(true);
+  const { visibleIds, watch } = useVisibleMessages();
+  useMarkRead(conversationId, messages, visibleIds);
   const focusIndex = useMemo(
     () =>
       focusMessageId === undefined
@@ -94,22 +100,35 @@ export function MessageList({
               lastInGroup={row.lastInGroup}
               showSenderName={showSenderNames}
               found={row.message.id === focusMessageId}
+              watchRef={watch}
             />
           )
         }
       />
       {!atBottom && (
-        <button
-          type="button"
-          className="jump-to-latest"
-          aria-label="Jump to the newest message"
+        <JumpToLatest
+          unread={unreadBelow(messages, visibleIds)}
           onClick={() =>
             virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'smooth' })
           }
-        >
-          <Icon name="back" className="jump-to-latest__icon" />
-        </button>
+        />
       )}
     </div>
+  );
+}
+
+/** Shown while scrolled up; its badge counts the unread messages waiting below the view. */
+function JumpToLatest({ unread, onClick }: { unread: number; onClick: () => void }) {
+  const label =
+    unread > 0 ? `Jump to the newest message, ${unread} unread` : 'Jump to the newest message';
+  return (
+    <button type="button" className="jump-to-latest" aria-label={label} onClick={onClick}>
+      <Icon name="back" className="jump-to-latest__icon" />
+      {unread > 0 && (
+        <span className="jump-to-latest__badge" aria-hidden="true" data-testid="unread-below">
+          {unread > 99 ? '99+' : unread}
+        </span>
+      )}
+    </button>
   );
 }
