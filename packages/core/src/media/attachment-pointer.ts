@@ -6,7 +6,7 @@ import { BLOB_ID_PATTERN, MAX_BLOB_BYTES } from '@parley/protocol';
  * what to show before it is downloaded (thumbnail and placeholder made on the sender's device).
  * Bytes are standard base64.
  */
-export interface AttachmentPointer {
+export interface AttachmentPointer extends AttachmentPreview {
   blobId: string;
   /** AES-256 key of the file (base64). */
   key: string;
@@ -17,6 +17,10 @@ export interface AttachmentPointer {
   contentType: string;
   kind: AttachmentKind;
   fileName?: string;
+}
+
+/** What the sender's device prepares for showing a file before it is downloaded. */
+export interface AttachmentPreview {
   width?: number;
   height?: number;
   durationMs?: number;

@@ -3,23 +3,22 @@ import { fromBase64, toBase64 } from '../encoding/base64.js';
 import { ParleyError } from '../errors.js';
 import { Snapshot } from '../facade/observable.js';
 import { ciphertextLength, decryptAttachment, encryptAttachment } from './attachment-cipher.js';
-import { attachmentKind, isRefusedType, type AttachmentPointer } from './attachment-pointer.js';
+import {
+  attachmentKind,
+  isRefusedType,
+  type AttachmentPointer,
+  type AttachmentPreview,
+} from './attachment-pointer.js';
 import type { BlobTransfer } from './blob-transfer.js';
 import type { MediaStore, PendingUpload } from './media-cache.js';
 
 /** A file to send, with what the sender's device prepared for display. */
-export interface AttachmentInput {
+export interface AttachmentInput extends AttachmentPreview {
   bytes: Uint8Array<ArrayBuffer>;
   contentType: string;
   fileName?: string;
   /** A recorded voice message (shown with a waveform), not an audio file. */
   voice?: boolean;
-  width?: number;
-  height?: number;
-  durationMs?: number;
-  thumbnail?: string;
-  placeholder?: string;
-  waveform?: number[];
 }
 
 /** One upload or download in progress (or just failed), for progress bars. */
