@@ -41,10 +41,9 @@ type Pending = { resolve: (result: Response['result']) => void; reject: (error: 
 
 /**
  * One device socket: requests with ids, pushed envelopes, acks (docs/relay-api.md). Envelopes
- * are buffered for `takeEnvelopes` unless `onEnvelope` is set.
+ * are buffered for `takeEnvelopes` until `onEnvelope` is set.
  */
 export class RelaySocket {
-  onEnvelope: ((envelope: Envelope) => void) | undefined;
   /** Resolves when the relay says the backlog present at connect time has been pushed. */
   readonly drained: Promise<void>;
   /** Resolves with the close code and reason once the socket is closed. */
@@ -55,6 +54,7 @@ export class RelaySocket {
   private readonly buffered: Envelope[] = [];
   private waiter: (() => void) | undefined;
   private markDrained!: () => void;
+  private handler: ((envelope: Envelope) => void) | undefined;
 
   private constructor(private readonly ws: WebSocket) {
     this.drained = new Promise((resolve) => (this.markDrained = resolve));
@@ -87,6 +87,23 @@ export class RelaySocket {
     const socket = new RelaySocket(ws);
     if (options.authenticate ?? true) await socket.authenticate(auth);
     return socket;
+  }
+
+  get onEnvelope(): ((envelope: Envelope) => void) | undefined {
+    return this.handler;
+  }
+
+  /**
+   * Setting a handler first hands it the envelopes buffered so far, in the order they came.
+   * The relay pushes the mailbox right after its auth answer, often in the same TCP read, so
+   * envelopes arrive before a caller awaiting connect() can set this; left in the buffer they
+   * would stay unacked and come again only on the next connection, after newer ones.
+   */
+  set onEnvelope(handler: ((envelope: Envelope) => void) | undefined) {
+    this.handler = handler;
+    while (handler && this.handler === handler && this.buffered.length > 0) {
+      handler(this.buffered.shift()!);
+    }
   }
 
   async authenticate(auth: Credentials): Promise<void> {
@@ -203,7 +220,7 @@ export class RelaySocket {
   }
 
   private receive(envelope: Envelope): void {
-    if (this.onEnvelope) this.onEnvelope(envelope);
+    if (this.handler) this.handler(envelope);
     else {
       this.buffered.push(envelope);
       this.waiter?.();
