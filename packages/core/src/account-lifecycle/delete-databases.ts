@@ -13,7 +13,10 @@ export interface DatabaseFactory {
  * is deleted as soon as that connection closes: Dexie closes its connections on the
  * `versionchange` event a deletion sends, so "blocked" is treated as done rather than waited on.
  */
-export async function deleteDatabases(factory: DatabaseFactory, names: readonly string[]): Promise<void> {
+export async function deleteDatabases(
+  factory: DatabaseFactory,
+  names: readonly string[],
+): Promise<void> {
   await Promise.all(names.map((name) => deleteDatabase(factory, name)));
 }
 

@@ -347,8 +347,7 @@ export class ParleyMessenger implements Messenger {
   }
 
   private assertCanSend(model: ConversationModel): void {
-    if (model.row.peerGone)
-      throw new ParleyError('ACCOUNT_GONE', 'This account no longer exists');
+    if (model.row.peerGone) throw new ParleyError('ACCOUNT_GONE', 'This account no longer exists');
     this.deps.groups.assertCanSend(model);
   }
 

@@ -42,7 +42,10 @@ export class DexieStore implements CoreStore {
       'rw',
       [db.conversations, db.docSnapshots, db.docUpdates, db.messages, db.receipts],
       async () => {
-        const messageIds = await db.messages.where('conversationId').equals(conversationId).primaryKeys();
+        const messageIds = await db.messages
+          .where('conversationId')
+          .equals(conversationId)
+          .primaryKeys();
         await db.receipts.where('messageId').anyOf(messageIds).delete();
         await db.messages.bulkDelete(messageIds);
         await db.docUpdates.where('conversationId').equals(conversationId).delete();

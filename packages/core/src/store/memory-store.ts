@@ -87,7 +87,8 @@ export class MemoryStore implements CoreStore {
     for (const [id, row] of this.messages) {
       if (row.conversationId !== conversationId) continue;
       this.messages.delete(id);
-      for (const [key, receipt] of this.receipts) if (receipt.messageId === id) this.receipts.delete(key);
+      for (const [key, receipt] of this.receipts)
+        if (receipt.messageId === id) this.receipts.delete(key);
     }
     for (const [seq, row] of this.docUpdates)
       if (row.conversationId === conversationId) this.docUpdates.delete(seq);
