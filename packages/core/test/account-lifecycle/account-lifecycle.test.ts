@@ -11,7 +11,12 @@ const code = (promise: Promise<unknown>) =>
   );
 
 /** The names of the IndexedDB databases that exist (fake-indexeddb in these tests). */
-const databases = async () => (await indexedDB.databases()).map((d) => d.name);
+const databases = async () => {
+  const { indexedDB } = globalThis as unknown as {
+    indexedDB: { databases(): Promise<{ name?: string }[]> };
+  };
+  return (await indexedDB.databases()).map((d) => d.name);
+};
 
 describe('signing out and deleting an account through the real relay', () => {
   const fx = useRelay();
