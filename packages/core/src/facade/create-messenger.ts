@@ -299,7 +299,8 @@ function wire(
   });
   const requests = new MessageRequests({
     conversations,
-    store,
+    outbox,
+    commit: (work) => groupCommit.commit(work),
     block: (accountId) => accountSettings.update({ kind: 'block', accountId }),
     unindex: (messageIds) =>
       void search.apply({ remove: messageIds }).catch((error) => onError(error)),

@@ -1,12 +1,15 @@
 import type { ConversationModel, Conversations } from '../conversations/conversations.js';
 import { ParleyError } from '../errors.js';
 import { UnitOfWork } from '../store/unit-of-work.js';
-import type { UnitOfWorkStore } from '../store/repositories.js';
+import { receiptContent } from '../delivery/contents.js';
+import type { OutboxQueue } from '../delivery/content-handler.js';
 import { isMessageRequest, stageAccepted } from './request-state.js';
 
 export interface MessageRequestsDeps {
   conversations: Conversations;
-  store: UnitOfWorkStore;
+  outbox: OutboxQueue;
+  /** Commits a unit of work and sends what it queued (the group commit). */
+  commit(work: UnitOfWork): Promise<void>;
   /** Adds the account to the account settings' blocked list (account-settings/). */
   block(accountId: string): Promise<void>;
   /** The messages of a deleted conversation leave the search index. */
@@ -20,11 +23,26 @@ export interface MessageRequestsDeps {
 export class MessageRequests {
   constructor(private readonly deps: MessageRequestsDeps) {}
 
+  /**
+   * Accepting tells the stranger, as Signal does, that what was read meanwhile was read: the
+   * read receipts held back go out now, in the same unit of work as the acceptance.
+   */
   async accept(conversationId: string): Promise<void> {
     const model = this.require(conversationId);
     const work = new UnitOfWork();
     stageAccepted(work, model);
-    await this.deps.store.commit(work);
+    const readByAuthor = new Map<string, string[]>();
+    for (const row of model.rows.values()) {
+      if (row.outgoing || row.kind !== 'text' || row.status !== 'read') continue;
+      readByAuthor.set(row.senderId, [...(readByAuthor.get(row.senderId) ?? []), row.id]);
+    }
+    for (const [author, messageIds] of readByAuthor)
+      this.deps.outbox.enqueue(work, {
+        content: receiptContent('read', conversationId, messageIds),
+        recipientAccountIds: [author],
+        ownDevices: false,
+      });
+    await this.deps.commit(work);
     this.deps.conversations.touchView(conversationId);
   }
 

@@ -34,7 +34,7 @@ describe('message requests through the real relay', () => {
   }
 
   it('sends no read receipt and no typing to a stranger before Accept; both flow after', async () => {
-    const { alice, bob, bobName, conversation, helloId } = await strangers();
+    const { alice, bob, aliceName, bobName, conversation, helloId } = await strangers();
     expect(view(bob, conversation)).toMatchObject({ request: true, unreadCount: 1 });
     expect(view(alice, conversation)?.request).toBeUndefined();
     await waitFor(() => find(alice, conversation, helloId)?.status === 'delivered', 'delivered');
@@ -48,24 +48,27 @@ describe('message requests through the real relay', () => {
     bob.setTyping(conversation, true);
     expect(view(bob, conversation)).toMatchObject({ request: true, unreadCount: 0 });
 
-    // Accepting, then writing: Bob's outbox is ordered, so once Alice has his reply she has
-    // everything he sent before it.
-    await bob.acceptMessageRequest(conversation);
-    expect(view(bob, conversation)?.request).toBeUndefined();
-    const reply = fx.text('ok, hi');
-    await bob.sendText(conversation, reply);
-    await waitFor(() => texts(alice, conversation).includes(reply), 'alice gets the reply');
+    // A barrier that does not accept: Bob starts a group with Alice and writes in it. His outbox
+    // and her mailbox are ordered, so once she has it she has everything he sent before.
+    const group = await bob.createGroup('barrier', [aliceName]);
+    const barrier = fx.text('barrier');
+    await bob.sendText(group, barrier);
+    await waitFor(() => texts(alice, group).includes(barrier), 'alice gets the barrier');
     expect(find(alice, conversation, helloId)?.status).toBe('delivered');
     expect(aliceSawTyping).toBe(false);
+    expect(view(bob, conversation)?.request).toBe(true);
 
-    // From now on receipts and typing flow as in any chat.
+    // Accepting sends the read receipt held back (as Signal does); typing flows from now on.
+    await bob.acceptMessageRequest(conversation);
+    expect(view(bob, conversation)?.request).toBeUndefined();
+    await waitFor(() => find(alice, conversation, helloId)?.status === 'read', 'held-back read');
+    bob.setTyping(conversation, true);
+    await waitFor(() => aliceSawTyping, 'typing after accept');
     const second = fx.text('second');
     const secondId = await alice.sendText(conversation, second);
     await waitFor(() => texts(bob, conversation).includes(second), 'bob gets the second');
     await bob.markRead(conversation, secondId);
     await waitFor(() => find(alice, conversation, secondId)?.status === 'read', 'read receipt');
-    bob.setTyping(conversation, true);
-    await waitFor(() => aliceSawTyping, 'typing after accept');
   });
 
   it('deletes a request from this device, and blocks: later messages are dropped unseen', async () => {
