@@ -1,4 +1,6 @@
 import { hrefFor } from '../app/route.js';
+import { formatListTime } from '../format/time.js';
+import { useNow } from '../format/use-now.js';
 import type { ConversationView } from '../messenger/types.js';
 import { Avatar } from '../shell/Avatar.js';
 import './requests.css';
@@ -15,6 +17,7 @@ export function MessageRequestsSection({
   requests: readonly ConversationView[];
   openConversationId: string | undefined;
 }) {
+  const now = useNow();
   if (requests.length === 0) return null;
   return (
     <section className="requests" aria-labelledby="message-requests-title">
@@ -37,6 +40,14 @@ export function MessageRequestsSection({
               <span className="chat-item__body">
                 <span className="chat-item__top">
                   <span className="chat-item__title">{request.title}</span>
+                  {request.lastMessage && (
+                    <time
+                      className="chat-item__time"
+                      dateTime={new Date(request.lastMessage.sentAt).toISOString()}
+                    >
+                      {formatListTime(request.lastMessage.sentAt, now)}
+                    </time>
+                  )}
                 </span>
                 <span className="chat-item__bottom">
                   <span className="chat-item__preview">
