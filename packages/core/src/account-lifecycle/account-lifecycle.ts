@@ -13,7 +13,7 @@ export interface AccountLifecycleDeps {
    */
   relay: { stop(): void; start(): void };
   /** IndexedDB and the names of this device's databases (account, search index, media cache). */
-  indexedDB: DatabaseFactory;
+  indexedDB(): DatabaseFactory;
   databaseNames: readonly string[];
   emit(event: MessengerEvent): void;
 }
@@ -63,7 +63,7 @@ export class AccountLifecycle {
     reason: 'signed-out' | 'account-deleted',
   ): Promise<void> {
     await close();
-    await deleteDatabases(this.deps.indexedDB, this.deps.databaseNames);
+    await deleteDatabases(this.deps.indexedDB(), this.deps.databaseNames);
     this.deps.emit({ type: 'signed-out', reason });
   }
 }

@@ -309,7 +309,7 @@ function wire(
     device,
     http,
     relay,
-    indexedDB: indexedDBFactory(options),
+    indexedDB: () => indexedDBFactory(options),
     // The account database, the search index's and the media cache's (see their constructors).
     databaseNames: [
       options.databaseName,
