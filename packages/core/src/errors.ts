@@ -41,7 +41,13 @@ export type ParleyErrorCode =
   /** The upload or download was cancelled by the user. */
   | 'TRANSFER_CANCELLED'
   /** The attachment expired or was deleted on the relay. */
-  | 'ATTACHMENT_GONE';
+  | 'ATTACHMENT_GONE'
+  /** A send to a direct chat whose peer deleted their account: "This account no longer exists". */
+  | 'ACCOUNT_GONE'
+  /** deleteAccount() with a username other than the account's own (the typed confirmation). */
+  | 'USERNAME_MISMATCH'
+  /** acceptMessageRequest() and friends on a conversation that is not a message request. */
+  | 'NOT_A_REQUEST';
 
 export class ParleyError extends Error {
   override readonly name = 'ParleyError';

@@ -15,6 +15,7 @@ export * from './relay-limits.js';
 export * from './username.js';
 export type {
   AddDeviceBodyJson,
+  DeleteAccountBodyJson,
   DeviceBundleJson,
   DeviceCredentialsJson,
   DeviceKeysJson,

@@ -69,6 +69,14 @@ export const SECRET_PATTERN = new RegExp(`^[A-Za-z0-9_-]{${Math.ceil((SECRET_BYT
 /** Milliseconds a link token stays valid after it is issued. */
 export const LINK_TOKEN_TTL_MS = 10 * 60 * 1000;
 
+/**
+ * How long a deleted account's username stays reserved, in milliseconds: 0, it is free for anyone
+ * to register the moment the account is deleted (issue 15 asks for a stated time). Contacts' devices
+ * never confuse the new owner with the old one: they know accounts by id, the new account has a
+ * new id and a new identity key, and the old conversation stays with the deleted account.
+ */
+export const DELETED_USERNAME_RESERVED_MS = 0;
+
 /** WebSocket close codes the relay uses (4000-4999 is the application range). */
 export const CloseCode = {
   /** No valid AuthRequest in time, or a failed one. */
@@ -79,6 +87,8 @@ export const CloseCode = {
   REPLACED: 4409,
   /** The device was removed from its account. */
   DEVICE_REMOVED: 4410,
+  /** The device's account was deleted (DELETE /v1/accounts/me). */
+  ACCOUNT_DELETED: 4411,
   /** The relay is shutting down; reconnect with backoff. */
   GOING_AWAY: 1001,
 } as const;

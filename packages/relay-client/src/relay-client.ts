@@ -55,6 +55,11 @@ export class RelayClient {
     return this.request('DELETE', `/v1/devices/${deviceId}`, auth);
   }
 
+  /** Deletes the caller's account; `username` must be its own (the typed confirmation). */
+  deleteAccount(auth: Credentials, username: string): Promise<void> {
+    return this.request('DELETE', '/v1/accounts/me', auth, { username });
+  }
+
   fetchBundles(auth: Credentials, accountId: string, deviceId?: number): Promise<Bundles> {
     const path = `/v1/keys/${accountId}${deviceId === undefined ? '' : `/${deviceId}`}`;
     return this.request('GET', path, auth);

@@ -3,6 +3,7 @@ import { Virtuoso, type ItemProps } from 'react-virtuoso';
 import { useMessenger, useObservable } from '../messenger/messenger-context.js';
 import type { ConversationView } from '../messenger/types.js';
 import { useNow } from '../format/use-now.js';
+import { MessageRequestsSection } from '../requests/MessageRequestsSection.js';
 import { ChatListItem } from './ChatListItem.js';
 import './chat-list.css';
 
@@ -56,40 +57,55 @@ export function ChatList({
   onNewChat: () => void;
 }) {
   const messenger = useMessenger();
-  const conversations = useObservable(messenger.conversationList);
+  const all = useObservable(messenger.conversationList);
+  // Message requests (a stranger wrote first) are listed apart, above the chats.
+  const requests = useMemo(() => all.filter((c) => c.request), [all]);
+  const conversations = useMemo(
+    () => (requests.length === 0 ? all : all.filter((c) => !c.request)),
+    [all, requests],
+  );
   const ordered = useMemo(() => byActivity(conversations), [conversations]);
   const now = useNow();
   const context = useMemo(() => ({ total: ordered.length }), [ordered.length]);
 
+  const requestsSection = (
+    <MessageRequestsSection requests={requests} openConversationId={openConversationId} />
+  );
   if (ordered.length === 0) {
     return (
-      <div className="chat-list__empty">
-        <p>No chats yet.</p>
-        <button type="button" className="button button--primary" onClick={onNewChat}>
-          Start a chat
-        </button>
-      </div>
+      <>
+        {requestsSection}
+        <div className="chat-list__empty">
+          <p>No chats yet.</p>
+          <button type="button" className="button button--primary" onClick={onNewChat}>
+            Start a chat
+          </button>
+        </div>
+      </>
     );
   }
   return (
-    <nav className="chat-list" aria-label="Conversations" data-total={ordered.length}>
-      <Virtuoso<ConversationView, ListContext>
-        data={ordered}
-        context={context}
-        components={components}
-        defaultItemHeight={68}
-        increaseViewportBy={{ top: 200, bottom: 400 }}
-        computeItemKey={(_, conversation) => conversation.id}
-        itemsRendered={markFirstRender}
-        itemContent={(_, conversation) => (
-          <ChatListItem
-            conversation={conversation}
-            selected={conversation.id === openConversationId}
-            now={now}
-          />
-        )}
-      />
-    </nav>
+    <>
+      {requestsSection}
+      <nav className="chat-list" aria-label="Conversations" data-total={ordered.length}>
+        <Virtuoso<ConversationView, ListContext>
+          data={ordered}
+          context={context}
+          components={components}
+          defaultItemHeight={68}
+          increaseViewportBy={{ top: 200, bottom: 400 }}
+          computeItemKey={(_, conversation) => conversation.id}
+          itemsRendered={markFirstRender}
+          itemContent={(_, conversation) => (
+            <ChatListItem
+              conversation={conversation}
+              selected={conversation.id === openConversationId}
+              now={now}
+            />
+          )}
+        />
+      </nav>
+    </>
   );
 }
 

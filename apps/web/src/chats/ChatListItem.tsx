@@ -7,6 +7,7 @@ import type { ConversationView } from '../messenger/types.js';
 import { Avatar } from '../shell/Avatar.js';
 
 function preview(conversation: ConversationView): string {
+  if (conversation.peerDeleted) return 'This account no longer exists';
   if (conversation.typing.length > 0) return 'typing…';
   const last = conversation.lastMessage;
   if (!last) return 'No messages yet';

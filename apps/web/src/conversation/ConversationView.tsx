@@ -5,6 +5,7 @@ import { hrefFor } from '../app/route.js';
 import { useMessenger, useObservable } from '../messenger/messenger-context.js';
 import { Avatar } from '../shell/Avatar.js';
 import { Icon } from '../shell/Icon.js';
+import { DeletedAccountBar, RequestBar } from '../requests/RequestBar.js';
 import { Composer } from './Composer.js';
 import { MessageList } from './MessageList.js';
 import { NewMessageAnnouncer } from './NewMessageAnnouncer.js';
@@ -139,6 +140,10 @@ export default function ConversationView({
             ? 'You left this group.'
             : 'You were removed from this group. You can no longer send or receive messages.'}
         </p>
+      ) : conversation.peerDeleted ? (
+        <DeletedAccountBar />
+      ) : conversation.request ? (
+        <RequestBar conversation={conversation} />
       ) : (
         <Composer conversationId={conversationId} title={conversation.title} />
       )}

@@ -239,6 +239,43 @@ class DevFakeMessenger implements Messenger {
 
   async acceptIdentityChange(): Promise<void> {}
 
+  // Message requests: the fake's conversations carry `request` from the seed or never.
+  async acceptMessageRequest(conversationId: string): Promise<void> {
+    this.#updateConversation(conversationId, { request: false });
+  }
+
+  async deleteMessageRequest(conversationId: string): Promise<void> {
+    this.conversationList.set(
+      this.conversationList.getSnapshot().filter((c) => c.id !== conversationId),
+    );
+    this.#timelines.delete(conversationId);
+  }
+
+  async blockMessageRequest(conversationId: string): Promise<void> {
+    const peer = this.conversationList.getSnapshot().find((c) => c.id === conversationId);
+    if (peer?.peerUsername)
+      await this.updateAccountSettings({ kind: 'block', accountId: `acct-${peer.peerUsername}` });
+    await this.deleteMessageRequest(conversationId);
+  }
+
+  // Leaving: the fake forgets everything in memory (there is no relay or database to clear).
+  async signOut(): Promise<void> {
+    this.#forgetAll('signed-out');
+  }
+
+  async deleteAccount(typedUsername: string): Promise<void> {
+    if (typedUsername !== this.self.getSnapshot()?.username)
+      throw fakeError('USERNAME_MISMATCH', 'the username does not match');
+    this.#forgetAll('account-deleted');
+  }
+
+  #forgetAll(reason: 'signed-out' | 'account-deleted'): void {
+    this.conversationList.set([]);
+    this.#timelines.clear();
+    this.self.set(null);
+    for (const listener of this.#listeners) listener({ type: 'signed-out', reason });
+  }
+
   on(listener: (event: MessengerEvent) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);

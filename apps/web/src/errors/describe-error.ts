@@ -12,7 +12,10 @@ export type UserAction =
   | 'start'
   | 'attach'
   | 'download'
-  | 'record';
+  | 'record'
+  | 'sign-out'
+  | 'delete-account'
+  | 'request';
 
 const unreachable = "Can't reach the Parley server. Check your connection and try again.";
 
@@ -36,6 +39,9 @@ const byCode: Record<string, string> = {
   ATTACHMENT_CORRUPT: 'This file was damaged or tampered with on the way, so it was not opened.',
   ATTACHMENT_GONE: 'This file is no longer available (it expired or was deleted).',
   TRANSFER_CANCELLED: 'Cancelled.',
+  ACCOUNT_GONE: 'This account no longer exists. Messages can no longer be sent to it.',
+  USERNAME_MISMATCH: "That isn't your username. Type it exactly to delete your account.",
+  NOT_A_REQUEST: 'This chat is no longer a message request.',
   // GroupError (packages/core/src/groups/errors.ts)
   'REJECTED-OP': "You can't do that in this group (only admins can, or it no longer applies).",
   'INVALID-OP': "That change to the group isn't valid.",
@@ -51,6 +57,9 @@ const failed: Record<UserAction, string> = {
   attach: "The file couldn't be sent",
   download: "The file couldn't be downloaded",
   record: "The voice message couldn't be recorded",
+  'sign-out': "This device couldn't be signed out",
+  'delete-account': "Your account couldn't be deleted",
+  request: "The message request couldn't be answered",
 };
 
 export function describeError(error: unknown, action: UserAction): string {

@@ -1,4 +1,5 @@
 import { useMemo } from 'react';
+import { AccountActions } from '../account/AccountActions.js';
 import { MediaSettings } from '../media/MediaSettings.js';
 import { hrefFor } from '../app/route.js';
 import { useMessenger, useObservable } from '../messenger/messenger-context.js';
@@ -71,6 +72,8 @@ export default function SettingsScreen({ self }: { self: SelfView }) {
         </section>
 
         <MediaSettings />
+
+        <AccountActions username={self.username} />
       </div>
     </section>
   );

@@ -24,6 +24,9 @@ function describeEvent(event: MessengerEvent): string | null {
       return `A message could not be decrypted (${event.reason}). Ask the sender to send it again.`;
     case 'relay-refused':
       return `The Parley server no longer accepts this device (${event.message}). Messages can't be sent or received on this device any more.`;
+    case 'signed-out':
+      // The app returns to sign-up (account/leave-device.ts).
+      return null;
     case 'error':
       return `Something went wrong in the background (${event.message}). Parley keeps running and will try again.`;
   }

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { seriousViolations } from './harness/axe.js';
 import { useStack } from './harness/use-stack.js';
 import {
+  acceptRequest,
   bubble,
   openChat,
   openUser,
@@ -63,6 +64,8 @@ describe('accessibility', () => {
       await waitForChat(bob, alice.username);
       await checkScreen(bob.page, `${scheme}-5-chat-list-unread`);
       await openChat(bob, alice.username);
+      await checkScreen(bob.page, `${scheme}-5b-message-request`);
+      await acceptRequest(bob, alice.username);
       await send(bob, alice.username, 'Yes! See you at eight.');
       await expect
         .poll(() => bubble(alice.page, 'Yes! See you at eight.').count(), { timeout: 30_000 })

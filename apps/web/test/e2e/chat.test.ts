@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { useStack } from './harness/use-stack.js';
 import {
+  acceptRequest,
   bubble,
   chatRow,
   openChat,
@@ -55,11 +56,13 @@ describe('chatting in the browser', () => {
     await expect
       .poll(() => first.getAttribute('data-status'), { timeout: 30_000 })
       .toBe('delivered');
+    // Alice is a stranger to Bob: her chat waits under "Message requests", without a badge.
     const aliceRow = chatRow(bob.page, alice.username);
-    await expect.poll(() => aliceRow.getByTestId('unread-count').textContent()).toBe('1');
     await expect.poll(() => aliceRow.textContent()).toContain('Hi Bob, it is Alice!');
+    expect(await aliceRow.getByTestId('unread-count').count()).toBe(0);
 
     await openChat(bob, alice.username);
+    await acceptRequest(bob, alice.username);
     await expect.poll(() => first.getAttribute('data-status'), { timeout: 30_000 }).toBe('read');
     expect(await bubble(bob.page, 'Hi Bob, it is Alice!').count()).toBe(1);
 

@@ -12,6 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { useStack } from './harness/use-stack.js';
 import {
+  acceptRequest,
   bubble,
   openChat,
   openUser,
@@ -71,6 +72,7 @@ describe('read receipts', () => {
     await send(alice, bob.username, history[0]!);
     await waitForChat(bob, alice.username);
     await openChat(bob, alice.username);
+    await acceptRequest(bob, alice.username);
     for (const text of history.slice(1)) await send(alice, bob.username, text);
     // Bob has the chat open at its newest message: the whole history is read.
     await expect.poll(() => tick(alice, history.at(-1)!), { timeout: 60_000 }).toBe('read');

@@ -33,6 +33,12 @@ export class Contacts {
     return found.accountId;
   }
 
+  /** Forgets a deleted account's username, so a later lookup asks the relay who holds it now. */
+  forget(accountId: string): void {
+    if (!this.usernames.delete(accountId)) return;
+    void this.db.contacts.delete(accountId).catch(this.onError);
+  }
+
   learn(accountId: string, username: string): void {
     if (this.usernames.get(accountId) === username) return;
     this.usernames.set(accountId, username);

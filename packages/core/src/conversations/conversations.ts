@@ -135,6 +135,13 @@ export class Conversations {
     this.changed(conversationId);
   }
 
+  /** Deletes the conversation from this device (a declined message request, requests/). */
+  async remove(conversationId: string): Promise<void> {
+    await this.store.deleteConversation(conversationId);
+    this.models.delete(conversationId);
+    this.changed(conversationId);
+  }
+
   /** Creates the in-memory conversation; its row is staged on `work`. */
   create(work: UnitOfWork, row: ConversationRow): ConversationModel {
     const model = this.attach(row);

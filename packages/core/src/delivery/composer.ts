@@ -13,6 +13,7 @@ import {
   receiptContent,
   typingContent,
 } from './contents.js';
+import { stageAccepted } from '../requests/request-state.js';
 import type { GroupCommit } from './group-commit.js';
 import type { Outbox } from './outbox.js';
 
@@ -28,6 +29,8 @@ export interface ComposerDeps {
   onError(error: unknown): void;
   /** A group's members other than this account (its fold); undefined for other conversations. */
   groupPeers(model: ConversationModel): string[] | undefined;
+  /** A message request (requests/): no read receipt or typing goes to its stranger. */
+  isRequest(model: ConversationModel): boolean;
 }
 
 /**
@@ -48,6 +51,8 @@ export class Composer {
     const model =
       conversations.get(id) ??
       conversations.create(work, { id, kind: 'direct', peerAccountId, updatedAt: Date.now() });
+    // Starting a chat with someone whose request waits accepts it, as replying does.
+    stageAccepted(work, model);
     const { update } = conversations.stage(work, model, (doc) =>
       doc.initDirect(
         { accountId: account.accountId, username: account.username },
@@ -128,10 +133,12 @@ export class Composer {
       conversations.raiseStatus(work, row.id, 'read', conversationId);
       byAuthor.set(row.senderId, [...(byAuthor.get(row.senderId) ?? []), row.id]);
     }
+    // A message request is read here without telling the stranger; own devices still learn it.
+    const request = this.deps.isRequest(model);
     for (const [author, ids] of byAuthor) {
       outbox.enqueue(work, {
         content: receiptContent('read', conversationId, ids),
-        recipientAccountIds: [author],
+        recipientAccountIds: request ? [] : [author],
         ownDevices: true,
       });
     }
@@ -141,7 +148,7 @@ export class Composer {
   /** Typing indicators go to the peers' devices only, and only while online (the caller checks). */
   setTyping(conversationId: string, typing: boolean): void {
     const model = this.deps.conversations.get(conversationId);
-    if (!model) return;
+    if (!model || this.deps.isRequest(model)) return;
     const work = new UnitOfWork();
     this.deps.outbox.enqueue(work, {
       content: typingContent(conversationId, typing),

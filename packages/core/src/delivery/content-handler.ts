@@ -54,6 +54,8 @@ export interface ContentHandlerDeps {
   conversations: Conversations;
   outbox: OutboxQueue;
   selfAccountId(): string;
+  /** Blocked accounts (account settings): everything they send is dropped, unanswered. */
+  isBlocked?(accountId: string): boolean;
   learnUsername(accountId: string, username: string): void;
   reject(sender: Sender, reason: string): void;
   typingChanged(conversationId: string): void;
@@ -106,6 +108,8 @@ export class ContentHandler {
   }
 
   async handle(content: Content, sender: Sender, work: UnitOfWork): Promise<void> {
+    // Before anything is applied, learnt or answered: a blocked account gets no receipt either.
+    if (this.context.isBlocked?.(sender.accountId)) return;
     const body = content.body;
     // Receipts never need the document (a receipt for a message still queued is remembered).
     if (body.case !== 'crdtUpdate' && body.case !== 'receipt') this.applyQueued(work);
@@ -243,7 +247,8 @@ export class ContentHandler {
         return this.conversations.create(work, {
           id: conversationId,
           kind: 'direct',
-          ...(fromOwnDevice ? {} : { peerAccountId: sender.accountId }),
+          // A peer's first message makes a message request (requests/); an own device's does not.
+          ...(fromOwnDevice ? {} : { peerAccountId: sender.accountId, request: true }),
           updatedAt: Date.now(),
         });
       }

@@ -86,6 +86,8 @@ export interface OutboxDeps {
   /** Called inside the acknowledgement's unit of work: the rows' messages are now 'sent'. */
   onSent(work: UnitOfWork, messageIds: string[]): void;
   onError(error: unknown): void;
+  /** The relay no longer knows these accounts (deleted): account-lifecycle/gone-accounts.ts. */
+  onAccountsGone?(accountIds: string[]): void;
   /** This device's sender keys, for rows with a groupId. */
   senderKeys: SenderKeys;
   /** Merge queued document updates of one conversation into one envelope (outbox-coalescing.ts; default true). */
@@ -133,6 +135,7 @@ export class Outbox {
   private readonly local: () => ProtocolAddress;
   private readonly onSent: (work: UnitOfWork, messageIds: string[]) => void;
   private readonly onError: (error: unknown) => void;
+  private readonly onAccountsGone: (accountIds: string[]) => void;
   private readonly coalesce: boolean;
   private readonly lingerMs: number;
   private readonly senderKeys: SenderKeys;
@@ -147,6 +150,7 @@ export class Outbox {
     this.local = () => deps.local();
     this.onSent = (work, messageIds) => deps.onSent(work, messageIds);
     this.onError = (error) => deps.onError(error);
+    this.onAccountsGone = (accountIds) => deps.onAccountsGone?.(accountIds);
     this.coalesce = deps.coalesce ?? true;
     this.lingerMs = deps.lingerMs ?? OUTBOX_LINGER_MS;
     this.senderKeys = deps.senderKeys;
@@ -423,6 +427,7 @@ export class Outbox {
           (id) => !error.unknownAccounts.includes(id),
         );
         await this.stores.deleteSessionsOf(error.unknownAccounts);
+        this.onAccountsGone(error.unknownAccounts);
         return 'retry';
       }
       if (error.code === 'RATE_LIMITED') {
@@ -470,7 +475,7 @@ export class Outbox {
     for (const accountId of new Set(accounts)) {
       let devices = this.sessions.devicesOf(accountId);
       if (devices.length === 0 && accountId !== self.name()) {
-        await this.sessions.establish(accountId);
+        if (!(await this.establishUnlessGone(row, accountId))) continue;
         devices = this.sessions.devicesOf(accountId);
       }
       for (const deviceId of devices)
@@ -502,6 +507,22 @@ export class Outbox {
       }
       return { messages };
     });
+  }
+
+  /**
+   * Sessions with an account this device has none with; false when the relay no longer knows the
+   * account (deleted): the row goes to the others, as after a send naming it (NOT_FOUND).
+   */
+  private async establishUnlessGone(row: OutboxRow, accountId: string): Promise<boolean> {
+    try {
+      await this.sessions.establish(accountId);
+      return true;
+    } catch (error) {
+      if (!(error instanceof RelayError) || error.code !== 'NOT_FOUND') throw error;
+      row.recipientAccountIds = row.recipientAccountIds.filter((id) => id !== accountId);
+      this.onAccountsGone([accountId]);
+      return false;
+    }
   }
 
   /**

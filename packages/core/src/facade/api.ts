@@ -55,6 +55,13 @@ export interface ConversationView {
   updatedAt: number;
   /** Usernames currently typing in this conversation. */
   typing: string[];
+  /**
+   * A message request: a stranger wrote first and this account has not accepted it. No read
+   * receipts or typing go to its peer until acceptMessageRequest (or a reply).
+   */
+  request?: boolean;
+  /** Direct chats: the peer's account was deleted; sending is refused (ACCOUNT_GONE). */
+  peerDeleted?: boolean;
 }
 
 export type { ConnectionState } from '../transport/relay-connection.js';
@@ -74,8 +81,13 @@ export type MessengerEvent =
   | { type: 'safety-number-changed'; username: string; conversationId: string }
   /** An envelope could not be decrypted or applied (tampered, corrupt, not authorized); it was dropped. */
   | { type: 'decrypt-failed'; fromAccountId: string; fromDeviceId: number; reason: string }
-  /** The relay refused this device for good (code UNAUTHENTICATED, DEVICE_REMOVED or REPLACED). */
+  /** The relay refused this device for good (code UNAUTHENTICATED, DEVICE_REMOVED, ACCOUNT_DELETED or REPLACED). */
   | { type: 'relay-refused'; code: string; message: string }
+  /**
+   * This device signed out or its account was deleted: its keys and history are gone and the
+   * messenger is closed. Every window of the app (tabs) should return to sign-up.
+   */
+  | { type: 'signed-out'; reason: 'signed-out' | 'account-deleted' }
   /** A background failure (e.g. a prekey refill); the messenger keeps running and retries later. */
   | { type: 'error'; message: string };
 
@@ -228,6 +240,27 @@ export interface Messenger {
   markVerified(username: string, verified: boolean): Promise<void>;
   /** Accept a changed identity key of a verified contact, releasing held sends. */
   acceptIdentityChange(username: string): Promise<void>;
+  /**
+   * Moves a message request to the chats: receipts and typing flow from now on
+   * (MessageRequests in requests/).
+   */
+  acceptMessageRequest(conversationId: string): Promise<void>;
+  /** Deletes a message request's conversation from this device; the stranger is not told. */
+  deleteMessageRequest(conversationId: string): Promise<void>;
+  /** Blocks the request's sender (account settings' blocked list) and deletes the request. */
+  blockMessageRequest(conversationId: string): Promise<void>;
+  /**
+   * Signs this device out: unregisters it on the relay (its credentials stop working at once;
+   * the last device's sign-out deletes the account, since nothing else could restore it), then
+   * deletes its databases and closes. Emits 'signed-out'.
+   */
+  signOut(): Promise<void>;
+  /**
+   * Deletes the account on the relay (all devices, mailboxes, keys; the username is freed), then
+   * this device's data. `typedUsername` must be the account's username (the user's confirmation);
+   * otherwise USERNAME_MISMATCH. Emits 'signed-out' with reason 'account-deleted'.
+   */
+  deleteAccount(typedUsername: string): Promise<void>;
   /** Changes one account setting on this device (and, once synced, on the account's others). */
   updateAccountSettings(change: AccountSettingsChange): Promise<void>;
   on(listener: (event: MessengerEvent) => void): () => void;

@@ -1,5 +1,8 @@
 import type { DexieOptions } from 'dexie';
 import { AccountKeys } from '../account/account-keys.js';
+import { AccountLifecycle } from '../account-lifecycle/account-lifecycle.js';
+import type { DatabaseFactory } from '../account-lifecycle/delete-databases.js';
+import { GoneAccounts } from '../account-lifecycle/gone-accounts.js';
 import { AccountSettings } from '../account-settings/account-settings.js';
 import { Contacts } from '../account/contacts.js';
 import { LocalDevice } from '../account/local-device.js';
@@ -21,6 +24,8 @@ import { MediaStore } from '../media/media-cache.js';
 import { Media } from '../media/media.js';
 import { SenderKeyExchange } from '../groups/sender-key-exchange.js';
 import { SenderKeys } from '../groups/sender-keys.js';
+import { MessageRequests } from '../requests/message-requests.js';
+import { isMessageRequest } from '../requests/request-state.js';
 import { ParleyDatabase } from '../store/database.js';
 import { DexieStore } from '../store/dexie-store.js';
 import { LocalSearchIndex } from '../search/local-index.js';
@@ -102,6 +107,7 @@ function wire(
   const local = () => device.address();
   const http = new RelayHttp(options.relayUrl);
   const contacts = new Contacts(db, http, onError);
+  const accountSettings = new AccountSettings(db);
   const stores = new SignalStores(db, engine, (accountId): Promise<void> =>
     safetyNumbers.replaced(accountId),
   );
@@ -139,6 +145,7 @@ function wire(
       for (const id of messageIds) conversations.raiseStatus(work, id, 'sent', undefined, 'outbox');
     },
     onError,
+    onAccountsGone: (accountIds) => goneAccounts.mark(accountIds),
     coalesce: coalesceOutbox,
     ...(options.outboxLingerMs !== undefined ? { lingerMs: options.outboxLingerMs } : {}),
   });
@@ -161,6 +168,7 @@ function wire(
     coalesceOutbox,
     onError,
     groupPeers: (model) => (groups.isGroup(model) ? groups.peers(model) : undefined),
+    isRequest: (model) => isMessageRequest(model),
   });
   const groups = new Groups({
     engine,
@@ -189,6 +197,7 @@ function wire(
     conversations,
     outbox,
     selfAccountId: () => device.accountId,
+    isBlocked: (accountId) => accountSettings.settings.blocked.includes(accountId),
     learnUsername: (accountId, username) => contacts.learn(accountId, username),
     reject: (sender, reason) => events.decryptFailed(sender, reason),
     typingChanged: () => views.typingChanged(),
@@ -282,6 +291,34 @@ function wire(
     onError,
   });
 
+  const goneAccounts = new GoneAccounts({
+    conversations,
+    store,
+    forgetContact: (accountId) => contacts.forget(accountId),
+    onError,
+  });
+  const requests = new MessageRequests({
+    conversations,
+    outbox,
+    commit: (work) => groupCommit.commit(work),
+    block: (accountId) => accountSettings.update({ kind: 'block', accountId }),
+    unindex: (messageIds) =>
+      void search.apply({ remove: messageIds }).catch((error) => onError(error)),
+  });
+  const lifecycle = new AccountLifecycle({
+    device,
+    http,
+    relay,
+    indexedDB: () => indexedDBFactory(options),
+    // The account database, the search index's and the media cache's (see their constructors).
+    databaseNames: [
+      options.databaseName,
+      `${options.databaseName}-search`,
+      `${options.databaseName}-media`,
+    ],
+    emit: (event) => events.emit(event),
+  });
+
   /** Each time the socket authenticates: sessions with own devices, prekey stock, then the outbox. */
   async function online(): Promise<void> {
     try {
@@ -328,9 +365,19 @@ function wire(
     views,
     events,
     search,
-    accountSettings: new AccountSettings(db),
+    accountSettings,
     media,
+    requests,
+    lifecycle,
   };
+}
+
+function indexedDBFactory(options: MessengerOptions): DatabaseFactory {
+  const factory =
+    (options.indexedDB?.indexedDB as DatabaseFactory | undefined) ??
+    (globalThis as { indexedDB?: DatabaseFactory }).indexedDB;
+  if (!factory) throw new TypeError('no IndexedDB: pass options.indexedDB');
+  return factory;
 }
 
 function websocketUrl(relayUrl: string): string {

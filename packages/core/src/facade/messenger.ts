@@ -1,10 +1,12 @@
 import type { AccountKeys } from '../account/account-keys.js';
+import type { AccountLifecycle } from '../account-lifecycle/account-lifecycle.js';
+import type { MessageRequests } from '../requests/message-requests.js';
 import type { AccountSettings } from '../account-settings/account-settings.js';
 import type { Contacts } from '../account/contacts.js';
 import { checkUsername } from '../account/contacts.js';
 import type { LocalDevice } from '../account/local-device.js';
 import type { SafetyNumbers } from '../account/safety-numbers.js';
-import type { Conversations } from '../conversations/conversations.js';
+import type { ConversationModel, Conversations } from '../conversations/conversations.js';
 import type { Composer } from '../delivery/composer.js';
 import type { Groups } from '../groups/groups.js';
 import { groupInfoView, messageInfoView } from './group-views.js';
@@ -61,6 +63,8 @@ export interface MessengerDeps {
   search: MessageSearch;
   accountSettings: AccountSettings;
   media: Media;
+  requests: MessageRequests;
+  lifecycle: AccountLifecycle;
 }
 
 /** The facade (see api.ts): each verb checks the device's state and delegates to one part. */
@@ -134,7 +138,7 @@ export class ParleyMessenger implements Messenger {
   async sendText(conversationId: string, text: string): Promise<string> {
     this.requireAccount();
     const model = this.deps.conversations.get(conversationId);
-    if (model) this.deps.groups.assertCanSend(model);
+    if (model) this.assertCanSend(model);
     return this.deps.composer.sendText(conversationId, text);
   }
 
@@ -148,7 +152,7 @@ export class ParleyMessenger implements Messenger {
     this.requireAccount();
     const model = this.deps.conversations.get(conversationId);
     if (!model) throw new ParleyError('UNKNOWN_CONVERSATION', `no conversation ${conversationId}`);
-    this.deps.groups.assertCanSend(model);
+    this.assertCanSend(model);
     return this.deps.media.send(conversationId, file, caption);
   }
 
@@ -273,6 +277,35 @@ export class ParleyMessenger implements Messenger {
     return this.deps.accountSettings.update(change);
   }
 
+  // --- Message requests (requests/)
+
+  async acceptMessageRequest(conversationId: string): Promise<void> {
+    this.requireAccount();
+    return this.deps.requests.accept(conversationId);
+  }
+
+  async deleteMessageRequest(conversationId: string): Promise<void> {
+    this.requireAccount();
+    return this.deps.requests.delete(conversationId);
+  }
+
+  async blockMessageRequest(conversationId: string): Promise<void> {
+    this.requireAccount();
+    return this.deps.requests.block(conversationId);
+  }
+
+  // --- Leaving (account-lifecycle/)
+
+  async signOut(): Promise<void> {
+    this.requireAccount();
+    return this.deps.lifecycle.signOut(() => this.close());
+  }
+
+  async deleteAccount(typedUsername: string): Promise<void> {
+    this.requireAccount();
+    return this.deps.lifecycle.deleteAccount(typedUsername, () => this.close());
+  }
+
   on(listener: (event: MessengerEvent) => void): () => void {
     return this.deps.events.on(listener);
   }
@@ -311,6 +344,11 @@ export class ParleyMessenger implements Messenger {
     if (!credentials || this.closed) return;
     this.deps.http.setCredentials(credentials);
     this.deps.relay.start();
+  }
+
+  private assertCanSend(model: ConversationModel): void {
+    if (model.row.peerGone) throw new ParleyError('ACCOUNT_GONE', 'This account no longer exists');
+    this.deps.groups.assertCanSend(model);
   }
 
   private requireAccount(): AccountRow {

@@ -1,6 +1,7 @@
 import type { ConversationModel } from '../conversations/conversations.js';
 import type { MessageRow } from '../store/database.js';
 import type { MessageEntry } from '../conversations/conversation-doc.js';
+import { isMessageRequest } from '../requests/request-state.js';
 import type { ConversationView, MessageView } from './api.js';
 
 /** Read-only projections of the conversation models into the facade's view objects. */
@@ -103,5 +104,7 @@ export function conversationView(model: ConversationModel, context: ViewContext)
     unreadCount,
     updatedAt: model.row.updatedAt,
     typing,
+    ...(isMessageRequest(model) ? { request: true } : {}),
+    ...(model.row.peerGone ? { peerDeleted: true } : {}),
   };
 }

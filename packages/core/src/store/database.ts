@@ -73,6 +73,13 @@ export interface ConversationRow {
   /** For direct conversations. */
   peerAccountId?: string;
   updatedAt: number;
+  /**
+   * A message request (requests/): a stranger started it and this account has neither accepted
+   * it nor written in it. Not indexed; rows without it are accepted.
+   */
+  request?: boolean;
+  /** The relay no longer knows the direct peer: its account was deleted (account-lifecycle/). */
+  peerGone?: boolean;
 }
 
 /** Snapshot of one conversation's Yjs document; updates since then are in `docUpdates`. */

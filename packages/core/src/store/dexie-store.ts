@@ -36,6 +36,25 @@ export class DexieStore implements CoreStore {
     return { conversations, snapshots, updates, messages, receipts };
   }
 
+  async deleteConversation(conversationId: string): Promise<void> {
+    const db = this.db;
+    await db.transaction(
+      'rw',
+      [db.conversations, db.docSnapshots, db.docUpdates, db.messages, db.receipts],
+      async () => {
+        const messageIds = await db.messages
+          .where('conversationId')
+          .equals(conversationId)
+          .primaryKeys();
+        await db.receipts.where('messageId').anyOf(messageIds).delete();
+        await db.messages.bulkDelete(messageIds);
+        await db.docUpdates.where('conversationId').equals(conversationId).delete();
+        await db.docSnapshots.delete(conversationId);
+        await db.conversations.delete(conversationId);
+      },
+    );
+  }
+
   loadOutbox() {
     return this.db.outbox.toArray();
   }

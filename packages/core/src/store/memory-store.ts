@@ -83,6 +83,19 @@ export class MemoryStore implements CoreStore {
     });
   }
 
+  async deleteConversation(conversationId: string): Promise<void> {
+    for (const [id, row] of this.messages) {
+      if (row.conversationId !== conversationId) continue;
+      this.messages.delete(id);
+      for (const [key, receipt] of this.receipts)
+        if (receipt.messageId === id) this.receipts.delete(key);
+    }
+    for (const [seq, row] of this.docUpdates)
+      if (row.conversationId === conversationId) this.docUpdates.delete(seq);
+    this.snapshots.delete(conversationId);
+    this.conversations.delete(conversationId);
+  }
+
   async loadOutbox(): Promise<OutboxRow[]> {
     return structuredClone([...this.outbox.values()].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0)));
   }

@@ -45,6 +45,8 @@ export interface StoredConversations {
 /** Conversation documents (snapshot + update log) and the message projection. */
 export interface ConversationRepository {
   loadConversations(): Promise<StoredConversations>;
+  /** Deletes the conversation with its document, messages and their receipts, in one transaction. */
+  deleteConversation(conversationId: string): Promise<void>;
 }
 
 /** The durable outbox (written through UnitOfWork.outbox and deletedOutbox). */

@@ -338,6 +338,8 @@ function fatalCloseReason(code: number): RelayError | undefined {
     return new RelayError('UNAUTHENTICATED', 0, 'the relay rejected this device');
   if (code === CloseCode.DEVICE_REMOVED)
     return new RelayError('DEVICE_REMOVED', 0, 'this device was removed');
+  if (code === CloseCode.ACCOUNT_DELETED)
+    return new RelayError('ACCOUNT_DELETED', 0, 'this account was deleted');
   if (code === CloseCode.REPLACED)
     return new RelayError('REPLACED', 0, 'another connection took over this device');
   return undefined;

@@ -48,6 +48,16 @@ export class RelayHttp {
     return devices;
   }
 
+  /** Unregisters one device of this account (this one, to sign out). */
+  async removeDevice(deviceId: number): Promise<void> {
+    await this.request('DELETE', `/v1/devices/${deviceId}`);
+  }
+
+  /** Deletes this account on the relay; `username` is its own (the typed confirmation). */
+  async deleteAccount(username: string): Promise<void> {
+    await this.request('DELETE', '/v1/accounts/me', { username });
+  }
+
   lookupUsername(username: string): Promise<UsernameLookupJson> {
     return this.request('GET', `/v1/accounts/username/${encodeURIComponent(username)}`);
   }

@@ -44,6 +44,8 @@ describe('a direct conversation through the real relay', () => {
       unreadCount: 1,
     });
 
+    // Alice is a stranger to Bob: her chat is a message request until he accepts it.
+    await bob.acceptMessageRequest(conversation);
     await bob.markRead(conversation, id);
     expect(bob.conversations().getSnapshot()[0]?.unreadCount).toBe(0);
     await waitFor(() => find(alice, conversation, id)?.status === 'read', 'read');
@@ -86,6 +88,7 @@ describe('a direct conversation through the real relay', () => {
     const read = await alice.sendText(conversation, fx.text('read'));
     const delivered = await alice.sendText(conversation, fx.text('delivered'));
     await waitFor(() => find(alice, conversation, delivered)?.status === 'delivered', 'delivered');
+    await bob.acceptMessageRequest(conversation);
     await bob.markRead(conversation, read);
     await waitFor(() => find(alice, conversation, read)?.status === 'read', 'read');
     await bob.close();
@@ -163,6 +166,7 @@ describe('a direct conversation through the real relay', () => {
     );
     expect(find(laptop, conversation, id)).toMatchObject({ outgoing: true, senderDeviceId: 1 });
     await waitFor(() => texts(bob, conversation).includes(first), 'bob receives');
+    await bob.acceptMessageRequest(conversation);
     await bob.markRead(conversation, id);
     await waitFor(
       () => find(laptop, conversation, id)?.status === 'read',

@@ -68,6 +68,7 @@ describe('clients on different Signal engines converse through the real relay', 
         "both of Bob's devices receive",
       );
       await waitFor(() => find(alice, conversation, helloId)?.status === 'delivered', 'delivered');
+      await bobPhone.acceptMessageRequest(conversation);
       await bobPhone.markRead(conversation, helloId);
       await waitFor(() => find(alice, conversation, helloId)?.status === 'read', 'read');
       expect(first.trail).toEqual(['pending', 'sent', 'delivered', 'read']);

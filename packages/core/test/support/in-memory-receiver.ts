@@ -20,6 +20,8 @@ export class Receiver {
   readonly acked: bigint[] = [];
   readonly rejected: Array<{ sender: Sender; reason: string }> = [];
   readonly errors: unknown[] = [];
+  /** Accounts this device blocked (the account settings' list). */
+  readonly blocked = new Set<string>();
   /** Server ids acked while their batch was not durable yet (must stay empty). */
   readonly ackedBeforeDurable: bigint[] = [];
 
@@ -49,6 +51,7 @@ export class Receiver {
       conversations: this.conversations,
       outbox,
       selfAccountId: () => accountId,
+      isBlocked: (id) => this.blocked.has(id),
       learnUsername: () => {},
       reject: (sender, reason) => this.rejected.push({ sender, reason }),
       typingChanged: () => {},

@@ -85,6 +85,16 @@ export class BlobIndex {
     return rows.map((row) => row.id);
   }
 
+  /** Ids of every blob the account uploaded (finished, unfinished or expired). */
+  async idsOf(accountId: string): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('blobs')
+      .select('id')
+      .where('account_id', '=', accountId)
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
   async remove(ids: readonly string[]): Promise<void> {
     if (ids.length > 0) await this.db.deleteFrom('blobs').where('id', 'in', ids).execute();
   }

@@ -88,6 +88,16 @@ export class BlobService {
     await this.index.remove([id]);
   }
 
+  /**
+   * Deletes every blob the account uploaded (its account is being deleted): recipients who
+   * have not downloaded an attachment yet can no longer, as when its sender deletes it.
+   */
+  async deleteAllOf(accountId: string): Promise<void> {
+    const ids = await this.index.idsOf(accountId);
+    for (const id of ids) await this.storage.remove(id);
+    await this.index.remove(ids);
+  }
+
   /** Deletes every blob expired by now; resolves with how many. */
   async sweepExpired(shouldStop: () => boolean = () => false): Promise<number> {
     let deleted = 0;

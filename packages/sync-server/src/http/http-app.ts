@@ -10,6 +10,7 @@ import { ErrorCode, MAX_HTTP_BODY_BYTES } from '@parley/protocol';
 import { blobRoutes } from '../blobs/blob-routes.js';
 import { RelayError } from '../errors.js';
 import type { RelayMetrics } from '../ops/metrics.js';
+import { accountLifecycleRoutes } from './account-lifecycle-routes.js';
 import { accountsRoutes } from './accounts-routes.js';
 import type { RouteContext } from './context.js';
 import { devicesRoutes } from './devices-routes.js';
@@ -66,6 +67,7 @@ export function createHttpApp(
   );
   app.register(opsRoutes(metrics, isReady, options.metricsToken));
   app.register(accountsRoutes(context));
+  app.register(accountLifecycleRoutes(context));
   app.register(devicesRoutes(context));
   app.register(keysRoutes(context));
   if (context.blobs) app.register(blobRoutes(context.blobs, context.authenticator));

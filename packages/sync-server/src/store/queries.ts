@@ -88,6 +88,16 @@ export function buildQueries(db: Kysely<RelayDatabase>, flavor: SqlFlavor) {
         .orderBy('device_id'),
     ),
     deleteDevice: template<'rowId'>(db.deleteFrom('devices').where('row_id', '=', arg('rowId'))),
+    /** The account's own rows, deleted last when an account is (its devices go first). */
+    deleteAccountLinkTokens: template<'accountId'>(
+      db.deleteFrom('link_tokens').where('account_id', '=', arg('accountId')),
+    ),
+    deleteAccountSkeletons: template<'accountId'>(
+      db.deleteFrom('username_skeletons').where('account_id', '=', arg('accountId')),
+    ),
+    deleteAccount: template<'accountId'>(
+      db.deleteFrom('accounts').where('id', '=', arg('accountId')),
+    ),
     updateSignedPreKey: template<'rowId' | 'keyId' | 'publicKey' | 'signature'>(
       db
         .updateTable('devices')

@@ -43,6 +43,11 @@ export interface RelayStore {
   listDevices(accountId: string): Promise<DeviceSummary[]>;
   /** Deletes the device with its keys and mailbox; refuses the account's last device. */
   removeDevice(accountId: string, deviceId: number): Promise<void>;
+  /**
+   * Deletes the account with everything the store keeps for it (devices, keys, mailboxes, link
+   * tokens, username); throws NOT_FOUND when it does not exist. Resolves with its device ids.
+   */
+  deleteAccount(accountId: string): Promise<number[]>;
   /** The current devices of each named account that exists, keyed by device id. */
   deviceSets(accountIds: readonly string[]): Promise<Map<string, ReadonlyMap<number, DeviceRef>>>;
 

@@ -69,6 +69,18 @@ export async function openChat(user: User, peer: string): Promise<void> {
   await user.page.getByRole('region', { name: `Chat with ${peer}` }).waitFor();
 }
 
+/**
+ * Accepts the message request of the open chat with `peer`: a stranger's first message lands in
+ * "Message requests", and the chat gets its composer only once accepted.
+ */
+export async function acceptRequest(user: User, peer: string): Promise<void> {
+  await user.page
+    .getByRole('region', { name: `Message request from ${peer}` })
+    .getByRole('button', { name: 'Accept' })
+    .click();
+  await user.page.getByLabel(`Message to ${peer}`).waitFor();
+}
+
 export async function send(user: User, peer: string, text: string): Promise<void> {
   const composer = user.page.getByLabel(`Message to ${peer}`);
   await composer.fill(text);
@@ -77,7 +89,8 @@ export async function send(user: User, peer: string, text: string): Promise<void
 
 /**
  * Two new users, alice and bob, sign up; alice starts a chat with bob and sends `firstText`; bob
- * waits for the chat to arrive and opens it. The common opening of the two-person scenarios.
+ * waits for the chat to arrive, opens it and accepts it (Alice was a stranger to Bob). The common
+ * opening of the two-person scenarios.
  */
 export async function meetInChat(
   stack: Stack,
@@ -91,6 +104,7 @@ export async function meetInChat(
   await send(alice, bob.username, firstText);
   await waitForChat(bob, alice.username);
   await openChat(bob, alice.username);
+  await acceptRequest(bob, alice.username);
   return { alice, bob };
 }
 

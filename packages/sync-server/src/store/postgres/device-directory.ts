@@ -159,19 +159,48 @@ export class PgDeviceDirectory {
         if (devices.length === 1) {
           throw new RelayError(ErrorCode.CONFLICT, "cannot remove the account's last device");
         }
-        const rowId = row.row_id;
-        const dropped = await this.q.deleteDeviceMailbox.run(tx, { rowId });
-        await this.q.deleteDevicePreKeys.run(tx, { rowId });
-        await this.q.deleteDeviceKyberPreKeys.run(tx, { rowId });
-        await this.q.deleteDeviceSends.run(tx, { rowId });
-        await this.q.deleteDevice.run(tx, { rowId });
-        return { rowId, dropped };
+        return [await this.dropDevice(tx, row.row_id)];
       },
-      ({ rowId, dropped }) => {
-        this.mailboxes.deviceRemoved(rowId, dropped);
-        this.invalidate(accountId);
-      },
+      (dropped) => this.afterDrop(accountId, dropped),
     );
+  }
+
+  /** The SQLite directory's deleteAccount (see there), in one transaction. */
+  async deleteAccount(accountId: string): Promise<number[]> {
+    const { deviceIds } = await this.committer.run(
+      async (tx) => {
+        if (!(await this.q.accountById.one(tx, { id: accountId }))) {
+          throw new RelayError(ErrorCode.NOT_FOUND, 'no such account');
+        }
+        const devices = await this.q.devicesOfAccount.rows<DeviceRow>(tx, { accountId });
+        const dropped = [];
+        for (const device of devices) dropped.push(await this.dropDevice(tx, device.row_id));
+        await this.q.deleteAccountLinkTokens.run(tx, { accountId });
+        await this.q.deleteAccountSkeletons.run(tx, { accountId });
+        await this.q.deleteAccount.run(tx, { accountId });
+        return { dropped, deviceIds: devices.map((device) => device.device_id) };
+      },
+      ({ dropped }) => this.afterDrop(accountId, dropped),
+    );
+    return deviceIds;
+  }
+
+  /** One device's rows, inside a committer job; resolves with what afterDrop needs. */
+  private async dropDevice(
+    tx: pg.PoolClient,
+    rowId: number,
+  ): Promise<{ rowId: number; dropped: number }> {
+    const dropped = await this.q.deleteDeviceMailbox.run(tx, { rowId });
+    await this.q.deleteDevicePreKeys.run(tx, { rowId });
+    await this.q.deleteDeviceKyberPreKeys.run(tx, { rowId });
+    await this.q.deleteDeviceSends.run(tx, { rowId });
+    await this.q.deleteDevice.run(tx, { rowId });
+    return { rowId, dropped };
+  }
+
+  private afterDrop(accountId: string, dropped: { rowId: number; dropped: number }[]): void {
+    for (const device of dropped) this.mailboxes.deviceRemoved(device.rowId, device.dropped);
+    this.invalidate(accountId);
   }
 
   /**

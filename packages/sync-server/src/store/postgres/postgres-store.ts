@@ -109,6 +109,10 @@ export class PostgresStore implements RelayStore {
     return this.directory.removeDevice(accountId, deviceId);
   }
 
+  deleteAccount(accountId: string): Promise<number[]> {
+    return this.directory.deleteAccount(accountId);
+  }
+
   deviceSets(accountIds: readonly string[]): Promise<Map<string, ReadonlyMap<number, DeviceRef>>> {
     return this.directory.deviceSets(accountIds);
   }

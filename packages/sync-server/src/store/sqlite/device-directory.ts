@@ -132,16 +132,42 @@ export class DeviceDirectory {
         if (devices.length === 1) {
           throw new RelayError(ErrorCode.CONFLICT, "cannot remove the account's last device");
         }
-        const rowId = row.row_id;
-        const dropped = this.q.deleteDeviceMailbox.run({ rowId });
-        this.q.deleteDevicePreKeys.run({ rowId });
-        this.q.deleteDeviceKyberPreKeys.run({ rowId });
-        this.q.deleteDeviceSends.run({ rowId });
-        this.q.deleteDevice.run({ rowId });
-        this.mailboxes.deviceRemoved(rowId, dropped);
+        this.dropDevice(row.row_id);
       },
       () => this.deviceSetCache.invalidate(accountId),
     );
+  }
+
+  /**
+   * Deletes the account and every row it owns: its devices with their keys, mailboxes and
+   * idempotency records, its link tokens, its username and skeleton (free at once:
+   * DELETED_USERNAME_RESERVED_MS). Resolves with the device ids it had.
+   */
+  deleteAccount(accountId: string): Promise<number[]> {
+    return this.committer.run(
+      () => {
+        if (!this.q.accountById.get({ id: accountId })) {
+          throw new RelayError(ErrorCode.NOT_FOUND, 'no such account');
+        }
+        const devices = this.q.devicesOfAccount.all<DeviceRow>({ accountId });
+        for (const device of devices) this.dropDevice(device.row_id);
+        this.q.deleteAccountLinkTokens.run({ accountId });
+        this.q.deleteAccountSkeletons.run({ accountId });
+        this.q.deleteAccount.run({ accountId });
+        return devices.map((device) => device.device_id);
+      },
+      () => this.deviceSetCache.invalidate(accountId),
+    );
+  }
+
+  /** One device's rows, inside a committer job. */
+  private dropDevice(rowId: number): void {
+    const dropped = this.q.deleteDeviceMailbox.run({ rowId });
+    this.q.deleteDevicePreKeys.run({ rowId });
+    this.q.deleteDeviceKyberPreKeys.run({ rowId });
+    this.q.deleteDeviceSends.run({ rowId });
+    this.q.deleteDevice.run({ rowId });
+    this.mailboxes.deviceRemoved(rowId, dropped);
   }
 
   deviceSets(accountIds: readonly string[]): Map<string, ReadonlyMap<number, DeviceRef>> {

@@ -101,6 +101,10 @@ export class SqliteStore implements RelayStore {
     return this.directory.removeDevice(accountId, deviceId);
   }
 
+  deleteAccount(accountId: string): Promise<number[]> {
+    return this.directory.deleteAccount(accountId);
+  }
+
   async deviceSets(
     accountIds: readonly string[],
   ): Promise<Map<string, ReadonlyMap<number, DeviceRef>>> {

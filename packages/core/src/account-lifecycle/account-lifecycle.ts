@@ -1,0 +1,69 @@
+import type { LocalDevice } from '../account/local-device.js';
+import { ParleyError, relayCall } from '../errors.js';
+import type { MessengerEvent } from '../facade/api.js';
+import type { RelayHttp } from '../transport/relay-http.js';
+import { deleteDatabases, type DatabaseFactory } from './delete-databases.js';
+
+export interface AccountLifecycleDeps {
+  device: LocalDevice;
+  http: Pick<RelayHttp, 'ownDevices' | 'removeDevice' | 'deleteAccount'>;
+  /**
+   * The device's socket: paused while the relay forgets the device, so its refusal (4410/4411)
+   * is not reported as an error; resumed when the relay could not be reached.
+   */
+  relay: { stop(): void; start(): void };
+  /** IndexedDB and the names of this device's databases (account, search index, media cache). */
+  indexedDB(): DatabaseFactory;
+  databaseNames: readonly string[];
+  emit(event: MessengerEvent): void;
+}
+
+/**
+ * Signing this device out and deleting the account. The relay acts first, so a device that
+ * could not reach it keeps everything (and can try again); then every local database goes.
+ * Parley keeps no backup: the account lives on its devices, so signing out the last device
+ * deletes the account on the relay too (the UI says so before).
+ */
+export class AccountLifecycle {
+  constructor(private readonly deps: AccountLifecycleDeps) {}
+
+  /** `close` closes the messenger (every database connection) before the databases go. */
+  async signOut(close: () => Promise<void>): Promise<void> {
+    const account = this.deps.device.require();
+    const devices = await relayCall(() => this.deps.http.ownDevices());
+    const last = devices.every((device) => device.deviceId === account.deviceId);
+    await this.onRelay(() =>
+      last
+        ? this.deps.http.deleteAccount(account.username)
+        : this.deps.http.removeDevice(account.deviceId),
+    );
+    await this.wipe(close, last ? 'account-deleted' : 'signed-out');
+  }
+
+  async deleteAccount(typedUsername: string, close: () => Promise<void>): Promise<void> {
+    const account = this.deps.device.require();
+    if (typedUsername.trim() !== account.username)
+      throw new ParleyError('USERNAME_MISMATCH', 'type your username to delete your account');
+    await this.onRelay(() => this.deps.http.deleteAccount(account.username));
+    await this.wipe(close, 'account-deleted');
+  }
+
+  private async onRelay(call: () => Promise<void>): Promise<void> {
+    this.deps.relay.stop();
+    try {
+      await relayCall(call);
+    } catch (error) {
+      this.deps.relay.start();
+      throw error;
+    }
+  }
+
+  private async wipe(
+    close: () => Promise<void>,
+    reason: 'signed-out' | 'account-deleted',
+  ): Promise<void> {
+    await close();
+    await deleteDatabases(this.deps.indexedDB(), this.deps.databaseNames);
+    this.deps.emit({ type: 'signed-out', reason });
+  }
+}

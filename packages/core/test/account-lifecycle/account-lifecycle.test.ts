@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import type { MessengerEvent } from '../../src/facade/api.js';
+import { ParleyError } from '../../src/index.js';
+import { uniqueUsername, useRelay } from '../support/fixture.js';
+import { texts, waitFor } from '../support/wait.js';
+
+const code = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'resolved',
+    (error: unknown) => (error instanceof ParleyError ? error.code : String(error)),
+  );
+
+/** The names of the IndexedDB databases that exist (fake-indexeddb in these tests). */
+const databases = async () => {
+  const { indexedDB } = globalThis as unknown as {
+    indexedDB: { databases(): Promise<{ name?: string }[]> };
+  };
+  return (await indexedDB.databases()).map((d) => d.name);
+};
+
+describe('signing out and deleting an account through the real relay', () => {
+  const fx = useRelay();
+
+  it('signs one device out: the relay forgets it, its databases go, the other device keeps the account', async () => {
+    const phone = await fx.messenger();
+    const name = uniqueUsername('alice');
+    await phone.register(name);
+    const laptopDb = `laptop-${crypto.randomUUID()}`;
+    const laptop = await fx.messenger(laptopDb);
+    await laptop.linkDevice(await phone.createDeviceLink());
+    const events: MessengerEvent[] = [];
+    laptop.on((event) => events.push(event));
+    expect(await databases()).toContain(laptopDb);
+
+    await laptop.signOut();
+
+    expect(events.filter((e) => e.type !== 'error')).toEqual([
+      { type: 'signed-out', reason: 'signed-out' },
+    ]);
+    expect(await databases()).not.toContain(laptopDb);
+    expect(await databases()).not.toContain(`${laptopDb}-search`);
+    expect(await code(laptop.sendText('x', 'y'))).toBe('CLOSED');
+    // Opened again, the same database is a fresh device, ready to sign up or link.
+    const reopened = await fx.messenger(laptopDb);
+    expect(reopened.self.getSnapshot()).toBeNull();
+    // The phone still has the account; a new contact reaches it alone.
+    const bob = await fx.messenger();
+    await bob.register(uniqueUsername('bob'));
+    const chat = await bob.openDirectConversation(name);
+    const hello = fx.text('hello alice');
+    await bob.sendText(chat, hello);
+    await waitFor(() => texts(phone, chat).includes(hello), 'the phone still receives');
+  });
+
+  it('deletes the account: the typed username must match; contacts see it gone; the name is free', async () => {
+    const alice = await fx.messenger();
+    const bobDb = `bob-${crypto.randomUUID()}`;
+    const bob = await fx.messenger(bobDb);
+    const aliceName = uniqueUsername('alice');
+    const bobName = uniqueUsername('bob');
+    await alice.register(aliceName);
+    await bob.register(bobName);
+    const chat = await alice.openDirectConversation(bobName);
+    const hello = fx.text('hello bob');
+    await alice.sendText(chat, hello);
+    await waitFor(() => texts(bob, chat).includes(hello), 'bob receives');
+
+    expect(await code(bob.deleteAccount(aliceName))).toBe('USERNAME_MISMATCH');
+    expect(bob.self.getSnapshot()?.username).toBe(bobName);
+    await bob.deleteAccount(bobName);
+    expect(await databases()).not.toContain(bobDb);
+
+    // Alice's next message meets the relay's NOT_FOUND: the chat shows the account as deleted,
+    // and further sends are refused with ACCOUNT_GONE.
+    await alice.sendText(chat, fx.text('are you there?'));
+    await waitFor(
+      () =>
+        alice
+          .conversations()
+          .getSnapshot()
+          .find((c) => c.id === chat)?.peerDeleted,
+      'alice sees the account deleted',
+    );
+    expect(await code(alice.sendText(chat, 'hello?'))).toBe('ACCOUNT_GONE');
+
+    // The username is free at once (DELETED_USERNAME_RESERVED_MS = 0): someone new takes it,
+    // and Alice reaches the new owner in a new chat, not the deleted one's.
+    const newcomer = await fx.messenger();
+    await newcomer.register(bobName);
+    const fresh = await alice.openDirectConversation(bobName);
+    expect(fresh).not.toBe(chat);
+  });
+});
