@@ -22,7 +22,8 @@ export function connectDesktopShell(bridge: DesktopBridge, messenger: Messenger)
   messenger.on((event) => {
     if (event.type !== 'messages-received') return;
     const chat = list.getSnapshot().find((c) => c.id === event.conversationId);
-    if (chat?.lastMessage && !chat.lastMessage.outgoing)
+    // A stranger's message request is not worth an interruption (nor an inline reply).
+    if (chat?.lastMessage && !chat.lastMessage.outgoing && !chat.request)
       bridge.notify({ conversationId: chat.id, title: chat.title, body: chat.lastMessage.body });
   });
 
@@ -33,8 +34,9 @@ export function connectDesktopShell(bridge: DesktopBridge, messenger: Messenger)
   bridge.onDeepLink((link) => void openDeepLink(messenger, link).catch(console.error));
 }
 
+/** Unread messages in the chats; message requests do not count (they wait apart, unbadged). */
 export function totalUnread(chats: readonly ConversationView[]): number {
-  return chats.reduce((sum, chat) => sum + chat.unreadCount, 0);
+  return chats.reduce((sum, chat) => sum + (chat.request ? 0 : chat.unreadCount), 0);
 }
 
 async function openDeepLink(messenger: Messenger, link: DeepLink): Promise<void> {

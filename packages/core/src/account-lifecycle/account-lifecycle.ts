@@ -1,5 +1,6 @@
 import type { LocalDevice } from '../account/local-device.js';
 import { ParleyError, relayCall } from '../errors.js';
+import { RelayError } from '../transport/relay-errors.js';
 import type { MessengerEvent } from '../facade/api.js';
 import type { RelayHttp } from '../transport/relay-http.js';
 import { deleteDatabases, type DatabaseFactory } from './delete-databases.js';
@@ -27,17 +28,23 @@ export interface AccountLifecycleDeps {
 export class AccountLifecycle {
   constructor(private readonly deps: AccountLifecycleDeps) {}
 
-  /** `close` closes the messenger (every database connection) before the databases go. */
+  /**
+   * `close` closes the messenger (every database connection) before the databases go. A device
+   * the relay already refuses (removed from another device, or its account deleted there) has
+   * nothing left to unregister: it only deletes its data.
+   */
   async signOut(close: () => Promise<void>): Promise<void> {
     const account = this.deps.device.require();
-    const devices = await relayCall(() => this.deps.http.ownDevices());
-    const last = devices.every((device) => device.deviceId === account.deviceId);
-    await this.onRelay(() =>
-      last
+    let reason: 'signed-out' | 'account-deleted' = 'signed-out';
+    const unregistered = await this.onRelay(async () => {
+      const devices = await this.deps.http.ownDevices();
+      const last = devices.every((device) => device.deviceId === account.deviceId);
+      if (last) reason = 'account-deleted';
+      await (last
         ? this.deps.http.deleteAccount(account.username)
-        : this.deps.http.removeDevice(account.deviceId),
-    );
-    await this.wipe(close, last ? 'account-deleted' : 'signed-out');
+        : this.deps.http.removeDevice(account.deviceId));
+    });
+    await this.wipe(close, unregistered === 'already' ? 'signed-out' : reason);
   }
 
   async deleteAccount(typedUsername: string, close: () => Promise<void>): Promise<void> {
@@ -48,13 +55,16 @@ export class AccountLifecycle {
     await this.wipe(close, 'account-deleted');
   }
 
-  private async onRelay(call: () => Promise<void>): Promise<void> {
+  /** 'already': the relay no longer accepts this device's credentials (UNAUTHENTICATED). */
+  private async onRelay(call: () => Promise<void>): Promise<'done' | 'already'> {
     this.deps.relay.stop();
     try {
-      await relayCall(call);
+      await call();
+      return 'done';
     } catch (error) {
+      if (error instanceof RelayError && error.code === 'UNAUTHENTICATED') return 'already';
       this.deps.relay.start();
-      throw error;
+      return relayCall(() => Promise.reject(error));
     }
   }
 

@@ -90,4 +90,22 @@ describe('signing out and deleting an account through the real relay', () => {
     const fresh = await alice.openDirectConversation(bobName);
     expect(fresh).not.toBe(chat);
   });
+
+  it('signs out a device the relay already refuses (its account deleted on another device)', async () => {
+    const phone = await fx.messenger();
+    const name = uniqueUsername('carol');
+    await phone.register(name);
+    const laptopDb = `laptop-${crypto.randomUUID()}`;
+    const laptop = await fx.messenger(laptopDb);
+    await laptop.linkDevice(await phone.createDeviceLink());
+    await phone.deleteAccount(name);
+
+    const events: MessengerEvent[] = [];
+    laptop.on((event) => events.push(event));
+    await laptop.signOut();
+    expect(events.filter((e) => e.type === 'signed-out')).toEqual([
+      { type: 'signed-out', reason: 'signed-out' },
+    ]);
+    expect(await databases()).not.toContain(laptopDb);
+  });
 });
