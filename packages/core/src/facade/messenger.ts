@@ -36,6 +36,7 @@ import type {
   SearchOptions,
   SearchResults,
   SelfView,
+  SendOptions,
 } from './api.js';
 import type { Events } from './events.js';
 import { selfView, type LiveViews } from './live-views.js';
@@ -131,11 +132,11 @@ export class ParleyMessenger implements Messenger {
     return this.deps.composer.openDirect(username);
   }
 
-  async sendText(conversationId: string, text: string): Promise<string> {
+  async sendText(conversationId: string, text: string, options?: SendOptions): Promise<string> {
     this.requireAccount();
     const model = this.deps.conversations.get(conversationId);
     if (model) this.deps.groups.assertCanSend(model);
-    return this.deps.composer.sendText(conversationId, text);
+    return this.deps.composer.sendText(conversationId, text, undefined, options?.messageId);
   }
 
   // --- Attachments (media/)
