@@ -55,6 +55,43 @@ export const MESSENGER_MEMBERS = {
 
 export type MemberName = keyof typeof MESSENGER_MEMBERS;
 
+/**
+ * Calls a RemoteMessenger repeats at a new backend when the one it asked went away before
+ * answering (reconnect; the web app's tabs hand the device over when the owner tab closes,
+ * docs/decisions/0710). Each is a read or a verb whose repeat changes nothing more: sendText
+ * carries a message id the remote side chose (withIdempotencyKey), markRead and the settings are
+ * set-to-a-value. Every other pending call fails with BACKEND_CHANGED: it may or may not have
+ * happened (a group created twice, or a username registered twice, is worse than asking).
+ */
+export const RETRY_SAFE_CALLS: ReadonlySet<MemberName> = new Set<MemberName>([
+  'createDeviceLink',
+  'openDirectConversation',
+  'sendText',
+  'openAttachment',
+  'cachedAttachment',
+  'deleteAttachmentMedia',
+  'markRead',
+  'search',
+  'safetyNumber',
+  'markVerified',
+  'updateAccountSettings',
+  'settled',
+]);
+
+/** The code of a call that failed because its backend went away before answering. */
+export const BACKEND_CHANGED = 'BACKEND_CHANGED';
+
+/**
+ * `args` with the idempotency key the call needs to be retry-safe: sendText gets a message id
+ * chosen here (a UUID), unless the caller chose one.
+ */
+export function withIdempotencyKey(name: string, args: unknown[]): unknown[] {
+  if (name !== 'sendText') return args;
+  const [conversationId, text, options] = args as [unknown, unknown, { messageId?: string }?];
+  if (options?.messageId) return args;
+  return [conversationId, text, { ...options, messageId: crypto.randomUUID() }];
+}
+
 /** What an observable-call mirror shows before the backend's first snapshot arrives. */
 export const EMPTY_LIST: readonly never[] = Object.freeze([]);
 
