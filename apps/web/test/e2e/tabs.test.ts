@@ -1,0 +1,130 @@
+/**
+ * Several tabs of one device (docs/decisions/0710): two tabs of Alice's browser profile share one
+ * device, one owning its socket and outbox, the other a full client of it. Both read and send
+ * without knocking each other off the relay; when the owner tab closes in the middle of a burst of
+ * sends (from the other tab and from Bob), the surviving tab takes the device over and every
+ * message shows up exactly once on both sides.
+ */
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useStack } from './harness/use-stack.js';
+import {
+  bubble,
+  openChat,
+  openUser,
+  screenshot,
+  send,
+  signUp,
+  startChat,
+  waitForChat,
+  type User,
+} from './harness/user.js';
+
+/** Tall enough that the virtualized timeline renders every message of the test at once. */
+const viewport = { width: 1000, height: 2200 };
+
+/** The texts of the open chat's bubbles, sorted (both sides send at once: order may differ). */
+function shownTexts(page: Page): Promise<string[]> {
+  return page
+    .locator('[data-message-id] .bubble__text')
+    .allTextContents()
+    .then((texts) => texts.sort());
+}
+
+/** Neither the offline banner nor "the server no longer accepts this device" is on screen. */
+async function expectNoFalseAlarm(page: Page): Promise<void> {
+  expect(await page.getByTestId('connection-banner').count()).toBe(0);
+  expect(await page.getByText(/no longer accepts this device/).count()).toBe(0);
+}
+
+const role = (page: Page) => page.evaluate(() => document.documentElement.dataset.tabRole);
+
+describe('several tabs of one device', () => {
+  const stack = useStack();
+
+  it('share the device, and the other tab takes over when the owner closes mid-burst', async () => {
+    // Alice opens the app twice before she has an account, and signs up in the second tab.
+    const alice = await openUser(stack, 'alice', { viewport });
+    const first = alice.page;
+    await expect.poll(() => role(first)).toBe('owner');
+    const second = await alice.context.newPage();
+    await second.goto('/');
+    await expect.poll(() => role(second)).toBe('follower');
+    const aliceInSecond: User = { ...alice, page: second };
+    await signUp(aliceInSecond);
+    await first.getByRole('heading', { name: 'Chats' }).waitFor();
+
+    const bob = await openUser(stack, 'bob', { viewport });
+    await signUp(bob);
+
+    // Both tabs send and read.
+    await startChat(alice, bob.username);
+    await send(alice, bob.username, 'from the first tab');
+    await waitForChat(aliceInSecond, bob.username);
+    await openChat(aliceInSecond, bob.username);
+    await send(aliceInSecond, bob.username, 'from the second tab');
+    await waitForChat(bob, alice.username);
+    await openChat(bob, alice.username);
+    await send(bob, alice.username, 'from bob');
+    const opening = ['from bob', 'from the first tab', 'from the second tab'];
+    for (const page of [first, second, bob.page])
+      await expect.poll(() => shownTexts(page), { timeout: 30_000 }).toEqual(opening);
+
+    // The owner stays the owner while in the background. (Headless Chromium keeps every page
+    // 'visible' whatever is in front, so this shows the role does not follow focus; nothing in
+    // src/tabs looks at visibility: the owner lock is held for the page's life.)
+    await second.bringToFront();
+    await send(aliceInSecond, bob.username, 'while the first tab is hidden');
+    await expect
+      .poll(() => bubble(bob.page, 'while the first tab is hidden').count(), { timeout: 30_000 })
+      .toBe(1);
+    expect(await role(first)).toBe('owner');
+    for (const page of [first, second]) await expectNoFalseAlarm(page);
+    await screenshot(first, 'tabs-1-owner');
+    await screenshot(second, 'tabs-2-follower');
+
+    // A burst from the second tab and from Bob; the owner tab closes in the middle of it.
+    const burst = (from: string, range: number[]) => range.map((i) => `${from} burst ${i}`);
+    const before = burst('tab', [1, 2, 3, 4]);
+    const after = burst('tab', [5, 6, 7, 8]);
+    const fromBob = burst('bob', [1, 2, 3, 4, 5, 6]);
+    for (const [i, text] of before.entries()) {
+      await send(aliceInSecond, bob.username, text);
+      await send(bob, alice.username, fromBob[i]!);
+    }
+    const closing = first.close();
+    for (const [i, text] of after.entries()) {
+      await send(aliceInSecond, bob.username, text);
+      if (fromBob[i + 4]) await send(bob, alice.username, fromBob[i + 4]!);
+    }
+    await closing;
+
+    const everything = [
+      ...opening,
+      'while the first tab is hidden',
+      ...before,
+      ...after,
+      ...fromBob,
+    ].sort();
+    for (const page of [second, bob.page])
+      await expect.poll(() => shownTexts(page), { timeout: 60_000 }).toEqual(everything);
+    await expect.poll(() => role(second)).toBe('owner');
+
+    // The surviving tab owns the device now and keeps sending; its messages leave the device.
+    await send(aliceInSecond, bob.username, 'after the handover');
+    await expect
+      .poll(() => bubble(bob.page, 'after the handover').count(), { timeout: 30_000 })
+      .toBe(1);
+    for (const text of [...before, ...after, 'after the handover'])
+      await expect
+        .poll(() => bubble(second, text).getAttribute('data-status'), { timeout: 30_000 })
+        .not.toBe('pending');
+    expect((await shownTexts(second)).length).toBe(everything.length + 1);
+    await expectNoFalseAlarm(second);
+    await screenshot(second, 'tabs-3-after-handover');
+    await screenshot(bob.page, 'tabs-4-bob');
+
+    await alice.context.close();
+    await bob.context.close();
+  });
+});
