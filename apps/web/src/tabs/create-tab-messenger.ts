@@ -35,17 +35,16 @@ export async function createTabMessenger(
   const ownership = requestOwnership(names.ownerLock);
   const follower = new Follower(names, control, tab);
 
-  const first = await Promise.race([
-    ownership.won.then(() => undefined),
-    follower.start(),
-  ]);
+  const first = await Promise.race([ownership.won.then(() => undefined), follower.start()]);
   if (!first) {
     follower.stop();
     return becomeOwner(undefined);
   }
-  void ownership.won.then(() => becomeOwner(first)).catch((error: unknown) => {
-    console.error('Parley could not take over the device in this tab', error);
-  });
+  void ownership.won
+    .then(() => becomeOwner(first))
+    .catch((error: unknown) => {
+      console.error('Parley could not take over the device in this tab', error);
+    });
   return first;
 
   /** Opens the device here; `remote` (this tab's UI so far) moves to it through a local port. */

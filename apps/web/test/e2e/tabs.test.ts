@@ -86,12 +86,22 @@ describe('several tabs of one device', () => {
     // A burst from the second tab and from Bob; the owner tab closes in the middle of it.
     const burst = (from: string, range: number[]) => range.map((i) => `${from} burst ${i}`);
     const before = burst('tab', [1, 2, 3, 4]);
+    const unanswered = 'sent while the first tab hangs';
     const after = burst('tab', [5, 6, 7, 8]);
     const fromBob = burst('bob', [1, 2, 3, 4, 5, 6]);
     for (const [i, text] of before.entries()) {
       await send(aliceInSecond, bob.username, text);
       await send(bob, alice.username, fromBob[i]!);
     }
+    // The owner hangs (its thread never yields again): the next send reaches it and is never
+    // answered, as when a tab dies mid-call. Then it closes, and the burst goes on.
+    await first.evaluate(
+      () =>
+        void setTimeout(() => {
+          for (;;);
+        }),
+    );
+    await send(aliceInSecond, bob.username, unanswered);
     const closing = first.close();
     for (const [i, text] of after.entries()) {
       await send(aliceInSecond, bob.username, text);
@@ -103,6 +113,7 @@ describe('several tabs of one device', () => {
       ...opening,
       'while the first tab is hidden',
       ...before,
+      unanswered,
       ...after,
       ...fromBob,
     ].sort();
@@ -115,7 +126,7 @@ describe('several tabs of one device', () => {
     await expect
       .poll(() => bubble(bob.page, 'after the handover').count(), { timeout: 30_000 })
       .toBe(1);
-    for (const text of [...before, ...after, 'after the handover'])
+    for (const text of [...before, unanswered, ...after, 'after the handover'])
       await expect
         .poll(() => bubble(second, text).getAttribute('data-status'), { timeout: 30_000 })
         .not.toBe('pending');
