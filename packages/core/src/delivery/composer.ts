@@ -19,6 +19,8 @@ import type { Outbox } from './outbox.js';
 /** The shape of crypto.randomUUID(): what a caller-chosen message id must look like. */
 const MESSAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+export const isMessageId = (id: string): boolean => MESSAGE_ID.test(id);
+
 export interface ComposerDeps {
   device: LocalDevice;
   contacts: Contacts;
@@ -82,7 +84,7 @@ export class Composer {
     messageId?: string,
   ): Promise<string> {
     if (messageId === undefined) return this.append(conversationId, text, attachments);
-    if (!MESSAGE_ID.test(messageId))
+    if (!isMessageId(messageId))
       return Promise.reject(new ParleyError('INVALID_MESSAGE', 'a message id is a UUID'));
     const inFlight = this.sending.get(messageId);
     if (inFlight) return inFlight;

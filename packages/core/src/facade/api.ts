@@ -210,9 +210,15 @@ export interface Messenger {
   /**
    * Encrypts the file on this device, uploads it (resumable; progress in `transfers`) and sends
    * it with `caption`; resolves with the message id. Refusals: UNSUPPORTED_TYPE,
-   * ATTACHMENT_TOO_LARGE, QUOTA_EXCEEDED, TRANSFER_CANCELLED.
+   * ATTACHMENT_TOO_LARGE, QUOTA_EXCEEDED, TRANSFER_CANCELLED. `options.messageId` makes it
+   * idempotent as in sendText: a repeat never posts the file twice (at worst uploads it twice).
    */
-  sendAttachment(conversationId: string, file: AttachmentInput, caption?: string): Promise<string>;
+  sendAttachment(
+    conversationId: string,
+    file: AttachmentInput,
+    caption?: string,
+    options?: SendOptions,
+  ): Promise<string>;
   /** Uploads and downloads in progress or failed (failed ones carry their error code). */
   readonly transfers: Observable<readonly TransferView[]>;
   /** The decrypted file: cached, or downloaded, checked (ATTACHMENT_CORRUPT) and cached. */

@@ -5,7 +5,7 @@ import { checkUsername } from '../account/contacts.js';
 import type { LocalDevice } from '../account/local-device.js';
 import type { SafetyNumbers } from '../account/safety-numbers.js';
 import type { Conversations } from '../conversations/conversations.js';
-import type { Composer } from '../delivery/composer.js';
+import { isMessageId, type Composer } from '../delivery/composer.js';
 import type { Groups } from '../groups/groups.js';
 import { groupInfoView, messageInfoView } from './group-views.js';
 import type { Inbox } from '../delivery/inbox.js';
@@ -145,12 +145,18 @@ export class ParleyMessenger implements Messenger {
     conversationId: string,
     file: AttachmentInput,
     caption = '',
+    options?: SendOptions,
   ): Promise<string> {
     this.requireAccount();
     const model = this.deps.conversations.get(conversationId);
     if (!model) throw new ParleyError('UNKNOWN_CONVERSATION', `no conversation ${conversationId}`);
     this.deps.groups.assertCanSend(model);
-    return this.deps.media.send(conversationId, file, caption);
+    const messageId = options?.messageId;
+    if (messageId !== undefined && !isMessageId(messageId))
+      throw new ParleyError('INVALID_MESSAGE', 'a message id is a UUID');
+    // A repeat of a send that went through (docs/decisions/0710): nothing to upload again.
+    if (messageId !== undefined && model.rows.get(messageId)?.outgoing) return messageId;
+    return this.deps.media.send(conversationId, file, caption, messageId);
   }
 
   async openAttachment(pointer: AttachmentPointer): Promise<Uint8Array<ArrayBuffer>> {

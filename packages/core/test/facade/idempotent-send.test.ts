@@ -40,6 +40,25 @@ describe('sendText with a caller-chosen message id', () => {
     expect(texts(alice, conversation)).toEqual([text, after]);
   });
 
+  it('posts an attachment once, however often it is repeated', async () => {
+    const alice = await fx.messenger();
+    const bob = await fx.messenger();
+    const conversation = await fx.meet(alice, bob);
+    const messageId = crypto.randomUUID();
+    const caption = fx.text('file');
+    const file = { bytes: new Uint8Array(2048).fill(7), contentType: 'application/pdf' };
+    const ids = await Promise.all([
+      alice.sendAttachment(conversation, file, caption, { messageId }),
+      alice.sendAttachment(conversation, file, caption, { messageId }),
+    ]);
+    expect(ids).toEqual([messageId, messageId]);
+    expect(await alice.sendAttachment(conversation, file, caption, { messageId })).toBe(messageId);
+    const after = fx.text('after');
+    await alice.sendText(conversation, after);
+    await waitFor(() => texts(bob, conversation).includes(after), 'bob receives the next one');
+    expect(texts(bob, conversation)).toEqual([caption, after]);
+  });
+
   it('refuses an id that is not a UUID or that names a message from someone else', async () => {
     const alice = await fx.messenger();
     const bob = await fx.messenger();

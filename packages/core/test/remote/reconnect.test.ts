@@ -65,10 +65,13 @@ describe('a remote messenger moving to a new backend', () => {
     expect(seen.at(-1)).toEqual(['second']);
   });
 
-  it('keeps a caller-chosen message id', async () => {
+  it('keeps a caller-chosen message id, and keys attachments sent without a caption', async () => {
     const only = backend('only', true);
     const remote = await createRemoteMessenger(only.port);
     await remote.sendText('c1', 'hi', { messageId: 'chosen' });
     expect(only.calls[0]!.args[2]).toEqual({ messageId: 'chosen' });
+    const file = { bytes: new Uint8Array(1), contentType: 'image/png' };
+    await remote.sendAttachment('c1', file);
+    expect(only.calls[1]!.args).toEqual(['c1', file, undefined, { messageId: expect.any(String) }]);
   });
 });
