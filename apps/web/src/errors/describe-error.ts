@@ -36,6 +36,9 @@ const byCode: Record<string, string> = {
   ATTACHMENT_CORRUPT: 'This file was damaged or tampered with on the way, so it was not opened.',
   ATTACHMENT_GONE: 'This file is no longer available (it expired or was deleted).',
   TRANSFER_CANCELLED: 'Cancelled.',
+  // core/remote: the tab holding the connection closed mid-request (src/tabs, decision 0710)
+  BACKEND_CHANGED:
+    'The tab that held Parley’s connection closed before this finished. Check whether it went through, then try again if needed.',
   // GroupError (packages/core/src/groups/errors.ts)
   'REJECTED-OP': "You can't do that in this group (only admins can, or it no longer applies).",
   'INVALID-OP': "That change to the group isn't valid.",

@@ -2,8 +2,8 @@
  * Several tabs of one device (docs/decisions/0710): two tabs of Alice's browser profile share one
  * device, one owning its socket and outbox, the other a full client of it. Both read and send
  * without knocking each other off the relay; when the owner tab closes in the middle of a burst of
- * sends (from the other tab and from Bob), the surviving tab takes the device over and every
- * message shows up exactly once on both sides.
+ * sends (from another tab and from Bob), the next tab takes the device over, the third follows it,
+ * and every message shows up exactly once on both sides.
  */
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -74,14 +74,21 @@ describe('several tabs of one device', () => {
     // 'visible' whatever is in front, so this shows the role does not follow focus; nothing in
     // src/tabs looks at visibility: the owner lock is held for the page's life.)
     await second.bringToFront();
-    await send(aliceInSecond, bob.username, 'while the first tab is hidden');
+    await send(aliceInSecond, bob.username, 'while the first tab is in the background');
     await expect
-      .poll(() => bubble(bob.page, 'while the first tab is hidden').count(), { timeout: 30_000 })
+      .poll(() => bubble(bob.page, 'while the first tab is in the background').count(), { timeout: 30_000 })
       .toBe(1);
     expect(await role(first)).toBe('owner');
     for (const page of [first, second]) await expectNoFalseAlarm(page);
     await screenshot(first, 'tabs-1-owner');
     await screenshot(second, 'tabs-2-follower');
+
+    // A third tab joins: after the handover it follows the new owner.
+    const third = await alice.context.newPage();
+    await third.goto('/');
+    await expect.poll(() => role(third)).toBe('follower');
+    const aliceInThird: User = { ...alice, page: third };
+    await openChat(aliceInThird, bob.username);
 
     // A burst from the second tab and from Bob; the owner tab closes in the middle of it.
     const burst = (from: string, range: number[]) => range.map((i) => `${from} burst ${i}`);
@@ -111,28 +118,38 @@ describe('several tabs of one device', () => {
 
     const everything = [
       ...opening,
-      'while the first tab is hidden',
+      'while the first tab is in the background',
       ...before,
       unanswered,
       ...after,
       ...fromBob,
     ].sort();
-    for (const page of [second, bob.page])
+    for (const page of [second, third, bob.page])
       await expect.poll(() => shownTexts(page), { timeout: 60_000 }).toEqual(everything);
     await expect.poll(() => role(second)).toBe('owner');
+    expect(await role(third)).toBe('follower');
 
-    // The surviving tab owns the device now and keeps sending; its messages leave the device.
+    // The surviving tabs keep sending, through the new owner; their messages leave the device.
     await send(aliceInSecond, bob.username, 'after the handover');
-    await expect
-      .poll(() => bubble(bob.page, 'after the handover').count(), { timeout: 30_000 })
-      .toBe(1);
-    for (const text of [...before, unanswered, ...after, 'after the handover'])
+    await send(aliceInThird, bob.username, 'from the third tab');
+    for (const text of ['after the handover', 'from the third tab'])
+      await expect.poll(() => bubble(bob.page, text).count(), { timeout: 30_000 }).toBe(1);
+    for (const text of [
+      ...before,
+      unanswered,
+      ...after,
+      'after the handover',
+      'from the third tab',
+    ])
       await expect
         .poll(() => bubble(second, text).getAttribute('data-status'), { timeout: 30_000 })
         .not.toBe('pending');
-    expect((await shownTexts(second)).length).toBe(everything.length + 1);
-    await expectNoFalseAlarm(second);
+    for (const page of [second, third]) {
+      expect((await shownTexts(page)).length).toBe(everything.length + 2);
+      await expectNoFalseAlarm(page);
+    }
     await screenshot(second, 'tabs-3-after-handover');
+    await screenshot(third, 'tabs-3-third-tab');
     await screenshot(bob.page, 'tabs-4-bob');
 
     await alice.context.close();
