@@ -76,7 +76,9 @@ describe('several tabs of one device', () => {
     await second.bringToFront();
     await send(aliceInSecond, bob.username, 'while the first tab is in the background');
     await expect
-      .poll(() => bubble(bob.page, 'while the first tab is in the background').count(), { timeout: 30_000 })
+      .poll(() => bubble(bob.page, 'while the first tab is in the background').count(), {
+        timeout: 30_000,
+      })
       .toBe(1);
     expect(await role(first)).toBe('owner');
     for (const page of [first, second]) await expectNoFalseAlarm(page);
