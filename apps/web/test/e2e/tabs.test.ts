@@ -16,6 +16,7 @@ import {
   send,
   signUp,
   startChat,
+  uniqueName,
   waitForChat,
   type User,
 } from './harness/user.js';
@@ -37,22 +38,47 @@ async function expectNoFalseAlarm(page: Page): Promise<void> {
   expect(await page.getByText(/no longer accepts this device/).count()).toBe(0);
 }
 
+/** The account a tab shows, from its profile link. */
+async function accountOf(page: Page): Promise<string> {
+  const link = page.getByRole('link', { name: /^Settings and profile of / });
+  return ((await link.getAttribute('aria-label')) ?? '').replace('Settings and profile of ', '');
+}
+
 const role = (page: Page) => page.evaluate(() => document.documentElement.dataset.tabRole);
 
 describe('several tabs of one device', () => {
   const stack = useStack();
 
   it('share the device, and the other tab takes over when the owner closes mid-burst', async () => {
-    // Alice opens the app twice before she has an account, and signs up in the second tab.
-    const alice = await openUser(stack, 'alice', { viewport });
-    const first = alice.page;
+    // Alice opens the app twice before she has an account.
+    const opened = await openUser(stack, 'alice', { viewport });
+    const first = opened.page;
     await expect.poll(() => role(first)).toBe('owner');
-    const second = await alice.context.newPage();
+    const second = await opened.context.newPage();
     await second.goto('/');
     await expect.poll(() => role(second)).toBe('follower');
+
+    // She signs up in both tabs at once, under two names: the device gets one account, both show it.
+    const names = [opened.username, uniqueName('alice')];
+    for (const [i, page] of [first, second].entries())
+      await page.getByLabel('Username').fill(names[i]!);
+    // Clicked in both pages at once, or in one only if the other already shows the account.
+    await Promise.all(
+      [first, second].map((page) =>
+        page.evaluate(() =>
+          [...document.querySelectorAll('button')]
+            .find((button) => button.textContent === 'Create account')
+            ?.click(),
+        ),
+      ),
+    );
+    for (const page of [first, second])
+      await page.getByRole('heading', { name: 'Chats' }).waitFor({ timeout: 60_000 });
+    const username = await accountOf(first);
+    expect(names).toContain(username);
+    expect(await accountOf(second)).toBe(username);
+    const alice: User = { ...opened, username };
     const aliceInSecond: User = { ...alice, page: second };
-    await signUp(aliceInSecond);
-    await first.getByRole('heading', { name: 'Chats' }).waitFor();
 
     const bob = await openUser(stack, 'bob', { viewport });
     await signUp(bob);

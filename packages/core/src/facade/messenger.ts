@@ -67,6 +67,8 @@ export interface MessengerDeps {
 /** The facade (see api.ts): each verb checks the device's state and delegates to one part. */
 export class ParleyMessenger implements Messenger {
   private closed = false;
+  /** A register or link is under way. */
+  private joining = false;
   readonly self: Observable<SelfView | null>;
   readonly connection: Observable<ConnectionState>;
   readonly conversationList: Observable<readonly ConversationView[]>;
@@ -107,7 +109,7 @@ export class ParleyMessenger implements Messenger {
   async register(username: string): Promise<SelfView> {
     this.assertUnregistered();
     checkUsername(username);
-    this.deps.device.account = await relayCall(() => this.deps.accountKeys.register(username));
+    await this.join(() => this.deps.accountKeys.register(username));
     return this.activate();
   }
 
@@ -120,7 +122,7 @@ export class ParleyMessenger implements Messenger {
   /** Joins the account a DeviceLink came from, as a new device. */
   async linkDevice(link: DeviceLink): Promise<SelfView> {
     this.assertUnregistered();
-    this.deps.device.account = await relayCall(() => this.deps.accountKeys.link(link));
+    await this.join(() => this.deps.accountKeys.link(link));
     await this.deps.composer.announceLinkedDevice();
     return this.activate();
   }
@@ -320,6 +322,19 @@ export class ParleyMessenger implements Messenger {
     this.deps.relay.start();
   }
 
+  /**
+   * Gives the device its account, once: a second register or link while one is under way is
+   * refused like one after it (two tabs signing up at once: docs/decisions/0710).
+   */
+  private async join(create: () => Promise<AccountRow>): Promise<void> {
+    this.joining = true;
+    try {
+      this.deps.device.account = await relayCall(create);
+    } finally {
+      this.joining = false;
+    }
+  }
+
   private requireAccount(): AccountRow {
     this.assertOpen();
     return this.deps.device.require();
@@ -327,7 +342,7 @@ export class ParleyMessenger implements Messenger {
 
   private assertUnregistered(): void {
     this.assertOpen();
-    if (this.deps.device.account)
+    if (this.deps.device.account || this.joining)
       throw new ParleyError('ALREADY_REGISTERED', 'this device already has an account');
   }
 
