@@ -42,6 +42,9 @@ const byCode: Record<string, string> = {
   ACCOUNT_GONE: 'This account no longer exists. Messages can no longer be sent to it.',
   USERNAME_MISMATCH: "That isn't your username. Type it exactly to delete your account.",
   NOT_A_REQUEST: 'This chat is no longer a message request.',
+  // core/remote: the tab holding the connection closed mid-request (src/tabs, decision 0710)
+  BACKEND_CHANGED:
+    'The tab that held Parley’s connection closed before this finished. Check whether it went through, then try again if needed.',
   // GroupError (packages/core/src/groups/errors.ts)
   'REJECTED-OP': "You can't do that in this group (only admins can, or it no longer applies).",
   'INVALID-OP': "That change to the group isn't valid.",

@@ -6,7 +6,8 @@ import type { Messenger } from './types.js';
  * browser Signal engine; the in-memory development fake exists only in builds made with
  * VITE_PARLEY_DEV_FAKE=1 (UI development and the rendering benchmark), and the bundler drops it
  * from every other build because the condition is a compile-time constant. Inside Parley Desktop
- * (its preload set window.parleyDesktop) core runs in the desktop backend instead.
+ * (its preload set window.parleyDesktop) core runs in the desktop backend instead. In a browser,
+ * one tab opens the real core and the device's other tabs use it (src/tabs).
  */
 export async function createAppMessenger(): Promise<Messenger> {
   if (import.meta.env.VITE_PARLEY_DEV_FAKE === '1') {
@@ -18,6 +19,10 @@ export async function createAppMessenger(): Promise<Messenger> {
     const { createDesktopMessenger } = await import('../desktop/create-desktop-messenger.js');
     return createDesktopMessenger(bridge);
   }
-  const { createRealMessenger } = await import('./create-real-messenger.js');
-  return createRealMessenger();
+  const [{ createRealMessenger, DATABASE_NAME }, { createTabMessenger }] = await Promise.all([
+    import('./create-real-messenger.js'),
+    import('../tabs/create-tab-messenger.js'),
+  ]);
+  // One tab owns the device; the others are its clients (docs/decisions/0710).
+  return createTabMessenger(DATABASE_NAME, createRealMessenger);
 }

@@ -17,6 +17,11 @@ import { stageAccepted } from '../requests/request-state.js';
 import type { GroupCommit } from './group-commit.js';
 import type { Outbox } from './outbox.js';
 
+/** The shape of crypto.randomUUID(): what a caller-chosen message id must look like. */
+const MESSAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export const isMessageId = (id: string): boolean => MESSAGE_ID.test(id);
+
 export interface ComposerDeps {
   device: LocalDevice;
   contacts: Contacts;
@@ -38,6 +43,9 @@ export interface ComposerDeps {
  * that announce it in the same unit of work, committed through the group commit.
  */
 export class Composer {
+  /** Sends with a caller-chosen id not yet durable, by id (a repeat waits for the first). */
+  private readonly sending = new Map<string, Promise<string>>();
+
   constructor(private readonly deps: ComposerDeps) {}
 
   async openDirect(username: string): Promise<string> {
@@ -69,10 +77,41 @@ export class Composer {
     return id;
   }
 
-  async sendText(
+  /**
+   * Appends a message. A caller-chosen `messageId` makes the call idempotent: a message this
+   * device already holds under that id (committed earlier, perhaps by a tab that closed before
+   * answering: docs/decisions/0710) or one still being committed is not appended again.
+   */
+  sendText(
     conversationId: string,
     text: string,
     attachments?: AttachmentPointer[],
+    messageId?: string,
+  ): Promise<string> {
+    if (messageId === undefined) return this.append(conversationId, text, attachments);
+    if (!isMessageId(messageId))
+      return Promise.reject(new ParleyError('INVALID_MESSAGE', 'a message id is a UUID'));
+    const inFlight = this.sending.get(messageId);
+    if (inFlight) return inFlight;
+    const sent = this.require(conversationId).rows.get(messageId);
+    if (sent) {
+      const account = this.deps.device.require();
+      if (!sent.outgoing || sent.senderId !== account.accountId)
+        return Promise.reject(new ParleyError('INVALID_MESSAGE', 'that message id is taken'));
+      return Promise.resolve(messageId);
+    }
+    const sending = this.append(conversationId, text, attachments, messageId).finally(() =>
+      this.sending.delete(messageId),
+    );
+    this.sending.set(messageId, sending);
+    return sending;
+  }
+
+  private async append(
+    conversationId: string,
+    text: string,
+    attachments?: AttachmentPointer[],
+    messageId: string = crypto.randomUUID(),
   ): Promise<string> {
     const account = this.deps.device.require();
     const empty = text.trim().length === 0 && !attachments?.length;
@@ -81,7 +120,7 @@ export class Composer {
     }
     const model = this.require(conversationId);
     const entry: MessageEntry = {
-      id: crypto.randomUUID(),
+      id: messageId,
       kind: 'text',
       senderId: account.accountId,
       senderDeviceId: account.deviceId,

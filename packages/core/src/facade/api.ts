@@ -182,6 +182,12 @@ export interface SearchResults {
   groups: SearchResultGroup[];
 }
 
+/** How a message is sent (see Messenger.sendText). */
+export interface SendOptions {
+  /** A UUID chosen by the caller: retrying with it never sends the message twice. */
+  messageId?: string;
+}
+
 export interface Messenger {
   /** null until registered (or restored from the local database). */
   readonly self: Observable<SelfView | null>;
@@ -207,13 +213,24 @@ export interface Messenger {
   /** undefined for conversations that are not groups. */
   groupInfo(conversationId: string): GroupInfoView | undefined;
   messageInfo(conversationId: string, messageId: string): MessageInfoView;
-  sendText(conversationId: string, text: string): Promise<string>;
+  /**
+   * Appends a text message; resolves with its id once durable. With `options.messageId` (a UUID
+   * the caller chose) a repeated call is idempotent: it resolves with the same id and sends nothing
+   * more, so a caller that lost the answer may retry (docs/decisions/0710).
+   */
+  sendText(conversationId: string, text: string, options?: SendOptions): Promise<string>;
   /**
    * Encrypts the file on this device, uploads it (resumable; progress in `transfers`) and sends
    * it with `caption`; resolves with the message id. Refusals: UNSUPPORTED_TYPE,
-   * ATTACHMENT_TOO_LARGE, QUOTA_EXCEEDED, TRANSFER_CANCELLED.
+   * ATTACHMENT_TOO_LARGE, QUOTA_EXCEEDED, TRANSFER_CANCELLED. `options.messageId` makes it
+   * idempotent as in sendText: a repeat never posts the file twice (at worst uploads it twice).
    */
-  sendAttachment(conversationId: string, file: AttachmentInput, caption?: string): Promise<string>;
+  sendAttachment(
+    conversationId: string,
+    file: AttachmentInput,
+    caption?: string,
+    options?: SendOptions,
+  ): Promise<string>;
   /** Uploads and downloads in progress or failed (failed ones carry their error code). */
   readonly transfers: Observable<readonly TransferView[]>;
   /** The decrypted file: cached, or downloaded, checked (ATTACHMENT_CORRUPT) and cached. */

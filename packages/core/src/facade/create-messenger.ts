@@ -286,8 +286,8 @@ function wire(
       if (!credentials) throw new ParleyError('NOT_REGISTERED', 'no account on this device');
       return `Basic ${btoa(`${credentials.accountId}.${credentials.deviceId}:${credentials.secret}`)}`;
     }),
-    post: (conversationId, caption, attachments) =>
-      composer.sendText(conversationId, caption, attachments),
+    post: (conversationId, caption, attachments, messageId) =>
+      composer.sendText(conversationId, caption, attachments, messageId),
     onError,
   });
 

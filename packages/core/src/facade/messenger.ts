@@ -7,7 +7,7 @@ import { checkUsername } from '../account/contacts.js';
 import type { LocalDevice } from '../account/local-device.js';
 import type { SafetyNumbers } from '../account/safety-numbers.js';
 import type { ConversationModel, Conversations } from '../conversations/conversations.js';
-import type { Composer } from '../delivery/composer.js';
+import { isMessageId, type Composer } from '../delivery/composer.js';
 import type { Groups } from '../groups/groups.js';
 import { groupInfoView, messageInfoView } from './group-views.js';
 import type { Inbox } from '../delivery/inbox.js';
@@ -38,6 +38,7 @@ import type {
   SearchOptions,
   SearchResults,
   SelfView,
+  SendOptions,
 } from './api.js';
 import type { Events } from './events.js';
 import { selfView, type LiveViews } from './live-views.js';
@@ -70,6 +71,8 @@ export interface MessengerDeps {
 /** The facade (see api.ts): each verb checks the device's state and delegates to one part. */
 export class ParleyMessenger implements Messenger {
   private closed = false;
+  /** A register or link is under way. */
+  private joining = false;
   readonly self: Observable<SelfView | null>;
   readonly connection: Observable<ConnectionState>;
   readonly conversationList: Observable<readonly ConversationView[]>;
@@ -110,7 +113,7 @@ export class ParleyMessenger implements Messenger {
   async register(username: string): Promise<SelfView> {
     this.assertUnregistered();
     checkUsername(username);
-    this.deps.device.account = await relayCall(() => this.deps.accountKeys.register(username));
+    await this.join(() => this.deps.accountKeys.register(username));
     return this.activate();
   }
 
@@ -123,7 +126,7 @@ export class ParleyMessenger implements Messenger {
   /** Joins the account a DeviceLink came from, as a new device. */
   async linkDevice(link: DeviceLink): Promise<SelfView> {
     this.assertUnregistered();
-    this.deps.device.account = await relayCall(() => this.deps.accountKeys.link(link));
+    await this.join(() => this.deps.accountKeys.link(link));
     await this.deps.composer.announceLinkedDevice();
     return this.activate();
   }
@@ -135,11 +138,11 @@ export class ParleyMessenger implements Messenger {
     return this.deps.composer.openDirect(username);
   }
 
-  async sendText(conversationId: string, text: string): Promise<string> {
+  async sendText(conversationId: string, text: string, options?: SendOptions): Promise<string> {
     this.requireAccount();
     const model = this.deps.conversations.get(conversationId);
     if (model) this.assertCanSend(model);
-    return this.deps.composer.sendText(conversationId, text);
+    return this.deps.composer.sendText(conversationId, text, undefined, options?.messageId);
   }
 
   // --- Attachments (media/)
@@ -148,12 +151,18 @@ export class ParleyMessenger implements Messenger {
     conversationId: string,
     file: AttachmentInput,
     caption = '',
+    options?: SendOptions,
   ): Promise<string> {
     this.requireAccount();
     const model = this.deps.conversations.get(conversationId);
     if (!model) throw new ParleyError('UNKNOWN_CONVERSATION', `no conversation ${conversationId}`);
     this.assertCanSend(model);
-    return this.deps.media.send(conversationId, file, caption);
+    const messageId = options?.messageId;
+    if (messageId !== undefined && !isMessageId(messageId))
+      throw new ParleyError('INVALID_MESSAGE', 'a message id is a UUID');
+    // A repeat of a send that went through (docs/decisions/0710): nothing to upload again.
+    if (messageId !== undefined && model.rows.get(messageId)?.outgoing) return messageId;
+    return this.deps.media.send(conversationId, file, caption, messageId);
   }
 
   async openAttachment(pointer: AttachmentPointer): Promise<Uint8Array<ArrayBuffer>> {
@@ -351,6 +360,19 @@ export class ParleyMessenger implements Messenger {
     this.deps.groups.assertCanSend(model);
   }
 
+  /**
+   * Gives the device its account, once: a second register or link while one is under way is
+   * refused like one after it (two tabs signing up at once: docs/decisions/0710).
+   */
+  private async join(create: () => Promise<AccountRow>): Promise<void> {
+    this.joining = true;
+    try {
+      this.deps.device.account = await relayCall(create);
+    } finally {
+      this.joining = false;
+    }
+  }
+
   private requireAccount(): AccountRow {
     this.assertOpen();
     return this.deps.device.require();
@@ -358,7 +380,7 @@ export class ParleyMessenger implements Messenger {
 
   private assertUnregistered(): void {
     this.assertOpen();
-    if (this.deps.device.account)
+    if (this.deps.device.account || this.joining)
       throw new ParleyError('ALREADY_REGISTERED', 'this device already has an account');
   }
 

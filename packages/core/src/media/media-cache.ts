@@ -18,6 +18,7 @@ interface CachedFile {
 
 /** An upload that has not finished: enough to resume it after a reload. */
 export interface PendingUpload {
+  /** The id of the message that will carry the file (older rows: a random one). */
   id: string;
   conversationId: string;
   ciphertext: Uint8Array<ArrayBuffer>;

@@ -39,8 +39,13 @@ export interface TransferView {
 export interface MediaDeps {
   store: MediaStore;
   transfer: BlobTransfer;
-  /** Appends the message carrying the uploaded attachment (Composer.sendText). */
-  post(conversationId: string, caption: string, attachments: AttachmentPointer[]): Promise<string>;
+  /** Appends the message carrying the uploaded attachment under `messageId` (Composer.sendText). */
+  post(
+    conversationId: string,
+    caption: string,
+    attachments: AttachmentPointer[],
+    messageId: string,
+  ): Promise<string>;
   onError(error: unknown): void;
 }
 
@@ -61,8 +66,15 @@ export class Media {
   /**
    * Encrypts and uploads the file, then sends it as a message; resolves with the message id.
    * Refusals: UNSUPPORTED_TYPE, ATTACHMENT_TOO_LARGE, QUOTA_EXCEEDED (also shown in transfers).
+   * The pending upload is kept under the message's id, and the message is posted under it: an
+   * upload resumed after a reload and a repeated send (same `messageId`) post one message.
    */
-  async send(conversationId: string, input: AttachmentInput, caption = ''): Promise<string> {
+  async send(
+    conversationId: string,
+    input: AttachmentInput,
+    caption = '',
+    messageId: string = crypto.randomUUID(),
+  ): Promise<string> {
     if (isRefusedType(input.contentType, input.fileName)) {
       throw new ParleyError(
         'UNSUPPORTED_TYPE',
@@ -78,7 +90,7 @@ export class Media {
     const { key, ciphertext, digest } = await encryptAttachment(input.bytes);
     const { bytes: _plaintext, voice, ...shown } = input;
     const pending: PendingUpload = {
-      id: crypto.randomUUID(),
+      id: messageId,
       conversationId,
       ciphertext,
       pointer: {
@@ -168,7 +180,12 @@ export class Media {
           void this.deps.store.setUploadUrl(pending.id, url).catch(this.deps.onError),
       });
       const pointer: AttachmentPointer = { blobId, ...pending.pointer };
-      const messageId = await this.deps.post(pending.conversationId, pending.caption, [pointer]);
+      const messageId = await this.deps.post(
+        pending.conversationId,
+        pending.caption,
+        [pointer],
+        pending.id,
+      );
       await this.deps.store.finishPending(pending.id);
       await this.deps.store.put(blobId, plaintext ?? (await this.plaintextOf(pointer, pending)));
       this.untrack(view.id);

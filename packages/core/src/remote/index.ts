@@ -3,6 +3,6 @@
  * elsewhere (the desktop app's backend). Browser-safe: no Node or native imports.
  */
 export * from './protocol.js';
-export { createRemoteMessenger, BackendError } from './remote-messenger.js';
+export { createRemoteMessenger, BackendError, type RemoteMessenger } from './remote-messenger.js';
 export { serveMessenger, parseRendererMessage, RemoteRequestError } from './serve-messenger.js';
 export * from './desktop-bridge.js';

@@ -60,6 +60,51 @@ export const MESSENGER_MEMBERS = {
 
 export type MemberName = keyof typeof MESSENGER_MEMBERS;
 
+/**
+ * Calls a RemoteMessenger repeats at a new backend when the one it asked went away before
+ * answering (reconnect; the web app's tabs hand the device over when the owner tab closes,
+ * docs/decisions/0710). Each is a read or a verb whose repeat changes nothing more: the sends
+ * carry a message id the remote side chose (withIdempotencyKey), markRead and the settings are
+ * set-to-a-value. Every other pending call fails with BACKEND_CHANGED: it may or may not have
+ * happened (a group created twice, or a username registered twice, is worse than asking).
+ */
+export const RETRY_SAFE_CALLS: ReadonlySet<MemberName> = new Set<MemberName>([
+  'createDeviceLink',
+  'openDirectConversation',
+  'sendText',
+  'sendAttachment',
+  'openAttachment',
+  'cachedAttachment',
+  'deleteAttachmentMedia',
+  'markRead',
+  'search',
+  'safetyNumber',
+  'markVerified',
+  'updateAccountSettings',
+  'settled',
+]);
+
+/** The code of a call that failed because its backend went away before answering. */
+export const BACKEND_CHANGED = 'BACKEND_CHANGED';
+
+/**
+ * `args` with the idempotency key the call needs to be retry-safe: sendText and sendAttachment
+ * get a message id chosen here (a UUID), unless the caller chose one.
+ */
+export function withIdempotencyKey(name: string, args: unknown[]): unknown[] {
+  const at = OPTIONS_ARGUMENT[name];
+  if (at === undefined) return args;
+  const options = args[at] as { messageId?: string } | undefined;
+  if (options?.messageId) return args;
+  const keyed = [...args];
+  while (keyed.length < at) keyed.push(undefined);
+  keyed[at] = { ...options, messageId: crypto.randomUUID() };
+  return keyed;
+}
+
+/** Where the SendOptions argument of each sending verb is. */
+const OPTIONS_ARGUMENT: Record<string, number> = { sendText: 2, sendAttachment: 3 };
+
 /** What an observable-call mirror shows before the backend's first snapshot arrives. */
 export const EMPTY_LIST: readonly never[] = Object.freeze([]);
 

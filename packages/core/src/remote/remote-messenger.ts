@@ -1,7 +1,10 @@
 import type { Messenger, MessengerEvent, Observable } from '../facade/api.js';
 import {
+  BACKEND_CHANGED,
   EMPTY_LIST,
   MESSENGER_MEMBERS,
+  RETRY_SAFE_CALLS,
+  withIdempotencyKey,
   type BackendMessage,
   type MemberName,
   type RemoteError,
@@ -52,24 +55,43 @@ class Mirror<T> implements Observable<T> {
   }
 }
 
+/** A Messenger served from elsewhere, which can move to another backend (see reconnect). */
+export interface RemoteMessenger extends Messenger {
+  /**
+   * Moves to a new backend on `port` (the old one is gone): mirrors being watched are watched
+   * there, and calls the old one never answered are repeated there when RETRY_SAFE_CALLS lists
+   * them, else fail with BACKEND_CHANGED. Messages still arriving from the old port are ignored.
+   */
+  reconnect(port: RemotePort<BackendMessage, RendererMessage>): void;
+}
+
+interface PendingCall {
+  name: string;
+  args: unknown[];
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
 /**
  * The renderer's Messenger (docs/decisions/0800): every member forwards over `port` to the
  * backend's serveMessenger. Resolves once the property observables (self, connection, chat list)
  * hold the backend's first snapshots, so the first render shows real state.
  */
 export async function createRemoteMessenger(
-  port: RemotePort<BackendMessage, RendererMessage>,
-): Promise<Messenger> {
+  firstPort: RemotePort<BackendMessage, RendererMessage>,
+): Promise<RemoteMessenger> {
   let nextId = 1;
-  const pending = new Map<number, { resolve(v: unknown): void; reject(e: unknown): void }>();
+  let port = firstPort;
+  const pending = new Map<number, PendingCall>();
   const mirrors = new Map<number, Mirror<unknown>>();
+  const watched = new Map<number, { name: string; args: unknown[] }>();
   const byKey = new Map<string, Mirror<unknown>>();
   const eventListeners = new Set<(event: MessengerEvent) => void>();
   const properties: Array<Mirror<unknown>> = [];
   const idOf = new Map<Mirror<unknown>, number>();
   const queryIds = new Set<number>();
 
-  port.listen((message) => {
+  function receive(message: BackendMessage): void {
     switch (message.type) {
       case 'result':
       case 'failure': {
@@ -86,12 +108,40 @@ export async function createRemoteMessenger(
       case 'event':
         for (const listener of [...eventListeners]) listener(message.event);
     }
-  });
+  }
 
-  function call(name: string, args: unknown[]): Promise<unknown> {
+  /** Listens on `next`; whatever the previous port still delivers is dropped. */
+  function use(next: RemotePort<BackendMessage, RendererMessage>): void {
+    port = next;
+    next.listen((message) => {
+      if (port === next) receive(message);
+    });
+  }
+
+  function reconnect(next: RemotePort<BackendMessage, RendererMessage>): void {
+    use(next);
+    for (const [id, { name, args }] of watched) next.postMessage({ type: 'watch', id, name, args });
+    for (const [id, call] of pending) {
+      if (RETRY_SAFE_CALLS.has(call.name as MemberName)) {
+        next.postMessage({ type: 'call', id, name: call.name, args: call.args });
+      } else {
+        pending.delete(id);
+        call.reject(
+          new BackendError({
+            name: 'RemoteError',
+            code: BACKEND_CHANGED,
+            message: `${call.name} was interrupted; it may or may not have been done`,
+          }),
+        );
+      }
+    }
+  }
+
+  function call(name: string, given: unknown[]): Promise<unknown> {
     const id = nextId++;
+    const args = withIdempotencyKey(name, given);
     return new Promise((resolve, reject) => {
-      pending.set(id, { resolve, reject });
+      pending.set(id, { name, args, resolve, reject });
       port.postMessage({ type: 'call', id, name, args });
     });
   }
@@ -104,8 +154,14 @@ export async function createRemoteMessenger(
     const id = nextId++;
     const m = new Mirror(
       initial,
-      () => port.postMessage({ type: 'watch', id, name, args }),
-      () => port.postMessage({ type: 'unwatch', id }),
+      () => {
+        watched.set(id, { name, args });
+        port.postMessage({ type: 'watch', id, name, args });
+      },
+      () => {
+        watched.delete(id);
+        port.postMessage({ type: 'unwatch', id });
+      },
     );
     mirrors.set(id, m);
     idOf.set(m, id);
@@ -123,6 +179,7 @@ export async function createRemoteMessenger(
     return m.getSnapshot();
   }
 
+  use(firstPort);
   const members: Record<string, unknown> = {};
   const firstSnapshots: Array<Promise<void>> = [];
   for (const [name, kind] of Object.entries(MESSENGER_MEMBERS) as Array<[MemberName, string]>) {
@@ -153,6 +210,7 @@ export async function createRemoteMessenger(
         members[name] = (...args: unknown[]) => query(name, args);
         break;
       case 'notify':
+        // Not repeated after a reconnect: typing and cancelling are momentary.
         members[name] = (...args: unknown[]) => port.postMessage({ type: 'notify', name, args });
         break;
       case 'events':
@@ -163,5 +221,6 @@ export async function createRemoteMessenger(
     }
   }
   await Promise.all(firstSnapshots);
-  return members as unknown as Messenger;
+  members.reconnect = reconnect;
+  return members as unknown as RemoteMessenger;
 }
