@@ -9,6 +9,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useStack } from './harness/use-stack.js';
 import {
+  acceptRequest,
   bubble,
   openChat,
   openUser,
@@ -91,6 +92,7 @@ describe('several tabs of one device', () => {
     await send(aliceInSecond, bob.username, 'from the second tab');
     await waitForChat(bob, alice.username);
     await openChat(bob, alice.username);
+    await acceptRequest(bob, alice.username);
     await send(bob, alice.username, 'from bob');
     const opening = ['from bob', 'from the first tab', 'from the second tab'];
     for (const page of [first, second, bob.page])
