@@ -3,7 +3,6 @@ import { DELETED_USERNAME_RESERVED_MS } from '@parley/protocol';
 import { describeError } from '../errors/describe-error.js';
 import { useMessenger } from '../messenger/messenger-context.js';
 import { useModalDialog } from '../shell/use-modal-dialog.js';
-import { startOver } from './leave-device.js';
 
 /** When a deleted account's username can be registered again, in words. */
 function usernameFreed(): string {
@@ -38,8 +37,8 @@ export default function DeleteAccountDialog({
     setBusy(true);
     setError(null);
     try {
+      // Core's 'signed-out' event takes every tab to sign-up (use-start-over.ts).
       await messenger.deleteAccount(typed.trim());
-      startOver();
     } catch (cause) {
       setError(describeError(cause, 'delete-account'));
       setBusy(false);

@@ -2,7 +2,6 @@ import { useId, useState } from 'react';
 import { describeError } from '../errors/describe-error.js';
 import { useMessenger } from '../messenger/messenger-context.js';
 import { useModalDialog } from '../shell/use-modal-dialog.js';
-import { startOver } from './leave-device.js';
 
 /** Confirms signing this device out, saying plainly what is lost (Parley keeps no backup). */
 export default function SignOutDialog({ onClose }: { onClose: () => void }) {
@@ -16,8 +15,8 @@ export default function SignOutDialog({ onClose }: { onClose: () => void }) {
     setBusy(true);
     setError(null);
     try {
+      // Core's 'signed-out' event takes every tab to sign-up (use-start-over.ts).
       await messenger.signOut();
-      startOver();
     } catch (cause) {
       setError(describeError(cause, 'sign-out'));
       setBusy(false);

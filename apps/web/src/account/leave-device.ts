@@ -3,8 +3,7 @@
  * deleted its IndexedDB databases): forget what the app itself kept in this browser (drafts and
  * preferences in localStorage) and start again from sign-up. Reloading builds a fresh messenger
  * on an empty database, which is exactly a device that never had an account.
- * Other tabs of the app learn it from core's 'signed-out' event once they share one messenger
- * (multi-tab work); until then their database connection is closed by the deletion.
+ * Called on core's 'signed-out' event (use-start-over.ts), so every tab that gets it starts over.
  */
 export function startOver(): void {
   try {

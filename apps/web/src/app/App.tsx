@@ -1,3 +1,4 @@
+import { useStartOverWhenSignedOut } from '../account/use-start-over.js';
 import { useMessenger, useObservable } from '../messenger/messenger-context.js';
 import { SignUpScreen } from '../signup/SignUpScreen.js';
 import { ChatShell } from './ChatShell.js';
@@ -6,5 +7,6 @@ import { ChatShell } from './ChatShell.js';
 export function App() {
   const messenger = useMessenger();
   const self = useObservable(messenger.self);
+  useStartOverWhenSignedOut();
   return self ? <ChatShell self={self} /> : <SignUpScreen />;
 }
