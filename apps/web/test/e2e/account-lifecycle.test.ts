@@ -94,6 +94,38 @@ describe('signing out and deleting the account', () => {
     await bob.context.close();
   });
 
+  it.each(['owner', 'follower'] as const)(
+    'signing out in the %s tab takes every tab of the device to sign-up',
+    async (from) => {
+      const alice = await openUser(stack, 'alice');
+      await signUp(alice);
+      // A second tab of the same browser profile is a client of the first (docs/decisions/0710).
+      const second = await alice.context.newPage();
+      await second.goto('/');
+      await second.getByRole('heading', { name: 'Chats' }).waitFor({ timeout: 60_000 });
+
+      const signingOut = from === 'owner' ? alice.page : second;
+      await openSettings(signingOut, alice.username);
+      await signingOut.getByRole('button', { name: 'Sign out' }).click();
+      await signingOut
+        .getByRole('alertdialog', { name: 'Sign out of this device?' })
+        .getByRole('button', { name: 'Sign out' })
+        .click();
+      for (const page of [alice.page, second])
+        await page.getByRole('button', { name: 'Create account' }).waitFor({ timeout: 30_000 });
+      await expect
+        .poll(() => storedRows(alice.page))
+        .toEqual({
+          account: 0,
+          conversations: 0,
+          messages: 0,
+          sessions: 0,
+          identities: 0,
+        });
+      await alice.context.close();
+    },
+  );
+
   it('deletes the account after the username is typed; the contact sees it no longer exists', async () => {
     const { alice, bob } = await meetInChat(stack, 'before the goodbye');
     await openSettings(bob.page, bob.username);
