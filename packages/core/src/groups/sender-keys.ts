@@ -43,6 +43,23 @@ export class SenderKeys {
     this.groups.delete(groupId);
   }
 
+  /**
+   * Rotates when a device that holds the current key is no longer among `destinations`: a member
+   * removed or gone, or one device of a member unlinked (its account still in the group). Either
+   * way that device must not read what follows, so the next send starts a new chain.
+   */
+  retireGoneHolders(groupId: string, destinations: readonly ProtocolAddress[]): void {
+    const sending = this.groups.get(groupId);
+    if (!sending || sending.distributedTo.size === 0) return;
+    const current = new Set(destinations.map((d) => d.toString()));
+    for (const holder of sending.distributedTo) {
+      if (!current.has(holder)) {
+        this.rotate(groupId);
+        return;
+      }
+    }
+  }
+
   /** The destinations that do not hold `groupId`'s current distribution yet. */
   missing(groupId: string, destinations: readonly ProtocolAddress[]): ProtocolAddress[] {
     const sending = this.groups.get(groupId);
