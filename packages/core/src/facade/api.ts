@@ -186,7 +186,15 @@ export interface Messenger {
   openDirectConversation(username: string): Promise<string>;
   /** Creates a group with this account as its admin; returns its conversation id. */
   createGroup(title: string, memberUsernames: readonly string[]): Promise<string>;
-  addGroupMembers(conversationId: string, usernames: readonly string[]): Promise<void>;
+  /**
+   * New members see the group's history from the point they were added; `shareHistory` gives
+   * them all of it.
+   */
+  addGroupMembers(
+    conversationId: string,
+    usernames: readonly string[],
+    options?: { shareHistory?: boolean },
+  ): Promise<void>;
   removeGroupMember(conversationId: string, username: string): Promise<void>;
   leaveGroup(conversationId: string): Promise<void>;
   setGroupRole(conversationId: string, username: string, role: 'admin' | 'member'): Promise<void>;

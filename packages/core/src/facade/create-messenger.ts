@@ -202,6 +202,7 @@ function wire(
       receiveDistribution: (id, distribution, sender, work) =>
         senderKeyExchange.receiveDistribution(id, distribution, sender, work),
       answerRequest: (id, sender, work) => senderKeyExchange.answerRequest(id, sender, work),
+      diffFor: (model, asker, stateVector) => groups.diffFor(model, asker, stateVector),
     },
   });
   const inbox = new Inbox({

@@ -178,9 +178,13 @@ export class ParleyMessenger implements Messenger {
     return relayCall(() => this.deps.groups.create(title, memberUsernames));
   }
 
-  async addGroupMembers(conversationId: string, usernames: readonly string[]): Promise<void> {
+  async addGroupMembers(
+    conversationId: string,
+    usernames: readonly string[],
+    options: { shareHistory?: boolean } = {},
+  ): Promise<void> {
     this.requireAccount();
-    return relayCall(() => this.deps.groups.addMembers(conversationId, usernames));
+    return relayCall(() => this.deps.groups.addMembers(conversationId, usernames, options));
   }
 
   async removeGroupMember(conversationId: string, username: string): Promise<void> {
