@@ -35,6 +35,8 @@ export interface GroupHooks {
   answerRequest(distributionId: string, sender: Sender, work: UnitOfWork): Promise<void>;
   /** What `asker` misses of a group document, as it may see it (groups/history-boundary.ts). */
   diffFor(model: ConversationModel, asker: string, stateVector: Uint8Array): Uint8Array;
+  /** `sender` answered a state-repair request: its placeholders there are filled. */
+  repaired?(conversationId: string, sender: Sender, work: UnitOfWork): void;
 }
 
 /** How long a typing indicator lasts without a refresh, and how old a typing Content may be. */
@@ -139,6 +141,7 @@ export class ContentHandler {
         );
         if (!model) return;
         this.applyUpdates(work, model, [{ update: body.value.update, sender }]);
+        this.groups.repaired?.(model.row.id, sender, work);
         const theyMiss = this.diffFor(model, sender, body.value.stateVector);
         if (!isEmptyUpdate(theyMiss))
           this.reply(work, sender, crdtUpdateContent(model.row.id, theyMiss));

@@ -31,8 +31,12 @@ export interface MessageView {
   /** Author's clock when sent (ms since epoch). */
   sentAt: number;
   body: string;
-  /** 'system' entries (e.g. safety number changed) have no author status. */
-  kind: 'text' | 'system';
+  /**
+   * 'system' entries (e.g. safety number changed) have no author status. 'placeholder': a group
+   * message that could not be decrypted yet (its sender key is missing); it has no body, is
+   * replaced by the message once the key arrives, and cannot be marked read.
+   */
+  kind: 'text' | 'system' | 'placeholder';
   /** Only meaningful for own messages; incoming messages are 'delivered' or 'read' (read by me). */
   status: MessageStatus;
   outgoing: boolean;

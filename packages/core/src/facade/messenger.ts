@@ -7,6 +7,7 @@ import type { SafetyNumbers } from '../account/safety-numbers.js';
 import type { Conversations } from '../conversations/conversations.js';
 import type { Composer } from '../delivery/composer.js';
 import type { Groups } from '../groups/groups.js';
+import type { PendingGroupMessages } from '../groups/pending-group-messages.js';
 import { groupInfoView, messageInfoView } from './group-views.js';
 import type { Inbox } from '../delivery/inbox.js';
 import type { AttachmentPointer } from '../media/attachment-pointer.js';
@@ -54,6 +55,7 @@ export interface MessengerDeps {
   conversations: Conversations;
   composer: Composer;
   groups: Groups;
+  pendingGroupMessages: PendingGroupMessages;
   outbox: Outbox;
   inbox: Inbox;
   views: LiveViews;
@@ -91,6 +93,7 @@ export class ParleyMessenger implements Messenger {
     await outbox.load();
     await conversations.load(outbox.unsentMessageIds());
     this.deps.groups.load(await db.receipts.toArray());
+    this.deps.pendingGroupMessages.load(await db.pendingGroupMessages.toArray());
     views.self.invalidate();
     views.conversationList.invalidate();
     // Catching the index up runs in the background: the chat list does not wait for it.

@@ -12,6 +12,7 @@
  * "already distributed" set could be wrong after a crash between the send and its commit.
  */
 import type { ProtocolAddress } from '../crypto/engine.js';
+import { newDistributionId } from './distribution-id.js';
 
 interface GroupSending {
   distributionId: string;
@@ -28,7 +29,8 @@ export class SenderKeys {
   current(groupId: string): string {
     let sending = this.groups.get(groupId);
     if (!sending) {
-      sending = { distributionId: crypto.randomUUID(), distributedTo: new Set() };
+      // The id names the group to its members (distribution-id.ts), for placeholders.
+      sending = { distributionId: newDistributionId(groupId), distributedTo: new Set() };
       this.groups.set(groupId, sending);
       this.groupOfDistribution.set(sending.distributionId, groupId);
     }
