@@ -58,24 +58,25 @@ export class SenderKeyExchange {
 
   /**
    * A SENDER_KEY_MESSAGE from `sender` did not decrypt: keep it as a placeholder in its group and
-   * ask that device for its key.
+   * ask that device for its key. True when a placeholder shows it.
    */
   keyMissing(
     ciphertext: Uint8Array,
     sender: Sender,
     work: UnitOfWork,
     envelope: { key: string; receivedAt: number },
-  ): void {
+  ): boolean {
     let distributionId: string;
     try {
       distributionId = this.deps.engine.SenderKeyMessage.deserialize(
         ciphertext as Uint8Array<ArrayBuffer>,
       ).distributionId();
     } catch {
-      return; // not a sender-key message at all: nothing to ask for
+      return false; // not a sender-key message at all: nothing to ask for
     }
     const model = this.groupOf(distributionId);
-    if (model && this.fromMember(model, sender))
+    const kept = model !== undefined && this.fromMember(model, sender);
+    if (kept)
       this.deps.pending.keep(work, {
         key: envelope.key,
         conversationId: model.row.id,
@@ -91,6 +92,7 @@ export class SenderKeyExchange {
       if (oldest !== undefined) this.awaited.delete(oldest);
     }
     this.reply(work, sender.accountId, senderKeyRequestContent(distributionId));
+    return kept;
   }
 
   async receiveDistribution(
