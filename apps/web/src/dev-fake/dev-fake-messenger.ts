@@ -281,6 +281,32 @@ class DevFakeMessenger implements Messenger {
     this.conversationList.set(conversations);
   }
 
+  /** A group of `members` (this account included) with `messages` from its other members. */
+  seedGroup(members: number, messages: number): void {
+    if (!this.self.getSnapshot())
+      this.self.set({ accountId: 'acct-me', username: 'me', deviceId: 1 });
+    const names = Array.from({ length: Math.max(1, members - 1) }, (_, i) => `member${i + 1}`);
+    const id = this.#groups.create('Seeded group', names);
+    const timeline = this.messages(id);
+    const start = Date.now() - messages * 60_000;
+    const seeded = Array.from({ length: messages }, (_, i): MessageView => {
+      const name = names[(i * 7) % names.length] ?? 'member1';
+      return {
+        id: `${id}-${i}`,
+        conversationId: id,
+        senderId: `acct-${name}`,
+        senderUsername: name,
+        senderDeviceId: 1,
+        sentAt: start + i * 60_000,
+        body: `Message ${i} from ${name}`,
+        kind: 'text',
+        status: 'read',
+        outgoing: false,
+      };
+    });
+    timeline.set([...timeline.getSnapshot(), ...seeded]);
+  }
+
   #requireSelf(): SelfView {
     const self = this.self.getSnapshot();
     if (!self) throw new Error('not registered');
@@ -361,5 +387,9 @@ export function createDevFakeMessenger(params: URLSearchParams): Messenger {
   const chats = Number(params.get('seed-chats') ?? 0);
   if (chats > 0)
     messenger.loadSeed({ chats, messagesInFirstChat: Number(params.get('seed-messages') ?? 50) });
+  // `?seed-group-members=1024&seed-group-messages=500`: one large group (group UI, benchmark).
+  const groupMembers = Number(params.get('seed-group-members') ?? 0);
+  if (groupMembers > 0)
+    messenger.seedGroup(groupMembers, Number(params.get('seed-group-messages') ?? 200));
   return messenger;
 }
