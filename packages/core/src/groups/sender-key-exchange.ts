@@ -118,7 +118,8 @@ export class SenderKeyExchange {
     await this.retryPending(from, sender, work);
     // Something of this sender's failed to decrypt (and the key did not open it): ask for what
     // this device misses of the document (all of it when the lost message was the invitation).
-    const unopened = this.deps.pending.fromDevice(sender.accountId, sender.deviceId).length > 0;
+    const unopened =
+      this.deps.pending.fromDevice(sender.accountId, sender.deviceId, conversationId).length > 0;
     if (this.awaited.delete(addressOf(sender)) || unopened) {
       const stateVector = model ? model.doc.stateVector() : EMPTY_STATE_VECTOR;
       this.reply(work, sender.accountId, syncRequestContent(conversationId, stateVector));
