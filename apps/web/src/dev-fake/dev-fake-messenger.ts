@@ -305,6 +305,12 @@ class DevFakeMessenger implements Messenger {
       };
     });
     timeline.set([...timeline.getSnapshot(), ...seeded]);
+    const last = seeded.at(-1);
+    if (last)
+      this.#updateConversation(id, {
+        lastMessage: { body: last.body, sentAt: last.sentAt, outgoing: false, status: 'read' },
+        updatedAt: last.sentAt,
+      });
   }
 
   #requireSelf(): SelfView {
