@@ -4,6 +4,7 @@ import { Icon } from '../shell/Icon.js';
 import { useNow } from '../format/use-now.js';
 import type { MessageView } from '../messenger/types.js';
 import { MessageBubble } from './MessageBubble.js';
+import { PlaceholderBubble } from './PlaceholderBubble.js';
 import { buildTimeline, type TimelineRow } from './timeline.js';
 import { unreadBelow, useMarkRead } from './use-mark-read.js';
 import { useVisibleMessages } from './use-visible-messages.js';
@@ -93,6 +94,12 @@ export function MessageList({
             <div className="day-separator" role="separator" aria-label={row.label}>
               <span>{row.label}</span>
             </div>
+          ) : row.message.kind === 'placeholder' ? (
+            <PlaceholderBubble
+              message={row.message}
+              showSenderName={showSenderNames}
+              watchRef={watch}
+            />
           ) : (
             <MessageBubble
               message={row.message}

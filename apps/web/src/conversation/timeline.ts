@@ -47,7 +47,7 @@ export function buildTimeline(
 /** Whether `later` continues the bubble group of `earlier`: same author and device, close in time. */
 function continuesGroup(earlier: MessageView | undefined, later: MessageView | undefined): boolean {
   if (!earlier || !later) return false;
-  if (earlier.kind === 'system' || later.kind === 'system') return false;
+  if (earlier.kind !== later.kind || earlier.kind === 'system') return false;
   return (
     earlier.senderId === later.senderId &&
     earlier.senderDeviceId === later.senderDeviceId &&

@@ -28,6 +28,7 @@ import type {
   SelfView,
   TransferView,
 } from '../messenger/types.js';
+import { FakeGroups } from './dev-fake-groups.js';
 import { ObservableValue } from './observable-value.js';
 import { seedConversations, type Seed } from './seed.js';
 
@@ -81,33 +82,59 @@ class DevFakeMessenger implements Messenger {
   cancelTransfer(): void {}
   async deleteAttachmentMedia(): Promise<void> {}
 
-  // Groups are not simulated: the fake has no membership log (use a real relay for groups).
-  async createGroup(): Promise<string> {
-    throw new Error('groups are not available in the development fake');
+  // Groups: an in-memory stand-in with no membership log (dev-fake-groups.ts).
+  readonly #groups = new FakeGroups({
+    self: () => this.#requireSelf(),
+    putGroup: (id, title, memberCount) => {
+      this.#putConversation({
+        id,
+        kind: 'group',
+        title,
+        memberCount,
+        unreadCount: 0,
+        updatedAt: Date.now(),
+        typing: [],
+      });
+      this.#timelines.set(id, new ObservableValue<readonly MessageView[]>([]));
+    },
+    updateGroup: (id, patch) => this.#updateConversation(id, patch),
+    systemLine: (conversationId, body) => this.#system(conversationId, body),
+    timeline: (conversationId) => this.messages(conversationId).getSnapshot(),
+  });
+  async createGroup(title: string, usernames: readonly string[]): Promise<string> {
+    await delay(200);
+    return this.#groups.create(title, usernames);
   }
-  async addGroupMembers(): Promise<void> {
-    throw new Error('groups are not available in the development fake');
+  async addGroupMembers(conversationId: string, usernames: readonly string[]): Promise<void> {
+    this.#groups.add(conversationId, usernames);
   }
-  async removeGroupMember(): Promise<void> {
-    throw new Error('groups are not available in the development fake');
+  async removeGroupMember(conversationId: string, username: string): Promise<void> {
+    this.#groups.remove(conversationId, username);
   }
-  async leaveGroup(): Promise<void> {
-    throw new Error('groups are not available in the development fake');
+  async leaveGroup(conversationId: string): Promise<void> {
+    this.#groups.leave(conversationId);
   }
-  async setGroupRole(): Promise<void> {
-    throw new Error('groups are not available in the development fake');
+  async setGroupRole(
+    conversationId: string,
+    username: string,
+    role: 'admin' | 'member',
+  ): Promise<void> {
+    this.#groups.setRole(conversationId, username, role);
   }
-  async renameGroup(): Promise<void> {
-    throw new Error('groups are not available in the development fake');
+  async renameGroup(conversationId: string, title: string): Promise<void> {
+    this.#groups.rename(conversationId, title);
   }
-  async changeGroupSetting(): Promise<void> {
-    throw new Error('groups are not available in the development fake');
+  async changeGroupSetting(
+    conversationId: string,
+    setting: Parameters<Messenger['changeGroupSetting']>[1],
+  ): Promise<void> {
+    this.#groups.change(conversationId, setting);
   }
-  groupInfo(): undefined {
-    return undefined;
+  groupInfo(conversationId: string) {
+    return this.#groups.info(conversationId);
   }
-  messageInfo(_conversationId: string, messageId: string) {
-    return { messageId, delivered: [], read: [], unread: [] };
+  messageInfo(conversationId: string, messageId: string) {
+    return this.#groups.messageInfo(conversationId, messageId);
   }
 
   async openDirectConversation(username: string): Promise<string> {
@@ -291,6 +318,64 @@ class DevFakeMessenger implements Messenger {
     this.conversationList.set(conversations);
   }
 
+  /** A group of `members` (this account included) with `messages` from its other members. */
+  seedGroup(members: number, messages: number): void {
+    if (!this.self.getSnapshot())
+      this.self.set({ accountId: 'acct-me', username: 'me', deviceId: 1 });
+    const names = Array.from({ length: Math.max(1, members - 1) }, (_, i) => `member${i + 1}`);
+    const id = this.#groups.create('Seeded group', names);
+    const timeline = this.messages(id);
+    const start = Date.now() - messages * 60_000;
+    const seeded = Array.from({ length: messages }, (_, i): MessageView => {
+      const name = names[(i * 7) % names.length] ?? 'member1';
+      return {
+        id: `${id}-${i}`,
+        conversationId: id,
+        senderId: `acct-${name}`,
+        senderUsername: name,
+        senderDeviceId: 1,
+        sentAt: start + i * 60_000,
+        body: `Message ${i} from ${name}`,
+        kind: 'text',
+        status: 'read',
+        outgoing: false,
+      };
+    });
+    timeline.set([...timeline.getSnapshot(), ...seeded]);
+    const last = seeded.at(-1);
+    if (last)
+      this.#updateConversation(id, {
+        lastMessage: { body: last.body, sentAt: last.sentAt, outgoing: false, status: 'read' },
+        updatedAt: last.sentAt,
+      });
+  }
+
+  #requireSelf(): SelfView {
+    const self = this.self.getSnapshot();
+    if (!self) throw new Error('not registered');
+    return self;
+  }
+
+  #system(conversationId: string, body: string): void {
+    const self = this.#requireSelf();
+    const timeline = this.messages(conversationId);
+    timeline.set([
+      ...timeline.getSnapshot(),
+      {
+        id: `m${this.#nextId++}`,
+        conversationId,
+        senderId: self.accountId,
+        senderUsername: '',
+        senderDeviceId: 1,
+        sentAt: Date.now(),
+        body,
+        kind: 'system',
+        status: 'read',
+        outgoing: false,
+      },
+    ]);
+  }
+
   #append(message: MessageView): void {
     const timeline = this.messages(message.conversationId);
     timeline.set([...timeline.getSnapshot(), message]);
@@ -345,5 +430,9 @@ export function createDevFakeMessenger(params: URLSearchParams): Messenger {
   const chats = Number(params.get('seed-chats') ?? 0);
   if (chats > 0)
     messenger.loadSeed({ chats, messagesInFirstChat: Number(params.get('seed-messages') ?? 50) });
+  // `?seed-group-members=1024&seed-group-messages=500`: one large group (group UI, benchmark).
+  const groupMembers = Number(params.get('seed-group-members') ?? 0);
+  if (groupMembers > 0)
+    messenger.seedGroup(groupMembers, Number(params.get('seed-group-messages') ?? 200));
   return messenger;
 }

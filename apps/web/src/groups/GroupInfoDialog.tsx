@@ -27,6 +27,8 @@ export default function GroupInfoDialog({
   const dialogRef = useModalDialog();
   const [newTitle, setNewTitle] = useState<string | null>(null);
   const [toAdd, setToAdd] = useState('');
+  // New members see messages from their addition on, unless the admin shares the history.
+  const [shareHistory, setShareHistory] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const id = useId();
@@ -61,8 +63,9 @@ export default function GroupInfoDialog({
     const usernames = parseUsernames(toAdd).map(normalizeUsername);
     if (usernames.length === 0) return setError('Enter a username to add.');
     void run(async () => {
-      await messenger.addGroupMembers(conversationId, usernames);
+      await messenger.addGroupMembers(conversationId, usernames, { shareHistory });
       setToAdd('');
+      setShareHistory(false);
     });
   }
 
@@ -170,6 +173,14 @@ export default function GroupInfoDialog({
               Add
             </button>
           </div>
+          <label className="group-info__share">
+            <input
+              type="checkbox"
+              checked={shareHistory}
+              onChange={(e) => setShareHistory(e.target.checked)}
+            />
+            Share the chat history with them (otherwise they see messages from now on)
+          </label>
         </form>
       )}
       {error && (

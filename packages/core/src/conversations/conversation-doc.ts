@@ -13,6 +13,9 @@ import type { AttachmentPointer } from '../media/attachment-pointer.js';
  *   0.5 s for 100,000 appends), and a plain value costs ~100 bytes where a Y.Map costs ~2.3 KB.
  * - What changes after sending lives in side maps keyed by message id, so the message itself stays
  *   immutable: `reactions`, `edits`, `deletions` (declared here; written by later features).
+ * - `joins` (Y.Map, groups): account id -> the state vector before it was added, when it was added
+ *   without the history before (groups/history-boundary.ts). Its copy of that history holds
+ *   `null` in place of each entry: such entries are no messages and are skipped here.
  *
  * Yjs updates are idempotent and commutative: applying an update twice or out of order yields the
  * same document, and every device orders concurrent appends identically.
@@ -70,7 +73,7 @@ export class ConversationDoc {
   }
 
   messages(): MessageEntry[] {
-    return this.messageList.toArray();
+    return this.messageList.toArray().filter(isEntry);
   }
 
   get messageCount(): number {
@@ -154,7 +157,7 @@ export class ConversationDoc {
         // getContent() is the item's own array, which later appends extend in place
         // (patches/yjs+13.6.33.patch): copy what is kept, never hold on to it.
         const entries = item.content.getContent() as MessageEntry[];
-        added.push(...entries.slice(Math.max(0, before - item.id.clock)));
+        added.push(...entries.slice(Math.max(0, before - item.id.clock)).filter(isEntry));
       }
     }
     return added;
@@ -202,4 +205,9 @@ export class ConversationDoc {
   snapshot(): Uint8Array {
     return Y.encodeStateAsUpdate(this.doc);
   }
+}
+
+/** Entries redacted away from a member added later are null (groups/history-boundary.ts). */
+function isEntry(entry: MessageEntry | null): entry is MessageEntry {
+  return entry !== null;
 }

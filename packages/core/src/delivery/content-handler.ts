@@ -33,6 +33,10 @@ export interface GroupHooks {
     work: UnitOfWork,
   ): Promise<void>;
   answerRequest(distributionId: string, sender: Sender, work: UnitOfWork): Promise<void>;
+  /** What `asker` misses of a group document, as it may see it (groups/history-boundary.ts). */
+  diffFor(model: ConversationModel, asker: string, stateVector: Uint8Array): Uint8Array;
+  /** `sender` answered a state-repair request: its placeholders there are filled. */
+  repaired?(conversationId: string, sender: Sender, work: UnitOfWork): void;
 }
 
 /** How long a typing indicator lasts without a refresh, and how old a typing Content may be. */
@@ -72,6 +76,7 @@ const NO_GROUPS: GroupHooks = {
   memberReceipt: (_model, _id, _sender, status) => status,
   receiveDistribution: async () => {},
   answerRequest: async () => {},
+  diffFor: (model, _asker, stateVector) => model.doc.diffSince(stateVector),
 };
 
 /** A document update accepted from `sender`, waiting to be applied with the rest of its batch. */
@@ -125,7 +130,7 @@ export class ContentHandler {
           sender,
           syncResponseContent(
             model.row.id,
-            model.doc.diffSince(body.value.stateVector),
+            this.diffFor(model, sender, body.value.stateVector),
             model.doc.stateVector(),
           ),
         );
@@ -140,7 +145,8 @@ export class ContentHandler {
         );
         if (!model) return;
         this.applyUpdates(work, model, [{ update: body.value.update, sender }]);
-        const theyMiss = model.doc.diffSince(body.value.stateVector);
+        this.groups.repaired?.(model.row.id, sender, work);
+        const theyMiss = this.diffFor(model, sender, body.value.stateVector);
         if (!isEmptyUpdate(theyMiss))
           this.reply(work, sender, crdtUpdateContent(model.row.id, theyMiss));
         return;
@@ -294,6 +300,12 @@ export class ContentHandler {
     for (const model of this.conversations.all()) {
       this.reply(work, sender, crdtUpdateContent(model.row.id, model.doc.snapshot()));
     }
+  }
+
+  private diffFor(model: ConversationModel, asker: Sender, stateVector: Uint8Array): Uint8Array {
+    return this.groups.isGroup(model)
+      ? this.groups.diffFor(model, asker.accountId, stateVector)
+      : model.doc.diffSince(stateVector);
   }
 
   private mayWrite(model: ConversationModel, sender: Sender): boolean {

@@ -24,8 +24,17 @@ export interface InboxHandlers {
   /** After a batch is durable (and acked); `usedPreKeys` when it held PreKey messages. */
   committed(work: UnitOfWork, usedPreKeys: boolean): void;
   decryptFailed(sender: Sender, reason: string): void;
-  /** A group (sender-key) message did not decrypt: ask its sender for the key (groups/). */
-  senderKeyMissing?(ciphertext: Uint8Array, sender: Sender, work: UnitOfWork): void;
+  /**
+   * A group (sender-key) message did not decrypt: keep it as a placeholder and ask its sender for
+   * the key (groups/). `envelope`: its key and when the relay took it. True when a placeholder
+   * shows it (no failure to report: it fills itself once the key arrives).
+   */
+  senderKeyMissing?(
+    ciphertext: Uint8Array,
+    sender: Sender,
+    work: UnitOfWork,
+    envelope: { key: string; receivedAt: number },
+  ): boolean;
 }
 
 /** Where envelopes are decrypted: SignalDecryption (decryption.ts), or a stand-in in unit tests. */
@@ -168,9 +177,13 @@ export class Inbox {
       plaintext = await this.decryption.decrypt(envelope, sender);
     } catch (error) {
       if (this.decryption.isDuplicate(error)) return;
-      if (envelope.type === EnvelopeType.SENDER_KEY_MESSAGE)
-        this.handlers.senderKeyMissing?.(envelope.content, sender, work);
-      this.handlers.decryptFailed(sender, describe(error));
+      const placeholder =
+        envelope.type === EnvelopeType.SENDER_KEY_MESSAGE &&
+        this.handlers.senderKeyMissing?.(envelope.content, sender, work, {
+          key: envelopeKey(envelope),
+          receivedAt: Number(envelope.serverTimestamp) || Date.now(),
+        });
+      if (!placeholder) this.handlers.decryptFailed(sender, describe(error));
       return;
     }
     let content: Content;

@@ -31,8 +31,12 @@ export interface MessageView {
   /** Author's clock when sent (ms since epoch). */
   sentAt: number;
   body: string;
-  /** 'system' entries (e.g. safety number changed) have no author status. */
-  kind: 'text' | 'system';
+  /**
+   * 'system' entries (e.g. safety number changed) have no author status. 'placeholder': a group
+   * message that could not be decrypted yet (its sender key is missing); it has no body, is
+   * replaced by the message once the key arrives, and cannot be marked read.
+   */
+  kind: 'text' | 'system' | 'placeholder';
   /** Only meaningful for own messages; incoming messages are 'delivered' or 'read' (read by me). */
   status: MessageStatus;
   outgoing: boolean;
@@ -204,7 +208,15 @@ export interface Messenger {
   openDirectConversation(username: string): Promise<string>;
   /** Creates a group with this account as its admin; returns its conversation id. */
   createGroup(title: string, memberUsernames: readonly string[]): Promise<string>;
-  addGroupMembers(conversationId: string, usernames: readonly string[]): Promise<void>;
+  /**
+   * New members see the group's history from the point they were added; `shareHistory` gives
+   * them all of it.
+   */
+  addGroupMembers(
+    conversationId: string,
+    usernames: readonly string[],
+    options?: { shareHistory?: boolean },
+  ): Promise<void>;
   removeGroupMember(conversationId: string, username: string): Promise<void>;
   leaveGroup(conversationId: string): Promise<void>;
   setGroupRole(conversationId: string, username: string, role: 'admin' | 'member'): Promise<void>;

@@ -22,7 +22,9 @@ import { ParleyError } from '../errors.js';
 import { BlobTransfer } from '../media/blob-transfer.js';
 import { MediaStore } from '../media/media-cache.js';
 import { Media } from '../media/media.js';
+import { decodeContent } from '../delivery/contents.js';
 import { SenderKeyExchange } from '../groups/sender-key-exchange.js';
+import { PendingGroupMessages } from '../groups/pending-group-messages.js';
 import { SenderKeys } from '../groups/sender-keys.js';
 import { MessageRequests } from '../requests/message-requests.js';
 import { isMessageRequest } from '../requests/request-state.js';
@@ -182,6 +184,7 @@ function wire(
     commit: (work) => groupCommit.commit(work),
     onError,
   });
+  const pendingGroupMessages = new PendingGroupMessages((id) => views.conversationChanged(id));
   const senderKeyExchange = new SenderKeyExchange({
     engine,
     stores,
@@ -192,6 +195,9 @@ function wire(
     isMember: (model, accountId) => groups.isMember(model, accountId),
     enqueue: (work, item) => outbox.enqueue(work, item),
     reject: (sender, reason) => events.decryptFailed(sender, reason),
+    pending: pendingGroupMessages,
+    deliver: async (plaintext, sender, work): Promise<void> =>
+      contentHandler.handle(decodeContent(plaintext), sender, work),
   });
   const contentHandler = new ContentHandler({
     conversations,
@@ -211,6 +217,8 @@ function wire(
       receiveDistribution: (id, distribution, sender, work) =>
         senderKeyExchange.receiveDistribution(id, distribution, sender, work),
       answerRequest: (id, sender, work) => senderKeyExchange.answerRequest(id, sender, work),
+      diffFor: (model, asker, stateVector) => groups.diffFor(model, asker, stateVector),
+      repaired: (id, sender, work) => senderKeyExchange.repaired(id, sender, work),
     },
   });
   const inbox = new Inbox({
@@ -227,8 +235,8 @@ function wire(
         announceReceived(work);
       },
       decryptFailed: (sender, reason) => events.decryptFailed(sender, reason),
-      senderKeyMissing: (ciphertext, sender, work) =>
-        senderKeyExchange.keyMissing(ciphertext, sender, work),
+      senderKeyMissing: (ciphertext, sender, work, envelope) =>
+        senderKeyExchange.keyMissing(ciphertext, sender, work, envelope),
     },
     onError,
   });
@@ -257,6 +265,7 @@ function wire(
       entry.opId
         ? groups.describeOp(model, entry.opId, (id): string => views.usernameOf(id, model))
         : undefined,
+    placeholders: (model) => pendingGroupMessages.of(model.row.id),
   });
   const search = new MessageSearch({
     backend:
@@ -360,6 +369,7 @@ function wire(
     conversations,
     composer,
     groups,
+    pendingGroupMessages,
     outbox,
     inbox,
     views,

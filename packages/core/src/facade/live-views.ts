@@ -19,6 +19,7 @@ export interface LiveViewsDeps {
   /** See ViewContext.group. */
   group?: ViewContext['group'];
   membershipLine?: ViewContext['membershipLine'];
+  placeholders?: ViewContext['placeholders'];
 }
 
 /** How long after a typing Content the list re-renders, once the longest indicator may have lapsed. */
@@ -87,6 +88,7 @@ export class LiveViews {
       now: Date.now(),
       ...(this.deps.group ? { group: this.deps.group } : {}),
       ...(this.deps.membershipLine ? { membershipLine: this.deps.membershipLine } : {}),
+      ...(this.deps.placeholders ? { placeholders: this.deps.placeholders } : {}),
       usernameOf: (accountId, model) =>
         (accountId === self?.accountId ? self.username : undefined) ??
         this.deps.contacts.usernameOf(accountId) ??

@@ -9,6 +9,7 @@ import type { SafetyNumbers } from '../account/safety-numbers.js';
 import type { ConversationModel, Conversations } from '../conversations/conversations.js';
 import { isMessageId, type Composer } from '../delivery/composer.js';
 import type { Groups } from '../groups/groups.js';
+import type { PendingGroupMessages } from '../groups/pending-group-messages.js';
 import { groupInfoView, messageInfoView } from './group-views.js';
 import type { Inbox } from '../delivery/inbox.js';
 import type { AttachmentPointer } from '../media/attachment-pointer.js';
@@ -57,6 +58,7 @@ export interface MessengerDeps {
   conversations: Conversations;
   composer: Composer;
   groups: Groups;
+  pendingGroupMessages: PendingGroupMessages;
   outbox: Outbox;
   inbox: Inbox;
   views: LiveViews;
@@ -98,6 +100,7 @@ export class ParleyMessenger implements Messenger {
     await outbox.load();
     await conversations.load(outbox.unsentMessageIds());
     this.deps.groups.load(await db.receipts.toArray());
+    this.deps.pendingGroupMessages.load(await db.pendingGroupMessages.toArray());
     views.self.invalidate();
     views.conversationList.invalidate();
     // Catching the index up runs in the background: the chat list does not wait for it.
@@ -191,9 +194,13 @@ export class ParleyMessenger implements Messenger {
     return relayCall(() => this.deps.groups.create(title, memberUsernames));
   }
 
-  async addGroupMembers(conversationId: string, usernames: readonly string[]): Promise<void> {
+  async addGroupMembers(
+    conversationId: string,
+    usernames: readonly string[],
+    options: { shareHistory?: boolean } = {},
+  ): Promise<void> {
     this.requireAccount();
-    return relayCall(() => this.deps.groups.addMembers(conversationId, usernames));
+    return relayCall(() => this.deps.groups.addMembers(conversationId, usernames, options));
   }
 
   async removeGroupMember(conversationId: string, username: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type { ConversationModel } from '../conversations/conversations.js';
-import type { MessageRow } from '../store/database.js';
+import type { MessageRow, PendingGroupMessageRow } from '../store/database.js';
 import type { MessageEntry } from '../conversations/conversation-doc.js';
 import { isMessageRequest } from '../requests/request-state.js';
 import type { ConversationView, MessageView } from './api.js';
@@ -14,18 +14,28 @@ export interface ViewContext {
   group?(model: ConversationModel): { title: string; memberCount: number } | undefined;
   /** The system line of a membership marker, or undefined when the fold ignored its op. */
   membershipLine?(model: ConversationModel, entry: MessageEntry): string | undefined;
+  /** Group messages kept until their sender key arrives (groups/pending-group-messages.ts). */
+  placeholders?(model: ConversationModel): readonly PendingGroupMessageRow[];
 }
 
 export function messageViews(model: ConversationModel, context: ViewContext): MessageView[] {
   const system = [...model.rows.values()]
     .filter((row) => row.kind === 'system')
     .sort((a, b) => a.sentAt - b.sentAt);
+  const placeholders = context.placeholders?.(model) ?? [];
   const views: MessageView[] = [];
   let nextSystem = 0;
+  let nextPlaceholder = 0;
   for (const entry of model.doc.messages()) {
-    // Local system entries (not in the shared document) slot in by time.
+    // Local system entries and placeholders (not in the shared document) slot in by time.
     while (nextSystem < system.length && (system[nextSystem]?.sentAt ?? 0) <= entry.sentAt) {
       views.push(toView(system[nextSystem++] as MessageRow, model, context));
+    }
+    while (
+      nextPlaceholder < placeholders.length &&
+      (placeholders[nextPlaceholder]?.receivedAt ?? 0) <= entry.sentAt
+    ) {
+      views.push(placeholderView(placeholders[nextPlaceholder++]!, model, context));
     }
     if (entry.kind === 'membership') {
       const line = context.membershipLine?.(model, entry);
@@ -37,7 +47,29 @@ export function messageViews(model: ConversationModel, context: ViewContext): Me
   }
   while (nextSystem < system.length)
     views.push(toView(system[nextSystem++] as MessageRow, model, context));
+  while (nextPlaceholder < placeholders.length)
+    views.push(placeholderView(placeholders[nextPlaceholder++]!, model, context));
   return views;
+}
+
+/** A message that did not decrypt yet: its sender and place, no content, no id of its own. */
+function placeholderView(
+  row: PendingGroupMessageRow,
+  model: ConversationModel,
+  context: ViewContext,
+): MessageView {
+  return {
+    id: `placeholder:${row.key}`,
+    conversationId: model.row.id,
+    senderId: row.senderId,
+    senderUsername: context.usernameOf(row.senderId, model),
+    senderDeviceId: row.senderDeviceId,
+    sentAt: row.receivedAt,
+    body: '',
+    kind: 'placeholder',
+    status: 'delivered',
+    outgoing: row.senderId === context.selfAccountId,
+  };
 }
 
 function membershipView(entry: MessageEntry, model: ConversationModel, line: string): MessageView {

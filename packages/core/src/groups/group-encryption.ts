@@ -55,6 +55,7 @@ export async function encryptForGroup(
   destinations: readonly ProtocolAddress[],
 ): Promise<GroupCiphertexts> {
   const { engine, stores, senderKeys } = deps;
+  senderKeys.retireGoneHolders(groupId, destinations);
   const distributionId = senderKeys.current(groupId);
   // The relay takes a send only when it names every device of each account it names: when one
   // device of an account misses the key, all of that account's devices get it (again).

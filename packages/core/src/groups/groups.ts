@@ -21,6 +21,7 @@ import { GroupError } from './errors.js';
 import { MAX_GROUP_MEMBERS } from './limits.js';
 import { canSend, foldMembership, type GroupState } from './membership-fold.js';
 import { MembershipLog, membershipArray, type LocalAuthor } from './membership-log.js';
+import { joinPointOf, recordJoins, redactedDiff, withholdRedacted } from './history-boundary.js';
 import { groupIdFor, newGroupNonce, type OpBody, type VerifyFn } from './membership-op.js';
 import { MemberReceipts, type MessageReceipts } from './member-receipts.js';
 import type { SenderKeys } from './sender-keys.js';
@@ -100,6 +101,18 @@ export class Groups {
     return this.receipts.allReported(messageId, 'read', this.peers(model)) ? 'read' : 'delivered';
   }
 
+  /**
+   * What `asker` misses of a group's document (state repair): the history before its join point
+   * redacted, and nothing this device itself holds redacted (history-boundary.ts).
+   */
+  diffFor(model: ConversationModel, asker: string, stateVector: Uint8Array): Uint8Array {
+    const doc = model.doc.doc;
+    const self = this.deps.device.accountId;
+    const since = withholdRedacted(doc, joinPointOf(doc, self), stateVector);
+    const join = asker === self ? undefined : joinPointOf(doc, asker);
+    return join ? redactedDiff(doc, join, since) : model.doc.diffSince(since);
+  }
+
   /** Who has a message delivered and read, and when (the message-info view). */
   receiptsOf(messageId: string): MessageReceipts {
     return this.receipts.of(messageId);
@@ -162,14 +175,32 @@ export class Groups {
     return id;
   }
 
-  async addMembers(conversationId: string, usernames: readonly string[]): Promise<void> {
+  /**
+   * Adds members. They get the history from this point on, unless `shareHistory` (then all of
+   * it): see history-boundary.ts.
+   */
+  async addMembers(
+    conversationId: string,
+    usernames: readonly string[],
+    { shareHistory = false }: { shareHistory?: boolean } = {},
+  ): Promise<void> {
     const model = this.requireGroup(conversationId);
     const added = await this.resolve(usernames);
     await this.establishAll(added.map((m) => m.accountId));
     const log = this.requireLog(model);
     const work = new UnitOfWork();
+    const joinVector = shareHistory ? undefined : model.doc.stateVector();
     const { update } = this.deps.conversations.stage(work, model, (doc) => {
       initGroupMeta(doc, added);
+      doc.doc.transact(
+        () =>
+          recordJoins(
+            doc.doc,
+            added.map((m) => m.accountId),
+            joinVector,
+          ),
+        LOCAL_ORIGIN,
+      );
       for (const member of added)
         this.mark(
           doc,
@@ -178,9 +209,13 @@ export class Groups {
     });
     if (update) {
       this.sendToGroup(work, model, update);
-      // A new member needs the whole document to apply anything: hand it over 1:1.
+      // A new member needs the whole document to apply anything: hand it over 1:1, the history
+      // before the add redacted unless shared.
+      const snapshot = joinVector
+        ? redactedDiff(model.doc.doc, Y.decodeStateVector(joinVector))
+        : model.doc.snapshot();
       this.deps.outbox.enqueue(work, {
-        content: crdtUpdateContent(model.row.id, model.doc.snapshot() as Uint8Array<ArrayBuffer>),
+        content: crdtUpdateContent(model.row.id, snapshot),
         recipientAccountIds: added.map((m) => m.accountId),
         ownDevices: false,
       });

@@ -12,6 +12,7 @@
  * "already distributed" set could be wrong after a crash between the send and its commit.
  */
 import type { ProtocolAddress } from '../crypto/engine.js';
+import { newDistributionId } from './distribution-id.js';
 
 interface GroupSending {
   distributionId: string;
@@ -28,7 +29,8 @@ export class SenderKeys {
   current(groupId: string): string {
     let sending = this.groups.get(groupId);
     if (!sending) {
-      sending = { distributionId: crypto.randomUUID(), distributedTo: new Set() };
+      // The id names the group to its members (distribution-id.ts), for placeholders.
+      sending = { distributionId: newDistributionId(groupId), distributedTo: new Set() };
       this.groups.set(groupId, sending);
       this.groupOfDistribution.set(sending.distributionId, groupId);
     }
@@ -41,6 +43,23 @@ export class SenderKeys {
    */
   rotate(groupId: string): void {
     this.groups.delete(groupId);
+  }
+
+  /**
+   * Rotates when a device that holds the current key is no longer among `destinations`: a member
+   * removed or gone, or one device of a member unlinked (its account still in the group). Either
+   * way that device must not read what follows, so the next send starts a new chain.
+   */
+  retireGoneHolders(groupId: string, destinations: readonly ProtocolAddress[]): void {
+    const sending = this.groups.get(groupId);
+    if (!sending || sending.distributedTo.size === 0) return;
+    const current = new Set(destinations.map((d) => d.toString()));
+    for (const holder of sending.distributedTo) {
+      if (!current.has(holder)) {
+        this.rotate(groupId);
+        return;
+      }
+    }
   }
 
   /** The destinations that do not hold `groupId`'s current distribution yet. */

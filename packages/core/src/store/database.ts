@@ -168,6 +168,22 @@ export interface AccountDocumentRow {
   bytes: Uint8Array<ArrayBuffer>;
 }
 
+/**
+ * A group message this device could not decrypt yet (its sender key is missing): kept, shown as a
+ * placeholder, and decrypted again when the key arrives (groups/pending-group-messages.ts).
+ */
+export interface PendingGroupMessageRow {
+  /** The envelope's key (sending device and idempotency key). */
+  key: string;
+  conversationId: string;
+  senderId: string;
+  senderDeviceId: number;
+  distributionId: string;
+  ciphertext: Uint8Array<ArrayBuffer>;
+  /** When the relay took the send (ms): where the placeholder sits in the timeline. */
+  receivedAt: number;
+}
+
 export class ParleyDatabase extends Dexie {
   account!: EntityTable<AccountRow, 'key'>;
   preKeys!: EntityTable<KeyRecordRow, 'id'>;
@@ -185,6 +201,7 @@ export class ParleyDatabase extends Dexie {
   outbox!: EntityTable<OutboxRow, 'seq'>;
   processedEnvelopes!: EntityTable<ProcessedEnvelopeRow, 'envelopeId'>;
   accountDocument!: EntityTable<AccountDocumentRow, 'seq'>;
+  pendingGroupMessages!: EntityTable<PendingGroupMessageRow, 'key'>;
   /** The IDBKeyRange of the IndexedDB in use, for raw requests (UnitOfWork). */
   readonly keyRange: typeof Dexie.dependencies.IDBKeyRange;
 
@@ -227,5 +244,7 @@ export class ParleyDatabase extends Dexie {
     });
     // Version 5 is acct15's (COORDINATION.md): only its own table is declared here.
     this.version(5).stores({ accountDocument: '++seq' });
+    // Version 14 is groups14's (issue 14): only its own table is declared here.
+    this.version(14).stores({ pendingGroupMessages: 'key, conversationId' });
   }
 }

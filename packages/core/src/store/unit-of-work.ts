@@ -5,6 +5,7 @@ import type {
   MessageRow,
   OutboxRow,
   ParleyDatabase,
+  PendingGroupMessageRow,
   ProcessedEnvelopeRow,
   ReceiptRow,
   SessionRow,
@@ -37,6 +38,9 @@ export class UnitOfWork {
   readonly deletedDocUpdates: number[] = [];
   /** Outbox rows (by seq) to delete: acknowledged by the relay, or replaced by a merged row. */
   readonly deletedOutbox: number[] = [];
+  /** Group messages kept until their sender key arrives, and those (by key) now decrypted. */
+  readonly pendingGroupMessages: PendingGroupMessageRow[] = [];
+  readonly deletedPendingGroupMessages: string[] = [];
 
   get isEmpty(): boolean {
     return (
@@ -49,7 +53,9 @@ export class UnitOfWork {
       this.outbox.length === 0 &&
       this.processed.length === 0 &&
       this.sessions.length === 0 &&
-      this.deletedOutbox.length === 0
+      this.deletedOutbox.length === 0 &&
+      this.pendingGroupMessages.length === 0 &&
+      this.deletedPendingGroupMessages.length === 0
     );
   }
 
@@ -66,6 +72,8 @@ export class UnitOfWork {
     appendAll(this.sessions, other.sessions);
     appendAll(this.received, other.received);
     appendAll(this.deletedOutbox, other.deletedOutbox);
+    appendAll(this.pendingGroupMessages, other.pendingGroupMessages);
+    appendAll(this.deletedPendingGroupMessages, other.deletedPendingGroupMessages);
   }
 
   /**
@@ -106,6 +114,16 @@ export class UnitOfWork {
       ],
       [this.processed.length > 0, 'processedEnvelopes', (s) => putAll(s, this.processed)],
       [this.sessions.length > 0, 'sessions', (s) => putAll(s, this.sessions)],
+      [
+        this.pendingGroupMessages.length > 0,
+        'pendingGroupMessages',
+        (s) => putAll(s, this.pendingGroupMessages),
+      ],
+      [
+        this.deletedPendingGroupMessages.length > 0,
+        'pendingGroupMessages',
+        (s) => this.deletedPendingGroupMessages.forEach((k) => s.delete(k)),
+      ],
     ];
     const active = writes.filter(([needed]) => needed);
     const transaction = db
