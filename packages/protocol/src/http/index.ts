@@ -7,3 +7,4 @@
 export * from './keys.js';
 export * from './accounts.js';
 export * from './devices.js';
+export * from './push.js';
