@@ -36,22 +36,27 @@ export class LocalPushService {
   private readonly subscribers = new Map<string, Subscriber>();
   private readonly waiters: { count: number; resolve: () => void }[] = [];
 
-  private constructor(
-    private readonly server: Server,
-    readonly origin: string,
-  ) {}
+  private readonly server: Server;
+  private origin_ = '';
 
-  static async start(): Promise<LocalPushService> {
-    let service!: LocalPushService;
-    const server = createServer((request, response) => {
-      service.handle(request).then(
+  private constructor() {
+    this.server = createServer((request, response) => {
+      this.handle(request).then(
         (status) => response.writeHead(status).end(),
         () => response.writeHead(400).end(),
       );
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    service = new LocalPushService(server, `http://127.0.0.1:${port}`);
+  }
+
+  /** `http://127.0.0.1:<port>`: the audience of the VAPID tokens the relay signs for it. */
+  get origin(): string {
+    return this.origin_;
+  }
+
+  static async start(): Promise<LocalPushService> {
+    const service = new LocalPushService();
+    await new Promise<void>((resolve) => service.server.listen(0, '127.0.0.1', resolve));
+    service.origin_ = `http://127.0.0.1:${(service.server.address() as AddressInfo).port}`;
     return service;
   }
 
