@@ -50,6 +50,9 @@ export const MESSENGER_MEMBERS = {
   updateAccountSettings: 'call',
   on: 'events',
   settled: 'call',
+  pushPublicKey: 'call',
+  setPushSubscription: 'call',
+  caughtUp: 'call',
   close: 'call',
 } as const satisfies Record<keyof Messenger, MemberKind>;
 

@@ -128,7 +128,8 @@ export class WakeUps {
       const response = await fetch(request.endpoint, {
         method: request.method,
         headers: request.headers as Record<string, string>,
-        body: request.body,
+        // A copy typed as plain bytes (a Buffer's backing store may be shared; a few hundred bytes).
+        body: Uint8Array.from(request.body),
         signal: AbortSignal.timeout(PUSH_REQUEST_TIMEOUT_MS),
       });
       await response.body?.cancel();
