@@ -24,9 +24,15 @@ export interface NotificationData {
   url: string;
 }
 
+/** showNotification's options; `actions` is missing from TypeScript's DOM types. */
+export type ChatNotificationOptions = NotificationOptions & {
+  data: NotificationData;
+  actions?: { action: string; title: string }[];
+};
+
 export interface ChatNotification {
   title: string;
-  options: NotificationOptions & { data: NotificationData };
+  options: ChatNotificationOptions;
 }
 
 /** Tag of the notification shown when a push could not be read in time. */
@@ -79,7 +85,7 @@ export function chatNotification(
           { action: 'mark-read', title: 'Mark as read' },
         ],
       }),
-    } as NotificationOptions & { data: NotificationData },
+    },
   };
 }
 

@@ -47,8 +47,13 @@ interface PushSubscriptionChangeEvent extends ExtendableEvent {
   readonly oldSubscription: PushSubscription | null;
 }
 
-function appWindows(scope: ServiceWorkerGlobalScope): Promise<readonly WindowClient[]> {
-  return scope.clients.matchAll({ type: 'window', includeUncontrolled: true });
+/**
+ * Windows running the app (its one document, `/` with a hash route): only they run core and
+ * hold the device's socket. Other same-origin documents (a relay URL opened in a tab) do not.
+ */
+async function appWindows(scope: ServiceWorkerGlobalScope): Promise<readonly WindowClient[]> {
+  const windows = await scope.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  return windows.filter((w) => ['/', '/index.html'].includes(new URL(w.url).pathname));
 }
 
 async function onPush(scope: ServiceWorkerGlobalScope, deps: PushWorkerDeps): Promise<void> {
