@@ -107,14 +107,21 @@ async function showArrived(
     const conversations = messenger.conversationList.getSnapshot();
     // Notification.maxActions: Chromium only (Safari and Firefox show no action buttons).
     const actions = ((Notification as { maxActions?: number }).maxActions ?? 0) >= 2;
-    for (const [conversationId, ids] of arrived) {
+    const byChat = [...arrived]
+      .map(([conversationId, ids]) => ({
+        conversationId,
+        unread: messenger
+          .messages(conversationId)
+          .getSnapshot()
+          .filter((m) => ids.has(m.id) && isUnreadIncoming(m)),
+      }))
+      .filter(({ unread }) => unread.length > 0)
+      // The chat with the newest message is notified last, so it is on top.
+      .sort((a, b) => a.unread.at(-1)!.sentAt - b.unread.at(-1)!.sentAt);
+    for (const { conversationId, unread } of byChat) {
       if (isMuted(chats[conversationId]?.mutedUntil, now)) continue;
       const chat = conversations.find((c) => c.id === conversationId);
-      const unread = messenger
-        .messages(conversationId)
-        .getSnapshot()
-        .filter((m) => ids.has(m.id) && isUnreadIncoming(m));
-      if (!chat || unread.length === 0) continue;
+      if (!chat) continue;
       const [shown] = await scope.registration.getNotifications({ tag: conversationId });
       const previous = (shown?.data as NotificationData | undefined)?.count ?? 0;
       const { title, options } = chatNotification(chat, unread.map(arrivedMessage), previous, {
