@@ -8,14 +8,16 @@
  * decrypts the waiting message and shows the notification, read back with
  * `registration.getNotifications()` from another same-origin document.
  */
-import type { BrowserContext, CDPSession, Page } from 'playwright-core';
+import type { BrowserContext, CDPSession } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useStack } from './harness/use-stack.js';
+import { seriousViolations } from './harness/axe.js';
 import {
   bubble,
+  chatRow,
   openChat,
   openUser,
-  reopen,
+  screenshot,
   send,
   signUp,
   startChat,
@@ -163,6 +165,70 @@ describe('notifications with the app closed', () => {
     expect(shownLater.map((n) => [n.title, n.body, n.data?.count])).toEqual([
       [carol.username, 'carol again', 1],
     ]);
+
+    for (const user of [alice, bob, carol]) await user.context.close();
+  });
+});
+
+describe('notifications with the app open', () => {
+  const stack = useStack();
+
+  it('asks for permission after the first sent message, shows a toast for another chat, and has settings', async () => {
+    const alice = await openUser(stack, 'alice');
+    const bob = await openUser(stack, 'bob');
+    const carol = await openUser(stack, 'carol');
+    for (const user of [alice, bob, carol]) await signUp(user);
+    const prompt = bob.page.getByRole('region', { name: 'Turn on notifications' });
+    expect(await prompt.count()).toBe(0); // never on first load
+
+    await startChat(alice, bob.username);
+    await send(alice, bob.username, 'hello bob');
+    await waitForChat(bob, alice.username);
+    await openChat(bob, alice.username);
+    expect(await prompt.count()).toBe(0); // receiving is no reason to ask yet
+    await send(bob, alice.username, 'hi alice');
+    await prompt.waitFor();
+    expect(await seriousViolations(bob.page)).toEqual([]);
+    await screenshot(bob.page, 'notifications-prompt');
+
+    // Carol writes while Bob reads Alice's chat: a toast, which opens Carol's chat.
+    await startChat(carol, bob.username);
+    await send(carol, bob.username, 'are you coming tonight?');
+    const toast = bob.page.locator('.toast__link', { hasText: 'are you coming tonight?' });
+    await toast.waitFor();
+    await screenshot(bob.page, 'notifications-toast');
+    await toast.click();
+    await bob.page.getByRole('region', { name: `Chat with ${carol.username}` }).waitFor();
+
+    // The mute menu in the chat header.
+    await bob.page.getByRole('button', { name: `Mute ${carol.username}` }).click();
+    await bob.page
+      .getByRole('menu', { name: `Mute notifications for ${carol.username}` })
+      .waitFor();
+    expect(await seriousViolations(bob.page)).toEqual([]);
+    await screenshot(bob.page, 'notifications-mute-menu');
+    await bob.page.getByRole('menuitem', { name: 'Mute always' }).click();
+    await bob.page
+      .getByRole('button', { name: `Muted: notifications for ${carol.username}` })
+      .waitFor();
+
+    // A muted chat shows no toast, though its message arrives.
+    await openChat(bob, alice.username);
+    await openChat(carol, bob.username);
+    await send(carol, bob.username, 'ping?');
+    await chatRow(bob.page, carol.username).filter({ hasText: 'ping?' }).waitFor();
+    expect(await bob.page.locator('.toast__link', { hasText: 'ping?' }).count()).toBe(0);
+
+    // Settings > Notifications.
+    await bob.page.goto('/#/settings');
+    const card = bob.page.getByRole('main').getByRole('region', { name: 'Notifications' });
+    await card.getByRole('checkbox', { name: 'Show message text in notifications' }).waitFor();
+    await card.scrollIntoViewIfNeeded();
+    await screenshot(bob.page, 'notifications-settings');
+    await card.getByRole('checkbox', { name: 'Show notifications for new messages' }).uncheck();
+    expect(
+      await card.getByRole('checkbox', { name: 'Show message text in notifications' }).isDisabled(),
+    ).toBe(true);
 
     for (const user of [alice, bob, carol]) await user.context.close();
   });
