@@ -128,6 +128,8 @@ function ToastItem({ toast, onDismiss }: { toast: Toast; onDismiss: () => void }
       <a
         className="toast__link"
         href={hrefFor({ name: 'chat', conversationId: toast.conversationId })}
+        // Named apart from the chat list's row for the same chat (which starts with its title).
+        aria-label={`New message notification: ${toast.title}, ${toast.body}`}
         onClick={onDismiss}
       >
         <Avatar name={toast.title.replace(/ \(\d+ messages\)$/, '')} size={32} />
