@@ -104,6 +104,7 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
     config.dataDir,
     (rowIds) => online.present(rowIds),
     log,
+    (outcome) => metrics.pushes.inc({ outcome }),
   );
   const mailboxes = new Mailboxes(store, online, metrics, push.wakeUps);
   const blobs = await openBlobs(

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { PushSubscriptionStore } from './subscription-store.js';
 import { loadVapidKeys, type VapidKeys } from './vapid-keys.js';
-import { WakeUps, type Schedule } from './wake-ups.js';
+import { WakeUps, type PushOutcome, type Schedule } from './wake-ups.js';
 
 /** The relay's Web Push settings (config.ts reads them from flags and the environment). */
 export interface PushConfig {
@@ -30,6 +30,7 @@ export async function openPush(
   dataDir: string,
   present: (rowIds: readonly number[]) => Promise<boolean[]>,
   log: Logger,
+  counted?: (outcome: PushOutcome) => void,
 ): Promise<Push> {
   const vapid = await loadVapidKeys(dataDir, config.vapid);
   const subscriptions = PushSubscriptionStore.open(databaseUrl);
@@ -39,6 +40,7 @@ export async function openPush(
     subject: config.subject,
     present,
     log,
+    ...(counted ? { counted } : {}),
     ...(config.schedule ? { schedule: config.schedule } : {}),
   });
   return {

@@ -32,7 +32,12 @@ export interface WakeUpDeps {
   present(rowIds: readonly number[]): Promise<boolean[]>;
   log: Logger;
   schedule?: Schedule;
+  /** Counts each push by outcome (the relay's metrics). */
+  counted?: (outcome: PushOutcome) => void;
 }
+
+/** delivered: 2xx; gone: 404/410, subscription forgotten; refused: other status; failed: no answer. */
+export type PushOutcome = 'delivered' | 'gone' | 'refused' | 'failed';
 
 interface Window {
   /** More envelopes arrived during the window: one more wake-up when it ends. */
@@ -135,11 +140,16 @@ export class WakeUps {
       await response.body?.cancel();
       if (response.status === 404 || response.status === 410) {
         // RFC 8030 §7.3: the subscription is gone for good.
+        this.deps.counted?.('gone');
         await this.deps.subscriptions.remove(rowId, subscription.endpoint);
       } else if (!response.ok) {
+        this.deps.counted?.('refused');
         this.deps.log.warn({ status: response.status }, 'push service refused a wake-up');
+      } else {
+        this.deps.counted?.('delivered');
       }
     } catch (error) {
+      this.deps.counted?.('failed');
       this.deps.log.warn({ err: error }, 'wake-up push failed');
     }
   }

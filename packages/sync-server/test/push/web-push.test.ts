@@ -142,6 +142,8 @@ describe('Web Push wake-ups', () => {
 
     await send(alice.devices[0]!, bob.devices[0]!, 'anyone there?');
     await service.waitForPushes(1);
+    const metrics = () => fetch(`${t.relay.url}/metrics`).then((response) => response.text());
+    await expect.poll(metrics).toContain('parley_relay_web_pushes_total{outcome="gone"} 1');
     await settle();
     expect(await storedEndpoints(t.databaseUrl)).toEqual([]);
   });
