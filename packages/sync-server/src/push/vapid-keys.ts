@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { link, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import webpush from 'web-push';
 
@@ -15,7 +16,7 @@ export const VAPID_KEYS_FILE = 'vapid-keys.json';
  * The configured pair, or the one kept in `<dataDir>/vapid-keys.json`, or a new one written
  * there. The pair must outlive restarts: every browser subscription is bound to the public key
  * it was made with (`applicationServerKey`), so a new key would orphan them all. Processes
- * starting together race with an exclusive create: the loser reads the winner's file.
+ * starting together race to link their pair into place: the loser reads the winner's file.
  */
 export async function loadVapidKeys(
   dataDir: string,
@@ -26,14 +27,20 @@ export async function loadVapidKeys(
   const existing = await readKeys(path);
   if (existing) return existing;
   const fresh = webpush.generateVAPIDKeys();
+  // Written whole to a private name, then linked into place: link() fails if the file exists,
+  // and a reader never sees it half-written.
+  const draft = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  await writeFile(draft, JSON.stringify(fresh), { mode: 0o600 });
   try {
-    await writeFile(path, JSON.stringify(fresh), { flag: 'wx', mode: 0o600 });
+    await link(draft, path);
     return fresh;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     const winner = await readKeys(path);
-    if (!winner) throw new Error(`${path} exists but holds no VAPID key pair`);
+    if (!winner) throw new Error(`${path} holds no VAPID key pair`);
     return winner;
+  } finally {
+    await unlink(draft);
   }
 }
 
@@ -45,8 +52,6 @@ async function readKeys(path: string): Promise<VapidKeys | undefined> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  // A half-written file (a crash between create and write) reads as empty: the caller fails loudly.
-  if (text === '') return undefined;
   const parsed = JSON.parse(text) as Partial<VapidKeys>;
   if (typeof parsed.publicKey !== 'string' || typeof parsed.privateKey !== 'string') {
     throw new Error(`${path} holds no VAPID key pair`);
