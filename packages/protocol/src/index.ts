@@ -27,7 +27,9 @@ export type {
   PreKeyJson,
   PreKeyResponseJson,
   PreKeyUploadJson,
+  PushSubscriptionBodyJson,
   RegisterBodyJson,
   SignedPreKeyJson,
   UsernameLookupJson,
+  VapidPublicKeyJson,
 } from './http/index.js';

@@ -163,3 +163,24 @@ export const ATTACHMENT_CHUNK_BYTES = 64 * 1024;
 export const BLOB_UPLOAD_PART_BYTES = 8 * 1024 * 1024;
 /** Length of a blob id: 32 lowercase hex digits (128 random bits), unguessable. */
 export const BLOB_ID_PATTERN = /^[0-9a-f]{32}$/;
+
+// --- Web Push (RFC 8030 / 8291 / 8292; packages/sync-server/src/push) ---
+
+/** Longest push subscription endpoint URL the relay stores (FCM's are about 200 characters). */
+export const MAX_PUSH_ENDPOINT_LENGTH = 1024;
+/** A subscription's p256dh key: an uncompressed P-256 point, 65 bytes in unpadded base64url. */
+export const PUSH_P256DH_PATTERN = /^[A-Za-z0-9_-]{87}$/;
+/** A subscription's auth secret: 16 bytes in unpadded base64url. */
+export const PUSH_AUTH_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+/**
+ * Per device, at most one push waits this long before the next may leave: a burst of messages to
+ * an offline device wakes it once (the service worker drains the whole mailbox when it wakes).
+ */
+export const PUSH_COALESCE_MS = 5_000;
+/**
+ * Seconds a push service keeps an undelivered wake-up (RFC 8030 §5.2 TTL): after a day the
+ * device learns of its messages when it next opens the app anyway.
+ */
+export const PUSH_TTL_SECONDS = 24 * 60 * 60;
+/** RFC 8030 §5.3 urgency of a wake-up: `high`, so phones in power saving still get messages. */
+export const PUSH_URGENCY = 'high';

@@ -40,7 +40,12 @@ export interface RelayConfig {
   workers: number;
   /** Blob cap, quota and expiry (src/blobs/); protocol's constants when absent. */
   blobs?: BlobLimits;
+  /** Web Push (src/push/): VAPID subject and keys; the keys default to `<dataDir>/vapid-keys.json`. */
+  push?: PushConfig;
 }
+
+export type { PushConfig } from './push/open-push.js';
+import type { PushConfig } from './push/open-push.js';
 
 export type { BlobLimits } from './blobs/blob-service.js';
 import type { BlobLimits } from './blobs/blob-service.js';
@@ -71,6 +76,7 @@ export const defaultConfig = {
     quotaBytes: BLOB_QUOTA_BYTES_PER_ACCOUNT,
     expiryDays: BLOB_EXPIRY_DAYS,
   },
+  push: { subject: 'mailto:parley-relay@localhost' },
 } as const;
 
 /** Most relay processes one `--workers` starts. */
@@ -103,6 +109,11 @@ Options (each also read from the environment variable in brackets):
   --blob-max-bytes <n>     largest blob (ciphertext bytes) [PARLEY_BLOB_MAX_BYTES] (default ${defaultConfig.blobs.maxBytes})
   --blob-quota-bytes <n>   blob bytes one account may hold [PARLEY_BLOB_QUOTA_BYTES] (default ${defaultConfig.blobs.quotaBytes})
   --blob-expiry-days <n>   days until a blob is deleted [PARLEY_BLOB_EXPIRY_DAYS] (default ${defaultConfig.blobs.expiryDays})
+  --vapid-subject <uri>    mailto: or https: contact sent to push services in the VAPID token
+                           [PARLEY_VAPID_SUBJECT] (default ${defaultConfig.push.subject})
+  VAPID keys (Web Push) come from PARLEY_VAPID_PUBLIC_KEY and PARLEY_VAPID_PRIVATE_KEY (both, base64url,
+  e.g. from \`npx web-push generate-vapid-keys\`); without them the relay generates a pair on first
+  start and keeps it in <data-dir>/vapid-keys.json
   --help                   print this text
 `;
 
@@ -145,6 +156,7 @@ export function loadConfig(
         'blob-max-bytes': { type: 'string' },
         'blob-quota-bytes': { type: 'string' },
         'blob-expiry-days': { type: 'string' },
+        'vapid-subject': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -230,6 +242,7 @@ export function loadConfig(
       1000,
     ),
     metricsToken: metricsToken(pick(values['metrics-token'], 'PARLEY_METRICS_TOKEN')),
+    push: pushConfig(pick(values['vapid-subject'], 'PARLEY_VAPID_SUBJECT'), env),
     blobs: {
       maxBytes: integer(
         pick(values['blob-max-bytes'], 'PARLEY_BLOB_MAX_BYTES'),
@@ -285,6 +298,27 @@ function parseRateLimits(raw: string | undefined): RateLimits {
     limits[name as RateLimitName] = { burst, perSecond };
   }
   return limits;
+}
+
+/** The VAPID subject (RFC 8292 §2.1) and, when configured, the key pair (both halves or neither). */
+function pushConfig(subject: string | undefined, env: NodeJS.ProcessEnv): PushConfig {
+  const chosen = subject ?? defaultConfig.push.subject;
+  if (!/^(mailto:\S+@\S+|https:\/\/\S+)$/.test(chosen)) {
+    throw new ConfigError(`VAPID subject must be a mailto: or https: URI, got "${chosen}"`);
+  }
+  const publicKey = env.PARLEY_VAPID_PUBLIC_KEY || undefined;
+  const privateKey = env.PARLEY_VAPID_PRIVATE_KEY || undefined;
+  if ((publicKey === undefined) !== (privateKey === undefined)) {
+    throw new ConfigError(
+      'set both PARLEY_VAPID_PUBLIC_KEY and PARLEY_VAPID_PRIVATE_KEY, or neither',
+    );
+  }
+  if (publicKey === undefined || privateKey === undefined) return { subject: chosen };
+  // P-256: a 65-byte uncompressed public point and a 32-byte private scalar, unpadded base64url.
+  if (!/^[A-Za-z0-9_-]{87}$/.test(publicKey) || !/^[A-Za-z0-9_-]{43}$/.test(privateKey)) {
+    throw new ConfigError('VAPID keys must be a P-256 key pair in unpadded base64url');
+  }
+  return { subject: chosen, vapid: { publicKey, privateKey } };
 }
 
 /** A bearer token worth the name: at least 16 characters, no whitespace. */

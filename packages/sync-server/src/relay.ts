@@ -12,6 +12,7 @@ import { OnlineDevices } from './mailbox/online-devices.js';
 import { RelayMetrics } from './ops/metrics.js';
 import { PostgresStore } from './store/postgres/postgres-store.js';
 import type { RelayStore } from './store/relay-store.js';
+import { openPush } from './push/open-push.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import { SocketServer } from './ws/socket-server.js';
 
@@ -97,7 +98,15 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
       throw error;
     }
   }
-  const mailboxes = new Mailboxes(store, online, metrics);
+  const push = await openPush(
+    config.push ?? defaultConfig.push,
+    config.databaseUrl,
+    config.dataDir,
+    (rowIds) => online.present(rowIds),
+    log,
+    (outcome) => metrics.pushes.inc({ outcome }),
+  );
+  const mailboxes = new Mailboxes(store, online, metrics, push.wakeUps);
   const blobs = await openBlobs(
     config.databaseUrl,
     config.dataDir,
@@ -110,7 +119,7 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
     metrics,
     () => state === 'ready',
     log,
-    { webRoot: config.webRoot, metricsToken: config.metricsToken },
+    { webRoot: config.webRoot, metricsToken: config.metricsToken, push },
   );
   const sockets = new SocketServer(app.server, {
     store,
@@ -175,6 +184,7 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
       sockets.closeAll(1001, 'relay shutting down');
       await app.close();
       cluster?.close();
+      await push.close();
       await blobs.index.close();
       await store.close();
       log.info('relay stopped');

@@ -1,3 +1,4 @@
+import { createECDH, randomBytes } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
@@ -64,6 +65,12 @@ describe('account lifecycle: sign-out and account deletion', () => {
         db.selectFrom('link_tokens').select('account_id').where('account_id', '=', accountId),
       ),
       blobs: await count(db.selectFrom('blobs').select('id').where('account_id', '=', accountId)),
+      pushSubscriptions: await count(
+        db
+          .selectFrom('push_subscriptions')
+          .select('device_row_id')
+          .where('device_row_id', 'in', deviceRowIds),
+      ),
       oneTimePreKeys: await ofDevices('one_time_prekeys'),
       kyberPreKeys: await ofDevices('kyber_prekeys'),
       mailbox: await ofDevices('mailbox'),
@@ -134,6 +141,17 @@ describe('account lifecycle: sign-out and account deletion', () => {
         .where('account_id', '=', alice.accountId)
         .execute()
     ).map((row) => Number(row.row_id));
+    // Her phone asked for Web Push wake-ups (never sent here: both her devices are connected).
+    const browserKey = createECDH('prime256v1');
+    browserKey.generateKeys();
+    await client().request('PUT', '/v1/push/subscription', phone, {
+      endpoint: 'https://push.example.com/wake/alice-phone',
+      expirationTime: null,
+      keys: {
+        p256dh: browserKey.getPublicKey().toString('base64url'),
+        auth: randomBytes(16).toString('base64url'),
+      },
+    });
     // Alice's laptop wrote too: its idempotency record is one of her rows.
     await sockets[1].send('from-alice', [
       { destination: address(bob.devices[0]!), content: bytes('yo') },
@@ -144,6 +162,7 @@ describe('account lifecycle: sign-out and account deletion', () => {
       skeletons: 1,
       linkTokens: 2, // the one that linked the laptop, and a fresh one
       blobs: 1,
+      pushSubscriptions: 1,
       oneTimePreKeys: 10,
       kyberPreKeys: 10,
       mailbox: 2,
@@ -160,6 +179,7 @@ describe('account lifecycle: sign-out and account deletion', () => {
       skeletons: 0,
       linkTokens: 0,
       blobs: 0,
+      pushSubscriptions: 0,
       oneTimePreKeys: 0,
       kyberPreKeys: 0,
       mailbox: 0,

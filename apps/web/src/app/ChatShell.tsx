@@ -6,6 +6,8 @@ import { ConnectionBanner } from '../shell/ConnectionBanner.js';
 import { Icon } from '../shell/Icon.js';
 import { InstallPrompt } from '../shell/InstallPrompt.js';
 import { Notices } from '../shell/Notices.js';
+import { NotificationPrompt } from '../notifications/NotificationPrompt.js';
+import { PageNotifications } from '../notifications/PageNotifications.js';
 import { SearchField, SearchPanel } from '../search/SearchPanel.js';
 import { ChunkErrorBoundary } from './ChunkErrorBoundary.js';
 import { preloadable } from './preloadable.js';
@@ -85,6 +87,7 @@ export function ChatShell({ self }: { self: SelfView }) {
         />
         <ConnectionBanner />
         <InstallPrompt />
+        <NotificationPrompt />
         {query.trim() !== '' ? (
           <SearchPanel
             id="search-results"
@@ -121,6 +124,7 @@ export function ChatShell({ self }: { self: SelfView }) {
         </Suspense>
       </main>
       <Notices />
+      <PageNotifications {...(openConversationId ? { openConversationId } : {})} />
       {newGroupOpen && (
         <ChunkErrorBoundary>
           <Suspense fallback={null}>

@@ -1,4 +1,5 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
+import { MuteMenu } from '../notifications/MuteMenu.js';
 import { GroupReadState } from '../groups/GroupReadState.js';
 import { ChatSearchBar } from '../search/ChatSearchBar.js';
 import { hrefFor } from '../app/route.js';
@@ -102,6 +103,7 @@ export default function ConversationView({
             <Icon name="group" />
           </button>
         )}
+        <MuteMenu conversationId={conversationId} title={conversation.title} />
         <button
           type="button"
           className="icon-button"

@@ -61,6 +61,15 @@ class DevFakeMessenger implements Messenger {
 
   async settled(): Promise<void> {}
 
+  // The fake has no relay: no push service to register with, nothing to catch up on.
+  async pushPublicKey(): Promise<string> {
+    throw new Error('Web Push is not available in the development fake');
+  }
+
+  async setPushSubscription(): Promise<void> {}
+
+  async caughtUp(): Promise<void> {}
+
   // Settings are kept in memory only; the fake does not act on them (no receipts, no blocking).
   async updateAccountSettings(change: AccountSettingsChange): Promise<void> {
     validateAccountSettingsChange(change);

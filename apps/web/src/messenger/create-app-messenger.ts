@@ -1,4 +1,5 @@
 import { desktopBridge } from '../desktop/desktop-bridge.js';
+import { DATABASE_NAME } from './database-name.js';
 import type { Messenger } from './types.js';
 
 /**
@@ -19,7 +20,7 @@ export async function createAppMessenger(): Promise<Messenger> {
     const { createDesktopMessenger } = await import('../desktop/create-desktop-messenger.js');
     return createDesktopMessenger(bridge);
   }
-  const [{ createRealMessenger, DATABASE_NAME }, { createTabMessenger }] = await Promise.all([
+  const [{ createRealMessenger }, { createTabMessenger }] = await Promise.all([
     import('./create-real-messenger.js'),
     import('../tabs/create-tab-messenger.js'),
   ]);

@@ -1,9 +1,7 @@
 import { createMessenger, WorkerSearchBackend } from '@parley/core';
 import * as SignalTs from '@parley/signal-ts';
+import { DATABASE_NAME } from './database-name.js';
 import type { Messenger } from './types.js';
-
-/** One device per browser profile: its keys, chats and outbox live in this IndexedDB database. */
-export const DATABASE_NAME = 'parley';
 
 /** The relay serves the app, so it lives on the page's own origin. */
 export function relayUrlForPage(location: Location): string {

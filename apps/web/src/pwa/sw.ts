@@ -11,6 +11,9 @@ import {
   precacheAndRoute,
 } from 'workbox-precaching';
 import { NavigationRoute, registerRoute } from 'workbox-routing';
+import { installPushHandlers } from '../notifications/push-worker.js';
+import { readPreferences } from '../notifications/preferences.js';
+import { openWorkerMessenger } from '../notifications/worker-messenger.js';
 
 declare const self: ServiceWorkerGlobalScope;
 
@@ -28,3 +31,6 @@ registerRoute(
 // is no page state an update could break.
 self.addEventListener('install', () => void self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+
+// Web Push: wake, decrypt with core, notify (src/notifications/push-worker.ts).
+installPushHandlers(self, { openMessenger: () => openWorkerMessenger(self), readPreferences });

@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { AccountActions } from '../account/AccountActions.js';
 import { MediaSettings } from '../media/MediaSettings.js';
+import { NotificationSettings } from '../notifications/NotificationSettings.js';
 import { hrefFor } from '../app/route.js';
 import { useMessenger, useObservable } from '../messenger/messenger-context.js';
 import type { SelfView } from '../messenger/types.js';
@@ -70,6 +71,8 @@ export default function SettingsScreen({ self }: { self: SelfView }) {
           <h3 id="appearance-title">Appearance</h3>
           <p className="settings__muted">Parley follows your system's light or dark setting.</p>
         </section>
+
+        <NotificationSettings />
 
         <MediaSettings />
 

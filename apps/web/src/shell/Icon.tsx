@@ -32,6 +32,9 @@ const paths = {
   pause: 'M6 19h4V5H6zm8-14v14h4V5z',
   stop: 'M6 6h12v12H6z',
   file: 'M14 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V8zm-1 7V3.5L18.5 9z',
+  bell: 'M12 22a2 2 0 0 0 2-2h-4a2 2 0 0 0 2 2zm6-6v-5a6 6 0 0 0-5-5.9V4a1 1 0 0 0-2 0v1.1A6 6 0 0 0 6 11v5l-2 2v1h16v-1z',
+  'bell-off':
+    'M12 22a2 2 0 0 0 2-2h-4a2 2 0 0 0 2 2zm6-6v-5a6 6 0 0 0-5-5.9V4a1 1 0 0 0-2 0v1.1a6 6 0 0 0-2.2.9L18 15.2zM3.3 2.9 2 4.2l4.3 4.3A6 6 0 0 0 6 11v5l-2 2v1h13.8l2 2 1.3-1.3z',
 } as const;
 
 export type IconName = keyof typeof paths;

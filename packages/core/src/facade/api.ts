@@ -13,6 +13,9 @@ export type { AttachmentPointer, AttachmentKind } from '../media/attachment-poin
 export type { AttachmentInput, TransferView } from '../media/media.js';
 import type { SafetyNumber } from '../crypto/safety-number.js';
 import type { ConnectionState } from '../transport/relay-connection.js';
+import type { WebPushSubscription } from '../push/web-push.js';
+
+export type { WebPushSubscription } from '../push/web-push.js';
 
 export interface Observable<T> {
   subscribe(onChange: () => void): () => void;
@@ -295,5 +298,17 @@ export interface Messenger {
   on(listener: (event: MessengerEvent) => void): () => void;
   /** Resolves once every envelope received so far is applied and durable. */
   settled(): Promise<void>;
+  /** The relay's VAPID public key (base64url): PushManager.subscribe's applicationServerKey. */
+  pushPublicKey(): Promise<string>;
+  /**
+   * Registers or refreshes this device's Web Push subscription on the relay; null removes it
+   * (notifications turned off, sign-out). Pushes carry no content, only a wake-up id.
+   */
+  setPushSubscription(subscription: WebPushSubscription | null): Promise<void>;
+  /**
+   * Resolves once connected and everything the device's mailbox held when the socket opened is
+   * applied (a service worker woken by a push then shows what arrived).
+   */
+  caughtUp(): Promise<void>;
   close(): Promise<void>;
 }

@@ -35,6 +35,8 @@ import { MessageSearch } from '../search/message-search.js';
 import type { SearchBackend } from '../search/search-document.js';
 import { SignalStores } from '../store/signal-stores.js';
 import type { UnitOfWork } from '../store/unit-of-work.js';
+import { CatchUp } from '../push/catch-up.js';
+import { WebPush } from '../push/web-push.js';
 import { RelayConnection } from '../transport/relay-connection.js';
 import { RelayHttp } from '../transport/relay-http.js';
 import type { WebSocketConstructor } from '../transport/websocket.js';
@@ -127,12 +129,14 @@ function wire(
     events: {
       onEnvelope: (envelope, live) => inbox.push(envelope, live),
       onOnline: () => void online(),
+      onDrained: () => catchUp.drained(),
       onStateChange: () => views.connection.invalidate(),
       onFatal: (error) =>
         events.emit({ type: 'relay-refused', code: error.code, message: error.message }),
     },
     ...(options.ackDelayMs !== undefined ? { ackDelayMs: options.ackDelayMs } : {}),
   });
+  const catchUp = new CatchUp(() => relay.drained);
   const senderKeys = new SenderKeys();
   const outbox = new Outbox({
     senderKeys,
@@ -379,6 +383,8 @@ function wire(
     media,
     requests,
     lifecycle,
+    webPush: new WebPush(http),
+    catchUp,
   };
 }
 

@@ -42,6 +42,8 @@ import type {
   SendOptions,
 } from './api.js';
 import type { Events } from './events.js';
+import type { CatchUp } from '../push/catch-up.js';
+import type { WebPush, WebPushSubscription } from '../push/web-push.js';
 import { selfView, type LiveViews } from './live-views.js';
 
 /** The parts the facade delegates to, all built by createMessenger (create-messenger.ts). */
@@ -68,6 +70,8 @@ export interface MessengerDeps {
   media: Media;
   requests: MessageRequests;
   lifecycle: AccountLifecycle;
+  webPush: WebPush;
+  catchUp: CatchUp;
 }
 
 /** The facade (see api.ts): each verb checks the device's state and delegates to one part. */
@@ -328,6 +332,24 @@ export class ParleyMessenger implements Messenger {
 
   /** Resolves when every envelope received so far is applied and durable (tests, benchmarks). */
   async settled(): Promise<void> {
+    await this.deps.inbox.idle();
+  }
+
+  // --- Web Push (push/)
+
+  async pushPublicKey(): Promise<string> {
+    this.assertOpen();
+    return this.deps.webPush.publicKey();
+  }
+
+  async setPushSubscription(subscription: WebPushSubscription | null): Promise<void> {
+    this.requireAccount();
+    return this.deps.webPush.setSubscription(subscription);
+  }
+
+  async caughtUp(): Promise<void> {
+    this.requireAccount();
+    await this.deps.catchUp.wait();
     await this.deps.inbox.idle();
   }
 

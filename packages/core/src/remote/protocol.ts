@@ -55,6 +55,9 @@ export const MESSENGER_MEMBERS = {
   deleteAccount: 'call',
   on: 'events',
   settled: 'call',
+  pushPublicKey: 'call',
+  setPushSubscription: 'call',
+  caughtUp: 'call',
   close: 'call',
 } as const satisfies Record<keyof Messenger, MemberKind>;
 

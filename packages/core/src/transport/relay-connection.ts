@@ -42,6 +42,8 @@ export interface RelayConnectionEvents {
   onEnvelope(envelope: Envelope, live: boolean): void;
   /** Authenticated: sends may flow. */
   onOnline(): void;
+  /** The relay's MailboxDrained marker arrived on the current socket. */
+  onDrained?(): void;
   onStateChange(state: ConnectionState): void;
   /** The relay refused this device for good (credentials rejected, device removed, replaced). */
   onFatal(error: RelayError): void;
@@ -111,6 +113,11 @@ export class RelayConnection {
 
   get online(): boolean {
     return this.#state.kind === 'online';
+  }
+
+  /** Online, and the relay has pushed everything the mailbox held when this socket authenticated. */
+  get drained(): boolean {
+    return this.#state.kind === 'online' && this.#state.drained;
   }
 
   start(): void {
@@ -247,6 +254,7 @@ export class RelayConnection {
         this.events.onEnvelope(push.value, state.kind === 'online' && state.drained);
       } else if (push.case === 'drained' && state.kind === 'online') {
         this.transition({ type: 'drained' });
+        this.events.onDrained?.();
       }
     }
   }

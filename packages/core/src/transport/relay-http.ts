@@ -7,7 +7,9 @@ import type {
   PreKeyCountsJson,
   PreKeyResponseJson,
   PreKeyUploadJson,
+  PushSubscriptionBodyJson,
   UsernameLookupJson,
+  VapidPublicKeyJson,
 } from '@parley/protocol';
 import { RelayError, relayUnreachable } from './relay-errors.js';
 
@@ -75,6 +77,24 @@ export class RelayHttp {
 
   preKeyCounts(): Promise<PreKeyCountsJson> {
     return this.request('GET', '/v1/keys');
+  }
+
+  async vapidPublicKey(): Promise<string> {
+    const { publicKey } = await this.request<VapidPublicKeyJson>(
+      'GET',
+      '/v1/push/vapid-public-key',
+      undefined,
+      false,
+    );
+    return publicKey;
+  }
+
+  async putPushSubscription(subscription: PushSubscriptionBodyJson): Promise<void> {
+    await this.request('PUT', '/v1/push/subscription', subscription);
+  }
+
+  async deletePushSubscription(): Promise<void> {
+    await this.request('DELETE', '/v1/push/subscription');
   }
 
   private async request<T>(

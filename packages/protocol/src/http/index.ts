@@ -8,3 +8,4 @@ export * from './keys.js';
 export * from './accounts.js';
 export * from './devices.js';
 export * from './account-lifecycle.js';
+export * from './push.js';

@@ -127,6 +127,11 @@ export class RedisClusterLink implements ClusterLink {
     );
   }
 
+  async present(rowIds: readonly number[]): Promise<boolean[]> {
+    const holders = await this.commands.mget(rowIds.map((rowId) => this.presenceKey(rowId)));
+    return holders.map((token) => token !== null);
+  }
+
   deviceRemoved(accountId: string, deviceId: number): void {
     this.broadcast({ kind: 'device-removed', accountId, deviceId });
   }

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { ErrorCode, MAX_HTTP_BODY_BYTES } from '@parley/protocol';
 import { blobRoutes } from '../blobs/blob-routes.js';
 import { RelayError } from '../errors.js';
+import { pushRoutes, type PushRouteContext } from '../push/push-routes.js';
 import type { RelayMetrics } from '../ops/metrics.js';
 import { accountLifecycleRoutes } from './account-lifecycle-routes.js';
 import { accountsRoutes } from './accounts-routes.js';
@@ -33,6 +34,8 @@ export function createHttpApp(
     webRoot?: string;
     /** When set, /metrics needs it as a bearer token (--metrics-token). */
     metricsToken?: string;
+    /** Web Push (src/push/); absent, the /v1/push routes are not served. */
+    push?: Omit<PushRouteContext, 'authenticator'>;
   } = {},
 ): FastifyInstance {
   const app: FastifyInstance = Fastify({
@@ -71,6 +74,9 @@ export function createHttpApp(
   app.register(devicesRoutes(context));
   app.register(keysRoutes(context));
   if (context.blobs) app.register(blobRoutes(context.blobs, context.authenticator));
+  if (options.push) {
+    app.register(pushRoutes({ ...options.push, authenticator: context.authenticator }));
+  }
   if (options.webRoot) app.register(webRootRoutes(options.webRoot));
   return app;
 }

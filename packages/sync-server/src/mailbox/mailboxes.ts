@@ -1,7 +1,7 @@
 import { create, toBinary } from '@bufbuild/protobuf';
 import { RejectReason, SendResultSchema, type SendRequest } from '@parley/protocol';
 import type { RelayMetrics } from '../ops/metrics.js';
-import type { DeviceRef, SendOutcome } from '../store/records.js';
+import type { DeviceRef, SendOutcome, StoredEnvelope } from '../store/records.js';
 import type { RelayStore } from '../store/relay-store.js';
 import { encodeTimestampOnlySendResult } from '@parley/protocol/wire';
 import { checkSendShape, resolveDestinations } from './send-checks.js';
@@ -13,6 +13,8 @@ export class Mailboxes {
     private readonly store: RelayStore,
     private readonly online: OnlineDevices,
     private readonly metrics: RelayMetrics,
+    /** Web Push (src/push/): told which mailboxes got entries, it wakes the offline devices. */
+    private readonly wakeUps?: { wake(deviceRowIds: Iterable<number>): void },
   ) {}
 
   /** Resolves with the encoded SendResult once every entry is durably stored. */
@@ -26,6 +28,7 @@ export class Mailboxes {
       (outcome) => {
         this.metrics.envelopesIn.inc(outcome.stored.length);
         this.online.deliver(outcome.stored);
+        if (this.wakeUps) this.wakeUps.wake(woken(outcome.stored));
       },
     );
   }
@@ -33,6 +36,15 @@ export class Mailboxes {
   acknowledge(device: DeviceRef, serverIds: readonly number[]): void {
     this.metrics.envelopesAcked.inc(serverIds.length);
     this.store.acknowledge(device, serverIds);
+  }
+}
+
+/** Destinations worth waking: copies to the sender's own devices wait for them to open. */
+function* woken(stored: readonly StoredEnvelope[]): Iterable<number> {
+  for (const envelope of stored) {
+    if (envelope.sourceAccountId !== envelope.destination.accountId) {
+      yield envelope.destination.rowId;
+    }
   }
 }
 

@@ -25,6 +25,8 @@ export interface ClusterLink {
   route(envelopes: readonly StoredEnvelope[]): void;
   /** Tells every process that a device was removed. */
   deviceRemoved(accountId: string, deviceId: number): void;
+  /** Which of these devices hold a socket on any process (for waking the others by push). */
+  present(rowIds: readonly number[]): Promise<boolean[]>;
 }
 
 interface Held {
@@ -78,6 +80,16 @@ export class OnlineDevices {
       else if (this.link) (elsewhere ??= []).push(envelope);
     }
     if (elsewhere) this.link!.route(elsewhere);
+  }
+
+  /** Which of these devices hold a socket here or, through the cluster link, elsewhere. */
+  async present(rowIds: readonly number[]): Promise<boolean[]> {
+    const here = rowIds.map((rowId) => this.byRowId.has(rowId));
+    const elsewhere = rowIds.filter((_, i) => !here[i]);
+    if (!this.link || elsewhere.length === 0) return here;
+    const found = await this.link.present(elsewhere);
+    let next = 0;
+    return here.map((held) => held || found[next++] === true);
   }
 
   /** Envelopes another process committed and routed here: only sockets held here take them. */

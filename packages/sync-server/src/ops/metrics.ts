@@ -55,6 +55,12 @@ export class RelayMetrics {
     help: 'Bundles handed out without a one-time prekey (alert: a device is being drained)',
     registers: [this.registry],
   });
+  readonly pushes = new Counter({
+    name: 'parley_relay_web_pushes_total',
+    help: 'Web Push wake-ups sent, by outcome (delivered, gone, refused, failed)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
   readonly eventLoopDelay = monitorEventLoopDelay({ resolution: 10 });
 
   constructor(mailboxDepth: () => number) {

@@ -192,6 +192,9 @@ export function buildQueries(db: Kysely<RelayDatabase>, flavor: SqlFlavor) {
     deleteDeviceKyberPreKeys: template<'rowId'>(
       db.deleteFrom('kyber_prekeys').where('device_row_id', '=', arg('rowId')),
     ),
+    deleteDevicePushSubscription: template<'rowId'>(
+      db.deleteFrom('push_subscriptions').where('device_row_id', '=', arg('rowId')),
+    ),
 
     insertLinkToken: template<'tokenHash' | 'accountId' | 'expiresAt'>(
       db.insertInto('link_tokens').values({

@@ -70,6 +70,17 @@ export interface RelayDatabase {
     created_at: number;
     expires_at: number;
   };
+  /**
+   * Web Push subscriptions (src/push/): at most one per device, what the browser's
+   * PushSubscription names (endpoint and its RFC 8291 keys). Deleted with the device.
+   */
+  push_subscriptions: {
+    device_row_id: number;
+    endpoint: string;
+    p256dh: string;
+    auth: string;
+    updated_at: number;
+  };
 }
 
 /** What differs between dialects in DDL. */
@@ -217,6 +228,14 @@ export function schemaStatements(db: Kysely<RelayDatabase>, flavor: SqlFlavor): 
       .addColumn('expires_at', 'bigint', (c) => c.notNull()),
     s.createIndex('blobs_by_account').ifNotExists().on('blobs').column('account_id'),
     s.createIndex('blobs_by_expiry').ifNotExists().on('blobs').column('expires_at'),
+    s
+      .createTable('push_subscriptions')
+      .ifNotExists()
+      .addColumn('device_row_id', 'bigint', (c) => c.primaryKey())
+      .addColumn('endpoint', 'text', (c) => c.notNull())
+      .addColumn('p256dh', 'text', (c) => c.notNull())
+      .addColumn('auth', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull()),
   ];
   return statements.map((statement) => statement.compile().sql);
 }

@@ -193,6 +193,7 @@ export class PgDeviceDirectory {
     const dropped = await this.q.deleteDeviceMailbox.run(tx, { rowId });
     await this.q.deleteDevicePreKeys.run(tx, { rowId });
     await this.q.deleteDeviceKyberPreKeys.run(tx, { rowId });
+    await this.q.deleteDevicePushSubscription.run(tx, { rowId });
     await this.q.deleteDeviceSends.run(tx, { rowId });
     await this.q.deleteDevice.run(tx, { rowId });
     return { rowId, dropped };

@@ -165,6 +165,7 @@ export class DeviceDirectory {
     const dropped = this.q.deleteDeviceMailbox.run({ rowId });
     this.q.deleteDevicePreKeys.run({ rowId });
     this.q.deleteDeviceKyberPreKeys.run({ rowId });
+    this.q.deleteDevicePushSubscription.run({ rowId });
     this.q.deleteDeviceSends.run({ rowId });
     this.q.deleteDevice.run({ rowId });
     this.mailboxes.deviceRemoved(rowId, dropped);

@@ -1,0 +1,216 @@
+/// <reference lib="webworker" />
+/**
+ * The service worker's side of notifications: a push (which carries only a random wake-up id)
+ * wakes it; with no window of the app open it runs core itself, connects as this device,
+ * decrypts what waited in the mailbox and shows one notification per chat. With a window open
+ * it does nothing: that page owns the device's socket (one socket per device: connecting here
+ * would replace the page's) and notifies by itself (page-notifier.ts).
+ */
+import type { Messenger, MessageView } from '@parley/core';
+import {
+  chatNotification,
+  GENERIC_TAG,
+  isMuted,
+  type ArrivedMessage,
+  type NotificationData,
+} from './notification-content.js';
+import { openChatWindow, type ClientsLike, type WorkerToPage } from './open-chat-window.js';
+import { toWebPushSubscription } from './subscription-json.js';
+import type { NotificationPreferences } from './preferences.js';
+
+/**
+ * How long decryption may take before a generic "New message" is shown instead. Browsers end a
+ * push event after about 30 s (Chromium) and Safari revokes push for a site whose pushes show
+ * nothing, so something is always shown well before that.
+ */
+export const DECRYPT_DEADLINE_MS = 20_000;
+
+export interface PushWorkerDeps {
+  /** Core on this device's database, connecting as this device. */
+  openMessenger(): Promise<Messenger>;
+  readPreferences(): Promise<NotificationPreferences>;
+}
+
+export function installPushHandlers(scope: ServiceWorkerGlobalScope, deps: PushWorkerDeps): void {
+  scope.addEventListener('push', (event) => event.waitUntil(onPush(scope, deps)));
+  scope.addEventListener('notificationclick', (event) => {
+    event.notification.close();
+    event.waitUntil(onClick(scope, deps, event.notification, event.action));
+  });
+  scope.addEventListener('pushsubscriptionchange', (event) =>
+    event.waitUntil(onSubscriptionChange(scope, deps, event as PushSubscriptionChangeEvent)),
+  );
+}
+
+interface PushSubscriptionChangeEvent extends ExtendableEvent {
+  readonly newSubscription: PushSubscription | null;
+  readonly oldSubscription: PushSubscription | null;
+}
+
+/**
+ * Windows running the app (its one document, `/` with a hash route): only they run core and
+ * hold the device's socket. Other same-origin documents (a relay URL opened in a tab) do not.
+ */
+async function appWindows(scope: ServiceWorkerGlobalScope): Promise<readonly WindowClient[]> {
+  const windows = await scope.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  return windows.filter((w) => ['/', '/index.html'].includes(new URL(w.url).pathname));
+}
+
+async function onPush(scope: ServiceWorkerGlobalScope, deps: PushWorkerDeps): Promise<void> {
+  const preferences = await deps.readPreferences();
+  if (!preferences.enabled) return;
+  if ((await appWindows(scope)).length > 0) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<'late'>((resolve) => {
+    timer = setTimeout(() => resolve('late'), DECRYPT_DEADLINE_MS);
+  });
+  const work = showArrived(scope, deps, preferences);
+  const outcome = await Promise.race([work.then(() => 'done' as const), late]).catch(
+    () => 'failed' as const,
+  );
+  clearTimeout(timer);
+  if (outcome === 'done') return;
+  await scope.registration.showNotification('Parley', {
+    body: 'New message',
+    tag: GENERIC_TAG,
+    icon: '/icons/icon-192.png',
+    data: { url: '/' },
+  });
+  // Finishing late still shows the real notifications; the generic one then goes.
+  if (outcome === 'late') {
+    await work.catch(() => undefined);
+    for (const generic of await scope.registration.getNotifications({ tag: GENERIC_TAG })) {
+      generic.close();
+    }
+  }
+}
+
+/** Runs core until the mailbox is drained, then shows what arrived, chat by chat. */
+async function showArrived(
+  scope: ServiceWorkerGlobalScope,
+  deps: PushWorkerDeps,
+  preferences: NotificationPreferences,
+): Promise<void> {
+  const messenger = await deps.openMessenger();
+  const arrived = new Map<string, Set<string>>();
+  const off = messenger.on((event) => {
+    if (event.type !== 'messages-received') return;
+    const ids = arrived.get(event.conversationId) ?? new Set<string>();
+    for (const id of event.messageIds) ids.add(id);
+    arrived.set(event.conversationId, ids);
+  });
+  try {
+    await messenger.caughtUp();
+    off();
+    const now = Date.now();
+    const { chats } = messenger.accountSettings.getSnapshot();
+    const conversations = messenger.conversationList.getSnapshot();
+    // Notification.maxActions: Chromium only (Safari and Firefox show no action buttons).
+    const actions = ((Notification as { maxActions?: number }).maxActions ?? 0) >= 2;
+    const byChat = [...arrived]
+      .map(([conversationId, ids]) => ({
+        conversationId,
+        unread: messenger
+          .messages(conversationId)
+          .getSnapshot()
+          .filter((m) => ids.has(m.id) && isUnreadIncoming(m)),
+      }))
+      .filter(({ unread }) => unread.length > 0)
+      // The chat with the newest message is notified last, so it is on top.
+      .sort((a, b) => a.unread.at(-1)!.sentAt - b.unread.at(-1)!.sentAt);
+    for (const { conversationId, unread } of byChat) {
+      if (isMuted(chats[conversationId]?.mutedUntil, now)) continue;
+      const chat = conversations.find((c) => c.id === conversationId);
+      if (!chat) continue;
+      const [shown] = await scope.registration.getNotifications({ tag: conversationId });
+      const previous = (shown?.data as NotificationData | undefined)?.count ?? 0;
+      const { title, options } = chatNotification(chat, unread.map(arrivedMessage), previous, {
+        previews: preferences.previews,
+        actions,
+      });
+      await scope.registration.showNotification(title, options);
+    }
+  } finally {
+    off();
+    await messenger.close();
+  }
+}
+
+function isUnreadIncoming(message: MessageView): boolean {
+  return !message.outgoing && message.kind === 'text' && message.status !== 'read';
+}
+
+function arrivedMessage(message: MessageView): ArrivedMessage {
+  return {
+    senderUsername: message.senderUsername,
+    body: message.body,
+    attachmentCount: message.attachments?.length ?? 0,
+  };
+}
+
+async function onClick(
+  scope: ServiceWorkerGlobalScope,
+  deps: PushWorkerDeps,
+  notification: Notification,
+  action: string,
+): Promise<void> {
+  const data = notification.data as Partial<NotificationData> | undefined;
+  const conversationId = data?.conversationId;
+  if (!conversationId) {
+    await openChatWindow(scope.clients as unknown as ClientsLike, '', '/');
+    return;
+  }
+  if (action === 'mark-read') return markRead(scope, deps, conversationId);
+  // "Reply" and a click on the notification itself both open the chat, composer ready.
+  await openChatWindow(scope.clients as unknown as ClientsLike, conversationId, data.url ?? '/');
+}
+
+/** "Mark as read": through the open page if there is one, else through core here. */
+async function markRead(
+  scope: ServiceWorkerGlobalScope,
+  deps: PushWorkerDeps,
+  conversationId: string,
+): Promise<void> {
+  const windows = await appWindows(scope);
+  if (windows.length > 0) {
+    windows[0]!.postMessage({ type: 'parley-mark-read', conversationId } satisfies WorkerToPage);
+    return;
+  }
+  const messenger = await deps.openMessenger();
+  try {
+    const latest = messenger
+      .messages(conversationId)
+      .getSnapshot()
+      .findLast((m) => !m.outgoing);
+    // The read receipt waits in core's durable outbox if it cannot leave before the worker stops.
+    if (latest) await messenger.markRead(conversationId, latest.id);
+  } finally {
+    await messenger.close();
+  }
+}
+
+/** The browser replaced the subscription: tell the relay about the new one. */
+async function onSubscriptionChange(
+  scope: ServiceWorkerGlobalScope,
+  deps: PushWorkerDeps,
+  event: PushSubscriptionChangeEvent,
+): Promise<void> {
+  const windows = await appWindows(scope);
+  if (windows.length > 0) {
+    for (const window of windows)
+      window.postMessage({ type: 'parley-push-renew' } satisfies WorkerToPage);
+    return;
+  }
+  const messenger = await deps.openMessenger();
+  try {
+    const subscription =
+      event.newSubscription ??
+      (await scope.registration.pushManager.subscribe({
+        userVisibleOnly: true,
+        applicationServerKey: await messenger.pushPublicKey(),
+      }));
+    await messenger.setPushSubscription(toWebPushSubscription(subscription));
+  } finally {
+    await messenger.close();
+  }
+}

@@ -1,0 +1,235 @@
+/**
+ * Web Push with the app closed. Real push services are unreachable here (no internet: Chromium's
+ * PushManager.subscribe cannot reach FCM, and the app logs that and goes on), so the push is
+ * delivered the way Chromium's DevTools do it: CDP `ServiceWorker.deliverPushMessage` with a
+ * random wake-up id, exactly what the relay's pushes carry (the relay's side, with a push service
+ * that decrypts what it gets, is packages/sync-server/test/push). Everything after the push is
+ * the real service worker: it runs core on the device's database, connects to the real relay,
+ * decrypts the waiting message and shows the notification, read back with
+ * `registration.getNotifications()` from another same-origin document.
+ */
+import type { BrowserContext, CDPSession } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { useStack } from './harness/use-stack.js';
+import { seriousViolations } from './harness/axe.js';
+import {
+  bubble,
+  chatRow,
+  openChat,
+  openUser,
+  screenshot,
+  send,
+  signUp,
+  startChat,
+  waitForChat,
+  type User,
+} from './harness/user.js';
+
+interface ShownNotification {
+  title: string;
+  body: string;
+  tag: string;
+  data: { conversationId?: string; count?: number; url?: string } | null;
+}
+
+/**
+ * The notifications shown, read from a fresh same-origin document that is not the app (the
+ * relay's health check: it runs no core and holds no socket).
+ */
+async function shownNotifications(user: User, origin: string): Promise<ShownNotification[]> {
+  const page = await user.context.newPage();
+  try {
+    await page.goto(`${origin}/healthz`);
+    return await page.evaluate(async () => {
+      const registration = await navigator.serviceWorker.getRegistration('/');
+      return ((await registration?.getNotifications()) ?? []).map((n) => ({
+        title: n.title,
+        body: n.body,
+        tag: n.tag,
+        data: n.data as ShownNotification['data'],
+      }));
+    });
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * Polls until a notification with `body` shows; returns that read's whole list. (Headless
+ * Chromium closes notifications by itself after a while, so a later read may miss them.)
+ */
+async function waitForNotification(
+  user: User,
+  origin: string,
+  body: string,
+): Promise<ShownNotification[]> {
+  let seen: ShownNotification[] = [];
+  await expect
+    .poll(
+      async () => {
+        seen = await shownNotifications(user, origin);
+        return seen.some((n) => n.body === body);
+      },
+      { timeout: 60_000 },
+    )
+    .toBe(true);
+  return seen;
+}
+
+/** The app's service worker registration id, as CDP names it. */
+async function registrationId(cdp: CDPSession, origin: string): Promise<string> {
+  const found = new Promise<string>((resolve) => {
+    cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+      const ours = registrations.find((r) => r.scopeURL === `${origin}/` && !r.isDeleted);
+      if (ours) resolve(ours.registrationId);
+    });
+  });
+  await cdp.send('ServiceWorker.enable');
+  return found;
+}
+
+/** Sends and waits until the relay has it (the bubble's tick says sent). */
+async function sendAndStore(sender: User, peer: string, text: string): Promise<void> {
+  await send(sender, peer, text);
+  await expect
+    .poll(() => bubble(sender.page, text).getAttribute('data-status'), { timeout: 30_000 })
+    .toMatch(/^(sent|delivered)$/);
+}
+
+async function pushTo(context: BrowserContext, origin: string): Promise<void> {
+  // A blank tab of the same profile carries the DevTools session: no window of the app is open.
+  const blank = await context.newPage();
+  const cdp = await context.newCDPSession(blank);
+  const id = await registrationId(cdp, origin);
+  await cdp.send('ServiceWorker.deliverPushMessage', {
+    origin,
+    registrationId: id,
+    data: crypto.randomUUID(),
+  });
+  await cdp.detach();
+  await blank.close();
+}
+
+describe('notifications with the app closed', () => {
+  const stack = useStack();
+
+  it('shows the waiting message when a push wakes the service worker, and none for a muted chat', async () => {
+    const alice = await openUser(stack, 'alice');
+    const bob = await openUser(stack, 'bob');
+    const carol = await openUser(stack, 'carol');
+    await bob.context.grantPermissions(['notifications'], { origin: stack.origin });
+    for (const user of [alice, bob, carol]) await signUp(user);
+    await startChat(alice, bob.username);
+    await send(alice, bob.username, 'hello bob');
+    await startChat(carol, bob.username);
+    await send(carol, bob.username, 'hi from carol');
+    await waitForChat(bob, alice.username);
+    await waitForChat(bob, carol.username);
+    await bob.page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+
+    // Bob closes Parley; Alice writes; a push wakes Bob's service worker.
+    await bob.page.close();
+    await sendAndStore(alice, bob.username, 'see you at 5');
+    await pushTo(bob.context, stack.origin);
+    const [shown] = await waitForNotification(bob, stack.origin, 'see you at 5');
+    expect(shown!.title).toBe(alice.username);
+    expect(shown!.tag).toBe(shown!.data?.conversationId);
+    expect(shown!.data?.count).toBe(1);
+
+    // The notification's target is the chat: opening it shows that conversation.
+    const opened = await bob.context.newPage();
+    await opened.goto(`${stack.origin}${shown!.data!.url!}`);
+    await opened.getByRole('region', { name: `Chat with ${alice.username}` }).waitFor();
+
+    // Bob mutes Alice's chat for an hour, clears his notifications and closes Parley again.
+    await opened.getByRole('button', { name: `Mute ${alice.username}` }).click();
+    await opened.getByRole('menuitem', { name: 'Mute for 1 hour' }).click();
+    await opened
+      .getByRole('button', { name: new RegExp(`^Muted until .*${alice.username}$`) })
+      .waitFor();
+    await opened.evaluate(async () => {
+      const registration = await navigator.serviceWorker.getRegistration('/');
+      for (const notification of (await registration?.getNotifications()) ?? [])
+        notification.close();
+    });
+    await opened.close();
+
+    // Alice writes into the muted chat, then Carol into hers: one push wakes the worker for both.
+    await sendAndStore(alice, bob.username, 'muted words');
+    await openChat(carol, bob.username);
+    await sendAndStore(carol, bob.username, 'carol again');
+    await pushTo(bob.context, stack.origin);
+    // The worker notifies chats oldest message first: when Carol's shows, Alice's would already
+    // be there had her chat not been muted.
+    const shownLater = await waitForNotification(bob, stack.origin, 'carol again');
+    expect(shownLater.map((n) => [n.title, n.body, n.data?.count])).toEqual([
+      [carol.username, 'carol again', 1],
+    ]);
+
+    for (const user of [alice, bob, carol]) await user.context.close();
+  });
+});
+
+describe('notifications with the app open', () => {
+  const stack = useStack();
+
+  it('asks for permission after the first sent message, shows a toast for another chat, and has settings', async () => {
+    const alice = await openUser(stack, 'alice');
+    const bob = await openUser(stack, 'bob');
+    const carol = await openUser(stack, 'carol');
+    for (const user of [alice, bob, carol]) await signUp(user);
+    const prompt = bob.page.getByRole('region', { name: 'Turn on notifications' });
+    expect(await prompt.count()).toBe(0); // never on first load
+
+    await startChat(alice, bob.username);
+    await send(alice, bob.username, 'hello bob');
+    await waitForChat(bob, alice.username);
+    await openChat(bob, alice.username);
+    expect(await prompt.count()).toBe(0); // receiving is no reason to ask yet
+    await send(bob, alice.username, 'hi alice');
+    await prompt.waitFor();
+    expect(await seriousViolations(bob.page)).toEqual([]);
+    await screenshot(bob.page, 'notifications-prompt');
+
+    // Carol writes while Bob reads Alice's chat: a toast, which opens Carol's chat.
+    await startChat(carol, bob.username);
+    await send(carol, bob.username, 'are you coming tonight?');
+    const toast = bob.page.locator('.toast__link', { hasText: 'are you coming tonight?' });
+    await toast.waitFor();
+    await screenshot(bob.page, 'notifications-toast');
+    await toast.click();
+    await bob.page.getByRole('region', { name: `Chat with ${carol.username}` }).waitFor();
+
+    // The mute menu in the chat header.
+    await bob.page.getByRole('button', { name: `Mute ${carol.username}` }).click();
+    await bob.page
+      .getByRole('menu', { name: `Mute notifications for ${carol.username}` })
+      .waitFor();
+    expect(await seriousViolations(bob.page)).toEqual([]);
+    await screenshot(bob.page, 'notifications-mute-menu');
+    await bob.page.getByRole('menuitem', { name: 'Mute always' }).click();
+    await bob.page
+      .getByRole('button', { name: `Muted: notifications for ${carol.username}` })
+      .waitFor();
+
+    // A muted chat shows no toast, though its message arrives.
+    await openChat(bob, alice.username);
+    await openChat(carol, bob.username);
+    await send(carol, bob.username, 'ping?');
+    await chatRow(bob.page, carol.username).filter({ hasText: 'ping?' }).waitFor();
+    expect(await bob.page.locator('.toast__link', { hasText: 'ping?' }).count()).toBe(0);
+
+    // Settings > Notifications.
+    await bob.page.goto('/#/settings');
+    const card = bob.page.getByRole('main').getByRole('region', { name: 'Notifications' });
+    await card.getByRole('checkbox', { name: 'Show message text in notifications' }).waitFor();
+    await card.scrollIntoViewIfNeeded();
+    await screenshot(bob.page, 'notifications-settings');
+    await card.getByRole('checkbox', { name: 'Show notifications for new messages' }).uncheck();
+    expect(
+      await card.getByRole('checkbox', { name: 'Show message text in notifications' }).isDisabled(),
+    ).toBe(true);
+
+    for (const user of [alice, bob, carol]) await user.context.close();
+  });
+});
