@@ -111,12 +111,12 @@ export class Composer {
     });
   }
 
-  /** Marks `messageId` and every earlier incoming message of the conversation read. */
+  /** Marks `messageId` and every incoming message before it in the timeline read. */
   async markRead(conversationId: string, messageId: string): Promise<void> {
     const { conversations, outbox } = this.deps;
     this.deps.device.require();
     const model = this.require(conversationId);
-    const entries = model.doc.messages();
+    const entries = model.doc.timeline();
     const upTo = entries.findIndex((entry) => entry.id === messageId);
     if (upTo < 0)
       throw new ParleyError('UNKNOWN_MESSAGE', `no message ${messageId} in ${conversationId}`);
