@@ -65,19 +65,27 @@ describe('timeline order', () => {
 
   it('keeps a batch in the order it was written, even within one millisecond', () => {
     const stamped = stampOrder(
-      [entry('x', alice.accountId, 7), entry('y', alice.accountId, 7), entry('z', alice.accountId, 5)],
+      [
+        entry('x', alice.accountId, 7),
+        entry('y', alice.accountId, 7),
+        entry('z', alice.accountId, 5),
+      ],
       9,
     );
     expect(stamped.map((e) => e.hlc)).toEqual([10, 11, 12]);
-    expect([...stamped].reverse().sort(compareTimeline).map((e) => e.id)).toEqual(['x', 'y', 'z']);
+    expect(
+      [...stamped]
+        .reverse()
+        .sort(compareTimeline)
+        .map((e) => e.id),
+    ).toEqual(['x', 'y', 'z']);
   });
 
   it('orders entries written before hlc existed by their sentAt', () => {
     const legacy = replica(1);
-    legacy.doc.doc.getArray<MessageEntry>('messages').insert(0, [
-      entry('late', alice.accountId, 300),
-      entry('early', bob.accountId, 100),
-    ]);
+    legacy.doc.doc
+      .getArray<MessageEntry>('messages')
+      .insert(0, [entry('late', alice.accountId, 300), entry('early', bob.accountId, 100)]);
     legacy.doc.appendMessage(entry('new', alice.accountId, 200)); // stamped after 'late': 301
     expect(ids(legacy.doc)).toEqual(['early', 'late', 'new']);
   });
