@@ -1,4 +1,5 @@
 import type { Contacts } from '../account/contacts.js';
+import type { AccountSettingsView } from '../account-settings/types.js';
 import type { LocalDevice } from '../account/local-device.js';
 import type { MessageEntry } from '../conversations/conversation-doc.js';
 import { directConversationId } from '../conversations/conversation-id.js';
@@ -28,6 +29,11 @@ export interface ComposerDeps {
   onError(error: unknown): void;
   /** A group's members other than this account (its fold); undefined for other conversations. */
   groupPeers(model: ConversationModel): string[] | undefined;
+  /**
+   * The account's privacy settings (account-settings/): with read receipts off, reading is
+   * synced to this account's own devices only; with typing indicators off, none are sent.
+   */
+  privacy(): Pick<AccountSettingsView, 'readReceipts' | 'typingIndicators'>;
 }
 
 /**
@@ -128,10 +134,11 @@ export class Composer {
       conversations.raiseStatus(work, row.id, 'read', conversationId);
       byAuthor.set(row.senderId, [...(byAuthor.get(row.senderId) ?? []), row.id]);
     }
+    const tellAuthors = this.deps.privacy().readReceipts;
     for (const [author, ids] of byAuthor) {
       outbox.enqueue(work, {
         content: receiptContent('read', conversationId, ids),
-        recipientAccountIds: [author],
+        recipientAccountIds: tellAuthors ? [author] : [],
         ownDevices: true,
       });
     }
@@ -141,7 +148,7 @@ export class Composer {
   /** Typing indicators go to the peers' devices only, and only while online (the caller checks). */
   setTyping(conversationId: string, typing: boolean): void {
     const model = this.deps.conversations.get(conversationId);
-    if (!model) return;
+    if (!model || !this.deps.privacy().typingIndicators) return;
     const work = new UnitOfWork();
     this.deps.outbox.enqueue(work, {
       content: typingContent(conversationId, typing),

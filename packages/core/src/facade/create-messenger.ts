@@ -102,6 +102,7 @@ function wire(
   const local = () => device.address();
   const http = new RelayHttp(options.relayUrl);
   const contacts = new Contacts(db, http, onError);
+  const accountSettings = new AccountSettings(db);
   const stores = new SignalStores(db, engine, (accountId): Promise<void> =>
     safetyNumbers.replaced(accountId),
   );
@@ -161,6 +162,7 @@ function wire(
     coalesceOutbox,
     onError,
     groupPeers: (model) => (groups.isGroup(model) ? groups.peers(model) : undefined),
+    privacy: () => accountSettings.settings,
   });
   const groups = new Groups({
     engine,
@@ -328,7 +330,7 @@ function wire(
     views,
     events,
     search,
-    accountSettings: new AccountSettings(db),
+    accountSettings,
     media,
   };
 }
