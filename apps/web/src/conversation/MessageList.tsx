@@ -48,9 +48,7 @@ export function MessageList({
   const virtuoso = useRef<VirtuosoHandle>(null);
   const [atBottom, setAtBottom] = useState(true);
   const { visibleIds, watch } = useVisibleMessages();
-  const scrollerRef = useStickToBottom(() =>
-    virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' }),
-  );
+  const scrollerRef = useStickToBottom();
   useMarkRead(conversationId, messages, visibleIds);
   const focusIndex = useMemo(
     () =>
