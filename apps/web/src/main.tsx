@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.js';
+import { applyRememberedTheme } from './appearance/theme.js';
 import { describeError } from './errors/describe-error.js';
 import { createAppMessenger } from './messenger/create-app-messenger.js';
 import { MessengerProvider } from './messenger/messenger-context.js';
@@ -8,6 +9,7 @@ import { registerServiceWorker } from './pwa/register-sw.js';
 import './styles/base.css';
 import './styles/shell.css';
 
+applyRememberedTheme();
 registerServiceWorker();
 
 const root = createRoot(document.getElementById('root')!);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-import { ConfigError, loadConfig, usage } from './config.js';
+import { pino } from 'pino';
+import { ConfigError, loadConfig, usage, type RelayConfig } from './config.js';
 import { isWorkersPrimary, runWorkers } from './cluster/workers.js';
 import { startRelay } from './relay.js';
 
@@ -27,13 +28,22 @@ async function main(): Promise<void> {
     );
     process.exit(code);
   }
-  const relay = await startRelay(config);
+  const log = pino({ level: config.logLevel, base: { service: 'parley-relay' } });
+  const relay = await startRelay(config, log).catch((error: unknown) => {
+    if (!isAddressInUse(error)) throw error;
+    process.stderr.write(`parley-relay: ${addressInUse(config)}\n`);
+    process.exit(1);
+  });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    log.info({ signal }, 'shutting down: closing connections and finishing writes');
     relay.close().then(
-      () => process.exit(0),
+      () => {
+        // The relay logged 'relay stopped'; the log is an asynchronous stream: exit once written.
+        log.flush(() => process.exit(0));
+      },
       (error: unknown) => {
         process.stderr.write(`parley-relay: shutdown after ${signal} failed: ${String(error)}\n`);
         process.exit(1);
@@ -47,6 +57,18 @@ async function main(): Promise<void> {
   });
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+function isAddressInUse(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === 'EADDRINUSE';
+}
+
+/** The one line a person needs when the port is taken (not a stack trace). */
+function addressInUse(config: Pick<RelayConfig, 'host' | 'port'>): string {
+  return (
+    `port ${config.port} on ${config.host} is already in use (another relay?); ` +
+    `start on another port with --port <n> or PARLEY_PORT=<n>`
+  );
 }
 
 main().catch((error: unknown) => {

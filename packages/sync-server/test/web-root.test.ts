@@ -40,6 +40,14 @@ describe('web root', () => {
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
   });
 
+  it('answers / with the app whatever the client accepts (curl sends */*)', async () => {
+    for (const accept of ['*/*', '']) {
+      const root = await get('/', accept);
+      expect(root.status).toBe(200);
+      expect(await root.text()).toContain('app shell');
+    }
+  });
+
   it('answers navigations to client-side routes with the app shell', async () => {
     const route = await get('/chat/some-id', 'text/html,application/xhtml+xml');
     expect(route.status).toBe(200);

@@ -1,4 +1,5 @@
 import { Suspense, useEffect, useRef, useState } from 'react';
+import { useTheme } from '../appearance/use-theme.js';
 import { ChatList } from '../chats/ChatList.js';
 import type { SelfView } from '../messenger/types.js';
 import { Avatar } from '../shell/Avatar.js';
@@ -9,6 +10,7 @@ import { Notices } from '../shell/Notices.js';
 import { NotificationPrompt } from '../notifications/NotificationPrompt.js';
 import { PageNotifications } from '../notifications/PageNotifications.js';
 import { SearchField, SearchPanel } from '../search/SearchPanel.js';
+import { useUnreadBadge } from '../unread/use-unread-badge.js';
 import { ChunkErrorBoundary } from './ChunkErrorBoundary.js';
 import { preloadable } from './preloadable.js';
 import { hrefFor, useRoute } from './route.js';
@@ -40,6 +42,8 @@ export function ChatShell({ self }: { self: SelfView }) {
   const openConversationId = route.name === 'chat' ? route.conversationId : undefined;
   const [query, setQuery] = useState('');
   const searchField = useRef<HTMLInputElement>(null);
+  useTheme();
+  useUnreadBadge();
 
   useEffect(() => {
     if ('requestIdleCallback' in window) {

@@ -1,10 +1,11 @@
-import { forwardRef, useMemo, type HTMLAttributes } from 'react';
-import { Virtuoso, type ItemProps } from 'react-virtuoso';
+import { forwardRef, useMemo, useRef, type HTMLAttributes } from 'react';
+import { Virtuoso, type ItemProps, type VirtuosoHandle } from 'react-virtuoso';
 import { useMessenger, useObservable } from '../messenger/messenger-context.js';
 import type { ConversationView } from '../messenger/types.js';
 import { useNow } from '../format/use-now.js';
 import { MessageRequestsSection } from '../requests/MessageRequestsSection.js';
 import { ChatListItem } from './ChatListItem.js';
+import { useRovingChats } from './use-roving-chats.js';
 import './chat-list.css';
 
 /** Newest activity first; core's order is kept when it already is. */
@@ -47,7 +48,17 @@ interface ListContext {
   total: number;
 }
 
-const components = { List: ListRoot, Item: ListRow };
+/**
+ * The scroller is not a Tab stop of its own (Virtuoso's default is, unnamed): the chats inside are
+ * focusable, one at a time (roving tabindex), and the arrow keys move between them.
+ */
+const Scroller = forwardRef<HTMLDivElement, HTMLAttributes<HTMLDivElement>>(
+  function Scroller(props, ref) {
+    return <div {...props} ref={ref} tabIndex={-1} />;
+  },
+);
+
+const components = { List: ListRoot, Item: ListRow, Scroller };
 
 export function ChatList({
   openConversationId,
@@ -67,6 +78,8 @@ export function ChatList({
   const ordered = useMemo(() => byActivity(conversations), [conversations]);
   const now = useNow();
   const context = useMemo(() => ({ total: ordered.length }), [ordered.length]);
+  const virtuoso = useRef<VirtuosoHandle>(null);
+  const roving = useRovingChats(ordered, openConversationId, virtuoso);
 
   const requestsSection = (
     <MessageRequestsSection requests={requests} openConversationId={openConversationId} />
@@ -87,19 +100,30 @@ export function ChatList({
   return (
     <>
       {requestsSection}
-      <nav className="chat-list" aria-label="Conversations" data-total={ordered.length}>
+      <nav
+        className="chat-list"
+        aria-label="Conversations"
+        data-total={ordered.length}
+        ref={roving.containerRef}
+        onKeyDown={roving.onKeyDown}
+      >
         <Virtuoso<ConversationView, ListContext>
+          ref={virtuoso}
           data={ordered}
           context={context}
           components={components}
           defaultItemHeight={68}
           increaseViewportBy={{ top: 200, bottom: 400 }}
           computeItemKey={(_, conversation) => conversation.id}
-          itemsRendered={markFirstRender}
+          itemsRendered={(items) => {
+            markFirstRender(items);
+            roving.focusPending();
+          }}
           itemContent={(_, conversation) => (
             <ChatListItem
               conversation={conversation}
               selected={conversation.id === openConversationId}
+              tabbable={conversation.id === roving.activeId}
               now={now}
             />
           )}

@@ -23,10 +23,13 @@ function previewClass(typing: boolean, unread: number): string {
 export const ChatListItem = memo(function ChatListItem({
   conversation,
   selected,
+  tabbable,
   now,
 }: {
   conversation: ConversationView;
   selected: boolean;
+  /** The one chat of the list in the Tab order (roving tabindex); arrows reach the others. */
+  tabbable: boolean;
   now: number;
 }) {
   const last = conversation.lastMessage;
@@ -47,6 +50,7 @@ export const ChatListItem = memo(function ChatListItem({
       href={hrefFor({ name: 'chat', conversationId: conversation.id })}
       aria-current={selected ? 'page' : undefined}
       aria-label={label}
+      tabIndex={tabbable ? 0 : -1}
       data-conversation-id={conversation.id}
     >
       <Avatar name={conversation.title} />
@@ -65,7 +69,9 @@ export const ChatListItem = memo(function ChatListItem({
         <span className="chat-item__bottom">
           <span className={previewClass(typing, unread)}>
             {last?.outgoing && !typing && <TickMark tick={tickFor(last.status)} />}
-            <span className="chat-item__preview-text">{preview(conversation)}</span>
+            <span className="chat-item__preview-text" dir="auto">
+              {preview(conversation)}
+            </span>
           </span>
           {unread > 0 && (
             <span className="unread-badge" data-testid="unread-count">

@@ -2,9 +2,21 @@ import { memo, type Ref } from 'react';
 import { formatClock, formatFullTime } from '../format/time.js';
 import type { MessageView } from '../messenger/types.js';
 import { AttachmentView } from '../media/AttachmentView.js';
+import { MessageText } from './MessageText.js';
 import { TickMark } from './TickMark.js';
 import { tickFor } from './ticks.js';
 import { senderHue } from '../groups/usernames.js';
+
+/**
+ * What a screen reader says on reaching a message, before its text: who sent it, when, and (own
+ * messages) its status, so each tick is heard with its own message.
+ */
+export function messageLabel(message: MessageView): string {
+  const sender = message.outgoing ? 'You' : message.senderUsername;
+  const parts = [sender, formatFullTime(message.sentAt)];
+  if (message.outgoing) parts.push(tickFor(message.status).label);
+  return parts.join(', ');
+}
 
 /** One message. Bubbles of a run share a side; the last one of a run carries the tail. */
 export const MessageBubble = memo(function MessageBubble({
@@ -43,6 +55,8 @@ export const MessageBubble = memo(function MessageBubble({
     <div
       className={classes}
       ref={watchRef}
+      role="article"
+      aria-label={messageLabel(message)}
       data-message-id={message.id}
       data-status={message.outgoing ? message.status : undefined}
       data-found={found || undefined}
@@ -60,8 +74,9 @@ export const MessageBubble = memo(function MessageBubble({
         {message.attachments?.map((pointer) => (
           <AttachmentView key={pointer.blobId} pointer={pointer} />
         ))}
-        {message.body !== '' && <span className="bubble__text">{message.body}</span>}
-        <span className="bubble__meta">
+        {message.body !== '' && <MessageText messageId={message.id} body={message.body} />}
+        {/* Hidden from screen readers: the article's name says it already. */}
+        <span className="bubble__meta" aria-hidden="true">
           <time
             dateTime={new Date(message.sentAt).toISOString()}
             title={formatFullTime(message.sentAt)}

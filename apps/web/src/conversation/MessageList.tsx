@@ -7,6 +7,7 @@ import { MessageBubble } from './MessageBubble.js';
 import { PlaceholderBubble } from './PlaceholderBubble.js';
 import { buildTimeline, type TimelineRow } from './timeline.js';
 import { unreadBelow, useMarkRead } from './use-mark-read.js';
+import { useStickToBottom } from './use-stick-to-bottom.js';
 import { useVisibleMessages } from './use-visible-messages.js';
 
 /**
@@ -48,6 +49,7 @@ export function MessageList({
   const virtuoso = useRef<VirtuosoHandle>(null);
   const [atBottom, setAtBottom] = useState(true);
   const { visibleIds, watch } = useVisibleMessages();
+  const scrollerRef = useStickToBottom();
   useMarkRead(conversationId, messages, visibleIds);
   const focusIndex = useMemo(
     () =>
@@ -75,6 +77,7 @@ export function MessageList({
     <div className="message-list">
       <Virtuoso<TimelineRow>
         ref={virtuoso}
+        scrollerRef={scrollerRef}
         className="message-list__virtuoso"
         data={rows}
         components={components}
@@ -89,28 +92,33 @@ export function MessageList({
         followOutput={(isAtBottom) => (isAtBottom || messages.at(-1)?.outgoing ? 'auto' : false)}
         increaseViewportBy={{ top: 400, bottom: 200 }}
         atBottomStateChange={setAtBottom}
-        itemContent={(_, row) =>
-          row.type === 'day' ? (
-            <div className="day-separator" role="separator" aria-label={row.label}>
-              <span>{row.label}</span>
-            </div>
-          ) : row.message.kind === 'placeholder' ? (
-            <PlaceholderBubble
-              message={row.message}
-              showSenderName={showSenderNames}
-              watchRef={watch}
-            />
-          ) : (
-            <MessageBubble
-              message={row.message}
-              firstInGroup={row.firstInGroup}
-              lastInGroup={row.lastInGroup}
-              showSenderName={showSenderNames}
-              found={row.message.id === focusMessageId}
-              watchRef={watch}
-            />
-          )
-        }
+        itemContent={(index, row) => (
+          // The newest row gets breathing room above the composer; inside the item, so Virtuoso
+          // measures it and "scroll to the end" includes it. Every row has the wrapper, so a new
+          // message never remounts the one before it.
+          <div className={index === rows.length - 1 ? 'message-list__last' : undefined}>
+            {row.type === 'day' ? (
+              <div className="day-separator" role="separator" aria-label={row.label}>
+                <span>{row.label}</span>
+              </div>
+            ) : row.message.kind === 'placeholder' ? (
+              <PlaceholderBubble
+                message={row.message}
+                showSenderName={showSenderNames}
+                watchRef={watch}
+              />
+            ) : (
+              <MessageBubble
+                message={row.message}
+                firstInGroup={row.firstInGroup}
+                lastInGroup={row.lastInGroup}
+                showSenderName={showSenderNames}
+                found={row.message.id === focusMessageId}
+                watchRef={watch}
+              />
+            )}
+          </div>
+        )}
       />
       {!atBottom && (
         <JumpToLatest

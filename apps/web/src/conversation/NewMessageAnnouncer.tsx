@@ -1,6 +1,19 @@
 import { useEffect, useRef, useState } from 'react';
 import type { MessageView } from '../messenger/types.js';
 
+/** The most of a body read out: enough to recognise the message, never a 10,000-character wall. */
+export const ANNOUNCED_EXCERPT_CHARS = 120;
+
+/** "sender: start of the text…": what the live region says about one new message. */
+export function announcementOf(message: MessageView): string {
+  const body = message.body.replace(/\s+/g, ' ').trim();
+  const excerpt =
+    body.length > ANNOUNCED_EXCERPT_CHARS
+      ? `${body.slice(0, ANNOUNCED_EXCERPT_CHARS).trimEnd()}…`
+      : body;
+  return `${message.senderUsername}: ${excerpt || 'attachment'}`;
+}
+
 /**
  * Tells screen-reader users about each message that arrives while the chat is open (the timeline
  * itself is not a live region: virtualization adds rows while scrolling). Messages already there
@@ -14,8 +27,7 @@ export function NewMessageAnnouncer({ messages }: { messages: readonly MessageVi
     const last = messages.at(-1);
     if (!last || last.id === lastSeenId.current) return;
     lastSeenId.current = last.id;
-    if (!last.outgoing && last.kind === 'text')
-      setAnnouncement(`${last.senderUsername}: ${last.body}`);
+    if (!last.outgoing && last.kind === 'text') setAnnouncement(announcementOf(last));
   }, [messages]);
 
   return (

@@ -1,6 +1,7 @@
 import type { DeepLink, DesktopBridge } from '@parley/core/remote';
 import { navigate } from '../app/route.js';
-import type { ConversationView, Messenger } from '../messenger/types.js';
+import { totalUnread } from '../unread/total-unread.js';
+import type { Messenger } from '../messenger/types.js';
 
 /**
  * What the desktop shell shows for the messenger: the unread count on the dock/taskbar badge,
@@ -32,11 +33,6 @@ export function connectDesktopShell(bridge: DesktopBridge, messenger: Messenger)
     else void messenger.sendText(action.conversationId, action.text).catch(console.error);
   });
   bridge.onDeepLink((link) => void openDeepLink(messenger, link).catch(console.error));
-}
-
-/** Unread messages in the chats; message requests do not count (they wait apart, unbadged). */
-export function totalUnread(chats: readonly ConversationView[]): number {
-  return chats.reduce((sum, chat) => sum + (chat.request ? 0 : chat.unreadCount), 0);
 }
 
 async function openDeepLink(messenger: Messenger, link: DeepLink): Promise<void> {

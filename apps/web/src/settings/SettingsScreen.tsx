@@ -1,7 +1,9 @@
 import { useMemo } from 'react';
 import { AccountActions } from '../account/AccountActions.js';
+import { AppearanceSettings } from '../appearance/AppearanceSettings.js';
 import { MediaSettings } from '../media/MediaSettings.js';
 import { NotificationSettings } from '../notifications/NotificationSettings.js';
+import { PrivacySettings } from '../privacy/PrivacySettings.js';
 import { hrefFor } from '../app/route.js';
 import { useMessenger, useObservable } from '../messenger/messenger-context.js';
 import type { SelfView } from '../messenger/types.js';
@@ -67,10 +69,8 @@ export default function SettingsScreen({ self }: { self: SelfView }) {
           )}
         </section>
 
-        <section className="settings__card" aria-labelledby="appearance-title">
-          <h3 id="appearance-title">Appearance</h3>
-          <p className="settings__muted">Parley follows your system's light or dark setting.</p>
-        </section>
+        <AppearanceSettings />
+        <PrivacySettings />
 
         <NotificationSettings />
 

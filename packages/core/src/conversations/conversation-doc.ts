@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import type { AttachmentPointer } from '../media/attachment-pointer.js';
+import { stampOrder, TimelineIndex } from './timeline-order.js';
 
 /**
  * The schema of one conversation's Yjs document. The rest of core reads and writes documents
@@ -18,7 +19,9 @@ import type { AttachmentPointer } from '../media/attachment-pointer.js';
  *   `null` in place of each entry: such entries are no messages and are skipped here.
  *
  * Yjs updates are idempotent and commutative: applying an update twice or out of order yields the
- * same document, and every device orders concurrent appends identically.
+ * same document. The array's order is not the one shown: the timeline sorts entries by their
+ * `hlc` (timeline-order.ts), which every device computes alike and which follows the authors'
+ * clocks for messages written concurrently.
  */
 
 export type ConversationKind = 'direct' | 'group';
@@ -34,6 +37,11 @@ export interface MessageEntry {
   senderDeviceId: number;
   /** Author's clock when sent (ms since epoch). */
   sentAt: number;
+  /**
+   * Hybrid logical timestamp that places the entry in the timeline (timeline-order.ts), stamped
+   * by appendMessages; absent on entries written before it existed (their sentAt stands in).
+   */
+  hlc?: number;
   body: string;
   /** Id of the message this one replies to. */
   replyTo?: string;
@@ -60,8 +68,17 @@ export class ConversationDoc {
   readonly reactions = this.doc.getMap<unknown>('reactions');
   readonly edits = this.doc.getMap<unknown>('edits');
   readonly deletions = this.doc.getMap<unknown>('deletions');
+  private readonly timelineIndex = new TimelineIndex();
+  private readonly addedListeners: Array<(entries: MessageEntry[], origin: unknown) => void> = [];
 
-  constructor(readonly id: string) {}
+  constructor(readonly id: string) {
+    this.messageList.observe((_event, transaction) => {
+      const added = this.entriesAddedBy(transaction);
+      if (added.length === 0) return;
+      this.timelineIndex.add(added);
+      for (const listener of this.addedListeners) listener(added, transaction.origin);
+    });
+  }
 
   get kind(): ConversationKind | undefined {
     const kind = this.meta.get('kind');
@@ -72,8 +89,14 @@ export class ConversationDoc {
     return [...this.members.entries()];
   }
 
+  /** The entries in the document's array order (the Yjs merge order, not the timeline's). */
   messages(): MessageEntry[] {
     return this.messageList.toArray().filter(isEntry);
+  }
+
+  /** The entries in timeline order, as every device shows them (timeline-order.ts). Read-only. */
+  timeline(): readonly MessageEntry[] {
+    return this.timelineIndex.entries;
   }
 
   get messageCount(): number {
@@ -116,20 +139,24 @@ export class ConversationDoc {
     this.appendMessages([entry]);
   }
 
-  /** Appends entries in order, in one transaction (one update, one observer call). */
+  /**
+   * Appends entries in order, in one transaction (one update, one observer call), each stamped
+   * with its timeline position after everything this document holds.
+   */
   appendMessages(entries: MessageEntry[]): void {
+    const stamped = stampOrder(entries, this.timelineIndex.latestKey);
     this.doc.transact(
-      () => this.messageList.insert(this.messageList.length, entries),
+      () => this.messageList.insert(this.messageList.length, stamped),
       LOCAL_ORIGIN,
     );
   }
 
-  /** Calls back with the entries appended by each transaction, with the transaction's origin. */
+  /**
+   * Calls back with the entries appended by each transaction, with the transaction's origin;
+   * timeline() already holds them.
+   */
   onMessagesAdded(listener: (entries: MessageEntry[], origin: unknown) => void): void {
-    this.messageList.observe((_event, transaction) => {
-      const added = this.entriesAddedBy(transaction);
-      if (added.length > 0) listener(added, transaction.origin);
-    });
+    this.addedListeners.push(listener);
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { Contacts } from '../account/contacts.js';
+import type { AccountSettingsView } from '../account-settings/types.js';
 import type { LocalDevice } from '../account/local-device.js';
 import type { MessageEntry } from '../conversations/conversation-doc.js';
 import { directConversationId } from '../conversations/conversation-id.js';
@@ -36,6 +37,11 @@ export interface ComposerDeps {
   groupPeers(model: ConversationModel): string[] | undefined;
   /** A message request (requests/): no read receipt or typing goes to its stranger. */
   isRequest(model: ConversationModel): boolean;
+  /**
+   * The account's privacy settings (account-settings/): with read receipts off, reading is
+   * synced to this account's own devices only; with typing indicators off, none are sent.
+   */
+  privacy(): Pick<AccountSettingsView, 'readReceipts' | 'typingIndicators'>;
 }
 
 /**
@@ -155,12 +161,12 @@ export class Composer {
     });
   }
 
-  /** Marks `messageId` and every earlier incoming message of the conversation read. */
+  /** Marks `messageId` and every incoming message before it in the timeline read. */
   async markRead(conversationId: string, messageId: string): Promise<void> {
     const { conversations, outbox } = this.deps;
     this.deps.device.require();
     const model = this.require(conversationId);
-    const entries = model.doc.messages();
+    const entries = model.doc.timeline();
     const upTo = entries.findIndex((entry) => entry.id === messageId);
     if (upTo < 0)
       throw new ParleyError('UNKNOWN_MESSAGE', `no message ${messageId} in ${conversationId}`);
@@ -172,12 +178,13 @@ export class Composer {
       conversations.raiseStatus(work, row.id, 'read', conversationId);
       byAuthor.set(row.senderId, [...(byAuthor.get(row.senderId) ?? []), row.id]);
     }
-    // A message request is read here without telling the stranger; own devices still learn it.
-    const request = this.deps.isRequest(model);
+    // A message request is read here without telling the stranger, and with read receipts off
+    // nobody is told; own devices still learn it.
+    const tellAuthors = this.deps.privacy().readReceipts && !this.deps.isRequest(model);
     for (const [author, ids] of byAuthor) {
       outbox.enqueue(work, {
         content: receiptContent('read', conversationId, ids),
-        recipientAccountIds: request ? [] : [author],
+        recipientAccountIds: tellAuthors ? [author] : [],
         ownDevices: true,
       });
     }
@@ -187,7 +194,7 @@ export class Composer {
   /** Typing indicators go to the peers' devices only, and only while online (the caller checks). */
   setTyping(conversationId: string, typing: boolean): void {
     const model = this.deps.conversations.get(conversationId);
-    if (!model || this.deps.isRequest(model)) return;
+    if (!model || this.deps.isRequest(model) || !this.deps.privacy().typingIndicators) return;
     const work = new UnitOfWork();
     this.deps.outbox.enqueue(work, {
       content: typingContent(conversationId, typing),

@@ -175,6 +175,7 @@ function wire(
     onError,
     groupPeers: (model) => (groups.isGroup(model) ? groups.peers(model) : undefined),
     isRequest: (model) => isMessageRequest(model),
+    privacy: () => accountSettings.settings,
   });
   const groups = new Groups({
     engine,

@@ -2,6 +2,7 @@ import type { ConversationModel } from '../conversations/conversations.js';
 import type { MessageRow, PendingGroupMessageRow } from '../store/database.js';
 import type { MessageEntry } from '../conversations/conversation-doc.js';
 import { isMessageRequest } from '../requests/request-state.js';
+import { orderKey } from '../conversations/timeline-order.js';
 import type { ConversationView, MessageView } from './api.js';
 
 /** Read-only projections of the conversation models into the facade's view objects. */
@@ -26,14 +27,14 @@ export function messageViews(model: ConversationModel, context: ViewContext): Me
   const views: MessageView[] = [];
   let nextSystem = 0;
   let nextPlaceholder = 0;
-  for (const entry of model.doc.messages()) {
+  for (const entry of model.doc.timeline()) {
     // Local system entries and placeholders (not in the shared document) slot in by time.
-    while (nextSystem < system.length && (system[nextSystem]?.sentAt ?? 0) <= entry.sentAt) {
+    while (nextSystem < system.length && (system[nextSystem]?.sentAt ?? 0) <= orderKey(entry)) {
       views.push(toView(system[nextSystem++] as MessageRow, model, context));
     }
     while (
       nextPlaceholder < placeholders.length &&
-      (placeholders[nextPlaceholder]?.receivedAt ?? 0) <= entry.sentAt
+      (placeholders[nextPlaceholder]?.receivedAt ?? 0) <= orderKey(entry)
     ) {
       views.push(placeholderView(placeholders[nextPlaceholder++]!, model, context));
     }
@@ -103,14 +104,25 @@ function toView(row: MessageRow, model: ConversationModel, context: ViewContext)
   };
 }
 
+/**
+ * The conversation's last message: the last text entry of the timeline, the very order
+ * messageViews shows, so the chat list's preview always matches the conversation's last bubble.
+ */
+function lastMessageRow(model: ConversationModel): MessageRow | undefined {
+  const timeline = model.doc.timeline();
+  for (let i = timeline.length - 1; i >= 0; i--) {
+    const row = model.rows.get((timeline[i] as MessageEntry).id);
+    if (row?.kind === 'text') return row;
+  }
+  return undefined;
+}
+
 export function conversationView(model: ConversationModel, context: ViewContext): ConversationView {
-  let last: MessageRow | undefined;
   let unreadCount = 0;
   for (const row of model.rows.values()) {
-    if (row.kind !== 'text') continue;
-    if (!row.outgoing && row.status !== 'read') unreadCount++;
-    if (!last || row.sentAt >= last.sentAt) last = row;
+    if (row.kind === 'text' && !row.outgoing && row.status !== 'read') unreadCount++;
   }
+  const last = lastMessageRow(model);
   const peer = model.row.peerAccountId;
   const peerUsername = peer ? context.usernameOf(peer, model) : undefined;
   const typing = [...model.typing.entries()]

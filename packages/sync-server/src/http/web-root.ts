@@ -28,8 +28,11 @@ export function webRootRoutes(webRoot: string) {
       if (file.startsWith(root + sep) && (await isFile(file))) {
         return send(reply, file.slice(root.length + 1));
       }
-      // A navigation to a client-side route: the app shell routes it.
-      if (request.headers.accept?.includes('text/html')) return send(reply, 'index.html');
+      // The site's root is the app whatever the client accepts (`curl /`); a navigation to a
+      // client-side route gets the app shell too, which routes it.
+      if (path === '/' || request.headers.accept?.includes('text/html')) {
+        return send(reply, 'index.html');
+      }
       return reply.callNotFound();
     });
   };

@@ -51,6 +51,9 @@ export class WalCheckpointer {
 
   /** Stops checkpointing and closes the worker's connection (before the relay closes its own). */
   async stop(): Promise<void> {
+    // Unref'd so it never keeps a running relay alive; while stopping it must, or a process with
+    // nothing else left exits before the worker does and the relay's close never completes.
+    this.worker.ref();
     this.worker.postMessage('stop');
     await this.exited;
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { totalUnread } from '../../src/desktop/desktop-shell.js';
+import { totalUnread } from '../../src/unread/total-unread.js';
 import type { ConversationView } from '../../src/messenger/types.js';
 
 const chat = (id: string, unreadCount: number, request?: boolean): ConversationView => ({

@@ -1,0 +1,14 @@
+import { useEffect, useMemo } from 'react';
+import { useMessenger, useObservable } from '../messenger/messenger-context.js';
+import { totalUnread } from './total-unread.js';
+import { showUnread } from './unread-badge.js';
+
+/** Keeps the tab's title and favicon badge at the number of unread messages in the chats (message requests wait apart, unbadged). */
+export function useUnreadBadge(): void {
+  const messenger = useMessenger();
+  const conversations = useObservable(messenger.conversationList);
+  const unread = useMemo(() => totalUnread(conversations), [conversations]);
+  useEffect(() => {
+    showUnread(unread).catch((error: unknown) => console.warn('favicon badge', error));
+  }, [unread]);
+}
