@@ -3,6 +3,7 @@ import { ParleyError, relayCall } from '../errors.js';
 import { RelayError } from '../transport/relay-errors.js';
 import type { MessengerEvent } from '../facade/api.js';
 import type { RelayHttp } from '../transport/relay-http.js';
+import type { Farewell } from './farewell.js';
 import { deleteDatabases, type DatabaseFactory } from './delete-databases.js';
 
 export interface AccountLifecycleDeps {
@@ -13,6 +14,8 @@ export interface AccountLifecycleDeps {
    * is not reported as an error; resumed when the relay could not be reached.
    */
   relay: { stop(): void; start(): void };
+  /** Tells the contacts (and groups) before the account goes: farewell.ts. */
+  farewell: Pick<Farewell, 'say'>;
   /** IndexedDB and the names of this device's databases (account, search index, media cache). */
   indexedDB(): DatabaseFactory;
   databaseNames: readonly string[];
@@ -35,15 +38,16 @@ export class AccountLifecycle {
    */
   async signOut(close: () => Promise<void>): Promise<void> {
     const account = this.deps.device.require();
-    let reason: 'signed-out' | 'account-deleted' = 'signed-out';
-    const unregistered = await this.onRelay(async () => {
-      const devices = await this.deps.http.ownDevices();
-      const last = devices.every((device) => device.deviceId === account.deviceId);
-      if (last) reason = 'account-deleted';
-      await (last
+    const last = await this.isLastDevice(account.deviceId);
+    if (last === 'already') return this.wipe(close, 'signed-out');
+    // The last device takes the account with it: its contacts are told first, as on deletion.
+    if (last) await this.deps.farewell.say();
+    const unregistered = await this.onRelay(() =>
+      last
         ? this.deps.http.deleteAccount(account.username)
-        : this.deps.http.removeDevice(account.deviceId));
-    });
+        : this.deps.http.removeDevice(account.deviceId),
+    );
+    const reason = last ? 'account-deleted' : 'signed-out';
     await this.wipe(close, unregistered === 'already' ? 'signed-out' : reason);
   }
 
@@ -51,8 +55,21 @@ export class AccountLifecycle {
     const account = this.deps.device.require();
     if (typedUsername.trim() !== account.username)
       throw new ParleyError('USERNAME_MISMATCH', 'type your username to delete your account');
+    // Before the relay forgets the account: its contacts are told while it can still send.
+    await this.deps.farewell.say();
     await this.onRelay(() => this.deps.http.deleteAccount(account.username));
     await this.wipe(close, 'account-deleted');
+  }
+
+  /** 'already': the relay no longer accepts this device's credentials. */
+  private async isLastDevice(ownId: number): Promise<boolean | 'already'> {
+    try {
+      const devices = await this.deps.http.ownDevices();
+      return devices.every((device) => device.deviceId === ownId);
+    } catch (error) {
+      if (error instanceof RelayError && error.code === 'UNAUTHENTICATED') return 'already';
+      return relayCall(() => Promise.reject(error));
+    }
   }
 
   /** 'already': the relay no longer accepts this device's credentials (UNAUTHENTICATED). */

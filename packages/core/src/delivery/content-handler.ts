@@ -63,6 +63,8 @@ export interface ContentHandlerDeps {
   learnUsername(accountId: string, username: string): void;
   reject(sender: Sender, reason: string): void;
   typingChanged(conversationId: string): void;
+  /** The account is deleted (its notice came over its session): account-lifecycle/gone-accounts.ts. */
+  accountGone?(accountId: string): void;
   /** Absent: no conversation is a group (unit tests of 1:1 handling). */
   groups?: GroupHooks;
 }
@@ -178,6 +180,9 @@ export class ContentHandler {
         return;
       case 'senderKeyRequest':
         await this.groups.answerRequest(body.value.distributionId, sender, work);
+        return;
+      case 'accountDeleted':
+        await this.applyAccountDeleted(body.value.conversationId, sender);
         return;
       case undefined:
         if (sender.accountId === this.context.selfAccountId()) this.welcomeOwnDevice(sender, work);
@@ -406,6 +411,23 @@ export class ContentHandler {
       });
       this.conversations.raiseStatus(work, messageId, status, conversationId, 'receipt');
     }
+  }
+
+  /**
+   * Honoured only in the direct conversation of the sender and this account, so that no one
+   * marks a group, or someone else's chat, as gone; an own device's notice is no one's peer.
+   */
+  private async applyAccountDeleted(conversationId: string, sender: Sender): Promise<void> {
+    const self = this.context.selfAccountId();
+    if (sender.accountId === self) return;
+    const model = this.conversations.get(conversationId);
+    if (
+      model?.row.kind !== 'direct' ||
+      model.row.peerAccountId !== sender.accountId ||
+      conversationId !== (await directConversationId(self, sender.accountId))
+    )
+      return;
+    this.context.accountGone?.(sender.accountId);
   }
 
   private applyTyping(

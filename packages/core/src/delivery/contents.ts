@@ -97,3 +97,11 @@ export function senderKeyRequestContent(distributionId: string): Uint8Array<Arra
     value: { $typeName: 'parley.content.v1.SenderKeyRequest', distributionId },
   });
 }
+
+/** "This account is being deleted", to the peer of the direct conversation (account-lifecycle/). */
+export function accountDeletedContent(conversationId: string): Uint8Array<ArrayBuffer> {
+  return encode({
+    case: 'accountDeleted',
+    value: { $typeName: 'parley.content.v1.AccountDeleted', conversationId },
+  });
+}

@@ -125,6 +125,8 @@ export class Outbox {
   private requestsInFlight = 0;
   /** Resolves when the latest page's encryption and session flush are done. */
   private encrypted: Promise<void> = Promise.resolve();
+  /** Callers of whenStored, each woken when none of its keys is left in the mirror. */
+  private readonly storedWaiters = new Set<{ keys: Set<string>; resolve: () => void }>();
 
   private readonly engine: SignalEngine;
   private readonly db: ParleyDatabase;
@@ -167,9 +169,34 @@ export class Outbox {
     return new Set([...this.rows.values()].flatMap((row) => row.messageIds));
   }
 
+  /** Idempotency keys of the rows committed and not acknowledged yet. */
+  pendingKeys(): Set<string> {
+    return new Set([...this.rows.values()].map((row) => row.idempotencyKey));
+  }
+
+  /**
+   * Resolves once the relay stored every committed row with one of these keys (a key no longer
+   * in the table counts as stored): account deletion waits for its notices (account-lifecycle/).
+   */
+  whenStored(keys: Iterable<string>): Promise<void> {
+    const pending = this.pendingKeys();
+    const waiting = new Set([...keys].filter((key) => pending.has(key)));
+    if (waiting.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.storedWaiters.add({ keys: waiting, resolve }));
+  }
+
   private mirror(work: UnitOfWork): void {
     for (const row of work.outbox) if (row.seq !== undefined) this.rows.set(row.seq, row);
     for (const seq of work.deletedOutbox) this.rows.delete(seq);
+  }
+
+  private wakeStoredWaiters(stored: OutboxRow[]): void {
+    for (const waiter of this.storedWaiters) {
+      for (const row of stored) waiter.keys.delete(row.idempotencyKey);
+      if (waiter.keys.size > 0) continue;
+      this.storedWaiters.delete(waiter);
+      waiter.resolve();
+    }
   }
 
   enqueue(work: UnitOfWork, item: OutboxItem): void {
@@ -538,6 +565,7 @@ export class Outbox {
       }
       this.onSent(this.acked, row.messageIds);
     }
+    this.wakeStoredWaiters(rows);
     if (this.state.timers.ackedCommit) return;
     const timer = setTimeout(() => {
       const committing: Promise<void> = this.commitAcked()

@@ -2,6 +2,7 @@ import type { DexieOptions } from 'dexie';
 import { AccountKeys } from '../account/account-keys.js';
 import { AccountLifecycle } from '../account-lifecycle/account-lifecycle.js';
 import type { DatabaseFactory } from '../account-lifecycle/delete-databases.js';
+import { Farewell } from '../account-lifecycle/farewell.js';
 import { GoneAccounts } from '../account-lifecycle/gone-accounts.js';
 import { AccountSettings } from '../account-settings/account-settings.js';
 import { Contacts } from '../account/contacts.js';
@@ -212,6 +213,7 @@ function wire(
     learnUsername: (accountId, username) => contacts.learn(accountId, username),
     reject: (sender, reason) => events.decryptFailed(sender, reason),
     typingChanged: () => views.typingChanged(),
+    accountGone: (accountId) => goneAccounts.mark([accountId]),
     groups: {
       isGroup: (model) => groups.isGroup(model),
       isMember: (model, accountId) => groups.isMember(model, accountId),
@@ -323,6 +325,13 @@ function wire(
     device,
     http,
     relay,
+    farewell: new Farewell({
+      conversations,
+      outbox,
+      commit: (work) => groupCommit.commit(work),
+      groups,
+      selfAccountId: () => device.accountId,
+    }),
     indexedDB: () => indexedDBFactory(options),
     // The account database, the search index's and the media cache's (see their constructors).
     databaseNames: [

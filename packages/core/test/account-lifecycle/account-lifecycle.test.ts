@@ -52,7 +52,7 @@ describe('signing out and deleting an account through the real relay', () => {
     await waitFor(() => texts(phone, chat).includes(hello), 'the phone still receives');
   });
 
-  it('deletes the account: the typed username must match; contacts see it gone; the name is free', async () => {
+  it('deletes the account: the typed username must match; contacts are told; the name is free', async () => {
     const alice = await fx.messenger();
     const bobDb = `bob-${crypto.randomUUID()}`;
     const bob = await fx.messenger(bobDb);
@@ -65,14 +65,18 @@ describe('signing out and deleting an account through the real relay', () => {
     await alice.sendText(chat, hello);
     await waitFor(() => texts(bob, chat).includes(hello), 'bob receives');
 
+    // Carol opened a chat with Bob but never wrote: Bob's device has no chat with her to notify.
+    const carol = await fx.messenger();
+    await carol.register(uniqueUsername('carol'));
+    const carolChat = await carol.openDirectConversation(bobName);
+
     expect(await code(bob.deleteAccount(aliceName))).toBe('USERNAME_MISMATCH');
     expect(bob.self.getSnapshot()?.username).toBe(bobName);
     await bob.deleteAccount(bobName);
     expect(await databases()).not.toContain(bobDb);
 
-    // Alice's next message meets the relay's NOT_FOUND: the chat shows the account as deleted,
-    // and further sends are refused with ACCOUNT_GONE.
-    await alice.sendText(chat, fx.text('are you there?'));
+    // Bob's device told Alice before going (its "account deleted" notice): without sending
+    // anything, the chat shows the account as deleted and sends are refused with ACCOUNT_GONE.
     await waitFor(
       () =>
         alice
@@ -82,6 +86,16 @@ describe('signing out and deleting an account through the real relay', () => {
       'alice sees the account deleted',
     );
     expect(await code(alice.sendText(chat, 'hello?'))).toBe('ACCOUNT_GONE');
+    // Carol learns it from the relay: her first send meets NOT_FOUND.
+    await carol.sendText(carolChat, fx.text('are you there?'));
+    await waitFor(
+      () =>
+        carol
+          .conversations()
+          .getSnapshot()
+          .find((c) => c.id === carolChat)?.peerDeleted,
+      'carol sees the account deleted',
+    );
 
     // The username is free at once (DELETED_USERNAME_RESERVED_MS = 0): someone new takes it,
     // and Alice reaches the new owner in a new chat, not the deleted one's.
