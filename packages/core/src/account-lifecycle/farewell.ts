@@ -21,6 +21,8 @@ export interface FarewellDeps {
     leave(conversationId: string): Promise<void>;
   };
   selfAccountId(): string;
+  /** The socket is authenticated: sends can be stored now. */
+  online(): boolean;
   timeoutMs?: number;
 }
 
@@ -35,6 +37,8 @@ export class Farewell {
   constructor(private readonly deps: FarewellDeps) {}
 
   async say(): Promise<void> {
+    // Offline, nothing could be stored: stop at once rather than after the timeout.
+    if (!this.deps.online()) throw unreachable();
     const before = this.deps.outbox.pendingKeys();
     const self = this.deps.selfAccountId();
     const models = this.deps.conversations.all();
@@ -62,16 +66,7 @@ export class Farewell {
   private async withinTimeout(stored: Promise<void>): Promise<void> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new ParleyError(
-              'RELAY_UNREACHABLE',
-              'could not tell your contacts that the account is deleted: check the connection and try again',
-            ),
-          ),
-        this.deps.timeoutMs ?? FAREWELL_TIMEOUT_MS,
-      );
+      timer = setTimeout(() => reject(unreachable()), this.deps.timeoutMs ?? FAREWELL_TIMEOUT_MS);
     });
     try {
       await Promise.race([stored, timeout]);
@@ -79,4 +74,11 @@ export class Farewell {
       clearTimeout(timer);
     }
   }
+}
+
+function unreachable(): ParleyError {
+  return new ParleyError(
+    'RELAY_UNREACHABLE',
+    'could not tell your contacts that the account is being deleted: check the connection and try again',
+  );
 }

@@ -331,6 +331,7 @@ function wire(
       commit: (work) => groupCommit.commit(work),
       groups,
       selfAccountId: () => device.accountId,
+      online: () => relay.state === 'online',
     }),
     indexedDB: () => indexedDBFactory(options),
     // The account database, the search index's and the media cache's (see their constructors).

@@ -91,4 +91,25 @@ describe('the "account deleted" notice through the real relay (decision 0330)', 
       code: 'ACCOUNT_GONE',
     });
   });
+
+  it('refuses to delete without telling contacts while the relay cannot be reached', async () => {
+    const alice = await fx.messenger();
+    const bob = await fx.messenger();
+    const chat = await fx.meet(alice, bob);
+    await fx.warmUp(alice, bob, chat);
+    const aliceName = alice.self.getSnapshot()?.username as string;
+
+    await fx.relay.kill();
+    await waitFor(() => alice.connection.getSnapshot() === 'offline', 'alice is offline');
+    await expect(alice.deleteAccount(aliceName)).rejects.toMatchObject({
+      code: 'RELAY_UNREACHABLE',
+    });
+    expect(alice.self.getSnapshot()?.username).toBe(aliceName);
+
+    // Back online, the deletion goes through and Bob is told.
+    await fx.relay.restart();
+    await waitFor(() => alice.connection.getSnapshot() === 'online', 'alice is back online');
+    await alice.deleteAccount(aliceName);
+    await waitFor(() => view(bob, chat)?.peerDeleted, 'bob sees the account deleted');
+  });
 });
