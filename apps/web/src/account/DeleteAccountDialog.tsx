@@ -62,8 +62,8 @@ export default function DeleteAccountDialog({
             with all your devices, and every chat and message on this device is erased.
           </p>
           <p>
-            Your contacts see that this account no longer exists and can't message it.{' '}
-            {usernameFreed()}
+            You leave your groups, and your contacts are told that this account no longer exists;
+            they can't message it. {usernameFreed()}
           </p>
         </div>
         <label htmlFor={`${id}-username`} className="field-label">

@@ -6,8 +6,7 @@ import { UnitOfWork } from '../../src/store/unit-of-work.js';
 import { uniqueUsername, useRelay } from '../support/fixture.js';
 import { texts, waitFor } from '../support/wait.js';
 
-const internals = (messenger: Messenger) =>
-  (messenger as unknown as { deps: MessengerDeps }).deps;
+const internals = (messenger: Messenger) => (messenger as unknown as { deps: MessengerDeps }).deps;
 
 const view = (messenger: Messenger, conversationId: string) =>
   messenger
