@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConversationDoc } from '../../src/conversations/conversation-doc.js';
 import { directConversationId } from '../../src/conversations/conversation-id.js';
 import {
+  accountDeletedContent,
   crdtUpdateContent,
   decodeContent,
   receiptContent,
@@ -65,6 +66,22 @@ describe('content handler (in-memory store, no relay)', () => {
     const receipt = decodeContent(rows[0]!.content).body;
     expect(receipt.case).toBe('receipt');
     expect(receipt.case === 'receipt' && receipt.value.messageIds).toEqual(['m0', 'm1', 'm2']);
+  });
+
+  it('honours an "account deleted" notice only from the peer of the direct conversation it names', async () => {
+    const { id, receiver } = await bobWithConversation(1);
+    const notice = (conversationId: string, sender: typeof alice) =>
+      receiver.handler.handle(
+        decodeContent(accountDeletedContent(conversationId)),
+        sender,
+        new UnitOfWork(),
+      );
+    await notice(id, mallory); // another account names Alice's chat
+    await notice(id, { ...bob, deviceId: 2 }); // an own device
+    await notice('no-such-conversation', alice);
+    expect(receiver.gone).toEqual([]);
+    await notice(id, alice);
+    expect(receiver.gone).toEqual([alice.accountId]);
   });
 
   it('rejects an update to a conversation from an account that is not part of it', async () => {

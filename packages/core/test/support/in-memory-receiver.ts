@@ -20,6 +20,8 @@ export class Receiver {
   readonly acked: bigint[] = [];
   readonly rejected: Array<{ sender: Sender; reason: string }> = [];
   readonly errors: unknown[] = [];
+  /** Accounts whose "account deleted" notice was honoured. */
+  readonly gone: string[] = [];
   /** Accounts this device blocked (the account settings' list). */
   readonly blocked = new Set<string>();
   /** Server ids acked while their batch was not durable yet (must stay empty). */
@@ -55,6 +57,7 @@ export class Receiver {
       learnUsername: () => {},
       reject: (sender, reason) => this.rejected.push({ sender, reason }),
       typingChanged: () => {},
+      accountGone: (id) => this.gone.push(id),
     });
     const decryption: EnvelopeDecryption = {
       decrypt: async (envelope) => {
