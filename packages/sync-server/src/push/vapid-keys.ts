@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { link, readFile, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, readFile, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import webpush from 'web-push';
 
@@ -27,6 +27,8 @@ export async function loadVapidKeys(
   const existing = await readKeys(path);
   if (existing) return existing;
   const fresh = webpush.generateVAPIDKeys();
+  // A relay on PostgreSQL keeps nothing else on disk, so its data directory may not exist yet.
+  await mkdir(dataDir, { recursive: true });
   // Written whole to a private name, then linked into place: link() fails if the file exists,
   // and a reader never sees it half-written.
   const draft = `${path}.${process.pid}.${randomBytes(4).toString('hex')}`;

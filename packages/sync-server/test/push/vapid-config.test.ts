@@ -23,6 +23,14 @@ describe('VAPID keys', () => {
     expect(JSON.parse(await readFile(join(data.dir, VAPID_KEYS_FILE), 'utf8'))).toEqual(first);
   });
 
+  it('are kept in a data directory created for them (a relay on PostgreSQL has none yet)', async () => {
+    const data = tempDataDir();
+    dirs.push(data);
+    const dir = join(data.dir, 'not', 'made', 'yet');
+    const keys = await loadVapidKeys(dir, undefined);
+    expect(JSON.parse(await readFile(join(dir, VAPID_KEYS_FILE), 'utf8'))).toEqual(keys);
+  });
+
   it('come from the environment when both halves are set, else nowhere but the file', () => {
     const pair = webpush.generateVAPIDKeys();
     const config = (env: NodeJS.ProcessEnv) => loadConfig([], env, '/tmp');
