@@ -9,8 +9,10 @@ import { describe, expect, it } from 'vitest';
 import { seriousViolations } from './harness/axe.js';
 import { useStack } from './harness/use-stack.js';
 import {
+  acceptRequest,
   bubble,
   meetInChat,
+  openChat,
   openUser,
   send,
   signUp,
@@ -51,6 +53,17 @@ describe('message accessibility', () => {
       })
       .toBe(1);
 
+    // Carol was a stranger: her chat joins Alice's chats (the list walked below) once accepted.
+    await openChat(alice, carol.username);
+    await acceptRequest(alice, carol.username);
+    await openChat(alice, bob.username);
+
+    // Alice has sent a message, so Parley offers notifications above the list; she declines.
+    await alice.page
+      .getByRole('region', { name: 'Turn on notifications' })
+      .getByRole('button', { name: 'Not now' })
+      .click();
+
     // The chat list: one Tab stop (not its scroller), arrows move between the chats.
     await alice.page.getByRole('searchbox').first().focus();
     await alice.page.keyboard.press('Tab');
@@ -75,7 +88,10 @@ describe('message accessibility', () => {
     // A 10,000-character message is announced as its sender and a short excerpt.
     const long = `${'Lorem ipsum dolor sit amet, consectetur adipiscing elit. '.repeat(176)}END`;
     await send(alice, bob.username, long);
-    const live = bob.page.locator('[aria-live="polite"]').filter({ hasText: alice.username });
+    // The announcer, not the typing line (also a polite live region naming Alice while she types).
+    const live = bob.page
+      .locator('.visually-hidden[aria-live="polite"]')
+      .filter({ hasText: alice.username });
     await expect.poll(() => live.textContent()).toMatch(new RegExp(`^${alice.username}: Lorem`));
     expect(((await live.textContent()) ?? '').length).toBeLessThanOrEqual(200);
 

@@ -76,8 +76,13 @@ describe('settings, theme and unread badge', () => {
     await screenshot(bob.page, 'settings-light');
     expect(await seriousViolations(bob.page)).toEqual([]);
 
-    await bob.page.getByRole('checkbox', { name: 'Read receipts' }).uncheck();
-    await bob.page.getByRole('checkbox', { name: 'Typing indicators' }).uncheck();
+    // The switches show the account settings, which change once core has stored the change:
+    // click, then wait for the stored state (Playwright's uncheck() wants it within the click).
+    for (const name of ['Read receipts', 'Typing indicators']) {
+      const toggle = bob.page.getByRole('checkbox', { name });
+      await toggle.click();
+      await expect.poll(() => toggle.isChecked()).toBe(false);
+    }
     await openChat(bob, alice.username);
     await send(alice, bob.username, 'will bob tell me he read this?');
     await expect
