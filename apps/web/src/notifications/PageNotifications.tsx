@@ -5,6 +5,7 @@ import type { MessageView, Messenger } from '../messenger/types.js';
 import { Avatar } from '../shell/Avatar.js';
 import { Icon } from '../shell/Icon.js';
 import { chatNotification, isMuted, type NotificationData } from './notification-content.js';
+import { isDoNotDisturb } from './do-not-disturb.js';
 import type { WorkerToPage } from './open-chat-window.js';
 import { syncPushSubscription } from './push-subscription.js';
 import { playArrivalTone } from './sound.js';
@@ -51,6 +52,8 @@ export function PageNotifications({ openConversationId }: { openConversationId?:
       const preferences = notificationPreferences();
       const { conversationId, messageIds } = event;
       if (!preferences.enabled) return;
+      // Do not disturb: no toast, sound or system notification; the unread count still rises.
+      if (isDoNotDisturb(preferences.doNotDisturbUntil, Date.now())) return;
       const chats = messenger.accountSettings.getSnapshot().chats;
       if (isMuted(chats[conversationId]?.mutedUntil, Date.now())) return;
       const chat = messenger.conversationList.getSnapshot().find((c) => c.id === conversationId);

@@ -17,6 +17,7 @@ import {
 import { openChatWindow, type ClientsLike, type WorkerToPage } from './open-chat-window.js';
 import { toWebPushSubscription } from './subscription-json.js';
 import type { NotificationPreferences } from './preferences.js';
+import { isDoNotDisturb } from './do-not-disturb.js';
 
 /**
  * How long decryption may take before a generic "New message" is shown instead. Browsers end a
@@ -29,6 +30,8 @@ export interface PushWorkerDeps {
   /** Core on this device's database, connecting as this device. */
   openMessenger(): Promise<Messenger>;
   readPreferences(): Promise<NotificationPreferences>;
+  /** The clock do-not-disturb is judged by (tests inject one). */
+  now?: () => number;
 }
 
 export function installPushHandlers(scope: ServiceWorkerGlobalScope, deps: PushWorkerDeps): void {
@@ -42,7 +45,7 @@ export function installPushHandlers(scope: ServiceWorkerGlobalScope, deps: PushW
   );
 }
 
-interface PushSubscriptionChangeEvent extends ExtendableEvent {
+export interface PushSubscriptionChangeEvent extends ExtendableEvent {
   readonly newSubscription: PushSubscription | null;
   readonly oldSubscription: PushSubscription | null;
 }
@@ -64,12 +67,14 @@ async function onPush(scope: ServiceWorkerGlobalScope, deps: PushWorkerDeps): Pr
   const late = new Promise<'late'>((resolve) => {
     timer = setTimeout(() => resolve('late'), DECRYPT_DEADLINE_MS);
   });
-  const work = showArrived(scope, deps, preferences);
+  // Do not disturb: still fetch (messages arrive, are acknowledged and counted), show nothing.
+  const quiet = isDoNotDisturb(preferences.doNotDisturbUntil, (deps.now ?? Date.now)());
+  const work = showArrived(scope, deps, preferences, quiet);
   const outcome = await Promise.race([work.then(() => 'done' as const), late]).catch(
     () => 'failed' as const,
   );
   clearTimeout(timer);
-  if (outcome === 'done') return;
+  if (outcome === 'done' || quiet) return;
   await scope.registration.showNotification('Parley', {
     body: 'New message',
     tag: GENERIC_TAG,
@@ -90,6 +95,7 @@ async function showArrived(
   scope: ServiceWorkerGlobalScope,
   deps: PushWorkerDeps,
   preferences: NotificationPreferences,
+  quiet: boolean,
 ): Promise<void> {
   const messenger = await deps.openMessenger();
   const arrived = new Map<string, Set<string>>();
@@ -102,6 +108,7 @@ async function showArrived(
   try {
     await messenger.caughtUp();
     off();
+    if (quiet) return;
     const now = Date.now();
     const { chats } = messenger.accountSettings.getSnapshot();
     const conversations = messenger.conversationList.getSnapshot();
@@ -148,7 +155,7 @@ function arrivedMessage(message: MessageView): ArrivedMessage {
   };
 }
 
-async function onClick(
+export async function onClick(
   scope: ServiceWorkerGlobalScope,
   deps: PushWorkerDeps,
   notification: Notification,
@@ -190,7 +197,7 @@ async function markRead(
 }
 
 /** The browser replaced the subscription: tell the relay about the new one. */
-async function onSubscriptionChange(
+export async function onSubscriptionChange(
   scope: ServiceWorkerGlobalScope,
   deps: PushWorkerDeps,
   event: PushSubscriptionChangeEvent,
