@@ -189,11 +189,24 @@ async function markRead(
       .messages(conversationId)
       .getSnapshot()
       .findLast((m) => !m.outgoing);
-    // The read receipt waits in core's durable outbox if it cannot leave before the worker stops.
-    if (latest) await messenger.markRead(conversationId, latest.id);
+    if (!latest) return;
+    await messenger.markRead(conversationId, latest.id);
+    // Stay until the read receipt has left (the relay accepted it); if that takes longer than
+    // the browser lets a worker run, it waits in core's durable outbox for the next start.
+    await withDeadline(messenger.sent());
   } finally {
     await messenger.close();
   }
+}
+
+/** `work`, or nothing once DECRYPT_DEADLINE_MS passed (the worker must end in time). */
+async function withDeadline(work: Promise<void>): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, DECRYPT_DEADLINE_MS);
+  });
+  await Promise.race([work, late]);
+  clearTimeout(timer);
 }
 
 /** The browser replaced the subscription: tell the relay about the new one. */
