@@ -296,3 +296,53 @@ describe('do not disturb', () => {
     for (const user of [alice, bob]) await user.context.close();
   });
 });
+
+describe('notifications with several tabs open', () => {
+  const stack = useStack();
+
+  it('toasts in one tab only: the one used last', async () => {
+    const alice = await openUser(stack, 'alice');
+    const bob = await openUser(stack, 'bob');
+    for (const user of [alice, bob]) await signUp(user);
+    await startChat(alice, bob.username);
+    await send(alice, bob.username, 'hello bob');
+    await waitForChat(bob, alice.username);
+
+    // Bob opens Parley in a second tab: a follower of the first (docs/decisions/0710).
+    const second = await bob.context.newPage();
+    await second.goto('/');
+    await expect
+      .poll(() => second.evaluate(() => document.documentElement.dataset.tabRole))
+      .toBe('follower');
+    await chatRow(second, alice.username).waitFor();
+    const toast = (page: typeof second, text: string) =>
+      page.locator('.toast__link', { hasText: text });
+
+    // The tab opened last notifies; the other gets the message without a toast.
+    await send(alice, bob.username, 'to the newest tab');
+    await toast(second, 'to the newest tab').waitFor();
+    await chatRow(bob.page, alice.username).filter({ hasText: 'to the newest tab' }).waitFor();
+    expect(await toast(bob.page, 'to the newest tab').count()).toBe(0);
+
+    // Bob clicks in the first tab: it notifies from now on. (The second tab hears of it on the
+    // tabs' channel before the next message comes.)
+    const heard = second.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const channel = new BroadcastChannel('parley:parley:notifier');
+          channel.onmessage = () => {
+            channel.close();
+            resolve();
+          };
+        }),
+    );
+    await bob.page.getByRole('heading', { name: 'Chats' }).click();
+    await heard;
+    await send(alice, bob.username, 'back to the first');
+    await toast(bob.page, 'back to the first').waitFor();
+    await chatRow(second, alice.username).filter({ hasText: 'back to the first' }).waitFor();
+    expect(await toast(second, 'back to the first').count()).toBe(0);
+
+    for (const user of [alice, bob]) await user.context.close();
+  });
+});
