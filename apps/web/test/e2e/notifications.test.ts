@@ -186,6 +186,7 @@ describe('notifications with the app open', () => {
     await send(alice, bob.username, 'hello bob');
     await waitForChat(bob, alice.username);
     await openChat(bob, alice.username);
+    await acceptRequest(bob, alice.username);
     expect(await prompt.count()).toBe(0); // receiving is no reason to ask yet
     await send(bob, alice.username, 'hi alice');
     await prompt.waitFor();
