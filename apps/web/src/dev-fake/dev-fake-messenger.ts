@@ -70,6 +70,8 @@ class DevFakeMessenger implements Messenger {
 
   async caughtUp(): Promise<void> {}
 
+  async sent(): Promise<void> {}
+
   // Settings are kept in memory only; the fake does not act on them (no receipts, no blocking).
   async updateAccountSettings(change: AccountSettingsChange): Promise<void> {
     validateAccountSettingsChange(change);

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useMessenger } from '../messenger/messenger-context.js';
+import { DoNotDisturbSetting } from './DoNotDisturbSetting.js';
 import { removePushSubscription, syncPushSubscription } from './push-subscription.js';
 import { setNotificationPreferences, useNotificationPreferences } from './use-preferences.js';
 
@@ -60,6 +61,7 @@ export function NotificationSettings() {
         />{' '}
         Play a sound when a message arrives
       </label>
+      <DoNotDisturbSetting />
       {problem && (
         <p className="settings__muted" role="alert">
           {problem}

@@ -5,6 +5,9 @@ import type { MessageView, Messenger } from '../messenger/types.js';
 import { Avatar } from '../shell/Avatar.js';
 import { Icon } from '../shell/Icon.js';
 import { chatNotification, isMuted, type NotificationData } from './notification-content.js';
+import { isDoNotDisturb } from './do-not-disturb.js';
+import { createNotifierTab, trackUse, type NotifierTab } from './notifier-tab.js';
+import { DATABASE_NAME } from '../messenger/database-name.js';
 import type { WorkerToPage } from './open-chat-window.js';
 import { syncPushSubscription } from './push-subscription.js';
 import { playArrivalTone } from './sound.js';
@@ -35,6 +38,21 @@ export function PageNotifications({ openConversationId }: { openConversationId?:
   const [toasts, setToasts] = useState<Toast[]>([]);
   const openChat = useRef(openConversationId);
   openChat.current = openConversationId;
+  const notifier = useRef<NotifierTab | null>(null);
+
+  useEffect(() => {
+    // A tab that is not a follower owns the device (or is the desktop app's only window).
+    const tab = createNotifierTab(
+      `parley:${DATABASE_NAME}:notifier`,
+      () => document.documentElement.dataset.tabRole !== 'follower',
+    );
+    notifier.current = tab;
+    const stop = trackUse(tab);
+    return () => {
+      stop();
+      notifier.current = null;
+    };
+  }, []);
 
   useEffect(() => {
     void loadedPreferences().then((preferences) => {
@@ -46,20 +64,29 @@ export function PageNotifications({ openConversationId }: { openConversationId?:
 
   useEffect(() => {
     let nextId = 1;
-    return messenger.on((event) => {
-      if (event.type !== 'messages-received') return;
+    let unmounted = false;
+    const stopListening = messenger.on((event) => {
+      if (event.type === 'messages-received') void notify(event.conversationId, event.messageIds);
+    });
+    return () => {
+      unmounted = true;
+      stopListening();
+    };
+
+    async function notify(conversationId: string, messageIds: readonly string[]) {
       const preferences = notificationPreferences();
-      const { conversationId, messageIds } = event;
       if (!preferences.enabled) return;
+      // Do not disturb: no toast, sound or system notification; the unread count still rises.
+      if (isDoNotDisturb(preferences.doNotDisturbUntil, Date.now())) return;
+      // Every tab of the device gets the event; one of them notifies (notifier-tab.ts).
+      if (notifier.current && !notifier.current.isNotifier()) return;
       const chats = messenger.accountSettings.getSnapshot().chats;
       if (isMuted(chats[conversationId]?.mutedUntil, Date.now())) return;
+      const arrived = (await arrivedMessages(messenger, conversationId, messageIds)).filter(
+        isIncomingText,
+      );
       const chat = messenger.conversationList.getSnapshot().find((c) => c.id === conversationId);
-      const ids = new Set(messageIds);
-      const arrived = messenger
-        .messages(conversationId)
-        .getSnapshot()
-        .filter((m) => ids.has(m.id) && isIncomingText(m));
-      if (!chat || arrived.length === 0) return;
+      if (unmounted || !chat || arrived.length === 0) return;
       const content = chatNotification(chat, arrived.map(asArrived), 0, {
         previews: preferences.previews,
         actions: false,
@@ -80,7 +107,7 @@ export function PageNotifications({ openConversationId }: { openConversationId?:
         ...current.filter((t) => t.conversationId !== conversationId).slice(1 - MAX_TOASTS),
         toast,
       ]);
-    });
+    }
 
     async function showSystemNotification(conversationId: string, arrived: MessageView[]) {
       if (Notification.permission !== 'granted') return;
@@ -148,6 +175,38 @@ function ToastItem({ toast, onDismiss }: { toast: Toast; onDismiss: () => void }
       </button>
     </div>
   );
+}
+
+/** Longest a tab waits for arrived messages to reach its copy of the chat. */
+const ARRIVAL_WAIT_MS = 10_000;
+
+/**
+ * The messages `ids` of a chat. The owner tab has them at once; a follower tab's copy of a chat
+ * it does not show is filled from the owner on demand (core's remote facade), so it waits for
+ * them to come, or gives up after ARRIVAL_WAIT_MS.
+ */
+function arrivedMessages(
+  messenger: Messenger,
+  conversationId: string,
+  ids: readonly string[],
+): Promise<MessageView[]> {
+  const wanted = new Set(ids);
+  const store = messenger.messages(conversationId);
+  const pick = () => store.getSnapshot().filter((m) => wanted.has(m.id));
+  const found = pick();
+  if (found.length > 0) return Promise.resolve(found);
+  return new Promise((resolve) => {
+    const done = (messages: MessageView[]) => {
+      clearTimeout(timer);
+      stop();
+      resolve(messages);
+    };
+    const stop = store.subscribe(() => {
+      const now = pick();
+      if (now.length > 0) done(now);
+    });
+    const timer = setTimeout(() => done([]), ARRIVAL_WAIT_MS);
+  });
 }
 
 function isIncomingText(message: MessageView): boolean {

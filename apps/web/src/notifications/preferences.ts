@@ -3,6 +3,8 @@
  * want sound on the laptop and silence on the phone), and the service worker reads them when a
  * push wakes it, so they live in IndexedDB (workers have no localStorage).
  */
+import type { DoNotDisturbChoice } from './do-not-disturb.js';
+
 export interface NotificationPreferences {
   /** Off: no system notifications, no push subscription, no in-app toasts. */
   enabled: boolean;
@@ -10,12 +12,18 @@ export interface NotificationPreferences {
   previews: boolean;
   /** A short tone when a message arrives while the app is open. */
   sound: boolean;
+  /** Do not disturb ends at this time (ms; 0: off; Infinity: until turned off). do-not-disturb.ts */
+  doNotDisturbUntil: number;
+  /** What the person chose, to show it again in Settings while it lasts. */
+  doNotDisturbChoice: DoNotDisturbChoice;
 }
 
 export const DEFAULT_PREFERENCES: NotificationPreferences = Object.freeze({
   enabled: true,
   previews: true,
   sound: true,
+  doNotDisturbUntil: 0,
+  doNotDisturbChoice: 'off',
 });
 
 const DATABASE = 'parley-notifications';

@@ -17,6 +17,7 @@ import {
 import { openChatWindow, type ClientsLike, type WorkerToPage } from './open-chat-window.js';
 import { toWebPushSubscription } from './subscription-json.js';
 import type { NotificationPreferences } from './preferences.js';
+import { isDoNotDisturb } from './do-not-disturb.js';
 
 /**
  * How long decryption may take before a generic "New message" is shown instead. Browsers end a
@@ -25,10 +26,18 @@ import type { NotificationPreferences } from './preferences.js';
  */
 export const DECRYPT_DEADLINE_MS = 20_000;
 
+/**
+ * How long the worker stays, after showing what arrived, for core to send the delivery receipts
+ * (else they leave at the next start). Within what browsers allow after the deadline above.
+ */
+export const RECEIPTS_GRACE_MS = 5_000;
+
 export interface PushWorkerDeps {
   /** Core on this device's database, connecting as this device. */
   openMessenger(): Promise<Messenger>;
   readPreferences(): Promise<NotificationPreferences>;
+  /** The clock do-not-disturb is judged by (tests inject one). */
+  now?: () => number;
 }
 
 export function installPushHandlers(scope: ServiceWorkerGlobalScope, deps: PushWorkerDeps): void {
@@ -42,7 +51,7 @@ export function installPushHandlers(scope: ServiceWorkerGlobalScope, deps: PushW
   );
 }
 
-interface PushSubscriptionChangeEvent extends ExtendableEvent {
+export interface PushSubscriptionChangeEvent extends ExtendableEvent {
   readonly newSubscription: PushSubscription | null;
   readonly oldSubscription: PushSubscription | null;
 }
@@ -64,12 +73,20 @@ async function onPush(scope: ServiceWorkerGlobalScope, deps: PushWorkerDeps): Pr
   const late = new Promise<'late'>((resolve) => {
     timer = setTimeout(() => resolve('late'), DECRYPT_DEADLINE_MS);
   });
-  const work = showArrived(scope, deps, preferences);
-  const outcome = await Promise.race([work.then(() => 'done' as const), late]).catch(
+  // Do not disturb: still fetch (messages arrive, are acknowledged and counted), show nothing.
+  const quiet = isDoNotDisturb(preferences.doNotDisturbUntil, (deps.now ?? Date.now)());
+  let shown = () => undefined as void;
+  const displayed = new Promise<'done'>((resolve) => (shown = () => resolve('done')));
+  const work = showArrived(scope, deps, preferences, quiet, shown);
+  const outcome = await Promise.race([displayed, work.then(() => 'done' as const), late]).catch(
     () => 'failed' as const,
   );
   clearTimeout(timer);
-  if (outcome === 'done') return;
+  if (outcome === 'done' || quiet) {
+    // Keep the worker alive while core sends the delivery receipts and closes.
+    await work.catch(() => undefined);
+    return;
+  }
   await scope.registration.showNotification('Parley', {
     body: 'New message',
     tag: GENERIC_TAG,
@@ -90,6 +107,8 @@ async function showArrived(
   scope: ServiceWorkerGlobalScope,
   deps: PushWorkerDeps,
   preferences: NotificationPreferences,
+  quiet: boolean,
+  shown: () => void,
 ): Promise<void> {
   const messenger = await deps.openMessenger();
   const arrived = new Map<string, Set<string>>();
@@ -102,37 +121,50 @@ async function showArrived(
   try {
     await messenger.caughtUp();
     off();
-    const now = Date.now();
-    const { chats } = messenger.accountSettings.getSnapshot();
-    const conversations = messenger.conversationList.getSnapshot();
-    // Notification.maxActions: Chromium only (Safari and Firefox show no action buttons).
-    const actions = ((Notification as { maxActions?: number }).maxActions ?? 0) >= 2;
-    const byChat = [...arrived]
-      .map(([conversationId, ids]) => ({
-        conversationId,
-        unread: messenger
-          .messages(conversationId)
-          .getSnapshot()
-          .filter((m) => ids.has(m.id) && isUnreadIncoming(m)),
-      }))
-      .filter(({ unread }) => unread.length > 0)
-      // The chat with the newest message is notified last, so it is on top.
-      .sort((a, b) => a.unread.at(-1)!.sentAt - b.unread.at(-1)!.sentAt);
-    for (const { conversationId, unread } of byChat) {
-      if (isMuted(chats[conversationId]?.mutedUntil, now)) continue;
-      const chat = conversations.find((c) => c.id === conversationId);
-      if (!chat) continue;
-      const [shown] = await scope.registration.getNotifications({ tag: conversationId });
-      const previous = (shown?.data as NotificationData | undefined)?.count ?? 0;
-      const { title, options } = chatNotification(chat, unread.map(arrivedMessage), previous, {
-        previews: preferences.previews,
-        actions,
-      });
-      await scope.registration.showNotification(title, options);
-    }
+    if (!quiet) await showByChat(scope, messenger, arrived, preferences, (deps.now ?? Date.now)());
+    shown();
+    // The delivery receipts for what arrived leave before core closes, if they can in time.
+    await withDeadline(messenger.sent(), RECEIPTS_GRACE_MS);
   } finally {
     off();
     await messenger.close();
+  }
+}
+
+/** One notification per chat with unread messages among `arrived`, muted chats left out. */
+async function showByChat(
+  scope: ServiceWorkerGlobalScope,
+  messenger: Messenger,
+  arrived: ReadonlyMap<string, ReadonlySet<string>>,
+  preferences: NotificationPreferences,
+  now: number,
+): Promise<void> {
+  const { chats } = messenger.accountSettings.getSnapshot();
+  const conversations = messenger.conversationList.getSnapshot();
+  // Notification.maxActions: Chromium only (Safari and Firefox show no action buttons).
+  const actions = ((Notification as { maxActions?: number }).maxActions ?? 0) >= 2;
+  const byChat = [...arrived]
+    .map(([conversationId, ids]) => ({
+      conversationId,
+      unread: messenger
+        .messages(conversationId)
+        .getSnapshot()
+        .filter((m) => ids.has(m.id) && isUnreadIncoming(m)),
+    }))
+    .filter(({ unread }) => unread.length > 0)
+    // The chat with the newest message is notified last, so it is on top.
+    .sort((a, b) => a.unread.at(-1)!.sentAt - b.unread.at(-1)!.sentAt);
+  for (const { conversationId, unread } of byChat) {
+    if (isMuted(chats[conversationId]?.mutedUntil, now)) continue;
+    const chat = conversations.find((c) => c.id === conversationId);
+    if (!chat) continue;
+    const [shown] = await scope.registration.getNotifications({ tag: conversationId });
+    const previous = (shown?.data as NotificationData | undefined)?.count ?? 0;
+    const { title, options } = chatNotification(chat, unread.map(arrivedMessage), previous, {
+      previews: preferences.previews,
+      actions,
+    });
+    await scope.registration.showNotification(title, options);
   }
 }
 
@@ -148,7 +180,7 @@ function arrivedMessage(message: MessageView): ArrivedMessage {
   };
 }
 
-async function onClick(
+export async function onClick(
   scope: ServiceWorkerGlobalScope,
   deps: PushWorkerDeps,
   notification: Notification,
@@ -182,15 +214,28 @@ async function markRead(
       .messages(conversationId)
       .getSnapshot()
       .findLast((m) => !m.outgoing);
-    // The read receipt waits in core's durable outbox if it cannot leave before the worker stops.
-    if (latest) await messenger.markRead(conversationId, latest.id);
+    if (!latest) return;
+    await messenger.markRead(conversationId, latest.id);
+    // Stay until the read receipt has left (the relay accepted it); if that takes longer than
+    // the browser lets a worker run, it waits in core's durable outbox for the next start.
+    await withDeadline(messenger.sent(), DECRYPT_DEADLINE_MS);
   } finally {
     await messenger.close();
   }
 }
 
+/** `work`, or nothing once `ms` passed (a browser stops a worker that runs too long). */
+async function withDeadline(work: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  await Promise.race([work, late]);
+  clearTimeout(timer);
+}
+
 /** The browser replaced the subscription: tell the relay about the new one. */
-async function onSubscriptionChange(
+export async function onSubscriptionChange(
   scope: ServiceWorkerGlobalScope,
   deps: PushWorkerDeps,
   event: PushSubscriptionChangeEvent,

@@ -10,8 +10,17 @@ import {
 let current: NotificationPreferences = DEFAULT_PREFERENCES;
 const listeners = new Set<() => void>();
 let loading: Promise<void> | undefined;
+/** Tells the device's other tabs that the settings changed (they read them again). */
+let otherTabs: BroadcastChannel | undefined;
 
 function load(): Promise<void> {
+  if (!otherTabs && typeof BroadcastChannel !== 'undefined') {
+    otherTabs = new BroadcastChannel('parley-notification-preferences');
+    otherTabs.onmessage = () => {
+      loading = undefined;
+      void load();
+    };
+  }
   loading ??= readPreferences().then(
     (stored) => {
       current = stored;
@@ -39,6 +48,7 @@ export async function setNotificationPreferences(
   current = { ...current, ...change };
   for (const listener of listeners) listener();
   await writePreferences(current);
+  otherTabs?.postMessage('changed');
 }
 
 function subscribe(listener: () => void): () => void {

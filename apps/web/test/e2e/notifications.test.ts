@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { useStack } from './harness/use-stack.js';
 import { seriousViolations } from './harness/axe.js';
 import {
+  acceptRequest,
   bubble,
   chatRow,
   openChat,
@@ -185,6 +186,7 @@ describe('notifications with the app open', () => {
     await send(alice, bob.username, 'hello bob');
     await waitForChat(bob, alice.username);
     await openChat(bob, alice.username);
+    await acceptRequest(bob, alice.username);
     expect(await prompt.count()).toBe(0); // receiving is no reason to ask yet
     await send(bob, alice.username, 'hi alice');
     await prompt.waitFor();
@@ -231,5 +233,117 @@ describe('notifications with the app open', () => {
     ).toBe(true);
 
     for (const user of [alice, bob, carol]) await user.context.close();
+  });
+});
+
+describe('do not disturb', () => {
+  const stack = useStack();
+
+  it('silences toasts in the page and the service worker while on; messages still arrive', async () => {
+    const alice = await openUser(stack, 'alice');
+    const bob = await openUser(stack, 'bob');
+    await bob.context.grantPermissions(['notifications'], { origin: stack.origin });
+    for (const user of [alice, bob]) await signUp(user);
+    await startChat(alice, bob.username);
+    await send(alice, bob.username, 'hello bob');
+    await waitForChat(bob, alice.username);
+    // Accepted, so Alice learns when Bob's device has her messages (a stranger does not).
+    await openChat(bob, alice.username);
+    await acceptRequest(bob, alice.username);
+    await bob.page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+
+    // Settings > Notifications > Do not disturb: until turned off.
+    const doNotDisturb = async (page: typeof bob.page, choice: string) => {
+      await page.goto('/#/settings');
+      const card = page.getByRole('main').getByRole('region', { name: 'Notifications' });
+      await card.getByRole('combobox', { name: 'Do not disturb' }).selectOption({ label: choice });
+      return card;
+    };
+    const card = await doNotDisturb(bob.page, 'Until turned off');
+    await card.getByText('No notifications or sounds until you turn this off.').waitFor();
+    await card.scrollIntoViewIfNeeded();
+    expect(await seriousViolations(bob.page)).toEqual([]);
+    await screenshot(bob.page, 'notifications-do-not-disturb');
+
+    // In the page: the message arrives and counts, but no toast.
+    await bob.page.goto('/#/');
+    await send(alice, bob.username, 'hush');
+    await chatRow(bob.page, alice.username).filter({ hasText: 'hush' }).waitFor();
+    expect(await bob.page.locator('.toast__link', { hasText: 'hush' }).count()).toBe(0);
+
+    // With Parley closed: the woken worker fetches the message (Alice sees it delivered) and
+    // shows nothing.
+    await bob.page.close();
+    await sendAndStore(alice, bob.username, 'quiet please');
+    await pushTo(bob.context, stack.origin);
+    await expect
+      .poll(() => bubble(alice.page, 'quiet please').getAttribute('data-status'), {
+        timeout: 60_000,
+      })
+      .toBe('delivered');
+
+    // Do not disturb off again; the next push notifies, and only for the message after it.
+    const settings = await bob.context.newPage();
+    await doNotDisturb(settings, 'Off');
+    await settings.getByText('No notifications or sounds until').waitFor({ state: 'detached' });
+    await settings.close();
+    await sendAndStore(alice, bob.username, 'loud again');
+    await pushTo(bob.context, stack.origin);
+    const shown = await waitForNotification(bob, stack.origin, 'loud again');
+    expect(shown.map((n) => [n.title, n.body, n.data?.count])).toEqual([
+      [alice.username, 'loud again', 1],
+    ]);
+
+    for (const user of [alice, bob]) await user.context.close();
+  });
+});
+
+describe('notifications with several tabs open', () => {
+  const stack = useStack();
+
+  it('toasts in one tab only: the one used last', async () => {
+    const alice = await openUser(stack, 'alice');
+    const bob = await openUser(stack, 'bob');
+    for (const user of [alice, bob]) await signUp(user);
+    await startChat(alice, bob.username);
+    await send(alice, bob.username, 'hello bob');
+    await waitForChat(bob, alice.username);
+
+    // Bob opens Parley in a second tab: a follower of the first (docs/decisions/0710).
+    const second = await bob.context.newPage();
+    await second.goto('/');
+    await expect
+      .poll(() => second.evaluate(() => document.documentElement.dataset.tabRole))
+      .toBe('follower');
+    await chatRow(second, alice.username).waitFor();
+    const toast = (page: typeof second, text: string) =>
+      page.locator('.toast__link', { hasText: text });
+
+    // The tab opened last notifies; the other gets the message without a toast.
+    await send(alice, bob.username, 'to the newest tab');
+    await toast(second, 'to the newest tab').waitFor();
+    await chatRow(bob.page, alice.username).filter({ hasText: 'to the newest tab' }).waitFor();
+    expect(await toast(bob.page, 'to the newest tab').count()).toBe(0);
+
+    // Bob clicks in the first tab: it notifies from now on. (The second tab hears of it on the
+    // tabs' channel before the next message comes.)
+    const heard = second.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const channel = new BroadcastChannel('parley:parley:notifier');
+          channel.onmessage = () => {
+            channel.close();
+            resolve();
+          };
+        }),
+    );
+    await bob.page.getByRole('heading', { name: 'Chats' }).click();
+    await heard;
+    await send(alice, bob.username, 'back to the first');
+    await toast(bob.page, 'back to the first').waitFor();
+    await chatRow(second, alice.username).filter({ hasText: 'back to the first' }).waitFor();
+    expect(await toast(second, 'back to the first').count()).toBe(0);
+
+    for (const user of [alice, bob]) await user.context.close();
   });
 });

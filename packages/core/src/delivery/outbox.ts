@@ -115,6 +115,8 @@ export class Outbox {
   private state: OutboxState = INITIAL_OUTBOX_STATE;
   /** The outbox table as committed, by seq (ascending: seqs only grow), minus acknowledged rows. */
   private readonly rows = new Map<number, OutboxRow>();
+  /** Callers of emptied() waiting for the last row to go. */
+  private emptyWaiters: (() => void)[] = [];
   /** Deletions of acknowledged rows (and what they stage) not committed yet. */
   private acked = new UnitOfWork();
   /** Outbox rows (by seq) whose page is being sent; a later page read skips them. */
@@ -188,6 +190,16 @@ export class Outbox {
   private mirror(work: UnitOfWork): void {
     for (const row of work.outbox) if (row.seq !== undefined) this.rows.set(row.seq, row);
     for (const seq of work.deletedOutbox) this.rows.delete(seq);
+    if (this.rows.size > 0) return;
+    const waiters = this.emptyWaiters;
+    this.emptyWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** Resolves once no row waits (everything committed so far was accepted by the relay). */
+  emptied(): Promise<void> {
+    if (this.rows.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.emptyWaiters.push(resolve));
   }
 
   private wakeStoredWaiters(stored: OutboxRow[]): void {

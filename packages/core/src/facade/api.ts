@@ -310,5 +310,10 @@ export interface Messenger {
    * applied (a service worker woken by a push then shows what arrived).
    */
   caughtUp(): Promise<void>;
+  /**
+   * Resolves once the outbox is empty: everything sent, receipts included, was accepted by the
+   * relay (a service worker that marked a chat read waits for this before it stops).
+   */
+  sent(): Promise<void>;
   close(): Promise<void>;
 }

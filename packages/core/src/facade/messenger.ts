@@ -353,6 +353,11 @@ export class ParleyMessenger implements Messenger {
     await this.deps.inbox.idle();
   }
 
+  async sent(): Promise<void> {
+    this.requireAccount();
+    await this.deps.outbox.emptied();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

@@ -58,6 +58,7 @@ export const MESSENGER_MEMBERS = {
   pushPublicKey: 'call',
   setPushSubscription: 'call',
   caughtUp: 'call',
+  sent: 'call',
   close: 'call',
 } as const satisfies Record<keyof Messenger, MemberKind>;
 
@@ -85,6 +86,7 @@ export const RETRY_SAFE_CALLS: ReadonlySet<MemberName> = new Set<MemberName>([
   'markVerified',
   'updateAccountSettings',
   'settled',
+  'sent',
 ]);
 
 /** The code of a call that failed because its backend went away before answering. */

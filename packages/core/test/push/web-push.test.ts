@@ -34,6 +34,35 @@ describe('Web Push verbs', () => {
     expect(waiting.every((text) => shown.includes(text))).toBe(true);
   });
 
+  it('sent(): a device woken only to mark a chat read stops once the read receipt has left', async () => {
+    const alice = await fx.messenger();
+    const bobDatabase = `bob-read-${crypto.randomUUID()}`;
+    let bob = await fx.messenger(bobDatabase);
+    const conversation = await fx.meet(alice, bob);
+    await fx.warmUp(alice, bob, conversation);
+    await bob.acceptMessageRequest(conversation); // a stranger's request gets no read receipt
+    const text = fx.text('read me from the notification');
+    await alice.sendText(conversation, text);
+    await expect.poll(() => texts(bob, conversation).includes(text)).toBe(true);
+    await bob.close();
+
+    // The service worker's "Mark as read": open, mark, wait for the outbox, close.
+    bob = await fx.messenger(bobDatabase);
+    const latest = bob
+      .messages(conversation)
+      .getSnapshot()
+      .findLast((m) => m.body === text)!;
+    await bob.markRead(conversation, latest.id);
+    await bob.sent();
+    await bob.close();
+    const status = () =>
+      alice
+        .messages(conversation)
+        .getSnapshot()
+        .find((m) => m.body === text)?.status;
+    await expect.poll(status).toBe('read');
+  });
+
   it('registers, refreshes and removes the subscription; the relay refuses endpoints it must not call', async () => {
     const device = await fx.messenger();
     await fx.meet(device, await fx.messenger());
