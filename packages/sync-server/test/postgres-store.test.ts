@@ -1,8 +1,13 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { create } from '@bufbuild/protobuf';
+import { EnvelopeType, OutgoingMessageSchema, SendRequestSchema } from '@parley/protocol';
+import { Mailboxes } from '../src/mailbox/mailboxes.js';
+import type { OnlineDevices } from '../src/mailbox/online-devices.js';
+import type { RelayMetrics } from '../src/ops/metrics.js';
 import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { createPool } from '../src/store/postgres/pool.js';
-import type { SendOutcome } from '../src/store/records.js';
+import type { DeviceRef, SendOutcome } from '../src/store/records.js';
 import { freshDatabase, type TestDatabase } from './support/database.js';
 import { tempDataDir } from './support/relay-harness.js';
 import { bytes, deviceKeys, ignore, storeEvents } from './support/store.js';
@@ -127,6 +132,34 @@ describe('PostgresStore', () => {
     await expect(pool.query('SELECT 9007199254740993::bigint AS n')).rejects.toThrow(
       /beyond Number.MAX_SAFE_INTEGER/,
     );
+  });
+
+  it('re-checks a send refused by a stale cached device set against the database', async () => {
+    // Two relay processes on one database, without the Redis channel that would tell the second
+    // of the first's device change: the second's cached set of bob's devices is stale.
+    const { url } = await database();
+    const [first, second] = [await open(url), await open(url)];
+    const [alice, bob] = [await account(first, 'a'), await account(first, 'b')];
+    expect([...(await second.deviceSets([bob.accountId])).get(bob.accountId)!.keys()]).toEqual([1]);
+    const tokenHash = bytes(32);
+    await first.createLinkToken(bob.accountId, tokenHash, Date.now() + 60_000);
+    const laptop = await first.addDevice(tokenHash, deviceKeys, 'x');
+
+    // Only the send path is under test: nobody is online, and metrics are counted nowhere.
+    const online = { deliver: ignore } as unknown as OnlineDevices;
+    const metrics = { envelopesIn: { inc: ignore } } as unknown as RelayMetrics;
+    const mailboxes = new Mailboxes(second, online, metrics);
+    const to = (device: DeviceRef) =>
+      create(OutgoingMessageSchema, {
+        destination: { accountId: device.accountId, deviceId: device.deviceId },
+        type: EnvelopeType.SIGNAL_MESSAGE,
+        content: bytes(8),
+      });
+    await mailboxes.send(
+      alice,
+      create(SendRequestSchema, { clientId: 'to-both', messages: [to(bob), to(laptop)] }),
+    );
+    expect(await second.readMailbox(laptop, 0, 10)).toHaveLength(1);
   });
 
   it('fails to open with the connection error when PostgreSQL is not there', async () => {

@@ -1,7 +1,8 @@
 import { create, toBinary } from '@bufbuild/protobuf';
-import { RejectReason, SendResultSchema, type SendRequest } from '@parley/protocol';
+import { ErrorCode, RejectReason, SendResultSchema, type SendRequest } from '@parley/protocol';
+import { RelayError } from '../errors.js';
 import type { RelayMetrics } from '../ops/metrics.js';
-import type { DeviceRef, SendOutcome, StoredEnvelope } from '../store/records.js';
+import type { DeviceRef, NewEntry, SendOutcome, StoredEnvelope } from '../store/records.js';
 import type { RelayStore } from '../store/relay-store.js';
 import { encodeTimestampOnlySendResult } from '@parley/protocol/wire';
 import { checkSendShape, resolveDestinations } from './send-checks.js';
@@ -20,8 +21,23 @@ export class Mailboxes {
   /** Resolves with the encoded SendResult once every entry is durably stored. */
   async send(source: DeviceRef, request: SendRequest): Promise<SendOutcome> {
     const named = checkSendShape(source, request);
-    const deviceSets = await this.store.deviceSets([...named.keys()]);
-    const entries = resolveDestinations(source, request, named, deviceSets);
+    const accountIds = [...named.keys()];
+    let entries: NewEntry[];
+    try {
+      entries = resolveDestinations(
+        source,
+        request,
+        named,
+        await this.store.deviceSets(accountIds),
+      );
+    } catch (error) {
+      if (!(error instanceof RelayError) || error.code !== ErrorCode.MISMATCHED_DEVICES)
+        throw error;
+      // A device added or removed through another relay process may not have reached this
+      // process's cache yet (Redis carries the invalidation): refuse only what the database says.
+      const fresh = await this.store.freshDeviceSets(accountIds);
+      entries = resolveDestinations(source, request, named, fresh);
+    }
     return this.store.commitSend(
       { source, clientId: request.clientId, entries },
       encodeSendResult,

@@ -50,6 +50,13 @@ export interface RelayStore {
   deleteAccount(accountId: string): Promise<number[]>;
   /** The current devices of each named account that exists, keyed by device id. */
   deviceSets(accountIds: readonly string[]): Promise<Map<string, ReadonlyMap<number, DeviceRef>>>;
+  /**
+   * The same, read past this process's cache: a set cached here may lag a change another relay
+   * process made, until its invalidation arrives through Redis (decision 0161).
+   */
+  freshDeviceSets(
+    accountIds: readonly string[],
+  ): Promise<Map<string, ReadonlyMap<number, DeviceRef>>>;
 
   /** Reads and consumes one-time prekeys atomically; undefined when the account (or device) is unknown. */
   takePreKeyBundles(

@@ -117,6 +117,13 @@ export class PostgresStore implements RelayStore {
     return this.directory.deviceSets(accountIds);
   }
 
+  freshDeviceSets(
+    accountIds: readonly string[],
+  ): Promise<Map<string, ReadonlyMap<number, DeviceRef>>> {
+    for (const accountId of accountIds) this.directory.forgetDeviceSet(accountId);
+    return this.directory.deviceSets(accountIds);
+  }
+
   takePreKeyBundles(
     accountId: string,
     deviceId?: number,

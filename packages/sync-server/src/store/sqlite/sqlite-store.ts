@@ -111,6 +111,13 @@ export class SqliteStore implements RelayStore {
     return this.directory.deviceSets(accountIds);
   }
 
+  /** One process owns a SQLite database, so its cache never lags: the cached sets are fresh. */
+  freshDeviceSets(
+    accountIds: readonly string[],
+  ): Promise<Map<string, ReadonlyMap<number, DeviceRef>>> {
+    return this.deviceSets(accountIds);
+  }
+
   takePreKeyBundles(
     accountId: string,
     deviceId?: number,
