@@ -6,7 +6,7 @@ import { ChunkErrorBoundary } from './ChunkErrorBoundary.js';
 import { preloadable } from './preloadable.js';
 
 // Only a device without an account needs it (once): not part of a returning visit's start-up.
-const SignUpScreen = preloadable(() =>
+const SignUpScreen = preloadable<object>(() =>
   import('../signup/SignUpScreen.js').then((module) => ({ default: module.SignUpScreen })),
 ).Component;
 

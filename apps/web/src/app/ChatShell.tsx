@@ -27,7 +27,7 @@ const NewGroupDialog = newGroupDialog.Component;
 const searchPanel = preloadable(() => import('../search/SearchPanel.js'));
 const SearchPanel = searchPanel.Component;
 // Shown only once the person has sent a message and not decided about notifications yet.
-const notificationPrompt = preloadable(() =>
+const notificationPrompt = preloadable<object>(() =>
   import('../notifications/NotificationPrompt.js').then((module) => ({
     default: module.NotificationPrompt,
   })),
