@@ -8,7 +8,7 @@
  * its "delivered" tick means Bob's device has answered, so anything it sent before (a read
  * receipt, a typing indicator) would have reached Alice already.
  */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { seriousViolations } from './harness/axe.js';
 import { useStack } from './harness/use-stack.js';
@@ -38,6 +38,15 @@ async function openSettings(user: User): Promise<void> {
   await user.page.getByRole('heading', { name: 'Settings' }).waitFor();
 }
 
+/**
+ * Clicks a setting's radio button and waits for it to show as chosen: the settings show what core
+ * has stored, a moment after the click (Playwright's check() wants it within the click).
+ */
+async function choose(radio: Locator): Promise<void> {
+  await radio.click();
+  await expect.poll(() => radio.isChecked()).toBe(true);
+}
+
 describe('settings, theme and unread badge', () => {
   const stack = useStack();
 
@@ -62,7 +71,7 @@ describe('settings, theme and unread badge', () => {
     const { alice, bob } = await meetInChat(stack, 'hello');
     await openSettings(bob);
     const lightBackground = await backgroundOf(bob.page);
-    await bob.page.getByRole('radio', { name: 'Dark' }).check();
+    await choose(bob.page.getByRole('radio', { name: 'Dark' }));
     await expect.poll(() => backgroundOf(bob.page)).not.toBe(lightBackground);
     expect(await bob.page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await screenshot(bob.page, 'settings-dark');
@@ -71,7 +80,7 @@ describe('settings, theme and unread badge', () => {
     await bob.page.getByRole('heading', { name: 'Settings' }).waitFor();
     expect(await bob.page.getByRole('radio', { name: 'Dark' }).isChecked()).toBe(true);
     expect(await backgroundOf(bob.page)).not.toBe(lightBackground);
-    await bob.page.getByRole('radio', { name: 'System' }).check();
+    await choose(bob.page.getByRole('radio', { name: 'System' }));
     await expect.poll(() => backgroundOf(bob.page)).toBe(lightBackground); // the context is light
     await screenshot(bob.page, 'settings-light');
     expect(await seriousViolations(bob.page)).toEqual([]);
