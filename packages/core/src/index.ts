@@ -7,9 +7,7 @@ export { ParleyError, MAX_TEXT_LENGTH, type ParleyErrorCode } from './errors.js'
 export type * from './crypto/engine.js';
 export type * from './facade/api.js';
 export * from './media/index.js';
-// Not through search/index.js: that also names LocalSearchIndex, which the page never loads.
-export { WorkerSearchBackend } from './search/worker-protocol.js';
-export type { SearchBackend } from './search/search-document.js';
+export { WorkerSearchBackend, type SearchBackend } from './search/index.js';
 export type { WebSocketConstructor, WebSocketLike } from './transport/websocket.js';
 export { GroupError, type GroupErrorCode, type IgnoreReason } from './groups/errors.js';
 export { MAX_GROUP_MEMBERS } from './groups/limits.js';

@@ -7,8 +7,9 @@ import { ConnectionBanner } from '../shell/ConnectionBanner.js';
 import { Icon } from '../shell/Icon.js';
 import { InstallPrompt } from '../shell/InstallPrompt.js';
 import { Notices } from '../shell/Notices.js';
+import { NotificationPrompt } from '../notifications/NotificationPrompt.js';
 import { PageNotifications } from '../notifications/PageNotifications.js';
-import { SearchField } from '../search/SearchField.js';
+import { SearchField, SearchPanel } from '../search/SearchPanel.js';
 import { useUnreadBadge } from '../unread/use-unread-badge.js';
 import { ChunkErrorBoundary } from './ChunkErrorBoundary.js';
 import { preloadable } from './preloadable.js';
@@ -24,26 +25,9 @@ const SettingsScreen = settingsScreen.Component;
 const NewChatDialog = newChatDialog.Component;
 const newGroupDialog = preloadable(() => import('../groups/NewGroupDialog.js'));
 const NewGroupDialog = newGroupDialog.Component;
-const searchPanel = preloadable(() => import('../search/SearchPanel.js'));
-const SearchPanel = searchPanel.Component;
-// Shown only once the person has sent a message and not decided about notifications yet.
-const notificationPrompt = preloadable<object>(() =>
-  import('../notifications/NotificationPrompt.js').then((module) => ({
-    default: module.NotificationPrompt,
-  })),
-);
-const NotificationPrompt = notificationPrompt.Component;
-
-const idleLoaded = [
-  conversationView,
-  newChatDialog,
-  settingsScreen,
-  searchPanel,
-  notificationPrompt,
-];
 
 function preloadScreens(): void {
-  for (const screen of idleLoaded) {
+  for (const screen of [conversationView, newChatDialog, settingsScreen]) {
     // A failed prefetch is retried when the screen is opened, which reports the failure.
     screen.preload().catch(() => undefined);
   }
@@ -107,23 +91,16 @@ export function ChatShell({ self }: { self: SelfView }) {
         />
         <ConnectionBanner />
         <InstallPrompt />
-        <Suspense fallback={null}>
-          <NotificationPrompt />
-        </Suspense>
+        <NotificationPrompt />
         {query.trim() !== '' ? (
-          <ChunkErrorBoundary>
-            {/* Typed before the idle preload finished: the panel's empty, busy frame meanwhile. */}
-            <Suspense fallback={<div id="search-results" className="search-results" aria-busy />}>
-              <SearchPanel
-                id="search-results"
-                query={query}
-                fieldRef={searchField}
-                {...(route.name === 'chat' && route.messageId
-                  ? { openMessageId: route.messageId }
-                  : {})}
-              />
-            </Suspense>
-          </ChunkErrorBoundary>
+          <SearchPanel
+            id="search-results"
+            query={query}
+            fieldRef={searchField}
+            {...(route.name === 'chat' && route.messageId
+              ? { openMessageId: route.messageId }
+              : {})}
+          />
         ) : (
           <ChatList
             openConversationId={openConversationId}
