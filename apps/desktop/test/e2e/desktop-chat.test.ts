@@ -108,6 +108,11 @@ describe('Parley Desktop (backend in a Node process, renderer in Chromium)', () 
     await chatRow(web, deskName).waitFor({ timeout: 60_000 });
     await chatRow(web, deskName).click();
     await bubble(web, 'hello from the desktop').waitFor({ timeout: 60_000 });
+    // The desktop user is a stranger to the web user: the chat is a message request until accepted.
+    await web
+      .getByRole('region', { name: `Message request from ${deskName}` })
+      .getByRole('button', { name: 'Accept' })
+      .click();
     await web.getByLabel(`Message to ${deskName}`).fill('hello from the web');
     await web.getByLabel(`Message to ${deskName}`).press('Enter');
     await bubble(desk, 'hello from the web').waitFor({ timeout: 60_000 });
