@@ -6,7 +6,7 @@ import { databaseKind, defaultConfig, redact, sqlitePath, type RelayConfig } fro
 import { joinCluster, newProcessId } from './cluster/join-cluster.js';
 import type { RedisClusterLink } from './cluster/redis-link.js';
 import { createHttpApp } from './http/http-app.js';
-import { AbuseLimits } from './limits/abuse-limits.js';
+import { AbuseLimits, inProcessLimiters, redisLimiters } from './limits/abuse-limits.js';
 import { Mailboxes } from './mailbox/mailboxes.js';
 import { OnlineDevices } from './mailbox/online-devices.js';
 import { RelayMetrics } from './ops/metrics.js';
@@ -76,12 +76,6 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
       checkpointFailed: (error) => log.warn({ err: error }, 'WAL checkpoint failed'),
     });
   store.mailboxCap = config.mailboxCap;
-  const limits = new AbuseLimits(
-    config.rateLimits,
-    config.maxConnectionsPerAddress,
-    config.maxDevicesPerAccount,
-  );
-  const authenticator = new Authenticator(store, limits);
   const processId = newProcessId();
   const online = new OnlineDevices(processId);
   if (config.redisUrl && pgStore) {
@@ -98,6 +92,21 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
       throw error;
     }
   }
+  const limits = new AbuseLimits(
+    config.rateLimits,
+    config.maxConnectionsPerAddress,
+    config.maxDevicesPerAccount,
+    cluster
+      ? redisLimiters(
+          cluster.scripts,
+          config.redisPrefix,
+          onceEvery(10_000, (error) =>
+            log.warn({ err: error }, 'redis unreachable: rate limits judged by this process alone'),
+          ),
+        )
+      : inProcessLimiters,
+  );
+  const authenticator = new Authenticator(store, limits);
   const push = await openPush(
     config.push ?? defaultConfig.push,
     config.databaseUrl,
@@ -189,5 +198,16 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
       await store.close();
       log.info('relay stopped');
     },
+  };
+}
+
+/** `report`, called at most once per `ms` (a Redis outage fails every check of every send). */
+function onceEvery(ms: number, report: (error: unknown) => void): (error: unknown) => void {
+  let last = -Infinity;
+  return (error) => {
+    const now = Date.now();
+    if (now - last < ms) return;
+    last = now;
+    report(error);
   };
 }

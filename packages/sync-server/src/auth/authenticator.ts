@@ -27,12 +27,12 @@ export class Authenticator {
     secret: string,
     address: string,
   ): Promise<DeviceRef> {
-    this.limits?.checkAuthAllowed(address, accountId, deviceId);
+    await this.limits?.checkAuthAllowed(address, accountId, deviceId);
     try {
       return await this.verify(accountId, deviceId, secret);
     } catch (error) {
       if (error instanceof RelayError && error.code === ErrorCode.UNAUTHENTICATED) {
-        this.limits?.authFailed(address, accountId, deviceId);
+        await this.limits?.authFailed(address, accountId, deviceId);
       }
       throw error;
     }

@@ -1,5 +1,6 @@
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import type { RedisScripts } from '../limits/redis-token-buckets.js';
 import type { ClusterLink } from '../mailbox/online-devices.js';
 import type { DeviceRef, StoredEnvelope } from '../store/records.js';
 import { fromWire, parseClusterMessage, toWire, type ClusterMessage } from './messages.js';
@@ -82,6 +83,11 @@ export class RedisClusterLink implements ClusterLink {
       throw error;
     }
     return link;
+  }
+
+  /** The command connection, for the rate limits every process shares (limits/). */
+  get scripts(): RedisScripts {
+    return this.commands;
   }
 
   async claim(device: DeviceRef, token: string): Promise<void> {

@@ -16,7 +16,7 @@ export function accountsRoutes(context: RouteContext) {
       '/v1/accounts',
       { schema: { body: http.RegisterBody } },
       async (request, reply) => {
-        context.limits.checkRegistration(request.ip);
+        await context.limits.checkRegistration(request.ip);
         const identityKey = decodeIdentityKey(request.body.identityKey);
         const device = decodeDeviceKeys(request.body.device);
         const secret = generateSecret();

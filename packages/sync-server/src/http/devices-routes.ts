@@ -35,7 +35,7 @@ export function devicesRoutes(context: RouteContext) {
       '/v1/devices',
       { schema: { body: http.AddDeviceBody } },
       async (request, reply) => {
-        context.limits.checkLink(request.ip);
+        await context.limits.checkLink(request.ip);
         const device = decodeDeviceKeys(request.body.device);
         const secret = generateSecret();
         const ref = await store.addDevice(

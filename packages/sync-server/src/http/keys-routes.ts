@@ -30,7 +30,7 @@ export function keysRoutes(context: RouteContext) {
       target: string,
       device?: number,
     ): Promise<PreKeyResponseJson> => {
-      if (requester !== target) context.limits.checkPrekeyFetch(requester);
+      if (requester !== target) await context.limits.checkPrekeyFetch(requester);
       const found = await store.takePreKeyBundles(target, device);
       if (!found) throw new RelayError(ErrorCode.NOT_FOUND, 'no such account or device');
       const exhausted = found.bundles.filter((bundle) => !bundle.preKey).length;

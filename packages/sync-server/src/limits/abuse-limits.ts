@@ -2,6 +2,7 @@ import { ErrorCode, UNKNOWN_SENDER_SHARE, type SendRequest } from '@parley/proto
 import type { RateLimitName, RateLimits } from '../config.js';
 import { RelayError } from '../errors.js';
 import type { DeviceRef } from '../store/records.js';
+import { RedisTokenBuckets, type RedisScripts } from './redis-token-buckets.js';
 import {
   InProcessTokenBuckets,
   MAX_TRACKED_KEYS,
@@ -9,10 +10,20 @@ import {
   type Verdict,
 } from './token-bucket.js';
 
-/** Builds one limiter per named limit; swap this for a Redis-backed factory to share across processes. */
+/** Builds one limiter per named limit: in process, or shared through Redis (redis-token-buckets.ts). */
 export type LimiterFactory = (name: string, limit: RateLimits[RateLimitName]) => RateLimiter;
 
 export const inProcessLimiters: LimiterFactory = (_name, limit) => new InProcessTokenBuckets(limit);
+
+/** Limiters whose buckets every relay process sharing `redis` and `prefix` shares. */
+export function redisLimiters(
+  redis: RedisScripts,
+  prefix: string,
+  onUnreachable: (error: unknown) => void,
+): LimiterFactory {
+  return (name, limit) =>
+    new RedisTokenBuckets(redis, `${prefix}:limit:${name}`, limit, onUnreachable);
+}
 
 /** The RATE_LIMITED error for a refused verdict (retry-after in the error, and in Retry-After). */
 export function rateLimited(verdict: Verdict & { ok: false }, what: string): RelayError {
@@ -21,13 +32,17 @@ export function rateLimited(verdict: Verdict & { ok: false }, what: string): Rel
   });
 }
 
-function enforce(verdict: Verdict, what: string): void {
-  if (!verdict.ok) throw rateLimited(verdict, what);
+async function enforce(verdict: Verdict | Promise<Verdict>, what: string): Promise<void> {
+  const judged = await verdict;
+  if (!judged.ok) throw rateLimited(judged, what);
 }
 
 /**
  * Every abuse limit of the relay in one place, so the edges (ws/, http/, auth/) only ask. Each
- * refusal throws RelayError(RATE_LIMITED) with the wait until it would pass.
+ * refusal rejects with RelayError(RATE_LIMITED) and the wait until it would pass. The buckets
+ * are shared by every relay process when Redis is configured; the per-address count of open
+ * sockets and the memory of who wrote to whom stay per process (both only make a process
+ * stricter than the whole).
  */
 export class AbuseLimits {
   private readonly limiters: Record<RateLimitName, RateLimiter>;
@@ -54,10 +69,11 @@ export class AbuseLimits {
 
   /**
    * A send: per source device, per source account, and per sender account per destination
-   * mailbox (a stranger gets UNKNOWN_SENDER_SHARE of that). All or nothing: a refused send takes
-   * no token from any bucket.
+   * mailbox (a stranger gets UNKNOWN_SENDER_SHARE of that). All or nothing within a process: a
+   * refused send takes no token from any bucket (across processes two sends may both pass the
+   * peek; each take is still atomic, so the overshoot is at most one send per process).
    */
-  checkSend(source: DeviceRef, request: SendRequest): void {
+  async checkSend(source: DeviceRef, request: SendRequest): Promise<void> {
     const mailboxKeys = new Map<string, RateLimiter>();
     for (const { destination } of request.messages) {
       if (!destination || destination.accountId === source.accountId) continue;
@@ -68,53 +84,59 @@ export class AbuseLimits {
       );
     }
     const device = `${source.accountId}.${source.deviceId}`;
-    enforce(this.limiters.sendsPerDevice.peek(device), 'too many sends from this device');
-    enforce(
-      this.limiters.sendsPerAccount.peek(source.accountId),
-      'too many sends from this account',
-    );
-    for (const [key, limiter] of mailboxKeys) {
-      enforce(limiter.peek(key), 'too many messages to one mailbox');
-    }
-    this.limiters.sendsPerDevice.take(device);
-    this.limiters.sendsPerAccount.take(source.accountId);
-    for (const [key, limiter] of mailboxKeys) limiter.take(key);
+    await Promise.all([
+      enforce(this.limiters.sendsPerDevice.peek(device), 'too many sends from this device'),
+      enforce(
+        this.limiters.sendsPerAccount.peek(source.accountId),
+        'too many sends from this account',
+      ),
+      ...[...mailboxKeys].map(([key, limiter]) =>
+        enforce(limiter.peek(key), 'too many messages to one mailbox'),
+      ),
+    ]);
+    await Promise.all([
+      this.limiters.sendsPerDevice.take(device),
+      this.limiters.sendsPerAccount.take(source.accountId),
+      ...[...mailboxKeys].map(([key, limiter]) => limiter.take(key)),
+    ]);
     for (const { destination } of request.messages) {
       if (destination) this.remember(`${source.accountId}>${destination.accountId}`);
     }
   }
 
-  checkPrekeyFetch(requesterAccountId: string): void {
-    enforce(
+  checkPrekeyFetch(requesterAccountId: string): Promise<void> {
+    return enforce(
       this.limiters.prekeyFetchesPerAccount.take(requesterAccountId),
       'too many prekey fetches',
     );
   }
 
   /** Before verifying credentials: refused while this address or device failed too often. */
-  checkAuthAllowed(address: string, accountId: string, deviceId: number): void {
-    enforce(
+  async checkAuthAllowed(address: string, accountId: string, deviceId: number): Promise<void> {
+    await enforce(
       this.limiters.failedAuthPerAddress.peek(address),
       'too many failed logins from this address',
     );
-    enforce(
+    await enforce(
       this.limiters.failedAuthPerDevice.peek(`${accountId}.${deviceId}`),
       'too many failed logins for this device',
     );
   }
 
   /** A failed authentication costs both buckets a token; the back-off grows as they empty. */
-  authFailed(address: string, accountId: string, deviceId: number): void {
-    this.limiters.failedAuthPerAddress.take(address);
-    this.limiters.failedAuthPerDevice.take(`${accountId}.${deviceId}`);
+  async authFailed(address: string, accountId: string, deviceId: number): Promise<void> {
+    await Promise.all([
+      this.limiters.failedAuthPerAddress.take(address),
+      this.limiters.failedAuthPerDevice.take(`${accountId}.${deviceId}`),
+    ]);
   }
 
-  checkRegistration(address: string): void {
-    enforce(this.limiters.registrationsPerAddress.take(address), 'too many registrations');
+  checkRegistration(address: string): Promise<void> {
+    return enforce(this.limiters.registrationsPerAddress.take(address), 'too many registrations');
   }
 
-  checkLink(address: string): void {
-    enforce(this.limiters.linksPerAddress.take(address), 'too many device links');
+  checkLink(address: string): Promise<void> {
+    return enforce(this.limiters.linksPerAddress.take(address), 'too many device links');
   }
 
   checkDeviceCount(devices: number): void {
@@ -125,13 +147,18 @@ export class AbuseLimits {
     }
   }
 
-  /** A WebSocket upgrade: false when its address opens too fast or holds too many. */
-  openConnection(address: string): boolean {
+  /**
+   * A WebSocket upgrade: false when its address opens too fast or holds too many. The socket is
+   * counted as open from the call on (so concurrent upgrades cannot pass the cap together);
+   * a refusal uncounts it, so `closeConnection` is for sockets that were let in.
+   */
+  async openConnection(address: string): Promise<boolean> {
     const open = this.openConnections.get(address) ?? 0;
     if (open >= this.maxConnectionsPerAddress) return false;
-    if (!this.limiters.connectionsPerAddress.take(address).ok) return false;
     this.openConnections.set(address, open + 1);
-    return true;
+    if ((await this.limiters.connectionsPerAddress.take(address)).ok) return true;
+    this.closeConnection(address);
+    return false;
   }
 
   closeConnection(address: string): void {

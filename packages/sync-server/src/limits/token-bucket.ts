@@ -5,16 +5,15 @@ export type Verdict = { readonly ok: true } | { readonly ok: false; readonly ret
 
 /**
  * A family of rate limits keyed by a string (an address, a device, a sender/mailbox pair). The
- * relay only talks to this interface: the in-process buckets below serve one relay process; a
- * Redis-backed implementation (a Lua script doing the same arithmetic on a hash per key) can
- * replace it for several processes without touching any caller
- * (docs/decisions/0170-rate-limits.md).
+ * relay only talks to this interface: the in-process buckets below serve one relay process and
+ * answer at once; the Redis-backed ones (redis-token-buckets.ts) share each bucket between relay
+ * processes and answer after a round trip (docs/decisions/0170-rate-limits.md).
  */
 export interface RateLimiter {
   /** Takes `cost` tokens from `key`'s bucket if it holds that many; never takes part of them. */
-  take(key: string, cost?: number): Verdict;
+  take(key: string, cost?: number): Verdict | Promise<Verdict>;
   /** Whether `cost` tokens are there, without taking them (for failed-attempt limits). */
-  peek(key: string, cost?: number): Verdict;
+  peek(key: string, cost?: number): Verdict | Promise<Verdict>;
 }
 
 interface Bucket {

@@ -227,13 +227,11 @@ export class DeviceConnection implements Recipient {
     if (this.deps.isClosing()) {
       return this.fail(id, new RelayError(ErrorCode.UNAVAILABLE, 'relay is shutting down'));
     }
-    try {
-      this.deps.limits.checkSend(state.device, send);
-    } catch (error) {
-      if (error instanceof RelayError) return this.fail(id, error);
-      throw error;
-    }
-    const sending = this.deps.mailboxes.send(state.device, send);
+    // The limits answer in frame order (at once in process; in Redis's reply order when shared),
+    // so a socket's sends still reach the mailboxes in the order they were written.
+    const sending = this.deps.limits
+      .checkSend(state.device, send)
+      .then(() => this.deps.mailboxes.send(state.device, send));
     this.track(id, sending, (outcome) => this.write(encodeSendResult(id, outcome.result)));
   }
 

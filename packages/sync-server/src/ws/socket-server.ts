@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { MAX_FRAME_BYTES } from '@parley/protocol';
@@ -35,24 +35,32 @@ export class SocketServer {
       }
       // An upgrade on an http.Server always comes over a net.Socket.
       const address = (socket as Socket).remoteAddress ?? 'unknown';
-      if (!deps.limits.openConnection(address)) {
-        deps.metrics.rateLimited.inc({ limit: 'connectionsPerAddress' });
-        return refuse(socket, '429 Too Many Requests', 'Retry-After: 1\r\n');
-      }
-      socket.once('close', () => deps.limits.closeConnection(address));
-      this.wss.handleUpgrade(request, socket, head, (ws) => {
-        deps.metrics.connections.inc({ state: 'unauthenticated' });
-        // An upgrade on an http.Server always comes over a net.Socket.
-        const connection = new DeviceConnection(
-          ws,
-          socket as Socket,
-          this.writes,
-          connectionDeps,
-          address,
-        );
-        this.connections.add(connection);
-        ws.once('close', () => this.connections.delete(connection));
+      void deps.limits.openConnection(address).then((admitted) => {
+        if (!admitted) {
+          deps.metrics.rateLimited.inc({ limit: 'connectionsPerAddress' });
+          return refuse(socket, '429 Too Many Requests', 'Retry-After: 1\r\n');
+        }
+        // The client may have gone (its 'close' already fired) while the limit was asked.
+        if (socket.destroyed) return deps.limits.closeConnection(address);
+        socket.once('close', () => deps.limits.closeConnection(address));
+        if (deps.isClosing()) return refuse(socket, '503 Service Unavailable');
+        this.upgrade(request, socket as Socket, head, address, connectionDeps);
       });
+    });
+  }
+
+  private upgrade(
+    request: IncomingMessage,
+    socket: Socket,
+    head: Buffer,
+    address: string,
+    deps: ConnectionDeps,
+  ): void {
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      deps.metrics.connections.inc({ state: 'unauthenticated' });
+      const connection = new DeviceConnection(ws, socket, this.writes, deps, address);
+      this.connections.add(connection);
+      ws.once('close', () => this.connections.delete(connection));
     });
   }
 
