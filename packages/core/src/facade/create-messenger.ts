@@ -31,7 +31,6 @@ import { MessageRequests } from '../requests/message-requests.js';
 import { isMessageRequest } from '../requests/request-state.js';
 import { ParleyDatabase } from '../store/database.js';
 import { DexieStore } from '../store/dexie-store.js';
-import { LocalSearchIndex } from '../search/local-index.js';
 import { MessageSearch } from '../search/message-search.js';
 import type { SearchBackend } from '../search/search-document.js';
 import { SignalStores } from '../store/signal-stores.js';
@@ -91,9 +90,27 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
   if (!WebSocketImpl) throw new TypeError('no WebSocket implementation: pass options.WebSocket');
   const db = new ParleyDatabase(options.databaseName, options.indexedDB);
   await db.open();
-  const messenger = new ParleyMessenger(wire(options, db, WebSocketImpl));
+  const searchBackend = await searchBackendFactory(options);
+  const messenger = new ParleyMessenger(wire(options, db, WebSocketImpl, searchBackend));
   await messenger.open();
   return messenger;
+}
+
+/** Makes the search backend once the messenger's error sink exists. */
+type SearchBackendFactory = (onError: (error: unknown) => void) => SearchBackend;
+
+async function searchBackendFactory(options: MessengerOptions): Promise<SearchBackendFactory> {
+  const given = options.searchBackend;
+  if (given) return () => given;
+  // Only without a backend of its own (Node, tests) does the index run in this thread: importing
+  // it here keeps MiniSearch out of the browser's start-up bundle (decision 0500).
+  const { LocalSearchIndex } = await import('../search/local-index.js');
+  return (onError) =>
+    new LocalSearchIndex({
+      databaseName: options.databaseName,
+      ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
+      onError,
+    });
 }
 
 /** Builds the parts and connects their callbacks (parts referenced before built are called later). */
@@ -101,6 +118,7 @@ function wire(
   options: MessengerOptions,
   db: ParleyDatabase,
   WebSocket: WebSocketConstructor,
+  searchBackend: SearchBackendFactory,
 ): MessengerDeps {
   const { engine } = options;
   const coalesceOutbox = options.coalesceOutbox ?? true;
@@ -275,13 +293,7 @@ function wire(
     placeholders: (model) => pendingGroupMessages.of(model.row.id),
   });
   const search = new MessageSearch({
-    backend:
-      options.searchBackend ??
-      new LocalSearchIndex({
-        databaseName: options.databaseName,
-        ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
-        onError,
-      }),
+    backend: searchBackend(onError),
     conversations,
     conversationList: () => views.conversationList.getSnapshot(),
     usernameOf: (accountId) =>
