@@ -52,6 +52,11 @@ export default defineConfig({
       manifest: webManifest,
       includeAssets: ['favicon.svg', 'apple-touch-icon.png'],
       injectManifest: {
+        // register-sw.ts registers sw.js as a classic script, so it is built as one: one file with
+        // any dynamic import inlined. An ES build would wrap such an import in Vite's page-only
+        // preload helper, whose `import.meta` stops a classic script from parsing at all (the
+        // worker then never handles a push nor serves the offline shell).
+        rollupFormat: 'iife',
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,wasm}'],
         // Core may lazy-load a large wasm module; the default 2 MiB limit would silently drop it.
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,

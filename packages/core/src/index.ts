@@ -9,7 +9,11 @@ export type * from './facade/api.js';
 export * from './media/index.js';
 // Not through search/index.js: that also names LocalSearchIndex, which the page never loads.
 export { WorkerSearchBackend } from './search/worker-protocol.js';
-export type { SearchBackend } from './search/search-document.js';
+export type {
+  SearchBackend,
+  SearchBackendContext,
+  SearchBackendFactory,
+} from './search/search-document.js';
 export type { WebSocketConstructor, WebSocketLike } from './transport/websocket.js';
 export { GroupError, type GroupErrorCode, type IgnoreReason } from './groups/errors.js';
 export { MAX_GROUP_MEMBERS } from './groups/limits.js';

@@ -32,7 +32,7 @@ import { isMessageRequest } from '../requests/request-state.js';
 import { ParleyDatabase } from '../store/database.js';
 import { DexieStore } from '../store/dexie-store.js';
 import { MessageSearch } from '../search/message-search.js';
-import type { SearchBackend } from '../search/search-document.js';
+import type { SearchBackendFactory } from '../search/search-document.js';
 import { SignalStores } from '../store/signal-stores.js';
 import type { UnitOfWork } from '../store/unit-of-work.js';
 import { CatchUp } from '../push/catch-up.js';
@@ -72,10 +72,13 @@ export interface MessengerOptions {
    */
   ackDelayMs?: number;
   /**
-   * The search index. Browsers pass a WorkerSearchBackend (the index in a Web Worker, off the UI
-   * thread); by default it runs in this thread, persisted in `${databaseName}-search`.
+   * Makes the search index. A page passes one returning a WorkerSearchBackend (the index in a
+   * Web Worker, off the UI thread); Node and a service worker pass `localSearchBackend` from
+   * `@parley/core/search` (the index in this thread, persisted in `${databaseName}-search`).
+   * Required, so core's entry never carries MiniSearch into a page that does not run it
+   * (decision 0500).
    */
-  searchBackend?: SearchBackend;
+  searchBackend: SearchBackendFactory;
   /** Bytes of decrypted attachments kept on this device (default DEFAULT_MEDIA_CACHE_BYTES). */
   mediaCacheBytes?: number;
 }
@@ -90,27 +93,9 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
   if (!WebSocketImpl) throw new TypeError('no WebSocket implementation: pass options.WebSocket');
   const db = new ParleyDatabase(options.databaseName, options.indexedDB);
   await db.open();
-  const searchBackend = await searchBackendFactory(options);
-  const messenger = new ParleyMessenger(wire(options, db, WebSocketImpl, searchBackend));
+  const messenger = new ParleyMessenger(wire(options, db, WebSocketImpl));
   await messenger.open();
   return messenger;
-}
-
-/** Makes the search backend once the messenger's error sink exists. */
-type SearchBackendFactory = (onError: (error: unknown) => void) => SearchBackend;
-
-async function searchBackendFactory(options: MessengerOptions): Promise<SearchBackendFactory> {
-  const given = options.searchBackend;
-  if (given) return () => given;
-  // Only without a backend of its own (Node, tests) does the index run in this thread: importing
-  // it here keeps MiniSearch out of the browser's start-up bundle (decision 0500).
-  const { LocalSearchIndex } = await import('../search/local-index.js');
-  return (onError) =>
-    new LocalSearchIndex({
-      databaseName: options.databaseName,
-      ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
-      onError,
-    });
 }
 
 /** Builds the parts and connects their callbacks (parts referenced before built are called later). */
@@ -118,7 +103,6 @@ function wire(
   options: MessengerOptions,
   db: ParleyDatabase,
   WebSocket: WebSocketConstructor,
-  searchBackend: SearchBackendFactory,
 ): MessengerDeps {
   const { engine } = options;
   const coalesceOutbox = options.coalesceOutbox ?? true;
@@ -293,7 +277,11 @@ function wire(
     placeholders: (model) => pendingGroupMessages.of(model.row.id),
   });
   const search = new MessageSearch({
-    backend: searchBackend(onError),
+    backend: options.searchBackend({
+      databaseName: options.databaseName,
+      ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
+      onError,
+    }),
     conversations,
     conversationList: () => views.conversationList.getSnapshot(),
     usernameOf: (accountId) =>
