@@ -3,6 +3,10 @@ import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { webManifest } from './src/pwa/manifest.js';
 import { preloadMessengerChunk } from './src/pwa/preload-messenger-plugin.js';
+import { startUpSharedChunk } from './src/pwa/start-up-chunk.js';
+
+/** Core and the Signal engine: fetched with the UI at start-up (preloadMessengerChunk). */
+const MESSENGER_MODULE = 'src/messenger/create-real-messenger.ts';
 
 const relayUrl = process.env.PARLEY_RELAY_URL ?? 'http://127.0.0.1:8787';
 
@@ -29,10 +33,15 @@ export default defineConfig({
     rolldownOptions: {
       output: {
         codeSplitting: {
-          // The app's modules shared by several chunks (icons, routes, error sentences, ...) go
-          // into one chunk instead of a dozen tiny ones the first paint loads all of anyway: each
-          // chunk costs its own import/export glue and gzip framing (~1.7 KB gzip in all).
-          groups: [{ name: 'ui-shared', test: /apps\/web\/src\//, minShareCount: 2 }],
+          // The app's modules that start-up loads and several chunks share go into one chunk
+          // (src/pwa/start-up-chunk.ts); modules only lazy screens share stay out of it.
+          groups: [
+            {
+              name: startUpSharedChunk('ui-shared', [MESSENGER_MODULE]),
+              test: /apps\/web\/src\//,
+              minShareCount: 2,
+            },
+          ],
         },
       },
     },
@@ -40,9 +49,7 @@ export default defineConfig({
   plugins: [
     react(),
     // Production builds start fetching core with the UI; the dev-fake build has no such chunk.
-    ...(process.env.VITE_PARLEY_DEV_FAKE === '1'
-      ? []
-      : [preloadMessengerChunk('src/messenger/create-real-messenger.ts')]),
+    ...(process.env.VITE_PARLEY_DEV_FAKE === '1' ? [] : [preloadMessengerChunk(MESSENGER_MODULE)]),
     VitePWA({
       strategies: 'injectManifest',
       srcDir: 'src/pwa',
