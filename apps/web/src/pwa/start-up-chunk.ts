@@ -12,18 +12,22 @@ interface ChunkingContext {
  */
 export function startUpSharedChunk(name: string, startModules: readonly string[]) {
   const loadedAtStart = new Map<string, boolean>();
+  const isStartRoot = (id: string, ctx: ChunkingContext) =>
+    !!ctx.getModuleInfo(id)?.isEntry || startModules.some((suffix) => id.endsWith(suffix));
+  /** Walks static importers up from `id` (each module once: import cycles end there). */
   const isStart = (id: string, ctx: ChunkingContext): boolean => {
     const known = loadedAtStart.get(id);
     if (known !== undefined) return known;
-    loadedAtStart.set(id, false); // an import cycle does not prove anything
-    const info = ctx.getModuleInfo(id);
-    const result =
-      !!info &&
-      (info.isEntry ||
-        startModules.some((suffix) => id.endsWith(suffix)) ||
-        info.importers.some((importer) => isStart(importer, ctx)));
-    loadedAtStart.set(id, result);
-    return result;
+    const seen = new Set([id]);
+    let found = false;
+    for (const next of seen) {
+      // A Set iterates what is added during the loop: a breadth-first walk, each module once.
+      found = loadedAtStart.get(next) === true || isStartRoot(next, ctx);
+      if (found) break;
+      for (const importer of ctx.getModuleInfo(next)?.importers ?? []) seen.add(importer);
+    }
+    loadedAtStart.set(id, found);
+    return found;
   };
   return (id: string, ctx: ChunkingContext): string | null => (isStart(id, ctx) ? name : null);
 }
