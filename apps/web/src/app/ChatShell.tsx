@@ -7,7 +7,6 @@ import { ConnectionBanner } from '../shell/ConnectionBanner.js';
 import { Icon } from '../shell/Icon.js';
 import { InstallPrompt } from '../shell/InstallPrompt.js';
 import { Notices } from '../shell/Notices.js';
-import { PageNotifications } from '../notifications/PageNotifications.js';
 import { SearchField } from '../search/SearchField.js';
 import { useUnreadBadge } from '../unread/use-unread-badge.js';
 import { ChunkErrorBoundary } from './ChunkErrorBoundary.js';
@@ -33,6 +32,12 @@ const notificationPrompt = preloadable<object>(() =>
   })),
 );
 const NotificationPrompt = notificationPrompt.Component;
+// Toasts and the service worker's requests: fetched as the shell mounts, after first paint.
+const PageNotifications = preloadable<{ openConversationId?: string }>(() =>
+  import('../notifications/PageNotifications.js').then((module) => ({
+    default: module.PageNotifications,
+  })),
+).Component;
 
 const idleLoaded = [
   conversationView,
@@ -151,7 +156,11 @@ export function ChatShell({ self }: { self: SelfView }) {
         </Suspense>
       </main>
       <Notices />
-      <PageNotifications {...(openConversationId ? { openConversationId } : {})} />
+      <ChunkErrorBoundary>
+        <Suspense fallback={null}>
+          <PageNotifications {...(openConversationId ? { openConversationId } : {})} />
+        </Suspense>
+      </ChunkErrorBoundary>
       {newGroupOpen && (
         <ChunkErrorBoundary>
           <Suspense fallback={null}>
