@@ -13,6 +13,7 @@ import WebSocket from 'ws';
 import { createMessenger } from '../src/index.js';
 import type { Messenger } from '../src/facade/api.js';
 import { nativeEngine } from '../src/native.js';
+import { localSearchBackend } from '../src/search/index.js';
 import { sharedNow, threadUsage, type ThreadUsage } from './measure.js';
 
 export interface IndexedDbCalls {
@@ -143,6 +144,7 @@ function serve(): void {
         engine: nativeEngine,
         WebSocket,
         coalesceOutbox,
+        searchBackend: localSearchBackend,
         // BENCH_LINGER: the outbox's linger window in ms (default: the messenger's own).
         ...(process.env.BENCH_LINGER ? { outboxLingerMs: Number(process.env.BENCH_LINGER) } : {}),
       });

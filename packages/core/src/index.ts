@@ -7,7 +7,13 @@ export { ParleyError, MAX_TEXT_LENGTH, type ParleyErrorCode } from './errors.js'
 export type * from './crypto/engine.js';
 export type * from './facade/api.js';
 export * from './media/index.js';
-export { WorkerSearchBackend, type SearchBackend } from './search/index.js';
+// Not through search/index.js: that also names LocalSearchIndex, which the page never loads.
+export { WorkerSearchBackend } from './search/worker-protocol.js';
+export type {
+  SearchBackend,
+  SearchBackendContext,
+  SearchBackendFactory,
+} from './search/search-document.js';
 export type { WebSocketConstructor, WebSocketLike } from './transport/websocket.js';
 export { GroupError, type GroupErrorCode, type IgnoreReason } from './groups/errors.js';
 export { MAX_GROUP_MEMBERS } from './groups/limits.js';

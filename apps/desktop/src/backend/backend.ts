@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { createMessenger, type Messenger, type WebSocketConstructor } from '@parley/core';
 import { nativeEngine } from '@parley/core/native';
+import { localSearchBackend } from '@parley/core/search';
 import { serveMessenger, type BackendMessage, type RemotePort } from '@parley/core/remote';
 import { openEncryptedDatabase, type SqliteDatabase } from './storage/encrypted-database.js';
 import {
@@ -48,6 +49,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       engine: nativeEngine,
       WebSocket: WebSocket as unknown as WebSocketConstructor,
       indexedDB: idb,
+      searchBackend: localSearchBackend,
     });
   } catch (error) {
     detachPersistentIndexedDB(idb.indexedDB);

@@ -31,6 +31,7 @@ import {
   type BackendMessage,
   type RendererMessage,
 } from '@parley/core/remote';
+import { localSearchBackend } from '@parley/core/search';
 import { seedConversations } from '@parley/core/test-support';
 import { defaultConfig, startRelay } from '@parley/sync-server';
 import { startBackend, DATABASE_NAME } from '../backend/backend.js';
@@ -105,6 +106,7 @@ async function webDevice(relayUrl: string): Promise<Device> {
     engine: SignalTs,
     WebSocket: WebSocket as unknown as WebSocketConstructor,
     indexedDB: { indexedDB: new IDBFactory(), IDBKeyRange },
+    searchBackend: localSearchBackend,
   });
   return { messenger, close: () => messenger.close() };
 }

@@ -1,8 +1,8 @@
-import { useId, useState, type FormEvent } from 'react';
+import { useId, useState } from 'react';
 import { DELETED_USERNAME_RESERVED_MS } from '@parley/protocol';
-import { describeError } from '../errors/describe-error.js';
 import { useMessenger } from '../messenger/messenger-context.js';
-import { useModalDialog } from '../shell/use-modal-dialog.js';
+import { ConfirmDialog } from '../shell/ConfirmDialog.js';
+import { TextField } from '../shell/TextField.js';
 
 /** When a deleted account's username can be registered again, in words. */
 function usernameFreed(): string {
@@ -24,39 +24,13 @@ export default function DeleteAccountDialog({
   onClose: () => void;
 }) {
   const messenger = useMessenger();
-  const dialogRef = useModalDialog();
   const [typed, setTyped] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const id = useId();
-  const matches = typed.trim() === username;
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    if (!matches) return;
-    setBusy(true);
-    setError(null);
-    try {
-      // Core's 'signed-out' event takes every tab to sign-up (use-start-over.ts).
-      await messenger.deleteAccount(typed.trim());
-    } catch (cause) {
-      setError(describeError(cause, 'delete-account'));
-      setBusy(false);
-    }
-  }
-
   return (
-    <dialog
-      ref={dialogRef}
-      className="dialog account-dialog"
-      role="alertdialog"
-      aria-labelledby={`${id}-title`}
-      aria-describedby={`${id}-warning`}
-      onClose={onClose}
-    >
-      <form onSubmit={submit} noValidate>
-        <h2 id={`${id}-title`}>Delete your account?</h2>
-        <div id={`${id}-warning`} className="account-dialog__warning">
+    <ConfirmDialog
+      title="Delete your account?"
+      warning={
+        <>
           <p>
             <strong>This can't be undone.</strong> Your account is deleted from the Parley server
             with all your devices, and every chat and message on this device is erased.
@@ -65,40 +39,35 @@ export default function DeleteAccountDialog({
             You leave your groups, and your contacts are told that this account no longer exists;
             they can't message it. {usernameFreed()}
           </p>
-        </div>
-        <label htmlFor={`${id}-username`} className="field-label">
-          Type your username, <span className="account-dialog__username">{username}</span>, to
-          confirm
-        </label>
-        <input
+        </>
+      }
+      confirmLabel="Delete account"
+      busyLabel="Deleting…"
+      action="delete-account"
+      ready={typed.trim() === username}
+      // Core's 'signed-out' event takes every tab to sign-up (use-start-over.ts).
+      confirm={() => messenger.deleteAccount(typed.trim())}
+      onClose={onClose}
+    >
+      {({ busy, clearError }) => (
+        <TextField
           id={`${id}-username`}
-          className="account-dialog__input"
-          autoCapitalize="none"
-          autoCorrect="off"
-          spellCheck={false}
-          autoComplete="off"
+          label={
+            <>
+              Type your username, <span className="account-dialog__username">{username}</span>, to
+              confirm
+            </>
+          }
           value={typed}
-          onChange={(e) => {
-            setTyped(e.target.value);
-            setError(null);
+          onChange={(value) => {
+            setTyped(value);
+            clearError();
           }}
+          verbatim
           disabled={busy}
           autoFocus
         />
-        {error && (
-          <p className="field-error" role="alert">
-            {error}
-          </p>
-        )}
-        <div className="dialog__actions">
-          <button type="button" className="button" onClick={() => dialogRef.current?.close()}>
-            Cancel
-          </button>
-          <button type="submit" className="button button--danger" disabled={!matches || busy}>
-            {busy ? 'Deleting…' : 'Delete account'}
-          </button>
-        </div>
-      </form>
-    </dialog>
+      )}
+    </ConfirmDialog>
   );
 }

@@ -7,9 +7,7 @@ import { ConnectionBanner } from '../shell/ConnectionBanner.js';
 import { Icon } from '../shell/Icon.js';
 import { InstallPrompt } from '../shell/InstallPrompt.js';
 import { Notices } from '../shell/Notices.js';
-import { NotificationPrompt } from '../notifications/NotificationPrompt.js';
-import { PageNotifications } from '../notifications/PageNotifications.js';
-import { SearchField, SearchPanel } from '../search/SearchPanel.js';
+import { SearchField } from '../search/SearchField.js';
 import { useUnreadBadge } from '../unread/use-unread-badge.js';
 import { ChunkErrorBoundary } from './ChunkErrorBoundary.js';
 import { preloadable } from './preloadable.js';
@@ -25,9 +23,32 @@ const SettingsScreen = settingsScreen.Component;
 const NewChatDialog = newChatDialog.Component;
 const newGroupDialog = preloadable(() => import('../groups/NewGroupDialog.js'));
 const NewGroupDialog = newGroupDialog.Component;
+const searchPanel = preloadable(() => import('../search/SearchPanel.js'));
+const SearchPanel = searchPanel.Component;
+// Shown only once the person has sent a message and not decided about notifications yet.
+const notificationPrompt = preloadable<object>(() =>
+  import('../notifications/NotificationPrompt.js').then((module) => ({
+    default: module.NotificationPrompt,
+  })),
+);
+const NotificationPrompt = notificationPrompt.Component;
+// Toasts and the service worker's requests: fetched as the shell mounts, after first paint.
+const PageNotifications = preloadable<{ openConversationId?: string }>(() =>
+  import('../notifications/PageNotifications.js').then((module) => ({
+    default: module.PageNotifications,
+  })),
+).Component;
+
+const idleLoaded = [
+  conversationView,
+  newChatDialog,
+  settingsScreen,
+  searchPanel,
+  notificationPrompt,
+];
 
 function preloadScreens(): void {
-  for (const screen of [conversationView, newChatDialog, settingsScreen]) {
+  for (const screen of idleLoaded) {
     // A failed prefetch is retried when the screen is opened, which reports the failure.
     screen.preload().catch(() => undefined);
   }
@@ -91,16 +112,23 @@ export function ChatShell({ self }: { self: SelfView }) {
         />
         <ConnectionBanner />
         <InstallPrompt />
-        <NotificationPrompt />
+        <Suspense fallback={null}>
+          <NotificationPrompt />
+        </Suspense>
         {query.trim() !== '' ? (
-          <SearchPanel
-            id="search-results"
-            query={query}
-            fieldRef={searchField}
-            {...(route.name === 'chat' && route.messageId
-              ? { openMessageId: route.messageId }
-              : {})}
-          />
+          <ChunkErrorBoundary>
+            {/* Typed before the idle preload finished: the panel's empty, busy frame meanwhile. */}
+            <Suspense fallback={<div id="search-results" className="search-results" aria-busy />}>
+              <SearchPanel
+                id="search-results"
+                query={query}
+                fieldRef={searchField}
+                {...(route.name === 'chat' && route.messageId
+                  ? { openMessageId: route.messageId }
+                  : {})}
+              />
+            </Suspense>
+          </ChunkErrorBoundary>
         ) : (
           <ChatList
             openConversationId={openConversationId}
@@ -128,7 +156,11 @@ export function ChatShell({ self }: { self: SelfView }) {
         </Suspense>
       </main>
       <Notices />
-      <PageNotifications {...(openConversationId ? { openConversationId } : {})} />
+      <ChunkErrorBoundary>
+        <Suspense fallback={null}>
+          <PageNotifications {...(openConversationId ? { openConversationId } : {})} />
+        </Suspense>
+      </ChunkErrorBoundary>
       {newGroupOpen && (
         <ChunkErrorBoundary>
           <Suspense fallback={null}>

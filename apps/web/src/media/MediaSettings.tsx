@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { SettingSwitch } from '../settings/SettingSwitch.js';
 import { autoDownloadImages, setAutoDownloadImages } from './media-settings.js';
 
 /** Settings card: whether photos download by themselves. */
@@ -7,17 +8,14 @@ export function MediaSettings() {
   return (
     <section className="settings__card" aria-labelledby="media-title">
       <h3 id="media-title">Media</h3>
-      <label className="settings__toggle">
-        <input
-          type="checkbox"
-          checked={auto}
-          onChange={(e) => {
-            setAutoDownloadImages(e.target.checked);
-            setAuto(e.target.checked);
-          }}
-        />{' '}
-        Download photos automatically (up to 5 MB); other files download when you tap them
-      </label>
+      <SettingSwitch
+        label="Download photos automatically (up to 5 MB); other files download when you tap them"
+        checked={auto}
+        onChange={(next) => {
+          setAutoDownloadImages(next);
+          setAuto(next);
+        }}
+      />
     </section>
   );
 }

@@ -15,11 +15,12 @@ export function createRealMessenger(): Promise<Messenger> {
     databaseName: DATABASE_NAME,
     engine: SignalTs,
     // The search index lives in a Web Worker (src/search/search.worker.ts), off the UI thread.
-    searchBackend: new WorkerSearchBackend(
-      new Worker(new URL('../search/search.worker.ts', import.meta.url), {
-        type: 'module',
-        name: DATABASE_NAME,
-      }),
-    ),
+    searchBackend: () =>
+      new WorkerSearchBackend(
+        new Worker(new URL('../search/search.worker.ts', import.meta.url), {
+          type: 'module',
+          name: DATABASE_NAME,
+        }),
+      ),
   });
 }

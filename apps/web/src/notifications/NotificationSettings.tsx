@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { useMessenger } from '../messenger/messenger-context.js';
+import { SettingSwitch } from '../settings/SettingSwitch.js';
 import { DoNotDisturbSetting } from './DoNotDisturbSetting.js';
 import { removePushSubscription, syncPushSubscription } from './push-subscription.js';
 import { setNotificationPreferences, useNotificationPreferences } from './use-preferences.js';
@@ -35,32 +36,23 @@ export function NotificationSettings() {
   return (
     <section className="settings__card" aria-labelledby="notifications-title">
       <h3 id="notifications-title">Notifications</h3>
-      <label className="settings__toggle">
-        <input
-          type="checkbox"
-          checked={preferences.enabled}
-          onChange={(e) => void setEnabled(e.target.checked)}
-        />{' '}
-        Show notifications for new messages
-      </label>
-      <label className="settings__toggle">
-        <input
-          type="checkbox"
-          checked={preferences.previews}
-          disabled={!preferences.enabled}
-          onChange={(e) => void setNotificationPreferences({ previews: e.target.checked })}
-        />{' '}
-        Show message text in notifications
-      </label>
-      <label className="settings__toggle">
-        <input
-          type="checkbox"
-          checked={preferences.sound}
-          disabled={!preferences.enabled}
-          onChange={(e) => void setNotificationPreferences({ sound: e.target.checked })}
-        />{' '}
-        Play a sound when a message arrives
-      </label>
+      <SettingSwitch
+        label="Show notifications for new messages"
+        checked={preferences.enabled}
+        onChange={(enabled) => void setEnabled(enabled)}
+      />
+      <SettingSwitch
+        label="Show message text in notifications"
+        checked={preferences.previews}
+        disabled={!preferences.enabled}
+        onChange={(previews) => void setNotificationPreferences({ previews })}
+      />
+      <SettingSwitch
+        label="Play a sound when a message arrives"
+        checked={preferences.sound}
+        disabled={!preferences.enabled}
+        onChange={(sound) => void setNotificationPreferences({ sound })}
+      />
       <DoNotDisturbSetting />
       {problem && (
         <p className="settings__muted" role="alert">

@@ -1,12 +1,14 @@
 /// <reference lib="webworker" />
 import { createMessenger, type Messenger } from '@parley/core';
+import { localSearchBackend } from '@parley/core/search';
 import * as SignalTs from '@parley/signal-ts';
 import { DATABASE_NAME } from '../messenger/database-name.js';
 
 /**
  * Core inside the service worker, on the page's database, as the same device. The search index
- * updates in this thread (workers cannot start workers here); acks leave at once, since the
- * worker closes core as soon as it has shown what arrived.
+ * updates in this thread (a service worker cannot start workers), passed in explicitly: a
+ * service worker cannot `import()` one on demand either. Acks leave at once, since the worker
+ * closes core as soon as it has shown what arrived.
  */
 export function openWorkerMessenger(scope: ServiceWorkerGlobalScope): Promise<Messenger> {
   return createMessenger({
@@ -14,5 +16,6 @@ export function openWorkerMessenger(scope: ServiceWorkerGlobalScope): Promise<Me
     databaseName: DATABASE_NAME,
     engine: SignalTs,
     ackDelayMs: 0,
+    searchBackend: localSearchBackend,
   });
 }

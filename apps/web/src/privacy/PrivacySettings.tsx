@@ -1,4 +1,5 @@
 import { useMessenger, useObservable } from '../messenger/messenger-context.js';
+import { SettingSwitch } from '../settings/SettingSwitch.js';
 
 /**
  * Settings card: read receipts and typing indicators. Off, this device's core sends none to
@@ -10,40 +11,22 @@ export function PrivacySettings() {
   return (
     <section className="settings__card" aria-labelledby="privacy-title">
       <h3 id="privacy-title">Privacy</h3>
-      <label className="settings__toggle">
-        <input
-          type="checkbox"
-          checked={readReceipts}
-          aria-describedby="read-receipts-help"
-          onChange={(e) =>
-            void messenger.updateAccountSettings({
-              kind: 'set-read-receipts',
-              enabled: e.target.checked,
-            })
-          }
-        />{' '}
-        Read receipts
-      </label>
-      <p id="read-receipts-help" className="settings__muted">
-        Off: people you chat with don't see when you have read their messages.
-      </p>
-      <label className="settings__toggle">
-        <input
-          type="checkbox"
-          checked={typingIndicators}
-          aria-describedby="typing-help"
-          onChange={(e) =>
-            void messenger.updateAccountSettings({
-              kind: 'set-typing-indicators',
-              enabled: e.target.checked,
-            })
-          }
-        />{' '}
-        Typing indicators
-      </label>
-      <p id="typing-help" className="settings__muted">
-        Off: people you chat with don't see when you are typing.
-      </p>
+      <SettingSwitch
+        label="Read receipts"
+        checked={readReceipts}
+        onChange={(enabled) =>
+          void messenger.updateAccountSettings({ kind: 'set-read-receipts', enabled })
+        }
+        help="Off: people you chat with don't see when you have read their messages."
+      />
+      <SettingSwitch
+        label="Typing indicators"
+        checked={typingIndicators}
+        onChange={(enabled) =>
+          void messenger.updateAccountSettings({ kind: 'set-typing-indicators', enabled })
+        }
+        help="Off: people you chat with don't see when you are typing."
+      />
     </section>
   );
 }

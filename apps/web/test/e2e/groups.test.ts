@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { seriousViolations } from './harness/axe.js';
 import { useStack } from './harness/use-stack.js';
 import { bubble, chatRow, openUser, screenshot, signUp, type User } from './harness/user.js';
 
@@ -39,7 +40,13 @@ describe('group chats in the browser', () => {
     await alice.page.getByRole('button', { name: 'New group' }).click();
     const dialog = alice.page.getByRole('dialog', { name: 'New group' });
     await dialog.getByLabel('Group name').fill(TITLE);
+    // No members yet: the dialog says so and names the members field's problem.
+    await dialog.getByRole('button', { name: 'Create group' }).click();
+    await dialog.getByRole('alert').filter({ hasText: 'Add at least one member' }).waitFor();
+    await screenshot(alice.page, 'new-group-dialog-error');
+    expect(await seriousViolations(alice.page)).toEqual([]);
     await dialog.getByLabel("Members' usernames").fill(`${bob.username}, ${carol.username}`);
+    await expect.poll(() => dialog.getByRole('alert').count()).toBe(0);
     await dialog.getByRole('button', { name: 'Create group' }).click();
     await groupRegion(alice.page).waitFor({ timeout: 60_000 });
     await expect.poll(() => alice.page.getByTestId('member-count').textContent()).toBe('3 members');

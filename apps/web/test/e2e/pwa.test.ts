@@ -4,7 +4,10 @@
  * engagement heuristic), so the test dispatches one with the event's shape; everything after it
  * (the offer, the prompt call, the offer going away) is the app's real code.
  */
+import { readdirSync } from 'node:fs';
+import { Script } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { distDir } from './harness/stack.js';
 import { seriousViolations } from './harness/axe.js';
 import { useStack } from './harness/use-stack.js';
 import { openUser, signUp } from './harness/user.js';
@@ -37,6 +40,20 @@ describe('installable app', () => {
       expect(pngSize(Buffer.from(await response.arrayBuffer()))).toBe(icon.sizes);
     }
     await user.context.close();
+  });
+
+  it('serves a service worker that runs as a classic script and precaches every chunk', async () => {
+    const response = await fetch(new URL('/sw.js', stack.origin));
+    expect(response.status).toBe(200);
+    const source = await response.text();
+    // register-sw.ts registers it as a classic script: `import.meta` or an import statement
+    // would stop it from parsing, and a service worker may not `import()` at all.
+    expect(() => new Script(source, { filename: 'sw.js' })).not.toThrow();
+    expect(source).not.toMatch(/\bimport\s*\(/);
+    // The offline start needs the lazy chunks too (sign-up, search panel, dialogs, ...).
+    const chunks = readdirSync(`${distDir}/assets`).filter((file) => file.endsWith('.js'));
+    expect(chunks.length).toBeGreaterThan(5);
+    for (const chunk of chunks) expect(source, chunk).toContain(`assets/${chunk}`);
   });
 
   it('offers installation when the browser allows it, and stops offering once used', async () => {

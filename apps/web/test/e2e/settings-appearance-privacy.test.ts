@@ -76,6 +76,8 @@ describe('settings, theme and unread badge', () => {
     expect(await bob.page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
     await screenshot(bob.page, 'settings-dark');
     expect(await seriousViolations(bob.page)).toEqual([]);
+    await bob.page.getByRole('region', { name: 'Privacy' }).scrollIntoViewIfNeeded();
+    await screenshot(bob.page, 'settings-privacy-dark');
     await bob.page.reload();
     await bob.page.getByRole('heading', { name: 'Settings' }).waitFor();
     expect(await bob.page.getByRole('radio', { name: 'Dark' }).isChecked()).toBe(true);
@@ -92,6 +94,7 @@ describe('settings, theme and unread badge', () => {
       await toggle.click();
       await expect.poll(() => toggle.isChecked()).toBe(false);
     }
+    await screenshot(bob.page, 'settings-privacy-off-light');
     await openChat(bob, alice.username);
     await send(alice, bob.username, 'will bob tell me he read this?');
     await expect

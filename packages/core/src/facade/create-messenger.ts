@@ -31,9 +31,8 @@ import { MessageRequests } from '../requests/message-requests.js';
 import { isMessageRequest } from '../requests/request-state.js';
 import { ParleyDatabase } from '../store/database.js';
 import { DexieStore } from '../store/dexie-store.js';
-import { LocalSearchIndex } from '../search/local-index.js';
 import { MessageSearch } from '../search/message-search.js';
-import type { SearchBackend } from '../search/search-document.js';
+import type { SearchBackendFactory } from '../search/search-document.js';
 import { SignalStores } from '../store/signal-stores.js';
 import type { UnitOfWork } from '../store/unit-of-work.js';
 import { CatchUp } from '../push/catch-up.js';
@@ -73,10 +72,13 @@ export interface MessengerOptions {
    */
   ackDelayMs?: number;
   /**
-   * The search index. Browsers pass a WorkerSearchBackend (the index in a Web Worker, off the UI
-   * thread); by default it runs in this thread, persisted in `${databaseName}-search`.
+   * Makes the search index. A page passes one returning a WorkerSearchBackend (the index in a
+   * Web Worker, off the UI thread); Node and a service worker pass `localSearchBackend` from
+   * `@parley/core/search` (the index in this thread, persisted in `${databaseName}-search`).
+   * Required, so core's entry never carries MiniSearch into a page that does not run it
+   * (decision 0500).
    */
-  searchBackend?: SearchBackend;
+  searchBackend: SearchBackendFactory;
   /** Bytes of decrypted attachments kept on this device (default DEFAULT_MEDIA_CACHE_BYTES). */
   mediaCacheBytes?: number;
 }
@@ -275,13 +277,11 @@ function wire(
     placeholders: (model) => pendingGroupMessages.of(model.row.id),
   });
   const search = new MessageSearch({
-    backend:
-      options.searchBackend ??
-      new LocalSearchIndex({
-        databaseName: options.databaseName,
-        ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
-        onError,
-      }),
+    backend: options.searchBackend({
+      databaseName: options.databaseName,
+      ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
+      onError,
+    }),
     conversations,
     conversationList: () => views.conversationList.getSnapshot(),
     usernameOf: (accountId) =>

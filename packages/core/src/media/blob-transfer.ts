@@ -1,4 +1,4 @@
-import { Upload, type DetailedError } from 'tus-js-client';
+import type { DetailedError } from 'tus-js-client';
 import { BLOB_UPLOAD_PART_BYTES } from '@parley/protocol';
 import { ParleyError } from '../errors.js';
 
@@ -29,9 +29,14 @@ export class BlobTransfer {
     private readonly authorization: () => string,
   ) {}
 
-  /** Uploads and resolves with the blob id. */
-  upload(request: UploadRequest): Promise<string> {
+  /**
+   * Uploads and resolves with the blob id. tus-js-client is imported here, on the first upload,
+   * so the app's start-up bundle does not carry it (decision 0500).
+   */
+  async upload(request: UploadRequest): Promise<string> {
     const { ciphertext, signal } = request;
+    const { Upload } = await import('tus-js-client');
+    if (signal?.aborted) throw new ParleyError('TRANSFER_CANCELLED', 'upload cancelled');
     return new Promise<string>((resolve, reject) => {
       const upload = new Upload(platformBody(ciphertext), {
         endpoint: new URL('/v1/blobs/uploads', this.baseUrl).toString(),

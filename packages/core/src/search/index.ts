@@ -2,7 +2,12 @@
  * `@parley/core/search`: what a Web Worker needs to host the search index (it imports nothing
  * else of core), and the page's client for it.
  */
-export { LocalSearchIndex, SAVE_DELAY_MS, type LocalIndexOptions } from './local-index.js';
+export {
+  LocalSearchIndex,
+  localSearchBackend,
+  SAVE_DELAY_MS,
+  type LocalIndexOptions,
+} from './local-index.js';
 export {
   serveSearchBackend,
   WorkerSearchBackend,

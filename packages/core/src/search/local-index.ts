@@ -7,6 +7,7 @@ import type {
   IndexQuery,
   RestoreReport,
   SearchBackend,
+  SearchBackendFactory,
 } from './search-document.js';
 
 /** How long after the last change the index is written (changes meanwhile share the write). */
@@ -149,3 +150,6 @@ export class LocalSearchIndex implements SearchBackend {
     return this.saving;
   }
 }
+
+/** The index in the messenger's own thread (Node, the service worker), as its search backend. */
+export const localSearchBackend: SearchBackendFactory = (context) => new LocalSearchIndex(context);

@@ -1,3 +1,5 @@
+import type { DexieOptions } from 'dexie';
+
 /**
  * What the search index holds and answers, shared by the index (in a Web Worker in the browser,
  * in-process in Node) and the messenger that feeds it. Plain data only: it crosses postMessage.
@@ -68,3 +70,19 @@ export interface SearchBackend {
   flush(): Promise<void>;
   close(): Promise<void>;
 }
+
+/** What the messenger hands the search backend it asks for. */
+export interface SearchBackendContext {
+  /** The device's database name: a persisted index lives beside it (`${databaseName}-search`). */
+  databaseName: string;
+  indexedDB?: Pick<DexieOptions, 'indexedDB' | 'IDBKeyRange'>;
+  /** Background failures, reported as the messenger's error events. */
+  onError: (error: unknown) => void;
+}
+
+/**
+ * Makes the messenger's search backend once its error sink exists. The caller chooses, so core
+ * never imports an index it may not need (and never imports one on demand: a service worker
+ * cannot run `import()`).
+ */
+export type SearchBackendFactory = (context: SearchBackendContext) => SearchBackend;

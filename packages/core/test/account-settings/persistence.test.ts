@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createMessenger, MUTED_FOREVER, ParleyError } from '../../src/index.js';
 import type { AccountSettingsView, Messenger } from '../../src/facade/api.js';
+import { localSearchBackend } from '../../src/search/index.js';
 import { engines } from '../engine/engines.js';
 
 // No relay: an unregistered messenger never connects, and settings live on the device.
@@ -11,6 +12,7 @@ function open(databaseName: string): Promise<Messenger> {
     databaseName,
     engine: engines[0]!.engine,
     WebSocket,
+    searchBackend: localSearchBackend,
   });
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createMessenger, ParleyError } from '../../src/index.js';
+import { localSearchBackend } from '../../src/search/index.js';
 import { engines } from '../engine/engines.js';
 import type { MessageStatus } from '../../src/facade/api.js';
 import { uniqueUsername, useRelay } from '../support/fixture.js';
@@ -212,6 +213,7 @@ describe('a direct conversation through the real relay', () => {
       databaseName: `nowhere-${crypto.randomUUID()}`,
       engine: engines[0]!.engine,
       WebSocket,
+      searchBackend: localSearchBackend,
     });
     expect(await code(nowhere.register(uniqueUsername('lost')))).toBe('RELAY_UNREACHABLE');
     expect(nowhere.self.getSnapshot()).toBeNull(); // nothing half-registered

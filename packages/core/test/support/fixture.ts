@@ -3,6 +3,7 @@ import type { Messenger } from '../../src/facade/api.js';
 import type { SignalEngine } from '../../src/crypto/engine.js';
 import type { WebSocketConstructor } from '../../src/transport/websocket.js';
 import { createMessenger } from '../../src/index.js';
+import { localSearchBackend } from '../../src/search/index.js';
 import type { MessengerOptions } from '../../src/facade/create-messenger.js';
 import { engines } from '../engine/engines.js';
 import WebSocket from 'ws';
@@ -73,6 +74,7 @@ export function useRelay(relayArgs: string[] = [], rateLimits: Record<string, Bu
         databaseName,
         engine,
         WebSocket: WebSocketImpl,
+        searchBackend: localSearchBackend,
         ...options,
       });
       fixture.open.add(m);
