@@ -4,14 +4,13 @@ import { crdtUpdateContent } from '../delivery/contents.js';
 import type { Outbox } from '../delivery/outbox.js';
 import { ParleyError } from '../errors.js';
 import type { Groups } from '../groups/groups.js';
-import type { AttachmentPointer } from '../media/attachment-pointer.js';
 import type { Media } from '../media/media.js';
 import type { MessageRow, StoredMessageStatus } from '../store/database.js';
 import { UnitOfWork } from '../store/unit-of-work.js';
 import { directChatTimer } from './chat-timer.js';
 import type { Clock } from './clock.js';
 import { ExpirySchedule } from './expiry-schedule.js';
-import type { ExpiryRow, ExpiryStore } from './expiry-store.js';
+import type { ExpiryRow, ExpiryStore, WaitingBlobRow } from './expiry-store.js';
 import { purgeMessages, type PurgeDeps } from './purge.js';
 import { checkTimer } from './timers.js';
 
@@ -35,8 +34,8 @@ export interface DisappearingDeps extends PurgeDeps {
  */
 export class Disappearing {
   private readonly schedule: ExpirySchedule;
-  /** Messages whose blobs wait for a read receipt before their deletion on the relay. */
-  private readonly blobsWaitingFor = new Set<string>();
+  /** Blob ids of expired messages that wait for a read receipt before their deletion on the relay. */
+  private readonly blobsWaitingFor = new Map<string, string[]>();
   /** Expiries run one batch at a time, in order. */
   private queue: Promise<void> = Promise.resolve();
 
@@ -97,7 +96,11 @@ export class Disappearing {
    */
   async load(): Promise<void> {
     const { expiries, waitingBlobs } = await this.deps.store.all();
-    for (const row of waitingBlobs) this.blobsWaitingFor.add(row.messageId);
+    for (const row of waitingBlobs)
+      this.blobsWaitingFor.set(row.messageId, [
+        ...(this.blobsWaitingFor.get(row.messageId) ?? []),
+        row.blobId,
+      ]);
     this.schedule.add(expiries);
     const started: ExpiryRow[] = [];
     for (const model of this.deps.conversations.all())
@@ -120,8 +123,12 @@ export class Disappearing {
 
   /** Conversations hook: a read receipt releases the relay blobs of an expired message. */
   statusNoted(messageId: string, status: StoredMessageStatus): void {
-    if (status !== 'read' || !this.blobsWaitingFor.delete(messageId)) return;
-    void this.deleteWaitingBlobs(messageId).catch((error) => this.deps.onError(error));
+    const blobIds = status === 'read' ? this.blobsWaitingFor.get(messageId) : undefined;
+    if (!blobIds) return;
+    this.blobsWaitingFor.delete(messageId);
+    void this.deleteOnRelay(blobIds)
+      .then(() => this.deps.store.removeWaitingBlobs(messageId))
+      .catch((error) => this.deps.onError(error));
   }
 
   /** Resolves once the expiries started so far are done (tests). */
@@ -150,16 +157,14 @@ export class Disappearing {
   private expire(rows: readonly ExpiryRow[]): Promise<void> {
     if (rows.length === 0) return this.queue;
     const run = async (): Promise<void> => {
-      const byConversation = new Map<string, Set<string>>();
-      for (const row of rows)
-        byConversation.set(
-          row.conversationId,
-          (byConversation.get(row.conversationId) ?? new Set()).add(row.messageId),
-        );
-      for (const [conversationId, ids] of byConversation) {
+      for (const [conversationId, ids] of byConversation(rows)) {
         const model = this.deps.conversations.get(conversationId);
-        const purged = model ? await purgeMessages(this.deps, model, ids) : [];
-        await this.releaseBlobs(purged);
+        if (!model) continue;
+        // Decided before anything is awaited: a read receipt may arrive during the purge.
+        const { now, waiting } = this.blobsOf([...ids].flatMap((id) => model.rows.get(id) ?? []));
+        await purgeMessages(this.deps, model, ids);
+        await this.deps.store.addWaitingBlobs(waiting);
+        await this.deleteOnRelay(now);
       }
       await this.deps.store.remove(rows.map((row) => row.messageId));
     };
@@ -168,33 +173,34 @@ export class Disappearing {
   }
 
   /**
-   * The relay blobs of this account's expired messages: deleted now when the message was read,
-   * else once a read receipt says so. Recipients cannot delete (the relay refuses), and an author
-   * deleting early would take the file from a recipient who has not opened the chat yet; with no
-   * read receipt ever (turned off) the relay's own blob expiry deletes it.
+   * The relay blobs of this account's expiring messages: deleted now when the message was read,
+   * else once a read receipt says so (statusNoted). Recipients cannot delete (the relay refuses),
+   * and an author deleting early would take the file from a recipient who has not opened the
+   * chat yet; with no read receipt ever (turned off) the relay's own blob expiry deletes it.
    */
-  private async releaseBlobs(purged: readonly MessageRow[]): Promise<void> {
-    for (const row of purged) {
-      const pointers = row.outgoing ? (row.attachments ?? []) : [];
-      if (pointers.length === 0) continue;
-      if (row.status === 'read') await this.deleteOnRelay(pointers);
+  private blobsOf(rows: readonly MessageRow[]): { now: string[]; waiting: WaitingBlobRow[] } {
+    const now: string[] = [];
+    const waiting: WaitingBlobRow[] = [];
+    for (const row of rows) {
+      const blobIds = row.outgoing ? (row.attachments ?? []).map((pointer) => pointer.blobId) : [];
+      if (blobIds.length === 0) continue;
+      if (row.status === 'read') now.push(...blobIds);
       else {
-        this.blobsWaitingFor.add(row.id);
-        await this.deps.store.addWaitingBlobs(
-          pointers.map((pointer) => ({ blobId: pointer.blobId, messageId: row.id })),
-        );
+        this.blobsWaitingFor.set(row.id, blobIds);
+        waiting.push(...blobIds.map((blobId) => ({ blobId, messageId: row.id })));
       }
     }
+    return { now, waiting };
   }
 
-  private async deleteWaitingBlobs(messageId: string): Promise<void> {
-    const rows = await this.deps.store.takeWaitingBlobs(messageId);
-    await this.deleteOnRelay(rows);
+  private async deleteOnRelay(blobIds: readonly string[]): Promise<void> {
+    for (const blobId of blobIds) await this.deps.media.deleteEverywhere({ blobId });
   }
+}
 
-  private async deleteOnRelay(
-    pointers: ReadonlyArray<Pick<AttachmentPointer, 'blobId'>>,
-  ): Promise<void> {
-    for (const pointer of pointers) await this.deps.media.deleteEverywhere(pointer);
-  }
+function byConversation(rows: readonly ExpiryRow[]): Map<string, Set<string>> {
+  const ids = new Map<string, Set<string>>();
+  for (const row of rows)
+    ids.set(row.conversationId, (ids.get(row.conversationId) ?? new Set()).add(row.messageId));
+  return ids;
 }

@@ -23,7 +23,7 @@ export interface ExpiryStore {
   put(rows: readonly ExpiryRow[]): Promise<void>;
   remove(messageIds: readonly string[]): Promise<void>;
   addWaitingBlobs(rows: readonly WaitingBlobRow[]): Promise<void>;
-  takeWaitingBlobs(messageId: string): Promise<WaitingBlobRow[]>;
+  removeWaitingBlobs(messageId: string): Promise<void>;
   close(): void;
 }
 
@@ -69,12 +69,8 @@ export class DexieExpiryStore implements ExpiryStore {
     await this.db.waitingBlobs.bulkPut([...rows]);
   }
 
-  async takeWaitingBlobs(messageId: string): Promise<WaitingBlobRow[]> {
-    return this.db.transaction('rw', this.db.waitingBlobs, async () => {
-      const rows = await this.db.waitingBlobs.where('messageId').equals(messageId).toArray();
-      await this.db.waitingBlobs.bulkDelete(rows.map((row) => row.blobId));
-      return rows;
-    });
+  async removeWaitingBlobs(messageId: string): Promise<void> {
+    await this.db.waitingBlobs.where('messageId').equals(messageId).delete();
   }
 
   close(): void {
