@@ -1,5 +1,6 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { MuteMenu } from '../notifications/MuteMenu.js';
+import { DisappearingMenu } from '../disappearing/DisappearingMenu.js';
 import { GroupReadState } from '../groups/GroupReadState.js';
 import { ChatSearchBar } from '../search/ChatSearchBar.js';
 import { hrefFor } from '../app/route.js';
@@ -103,6 +104,7 @@ export default function ConversationView({
             <Icon name="group" />
           </button>
         )}
+        <DisappearingMenu conversation={conversation} />
         <MuteMenu conversationId={conversationId} title={conversation.title} />
         <button
           type="button"

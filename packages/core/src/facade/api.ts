@@ -76,8 +76,8 @@ export interface ConversationView {
   request?: boolean;
   /** Direct chats: the peer's account was deleted; sending is refused (ACCOUNT_GONE). */
   peerDeleted?: boolean;
-  /** The chat's disappearing-messages timer in seconds; 0 is off (setDisappearingTimer). */
-  disappearingSeconds: number;
+  /** The chat's disappearing-messages timer in seconds; absent when off (setDisappearingTimer). */
+  disappearingSeconds?: number;
 }
 
 export type { ConnectionState } from '../transport/relay-connection.js';

@@ -178,6 +178,14 @@ export function conversationView(model: ConversationModel, context: ViewContext)
     typing,
     ...(isMessageRequest(model) ? { request: true } : {}),
     ...(model.row.peerGone ? { peerDeleted: true } : {}),
-    disappearingSeconds: context.disappearingSeconds?.(model) ?? 0,
+    ...timerOfChat(model, context),
   };
+}
+
+function timerOfChat(
+  model: ConversationModel,
+  context: ViewContext,
+): { disappearingSeconds?: number } {
+  const seconds = context.disappearingSeconds?.(model) ?? 0;
+  return seconds > 0 ? { disappearingSeconds: seconds } : {};
 }

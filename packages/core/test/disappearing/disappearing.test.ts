@@ -59,7 +59,7 @@ describe('disappearing messages', () => {
     m
       .conversations()
       .getSnapshot()
-      .find((c) => c.id === id)?.disappearingSeconds;
+      .find((c) => c.id === id)?.disappearingSeconds ?? 0;
 
   async function receive(bob: Messenger, conversation: string, text: string) {
     return waitFor(
