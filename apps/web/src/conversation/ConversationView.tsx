@@ -1,6 +1,7 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { MuteMenu } from '../notifications/MuteMenu.js';
 import { DisappearingMenu } from '../disappearing/DisappearingMenu.js';
+import { ViewOnceViewerHost } from '../disappearing/view-once-viewer.js';
 import { GroupReadState } from '../groups/GroupReadState.js';
 import { ChatSearchBar } from '../search/ChatSearchBar.js';
 import { hrefFor } from '../app/route.js';
@@ -151,6 +152,7 @@ export default function ConversationView({
       ) : (
         <Composer conversationId={conversationId} title={conversation.title} />
       )}
+      <ViewOnceViewerHost />
       {infoOpen && (
         <Suspense fallback={null}>
           <GroupInfoDialog conversationId={conversationId} onClose={() => setInfoOpen(false)} />

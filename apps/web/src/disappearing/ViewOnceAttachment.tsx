@@ -1,9 +1,9 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { describeError } from '../errors/describe-error.js';
-import { ImageViewer } from '../media/ImageViewer.js';
 import { useMessenger } from '../messenger/messenger-context.js';
 import type { MessageView } from '../messenger/types.js';
 import { Icon } from '../shell/Icon.js';
+import { showViewOnce } from './view-once-viewer.js';
 import './disappearing.css';
 
 /**
@@ -13,20 +13,17 @@ import './disappearing.css';
  */
 export function ViewOnceAttachment({ message }: { message: MessageView }) {
   const messenger = useMessenger();
-  const [url, setUrl] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [opening, setOpening] = useState(false);
   const pointer = message.attachments?.find((attachment) => attachment.viewOnce);
   const what = pointer?.kind === 'video' ? 'video' : 'photo';
-
-  useEffect(() => () => void (url && URL.revokeObjectURL(url)), [url]);
 
   async function open(): Promise<void> {
     setOpening(true);
     setError(null);
     try {
       const bytes = await messenger.openViewOnce(message.conversationId, message.id);
-      setUrl(URL.createObjectURL(new Blob([bytes], { type: pointer?.contentType ?? '' })));
+      showViewOnce(bytes, pointer?.contentType ?? '', `View-once ${what}`);
     } catch (cause) {
       setError(describeError(cause, 'view-once'));
     } finally {
@@ -34,17 +31,11 @@ export function ViewOnceAttachment({ message }: { message: MessageView }) {
     }
   }
 
-  const viewer = url && (
-    <ImageViewer url={url} name={`View-once ${what}`} onClose={() => setUrl(null)} />
-  );
   if (message.viewOnce === 'opened' || !pointer) {
     return (
-      <>
-        <p className="view-once view-once--opened" data-testid="view-once-opened">
-          <Icon name="view-once" size={18} /> Opened
-        </p>
-        {viewer}
-      </>
+      <p className="view-once view-once--opened" data-testid="view-once-opened">
+        <Icon name="view-once" size={18} /> Opened
+      </p>
     );
   }
   if (message.outgoing) {
