@@ -40,6 +40,9 @@ const messageCount = (page: Page) => page.locator('[role="article"][data-message
 
 /** Both themes of the page, each screenshotted and checked by axe. */
 async function lookAt(page: Page, name: string): Promise<void> {
+  // The new-message toast would cover the header's menu.
+  for (const dismiss of await page.getByRole('button', { name: /^Dismiss notification/ }).all())
+    await dismiss.click();
   for (const colorScheme of ['light', 'dark'] as const) {
     await page.emulateMedia({ colorScheme });
     await screenshot(page, `${name}-${colorScheme}`);
