@@ -90,7 +90,6 @@ export class ConversationDoc {
 
   constructor(readonly id: string) {
     this.messageList.observe((_event, transaction) => {
-      this.timelineIndex.remove(this.entryIdsDeletedBy(transaction));
       const added = this.entriesAddedBy(transaction);
       if (added.length === 0) return;
       this.timelineIndex.add(added);
@@ -195,6 +194,7 @@ export class ConversationDoc {
         if (entry && ids.has(entry.id)) this.messageList.delete(index, 1);
       }
     }, LOCAL_ORIGIN);
+    this.timelineIndex.remove(ids);
   }
 
   /**
@@ -234,19 +234,6 @@ export class ConversationDoc {
       }
     }
     return added;
-  }
-
-  /** Ids of the message entries a transaction deleted (only its own delete set is walked). */
-  private entryIdsDeletedBy(transaction: Y.Transaction): Set<string> {
-    const ids = new Set<string>();
-    if (transaction.deleteSet.clients.size === 0) return ids;
-    Y.iterateDeletedStructs(transaction, transaction.deleteSet, (struct) => {
-      if (!(struct instanceof Y.Item) || struct.parent !== this.messageList) return;
-      if (!(struct.content instanceof Y.ContentAny)) return;
-      for (const entry of struct.content.getContent() as Array<MessageEntry | null>)
-        if (entry) ids.add(entry.id);
-    });
-    return ids;
   }
 
   applyRemoteUpdate(update: Uint8Array): void {
