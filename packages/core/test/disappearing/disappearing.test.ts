@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { Messenger } from '../../src/facade/api.js';
 import { ParleyError } from '../../src/errors.js';
 import { ParleyDatabase } from '../../src/store/database.js';
-import { useRelay } from '../support/fixture.js';
+import { uniqueUsername, useRelay } from '../support/fixture.js';
 import { find, texts, waitFor } from '../support/wait.js';
 import { ManualClock } from './manual-clock.js';
 
@@ -182,6 +182,45 @@ describe('disappearing messages', () => {
       async () => (await bob.cachedAttachment(pointer)) === undefined,
       'the cached file gone on the recipient',
     );
+  });
+});
+
+describe('disappearing messages in groups', () => {
+  const fx = useRelay();
+
+  it('follow the group setting: only admins change it when the group says so; messages carry it', async () => {
+    const bobClock = new ManualClock();
+    const alice = await fx.messenger();
+    const bob = await fx.messenger(deviceName(), undefined, undefined, { clock: bobClock });
+    const bobName = uniqueUsername('bob');
+    await alice.register(uniqueUsername('alice'));
+    await bob.register(bobName);
+    const group = await alice.createGroup('Timed', [bobName]);
+    await waitFor(() => bob.groupInfo(group)?.isMember, 'bob joins');
+    await alice.changeGroupSetting(group, {
+      kind: 'set-admins-only',
+      scope: 'edit-info',
+      adminsOnly: true,
+    });
+    await waitFor(() => bob.groupInfo(group)?.adminsOnlyEditInfo, 'admins-only on bob');
+    await expect(bob.setDisappearingTimer(group, 30)).rejects.toMatchObject({
+      reason: 'not-an-admin',
+    });
+    await alice.setDisappearingTimer(group, 3600);
+    await waitFor(() => bob.groupInfo(group)?.disappearingSeconds === 3600, 'the timer on bob');
+    expect(
+      bob
+        .messages(group)
+        .getSnapshot()
+        .some((v) => v.kind === 'system' && v.body.endsWith('set disappearing messages to 1 hour')),
+    ).toBe(true);
+    const text = fx.text('group secret');
+    const id = await alice.sendText(group, text);
+    const received = await waitFor(() => find(bob, group, id), 'the group message');
+    expect(received.disappearingSeconds).toBe(3600);
+    await bob.markRead(group, id);
+    bobClock.advance(3_601_000);
+    await waitFor(() => !find(bob, group, id), 'expiry in the group');
   });
 });
 
