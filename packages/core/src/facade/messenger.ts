@@ -347,9 +347,13 @@ export class ParleyMessenger implements Messenger {
     return this.deps.events.on(listener);
   }
 
-  /** Resolves when every envelope received so far is applied and durable (tests, benchmarks). */
+  /**
+   * Resolves when every envelope received so far is applied and durable, and every expiry of
+   * disappearing messages started so far is done (tests, benchmarks).
+   */
   async settled(): Promise<void> {
     await this.deps.inbox.idle();
+    await this.deps.disappearing.idle();
   }
 
   // --- Web Push (push/)
