@@ -47,7 +47,11 @@ export type ParleyErrorCode =
   /** deleteAccount() with a username other than the account's own (the typed confirmation). */
   | 'USERNAME_MISMATCH'
   /** acceptMessageRequest() and friends on a conversation that is not a message request. */
-  | 'NOT_A_REQUEST';
+  | 'NOT_A_REQUEST'
+  /** A disappearing timer other than off, 30 s, 5 min, 1 h, 1 day or 1 week. */
+  | 'INVALID_TIMER'
+  /** openViewOnce() on media already opened, or on media that is not view-once or not received. */
+  | 'VIEW_ONCE_UNAVAILABLE';
 
 export class ParleyError extends Error {
   override readonly name = 'ParleyError';

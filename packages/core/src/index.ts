@@ -26,3 +26,4 @@ export {
 /** The settings a change leads to, in memory (the web app's development fake keeps settings so). */
 export { applyChange as applyAccountSettingsChange } from './account-settings/apply-change.js';
 export { validateChange as validateAccountSettingsChange } from './account-settings/validate-change.js';
+export * from './disappearing/index.js';

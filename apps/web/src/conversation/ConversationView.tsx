@@ -1,5 +1,7 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { MuteMenu } from '../notifications/MuteMenu.js';
+import { DisappearingMenu } from '../disappearing/DisappearingMenu.js';
+import { ViewOnceViewerHost } from '../disappearing/view-once-viewer.js';
 import { GroupReadState } from '../groups/GroupReadState.js';
 import { ChatSearchBar } from '../search/ChatSearchBar.js';
 import { hrefFor } from '../app/route.js';
@@ -103,6 +105,7 @@ export default function ConversationView({
             <Icon name="group" />
           </button>
         )}
+        <DisappearingMenu conversation={conversation} />
         <MuteMenu conversationId={conversationId} title={conversation.title} />
         <button
           type="button"
@@ -149,6 +152,7 @@ export default function ConversationView({
       ) : (
         <Composer conversationId={conversationId} title={conversation.title} />
       )}
+      <ViewOnceViewerHost />
       {infoOpen && (
         <Suspense fallback={null}>
           <GroupInfoDialog conversationId={conversationId} onClose={() => setInfoOpen(false)} />

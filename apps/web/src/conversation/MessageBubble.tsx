@@ -2,6 +2,9 @@ import { memo, type Ref } from 'react';
 import { formatClock, formatFullTime } from '../format/time.js';
 import type { MessageView } from '../messenger/types.js';
 import { AttachmentView } from '../media/AttachmentView.js';
+import { ViewOnceAttachment } from '../disappearing/ViewOnceAttachment.js';
+import { timerName } from '../disappearing/timer-label.js';
+import { Icon } from '../shell/Icon.js';
 import { MessageText } from './MessageText.js';
 import { TickMark } from './TickMark.js';
 import { tickFor } from './ticks.js';
@@ -15,6 +18,8 @@ export function messageLabel(message: MessageView): string {
   const sender = message.outgoing ? 'You' : message.senderUsername;
   const parts = [sender, formatFullTime(message.sentAt)];
   if (message.outgoing) parts.push(tickFor(message.status).label);
+  if (message.disappearingSeconds)
+    parts.push(`disappears ${timerName(message.disappearingSeconds)} after reading`);
   return parts.join(', ');
 }
 
@@ -71,12 +76,21 @@ export const MessageBubble = memo(function MessageBubble({
             {message.senderUsername}
           </div>
         )}
-        {message.attachments?.map((pointer) => (
-          <AttachmentView key={pointer.blobId} pointer={pointer} />
-        ))}
+        {message.viewOnce ? (
+          <ViewOnceAttachment message={message} />
+        ) : (
+          message.attachments?.map((pointer) => (
+            <AttachmentView key={pointer.blobId} pointer={pointer} />
+          ))
+        )}
         {message.body !== '' && <MessageText messageId={message.id} body={message.body} />}
         {/* Hidden from screen readers: the article's name says it already. */}
         <span className="bubble__meta" aria-hidden="true">
+          {message.disappearingSeconds !== undefined && (
+            <span className="bubble__timer" data-testid="disappearing-mark">
+              <Icon name="timer" size={12} />
+            </span>
+          )}
           <time
             dateTime={new Date(message.sentAt).toISOString()}
             title={formatFullTime(message.sentAt)}

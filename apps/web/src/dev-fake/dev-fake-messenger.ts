@@ -93,6 +93,14 @@ class DevFakeMessenger implements Messenger {
   cancelTransfer(): void {}
   async deleteAttachmentMedia(): Promise<void> {}
 
+  async setDisappearingTimer(conversationId: string, seconds: number): Promise<void> {
+    this.#updateConversation(conversationId, { disappearingSeconds: seconds });
+  }
+
+  async openViewOnce(): Promise<Uint8Array<ArrayBuffer>> {
+    throw fakeError('VIEW_ONCE_UNAVAILABLE', 'the development fake has no media');
+  }
+
   // Groups: an in-memory stand-in with no membership log (dev-fake-groups.ts).
   readonly #groups = new FakeGroups({
     self: () => this.#requireSelf(),

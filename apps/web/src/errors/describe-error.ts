@@ -15,7 +15,9 @@ export type UserAction =
   | 'record'
   | 'sign-out'
   | 'delete-account'
-  | 'request';
+  | 'request'
+  | 'timer'
+  | 'view-once';
 
 const unreachable = "Can't reach the Parley server. Check your connection and try again.";
 
@@ -42,6 +44,9 @@ const byCode: Record<string, string> = {
   ACCOUNT_GONE: 'This account no longer exists. Messages can no longer be sent to it.',
   USERNAME_MISMATCH: "That isn't your username. Type it exactly to delete your account.",
   NOT_A_REQUEST: 'This chat is no longer a message request.',
+  INVALID_TIMER:
+    'Disappearing messages can be set to 30 seconds, 5 minutes, 1 hour, 1 day or 1 week.',
+  VIEW_ONCE_UNAVAILABLE: 'This view-once media was already opened.',
   // core/remote: the tab holding the connection closed mid-request (src/tabs, decision 0710)
   BACKEND_CHANGED:
     'The tab that held Parley’s connection closed before this finished. Check whether it went through, then try again if needed.',
@@ -63,6 +68,8 @@ const failed: Record<UserAction, string> = {
   'sign-out': "This device couldn't be signed out",
   'delete-account': "Your account couldn't be deleted",
   request: "The message request couldn't be answered",
+  timer: "The disappearing-messages timer couldn't be changed",
+  'view-once': "The view-once media couldn't be opened",
 };
 
 export function describeError(error: unknown, action: UserAction): string {

@@ -1,4 +1,4 @@
-import { useEffect, useRef, type RefObject } from 'react';
+import { useEffect, useRef, useState, type RefObject } from 'react';
 import { describeError } from '../errors/describe-error.js';
 import { useMessenger } from '../messenger/messenger-context.js';
 import { Icon } from '../shell/Icon.js';
@@ -24,13 +24,21 @@ export function AttachControls({
   const picker = useRef<HTMLInputElement>(null);
   const anchor = useRef<HTMLSpanElement>(null);
   const recorder = useVoiceRecorder();
+  // Pressed, the next photo or video goes as view-once (disappearing/), then it springs back.
+  const [viewOnce, setViewOnce] = useState(false);
 
   async function sendFiles(files: readonly File[]): Promise<void> {
     onError(null);
+    setViewOnce(false);
     await Promise.all(
       files.map(async (file) => {
         try {
-          await messenger.sendAttachment(conversationId, await prepareAttachment(file));
+          const prepared = await prepareAttachment(file);
+          const once = viewOnce && /^(image|video)\//.test(file.type);
+          await messenger.sendAttachment(
+            conversationId,
+            once ? { ...prepared, viewOnce: true } : prepared,
+          );
         } catch (cause) {
           // Refusals are listed with the upload too; the ones before any upload show here.
           if ((cause as { code?: string }).code !== 'TRANSFER_CANCELLED') {
@@ -103,6 +111,15 @@ export function AttachControls({
         onClick={() => picker.current?.click()}
       >
         <Icon name="attach" />
+      </button>
+      <button
+        type="button"
+        className="icon-button"
+        aria-label="Send the next photo or video as view once"
+        aria-pressed={viewOnce}
+        onClick={() => setViewOnce((value) => !value)}
+      >
+        <Icon name="view-once" />
       </button>
       {recording && (
         <span className="recording" role="status" data-testid="recording-time">

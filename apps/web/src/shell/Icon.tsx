@@ -35,6 +35,12 @@ const paths = {
   bell: 'M12 22a2 2 0 0 0 2-2h-4a2 2 0 0 0 2 2zm6-6v-5a6 6 0 0 0-5-5.9V4a1 1 0 0 0-2 0v1.1A6 6 0 0 0 6 11v5l-2 2v1h16v-1z',
   'bell-off':
     'M12 22a2 2 0 0 0 2-2h-4a2 2 0 0 0 2 2zm6-6v-5a6 6 0 0 0-5-5.9V4a1 1 0 0 0-2 0v1.1a6 6 0 0 0-2.2.9L18 15.2zM3.3 2.9 2 4.2l4.3 4.3A6 6 0 0 0 6 11v5l-2 2v1h13.8l2 2 1.3-1.3z',
+  // A stopwatch: disappearing messages.
+  timer:
+    'M15 1H9v2h6zm-4 13h2V8h-2zm8-6.6 1.4-1.4c-.4-.5-.9-1-1.4-1.4L17.6 6A9 9 0 1 0 19 7.4zM12 21a7 7 0 1 1 0-14 7 7 0 0 1 0 14z',
+  // A "1" in a ring: view-once media.
+  'view-once':
+    'M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zm-1.5-12.5L13 7v10h-2V9.4l-1.5.6z',
 } as const;
 
 export type IconName = keyof typeof paths;

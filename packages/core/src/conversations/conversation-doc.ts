@@ -14,6 +14,9 @@ import { stampOrder, TimelineIndex } from './timeline-order.js';
  *   0.5 s for 100,000 appends), and a plain value costs ~100 bytes where a Y.Map costs ~2.3 KB.
  * - What changes after sending lives in side maps keyed by message id, so the message itself stays
  *   immutable: `reactions`, `edits`, `deletions` (declared here; written by later features).
+ * - `disappearing` (Y.Map, direct chats; groups keep theirs in the membership log): timer-change
+ *   entry id -> { seconds, hlc }. The setting in force is the value of the last change in
+ *   timeline order, the very entry the timeline shows last (disappearing/chat-timer.ts).
  * - `joins` (Y.Map, groups): account id -> the state vector before it was added, when it was added
  *   without the history before (groups/history-boundary.ts). Its copy of that history holds
  *   `null` in place of each entry: such entries are no messages and are skipped here.
@@ -32,7 +35,7 @@ export interface MessageEntry {
    * 'membership': a timeline marker for the group membership op `opId` (groups/): shown as a
    * system line ("A added B") only when the fold applied that op, so nobody can forge one.
    */
-  kind: 'text' | 'membership';
+  kind: 'text' | 'membership' | 'timer';
   senderId: string;
   senderDeviceId: number;
   /** Author's clock when sent (ms since epoch). */
@@ -49,6 +52,19 @@ export interface MessageEntry {
   opId?: string;
   /** Encrypted files sent with the message (media/); `body` is then their caption. */
   attachments?: AttachmentPointer[];
+  /**
+   * The chat's disappearing timer when the message was sent (disappearing/): it expires that
+   * long after it was read (or sent, for its author's devices). Absent: it never expires.
+   */
+  disappearingSeconds?: number;
+  /** For 'timer' entries: the timer the author set (0 is off). */
+  timerSeconds?: number;
+}
+
+/** A timer change as the `disappearing` map holds it. */
+export interface TimerChange {
+  seconds: number;
+  hlc: number;
 }
 
 export interface Member {
@@ -68,6 +84,7 @@ export class ConversationDoc {
   readonly reactions = this.doc.getMap<unknown>('reactions');
   readonly edits = this.doc.getMap<unknown>('edits');
   readonly deletions = this.doc.getMap<unknown>('deletions');
+  readonly timerChanges = this.doc.getMap<TimerChange>('disappearing');
   private readonly timelineIndex = new TimelineIndex();
   private readonly addedListeners: Array<(entries: MessageEntry[], origin: unknown) => void> = [];
 
@@ -149,6 +166,35 @@ export class ConversationDoc {
       () => this.messageList.insert(this.messageList.length, stamped),
       LOCAL_ORIGIN,
     );
+  }
+
+  /**
+   * Appends a disappearing-timer change (a 'timer' entry, shown as a system line) and records it
+   * in the `disappearing` map, in one transaction.
+   */
+  appendTimerChange(entry: MessageEntry & { timerSeconds: number }): void {
+    const [stamped] = stampOrder([entry], this.timelineIndex.latestKey) as [MessageEntry];
+    this.doc.transact(() => {
+      this.messageList.insert(this.messageList.length, [stamped]);
+      this.timerChanges.set(stamped.id, { seconds: entry.timerSeconds, hlc: stamped.hlc ?? 0 });
+    }, LOCAL_ORIGIN);
+  }
+
+  /**
+   * Deletes entries from this device's document (expired disappearing messages, opened
+   * view-once media): Yjs garbage-collects their content, so the next snapshot no longer holds
+   * their text or keys. Callers capture the update for local storage only and never send it.
+   */
+  purgeMessages(ids: ReadonlySet<string>): void {
+    if (ids.size === 0) return;
+    const entries = this.messageList.toArray();
+    this.doc.transact(() => {
+      for (let index = entries.length - 1; index >= 0; index--) {
+        const entry = entries[index];
+        if (entry && ids.has(entry.id)) this.messageList.delete(index, 1);
+      }
+    }, LOCAL_ORIGIN);
+    this.timelineIndex.remove(ids);
   }
 
   /**

@@ -13,6 +13,7 @@ import type {
 } from '../store/database.js';
 import type { ConversationRepository, UnitOfWorkStore } from '../store/repositories.js';
 import { appendAll, UnitOfWork } from '../store/unit-of-work.js';
+import { MAX_DISAPPEARING_SECONDS } from '../groups/limits.js';
 
 /**
  * Compact a conversation's update log into its snapshot once it holds this many updates AND at
@@ -52,6 +53,10 @@ export interface ConversationsDeps {
   selfAccountId(): string;
   /** A conversation's document, projection or typing state changed (views re-render). */
   changed(conversationId: string): void;
+  /** A projection row appeared or its status rose (disappearing/ starts expiry timers here). */
+  rowChanged?(model: ConversationModel, row: MessageRow): void;
+  /** A status was learned for a message, held on this device or not (e.g. already expired). */
+  statusNoted?(messageId: string, status: StoredMessageStatus): void;
 }
 
 /**
@@ -69,8 +74,10 @@ export class Conversations {
   private readonly store: ConversationsDeps['store'];
   private readonly selfAccountId: () => string;
   private readonly changed: (conversationId: string) => void;
+  private readonly rowChanged: (model: ConversationModel, row: MessageRow) => void;
 
-  constructor(deps: ConversationsDeps) {
+  constructor(private readonly deps: ConversationsDeps) {
+    this.rowChanged = (model, row) => deps.rowChanged?.(model, row);
     this.store = deps.store;
     this.selfAccountId = () => deps.selfAccountId();
     this.changed = (conversationId) => deps.changed(conversationId);
@@ -220,6 +227,7 @@ export class Conversations {
     recordedBy?: 'outbox' | 'receipt',
   ): void {
     this.noteReceipt(messageId, status);
+    this.deps.statusNoted?.(messageId, status);
     const models = conversationId ? [this.models.get(conversationId)] : this.models.values();
     for (const model of models) {
       const row = model?.rows.get(messageId);
@@ -229,6 +237,7 @@ export class Conversations {
       model.rows.set(messageId, updated);
       if (!recordedBy) work.messages.set(messageId, updated);
       this.changed(model.row.id);
+      this.rowChanged(model, updated);
       return;
     }
   }
@@ -243,14 +252,12 @@ export class Conversations {
    * writing a document update had to wait for: 40-210 ms under load, the tail of the paced
    * benchmark's latency (docs/decisions/0370).
    */
-  async compactIfNeeded(model: ConversationModel): Promise<void> {
+  async compactIfNeeded(model: ConversationModel, force = false): Promise<void> {
     this.settleStaged(model);
-    if (
-      model.compacting ||
-      model.logSeqs.length < COMPACT_AFTER_UPDATES ||
-      model.logBytes < model.snapshotBytes ||
-      model.doc.hasMissingUpdates
-    ) {
+    const due =
+      force ||
+      (model.logSeqs.length >= COMPACT_AFTER_UPDATES && model.logBytes >= model.snapshotBytes);
+    if (model.compacting || !due || model.doc.hasMissingUpdates) {
       return;
     }
     model.compacting = true;
@@ -321,6 +328,7 @@ export class Conversations {
       );
       const row = messageRow(entry, model.row.id, outgoing, status);
       model.rows.set(row.id, row);
+      this.rowChanged(model, row);
       if (this.staging) {
         this.staging.work.messages.set(row.id, row);
         if (!outgoing) this.staging.incoming.push(row);
@@ -361,7 +369,19 @@ export function messageRow(
     outgoing,
     status,
     ...attachmentsOf(entry),
+    ...timerOf(entry),
   };
+}
+
+/** The entry's disappearing timer when it is a whole number of seconds within the limit. */
+function timerOf(entry: MessageEntry): { disappearingSeconds?: number } {
+  const seconds = entry.disappearingSeconds;
+  const valid =
+    typeof seconds === 'number' &&
+    Number.isSafeInteger(seconds) &&
+    seconds > 0 &&
+    seconds <= MAX_DISAPPEARING_SECONDS;
+  return valid ? { disappearingSeconds: seconds } : {};
 }
 
 /** The entry's well-formed attachment pointers (they come from other devices; see checkedPointer). */

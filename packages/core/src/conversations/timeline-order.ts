@@ -60,6 +60,14 @@ export class TimelineIndex {
     if (!sorted) this.ordered.sort(compareTimeline);
   }
 
+  /** Drops entries deleted from the document (linear, and only when something was deleted). */
+  remove(ids: ReadonlySet<string>): void {
+    if (ids.size === 0) return;
+    let kept = 0;
+    for (const entry of this.ordered) if (!ids.has(entry.id)) this.ordered[kept++] = entry;
+    this.ordered.length = kept;
+  }
+
   /** The entries in timeline order; read-only (the index keeps extending it). */
   get entries(): readonly MessageEntry[] {
     return this.ordered;

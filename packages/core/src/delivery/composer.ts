@@ -42,6 +42,8 @@ export interface ComposerDeps {
    * synced to this account's own devices only; with typing indicators off, none are sent.
    */
   privacy(): Pick<AccountSettingsView, 'readReceipts' | 'typingIndicators'>;
+  /** The chat's disappearing timer in seconds, 0 when off (disappearing/). */
+  disappearingSeconds?(model: ConversationModel): number;
 }
 
 /**
@@ -125,6 +127,7 @@ export class Composer {
       throw new ParleyError('INVALID_MESSAGE', `a message has 1 to ${MAX_TEXT_LENGTH} characters`);
     }
     const model = this.require(conversationId);
+    const timer = this.deps.disappearingSeconds?.(model) ?? 0;
     const entry: MessageEntry = {
       id: messageId,
       kind: 'text',
@@ -133,6 +136,7 @@ export class Composer {
       sentAt: Date.now(),
       body: text,
       ...(attachments?.length ? { attachments } : {}),
+      ...(timer > 0 ? { disappearingSeconds: timer } : {}),
     };
     if (this.deps.coalesceOutbox) {
       // Appended by the group commit, together with the other messages sent meanwhile.

@@ -45,6 +45,13 @@ export interface MessageView {
   outgoing: boolean;
   /** Files sent with the message; `body` is their caption (may be empty). */
   attachments?: readonly AttachmentPointer[];
+  /** The disappearing timer it was sent with: it expires that long after being read (or sent). */
+  disappearingSeconds?: number;
+  /**
+   * View-once media: 'unopened' (the recipient may open it once with openViewOnce; the author
+   * never can), or 'opened' (gone: no attachments, no caption).
+   */
+  viewOnce?: 'unopened' | 'opened';
 }
 
 export interface ConversationView {
@@ -69,6 +76,8 @@ export interface ConversationView {
   request?: boolean;
   /** Direct chats: the peer's account was deleted; sending is refused (ACCOUNT_GONE). */
   peerDeleted?: boolean;
+  /** The chat's disappearing-messages timer in seconds; absent when off (setDisappearingTimer). */
+  disappearingSeconds?: number;
 }
 
 export type { ConnectionState } from '../transport/relay-connection.js';
@@ -260,6 +269,18 @@ export interface Messenger {
    */
   deleteAttachmentMedia(pointer: AttachmentPointer): Promise<void>;
   markRead(conversationId: string, messageId: string): Promise<void>;
+  /**
+   * Sets the chat's disappearing-messages timer: one of DISAPPEARING_TIMERS (0 is off), else
+   * INVALID_TIMER. Any member of a direct chat may; in a group, only admins when the group lets
+   * only admins edit its info. Shown as a system line on every device; messages sent from then on
+   * expire that long after being read (or sent, on the author's devices).
+   */
+  setDisappearingTimer(conversationId: string, seconds: number): Promise<void>;
+  /**
+   * Opens received view-once media, once: its bytes, after which the message shows as 'opened'
+   * and its file is gone from this device. VIEW_ONCE_UNAVAILABLE for a second time or an own one.
+   */
+  openViewOnce(conversationId: string, messageId: string): Promise<Uint8Array<ArrayBuffer>>;
   setTyping(conversationId: string, typing: boolean): void;
   conversations(): Observable<readonly ConversationView[]>;
   messages(conversationId: string): Observable<readonly MessageView[]>;

@@ -42,6 +42,9 @@ import { RelayHttp } from '../transport/relay-http.js';
 import type { WebSocketConstructor } from '../transport/websocket.js';
 import type { Messenger } from './api.js';
 import { Events } from './events.js';
+import { systemClock, type Clock } from '../disappearing/clock.js';
+import { Disappearing } from '../disappearing/disappearing.js';
+import { DexieExpiryStore } from '../disappearing/expiry-store.js';
 import { LiveViews } from './live-views.js';
 import { ParleyMessenger, type MessengerDeps } from './messenger.js';
 
@@ -81,6 +84,8 @@ export interface MessengerOptions {
   searchBackend: SearchBackendFactory;
   /** Bytes of decrypted attachments kept on this device (default DEFAULT_MEDIA_CACHE_BYTES). */
   mediaCacheBytes?: number;
+  /** The clock disappearing messages expire by (default: the system's); tests move a fake one. */
+  clock?: Clock;
 }
 
 /**
@@ -124,6 +129,8 @@ function wire(
     store,
     selfAccountId: () => device.accountId,
     changed: (id) => views.conversationChanged(id),
+    rowChanged: (model, row) => disappearing.rowChanged(model, row),
+    statusNoted: (messageId, status) => disappearing.statusNoted(messageId, status),
   });
   const relay = new RelayConnection({
     url: websocketUrl(options.relayUrl),
@@ -179,6 +186,7 @@ function wire(
     groupPeers: (model) => (groups.isGroup(model) ? groups.peers(model) : undefined),
     isRequest: (model) => isMessageRequest(model),
     privacy: () => accountSettings.settings,
+    disappearingSeconds: (model): number => disappearing.timerOf(model),
   });
   const groups = new Groups({
     engine,
@@ -275,6 +283,7 @@ function wire(
         ? groups.describeOp(model, entry.opId, (id): string => views.usernameOf(id, model))
         : undefined,
     placeholders: (model) => pendingGroupMessages.of(model.row.id),
+    disappearingSeconds: (model): number => disappearing.timerOf(model),
   });
   const search = new MessageSearch({
     backend: options.searchBackend({
@@ -304,6 +313,19 @@ function wire(
     }),
     post: (conversationId, caption, attachments, messageId) =>
       composer.sendText(conversationId, caption, attachments, messageId),
+    onError,
+  });
+  const disappearing: Disappearing = new Disappearing({
+    device,
+    conversations,
+    groups,
+    outbox,
+    commit: (work) => groupCommit.commit(work),
+    db,
+    search,
+    media,
+    store: new DexieExpiryStore(`${options.databaseName}-disappearing`, options.indexedDB),
+    clock: options.clock ?? systemClock,
     onError,
   });
 
@@ -339,6 +361,7 @@ function wire(
       options.databaseName,
       `${options.databaseName}-search`,
       `${options.databaseName}-media`,
+      `${options.databaseName}-disappearing`,
     ],
     emit: (event) => events.emit(event),
   });
@@ -396,6 +419,7 @@ function wire(
     lifecycle,
     webPush: new WebPush(http),
     catchUp,
+    disappearing,
   };
 }
 

@@ -43,6 +43,8 @@ import type {
 } from './api.js';
 import type { Events } from './events.js';
 import type { CatchUp } from '../push/catch-up.js';
+import type { Disappearing } from '../disappearing/disappearing.js';
+import { openViewOnce } from '../disappearing/view-once.js';
 import type { WebPush, WebPushSubscription } from '../push/web-push.js';
 import { selfView, type LiveViews } from './live-views.js';
 
@@ -72,6 +74,7 @@ export interface MessengerDeps {
   lifecycle: AccountLifecycle;
   webPush: WebPush;
   catchUp: CatchUp;
+  disappearing: Disappearing;
 }
 
 /** The facade (see api.ts): each verb checks the device's state and delegates to one part. */
@@ -105,6 +108,8 @@ export class ParleyMessenger implements Messenger {
     await conversations.load(outbox.unsentMessageIds());
     this.deps.groups.load(await db.receipts.toArray());
     this.deps.pendingGroupMessages.load(await db.pendingGroupMessages.toArray());
+    // What expired while this device was off is gone before anything shows it.
+    await this.deps.disappearing.load();
     views.self.invalidate();
     views.conversationList.invalidate();
     // Catching the index up runs in the background: the chat list does not wait for it.
@@ -253,6 +258,18 @@ export class ParleyMessenger implements Messenger {
     return this.deps.composer.markRead(conversationId, messageId);
   }
 
+  // --- Disappearing messages and view-once media (disappearing/)
+
+  async setDisappearingTimer(conversationId: string, seconds: number): Promise<void> {
+    this.requireAccount();
+    return this.deps.disappearing.setTimer(conversationId, seconds);
+  }
+
+  async openViewOnce(conversationId: string, messageId: string): Promise<Uint8Array<ArrayBuffer>> {
+    this.requireAccount();
+    return openViewOnce(this.deps.disappearing.purgeDeps, conversationId, messageId);
+  }
+
   setTyping(conversationId: string, typing: boolean): void {
     if (this.closed || !this.deps.device.account || !this.deps.relay.online) return;
     this.deps.composer.setTyping(conversationId, typing);
@@ -330,9 +347,13 @@ export class ParleyMessenger implements Messenger {
     return this.deps.events.on(listener);
   }
 
-  /** Resolves when every envelope received so far is applied and durable (tests, benchmarks). */
+  /**
+   * Resolves when every envelope received so far is applied and durable, and every expiry of
+   * disappearing messages started so far is done (tests, benchmarks).
+   */
   async settled(): Promise<void> {
     await this.deps.inbox.idle();
+    await this.deps.disappearing.idle();
   }
 
   // --- Web Push (push/)
@@ -367,6 +388,7 @@ export class ParleyMessenger implements Messenger {
     await outbox.close();
     await inbox.idle();
     await stores.flush();
+    await this.deps.disappearing.close();
     await this.deps.search.close();
     this.deps.media.close();
     db.close();

@@ -4,6 +4,8 @@ import type { MessageEntry } from '../conversations/conversation-doc.js';
 import { isMessageRequest } from '../requests/request-state.js';
 import { orderKey } from '../conversations/timeline-order.js';
 import type { ConversationView, MessageView } from './api.js';
+import { isTimerSeconds } from '../disappearing/chat-timer.js';
+import { describeTimerChange } from '../disappearing/timers.js';
 
 /** Read-only projections of the conversation models into the facade's view objects. */
 
@@ -17,11 +19,14 @@ export interface ViewContext {
   membershipLine?(model: ConversationModel, entry: MessageEntry): string | undefined;
   /** Group messages kept until their sender key arrives (groups/pending-group-messages.ts). */
   placeholders?(model: ConversationModel): readonly PendingGroupMessageRow[];
+  /** The chat's disappearing timer in seconds, 0 when off (disappearing/). */
+  disappearingSeconds?(model: ConversationModel): number;
 }
 
 export function messageViews(model: ConversationModel, context: ViewContext): MessageView[] {
+  // Opened view-once messages left the document: they slot in by time like system entries.
   const system = [...model.rows.values()]
-    .filter((row) => row.kind === 'system')
+    .filter((row) => row.kind === 'system' || row.viewOnceOpened)
     .sort((a, b) => a.sentAt - b.sentAt);
   const placeholders = context.placeholders?.(model) ?? [];
   const views: MessageView[] = [];
@@ -37,6 +42,10 @@ export function messageViews(model: ConversationModel, context: ViewContext): Me
       (placeholders[nextPlaceholder]?.receivedAt ?? 0) <= orderKey(entry)
     ) {
       views.push(placeholderView(placeholders[nextPlaceholder++]!, model, context));
+    }
+    if (entry.kind === 'timer') {
+      views.push(timerView(entry, model, context));
+      continue;
     }
     if (entry.kind === 'membership') {
       const line = context.membershipLine?.(model, entry);
@@ -88,6 +97,18 @@ function membershipView(entry: MessageEntry, model: ConversationModel, line: str
   };
 }
 
+/** A direct chat's timer change, as a system line ("You set disappearing messages to 1 hour"). */
+function timerView(
+  entry: MessageEntry,
+  model: ConversationModel,
+  context: ViewContext,
+): MessageView {
+  const by =
+    entry.senderId === context.selfAccountId ? 'You' : context.usernameOf(entry.senderId, model);
+  const seconds = isTimerSeconds(entry.timerSeconds) ? entry.timerSeconds : 0;
+  return membershipView(entry, model, describeTimerChange(by, seconds));
+}
+
 function toView(row: MessageRow, model: ConversationModel, context: ViewContext): MessageView {
   return {
     id: row.id,
@@ -101,7 +122,14 @@ function toView(row: MessageRow, model: ConversationModel, context: ViewContext)
     status: row.status,
     outgoing: row.outgoing,
     ...(row.attachments ? { attachments: row.attachments } : {}),
+    ...(row.disappearingSeconds ? { disappearingSeconds: row.disappearingSeconds } : {}),
+    ...viewOnceOf(row),
   };
+}
+
+function viewOnceOf(row: MessageRow): Pick<MessageView, 'viewOnce'> {
+  if (row.viewOnceOpened) return { viewOnce: 'opened' };
+  return row.attachments?.some((pointer) => pointer.viewOnce) ? { viewOnce: 'unopened' } : {};
 }
 
 /**
@@ -150,5 +178,14 @@ export function conversationView(model: ConversationModel, context: ViewContext)
     typing,
     ...(isMessageRequest(model) ? { request: true } : {}),
     ...(model.row.peerGone ? { peerDeleted: true } : {}),
+    ...timerOfChat(model, context),
   };
+}
+
+function timerOfChat(
+  model: ConversationModel,
+  context: ViewContext,
+): { disappearingSeconds?: number } {
+  const seconds = context.disappearingSeconds?.(model) ?? 0;
+  return seconds > 0 ? { disappearingSeconds: seconds } : {};
 }

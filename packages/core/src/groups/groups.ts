@@ -6,6 +6,7 @@
  *
  * The relay learns nothing about membership: it sees sends to device lists.
  */
+import { describeTimerChange } from '../disappearing/timers.js';
 import * as Y from 'yjs';
 import type { Contacts } from '../account/contacts.js';
 import type { LocalDevice } from '../account/local-device.js';
@@ -332,9 +333,7 @@ export class Groups {
       case 'set-avatar':
         return `${by} changed the group photo`;
       case 'set-timer':
-        return op.seconds === 0
-          ? `${by} turned off disappearing messages`
-          : `${by} set disappearing messages to ${op.seconds} s`;
+        return describeTimerChange(by, op.seconds);
       case 'set-admins-only':
         return `${by} let ${op.adminsOnly ? 'only admins' : 'all members'} ${
           op.scope === 'send' ? 'send messages' : 'edit group info'

@@ -17,6 +17,8 @@ export interface AttachmentPointer extends AttachmentPreview {
   contentType: string;
   kind: AttachmentKind;
   fileName?: string;
+  /** View-once media: the recipient may open it once, then it is gone (disappearing/view-once.ts). */
+  viewOnce?: boolean;
 }
 
 /** What the sender's device prepares for showing a file before it is downloaded. */
@@ -62,6 +64,7 @@ export function checkedPointer(value: unknown): AttachmentPointer | undefined {
     typeof p.kind === 'string' &&
     KINDS.includes(p.kind) &&
     optional(p.fileName, (v) => text(v, 255)) &&
+    optional(p.viewOnce, (v) => typeof v === 'boolean') &&
     optional(p.width, (v) => count(v, 100_000)) &&
     optional(p.height, (v) => count(v, 100_000)) &&
     optional(p.durationMs, (v) => count(v, 24 * 3600 * 1000)) &&

@@ -19,6 +19,8 @@ export interface AttachmentInput extends AttachmentPreview {
   fileName?: string;
   /** A recorded voice message (shown with a waveform), not an audio file. */
   voice?: boolean;
+  /** The recipient may open it once (disappearing/view-once.ts); no thumbnail travels with it. */
+  viewOnce?: boolean;
 }
 
 /** One upload or download in progress (or just failed), for progress bars. */
@@ -88,7 +90,10 @@ export class Media {
       );
     }
     const { key, ciphertext, digest } = await encryptAttachment(input.bytes);
-    const { bytes: _plaintext, voice, ...shown } = input;
+    const { bytes: _plaintext, voice, ...given } = input;
+    // A view-once file shows nothing of itself before it is opened: no thumbnail or placeholder.
+    const { thumbnail: _thumbnail, placeholder: _placeholder, ...withoutPreview } = given;
+    const shown = input.viewOnce ? { ...withoutPreview, viewOnce: true } : given;
     const pending: PendingUpload = {
       id: messageId,
       conversationId,
@@ -141,10 +146,16 @@ export class Media {
    * this account uploaded it, its blob on the relay (others' blobs are refused there and expire).
    * Delete-for-everyone and disappearing messages call it for each attachment of the message.
    */
-  async deleteEverywhere(pointer: AttachmentPointer): Promise<void> {
+  async deleteEverywhere(pointer: Pick<AttachmentPointer, 'blobId'>): Promise<void> {
     this.cancel(pointer.blobId);
     await this.deps.store.remove(pointer.blobId);
     await this.deps.transfer.delete(pointer.blobId);
+  }
+
+  /** Drops the cached copy of an attachment on this device only (an expired message's). */
+  async forget(pointer: AttachmentPointer): Promise<void> {
+    this.cancel(pointer.blobId);
+    await this.deps.store.remove(pointer.blobId);
   }
 
   /** Uploads, posts the message, and caches the plaintext (the sender never downloads its own file). */
@@ -187,7 +198,9 @@ export class Media {
         pending.id,
       );
       await this.deps.store.finishPending(pending.id);
-      await this.deps.store.put(blobId, plaintext ?? (await this.plaintextOf(pointer, pending)));
+      // The sender never opens its own view-once file: nothing of it is kept here.
+      if (!pointer.viewOnce)
+        await this.deps.store.put(blobId, plaintext ?? (await this.plaintextOf(pointer, pending)));
       this.untrack(view.id);
       return messageId;
     } catch (error) {

@@ -108,6 +108,13 @@ export interface MessageRow {
   outgoing: boolean;
   /** Attachment pointers of the message (validated; not indexed). */
   attachments?: AttachmentPointer[];
+  /** Disappearing timer the message was sent with (disappearing/); not indexed. */
+  disappearingSeconds?: number;
+  /**
+   * View-once media this device opened: its attachments and document entry are gone, and the row
+   * stays as an "Opened" line placed by sentAt (disappearing/view-once.ts).
+   */
+  viewOnceOpened?: boolean;
   /**
    * The status the row was written with. Later statuses are recorded by the writes that cause
    * them, not by rewriting this row: 'sent' when no outbox row names the message any more,

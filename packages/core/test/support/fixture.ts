@@ -67,7 +67,7 @@ export function useRelay(relayArgs: string[] = [], rateLimits: Record<string, Bu
       databaseName = `device-${process.pid}-${++counter}`,
       WebSocketImpl: WebSocketConstructor = WebSocket,
       engine: SignalEngine = engines[0]!.engine,
-      options: Pick<MessengerOptions, 'outboxLingerMs' | 'ackDelayMs'> = {},
+      options: Pick<MessengerOptions, 'outboxLingerMs' | 'ackDelayMs' | 'clock'> = {},
     ) {
       const m = await createMessenger({
         relayUrl: fixture.relay.url,

@@ -1,0 +1,79 @@
+import { Dexie, type DexieOptions, type EntityTable } from 'dexie';
+
+/** When one message of this device expires (its timer started: sent, or read here). */
+export interface ExpiryRow {
+  messageId: string;
+  conversationId: string;
+  /** ms since epoch, on the injected clock. */
+  expiresAt: number;
+}
+
+/**
+ * A blob this account uploaded for a message that expired here before its recipients read it:
+ * deleted on the relay once a read receipt arrives (or by the relay's own expiry).
+ */
+export interface WaitingBlobRow {
+  blobId: string;
+  messageId: string;
+}
+
+/** Where expiry times survive restarts: an interface, with the Dexie database below. */
+export interface ExpiryStore {
+  all(): Promise<{ expiries: ExpiryRow[]; waitingBlobs: WaitingBlobRow[] }>;
+  put(rows: readonly ExpiryRow[]): Promise<void>;
+  remove(messageIds: readonly string[]): Promise<void>;
+  addWaitingBlobs(rows: readonly WaitingBlobRow[]): Promise<void>;
+  removeWaitingBlobs(messageId: string): Promise<void>;
+  close(): void;
+}
+
+class ExpiryDatabase extends Dexie {
+  expiries!: EntityTable<ExpiryRow, 'messageId'>;
+  waitingBlobs!: EntityTable<WaitingBlobRow, 'blobId'>;
+
+  constructor(name: string, options?: Pick<DexieOptions, 'indexedDB' | 'IDBKeyRange'>) {
+    super(name, { ...options, cache: 'disabled' });
+    this.version(1).stores({ expiries: 'messageId', waitingBlobs: 'blobId, messageId' });
+  }
+}
+
+/**
+ * The device's expiry times in their own IndexedDB database (`<device database>-disappearing`),
+ * like the media cache: nothing here must commit with the messages. A time lost to a crash is
+ * recomputed at the next start (Disappearing.load), never later than it would have been.
+ */
+export class DexieExpiryStore implements ExpiryStore {
+  private readonly db: ExpiryDatabase;
+
+  constructor(name: string, options?: Pick<DexieOptions, 'indexedDB' | 'IDBKeyRange'>) {
+    this.db = new ExpiryDatabase(name, options);
+  }
+
+  async all(): Promise<{ expiries: ExpiryRow[]; waitingBlobs: WaitingBlobRow[] }> {
+    const [expiries, waitingBlobs] = await Promise.all([
+      this.db.expiries.toArray(),
+      this.db.waitingBlobs.toArray(),
+    ]);
+    return { expiries, waitingBlobs };
+  }
+
+  async put(rows: readonly ExpiryRow[]): Promise<void> {
+    await this.db.expiries.bulkPut([...rows]);
+  }
+
+  async remove(messageIds: readonly string[]): Promise<void> {
+    await this.db.expiries.bulkDelete([...messageIds]);
+  }
+
+  async addWaitingBlobs(rows: readonly WaitingBlobRow[]): Promise<void> {
+    await this.db.waitingBlobs.bulkPut([...rows]);
+  }
+
+  async removeWaitingBlobs(messageId: string): Promise<void> {
+    await this.db.waitingBlobs.where('messageId').equals(messageId).delete();
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
