@@ -47,7 +47,13 @@ export type ParleyErrorCode =
   /** deleteAccount() with a username other than the account's own (the typed confirmation). */
   | 'USERNAME_MISMATCH'
   /** acceptMessageRequest() and friends on a conversation that is not a message request. */
-  | 'NOT_A_REQUEST';
+  | 'NOT_A_REQUEST'
+  /** An edit or delete for everyone of a message another account wrote (rich/). */
+  | 'NOT_AUTHOR'
+  /** An edit or delete for everyone after its window (EDIT_WINDOW_MS, DELETE_FOR_EVERYONE_WINDOW_MS). */
+  | 'WINDOW_PASSED'
+  /** Reacting to, editing, replying to or forwarding a message deleted for everyone. */
+  | 'MESSAGE_DELETED';
 
 export class ParleyError extends Error {
   override readonly name = 'ParleyError';

@@ -13,7 +13,7 @@ import { stampOrder, TimelineIndex } from './timeline-order.js';
  *   `insert(length, ...)`: `push` walks the whole list on long arrays (decision 0303: 83 s vs
  *   0.5 s for 100,000 appends), and a plain value costs ~100 bytes where a Y.Map costs ~2.3 KB.
  * - What changes after sending lives in side maps keyed by message id, so the message itself stays
- *   immutable: `reactions`, `edits`, `deletions` (declared here; written by later features).
+ *   immutable: `reactions`, `edits`, `deletions`, each op id -> one signed op (rich/rich-op.ts).
  * - `joins` (Y.Map, groups): account id -> the state vector before it was added, when it was added
  *   without the history before (groups/history-boundary.ts). Its copy of that history holds
  *   `null` in place of each entry: such entries are no messages and are skipped here.
@@ -43,8 +43,10 @@ export interface MessageEntry {
    */
   hlc?: number;
   body: string;
-  /** Id of the message this one replies to. */
+  /** Id of the message this one replies to (rich/: the quote is looked up, never copied). */
   replyTo?: string;
+  /** Forwarded from another chat (rich/): shown as "Forwarded". */
+  forwarded?: boolean;
   /** For 'membership' entries: the op they announce. */
   opId?: string;
   /** Encrypted files sent with the message (media/); `body` is then their caption. */
@@ -133,6 +135,18 @@ export class ConversationDoc {
         if (!this.members.has(accountId)) this.members.set(accountId, { username, role: 'member' });
       }
     }, LOCAL_ORIGIN);
+  }
+
+  /** Every value of the rich-op side maps, unparsed (rich/ checks and folds them). */
+  richOpValues(): unknown[] {
+    return [...this.reactions.values(), ...this.edits.values(), ...this.deletions.values()];
+  }
+
+  /** Writes a signed rich op into its side map (rich/rich-op.ts), keyed by its id. */
+  writeRichOp(op: { id: string; kind: 'react' | 'edit' | 'delete' }): void {
+    const map =
+      op.kind === 'react' ? this.reactions : op.kind === 'edit' ? this.edits : this.deletions;
+    this.doc.transact(() => map.set(op.id, op), LOCAL_ORIGIN);
   }
 
   appendMessage(entry: MessageEntry): void {

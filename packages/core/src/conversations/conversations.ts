@@ -52,6 +52,8 @@ export interface ConversationsDeps {
   selfAccountId(): string;
   /** A conversation's document, projection or typing state changed (views re-render). */
   changed(conversationId: string): void;
+  /** A change was staged on `work` (rich/ stages what edits and deletes do to the rows). */
+  afterStage?(work: UnitOfWork, model: ConversationModel): void;
 }
 
 /**
@@ -69,8 +71,10 @@ export class Conversations {
   private readonly store: ConversationsDeps['store'];
   private readonly selfAccountId: () => string;
   private readonly changed: (conversationId: string) => void;
+  private readonly afterStage: (work: UnitOfWork, model: ConversationModel) => void;
 
   constructor(deps: ConversationsDeps) {
+    this.afterStage = (work, model) => deps.afterStage?.(work, model);
     this.store = deps.store;
     this.selfAccountId = () => deps.selfAccountId();
     this.changed = (conversationId) => deps.changed(conversationId);
@@ -183,9 +187,17 @@ export class Conversations {
       const row: DocUpdateRow = { conversationId: model.row.id, update };
       work.docUpdates.push(row);
       model.staged.push(row);
+      this.afterStage(work, model);
       this.changed(model.row.id);
     }
     return { update, incoming };
+  }
+
+  /** Replaces a message's projection row (rich/: edited, deleted, hidden), staged on `work`. */
+  replaceRow(work: UnitOfWork, model: ConversationModel, row: MessageRow): void {
+    model.rows.set(row.id, row);
+    work.messages.set(row.id, row);
+    this.changed(model.row.id);
   }
 
   /** Adds a local entry (e.g. "safety number changed") that is not part of the shared document. */
@@ -361,6 +373,8 @@ export function messageRow(
     outgoing,
     status,
     ...attachmentsOf(entry),
+    ...(typeof entry.replyTo === 'string' ? { replyTo: entry.replyTo } : {}),
+    ...(entry.forwarded === true ? { forwarded: true } : {}),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { DexieOptions } from 'dexie';
+import { RichMessages } from '../rich/rich-messages.js';
 import { AccountKeys } from '../account/account-keys.js';
 import { AccountLifecycle } from '../account-lifecycle/account-lifecycle.js';
 import type { DatabaseFactory } from '../account-lifecycle/delete-databases.js';
@@ -23,7 +24,7 @@ import { ParleyError } from '../errors.js';
 import { BlobTransfer } from '../media/blob-transfer.js';
 import { MediaStore } from '../media/media-cache.js';
 import { Media } from '../media/media.js';
-import { decodeContent } from '../delivery/contents.js';
+import { decodeContent, hideMessagesContent } from '../delivery/contents.js';
 import { SenderKeyExchange } from '../groups/sender-key-exchange.js';
 import { PendingGroupMessages } from '../groups/pending-group-messages.js';
 import { SenderKeys } from '../groups/sender-keys.js';
@@ -122,6 +123,7 @@ function wire(
     store,
     selfAccountId: () => device.accountId,
     changed: (id) => views.conversationChanged(id),
+    afterStage: (work, model) => rich.reconcile(work, model),
   });
   const relay = new RelayConnection({
     url: websocketUrl(options.relayUrl),
@@ -214,6 +216,8 @@ function wire(
     reject: (sender, reason) => events.decryptFailed(sender, reason),
     typingChanged: () => views.typingChanged(),
     accountGone: (accountId) => goneAccounts.mark([accountId]),
+    hideMessages: (work, conversationId, messageIds) =>
+      rich.hideFromOwnDevice(work, conversationId, messageIds),
     groups: {
       isGroup: (model) => groups.isGroup(model),
       isMember: (model, accountId) => groups.isMember(model, accountId),
@@ -273,6 +277,7 @@ function wire(
         ? groups.describeOp(model, entry.opId, (id): string => views.usernameOf(id, model))
         : undefined,
     placeholders: (model) => pendingGroupMessages.of(model.row.id),
+    rich: (model) => rich.stateOf(model),
   });
   const search = new MessageSearch({
     backend:
@@ -306,6 +311,37 @@ function wire(
       composer.sendText(conversationId, caption, attachments, messageId),
     onError,
   });
+
+  const rich = new RichMessages({
+    conversations,
+    device,
+    sign: (message) =>
+      engine.IdentityKeyPair.deserialize(device.require().identityKeyPair).privateKey.sign(message),
+    verify: (accountId, message, signature) =>
+      identityKeyOf(accountId)?.verify(message, signature) ?? false,
+    publish: (work, model, update) => composer.publish(work, model, update),
+    hideOnOwnDevices: (work, conversationId, messageIds) =>
+      outbox.enqueue(work, {
+        content: hideMessagesContent(conversationId, messageIds),
+        recipientAccountIds: [],
+        ownDevices: true,
+      }),
+    commit: (work) => groupCommit.commit(work),
+    purgeMedia: (pointer, scope) =>
+      scope === 'everywhere' ? media.deleteEverywhere(pointer) : media.forget(pointer),
+    onError,
+  });
+
+  /** An account's identity key as this device knows it (own key pair; others' from sessions). */
+  function identityKeyOf(
+    accountId: string,
+  ): ReturnType<typeof engine.PublicKey.deserialize> | undefined {
+    const account = device.account;
+    if (account && accountId === account.accountId)
+      return engine.IdentityKeyPair.deserialize(account.identityKeyPair).publicKey;
+    const row = stores.identityOf(accountId);
+    return row ? engine.PublicKey.deserialize(row.publicKey) : undefined;
+  }
 
   const goneAccounts = new GoneAccounts({
     conversations,
@@ -394,6 +430,7 @@ function wire(
     media,
     requests,
     lifecycle,
+    rich,
     webPush: new WebPush(http),
     catchUp,
   };

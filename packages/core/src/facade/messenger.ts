@@ -31,6 +31,7 @@ import type {
   GroupInfoView,
   GroupSetting,
   MessageInfoView,
+  MessageVersionView,
   MessageView,
   Messenger,
   MessengerEvent,
@@ -43,6 +44,7 @@ import type {
 } from './api.js';
 import type { Events } from './events.js';
 import type { CatchUp } from '../push/catch-up.js';
+import type { RichMessages } from '../rich/rich-messages.js';
 import type { WebPush, WebPushSubscription } from '../push/web-push.js';
 import { selfView, type LiveViews } from './live-views.js';
 
@@ -72,6 +74,7 @@ export interface MessengerDeps {
   lifecycle: AccountLifecycle;
   webPush: WebPush;
   catchUp: CatchUp;
+  rich: RichMessages;
 }
 
 /** The facade (see api.ts): each verb checks the device's state and delegates to one part. */
@@ -149,7 +152,56 @@ export class ParleyMessenger implements Messenger {
     this.requireAccount();
     const model = this.deps.conversations.get(conversationId);
     if (model) this.assertCanSend(model);
-    return this.deps.composer.sendText(conversationId, text, undefined, options?.messageId);
+    return this.deps.composer.sendText(
+      conversationId,
+      text,
+      undefined,
+      options?.messageId,
+      options?.replyTo !== undefined ? { replyTo: options.replyTo } : {},
+    );
+  }
+
+  // --- Rich messages (rich/)
+
+  async react(conversationId: string, messageId: string, emoji: string | null): Promise<void> {
+    this.requireAccount();
+    return this.deps.rich.react(conversationId, messageId, emoji);
+  }
+
+  async editMessage(conversationId: string, messageId: string, text: string): Promise<void> {
+    this.requireAccount();
+    return this.deps.rich.edit(conversationId, messageId, text);
+  }
+
+  async deleteForEveryone(conversationId: string, messageId: string): Promise<void> {
+    this.requireAccount();
+    return this.deps.rich.deleteForEveryone(conversationId, messageId);
+  }
+
+  async deleteForMe(conversationId: string, messageIds: readonly string[]): Promise<void> {
+    this.requireAccount();
+    return this.deps.rich.deleteForMe(conversationId, messageIds);
+  }
+
+  async forwardMessage(
+    fromConversationId: string,
+    messageId: string,
+    toConversationId: string,
+  ): Promise<string> {
+    this.requireAccount();
+    const target = this.deps.conversations.get(toConversationId);
+    if (!target)
+      throw new ParleyError('UNKNOWN_CONVERSATION', `no conversation ${toConversationId}`);
+    this.assertCanSend(target);
+    const { body, attachments } = this.deps.rich.forwardable(fromConversationId, messageId);
+    return this.deps.composer.sendText(toConversationId, body, attachments, undefined, {
+      forwarded: true,
+    });
+  }
+
+  messageHistory(conversationId: string, messageId: string): MessageVersionView[] {
+    this.assertOpen();
+    return this.deps.rich.history(conversationId, messageId);
   }
 
   // --- Attachments (media/)

@@ -4,6 +4,8 @@ import type { MessageEntry } from '../conversations/conversation-doc.js';
 import { isMessageRequest } from '../requests/request-state.js';
 import { orderKey } from '../conversations/timeline-order.js';
 import type { ConversationView, MessageView } from './api.js';
+import type { RichState } from '../rich/rich-fold.js';
+import { quoteView, reactionViews } from '../rich/rich-views.js';
 
 /** Read-only projections of the conversation models into the facade's view objects. */
 
@@ -17,7 +19,12 @@ export interface ViewContext {
   membershipLine?(model: ConversationModel, entry: MessageEntry): string | undefined;
   /** Group messages kept until their sender key arrives (groups/pending-group-messages.ts). */
   placeholders?(model: ConversationModel): readonly PendingGroupMessageRow[];
+  /** The folded reactions, edits and deletions by message id (rich/). */
+  rich?(model: ConversationModel): ReadonlyMap<string, RichState>;
 }
+
+/** What a chat list preview shows of a message deleted for everyone. */
+export const DELETED_MESSAGE_TEXT = 'This message was deleted';
 
 export function messageViews(model: ConversationModel, context: ViewContext): MessageView[] {
   const system = [...model.rows.values()]
@@ -25,6 +32,7 @@ export function messageViews(model: ConversationModel, context: ViewContext): Me
     .sort((a, b) => a.sentAt - b.sentAt);
   const placeholders = context.placeholders?.(model) ?? [];
   const views: MessageView[] = [];
+  const rich = context.rich?.(model);
   let nextSystem = 0;
   let nextPlaceholder = 0;
   for (const entry of model.doc.timeline()) {
@@ -44,7 +52,7 @@ export function messageViews(model: ConversationModel, context: ViewContext): Me
       continue;
     }
     const row = model.rows.get(entry.id);
-    if (row) views.push(toView(row, model, context));
+    if (row && !row.hidden) views.push(toView(row, model, context, rich));
   }
   while (nextSystem < system.length)
     views.push(toView(system[nextSystem++] as MessageRow, model, context));
@@ -88,7 +96,13 @@ function membershipView(entry: MessageEntry, model: ConversationModel, line: str
   };
 }
 
-function toView(row: MessageRow, model: ConversationModel, context: ViewContext): MessageView {
+function toView(
+  row: MessageRow,
+  model: ConversationModel,
+  context: ViewContext,
+  rich?: ReadonlyMap<string, RichState>,
+): MessageView {
+  const reactions = row.deleted ? [] : reactionViews(rich?.get(row.id), model, context);
   return {
     id: row.id,
     conversationId: row.conversationId,
@@ -101,6 +115,11 @@ function toView(row: MessageRow, model: ConversationModel, context: ViewContext)
     status: row.status,
     outgoing: row.outgoing,
     ...(row.attachments ? { attachments: row.attachments } : {}),
+    ...(row.replyTo ? { replyTo: quoteView(row.replyTo, model, context) } : {}),
+    ...(reactions.length > 0 ? { reactions } : {}),
+    ...(row.editedAt !== undefined && !row.deleted ? { edited: true } : {}),
+    ...(row.deleted ? { deleted: true } : {}),
+    ...(row.forwarded ? { forwarded: true } : {}),
   };
 }
 
@@ -112,7 +131,7 @@ function lastMessageRow(model: ConversationModel): MessageRow | undefined {
   const timeline = model.doc.timeline();
   for (let i = timeline.length - 1; i >= 0; i--) {
     const row = model.rows.get((timeline[i] as MessageEntry).id);
-    if (row?.kind === 'text') return row;
+    if (row?.kind === 'text' && !row.hidden) return row;
   }
   return undefined;
 }
@@ -120,7 +139,14 @@ function lastMessageRow(model: ConversationModel): MessageRow | undefined {
 export function conversationView(model: ConversationModel, context: ViewContext): ConversationView {
   let unreadCount = 0;
   for (const row of model.rows.values()) {
-    if (row.kind === 'text' && !row.outgoing && row.status !== 'read') unreadCount++;
+    if (
+      row.kind === 'text' &&
+      !row.outgoing &&
+      row.status !== 'read' &&
+      !row.hidden &&
+      !row.deleted
+    )
+      unreadCount++;
   }
   const last = lastMessageRow(model);
   const peer = model.row.peerAccountId;
@@ -138,7 +164,7 @@ export function conversationView(model: ConversationModel, context: ViewContext)
     ...(last
       ? {
           lastMessage: {
-            body: last.body,
+            body: last.deleted ? DELETED_MESSAGE_TEXT : last.body,
             sentAt: last.sentAt,
             outgoing: last.outgoing,
             status: last.status,

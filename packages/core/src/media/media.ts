@@ -136,6 +136,12 @@ export class Media {
     return this.deps.store.get(pointer.blobId);
   }
 
+  /** Deletes this device's cached copy only (delete for me: the others keep the file). */
+  async forget(pointer: AttachmentPointer): Promise<void> {
+    this.cancel(pointer.blobId);
+    await this.deps.store.remove(pointer.blobId);
+  }
+
   /**
    * Deletes an attachment's media everywhere this device can: its cached copy here and, when
    * this account uploaded it, its blob on the relay (others' blobs are refused there and expire).

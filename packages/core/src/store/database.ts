@@ -108,6 +108,15 @@ export interface MessageRow {
   outgoing: boolean;
   /** Attachment pointers of the message (validated; not indexed). */
   attachments?: AttachmentPointer[];
+  /** Rich messages (rich/): the message this one quotes, and whether it was forwarded. */
+  replyTo?: string;
+  forwarded?: boolean;
+  /** The author's clock of the edit whose text `body` holds (absent: never edited). */
+  editedAt?: number;
+  /** Deleted for everyone: `body` is empty and the attachments are gone; a tombstone remains. */
+  deleted?: boolean;
+  /** Deleted for me: hidden on this account's devices. */
+  hidden?: boolean;
   /**
    * The status the row was written with. Later statuses are recorded by the writes that cause
    * them, not by rewriting this row: 'sent' when no outbox row names the message any more,
