@@ -62,7 +62,7 @@ export class RichMessages {
   private readonly now: () => number;
 
   constructor(private readonly deps: RichMessagesDeps) {
-    this.now = deps.now ?? Date.now;
+    this.now = deps.now ?? (() => Date.now());
   }
 
   // --- Verbs
