@@ -293,5 +293,27 @@ describe('rich messages through the real relay', () => {
     await bob.deleteForEveryone(group, id);
     await waitFor(() => devices.every((m) => find(m, group, id)?.deleted), 'deleted in the group');
     await converged(devices, group, id, 'the group tombstone');
+
+    // A file: once deleted for everyone, no device has it cached and the relay no longer serves it.
+    const bytes = crypto.getRandomValues(new Uint8Array(40_000));
+    const fileId = await bob.sendAttachment(group, {
+      bytes,
+      contentType: 'application/pdf',
+      fileName: 'plan.pdf',
+    });
+    const pointer = await waitFor(
+      () =>
+        devices.every((m) => find(m, group, fileId)) &&
+        find(carol, group, fileId)?.attachments?.[0],
+      'the file everywhere',
+    );
+    for (const m of devices) expect(await m.openAttachment(pointer)).toEqual(bytes);
+    await bob.deleteForEveryone(group, fileId);
+    await waitFor(() => devices.every((m) => find(m, group, fileId)?.deleted), 'the file deleted');
+    for (const m of devices) {
+      expect(find(m, group, fileId)?.attachments).toBeUndefined();
+      await expect.poll(() => m.cachedAttachment(pointer)).toBeUndefined();
+    }
+    await expect(carol.openAttachment(pointer)).rejects.toMatchObject({ code: 'ATTACHMENT_GONE' });
   });
 });
