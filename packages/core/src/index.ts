@@ -20,3 +20,8 @@ export {
 /** The settings a change leads to, in memory (the web app's development fake keeps settings so). */
 export { applyChange as applyAccountSettingsChange } from './account-settings/apply-change.js';
 export { validateChange as validateAccountSettingsChange } from './account-settings/validate-change.js';
+export {
+  EDIT_WINDOW_MS,
+  DELETE_FOR_EVERYONE_WINDOW_MS,
+  MAX_EDITS_PER_MESSAGE,
+} from '@parley/protocol';

@@ -15,7 +15,8 @@ export type UserAction =
   | 'record'
   | 'sign-out'
   | 'delete-account'
-  | 'request';
+  | 'request'
+  | 'message-action';
 
 const unreachable = "Can't reach the Parley server. Check your connection and try again.";
 
@@ -42,6 +43,10 @@ const byCode: Record<string, string> = {
   ACCOUNT_GONE: 'This account no longer exists. Messages can no longer be sent to it.',
   USERNAME_MISMATCH: "That isn't your username. Type it exactly to delete your account.",
   NOT_A_REQUEST: 'This chat is no longer a message request.',
+  NOT_AUTHOR: 'Only the person who sent a message can edit or delete it for everyone.',
+  WINDOW_PASSED: 'This message is too old to edit or delete for everyone.',
+  MESSAGE_DELETED: 'This message was deleted.',
+  UNKNOWN_MESSAGE: 'That message is no longer on this device.',
   // core/remote: the tab holding the connection closed mid-request (src/tabs, decision 0710)
   BACKEND_CHANGED:
     'The tab that held Parley’s connection closed before this finished. Check whether it went through, then try again if needed.',
@@ -63,6 +68,7 @@ const failed: Record<UserAction, string> = {
   'sign-out': "This device couldn't be signed out",
   'delete-account': "Your account couldn't be deleted",
   request: "The message request couldn't be answered",
+  'message-action': "That couldn't be done",
 };
 
 export function describeError(error: unknown, action: UserAction): string {
