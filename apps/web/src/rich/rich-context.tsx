@@ -4,6 +4,7 @@ import {
   Suspense,
   useCallback,
   useContext,
+  useEffect,
   useMemo,
   useRef,
   useState,
@@ -14,6 +15,8 @@ import type { MessageView } from '../messenger/types.js';
 const ForwardDialog = lazy(() => import('./ForwardDialog.js'));
 const DeleteDialog = lazy(() => import('./DeleteDialog.js'));
 const MessageInfoDialog = lazy(() => import('./MessageInfoDialog.js'));
+
+const FLASH_MS = 4_000;
 
 /** What the composer is doing besides writing a new message. */
 export type ComposerMode = { kind: 'reply' | 'edit'; message: MessageView } | null;
@@ -55,6 +58,13 @@ export function RichProvider({
     if (jumper.current?.(messageId)) setFlashId(messageId);
     else setAnnouncement('The original message is not in this chat any more');
   }, []);
+
+  // The highlight of a jump fades once its pulse is over (search.css: two 1.2 s pulses).
+  useEffect(() => {
+    if (flashId === null) return;
+    const timer = setTimeout(() => setFlashId(null), FLASH_MS);
+    return () => clearTimeout(timer);
+  }, [flashId]);
 
   const value = useMemo<RichActions>(
     () => ({
