@@ -35,7 +35,6 @@ export function Composer({ conversationId, title }: { conversationId: string; ti
     }
     textarea?.focus();
     // Only a change of mode moves the text (typing must not re-run this).
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [mode]);
 
   useEffect(() => {

@@ -19,9 +19,11 @@ export default function MessageInfoDialog({
   useObservable(messenger.messages(conversationId));
   const dialogRef = useModalDialog();
   const id = useId();
-  let versions: { body: string; at: number }[] = [];
+  let versions: readonly { body: string; at: number }[] = [];
   try {
-    versions = messenger.messageHistory(conversationId, message.id);
+    // A desktop renderer's mirror answers undefined until the backend's first answer arrives.
+    versions =
+      (messenger.messageHistory(conversationId, message.id) as typeof versions | undefined) ?? [];
   } catch {
     versions = [];
   }

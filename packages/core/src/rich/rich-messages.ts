@@ -1,5 +1,5 @@
 /**
- * Rich messages on this device (docs/decisions/0640-rich-messages.md): the verbs (react, edit,
+ * Rich messages on this device (docs/decisions/0650-rich-messages.md): the verbs (react, edit,
  * delete for everyone, delete for me) and what the folded ops do to the projection rows, the
  * search index and the media cache. Replies and forwards are plain message fields (Composer).
  *

@@ -2,7 +2,7 @@
  * Rich-message operations: reactions, edits and deletes for everyone, written into a conversation
  * document's side maps (conversation-doc.ts: `reactions`, `edits`, `deletions`, each keyed by op
  * id) and signed by their author's identity key, so every device can tell who wrote them
- * (docs/decisions/0640-rich-messages.md). A Yjs update may carry ops written by anyone (state
+ * (docs/decisions/0650-rich-messages.md). A Yjs update may carry ops written by anyone (state
  * repair relays everybody's ops), so authorship is never taken from the envelope's sender.
  *
  * Canonical bytes: the domain tag `parley-rich-op-v1`, the conversation id (an op cannot be
