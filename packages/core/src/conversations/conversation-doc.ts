@@ -149,6 +149,35 @@ export class ConversationDoc {
     this.doc.transact(() => map.set(op.id, op), LOCAL_ORIGIN);
   }
 
+  /**
+   * Removes the entries of `messageIds` from the document (a delete for everyone, rich/), with
+   * their edits and reactions: Yjs drops a deleted item's content when the transaction ends (gc),
+   * so their text and attachment pointers leave this document; its next snapshot
+   * (Conversations.compactIfNeeded) holds none of it. The deletions stay (they justify this on
+   * every device). The timeline keeps an empty stub in each one's place. Returns whether anything
+   * was removed.
+   */
+  redactMessages(messageIds: ReadonlySet<string>): boolean {
+    const indexes: number[] = [];
+    this.messageList.forEach((entry, index) => {
+      if (entry && messageIds.has(entry.id)) indexes.push(index);
+    });
+    const names = (value: unknown) =>
+      typeof value === 'object' &&
+      value !== null &&
+      messageIds.has((value as { messageId?: unknown }).messageId as string);
+    const ops = [this.edits, this.reactions].flatMap((map) =>
+      [...map.entries()].filter(([, value]) => names(value)).map(([key]) => ({ map, key })),
+    );
+    if (indexes.length === 0 && ops.length === 0) return false;
+    this.doc.transact(() => {
+      for (const index of indexes.reverse()) this.messageList.delete(index, 1);
+      for (const { map, key } of ops) map.delete(key);
+    }, LOCAL_ORIGIN);
+    this.timelineIndex.redact(messageIds);
+    return true;
+  }
+
   appendMessage(entry: MessageEntry): void {
     this.appendMessages([entry]);
   }

@@ -45,6 +45,11 @@ export interface ConversationModel {
   /** Size of the last stored snapshot. */
   snapshotBytes: number;
   compacting: boolean;
+  /**
+   * Content was removed from the document (a delete for everyone): compact at the next chance,
+   * whatever the log's size, so the update rows that still hold it are deleted.
+   */
+  purge?: boolean;
 }
 
 export interface ConversationsDeps {
@@ -257,15 +262,12 @@ export class Conversations {
    */
   async compactIfNeeded(model: ConversationModel): Promise<void> {
     this.settleStaged(model);
-    if (
-      model.compacting ||
-      model.logSeqs.length < COMPACT_AFTER_UPDATES ||
-      model.logBytes < model.snapshotBytes ||
-      model.doc.hasMissingUpdates
-    ) {
-      return;
-    }
+    const due =
+      model.purge ||
+      (model.logSeqs.length >= COMPACT_AFTER_UPDATES && model.logBytes >= model.snapshotBytes);
+    if (model.compacting || !due || model.doc.hasMissingUpdates) return;
     model.compacting = true;
+    model.purge = false;
     const covered = model.logSeqs;
     const coveredBytes = model.logBytes;
     model.logSeqs = [];
@@ -282,6 +284,7 @@ export class Conversations {
       // Nothing was written: the rows are still in the log.
       model.logSeqs = [...covered, ...model.logSeqs];
       model.logBytes += coveredBytes;
+      model.purge = true;
       throw error;
     } finally {
       model.compacting = false;

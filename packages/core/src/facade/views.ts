@@ -27,9 +27,14 @@ export interface ViewContext {
 export const DELETED_MESSAGE_TEXT = 'This message was deleted';
 
 export function messageViews(model: ConversationModel, context: ViewContext): MessageView[] {
-  const system = [...model.rows.values()]
-    .filter((row) => row.kind === 'system')
-    .sort((a, b) => a.sentAt - b.sentAt);
+  // Local system entries, and tombstones whose entry left the document (rich/: a delete for
+  // everyone redacts it), slot into the timeline by their keys.
+  const local = [...model.rows.values()].filter((row) => row.kind === 'system' || row.deleted);
+  const inTimeline =
+    local.some((row) => row.deleted) && new Set(model.doc.timeline().map((entry) => entry.id));
+  const system = local
+    .filter((row) => row.kind === 'system' || (inTimeline && !inTimeline.has(row.id)))
+    .sort((a, b) => localKey(a) - localKey(b));
   const placeholders = context.placeholders?.(model) ?? [];
   const views: MessageView[] = [];
   const rich = context.rich?.(model);
@@ -37,7 +42,7 @@ export function messageViews(model: ConversationModel, context: ViewContext): Me
   let nextPlaceholder = 0;
   for (const entry of model.doc.timeline()) {
     // Local system entries and placeholders (not in the shared document) slot in by time.
-    while (nextSystem < system.length && (system[nextSystem]?.sentAt ?? 0) <= orderKey(entry)) {
+    while (nextSystem < system.length && localKey(system[nextSystem]!) <= orderKey(entry)) {
       views.push(toView(system[nextSystem++] as MessageRow, model, context));
     }
     while (
@@ -59,6 +64,11 @@ export function messageViews(model: ConversationModel, context: ViewContext): Me
   while (nextPlaceholder < placeholders.length)
     views.push(placeholderView(placeholders[nextPlaceholder++]!, model, context));
   return views;
+}
+
+/** Where a row that is not in the document's timeline goes (system entries, tombstones). */
+function localKey(row: MessageRow): number {
+  return row.orderKey ?? row.sentAt;
 }
 
 /** A message that did not decrypt yet: its sender and place, no content, no id of its own. */

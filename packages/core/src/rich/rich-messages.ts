@@ -20,6 +20,7 @@ import type { LocalDevice } from '../account/local-device.js';
 import type { ConversationModel, Conversations } from '../conversations/conversations.js';
 import { MAX_TEXT_LENGTH, ParleyError } from '../errors.js';
 import type { AttachmentPointer } from '../media/attachment-pointer.js';
+import { orderKey } from '../conversations/timeline-order.js';
 import type { MessageRow } from '../store/database.js';
 import { UnitOfWork } from '../store/unit-of-work.js';
 import { foldRichOps, type EditVersion, type FoldResult, type RichState } from './rich-fold.js';
@@ -154,11 +155,13 @@ export class RichMessages {
     if (entry.foldedAt === entry.version) return;
     const folded = this.fold(model);
     if (!folded) return;
+    const deleted = new Set<string>();
     for (const [messageId, state] of folded.byMessage) {
       const row = model.rows.get(messageId);
       if (!row || row.deleted) continue;
       if (state.deletedAt !== undefined) {
         this.tombstone(work, model, row);
+        deleted.add(messageId);
         continue;
       }
       const latest = state.edits.at(-1);
@@ -170,13 +173,33 @@ export class RichMessages {
         });
     }
     entry.foldedAt = entry.version;
+    if (deleted.size > 0) this.redact(work, model, deleted);
+  }
+
+  /**
+   * Takes the deleted messages' content out of the document itself (logged like any change, and
+   * compacted away at once: ConversationModel.purge). Every device does it on its own, once the
+   * fold has accepted the delete; nothing is sent.
+   */
+  private redact(work: UnitOfWork, model: ConversationModel, messageIds: Set<string>): void {
+    let removed = false;
+    this.deps.conversations.stage(work, model, (doc) => {
+      removed = doc.redactMessages(messageIds);
+    });
+    if (removed) model.purge = true;
   }
 
   // --- Internals
 
   private tombstone(work: UnitOfWork, model: ConversationModel, row: MessageRow): void {
     const { attachments, editedAt: _editedAt, ...kept } = row;
-    this.deps.conversations.replaceRow(work, model, { ...kept, body: '', deleted: true });
+    const entry = model.doc.timeline().find((candidate) => candidate.id === row.id);
+    this.deps.conversations.replaceRow(work, model, {
+      ...kept,
+      body: '',
+      deleted: true,
+      ...(entry ? { orderKey: orderKey(entry) } : {}),
+    });
     for (const pointer of attachments ?? [])
       void this.deps.purgeMedia(pointer, 'everywhere').catch((error) => this.deps.onError(error));
   }

@@ -115,6 +115,8 @@ export interface MessageRow {
   editedAt?: number;
   /** Deleted for everyone: `body` is empty and the attachments are gone; a tombstone remains. */
   deleted?: boolean;
+  /** A tombstone's place in the timeline (its entry is gone from the document: timeline-order). */
+  orderKey?: number;
   /** Deleted for me: hidden on this account's devices. */
   hidden?: boolean;
   /**

@@ -50,6 +50,17 @@ async function writeRawOp(
   await (deps.rich as unknown as { deps: RichMessagesDeps }).deps.commit(work);
 }
 
+/** Whether the device's stored conversation documents contain `text` (UTF-8) anywhere. */
+async function storedDocumentHolds(messenger: Messenger, text: string): Promise<boolean> {
+  const { db } = depsOf(messenger);
+  const needle = Buffer.from(text);
+  const blobs = [
+    ...(await db.docSnapshots.toArray()).map((row) => row.snapshot),
+    ...(await db.docUpdates.toArray()).map((row) => row.update),
+  ];
+  return blobs.some((bytes) => Buffer.from(bytes).includes(needle));
+}
+
 /** The part of a message every device must agree on. */
 function shown(messenger: Messenger, conversationId: string, id: string) {
   const view = find(messenger, conversationId, id);
@@ -81,12 +92,13 @@ describe('rich messages through the real relay', () => {
 
   it('replies, reactions, edits and deletes converge on both accounts and a second device', async () => {
     const alice = await fx.messenger();
-    const bob = await fx.messenger();
+    const bobDb = `bob-rich-${crypto.randomUUID()}`;
+    let bob = await fx.messenger(bobDb);
     const conversation = await fx.meet(alice, bob);
     const aliceLaptop = await fx.messenger();
     await aliceLaptop.linkDevice(await alice.createDeviceLink());
     await fx.warmUp(alice, bob, conversation);
-    const devices = [alice, bob, aliceLaptop];
+    let devices = [alice, bob, aliceLaptop];
 
     const original = fx.text('lunch at noon?');
     const id = await alice.sendText(conversation, original);
@@ -170,9 +182,27 @@ describe('rich messages through the real relay', () => {
       expect(m.messageHistory(conversation, id)).toEqual([]);
       expect(texts(m, conversation).join(' ')).not.toContain('lunch');
     }
+    // Nor is the text left in any device's stored document (snapshot and update log).
+    for (const m of devices)
+      for (const text of [original, fixed])
+        await expect.poll(() => storedDocumentHolds(m, text), { timeout: 60_000 }).toBe(false);
     await expect(bob.react(conversation, id, '😮')).rejects.toMatchObject({
       code: 'MESSAGE_DELETED',
     });
+    // After a restart the tombstone is still in its place (its entry left the document).
+    const order = (m: Messenger) =>
+      m
+        .messages(conversation)
+        .getSnapshot()
+        .map((view) => view.id)
+        .filter((viewId) => viewId === id || viewId === replyId);
+    expect(order(bob)).toEqual([id, replyId]);
+    await bob.close();
+    bob = await fx.messenger(bobDb);
+    devices = [alice, bob, aliceLaptop];
+    expect(order(bob)).toEqual([id, replyId]);
+    expect(find(bob, conversation, id)).toMatchObject({ deleted: true, body: '' });
+    expect(find(bob, conversation, replyId)?.replyTo).toMatchObject({ deleted: true });
 
     // Delete for me: gone on Alice's devices only.
     await alice.deleteForMe(conversation, [replyId]);
