@@ -307,8 +307,8 @@ function wire(
       if (!credentials) throw new ParleyError('NOT_REGISTERED', 'no account on this device');
       return `Basic ${btoa(`${credentials.accountId}.${credentials.deviceId}:${credentials.secret}`)}`;
     }),
-    post: (conversationId, caption, attachments, messageId) =>
-      composer.sendText(conversationId, caption, attachments, messageId),
+    post: (conversationId, caption, attachments, messageId, extras) =>
+      composer.sendText(conversationId, caption, attachments, messageId, extras),
     onError,
   });
 

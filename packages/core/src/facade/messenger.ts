@@ -194,9 +194,22 @@ export class ParleyMessenger implements Messenger {
       throw new ParleyError('UNKNOWN_CONVERSATION', `no conversation ${toConversationId}`);
     this.assertCanSend(target);
     const { body, attachments } = this.deps.rich.forwardable(fromConversationId, messageId);
-    return this.deps.composer.sendText(toConversationId, body, attachments, undefined, {
-      forwarded: true,
-    });
+    const [file, ...more] = attachments ?? [];
+    if (!file || more.length > 0)
+      return this.deps.composer.sendText(toConversationId, body, attachments, undefined, {
+        forwarded: true,
+      });
+    // A file is uploaded again under a new key: the forward must not depend on the original's
+    // blob, which its uploader may delete for everyone (or which expires) at any time.
+    const { blobId: _blobId, key: _key, digest: _digest, size: _size, kind, ...shown } = file;
+    const bytes = await this.deps.media.open(file);
+    return this.deps.media.send(
+      toConversationId,
+      { ...shown, bytes, ...(kind === 'voice' ? { voice: true } : {}) },
+      body,
+      undefined,
+      { forwarded: true },
+    );
   }
 
   messageHistory(conversationId: string, messageId: string): MessageVersionView[] {

@@ -45,6 +45,7 @@ export interface MediaDeps {
     caption: string,
     attachments: AttachmentPointer[],
     messageId: string,
+    extras?: { forwarded?: boolean },
   ): Promise<string>;
   onError(error: unknown): void;
 }
@@ -74,6 +75,7 @@ export class Media {
     input: AttachmentInput,
     caption = '',
     messageId: string = crypto.randomUUID(),
+    options: { forwarded?: boolean } = {},
   ): Promise<string> {
     if (isRefusedType(input.contentType, input.fileName)) {
       throw new ParleyError(
@@ -101,6 +103,7 @@ export class Media {
         kind: attachmentKind(input.contentType, voice),
       },
       caption,
+      ...(options.forwarded ? { forwarded: true } : {}),
       createdAt: Date.now(),
     };
     await this.deps.store.savePending(pending);
@@ -191,6 +194,7 @@ export class Media {
         pending.caption,
         [pointer],
         pending.id,
+        pending.forwarded ? { forwarded: true } : {},
       );
       await this.deps.store.finishPending(pending.id);
       await this.deps.store.put(blobId, plaintext ?? (await this.plaintextOf(pointer, pending)));

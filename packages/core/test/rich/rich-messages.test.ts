@@ -338,6 +338,15 @@ describe('rich messages through the real relay', () => {
       'the file everywhere',
     );
     for (const m of devices) expect(await m.openAttachment(pointer)).toEqual(bytes);
+    // Carol forwards it to Alice first: a copy under its own blob, marked forwarded.
+    const toAlice = await carol.openDirectConversation(names[0]!);
+    const forwardedId = await carol.forwardMessage(group, fileId, toAlice);
+    const forwardedPointer = await waitFor(
+      () => find(alice, toAlice, forwardedId)?.attachments?.[0],
+      'alice gets the forwarded file',
+    );
+    expect(find(alice, toAlice, forwardedId)?.forwarded).toBe(true);
+    expect(forwardedPointer.blobId).not.toBe(pointer.blobId);
     await bob.deleteForEveryone(group, fileId);
     await waitFor(() => devices.every((m) => find(m, group, fileId)?.deleted), 'the file deleted');
     for (const m of devices) {
@@ -345,5 +354,7 @@ describe('rich messages through the real relay', () => {
       await expect.poll(() => m.cachedAttachment(pointer)).toBeUndefined();
     }
     await expect(carol.openAttachment(pointer)).rejects.toMatchObject({ code: 'ATTACHMENT_GONE' });
+    // The forward does not depend on the deleted original.
+    expect(await alice.openAttachment(forwardedPointer)).toEqual(bytes);
   });
 });
