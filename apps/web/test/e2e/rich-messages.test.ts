@@ -169,6 +169,15 @@ describe('rich messages in the browser', () => {
         .toContain('This message was deleted');
       expect(await page.getByTestId('reactions').count()).toBe(0);
     }
+    // Bob deletes his reply for himself only: gone on his side, still on Alice's.
+    await (
+      await openActions(bob.page, 'Yes, see you there')
+    )
+      .getByRole('menuitem', { name: 'Delete…' })
+      .click();
+    await bob.page.getByRole('button', { name: 'Delete for me' }).click();
+    await expect.poll(() => bubble(bob.page, 'Yes, see you there').count()).toBe(0);
+    expect(await bubble(alice.page, 'Yes, see you there').count()).toBe(1);
     await screenshot(alice.page, 'rich-deleted-light');
     await screenshot(bob.page, 'rich-deleted-dark');
     expect(await seriousViolations(bob.page)).toEqual([]);

@@ -5,6 +5,7 @@ import type { MessengerDeps } from '../../src/facade/messenger.js';
 import type { RichMessagesDeps } from '../../src/rich/rich-messages.js';
 import { signRichOp, type RichOpBody } from '../../src/rich/rich-op.js';
 import { UnitOfWork } from '../../src/store/unit-of-work.js';
+import { hideMessagesContent } from '../../src/delivery/contents.js';
 import { engines } from '../engine/engines.js';
 import { uniqueUsername, useRelay } from '../support/fixture.js';
 import { find, texts, waitFor } from '../support/wait.js';
@@ -263,6 +264,15 @@ describe('rich messages through the real relay', () => {
         at: sentAt + DELETE_FOR_EVERYONE_WINDOW_MS + 1,
       },
     );
+    // And a "delete for me" addressed to Alice's devices by Bob: only her own devices may hide.
+    const bobDeps = depsOf(bob);
+    const work = new UnitOfWork();
+    bobDeps.outbox.enqueue(work, {
+      content: hideMessagesContent(conversation, [id]),
+      recipientAccountIds: [aliceId],
+      ownDevices: false,
+    });
+    await (bobDeps.rich as unknown as { deps: RichMessagesDeps }).deps.commit(work);
     // A marker sent after all of them: once it is shown, the ops above have been applied.
     await bob.react(conversation, id, '🙂');
     await alice.react(conversation, id, '🙃');
