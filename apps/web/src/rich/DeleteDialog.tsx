@@ -43,7 +43,7 @@ export default function DeleteDialog({
           {error}
         </p>
       )}
-      <div className="dialog__actions dialog__actions--wrap">
+      <div className="dialog__actions dialog__actions--stack">
         <button type="button" className="button" onClick={() => dialogRef.current?.close()}>
           Cancel
         </button>

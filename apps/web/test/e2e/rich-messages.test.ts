@@ -175,6 +175,8 @@ describe('rich messages in the browser', () => {
     )
       .getByRole('menuitem', { name: 'Delete…' })
       .click();
+    expect(await seriousViolations(bob.page)).toEqual([]);
+    await screenshot(bob.page, 'rich-delete-dialog-dark');
     await bob.page.getByRole('button', { name: 'Delete for me' }).click();
     await expect.poll(() => bubble(bob.page, 'Yes, see you there').count()).toBe(0);
     expect(await bubble(alice.page, 'Yes, see you there').count()).toBe(1);
