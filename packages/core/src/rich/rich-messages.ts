@@ -52,12 +52,20 @@ export interface RichMessagesDeps {
 
 const NO_STATE: ReadonlyMap<string, RichState> = new Map();
 
+/** A document's last fold, and what reconcile last saw of it. */
+interface FoldCache {
+  /** Bumped by every document update: the fold is stale. */
+  version: number;
+  /** Bumped by every change of the side maps (rich ops written or removed). */
+  opsVersion: number;
+  folded?: FoldResult;
+  /** The opsVersion, and the ops still waiting for their message, when reconcile last ran. */
+  reconciled?: { opsVersion: number; waiting: number };
+}
+
 export class RichMessages {
   /** The last fold of each document, valid while its version is. */
-  private readonly folds = new WeakMap<
-    ConversationModel,
-    { version: number; folded?: FoldResult; foldedAt?: number }
-  >();
+  private readonly folds = new WeakMap<ConversationModel, FoldCache>();
   /** Successful signature checks by (author, signed bytes, signature): refolds verify only new ops. */
   private readonly verified = new Map<string, boolean>();
   private readonly now: () => number;
@@ -152,8 +160,12 @@ export class RichMessages {
    */
   reconcile(work: UnitOfWork, model: ConversationModel): void {
     const entry = this.foldEntry(model);
-    if (entry.foldedAt === entry.version) return;
+    // Nothing to do unless an op changed, or a message some op waited for may have arrived: a
+    // plain message costs no fold (the fold reads the whole timeline).
+    const last = entry.reconciled;
+    if (last && last.opsVersion === entry.opsVersion && last.waiting === 0) return;
     const folded = this.fold(model);
+    entry.reconciled = { opsVersion: entry.opsVersion, waiting: folded?.waiting ?? 0 };
     if (!folded) return;
     const deleted = new Set<string>();
     for (const [messageId, state] of folded.byMessage) {
@@ -172,7 +184,6 @@ export class RichMessages {
           editedAt: latest.at,
         });
     }
-    entry.foldedAt = entry.version;
     if (deleted.size > 0) this.redact(work, model, deleted);
   }
 
@@ -272,18 +283,16 @@ export class RichMessages {
     return model;
   }
 
-  private foldEntry(model: ConversationModel): {
-    version: number;
-    folded?: FoldResult;
-    foldedAt?: number;
-  } {
+  private foldEntry(model: ConversationModel): FoldCache {
     let entry = this.folds.get(model);
     if (!entry) {
-      const created: { version: number; folded?: FoldResult; foldedAt?: number } = { version: 0 };
+      const created: FoldCache = { version: 0, opsVersion: 0 };
       model.doc.doc.on('update', () => {
         created.version++;
         delete created.folded;
       });
+      for (const map of [model.doc.reactions, model.doc.edits, model.doc.deletions])
+        map.observe(() => created.opsVersion++);
       this.folds.set(model, (entry = created));
     }
     return entry;
@@ -301,7 +310,10 @@ export class RichMessages {
       ops,
       (id) => {
         const message = entries.get(id);
-        return message?.kind === 'text' ? message : undefined;
+        if (message) return message.kind === 'text' ? message : undefined;
+        // A tombstone's entry left the document (redact): its delete is not waiting for it.
+        const row = model.rows.get(id);
+        return row?.deleted ? { id, senderId: row.senderId, sentAt: row.sentAt } : undefined;
       },
       this.cachedVerify,
     );
