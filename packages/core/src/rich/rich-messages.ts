@@ -8,7 +8,6 @@
  * text, a delete for everyone empties the row (a tombstone stays) and purges the media, and the
  * search index follows when the unit of work commits (MessageSearch.committed).
  */
-import { digest } from 'lib0/hash/sha256';
 import {
   DELETE_FOR_EVERYONE_WINDOW_MS,
   EDIT_WINDOW_MS,
@@ -23,15 +22,9 @@ import type { AttachmentPointer } from '../media/attachment-pointer.js';
 import { orderKey } from '../conversations/timeline-order.js';
 import type { MessageRow } from '../store/database.js';
 import { UnitOfWork } from '../store/unit-of-work.js';
-import { foldRichOps, type EditVersion, type FoldResult, type RichState } from './rich-fold.js';
-import {
-  parseRichOp,
-  signRichOp,
-  type RichOp,
-  type RichOpBody,
-  type SignFn,
-  type VerifyFn,
-} from './rich-op.js';
+import type { EditVersion, RichState } from './rich-fold.js';
+import { RichFolds } from './rich-folds.js';
+import { signRichOp, type RichOpBody, type SignFn, type VerifyFn } from './rich-op.js';
 
 export interface RichMessagesDeps {
   conversations: Conversations;
@@ -50,28 +43,13 @@ export interface RichMessagesDeps {
   now?(): number;
 }
 
-const NO_STATE: ReadonlyMap<string, RichState> = new Map();
-
-/** A document's last fold, and what reconcile last saw of it. */
-interface FoldCache {
-  /** Bumped by every document update: the fold is stale. */
-  version: number;
-  /** Bumped by every change of the side maps (rich ops written or removed). */
-  opsVersion: number;
-  folded?: FoldResult;
-  /** The opsVersion, and the ops still waiting for their message, when reconcile last ran. */
-  reconciled?: { opsVersion: number; waiting: number };
-}
-
 export class RichMessages {
-  /** The last fold of each document, valid while its version is. */
-  private readonly folds = new WeakMap<ConversationModel, FoldCache>();
-  /** Successful signature checks by (author, signed bytes, signature): refolds verify only new ops. */
-  private readonly verified = new Map<string, boolean>();
+  private readonly folds: RichFolds;
   private readonly now: () => number;
 
   constructor(private readonly deps: RichMessagesDeps) {
     this.now = deps.now ?? (() => Date.now());
+    this.folds = new RichFolds(deps.verify);
   }
 
   // --- Verbs
@@ -151,7 +129,7 @@ export class RichMessages {
 
   /** The folded reactions, edits and deletions of a conversation, by message id (views). */
   stateOf(model: ConversationModel): ReadonlyMap<string, RichState> {
-    return this.fold(model)?.byMessage ?? NO_STATE;
+    return this.folds.stateOf(model);
   }
 
   /**
@@ -159,13 +137,7 @@ export class RichMessages {
    * messages emptied (and their media purged). Cheap when no rich op changed.
    */
   reconcile(work: UnitOfWork, model: ConversationModel): void {
-    const entry = this.foldEntry(model);
-    // Nothing to do unless an op changed, or a message some op waited for may have arrived: a
-    // plain message costs no fold (the fold reads the whole timeline).
-    const last = entry.reconciled;
-    if (last && last.opsVersion === entry.opsVersion && last.waiting === 0) return;
-    const folded = this.fold(model);
-    entry.reconciled = { opsVersion: entry.opsVersion, waiting: folded?.waiting ?? 0 };
+    const folded = this.folds.changedSinceReconcile(model);
     if (!folded) return;
     const deleted = new Set<string>();
     for (const [messageId, state] of folded.byMessage) {
@@ -282,58 +254,4 @@ export class RichMessages {
     if (!model) throw new ParleyError('UNKNOWN_CONVERSATION', `no conversation ${conversationId}`);
     return model;
   }
-
-  private foldEntry(model: ConversationModel): FoldCache {
-    let entry = this.folds.get(model);
-    if (!entry) {
-      const created: FoldCache = { version: 0, opsVersion: 0 };
-      model.doc.doc.on('update', () => {
-        created.version++;
-        delete created.folded;
-      });
-      for (const map of [model.doc.reactions, model.doc.edits, model.doc.deletions])
-        map.observe(() => created.opsVersion++);
-      this.folds.set(model, (entry = created));
-    }
-    return entry;
-  }
-
-  private fold(model: ConversationModel): FoldResult | undefined {
-    const entry = this.foldEntry(model);
-    if (entry.folded) return entry.folded;
-    const values = model.doc.richOpValues();
-    if (values.length === 0) return undefined;
-    const ops = values.map(parseRichOp).filter((op): op is RichOp => op !== undefined);
-    const entries = new Map(model.doc.timeline().map((message) => [message.id, message]));
-    entry.folded = foldRichOps(
-      model.row.id,
-      ops,
-      (id) => {
-        const message = entries.get(id);
-        if (message) return message.kind === 'text' ? message : undefined;
-        // A tombstone's entry left the document (redact): its delete is not waiting for it.
-        const row = model.rows.get(id);
-        return row?.deleted ? { id, senderId: row.senderId, sentAt: row.sentAt } : undefined;
-      },
-      this.cachedVerify,
-    );
-    return entry.folded;
-  }
-
-  private readonly cachedVerify: VerifyFn = (accountId, message, signature) => {
-    const key = `${accountId}\0${toHex(digest(message))}\0${toHex(signature)}`;
-    let ok = this.verified.get(key);
-    if (ok === undefined) {
-      ok = this.deps.verify(accountId, message, signature);
-      // An unknown key may become known later (a session with a new member): retry then.
-      if (ok) this.verified.set(key, ok);
-    }
-    return ok;
-  };
-}
-
-function toHex(bytes: Uint8Array): string {
-  let hex = '';
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
-  return hex;
 }
