@@ -51,7 +51,13 @@ export type ParleyErrorCode =
   /** A disappearing timer other than off, 30 s, 5 min, 1 h, 1 day or 1 week. */
   | 'INVALID_TIMER'
   /** openViewOnce() on media already opened, or on media that is not view-once or not received. */
-  | 'VIEW_ONCE_UNAVAILABLE';
+  | 'VIEW_ONCE_UNAVAILABLE'
+  /** An edit or delete for everyone of a message another account wrote (rich/). */
+  | 'NOT_AUTHOR'
+  /** An edit or delete for everyone after its window (EDIT_WINDOW_MS, DELETE_FOR_EVERYONE_WINDOW_MS). */
+  | 'WINDOW_PASSED'
+  /** Reacting to, editing, replying to or forwarding a message deleted for everyone. */
+  | 'MESSAGE_DELETED';
 
 export class ParleyError extends Error {
   override readonly name = 'ParleyError';

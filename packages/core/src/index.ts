@@ -27,3 +27,8 @@ export {
 export { applyChange as applyAccountSettingsChange } from './account-settings/apply-change.js';
 export { validateChange as validateAccountSettingsChange } from './account-settings/validate-change.js';
 export * from './disappearing/index.js';
+export {
+  EDIT_WINDOW_MS,
+  DELETE_FOR_EVERYONE_WINDOW_MS,
+  MAX_EDITS_PER_MESSAGE,
+} from '@parley/protocol';

@@ -1,7 +1,5 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { MuteMenu } from '../notifications/MuteMenu.js';
-import { DisappearingMenu } from '../disappearing/DisappearingMenu.js';
-import { ViewOnceViewerHost } from '../disappearing/view-once-viewer.js';
 import { GroupReadState } from '../groups/GroupReadState.js';
 import { ChatSearchBar } from '../search/ChatSearchBar.js';
 import { hrefFor } from '../app/route.js';
@@ -12,7 +10,11 @@ import { DeletedAccountBar, RequestBar } from '../requests/RequestBar.js';
 import { Composer } from './Composer.js';
 import { MessageList } from './MessageList.js';
 import { NewMessageAnnouncer } from './NewMessageAnnouncer.js';
+import { RichProvider } from '../rich/rich-context.js';
+import '../rich/rich.css';
 import './conversation.css';
+import { DisappearingMenu } from '../disappearing/DisappearingMenu.js';
+import { ViewOnceViewerHost } from '../disappearing/view-once-viewer.js';
 
 const GroupInfoDialog = lazy(() => import('../groups/GroupInfoDialog.js'));
 
@@ -55,109 +57,111 @@ export default function ConversationView({
   const typing = conversation.typing;
   const isGroup = conversation.kind === 'group';
   return (
-    <section
-      className="conversation"
-      aria-label={isGroup ? `Group ${conversation.title}` : `Chat with ${conversation.title}`}
-    >
-      <header className="conversation__header">
-        <a
-          className="icon-button conversation__back"
-          href={hrefFor({ name: 'chats' })}
-          aria-label="Back to chats"
-        >
-          <Icon name="back" />
-        </a>
-        <Avatar name={conversation.title} size={40} />
-        <div className="conversation__heading">
-          <h2>{conversation.title}</h2>
-          {isGroup && (
-            <p className="conversation__members" data-testid="member-count">
-              {conversation.memberCount ?? 0}{' '}
-              {conversation.memberCount === 1 ? 'member' : 'members'}
-            </p>
-          )}
-          <p className="conversation__status" aria-live="polite" data-testid="typing-indicator">
-            {typing.length > 0 ? (
-              <span className="typing">
-                <span className="typing__dots" aria-hidden="true">
-                  <i />
-                  <i />
-                  <i />
-                </span>
-                {isGroup
-                  ? `${typing.join(', ')} ${typing.length === 1 ? 'is' : 'are'} typing…`
-                  : 'typing…'}
-              </span>
-            ) : (
-              <span className="conversation__e2ee">
-                <Icon name="lock" size={12} /> End-to-end encrypted
-              </span>
+    <RichProvider conversationId={conversationId} key={conversationId}>
+      <section
+        className="conversation"
+        aria-label={isGroup ? `Group ${conversation.title}` : `Chat with ${conversation.title}`}
+      >
+        <header className="conversation__header">
+          <a
+            className="icon-button conversation__back"
+            href={hrefFor({ name: 'chats' })}
+            aria-label="Back to chats"
+          >
+            <Icon name="back" />
+          </a>
+          <Avatar name={conversation.title} size={40} />
+          <div className="conversation__heading">
+            <h2>{conversation.title}</h2>
+            {isGroup && (
+              <p className="conversation__members" data-testid="member-count">
+                {conversation.memberCount ?? 0}{' '}
+                {conversation.memberCount === 1 ? 'member' : 'members'}
+              </p>
             )}
-          </p>
-        </div>
-        {isGroup && (
+            <p className="conversation__status" aria-live="polite" data-testid="typing-indicator">
+              {typing.length > 0 ? (
+                <span className="typing">
+                  <span className="typing__dots" aria-hidden="true">
+                    <i />
+                    <i />
+                    <i />
+                  </span>
+                  {isGroup
+                    ? `${typing.join(', ')} ${typing.length === 1 ? 'is' : 'are'} typing…`
+                    : 'typing…'}
+                </span>
+              ) : (
+                <span className="conversation__e2ee">
+                  <Icon name="lock" size={12} /> End-to-end encrypted
+                </span>
+              )}
+            </p>
+          </div>
+          {isGroup && (
+            <button
+              type="button"
+              className="icon-button"
+              aria-label={`Group info for ${conversation.title}`}
+              onClick={() => setInfoOpen(true)}
+            >
+              <Icon name="group" />
+            </button>
+          )}
+          <DisappearingMenu conversation={conversation} />
+          <MuteMenu conversationId={conversationId} title={conversation.title} />
           <button
             type="button"
             className="icon-button"
-            aria-label={`Group info for ${conversation.title}`}
-            onClick={() => setInfoOpen(true)}
+            aria-label="Search this chat"
+            aria-expanded={searching}
+            onClick={() => setSearching((open) => !open)}
           >
-            <Icon name="group" />
+            <Icon name="search" />
           </button>
+          <a
+            className="icon-button"
+            href={hrefFor({ name: 'settings' })}
+            aria-label={`Safety number and settings for ${conversation.title}`}
+          >
+            <Icon name="shield" />
+          </a>
+        </header>
+        {searching && (
+          <ChatSearchBar
+            conversationId={conversationId}
+            title={conversation.title}
+            onClose={() => setSearching(false)}
+          />
         )}
-        <DisappearingMenu conversation={conversation} />
-        <MuteMenu conversationId={conversationId} title={conversation.title} />
-        <button
-          type="button"
-          className="icon-button"
-          aria-label="Search this chat"
-          aria-expanded={searching}
-          onClick={() => setSearching((open) => !open)}
-        >
-          <Icon name="search" />
-        </button>
-        <a
-          className="icon-button"
-          href={hrefFor({ name: 'settings' })}
-          aria-label={`Safety number and settings for ${conversation.title}`}
-        >
-          <Icon name="shield" />
-        </a>
-      </header>
-      {searching && (
-        <ChatSearchBar
+        <MessageList
           conversationId={conversationId}
-          title={conversation.title}
-          onClose={() => setSearching(false)}
+          messages={messages}
+          showSenderNames={conversation.kind === 'group'}
+          {...(focusMessageId ? { focusMessageId } : {})}
         />
-      )}
-      <MessageList
-        conversationId={conversationId}
-        messages={messages}
-        showSenderNames={conversation.kind === 'group'}
-        {...(focusMessageId ? { focusMessageId } : {})}
-      />
-      <NewMessageAnnouncer messages={messages} />
-      {isGroup && <GroupReadState conversationId={conversationId} messages={messages} />}
-      {group && !group.isMember ? (
-        <p className="conversation__removed" role="status">
-          {group.former === 'left'
-            ? 'You left this group.'
-            : 'You were removed from this group. You can no longer send or receive messages.'}
-        </p>
-      ) : conversation.peerDeleted ? (
-        <DeletedAccountBar />
-      ) : conversation.request ? (
-        <RequestBar conversation={conversation} />
-      ) : (
-        <Composer conversationId={conversationId} title={conversation.title} />
-      )}
-      <ViewOnceViewerHost />
-      {infoOpen && (
-        <Suspense fallback={null}>
-          <GroupInfoDialog conversationId={conversationId} onClose={() => setInfoOpen(false)} />
-        </Suspense>
-      )}
-    </section>
+        <NewMessageAnnouncer messages={messages} />
+        {isGroup && <GroupReadState conversationId={conversationId} messages={messages} />}
+        {group && !group.isMember ? (
+          <p className="conversation__removed" role="status">
+            {group.former === 'left'
+              ? 'You left this group.'
+              : 'You were removed from this group. You can no longer send or receive messages.'}
+          </p>
+        ) : conversation.peerDeleted ? (
+          <DeletedAccountBar />
+        ) : conversation.request ? (
+          <RequestBar conversation={conversation} />
+        ) : (
+          <Composer conversationId={conversationId} title={conversation.title} />
+        )}
+        <ViewOnceViewerHost />
+        {infoOpen && (
+          <Suspense fallback={null}>
+            <GroupInfoDialog conversationId={conversationId} onClose={() => setInfoOpen(false)} />
+          </Suspense>
+        )}
+      </section>
+    </RichProvider>
   );
 }

@@ -9,6 +9,7 @@ import { buildTimeline, type TimelineRow } from './timeline.js';
 import { unreadBelow, useMarkRead } from './use-mark-read.js';
 import { useStickToBottom } from './use-stick-to-bottom.js';
 import { useVisibleMessages } from './use-visible-messages.js';
+import { useRichActions } from '../rich/rich-context.js';
 
 /**
  * The scroller is a focusable, named region so keyboard users can scroll the history. (Not a live
@@ -49,6 +50,17 @@ export function MessageList({
   const virtuoso = useRef<VirtuosoHandle>(null);
   const [atBottom, setAtBottom] = useState(true);
   const { visibleIds, watch } = useVisibleMessages();
+  const rich = useRichActions();
+  // A quote's "jump to the original": scroll there; false when the message is not in the list.
+  useEffect(() => {
+    rich?.setJumper((messageId) => {
+      const index = rows.findIndex((row) => row.type === 'message' && row.message.id === messageId);
+      if (index < 0) return false;
+      virtuoso.current?.scrollToIndex({ index, align: 'center', behavior: 'smooth' });
+      return true;
+    });
+    return () => rich?.setJumper(null);
+  }, [rich, rows]);
   const scrollerRef = useStickToBottom();
   useMarkRead(conversationId, messages, visibleIds);
   const focusIndex = useMemo(
@@ -113,7 +125,7 @@ export function MessageList({
                 firstInGroup={row.firstInGroup}
                 lastInGroup={row.lastInGroup}
                 showSenderName={showSenderNames}
-                found={row.message.id === focusMessageId}
+                found={row.message.id === focusMessageId || row.message.id === rich?.flashId}
                 watchRef={watch}
               />
             )}

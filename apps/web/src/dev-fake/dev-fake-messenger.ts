@@ -101,6 +101,26 @@ class DevFakeMessenger implements Messenger {
     throw fakeError('VIEW_ONCE_UNAVAILABLE', 'the development fake has no media');
   }
 
+  // Rich messages need the document's signed ops (core rich/): use a real relay.
+  async react(): Promise<void> {
+    throw new Error('reactions are not available in the development fake');
+  }
+  async editMessage(): Promise<void> {
+    throw new Error('editing is not available in the development fake');
+  }
+  async deleteForEveryone(): Promise<void> {
+    throw new Error('deleting is not available in the development fake');
+  }
+  async deleteForMe(): Promise<void> {
+    throw new Error('deleting is not available in the development fake');
+  }
+  async forwardMessage(): Promise<string> {
+    throw new Error('forwarding is not available in the development fake');
+  }
+  messageHistory(): [] {
+    return [];
+  }
+
   // Groups: an in-memory stand-in with no membership log (dev-fake-groups.ts).
   readonly #groups = new FakeGroups({
     self: () => this.#requireSelf(),

@@ -17,7 +17,8 @@ export type UserAction =
   | 'delete-account'
   | 'request'
   | 'timer'
-  | 'view-once';
+  | 'view-once'
+  | 'message-action';
 
 const unreachable = "Can't reach the Parley server. Check your connection and try again.";
 
@@ -47,6 +48,10 @@ const byCode: Record<string, string> = {
   INVALID_TIMER:
     'Disappearing messages can be set to 30 seconds, 5 minutes, 1 hour, 1 day or 1 week.',
   VIEW_ONCE_UNAVAILABLE: 'This view-once media was already opened.',
+  NOT_AUTHOR: 'Only the person who sent a message can edit or delete it for everyone.',
+  WINDOW_PASSED: 'This message is too old to edit or delete for everyone.',
+  MESSAGE_DELETED: 'This message was deleted.',
+  UNKNOWN_MESSAGE: 'That message is no longer on this device.',
   // core/remote: the tab holding the connection closed mid-request (src/tabs, decision 0710)
   BACKEND_CHANGED:
     'The tab that held Parley’s connection closed before this finished. Check whether it went through, then try again if needed.',
@@ -70,6 +75,7 @@ const failed: Record<UserAction, string> = {
   request: "The message request couldn't be answered",
   timer: "The disappearing-messages timer couldn't be changed",
   'view-once': "The view-once media couldn't be opened",
+  'message-action': "That couldn't be done",
 };
 
 export function describeError(error: unknown, action: UserAction): string {

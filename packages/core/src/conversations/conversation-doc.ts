@@ -13,7 +13,7 @@ import { stampOrder, TimelineIndex } from './timeline-order.js';
  *   `insert(length, ...)`: `push` walks the whole list on long arrays (decision 0303: 83 s vs
  *   0.5 s for 100,000 appends), and a plain value costs ~100 bytes where a Y.Map costs ~2.3 KB.
  * - What changes after sending lives in side maps keyed by message id, so the message itself stays
- *   immutable: `reactions`, `edits`, `deletions` (declared here; written by later features).
+ *   immutable: `reactions`, `edits`, `deletions`, each op id -> one signed op (rich/rich-op.ts).
  * - `disappearing` (Y.Map, direct chats; groups keep theirs in the membership log): timer-change
  *   entry id -> { seconds, hlc }. The setting in force is the value of the last change in
  *   timeline order, the very entry the timeline shows last (disappearing/chat-timer.ts).
@@ -46,8 +46,10 @@ export interface MessageEntry {
    */
   hlc?: number;
   body: string;
-  /** Id of the message this one replies to. */
+  /** Id of the message this one replies to (rich/: the quote is looked up, never copied). */
   replyTo?: string;
+  /** Forwarded from another chat (rich/): shown as "Forwarded". */
+  forwarded?: boolean;
   /** For 'membership' entries: the op they announce. */
   opId?: string;
   /** Encrypted files sent with the message (media/); `body` is then their caption. */
@@ -150,6 +152,47 @@ export class ConversationDoc {
         if (!this.members.has(accountId)) this.members.set(accountId, { username, role: 'member' });
       }
     }, LOCAL_ORIGIN);
+  }
+
+  /** Every value of the rich-op side maps, unparsed (rich/ checks and folds them). */
+  richOpValues(): unknown[] {
+    return [...this.reactions.values(), ...this.edits.values(), ...this.deletions.values()];
+  }
+
+  /** Writes a signed rich op into its side map (rich/rich-op.ts), keyed by its id. */
+  writeRichOp(op: { id: string; kind: 'react' | 'edit' | 'delete' }): void {
+    const map =
+      op.kind === 'react' ? this.reactions : op.kind === 'edit' ? this.edits : this.deletions;
+    this.doc.transact(() => map.set(op.id, op), LOCAL_ORIGIN);
+  }
+
+  /**
+   * Removes the entries of `messageIds` from the document (a delete for everyone, rich/), with
+   * their edits and reactions: Yjs drops a deleted item's content when the transaction ends (gc),
+   * so their text and attachment pointers leave this document; its next snapshot
+   * (Conversations.compactIfNeeded) holds none of it. The deletions stay (they justify this on
+   * every device). The timeline keeps an empty stub in each one's place. Returns whether anything
+   * was removed.
+   */
+  redactMessages(messageIds: ReadonlySet<string>): boolean {
+    const indexes: number[] = [];
+    this.messageList.forEach((entry, index) => {
+      if (entry && messageIds.has(entry.id)) indexes.push(index);
+    });
+    const names = (value: unknown) =>
+      typeof value === 'object' &&
+      value !== null &&
+      messageIds.has((value as { messageId?: unknown }).messageId as string);
+    const ops = [this.edits, this.reactions].flatMap((map) =>
+      [...map.entries()].filter(([, value]) => names(value)).map(([key]) => ({ map, key })),
+    );
+    if (indexes.length === 0 && ops.length === 0) return false;
+    this.doc.transact(() => {
+      for (const index of indexes.reverse()) this.messageList.delete(index, 1);
+      for (const { map, key } of ops) map.delete(key);
+    }, LOCAL_ORIGIN);
+    this.timelineIndex.redact(messageIds);
+    return true;
   }
 
   appendMessage(entry: MessageEntry): void {

@@ -46,6 +46,11 @@ export interface ConversationModel {
   /** Size of the last stored snapshot. */
   snapshotBytes: number;
   compacting: boolean;
+  /**
+   * Content was removed from the document (a delete for everyone): compact at the next chance,
+   * whatever the log's size, so the update rows that still hold it are deleted.
+   */
+  purge?: boolean;
 }
 
 export interface ConversationsDeps {
@@ -57,6 +62,8 @@ export interface ConversationsDeps {
   rowChanged?(model: ConversationModel, row: MessageRow): void;
   /** A status was learned for a message, held on this device or not (e.g. already expired). */
   statusNoted?(messageId: string, status: StoredMessageStatus): void;
+  /** A change was staged on `work` (rich/ stages what edits and deletes do to the rows). */
+  afterStage?(work: UnitOfWork, model: ConversationModel): void;
 }
 
 /**
@@ -75,9 +82,11 @@ export class Conversations {
   private readonly selfAccountId: () => string;
   private readonly changed: (conversationId: string) => void;
   private readonly rowChanged: (model: ConversationModel, row: MessageRow) => void;
+  private readonly afterStage: (work: UnitOfWork, model: ConversationModel) => void;
 
   constructor(private readonly deps: ConversationsDeps) {
     this.rowChanged = (model, row) => deps.rowChanged?.(model, row);
+    this.afterStage = (work, model) => deps.afterStage?.(work, model);
     this.store = deps.store;
     this.selfAccountId = () => deps.selfAccountId();
     this.changed = (conversationId) => deps.changed(conversationId);
@@ -190,9 +199,17 @@ export class Conversations {
       const row: DocUpdateRow = { conversationId: model.row.id, update };
       work.docUpdates.push(row);
       model.staged.push(row);
+      this.afterStage(work, model);
       this.changed(model.row.id);
     }
     return { update, incoming };
+  }
+
+  /** Replaces a message's projection row (rich/: edited, deleted, hidden), staged on `work`. */
+  replaceRow(work: UnitOfWork, model: ConversationModel, row: MessageRow): void {
+    model.rows.set(row.id, row);
+    work.messages.set(row.id, row);
+    this.changed(model.row.id);
   }
 
   /** Adds a local entry (e.g. "safety number changed") that is not part of the shared document. */
@@ -253,14 +270,15 @@ export class Conversations {
    * benchmark's latency (docs/decisions/0370).
    */
   async compactIfNeeded(model: ConversationModel, force = false): Promise<void> {
+    // A forced compaction (a purge: disappearing/, rich/) stays due until one has run.
+    if (force) model.purge = true;
     this.settleStaged(model);
     const due =
-      force ||
+      model.purge ||
       (model.logSeqs.length >= COMPACT_AFTER_UPDATES && model.logBytes >= model.snapshotBytes);
-    if (model.compacting || !due || model.doc.hasMissingUpdates) {
-      return;
-    }
+    if (model.compacting || !due || model.doc.hasMissingUpdates) return;
     model.compacting = true;
+    model.purge = false;
     const covered = model.logSeqs;
     const coveredBytes = model.logBytes;
     model.logSeqs = [];
@@ -277,6 +295,7 @@ export class Conversations {
       // Nothing was written: the rows are still in the log.
       model.logSeqs = [...covered, ...model.logSeqs];
       model.logBytes += coveredBytes;
+      model.purge = true;
       throw error;
     } finally {
       model.compacting = false;
@@ -370,6 +389,8 @@ export function messageRow(
     status,
     ...attachmentsOf(entry),
     ...timerOf(entry),
+    ...(typeof entry.replyTo === 'string' ? { replyTo: entry.replyTo } : {}),
+    ...(entry.forwarded === true ? { forwarded: true } : {}),
   };
 }
 

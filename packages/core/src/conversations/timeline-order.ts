@@ -68,6 +68,15 @@ export class TimelineIndex {
     this.ordered.length = kept;
   }
 
+  /** Replaces the entries of `ids` by stubs without content, in place (rich/ deletes). */
+  redact(ids: ReadonlySet<string>): void {
+    for (const [index, entry] of this.ordered.entries()) {
+      if (!ids.has(entry.id)) continue;
+      const { attachments: _attachments, replyTo: _replyTo, ...kept } = entry;
+      this.ordered[index] = { ...kept, body: '' };
+    }
+  }
+
   /** The entries in timeline order; read-only (the index keeps extending it). */
   get entries(): readonly MessageEntry[] {
     return this.ordered;

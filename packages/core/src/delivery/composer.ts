@@ -23,6 +23,12 @@ const MESSAGE_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 export const isMessageId = (id: string): boolean => MESSAGE_ID.test(id);
 
+/** What a message may carry besides text and files (rich/): a quoted message, a forward mark. */
+export interface MessageExtras {
+  replyTo?: string;
+  forwarded?: boolean;
+}
+
 export interface ComposerDeps {
   device: LocalDevice;
   contacts: Contacts;
@@ -95,8 +101,10 @@ export class Composer {
     text: string,
     attachments?: AttachmentPointer[],
     messageId?: string,
+    extras: MessageExtras = {},
   ): Promise<string> {
-    if (messageId === undefined) return this.append(conversationId, text, attachments);
+    if (messageId === undefined)
+      return this.append(conversationId, text, attachments, undefined, extras);
     if (!isMessageId(messageId))
       return Promise.reject(new ParleyError('INVALID_MESSAGE', 'a message id is a UUID'));
     const inFlight = this.sending.get(messageId);
@@ -108,7 +116,7 @@ export class Composer {
         return Promise.reject(new ParleyError('INVALID_MESSAGE', 'that message id is taken'));
       return Promise.resolve(messageId);
     }
-    const sending = this.append(conversationId, text, attachments, messageId).finally(() =>
+    const sending = this.append(conversationId, text, attachments, messageId, extras).finally(() =>
       this.sending.delete(messageId),
     );
     this.sending.set(messageId, sending);
@@ -120,6 +128,7 @@ export class Composer {
     text: string,
     attachments?: AttachmentPointer[],
     messageId: string = crypto.randomUUID(),
+    extras: MessageExtras = {},
   ): Promise<string> {
     const account = this.deps.device.require();
     const empty = text.trim().length === 0 && !attachments?.length;
@@ -128,6 +137,7 @@ export class Composer {
     }
     const model = this.require(conversationId);
     const timer = this.deps.disappearingSeconds?.(model) ?? 0;
+    if (extras.replyTo !== undefined) this.checkQuotable(model, extras.replyTo);
     const entry: MessageEntry = {
       id: messageId,
       kind: 'text',
@@ -137,6 +147,8 @@ export class Composer {
       body: text,
       ...(attachments?.length ? { attachments } : {}),
       ...(timer > 0 ? { disappearingSeconds: timer } : {}),
+      ...(extras.replyTo !== undefined ? { replyTo: extras.replyTo } : {}),
+      ...(extras.forwarded ? { forwarded: true } : {}),
     };
     if (this.deps.coalesceOutbox) {
       // Appended by the group commit, together with the other messages sent meanwhile.
@@ -147,6 +159,14 @@ export class Composer {
       await this.deps.groupCommit.commit(work);
     }
     return entry.id;
+  }
+
+  /** A reply quotes a visible message of the same chat that was not deleted for everyone. */
+  private checkQuotable(model: ConversationModel, messageId: string): void {
+    const row = model.rows.get(messageId);
+    if (!row || row.kind !== 'text' || row.hidden)
+      throw new ParleyError('UNKNOWN_MESSAGE', `no message ${messageId} to reply to`);
+    if (row.deleted) throw new ParleyError('MESSAGE_DELETED', 'this message was deleted');
   }
 
   /** One document update and one outbox row for `entries`, staged on `work`. */
@@ -161,6 +181,17 @@ export class Composer {
       recipientAccountIds: this.peersOf(model),
       ownDevices: true,
       messageIds: entries.map((entry) => entry.id),
+      ...(group ? { groupId: model.row.id } : {}),
+    });
+  }
+
+  /** Stages one document update (e.g. a rich op) for the members and own devices. */
+  publish(work: UnitOfWork, model: ConversationModel, update: Uint8Array): void {
+    const group = this.deps.groupPeers(model) !== undefined;
+    this.deps.outbox.enqueue(work, {
+      content: crdtUpdateContent(model.row.id, update),
+      recipientAccountIds: this.peersOf(model),
+      ownDevices: true,
       ...(group ? { groupId: model.row.id } : {}),
     });
   }

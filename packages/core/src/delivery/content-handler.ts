@@ -65,6 +65,8 @@ export interface ContentHandlerDeps {
   typingChanged(conversationId: string): void;
   /** The account is deleted (its notice came over its session): account-lifecycle/gone-accounts.ts. */
   accountGone?(accountId: string): void;
+  /** Another device of this account deleted messages for me (rich/). */
+  hideMessages?(work: UnitOfWork, conversationId: string, messageIds: string[]): void;
   /** Absent: no conversation is a group (unit tests of 1:1 handling). */
   groups?: GroupHooks;
 }
@@ -180,6 +182,11 @@ export class ContentHandler {
         return;
       case 'senderKeyRequest':
         await this.groups.answerRequest(body.value.distributionId, sender, work);
+        return;
+      case 'hideMessages':
+        // Only this account's own devices hide its messages; anyone else's request is ignored.
+        if (sender.accountId === this.context.selfAccountId())
+          this.context.hideMessages?.(work, body.value.conversationId, body.value.messageIds);
         return;
       case 'accountDeleted':
         await this.applyAccountDeleted(body.value.conversationId, sender);

@@ -105,3 +105,14 @@ export function accountDeletedContent(conversationId: string): Uint8Array<ArrayB
     value: { $typeName: 'parley.content.v1.AccountDeleted', conversationId },
   });
 }
+
+/** "Delete for me": sent to this account's own devices only (rich/). */
+export function hideMessagesContent(
+  conversationId: string,
+  messageIds: string[],
+): Uint8Array<ArrayBuffer> {
+  return encode({
+    case: 'hideMessages',
+    value: { $typeName: 'parley.content.v1.HideMessages', conversationId, messageIds },
+  });
+}

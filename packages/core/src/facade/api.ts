@@ -52,6 +52,44 @@ export interface MessageView {
    * never can), or 'opened' (gone: no attachments, no caption).
    */
   viewOnce?: 'unopened' | 'opened';
+  /** The message this one replies to, as it is now (rich/). */
+  replyTo?: QuoteView;
+  /** Reactions, one per person, grouped by emoji (most first). */
+  reactions?: readonly ReactionView[];
+  /** Edited by its author: `body` is the latest text; messageHistory() lists every version. */
+  edited?: boolean;
+  /** Deleted for everyone by its author: a tombstone without text or files. */
+  deleted?: boolean;
+  /** Forwarded from another chat. */
+  forwarded?: boolean;
+}
+
+/** The quoted message of a reply; `deleted`/`missing` say why there is no text to show. */
+export interface QuoteView {
+  messageId: string;
+  senderUsername: string;
+  body: string;
+  /** Kind of its first file, when it had one (a quote of a photo says "Photo"). */
+  attachmentKind?: AttachmentPointer['kind'];
+  /** The original was deleted for everyone. */
+  deleted?: boolean;
+  /** This device does not have the original (not arrived yet, or deleted for me). */
+  missing?: boolean;
+}
+
+export interface ReactionView {
+  emoji: string;
+  count: number;
+  /** Who reacted with it ("You" is the caller's business: `mine`). */
+  usernames: string[];
+  mine: boolean;
+}
+
+/** One version of a message's text (messageHistory). */
+export interface MessageVersionView {
+  body: string;
+  /** Its author's clock when written (ms since epoch). */
+  at: number;
 }
 
 export interface ConversationView {
@@ -202,6 +240,8 @@ export interface SearchResults {
 export interface SendOptions {
   /** A UUID chosen by the caller: retrying with it never sends the message twice. */
   messageId?: string;
+  /** The id of a message of the same chat this one replies to (quoted above it). */
+  replyTo?: string;
 }
 
 export interface Messenger {
@@ -255,6 +295,32 @@ export interface Messenger {
     caption?: string,
     options?: SendOptions,
   ): Promise<string>;
+  /**
+   * Sets this account's reaction to a message (one per person: a new one replaces it), or removes
+   * it with null. Every member's devices and this account's others converge on it.
+   */
+  react(conversationId: string, messageId: string, emoji: string | null): Promise<void>;
+  /**
+   * Replaces the text of an own message within EDIT_WINDOW_MS of sending (at most
+   * MAX_EDITS_PER_MESSAGE times); the earlier versions stay in messageHistory. Refusals:
+   * NOT_AUTHOR, WINDOW_PASSED, MESSAGE_DELETED, INVALID_MESSAGE.
+   */
+  editMessage(conversationId: string, messageId: string, text: string): Promise<void>;
+  /**
+   * Deletes an own message for everyone within DELETE_FOR_EVERYONE_WINDOW_MS: its text, files,
+   * cached media and search entry go on every device, a tombstone stays. NOT_AUTHOR, WINDOW_PASSED.
+   */
+  deleteForEveryone(conversationId: string, messageId: string): Promise<void>;
+  /** Hides messages on this account's devices only (and drops their cached media there). */
+  deleteForMe(conversationId: string, messageIds: readonly string[]): Promise<void>;
+  /** Sends a copy of a message (text and files) to another chat, marked forwarded; its new id. */
+  forwardMessage(
+    fromConversationId: string,
+    messageId: string,
+    toConversationId: string,
+  ): Promise<string>;
+  /** The versions of a message's text, oldest (the original) first; [] once deleted. */
+  messageHistory(conversationId: string, messageId: string): MessageVersionView[];
   /** Uploads and downloads in progress or failed (failed ones carry their error code). */
   readonly transfers: Observable<readonly TransferView[]>;
   /** The decrypted file: cached, or downloaded, checked (ATTACHMENT_CORRUPT) and cached. */

@@ -1,4 +1,5 @@
 import type { DexieOptions } from 'dexie';
+import { RichMessages } from '../rich/rich-messages.js';
 import { AccountKeys } from '../account/account-keys.js';
 import { AccountLifecycle } from '../account-lifecycle/account-lifecycle.js';
 import type { DatabaseFactory } from '../account-lifecycle/delete-databases.js';
@@ -23,7 +24,7 @@ import { ParleyError } from '../errors.js';
 import { BlobTransfer } from '../media/blob-transfer.js';
 import { MediaStore } from '../media/media-cache.js';
 import { Media } from '../media/media.js';
-import { decodeContent } from '../delivery/contents.js';
+import { decodeContent, hideMessagesContent } from '../delivery/contents.js';
 import { SenderKeyExchange } from '../groups/sender-key-exchange.js';
 import { PendingGroupMessages } from '../groups/pending-group-messages.js';
 import { SenderKeys } from '../groups/sender-keys.js';
@@ -131,6 +132,7 @@ function wire(
     changed: (id) => views.conversationChanged(id),
     rowChanged: (model, row) => disappearing.rowChanged(model, row),
     statusNoted: (messageId, status) => disappearing.statusNoted(messageId, status),
+    afterStage: (work, model) => rich.reconcile(work, model),
   });
   const relay = new RelayConnection({
     url: websocketUrl(options.relayUrl),
@@ -224,6 +226,8 @@ function wire(
     reject: (sender, reason) => events.decryptFailed(sender, reason),
     typingChanged: () => views.typingChanged(),
     accountGone: (accountId) => goneAccounts.mark([accountId]),
+    hideMessages: (work, conversationId, messageIds) =>
+      rich.hideFromOwnDevice(work, conversationId, messageIds),
     groups: {
       isGroup: (model) => groups.isGroup(model),
       isMember: (model, accountId) => groups.isMember(model, accountId),
@@ -284,6 +288,7 @@ function wire(
         : undefined,
     placeholders: (model) => pendingGroupMessages.of(model.row.id),
     disappearingSeconds: (model): number => disappearing.timerOf(model),
+    rich: (model) => rich.stateOf(model),
   });
   const search = new MessageSearch({
     backend: options.searchBackend({
@@ -311,8 +316,8 @@ function wire(
       if (!credentials) throw new ParleyError('NOT_REGISTERED', 'no account on this device');
       return `Basic ${btoa(`${credentials.accountId}.${credentials.deviceId}:${credentials.secret}`)}`;
     }),
-    post: (conversationId, caption, attachments, messageId) =>
-      composer.sendText(conversationId, caption, attachments, messageId),
+    post: (conversationId, caption, attachments, messageId, extras) =>
+      composer.sendText(conversationId, caption, attachments, messageId, extras),
     onError,
   });
   const disappearing: Disappearing = new Disappearing({
@@ -328,6 +333,37 @@ function wire(
     clock: options.clock ?? systemClock,
     onError,
   });
+
+  const rich = new RichMessages({
+    conversations,
+    device,
+    sign: (message) =>
+      engine.IdentityKeyPair.deserialize(device.require().identityKeyPair).privateKey.sign(message),
+    verify: (accountId, message, signature) =>
+      identityKeyOf(accountId)?.verify(message, signature) ?? false,
+    publish: (work, model, update) => composer.publish(work, model, update),
+    hideOnOwnDevices: (work, conversationId, messageIds) =>
+      outbox.enqueue(work, {
+        content: hideMessagesContent(conversationId, messageIds),
+        recipientAccountIds: [],
+        ownDevices: true,
+      }),
+    commit: (work) => groupCommit.commit(work),
+    purgeMedia: (pointer, scope) =>
+      scope === 'everywhere' ? media.deleteEverywhere(pointer) : media.forget(pointer),
+    onError,
+  });
+
+  /** An account's identity key as this device knows it (own key pair; others' from sessions). */
+  function identityKeyOf(
+    accountId: string,
+  ): ReturnType<typeof engine.PublicKey.deserialize> | undefined {
+    const account = device.account;
+    if (account && accountId === account.accountId)
+      return engine.IdentityKeyPair.deserialize(account.identityKeyPair).publicKey;
+    const row = stores.identityOf(accountId);
+    return row ? engine.PublicKey.deserialize(row.publicKey) : undefined;
+  }
 
   const goneAccounts = new GoneAccounts({
     conversations,
@@ -417,6 +453,7 @@ function wire(
     media,
     requests,
     lifecycle,
+    rich,
     webPush: new WebPush(http),
     catchUp,
     disappearing,

@@ -21,6 +21,7 @@ export interface LiveViewsDeps {
   membershipLine?: ViewContext['membershipLine'];
   placeholders?: ViewContext['placeholders'];
   disappearingSeconds?: ViewContext['disappearingSeconds'];
+  rich?: ViewContext['rich'];
 }
 
 /** How long after a typing Content the list re-renders, once the longest indicator may have lapsed. */
@@ -93,6 +94,7 @@ export class LiveViews {
       ...(this.deps.disappearingSeconds
         ? { disappearingSeconds: this.deps.disappearingSeconds }
         : {}),
+      ...(this.deps.rich ? { rich: this.deps.rich } : {}),
       usernameOf: (accountId, model) =>
         (accountId === self?.accountId ? self.username : undefined) ??
         this.deps.contacts.usernameOf(accountId) ??

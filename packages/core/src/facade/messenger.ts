@@ -31,6 +31,7 @@ import type {
   GroupInfoView,
   GroupSetting,
   MessageInfoView,
+  MessageVersionView,
   MessageView,
   Messenger,
   MessengerEvent,
@@ -45,6 +46,7 @@ import type { Events } from './events.js';
 import type { CatchUp } from '../push/catch-up.js';
 import type { Disappearing } from '../disappearing/disappearing.js';
 import { openViewOnce } from '../disappearing/view-once.js';
+import type { RichMessages } from '../rich/rich-messages.js';
 import type { WebPush, WebPushSubscription } from '../push/web-push.js';
 import { selfView, type LiveViews } from './live-views.js';
 
@@ -75,6 +77,7 @@ export interface MessengerDeps {
   webPush: WebPush;
   catchUp: CatchUp;
   disappearing: Disappearing;
+  rich: RichMessages;
 }
 
 /** The facade (see api.ts): each verb checks the device's state and delegates to one part. */
@@ -154,7 +157,69 @@ export class ParleyMessenger implements Messenger {
     this.requireAccount();
     const model = this.deps.conversations.get(conversationId);
     if (model) this.assertCanSend(model);
-    return this.deps.composer.sendText(conversationId, text, undefined, options?.messageId);
+    return this.deps.composer.sendText(
+      conversationId,
+      text,
+      undefined,
+      options?.messageId,
+      options?.replyTo !== undefined ? { replyTo: options.replyTo } : {},
+    );
+  }
+
+  // --- Rich messages (rich/)
+
+  async react(conversationId: string, messageId: string, emoji: string | null): Promise<void> {
+    this.requireAccount();
+    return this.deps.rich.react(conversationId, messageId, emoji);
+  }
+
+  async editMessage(conversationId: string, messageId: string, text: string): Promise<void> {
+    this.requireAccount();
+    return this.deps.rich.edit(conversationId, messageId, text);
+  }
+
+  async deleteForEveryone(conversationId: string, messageId: string): Promise<void> {
+    this.requireAccount();
+    return this.deps.rich.deleteForEveryone(conversationId, messageId);
+  }
+
+  async deleteForMe(conversationId: string, messageIds: readonly string[]): Promise<void> {
+    this.requireAccount();
+    return this.deps.rich.deleteForMe(conversationId, messageIds);
+  }
+
+  async forwardMessage(
+    fromConversationId: string,
+    messageId: string,
+    toConversationId: string,
+  ): Promise<string> {
+    this.requireAccount();
+    const target = this.deps.conversations.get(toConversationId);
+    if (!target)
+      throw new ParleyError('UNKNOWN_CONVERSATION', `no conversation ${toConversationId}`);
+    this.assertCanSend(target);
+    const { body, attachments } = this.deps.rich.forwardable(fromConversationId, messageId);
+    const [file, ...more] = attachments ?? [];
+    if (!file || more.length > 0)
+      return this.deps.composer.sendText(toConversationId, body, attachments, undefined, {
+        forwarded: true,
+      });
+    // A file is uploaded again under a new key: the forward must not depend on the original's
+    // blob, which its uploader may delete for everyone (or which expires) at any time.
+    const { blobId: _blobId, key: _key, digest: _digest, size: _size, kind, ...shown } = file;
+    const bytes = await this.deps.media.open(file);
+    return this.deps.media.send(
+      toConversationId,
+      { ...shown, bytes, ...(kind === 'voice' ? { voice: true } : {}) },
+      body,
+      undefined,
+      { forwarded: true },
+    );
+  }
+
+  messageHistory(conversationId: string, messageId: string): MessageVersionView[] {
+    this.assertOpen();
+    return this.deps.rich.history(conversationId, messageId);
   }
 
   // --- Attachments (media/)

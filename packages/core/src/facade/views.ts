@@ -6,6 +6,8 @@ import { orderKey } from '../conversations/timeline-order.js';
 import type { ConversationView, MessageView } from './api.js';
 import { isTimerSeconds } from '../disappearing/chat-timer.js';
 import { describeTimerChange } from '../disappearing/timers.js';
+import type { RichState } from '../rich/rich-fold.js';
+import { quoteView, reactionViews } from '../rich/rich-views.js';
 
 /** Read-only projections of the conversation models into the facade's view objects. */
 
@@ -21,20 +23,36 @@ export interface ViewContext {
   placeholders?(model: ConversationModel): readonly PendingGroupMessageRow[];
   /** The chat's disappearing timer in seconds, 0 when off (disappearing/). */
   disappearingSeconds?(model: ConversationModel): number;
+  /** The folded reactions, edits and deletions by message id (rich/). */
+  rich?(model: ConversationModel): ReadonlyMap<string, RichState>;
 }
 
+/** What a chat list preview shows of a message deleted for everyone. */
+export const DELETED_MESSAGE_TEXT = 'This message was deleted';
+
 export function messageViews(model: ConversationModel, context: ViewContext): MessageView[] {
-  // Opened view-once messages left the document: they slot in by time like system entries.
-  const system = [...model.rows.values()]
-    .filter((row) => row.kind === 'system' || row.viewOnceOpened)
-    .sort((a, b) => a.sentAt - b.sentAt);
+  // Local system entries, opened view-once messages (they left the document: disappearing/), and
+  // tombstones whose entry left the document (rich/: a delete for everyone redacts it) slot into
+  // the timeline by their keys.
+  const local = [...model.rows.values()].filter(
+    (row) => row.kind === 'system' || row.viewOnceOpened || row.deleted,
+  );
+  const inTimeline =
+    local.some((row) => row.deleted) && new Set(model.doc.timeline().map((entry) => entry.id));
+  const system = local
+    .filter(
+      (row) =>
+        row.kind === 'system' || row.viewOnceOpened || (inTimeline && !inTimeline.has(row.id)),
+    )
+    .sort((a, b) => localKey(a) - localKey(b));
   const placeholders = context.placeholders?.(model) ?? [];
   const views: MessageView[] = [];
+  const rich = context.rich?.(model);
   let nextSystem = 0;
   let nextPlaceholder = 0;
   for (const entry of model.doc.timeline()) {
     // Local system entries and placeholders (not in the shared document) slot in by time.
-    while (nextSystem < system.length && (system[nextSystem]?.sentAt ?? 0) <= orderKey(entry)) {
+    while (nextSystem < system.length && localKey(system[nextSystem]!) <= orderKey(entry)) {
       views.push(toView(system[nextSystem++] as MessageRow, model, context));
     }
     while (
@@ -53,13 +71,18 @@ export function messageViews(model: ConversationModel, context: ViewContext): Me
       continue;
     }
     const row = model.rows.get(entry.id);
-    if (row) views.push(toView(row, model, context));
+    if (row && !row.hidden) views.push(toView(row, model, context, rich));
   }
   while (nextSystem < system.length)
     views.push(toView(system[nextSystem++] as MessageRow, model, context));
   while (nextPlaceholder < placeholders.length)
     views.push(placeholderView(placeholders[nextPlaceholder++]!, model, context));
   return views;
+}
+
+/** Where a row that is not in the document's timeline goes (system entries, tombstones). */
+function localKey(row: MessageRow): number {
+  return row.orderKey ?? row.sentAt;
 }
 
 /** A message that did not decrypt yet: its sender and place, no content, no id of its own. */
@@ -109,7 +132,13 @@ function timerView(
   return membershipView(entry, model, describeTimerChange(by, seconds));
 }
 
-function toView(row: MessageRow, model: ConversationModel, context: ViewContext): MessageView {
+function toView(
+  row: MessageRow,
+  model: ConversationModel,
+  context: ViewContext,
+  rich?: ReadonlyMap<string, RichState>,
+): MessageView {
+  const reactions = row.deleted ? [] : reactionViews(rich?.get(row.id), model, context);
   return {
     id: row.id,
     conversationId: row.conversationId,
@@ -124,6 +153,11 @@ function toView(row: MessageRow, model: ConversationModel, context: ViewContext)
     ...(row.attachments ? { attachments: row.attachments } : {}),
     ...(row.disappearingSeconds ? { disappearingSeconds: row.disappearingSeconds } : {}),
     ...viewOnceOf(row),
+    ...(row.replyTo ? { replyTo: quoteView(row.replyTo, model, context) } : {}),
+    ...(reactions.length > 0 ? { reactions } : {}),
+    ...(row.editedAt !== undefined && !row.deleted ? { edited: true } : {}),
+    ...(row.deleted ? { deleted: true } : {}),
+    ...(row.forwarded ? { forwarded: true } : {}),
   };
 }
 
@@ -140,7 +174,7 @@ function lastMessageRow(model: ConversationModel): MessageRow | undefined {
   const timeline = model.doc.timeline();
   for (let i = timeline.length - 1; i >= 0; i--) {
     const row = model.rows.get((timeline[i] as MessageEntry).id);
-    if (row?.kind === 'text') return row;
+    if (row?.kind === 'text' && !row.hidden) return row;
   }
   return undefined;
 }
@@ -148,7 +182,14 @@ function lastMessageRow(model: ConversationModel): MessageRow | undefined {
 export function conversationView(model: ConversationModel, context: ViewContext): ConversationView {
   let unreadCount = 0;
   for (const row of model.rows.values()) {
-    if (row.kind === 'text' && !row.outgoing && row.status !== 'read') unreadCount++;
+    if (
+      row.kind === 'text' &&
+      !row.outgoing &&
+      row.status !== 'read' &&
+      !row.hidden &&
+      !row.deleted
+    )
+      unreadCount++;
   }
   const last = lastMessageRow(model);
   const peer = model.row.peerAccountId;
@@ -166,7 +207,7 @@ export function conversationView(model: ConversationModel, context: ViewContext)
     ...(last
       ? {
           lastMessage: {
-            body: last.body,
+            body: last.deleted ? DELETED_MESSAGE_TEXT : last.body,
             sentAt: last.sentAt,
             outgoing: last.outgoing,
             status: last.status,

@@ -25,6 +25,8 @@ export interface PendingUpload {
   /** The pointer without its blob id (known once the upload is done). */
   pointer: Omit<AttachmentPointer, 'blobId'>;
   caption: string;
+  /** A forwarded file (rich/): the message is marked so. */
+  forwarded?: boolean;
   uploadUrl?: string;
   createdAt: number;
 }

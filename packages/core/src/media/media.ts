@@ -47,6 +47,7 @@ export interface MediaDeps {
     caption: string,
     attachments: AttachmentPointer[],
     messageId: string,
+    extras?: { forwarded?: boolean },
   ): Promise<string>;
   onError(error: unknown): void;
 }
@@ -76,6 +77,7 @@ export class Media {
     input: AttachmentInput,
     caption = '',
     messageId: string = crypto.randomUUID(),
+    options: { forwarded?: boolean } = {},
   ): Promise<string> {
     if (isRefusedType(input.contentType, input.fileName)) {
       throw new ParleyError(
@@ -106,6 +108,7 @@ export class Media {
         kind: attachmentKind(input.contentType, voice),
       },
       caption,
+      ...(options.forwarded ? { forwarded: true } : {}),
       createdAt: Date.now(),
     };
     await this.deps.store.savePending(pending);
@@ -141,6 +144,12 @@ export class Media {
     return this.deps.store.get(pointer.blobId);
   }
 
+  /** Deletes this device's cached copy only (delete for me, an expired message: others keep theirs). */
+  async forget(pointer: AttachmentPointer): Promise<void> {
+    this.cancel(pointer.blobId);
+    await this.deps.store.remove(pointer.blobId);
+  }
+
   /**
    * Deletes an attachment's media everywhere this device can: its cached copy here and, when
    * this account uploaded it, its blob on the relay (others' blobs are refused there and expire).
@@ -152,13 +161,6 @@ export class Media {
     await this.deps.transfer.delete(pointer.blobId);
   }
 
-  /** Drops the cached copy of an attachment on this device only (an expired message's). */
-  async forget(pointer: AttachmentPointer): Promise<void> {
-    this.cancel(pointer.blobId);
-    await this.deps.store.remove(pointer.blobId);
-  }
-
-  /** Uploads, posts the message, and caches the plaintext (the sender never downloads its own file). */
   /** Stops every transfer (uploads resume at the next open) and closes the media store. */
   close(): void {
     this.closing = true;
@@ -196,6 +198,7 @@ export class Media {
         pending.caption,
         [pointer],
         pending.id,
+        pending.forwarded ? { forwarded: true } : {},
       );
       await this.deps.store.finishPending(pending.id);
       // The sender never opens its own view-once file: nothing of it is kept here.

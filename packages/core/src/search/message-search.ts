@@ -33,7 +33,7 @@ export interface MessageSearchDeps {
 
 /** The document of a projected message, or undefined for what is not searched (system entries). */
 export function messageDocument(row: MessageRow): SearchDocument | undefined {
-  if (row.kind !== 'text') return undefined;
+  if (row.kind !== 'text' || row.deleted || row.hidden) return undefined;
   return {
     id: row.id,
     kind: 'message',
@@ -64,9 +64,16 @@ export class MessageSearch {
       // Benchmarks read these marks (apps/web/bench/search-bench.ts): how long the catch-up took.
       performance.mark(SEARCH_START_MARK);
       const rows = new Map<string, MessageRow>();
+      const gone: string[] = [];
       for (const model of this.deps.conversations.all())
-        for (const row of model.rows.values()) if (row.kind === 'text') rows.set(row.id, row);
+        for (const row of model.rows.values()) {
+          if (row.kind !== 'text') continue;
+          if (row.deleted || row.hidden) gone.push(row.id);
+          else rows.set(row.id, row);
+        }
       const report = await this.deps.backend.restore([...rows.keys()]);
+      // A deletion committed while the saved index lagged behind: drop what it still holds.
+      if (gone.length > 0) await this.deps.backend.apply({ remove: gone });
       for (let i = 0; i < report.missing.length; i += CATCH_UP_BATCH) {
         const add = report.missing
           .slice(i, i + CATCH_UP_BATCH)
@@ -79,17 +86,30 @@ export class MessageSearch {
     });
   }
 
-  /** Hook: after a unit of work committed, index the messages it stored. */
+  /**
+   * Hook: after a unit of work committed, index the messages it stored: new ones added, edited
+   * ones replaced, deleted (for everyone or for me) ones removed (rich/).
+   */
   committed(work: UnitOfWork): void {
     const add: SearchDocument[] = [];
+    const update: SearchDocument[] = [];
+    const remove: string[] = [];
     for (const row of work.messages.values()) {
+      if (row.kind !== 'text') continue;
       const document = messageDocument(row);
-      if (document) add.push(document);
+      if (!document) remove.push(row.id);
+      else if (row.editedAt !== undefined) update.push(document);
+      else add.push(document);
     }
-    if (add.length > 0) void this.apply({ add }).catch((error) => this.deps.onError(error));
+    if (add.length + update.length + remove.length === 0) return;
+    void this.apply({
+      ...(add.length > 0 ? { add } : {}),
+      ...(update.length > 0 ? { update } : {}),
+      ...(remove.length > 0 ? { remove } : {}),
+    }).catch((error) => this.deps.onError(error));
   }
 
-  /** Edits, deletions and disappearing messages call this (they do not exist in core yet). */
+  /** Changes beyond committed rows (declined requests, disappearing messages). */
   apply(changes: IndexChanges): Promise<void> {
     return this.enqueue(() => this.deps.backend.apply(changes));
   }

@@ -115,6 +115,17 @@ export interface MessageRow {
    * stays as an "Opened" line placed by sentAt (disappearing/view-once.ts).
    */
   viewOnceOpened?: boolean;
+  /** Rich messages (rich/): the message this one quotes, and whether it was forwarded. */
+  replyTo?: string;
+  forwarded?: boolean;
+  /** The author's clock of the edit whose text `body` holds (absent: never edited). */
+  editedAt?: number;
+  /** Deleted for everyone: `body` is empty and the attachments are gone; a tombstone remains. */
+  deleted?: boolean;
+  /** A tombstone's place in the timeline (its entry is gone from the document: timeline-order). */
+  orderKey?: number;
+  /** Deleted for me: hidden on this account's devices. */
+  hidden?: boolean;
   /**
    * The status the row was written with. Later statuses are recorded by the writes that cause
    * them, not by rewriting this row: 'sent' when no outbox row names the message any more,
