@@ -5,6 +5,7 @@ import type { DatabaseFactory } from '../account-lifecycle/delete-databases.js';
 import { Farewell } from '../account-lifecycle/farewell.js';
 import { GoneAccounts } from '../account-lifecycle/gone-accounts.js';
 import { AccountSettings } from '../account-settings/account-settings.js';
+import type { LoadAutomerge } from '../account-settings/automerge-loader.js';
 import { Contacts } from '../account/contacts.js';
 import { LocalDevice } from '../account/local-device.js';
 import { SafetyNumbers } from '../account/safety-numbers.js';
@@ -23,7 +24,7 @@ import { ParleyError } from '../errors.js';
 import { BlobTransfer } from '../media/blob-transfer.js';
 import { MediaStore } from '../media/media-cache.js';
 import { Media } from '../media/media.js';
-import { decodeContent } from '../delivery/contents.js';
+import { accountDocumentSyncContent, decodeContent } from '../delivery/contents.js';
 import { SenderKeyExchange } from '../groups/sender-key-exchange.js';
 import { PendingGroupMessages } from '../groups/pending-group-messages.js';
 import { SenderKeys } from '../groups/sender-keys.js';
@@ -79,6 +80,12 @@ export interface MessengerOptions {
   searchBackend?: SearchBackend;
   /** Bytes of decrypted attachments kept on this device (default DEFAULT_MEDIA_CACHE_BYTES). */
   mediaCacheBytes?: number;
+  /**
+   * Loads Automerge and its wasm, for the account document: `nodeAutomerge` from
+   * `@parley/core/native` in Node and Electron's backend; browsers load the slim entry and fetch
+   * the wasm themselves, away from the first paint (account-settings/automerge-loader.ts).
+   */
+  automerge: LoadAutomerge;
 }
 
 /**
@@ -112,7 +119,19 @@ function wire(
   const local = () => device.address();
   const http = new RelayHttp(options.relayUrl);
   const contacts = new Contacts(db, http, onError);
-  const accountSettings = new AccountSettings(db);
+  const accountSettings = new AccountSettings({
+    db,
+    loadAutomerge: options.automerge,
+    ownDeviceIds: () => (device.account ? sessions.devicesOf(device.accountId) : []),
+    send: (work, deviceId, message) =>
+      outbox.enqueue(work, {
+        content: accountDocumentSyncContent(deviceId, message),
+        recipientAccountIds: [],
+        ownDevices: true,
+      }),
+    commit: (work) => groupCommit.commit(work),
+  });
+  accountSettings.view.subscribe(() => views.conversationList.invalidate());
   const stores = new SignalStores(db, engine, (accountId): Promise<void> =>
     safetyNumbers.replaced(accountId),
   );
@@ -175,7 +194,7 @@ function wire(
     coalesceOutbox,
     onError,
     groupPeers: (model) => (groups.isGroup(model) ? groups.peers(model) : undefined),
-    isRequest: (model) => isMessageRequest(model),
+    isRequest: (model) => isMessageRequest(model, accountSettings.settings.acceptedRequests),
     privacy: () => accountSettings.settings,
   });
   const groups = new Groups({
@@ -214,6 +233,12 @@ function wire(
     reject: (sender, reason) => events.decryptFailed(sender, reason),
     typingChanged: () => views.typingChanged(),
     accountGone: (accountId) => goneAccounts.mark([accountId]),
+    accountDocument: {
+      selfDeviceId: () => device.require().deviceId,
+      receive: (work, fromDeviceId, message) =>
+        accountSettings.receive(work, fromDeviceId, message),
+      greet: (work, deviceId, fresh) => accountSettings.greet(work, deviceId, fresh),
+    },
     groups: {
       isGroup: (model) => groups.isGroup(model),
       isMember: (model, accountId) => groups.isMember(model, accountId),
@@ -273,6 +298,7 @@ function wire(
         ? groups.describeOp(model, entry.opId, (id): string => views.usernameOf(id, model))
         : undefined,
     placeholders: (model) => pendingGroupMessages.of(model.row.id),
+    acceptedRequests: () => accountSettings.settings.acceptedRequests,
   });
   const search = new MessageSearch({
     backend:
@@ -318,6 +344,9 @@ function wire(
     outbox,
     commit: (work) => groupCommit.commit(work),
     block: (accountId) => accountSettings.update({ kind: 'block', accountId }),
+    accepted: (conversationId) =>
+      accountSettings.update({ kind: 'accept-request', conversationId }),
+    acceptedRequests: () => accountSettings.settings.acceptedRequests,
     unindex: (messageIds) =>
       void search.apply({ remove: messageIds }).catch((error) => onError(error)),
   });
@@ -351,6 +380,8 @@ function wire(
       onError(error);
     }
     outbox.kick();
+    // Resumes the account document's sync with every other device (states live in memory).
+    await accountSettings.greetAll().catch(onError);
     await accountKeys.refill();
   }
 

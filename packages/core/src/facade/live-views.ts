@@ -20,6 +20,8 @@ export interface LiveViewsDeps {
   group?: ViewContext['group'];
   membershipLine?: ViewContext['membershipLine'];
   placeholders?: ViewContext['placeholders'];
+  /** Message requests accepted on any device of the account (account-settings/). */
+  acceptedRequests?(): readonly string[];
 }
 
 /** How long after a typing Content the list re-renders, once the longest indicator may have lapsed. */
@@ -89,6 +91,7 @@ export class LiveViews {
       ...(this.deps.group ? { group: this.deps.group } : {}),
       ...(this.deps.membershipLine ? { membershipLine: this.deps.membershipLine } : {}),
       ...(this.deps.placeholders ? { placeholders: this.deps.placeholders } : {}),
+      ...(this.deps.acceptedRequests ? { acceptedRequests: this.deps.acceptedRequests() } : {}),
       usernameOf: (accountId, model) =>
         (accountId === self?.accountId ? self.username : undefined) ??
         this.deps.contacts.usernameOf(accountId) ??

@@ -17,6 +17,8 @@ export interface ViewContext {
   membershipLine?(model: ConversationModel, entry: MessageEntry): string | undefined;
   /** Group messages kept until their sender key arrives (groups/pending-group-messages.ts). */
   placeholders?(model: ConversationModel): readonly PendingGroupMessageRow[];
+  /** Message requests accepted on any device of the account (account-settings/). */
+  acceptedRequests?: readonly string[];
 }
 
 export function messageViews(model: ConversationModel, context: ViewContext): MessageView[] {
@@ -148,7 +150,7 @@ export function conversationView(model: ConversationModel, context: ViewContext)
     unreadCount,
     updatedAt: model.row.updatedAt,
     typing,
-    ...(isMessageRequest(model) ? { request: true } : {}),
+    ...(isMessageRequest(model, context.acceptedRequests) ? { request: true } : {}),
     ...(model.row.peerGone ? { peerDeleted: true } : {}),
   };
 }

@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file parley/content/v1/content.proto.
  */
 export const file_parley_content_v1_content: GenFile = /*@__PURE__*/
-  fileDesc("Ch9wYXJsZXkvY29udGVudC92MS9jb250ZW50LnByb3RvEhFwYXJsZXkuY29udGVudC52MSKPBAoHQ29udGVudBI0CgtjcmR0X3VwZGF0ZRgBIAEoCzIdLnBhcmxleS5jb250ZW50LnYxLkNyZHRVcGRhdGVIABI/ChFjcmR0X3N5bmNfcmVxdWVzdBgCIAEoCzIiLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVxdWVzdEgAEkEKEmNyZHRfc3luY19yZXNwb25zZRgDIAEoCzIjLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVzcG9uc2VIABItCgdyZWNlaXB0GAQgASgLMhoucGFybGV5LmNvbnRlbnQudjEuUmVjZWlwdEgAEisKBnR5cGluZxgFIAEoCzIZLnBhcmxleS5jb250ZW50LnYxLlR5cGluZ0gAEksKF3NlbmRlcl9rZXlfZGlzdHJpYnV0aW9uGAYgASgLMigucGFybGV5LmNvbnRlbnQudjEuU2VuZGVyS2V5RGlzdHJpYnV0aW9uSAASQQoSc2VuZGVyX2tleV9yZXF1ZXN0GAcgASgLMiMucGFybGV5LmNvbnRlbnQudjEuU2VuZGVyS2V5UmVxdWVzdEgAEjwKD2FjY291bnRfZGVsZXRlZBgIIAEoCzIhLnBhcmxleS5jb250ZW50LnYxLkFjY291bnREZWxldGVkSAASEgoKY3JlYXRlZF9hdBgQIAEoBEIGCgRib2R5SgQICRAQIjUKCkNyZHRVcGRhdGUSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg4KBnVwZGF0ZRgCIAEoDCJACg9DcmR0U3luY1JlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhQKDHN0YXRlX3ZlY3RvchgCIAEoDCJRChBDcmR0U3luY1Jlc3BvbnNlEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIOCgZ1cGRhdGUYAiABKAwSFAoMc3RhdGVfdmVjdG9yGAMgASgMIqcBCgdSZWNlaXB0Ei0KBGtpbmQYASABKA4yHy5wYXJsZXkuY29udGVudC52MS5SZWNlaXB0LktpbmQSFwoPY29udmVyc2F0aW9uX2lkGAIgASgJEhMKC21lc3NhZ2VfaWRzGAMgAygJIj8KBEtpbmQSFAoQS0lORF9VTlNQRUNJRklFRBAAEhIKDktJTkRfREVMSVZFUkVEEAESDQoJS0lORF9SRUFEEAIiMQoGVHlwaW5nEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIOCgZ0eXBpbmcYAiABKAgiRgoVU2VuZGVyS2V5RGlzdHJpYnV0aW9uEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIUCgxkaXN0cmlidXRpb24YAiABKAwiKwoQU2VuZGVyS2V5UmVxdWVzdBIXCg9kaXN0cmlidXRpb25faWQYASABKAkiKQoOQWNjb3VudERlbGV0ZWQSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJYgZwcm90bzM");
+  fileDesc("Ch9wYXJsZXkvY29udGVudC92MS9jb250ZW50LnByb3RvEhFwYXJsZXkuY29udGVudC52MSLYBAoHQ29udGVudBI0CgtjcmR0X3VwZGF0ZRgBIAEoCzIdLnBhcmxleS5jb250ZW50LnYxLkNyZHRVcGRhdGVIABI/ChFjcmR0X3N5bmNfcmVxdWVzdBgCIAEoCzIiLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVxdWVzdEgAEkEKEmNyZHRfc3luY19yZXNwb25zZRgDIAEoCzIjLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVzcG9uc2VIABItCgdyZWNlaXB0GAQgASgLMhoucGFybGV5LmNvbnRlbnQudjEuUmVjZWlwdEgAEisKBnR5cGluZxgFIAEoCzIZLnBhcmxleS5jb250ZW50LnYxLlR5cGluZ0gAEksKF3NlbmRlcl9rZXlfZGlzdHJpYnV0aW9uGAYgASgLMigucGFybGV5LmNvbnRlbnQudjEuU2VuZGVyS2V5RGlzdHJpYnV0aW9uSAASQQoSc2VuZGVyX2tleV9yZXF1ZXN0GAcgASgLMiMucGFybGV5LmNvbnRlbnQudjEuU2VuZGVyS2V5UmVxdWVzdEgAEjwKD2FjY291bnRfZGVsZXRlZBgIIAEoCzIhLnBhcmxleS5jb250ZW50LnYxLkFjY291bnREZWxldGVkSAASRwoVYWNjb3VudF9kb2N1bWVudF9zeW5jGBUgASgLMiYucGFybGV5LmNvbnRlbnQudjEuQWNjb3VudERvY3VtZW50U3luY0gAEhIKCmNyZWF0ZWRfYXQYECABKARCBgoEYm9keUoECAkQECI1CgpDcmR0VXBkYXRlEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIOCgZ1cGRhdGUYAiABKAwiQAoPQ3JkdFN5bmNSZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIUCgxzdGF0ZV92ZWN0b3IYAiABKAwiUQoQQ3JkdFN5bmNSZXNwb25zZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDgoGdXBkYXRlGAIgASgMEhQKDHN0YXRlX3ZlY3RvchgDIAEoDCKnAQoHUmVjZWlwdBItCgRraW5kGAEgASgOMh8ucGFybGV5LmNvbnRlbnQudjEuUmVjZWlwdC5LaW5kEhcKD2NvbnZlcnNhdGlvbl9pZBgCIAEoCRITCgttZXNzYWdlX2lkcxgDIAMoCSI/CgRLaW5kEhQKEEtJTkRfVU5TUEVDSUZJRUQQABISCg5LSU5EX0RFTElWRVJFRBABEg0KCUtJTkRfUkVBRBACIjEKBlR5cGluZxIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDgoGdHlwaW5nGAIgASgIIkYKFVNlbmRlcktleURpc3RyaWJ1dGlvbhIXCg9jb252ZXJzYXRpb25faWQYASABKAkSFAoMZGlzdHJpYnV0aW9uGAIgASgMIisKEFNlbmRlcktleVJlcXVlc3QSFwoPZGlzdHJpYnV0aW9uX2lkGAEgASgJIikKDkFjY291bnREZWxldGVkEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCSI8ChNBY2NvdW50RG9jdW1lbnRTeW5jEhQKDHRvX2RldmljZV9pZBgBIAEoDRIPCgdtZXNzYWdlGAIgASgMYgZwcm90bzM");
 
 /**
  * One encrypted payload. At most one body is set; a receiver that does not know a body (a newer
@@ -71,14 +71,22 @@ export type Content = Message<"parley.content.v1.Content"> & {
     case: "senderKeyRequest";
   } | {
     /**
-     * Bodies still to come take numbers 9..15: call signalling (offer/answer/ICE/hang-up),
-     * media pointers (blob id, key, digest, thumbnail), device linking and history transfer,
-     * the account document's Automerge sync messages.
-     *
      * @generated from field: parley.content.v1.AccountDeleted account_deleted = 8;
      */
     value: AccountDeleted;
     case: "accountDeleted";
+  } | {
+    /**
+     * Between devices of one account only (docs/decisions/0900-account-document.md).
+     *
+     * Bodies still to come take numbers 9..15: call signalling (offer/answer/ICE/hang-up),
+     * media pointers (blob id, key, digest, thumbnail), device linking and history transfer,
+     * the account document's Automerge sync messages.
+     *
+     * @generated from field: parley.content.v1.AccountDocumentSync account_document_sync = 21;
+     */
+    value: AccountDocumentSync;
+    case: "accountDocumentSync";
   } | { case: undefined; value?: undefined };
 
   /**
@@ -327,4 +335,32 @@ export type AccountDeleted = Message<"parley.content.v1.AccountDeleted"> & {
  */
 export const AccountDeletedSchema: GenMessage<AccountDeleted> = /*@__PURE__*/
   messageDesc(file_parley_content_v1_content, 8);
+
+/**
+ * One Automerge sync message of the account document (contacts' given names, blocked list,
+ * accepted requests, profile, per-chat settings, preferences), from one device of an account to
+ * another device of the same account; receivers drop it from any other account. The outbox
+ * encrypts a Content for every device of the account, so `to_device_id` names the one device
+ * whose sync state it answers; the others ignore it.
+ *
+ * @generated from message parley.content.v1.AccountDocumentSync
+ */
+export type AccountDocumentSync = Message<"parley.content.v1.AccountDocumentSync"> & {
+  /**
+   * @generated from field: uint32 to_device_id = 1;
+   */
+  toDeviceId: number;
+
+  /**
+   * @generated from field: bytes message = 2;
+   */
+  message: Uint8Array;
+};
+
+/**
+ * Describes the message parley.content.v1.AccountDocumentSync.
+ * Use `create(AccountDocumentSyncSchema)` to create a new message.
+ */
+export const AccountDocumentSyncSchema: GenMessage<AccountDocumentSync> = /*@__PURE__*/
+  messageDesc(file_parley_content_v1_content, 9);
 
