@@ -299,6 +299,7 @@ function wire(
         : undefined,
     placeholders: (model) => pendingGroupMessages.of(model.row.id),
     acceptedRequests: () => accountSettings.settings.acceptedRequests,
+    contactNames: () => accountSettings.settings.contactNames,
   });
   const search = new MessageSearch({
     backend:

@@ -22,6 +22,7 @@ export interface LiveViewsDeps {
   placeholders?: ViewContext['placeholders'];
   /** Message requests accepted on any device of the account (account-settings/). */
   acceptedRequests?(): readonly string[];
+  contactNames?(): Readonly<Record<string, string>>;
 }
 
 /** How long after a typing Content the list re-renders, once the longest indicator may have lapsed. */
@@ -92,6 +93,7 @@ export class LiveViews {
       ...(this.deps.membershipLine ? { membershipLine: this.deps.membershipLine } : {}),
       ...(this.deps.placeholders ? { placeholders: this.deps.placeholders } : {}),
       ...(this.deps.acceptedRequests ? { acceptedRequests: this.deps.acceptedRequests() } : {}),
+      ...(this.deps.contactNames ? { contactNames: this.deps.contactNames() } : {}),
       usernameOf: (accountId, model) =>
         (accountId === self?.accountId ? self.username : undefined) ??
         this.deps.contacts.usernameOf(accountId) ??

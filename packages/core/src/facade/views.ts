@@ -19,6 +19,8 @@ export interface ViewContext {
   placeholders?(model: ConversationModel): readonly PendingGroupMessageRow[];
   /** Message requests accepted on any device of the account (account-settings/). */
   acceptedRequests?: readonly string[];
+  /** The names the user gave contacts (account-settings/): a chat's title before the username. */
+  contactNames?: Readonly<Record<string, string>>;
 }
 
 export function messageViews(model: ConversationModel, context: ViewContext): MessageView[] {
@@ -134,9 +136,10 @@ export function conversationView(model: ConversationModel, context: ViewContext)
   return {
     id: model.row.id,
     kind: model.row.kind,
-    title: peerUsername ?? (group?.title || 'Group'),
+    title: (peer && context.contactNames?.[peer]) || (peerUsername ?? (group?.title || 'Group')),
     ...(group ? { memberCount: group.memberCount } : {}),
     ...(peerUsername ? { peerUsername } : {}),
+    ...(peer ? { peerAccountId: peer } : {}),
     ...(last
       ? {
           lastMessage: {
