@@ -13,6 +13,7 @@ import { NewMessageAnnouncer } from './NewMessageAnnouncer.js';
 import './conversation.css';
 
 const GroupInfoDialog = lazy(() => import('../groups/GroupInfoDialog.js'));
+const ChatInfoDialog = lazy(() => import('../chat-info/ChatInfoDialog.js'));
 
 /** One open chat: header, the virtualized timeline and the composer. */
 export default function ConversationView({
@@ -36,6 +37,7 @@ export default function ConversationView({
   const messages = useObservable(messagesObservable);
   const [searching, setSearching] = useState(false);
   const [infoOpen, setInfoOpen] = useState(false);
+  const [chatInfoOpen, setChatInfoOpen] = useState(false);
   const group = conversation?.kind === 'group' ? messenger.groupInfo(conversationId) : undefined;
 
   if (!conversation) {
@@ -103,6 +105,14 @@ export default function ConversationView({
             <Icon name="group" />
           </button>
         )}
+        <button
+          type="button"
+          className="icon-button"
+          aria-label={`Chat info for ${conversation.title}`}
+          onClick={() => setChatInfoOpen(true)}
+        >
+          <Icon name="info" />
+        </button>
         <MuteMenu conversationId={conversationId} title={conversation.title} />
         <button
           type="button"
@@ -148,6 +158,11 @@ export default function ConversationView({
         <RequestBar conversation={conversation} />
       ) : (
         <Composer conversationId={conversationId} title={conversation.title} />
+      )}
+      {chatInfoOpen && (
+        <Suspense fallback={null}>
+          <ChatInfoDialog conversation={conversation} onClose={() => setChatInfoOpen(false)} />
+        </Suspense>
       )}
       {infoOpen && (
         <Suspense fallback={null}>

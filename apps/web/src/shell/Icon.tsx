@@ -35,6 +35,10 @@ const paths = {
   bell: 'M12 22a2 2 0 0 0 2-2h-4a2 2 0 0 0 2 2zm6-6v-5a6 6 0 0 0-5-5.9V4a1 1 0 0 0-2 0v1.1A6 6 0 0 0 6 11v5l-2 2v1h16v-1z',
   'bell-off':
     'M12 22a2 2 0 0 0 2-2h-4a2 2 0 0 0 2 2zm6-6v-5a6 6 0 0 0-5-5.9V4a1 1 0 0 0-2 0v1.1a6 6 0 0 0-2.2.9L18 15.2zM3.3 2.9 2 4.2l4.3 4.3A6 6 0 0 0 6 11v5l-2 2v1h13.8l2 2 1.3-1.3z',
+  info: 'M11 7h2v2h-2zm0 4h2v6h-2zm1-9a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16z',
+  pin: 'M16 3H8v2h1v6l-2 3v2h4.5v5h1v-5H17v-2l-2-3V5h1z',
+  archive:
+    'M20 6 18 3H6L4 6v13a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2zM6.2 5h11.6l.9 1H5.3zM12 17l-4-4h2.5v-3h3v3H16z',
 } as const;
 
 export type IconName = keyof typeof paths;
