@@ -26,7 +26,7 @@ export interface AccountSettingsDeps {
 }
 
 /**
- * The account document (docs/decisions/0900): one Automerge document per account, on every
+ * The account document (docs/decisions/0340): one Automerge document per account, on every
  * device of it, synced among them with Automerge's sync protocol inside end-to-end encrypted
  * Content. Every change is appended to the device's database (as an incremental save) in the unit
  * of work that sends it; `view` is the observable the facade exposes as `accountSettings`.

@@ -77,7 +77,7 @@ export type Content = Message<"parley.content.v1.Content"> & {
     case: "accountDeleted";
   } | {
     /**
-     * Between devices of one account only (docs/decisions/0900-account-document.md).
+     * Between devices of one account only (docs/decisions/0340-account-document.md).
      *
      * Bodies still to come take numbers 9..15: call signalling (offer/answer/ICE/hang-up),
      * media pointers (blob id, key, digest, thumbnail), device linking and history transfer,
