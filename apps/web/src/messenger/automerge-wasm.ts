@@ -1,4 +1,3 @@
-/// <reference path="./automerge-wasm-url.d.ts" />
 import * as Automerge from '@automerge/automerge/slim';
 import wasmUrl from '@automerge/automerge/automerge.wasm?url';
 

@@ -1,8 +1,8 @@
-import type { SyncState } from '@automerge/automerge/slim';
+import type { Doc as AutomergeDoc, SyncState } from '@automerge/automerge/slim';
 import type { AutomergeApi } from './automerge-loader.js';
 import type { AccountDocument } from './document-shape.js';
 
-type Doc = import('@automerge/automerge/slim').Doc<AccountDocument>;
+type Doc = AutomergeDoc<AccountDocument>;
 
 /**
  * Automerge sync states, one per other device of the account. Kept in memory only: after a
