@@ -7,6 +7,7 @@ import { useMessenger, useObservable } from '../messenger/messenger-context.js';
 import { Avatar } from '../shell/Avatar.js';
 import { Icon } from '../shell/Icon.js';
 import { DeletedAccountBar, RequestBar } from '../requests/RequestBar.js';
+import { BlockedBar } from '../chat-info/BlockedBar.js';
 import { Composer } from './Composer.js';
 import { MessageList } from './MessageList.js';
 import { NewMessageAnnouncer } from './NewMessageAnnouncer.js';
@@ -39,6 +40,7 @@ export default function ConversationView({
   const [infoOpen, setInfoOpen] = useState(false);
   const [chatInfoOpen, setChatInfoOpen] = useState(false);
   const group = conversation?.kind === 'group' ? messenger.groupInfo(conversationId) : undefined;
+  const blocked = useObservable(messenger.accountSettings).blocked;
 
   if (!conversation) {
     return (
@@ -154,6 +156,8 @@ export default function ConversationView({
         </p>
       ) : conversation.peerDeleted ? (
         <DeletedAccountBar />
+      ) : conversation.peerAccountId && blocked.includes(conversation.peerAccountId) ? (
+        <BlockedBar peerAccountId={conversation.peerAccountId} title={conversation.title} />
       ) : conversation.request ? (
         <RequestBar conversation={conversation} />
       ) : (
