@@ -78,18 +78,16 @@ export class AccountSettings {
     this.stageNext(work, fromDeviceId);
   }
 
-  /** Starts (or resumes) syncing with `deviceId`: a newly linked device, or after connecting. */
+  /**
+   * Starts syncing with a device that just joined the account, from nothing. Nothing greets on
+   * connect: the outbox delivers every sync message at least once, so each exchange runs to its
+   * end across restarts (the convergence test restarts devices mid-exchange), and a greeting on
+   * every connect would make two closed devices wake each other by push forever (decision 0340).
+   */
   greet(work: UnitOfWork, deviceId: number, fresh = false): void {
     if (!this.doc) return;
     if (fresh) this.sync?.forget(deviceId);
     this.stageNext(work, deviceId);
-  }
-
-  /** Greets every other device of the account (on connect: repairs what a restart forgot). */
-  async greetAll(): Promise<void> {
-    const work = new UnitOfWork();
-    for (const deviceId of this.deps.ownDeviceIds()) this.greet(work, deviceId);
-    await this.deps.commit(work);
   }
 
   private stageNext(work: UnitOfWork, deviceId: number): void {

@@ -381,8 +381,6 @@ function wire(
       onError(error);
     }
     outbox.kick();
-    // Resumes the account document's sync with every other device (states live in memory).
-    await accountSettings.greetAll().catch(onError);
     await accountKeys.refill();
   }
 
