@@ -101,6 +101,8 @@ describe('the account document on two devices of one person', () => {
     await block.getByRole('button', { name: 'Close' }).click();
     // Its composer gives way to the block, with Unblock at hand.
     await laptop.page.getByRole('region', { name: `${carol.username} is blocked` }).waitFor();
+    await screenshot(laptop.page, 'account-document-blocked-bar-dark');
+    expect(await seriousViolations(laptop.page)).toEqual([]);
     const phoneInfo = await openChatInfo(phone, carol.username);
     await phoneInfo.getByRole('button', { name: 'Unblock' }).waitFor({ timeout: 30_000 });
     await phoneInfo.getByRole('button', { name: 'Close' }).click();
