@@ -3,6 +3,7 @@ import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
 import { webManifest } from './src/pwa/manifest.js';
 import { preloadMessengerChunk } from './src/pwa/preload-messenger-plugin.js';
+import { importMetaUrlInClassicWorker } from './src/pwa/classic-worker-plugin.js';
 import { startUpSharedChunk } from './src/pwa/start-up-chunk.js';
 
 /** Core and the Signal engine: fetched with the UI at start-up (preloadMessengerChunk). */
@@ -67,6 +68,7 @@ export default defineConfig({
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest,wasm}'],
         // Core may lazy-load a large wasm module; the default 2 MiB limit would silently drop it.
         maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+        buildPlugins: { vite: [importMetaUrlInClassicWorker()] },
       },
     }),
   ],

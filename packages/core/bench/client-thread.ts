@@ -12,7 +12,7 @@ import { Worker, isMainThread, parentPort } from 'node:worker_threads';
 import WebSocket from 'ws';
 import { createMessenger } from '../src/index.js';
 import type { Messenger } from '../src/facade/api.js';
-import { nativeEngine } from '../src/native.js';
+import { nativeEngine, nodeAutomerge } from '../src/native.js';
 import { localSearchBackend } from '../src/search/index.js';
 import { sharedNow, threadUsage, type ThreadUsage } from './measure.js';
 
@@ -139,6 +139,7 @@ function serve(): void {
   } = {
     async open({ relayUrl, databaseName, coalesceOutbox }) {
       messenger = await createMessenger({
+        automerge: nodeAutomerge,
         relayUrl,
         databaseName,
         engine: nativeEngine,

@@ -24,7 +24,8 @@ export {
   MAX_CONTACT_NAME_LENGTH,
 } from './account-settings/types.js';
 /** The settings a change leads to, in memory (the web app's development fake keeps settings so). */
-export { applyChange as applyAccountSettingsChange } from './account-settings/apply-change.js';
+export { applyChangeToView as applyAccountSettingsChange } from './account-settings/view-change.js';
+export type { LoadAutomerge, AutomergeApi } from './account-settings/automerge-loader.js';
 export { validateChange as validateAccountSettingsChange } from './account-settings/validate-change.js';
 export * from './disappearing/index.js';
 export {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { createMessenger, type Messenger, type WebSocketConstructor } from '@parley/core';
-import { nativeEngine } from '@parley/core/native';
+import { nativeEngine, nodeAutomerge } from '@parley/core/native';
 import { localSearchBackend } from '@parley/core/search';
 import { serveMessenger, type BackendMessage, type RemotePort } from '@parley/core/remote';
 import { openEncryptedDatabase, type SqliteDatabase } from './storage/encrypted-database.js';
@@ -47,6 +47,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       relayUrl: options.relayUrl,
       databaseName: DATABASE_NAME,
       engine: nativeEngine,
+      automerge: nodeAutomerge,
       WebSocket: WebSocket as unknown as WebSocketConstructor,
       indexedDB: idb,
       searchBackend: localSearchBackend,

@@ -26,6 +26,7 @@ import {
   type Observable,
   type WebSocketConstructor,
 } from '@parley/core';
+import { nodeAutomerge } from '@parley/core/native';
 import {
   createRemoteMessenger,
   type BackendMessage,
@@ -104,6 +105,7 @@ async function webDevice(relayUrl: string): Promise<Device> {
     relayUrl,
     databaseName: `web-${randomBytes(4).toString('hex')}`,
     engine: SignalTs,
+    automerge: nodeAutomerge,
     WebSocket: WebSocket as unknown as WebSocketConstructor,
     indexedDB: { indexedDB: new IDBFactory(), IDBKeyRange },
     searchBackend: localSearchBackend,

@@ -1,10 +1,12 @@
-import { forwardRef, useMemo, useRef, type HTMLAttributes } from 'react';
+import { forwardRef, useMemo, useRef, useState, type HTMLAttributes } from 'react';
 import { Virtuoso, type ItemProps, type VirtuosoHandle } from 'react-virtuoso';
 import { useMessenger, useObservable } from '../messenger/messenger-context.js';
 import type { ConversationView } from '../messenger/types.js';
 import { useNow } from '../format/use-now.js';
 import { MessageRequestsSection } from '../requests/MessageRequestsSection.js';
+import { Icon } from '../shell/Icon.js';
 import { ChatListItem } from './ChatListItem.js';
+import { organizeChats } from './organize-chats.js';
 import { useRovingChats } from './use-roving-chats.js';
 import './chat-list.css';
 
@@ -75,7 +77,14 @@ export function ChatList({
     () => (requests.length === 0 ? all : all.filter((c) => !c.request)),
     [all, requests],
   );
-  const ordered = useMemo(() => byActivity(conversations), [conversations]);
+  const settings = useObservable(messenger.accountSettings);
+  const organized = useMemo(
+    () => organizeChats(byActivity(conversations), settings.chats),
+    [conversations, settings.chats],
+  );
+  const [showArchived, setShowArchived] = useState(false);
+  const viewingArchive = showArchived && organized.archived.length > 0;
+  const ordered = viewingArchive ? organized.archived : organized.active;
   const now = useNow();
   const context = useMemo(() => ({ total: ordered.length }), [ordered.length]);
   const virtuoso = useRef<VirtuosoHandle>(null);
@@ -84,6 +93,30 @@ export function ChatList({
   const requestsSection = (
     <MessageRequestsSection requests={requests} openConversationId={openConversationId} />
   );
+  // The archive's entry (or, inside it, the way back) above the list.
+  const archiveToggle =
+    organized.archived.length > 0 ? (
+      <button
+        type="button"
+        className="chat-list__archive-toggle"
+        aria-expanded={viewingArchive}
+        onClick={() => setShowArchived(!viewingArchive)}
+      >
+        <Icon name={viewingArchive ? 'back' : 'archive'} size={18} />
+        {viewingArchive ? 'Back to chats' : `Archived (${organized.archived.length})`}
+      </button>
+    ) : null;
+  if (ordered.length === 0 && conversations.length > 0) {
+    return (
+      <>
+        {requestsSection}
+        {archiveToggle}
+        <div className="chat-list__empty">
+          <p>Every chat is archived.</p>
+        </div>
+      </>
+    );
+  }
   if (ordered.length === 0) {
     return (
       <>
@@ -100,9 +133,10 @@ export function ChatList({
   return (
     <>
       {requestsSection}
+      {archiveToggle}
       <nav
         className="chat-list"
-        aria-label="Conversations"
+        aria-label={viewingArchive ? 'Archived chats' : 'Conversations'}
         data-total={ordered.length}
         ref={roving.containerRef}
         onKeyDown={roving.onKeyDown}
@@ -123,6 +157,7 @@ export function ChatList({
             <ChatListItem
               conversation={conversation}
               selected={conversation.id === openConversationId}
+              pinned={!viewingArchive && (settings.chats[conversation.id]?.pinned ?? false)}
               tabbable={conversation.id === roving.activeId}
               now={now}
             />

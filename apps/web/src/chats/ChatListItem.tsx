@@ -5,6 +5,7 @@ import { TickMark } from '../conversation/TickMark.js';
 import { formatFullTime, formatListTime } from '../format/time.js';
 import type { ConversationView } from '../messenger/types.js';
 import { Avatar } from '../shell/Avatar.js';
+import { Icon } from '../shell/Icon.js';
 
 function preview(conversation: ConversationView): string {
   if (conversation.peerDeleted) return 'This account no longer exists';
@@ -23,11 +24,14 @@ function previewClass(typing: boolean, unread: number): string {
 export const ChatListItem = memo(function ChatListItem({
   conversation,
   selected,
+  pinned = false,
   tabbable,
   now,
 }: {
   conversation: ConversationView;
   selected: boolean;
+  /** Pinned to the top of the list (account settings). */
+  pinned?: boolean;
   /** The one chat of the list in the Tab order (roving tabindex); arrows reach the others. */
   tabbable: boolean;
   now: number;
@@ -37,6 +41,7 @@ export const ChatListItem = memo(function ChatListItem({
   const typing = conversation.typing.length > 0;
   const label = [
     conversation.title,
+    pinned ? 'pinned' : null,
     unread > 0 ? `${unread} unread message${unread === 1 ? '' : 's'}` : null,
     typing ? 'typing' : last ? `${last.outgoing ? 'You' : conversation.title}: ${last.body}` : null,
     last ? formatFullTime(last.sentAt) : null,
@@ -52,6 +57,7 @@ export const ChatListItem = memo(function ChatListItem({
       aria-label={label}
       tabIndex={tabbable ? 0 : -1}
       data-conversation-id={conversation.id}
+      data-pinned={pinned || undefined}
     >
       <Avatar name={conversation.title} />
       <span className="chat-item__body">
@@ -73,6 +79,7 @@ export const ChatListItem = memo(function ChatListItem({
               {preview(conversation)}
             </span>
           </span>
+          {pinned && <Icon name="pin" size={16} className="chat-item__pin" />}
           {unread > 0 && (
             <span className="unread-badge" data-testid="unread-count">
               {unread > 999 ? '999+' : unread}

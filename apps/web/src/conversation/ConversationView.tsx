@@ -7,6 +7,7 @@ import { useMessenger, useObservable } from '../messenger/messenger-context.js';
 import { Avatar } from '../shell/Avatar.js';
 import { Icon } from '../shell/Icon.js';
 import { DeletedAccountBar, RequestBar } from '../requests/RequestBar.js';
+import { BlockedBar } from '../chat-info/BlockedBar.js';
 import { Composer } from './Composer.js';
 import { MessageList } from './MessageList.js';
 import { NewMessageAnnouncer } from './NewMessageAnnouncer.js';
@@ -17,6 +18,7 @@ import { DisappearingMenu } from '../disappearing/DisappearingMenu.js';
 import { ViewOnceViewerHost } from '../disappearing/view-once-viewer.js';
 
 const GroupInfoDialog = lazy(() => import('../groups/GroupInfoDialog.js'));
+const ChatInfoDialog = lazy(() => import('../chat-info/ChatInfoDialog.js'));
 
 /** One open chat: header, the virtualized timeline and the composer. */
 export default function ConversationView({
@@ -40,7 +42,9 @@ export default function ConversationView({
   const messages = useObservable(messagesObservable);
   const [searching, setSearching] = useState(false);
   const [infoOpen, setInfoOpen] = useState(false);
+  const [chatInfoOpen, setChatInfoOpen] = useState(false);
   const group = conversation?.kind === 'group' ? messenger.groupInfo(conversationId) : undefined;
+  const blocked = useObservable(messenger.accountSettings).blocked;
 
   if (!conversation) {
     return (
@@ -108,6 +112,14 @@ export default function ConversationView({
               <Icon name="group" />
             </button>
           )}
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={`Chat info for ${conversation.title}`}
+            onClick={() => setChatInfoOpen(true)}
+          >
+            <Icon name="info" />
+          </button>
           <DisappearingMenu conversation={conversation} />
           <MuteMenu conversationId={conversationId} title={conversation.title} />
           <button
@@ -150,12 +162,19 @@ export default function ConversationView({
           </p>
         ) : conversation.peerDeleted ? (
           <DeletedAccountBar />
+        ) : conversation.peerAccountId && blocked.includes(conversation.peerAccountId) ? (
+          <BlockedBar peerAccountId={conversation.peerAccountId} title={conversation.title} />
         ) : conversation.request ? (
           <RequestBar conversation={conversation} />
         ) : (
           <Composer conversationId={conversationId} title={conversation.title} />
         )}
         <ViewOnceViewerHost />
+        {chatInfoOpen && (
+          <Suspense fallback={null}>
+            <ChatInfoDialog conversation={conversation} onClose={() => setChatInfoOpen(false)} />
+          </Suspense>
+        )}
         {infoOpen && (
           <Suspense fallback={null}>
             <GroupInfoDialog conversationId={conversationId} onClose={() => setInfoOpen(false)} />

@@ -1,6 +1,7 @@
 import { createMessenger, WorkerSearchBackend } from '@parley/core';
 import * as SignalTs from '@parley/signal-ts';
 import { DATABASE_NAME } from './database-name.js';
+import { loadAutomerge } from './load-automerge.js';
 import type { Messenger } from './types.js';
 
 /** The relay serves the app, so it lives on the page's own origin. */
@@ -14,6 +15,7 @@ export function createRealMessenger(): Promise<Messenger> {
     relayUrl: relayUrlForPage(location),
     databaseName: DATABASE_NAME,
     engine: SignalTs,
+    automerge: loadAutomerge,
     // The search index lives in a Web Worker (src/search/search.worker.ts), off the UI thread.
     searchBackend: () =>
       new WorkerSearchBackend(

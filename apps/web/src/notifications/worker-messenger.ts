@@ -2,6 +2,7 @@
 import { createMessenger, type Messenger } from '@parley/core';
 import { localSearchBackend } from '@parley/core/search';
 import * as SignalTs from '@parley/signal-ts';
+import { automergeWithWasm } from '../messenger/automerge-wasm.js';
 import { DATABASE_NAME } from '../messenger/database-name.js';
 
 /**
@@ -15,6 +16,8 @@ export function openWorkerMessenger(scope: ServiceWorkerGlobalScope): Promise<Me
     relayUrl: scope.location.origin,
     databaseName: DATABASE_NAME,
     engine: SignalTs,
+    // Statically imported: a service worker may not import() (docs/decisions/0720).
+    automerge: automergeWithWasm,
     ackDelayMs: 0,
     searchBackend: localSearchBackend,
   });

@@ -48,6 +48,9 @@ const paths = {
   // A "1" in a ring: view-once media.
   'view-once':
     'M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zm-1.5-12.5L13 7v10h-2V9.4l-1.5.6z',
+  pin: 'M16 3H8v2h1v6l-2 3v2h4.5v5h1v-5H17v-2l-2-3V5h1z',
+  archive:
+    'M20 6 18 3H6L4 6v13a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2zM6.2 5h11.6l.9 1H5.3zM12 17l-4-4h2.5v-3h3v3H16z',
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -1,39 +1,42 @@
-import {
-  DEFAULT_CHAT_SETTINGS,
-  type AccountSettingsChange,
-  type AccountSettingsView,
-  type ChatSettingsView,
-} from './types.js';
+import type { AccountDocument } from './document-shape.js';
+import type { AccountSettingsChange } from './types.js';
 
-/** The settings after one (validated) change; the input is not modified. */
-export function applyChange(
-  view: AccountSettingsView,
-  change: AccountSettingsChange,
-): AccountSettingsView {
+/**
+ * Writes one (validated) change into the account document, inside an Automerge change callback.
+ * Each change touches only the keys it names, so concurrent changes of other keys merge.
+ */
+export function applyChange(doc: AccountDocument, change: AccountSettingsChange): void {
   switch (change.kind) {
     case 'set-read-receipts':
-      return { ...view, readReceipts: change.enabled };
+      doc.preferences.readReceipts = change.enabled;
+      return;
     case 'set-typing-indicators':
-      return { ...view, typingIndicators: change.enabled };
+      doc.preferences.typingIndicators = change.enabled;
+      return;
     case 'set-theme':
-      return { ...view, theme: change.theme };
+      doc.preferences.theme = change.theme;
+      return;
     case 'block':
-      return { ...view, blocked: [...new Set([...view.blocked, change.accountId])].sort() };
+      doc.blocked[change.accountId] = true;
+      return;
     case 'unblock':
-      return { ...view, blocked: view.blocked.filter((id) => id !== change.accountId) };
+      // false rather than a deletion: a later block and this unblock compare as plain writes.
+      doc.blocked[change.accountId] = false;
+      return;
     case 'rename-contact': {
-      const { [change.accountId]: _previous, ...others } = view.contactNames;
       const name = change.name?.trim();
-      return { ...view, contactNames: name ? { ...others, [change.accountId]: name } : others };
+      if (name) doc.contactNames[change.accountId] = name;
+      else delete doc.contactNames[change.accountId];
+      return;
     }
-    case 'set-chat': {
-      const previous = view.chats[change.conversationId] ?? DEFAULT_CHAT_SETTINGS;
-      const next: ChatSettingsView = {
-        pinned: change.pinned ?? previous.pinned,
-        archived: change.archived ?? previous.archived,
-        mutedUntil: change.mutedUntil ?? previous.mutedUntil,
-      };
-      return { ...view, chats: { ...view.chats, [change.conversationId]: next } };
-    }
+    case 'accept-request':
+      doc.acceptedRequests[change.conversationId] = true;
+      return;
+    case 'set-chat':
+      if (change.pinned !== undefined) doc.pinned[change.conversationId] = change.pinned;
+      if (change.archived !== undefined) doc.archived[change.conversationId] = change.archived;
+      if (change.mutedUntil !== undefined)
+        doc.mutedUntil[change.conversationId] = change.mutedUntil;
+      return;
   }
 }

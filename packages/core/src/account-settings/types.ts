@@ -1,6 +1,7 @@
 /**
  * The account-settings contract (COORDINATION.md): what every device of one account agrees on —
- * preferences, the blocked list, the names the user gave contacts, and per-chat settings.
+ * preferences, the blocked list, the names the user gave contacts, accepted message requests and
+ * per-chat settings. Held in one Automerge document per account (document-shape.ts).
  */
 
 export type Theme = 'system' | 'light' | 'dark';
@@ -28,6 +29,8 @@ export interface AccountSettingsView {
   contactNames: Readonly<Record<string, string>>;
   /** conversationId -> settings; absent = defaults (DEFAULT_CHAT_SETTINGS). */
   chats: Readonly<Record<string, ChatSettingsView>>;
+  /** Conversation ids of message requests this account accepted on any of its devices, sorted. */
+  acceptedRequests: readonly string[];
 }
 
 export type AccountSettingsChange =
@@ -38,6 +41,8 @@ export type AccountSettingsChange =
   | { kind: 'unblock'; accountId: string }
   /** `name: null` (or empty) forgets the given name. */
   | { kind: 'rename-contact'; accountId: string; name: string | null }
+  /** A message request accepted (requests/): on every device of the account. */
+  | { kind: 'accept-request'; conversationId: string }
   /** Only the fields given change. */
   | {
       kind: 'set-chat';
@@ -60,6 +65,7 @@ export const DEFAULT_ACCOUNT_SETTINGS: AccountSettingsView = Object.freeze({
   blocked: Object.freeze([]),
   contactNames: Object.freeze({}),
   chats: Object.freeze({}),
+  acceptedRequests: Object.freeze([]),
 });
 
 /** Longest name a user can give a contact, in characters. */

@@ -25,6 +25,8 @@ export function validateChange(change: AccountSettingsChange): void {
       if (change.name !== null && change.name.trim().length > MAX_CONTACT_NAME_LENGTH)
         invalid(`a contact name has at most ${MAX_CONTACT_NAME_LENGTH} characters`);
       return;
+    case 'accept-request':
+      return requireId(change.conversationId, 'conversationId');
     case 'set-chat':
       requireId(change.conversationId, 'conversationId');
       if (change.pinned !== undefined) requireBoolean(change.pinned, 'pinned');

@@ -69,6 +69,17 @@ export interface ContentHandlerDeps {
   hideMessages?(work: UnitOfWork, conversationId: string, messageIds: string[]): void;
   /** Absent: no conversation is a group (unit tests of 1:1 handling). */
   groups?: GroupHooks;
+  /** The account document (account-settings/); absent in unit tests of conversations. */
+  accountDocument?: AccountDocumentHooks;
+}
+
+/** What content handling needs of the account document, synced among the account's devices. */
+export interface AccountDocumentHooks {
+  /** This device's id: sync messages name the one device they are for. */
+  selfDeviceId(): number;
+  receive(work: UnitOfWork, fromDeviceId: number, message: Uint8Array): void;
+  /** A new device of the account announced itself: start syncing with it from nothing. */
+  greet(work: UnitOfWork, deviceId: number, fresh: boolean): void;
 }
 
 /** The group hooks of a device that knows no group. */
@@ -191,6 +202,9 @@ export class ContentHandler {
       case 'accountDeleted':
         await this.applyAccountDeleted(body.value.conversationId, sender);
         return;
+      case 'accountDocumentSync':
+        this.applyAccountDocumentSync(body.value.toDeviceId, body.value.message, sender, work);
+        return;
       case undefined:
         if (sender.accountId === this.context.selfAccountId()) this.welcomeOwnDevice(sender, work);
         return;
@@ -308,7 +322,29 @@ export class ContentHandler {
    * A new device of this account announced itself: hand it every conversation's state (a first
    * form of the history transfer that QR linking will do in full).
    */
+  /** Only the account's own devices write its document; a message for another device is not ours. */
+  private applyAccountDocumentSync(
+    toDeviceId: number,
+    message: Uint8Array,
+    sender: Sender,
+    work: UnitOfWork,
+  ): void {
+    const hooks = this.context.accountDocument;
+    if (!hooks) return;
+    if (sender.accountId !== this.context.selfAccountId()) {
+      this.context.reject(sender, 'account document sync from another account');
+      return;
+    }
+    if (toDeviceId !== hooks.selfDeviceId()) return;
+    try {
+      hooks.receive(work, sender.deviceId, message);
+    } catch {
+      this.context.reject(sender, 'malformed account document sync message');
+    }
+  }
+
   private welcomeOwnDevice(sender: Sender, work: UnitOfWork): void {
+    this.context.accountDocument?.greet(work, sender.deviceId, true);
     for (const model of this.conversations.all()) {
       this.reply(work, sender, crdtUpdateContent(model.row.id, model.doc.snapshot()));
     }

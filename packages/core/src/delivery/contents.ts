@@ -31,6 +31,17 @@ export function crdtUpdateContent(
   });
 }
 
+/** One Automerge sync message of the account document, for one other device of the account. */
+export function accountDocumentSyncContent(
+  toDeviceId: number,
+  message: Uint8Array,
+): Uint8Array<ArrayBuffer> {
+  return encode({
+    case: 'accountDocumentSync',
+    value: { $typeName: 'parley.content.v1.AccountDocumentSync', toDeviceId, message },
+  });
+}
+
 export function syncRequestContent(
   conversationId: string,
   stateVector: Uint8Array,

@@ -95,9 +95,12 @@ export interface MessageVersionView {
 export interface ConversationView {
   id: string;
   kind: 'direct' | 'group';
+  /** Direct chats: the name the user gave the contact (account settings), else the username. */
   title: string;
   /** For direct chats: the other account's username. */
   peerUsername?: string;
+  /** For direct chats: the other account's id (renaming it, blocking it: account settings). */
+  peerAccountId?: string;
   /** For groups: current members, this account included when it is one. */
   memberCount?: number;
   lastMessage?: { body: string; sentAt: number; outgoing: boolean; status: MessageStatus };

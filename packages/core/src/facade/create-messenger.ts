@@ -6,6 +6,7 @@ import type { DatabaseFactory } from '../account-lifecycle/delete-databases.js';
 import { Farewell } from '../account-lifecycle/farewell.js';
 import { GoneAccounts } from '../account-lifecycle/gone-accounts.js';
 import { AccountSettings } from '../account-settings/account-settings.js';
+import type { LoadAutomerge } from '../account-settings/automerge-loader.js';
 import { Contacts } from '../account/contacts.js';
 import { LocalDevice } from '../account/local-device.js';
 import { SafetyNumbers } from '../account/safety-numbers.js';
@@ -24,7 +25,11 @@ import { ParleyError } from '../errors.js';
 import { BlobTransfer } from '../media/blob-transfer.js';
 import { MediaStore } from '../media/media-cache.js';
 import { Media } from '../media/media.js';
-import { decodeContent, hideMessagesContent } from '../delivery/contents.js';
+import {
+  accountDocumentSyncContent,
+  decodeContent,
+  hideMessagesContent,
+} from '../delivery/contents.js';
 import { SenderKeyExchange } from '../groups/sender-key-exchange.js';
 import { PendingGroupMessages } from '../groups/pending-group-messages.js';
 import { SenderKeys } from '../groups/sender-keys.js';
@@ -87,6 +92,12 @@ export interface MessengerOptions {
   mediaCacheBytes?: number;
   /** The clock disappearing messages expire by (default: the system's); tests move a fake one. */
   clock?: Clock;
+  /**
+   * Loads Automerge and its wasm, for the account document: `nodeAutomerge` from
+   * `@parley/core/native` in Node and Electron's backend; browsers load the slim entry and fetch
+   * the wasm themselves, away from the first paint (account-settings/automerge-loader.ts).
+   */
+  automerge: LoadAutomerge;
 }
 
 /**
@@ -120,7 +131,19 @@ function wire(
   const local = () => device.address();
   const http = new RelayHttp(options.relayUrl);
   const contacts = new Contacts(db, http, onError);
-  const accountSettings = new AccountSettings(db);
+  const accountSettings = new AccountSettings({
+    db,
+    loadAutomerge: options.automerge,
+    ownDeviceIds: () => (device.account ? sessions.devicesOf(device.accountId) : []),
+    send: (work, deviceId, message) =>
+      outbox.enqueue(work, {
+        content: accountDocumentSyncContent(deviceId, message),
+        recipientAccountIds: [],
+        ownDevices: true,
+      }),
+    commit: (work) => groupCommit.commit(work),
+  });
+  accountSettings.view.subscribe(() => views.conversationList.invalidate());
   const stores = new SignalStores(db, engine, (accountId): Promise<void> =>
     safetyNumbers.replaced(accountId),
   );
@@ -186,7 +209,7 @@ function wire(
     coalesceOutbox,
     onError,
     groupPeers: (model) => (groups.isGroup(model) ? groups.peers(model) : undefined),
-    isRequest: (model) => isMessageRequest(model),
+    isRequest: (model) => isMessageRequest(model, accountSettings.settings.acceptedRequests),
     privacy: () => accountSettings.settings,
     disappearingSeconds: (model): number => disappearing.timerOf(model),
   });
@@ -228,6 +251,12 @@ function wire(
     accountGone: (accountId) => goneAccounts.mark([accountId]),
     hideMessages: (work, conversationId, messageIds) =>
       rich.hideFromOwnDevice(work, conversationId, messageIds),
+    accountDocument: {
+      selfDeviceId: () => device.require().deviceId,
+      receive: (work, fromDeviceId, message) =>
+        accountSettings.receive(work, fromDeviceId, message),
+      greet: (work, deviceId, fresh) => accountSettings.greet(work, deviceId, fresh),
+    },
     groups: {
       isGroup: (model) => groups.isGroup(model),
       isMember: (model, accountId) => groups.isMember(model, accountId),
@@ -289,6 +318,8 @@ function wire(
     placeholders: (model) => pendingGroupMessages.of(model.row.id),
     disappearingSeconds: (model): number => disappearing.timerOf(model),
     rich: (model) => rich.stateOf(model),
+    acceptedRequests: () => accountSettings.settings.acceptedRequests,
+    contactNames: () => accountSettings.settings.contactNames,
   });
   const search = new MessageSearch({
     backend: options.searchBackend({
@@ -376,6 +407,9 @@ function wire(
     outbox,
     commit: (work) => groupCommit.commit(work),
     block: (accountId) => accountSettings.update({ kind: 'block', accountId }),
+    accepted: (conversationId) =>
+      accountSettings.update({ kind: 'accept-request', conversationId }),
+    acceptedRequests: () => accountSettings.settings.acceptedRequests,
     unindex: (messageIds) =>
       void search.apply({ remove: messageIds }).catch((error) => onError(error)),
   });

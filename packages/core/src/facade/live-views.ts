@@ -22,6 +22,9 @@ export interface LiveViewsDeps {
   placeholders?: ViewContext['placeholders'];
   disappearingSeconds?: ViewContext['disappearingSeconds'];
   rich?: ViewContext['rich'];
+  /** Message requests accepted on any device of the account (account-settings/). */
+  acceptedRequests?(): readonly string[];
+  contactNames?(): Readonly<Record<string, string>>;
 }
 
 /** How long after a typing Content the list re-renders, once the longest indicator may have lapsed. */
@@ -95,6 +98,8 @@ export class LiveViews {
         ? { disappearingSeconds: this.deps.disappearingSeconds }
         : {}),
       ...(this.deps.rich ? { rich: this.deps.rich } : {}),
+      ...(this.deps.acceptedRequests ? { acceptedRequests: this.deps.acceptedRequests() } : {}),
+      ...(this.deps.contactNames ? { contactNames: this.deps.contactNames() } : {}),
       usernameOf: (accountId, model) =>
         (accountId === self?.accountId ? self.username : undefined) ??
         this.deps.contacts.usernameOf(accountId) ??

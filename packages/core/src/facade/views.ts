@@ -25,6 +25,10 @@ export interface ViewContext {
   disappearingSeconds?(model: ConversationModel): number;
   /** The folded reactions, edits and deletions by message id (rich/). */
   rich?(model: ConversationModel): ReadonlyMap<string, RichState>;
+  /** Message requests accepted on any device of the account (account-settings/). */
+  acceptedRequests?: readonly string[];
+  /** The names the user gave contacts (account-settings/): a chat's title before the username. */
+  contactNames?: Readonly<Record<string, string>>;
 }
 
 /** What a chat list preview shows of a message deleted for everyone. */
@@ -201,9 +205,10 @@ export function conversationView(model: ConversationModel, context: ViewContext)
   return {
     id: model.row.id,
     kind: model.row.kind,
-    title: peerUsername ?? (group?.title || 'Group'),
+    title: (peer && context.contactNames?.[peer]) || (peerUsername ?? (group?.title || 'Group')),
     ...(group ? { memberCount: group.memberCount } : {}),
     ...(peerUsername ? { peerUsername } : {}),
+    ...(peer ? { peerAccountId: peer } : {}),
     ...(last
       ? {
           lastMessage: {
@@ -217,7 +222,7 @@ export function conversationView(model: ConversationModel, context: ViewContext)
     unreadCount,
     updatedAt: model.row.updatedAt,
     typing,
-    ...(isMessageRequest(model) ? { request: true } : {}),
+    ...(isMessageRequest(model, context.acceptedRequests) ? { request: true } : {}),
     ...(model.row.peerGone ? { peerDeleted: true } : {}),
     ...timerOfChat(model, context),
   };

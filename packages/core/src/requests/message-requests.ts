@@ -12,6 +12,10 @@ export interface MessageRequestsDeps {
   commit(work: UnitOfWork): Promise<void>;
   /** Adds the account to the account settings' blocked list (account-settings/). */
   block(accountId: string): Promise<void>;
+  /** Records the acceptance in the account document, so every device of the account sees it. */
+  accepted(conversationId: string): Promise<void>;
+  /** Requests accepted on any device of the account. */
+  acceptedRequests(): readonly string[];
   /** The messages of a deleted conversation leave the search index. */
   unindex(messageIds: string[]): void;
 }
@@ -43,6 +47,7 @@ export class MessageRequests {
         ownDevices: false,
       });
     await this.deps.commit(work);
+    await this.deps.accepted(conversationId);
     this.deps.conversations.touchView(conversationId);
   }
 
@@ -63,7 +68,7 @@ export class MessageRequests {
   private require(conversationId: string): ConversationModel {
     const model = this.deps.conversations.get(conversationId);
     if (!model) throw new ParleyError('UNKNOWN_CONVERSATION', `no conversation ${conversationId}`);
-    if (!isMessageRequest(model))
+    if (!isMessageRequest(model, this.deps.acceptedRequests()))
       throw new ParleyError('NOT_A_REQUEST', `conversation ${conversationId} is not a request`);
     return model;
   }

@@ -8,8 +8,13 @@ import type { UnitOfWork } from '../store/unit-of-work.js';
  * and no typing indicator goes to the stranger (the Composer asks here); delivered receipts do,
  * since they tell nothing the relay does not already know.
  */
-export function isMessageRequest(model: ConversationModel): boolean {
+export function isMessageRequest(
+  model: ConversationModel,
+  acceptedRequests: readonly string[] = [],
+): boolean {
   if (!model.row.request) return false;
+  // Accepted on another device of the account (the account document).
+  if (acceptedRequests.includes(model.row.id)) return false;
   for (const row of model.rows.values()) if (row.outgoing && row.kind === 'text') return false;
   return true;
 }

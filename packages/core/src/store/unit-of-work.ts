@@ -1,4 +1,5 @@
 import type {
+  AccountDocumentRow,
   ConversationRow,
   DocSnapshotRow,
   DocUpdateRow,
@@ -41,6 +42,8 @@ export class UnitOfWork {
   /** Group messages kept until their sender key arrives, and those (by key) now decrypted. */
   readonly pendingGroupMessages: PendingGroupMessageRow[] = [];
   readonly deletedPendingGroupMessages: string[] = [];
+  /** Incremental saves of the account document (account-settings/). */
+  readonly accountDocument: AccountDocumentRow[] = [];
 
   get isEmpty(): boolean {
     return (
@@ -55,7 +58,8 @@ export class UnitOfWork {
       this.sessions.length === 0 &&
       this.deletedOutbox.length === 0 &&
       this.pendingGroupMessages.length === 0 &&
-      this.deletedPendingGroupMessages.length === 0
+      this.deletedPendingGroupMessages.length === 0 &&
+      this.accountDocument.length === 0
     );
   }
 
@@ -74,6 +78,7 @@ export class UnitOfWork {
     appendAll(this.deletedOutbox, other.deletedOutbox);
     appendAll(this.pendingGroupMessages, other.pendingGroupMessages);
     appendAll(this.deletedPendingGroupMessages, other.deletedPendingGroupMessages);
+    appendAll(this.accountDocument, other.accountDocument);
   }
 
   /**
@@ -123,6 +128,11 @@ export class UnitOfWork {
         this.deletedPendingGroupMessages.length > 0,
         'pendingGroupMessages',
         (s) => this.deletedPendingGroupMessages.forEach((k) => s.delete(k)),
+      ],
+      [
+        this.accountDocument.length > 0,
+        'accountDocument',
+        (s) => addWithSeq(s, this.accountDocument, assignSeqs),
       ],
     ];
     const active = writes.filter(([needed]) => needed);

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { nodeAutomerge } from '../../src/native.js';
 import { createMessenger, MUTED_FOREVER, ParleyError } from '../../src/index.js';
 import type { AccountSettingsView, Messenger } from '../../src/facade/api.js';
 import { localSearchBackend } from '../../src/search/index.js';
+import { ParleyDatabase } from '../../src/store/database.js';
 import { engines } from '../engine/engines.js';
 
 // No relay: an unregistered messenger never connects, and settings live on the device.
@@ -11,6 +13,7 @@ function open(databaseName: string): Promise<Messenger> {
     relayUrl: 'http://127.0.0.1:9',
     databaseName,
     engine: engines[0]!.engine,
+    automerge: nodeAutomerge,
     WebSocket,
     searchBackend: localSearchBackend,
   });
@@ -36,6 +39,7 @@ describe('account settings on one device', () => {
       blocked: [],
       contactNames: {},
       chats: {},
+      acceptedRequests: [],
     });
 
     const notified = nextChange(messenger);
@@ -81,6 +85,7 @@ describe('account settings on one device', () => {
       blocked: ['acct-a'],
       contactNames: { 'acct-c': 'Cy' },
       chats: { c1: { pinned: true, archived: false, mutedUntil: MUTED_FOREVER } },
+      acceptedRequests: [],
     });
     await messenger.close();
   });
@@ -105,6 +110,40 @@ describe('account settings on one device', () => {
     }
     expect(messenger.accountSettings.getSnapshot().theme).toBe('system');
     expect(messenger.accountSettings.getSnapshot().blocked).toEqual([]);
+    await messenger.close();
+  });
+
+  it('migrates the earlier local JSON log into the account document, once', async () => {
+    const name = `settings-${crypto.randomUUID()}`;
+    await (await open(name)).close();
+    // The log as the earlier version wrote it: one JSON change per row.
+    const db = new ParleyDatabase(name);
+    await db.open();
+    await db.accountDocument.clear();
+    const encode = (change: object) => new TextEncoder().encode(JSON.stringify(change));
+    await db.accountDocument.bulkAdd([
+      { bytes: encode({ kind: 'set-theme', theme: 'light' }) },
+      { bytes: encode({ kind: 'block', accountId: 'acct-x' }) },
+      { bytes: encode({ kind: 'set-chat', conversationId: 'c9', archived: true }) },
+      { bytes: encode({ kind: 'set-theme', theme: 'neon' }) }, // invalid: skipped
+    ]);
+    db.close();
+
+    let messenger = await open(name);
+    const migrated = messenger.accountSettings.getSnapshot();
+    expect(migrated.theme).toBe('light');
+    expect(migrated.blocked).toEqual(['acct-x']);
+    expect(migrated.chats['c9']).toEqual({ pinned: false, archived: true, mutedUntil: 0 });
+    await messenger.close();
+
+    const reopened = new ParleyDatabase(name);
+    await reopened.open();
+    const rows = await reopened.accountDocument.toArray();
+    reopened.close();
+    expect(rows).toHaveLength(1); // rewritten as one Automerge save, no JSON left
+    expect(rows[0]!.bytes[0]).not.toBe(0x7b);
+    messenger = await open(name);
+    expect(messenger.accountSettings.getSnapshot()).toEqual(migrated);
     await messenger.close();
   });
 });

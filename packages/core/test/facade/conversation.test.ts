@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { nodeAutomerge } from '../../src/native.js';
 import { createMessenger, ParleyError } from '../../src/index.js';
 import { localSearchBackend } from '../../src/search/index.js';
 import { engines } from '../engine/engines.js';
@@ -211,6 +212,7 @@ describe('a direct conversation through the real relay', () => {
     const nowhere = await createMessenger({
       relayUrl: 'http://127.0.0.1:1', // nothing listens on port 1
       databaseName: `nowhere-${crypto.randomUUID()}`,
+      automerge: nodeAutomerge,
       engine: engines[0]!.engine,
       WebSocket,
       searchBackend: localSearchBackend,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll } from 'vitest';
 import type { Messenger } from '../../src/facade/api.js';
 import type { SignalEngine } from '../../src/crypto/engine.js';
 import type { WebSocketConstructor } from '../../src/transport/websocket.js';
+import { nodeAutomerge } from '../../src/native.js';
 import { createMessenger } from '../../src/index.js';
 import { localSearchBackend } from '../../src/search/index.js';
 import type { MessengerOptions } from '../../src/facade/create-messenger.js';
@@ -73,6 +74,7 @@ export function useRelay(relayArgs: string[] = [], rateLimits: Record<string, Bu
         relayUrl: fixture.relay.url,
         databaseName,
         engine,
+        automerge: nodeAutomerge,
         WebSocket: WebSocketImpl,
         searchBackend: localSearchBackend,
         ...options,

@@ -14,7 +14,8 @@ export const securityHeaders: FastifyHelmetOptions = {
     useDefaults: false,
     directives: {
       defaultSrc: ["'self'"],
-      scriptSrc: ["'self'"],
+      // WebAssembly compiles (the account document's Automerge, docs/decisions/0340); no JS eval.
+      scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
       // React sets style attributes; no style element is inline.
       styleSrc: ["'self'", "'unsafe-inline'"],
       imgSrc: ["'self'", 'data:', 'blob:'],

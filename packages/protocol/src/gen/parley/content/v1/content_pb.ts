@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file parley/content/v1/content.proto.
  */
 export const file_parley_content_v1_content: GenFile = /*@__PURE__*/
-  fileDesc("Ch9wYXJsZXkvY29udGVudC92MS9jb250ZW50LnByb3RvEhFwYXJsZXkuY29udGVudC52MSLJBAoHQ29udGVudBI0CgtjcmR0X3VwZGF0ZRgBIAEoCzIdLnBhcmxleS5jb250ZW50LnYxLkNyZHRVcGRhdGVIABI/ChFjcmR0X3N5bmNfcmVxdWVzdBgCIAEoCzIiLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVxdWVzdEgAEkEKEmNyZHRfc3luY19yZXNwb25zZRgDIAEoCzIjLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVzcG9uc2VIABItCgdyZWNlaXB0GAQgASgLMhoucGFybGV5LmNvbnRlbnQudjEuUmVjZWlwdEgAEisKBnR5cGluZxgFIAEoCzIZLnBhcmxleS5jb250ZW50LnYxLlR5cGluZ0gAEksKF3NlbmRlcl9rZXlfZGlzdHJpYnV0aW9uGAYgASgLMigucGFybGV5LmNvbnRlbnQudjEuU2VuZGVyS2V5RGlzdHJpYnV0aW9uSAASQQoSc2VuZGVyX2tleV9yZXF1ZXN0GAcgASgLMiMucGFybGV5LmNvbnRlbnQudjEuU2VuZGVyS2V5UmVxdWVzdEgAEjwKD2FjY291bnRfZGVsZXRlZBgIIAEoCzIhLnBhcmxleS5jb250ZW50LnYxLkFjY291bnREZWxldGVkSAASOAoNaGlkZV9tZXNzYWdlcxgJIAEoCzIfLnBhcmxleS5jb250ZW50LnYxLkhpZGVNZXNzYWdlc0gAEhIKCmNyZWF0ZWRfYXQYECABKARCBgoEYm9keUoECAoQECI1CgpDcmR0VXBkYXRlEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIOCgZ1cGRhdGUYAiABKAwiQAoPQ3JkdFN5bmNSZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIUCgxzdGF0ZV92ZWN0b3IYAiABKAwiUQoQQ3JkdFN5bmNSZXNwb25zZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDgoGdXBkYXRlGAIgASgMEhQKDHN0YXRlX3ZlY3RvchgDIAEoDCKnAQoHUmVjZWlwdBItCgRraW5kGAEgASgOMh8ucGFybGV5LmNvbnRlbnQudjEuUmVjZWlwdC5LaW5kEhcKD2NvbnZlcnNhdGlvbl9pZBgCIAEoCRITCgttZXNzYWdlX2lkcxgDIAMoCSI/CgRLaW5kEhQKEEtJTkRfVU5TUEVDSUZJRUQQABISCg5LSU5EX0RFTElWRVJFRBABEg0KCUtJTkRfUkVBRBACIjEKBlR5cGluZxIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDgoGdHlwaW5nGAIgASgIIkYKFVNlbmRlcktleURpc3RyaWJ1dGlvbhIXCg9jb252ZXJzYXRpb25faWQYASABKAkSFAoMZGlzdHJpYnV0aW9uGAIgASgMIisKEFNlbmRlcktleVJlcXVlc3QSFwoPZGlzdHJpYnV0aW9uX2lkGAEgASgJIikKDkFjY291bnREZWxldGVkEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCSI8CgxIaWRlTWVzc2FnZXMSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhMKC21lc3NhZ2VfaWRzGAIgAygJYgZwcm90bzM");
+  fileDesc("Ch9wYXJsZXkvY29udGVudC92MS9jb250ZW50LnByb3RvEhFwYXJsZXkuY29udGVudC52MSKSBQoHQ29udGVudBI0CgtjcmR0X3VwZGF0ZRgBIAEoCzIdLnBhcmxleS5jb250ZW50LnYxLkNyZHRVcGRhdGVIABI/ChFjcmR0X3N5bmNfcmVxdWVzdBgCIAEoCzIiLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVxdWVzdEgAEkEKEmNyZHRfc3luY19yZXNwb25zZRgDIAEoCzIjLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVzcG9uc2VIABItCgdyZWNlaXB0GAQgASgLMhoucGFybGV5LmNvbnRlbnQudjEuUmVjZWlwdEgAEisKBnR5cGluZxgFIAEoCzIZLnBhcmxleS5jb250ZW50LnYxLlR5cGluZ0gAEksKF3NlbmRlcl9rZXlfZGlzdHJpYnV0aW9uGAYgASgLMigucGFybGV5LmNvbnRlbnQudjEuU2VuZGVyS2V5RGlzdHJpYnV0aW9uSAASQQoSc2VuZGVyX2tleV9yZXF1ZXN0GAcgASgLMiMucGFybGV5LmNvbnRlbnQudjEuU2VuZGVyS2V5UmVxdWVzdEgAEjwKD2FjY291bnRfZGVsZXRlZBgIIAEoCzIhLnBhcmxleS5jb250ZW50LnYxLkFjY291bnREZWxldGVkSAASOAoNaGlkZV9tZXNzYWdlcxgJIAEoCzIfLnBhcmxleS5jb250ZW50LnYxLkhpZGVNZXNzYWdlc0gAEkcKFWFjY291bnRfZG9jdW1lbnRfc3luYxgVIAEoCzImLnBhcmxleS5jb250ZW50LnYxLkFjY291bnREb2N1bWVudFN5bmNIABISCgpjcmVhdGVkX2F0GBAgASgEQgYKBGJvZHlKBAgKEBAiNQoKQ3JkdFVwZGF0ZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDgoGdXBkYXRlGAIgASgMIkAKD0NyZHRTeW5jUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSFAoMc3RhdGVfdmVjdG9yGAIgASgMIlEKEENyZHRTeW5jUmVzcG9uc2USFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg4KBnVwZGF0ZRgCIAEoDBIUCgxzdGF0ZV92ZWN0b3IYAyABKAwipwEKB1JlY2VpcHQSLQoEa2luZBgBIAEoDjIfLnBhcmxleS5jb250ZW50LnYxLlJlY2VpcHQuS2luZBIXCg9jb252ZXJzYXRpb25faWQYAiABKAkSEwoLbWVzc2FnZV9pZHMYAyADKAkiPwoES2luZBIUChBLSU5EX1VOU1BFQ0lGSUVEEAASEgoOS0lORF9ERUxJVkVSRUQQARINCglLSU5EX1JFQUQQAiIxCgZUeXBpbmcSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg4KBnR5cGluZxgCIAEoCCJGChVTZW5kZXJLZXlEaXN0cmlidXRpb24SFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhQKDGRpc3RyaWJ1dGlvbhgCIAEoDCIrChBTZW5kZXJLZXlSZXF1ZXN0EhcKD2Rpc3RyaWJ1dGlvbl9pZBgBIAEoCSIpCg5BY2NvdW50RGVsZXRlZBIXCg9jb252ZXJzYXRpb25faWQYASABKAkiPAoMSGlkZU1lc3NhZ2VzEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRITCgttZXNzYWdlX2lkcxgCIAMoCSI8ChNBY2NvdW50RG9jdW1lbnRTeW5jEhQKDHRvX2RldmljZV9pZBgBIAEoDRIPCgdtZXNzYWdlGAIgASgMYgZwcm90bzM");
 
 /**
  * One encrypted payload. At most one body is set; a receiver that does not know a body (a newer
@@ -77,14 +77,21 @@ export type Content = Message<"parley.content.v1.Content"> & {
     case: "accountDeleted";
   } | {
     /**
-     * Bodies still to come take numbers 10..15: call signalling (offer/answer/ICE/hang-up),
-     * media pointers (blob id, key, digest, thumbnail), device linking and history transfer,
-     * the account document's Automerge sync messages.
-     *
      * @generated from field: parley.content.v1.HideMessages hide_messages = 9;
      */
     value: HideMessages;
     case: "hideMessages";
+  } | {
+    /**
+     * Between devices of one account only (docs/decisions/0340-account-document.md).
+     *
+     * Bodies still to come take numbers 10..15 (call signalling, device linking, history
+     * transfer); 17..20 and 22.. are free too.
+     *
+     * @generated from field: parley.content.v1.AccountDocumentSync account_document_sync = 21;
+     */
+    value: AccountDocumentSync;
+    case: "accountDocumentSync";
   } | { case: undefined; value?: undefined };
 
   /**
@@ -359,4 +366,32 @@ export type HideMessages = Message<"parley.content.v1.HideMessages"> & {
  */
 export const HideMessagesSchema: GenMessage<HideMessages> = /*@__PURE__*/
   messageDesc(file_parley_content_v1_content, 9);
+
+/**
+ * One Automerge sync message of the account document (contacts' given names, blocked list,
+ * accepted requests, profile, per-chat settings, preferences), from one device of an account to
+ * another device of the same account; receivers drop it from any other account. The outbox
+ * encrypts a Content for every device of the account, so `to_device_id` names the one device
+ * whose sync state it answers; the others ignore it.
+ *
+ * @generated from message parley.content.v1.AccountDocumentSync
+ */
+export type AccountDocumentSync = Message<"parley.content.v1.AccountDocumentSync"> & {
+  /**
+   * @generated from field: uint32 to_device_id = 1;
+   */
+  toDeviceId: number;
+
+  /**
+   * @generated from field: bytes message = 2;
+   */
+  message: Uint8Array;
+};
+
+/**
+ * Describes the message parley.content.v1.AccountDocumentSync.
+ * Use `create(AccountDocumentSyncSchema)` to create a new message.
+ */
+export const AccountDocumentSyncSchema: GenMessage<AccountDocumentSync> = /*@__PURE__*/
+  messageDesc(file_parley_content_v1_content, 10);
 
