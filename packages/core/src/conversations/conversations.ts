@@ -32,7 +32,10 @@ const STATUS_RANK: Record<StoredMessageStatus, number> = {
 /** One conversation as this device holds it: document, projection rows and transient state. */
 export interface ConversationModel {
   row: ConversationRow;
-  doc: ConversationDoc;
+  /** The conversation's Yjs document, decoded from storage the first time it is read. */
+  readonly doc: ConversationDoc;
+  /** Whether `doc` was decoded yet (reading `doc` decodes it). */
+  readonly docLoaded: boolean;
   /** Projection rows by message id: the document's messages plus local system entries. */
   rows: Map<string, MessageRow>;
   /** Account id -> when its typing indicator expires (ms). */
@@ -45,6 +48,13 @@ export interface ConversationModel {
   /** Size of the last stored snapshot. */
   snapshotBytes: number;
   compacting: boolean;
+}
+
+/** A conversation's stored document, read at load and decoded on first use. */
+interface StoredDocument {
+  snapshot: Uint8Array<ArrayBuffer> | undefined;
+  /** In seq order. */
+  updates: DocUpdateRow[];
 }
 
 export interface ConversationsDeps {
@@ -65,6 +75,8 @@ export class Conversations {
   private readonly receiptStatus = new Map<string, StoredMessageStatus>();
   /** Where messages added by the document go; set while a unit of work is being built. */
   private staging: { work: UnitOfWork; incoming: MessageRow[] } | undefined;
+  /** Set while a stored document is decoded on first use (its rows were loaded already). */
+  private replaying = false;
 
   private readonly store: ConversationsDeps['store'];
   private readonly selfAccountId: () => string;
@@ -76,7 +88,12 @@ export class Conversations {
     this.changed = (conversationId) => deps.changed(conversationId);
   }
 
-  /** Loads every conversation; `unsent`: ids of messages the outbox has not sent yet. */
+  /**
+   * Loads every conversation's row and projection; `unsent`: ids of messages the outbox has not
+   * sent yet. Documents are not decoded here: each keeps its stored bytes and becomes a Yjs
+   * document the first time something reads or changes it (opening the chat, a message for it
+   * arriving). The chat list renders from the projection alone (docs/decisions/0810).
+   */
   async load(unsent: ReadonlySet<string>): Promise<void> {
     const {
       conversations: rows,
@@ -88,19 +105,21 @@ export class Conversations {
     // A group member's receipt is that member's only; the message's status row records the rest.
     for (const receipt of receipts)
       if (!receipt.group) this.noteReceipt(receipt.messageId, receipt.kind);
-    for (const row of rows) this.attach(row);
+    const stored = new Map<string, StoredDocument>();
+    for (const row of rows) stored.set(row.id, { snapshot: undefined, updates: [] });
     for (const snapshot of snapshots) {
-      const model = this.models.get(snapshot.conversationId);
-      if (!model) continue;
-      model.doc.applyRemoteUpdate(snapshot.snapshot);
-      model.snapshotBytes = snapshot.snapshot.length;
+      const document = stored.get(snapshot.conversationId);
+      if (document) document.snapshot = snapshot.snapshot;
     }
-    for (const update of updates) {
-      const model = this.models.get(update.conversationId);
-      if (!model) continue;
-      model.doc.applyRemoteUpdate(update.update);
-      model.logSeqs.push(update.seq as number);
-      model.logBytes += update.update.length;
+    for (const update of updates) stored.get(update.conversationId)?.updates.push(update);
+    for (const row of rows) {
+      const document = stored.get(row.id) as StoredDocument;
+      const model = this.attach(row, document);
+      model.snapshotBytes = document.snapshot?.length ?? 0;
+      for (const update of document.updates) {
+        model.logSeqs.push(update.seq as number);
+        model.logBytes += update.update.length;
+      }
     }
     for (const message of messages) {
       this.models
@@ -291,10 +310,22 @@ export class Conversations {
     model.staged = stillStaged;
   }
 
-  private attach(row: ConversationRow): ConversationModel {
+  /**
+   * The in-memory model of a conversation. Its document is built on first use, from `stored`
+   * (what load read) or empty (a new conversation): decoding a Yjs document costs about as much
+   * as all of a chat's list entry, and most chats are never opened in a session.
+   */
+  private attach(row: ConversationRow, stored?: StoredDocument): ConversationModel {
+    let doc: ConversationDoc | undefined;
     const model: ConversationModel = {
       row,
-      doc: new ConversationDoc(row.id),
+      get doc(): ConversationDoc {
+        doc ??= materialize();
+        return doc;
+      },
+      get docLoaded(): boolean {
+        return doc !== undefined;
+      },
       rows: new Map(),
       typing: new Map(),
       logSeqs: [],
@@ -303,7 +334,21 @@ export class Conversations {
       snapshotBytes: 0,
       compacting: false,
     };
-    model.doc.onMessagesAdded((entries, origin) => this.project(model, entries, origin));
+    const materialize = (): ConversationDoc => {
+      const created = new ConversationDoc(row.id);
+      created.onMessagesAdded((entries, origin) => this.project(model, entries, origin));
+      if (!stored) return created;
+      // Replaying what was already projected: the rows exist, nothing changes for the views.
+      this.replaying = true;
+      try {
+        if (stored.snapshot) created.applyRemoteUpdate(stored.snapshot);
+        for (const update of stored.updates) created.applyRemoteUpdate(update.update);
+      } finally {
+        this.replaying = false;
+        stored = undefined;
+      }
+      return created;
+    };
     this.models.set(row.id, model);
     return model;
   }
@@ -321,13 +366,13 @@ export class Conversations {
       );
       const row = messageRow(entry, model.row.id, outgoing, status);
       model.rows.set(row.id, row);
-      if (this.staging) {
+      if (this.staging && !this.replaying) {
         this.staging.work.messages.set(row.id, row);
         if (!outgoing) this.staging.incoming.push(row);
         this.touch(this.staging.work, model, Math.max(entry.sentAt, model.row.updatedAt + 1));
       }
     }
-    this.changed(model.row.id);
+    if (!this.replaying) this.changed(model.row.id);
   }
 
   /** `status`, or the higher one a receipt already reported for the message. */
@@ -356,6 +401,7 @@ export function messageRow(
     senderId: entry.senderId,
     senderDeviceId: entry.senderDeviceId,
     sentAt: entry.sentAt,
+    ...(typeof entry.hlc === 'number' ? { hlc: entry.hlc } : {}),
     body: entry.body,
     kind: 'text',
     outgoing,
