@@ -11,7 +11,11 @@ import type {
   MessageRow,
   StoredMessageStatus,
 } from '../store/database.js';
-import type { ConversationRepository, UnitOfWorkStore } from '../store/repositories.js';
+import type {
+  ConversationRepository,
+  StoredDocument,
+  UnitOfWorkStore,
+} from '../store/repositories.js';
 import { appendAll, UnitOfWork } from '../store/unit-of-work.js';
 
 /**
@@ -48,13 +52,6 @@ export interface ConversationModel {
   /** Size of the last stored snapshot. */
   snapshotBytes: number;
   compacting: boolean;
-}
-
-/** A conversation's stored document, read at load and decoded on first use. */
-interface StoredDocument {
-  snapshot: Uint8Array<ArrayBuffer> | undefined;
-  /** In seq order. */
-  updates: DocUpdateRow[];
 }
 
 export interface ConversationsDeps {
@@ -97,30 +94,14 @@ export class Conversations {
   async load(unsent: ReadonlySet<string>): Promise<void> {
     const {
       conversations: rows,
-      snapshots,
-      updates,
       messages,
       receipts,
+      document,
     } = await this.store.loadConversations();
     // A group member's receipt is that member's only; the message's status row records the rest.
     for (const receipt of receipts)
       if (!receipt.group) this.noteReceipt(receipt.messageId, receipt.kind);
-    const stored = new Map<string, StoredDocument>();
-    for (const row of rows) stored.set(row.id, { snapshot: undefined, updates: [] });
-    for (const snapshot of snapshots) {
-      const document = stored.get(snapshot.conversationId);
-      if (document) document.snapshot = snapshot.snapshot;
-    }
-    for (const update of updates) stored.get(update.conversationId)?.updates.push(update);
-    for (const row of rows) {
-      const document = stored.get(row.id) as StoredDocument;
-      const model = this.attach(row, document);
-      model.snapshotBytes = document.snapshot?.length ?? 0;
-      for (const update of document.updates) {
-        model.logSeqs.push(update.seq as number);
-        model.logBytes += update.update.length;
-      }
-    }
+    for (const row of rows) this.attach(row, () => document(row.id));
     for (const message of messages) {
       this.models
         .get(message.conversationId)
@@ -315,12 +296,13 @@ export class Conversations {
    * (what load read) or empty (a new conversation): decoding a Yjs document costs about as much
    * as all of a chat's list entry, and most chats are never opened in a session.
    */
-  private attach(row: ConversationRow, stored?: StoredDocument): ConversationModel {
+  private attach(row: ConversationRow, stored?: () => StoredDocument): ConversationModel {
     let doc: ConversationDoc | undefined;
+    const load = (): ConversationDoc => this.materialize(model, stored?.());
     const model: ConversationModel = {
       row,
       get doc(): ConversationDoc {
-        doc ??= materialize();
+        doc ??= load();
         return doc;
       },
       get docLoaded(): boolean {
@@ -334,23 +316,32 @@ export class Conversations {
       snapshotBytes: 0,
       compacting: false,
     };
-    const materialize = (): ConversationDoc => {
-      const created = new ConversationDoc(row.id);
-      created.onMessagesAdded((entries, origin) => this.project(model, entries, origin));
-      if (!stored) return created;
-      // Replaying what was already projected: the rows exist, nothing changes for the views.
-      this.replaying = true;
-      try {
-        if (stored.snapshot) created.applyRemoteUpdate(stored.snapshot);
-        for (const update of stored.updates) created.applyRemoteUpdate(update.update);
-      } finally {
-        this.replaying = false;
-        stored = undefined;
-      }
-      return created;
-    };
     this.models.set(row.id, model);
     return model;
+  }
+
+  /** Builds the model's document from what was stored (a new conversation's starts empty). */
+  private materialize(
+    model: ConversationModel,
+    stored: StoredDocument | undefined,
+  ): ConversationDoc {
+    const doc = new ConversationDoc(model.row.id);
+    doc.onMessagesAdded((entries, origin) => this.project(model, entries, origin));
+    if (!stored) return doc;
+    model.snapshotBytes = stored.snapshot?.length ?? 0;
+    // Replaying what was already projected: the rows exist, nothing changes for the views.
+    this.replaying = true;
+    try {
+      if (stored.snapshot) doc.applyRemoteUpdate(stored.snapshot);
+      for (const update of stored.updates) {
+        doc.applyRemoteUpdate(update.update);
+        model.logSeqs.push(update.seq as number);
+        model.logBytes += update.update.length;
+      }
+    } finally {
+      this.replaying = false;
+    }
+    return doc;
   }
 
   private project(model: ConversationModel, entries: MessageEntry[], origin: unknown): void {

@@ -31,6 +31,7 @@ import { MessageRequests } from '../requests/message-requests.js';
 import { isMessageRequest } from '../requests/request-state.js';
 import { ParleyDatabase } from '../store/database.js';
 import { DexieStore } from '../store/dexie-store.js';
+import type { CoreStore } from '../store/repositories.js';
 import { LocalSearchIndex } from '../search/local-index.js';
 import { MessageSearch } from '../search/message-search.js';
 import type { SearchBackend } from '../search/search-document.js';
@@ -79,6 +80,12 @@ export interface MessengerOptions {
   searchBackend?: SearchBackend;
   /** Bytes of decrypted attachments kept on this device (default DEFAULT_MEDIA_CACHE_BYTES). */
   mediaCacheBytes?: number;
+  /**
+   * Where conversations, their documents and projection, the outbox and applied envelope ids
+   * live; by default the Dexie database itself. The desktop passes its SQLCipher store, which
+   * reads on demand (docs/decisions/0810). Called once with the opened Dexie database.
+   */
+  store?: (db: ParleyDatabase) => CoreStore;
 }
 
 /**
@@ -104,7 +111,7 @@ function wire(
 ): MessengerDeps {
   const { engine } = options;
   const coalesceOutbox = options.coalesceOutbox ?? true;
-  const store = new DexieStore(db);
+  const store = options.store?.(db) ?? new DexieStore(db);
   const events = new Events();
   const onError = (error: unknown) => events.error(error);
   const lock = new SessionLock();
@@ -113,8 +120,11 @@ function wire(
   const http = new RelayHttp(options.relayUrl);
   const contacts = new Contacts(db, http, onError);
   const accountSettings = new AccountSettings(db);
-  const stores = new SignalStores(db, engine, (accountId): Promise<void> =>
-    safetyNumbers.replaced(accountId),
+  const stores = new SignalStores(
+    db,
+    engine,
+    (accountId): Promise<void> => safetyNumbers.replaced(accountId),
+    store,
   );
   const accountKeys = new AccountKeys({ engine, db, stores, http, onError });
   const sessions = new Sessions({ engine, stores, http, lock, local });
@@ -142,7 +152,7 @@ function wire(
   const outbox = new Outbox({
     senderKeys,
     engine,
-    db,
+    store,
     stores,
     sessions,
     lock,
@@ -373,6 +383,7 @@ function wire(
 
   return {
     db,
+    store,
     device,
     http,
     relay,
