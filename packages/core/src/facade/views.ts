@@ -136,6 +136,15 @@ function compareRows(a: MessageRow, b: MessageRow): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/**
+ * Whether the conversation may be a group, without decoding its document when it is a direct
+ * chat with a peer (its id is derived from the two accounts). A row an own device's update
+ * created says 'direct' without a peer until its document tells (content-handler.ts).
+ */
+function mayBeGroup(model: ConversationModel): boolean {
+  return model.docLoaded || model.row.kind === 'group' || model.row.peerAccountId === undefined;
+}
+
 export function conversationView(model: ConversationModel, context: ViewContext): ConversationView {
   let unreadCount = 0;
   for (const row of model.rows.values()) {
@@ -147,7 +156,7 @@ export function conversationView(model: ConversationModel, context: ViewContext)
   const typing = [...model.typing.entries()]
     .filter(([, expiresAt]) => expiresAt > context.now)
     .map(([accountId]) => context.usernameOf(accountId, model));
-  const group = context.group?.(model);
+  const group = mayBeGroup(model) ? context.group?.(model) : undefined;
   return {
     id: model.row.id,
     kind: model.row.kind,
