@@ -298,7 +298,16 @@ export class Conversations {
    */
   private attach(row: ConversationRow, stored?: () => StoredDocument): ConversationModel {
     let doc: ConversationDoc | undefined;
-    const load = (): ConversationDoc => this.materialize(model, stored?.());
+    // Read once and kept until a decode succeeds: a document that fails to decode fails again
+    // on the next use rather than silently becoming an empty one.
+    let document: StoredDocument | undefined;
+    const load = (): ConversationDoc => {
+      document ??= stored?.();
+      const built = this.materialize(model, document);
+      document = undefined;
+      stored = undefined;
+      return built;
+    };
     const model: ConversationModel = {
       row,
       get doc(): ConversationDoc {
@@ -328,18 +337,18 @@ export class Conversations {
     const doc = new ConversationDoc(model.row.id);
     doc.onMessagesAdded((entries, origin) => this.project(model, entries, origin));
     if (!stored) return doc;
-    model.snapshotBytes = stored.snapshot?.length ?? 0;
     // Replaying what was already projected: the rows exist, nothing changes for the views.
     this.replaying = true;
     try {
       if (stored.snapshot) doc.applyRemoteUpdate(stored.snapshot);
-      for (const update of stored.updates) {
-        doc.applyRemoteUpdate(update.update);
-        model.logSeqs.push(update.seq as number);
-        model.logBytes += update.update.length;
-      }
+      for (const update of stored.updates) doc.applyRemoteUpdate(update.update);
     } finally {
       this.replaying = false;
+    }
+    model.snapshotBytes = stored.snapshot?.length ?? 0;
+    for (const update of stored.updates) {
+      model.logSeqs.push(update.seq as number);
+      model.logBytes += update.update.length;
     }
     return doc;
   }

@@ -120,4 +120,21 @@ describe('conversation documents are decoded on first use', () => {
       'body m4',
     ]);
   });
+
+  it('fails again on the next use when a stored document cannot be decoded', async () => {
+    const store = storedChat();
+    store.docUpdates.set(8, {
+      seq: 8,
+      conversationId: 'chat',
+      update: new Uint8Array([255, 255, 255, 255]) as never,
+    });
+    const conversations = conversationsOn(store);
+    await conversations.load(new Set());
+    const model = conversations.get('chat')!;
+    expect(() => model.doc).toThrow();
+    // Not an empty document that later updates would be written on top of.
+    expect(() => model.doc).toThrow();
+    expect(model.docLoaded).toBe(false);
+    expect(model.logSeqs).toEqual([]);
+  });
 });
