@@ -9,7 +9,9 @@ import { openEncryptedDatabase, type SqliteDatabase } from './storage/encrypted-
 import {
   detachPersistentIndexedDB,
   openPersistentIndexedDB,
+  type PersistentIndexedDB,
 } from './storage/persistent-indexeddb.js';
+import { SqliteStore } from './storage/sqlite-store.js';
 
 export interface BackendOptions {
   /** The app's user-data folder; the database is `parley.db` in it. */
@@ -31,7 +33,8 @@ export const DATABASE_NAME = 'parley';
 
 /**
  * The desktop backend (docs/decisions/0800): core with libsignal-client as its engine, its
- * IndexedDB persisted in the SQLCipher file. Runs in Electron's utility process; private keys and
+ * conversations, projection and outbox in the SQLCipher file's own tables (read on demand,
+ * docs/decisions/0810) and the rest of its IndexedDB persisted in the same file. Runs in Electron's utility process; private keys and
  * plaintext storage never reach the renderer, which only gets the facade's views.
  */
 export async function startBackend(options: BackendOptions): Promise<Backend> {
@@ -41,6 +44,9 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     options.databaseKey,
   );
   const idb = await openPersistentIndexedDB(sqlite);
+  let store: SqliteStore | undefined;
+  // Deleting the account deletes core's database: its conversations here go with it.
+  clearWithDatabase(idb, DATABASE_NAME, () => store?.clear());
   let messenger: Messenger;
   try {
     messenger = await createMessenger({
@@ -51,6 +57,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       WebSocket: WebSocket as unknown as WebSocketConstructor,
       indexedDB: idb,
       searchBackend: localSearchBackend,
+      store: (db) => (store = new SqliteStore(sqlite, db)),
     });
   } catch (error) {
     detachPersistentIndexedDB(idb.indexedDB);
@@ -65,5 +72,16 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       detachPersistentIndexedDB(idb.indexedDB);
       sqlite.close();
     },
+  };
+}
+
+/** Calls `clear` once the IndexedDB database `name` was deleted through `idb`. */
+function clearWithDatabase(idb: PersistentIndexedDB, name: string, clear: () => void): void {
+  const factory = idb.indexedDB;
+  const deleteDatabase = factory.deleteDatabase.bind(factory);
+  factory.deleteDatabase = (deleted: string) => {
+    const request = deleteDatabase(deleted);
+    if (deleted === name) request.addEventListener('success', clear);
+    return request;
   };
 }

@@ -14,7 +14,10 @@ import {
   type StartBackend,
 } from './child-protocol.js';
 
-const send = (message: ChildToParent) => process.send?.(message);
+// After `stop` the channel is gone: late events (e.g. an error while closing) are dropped.
+const send = (message: ChildToParent) => {
+  if (process.connected) process.send?.(message);
+};
 const portListeners: Array<(message: unknown) => void> = [];
 let backend: Backend | undefined;
 

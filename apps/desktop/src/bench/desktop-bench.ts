@@ -33,8 +33,9 @@ import {
   type RendererMessage,
 } from '@parley/core/remote';
 import { localSearchBackend } from '@parley/core/search';
+import { UnitOfWork, type ParleyDatabase } from '@parley/core/store';
 import { seedConversations } from '@parley/core/test-support';
-import { defaultConfig, startRelay } from '@parley/sync-server';
+import { defaultConfig, loadConfig, startRelay, type RelayConfig } from '@parley/sync-server';
 import { startBackend, DATABASE_NAME } from '../backend/backend.js';
 import type { ChildToParent, ParentToChild } from '../backend/child-protocol.js';
 import { openEncryptedDatabase } from '../backend/storage/encrypted-database.js';
@@ -42,6 +43,7 @@ import {
   detachPersistentIndexedDB,
   openPersistentIndexedDB,
 } from '../backend/storage/persistent-indexeddb.js';
+import { SqliteStore } from '../backend/storage/sqlite-store.js';
 
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 300);
 const CHATS = 1_000;
@@ -143,21 +145,18 @@ async function seedDesktop(dataDir: string, relayUrl: string, key: Buffer): Prom
     largeConversationMessages: 100,
   });
   await backend.close();
-  // The backend's storage, opened as the backend opens it, seeded through Dexie with core's schema.
+  // The backend's storage, opened as the backend opens it: contacts through Dexie with core's
+  // schema, conversations, documents and projection into the SQLite store's tables.
   const sqlite = openEncryptedDatabase(join(dataDir, 'parley.db'), key);
   const idb = await openPersistentIndexedDB(sqlite);
   const db = new Dexie(DATABASE_NAME, idb);
   await db.open();
-  await db.transaction(
-    'rw',
-    ['contacts', 'conversations', 'docSnapshots', 'messages'],
-    async () => {
-      await db.table('contacts').bulkPut(rows.contacts);
-      await db.table('conversations').bulkPut(rows.conversations);
-      await db.table('docSnapshots').bulkPut(rows.docSnapshots);
-      await db.table('messages').bulkPut(rows.messages);
-    },
-  );
+  await db.table('contacts').bulkPut(rows.contacts);
+  const work = new UnitOfWork();
+  for (const row of rows.conversations) work.conversations.set(row.id, row);
+  for (const row of rows.docSnapshots) work.snapshots.push(row);
+  for (const row of rows.messages) work.messages.set(row.id, row);
+  await new SqliteStore(sqlite, db as unknown as ParleyDatabase).commit(work);
   db.close();
   detachPersistentIndexedDB(idb.indexedDB);
   sqlite.close();
@@ -171,7 +170,8 @@ async function main(): Promise<void> {
     dataDir: dir,
     databaseUrl: `sqlite:${join(dir, 'relay.sqlite')}`,
     logLevel: 'warn',
-    rateLimits: 'off' as never,
+    // Throughput is measured, not abuse limits (as the core benches' `--rate-limits off`).
+    rateLimits: (loadConfig(['--rate-limits', 'off'], {}, dir) as RelayConfig).rateLimits,
   });
   try {
     const key = randomBytes(32);

@@ -11,7 +11,11 @@ import type {
   MessageRow,
   StoredMessageStatus,
 } from '../store/database.js';
-import type { ConversationRepository, UnitOfWorkStore } from '../store/repositories.js';
+import type {
+  ConversationRepository,
+  StoredDocument,
+  UnitOfWorkStore,
+} from '../store/repositories.js';
 import { appendAll, UnitOfWork } from '../store/unit-of-work.js';
 import { MAX_DISAPPEARING_SECONDS } from '../groups/limits.js';
 
@@ -33,7 +37,10 @@ const STATUS_RANK: Record<StoredMessageStatus, number> = {
 /** One conversation as this device holds it: document, projection rows and transient state. */
 export interface ConversationModel {
   row: ConversationRow;
-  doc: ConversationDoc;
+  /** The conversation's Yjs document, decoded from storage the first time it is read. */
+  readonly doc: ConversationDoc;
+  /** Whether `doc` was decoded yet (reading `doc` decodes it). */
+  readonly docLoaded: boolean;
   /** Projection rows by message id: the document's messages plus local system entries. */
   rows: Map<string, MessageRow>;
   /** Account id -> when its typing indicator expires (ms). */
@@ -77,6 +84,8 @@ export class Conversations {
   private readonly receiptStatus = new Map<string, StoredMessageStatus>();
   /** Where messages added by the document go; set while a unit of work is being built. */
   private staging: { work: UnitOfWork; incoming: MessageRow[] } | undefined;
+  /** Set while a stored document is decoded on first use (its rows were loaded already). */
+  private replaying = false;
 
   private readonly store: ConversationsDeps['store'];
   private readonly selfAccountId: () => string;
@@ -92,32 +101,23 @@ export class Conversations {
     this.changed = (conversationId) => deps.changed(conversationId);
   }
 
-  /** Loads every conversation; `unsent`: ids of messages the outbox has not sent yet. */
+  /**
+   * Loads every conversation's row and projection; `unsent`: ids of messages the outbox has not
+   * sent yet. Documents are not decoded here: each keeps its stored bytes and becomes a Yjs
+   * document the first time something reads or changes it (opening the chat, a message for it
+   * arriving). The chat list renders from the projection alone (docs/decisions/0810).
+   */
   async load(unsent: ReadonlySet<string>): Promise<void> {
     const {
       conversations: rows,
-      snapshots,
-      updates,
       messages,
       receipts,
+      document,
     } = await this.store.loadConversations();
     // A group member's receipt is that member's only; the message's status row records the rest.
     for (const receipt of receipts)
       if (!receipt.group) this.noteReceipt(receipt.messageId, receipt.kind);
-    for (const row of rows) this.attach(row);
-    for (const snapshot of snapshots) {
-      const model = this.models.get(snapshot.conversationId);
-      if (!model) continue;
-      model.doc.applyRemoteUpdate(snapshot.snapshot);
-      model.snapshotBytes = snapshot.snapshot.length;
-    }
-    for (const update of updates) {
-      const model = this.models.get(update.conversationId);
-      if (!model) continue;
-      model.doc.applyRemoteUpdate(update.update);
-      model.logSeqs.push(update.seq as number);
-      model.logBytes += update.update.length;
-    }
+    for (const row of rows) this.attach(row, () => document(row.id));
     for (const message of messages) {
       this.models
         .get(message.conversationId)
@@ -317,10 +317,32 @@ export class Conversations {
     model.staged = stillStaged;
   }
 
-  private attach(row: ConversationRow): ConversationModel {
+  /**
+   * The in-memory model of a conversation. Its document is built on first use, from `stored`
+   * (what load read) or empty (a new conversation): decoding a Yjs document costs about as much
+   * as all of a chat's list entry, and most chats are never opened in a session.
+   */
+  private attach(row: ConversationRow, stored?: () => StoredDocument): ConversationModel {
+    let doc: ConversationDoc | undefined;
+    // Read once and kept until a decode succeeds: a document that fails to decode fails again
+    // on the next use rather than silently becoming an empty one.
+    let document: StoredDocument | undefined;
+    const load = (): ConversationDoc => {
+      document ??= stored?.();
+      const built = this.materialize(model, document);
+      document = undefined;
+      stored = undefined;
+      return built;
+    };
     const model: ConversationModel = {
       row,
-      doc: new ConversationDoc(row.id),
+      get doc(): ConversationDoc {
+        doc ??= load();
+        return doc;
+      },
+      get docLoaded(): boolean {
+        return doc !== undefined;
+      },
       rows: new Map(),
       typing: new Map(),
       logSeqs: [],
@@ -329,9 +351,32 @@ export class Conversations {
       snapshotBytes: 0,
       compacting: false,
     };
-    model.doc.onMessagesAdded((entries, origin) => this.project(model, entries, origin));
     this.models.set(row.id, model);
     return model;
+  }
+
+  /** Builds the model's document from what was stored (a new conversation's starts empty). */
+  private materialize(
+    model: ConversationModel,
+    stored: StoredDocument | undefined,
+  ): ConversationDoc {
+    const doc = new ConversationDoc(model.row.id);
+    doc.onMessagesAdded((entries, origin) => this.project(model, entries, origin));
+    if (!stored) return doc;
+    // Replaying what was already projected: the rows exist, nothing changes for the views.
+    this.replaying = true;
+    try {
+      if (stored.snapshot) doc.applyRemoteUpdate(stored.snapshot);
+      for (const update of stored.updates) doc.applyRemoteUpdate(update.update);
+    } finally {
+      this.replaying = false;
+    }
+    model.snapshotBytes = stored.snapshot?.length ?? 0;
+    for (const update of stored.updates) {
+      model.logSeqs.push(update.seq as number);
+      model.logBytes += update.update.length;
+    }
+    return doc;
   }
 
   private project(model: ConversationModel, entries: MessageEntry[], origin: unknown): void {
@@ -348,13 +393,13 @@ export class Conversations {
       const row = messageRow(entry, model.row.id, outgoing, status);
       model.rows.set(row.id, row);
       this.rowChanged(model, row);
-      if (this.staging) {
+      if (this.staging && !this.replaying) {
         this.staging.work.messages.set(row.id, row);
         if (!outgoing) this.staging.incoming.push(row);
         this.touch(this.staging.work, model, Math.max(entry.sentAt, model.row.updatedAt + 1));
       }
     }
-    this.changed(model.row.id);
+    if (!this.replaying) this.changed(model.row.id);
   }
 
   /** `status`, or the higher one a receipt already reported for the message. */
@@ -383,6 +428,7 @@ export function messageRow(
     senderId: entry.senderId,
     senderDeviceId: entry.senderDeviceId,
     sentAt: entry.sentAt,
+    ...(typeof entry.hlc === 'number' ? { hlc: entry.hlc } : {}),
     body: entry.body,
     kind: 'text',
     outgoing,

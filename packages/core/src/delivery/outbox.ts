@@ -2,9 +2,10 @@ import type { MessageInitShape } from '@bufbuild/protobuf';
 import { EnvelopeType, type OutgoingMessageSchema } from '@parley/protocol';
 import type { ProtocolAddress, SignalEngine } from '../crypto/engine.js';
 import type { SessionLock } from '../crypto/session-lock.js';
-import type { OutboxRow, ParleyDatabase } from '../store/database.js';
+import type { OutboxRow } from '../store/database.js';
+import type { OutboxRepository, UnitOfWorkStore } from '../store/repositories.js';
 import type { SignalStores } from '../store/signal-stores.js';
-import { onCommitted, UnitOfWork } from '../store/unit-of-work.js';
+import { UnitOfWork } from '../store/unit-of-work.js';
 import type { RelayConnection } from '../transport/relay-connection.js';
 import { RelayError } from '../transport/relay-errors.js';
 import {
@@ -75,7 +76,8 @@ export interface OutboxItem {
 
 export interface OutboxDeps {
   engine: SignalEngine;
-  db: ParleyDatabase;
+  /** Where the outbox rows live (read once at open; written through units of work). */
+  store: OutboxRepository & UnitOfWorkStore;
   stores: SignalStores;
   sessions: Sessions;
   /** Serializes session use with the inbox's decryptions. */
@@ -131,7 +133,7 @@ export class Outbox {
   private readonly storedWaiters = new Set<{ keys: Set<string>; resolve: () => void }>();
 
   private readonly engine: SignalEngine;
-  private readonly db: ParleyDatabase;
+  private readonly store: OutboxRepository & UnitOfWorkStore;
   private readonly stores: SignalStores;
   private readonly sessions: Sessions;
   private readonly lock: SessionLock;
@@ -146,7 +148,7 @@ export class Outbox {
 
   constructor(deps: OutboxDeps) {
     this.engine = deps.engine;
-    this.db = deps.db;
+    this.store = deps.store;
     this.stores = deps.stores;
     this.sessions = deps.sessions;
     this.lock = deps.lock;
@@ -158,12 +160,12 @@ export class Outbox {
     this.coalesce = deps.coalesce ?? true;
     this.lingerMs = deps.lingerMs ?? OUTBOX_LINGER_MS;
     this.senderKeys = deps.senderKeys;
-    onCommitted(deps.db, (work) => this.mirror(work));
+    deps.store.onCommitted((work) => this.mirror(work));
   }
 
   /** Reads the table once, when the messenger opens; commits keep the mirror current after. */
   async load(): Promise<void> {
-    for (const row of await this.db.outbox.toArray()) this.rows.set(row.seq as number, row);
+    for (const row of await this.store.loadOutbox()) this.rows.set(row.seq as number, row);
   }
 
   /** Message ids of rows not acknowledged yet (their messages are still 'pending'). */
@@ -602,7 +604,7 @@ export class Outbox {
     if (!acked) return;
     try {
       // Lost, the deletion only means the rows are sent again (see ACKED_COMMIT_DELAY_MS).
-      await acked.commit(this.db, 'relaxed');
+      await this.store.commit(acked, 'relaxed');
     } catch (error) {
       this.acked.absorb(acked);
       throw error;

@@ -37,6 +37,7 @@ import { MessageRequests } from '../requests/message-requests.js';
 import { isMessageRequest } from '../requests/request-state.js';
 import { ParleyDatabase } from '../store/database.js';
 import { DexieStore } from '../store/dexie-store.js';
+import type { CoreStore } from '../store/repositories.js';
 import { MessageSearch } from '../search/message-search.js';
 import type { SearchBackendFactory } from '../search/search-document.js';
 import { SignalStores } from '../store/signal-stores.js';
@@ -98,6 +99,12 @@ export interface MessengerOptions {
    * the wasm themselves, away from the first paint (account-settings/automerge-loader.ts).
    */
   automerge: LoadAutomerge;
+  /**
+   * Where conversations, their documents and projection, the outbox and applied envelope ids
+   * live; by default the Dexie database itself. The desktop passes its SQLCipher store, which
+   * reads on demand (docs/decisions/0810). Called once with the opened Dexie database.
+   */
+  store?: (db: ParleyDatabase) => CoreStore;
 }
 
 /**
@@ -123,7 +130,7 @@ function wire(
 ): MessengerDeps {
   const { engine } = options;
   const coalesceOutbox = options.coalesceOutbox ?? true;
-  const store = new DexieStore(db);
+  const store = options.store?.(db) ?? new DexieStore(db);
   const events = new Events();
   const onError = (error: unknown) => events.error(error);
   const lock = new SessionLock();
@@ -144,8 +151,11 @@ function wire(
     commit: (work) => groupCommit.commit(work),
   });
   accountSettings.view.subscribe(() => views.conversationList.invalidate());
-  const stores = new SignalStores(db, engine, (accountId): Promise<void> =>
-    safetyNumbers.replaced(accountId),
+  const stores = new SignalStores(
+    db,
+    engine,
+    (accountId): Promise<void> => safetyNumbers.replaced(accountId),
+    store,
   );
   const accountKeys = new AccountKeys({ engine, db, stores, http, onError });
   const sessions = new Sessions({ engine, stores, http, lock, local });
@@ -176,7 +186,7 @@ function wire(
   const outbox = new Outbox({
     senderKeys,
     engine,
-    db,
+    store,
     stores,
     sessions,
     lock,
@@ -466,6 +476,7 @@ function wire(
 
   return {
     db,
+    store,
     device,
     http,
     relay,

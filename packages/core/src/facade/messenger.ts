@@ -19,6 +19,7 @@ import type { Sessions } from '../delivery/sessions.js';
 import { ParleyError, relayCall } from '../errors.js';
 import type { AccountRow, ParleyDatabase } from '../store/database.js';
 import type { MessageSearch } from '../search/message-search.js';
+import type { CoreStore } from '../store/repositories.js';
 import type { SignalStores } from '../store/signal-stores.js';
 import type { RelayConnection } from '../transport/relay-connection.js';
 import type { RelayHttp } from '../transport/relay-http.js';
@@ -53,6 +54,8 @@ import { selfView, type LiveViews } from './live-views.js';
 /** The parts the facade delegates to, all built by createMessenger (create-messenger.ts). */
 export interface MessengerDeps {
   db: ParleyDatabase;
+  /** Conversations, projection and outbox (the Dexie database's own, or the desktop's). */
+  store: CoreStore;
   device: LocalDevice;
   http: RelayHttp;
   relay: RelayConnection;
@@ -109,7 +112,7 @@ export class ParleyMessenger implements Messenger {
     await contacts.load();
     await outbox.load();
     await conversations.load(outbox.unsentMessageIds());
-    this.deps.groups.load(await db.receipts.toArray());
+    this.deps.groups.load(await this.deps.store.loadReceipts());
     this.deps.pendingGroupMessages.load(await db.pendingGroupMessages.toArray());
     // What expired while this device was off is gone before anything shows it.
     await this.deps.disappearing.load();

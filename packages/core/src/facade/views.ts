@@ -173,14 +173,42 @@ function viewOnceOf(row: MessageRow): Pick<MessageView, 'viewOnce'> {
 /**
  * The conversation's last message: the last text entry of the timeline, the very order
  * messageViews shows, so the chat list's preview always matches the conversation's last bubble.
+ * A conversation whose document was not decoded yet (decoded on first use, conversations.ts)
+ * is ordered from its projection rows, which carry the same timeline key.
  */
 function lastMessageRow(model: ConversationModel): MessageRow | undefined {
+  if (!model.docLoaded) return lastProjectedRow(model);
   const timeline = model.doc.timeline();
   for (let i = timeline.length - 1; i >= 0; i--) {
     const row = model.rows.get((timeline[i] as MessageEntry).id);
     if (row?.kind === 'text' && !row.hidden) return row;
   }
   return undefined;
+}
+
+function lastProjectedRow(model: ConversationModel): MessageRow | undefined {
+  let last: MessageRow | undefined;
+  for (const row of model.rows.values()) {
+    if (row.kind !== 'text') continue;
+    if (!last || compareRows(row, last) > 0) last = row;
+  }
+  return last;
+}
+
+/** compareTimeline (timeline-order.ts) on projection rows. */
+function compareRows(a: MessageRow, b: MessageRow): number {
+  const byKey = (a.hlc ?? a.sentAt) - (b.hlc ?? b.sentAt);
+  if (byKey !== 0) return byKey;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * Whether the conversation may be a group, without decoding its document when it is a direct
+ * chat with a peer (its id is derived from the two accounts). A row an own device's update
+ * created says 'direct' without a peer until its document tells (content-handler.ts).
+ */
+function mayBeGroup(model: ConversationModel): boolean {
+  return model.docLoaded || model.row.kind === 'group' || model.row.peerAccountId === undefined;
 }
 
 export function conversationView(model: ConversationModel, context: ViewContext): ConversationView {
@@ -201,7 +229,7 @@ export function conversationView(model: ConversationModel, context: ViewContext)
   const typing = [...model.typing.entries()]
     .filter(([, expiresAt]) => expiresAt > context.now)
     .map(([accountId]) => context.usernameOf(accountId, model));
-  const group = context.group?.(model);
+  const group = mayBeGroup(model) ? context.group?.(model) : undefined;
   return {
     id: model.row.id,
     kind: model.row.kind,

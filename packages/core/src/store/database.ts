@@ -103,6 +103,11 @@ export interface MessageRow {
   senderId: string;
   senderDeviceId: number;
   sentAt: number;
+  /**
+   * The entry's timeline key (timeline-order.ts), so the chat list orders a conversation's
+   * messages without decoding its document; absent on rows written before it was kept.
+   */
+  hlc?: number;
   body: string;
   kind: 'text' | 'system';
   outgoing: boolean;

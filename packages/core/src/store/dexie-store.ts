@@ -1,5 +1,6 @@
 import type { ParleyDatabase } from './database.js';
 import type { CoreStore, StoredConversations } from './repositories.js';
+import { documentsFrom } from './stored-documents.js';
 import { onCommitted, type Durability, type UnitOfWork } from './unit-of-work.js';
 
 /** CoreStore on the device's IndexedDB database (Dexie for reads, UnitOfWork.commit for writes). */
@@ -33,7 +34,11 @@ export class DexieStore implements CoreStore {
       this.db.messages.toArray(),
       this.db.receipts.toArray(),
     ]);
-    return { conversations, snapshots, updates, messages, receipts };
+    return { conversations, messages, receipts, document: documentsFrom(snapshots, updates) };
+  }
+
+  loadReceipts() {
+    return this.db.receipts.toArray();
   }
 
   async deleteConversation(conversationId: string): Promise<void> {

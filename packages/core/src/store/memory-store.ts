@@ -9,6 +9,7 @@ import type {
   SessionRow,
 } from './database.js';
 import type { CoreStore, StoredConversations } from './repositories.js';
+import { documentsFrom } from './stored-documents.js';
 import type { Durability, UnitOfWork } from './unit-of-work.js';
 
 /**
@@ -74,13 +75,18 @@ export class MemoryStore implements CoreStore {
   }
 
   async loadConversations(): Promise<StoredConversations> {
-    return structuredClone({
+    const { conversations, snapshots, updates, messages, receipts } = structuredClone({
       conversations: [...this.conversations.values()],
       snapshots: [...this.snapshots.values()],
       updates: [...this.docUpdates.values()].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0)),
       messages: [...this.messages.values()],
       receipts: [...this.receipts.values()],
     });
+    return { conversations, messages, receipts, document: documentsFrom(snapshots, updates) };
+  }
+
+  async loadReceipts(): Promise<ReceiptRow[]> {
+    return structuredClone([...this.receipts.values()]);
   }
 
   async deleteConversation(conversationId: string): Promise<void> {

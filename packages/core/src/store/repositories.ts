@@ -32,19 +32,31 @@ export interface ProcessedEnvelopeRepository {
   forgetProcessedBefore(at: number): Promise<void>;
 }
 
-/** Every table a conversation's document and projection are rebuilt from. */
-export interface StoredConversations {
-  conversations: ConversationRow[];
-  snapshots: DocSnapshotRow[];
+/** A conversation's stored Yjs document: its snapshot and the update log since. */
+export interface StoredDocument {
+  snapshot: DocSnapshotRow['snapshot'] | undefined;
   /** In seq order. */
   updates: DocUpdateRow[];
+}
+
+/**
+ * What start-up reads: every conversation row, the message projection and the receipts. The
+ * documents are read when a conversation is first used (docs/decisions/0810): `document` is
+ * called then, once per conversation, synchronously (an implementation either read them along
+ * with the rest or reads on demand from a synchronous database).
+ */
+export interface StoredConversations {
+  conversations: ConversationRow[];
   messages: MessageRow[];
   receipts: ReceiptRow[];
+  document(conversationId: string): StoredDocument;
 }
 
 /** Conversation documents (snapshot + update log) and the message projection. */
 export interface ConversationRepository {
   loadConversations(): Promise<StoredConversations>;
+  /** Every receipt row (group member receipts are folded by groups/ at start). */
+  loadReceipts(): Promise<ReceiptRow[]>;
   /** Deletes the conversation with its document, messages and their receipts, in one transaction. */
   deleteConversation(conversationId: string): Promise<void>;
 }

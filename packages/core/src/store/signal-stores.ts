@@ -17,6 +17,7 @@ import type {
   SignedPreKeyStore,
 } from '../crypto/engine.js';
 import type { IdentityRow, ParleyDatabase, SessionRow } from './database.js';
+import type { UnitOfWorkStore } from './repositories.js';
 import { UnitOfWork } from './unit-of-work.js';
 
 /**
@@ -51,6 +52,11 @@ export class SignalStores
     private readonly engine: SignalEngine,
     /** Called when a contact's stored identity key is replaced by a different one. */
     private readonly onIdentityReplaced: (accountId: string) => Promise<void> = async () => {},
+    /**
+     * Where session rows commit with the caller's unit of work: the device's CoreStore (the
+     * desktop's is not this Dexie database, docs/decisions/0810); this database by default.
+     */
+    private readonly store: Pick<UnitOfWorkStore, 'commit'> = { commit: (work) => work.commit(db) },
   ) {}
 
   async load(): Promise<void> {
@@ -117,7 +123,7 @@ export class SignalStores
   async flushWith(work: UnitOfWork): Promise<void> {
     await this.commitSessionsWith(async (rows) => {
       work.sessions.push(...rows);
-      await work.commit(this.db);
+      await this.store.commit(work);
     });
     await Promise.allSettled([...this.committing]);
   }

@@ -132,7 +132,8 @@ describe('the chat list preview and the conversation agree', () => {
     usernameOf: (accountId) => (accountId === alice.accountId ? 'alice' : 'bob'),
   };
 
-  function model(doc: ConversationDoc): ConversationModel {
+  /** `docLoaded: false` renders as a chat not opened since start-up: from its projection rows. */
+  function model(doc: ConversationDoc, docLoaded = true): ConversationModel {
     const rows = new Map(
       doc
         .timeline()
@@ -141,6 +142,7 @@ describe('the chat list preview and the conversation agree', () => {
     return {
       row: { id: 'c', kind: 'direct', peerAccountId: bob.accountId, updatedAt: 0 },
       doc,
+      docLoaded,
       rows,
       typing: new Map(),
       logSeqs: [],
@@ -165,6 +167,9 @@ describe('the chat list preview and the conversation agree', () => {
       const views = messageViews(model(doc), context);
       expect(views.map((v) => v.body)).toEqual(['b-offline', 'a-offline']);
       expect(conversationView(model(doc), context).lastMessage?.body).toBe(views.at(-1)?.body);
+      expect(conversationView(model(doc, false), context).lastMessage?.body).toBe(
+        views.at(-1)?.body,
+      );
     }
   });
 });

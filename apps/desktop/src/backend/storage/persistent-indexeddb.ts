@@ -45,6 +45,17 @@ interface DatabaseSchema {
 type Journal = Map<RawObjectStore, Map<string, unknown>>;
 
 const journals = new WeakMap<unknown[], Journal>();
+/** SQLite writes to run in the same SQLite transaction as an IndexedDB transaction's journal. */
+const alongside = new WeakMap<object, () => void>();
+
+/**
+ * Runs `write` (SQLite statements) inside the SQLite transaction that persists `transaction`, an
+ * IndexedDB read-write transaction of a database opened here: both are durable together, or
+ * neither is (the SQLite store's units of work that carry sessions, sqlite-store.ts).
+ */
+export function writeWithTransaction(transaction: object, write: () => void): void {
+  alongside.set(transaction, write);
+}
 const owners = new Map<IDBFactory, SqliteDatabase>();
 
 export async function openPersistentIndexedDB(db: SqliteDatabase): Promise<PersistentIndexedDB> {
@@ -170,7 +181,8 @@ function commit(transaction: RawTransaction): void {
   if (!db) return;
   const journal = journals.get(transaction._rollbackLog);
   journals.delete(transaction._rollbackLog);
-  if (!journal && transaction.mode !== 'versionchange') return;
+  const extra = alongside.get(transaction);
+  if (!journal && !extra && transaction.mode !== 'versionchange') return;
   const put = db.prepare(
     'INSERT OR REPLACE INTO idb_records (db, store, key, value) VALUES (?, ?, ?, ?)',
   );
@@ -184,6 +196,7 @@ function commit(transaction: RawTransaction): void {
         else remove.run(raw.name, store.name, text);
       }
     }
+    extra?.();
   })();
 }
 
