@@ -21,6 +21,8 @@ export type {
   DeviceKeysJson,
   DeviceListJson,
   DeviceSummaryJson,
+  IceServerJson,
+  IceServersJson,
   KyberPreKeyJson,
   LinkTokenJson,
   PreKeyCountsJson,
