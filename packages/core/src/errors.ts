@@ -47,7 +47,15 @@ export type ParleyErrorCode =
   /** deleteAccount() with a username other than the account's own (the typed confirmation). */
   | 'USERNAME_MISMATCH'
   /** acceptMessageRequest() and friends on a conversation that is not a message request. */
-  | 'NOT_A_REQUEST';
+  | 'NOT_A_REQUEST'
+  /** A call while this device is already in one (calls/). */
+  | 'CALL_IN_PROGRESS'
+  /** A group call with more people than MAX_CALL_PARTICIPANTS (the mesh limit). */
+  | 'CALL_TOO_LARGE'
+  /** accept() for a call that no longer rings here. */
+  | 'UNKNOWN_CALL'
+  /** No media side is attached (calls need WebRTC: the browser app attaches it). */
+  | 'CALLS_UNSUPPORTED';
 
 export class ParleyError extends Error {
   override readonly name = 'ParleyError';

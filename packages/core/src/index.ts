@@ -7,6 +7,7 @@ export { ParleyError, MAX_TEXT_LENGTH, type ParleyErrorCode } from './errors.js'
 export type * from './crypto/engine.js';
 export type * from './facade/api.js';
 export * from './media/index.js';
+export * from './calls/index.js';
 export { WorkerSearchBackend, type SearchBackend } from './search/index.js';
 export type { WebSocketConstructor, WebSocketLike } from './transport/websocket.js';
 export { GroupError, type GroupErrorCode, type IgnoreReason } from './groups/errors.js';

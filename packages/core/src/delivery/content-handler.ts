@@ -65,6 +65,8 @@ export interface ContentHandlerDeps {
   typingChanged(conversationId: string): void;
   /** The account is deleted (its notice came over its session): account-lifecycle/gone-accounts.ts. */
   accountGone?(accountId: string): void;
+  /** A call signal (calls/): online-only, applied outside the unit of work. */
+  callSignal?(content: Content, sender: Sender): void;
   /** Absent: no conversation is a group (unit tests of 1:1 handling). */
   groups?: GroupHooks;
 }
@@ -183,6 +185,9 @@ export class ContentHandler {
         return;
       case 'accountDeleted':
         await this.applyAccountDeleted(body.value.conversationId, sender);
+        return;
+      case 'callSignal':
+        this.context.callSignal?.(content, sender);
         return;
       case undefined:
         if (sender.accountId === this.context.selfAccountId()) this.welcomeOwnDevice(sender, work);

@@ -11,7 +11,11 @@ import { SafetyNumbers } from '../account/safety-numbers.js';
 import { Conversations } from '../conversations/conversations.js';
 import type { SignalEngine } from '../crypto/engine.js';
 import { SessionLock } from '../crypto/session-lock.js';
+import { Calls } from '../calls/calls.js';
+import { callEntryText } from '../calls/call-entry.js';
+import { readSignal } from '../calls/call-signal.js';
 import { Composer } from '../delivery/composer.js';
+import { UnitOfWork } from '../store/unit-of-work.js';
 import { ContentHandler } from '../delivery/content-handler.js';
 import { SignalDecryption } from '../delivery/decryption.js';
 import { GroupCommit } from '../delivery/group-commit.js';
@@ -35,7 +39,6 @@ import { LocalSearchIndex } from '../search/local-index.js';
 import { MessageSearch } from '../search/message-search.js';
 import type { SearchBackend } from '../search/search-document.js';
 import { SignalStores } from '../store/signal-stores.js';
-import type { UnitOfWork } from '../store/unit-of-work.js';
 import { CatchUp } from '../push/catch-up.js';
 import { WebPush } from '../push/web-push.js';
 import { RelayConnection } from '../transport/relay-connection.js';
@@ -214,6 +217,12 @@ function wire(
     reject: (sender, reason) => events.decryptFailed(sender, reason),
     typingChanged: () => views.typingChanged(),
     accountGone: (accountId) => goneAccounts.mark([accountId]),
+    callSignal: (content, sender) => {
+      if (content.body.case !== 'callSignal') return;
+      const signal = readSignal(content.body.value, Number(content.createdAt));
+      if (typeof signal === 'string') events.decryptFailed(sender, `call signal: ${signal}`);
+      else calls.receive(signal, sender);
+    },
     groups: {
       isGroup: (model) => groups.isGroup(model),
       isMember: (model, accountId) => groups.isMember(model, accountId),
@@ -307,6 +316,39 @@ function wire(
     onError,
   });
 
+  const calls = new Calls({
+    selfDevice: () => {
+      const account = device.account;
+      return account ? `${account.accountId}.${account.deviceId}` : undefined;
+    },
+    membersOf: (conversationId) => {
+      const model = conversations.get(conversationId);
+      // A stranger's message request does not ring: it has not been accepted.
+      if (!model || isMessageRequest(model)) return undefined;
+      if (groups.isGroup(model)) return { accounts: groups.peers(model), group: true };
+      const peer = model.row.peerAccountId;
+      return peer ? { accounts: [peer], group: false } : undefined;
+    },
+    titleOf: (conversationId) =>
+      views.conversationList.getSnapshot().find((view) => view.id === conversationId)?.title ?? '',
+    usernameOf: (accountId, conversationId) => {
+      const model = conversations.get(conversationId);
+      return model ? views.usernameOf(accountId, model) : accountId;
+    },
+    send: (recipientAccountIds, ownDevices, content) => {
+      const work = new UnitOfWork();
+      outbox.enqueue(work, { content, recipientAccountIds, ownDevices });
+      void groupCommit.commit(work).catch(onError);
+    },
+    record: (conversationId, record) => {
+      const model = conversations.get(conversationId);
+      if (!model) return;
+      const work = new UnitOfWork();
+      conversations.addSystemEntry(work, model, callEntryText(record), record);
+      void groupCommit.commit(work).catch(onError);
+    },
+  });
+
   const goneAccounts = new GoneAccounts({
     conversations,
     store,
@@ -396,6 +438,7 @@ function wire(
     lifecycle,
     webPush: new WebPush(http),
     catchUp,
+    calls,
   };
 }
 

@@ -43,6 +43,8 @@ import type {
 } from './api.js';
 import type { Events } from './events.js';
 import type { CatchUp } from '../push/catch-up.js';
+import type { Calls } from '../calls/calls.js';
+import type { CallsApi } from '../calls/types.js';
 import type { WebPush, WebPushSubscription } from '../push/web-push.js';
 import { selfView, type LiveViews } from './live-views.js';
 
@@ -72,6 +74,7 @@ export interface MessengerDeps {
   lifecycle: AccountLifecycle;
   webPush: WebPush;
   catchUp: CatchUp;
+  calls: Calls;
 }
 
 /** The facade (see api.ts): each verb checks the device's state and delegates to one part. */
@@ -84,8 +87,10 @@ export class ParleyMessenger implements Messenger {
   readonly conversationList: Observable<readonly ConversationView[]>;
   readonly accountSettings: Observable<AccountSettingsView>;
   readonly transfers: Observable<readonly TransferView[]>;
+  readonly calls: CallsApi;
 
   constructor(private readonly deps: MessengerDeps) {
+    this.calls = deps.calls;
     this.self = deps.views.self;
     this.connection = deps.views.connection;
     this.conversationList = deps.views.conversationList;

@@ -101,6 +101,7 @@ function toView(row: MessageRow, model: ConversationModel, context: ViewContext)
     status: row.status,
     outgoing: row.outgoing,
     ...(row.attachments ? { attachments: row.attachments } : {}),
+    ...(row.call ? { call: row.call } : {}),
   };
 }
 
