@@ -127,6 +127,8 @@ Options (each also read from the environment variable in brackets):
   --stun-urls <list>       comma-separated stun: URLs handed to devices for calls [PARLEY_STUN_URLS]
   --turn-urls <list>       comma-separated turn:/turns: URLs (coturn) [PARLEY_TURN_URLS]
   --turn-ttl-seconds <n>   lifetime of TURN credentials [PARLEY_TURN_TTL_SECONDS] (default ${DEFAULT_TURN_TTL_SECONDS})
+  --ice-transport-policy <all|relay>  relay: every call goes through TURN, so peers never learn
+                           each other's IP addresses [PARLEY_ICE_TRANSPORT_POLICY] (default all)
   The TURN shared secret (coturn's static-auth-secret, at least ${MIN_TURN_SECRET_LENGTH} characters) comes
   from PARLEY_TURN_SECRET only, never a flag (flags show in the process list); --turn-urls needs it
   --help                   print this text
@@ -175,6 +177,7 @@ export function loadConfig(
         'stun-urls': { type: 'string' },
         'turn-urls': { type: 'string' },
         'turn-ttl-seconds': { type: 'string' },
+        'ice-transport-policy': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -272,6 +275,7 @@ export function loadConfig(
         7 * 24 * 3600,
       ),
       env.PARLEY_TURN_SECRET || undefined,
+      pick(values['ice-transport-policy'], 'PARLEY_ICE_TRANSPORT_POLICY'),
     ),
     blobs: {
       maxBytes: integer(
@@ -357,15 +361,26 @@ function iceConfig(
   turn: string | undefined,
   turnTtlSeconds: number,
   turnSecret: string | undefined,
+  policy: string | undefined,
 ): IceConfig {
   const fail = (message: string): never => {
     throw new ConfigError(message);
   };
+  if (policy !== undefined && policy !== 'all' && policy !== 'relay')
+    fail(`ICE transport policy must be "all" or "relay", got "${policy}"`);
   const turnUrls = parseIceUrls(turn, 'turn', fail);
   if (turnUrls.length > 0 && (turnSecret?.length ?? 0) < MIN_TURN_SECRET_LENGTH) {
     fail(`--turn-urls needs PARLEY_TURN_SECRET of at least ${MIN_TURN_SECRET_LENGTH} characters`);
   }
-  return { stunUrls: parseIceUrls(stun, 'stun', fail), turnUrls, turnSecret, turnTtlSeconds };
+  if (policy === 'relay' && turnUrls.length === 0)
+    fail('ICE transport policy "relay" needs --turn-urls');
+  return {
+    stunUrls: parseIceUrls(stun, 'stun', fail),
+    turnUrls,
+    turnSecret,
+    turnTtlSeconds,
+    ...(policy === 'relay' ? { iceTransportPolicy: 'relay' as const } : {}),
+  };
 }
 
 /** A bearer token worth the name: at least 16 characters, no whitespace. */

@@ -5,6 +5,7 @@ import { callSignalContent, type ReceivedSignal, type SignalKind } from './call-
 import { INVITE_MAX_AGE_MS, MAX_CALL_PARTICIPANTS, RING_TIMEOUT_MS } from './limits.js';
 import type {
   CallMedia,
+  CallNetwork,
   CallOutcome,
   CallPeers,
   CallRecord,
@@ -25,6 +26,8 @@ export interface CallsDeps {
   send(accountIds: string[], ownDevices: boolean, content: Uint8Array<ArrayBuffer>): void;
   /** Adds the call's entry to the chat's timeline on this device. */
   record(conversationId: string, record: CallRecord): void;
+  /** STUN/TURN from the relay; a failure means host candidates only. */
+  network(): Promise<CallNetwork>;
   now?(): number;
 }
 
@@ -74,7 +77,7 @@ export class Calls implements CallsApi {
     this.session = session;
     this.changed();
     try {
-      await peers.start(id, media);
+      await peers.start(id, media, await this.network());
     } catch (error) {
       this.session = undefined;
       this.changed();
@@ -95,7 +98,7 @@ export class Calls implements CallsApi {
   async accept(callId: string): Promise<void> {
     const session = this.sessionFor(callId);
     if (session.phase !== 'incoming') return;
-    await this.requirePeers().start(callId, session.media);
+    await this.requirePeers().start(callId, session.media, await this.network());
     if (this.session !== session) return; // cancelled while the camera opened
     clearTimeout(session.timer);
     session.joined = true;
@@ -366,6 +369,14 @@ export class Calls implements CallsApi {
   private requirePeers(): CallPeers {
     if (!this.peers) throw new ParleyError('CALLS_UNSUPPORTED', 'calls need WebRTC');
     return this.peers;
+  }
+
+  private async network(): Promise<CallNetwork> {
+    try {
+      return await this.deps.network();
+    } catch {
+      return { iceServers: [], iceTransportPolicy: 'all' };
+    }
   }
 
   private changed(): void {

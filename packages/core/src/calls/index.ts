@@ -1,5 +1,6 @@
 export type {
   CallMedia,
+  CallNetwork,
   CallOutcome,
   CallParticipantView,
   CallPeers,

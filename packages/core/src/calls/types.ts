@@ -69,9 +69,16 @@ export interface PeerLink {
  * The media side of calls, which only the app can provide (core runs in Node too, where there is
  * no WebRTC): the browser app implements it with simple-peer and getUserMedia.
  */
+/** Where WebRTC finds its way through NATs: the relay's GET /v1/calls/ice-servers. */
+export interface CallNetwork {
+  iceServers: { urls: string[]; username?: string; credential?: string }[];
+  /** 'relay': only TURN candidates, so peers never learn each other's addresses. */
+  iceTransportPolicy: 'all' | 'relay';
+}
+
 export interface CallPeers {
   /** Acquires camera/microphone for the call; throws (in words) when permission is refused. */
-  start(callId: string, media: CallMedia): Promise<void>;
+  start(callId: string, media: CallMedia, network: CallNetwork): Promise<void>;
   link(
     callId: string,
     remoteDevice: string,

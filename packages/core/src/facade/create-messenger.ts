@@ -340,6 +340,7 @@ function wire(
       outbox.enqueue(work, { content, recipientAccountIds, ownDevices });
       void groupCommit.commit(work).catch(onError);
     },
+    network: () => http.iceServers(),
     record: (conversationId, record) => {
       const model = conversations.get(conversationId);
       if (!model) return;

@@ -20,6 +20,11 @@ export type IceServerJson = Static<typeof IceServer>;
 export const IceServers = Type.Object(
   {
     iceServers: Type.Array(IceServer, { maxItems: 8 }),
+    /**
+     * 'relay': the deployment wants every call through TURN (peers never see each other's
+     * addresses); absent means 'all'.
+     */
+    iceTransportPolicy: Type.Optional(Type.Union([Type.Literal('all'), Type.Literal('relay')])),
     /** When the TURN credentials stop working (ms since epoch); absent without TURN. */
     expiresAt: Type.Optional(Type.Integer({ minimum: 0 })),
   },

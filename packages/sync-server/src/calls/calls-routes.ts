@@ -24,8 +24,10 @@ export function callsRoutes(
         // Credentials are personal and short-lived: no cache may keep or share them.
         reply.header('cache-control', 'no-store');
         const iceServers: IceServersJson['iceServers'] = [];
+        const policy =
+          config.iceTransportPolicy === 'relay' ? { iceTransportPolicy: 'relay' as const } : {};
         if (config.stunUrls.length > 0) iceServers.push({ urls: config.stunUrls });
-        if (config.turnUrls.length === 0 || !config.turnSecret) return { iceServers };
+        if (config.turnUrls.length === 0 || !config.turnSecret) return { iceServers, ...policy };
         const device = deviceOf(request);
         const turn = turnCredential(
           config.turnSecret,
@@ -38,7 +40,7 @@ export function callsRoutes(
           username: turn.username,
           credential: turn.credential,
         });
-        return { iceServers, expiresAt: turn.expiresAt };
+        return { iceServers, expiresAt: turn.expiresAt, ...policy };
       },
     );
   };

@@ -12,6 +12,8 @@ export interface IceConfig {
   turnSecret?: string;
   /** How long handed-out TURN credentials work. */
   turnTtlSeconds: number;
+  /** 'relay' forces every call through TURN (clients gather relay candidates only). */
+  iceTransportPolicy?: 'all' | 'relay';
 }
 
 /** Long enough for a long call to re-gather candidates with the same credentials. */

@@ -5,15 +5,18 @@
 // The end-to-end plaintext of Parley: what one Signal ciphertext carries from one device to
 // another. Only devices ever see these messages; the relay forwards them as opaque bytes.
 
-import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Message } from "@bufbuild/protobuf";
+import type { GenEnum, GenFile, GenMessage } from '@bufbuild/protobuf/codegenv2';
+import { enumDesc, fileDesc, messageDesc } from '@bufbuild/protobuf/codegenv2';
+import type { Message } from '@bufbuild/protobuf';
 
 /**
  * Describes the file parley/content/v1/content.proto.
  */
-export const file_parley_content_v1_content: GenFile = /*@__PURE__*/
-  fileDesc("Ch9wYXJsZXkvY29udGVudC92MS9jb250ZW50LnByb3RvEhFwYXJsZXkuY29udGVudC52MSLFBAoHQ29udGVudBI0CgtjcmR0X3VwZGF0ZRgBIAEoCzIdLnBhcmxleS5jb250ZW50LnYxLkNyZHRVcGRhdGVIABI/ChFjcmR0X3N5bmNfcmVxdWVzdBgCIAEoCzIiLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVxdWVzdEgAEkEKEmNyZHRfc3luY19yZXNwb25zZRgDIAEoCzIjLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVzcG9uc2VIABItCgdyZWNlaXB0GAQgASgLMhoucGFybGV5LmNvbnRlbnQudjEuUmVjZWlwdEgAEisKBnR5cGluZxgFIAEoCzIZLnBhcmxleS5jb250ZW50LnYxLlR5cGluZ0gAEksKF3NlbmRlcl9rZXlfZGlzdHJpYnV0aW9uGAYgASgLMigucGFybGV5LmNvbnRlbnQudjEuU2VuZGVyS2V5RGlzdHJpYnV0aW9uSAASQQoSc2VuZGVyX2tleV9yZXF1ZXN0GAcgASgLMiMucGFybGV5LmNvbnRlbnQudjEuU2VuZGVyS2V5UmVxdWVzdEgAEjwKD2FjY291bnRfZGVsZXRlZBgIIAEoCzIhLnBhcmxleS5jb250ZW50LnYxLkFjY291bnREZWxldGVkSAASNAoLY2FsbF9zaWduYWwYFCABKAsyHS5wYXJsZXkuY29udGVudC52MS5DYWxsU2lnbmFsSAASEgoKY3JlYXRlZF9hdBgQIAEoBEIGCgRib2R5SgQICRAQIjUKCkNyZHRVcGRhdGUSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg4KBnVwZGF0ZRgCIAEoDCJACg9DcmR0U3luY1JlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhQKDHN0YXRlX3ZlY3RvchgCIAEoDCJRChBDcmR0U3luY1Jlc3BvbnNlEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIOCgZ1cGRhdGUYAiABKAwSFAoMc3RhdGVfdmVjdG9yGAMgASgMIqcBCgdSZWNlaXB0Ei0KBGtpbmQYASABKA4yHy5wYXJsZXkuY29udGVudC52MS5SZWNlaXB0LktpbmQSFwoPY29udmVyc2F0aW9uX2lkGAIgASgJEhMKC21lc3NhZ2VfaWRzGAMgAygJIj8KBEtpbmQSFAoQS0lORF9VTlNQRUNJRklFRBAAEhIKDktJTkRfREVMSVZFUkVEEAESDQoJS0lORF9SRUFEEAIiMQoGVHlwaW5nEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIOCgZ0eXBpbmcYAiABKAgiRgoVU2VuZGVyS2V5RGlzdHJpYnV0aW9uEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIUCgxkaXN0cmlidXRpb24YAiABKAwiKwoQU2VuZGVyS2V5UmVxdWVzdBIXCg9kaXN0cmlidXRpb25faWQYASABKAkiKQoOQWNjb3VudERlbGV0ZWQSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJIuwDCgpDYWxsU2lnbmFsEg8KB2NhbGxfaWQYASABKAkSFwoPY29udmVyc2F0aW9uX2lkGAIgASgJEhEKCXRvX2RldmljZRgDIAEoCRIvCgZpbnZpdGUYCiABKAsyHS5wYXJsZXkuY29udGVudC52MS5DYWxsSW52aXRlSAASKwoEam9pbhgLIAEoCzIbLnBhcmxleS5jb250ZW50LnYxLkNhbGxKb2luSAASOQoLZGVzY3JpcHRpb24YDCABKAsyIi5wYXJsZXkuY29udGVudC52MS5DYWxsRGVzY3JpcHRpb25IABI8Cg1pY2VfY2FuZGlkYXRlGA0gASgLMiMucGFybGV5LmNvbnRlbnQudjEuQ2FsbEljZUNhbmRpZGF0ZUgAEjEKB3JpbmdpbmcYDiABKAsyHi5wYXJsZXkuY29udGVudC52MS5DYWxsUmluZ2luZ0gAEisKBGJ1c3kYDyABKAsyGy5wYXJsZXkuY29udGVudC52MS5DYWxsQnVzeUgAEjEKB2RlY2xpbmUYECABKAsyHi5wYXJsZXkuY29udGVudC52MS5DYWxsRGVjbGluZUgAEi8KBmhhbmd1cBgRIAEoCzIdLnBhcmxleS5jb250ZW50LnYxLkNhbGxIYW5ndXBIAEIGCgRraW5kIjEKCkNhbGxJbnZpdGUSDQoFdmlkZW8YASABKAgSFAoMcGFydGljaXBhbnRzGAIgAygJIgoKCENhbGxKb2luIpQBCg9DYWxsRGVzY3JpcHRpb24SNQoEdHlwZRgBIAEoDjInLnBhcmxleS5jb250ZW50LnYxLkNhbGxEZXNjcmlwdGlvbi5UeXBlEgsKA3NkcBgCIAEoCSI9CgRUeXBlEhQKEFRZUEVfVU5TUEVDSUZJRUQQABIOCgpUWVBFX09GRkVSEAESDwoLVFlQRV9BTlNXRVIQAiJQChBDYWxsSWNlQ2FuZGlkYXRlEhEKCWNhbmRpZGF0ZRgBIAEoCRIPCgdzZHBfbWlkGAIgASgJEhgKEHNkcF9tX2xpbmVfaW5kZXgYAyABKA0iDQoLQ2FsbFJpbmdpbmciCgoIQ2FsbEJ1c3kiDQoLQ2FsbERlY2xpbmUiDAoKQ2FsbEhhbmd1cGIGcHJvdG8z");
+export const file_parley_content_v1_content: GenFile =
+  /*@__PURE__*/
+  fileDesc(
+    'Ch9wYXJsZXkvY29udGVudC92MS9jb250ZW50LnByb3RvEhFwYXJsZXkuY29udGVudC52MSLFBAoHQ29udGVudBI0CgtjcmR0X3VwZGF0ZRgBIAEoCzIdLnBhcmxleS5jb250ZW50LnYxLkNyZHRVcGRhdGVIABI/ChFjcmR0X3N5bmNfcmVxdWVzdBgCIAEoCzIiLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVxdWVzdEgAEkEKEmNyZHRfc3luY19yZXNwb25zZRgDIAEoCzIjLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVzcG9uc2VIABItCgdyZWNlaXB0GAQgASgLMhoucGFybGV5LmNvbnRlbnQudjEuUmVjZWlwdEgAEisKBnR5cGluZxgFIAEoCzIZLnBhcmxleS5jb250ZW50LnYxLlR5cGluZ0gAEksKF3NlbmRlcl9rZXlfZGlzdHJpYnV0aW9uGAYgASgLMigucGFybGV5LmNvbnRlbnQudjEuU2VuZGVyS2V5RGlzdHJpYnV0aW9uSAASQQoSc2VuZGVyX2tleV9yZXF1ZXN0GAcgASgLMiMucGFybGV5LmNvbnRlbnQudjEuU2VuZGVyS2V5UmVxdWVzdEgAEjwKD2FjY291bnRfZGVsZXRlZBgIIAEoCzIhLnBhcmxleS5jb250ZW50LnYxLkFjY291bnREZWxldGVkSAASNAoLY2FsbF9zaWduYWwYFCABKAsyHS5wYXJsZXkuY29udGVudC52MS5DYWxsU2lnbmFsSAASEgoKY3JlYXRlZF9hdBgQIAEoBEIGCgRib2R5SgQICRAQIjUKCkNyZHRVcGRhdGUSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg4KBnVwZGF0ZRgCIAEoDCJACg9DcmR0U3luY1JlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhQKDHN0YXRlX3ZlY3RvchgCIAEoDCJRChBDcmR0U3luY1Jlc3BvbnNlEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIOCgZ1cGRhdGUYAiABKAwSFAoMc3RhdGVfdmVjdG9yGAMgASgMIqcBCgdSZWNlaXB0Ei0KBGtpbmQYASABKA4yHy5wYXJsZXkuY29udGVudC52MS5SZWNlaXB0LktpbmQSFwoPY29udmVyc2F0aW9uX2lkGAIgASgJEhMKC21lc3NhZ2VfaWRzGAMgAygJIj8KBEtpbmQSFAoQS0lORF9VTlNQRUNJRklFRBAAEhIKDktJTkRfREVMSVZFUkVEEAESDQoJS0lORF9SRUFEEAIiMQoGVHlwaW5nEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIOCgZ0eXBpbmcYAiABKAgiRgoVU2VuZGVyS2V5RGlzdHJpYnV0aW9uEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIUCgxkaXN0cmlidXRpb24YAiABKAwiKwoQU2VuZGVyS2V5UmVxdWVzdBIXCg9kaXN0cmlidXRpb25faWQYASABKAkiKQoOQWNjb3VudERlbGV0ZWQSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJIuwDCgpDYWxsU2lnbmFsEg8KB2NhbGxfaWQYASABKAkSFwoPY29udmVyc2F0aW9uX2lkGAIgASgJEhEKCXRvX2RldmljZRgDIAEoCRIvCgZpbnZpdGUYCiABKAsyHS5wYXJsZXkuY29udGVudC52MS5DYWxsSW52aXRlSAASKwoEam9pbhgLIAEoCzIbLnBhcmxleS5jb250ZW50LnYxLkNhbGxKb2luSAASOQoLZGVzY3JpcHRpb24YDCABKAsyIi5wYXJsZXkuY29udGVudC52MS5DYWxsRGVzY3JpcHRpb25IABI8Cg1pY2VfY2FuZGlkYXRlGA0gASgLMiMucGFybGV5LmNvbnRlbnQudjEuQ2FsbEljZUNhbmRpZGF0ZUgAEjEKB3JpbmdpbmcYDiABKAsyHi5wYXJsZXkuY29udGVudC52MS5DYWxsUmluZ2luZ0gAEisKBGJ1c3kYDyABKAsyGy5wYXJsZXkuY29udGVudC52MS5DYWxsQnVzeUgAEjEKB2RlY2xpbmUYECABKAsyHi5wYXJsZXkuY29udGVudC52MS5DYWxsRGVjbGluZUgAEi8KBmhhbmd1cBgRIAEoCzIdLnBhcmxleS5jb250ZW50LnYxLkNhbGxIYW5ndXBIAEIGCgRraW5kIjEKCkNhbGxJbnZpdGUSDQoFdmlkZW8YASABKAgSFAoMcGFydGljaXBhbnRzGAIgAygJIgoKCENhbGxKb2luIpQBCg9DYWxsRGVzY3JpcHRpb24SNQoEdHlwZRgBIAEoDjInLnBhcmxleS5jb250ZW50LnYxLkNhbGxEZXNjcmlwdGlvbi5UeXBlEgsKA3NkcBgCIAEoCSI9CgRUeXBlEhQKEFRZUEVfVU5TUEVDSUZJRUQQABIOCgpUWVBFX09GRkVSEAESDwoLVFlQRV9BTlNXRVIQAiJQChBDYWxsSWNlQ2FuZGlkYXRlEhEKCWNhbmRpZGF0ZRgBIAEoCRIPCgdzZHBfbWlkGAIgASgJEhgKEHNkcF9tX2xpbmVfaW5kZXgYAyABKA0iDQoLQ2FsbFJpbmdpbmciCgoIQ2FsbEJ1c3kiDQoLQ2FsbERlY2xpbmUiDAoKQ2FsbEhhbmd1cGIGcHJvdG8z',
+  );
 
 /**
  * One encrypted payload. At most one body is set; a receiver that does not know a body (a newer
@@ -23,69 +26,79 @@ export const file_parley_content_v1_content: GenFile = /*@__PURE__*/
  *
  * @generated from message parley.content.v1.Content
  */
-export type Content = Message<"parley.content.v1.Content"> & {
+export type Content = Message<'parley.content.v1.Content'> & {
   /**
    * @generated from oneof parley.content.v1.Content.body
    */
-  body: {
-    /**
-     * @generated from field: parley.content.v1.CrdtUpdate crdt_update = 1;
-     */
-    value: CrdtUpdate;
-    case: "crdtUpdate";
-  } | {
-    /**
-     * @generated from field: parley.content.v1.CrdtSyncRequest crdt_sync_request = 2;
-     */
-    value: CrdtSyncRequest;
-    case: "crdtSyncRequest";
-  } | {
-    /**
-     * @generated from field: parley.content.v1.CrdtSyncResponse crdt_sync_response = 3;
-     */
-    value: CrdtSyncResponse;
-    case: "crdtSyncResponse";
-  } | {
-    /**
-     * @generated from field: parley.content.v1.Receipt receipt = 4;
-     */
-    value: Receipt;
-    case: "receipt";
-  } | {
-    /**
-     * @generated from field: parley.content.v1.Typing typing = 5;
-     */
-    value: Typing;
-    case: "typing";
-  } | {
-    /**
-     * @generated from field: parley.content.v1.SenderKeyDistribution sender_key_distribution = 6;
-     */
-    value: SenderKeyDistribution;
-    case: "senderKeyDistribution";
-  } | {
-    /**
-     * @generated from field: parley.content.v1.SenderKeyRequest sender_key_request = 7;
-     */
-    value: SenderKeyRequest;
-    case: "senderKeyRequest";
-  } | {
-    /**
-     * @generated from field: parley.content.v1.AccountDeleted account_deleted = 8;
-     */
-    value: AccountDeleted;
-    case: "accountDeleted";
-  } | {
-    /**
-     * Bodies still to come take numbers 9..15: media pointers (blob id, key, digest,
-     * thumbnail), device linking and history transfer, the account document's Automerge sync
-     * messages. Call signalling took 20, clear of the bodies other branches add meanwhile.
-     *
-     * @generated from field: parley.content.v1.CallSignal call_signal = 20;
-     */
-    value: CallSignal;
-    case: "callSignal";
-  } | { case: undefined; value?: undefined };
+  body:
+    | {
+        /**
+         * @generated from field: parley.content.v1.CrdtUpdate crdt_update = 1;
+         */
+        value: CrdtUpdate;
+        case: 'crdtUpdate';
+      }
+    | {
+        /**
+         * @generated from field: parley.content.v1.CrdtSyncRequest crdt_sync_request = 2;
+         */
+        value: CrdtSyncRequest;
+        case: 'crdtSyncRequest';
+      }
+    | {
+        /**
+         * @generated from field: parley.content.v1.CrdtSyncResponse crdt_sync_response = 3;
+         */
+        value: CrdtSyncResponse;
+        case: 'crdtSyncResponse';
+      }
+    | {
+        /**
+         * @generated from field: parley.content.v1.Receipt receipt = 4;
+         */
+        value: Receipt;
+        case: 'receipt';
+      }
+    | {
+        /**
+         * @generated from field: parley.content.v1.Typing typing = 5;
+         */
+        value: Typing;
+        case: 'typing';
+      }
+    | {
+        /**
+         * @generated from field: parley.content.v1.SenderKeyDistribution sender_key_distribution = 6;
+         */
+        value: SenderKeyDistribution;
+        case: 'senderKeyDistribution';
+      }
+    | {
+        /**
+         * @generated from field: parley.content.v1.SenderKeyRequest sender_key_request = 7;
+         */
+        value: SenderKeyRequest;
+        case: 'senderKeyRequest';
+      }
+    | {
+        /**
+         * @generated from field: parley.content.v1.AccountDeleted account_deleted = 8;
+         */
+        value: AccountDeleted;
+        case: 'accountDeleted';
+      }
+    | {
+        /**
+         * Bodies still to come take numbers 9..15: media pointers (blob id, key, digest,
+         * thumbnail), device linking and history transfer, the account document's Automerge sync
+         * messages. Call signalling took 20, clear of the bodies other branches add meanwhile.
+         *
+         * @generated from field: parley.content.v1.CallSignal call_signal = 20;
+         */
+        value: CallSignal;
+        case: 'callSignal';
+      }
+    | { case: undefined; value?: undefined };
 
   /**
    * Sender's clock (ms since epoch) when the Content was created; informational only.
@@ -99,7 +112,8 @@ export type Content = Message<"parley.content.v1.Content"> & {
  * Describes the message parley.content.v1.Content.
  * Use `create(ContentSchema)` to create a new message.
  */
-export const ContentSchema: GenMessage<Content> = /*@__PURE__*/
+export const ContentSchema: GenMessage<Content> =
+  /*@__PURE__*/
   messageDesc(file_parley_content_v1_content, 0);
 
 /**
@@ -108,7 +122,7 @@ export const ContentSchema: GenMessage<Content> = /*@__PURE__*/
  *
  * @generated from message parley.content.v1.CrdtUpdate
  */
-export type CrdtUpdate = Message<"parley.content.v1.CrdtUpdate"> & {
+export type CrdtUpdate = Message<'parley.content.v1.CrdtUpdate'> & {
   /**
    * @generated from field: string conversation_id = 1;
    */
@@ -124,7 +138,8 @@ export type CrdtUpdate = Message<"parley.content.v1.CrdtUpdate"> & {
  * Describes the message parley.content.v1.CrdtUpdate.
  * Use `create(CrdtUpdateSchema)` to create a new message.
  */
-export const CrdtUpdateSchema: GenMessage<CrdtUpdate> = /*@__PURE__*/
+export const CrdtUpdateSchema: GenMessage<CrdtUpdate> =
+  /*@__PURE__*/
   messageDesc(file_parley_content_v1_content, 1);
 
 /**
@@ -132,7 +147,7 @@ export const CrdtUpdateSchema: GenMessage<CrdtUpdate> = /*@__PURE__*/
  *
  * @generated from message parley.content.v1.CrdtSyncRequest
  */
-export type CrdtSyncRequest = Message<"parley.content.v1.CrdtSyncRequest"> & {
+export type CrdtSyncRequest = Message<'parley.content.v1.CrdtSyncRequest'> & {
   /**
    * @generated from field: string conversation_id = 1;
    */
@@ -148,7 +163,8 @@ export type CrdtSyncRequest = Message<"parley.content.v1.CrdtSyncRequest"> & {
  * Describes the message parley.content.v1.CrdtSyncRequest.
  * Use `create(CrdtSyncRequestSchema)` to create a new message.
  */
-export const CrdtSyncRequestSchema: GenMessage<CrdtSyncRequest> = /*@__PURE__*/
+export const CrdtSyncRequestSchema: GenMessage<CrdtSyncRequest> =
+  /*@__PURE__*/
   messageDesc(file_parley_content_v1_content, 2);
 
 /**
@@ -157,7 +173,7 @@ export const CrdtSyncRequestSchema: GenMessage<CrdtSyncRequest> = /*@__PURE__*/
  *
  * @generated from message parley.content.v1.CrdtSyncResponse
  */
-export type CrdtSyncResponse = Message<"parley.content.v1.CrdtSyncResponse"> & {
+export type CrdtSyncResponse = Message<'parley.content.v1.CrdtSyncResponse'> & {
   /**
    * @generated from field: string conversation_id = 1;
    */
@@ -178,7 +194,8 @@ export type CrdtSyncResponse = Message<"parley.content.v1.CrdtSyncResponse"> & {
  * Describes the message parley.content.v1.CrdtSyncResponse.
  * Use `create(CrdtSyncResponseSchema)` to create a new message.
  */
-export const CrdtSyncResponseSchema: GenMessage<CrdtSyncResponse> = /*@__PURE__*/
+export const CrdtSyncResponseSchema: GenMessage<CrdtSyncResponse> =
+  /*@__PURE__*/
   messageDesc(file_parley_content_v1_content, 3);
 
 /**
@@ -186,7 +203,7 @@ export const CrdtSyncResponseSchema: GenMessage<CrdtSyncResponse> = /*@__PURE__*
  *
  * @generated from message parley.content.v1.Receipt
  */
-export type Receipt = Message<"parley.content.v1.Receipt"> & {
+export type Receipt = Message<'parley.content.v1.Receipt'> & {
   /**
    * @generated from field: parley.content.v1.Receipt.Kind kind = 1;
    */
@@ -207,7 +224,8 @@ export type Receipt = Message<"parley.content.v1.Receipt"> & {
  * Describes the message parley.content.v1.Receipt.
  * Use `create(ReceiptSchema)` to create a new message.
  */
-export const ReceiptSchema: GenMessage<Receipt> = /*@__PURE__*/
+export const ReceiptSchema: GenMessage<Receipt> =
+  /*@__PURE__*/
   messageDesc(file_parley_content_v1_content, 4);
 
 /**
@@ -233,7 +251,8 @@ export enum Receipt_Kind {
 /**
  * Describes the enum parley.content.v1.Receipt.Kind.
  */
-export const Receipt_KindSchema: GenEnum<Receipt_Kind> = /*@__PURE__*/
+export const Receipt_KindSchema: GenEnum<Receipt_Kind> =
+  /*@__PURE__*/
   enumDesc(file_parley_content_v1_content, 4, 0);
 
 /**
@@ -241,7 +260,7 @@ export const Receipt_KindSchema: GenEnum<Receipt_Kind> = /*@__PURE__*/
  *
  * @generated from message parley.content.v1.Typing
  */
-export type Typing = Message<"parley.content.v1.Typing"> & {
+export type Typing = Message<'parley.content.v1.Typing'> & {
   /**
    * @generated from field: string conversation_id = 1;
    */
@@ -257,7 +276,8 @@ export type Typing = Message<"parley.content.v1.Typing"> & {
  * Describes the message parley.content.v1.Typing.
  * Use `create(TypingSchema)` to create a new message.
  */
-export const TypingSchema: GenMessage<Typing> = /*@__PURE__*/
+export const TypingSchema: GenMessage<Typing> =
+  /*@__PURE__*/
   messageDesc(file_parley_content_v1_content, 5);
 
 /**
@@ -268,7 +288,7 @@ export const TypingSchema: GenMessage<Typing> = /*@__PURE__*/
  *
  * @generated from message parley.content.v1.SenderKeyDistribution
  */
-export type SenderKeyDistribution = Message<"parley.content.v1.SenderKeyDistribution"> & {
+export type SenderKeyDistribution = Message<'parley.content.v1.SenderKeyDistribution'> & {
   /**
    * @generated from field: string conversation_id = 1;
    */
@@ -286,7 +306,8 @@ export type SenderKeyDistribution = Message<"parley.content.v1.SenderKeyDistribu
  * Describes the message parley.content.v1.SenderKeyDistribution.
  * Use `create(SenderKeyDistributionSchema)` to create a new message.
  */
-export const SenderKeyDistributionSchema: GenMessage<SenderKeyDistribution> = /*@__PURE__*/
+export const SenderKeyDistributionSchema: GenMessage<SenderKeyDistribution> =
+  /*@__PURE__*/
   messageDesc(file_parley_content_v1_content, 6);
 
 /**
@@ -295,7 +316,7 @@ export const SenderKeyDistributionSchema: GenMessage<SenderKeyDistribution> = /*
  *
  * @generated from message parley.content.v1.SenderKeyRequest
  */
-export type SenderKeyRequest = Message<"parley.content.v1.SenderKeyRequest"> & {
+export type SenderKeyRequest = Message<'parley.content.v1.SenderKeyRequest'> & {
   /**
    * @generated from field: string distribution_id = 1;
    */
@@ -306,7 +327,8 @@ export type SenderKeyRequest = Message<"parley.content.v1.SenderKeyRequest"> & {
  * Describes the message parley.content.v1.SenderKeyRequest.
  * Use `create(SenderKeyRequestSchema)` to create a new message.
  */
-export const SenderKeyRequestSchema: GenMessage<SenderKeyRequest> = /*@__PURE__*/
+export const SenderKeyRequestSchema: GenMessage<SenderKeyRequest> =
+  /*@__PURE__*/
   messageDesc(file_parley_content_v1_content, 7);
 
 /**
@@ -318,7 +340,7 @@ export const SenderKeyRequestSchema: GenMessage<SenderKeyRequest> = /*@__PURE__*
  *
  * @generated from message parley.content.v1.AccountDeleted
  */
-export type AccountDeleted = Message<"parley.content.v1.AccountDeleted"> & {
+export type AccountDeleted = Message<'parley.content.v1.AccountDeleted'> & {
   /**
    * The direct conversation of the sender and the receiver.
    *
@@ -331,7 +353,8 @@ export type AccountDeleted = Message<"parley.content.v1.AccountDeleted"> & {
  * Describes the message parley.content.v1.AccountDeleted.
  * Use `create(AccountDeletedSchema)` to create a new message.
  */
-export const AccountDeletedSchema: GenMessage<AccountDeleted> = /*@__PURE__*/
+export const AccountDeletedSchema: GenMessage<AccountDeleted> =
+  /*@__PURE__*/
   messageDesc(file_parley_content_v1_content, 8);
 
 /**
@@ -342,7 +365,7 @@ export const AccountDeletedSchema: GenMessage<AccountDeleted> = /*@__PURE__*/
  *
  * @generated from message parley.content.v1.CallSignal
  */
-export type CallSignal = Message<"parley.content.v1.CallSignal"> & {
+export type CallSignal = Message<'parley.content.v1.CallSignal'> & {
   /**
    * Random, chosen by the caller; every signal of one call carries it.
    *
@@ -368,62 +391,72 @@ export type CallSignal = Message<"parley.content.v1.CallSignal"> & {
   /**
    * @generated from oneof parley.content.v1.CallSignal.kind
    */
-  kind: {
-    /**
-     * @generated from field: parley.content.v1.CallInvite invite = 10;
-     */
-    value: CallInvite;
-    case: "invite";
-  } | {
-    /**
-     * @generated from field: parley.content.v1.CallJoin join = 11;
-     */
-    value: CallJoin;
-    case: "join";
-  } | {
-    /**
-     * @generated from field: parley.content.v1.CallDescription description = 12;
-     */
-    value: CallDescription;
-    case: "description";
-  } | {
-    /**
-     * @generated from field: parley.content.v1.CallIceCandidate ice_candidate = 13;
-     */
-    value: CallIceCandidate;
-    case: "iceCandidate";
-  } | {
-    /**
-     * @generated from field: parley.content.v1.CallRinging ringing = 14;
-     */
-    value: CallRinging;
-    case: "ringing";
-  } | {
-    /**
-     * @generated from field: parley.content.v1.CallBusy busy = 15;
-     */
-    value: CallBusy;
-    case: "busy";
-  } | {
-    /**
-     * @generated from field: parley.content.v1.CallDecline decline = 16;
-     */
-    value: CallDecline;
-    case: "decline";
-  } | {
-    /**
-     * @generated from field: parley.content.v1.CallHangup hangup = 17;
-     */
-    value: CallHangup;
-    case: "hangup";
-  } | { case: undefined; value?: undefined };
+  kind:
+    | {
+        /**
+         * @generated from field: parley.content.v1.CallInvite invite = 10;
+         */
+        value: CallInvite;
+        case: 'invite';
+      }
+    | {
+        /**
+         * @generated from field: parley.content.v1.CallJoin join = 11;
+         */
+        value: CallJoin;
+        case: 'join';
+      }
+    | {
+        /**
+         * @generated from field: parley.content.v1.CallDescription description = 12;
+         */
+        value: CallDescription;
+        case: 'description';
+      }
+    | {
+        /**
+         * @generated from field: parley.content.v1.CallIceCandidate ice_candidate = 13;
+         */
+        value: CallIceCandidate;
+        case: 'iceCandidate';
+      }
+    | {
+        /**
+         * @generated from field: parley.content.v1.CallRinging ringing = 14;
+         */
+        value: CallRinging;
+        case: 'ringing';
+      }
+    | {
+        /**
+         * @generated from field: parley.content.v1.CallBusy busy = 15;
+         */
+        value: CallBusy;
+        case: 'busy';
+      }
+    | {
+        /**
+         * @generated from field: parley.content.v1.CallDecline decline = 16;
+         */
+        value: CallDecline;
+        case: 'decline';
+      }
+    | {
+        /**
+         * @generated from field: parley.content.v1.CallHangup hangup = 17;
+         */
+        value: CallHangup;
+        case: 'hangup';
+      }
+    | { case: undefined; value?: undefined };
 };
 
 /**
  * Describes the message parley.content.v1.CallSignal.
  * Use `create(CallSignalSchema)` to create a new message.
  */
-export const CallSignalSchema: GenMessage<CallSignal> = /*@__PURE__*/
+export const CallSignalSchema: GenMessage<CallSignal> =
+  /*@__PURE__*/
   messageDesc(file_parley_content_v1_content, 9);
 
 /**
@@ -431,7 +464,7 @@ export const CallSignalSchema: GenMessage<CallSignal> = /*@__PURE__*/
  *
  * @generated from message parley.content.v1.CallInvite
  */
-export type CallInvite = Message<"parley.content.v1.CallInvite"> & {
+export type CallInvite = Message<'parley.content.v1.CallInvite'> & {
   /**
    * @generated from field: bool video = 1;
    */
@@ -449,7 +482,8 @@ export type CallInvite = Message<"parley.content.v1.CallInvite"> & {
  * Describes the message parley.content.v1.CallInvite.
  * Use `create(CallInviteSchema)` to create a new message.
  */
-export const CallInviteSchema: GenMessage<CallInvite> = /*@__PURE__*/
+export const CallInviteSchema: GenMessage<CallInvite> =
+  /*@__PURE__*/
   messageDesc(file_parley_content_v1_content, 10);
 
 /**
@@ -460,14 +494,14 @@ export const CallInviteSchema: GenMessage<CallInvite> = /*@__PURE__*/
  *
  * @generated from message parley.content.v1.CallJoin
  */
-export type CallJoin = Message<"parley.content.v1.CallJoin"> & {
-};
+export type CallJoin = Message<'parley.content.v1.CallJoin'> & {};
 
 /**
  * Describes the message parley.content.v1.CallJoin.
  * Use `create(CallJoinSchema)` to create a new message.
  */
-export const CallJoinSchema: GenMessage<CallJoin> = /*@__PURE__*/
+export const CallJoinSchema: GenMessage<CallJoin> =
+  /*@__PURE__*/
   messageDesc(file_parley_content_v1_content, 11);
 
 /**
@@ -475,7 +509,7 @@ export const CallJoinSchema: GenMessage<CallJoin> = /*@__PURE__*/
  *
  * @generated from message parley.content.v1.CallDescription
  */
-export type CallDescription = Message<"parley.content.v1.CallDescription"> & {
+export type CallDescription = Message<'parley.content.v1.CallDescription'> & {
   /**
    * @generated from field: parley.content.v1.CallDescription.Type type = 1;
    */
@@ -491,7 +525,8 @@ export type CallDescription = Message<"parley.content.v1.CallDescription"> & {
  * Describes the message parley.content.v1.CallDescription.
  * Use `create(CallDescriptionSchema)` to create a new message.
  */
-export const CallDescriptionSchema: GenMessage<CallDescription> = /*@__PURE__*/
+export const CallDescriptionSchema: GenMessage<CallDescription> =
+  /*@__PURE__*/
   messageDesc(file_parley_content_v1_content, 12);
 
 /**
@@ -517,7 +552,8 @@ export enum CallDescription_Type {
 /**
  * Describes the enum parley.content.v1.CallDescription.Type.
  */
-export const CallDescription_TypeSchema: GenEnum<CallDescription_Type> = /*@__PURE__*/
+export const CallDescription_TypeSchema: GenEnum<CallDescription_Type> =
+  /*@__PURE__*/
   enumDesc(file_parley_content_v1_content, 12, 0);
 
 /**
@@ -525,7 +561,7 @@ export const CallDescription_TypeSchema: GenEnum<CallDescription_Type> = /*@__PU
  *
  * @generated from message parley.content.v1.CallIceCandidate
  */
-export type CallIceCandidate = Message<"parley.content.v1.CallIceCandidate"> & {
+export type CallIceCandidate = Message<'parley.content.v1.CallIceCandidate'> & {
   /**
    * @generated from field: string candidate = 1;
    */
@@ -546,7 +582,8 @@ export type CallIceCandidate = Message<"parley.content.v1.CallIceCandidate"> & {
  * Describes the message parley.content.v1.CallIceCandidate.
  * Use `create(CallIceCandidateSchema)` to create a new message.
  */
-export const CallIceCandidateSchema: GenMessage<CallIceCandidate> = /*@__PURE__*/
+export const CallIceCandidateSchema: GenMessage<CallIceCandidate> =
+  /*@__PURE__*/
   messageDesc(file_parley_content_v1_content, 13);
 
 /**
@@ -554,14 +591,14 @@ export const CallIceCandidateSchema: GenMessage<CallIceCandidate> = /*@__PURE__*
  *
  * @generated from message parley.content.v1.CallRinging
  */
-export type CallRinging = Message<"parley.content.v1.CallRinging"> & {
-};
+export type CallRinging = Message<'parley.content.v1.CallRinging'> & {};
 
 /**
  * Describes the message parley.content.v1.CallRinging.
  * Use `create(CallRingingSchema)` to create a new message.
  */
-export const CallRingingSchema: GenMessage<CallRinging> = /*@__PURE__*/
+export const CallRingingSchema: GenMessage<CallRinging> =
+  /*@__PURE__*/
   messageDesc(file_parley_content_v1_content, 14);
 
 /**
@@ -569,14 +606,14 @@ export const CallRingingSchema: GenMessage<CallRinging> = /*@__PURE__*/
  *
  * @generated from message parley.content.v1.CallBusy
  */
-export type CallBusy = Message<"parley.content.v1.CallBusy"> & {
-};
+export type CallBusy = Message<'parley.content.v1.CallBusy'> & {};
 
 /**
  * Describes the message parley.content.v1.CallBusy.
  * Use `create(CallBusySchema)` to create a new message.
  */
-export const CallBusySchema: GenMessage<CallBusy> = /*@__PURE__*/
+export const CallBusySchema: GenMessage<CallBusy> =
+  /*@__PURE__*/
   messageDesc(file_parley_content_v1_content, 15);
 
 /**
@@ -584,14 +621,14 @@ export const CallBusySchema: GenMessage<CallBusy> = /*@__PURE__*/
  *
  * @generated from message parley.content.v1.CallDecline
  */
-export type CallDecline = Message<"parley.content.v1.CallDecline"> & {
-};
+export type CallDecline = Message<'parley.content.v1.CallDecline'> & {};
 
 /**
  * Describes the message parley.content.v1.CallDecline.
  * Use `create(CallDeclineSchema)` to create a new message.
  */
-export const CallDeclineSchema: GenMessage<CallDecline> = /*@__PURE__*/
+export const CallDeclineSchema: GenMessage<CallDecline> =
+  /*@__PURE__*/
   messageDesc(file_parley_content_v1_content, 16);
 
 /**
@@ -599,13 +636,12 @@ export const CallDeclineSchema: GenMessage<CallDecline> = /*@__PURE__*/
  *
  * @generated from message parley.content.v1.CallHangup
  */
-export type CallHangup = Message<"parley.content.v1.CallHangup"> & {
-};
+export type CallHangup = Message<'parley.content.v1.CallHangup'> & {};
 
 /**
  * Describes the message parley.content.v1.CallHangup.
  * Use `create(CallHangupSchema)` to create a new message.
  */
-export const CallHangupSchema: GenMessage<CallHangup> = /*@__PURE__*/
+export const CallHangupSchema: GenMessage<CallHangup> =
+  /*@__PURE__*/
   messageDesc(file_parley_content_v1_content, 17);
-

@@ -2,22 +2,25 @@
 // @generated from file parley/relay/v1/envelope.proto (package parley.relay.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Message } from "@bufbuild/protobuf";
+import type { GenEnum, GenFile, GenMessage } from '@bufbuild/protobuf/codegenv2';
+import { enumDesc, fileDesc, messageDesc } from '@bufbuild/protobuf/codegenv2';
+import type { Message } from '@bufbuild/protobuf';
 
 /**
  * Describes the file parley/relay/v1/envelope.proto.
  */
-export const file_parley_relay_v1_envelope: GenFile = /*@__PURE__*/
-  fileDesc("Ch5wYXJsZXkvcmVsYXkvdjEvZW52ZWxvcGUucHJvdG8SD3BhcmxleS5yZWxheS52MSIwCgdBZGRyZXNzEhIKCmFjY291bnRfaWQYASABKAkSEQoJZGV2aWNlX2lkGAIgASgNIuEBCghFbnZlbG9wZRIRCglzZXJ2ZXJfaWQYASABKAQSKwoEdHlwZRgCIAEoDjIdLnBhcmxleS5yZWxheS52MS5FbnZlbG9wZVR5cGUSKAoGc291cmNlGAMgASgLMhgucGFybGV5LnJlbGF5LnYxLkFkZHJlc3MSLQoLZGVzdGluYXRpb24YBCABKAsyGC5wYXJsZXkucmVsYXkudjEuQWRkcmVzcxIRCgljbGllbnRfaWQYBSABKAkSGAoQc2VydmVyX3RpbWVzdGFtcBgGIAEoBBIPCgdjb250ZW50GAcgASgMKrwBCgxFbnZlbG9wZVR5cGUSHQoZRU5WRUxPUEVfVFlQRV9VTlNQRUNJRklFRBAAEiAKHEVOVkVMT1BFX1RZUEVfUFJFS0VZX01FU1NBR0UQARIgChxFTlZFTE9QRV9UWVBFX1NJR05BTF9NRVNTQUdFEAISJAogRU5WRUxPUEVfVFlQRV9TRU5ERVJfS0VZX01FU1NBR0UQAxIjCh9FTlZFTE9QRV9UWVBFX1BMQUlOVEVYVF9DT05URU5UEARiBnByb3RvMw");
+export const file_parley_relay_v1_envelope: GenFile =
+  /*@__PURE__*/
+  fileDesc(
+    'Ch5wYXJsZXkvcmVsYXkvdjEvZW52ZWxvcGUucHJvdG8SD3BhcmxleS5yZWxheS52MSIwCgdBZGRyZXNzEhIKCmFjY291bnRfaWQYASABKAkSEQoJZGV2aWNlX2lkGAIgASgNIuEBCghFbnZlbG9wZRIRCglzZXJ2ZXJfaWQYASABKAQSKwoEdHlwZRgCIAEoDjIdLnBhcmxleS5yZWxheS52MS5FbnZlbG9wZVR5cGUSKAoGc291cmNlGAMgASgLMhgucGFybGV5LnJlbGF5LnYxLkFkZHJlc3MSLQoLZGVzdGluYXRpb24YBCABKAsyGC5wYXJsZXkucmVsYXkudjEuQWRkcmVzcxIRCgljbGllbnRfaWQYBSABKAkSGAoQc2VydmVyX3RpbWVzdGFtcBgGIAEoBBIPCgdjb250ZW50GAcgASgMKrwBCgxFbnZlbG9wZVR5cGUSHQoZRU5WRUxPUEVfVFlQRV9VTlNQRUNJRklFRBAAEiAKHEVOVkVMT1BFX1RZUEVfUFJFS0VZX01FU1NBR0UQARIgChxFTlZFTE9QRV9UWVBFX1NJR05BTF9NRVNTQUdFEAISJAogRU5WRUxPUEVfVFlQRV9TRU5ERVJfS0VZX01FU1NBR0UQAxIjCh9FTlZFTE9QRV9UWVBFX1BMQUlOVEVYVF9DT05URU5UEARiBnByb3RvMw',
+  );
 
 /**
  * An address names one device of one account.
  *
  * @generated from message parley.relay.v1.Address
  */
-export type Address = Message<"parley.relay.v1.Address"> & {
+export type Address = Message<'parley.relay.v1.Address'> & {
   /**
    * Relay-assigned account id (a UUID string, lower case).
    *
@@ -37,7 +40,8 @@ export type Address = Message<"parley.relay.v1.Address"> & {
  * Describes the message parley.relay.v1.Address.
  * Use `create(AddressSchema)` to create a new message.
  */
-export const AddressSchema: GenMessage<Address> = /*@__PURE__*/
+export const AddressSchema: GenMessage<Address> =
+  /*@__PURE__*/
   messageDesc(file_parley_relay_v1_envelope, 0);
 
 /**
@@ -45,7 +49,7 @@ export const AddressSchema: GenMessage<Address> = /*@__PURE__*/
  *
  * @generated from message parley.relay.v1.Envelope
  */
-export type Envelope = Message<"parley.relay.v1.Envelope"> & {
+export type Envelope = Message<'parley.relay.v1.Envelope'> & {
   /**
    * Relay-assigned, unique per relay database; ascending in delivery order for a destination.
    * The destination acks this id.
@@ -97,7 +101,8 @@ export type Envelope = Message<"parley.relay.v1.Envelope"> & {
  * Describes the message parley.relay.v1.Envelope.
  * Use `create(EnvelopeSchema)` to create a new message.
  */
-export const EnvelopeSchema: GenMessage<Envelope> = /*@__PURE__*/
+export const EnvelopeSchema: GenMessage<Envelope> =
+  /*@__PURE__*/
   messageDesc(file_parley_relay_v1_envelope, 1);
 
 /**
@@ -144,6 +149,6 @@ export enum EnvelopeType {
 /**
  * Describes the enum parley.relay.v1.EnvelopeType.
  */
-export const EnvelopeTypeSchema: GenEnum<EnvelopeType> = /*@__PURE__*/
+export const EnvelopeTypeSchema: GenEnum<EnvelopeType> =
+  /*@__PURE__*/
   enumDesc(file_parley_relay_v1_envelope, 0);
-

@@ -2,24 +2,28 @@
 // @generated from file parley/relay/v1/errors.proto (package parley.relay.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenEnum, GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { enumDesc, fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Address } from "./envelope_pb.js";
-import { file_parley_relay_v1_envelope } from "./envelope_pb.js";
-import type { Message } from "@bufbuild/protobuf";
+import type { GenEnum, GenFile, GenMessage } from '@bufbuild/protobuf/codegenv2';
+import { enumDesc, fileDesc, messageDesc } from '@bufbuild/protobuf/codegenv2';
+import type { Address } from './envelope_pb.js';
+import { file_parley_relay_v1_envelope } from './envelope_pb.js';
+import type { Message } from '@bufbuild/protobuf';
 
 /**
  * Describes the file parley/relay/v1/errors.proto.
  */
-export const file_parley_relay_v1_errors: GenFile = /*@__PURE__*/
-  fileDesc("ChxwYXJsZXkvcmVsYXkvdjEvZXJyb3JzLnByb3RvEg9wYXJsZXkucmVsYXkudjEiVwoRTWlzbWF0Y2hlZERldmljZXMSEgoKYWNjb3VudF9pZBgBIAEoCRIXCg9taXNzaW5nX2RldmljZXMYAiADKA0SFQoNZXh0cmFfZGV2aWNlcxgDIAMoDSK0AQoFRXJyb3ISKAoEY29kZRgBIAEoDjIaLnBhcmxleS5yZWxheS52MS5FcnJvckNvZGUSDwoHbWVzc2FnZRgCIAEoCRI+ChJtaXNtYXRjaGVkX2RldmljZXMYAyADKAsyIi5wYXJsZXkucmVsYXkudjEuTWlzbWF0Y2hlZERldmljZXMSGAoQdW5rbm93bl9hY2NvdW50cxgEIAMoCRIWCg5yZXRyeV9hZnRlcl9tcxgFIAEoDSJzChNSZWplY3RlZERlc3RpbmF0aW9uEi0KC2Rlc3RpbmF0aW9uGAEgASgLMhgucGFybGV5LnJlbGF5LnYxLkFkZHJlc3MSLQoGcmVhc29uGAIgASgOMh0ucGFybGV5LnJlbGF5LnYxLlJlamVjdFJlYXNvbir7AgoJRXJyb3JDb2RlEhoKFkVSUk9SX0NPREVfVU5TUEVDSUZJRUQQABIYChRFUlJPUl9DT0RFX01BTEZPUk1FRBABEhgKFEVSUk9SX0NPREVfVE9PX0xBUkdFEAISHgoaRVJST1JfQ09ERV9VTkFVVEhFTlRJQ0FURUQQAxIYChRFUlJPUl9DT0RFX0ZPUkJJRERFThAEEhgKFEVSUk9SX0NPREVfTk9UX0ZPVU5EEAUSHQoZRVJST1JfQ09ERV9VU0VSTkFNRV9UQUtFThAGEiEKHUVSUk9SX0NPREVfTUlTTUFUQ0hFRF9ERVZJQ0VTEAcSFwoTRVJST1JfQ09ERV9DT05GTElDVBAIEhoKFkVSUk9SX0NPREVfVU5BVkFJTEFCTEUQCRIXChNFUlJPUl9DT0RFX0lOVEVSTkFMEAoSGwoXRVJST1JfQ09ERV9SQVRFX0xJTUlURUQQCxIdChlFUlJPUl9DT0RFX1FVT1RBX0VYQ0VFREVEEAwqTQoMUmVqZWN0UmVhc29uEh0KGVJFSkVDVF9SRUFTT05fVU5TUEVDSUZJRUQQABIeChpSRUpFQ1RfUkVBU09OX01BSUxCT1hfRlVMTBABYgZwcm90bzM", [file_parley_relay_v1_envelope]);
+export const file_parley_relay_v1_errors: GenFile =
+  /*@__PURE__*/
+  fileDesc(
+    'ChxwYXJsZXkvcmVsYXkvdjEvZXJyb3JzLnByb3RvEg9wYXJsZXkucmVsYXkudjEiVwoRTWlzbWF0Y2hlZERldmljZXMSEgoKYWNjb3VudF9pZBgBIAEoCRIXCg9taXNzaW5nX2RldmljZXMYAiADKA0SFQoNZXh0cmFfZGV2aWNlcxgDIAMoDSK0AQoFRXJyb3ISKAoEY29kZRgBIAEoDjIaLnBhcmxleS5yZWxheS52MS5FcnJvckNvZGUSDwoHbWVzc2FnZRgCIAEoCRI+ChJtaXNtYXRjaGVkX2RldmljZXMYAyADKAsyIi5wYXJsZXkucmVsYXkudjEuTWlzbWF0Y2hlZERldmljZXMSGAoQdW5rbm93bl9hY2NvdW50cxgEIAMoCRIWCg5yZXRyeV9hZnRlcl9tcxgFIAEoDSJzChNSZWplY3RlZERlc3RpbmF0aW9uEi0KC2Rlc3RpbmF0aW9uGAEgASgLMhgucGFybGV5LnJlbGF5LnYxLkFkZHJlc3MSLQoGcmVhc29uGAIgASgOMh0ucGFybGV5LnJlbGF5LnYxLlJlamVjdFJlYXNvbir7AgoJRXJyb3JDb2RlEhoKFkVSUk9SX0NPREVfVU5TUEVDSUZJRUQQABIYChRFUlJPUl9DT0RFX01BTEZPUk1FRBABEhgKFEVSUk9SX0NPREVfVE9PX0xBUkdFEAISHgoaRVJST1JfQ09ERV9VTkFVVEhFTlRJQ0FURUQQAxIYChRFUlJPUl9DT0RFX0ZPUkJJRERFThAEEhgKFEVSUk9SX0NPREVfTk9UX0ZPVU5EEAUSHQoZRVJST1JfQ09ERV9VU0VSTkFNRV9UQUtFThAGEiEKHUVSUk9SX0NPREVfTUlTTUFUQ0hFRF9ERVZJQ0VTEAcSFwoTRVJST1JfQ09ERV9DT05GTElDVBAIEhoKFkVSUk9SX0NPREVfVU5BVkFJTEFCTEUQCRIXChNFUlJPUl9DT0RFX0lOVEVSTkFMEAoSGwoXRVJST1JfQ09ERV9SQVRFX0xJTUlURUQQCxIdChlFUlJPUl9DT0RFX1FVT1RBX0VYQ0VFREVEEAwqTQoMUmVqZWN0UmVhc29uEh0KGVJFSkVDVF9SRUFTT05fVU5TUEVDSUZJRUQQABIeChpSRUpFQ1RfUkVBU09OX01BSUxCT1hfRlVMTBABYgZwcm90bzM',
+    [file_parley_relay_v1_envelope],
+  );
 
 /**
  * Per destination account: how the named devices differ from the account's current devices.
  *
  * @generated from message parley.relay.v1.MismatchedDevices
  */
-export type MismatchedDevices = Message<"parley.relay.v1.MismatchedDevices"> & {
+export type MismatchedDevices = Message<'parley.relay.v1.MismatchedDevices'> & {
   /**
    * @generated from field: string account_id = 1;
    */
@@ -44,13 +48,14 @@ export type MismatchedDevices = Message<"parley.relay.v1.MismatchedDevices"> & {
  * Describes the message parley.relay.v1.MismatchedDevices.
  * Use `create(MismatchedDevicesSchema)` to create a new message.
  */
-export const MismatchedDevicesSchema: GenMessage<MismatchedDevices> = /*@__PURE__*/
+export const MismatchedDevicesSchema: GenMessage<MismatchedDevices> =
+  /*@__PURE__*/
   messageDesc(file_parley_relay_v1_errors, 0);
 
 /**
  * @generated from message parley.relay.v1.Error
  */
-export type Error = Message<"parley.relay.v1.Error"> & {
+export type Error = Message<'parley.relay.v1.Error'> & {
   /**
    * @generated from field: parley.relay.v1.ErrorCode code = 1;
    */
@@ -89,7 +94,8 @@ export type Error = Message<"parley.relay.v1.Error"> & {
  * Describes the message parley.relay.v1.Error.
  * Use `create(ErrorSchema)` to create a new message.
  */
-export const ErrorSchema: GenMessage<Error> = /*@__PURE__*/
+export const ErrorSchema: GenMessage<Error> =
+  /*@__PURE__*/
   messageDesc(file_parley_relay_v1_errors, 1);
 
 /**
@@ -97,7 +103,7 @@ export const ErrorSchema: GenMessage<Error> = /*@__PURE__*/
  *
  * @generated from message parley.relay.v1.RejectedDestination
  */
-export type RejectedDestination = Message<"parley.relay.v1.RejectedDestination"> & {
+export type RejectedDestination = Message<'parley.relay.v1.RejectedDestination'> & {
   /**
    * @generated from field: parley.relay.v1.Address destination = 1;
    */
@@ -113,7 +119,8 @@ export type RejectedDestination = Message<"parley.relay.v1.RejectedDestination">
  * Describes the message parley.relay.v1.RejectedDestination.
  * Use `create(RejectedDestinationSchema)` to create a new message.
  */
-export const RejectedDestinationSchema: GenMessage<RejectedDestination> = /*@__PURE__*/
+export const RejectedDestinationSchema: GenMessage<RejectedDestination> =
+  /*@__PURE__*/
   messageDesc(file_parley_relay_v1_errors, 2);
 
 /**
@@ -220,7 +227,8 @@ export enum ErrorCode {
 /**
  * Describes the enum parley.relay.v1.ErrorCode.
  */
-export const ErrorCodeSchema: GenEnum<ErrorCode> = /*@__PURE__*/
+export const ErrorCodeSchema: GenEnum<ErrorCode> =
+  /*@__PURE__*/
   enumDesc(file_parley_relay_v1_errors, 0);
 
 /**
@@ -243,6 +251,6 @@ export enum RejectReason {
 /**
  * Describes the enum parley.relay.v1.RejectReason.
  */
-export const RejectReasonSchema: GenEnum<RejectReason> = /*@__PURE__*/
+export const RejectReasonSchema: GenEnum<RejectReason> =
+  /*@__PURE__*/
   enumDesc(file_parley_relay_v1_errors, 1);
-

@@ -2,19 +2,23 @@
 // @generated from file parley/relay/v1/frames.proto (package parley.relay.v1, syntax proto3)
 /* eslint-disable */
 
-import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
-import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Address, Envelope, EnvelopeType } from "./envelope_pb.js";
-import { file_parley_relay_v1_envelope } from "./envelope_pb.js";
-import type { Error, RejectedDestination } from "./errors_pb.js";
-import { file_parley_relay_v1_errors } from "./errors_pb.js";
-import type { Message } from "@bufbuild/protobuf";
+import type { GenFile, GenMessage } from '@bufbuild/protobuf/codegenv2';
+import { fileDesc, messageDesc } from '@bufbuild/protobuf/codegenv2';
+import type { Address, Envelope, EnvelopeType } from './envelope_pb.js';
+import { file_parley_relay_v1_envelope } from './envelope_pb.js';
+import type { Error, RejectedDestination } from './errors_pb.js';
+import { file_parley_relay_v1_errors } from './errors_pb.js';
+import type { Message } from '@bufbuild/protobuf';
 
 /**
  * Describes the file parley/relay/v1/frames.proto.
  */
-export const file_parley_relay_v1_frames: GenFile = /*@__PURE__*/
-  fileDesc("ChxwYXJsZXkvcmVsYXkvdjEvZnJhbWVzLnByb3RvEg9wYXJsZXkucmVsYXkudjEitwEKBUZyYW1lEisKB3JlcXVlc3QYASABKAsyGC5wYXJsZXkucmVsYXkudjEuUmVxdWVzdEgAEi0KCHJlc3BvbnNlGAIgASgLMhkucGFybGV5LnJlbGF5LnYxLlJlc3BvbnNlSAASJQoEcHVzaBgDIAEoCzIVLnBhcmxleS5yZWxheS52MS5QdXNoSAASIwoDYWNrGAQgASgLMhQucGFybGV5LnJlbGF5LnYxLkFja0gAQgYKBGtpbmQieQoHUmVxdWVzdBIKCgJpZBgBIAEoDRIsCgRhdXRoGAIgASgLMhwucGFybGV5LnJlbGF5LnYxLkF1dGhSZXF1ZXN0SAASLAoEc2VuZBgDIAEoCzIcLnBhcmxleS5yZWxheS52MS5TZW5kUmVxdWVzdEgAQgYKBGJvZHkiqwEKCFJlc3BvbnNlEhIKCnJlcXVlc3RfaWQYASABKA0SJwoFZXJyb3IYAiABKAsyFi5wYXJsZXkucmVsYXkudjEuRXJyb3JIABIrCgRhdXRoGAMgASgLMhsucGFybGV5LnJlbGF5LnYxLkF1dGhSZXN1bHRIABIrCgRzZW5kGAQgASgLMhsucGFybGV5LnJlbGF5LnYxLlNlbmRSZXN1bHRIAEIICgZyZXN1bHQiRAoLQXV0aFJlcXVlc3QSEgoKYWNjb3VudF9pZBgBIAEoCRIRCglkZXZpY2VfaWQYAiABKA0SDgoGc2VjcmV0GAMgASgJIiYKCkF1dGhSZXN1bHQSGAoQc2VydmVyX3RpbWVzdGFtcBgBIAEoBCJUCgtTZW5kUmVxdWVzdBIRCgljbGllbnRfaWQYASABKAkSMgoIbWVzc2FnZXMYAiADKAsyIC5wYXJsZXkucmVsYXkudjEuT3V0Z29pbmdNZXNzYWdlIn4KD091dGdvaW5nTWVzc2FnZRItCgtkZXN0aW5hdGlvbhgBIAEoCzIYLnBhcmxleS5yZWxheS52MS5BZGRyZXNzEisKBHR5cGUYAiABKA4yHS5wYXJsZXkucmVsYXkudjEuRW52ZWxvcGVUeXBlEg8KB2NvbnRlbnQYAyABKAwiXgoKU2VuZFJlc3VsdBIYChBzZXJ2ZXJfdGltZXN0YW1wGAEgASgEEjYKCHJlamVjdGVkGAIgAygLMiQucGFybGV5LnJlbGF5LnYxLlJlamVjdGVkRGVzdGluYXRpb24icQoEUHVzaBItCghlbnZlbG9wZRgBIAEoCzIZLnBhcmxleS5yZWxheS52MS5FbnZlbG9wZUgAEjIKB2RyYWluZWQYAiABKAsyHy5wYXJsZXkucmVsYXkudjEuTWFpbGJveERyYWluZWRIAEIGCgRraW5kIhAKDk1haWxib3hEcmFpbmVkIhkKA0FjaxISCgpzZXJ2ZXJfaWRzGAEgAygEYgZwcm90bzM", [file_parley_relay_v1_envelope, file_parley_relay_v1_errors]);
+export const file_parley_relay_v1_frames: GenFile =
+  /*@__PURE__*/
+  fileDesc(
+    'ChxwYXJsZXkvcmVsYXkvdjEvZnJhbWVzLnByb3RvEg9wYXJsZXkucmVsYXkudjEitwEKBUZyYW1lEisKB3JlcXVlc3QYASABKAsyGC5wYXJsZXkucmVsYXkudjEuUmVxdWVzdEgAEi0KCHJlc3BvbnNlGAIgASgLMhkucGFybGV5LnJlbGF5LnYxLlJlc3BvbnNlSAASJQoEcHVzaBgDIAEoCzIVLnBhcmxleS5yZWxheS52MS5QdXNoSAASIwoDYWNrGAQgASgLMhQucGFybGV5LnJlbGF5LnYxLkFja0gAQgYKBGtpbmQieQoHUmVxdWVzdBIKCgJpZBgBIAEoDRIsCgRhdXRoGAIgASgLMhwucGFybGV5LnJlbGF5LnYxLkF1dGhSZXF1ZXN0SAASLAoEc2VuZBgDIAEoCzIcLnBhcmxleS5yZWxheS52MS5TZW5kUmVxdWVzdEgAQgYKBGJvZHkiqwEKCFJlc3BvbnNlEhIKCnJlcXVlc3RfaWQYASABKA0SJwoFZXJyb3IYAiABKAsyFi5wYXJsZXkucmVsYXkudjEuRXJyb3JIABIrCgRhdXRoGAMgASgLMhsucGFybGV5LnJlbGF5LnYxLkF1dGhSZXN1bHRIABIrCgRzZW5kGAQgASgLMhsucGFybGV5LnJlbGF5LnYxLlNlbmRSZXN1bHRIAEIICgZyZXN1bHQiRAoLQXV0aFJlcXVlc3QSEgoKYWNjb3VudF9pZBgBIAEoCRIRCglkZXZpY2VfaWQYAiABKA0SDgoGc2VjcmV0GAMgASgJIiYKCkF1dGhSZXN1bHQSGAoQc2VydmVyX3RpbWVzdGFtcBgBIAEoBCJUCgtTZW5kUmVxdWVzdBIRCgljbGllbnRfaWQYASABKAkSMgoIbWVzc2FnZXMYAiADKAsyIC5wYXJsZXkucmVsYXkudjEuT3V0Z29pbmdNZXNzYWdlIn4KD091dGdvaW5nTWVzc2FnZRItCgtkZXN0aW5hdGlvbhgBIAEoCzIYLnBhcmxleS5yZWxheS52MS5BZGRyZXNzEisKBHR5cGUYAiABKA4yHS5wYXJsZXkucmVsYXkudjEuRW52ZWxvcGVUeXBlEg8KB2NvbnRlbnQYAyABKAwiXgoKU2VuZFJlc3VsdBIYChBzZXJ2ZXJfdGltZXN0YW1wGAEgASgEEjYKCHJlamVjdGVkGAIgAygLMiQucGFybGV5LnJlbGF5LnYxLlJlamVjdGVkRGVzdGluYXRpb24icQoEUHVzaBItCghlbnZlbG9wZRgBIAEoCzIZLnBhcmxleS5yZWxheS52MS5FbnZlbG9wZUgAEjIKB2RyYWluZWQYAiABKAsyHy5wYXJsZXkucmVsYXkudjEuTWFpbGJveERyYWluZWRIAEIGCgRraW5kIhAKDk1haWxib3hEcmFpbmVkIhkKA0FjaxISCgpzZXJ2ZXJfaWRzGAEgAygEYgZwcm90bzM',
+    [file_parley_relay_v1_envelope, file_parley_relay_v1_errors],
+  );
 
 /**
  * Every binary WebSocket message, in both directions, is exactly one Frame.
@@ -22,56 +26,62 @@ export const file_parley_relay_v1_frames: GenFile = /*@__PURE__*/
  *
  * @generated from message parley.relay.v1.Frame
  */
-export type Frame = Message<"parley.relay.v1.Frame"> & {
+export type Frame = Message<'parley.relay.v1.Frame'> & {
   /**
    * @generated from oneof parley.relay.v1.Frame.kind
    */
-  kind: {
-    /**
-     * client -> relay; answered by exactly one Response with the same id.
-     *
-     * @generated from field: parley.relay.v1.Request request = 1;
-     */
-    value: Request;
-    case: "request";
-  } | {
-    /**
-     * relay -> client.
-     *
-     * @generated from field: parley.relay.v1.Response response = 2;
-     */
-    value: Response;
-    case: "response";
-  } | {
-    /**
-     * relay -> client, unsolicited.
-     *
-     * @generated from field: parley.relay.v1.Push push = 3;
-     */
-    value: Push;
-    case: "push";
-  } | {
-    /**
-     * client -> relay, never answered.
-     *
-     * @generated from field: parley.relay.v1.Ack ack = 4;
-     */
-    value: Ack;
-    case: "ack";
-  } | { case: undefined; value?: undefined };
+  kind:
+    | {
+        /**
+         * client -> relay; answered by exactly one Response with the same id.
+         *
+         * @generated from field: parley.relay.v1.Request request = 1;
+         */
+        value: Request;
+        case: 'request';
+      }
+    | {
+        /**
+         * relay -> client.
+         *
+         * @generated from field: parley.relay.v1.Response response = 2;
+         */
+        value: Response;
+        case: 'response';
+      }
+    | {
+        /**
+         * relay -> client, unsolicited.
+         *
+         * @generated from field: parley.relay.v1.Push push = 3;
+         */
+        value: Push;
+        case: 'push';
+      }
+    | {
+        /**
+         * client -> relay, never answered.
+         *
+         * @generated from field: parley.relay.v1.Ack ack = 4;
+         */
+        value: Ack;
+        case: 'ack';
+      }
+    | { case: undefined; value?: undefined };
 };
 
 /**
  * Describes the message parley.relay.v1.Frame.
  * Use `create(FrameSchema)` to create a new message.
  */
-export const FrameSchema: GenMessage<Frame> = /*@__PURE__*/
+export const FrameSchema: GenMessage<Frame> =
+  /*@__PURE__*/
   messageDesc(file_parley_relay_v1_frames, 0);
 
 /**
  * @generated from message parley.relay.v1.Request
  */
-export type Request = Message<"parley.relay.v1.Request"> & {
+export type Request = Message<'parley.relay.v1.Request'> & {
   /**
    * Client-chosen, unique among this socket's requests in flight; echoed in the Response.
    *
@@ -82,32 +92,36 @@ export type Request = Message<"parley.relay.v1.Request"> & {
   /**
    * @generated from oneof parley.relay.v1.Request.body
    */
-  body: {
-    /**
-     * @generated from field: parley.relay.v1.AuthRequest auth = 2;
-     */
-    value: AuthRequest;
-    case: "auth";
-  } | {
-    /**
-     * @generated from field: parley.relay.v1.SendRequest send = 3;
-     */
-    value: SendRequest;
-    case: "send";
-  } | { case: undefined; value?: undefined };
+  body:
+    | {
+        /**
+         * @generated from field: parley.relay.v1.AuthRequest auth = 2;
+         */
+        value: AuthRequest;
+        case: 'auth';
+      }
+    | {
+        /**
+         * @generated from field: parley.relay.v1.SendRequest send = 3;
+         */
+        value: SendRequest;
+        case: 'send';
+      }
+    | { case: undefined; value?: undefined };
 };
 
 /**
  * Describes the message parley.relay.v1.Request.
  * Use `create(RequestSchema)` to create a new message.
  */
-export const RequestSchema: GenMessage<Request> = /*@__PURE__*/
+export const RequestSchema: GenMessage<Request> =
+  /*@__PURE__*/
   messageDesc(file_parley_relay_v1_frames, 1);
 
 /**
  * @generated from message parley.relay.v1.Response
  */
-export type Response = Message<"parley.relay.v1.Response"> & {
+export type Response = Message<'parley.relay.v1.Response'> & {
   /**
    * The id of the Request this answers (0 for a connection-level error sent before closing).
    *
@@ -118,32 +132,37 @@ export type Response = Message<"parley.relay.v1.Response"> & {
   /**
    * @generated from oneof parley.relay.v1.Response.result
    */
-  result: {
-    /**
-     * @generated from field: parley.relay.v1.Error error = 2;
-     */
-    value: Error;
-    case: "error";
-  } | {
-    /**
-     * @generated from field: parley.relay.v1.AuthResult auth = 3;
-     */
-    value: AuthResult;
-    case: "auth";
-  } | {
-    /**
-     * @generated from field: parley.relay.v1.SendResult send = 4;
-     */
-    value: SendResult;
-    case: "send";
-  } | { case: undefined; value?: undefined };
+  result:
+    | {
+        /**
+         * @generated from field: parley.relay.v1.Error error = 2;
+         */
+        value: Error;
+        case: 'error';
+      }
+    | {
+        /**
+         * @generated from field: parley.relay.v1.AuthResult auth = 3;
+         */
+        value: AuthResult;
+        case: 'auth';
+      }
+    | {
+        /**
+         * @generated from field: parley.relay.v1.SendResult send = 4;
+         */
+        value: SendResult;
+        case: 'send';
+      }
+    | { case: undefined; value?: undefined };
 };
 
 /**
  * Describes the message parley.relay.v1.Response.
  * Use `create(ResponseSchema)` to create a new message.
  */
-export const ResponseSchema: GenMessage<Response> = /*@__PURE__*/
+export const ResponseSchema: GenMessage<Response> =
+  /*@__PURE__*/
   messageDesc(file_parley_relay_v1_frames, 2);
 
 /**
@@ -151,7 +170,7 @@ export const ResponseSchema: GenMessage<Response> = /*@__PURE__*/
  *
  * @generated from message parley.relay.v1.AuthRequest
  */
-export type AuthRequest = Message<"parley.relay.v1.AuthRequest"> & {
+export type AuthRequest = Message<'parley.relay.v1.AuthRequest'> & {
   /**
    * @generated from field: string account_id = 1;
    */
@@ -174,13 +193,14 @@ export type AuthRequest = Message<"parley.relay.v1.AuthRequest"> & {
  * Describes the message parley.relay.v1.AuthRequest.
  * Use `create(AuthRequestSchema)` to create a new message.
  */
-export const AuthRequestSchema: GenMessage<AuthRequest> = /*@__PURE__*/
+export const AuthRequestSchema: GenMessage<AuthRequest> =
+  /*@__PURE__*/
   messageDesc(file_parley_relay_v1_frames, 3);
 
 /**
  * @generated from message parley.relay.v1.AuthResult
  */
-export type AuthResult = Message<"parley.relay.v1.AuthResult"> & {
+export type AuthResult = Message<'parley.relay.v1.AuthResult'> & {
   /**
    * Relay clock at authentication, milliseconds since the Unix epoch.
    *
@@ -193,7 +213,8 @@ export type AuthResult = Message<"parley.relay.v1.AuthResult"> & {
  * Describes the message parley.relay.v1.AuthResult.
  * Use `create(AuthResultSchema)` to create a new message.
  */
-export const AuthResultSchema: GenMessage<AuthResult> = /*@__PURE__*/
+export const AuthResultSchema: GenMessage<AuthResult> =
+  /*@__PURE__*/
   messageDesc(file_parley_relay_v1_frames, 4);
 
 /**
@@ -201,7 +222,7 @@ export const AuthResultSchema: GenMessage<AuthResult> = /*@__PURE__*/
  *
  * @generated from message parley.relay.v1.SendRequest
  */
-export type SendRequest = Message<"parley.relay.v1.SendRequest"> & {
+export type SendRequest = Message<'parley.relay.v1.SendRequest'> & {
   /**
    * Idempotency key chosen by the sending device (1..64 characters). A retried send with the
    * same key is stored once and answered with the first attempt's SendResult.
@@ -220,13 +241,14 @@ export type SendRequest = Message<"parley.relay.v1.SendRequest"> & {
  * Describes the message parley.relay.v1.SendRequest.
  * Use `create(SendRequestSchema)` to create a new message.
  */
-export const SendRequestSchema: GenMessage<SendRequest> = /*@__PURE__*/
+export const SendRequestSchema: GenMessage<SendRequest> =
+  /*@__PURE__*/
   messageDesc(file_parley_relay_v1_frames, 5);
 
 /**
  * @generated from message parley.relay.v1.OutgoingMessage
  */
-export type OutgoingMessage = Message<"parley.relay.v1.OutgoingMessage"> & {
+export type OutgoingMessage = Message<'parley.relay.v1.OutgoingMessage'> & {
   /**
    * @generated from field: parley.relay.v1.Address destination = 1;
    */
@@ -247,7 +269,8 @@ export type OutgoingMessage = Message<"parley.relay.v1.OutgoingMessage"> & {
  * Describes the message parley.relay.v1.OutgoingMessage.
  * Use `create(OutgoingMessageSchema)` to create a new message.
  */
-export const OutgoingMessageSchema: GenMessage<OutgoingMessage> = /*@__PURE__*/
+export const OutgoingMessageSchema: GenMessage<OutgoingMessage> =
+  /*@__PURE__*/
   messageDesc(file_parley_relay_v1_frames, 6);
 
 /**
@@ -255,7 +278,7 @@ export const OutgoingMessageSchema: GenMessage<OutgoingMessage> = /*@__PURE__*/
  *
  * @generated from message parley.relay.v1.SendResult
  */
-export type SendResult = Message<"parley.relay.v1.SendResult"> & {
+export type SendResult = Message<'parley.relay.v1.SendResult'> & {
   /**
    * The relay's commit time; the same value is in every envelope of this send.
    *
@@ -275,52 +298,57 @@ export type SendResult = Message<"parley.relay.v1.SendResult"> & {
  * Describes the message parley.relay.v1.SendResult.
  * Use `create(SendResultSchema)` to create a new message.
  */
-export const SendResultSchema: GenMessage<SendResult> = /*@__PURE__*/
+export const SendResultSchema: GenMessage<SendResult> =
+  /*@__PURE__*/
   messageDesc(file_parley_relay_v1_frames, 7);
 
 /**
  * @generated from message parley.relay.v1.Push
  */
-export type Push = Message<"parley.relay.v1.Push"> & {
+export type Push = Message<'parley.relay.v1.Push'> & {
   /**
    * @generated from oneof parley.relay.v1.Push.kind
    */
-  kind: {
-    /**
-     * @generated from field: parley.relay.v1.Envelope envelope = 1;
-     */
-    value: Envelope;
-    case: "envelope";
-  } | {
-    /**
-     * Every entry that was in the mailbox when the socket authenticated has been pushed.
-     * Sent once per connection; later entries keep arriving as Envelope pushes.
-     *
-     * @generated from field: parley.relay.v1.MailboxDrained drained = 2;
-     */
-    value: MailboxDrained;
-    case: "drained";
-  } | { case: undefined; value?: undefined };
+  kind:
+    | {
+        /**
+         * @generated from field: parley.relay.v1.Envelope envelope = 1;
+         */
+        value: Envelope;
+        case: 'envelope';
+      }
+    | {
+        /**
+         * Every entry that was in the mailbox when the socket authenticated has been pushed.
+         * Sent once per connection; later entries keep arriving as Envelope pushes.
+         *
+         * @generated from field: parley.relay.v1.MailboxDrained drained = 2;
+         */
+        value: MailboxDrained;
+        case: 'drained';
+      }
+    | { case: undefined; value?: undefined };
 };
 
 /**
  * Describes the message parley.relay.v1.Push.
  * Use `create(PushSchema)` to create a new message.
  */
-export const PushSchema: GenMessage<Push> = /*@__PURE__*/
+export const PushSchema: GenMessage<Push> =
+  /*@__PURE__*/
   messageDesc(file_parley_relay_v1_frames, 8);
 
 /**
  * @generated from message parley.relay.v1.MailboxDrained
  */
-export type MailboxDrained = Message<"parley.relay.v1.MailboxDrained"> & {
-};
+export type MailboxDrained = Message<'parley.relay.v1.MailboxDrained'> & {};
 
 /**
  * Describes the message parley.relay.v1.MailboxDrained.
  * Use `create(MailboxDrainedSchema)` to create a new message.
  */
-export const MailboxDrainedSchema: GenMessage<MailboxDrained> = /*@__PURE__*/
+export const MailboxDrainedSchema: GenMessage<MailboxDrained> =
+  /*@__PURE__*/
   messageDesc(file_parley_relay_v1_frames, 9);
 
 /**
@@ -329,7 +357,7 @@ export const MailboxDrainedSchema: GenMessage<MailboxDrained> = /*@__PURE__*/
  *
  * @generated from message parley.relay.v1.Ack
  */
-export type Ack = Message<"parley.relay.v1.Ack"> & {
+export type Ack = Message<'parley.relay.v1.Ack'> & {
   /**
    * @generated from field: repeated uint64 server_ids = 1;
    */
@@ -340,6 +368,6 @@ export type Ack = Message<"parley.relay.v1.Ack"> & {
  * Describes the message parley.relay.v1.Ack.
  * Use `create(AckSchema)` to create a new message.
  */
-export const AckSchema: GenMessage<Ack> = /*@__PURE__*/
+export const AckSchema: GenMessage<Ack> =
+  /*@__PURE__*/
   messageDesc(file_parley_relay_v1_frames, 10);
-
