@@ -7,6 +7,7 @@ import { useMessenger, useObservable } from '../messenger/messenger-context.js';
 import { Avatar } from '../shell/Avatar.js';
 import { Icon } from '../shell/Icon.js';
 import { DeletedAccountBar, RequestBar } from '../requests/RequestBar.js';
+import { CallButtons } from '../calls/CallButtons.js';
 import { Composer } from './Composer.js';
 import { MessageList } from './MessageList.js';
 import { NewMessageAnnouncer } from './NewMessageAnnouncer.js';
@@ -93,6 +94,7 @@ export default function ConversationView({
             )}
           </p>
         </div>
+        <CallButtons conversation={conversation} />
         {isGroup && (
           <button
             type="button"

@@ -2,6 +2,7 @@ import { memo, type Ref } from 'react';
 import { formatClock, formatFullTime } from '../format/time.js';
 import type { MessageView } from '../messenger/types.js';
 import { AttachmentView } from '../media/AttachmentView.js';
+import { CallEntry } from '../calls/CallEntry.js';
 import { MessageText } from './MessageText.js';
 import { TickMark } from './TickMark.js';
 import { tickFor } from './ticks.js';
@@ -36,6 +37,8 @@ export const MessageBubble = memo(function MessageBubble({
   /** Told when the bubble mounts, so the list can see whether it is on screen. */
   watchRef?: Ref<HTMLDivElement>;
 }) {
+  if (message.call)
+    return <CallEntry message={{ ...message, call: message.call }} watchRef={watchRef} />;
   if (message.kind === 'system') {
     return (
       <div className="system-message" data-message-id={message.id} ref={watchRef}>
