@@ -1,3 +1,5 @@
+import type { Observable } from '../facade/api.js';
+
 /** The public shapes of calls (re-exported by the package entry). */
 
 export type CallMedia = 'audio' | 'video';
@@ -91,7 +93,7 @@ export interface CallPeers {
 
 export interface CallsApi {
   /** This device's call (ringing, connecting or in progress), null when there is none. */
-  readonly current: import('../facade/api.js').Observable<CallView | null>;
+  readonly current: Observable<CallView | null>;
   /** Rings every device of the chat's other members; resolves with the call id. */
   start(conversationId: string, media: CallMedia): Promise<string>;
   accept(callId: string): Promise<void>;
