@@ -4,6 +4,8 @@
  * (scripts/netns-run.sh): nothing it relays can leave the namespace.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createSocket } from 'node:dgram';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -57,15 +59,11 @@ export async function startTurnServer(secret: string, port = 3478): Promise<Turn
   };
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
-  // Ready once it reports its UDP listener on our address; an early exit is a failure.
-  await new Promise<void>((resolve, reject) => {
-    const check = () => {
-      if (/listener opened on|IPv4. UDP listener opened/i.test(log)) resolve();
-    };
-    child.stdout?.on('data', check);
-    child.once('exit', (code) => reject(new Error(`turnserver exited (${code}):\n${log}`)));
-    check();
-  });
+  const exited = new Promise<never>((_, reject) =>
+    child.once('exit', (code) => reject(new Error(`turnserver exited (${code}):\n${log}`))),
+  );
+  // Its log is block-buffered on a pipe: readiness is a STUN answer on its port, not a log line.
+  await Promise.race([stunAnswers(TURN_ADDRESS, port), exited]);
   return {
     url: `turn:${TURN_ADDRESS}:${port}?transport=udp`,
     async close() {
@@ -76,4 +74,25 @@ export async function startTurnServer(secret: string, port = 3478): Promise<Turn
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Resolves once a STUN Binding request (RFC 8489 §5: type 0x0001, magic cookie 0x2112A442, a
+ * random transaction id) gets an answer; re-sent every 100 ms until the server listens.
+ */
+async function stunAnswers(address: string, port: number): Promise<void> {
+  const socket = createSocket('udp4');
+  const request = Buffer.concat([
+    Buffer.from([0x00, 0x01, 0x00, 0x00, 0x21, 0x12, 0xa4, 0x42]),
+    randomBytes(12),
+  ]);
+  const answered = once(socket, 'message');
+  const resend = setInterval(() => socket.send(request, port, address), 100);
+  socket.send(request, port, address);
+  try {
+    await answered;
+  } finally {
+    clearInterval(resend);
+    socket.close();
+  }
 }
