@@ -254,7 +254,12 @@ describe('a group call in the mesh', () => {
         .toBe(true);
     }
     await carol.page.screenshot({ path: `${resultsDir}/call-group-light.png` });
-    for (const user of people) await user.page.getByRole('button', { name: 'Hang up' }).click();
+    // Alice leaves: Bob and Carol keep talking. Bob leaves: Carol is alone, and her call ends.
+    await alice.page.getByRole('button', { name: 'Hang up' }).click();
+    await expect.poll(async () => (await mediaCounters(bob.page)).connections, POLL).toBe(1);
+    expect(await callScreen(carol).count()).toBe(1);
+    await bob.page.getByRole('button', { name: 'Hang up' }).click();
+    for (const user of people) await expect.poll(() => callScreen(user).count(), POLL).toBe(0);
     for (const user of people) await expect.poll(() => callEntries(user), POLL).toBe(1);
   });
 });
