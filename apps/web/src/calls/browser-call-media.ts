@@ -44,10 +44,14 @@ export class BrowserCallMedia implements CallPeers {
 
   getSnapshot = (): CallMediaState => this.state;
 
+  prepare(): void {
+    void loadSimplePeer().catch(() => {});
+  }
+
   async start(callId: string, media: CallMedia, network: CallNetwork): Promise<void> {
     const video = media === 'video';
     const [{ default: Peer }, stream] = await Promise.all([
-      import('simple-peer/simplepeer.min.js'),
+      loadSimplePeer(),
       navigator.mediaDevices.getUserMedia({ audio: true, video }).catch((error: unknown) => {
         throw new MediaAccessError(describeMediaError(error, video));
       }),
@@ -208,6 +212,13 @@ export class BrowserCallMedia implements CallPeers {
     this.state = state;
     for (const listener of [...this.listeners]) listener();
   }
+}
+
+let simplePeer: Promise<typeof import('simple-peer/simplepeer.min.js')> | undefined;
+
+/** simple-peer's chunk, fetched once (while a call rings, or when the first call starts). */
+function loadSimplePeer() {
+  return (simplePeer ??= import('simple-peer/simplepeer.min.js'));
 }
 
 /** simple-peer keeps its RTCPeerConnection as `_pc` (not in its types). */

@@ -1,5 +1,5 @@
 import { MAX_PENDING_CANDIDATES } from './limits.js';
-import type { CallMedia, CallPhase, PeerLink, PeerSignal } from './types.js';
+import type { CallMedia, CallNetwork, CallPhase, PeerLink, PeerSignal } from './types.js';
 
 /** One remote device of a call: its peer connection, once there is one. */
 interface RemoteDevice {
@@ -22,6 +22,8 @@ export class CallSession {
   /** Accounts whose invitation made a device ring. */
   readonly ringing = new Set<string>();
   timer?: ReturnType<typeof setTimeout>;
+  /** The ICE servers, fetched while the call rings so that accepting does not wait for them. */
+  network?: Promise<CallNetwork>;
 
   constructor(
     readonly id: string,

@@ -98,7 +98,11 @@ export class Calls implements CallsApi {
   async accept(callId: string): Promise<void> {
     const session = this.sessionFor(callId);
     if (session.phase !== 'incoming') return;
-    await this.requirePeers().start(callId, session.media, await this.network());
+    await this.requirePeers().start(
+      callId,
+      session.media,
+      await (session.network ?? this.network()),
+    );
     if (this.session !== session) return; // cancelled while the camera opened
     clearTimeout(session.timer);
     session.joined = true;
@@ -209,6 +213,8 @@ export class Calls implements CallsApi {
     );
     this.session = session;
     this.finished.delete(signal.callId);
+    session.network = this.network();
+    this.peers.prepare?.();
     this.send(session, { case: 'ringing' }, [callerAccount], false, from);
     // The caller gives up after RING_TIMEOUT_MS; stop ringing then even if its hang-up is lost.
     session.timer = setTimeout(() => {

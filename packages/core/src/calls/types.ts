@@ -87,6 +87,11 @@ export interface CallPeers {
     initiator: boolean,
     handlers: PeerLinkHandlers,
   ): PeerLink;
+  /**
+   * A call rings: load what accepting will need (code, not camera or microphone, which stay off
+   * until the person accepts).
+   */
+  prepare?(): void;
   /** Releases camera and microphone and closes every link of the call. */
   stop(callId: string): void;
 }

@@ -220,8 +220,9 @@ function wire(
     callSignal: (content, sender) => {
       if (content.body.case !== 'callSignal') return;
       const signal = readSignal(content.body.value, Number(content.createdAt));
-      if (typeof signal === 'string') events.decryptFailed(sender, `call signal: ${signal}`);
-      else calls.receive(signal, sender);
+      // A malformed signal (a buggy or hostile peer) is dropped: it is ephemeral, and telling
+      // the person "a message could not be decrypted" would be untrue.
+      if (typeof signal !== 'string') calls.receive(signal, sender);
     },
     groups: {
       isGroup: (model) => groups.isGroup(model),

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fromBinary } from '@bufbuild/protobuf';
 import { ContentSchema } from '@parley/protocol';
 import { Calls } from '../../src/calls/calls.js';
-import { callSignalContent, readSignal } from '../../src/calls/call-signal.js';
+import { callSignalContent, readSignal, type SignalKind } from '../../src/calls/call-signal.js';
 import { INVITE_MAX_AGE_MS, MAX_SDP_LENGTH, RING_TIMEOUT_MS } from '../../src/calls/limits.js';
 import type { CallPeers, CallRecord, PeerLinkHandlers, PeerSignal } from '../../src/calls/types.js';
 
@@ -278,7 +278,7 @@ describe('call signal checks', () => {
       { case: 'busy' },
       { case: 'decline' },
       { case: 'hangup' },
-    ] as const;
+    ] satisfies SignalKind[];
     for (const kind of kinds) {
       const signal = { callId: crypto.randomUUID(), conversationId: 'c', toDevice: 'a.1', kind };
       expect(readSignal(decode(callSignalContent(signal)), 5)).toEqual({ ...signal, createdAt: 5 });
@@ -287,7 +287,7 @@ describe('call signal checks', () => {
 
   it('refuses oversized, overfull and malformed signals', () => {
     const base = { callId: crypto.randomUUID(), conversationId: 'c' };
-    const read = (kind: Parameters<typeof callSignalContent>[0]['kind'], callId = base.callId) =>
+    const read = (kind: SignalKind, callId: string = base.callId) =>
       readSignal(decode(callSignalContent({ ...base, callId, kind })), 0);
     expect(read({ case: 'description', type: 'offer', sdp: 'x'.repeat(MAX_SDP_LENGTH + 1) })).toBe(
       'SDP too long',
