@@ -214,7 +214,7 @@ export class BrowserCallMedia implements CallPeers {
   }
 }
 
-let simplePeer: Promise<typeof import('simple-peer/simplepeer.min.js')> | undefined;
+let simplePeer: Promise<{ default: typeof SimplePeer }> | undefined;
 
 /** simple-peer's chunk, fetched once (while a call rings, or when the first call starts). */
 function loadSimplePeer() {
