@@ -73,5 +73,11 @@ describe('ICE servers for calls', () => {
       stunUrls: ['stun:a:1', 'stun:b:2'],
       turnUrls: ['turns:t:5349'],
     });
+    expect(() => load(['--ice-transport-policy', 'relay'])).toThrow(/needs --turn-urls/);
+    expect(() => load(['--ice-transport-policy', 'sometimes'])).toThrow(/"all" or "relay"/);
+    const relayOnly = load(['--turn-urls', 'turn:t:3478', '--ice-transport-policy', 'relay'], {
+      PARLEY_TURN_SECRET: SECRET,
+    });
+    expect(relayOnly !== 'help' && relayOnly.ice?.iceTransportPolicy).toBe('relay');
   });
 });
