@@ -14,6 +14,8 @@ export default mergeConfig(
   defineConfig({
     test: {
       include: e2e ? ['test/**/*.test.ts'] : ['test/unit/**/*.test.ts'],
+      // The call tests need a network namespace of their own: vitest.calls.config.ts.
+      exclude: ['test/calls/**', '**/node_modules/**'],
       globalSetup: e2e ? ['test/e2e/harness/global-setup.ts'] : [],
       fileParallelism: false,
       testTimeout: 600_000,

@@ -57,7 +57,15 @@ export type ParleyErrorCode =
   /** An edit or delete for everyone after its window (EDIT_WINDOW_MS, DELETE_FOR_EVERYONE_WINDOW_MS). */
   | 'WINDOW_PASSED'
   /** Reacting to, editing, replying to or forwarding a message deleted for everyone. */
-  | 'MESSAGE_DELETED';
+  | 'MESSAGE_DELETED'
+  /** A call while this device is already in one (calls/). */
+  | 'CALL_IN_PROGRESS'
+  /** A group call with more people than MAX_CALL_PARTICIPANTS (the mesh limit). */
+  | 'CALL_TOO_LARGE'
+  /** accept() for a call that no longer rings here. */
+  | 'UNKNOWN_CALL'
+  /** No media side is attached (calls need WebRTC: the browser app attaches it). */
+  | 'CALLS_UNSUPPORTED';
 
 export class ParleyError extends Error {
   override readonly name = 'ParleyError';

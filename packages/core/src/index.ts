@@ -7,6 +7,7 @@ export { ParleyError, MAX_TEXT_LENGTH, type ParleyErrorCode } from './errors.js'
 export type * from './crypto/engine.js';
 export type * from './facade/api.js';
 export * from './media/index.js';
+export * from './calls/index.js';
 // Not through search/index.js: that also names LocalSearchIndex, which the page never loads.
 export { WorkerSearchBackend } from './search/worker-protocol.js';
 export type {

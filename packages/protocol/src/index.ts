@@ -22,6 +22,8 @@ export type {
   DeviceKeysJson,
   DeviceListJson,
   DeviceSummaryJson,
+  IceServerJson,
+  IceServersJson,
   KyberPreKeyJson,
   LinkTokenJson,
   PreKeyCountsJson,

@@ -42,7 +42,17 @@ export interface RelayConfig {
   blobs?: BlobLimits;
   /** Web Push (src/push/): VAPID subject and keys; the keys default to `<dataDir>/vapid-keys.json`. */
   push?: PushConfig;
+  /** STUN/TURN servers handed to devices for calls (src/calls/); none when absent. */
+  ice?: IceConfig;
 }
+
+export type { IceConfig } from './calls/ice-config.js';
+import {
+  DEFAULT_TURN_TTL_SECONDS,
+  MIN_TURN_SECRET_LENGTH,
+  parseIceUrls,
+  type IceConfig,
+} from './calls/ice-config.js';
 
 export type { PushConfig } from './push/open-push.js';
 import type { PushConfig } from './push/open-push.js';
@@ -114,6 +124,13 @@ Options (each also read from the environment variable in brackets):
   VAPID keys (Web Push) come from PARLEY_VAPID_PUBLIC_KEY and PARLEY_VAPID_PRIVATE_KEY (both, base64url,
   e.g. from \`npx web-push generate-vapid-keys\`); without them the relay generates a pair on first
   start and keeps it in <data-dir>/vapid-keys.json
+  --stun-urls <list>       comma-separated stun: URLs handed to devices for calls [PARLEY_STUN_URLS]
+  --turn-urls <list>       comma-separated turn:/turns: URLs (coturn) [PARLEY_TURN_URLS]
+  --turn-ttl-seconds <n>   lifetime of TURN credentials [PARLEY_TURN_TTL_SECONDS] (default ${DEFAULT_TURN_TTL_SECONDS})
+  --ice-transport-policy <all|relay>  relay: every call goes through TURN, so peers never learn
+                           each other's IP addresses [PARLEY_ICE_TRANSPORT_POLICY] (default all)
+  The TURN shared secret (coturn's static-auth-secret, at least ${MIN_TURN_SECRET_LENGTH} characters) comes
+  from PARLEY_TURN_SECRET only, never a flag (flags show in the process list); --turn-urls needs it
   --help                   print this text
 `;
 
@@ -157,6 +174,10 @@ export function loadConfig(
         'blob-quota-bytes': { type: 'string' },
         'blob-expiry-days': { type: 'string' },
         'vapid-subject': { type: 'string' },
+        'stun-urls': { type: 'string' },
+        'turn-urls': { type: 'string' },
+        'turn-ttl-seconds': { type: 'string' },
+        'ice-transport-policy': { type: 'string' },
         help: { type: 'boolean' },
       },
       strict: true,
@@ -243,6 +264,19 @@ export function loadConfig(
     ),
     metricsToken: metricsToken(pick(values['metrics-token'], 'PARLEY_METRICS_TOKEN')),
     push: pushConfig(pick(values['vapid-subject'], 'PARLEY_VAPID_SUBJECT'), env),
+    ice: iceConfig(
+      pick(values['stun-urls'], 'PARLEY_STUN_URLS'),
+      pick(values['turn-urls'], 'PARLEY_TURN_URLS'),
+      integer(
+        pick(values['turn-ttl-seconds'], 'PARLEY_TURN_TTL_SECONDS'),
+        'turn ttl seconds',
+        DEFAULT_TURN_TTL_SECONDS,
+        1,
+        7 * 24 * 3600,
+      ),
+      env.PARLEY_TURN_SECRET || undefined,
+      pick(values['ice-transport-policy'], 'PARLEY_ICE_TRANSPORT_POLICY'),
+    ),
     blobs: {
       maxBytes: integer(
         pick(values['blob-max-bytes'], 'PARLEY_BLOB_MAX_BYTES'),
@@ -319,6 +353,34 @@ function pushConfig(subject: string | undefined, env: NodeJS.ProcessEnv): PushCo
     throw new ConfigError('VAPID keys must be a P-256 key pair in unpadded base64url');
   }
   return { subject: chosen, vapid: { publicKey, privateKey } };
+}
+
+/** STUN and TURN for calls; TURN only with a secret long enough to resist offline guessing. */
+function iceConfig(
+  stun: string | undefined,
+  turn: string | undefined,
+  turnTtlSeconds: number,
+  turnSecret: string | undefined,
+  policy: string | undefined,
+): IceConfig {
+  const fail = (message: string): never => {
+    throw new ConfigError(message);
+  };
+  if (policy !== undefined && policy !== 'all' && policy !== 'relay')
+    fail(`ICE transport policy must be "all" or "relay", got "${policy}"`);
+  const turnUrls = parseIceUrls(turn, 'turn', fail);
+  if (turnUrls.length > 0 && (turnSecret?.length ?? 0) < MIN_TURN_SECRET_LENGTH) {
+    fail(`--turn-urls needs PARLEY_TURN_SECRET of at least ${MIN_TURN_SECRET_LENGTH} characters`);
+  }
+  if (policy === 'relay' && turnUrls.length === 0)
+    fail('ICE transport policy "relay" needs --turn-urls');
+  return {
+    stunUrls: parseIceUrls(stun, 'stun', fail),
+    turnUrls,
+    turnSecret,
+    turnTtlSeconds,
+    ...(policy === 'relay' ? { iceTransportPolicy: 'relay' as const } : {}),
+  };
 }
 
 /** A bearer token worth the name: at least 16 characters, no whitespace. */

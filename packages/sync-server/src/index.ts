@@ -6,3 +6,4 @@ export { startRelay, type Relay } from './relay.js';
 export { loadConfig, defaultConfig, type RelayConfig } from './config.js';
 /** The stored form of device secrets, for tools that seed a relay database directly. */
 export { generateSecret, hashSecret } from './auth/credentials.js';
+export { turnCredential, type TurnCredential } from './calls/turn-credentials.js';

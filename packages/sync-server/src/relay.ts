@@ -128,7 +128,7 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
     metrics,
     () => state === 'ready',
     log,
-    { webRoot: config.webRoot, metricsToken: config.metricsToken, push },
+    { webRoot: config.webRoot, metricsToken: config.metricsToken, push, ice: config.ice },
   );
   const sockets = new SocketServer(app.server, {
     store,

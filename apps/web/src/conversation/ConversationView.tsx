@@ -8,6 +8,7 @@ import { Avatar } from '../shell/Avatar.js';
 import { Icon } from '../shell/Icon.js';
 import { DeletedAccountBar, RequestBar } from '../requests/RequestBar.js';
 import { BlockedBar } from '../chat-info/BlockedBar.js';
+import { CallButtons } from '../calls/CallButtons.js';
 import { Composer } from './Composer.js';
 import { MessageList } from './MessageList.js';
 import { NewMessageAnnouncer } from './NewMessageAnnouncer.js';
@@ -102,6 +103,7 @@ export default function ConversationView({
               )}
             </p>
           </div>
+          <CallButtons conversation={conversation} />
           {isGroup && (
             <button
               type="button"

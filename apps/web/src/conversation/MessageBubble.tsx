@@ -4,6 +4,7 @@ import type { MessageView } from '../messenger/types.js';
 import { AttachmentView } from '../media/AttachmentView.js';
 import { ViewOnceAttachment } from '../disappearing/ViewOnceAttachment.js';
 import { timerName } from '../disappearing/timer-label.js';
+import { CallEntry } from '../calls/CallEntry.js';
 import { MessageText } from './MessageText.js';
 import { TickMark } from './TickMark.js';
 import { tickFor } from './ticks.js';
@@ -48,6 +49,8 @@ export const MessageBubble = memo(function MessageBubble({
   watchRef?: Ref<HTMLDivElement>;
 }) {
   const [menuOpen, setMenuOpen] = useState(false);
+  if (message.call)
+    return <CallEntry message={{ ...message, call: message.call }} watchRef={watchRef} />;
   if (message.kind === 'system') {
     return (
       <div className="system-message" data-message-id={message.id} ref={watchRef}>

@@ -51,6 +51,16 @@ const paths = {
   pin: 'M16 3H8v2h1v6l-2 3v2h4.5v5h1v-5H17v-2l-2-3V5h1z',
   archive:
     'M20 6 18 3H6L4 6v13a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2zM6.2 5h11.6l.9 1H5.3zM12 17l-4-4h2.5v-3h3v3H16z',
+  // Call icons, drawn for Parley: a handset, a camera, and the same with a slash for "off".
+  phone:
+    'M6 3h3l1.5 5-2 1.5a11 11 0 0 0 6 6l1.5-2 5 1.5v3a2 2 0 0 1-2 2A17 17 0 0 1 4 5a2 2 0 0 1 2-2z',
+  video:
+    'M3 6h12a1 1 0 0 1 1 1v10a1 1 0 0 1-1 1H3a1 1 0 0 1-1-1V7a1 1 0 0 1 1-1zm14 4 5-3v10l-5-3z',
+  'hang-up': 'M2 13.5c5.5-5 14.5-5 20 0l-2.5 3.5-4.5-1.5v-3a12 12 0 0 0-6 0v3L4.5 17z',
+  'mic-off':
+    'M15 10.2V5a3 3 0 0 0-5.9-.8zM3.4 2 2 3.4l7 7v.6a3 3 0 0 0 4.1 2.8l1.5 1.5A5.3 5.3 0 0 1 6.7 11H5a7 7 0 0 0 6 6.9V21h2v-3.1a7 7 0 0 0 3.1-1.2l4.5 4.5 1.4-1.4zM19 11h-1.7a5 5 0 0 1-.6 2.4l1.2 1.2A7 7 0 0 0 19 11z',
+  'video-off':
+    'M3.4 2 2 3.4 4.6 6H3a1 1 0 0 0-1 1v10a1 1 0 0 0 1 1h12a1 1 0 0 0 .8-.4l4.8 4.8 1.4-1.4zM16 7a1 1 0 0 0-1-1H9.4L16 12.6V14l6 3V7l-6 3z',
 } as const;
 
 export type IconName = keyof typeof paths;

@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import type { CallRecord } from '../calls/types.js';
 import { ConversationDoc, LOCAL_ORIGIN, type MessageEntry } from './conversation-doc.js';
 import {
   checkedPointer,
@@ -213,7 +214,12 @@ export class Conversations {
   }
 
   /** Adds a local entry (e.g. "safety number changed") that is not part of the shared document. */
-  addSystemEntry(work: UnitOfWork, model: ConversationModel, body: string): void {
+  addSystemEntry(
+    work: UnitOfWork,
+    model: ConversationModel,
+    body: string,
+    call?: CallRecord,
+  ): void {
     const row: MessageRow = {
       id: `system-${crypto.randomUUID()}`,
       conversationId: model.row.id,
@@ -224,6 +230,7 @@ export class Conversations {
       kind: 'system',
       outgoing: false,
       status: 'read',
+      ...(call ? { call } : {}),
     };
     model.rows.set(row.id, row);
     work.messages.set(row.id, row);

@@ -67,6 +67,8 @@ export interface ContentHandlerDeps {
   accountGone?(accountId: string): void;
   /** Another device of this account deleted messages for me (rich/). */
   hideMessages?(work: UnitOfWork, conversationId: string, messageIds: string[]): void;
+  /** A call signal (calls/): online-only, applied outside the unit of work. */
+  callSignal?(content: Content, sender: Sender): void;
   /** Absent: no conversation is a group (unit tests of 1:1 handling). */
   groups?: GroupHooks;
   /** The account document (account-settings/); absent in unit tests of conversations. */
@@ -204,6 +206,9 @@ export class ContentHandler {
         return;
       case 'accountDocumentSync':
         this.applyAccountDocumentSync(body.value.toDeviceId, body.value.message, sender, work);
+        return;
+      case 'callSignal':
+        this.context.callSignal?.(content, sender);
         return;
       case undefined:
         if (sender.accountId === this.context.selfAccountId()) this.welcomeOwnDevice(sender, work);

@@ -7,6 +7,7 @@
 import type { DeviceLink } from '../account/account-keys.js';
 import type { AccountSettingsChange, AccountSettingsView } from '../account-settings/types.js';
 import type { AttachmentPointer } from '../media/attachment-pointer.js';
+import type { CallRecord, CallsApi } from '../calls/types.js';
 import type { AttachmentInput, TransferView } from '../media/media.js';
 
 export type { AttachmentPointer, AttachmentKind } from '../media/attachment-pointer.js';
@@ -62,6 +63,8 @@ export interface MessageView {
   deleted?: boolean;
   /** Forwarded from another chat. */
   forwarded?: boolean;
+  /** A call's entry ('system' kind): direction, outcome, duration (calls/). */
+  call?: CallRecord;
 }
 
 /** The quoted message of a reply; `deleted`/`missing` say why there is no text to show. */
@@ -254,6 +257,11 @@ export interface Messenger {
   readonly conversationList: Observable<readonly ConversationView[]>;
   /** The account's settings, shared by all its devices (defaults before any change). */
   readonly accountSettings: Observable<AccountSettingsView>;
+  /**
+   * Voice and video calls (calls/); absent where the facade cannot carry media (the desktop's
+   * remote facade, for now).
+   */
+  readonly calls?: CallsApi;
 
   register(username: string): Promise<SelfView>;
   /** On a registered device: a link for adding another device to this account. */

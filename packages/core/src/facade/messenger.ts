@@ -48,6 +48,8 @@ import type { CatchUp } from '../push/catch-up.js';
 import type { Disappearing } from '../disappearing/disappearing.js';
 import { openViewOnce } from '../disappearing/view-once.js';
 import type { RichMessages } from '../rich/rich-messages.js';
+import type { Calls } from '../calls/calls.js';
+import type { CallsApi } from '../calls/types.js';
 import type { WebPush, WebPushSubscription } from '../push/web-push.js';
 import { selfView, type LiveViews } from './live-views.js';
 
@@ -81,6 +83,7 @@ export interface MessengerDeps {
   catchUp: CatchUp;
   disappearing: Disappearing;
   rich: RichMessages;
+  calls: Calls;
 }
 
 /** The facade (see api.ts): each verb checks the device's state and delegates to one part. */
@@ -93,8 +96,10 @@ export class ParleyMessenger implements Messenger {
   readonly conversationList: Observable<readonly ConversationView[]>;
   readonly accountSettings: Observable<AccountSettingsView>;
   readonly transfers: Observable<readonly TransferView[]>;
+  readonly calls: CallsApi;
 
   constructor(private readonly deps: MessengerDeps) {
+    this.calls = deps.calls;
     this.self = deps.views.self;
     this.connection = deps.views.connection;
     this.conversationList = deps.views.conversationList;

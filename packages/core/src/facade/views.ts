@@ -162,6 +162,7 @@ function toView(
     ...(row.editedAt !== undefined && !row.deleted ? { edited: true } : {}),
     ...(row.deleted ? { deleted: true } : {}),
     ...(row.forwarded ? { forwarded: true } : {}),
+    ...(row.call ? { call: row.call } : {}),
   };
 }
 

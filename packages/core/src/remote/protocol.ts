@@ -68,7 +68,9 @@ export const MESSENGER_MEMBERS = {
   caughtUp: 'call',
   sent: 'call',
   close: 'call',
-} as const satisfies Record<keyof Messenger, MemberKind>;
+  // `calls` is absent: a call's media (camera, microphone, peer connections) lives in the page
+  // that shows it and cannot cross a process or tab boundary (docs/decisions/0900-calls.md).
+} as const satisfies Record<Exclude<keyof Messenger, 'calls'>, MemberKind>;
 
 export type MemberName = keyof typeof MESSENGER_MEMBERS;
 

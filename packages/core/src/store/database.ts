@@ -1,5 +1,6 @@
 import { Dexie, type DexieOptions, type EntityTable } from 'dexie';
 import type { AttachmentPointer } from '../media/attachment-pointer.js';
+import type { CallRecord } from '../calls/types.js';
 
 /**
  * The device's local database (IndexedDB through Dexie). One database per device; everything the
@@ -131,6 +132,8 @@ export interface MessageRow {
   orderKey?: number;
   /** Deleted for me: hidden on this account's devices. */
   hidden?: boolean;
+  /** A 'system' row that is a call's timeline entry (calls/): this device's view of the call. */
+  call?: CallRecord;
   /**
    * The status the row was written with. Later statuses are recorded by the writes that cause
    * them, not by rewriting this row: 'sent' when no outbox row names the message any more,

@@ -1,4 +1,5 @@
 import type {
+  IceServersJson,
   DeviceCredentialsJson,
   DeviceKeysJson,
   DeviceListJson,
@@ -91,6 +92,12 @@ export class RelayHttp {
 
   async putPushSubscription(subscription: PushSubscriptionBodyJson): Promise<void> {
     await this.request('PUT', '/v1/push/subscription', subscription);
+  }
+
+  /** STUN/TURN for calls, with this device's short-lived TURN credentials. */
+  async iceServers(): Promise<IceServersJson & { iceTransportPolicy: 'all' | 'relay' }> {
+    const answer = await this.request<IceServersJson>('GET', '/v1/calls/ice-servers');
+    return { ...answer, iceTransportPolicy: answer.iceTransportPolicy ?? 'all' };
   }
 
   async deletePushSubscription(): Promise<void> {

@@ -8,6 +8,8 @@ import Fastify, {
 import type { Logger } from 'pino';
 import { ErrorCode, MAX_HTTP_BODY_BYTES } from '@parley/protocol';
 import { blobRoutes } from '../blobs/blob-routes.js';
+import { callsRoutes } from '../calls/calls-routes.js';
+import { noIceServers, type IceConfig } from '../calls/ice-config.js';
 import { RelayError } from '../errors.js';
 import { pushRoutes, type PushRouteContext } from '../push/push-routes.js';
 import type { RelayMetrics } from '../ops/metrics.js';
@@ -36,6 +38,8 @@ export function createHttpApp(
     metricsToken?: string;
     /** Web Push (src/push/); absent, the /v1/push routes are not served. */
     push?: Omit<PushRouteContext, 'authenticator'>;
+    /** STUN/TURN for calls (src/calls/); none when absent. */
+    ice?: IceConfig;
   } = {},
 ): FastifyInstance {
   const app: FastifyInstance = Fastify({
@@ -73,6 +77,7 @@ export function createHttpApp(
   app.register(accountLifecycleRoutes(context));
   app.register(devicesRoutes(context));
   app.register(keysRoutes(context));
+  app.register(callsRoutes(options.ice ?? noIceServers, context.authenticator));
   if (context.blobs) app.register(blobRoutes(context.blobs, context.authenticator));
   if (options.push) {
     app.register(pushRoutes({ ...options.push, authenticator: context.authenticator }));

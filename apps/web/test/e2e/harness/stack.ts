@@ -21,8 +21,14 @@ export interface ServedApp {
   close(): Promise<void>;
 }
 
-/** A relay on a free port that serves `webRoot` (the built app) on its origin. */
-export async function serveApp(webRoot: string): Promise<ServedApp> {
+/**
+ * A relay on a free port that serves `webRoot` (the built app) on its origin; `relay` overrides
+ * its configuration (e.g. the ICE servers of the call tests).
+ */
+export async function serveApp(
+  webRoot: string,
+  overrides: Partial<RelayConfig> = {},
+): Promise<ServedApp> {
   const dataDir = await mkdtemp(join(tmpdir(), 'parley-web-e2e-'));
   const config: RelayConfig = {
     ...defaultConfig,
@@ -31,6 +37,7 @@ export async function serveApp(webRoot: string): Promise<ServedApp> {
     databaseUrl: `sqlite:${join(dataDir, 'relay.sqlite')}`,
     logLevel: 'warn',
     webRoot,
+    ...overrides,
   };
   let relay: Relay | undefined = await startRelay(config);
   const port = relay.port;
@@ -55,8 +62,11 @@ export interface Stack extends ServedApp {
 }
 
 /** `chromiumArgs`: extra flags, e.g. a fake microphone playing a file. */
-export async function startStack(chromiumArgs: readonly string[] = []): Promise<Stack> {
-  const app = await serveApp(distDir);
+export async function startStack(
+  chromiumArgs: readonly string[] = [],
+  relay: Partial<RelayConfig> = {},
+): Promise<Stack> {
+  const app = await serveApp(distDir, relay);
   const browser = await chromium.launch(chromiumLaunchOptions(chromiumArgs));
   return {
     origin: app.origin,

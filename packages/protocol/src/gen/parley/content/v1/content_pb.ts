@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file parley/content/v1/content.proto.
  */
 export const file_parley_content_v1_content: GenFile = /*@__PURE__*/
-  fileDesc("Ch9wYXJsZXkvY29udGVudC92MS9jb250ZW50LnByb3RvEhFwYXJsZXkuY29udGVudC52MSKSBQoHQ29udGVudBI0CgtjcmR0X3VwZGF0ZRgBIAEoCzIdLnBhcmxleS5jb250ZW50LnYxLkNyZHRVcGRhdGVIABI/ChFjcmR0X3N5bmNfcmVxdWVzdBgCIAEoCzIiLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVxdWVzdEgAEkEKEmNyZHRfc3luY19yZXNwb25zZRgDIAEoCzIjLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVzcG9uc2VIABItCgdyZWNlaXB0GAQgASgLMhoucGFybGV5LmNvbnRlbnQudjEuUmVjZWlwdEgAEisKBnR5cGluZxgFIAEoCzIZLnBhcmxleS5jb250ZW50LnYxLlR5cGluZ0gAEksKF3NlbmRlcl9rZXlfZGlzdHJpYnV0aW9uGAYgASgLMigucGFybGV5LmNvbnRlbnQudjEuU2VuZGVyS2V5RGlzdHJpYnV0aW9uSAASQQoSc2VuZGVyX2tleV9yZXF1ZXN0GAcgASgLMiMucGFybGV5LmNvbnRlbnQudjEuU2VuZGVyS2V5UmVxdWVzdEgAEjwKD2FjY291bnRfZGVsZXRlZBgIIAEoCzIhLnBhcmxleS5jb250ZW50LnYxLkFjY291bnREZWxldGVkSAASOAoNaGlkZV9tZXNzYWdlcxgJIAEoCzIfLnBhcmxleS5jb250ZW50LnYxLkhpZGVNZXNzYWdlc0gAEkcKFWFjY291bnRfZG9jdW1lbnRfc3luYxgVIAEoCzImLnBhcmxleS5jb250ZW50LnYxLkFjY291bnREb2N1bWVudFN5bmNIABISCgpjcmVhdGVkX2F0GBAgASgEQgYKBGJvZHlKBAgKEBAiNQoKQ3JkdFVwZGF0ZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDgoGdXBkYXRlGAIgASgMIkAKD0NyZHRTeW5jUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSFAoMc3RhdGVfdmVjdG9yGAIgASgMIlEKEENyZHRTeW5jUmVzcG9uc2USFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg4KBnVwZGF0ZRgCIAEoDBIUCgxzdGF0ZV92ZWN0b3IYAyABKAwipwEKB1JlY2VpcHQSLQoEa2luZBgBIAEoDjIfLnBhcmxleS5jb250ZW50LnYxLlJlY2VpcHQuS2luZBIXCg9jb252ZXJzYXRpb25faWQYAiABKAkSEwoLbWVzc2FnZV9pZHMYAyADKAkiPwoES2luZBIUChBLSU5EX1VOU1BFQ0lGSUVEEAASEgoOS0lORF9ERUxJVkVSRUQQARINCglLSU5EX1JFQUQQAiIxCgZUeXBpbmcSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg4KBnR5cGluZxgCIAEoCCJGChVTZW5kZXJLZXlEaXN0cmlidXRpb24SFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhQKDGRpc3RyaWJ1dGlvbhgCIAEoDCIrChBTZW5kZXJLZXlSZXF1ZXN0EhcKD2Rpc3RyaWJ1dGlvbl9pZBgBIAEoCSIpCg5BY2NvdW50RGVsZXRlZBIXCg9jb252ZXJzYXRpb25faWQYASABKAkiPAoMSGlkZU1lc3NhZ2VzEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRITCgttZXNzYWdlX2lkcxgCIAMoCSI8ChNBY2NvdW50RG9jdW1lbnRTeW5jEhQKDHRvX2RldmljZV9pZBgBIAEoDRIPCgdtZXNzYWdlGAIgASgMYgZwcm90bzM");
+  fileDesc("Ch9wYXJsZXkvY29udGVudC92MS9jb250ZW50LnByb3RvEhFwYXJsZXkuY29udGVudC52MSLIBQoHQ29udGVudBI0CgtjcmR0X3VwZGF0ZRgBIAEoCzIdLnBhcmxleS5jb250ZW50LnYxLkNyZHRVcGRhdGVIABI/ChFjcmR0X3N5bmNfcmVxdWVzdBgCIAEoCzIiLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVxdWVzdEgAEkEKEmNyZHRfc3luY19yZXNwb25zZRgDIAEoCzIjLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVzcG9uc2VIABItCgdyZWNlaXB0GAQgASgLMhoucGFybGV5LmNvbnRlbnQudjEuUmVjZWlwdEgAEisKBnR5cGluZxgFIAEoCzIZLnBhcmxleS5jb250ZW50LnYxLlR5cGluZ0gAEksKF3NlbmRlcl9rZXlfZGlzdHJpYnV0aW9uGAYgASgLMigucGFybGV5LmNvbnRlbnQudjEuU2VuZGVyS2V5RGlzdHJpYnV0aW9uSAASQQoSc2VuZGVyX2tleV9yZXF1ZXN0GAcgASgLMiMucGFybGV5LmNvbnRlbnQudjEuU2VuZGVyS2V5UmVxdWVzdEgAEjwKD2FjY291bnRfZGVsZXRlZBgIIAEoCzIhLnBhcmxleS5jb250ZW50LnYxLkFjY291bnREZWxldGVkSAASOAoNaGlkZV9tZXNzYWdlcxgJIAEoCzIfLnBhcmxleS5jb250ZW50LnYxLkhpZGVNZXNzYWdlc0gAEjQKC2NhbGxfc2lnbmFsGBQgASgLMh0ucGFybGV5LmNvbnRlbnQudjEuQ2FsbFNpZ25hbEgAEkcKFWFjY291bnRfZG9jdW1lbnRfc3luYxgVIAEoCzImLnBhcmxleS5jb250ZW50LnYxLkFjY291bnREb2N1bWVudFN5bmNIABISCgpjcmVhdGVkX2F0GBAgASgEQgYKBGJvZHlKBAgKEBAiNQoKQ3JkdFVwZGF0ZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDgoGdXBkYXRlGAIgASgMIkAKD0NyZHRTeW5jUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSFAoMc3RhdGVfdmVjdG9yGAIgASgMIlEKEENyZHRTeW5jUmVzcG9uc2USFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg4KBnVwZGF0ZRgCIAEoDBIUCgxzdGF0ZV92ZWN0b3IYAyABKAwipwEKB1JlY2VpcHQSLQoEa2luZBgBIAEoDjIfLnBhcmxleS5jb250ZW50LnYxLlJlY2VpcHQuS2luZBIXCg9jb252ZXJzYXRpb25faWQYAiABKAkSEwoLbWVzc2FnZV9pZHMYAyADKAkiPwoES2luZBIUChBLSU5EX1VOU1BFQ0lGSUVEEAASEgoOS0lORF9ERUxJVkVSRUQQARINCglLSU5EX1JFQUQQAiIxCgZUeXBpbmcSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg4KBnR5cGluZxgCIAEoCCJGChVTZW5kZXJLZXlEaXN0cmlidXRpb24SFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhQKDGRpc3RyaWJ1dGlvbhgCIAEoDCIrChBTZW5kZXJLZXlSZXF1ZXN0EhcKD2Rpc3RyaWJ1dGlvbl9pZBgBIAEoCSIpCg5BY2NvdW50RGVsZXRlZBIXCg9jb252ZXJzYXRpb25faWQYASABKAkiPAoMSGlkZU1lc3NhZ2VzEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRITCgttZXNzYWdlX2lkcxgCIAMoCSI8ChNBY2NvdW50RG9jdW1lbnRTeW5jEhQKDHRvX2RldmljZV9pZBgBIAEoDRIPCgdtZXNzYWdlGAIgASgMIuwDCgpDYWxsU2lnbmFsEg8KB2NhbGxfaWQYASABKAkSFwoPY29udmVyc2F0aW9uX2lkGAIgASgJEhEKCXRvX2RldmljZRgDIAEoCRIvCgZpbnZpdGUYCiABKAsyHS5wYXJsZXkuY29udGVudC52MS5DYWxsSW52aXRlSAASKwoEam9pbhgLIAEoCzIbLnBhcmxleS5jb250ZW50LnYxLkNhbGxKb2luSAASOQoLZGVzY3JpcHRpb24YDCABKAsyIi5wYXJsZXkuY29udGVudC52MS5DYWxsRGVzY3JpcHRpb25IABI8Cg1pY2VfY2FuZGlkYXRlGA0gASgLMiMucGFybGV5LmNvbnRlbnQudjEuQ2FsbEljZUNhbmRpZGF0ZUgAEjEKB3JpbmdpbmcYDiABKAsyHi5wYXJsZXkuY29udGVudC52MS5DYWxsUmluZ2luZ0gAEisKBGJ1c3kYDyABKAsyGy5wYXJsZXkuY29udGVudC52MS5DYWxsQnVzeUgAEjEKB2RlY2xpbmUYECABKAsyHi5wYXJsZXkuY29udGVudC52MS5DYWxsRGVjbGluZUgAEi8KBmhhbmd1cBgRIAEoCzIdLnBhcmxleS5jb250ZW50LnYxLkNhbGxIYW5ndXBIAEIGCgRraW5kIjEKCkNhbGxJbnZpdGUSDQoFdmlkZW8YASABKAgSFAoMcGFydGljaXBhbnRzGAIgAygJIgoKCENhbGxKb2luIpQBCg9DYWxsRGVzY3JpcHRpb24SNQoEdHlwZRgBIAEoDjInLnBhcmxleS5jb250ZW50LnYxLkNhbGxEZXNjcmlwdGlvbi5UeXBlEgsKA3NkcBgCIAEoCSI9CgRUeXBlEhQKEFRZUEVfVU5TUEVDSUZJRUQQABIOCgpUWVBFX09GRkVSEAESDwoLVFlQRV9BTlNXRVIQAiJQChBDYWxsSWNlQ2FuZGlkYXRlEhEKCWNhbmRpZGF0ZRgBIAEoCRIPCgdzZHBfbWlkGAIgASgJEhgKEHNkcF9tX2xpbmVfaW5kZXgYAyABKA0iDQoLQ2FsbFJpbmdpbmciCgoIQ2FsbEJ1c3kiDQoLQ2FsbERlY2xpbmUiDAoKQ2FsbEhhbmd1cGIGcHJvdG8z");
 
 /**
  * One encrypted payload. At most one body is set; a receiver that does not know a body (a newer
@@ -83,10 +83,18 @@ export type Content = Message<"parley.content.v1.Content"> & {
     case: "hideMessages";
   } | {
     /**
+     * Call signalling (docs/decisions/0900-calls.md).
+     *
+     * @generated from field: parley.content.v1.CallSignal call_signal = 20;
+     */
+    value: CallSignal;
+    case: "callSignal";
+  } | {
+    /**
      * Between devices of one account only (docs/decisions/0340-account-document.md).
      *
-     * Bodies still to come take numbers 10..15 (call signalling, device linking, history
-     * transfer); 17..20 and 22.. are free too.
+     * Bodies still to come take numbers 10..15 (device linking, history transfer); 17..19 and
+     * 22.. are free too.
      *
      * @generated from field: parley.content.v1.AccountDocumentSync account_document_sync = 21;
      */
@@ -394,4 +402,279 @@ export type AccountDocumentSync = Message<"parley.content.v1.AccountDocumentSync
  */
 export const AccountDocumentSyncSchema: GenMessage<AccountDocumentSync> = /*@__PURE__*/
   messageDesc(file_parley_content_v1_content, 10);
+
+/**
+ * Call signalling (packages/core/src/calls/, docs/decisions/0900-calls.md). Online only: never
+ * part of a conversation document; a receiver ignores an invitation older than a minute by its
+ * created_at (it becomes a missed call). The SDP fingerprints travel here, inside the Signal
+ * session, so the relay cannot put itself between the DTLS endpoints.
+ *
+ * @generated from message parley.content.v1.CallSignal
+ */
+export type CallSignal = Message<"parley.content.v1.CallSignal"> & {
+  /**
+   * Random, chosen by the caller; every signal of one call carries it.
+   *
+   * @generated from field: string call_id = 1;
+   */
+  callId: string;
+
+  /**
+   * The conversation the call belongs to (direct or group); decides who may take part.
+   *
+   * @generated from field: string conversation_id = 2;
+   */
+  conversationId: string;
+
+  /**
+   * The one device the signal is for, as "accountId.deviceId"; empty = every device of the
+   * recipients. Envelopes go to whole accounts, so other devices drop signals not meant for them.
+   *
+   * @generated from field: string to_device = 3;
+   */
+  toDevice: string;
+
+  /**
+   * @generated from oneof parley.content.v1.CallSignal.kind
+   */
+  kind: {
+    /**
+     * @generated from field: parley.content.v1.CallInvite invite = 10;
+     */
+    value: CallInvite;
+    case: "invite";
+  } | {
+    /**
+     * @generated from field: parley.content.v1.CallJoin join = 11;
+     */
+    value: CallJoin;
+    case: "join";
+  } | {
+    /**
+     * @generated from field: parley.content.v1.CallDescription description = 12;
+     */
+    value: CallDescription;
+    case: "description";
+  } | {
+    /**
+     * @generated from field: parley.content.v1.CallIceCandidate ice_candidate = 13;
+     */
+    value: CallIceCandidate;
+    case: "iceCandidate";
+  } | {
+    /**
+     * @generated from field: parley.content.v1.CallRinging ringing = 14;
+     */
+    value: CallRinging;
+    case: "ringing";
+  } | {
+    /**
+     * @generated from field: parley.content.v1.CallBusy busy = 15;
+     */
+    value: CallBusy;
+    case: "busy";
+  } | {
+    /**
+     * @generated from field: parley.content.v1.CallDecline decline = 16;
+     */
+    value: CallDecline;
+    case: "decline";
+  } | {
+    /**
+     * @generated from field: parley.content.v1.CallHangup hangup = 17;
+     */
+    value: CallHangup;
+    case: "hangup";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message parley.content.v1.CallSignal.
+ * Use `create(CallSignalSchema)` to create a new message.
+ */
+export const CallSignalSchema: GenMessage<CallSignal> = /*@__PURE__*/
+  messageDesc(file_parley_content_v1_content, 11);
+
+/**
+ * "Ring": sent by the caller to the callees' devices (and its own, which do not ring).
+ *
+ * @generated from message parley.content.v1.CallInvite
+ */
+export type CallInvite = Message<"parley.content.v1.CallInvite"> & {
+  /**
+   * @generated from field: bool video = 1;
+   */
+  video: boolean;
+
+  /**
+   * Accounts invited besides the caller (group calls: at most three).
+   *
+   * @generated from field: repeated string participants = 2;
+   */
+  participants: string[];
+};
+
+/**
+ * Describes the message parley.content.v1.CallInvite.
+ * Use `create(CallInviteSchema)` to create a new message.
+ */
+export const CallInviteSchema: GenMessage<CallInvite> = /*@__PURE__*/
+  messageDesc(file_parley_content_v1_content, 12);
+
+/**
+ * "I take part": sent by a device when it accepts, to every participant's devices and its own
+ * (whose ringing stops: the first to answer wins). A device already in the call answers with a
+ * join of its own addressed to the newcomer; of every pair, the device with the smaller address
+ * then creates the WebRTC offer, so two offers never cross.
+ *
+ * @generated from message parley.content.v1.CallJoin
+ */
+export type CallJoin = Message<"parley.content.v1.CallJoin"> & {
+};
+
+/**
+ * Describes the message parley.content.v1.CallJoin.
+ * Use `create(CallJoinSchema)` to create a new message.
+ */
+export const CallJoinSchema: GenMessage<CallJoin> = /*@__PURE__*/
+  messageDesc(file_parley_content_v1_content, 13);
+
+/**
+ * A WebRTC session description (offer or answer), or a renegotiation request.
+ *
+ * @generated from message parley.content.v1.CallDescription
+ */
+export type CallDescription = Message<"parley.content.v1.CallDescription"> & {
+  /**
+   * @generated from field: parley.content.v1.CallDescription.Type type = 1;
+   */
+  type: CallDescription_Type;
+
+  /**
+   * @generated from field: string sdp = 2;
+   */
+  sdp: string;
+};
+
+/**
+ * Describes the message parley.content.v1.CallDescription.
+ * Use `create(CallDescriptionSchema)` to create a new message.
+ */
+export const CallDescriptionSchema: GenMessage<CallDescription> = /*@__PURE__*/
+  messageDesc(file_parley_content_v1_content, 14);
+
+/**
+ * @generated from enum parley.content.v1.CallDescription.Type
+ */
+export enum CallDescription_Type {
+  /**
+   * @generated from enum value: TYPE_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: TYPE_OFFER = 1;
+   */
+  OFFER = 1,
+
+  /**
+   * @generated from enum value: TYPE_ANSWER = 2;
+   */
+  ANSWER = 2,
+}
+
+/**
+ * Describes the enum parley.content.v1.CallDescription.Type.
+ */
+export const CallDescription_TypeSchema: GenEnum<CallDescription_Type> = /*@__PURE__*/
+  enumDesc(file_parley_content_v1_content, 14, 0);
+
+/**
+ * One trickled ICE candidate (RTCIceCandidateInit).
+ *
+ * @generated from message parley.content.v1.CallIceCandidate
+ */
+export type CallIceCandidate = Message<"parley.content.v1.CallIceCandidate"> & {
+  /**
+   * @generated from field: string candidate = 1;
+   */
+  candidate: string;
+
+  /**
+   * @generated from field: string sdp_mid = 2;
+   */
+  sdpMid: string;
+
+  /**
+   * @generated from field: uint32 sdp_m_line_index = 3;
+   */
+  sdpMLineIndex: number;
+};
+
+/**
+ * Describes the message parley.content.v1.CallIceCandidate.
+ * Use `create(CallIceCandidateSchema)` to create a new message.
+ */
+export const CallIceCandidateSchema: GenMessage<CallIceCandidate> = /*@__PURE__*/
+  messageDesc(file_parley_content_v1_content, 15);
+
+/**
+ * A callee device received the invitation and rings.
+ *
+ * @generated from message parley.content.v1.CallRinging
+ */
+export type CallRinging = Message<"parley.content.v1.CallRinging"> & {
+};
+
+/**
+ * Describes the message parley.content.v1.CallRinging.
+ * Use `create(CallRingingSchema)` to create a new message.
+ */
+export const CallRingingSchema: GenMessage<CallRinging> = /*@__PURE__*/
+  messageDesc(file_parley_content_v1_content, 16);
+
+/**
+ * The callee is already in another call.
+ *
+ * @generated from message parley.content.v1.CallBusy
+ */
+export type CallBusy = Message<"parley.content.v1.CallBusy"> & {
+};
+
+/**
+ * Describes the message parley.content.v1.CallBusy.
+ * Use `create(CallBusySchema)` to create a new message.
+ */
+export const CallBusySchema: GenMessage<CallBusy> = /*@__PURE__*/
+  messageDesc(file_parley_content_v1_content, 17);
+
+/**
+ * The callee refused; sent to the caller and to the callee's own devices.
+ *
+ * @generated from message parley.content.v1.CallDecline
+ */
+export type CallDecline = Message<"parley.content.v1.CallDecline"> & {
+};
+
+/**
+ * Describes the message parley.content.v1.CallDecline.
+ * Use `create(CallDeclineSchema)` to create a new message.
+ */
+export const CallDeclineSchema: GenMessage<CallDecline> = /*@__PURE__*/
+  messageDesc(file_parley_content_v1_content, 18);
+
+/**
+ * Leaving the call (or the caller cancelling before an answer).
+ *
+ * @generated from message parley.content.v1.CallHangup
+ */
+export type CallHangup = Message<"parley.content.v1.CallHangup"> & {
+};
+
+/**
+ * Describes the message parley.content.v1.CallHangup.
+ * Use `create(CallHangupSchema)` to create a new message.
+ */
+export const CallHangupSchema: GenMessage<CallHangup> = /*@__PURE__*/
+  messageDesc(file_parley_content_v1_content, 19);
 

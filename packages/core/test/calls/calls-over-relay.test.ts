@@ -1,0 +1,81 @@
+/**
+ * Calls between real messengers through a real relay process: signals are encrypted Content in
+ * the relay's mailboxes. The media side is a stand-in (Node has no WebRTC; the browser tests in
+ * apps/web/test/calls drive real media): a link connects once its offer and answer crossed, and
+ * its SDP carries a marker that must never appear in the relay's database in clear.
+ */
+import { describe, expect, it } from 'vitest';
+import type { CallPeers, PeerSignal } from '../../src/calls/types.js';
+import type { Messenger } from '../../src/facade/api.js';
+import { useRelay } from '../support/fixture.js';
+import { foundInRelay } from '../support/relay-contents.js';
+import { waitFor } from '../support/wait.js';
+
+/** A media side whose SDP is `marker`, connecting as soon as offer and answer have crossed. */
+function standInPeers(marker: string): CallPeers {
+  return {
+    start: async () => {},
+    stop: () => {},
+    link: (_callId, _remote, initiator, handlers) => {
+      if (initiator) queueMicrotask(() => handlers.signal({ type: 'offer', sdp: marker }));
+      return {
+        signal: (signal: PeerSignal) => {
+          if (!('type' in signal)) return;
+          if (signal.type === 'offer') handlers.signal({ type: 'answer', sdp: marker });
+          handlers.connected();
+        },
+        destroy: () => {},
+      };
+    },
+  };
+}
+
+const phase = (m: Messenger) => m.calls?.current.getSnapshot()?.phase;
+const callEntries = (m: Messenger, conversation: string) =>
+  m
+    .messages(conversation)
+    .getSnapshot()
+    .flatMap((message) => (message.call ? [message.call] : []));
+
+describe('calls through the relay', () => {
+  const fx = useRelay();
+
+  it("rings both of Bob's devices; answering on one stops the other; the relay holds no SDP", async () => {
+    const alice = await fx.messenger();
+    const bob = await fx.messenger();
+    const conversation = await fx.meet(alice, bob);
+    await fx.warmUp(alice, bob, conversation);
+    const laptop = await fx.messenger();
+    await laptop.linkDevice(await bob.createDeviceLink());
+    await bob.acceptMessageRequest(conversation).catch(() => {});
+    await waitFor(
+      () => laptop.conversationList.getSnapshot().some((c) => c.id === conversation && !c.request),
+      "the laptop has Bob's chat",
+    );
+    const sdp = fx.text('sdp marker');
+    for (const m of [alice, bob, laptop]) m.calls?.attach(standInPeers(sdp));
+
+    const callId = await alice.calls!.start(conversation, 'video');
+    await waitFor(() => phase(bob) === 'incoming' && phase(laptop) === 'incoming', 'both ring');
+    await laptop.calls!.accept(callId);
+    await waitFor(() => phase(bob) === undefined, 'the phone stops ringing');
+    await waitFor(() => phase(alice) === 'active' && phase(laptop) === 'active', 'connected');
+
+    laptop.calls!.hangUp(callId);
+    await waitFor(() => phase(alice) === undefined, 'Alice sees the hang-up');
+    await waitFor(() => callEntries(alice, conversation).length === 1, "Alice's entry");
+    await waitFor(() => callEntries(laptop, conversation).length === 1, "the laptop's entry");
+    expect(callEntries(alice, conversation)[0]).toMatchObject({
+      direction: 'outgoing',
+      outcome: 'answered',
+      media: 'video',
+    });
+    expect(callEntries(laptop, conversation)[0]).toMatchObject({
+      direction: 'incoming',
+      outcome: 'answered',
+    });
+    // The phone that stopped ringing adds no missed call: the call was answered.
+    expect(callEntries(bob, conversation)).toEqual([]);
+    expect(foundInRelay(fx.relay, [sdp])).toEqual([]);
+  });
+});
