@@ -9,3 +9,4 @@ export * from './accounts.js';
 export * from './devices.js';
 export * from './account-lifecycle.js';
 export * from './push.js';
+export * from './provisioning.js';

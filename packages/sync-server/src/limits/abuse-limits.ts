@@ -117,6 +117,11 @@ export class AbuseLimits {
     enforce(this.limiters.linksPerAddress.take(address), 'too many device links');
   }
 
+  /** A provisioning socket: false when its address opens them too fast. */
+  openProvisioning(address: string): boolean {
+    return this.limiters.provisioningPerAddress.take(address).ok;
+  }
+
   checkDeviceCount(devices: number): void {
     if (devices >= this.maxDevicesPerAccount) {
       throw new RelayError(ErrorCode.RATE_LIMITED, 'this account has the most devices allowed', {
