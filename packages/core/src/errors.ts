@@ -47,7 +47,15 @@ export type ParleyErrorCode =
   /** deleteAccount() with a username other than the account's own (the typed confirmation). */
   | 'USERNAME_MISMATCH'
   /** acceptMessageRequest() and friends on a conversation that is not a message request. */
-  | 'NOT_A_REQUEST';
+  | 'NOT_A_REQUEST'
+  /** A scanned or pasted text that is not a Parley device link (or a damaged one). */
+  | 'INVALID_LINK'
+  /** The device link expired or was already used: show a fresh code on the new device. */
+  | 'LINK_EXPIRED'
+  /** A provisioning message failed authentication (tampered, or sealed to another key). */
+  | 'LINK_TAMPERED'
+  /** unlinkDevice() or renameDevice() for a device that is not one of this account's. */
+  | 'UNKNOWN_DEVICE';
 
 export class ParleyError extends Error {
   override readonly name = 'ParleyError';

@@ -16,7 +16,8 @@ import type {
   AccountSettingsView,
   ConnectionState,
   ConversationView,
-  DeviceLink,
+  ProvisioningView,
+  ProvisioningWaiting,
   MessageStatus,
   MessageView,
   Messenger,
@@ -51,12 +52,18 @@ class DevFakeMessenger implements Messenger {
     return self;
   }
 
-  async createDeviceLink(): Promise<DeviceLink> {
-    throw new Error('device linking is not available in the development fake');
+  readonly provisioning = new ObservableValue<ProvisioningView>({ state: 'idle' });
+
+  async startLinking(): Promise<ProvisioningWaiting> {
+    throw fakeError('RELAY_UNREACHABLE', 'device linking needs a relay');
   }
 
-  async linkDevice(): Promise<SelfView> {
-    throw new Error('device linking is not available in the development fake');
+  async inspectDeviceLink(): Promise<{ words: string[] }> {
+    throw fakeError('INVALID_LINK', 'device linking needs a relay');
+  }
+
+  async approveDeviceLink(): Promise<void> {
+    throw fakeError('INVALID_LINK', 'device linking needs a relay');
   }
 
   async settled(): Promise<void> {}

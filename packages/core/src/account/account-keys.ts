@@ -18,18 +18,8 @@ import type { AccountRow, ParleyDatabase } from '../store/database.js';
 import type { SignalStores } from '../store/signal-stores.js';
 import { toBase64 } from '../encoding/base64.js';
 import type { RelayHttp } from '../transport/relay-http.js';
-
-/**
- * What an existing device hands a new device of the same account: a single-use link token and
- * the account's identity key pair. In the product it travels inside the end-to-end encrypted QR
- * provisioning message; it is secret material.
- */
-export interface DeviceLink {
-  linkToken: string;
-  accountId: string;
-  username: string;
-  identityKeyPair: Uint8Array<ArrayBuffer>;
-}
+import { ParleyError } from '../errors.js';
+import type { ProvisioningMessage } from '../linking/provisioning-message.js';
 
 export interface AccountKeysDeps {
   engine: SignalEngine;
@@ -40,7 +30,7 @@ export interface AccountKeysDeps {
   onError(error: unknown): void;
 }
 
-/** Registration, device linking and keeping the relay stocked with one-time prekeys. */
+/** Registration, joining an account as a linked device and keeping the relay stocked with one-time prekeys. */
 export class AccountKeys {
   private readonly engine: SignalEngine;
   private readonly db: ParleyDatabase;
@@ -78,21 +68,14 @@ export class AccountKeys {
     return this.saveDevice(credentials, username, identity, keys);
   }
 
-  async link(link: DeviceLink): Promise<AccountRow> {
-    const identity = this.engine.IdentityKeyPair.deserialize(link.identityKeyPair);
+  /** Registers this device in the account a provisioning message came from (linking/). */
+  async link(message: ProvisioningMessage): Promise<AccountRow> {
+    const identity = this.engine.IdentityKeyPair.deserialize(message.identityKeyPair);
     const keys = generateDeviceKeys(this.engine, identity);
-    const credentials = await this.http.addDevice(link.linkToken, keys.published);
-    return this.saveDevice(credentials, link.username, identity, keys);
-  }
-
-  async createLink(account: AccountRow): Promise<DeviceLink> {
-    const { linkToken } = await this.http.createLinkToken();
-    return {
-      linkToken,
-      accountId: account.accountId,
-      username: account.username,
-      identityKeyPair: account.identityKeyPair,
-    };
+    const credentials = await this.http.addDevice(message.registrationCode, keys.published);
+    if (credentials.accountId !== message.accountId)
+      throw new ParleyError('LINK_TAMPERED', 'the registration code belongs to another account');
+    return this.saveDevice(credentials, message.username, identity, keys);
   }
 
   /** Uploads a fresh batch of one-time prekeys when the relay runs low. */

@@ -4,7 +4,7 @@
  * useSyncExternalStore: getSnapshot returns the same object until something changed.
  */
 
-import type { DeviceLink } from '../account/account-keys.js';
+import type { ProvisioningView } from '../linking/device-linking.js';
 import type { AccountSettingsChange, AccountSettingsView } from '../account-settings/types.js';
 import type { AttachmentPointer } from '../media/attachment-pointer.js';
 import type { AttachmentInput, TransferView } from '../media/media.js';
@@ -98,7 +98,9 @@ export type MessengerEvent =
   /** A background failure (e.g. a prekey refill); the messenger keeps running and retries later. */
   | { type: 'error'; message: string };
 
-export type { DeviceLink } from '../account/account-keys.js';
+export type { ProvisioningView } from '../linking/device-linking.js';
+/** A new device waiting to be linked: what it shows. */
+export type ProvisioningWaiting = ProvisioningView & { state: 'waiting' };
 export type {
   AccountSettingsChange,
   AccountSettingsView,
@@ -204,10 +206,22 @@ export interface Messenger {
   readonly accountSettings: Observable<AccountSettingsView>;
 
   register(username: string): Promise<SelfView>;
-  /** On a registered device: a link for adding another device to this account. */
-  createDeviceLink(): Promise<DeviceLink>;
-  /** On a fresh device: join the account the link came from. */
-  linkDevice(link: DeviceLink): Promise<SelfView>;
+  /**
+   * On a new device: waits at a one-time provisioning address (10 minutes) and returns the link
+   * to show as a QR code and text, and the words to compare. When an existing device approves it
+   * the device joins that account (`provisioning` moves to 'joining' then 'linked', and `self`
+   * is set); calling it again replaces the link.
+   */
+  startLinking(): Promise<ProvisioningWaiting>;
+  /** Linking as it stands on this (new) device. */
+  readonly provisioning: Observable<ProvisioningView>;
+  /** On a registered device: the words of a scanned or pasted link, to compare (INVALID_LINK). */
+  inspectDeviceLink(link: string): Promise<{ words: string[] }>;
+  /**
+   * On a registered device: links the new device showing `link` to this account, sealing the
+   * account's identity to it end to end (LINK_EXPIRED if the link was used or expired).
+   */
+  approveDeviceLink(link: string): Promise<void>;
   openDirectConversation(username: string): Promise<string>;
   /** Creates a group with this account as its admin; returns its conversation id. */
   createGroup(title: string, memberUsernames: readonly string[]): Promise<string>;

@@ -19,6 +19,7 @@ import { Inbox } from '../delivery/inbox.js';
 import { Outbox } from '../delivery/outbox.js';
 import { Sessions } from '../delivery/sessions.js';
 import { Groups } from '../groups/groups.js';
+import { DeviceLinking } from '../linking/device-linking.js';
 import { ParleyError } from '../errors.js';
 import { BlobTransfer } from '../media/blob-transfer.js';
 import { MediaStore } from '../media/media-cache.js';
@@ -117,6 +118,7 @@ function wire(
     safetyNumbers.replaced(accountId),
   );
   const accountKeys = new AccountKeys({ engine, db, stores, http, onError });
+  const linking = new DeviceLinking({ relayUrl: options.relayUrl, WebSocket, http });
   const sessions = new Sessions({ engine, stores, http, lock, local });
   const conversations = new Conversations({
     store,
@@ -379,6 +381,7 @@ function wire(
     stores,
     sessions,
     accountKeys,
+    linking,
     contacts,
     safetyNumbers,
     conversations,

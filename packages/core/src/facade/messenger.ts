@@ -14,6 +14,7 @@ import { groupInfoView, messageInfoView } from './group-views.js';
 import type { Inbox } from '../delivery/inbox.js';
 import type { AttachmentPointer } from '../media/attachment-pointer.js';
 import type { AttachmentInput, Media, TransferView } from '../media/media.js';
+import type { DeviceLinking } from '../linking/device-linking.js';
 import type { Outbox } from '../delivery/outbox.js';
 import type { Sessions } from '../delivery/sessions.js';
 import { ParleyError, relayCall } from '../errors.js';
@@ -27,7 +28,8 @@ import type {
   AccountSettingsView,
   ConnectionState,
   ConversationView,
-  DeviceLink,
+  ProvisioningView,
+  ProvisioningWaiting,
   GroupInfoView,
   GroupSetting,
   MessageInfoView,
@@ -55,6 +57,7 @@ export interface MessengerDeps {
   stores: SignalStores;
   sessions: Sessions;
   accountKeys: AccountKeys;
+  linking: DeviceLinking;
   contacts: Contacts;
   safetyNumbers: SafetyNumbers;
   conversations: Conversations;
@@ -84,6 +87,7 @@ export class ParleyMessenger implements Messenger {
   readonly conversationList: Observable<readonly ConversationView[]>;
   readonly accountSettings: Observable<AccountSettingsView>;
   readonly transfers: Observable<readonly TransferView[]>;
+  readonly provisioning: Observable<ProvisioningView>;
 
   constructor(private readonly deps: MessengerDeps) {
     this.self = deps.views.self;
@@ -91,6 +95,7 @@ export class ParleyMessenger implements Messenger {
     this.conversationList = deps.views.conversationList;
     this.accountSettings = deps.accountSettings.view;
     this.transfers = deps.media.transfers;
+    this.provisioning = deps.linking.view;
   }
 
   /** Restores the registered account (if any) and connects. */
@@ -124,18 +129,28 @@ export class ParleyMessenger implements Messenger {
     return this.activate();
   }
 
-  /** Creates a single-use link for adding a new device to this account (see DeviceLink). */
-  async createDeviceLink(): Promise<DeviceLink> {
-    const account = this.requireAccount();
-    return relayCall(() => this.deps.accountKeys.createLink(account));
+  // --- Linking by QR code (linking/)
+
+  async startLinking(): Promise<ProvisioningWaiting> {
+    this.assertUnregistered();
+    return relayCall(() =>
+      this.deps.linking.start(async (message) => {
+        this.assertUnregistered();
+        await this.join(() => this.deps.accountKeys.link(message));
+        await this.deps.composer.announceLinkedDevice();
+        this.activate();
+      }),
+    );
   }
 
-  /** Joins the account a DeviceLink came from, as a new device. */
-  async linkDevice(link: DeviceLink): Promise<SelfView> {
-    this.assertUnregistered();
-    await this.join(() => this.deps.accountKeys.link(link));
-    await this.deps.composer.announceLinkedDevice();
-    return this.activate();
+  async inspectDeviceLink(link: string): Promise<{ words: string[] }> {
+    this.requireAccount();
+    return this.deps.linking.inspect(link);
+  }
+
+  async approveDeviceLink(link: string): Promise<void> {
+    const account = this.requireAccount();
+    return this.deps.linking.approve(account, link);
   }
 
   // --- Conversations
@@ -363,6 +378,7 @@ export class ParleyMessenger implements Messenger {
     this.closed = true;
     const { relay, views, outbox, inbox, stores, db } = this.deps;
     relay.stop();
+    this.deps.linking.close();
     views.close();
     await outbox.close();
     await inbox.idle();

@@ -21,8 +21,10 @@ export const MESSENGER_MEMBERS = {
   accountSettings: 'observable',
   transfers: 'observable',
   register: 'call',
-  createDeviceLink: 'call',
-  linkDevice: 'call',
+  provisioning: 'observable',
+  startLinking: 'call',
+  inspectDeviceLink: 'call',
+  approveDeviceLink: 'call',
   openDirectConversation: 'call',
   createGroup: 'call',
   addGroupMembers: 'call',
@@ -73,7 +75,7 @@ export type MemberName = keyof typeof MESSENGER_MEMBERS;
  * happened (a group created twice, or a username registered twice, is worse than asking).
  */
 export const RETRY_SAFE_CALLS: ReadonlySet<MemberName> = new Set<MemberName>([
-  'createDeviceLink',
+  'inspectDeviceLink',
   'openDirectConversation',
   'sendText',
   'sendAttachment',

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { ParleyError } from '../../src/errors.js';
+import { uniqueUsername, useRelay } from '../support/fixture.js';
+import { linkDevice } from '../support/link.js';
+import { texts, waitFor } from '../support/wait.js';
+
+describe('linking a new device by its provisioning link (real relay)', () => {
+  const fx = useRelay();
+
+  it('joins the account, with words that match on both devices, and gets new messages', async () => {
+    const alice = await fx.messenger();
+    const bob = await fx.messenger();
+    const conversation = await fx.meet(alice, bob);
+    const aliceName = alice.self.getSnapshot()!.username;
+    await fx.warmUp(alice, bob, conversation);
+
+    const laptop = await fx.messenger();
+    const waiting = await laptop.startLinking();
+    expect(laptop.provisioning.getSnapshot()).toEqual(waiting);
+    expect((await alice.inspectDeviceLink(waiting.link)).words).toEqual(waiting.words);
+    await alice.approveDeviceLink(waiting.link);
+    const self = await waitFor(
+      () =>
+        (laptop.provisioning.getSnapshot().state === 'linked' && laptop.self.getSnapshot()) ||
+        undefined,
+      'the laptop joins',
+    );
+    expect(self.username).toBe(aliceName);
+    expect(self.accountId).toBe(alice.self.getSnapshot()!.accountId);
+    expect(self.deviceId).not.toBe(alice.self.getSnapshot()!.deviceId);
+
+    const hello = fx.text('to both of alice’s devices');
+    await bob.sendText(await bob.openDirectConversation(aliceName), hello);
+    await waitFor(
+      () => laptop.conversationList.getSnapshot().some((c) => texts(laptop, c.id).includes(hello)),
+      'the laptop receives bob’s message',
+    );
+  });
+
+  it('refuses a provisioning address used twice', async () => {
+    const alice = await fx.messenger();
+    await alice.register(uniqueUsername('alice'));
+    const laptop = await fx.messenger();
+    const { link } = await laptop.startLinking();
+    await alice.approveDeviceLink(link);
+    const second = await alice.approveDeviceLink(link).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(second).toBeInstanceOf(ParleyError);
+    expect((second as ParleyError).code).toBe('LINK_EXPIRED');
+    await waitFor(() => laptop.provisioning.getSnapshot().state === 'linked', 'first one linked');
+  });
+
+  it('refuses links that are not links, and linking on a registered device', async () => {
+    const alice = await fx.messenger();
+    await alice.register(uniqueUsername('alice'));
+    await expect(alice.inspectDeviceLink('https://example.com')).rejects.toMatchObject({
+      code: 'INVALID_LINK',
+    });
+    await expect(alice.approveDeviceLink('parley://link?a=x')).rejects.toMatchObject({
+      code: 'INVALID_LINK',
+    });
+    await expect(alice.startLinking()).rejects.toMatchObject({ code: 'ALREADY_REGISTERED' });
+  });
+
+  it('links a second device through helper (used by other suites)', async () => {
+    const alice = await fx.messenger();
+    await alice.register(uniqueUsername('alice'));
+    const self = await linkDevice(alice, await fx.messenger());
+    expect(self.accountId).toBe(alice.self.getSnapshot()!.accountId);
+  });
+});
