@@ -16,6 +16,7 @@ import type {
   AccountSettingsView,
   ConnectionState,
   ConversationView,
+  DeviceView,
   ProvisioningView,
   ProvisioningWaiting,
   MessageStatus,
@@ -64,6 +65,14 @@ class DevFakeMessenger implements Messenger {
 
   async approveDeviceLink(): Promise<void> {
     throw fakeError('INVALID_LINK', 'device linking needs a relay');
+  }
+
+  async listDevices(): Promise<DeviceView[]> {
+    return [{ deviceId: 1, name: 'This browser', linkedAt: Date.now(), current: true }];
+  }
+
+  async unlinkDevice(): Promise<void> {
+    throw fakeError('UNKNOWN_DEVICE', 'the development fake has one device');
   }
 
   async settled(): Promise<void> {}

@@ -15,7 +15,9 @@ export type UserAction =
   | 'record'
   | 'sign-out'
   | 'delete-account'
-  | 'request';
+  | 'request'
+  | 'link'
+  | 'devices';
 
 const unreachable = "Can't reach the Parley server. Check your connection and try again.";
 
@@ -42,6 +44,11 @@ const byCode: Record<string, string> = {
   ACCOUNT_GONE: 'This account no longer exists. Messages can no longer be sent to it.',
   USERNAME_MISMATCH: "That isn't your username. Type it exactly to delete your account.",
   NOT_A_REQUEST: 'This chat is no longer a message request.',
+  INVALID_LINK: "That isn't a Parley device code. Scan the code shown on the new device.",
+  LINK_EXPIRED: 'This code expired or was already used. Show a new code on the new device.',
+  LINK_TAMPERED:
+    'The linking message was damaged or tampered with on the way, so it was refused. Show a new code and try again.',
+  UNKNOWN_DEVICE: 'That device is no longer linked to your account.',
   // core/remote: the tab holding the connection closed mid-request (src/tabs, decision 0710)
   BACKEND_CHANGED:
     'The tab that held Parley’s connection closed before this finished. Check whether it went through, then try again if needed.',
@@ -63,6 +70,8 @@ const failed: Record<UserAction, string> = {
   'sign-out': "This device couldn't be signed out",
   'delete-account': "Your account couldn't be deleted",
   request: "The message request couldn't be answered",
+  link: "The device couldn't be linked",
+  devices: "Your devices couldn't be loaded",
 };
 
 export function describeError(error: unknown, action: UserAction): string {

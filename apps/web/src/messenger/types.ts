@@ -6,6 +6,7 @@ export type {
   Theme,
   ConnectionState,
   ConversationView,
+  DeviceView,
   ProvisioningView,
   ProvisioningWaiting,
   GroupInfoView,

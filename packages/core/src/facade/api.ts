@@ -5,6 +5,7 @@
  */
 
 import type { ProvisioningView } from '../linking/device-linking.js';
+import type { DeviceView } from '../linking/own-devices.js';
 import type { AccountSettingsChange, AccountSettingsView } from '../account-settings/types.js';
 import type { AttachmentPointer } from '../media/attachment-pointer.js';
 import type { AttachmentInput, TransferView } from '../media/media.js';
@@ -94,11 +95,12 @@ export type MessengerEvent =
    * This device signed out or its account was deleted: its keys and history are gone and the
    * messenger is closed. Every window of the app (tabs) should return to sign-up.
    */
-  | { type: 'signed-out'; reason: 'signed-out' | 'account-deleted' }
+  | { type: 'signed-out'; reason: 'signed-out' | 'account-deleted' | 'unlinked' }
   /** A background failure (e.g. a prekey refill); the messenger keeps running and retries later. */
   | { type: 'error'; message: string };
 
 export type { ProvisioningView } from '../linking/device-linking.js';
+export type { DeviceView } from '../linking/own-devices.js';
 /** A new device waiting to be linked: what it shows. */
 export type ProvisioningWaiting = ProvisioningView & { state: 'waiting' };
 export type {
@@ -222,6 +224,13 @@ export interface Messenger {
    * account's identity to it end to end (LINK_EXPIRED if the link was used or expired).
    */
   approveDeviceLink(link: string): Promise<void>;
+  /** This account's devices, this one first. */
+  listDevices(): Promise<DeviceView[]>;
+  /**
+   * Unlinks another device of this account: its credentials stop working at once on the relay,
+   * and it wipes its keys and history ('signed-out' with reason 'unlinked' there).
+   */
+  unlinkDevice(deviceId: number): Promise<void>;
   openDirectConversation(username: string): Promise<string>;
   /** Creates a group with this account as its admin; returns its conversation id. */
   createGroup(title: string, memberUsernames: readonly string[]): Promise<string>;

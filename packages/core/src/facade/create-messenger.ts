@@ -20,6 +20,7 @@ import { Outbox } from '../delivery/outbox.js';
 import { Sessions } from '../delivery/sessions.js';
 import { Groups } from '../groups/groups.js';
 import { DeviceLinking } from '../linking/device-linking.js';
+import { OwnDevices } from '../linking/own-devices.js';
 import { ParleyError } from '../errors.js';
 import { BlobTransfer } from '../media/blob-transfer.js';
 import { MediaStore } from '../media/media-cache.js';
@@ -80,6 +81,11 @@ export interface MessengerOptions {
   searchBackend?: SearchBackend;
   /** Bytes of decrypted attachments kept on this device (default DEFAULT_MEDIA_CACHE_BYTES). */
   mediaCacheBytes?: number;
+  /**
+   * What this device calls itself in the account's device list when it registers or is linked
+   * (the app passes its browser and system, e.g. "Chromium on Linux"). The relay stores it.
+   */
+  deviceName?: string;
 }
 
 /**
@@ -117,7 +123,14 @@ function wire(
   const stores = new SignalStores(db, engine, (accountId): Promise<void> =>
     safetyNumbers.replaced(accountId),
   );
-  const accountKeys = new AccountKeys({ engine, db, stores, http, onError });
+  const accountKeys = new AccountKeys({
+    engine,
+    db,
+    stores,
+    http,
+    onError,
+    ...(options.deviceName ? { deviceName: options.deviceName } : {}),
+  });
   const linking = new DeviceLinking({ relayUrl: options.relayUrl, WebSocket, http });
   const sessions = new Sessions({ engine, stores, http, lock, local });
   const conversations = new Conversations({
@@ -382,6 +395,7 @@ function wire(
     sessions,
     accountKeys,
     linking,
+    ownDevices: new OwnDevices(device, http),
     contacts,
     safetyNumbers,
     conversations,

@@ -15,6 +15,7 @@ import type { Inbox } from '../delivery/inbox.js';
 import type { AttachmentPointer } from '../media/attachment-pointer.js';
 import type { AttachmentInput, Media, TransferView } from '../media/media.js';
 import type { DeviceLinking } from '../linking/device-linking.js';
+import type { DeviceView, OwnDevices } from '../linking/own-devices.js';
 import type { Outbox } from '../delivery/outbox.js';
 import type { Sessions } from '../delivery/sessions.js';
 import { ParleyError, relayCall } from '../errors.js';
@@ -58,6 +59,7 @@ export interface MessengerDeps {
   sessions: Sessions;
   accountKeys: AccountKeys;
   linking: DeviceLinking;
+  ownDevices: OwnDevices;
   contacts: Contacts;
   safetyNumbers: SafetyNumbers;
   conversations: Conversations;
@@ -112,6 +114,12 @@ export class ParleyMessenger implements Messenger {
     this.deps.pendingGroupMessages.load(await db.pendingGroupMessages.toArray());
     views.self.invalidate();
     views.conversationList.invalidate();
+    this.deps.events.on((event) => {
+      if (event.type === 'relay-refused' && event.code === 'DEVICE_REMOVED')
+        void this.deps.lifecycle
+          .unlinked(() => this.close())
+          .catch((e) => this.deps.events.error(e));
+    });
     // Catching the index up runs in the background: the chat list does not wait for it.
     void this.deps.search.start().catch((error) => this.deps.events.error(error));
     if (device.account) {
@@ -151,6 +159,16 @@ export class ParleyMessenger implements Messenger {
   async approveDeviceLink(link: string): Promise<void> {
     const account = this.requireAccount();
     return this.deps.linking.approve(account, link);
+  }
+
+  async listDevices(): Promise<DeviceView[]> {
+    this.requireAccount();
+    return this.deps.ownDevices.list();
+  }
+
+  async unlinkDevice(deviceId: number): Promise<void> {
+    this.requireAccount();
+    return this.deps.ownDevices.unlink(deviceId);
   }
 
   // --- Conversations

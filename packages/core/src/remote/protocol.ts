@@ -25,6 +25,8 @@ export const MESSENGER_MEMBERS = {
   startLinking: 'call',
   inspectDeviceLink: 'call',
   approveDeviceLink: 'call',
+  listDevices: 'call',
+  unlinkDevice: 'call',
   openDirectConversation: 'call',
   createGroup: 'call',
   addGroupMembers: 'call',
@@ -76,6 +78,7 @@ export type MemberName = keyof typeof MESSENGER_MEMBERS;
  */
 export const RETRY_SAFE_CALLS: ReadonlySet<MemberName> = new Set<MemberName>([
   'inspectDeviceLink',
+  'listDevices',
   'openDirectConversation',
   'sendText',
   'sendAttachment',

@@ -70,4 +70,30 @@ describe('linking a new device by its provisioning link (real relay)', () => {
     const self = await linkDevice(alice, await fx.messenger());
     expect(self.accountId).toBe(alice.self.getSnapshot()!.accountId);
   });
+
+  it('lists the account’s devices and unlinks one: it is refused at once and wipes itself', async () => {
+    const phone = await fx.messenger();
+    await phone.register(uniqueUsername('alice'));
+    const laptop = await fx.messenger();
+    const gone = new Promise<string>((resolve) =>
+      laptop.on((event) => event.type === 'signed-out' && resolve(event.reason)),
+    );
+    const linked = await linkDevice(phone, laptop);
+    const devices = await phone.listDevices();
+    expect(devices.map((d) => [d.deviceId, d.current])).toEqual([
+      [phone.self.getSnapshot()!.deviceId, true],
+      [linked.deviceId, false],
+    ]);
+    await expect(phone.unlinkDevice(phone.self.getSnapshot()!.deviceId)).rejects.toMatchObject({
+      code: 'UNKNOWN_DEVICE',
+    });
+    await phone.unlinkDevice(linked.deviceId);
+    expect(await gone).toBe('unlinked');
+    expect((await phone.listDevices()).map((d) => d.deviceId)).toEqual([
+      phone.self.getSnapshot()!.deviceId,
+    ]);
+    await expect(phone.unlinkDevice(linked.deviceId)).rejects.toMatchObject({
+      code: 'UNKNOWN_DEVICE',
+    });
+  });
 });
