@@ -122,7 +122,9 @@ export default function LinkDeviceDialog({ onClose }: { onClose: () => void }) {
         <div className="link-dialog__confirm">
           <p>Check that the new device shows exactly these words:</p>
           <p className="link-device__word-list" data-testid="confirm-words">
-            {step.words.join(' ')}
+            {step.words.map((word, i) => (
+              <span key={i}>{word} </span>
+            ))}
           </p>
           <p className="settings__muted">
             If they differ, don't continue: someone else's device may be asking for your account.

@@ -61,7 +61,9 @@ export default function LinkThisDevice({ onCancel }: { onCancel: () => void }) {
                 Check that the other device shows these words:
               </p>
               <p className="link-device__word-list" data-testid="link-words">
-                {view.words.join(' ')}
+                {view.words.map((word, i) => (
+                  <span key={i}>{word} </span>
+                ))}
               </p>
             </div>
             <details className="link-device__link">

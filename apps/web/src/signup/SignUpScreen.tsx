@@ -58,7 +58,7 @@ export function SignUpScreen() {
         </div>
         <h1 id={`${inputId}-title`}>Welcome to Parley</h1>
         {notice && (
-          <p className="field-error" role="alert">
+          <p className="field-error signup__notice" role="alert">
             {notice}
           </p>
         )}
@@ -104,7 +104,7 @@ export function SignUpScreen() {
           Link to an existing account
         </button>
         <p className="signup__footnote">
-          <Icon name="lock" size={14} /> Your keys are created on this device and never leave it.
+          <Icon name="lock" size={14} /> Your keys are created on your devices; the server never sees them.
         </p>
       </form>
     </main>

@@ -39,7 +39,7 @@ describe('linking a new device by QR code', () => {
     const qr = laptop.page.getByTestId('link-qr');
     await qr.waitFor({ timeout: 30_000 });
     const laptopWords = await laptop.page.getByTestId('link-words').textContent();
-    expect(laptopWords?.split(' ')).toHaveLength(6);
+    expect(laptopWords?.trim().split(' ')).toHaveLength(6);
     await screenshot(laptop.page, 'link-new-device-qr-dark');
     expect(await seriousViolations(laptop.page)).toEqual([]);
     const picture = await laptop.page.screenshot();
@@ -89,6 +89,7 @@ describe('linking a new device by QR code', () => {
     await openSettings(alice.page, alice.username);
     const devices = alice.page.getByRole('list', { name: 'Your devices' });
     await expect.poll(() => devices.getByRole('listitem').count(), { timeout: 30_000 }).toBe(2);
+    await devices.scrollIntoViewIfNeeded();
     await screenshot(alice.page, 'linked-devices-light');
     alice.page.once('dialog', (confirm) => void confirm.accept());
     await devices.getByRole('button', { name: /^Unlink / }).click();
