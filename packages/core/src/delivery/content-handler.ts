@@ -1,4 +1,4 @@
-import { Receipt_Kind, type Content } from '@parley/protocol';
+import { Receipt_Kind, type Content, type HistoryArchive } from '@parley/protocol';
 import { directConversationId } from '../conversations/conversation-id.js';
 import type { UnitOfWork } from '../store/unit-of-work.js';
 import {
@@ -11,6 +11,7 @@ import type { ConversationModel, Conversations } from '../conversations/conversa
 import type { Sender } from './inbox.js';
 import type { OutboxItem } from './outbox.js';
 import type { StoredMessageStatus } from '../store/database.js';
+import type { ArchivedConversation } from '../linking/history-archive.js';
 
 /** What content handling needs of groups (groups/groups.ts, groups/sender-key-exchange.ts). */
 export interface GroupHooks {
@@ -67,6 +68,16 @@ export interface ContentHandlerDeps {
   accountGone?(accountId: string): void;
   /** Absent: no conversation is a group (unit tests of 1:1 handling). */
   groups?: GroupHooks;
+  /** History of a newly linked device (linking/history-transfer.ts); absent in unit tests. */
+  history?: HistoryHooks;
+}
+
+/** What content handling needs of the history transfer (linking/). */
+export interface HistoryHooks {
+  /** A new device of this account announced itself. */
+  ownDeviceJoined(sender: Sender): void;
+  /** An own device sent a history archive pointer. */
+  archiveArrived(archive: HistoryArchive, sender: Sender): void;
 }
 
 /** The group hooks of a device that knows no group. */
@@ -184,8 +195,13 @@ export class ContentHandler {
       case 'accountDeleted':
         await this.applyAccountDeleted(body.value.conversationId, sender);
         return;
+      case 'historyArchive':
+        if (sender.accountId === this.context.selfAccountId())
+          this.context.history?.archiveArrived(body.value, sender);
+        return;
       case undefined:
-        if (sender.accountId === this.context.selfAccountId()) this.welcomeOwnDevice(sender, work);
+        if (sender.accountId === this.context.selfAccountId())
+          this.context.history?.ownDeviceJoined(sender);
         return;
       default:
         // A body from a newer client: nothing to do, the envelope is still acknowledged.
@@ -298,13 +314,26 @@ export class ContentHandler {
   }
 
   /**
-   * A new device of this account announced itself: hand it every conversation's state (a first
-   * form of the history transfer that QR linking will do in full).
+   * Imports one conversation of a history archive from an own device (linking/): its whole
+   * state, as an update from that device. History is not news: no receipts, no notifications.
    */
-  private welcomeOwnDevice(sender: Sender, work: UnitOfWork): void {
-    for (const model of this.conversations.all()) {
-      this.reply(work, sender, crdtUpdateContent(model.row.id, model.doc.snapshot()));
-    }
+  importConversation(archived: ArchivedConversation, sender: Sender, work: UnitOfWork): void {
+    const model =
+      this.conversations.get(archived.id) ??
+      this.conversations.create(work, {
+        id: archived.id,
+        kind: archived.kind,
+        updatedAt: archived.updatedAt,
+        ...(archived.peerAccountId ? { peerAccountId: archived.peerAccountId } : {}),
+        ...(archived.request ? { request: true } : {}),
+      });
+    this.conversations.stage(work, model, (doc) =>
+      doc.applyRemoteUpdates([archived.state], (_index, error) =>
+        this.context.reject(sender, `invalid archived conversation: ${String(error)}`),
+      ),
+    );
+    this.learnMembers(model, work);
+    this.groups.afterRemoteUpdate(model);
   }
 
   private diffFor(model: ConversationModel, asker: Sender, stateVector: Uint8Array): Uint8Array {

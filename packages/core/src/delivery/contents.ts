@@ -105,3 +105,21 @@ export function accountDeletedContent(conversationId: string): Uint8Array<ArrayB
     value: { $typeName: 'parley.content.v1.AccountDeleted', conversationId },
   });
 }
+
+export function historyArchiveContent(archive: {
+  forDeviceId: number;
+  blobId: string;
+  key: Uint8Array;
+  digest: Uint8Array;
+  size: number;
+  conversations: number;
+}): Uint8Array<ArrayBuffer> {
+  return encode({
+    case: 'historyArchive',
+    value: {
+      $typeName: 'parley.content.v1.HistoryArchive',
+      ...archive,
+      size: BigInt(archive.size),
+    },
+  });
+}

@@ -6,6 +6,7 @@
 
 import type { ProvisioningView } from '../linking/device-linking.js';
 import type { DeviceView } from '../linking/own-devices.js';
+import type { HistoryTransferView } from '../linking/history-transfer.js';
 import type { AccountSettingsChange, AccountSettingsView } from '../account-settings/types.js';
 import type { AttachmentPointer } from '../media/attachment-pointer.js';
 import type { AttachmentInput, TransferView } from '../media/media.js';
@@ -101,6 +102,7 @@ export type MessengerEvent =
 
 export type { ProvisioningView } from '../linking/device-linking.js';
 export type { DeviceView } from '../linking/own-devices.js';
+export type { HistoryTransferView } from '../linking/history-transfer.js';
 /** A new device waiting to be linked: what it shows. */
 export type ProvisioningWaiting = ProvisioningView & { state: 'waiting' };
 export type {
@@ -224,6 +226,12 @@ export interface Messenger {
    * account's identity to it end to end (LINK_EXPIRED if the link was used or expired).
    */
   approveDeviceLink(link: string): Promise<void>;
+  /**
+   * The history transfer of a link as it stands, on both sides: the approving device packs and
+   * uploads the account's chats as one encrypted archive, the new device downloads and imports it,
+   * newest chats first (it is usable meanwhile). null when no transfer happened.
+   */
+  readonly linkHistory: Observable<HistoryTransferView | null>;
   /** This account's devices, this one first. */
   listDevices(): Promise<DeviceView[]>;
   /**

@@ -21,6 +21,7 @@ import { Sessions } from '../delivery/sessions.js';
 import { Groups } from '../groups/groups.js';
 import { DeviceLinking } from '../linking/device-linking.js';
 import { OwnDevices } from '../linking/own-devices.js';
+import { HistoryTransfer } from '../linking/history-transfer.js';
 import { ParleyError } from '../errors.js';
 import { BlobTransfer } from '../media/blob-transfer.js';
 import { MediaStore } from '../media/media-cache.js';
@@ -242,6 +243,10 @@ function wire(
       diffFor: (model, asker, stateVector) => groups.diffFor(model, asker, stateVector),
       repaired: (id, sender, work) => senderKeyExchange.repaired(id, sender, work),
     },
+    history: {
+      ownDeviceJoined: (sender) => history.ownDeviceJoined(sender),
+      archiveArrived: (archive, sender) => history.archiveArrived(archive, sender),
+    },
   });
   const inbox = new Inbox({
     store,
@@ -306,17 +311,31 @@ function wire(
     onError,
   });
   store.onCommitted((work) => search.committed(work));
+  const blobs = new BlobTransfer(options.relayUrl, () => {
+    const credentials = device.credentials();
+    if (!credentials) throw new ParleyError('NOT_REGISTERED', 'no account on this device');
+    return `Basic ${btoa(`${credentials.accountId}.${credentials.deviceId}:${credentials.secret}`)}`;
+  });
+  const history = new HistoryTransfer({
+    device,
+    conversations,
+    blobs,
+    outbox,
+    commit: async (work) => {
+      await store.commit(work);
+      afterCommit(work);
+    },
+    importConversation: (archived, sender, work) =>
+      contentHandler.importConversation(archived, sender, work),
+    onError,
+  });
   const media = new Media({
     store: new MediaStore(
       `${options.databaseName}-media`,
       options.indexedDB,
       options.mediaCacheBytes,
     ),
-    transfer: new BlobTransfer(options.relayUrl, () => {
-      const credentials = device.credentials();
-      if (!credentials) throw new ParleyError('NOT_REGISTERED', 'no account on this device');
-      return `Basic ${btoa(`${credentials.accountId}.${credentials.deviceId}:${credentials.secret}`)}`;
-    }),
+    transfer: blobs,
     post: (conversationId, caption, attachments, messageId) =>
       composer.sendText(conversationId, caption, attachments, messageId),
     onError,
@@ -396,6 +415,7 @@ function wire(
     accountKeys,
     linking,
     ownDevices: new OwnDevices(device, http),
+    history,
     contacts,
     safetyNumbers,
     conversations,

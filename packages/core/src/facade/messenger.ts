@@ -16,6 +16,7 @@ import type { AttachmentPointer } from '../media/attachment-pointer.js';
 import type { AttachmentInput, Media, TransferView } from '../media/media.js';
 import type { DeviceLinking } from '../linking/device-linking.js';
 import type { DeviceView, OwnDevices } from '../linking/own-devices.js';
+import type { HistoryTransfer, HistoryTransferView } from '../linking/history-transfer.js';
 import type { Outbox } from '../delivery/outbox.js';
 import type { Sessions } from '../delivery/sessions.js';
 import { ParleyError, relayCall } from '../errors.js';
@@ -60,6 +61,7 @@ export interface MessengerDeps {
   accountKeys: AccountKeys;
   linking: DeviceLinking;
   ownDevices: OwnDevices;
+  history: HistoryTransfer;
   contacts: Contacts;
   safetyNumbers: SafetyNumbers;
   conversations: Conversations;
@@ -90,6 +92,7 @@ export class ParleyMessenger implements Messenger {
   readonly accountSettings: Observable<AccountSettingsView>;
   readonly transfers: Observable<readonly TransferView[]>;
   readonly provisioning: Observable<ProvisioningView>;
+  readonly linkHistory: Observable<HistoryTransferView | null>;
 
   constructor(private readonly deps: MessengerDeps) {
     this.self = deps.views.self;
@@ -98,6 +101,7 @@ export class ParleyMessenger implements Messenger {
     this.accountSettings = deps.accountSettings.view;
     this.transfers = deps.media.transfers;
     this.provisioning = deps.linking.view;
+    this.linkHistory = deps.history.view;
   }
 
   /** Restores the registered account (if any) and connects. */
@@ -145,6 +149,7 @@ export class ParleyMessenger implements Messenger {
       this.deps.linking.start(async (message) => {
         this.assertUnregistered();
         await this.join(() => this.deps.accountKeys.link(message));
+        this.deps.history.expectFrom(message.linkedByDeviceId);
         await this.deps.composer.announceLinkedDevice();
         this.activate();
       }),
@@ -158,7 +163,8 @@ export class ParleyMessenger implements Messenger {
 
   async approveDeviceLink(link: string): Promise<void> {
     const account = this.requireAccount();
-    return this.deps.linking.approve(account, link);
+    await this.deps.linking.approve(account, link);
+    this.deps.history.approved();
   }
 
   async listDevices(): Promise<DeviceView[]> {

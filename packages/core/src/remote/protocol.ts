@@ -22,6 +22,7 @@ export const MESSENGER_MEMBERS = {
   transfers: 'observable',
   register: 'call',
   provisioning: 'observable',
+  linkHistory: 'observable',
   startLinking: 'call',
   inspectDeviceLink: 'call',
   approveDeviceLink: 'call',

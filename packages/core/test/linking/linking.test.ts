@@ -37,6 +37,33 @@ describe('linking a new device by its provisioning link (real relay)', () => {
     );
   });
 
+  it('moves the history as one archive through the blob store, with progress on both sides', async () => {
+    const alice = await fx.messenger();
+    const bob = await fx.messenger();
+    const conversation = await fx.meet(alice, bob);
+    const old = [fx.text('old one'), fx.text('old two'), fx.text('old three')];
+    for (const text of old) await alice.sendText(conversation, text);
+    await waitFor(() => texts(bob, conversation).includes(old[2]!), 'bob has the history');
+    await alice.sent();
+
+    const laptop = await fx.messenger();
+    await linkDevice(alice, laptop);
+    const received = await waitFor(() => {
+      const view = laptop.linkHistory.getSnapshot();
+      return view?.state === 'done' ? view : undefined;
+    }, 'the laptop imports the archive');
+    expect(received).toMatchObject({ direction: 'receiving', chatsDone: 1, chatsTotal: 1 });
+    expect(received.bytesDone).toBe(received.bytesTotal);
+    expect(alice.linkHistory.getSnapshot()).toMatchObject({ direction: 'sending', state: 'done' });
+    await waitFor(
+      () => old.every((text) => texts(laptop, conversation).includes(text)),
+      'the laptop shows the history',
+    );
+    expect(laptop.conversationList.getSnapshot().map((c) => c.id)).toEqual([conversation]);
+    // Bob's device never got the archive pointer: it went to Alice's own devices only.
+    expect(bob.linkHistory.getSnapshot()).toBeNull();
+  });
+
   it('refuses a provisioning address used twice', async () => {
     const alice = await fx.messenger();
     await alice.register(uniqueUsername('alice'));

@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file parley/content/v1/content.proto.
  */
 export const file_parley_content_v1_content: GenFile = /*@__PURE__*/
-  fileDesc("Ch9wYXJsZXkvY29udGVudC92MS9jb250ZW50LnByb3RvEhFwYXJsZXkuY29udGVudC52MSKPBAoHQ29udGVudBI0CgtjcmR0X3VwZGF0ZRgBIAEoCzIdLnBhcmxleS5jb250ZW50LnYxLkNyZHRVcGRhdGVIABI/ChFjcmR0X3N5bmNfcmVxdWVzdBgCIAEoCzIiLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVxdWVzdEgAEkEKEmNyZHRfc3luY19yZXNwb25zZRgDIAEoCzIjLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVzcG9uc2VIABItCgdyZWNlaXB0GAQgASgLMhoucGFybGV5LmNvbnRlbnQudjEuUmVjZWlwdEgAEisKBnR5cGluZxgFIAEoCzIZLnBhcmxleS5jb250ZW50LnYxLlR5cGluZ0gAEksKF3NlbmRlcl9rZXlfZGlzdHJpYnV0aW9uGAYgASgLMigucGFybGV5LmNvbnRlbnQudjEuU2VuZGVyS2V5RGlzdHJpYnV0aW9uSAASQQoSc2VuZGVyX2tleV9yZXF1ZXN0GAcgASgLMiMucGFybGV5LmNvbnRlbnQudjEuU2VuZGVyS2V5UmVxdWVzdEgAEjwKD2FjY291bnRfZGVsZXRlZBgIIAEoCzIhLnBhcmxleS5jb250ZW50LnYxLkFjY291bnREZWxldGVkSAASEgoKY3JlYXRlZF9hdBgQIAEoBEIGCgRib2R5SgQICRAQIjUKCkNyZHRVcGRhdGUSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg4KBnVwZGF0ZRgCIAEoDCJACg9DcmR0U3luY1JlcXVlc3QSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhQKDHN0YXRlX3ZlY3RvchgCIAEoDCJRChBDcmR0U3luY1Jlc3BvbnNlEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIOCgZ1cGRhdGUYAiABKAwSFAoMc3RhdGVfdmVjdG9yGAMgASgMIqcBCgdSZWNlaXB0Ei0KBGtpbmQYASABKA4yHy5wYXJsZXkuY29udGVudC52MS5SZWNlaXB0LktpbmQSFwoPY29udmVyc2F0aW9uX2lkGAIgASgJEhMKC21lc3NhZ2VfaWRzGAMgAygJIj8KBEtpbmQSFAoQS0lORF9VTlNQRUNJRklFRBAAEhIKDktJTkRfREVMSVZFUkVEEAESDQoJS0lORF9SRUFEEAIiMQoGVHlwaW5nEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIOCgZ0eXBpbmcYAiABKAgiRgoVU2VuZGVyS2V5RGlzdHJpYnV0aW9uEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIUCgxkaXN0cmlidXRpb24YAiABKAwiKwoQU2VuZGVyS2V5UmVxdWVzdBIXCg9kaXN0cmlidXRpb25faWQYASABKAkiKQoOQWNjb3VudERlbGV0ZWQSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJYgZwcm90bzM");
+  fileDesc("Ch9wYXJsZXkvY29udGVudC92MS9jb250ZW50LnByb3RvEhFwYXJsZXkuY29udGVudC52MSLTBAoHQ29udGVudBI0CgtjcmR0X3VwZGF0ZRgBIAEoCzIdLnBhcmxleS5jb250ZW50LnYxLkNyZHRVcGRhdGVIABI/ChFjcmR0X3N5bmNfcmVxdWVzdBgCIAEoCzIiLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVxdWVzdEgAEkEKEmNyZHRfc3luY19yZXNwb25zZRgDIAEoCzIjLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVzcG9uc2VIABItCgdyZWNlaXB0GAQgASgLMhoucGFybGV5LmNvbnRlbnQudjEuUmVjZWlwdEgAEisKBnR5cGluZxgFIAEoCzIZLnBhcmxleS5jb250ZW50LnYxLlR5cGluZ0gAEksKF3NlbmRlcl9rZXlfZGlzdHJpYnV0aW9uGAYgASgLMigucGFybGV5LmNvbnRlbnQudjEuU2VuZGVyS2V5RGlzdHJpYnV0aW9uSAASQQoSc2VuZGVyX2tleV9yZXF1ZXN0GAcgASgLMiMucGFybGV5LmNvbnRlbnQudjEuU2VuZGVyS2V5UmVxdWVzdEgAEjwKD2FjY291bnRfZGVsZXRlZBgIIAEoCzIhLnBhcmxleS5jb250ZW50LnYxLkFjY291bnREZWxldGVkSAASPAoPaGlzdG9yeV9hcmNoaXZlGAwgASgLMiEucGFybGV5LmNvbnRlbnQudjEuSGlzdG9yeUFyY2hpdmVIABISCgpjcmVhdGVkX2F0GBAgASgEQgYKBGJvZHlKBAgJEAxKBAgNEBAiNQoKQ3JkdFVwZGF0ZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDgoGdXBkYXRlGAIgASgMIkAKD0NyZHRTeW5jUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSFAoMc3RhdGVfdmVjdG9yGAIgASgMIlEKEENyZHRTeW5jUmVzcG9uc2USFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg4KBnVwZGF0ZRgCIAEoDBIUCgxzdGF0ZV92ZWN0b3IYAyABKAwipwEKB1JlY2VpcHQSLQoEa2luZBgBIAEoDjIfLnBhcmxleS5jb250ZW50LnYxLlJlY2VpcHQuS2luZBIXCg9jb252ZXJzYXRpb25faWQYAiABKAkSEwoLbWVzc2FnZV9pZHMYAyADKAkiPwoES2luZBIUChBLSU5EX1VOU1BFQ0lGSUVEEAASEgoOS0lORF9ERUxJVkVSRUQQARINCglLSU5EX1JFQUQQAiIxCgZUeXBpbmcSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg4KBnR5cGluZxgCIAEoCCJGChVTZW5kZXJLZXlEaXN0cmlidXRpb24SFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhQKDGRpc3RyaWJ1dGlvbhgCIAEoDCIrChBTZW5kZXJLZXlSZXF1ZXN0EhcKD2Rpc3RyaWJ1dGlvbl9pZBgBIAEoCSIpCg5BY2NvdW50RGVsZXRlZBIXCg9jb252ZXJzYXRpb25faWQYASABKAkiegoOSGlzdG9yeUFyY2hpdmUSFQoNZm9yX2RldmljZV9pZBgBIAEoDRIPCgdibG9iX2lkGAIgASgJEgsKA2tleRgDIAEoDBIOCgZkaWdlc3QYBCABKAwSDAoEc2l6ZRgFIAEoBBIVCg1jb252ZXJzYXRpb25zGAYgASgNYgZwcm90bzM");
 
 /**
  * One encrypted payload. At most one body is set; a receiver that does not know a body (a newer
@@ -71,14 +71,22 @@ export type Content = Message<"parley.content.v1.Content"> & {
     case: "senderKeyRequest";
   } | {
     /**
-     * Bodies still to come take numbers 9..15: call signalling (offer/answer/ICE/hang-up),
-     * media pointers (blob id, key, digest, thumbnail), device linking and history transfer,
-     * the account document's Automerge sync messages.
-     *
      * @generated from field: parley.content.v1.AccountDeleted account_deleted = 8;
      */
     value: AccountDeleted;
     case: "accountDeleted";
+  } | {
+    /**
+     * A new device's history (linking): sent by the device that linked it.
+     *
+     * Bodies still to come take numbers 9..11 and 13..15: call signalling (offer/answer/ICE/
+     * hang-up), media pointers (blob id, key, digest, thumbnail), the account document's
+     * Automerge sync messages.
+     *
+     * @generated from field: parley.content.v1.HistoryArchive history_archive = 12;
+     */
+    value: HistoryArchive;
+    case: "historyArchive";
   } | { case: undefined; value?: undefined };
 
   /**
@@ -327,4 +335,55 @@ export type AccountDeleted = Message<"parley.content.v1.AccountDeleted"> & {
  */
 export const AccountDeletedSchema: GenMessage<AccountDeleted> = /*@__PURE__*/
   messageDesc(file_parley_content_v1_content, 8);
+
+/**
+ * Where a newly linked device finds the account's conversations (docs/decisions/0900): one
+ * encrypted archive in the relay's blob store, sealed like an attachment (chunked AES-256-GCM,
+ * SHA-256 of the ciphertext). Sent over the Signal session to the account's own devices; only
+ * the device `for_device_id`, linked by the sender, imports it.
+ *
+ * @generated from message parley.content.v1.HistoryArchive
+ */
+export type HistoryArchive = Message<"parley.content.v1.HistoryArchive"> & {
+  /**
+   * @generated from field: uint32 for_device_id = 1;
+   */
+  forDeviceId: number;
+
+  /**
+   * @generated from field: string blob_id = 2;
+   */
+  blobId: string;
+
+  /**
+   * @generated from field: bytes key = 3;
+   */
+  key: Uint8Array;
+
+  /**
+   * @generated from field: bytes digest = 4;
+   */
+  digest: Uint8Array;
+
+  /**
+   * Ciphertext bytes.
+   *
+   * @generated from field: uint64 size = 5;
+   */
+  size: bigint;
+
+  /**
+   * Conversations in the archive, newest first.
+   *
+   * @generated from field: uint32 conversations = 6;
+   */
+  conversations: number;
+};
+
+/**
+ * Describes the message parley.content.v1.HistoryArchive.
+ * Use `create(HistoryArchiveSchema)` to create a new message.
+ */
+export const HistoryArchiveSchema: GenMessage<HistoryArchive> = /*@__PURE__*/
+  messageDesc(file_parley_content_v1_content, 9);
 
