@@ -9,7 +9,9 @@
  * - usable_ms: until the new device is registered, holds its keys and is connected (it can send
  *   and receive);
  * - full_history_ms: until every seeded message is stored on the new device;
- * - archive_bytes: the bytes of conversation state the new device received (CRDT snapshots).
+ * - archive_bytes: the compacted conversation state the archive carries (CRDT snapshots; the
+ *   sealed archive adds 16 bytes per 64 KiB chunk);
+ * - phases_ms: when each side's transfer first reached each state (packing, uploading, ...).
  * The LAST line is one JSON object.
  */
 import 'fake-indexeddb/auto';
@@ -101,6 +103,16 @@ async function main(): Promise<void> {
     const laptopDb = `bench-link-laptop-${run}`;
     const laptop = await open(relay.url, laptopDb);
     const { link } = await laptop.startLinking();
+    // When each side's history transfer first reached each state (ms after the scan).
+    const phases: Record<string, number> = {};
+    const watch = (side: Messenger, name: string) =>
+      side.linkHistory.subscribe(() => {
+        const state = side.linkHistory.getSnapshot()?.state;
+        if (state && !(`${name}_${state}` in phases))
+          phases[`${name}_${state}`] = Math.round(performance.now() - start);
+      });
+    watch(phone, 'send');
+    watch(laptop, 'receive');
     const start = performance.now();
     await phone.approveDeviceLink(link);
     await until(
@@ -128,6 +140,7 @@ async function main(): Promise<void> {
         usable_ms: Math.round(usableMs),
         full_history_ms: Math.round(fullHistoryMs),
         archive_bytes: archiveBytes,
+        phases_ms: phases,
         load: loadAverage(),
       }),
     );

@@ -4,6 +4,7 @@ import { ChatList } from '../chats/ChatList.js';
 import type { SelfView } from '../messenger/types.js';
 import { Avatar } from '../shell/Avatar.js';
 import { ConnectionBanner } from '../shell/ConnectionBanner.js';
+import { HistoryProgress } from '../linking/HistoryProgress.js';
 import { Icon } from '../shell/Icon.js';
 import { InstallPrompt } from '../shell/InstallPrompt.js';
 import { Notices } from '../shell/Notices.js';
@@ -90,6 +91,7 @@ export function ChatShell({ self }: { self: SelfView }) {
           resultsId="search-results"
         />
         <ConnectionBanner />
+        <HistoryProgress />
         <InstallPrompt />
         <NotificationPrompt />
         {query.trim() !== '' ? (

@@ -17,6 +17,7 @@ import type {
   ConnectionState,
   ConversationView,
   DeviceView,
+  HistoryTransferView,
   ProvisioningView,
   ProvisioningWaiting,
   MessageStatus,
@@ -54,6 +55,7 @@ class DevFakeMessenger implements Messenger {
   }
 
   readonly provisioning = new ObservableValue<ProvisioningView>({ state: 'idle' });
+  readonly linkHistory = new ObservableValue<HistoryTransferView | null>(null);
 
   async startLinking(): Promise<ProvisioningWaiting> {
     throw fakeError('RELAY_UNREACHABLE', 'device linking needs a relay');

@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState, type ChangeEvent } from 'react';
 import { describeError } from '../errors/describe-error.js';
 import { useMessenger } from '../messenger/messenger-context.js';
 import { useModalDialog } from '../shell/use-modal-dialog.js';
+import { HistoryProgress } from './HistoryProgress.js';
 import { decodeQr, decodeQrFile, pixelsOf } from './qr-decoder.js';
 
 type Step =
@@ -132,10 +133,13 @@ export default function LinkDeviceDialog({ onClose }: { onClose: () => void }) {
         </div>
       )}
       {step.name === 'done' && (
-        <p role="status">
-          Linked. The new device sets itself up and receives your chats; it appears in your list of
-          devices.
-        </p>
+        <>
+          <p role="status">
+            Linked. The new device sets itself up and receives your chats; it appears in your list
+            of devices.
+          </p>
+          <HistoryProgress showDone />
+        </>
       )}
       {error && (
         <p className="field-error" role="alert">

@@ -7,6 +7,7 @@ export type {
   ConnectionState,
   ConversationView,
   DeviceView,
+  HistoryTransferView,
   ProvisioningView,
   ProvisioningWaiting,
   GroupInfoView,

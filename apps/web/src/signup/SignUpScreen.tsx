@@ -104,7 +104,8 @@ export function SignUpScreen() {
           Link to an existing account
         </button>
         <p className="signup__footnote">
-          <Icon name="lock" size={14} /> Your keys are created on your devices; the server never sees them.
+          <Icon name="lock" size={14} /> Your keys are created on your devices; the server never
+          sees them.
         </p>
       </form>
     </main>

@@ -60,6 +60,9 @@ describe('linking a new device by QR code', () => {
     expect(await seriousViolations(alice.page)).toEqual([]);
     await dialog.getByRole('button', { name: 'The words match: link it' }).click();
     await dialog.getByText('Linked.').waitFor({ timeout: 30_000 });
+    // The history leaves as one encrypted archive once the new device says hello.
+    await dialog.getByText('Sent 1 chat to the new device.').waitFor({ timeout: 60_000 });
+    await screenshot(alice.page, 'link-history-sent-light');
     await dialog.getByRole('button', { name: 'Close' }).click();
 
     // The new device has the account, the chat and its history.
