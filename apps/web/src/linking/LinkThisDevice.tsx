@@ -34,7 +34,6 @@ export default function LinkThisDevice({ onCancel }: { onCancel: () => void }) {
   useEffect(() => {
     void start();
     // Started once per visit of this screen; "Show a new code" starts again.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
   const failed = view.state === 'failed' ? describeError(view, 'link') : error;
