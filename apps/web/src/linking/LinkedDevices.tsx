@@ -26,6 +26,11 @@ export function LinkedDevices() {
   }, [messenger]);
 
   useEffect(() => void refresh(), [refresh]);
+  // The relay tells every device when one is linked or unlinked.
+  useEffect(
+    () => messenger.on((event) => event.type === 'devices-changed' && void refresh()),
+    [messenger, refresh],
+  );
 
   async function unlink(device: DeviceView) {
     const name = device.name ?? `device ${device.deviceId}`;

@@ -69,6 +69,15 @@ export class AccountLifecycle {
     await this.wipe(close, 'unlinked');
   }
 
+  /**
+   * The relay refused this device's credentials on connecting (it was unlinked while offline, so
+   * the DEVICE_REMOVED close never reached it): wipes only if HTTP confirms the refusal.
+   */
+  async refusedOnConnect(close: () => Promise<void>): Promise<void> {
+    const account = this.deps.device.require();
+    if ((await this.isLastDevice(account.deviceId)) === 'already') await this.unlinked(close);
+  }
+
   /** 'already': the relay no longer accepts this device's credentials. */
   private async isLastDevice(ownId: number): Promise<boolean | 'already'> {
     try {

@@ -97,6 +97,8 @@ export type MessengerEvent =
    * messenger is closed. Every window of the app (tabs) should return to sign-up.
    */
   | { type: 'signed-out'; reason: 'signed-out' | 'account-deleted' | 'unlinked' }
+  /** A device was linked to or unlinked from this account (pushed by the relay): see listDevices(). */
+  | { type: 'devices-changed' }
   /** A background failure (e.g. a prekey refill); the messenger keeps running and retries later. */
   | { type: 'error'; message: string };
 

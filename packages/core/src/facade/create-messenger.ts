@@ -147,6 +147,7 @@ function wire(
       onEnvelope: (envelope, live) => inbox.push(envelope, live),
       onOnline: () => void online(),
       onDrained: () => catchUp.drained(),
+      onDevicesChanged: () => events.emit({ type: 'devices-changed' }),
       onStateChange: () => views.connection.invalidate(),
       onFatal: (error) =>
         events.emit({ type: 'relay-refused', code: error.code, message: error.message }),

@@ -105,7 +105,11 @@ describe('linking a new device by its provisioning link (real relay)', () => {
     const gone = new Promise<string>((resolve) =>
       laptop.on((event) => event.type === 'signed-out' && resolve(event.reason)),
     );
+    let changes = 0;
+    phone.on((event) => event.type === 'devices-changed' && changes++);
     const linked = await linkDevice(phone, laptop);
+    // The relay pushes the change to the account's devices: nobody polls the list.
+    await waitFor(() => changes >= 1, 'the phone hears of the new device');
     const devices = await phone.listDevices();
     expect(devices.map((d) => [d.deviceId, d.current])).toEqual([
       [phone.self.getSnapshot()!.deviceId, true],
@@ -116,6 +120,7 @@ describe('linking a new device by its provisioning link (real relay)', () => {
     });
     await phone.unlinkDevice(linked.deviceId);
     expect(await gone).toBe('unlinked');
+    await waitFor(() => changes >= 2, 'the phone hears of the removal');
     expect((await phone.listDevices()).map((d) => d.deviceId)).toEqual([
       phone.self.getSnapshot()!.deviceId,
     ]);
