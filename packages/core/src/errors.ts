@@ -65,7 +65,15 @@ export type ParleyErrorCode =
   /** accept() for a call that no longer rings here. */
   | 'UNKNOWN_CALL'
   /** No media side is attached (calls need WebRTC: the browser app attaches it). */
-  | 'CALLS_UNSUPPORTED';
+  | 'CALLS_UNSUPPORTED'
+  /** A scanned or pasted text that is not a Parley device link (or a damaged one). */
+  | 'INVALID_LINK'
+  /** The device link expired or was already used: show a fresh code on the new device. */
+  | 'LINK_EXPIRED'
+  /** A provisioning message failed authentication (tampered, or sealed to another key). */
+  | 'LINK_TAMPERED'
+  /** unlinkDevice() or renameDevice() for a device that is not one of this account's. */
+  | 'UNKNOWN_DEVICE';
 
 export class ParleyError extends Error {
   override readonly name = 'ParleyError';

@@ -69,6 +69,18 @@ export const SECRET_PATTERN = new RegExp(`^[A-Za-z0-9_-]{${Math.ceil((SECRET_BYT
 /** Milliseconds a link token stays valid after it is issued. */
 export const LINK_TOKEN_TTL_MS = 10 * 60 * 1000;
 
+// --- Provisioning (linking a new device by QR code; packages/sync-server/src/provisioning) ---
+
+/** The anonymous WebSocket a new, unregistered device opens to get a provisioning address. */
+export const PROVISIONING_PATH = '/v1/provisioning';
+/** Milliseconds a provisioning address (and its socket) lives; it is also used at most once. */
+export const PROVISIONING_TTL_MS = 10 * 60 * 1000;
+/** Random bytes of a provisioning address, sent as unpadded base64url (22 characters). */
+export const PROVISIONING_ADDRESS_BYTES = 16;
+export const PROVISIONING_ADDRESS_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+/** Largest sealed provisioning message (base64 text in the PUT body), in characters. */
+export const MAX_PROVISIONING_MESSAGE_CHARS = 16 * 1024;
+
 /**
  * How long a deleted account's username stays reserved, in milliseconds: 0, it is free for anyone
  * to register the moment the account is deleted (issue 15 asks for a stated time). Contacts' devices
@@ -89,6 +101,8 @@ export const CloseCode = {
   DEVICE_REMOVED: 4410,
   /** The device's account was deleted (DELETE /v1/accounts/me). */
   ACCOUNT_DELETED: 4411,
+  /** A provisioning socket's address expired before an existing device used it. */
+  PROVISIONING_EXPIRED: 4408,
   /** The relay is shutting down; reconnect with backoff. */
   GOING_AWAY: 1001,
 } as const;
@@ -125,6 +139,8 @@ export const RATE_LIMITS = {
   registrationsPerAddress: { burst: 10, perSecond: 0.05 },
   /** Link-token uses (POST /v1/devices) per client address. */
   linksPerAddress: { burst: 10, perSecond: 0.05 },
+  /** Provisioning sockets opened per client address (each gets a provisioning address). */
+  provisioningPerAddress: { burst: 10, perSecond: 0.05 },
   /** WebSocket upgrades per client address. */
   connectionsPerAddress: { burst: 60, perSecond: 2 },
 } as const satisfies Record<string, RateLimit>;

@@ -12,6 +12,7 @@ import { OnlineDevices } from './mailbox/online-devices.js';
 import { RelayMetrics } from './ops/metrics.js';
 import { PostgresStore } from './store/postgres/postgres-store.js';
 import type { RelayStore } from './store/relay-store.js';
+import { ProvisioningChannel } from './provisioning/provisioning-channel.js';
 import { openPush } from './push/open-push.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import { SocketServer } from './ws/socket-server.js';
@@ -122,24 +123,30 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
     config.blobs ?? defaultConfig.blobs,
   );
   let state: 'starting' | 'ready' | 'closing' = 'starting';
+  const provisioning = new ProvisioningChannel();
+  const provisioningSweep = setInterval(() => provisioning.sweep(), 30_000).unref();
 
   const app = createHttpApp(
-    { store, authenticator, online, limits, metrics, blobs },
+    { store, authenticator, online, limits, metrics, blobs, provisioning },
     metrics,
     () => state === 'ready',
     log,
     { webRoot: config.webRoot, metricsToken: config.metricsToken, push, ice: config.ice },
   );
-  const sockets = new SocketServer(app.server, {
-    store,
-    authenticator,
-    mailboxes,
-    online,
-    metrics,
-    logger: log,
-    limits,
-    isClosing: () => state === 'closing',
-  });
+  const sockets = new SocketServer(
+    app.server,
+    {
+      store,
+      authenticator,
+      mailboxes,
+      online,
+      metrics,
+      logger: log,
+      limits,
+      isClosing: () => state === 'closing',
+    },
+    provisioning,
+  );
 
   // One sweep at a time; shutdown stops it between chunks and waits for the chunk in progress.
   let sweeping: Promise<unknown> | undefined;
@@ -185,6 +192,7 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
       if (state === 'closing') return;
       state = 'closing';
       clearInterval(pruneTimer);
+      clearInterval(provisioningSweep);
       await sweeping;
       await sweepingBlobs;
       // Sends already accepted get their commit and their response before sockets close.

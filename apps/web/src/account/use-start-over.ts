@@ -11,7 +11,7 @@ export function useStartOverWhenSignedOut(): void {
   useEffect(
     () =>
       messenger.on((event) => {
-        if (event.type === 'signed-out') startOver();
+        if (event.type === 'signed-out') startOver(event.reason);
       }),
     [messenger],
   );

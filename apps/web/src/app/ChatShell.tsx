@@ -4,6 +4,7 @@ import { ChatList } from '../chats/ChatList.js';
 import type { SelfView } from '../messenger/types.js';
 import { Avatar } from '../shell/Avatar.js';
 import { ConnectionBanner } from '../shell/ConnectionBanner.js';
+import { HistoryProgress } from '../linking/HistoryProgress.js';
 import { Icon } from '../shell/Icon.js';
 import { InstallPrompt } from '../shell/InstallPrompt.js';
 import { Notices } from '../shell/Notices.js';
@@ -112,6 +113,7 @@ export function ChatShell({ self }: { self: SelfView }) {
           resultsId="search-results"
         />
         <ConnectionBanner />
+        <HistoryProgress />
         <InstallPrompt />
         <Suspense fallback={null}>
           <NotificationPrompt />

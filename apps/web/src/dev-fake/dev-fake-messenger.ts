@@ -16,7 +16,10 @@ import type {
   AccountSettingsView,
   ConnectionState,
   ConversationView,
-  DeviceLink,
+  DeviceView,
+  HistoryTransferView,
+  ProvisioningView,
+  ProvisioningWaiting,
   MessageStatus,
   MessageView,
   Messenger,
@@ -51,12 +54,27 @@ class DevFakeMessenger implements Messenger {
     return self;
   }
 
-  async createDeviceLink(): Promise<DeviceLink> {
-    throw new Error('device linking is not available in the development fake');
+  readonly provisioning = new ObservableValue<ProvisioningView>({ state: 'idle' });
+  readonly linkHistory = new ObservableValue<HistoryTransferView | null>(null);
+
+  async startLinking(): Promise<ProvisioningWaiting> {
+    throw fakeError('RELAY_UNREACHABLE', 'device linking needs a relay');
   }
 
-  async linkDevice(): Promise<SelfView> {
-    throw new Error('device linking is not available in the development fake');
+  async inspectDeviceLink(): Promise<{ words: string[] }> {
+    throw fakeError('INVALID_LINK', 'device linking needs a relay');
+  }
+
+  async approveDeviceLink(): Promise<void> {
+    throw fakeError('INVALID_LINK', 'device linking needs a relay');
+  }
+
+  async listDevices(): Promise<DeviceView[]> {
+    return [{ deviceId: 1, name: 'This browser', linkedAt: Date.now(), current: true }];
+  }
+
+  async unlinkDevice(): Promise<void> {
+    throw fakeError('UNKNOWN_DEVICE', 'the development fake has one device');
   }
 
   async settled(): Promise<void> {}

@@ -18,7 +18,9 @@ export type UserAction =
   | 'request'
   | 'timer'
   | 'view-once'
-  | 'message-action';
+  | 'message-action'
+  | 'link'
+  | 'devices';
 
 const unreachable = "Can't reach the Parley server. Check your connection and try again.";
 
@@ -52,6 +54,11 @@ const byCode: Record<string, string> = {
   WINDOW_PASSED: 'This message is too old to edit or delete for everyone.',
   MESSAGE_DELETED: 'This message was deleted.',
   UNKNOWN_MESSAGE: 'That message is no longer on this device.',
+  INVALID_LINK: "That isn't a Parley device code. Scan the code shown on the new device.",
+  LINK_EXPIRED: 'This code expired or was already used. Show a new code on the new device.',
+  LINK_TAMPERED:
+    'The linking message was damaged or tampered with on the way, so it was refused. Show a new code and try again.',
+  UNKNOWN_DEVICE: 'That device is no longer linked to your account.',
   // core/remote: the tab holding the connection closed mid-request (src/tabs, decision 0710)
   BACKEND_CHANGED:
     'The tab that held Parley’s connection closed before this finished. Check whether it went through, then try again if needed.',
@@ -76,6 +83,8 @@ const failed: Record<UserAction, string> = {
   timer: "The disappearing-messages timer couldn't be changed",
   'view-once': "The view-once media couldn't be opened",
   'message-action': "That couldn't be done",
+  link: "The device couldn't be linked",
+  devices: "Your devices couldn't be loaded",
 };
 
 export function describeError(error: unknown, action: UserAction): string {

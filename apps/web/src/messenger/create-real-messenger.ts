@@ -1,5 +1,6 @@
 import { createMessenger, WorkerSearchBackend } from '@parley/core';
 import * as SignalTs from '@parley/signal-ts';
+import { browserDeviceName } from '../linking/device-name.js';
 import { DATABASE_NAME } from './database-name.js';
 import { loadAutomerge } from './load-automerge.js';
 import type { Messenger } from './types.js';
@@ -16,6 +17,7 @@ export function createRealMessenger(): Promise<Messenger> {
     databaseName: DATABASE_NAME,
     engine: SignalTs,
     automerge: loadAutomerge,
+    deviceName: browserDeviceName(),
     // The search index lives in a Web Worker (src/search/search.worker.ts), off the UI thread.
     searchBackend: () =>
       new WorkerSearchBackend(

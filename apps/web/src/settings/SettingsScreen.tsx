@@ -1,6 +1,7 @@
 import { useMemo } from 'react';
 import { AccountActions } from '../account/AccountActions.js';
 import { AppearanceSettings } from '../appearance/AppearanceSettings.js';
+import { LinkedDevices } from '../linking/LinkedDevices.js';
 import { MediaSettings } from '../media/MediaSettings.js';
 import { NotificationSettings } from '../notifications/NotificationSettings.js';
 import { PrivacySettings } from '../privacy/PrivacySettings.js';
@@ -75,6 +76,8 @@ export default function SettingsScreen({ self }: { self: SelfView }) {
         <NotificationSettings />
 
         <MediaSettings />
+
+        <LinkedDevices />
 
         <AccountActions username={self.username} />
       </div>

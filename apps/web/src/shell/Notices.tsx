@@ -27,6 +27,9 @@ function describeEvent(event: MessengerEvent): string | null {
     case 'signed-out':
       // The app returns to sign-up (account/leave-device.ts).
       return null;
+    case 'devices-changed':
+      // Settings' device list refreshes itself (linking/LinkedDevices.tsx).
+      return null;
     case 'error':
       return `Something went wrong in the background (${event.message}). Parley keeps running and will try again.`;
   }

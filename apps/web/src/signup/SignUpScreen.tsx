@@ -1,10 +1,14 @@
-import { useId, useState, type FormEvent } from 'react';
+import { lazy, Suspense, useId, useState, type FormEvent } from 'react';
 import { USERNAME_MAX_LENGTH } from '@parley/protocol';
 import { describeError } from '../errors/describe-error.js';
 import { useMessenger } from '../messenger/messenger-context.js';
+import { unlinkedNotice } from '../account/leave-device.js';
 import { Icon } from '../shell/Icon.js';
 import { normalizeUsername, usernameProblem } from './username-rules.js';
 import './signup.css';
+
+// The QR code library loads only when someone links a device.
+const LinkThisDevice = lazy(() => import('../linking/LinkThisDevice.js'));
 
 /** Registration: the person picks a username; core creates the keys and the account. */
 export function SignUpScreen() {
@@ -12,6 +16,7 @@ export function SignUpScreen() {
   const [input, setInput] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [linking, setLinking] = useState(false);
   const inputId = useId();
   const hintId = useId();
   const errorId = useId();
@@ -32,6 +37,14 @@ export function SignUpScreen() {
     }
   }
 
+  const [notice] = useState(unlinkedNotice);
+  if (linking)
+    return (
+      <Suspense fallback={null}>
+        <LinkThisDevice onCancel={() => setLinking(false)} />
+      </Suspense>
+    );
+
   return (
     <main className="signup">
       <form
@@ -44,6 +57,11 @@ export function SignUpScreen() {
           <img src="/icons/icon.svg" alt="" width={64} height={64} />
         </div>
         <h1 id={`${inputId}-title`}>Welcome to Parley</h1>
+        {notice && (
+          <p className="field-error signup__notice" role="alert">
+            {notice}
+          </p>
+        )}
         <p className="signup__lead">
           Private messages, end-to-end encrypted. Pick a username your friends can find you by.
         </p>
@@ -82,8 +100,12 @@ export function SignUpScreen() {
         <button type="submit" className="button button--primary button--block" disabled={busy}>
           {busy ? 'Creating your account…' : 'Create account'}
         </button>
+        <button type="button" className="button button--block" onClick={() => setLinking(true)}>
+          Link to an existing account
+        </button>
         <p className="signup__footnote">
-          <Icon name="lock" size={14} /> Your keys are created on this device and never leave it.
+          <Icon name="lock" size={14} /> Your keys are created on your devices; the server never
+          sees them.
         </p>
       </form>
     </main>

@@ -61,6 +61,23 @@ export class AccountLifecycle {
     await this.wipe(close, 'account-deleted');
   }
 
+  /**
+   * Another device of the account unlinked this one (the relay closed its socket with
+   * DEVICE_REMOVED): its keys and history go, and the app says why.
+   */
+  async unlinked(close: () => Promise<void>): Promise<void> {
+    await this.wipe(close, 'unlinked');
+  }
+
+  /**
+   * The relay refused this device's credentials on connecting (it was unlinked while offline, so
+   * the DEVICE_REMOVED close never reached it): wipes only if HTTP confirms the refusal.
+   */
+  async refusedOnConnect(close: () => Promise<void>): Promise<void> {
+    const account = this.deps.device.require();
+    if ((await this.isLastDevice(account.deviceId)) === 'already') await this.unlinked(close);
+  }
+
   /** 'already': the relay no longer accepts this device's credentials. */
   private async isLastDevice(ownId: number): Promise<boolean | 'already'> {
     try {
@@ -87,7 +104,7 @@ export class AccountLifecycle {
 
   private async wipe(
     close: () => Promise<void>,
-    reason: 'signed-out' | 'account-deleted',
+    reason: 'signed-out' | 'account-deleted' | 'unlinked',
   ): Promise<void> {
     await close();
     await deleteDatabases(this.deps.indexedDB(), this.deps.databaseNames);

@@ -1,4 +1,4 @@
-import type { DeviceCredentialsJson } from '@parley/protocol';
+import { MAX_DEVICE_NAME_LENGTH, type DeviceCredentialsJson } from '@parley/protocol';
 import type { IdentityKeyPair, SignalEngine } from '../crypto/engine.js';
 import {
   FIRST_ONE_TIME_KYBER_ID,
@@ -18,18 +18,8 @@ import type { AccountRow, ParleyDatabase } from '../store/database.js';
 import type { SignalStores } from '../store/signal-stores.js';
 import { toBase64 } from '../encoding/base64.js';
 import type { RelayHttp } from '../transport/relay-http.js';
-
-/**
- * What an existing device hands a new device of the same account: a single-use link token and
- * the account's identity key pair. In the product it travels inside the end-to-end encrypted QR
- * provisioning message; it is secret material.
- */
-export interface DeviceLink {
-  linkToken: string;
-  accountId: string;
-  username: string;
-  identityKeyPair: Uint8Array<ArrayBuffer>;
-}
+import { ParleyError } from '../errors.js';
+import type { ProvisioningMessage } from '../linking/provisioning-message.js';
 
 export interface AccountKeysDeps {
   engine: SignalEngine;
@@ -38,15 +28,18 @@ export interface AccountKeysDeps {
   http: RelayHttp;
   /** A background refill failed. */
   onError(error: unknown): void;
+  /** What this device calls itself in the account's device list (e.g. "Chromium on Linux"). */
+  deviceName?: string;
 }
 
-/** Registration, device linking and keeping the relay stocked with one-time prekeys. */
+/** Registration, joining an account as a linked device and keeping the relay stocked with one-time prekeys. */
 export class AccountKeys {
   private readonly engine: SignalEngine;
   private readonly db: ParleyDatabase;
   private readonly stores: SignalStores;
   private readonly http: RelayHttp;
   private readonly onError: (error: unknown) => void;
+  private readonly deviceName: string | undefined;
   private refilling: Promise<void> | undefined;
 
   constructor(deps: AccountKeysDeps) {
@@ -55,6 +48,13 @@ export class AccountKeys {
     this.stores = deps.stores;
     this.http = deps.http;
     this.onError = (error) => deps.onError(error);
+    this.deviceName = deps.deviceName?.slice(0, MAX_DEVICE_NAME_LENGTH);
+  }
+
+  private named(keys: NewDeviceKeys): NewDeviceKeys {
+    return this.deviceName
+      ? { ...keys, published: { ...keys.published, name: this.deviceName } }
+      : keys;
   }
 
   /** refillIfLow(), one at a time; failures are reported, the next call retries. */
@@ -69,7 +69,7 @@ export class AccountKeys {
 
   async register(username: string): Promise<AccountRow> {
     const identity = this.engine.IdentityKeyPair.generate();
-    const keys = generateDeviceKeys(this.engine, identity);
+    const keys = this.named(generateDeviceKeys(this.engine, identity));
     const credentials = await this.http.register(
       username,
       toBase64(identity.publicKey.serialize()),
@@ -78,21 +78,14 @@ export class AccountKeys {
     return this.saveDevice(credentials, username, identity, keys);
   }
 
-  async link(link: DeviceLink): Promise<AccountRow> {
-    const identity = this.engine.IdentityKeyPair.deserialize(link.identityKeyPair);
-    const keys = generateDeviceKeys(this.engine, identity);
-    const credentials = await this.http.addDevice(link.linkToken, keys.published);
-    return this.saveDevice(credentials, link.username, identity, keys);
-  }
-
-  async createLink(account: AccountRow): Promise<DeviceLink> {
-    const { linkToken } = await this.http.createLinkToken();
-    return {
-      linkToken,
-      accountId: account.accountId,
-      username: account.username,
-      identityKeyPair: account.identityKeyPair,
-    };
+  /** Registers this device in the account a provisioning message came from (linking/). */
+  async link(message: ProvisioningMessage): Promise<AccountRow> {
+    const identity = this.engine.IdentityKeyPair.deserialize(message.identityKeyPair);
+    const keys = this.named(generateDeviceKeys(this.engine, identity));
+    const credentials = await this.http.addDevice(message.registrationCode, keys.published);
+    if (credentials.accountId !== message.accountId)
+      throw new ParleyError('LINK_TAMPERED', 'the registration code belongs to another account');
+    return this.saveDevice(credentials, message.username, identity, keys);
   }
 
   /** Uploads a fresh batch of one-time prekeys when the relay runs low. */

@@ -1,4 +1,4 @@
-import { Receipt_Kind, type Content } from '@parley/protocol';
+import { Receipt_Kind, type Content, type HistoryArchive } from '@parley/protocol';
 import { directConversationId } from '../conversations/conversation-id.js';
 import type { UnitOfWork } from '../store/unit-of-work.js';
 import {
@@ -11,6 +11,7 @@ import type { ConversationModel, Conversations } from '../conversations/conversa
 import type { Sender } from './inbox.js';
 import type { OutboxItem } from './outbox.js';
 import type { StoredMessageStatus } from '../store/database.js';
+import type { ArchivedConversation } from '../linking/history-archive.js';
 
 /** What content handling needs of groups (groups/groups.ts, groups/sender-key-exchange.ts). */
 export interface GroupHooks {
@@ -73,6 +74,8 @@ export interface ContentHandlerDeps {
   groups?: GroupHooks;
   /** The account document (account-settings/); absent in unit tests of conversations. */
   accountDocument?: AccountDocumentHooks;
+  /** History of a newly linked device (linking/history-transfer.ts); absent in unit tests. */
+  history?: HistoryHooks;
 }
 
 /** What content handling needs of the account document, synced among the account's devices. */
@@ -82,6 +85,14 @@ export interface AccountDocumentHooks {
   receive(work: UnitOfWork, fromDeviceId: number, message: Uint8Array): void;
   /** A new device of the account announced itself: start syncing with it from nothing. */
   greet(work: UnitOfWork, deviceId: number, fresh: boolean): void;
+}
+
+/** What content handling needs of the history transfer (linking/). */
+export interface HistoryHooks {
+  /** A new device of this account announced itself. */
+  ownDeviceJoined(sender: Sender): void;
+  /** An own device sent a history archive pointer. */
+  archiveArrived(archive: HistoryArchive, sender: Sender): void;
 }
 
 /** The group hooks of a device that knows no group. */
@@ -210,8 +221,13 @@ export class ContentHandler {
       case 'callSignal':
         this.context.callSignal?.(content, sender);
         return;
+      case 'historyArchive':
+        if (sender.accountId === this.context.selfAccountId())
+          this.context.history?.archiveArrived(body.value, sender);
+        return;
       case undefined:
-        if (sender.accountId === this.context.selfAccountId()) this.welcomeOwnDevice(sender, work);
+        if (sender.accountId === this.context.selfAccountId())
+          this.context.history?.ownDeviceJoined(sender);
         return;
       default:
         // A body from a newer client: nothing to do, the envelope is still acknowledged.
@@ -324,8 +340,8 @@ export class ContentHandler {
   }
 
   /**
-   * A new device of this account announced itself: hand it every conversation's state (a first
-   * form of the history transfer that QR linking will do in full).
+   * Imports one conversation of a history archive from an own device (linking/): its whole
+   * state, as an update from that device. History is not news: no receipts, no notifications.
    */
   /** Only the account's own devices write its document; a message for another device is not ours. */
   private applyAccountDocumentSync(
@@ -348,11 +364,29 @@ export class ContentHandler {
     }
   }
 
+  /** A new device of this account: the account document syncs with it, the history follows. */
   private welcomeOwnDevice(sender: Sender, work: UnitOfWork): void {
     this.context.accountDocument?.greet(work, sender.deviceId, true);
-    for (const model of this.conversations.all()) {
-      this.reply(work, sender, crdtUpdateContent(model.row.id, model.doc.snapshot()));
-    }
+    this.context.history?.ownDeviceJoined(sender);
+  }
+
+  importConversation(archived: ArchivedConversation, sender: Sender, work: UnitOfWork): void {
+    const model =
+      this.conversations.get(archived.id) ??
+      this.conversations.create(work, {
+        id: archived.id,
+        kind: archived.kind,
+        updatedAt: archived.updatedAt,
+        ...(archived.peerAccountId ? { peerAccountId: archived.peerAccountId } : {}),
+        ...(archived.request ? { request: true } : {}),
+      });
+    this.conversations.stage(work, model, (doc) =>
+      doc.applyRemoteUpdates([archived.state], (_index, error) =>
+        this.context.reject(sender, `invalid archived conversation: ${String(error)}`),
+      ),
+    );
+    this.learnMembers(model, work);
+    this.groups.afterRemoteUpdate(model);
   }
 
   private diffFor(model: ConversationModel, asker: Sender, stateVector: Uint8Array): Uint8Array {

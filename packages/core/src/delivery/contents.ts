@@ -127,3 +127,21 @@ export function hideMessagesContent(
     value: { $typeName: 'parley.content.v1.HideMessages', conversationId, messageIds },
   });
 }
+
+export function historyArchiveContent(archive: {
+  forDeviceId: number;
+  blobId: string;
+  key: Uint8Array;
+  digest: Uint8Array;
+  size: number;
+  conversations: number;
+}): Uint8Array<ArrayBuffer> {
+  return encode({
+    case: 'historyArchive',
+    value: {
+      $typeName: 'parley.content.v1.HistoryArchive',
+      ...archive,
+      size: BigInt(archive.size),
+    },
+  });
+}

@@ -4,7 +4,9 @@
  * useSyncExternalStore: getSnapshot returns the same object until something changed.
  */
 
-import type { DeviceLink } from '../account/account-keys.js';
+import type { ProvisioningView } from '../linking/device-linking.js';
+import type { DeviceView } from '../linking/own-devices.js';
+import type { HistoryTransferView } from '../linking/history-transfer.js';
 import type { AccountSettingsChange, AccountSettingsView } from '../account-settings/types.js';
 import type { AttachmentPointer } from '../media/attachment-pointer.js';
 import type { CallRecord, CallsApi } from '../calls/types.js';
@@ -147,11 +149,17 @@ export type MessengerEvent =
    * This device signed out or its account was deleted: its keys and history are gone and the
    * messenger is closed. Every window of the app (tabs) should return to sign-up.
    */
-  | { type: 'signed-out'; reason: 'signed-out' | 'account-deleted' }
+  | { type: 'signed-out'; reason: 'signed-out' | 'account-deleted' | 'unlinked' }
+  /** A device was linked to or unlinked from this account (pushed by the relay): see listDevices(). */
+  | { type: 'devices-changed' }
   /** A background failure (e.g. a prekey refill); the messenger keeps running and retries later. */
   | { type: 'error'; message: string };
 
-export type { DeviceLink } from '../account/account-keys.js';
+export type { ProvisioningView } from '../linking/device-linking.js';
+export type { DeviceView } from '../linking/own-devices.js';
+export type { HistoryTransferView } from '../linking/history-transfer.js';
+/** A new device waiting to be linked: what it shows. */
+export type ProvisioningWaiting = ProvisioningView & { state: 'waiting' };
 export type {
   AccountSettingsChange,
   AccountSettingsView,
@@ -264,10 +272,35 @@ export interface Messenger {
   readonly calls?: CallsApi;
 
   register(username: string): Promise<SelfView>;
-  /** On a registered device: a link for adding another device to this account. */
-  createDeviceLink(): Promise<DeviceLink>;
-  /** On a fresh device: join the account the link came from. */
-  linkDevice(link: DeviceLink): Promise<SelfView>;
+  /**
+   * On a new device: waits at a one-time provisioning address (10 minutes) and returns the link
+   * to show as a QR code and text, and the words to compare. When an existing device approves it
+   * the device joins that account (`provisioning` moves to 'joining' then 'linked', and `self`
+   * is set); calling it again replaces the link.
+   */
+  startLinking(): Promise<ProvisioningWaiting>;
+  /** Linking as it stands on this (new) device. */
+  readonly provisioning: Observable<ProvisioningView>;
+  /** On a registered device: the words of a scanned or pasted link, to compare (INVALID_LINK). */
+  inspectDeviceLink(link: string): Promise<{ words: string[] }>;
+  /**
+   * On a registered device: links the new device showing `link` to this account, sealing the
+   * account's identity to it end to end (LINK_EXPIRED if the link was used or expired).
+   */
+  approveDeviceLink(link: string): Promise<void>;
+  /**
+   * The history transfer of a link as it stands, on both sides: the approving device packs and
+   * uploads the account's chats as one encrypted archive, the new device downloads and imports it,
+   * newest chats first (it is usable meanwhile). null when no transfer happened.
+   */
+  readonly linkHistory: Observable<HistoryTransferView | null>;
+  /** This account's devices, this one first. */
+  listDevices(): Promise<DeviceView[]>;
+  /**
+   * Unlinks another device of this account: its credentials stop working at once on the relay,
+   * and it wipes its keys and history ('signed-out' with reason 'unlinked' there).
+   */
+  unlinkDevice(deviceId: number): Promise<void>;
   openDirectConversation(username: string): Promise<string>;
   /** Creates a group with this account as its admin; returns its conversation id. */
   createGroup(title: string, memberUsernames: readonly string[]): Promise<string>;

@@ -25,6 +25,9 @@ import { Inbox } from '../delivery/inbox.js';
 import { Outbox } from '../delivery/outbox.js';
 import { Sessions } from '../delivery/sessions.js';
 import { Groups } from '../groups/groups.js';
+import { DeviceLinking } from '../linking/device-linking.js';
+import { OwnDevices } from '../linking/own-devices.js';
+import { HistoryTransfer } from '../linking/history-transfer.js';
 import { ParleyError } from '../errors.js';
 import { BlobTransfer } from '../media/blob-transfer.js';
 import { MediaStore } from '../media/media-cache.js';
@@ -108,6 +111,11 @@ export interface MessengerOptions {
    * reads on demand (docs/decisions/0810). Called once with the opened Dexie database.
    */
   store?: (db: ParleyDatabase) => CoreStore;
+  /**
+   * What this device calls itself in the account's device list when it registers or is linked
+   * (the app passes its browser and system, e.g. "Chromium on Linux"). The relay stores it.
+   */
+  deviceName?: string;
 }
 
 /**
@@ -160,7 +168,15 @@ function wire(
     (accountId): Promise<void> => safetyNumbers.replaced(accountId),
     store,
   );
-  const accountKeys = new AccountKeys({ engine, db, stores, http, onError });
+  const accountKeys = new AccountKeys({
+    engine,
+    db,
+    stores,
+    http,
+    onError,
+    ...(options.deviceName ? { deviceName: options.deviceName } : {}),
+  });
+  const linking = new DeviceLinking({ relayUrl: options.relayUrl, WebSocket, http });
   const sessions = new Sessions({ engine, stores, http, lock, local });
   const conversations = new Conversations({
     store,
@@ -178,6 +194,7 @@ function wire(
       onEnvelope: (envelope, live) => inbox.push(envelope, live),
       onOnline: () => void online(),
       onDrained: () => catchUp.drained(),
+      onDevicesChanged: () => events.emit({ type: 'devices-changed' }),
       onStateChange: () => views.connection.invalidate(),
       onFatal: (error) =>
         events.emit({ type: 'relay-refused', code: error.code, message: error.message }),
@@ -290,6 +307,10 @@ function wire(
       diffFor: (model, asker, stateVector) => groups.diffFor(model, asker, stateVector),
       repaired: (id, sender, work) => senderKeyExchange.repaired(id, sender, work),
     },
+    history: {
+      ownDeviceJoined: (sender) => history.ownDeviceJoined(sender),
+      archiveArrived: (archive, sender) => history.archiveArrived(archive, sender),
+    },
   });
   const inbox = new Inbox({
     store,
@@ -356,17 +377,31 @@ function wire(
     onError,
   });
   store.onCommitted((work) => search.committed(work));
+  const blobs = new BlobTransfer(options.relayUrl, () => {
+    const credentials = device.credentials();
+    if (!credentials) throw new ParleyError('NOT_REGISTERED', 'no account on this device');
+    return `Basic ${btoa(`${credentials.accountId}.${credentials.deviceId}:${credentials.secret}`)}`;
+  });
+  const history = new HistoryTransfer({
+    device,
+    conversations,
+    blobs,
+    outbox,
+    commit: async (work) => {
+      await store.commit(work);
+      afterCommit(work);
+    },
+    importConversation: (archived, sender, work) =>
+      contentHandler.importConversation(archived, sender, work),
+    onError,
+  });
   const media = new Media({
     store: new MediaStore(
       `${options.databaseName}-media`,
       options.indexedDB,
       options.mediaCacheBytes,
     ),
-    transfer: new BlobTransfer(options.relayUrl, () => {
-      const credentials = device.credentials();
-      if (!credentials) throw new ParleyError('NOT_REGISTERED', 'no account on this device');
-      return `Basic ${btoa(`${credentials.accountId}.${credentials.deviceId}:${credentials.secret}`)}`;
-    }),
+    transfer: blobs,
     post: (conversationId, caption, attachments, messageId, extras) =>
       composer.sendText(conversationId, caption, attachments, messageId, extras),
     onError,
@@ -527,6 +562,9 @@ function wire(
     stores,
     sessions,
     accountKeys,
+    linking,
+    ownDevices: new OwnDevices(device, http),
+    history,
     contacts,
     safetyNumbers,
     conversations,

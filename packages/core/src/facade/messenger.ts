@@ -14,6 +14,9 @@ import { groupInfoView, messageInfoView } from './group-views.js';
 import type { Inbox } from '../delivery/inbox.js';
 import type { AttachmentPointer } from '../media/attachment-pointer.js';
 import type { AttachmentInput, Media, TransferView } from '../media/media.js';
+import type { DeviceLinking } from '../linking/device-linking.js';
+import type { DeviceView, OwnDevices } from '../linking/own-devices.js';
+import type { HistoryTransfer, HistoryTransferView } from '../linking/history-transfer.js';
 import type { Outbox } from '../delivery/outbox.js';
 import type { Sessions } from '../delivery/sessions.js';
 import { ParleyError, relayCall } from '../errors.js';
@@ -28,7 +31,8 @@ import type {
   AccountSettingsView,
   ConnectionState,
   ConversationView,
-  DeviceLink,
+  ProvisioningView,
+  ProvisioningWaiting,
   GroupInfoView,
   GroupSetting,
   MessageInfoView,
@@ -64,6 +68,9 @@ export interface MessengerDeps {
   stores: SignalStores;
   sessions: Sessions;
   accountKeys: AccountKeys;
+  linking: DeviceLinking;
+  ownDevices: OwnDevices;
+  history: HistoryTransfer;
   contacts: Contacts;
   safetyNumbers: SafetyNumbers;
   conversations: Conversations;
@@ -97,6 +104,8 @@ export class ParleyMessenger implements Messenger {
   readonly accountSettings: Observable<AccountSettingsView>;
   readonly transfers: Observable<readonly TransferView[]>;
   readonly calls: CallsApi;
+  readonly provisioning: Observable<ProvisioningView>;
+  readonly linkHistory: Observable<HistoryTransferView | null>;
 
   constructor(private readonly deps: MessengerDeps) {
     this.calls = deps.calls;
@@ -105,6 +114,8 @@ export class ParleyMessenger implements Messenger {
     this.conversationList = deps.views.conversationList;
     this.accountSettings = deps.accountSettings.view;
     this.transfers = deps.media.transfers;
+    this.provisioning = deps.linking.view;
+    this.linkHistory = deps.history.view;
   }
 
   /** Restores the registered account (if any) and connects. */
@@ -123,6 +134,12 @@ export class ParleyMessenger implements Messenger {
     await this.deps.disappearing.load();
     views.self.invalidate();
     views.conversationList.invalidate();
+    this.deps.events.on((event) => {
+      if (event.type === 'relay-refused' && event.code === 'DEVICE_REMOVED')
+        void this.deps.lifecycle
+          .unlinked(() => this.close())
+          .catch((e) => this.deps.events.error(e));
+    });
     // Catching the index up runs in the background: the chat list does not wait for it.
     void this.deps.search.start().catch((error) => this.deps.events.error(error));
     if (device.account) {
@@ -140,18 +157,40 @@ export class ParleyMessenger implements Messenger {
     return this.activate();
   }
 
-  /** Creates a single-use link for adding a new device to this account (see DeviceLink). */
-  async createDeviceLink(): Promise<DeviceLink> {
-    const account = this.requireAccount();
-    return relayCall(() => this.deps.accountKeys.createLink(account));
+  // --- Linking by QR code (linking/)
+
+  async startLinking(): Promise<ProvisioningWaiting> {
+    this.assertUnregistered();
+    return relayCall(() =>
+      this.deps.linking.start(async (message) => {
+        this.assertUnregistered();
+        await this.join(() => this.deps.accountKeys.link(message));
+        this.deps.history.expectFrom(message.linkedByDeviceId);
+        await this.deps.composer.announceLinkedDevice();
+        this.activate();
+      }),
+    );
   }
 
-  /** Joins the account a DeviceLink came from, as a new device. */
-  async linkDevice(link: DeviceLink): Promise<SelfView> {
-    this.assertUnregistered();
-    await this.join(() => this.deps.accountKeys.link(link));
-    await this.deps.composer.announceLinkedDevice();
-    return this.activate();
+  async inspectDeviceLink(link: string): Promise<{ words: string[] }> {
+    this.requireAccount();
+    return this.deps.linking.inspect(link);
+  }
+
+  async approveDeviceLink(link: string): Promise<void> {
+    const account = this.requireAccount();
+    await this.deps.linking.approve(account, link);
+    this.deps.history.approved();
+  }
+
+  async listDevices(): Promise<DeviceView[]> {
+    this.requireAccount();
+    return this.deps.ownDevices.list();
+  }
+
+  async unlinkDevice(deviceId: number): Promise<void> {
+    this.requireAccount();
+    return this.deps.ownDevices.unlink(deviceId);
   }
 
   // --- Conversations
@@ -457,6 +496,7 @@ export class ParleyMessenger implements Messenger {
     this.closed = true;
     const { relay, views, outbox, inbox, stores, db } = this.deps;
     relay.stop();
+    this.deps.linking.close();
     views.close();
     await outbox.close();
     await inbox.idle();

@@ -21,8 +21,13 @@ export const MESSENGER_MEMBERS = {
   accountSettings: 'observable',
   transfers: 'observable',
   register: 'call',
-  createDeviceLink: 'call',
-  linkDevice: 'call',
+  provisioning: 'observable',
+  linkHistory: 'observable',
+  startLinking: 'call',
+  inspectDeviceLink: 'call',
+  approveDeviceLink: 'call',
+  listDevices: 'call',
+  unlinkDevice: 'call',
   openDirectConversation: 'call',
   createGroup: 'call',
   addGroupMembers: 'call',
@@ -83,7 +88,8 @@ export type MemberName = keyof typeof MESSENGER_MEMBERS;
  * happened (a group created twice, or a username registered twice, is worse than asking).
  */
 export const RETRY_SAFE_CALLS: ReadonlySet<MemberName> = new Set<MemberName>([
-  'createDeviceLink',
+  'inspectDeviceLink',
+  'listDevices',
   'openDirectConversation',
   'sendText',
   'sendAttachment',

@@ -44,6 +44,8 @@ export interface RelayConnectionEvents {
   onOnline(): void;
   /** The relay's MailboxDrained marker arrived on the current socket. */
   onDrained?(): void;
+  /** A device was added to or removed from this account (the relay's DevicesChanged push). */
+  onDevicesChanged?(): void;
   onStateChange(state: ConnectionState): void;
   /** The relay refused this device for good (credentials rejected, device removed, replaced). */
   onFatal(error: RelayError): void;
@@ -255,6 +257,8 @@ export class RelayConnection {
       } else if (push.case === 'drained' && state.kind === 'online') {
         this.transition({ type: 'drained' });
         this.events.onDrained?.();
+      } else if (push.case === 'devicesChanged') {
+        this.events.onDevicesChanged?.();
       }
     }
   }

@@ -46,6 +46,11 @@ export class RelayHttp {
     return this.request('POST', '/v1/devices', { linkToken, device }, false);
   }
 
+  /** Hands a sealed provisioning message (base64) to the new device at `address`, once. */
+  async provision(address: string, message: string): Promise<void> {
+    await this.request('PUT', `/v1/provisioning/${address}`, { message });
+  }
+
   async ownDevices(): Promise<DeviceSummaryJson[]> {
     const { devices } = await this.request<DeviceListJson>('GET', '/v1/devices');
     return devices;

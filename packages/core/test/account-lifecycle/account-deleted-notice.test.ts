@@ -5,6 +5,7 @@ import type { MessengerDeps } from '../../src/facade/messenger.js';
 import { UnitOfWork } from '../../src/store/unit-of-work.js';
 import { uniqueUsername, useRelay } from '../support/fixture.js';
 import { texts, waitFor } from '../support/wait.js';
+import { linkDevice } from '../support/link.js';
 
 const internals = (messenger: Messenger) => (messenger as unknown as { deps: MessengerDeps }).deps;
 
@@ -41,7 +42,7 @@ describe('the "account deleted" notice through the real relay (decision 0330)', 
     await bob.register(bobName);
     await carol.register(carolName);
     const bobDevice2 = await fx.messenger();
-    await bobDevice2.linkDevice(await bob.createDeviceLink());
+    await linkDevice(bob, bobDevice2);
 
     const aliceBob = await alice.openDirectConversation(bobName);
     const aliceCarol = await alice.openDirectConversation(carolName);

@@ -3,6 +3,7 @@ import type { MessengerEvent } from '../../src/facade/api.js';
 import { ParleyError } from '../../src/index.js';
 import { uniqueUsername, useRelay } from '../support/fixture.js';
 import { texts, waitFor } from '../support/wait.js';
+import { linkDevice } from '../support/link.js';
 
 const code = (promise: Promise<unknown>) =>
   promise.then(
@@ -27,7 +28,7 @@ describe('signing out and deleting an account through the real relay', () => {
     await phone.register(name);
     const laptopDb = `laptop-${crypto.randomUUID()}`;
     const laptop = await fx.messenger(laptopDb);
-    await laptop.linkDevice(await phone.createDeviceLink());
+    await linkDevice(phone, laptop);
     const events: MessengerEvent[] = [];
     laptop.on((event) => events.push(event));
     expect(await databases()).toContain(laptopDb);
@@ -111,7 +112,7 @@ describe('signing out and deleting an account through the real relay', () => {
     await phone.register(name);
     const laptopDb = `laptop-${crypto.randomUUID()}`;
     const laptop = await fx.messenger(laptopDb);
-    await laptop.linkDevice(await phone.createDeviceLink());
+    await linkDevice(phone, laptop);
     await phone.deleteAccount(name);
 
     const events: MessengerEvent[] = [];

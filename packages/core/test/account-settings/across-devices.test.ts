@@ -3,6 +3,7 @@ import type { Messenger } from '../../src/facade/api.js';
 import { MUTED_FOREVER } from '../../src/index.js';
 import { uniqueUsername, useRelay } from '../support/fixture.js';
 import { texts, waitFor } from '../support/wait.js';
+import { linkDevice } from '../support/link.js';
 
 const view = (messenger: Messenger, conversationId: string) =>
   messenger
@@ -25,7 +26,7 @@ describe('the account document across the devices of one account', () => {
     await phone.register(aliceName);
     await bob.register(bobName);
     const laptop = await fx.messenger();
-    await laptop.linkDevice(await phone.createDeviceLink());
+    await linkDevice(phone, laptop);
     // Bob writes first: on Alice's devices the chat is a message request.
     const conversation = await bob.openDirectConversation(aliceName);
     const hello = fx.text('hello from bob');

@@ -10,6 +10,7 @@ import type { Messenger } from '../../src/facade/api.js';
 import { useRelay } from '../support/fixture.js';
 import { foundInRelay } from '../support/relay-contents.js';
 import { waitFor } from '../support/wait.js';
+import { linkDevice } from '../support/link.js';
 
 /** A media side whose SDP is `marker`, connecting as soon as offer and answer have crossed. */
 function standInPeers(marker: string): CallPeers {
@@ -46,7 +47,7 @@ describe('calls through the relay', () => {
     const conversation = await fx.meet(alice, bob);
     await fx.warmUp(alice, bob, conversation);
     const laptop = await fx.messenger();
-    await laptop.linkDevice(await bob.createDeviceLink());
+    await linkDevice(bob, laptop);
     await bob.acceptMessageRequest(conversation).catch(() => {});
     await waitFor(
       () => laptop.conversationList.getSnapshot().some((c) => c.id === conversation && !c.request),

@@ -8,6 +8,7 @@ import type { MessageStatus } from '../../src/facade/api.js';
 import { uniqueUsername, useRelay } from '../support/fixture.js';
 import { foundInRelay } from '../support/relay-contents.js';
 import { find, texts, waitFor } from '../support/wait.js';
+import { linkDevice } from '../support/link.js';
 
 describe('a direct conversation through the real relay', () => {
   const fx = useRelay();
@@ -150,7 +151,7 @@ describe('a direct conversation through the real relay', () => {
     await phone.register(aliceName);
     await bob.register(bobName);
     const laptop = await fx.messenger();
-    const self = await laptop.linkDevice(await phone.createDeviceLink());
+    const self = await linkDevice(phone, laptop);
     expect(self).toMatchObject({
       username: aliceName,
       accountId: phone.self.getSnapshot()?.accountId,

@@ -5,6 +5,7 @@ import type { MessageStatus, Messenger } from '../../src/facade/api.js';
 import { engines } from '../engine/engines.js';
 import { uniqueUsername, useRelay } from '../support/fixture.js';
 import { find, texts, waitFor } from '../support/wait.js';
+import { linkDevice } from '../support/link.js';
 
 function engineNamed(name: string): SignalEngine {
   const found = engines.find((e) => e.name === name);
@@ -54,7 +55,7 @@ describe('clients on different Signal engines converse through the real relay', 
       await bobPhone.register(bobName);
       // Bob's second device runs the initiator's engine: Bob's own devices talk across engines too.
       const bobLaptop = await open(engineNamed(initiator));
-      await bobLaptop.linkDevice(await bobPhone.createDeviceLink());
+      await linkDevice(bobPhone, bobLaptop);
 
       // Session initiation (PQXDH) from the initiator's engine to both of Bob's devices.
       const conversation = await alice.openDirectConversation(bobName);

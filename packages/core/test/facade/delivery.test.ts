@@ -14,6 +14,7 @@ import {
 } from '../support/projection.js';
 import { foundInRelay } from '../support/relay-contents.js';
 import { find, texts, waitFor } from '../support/wait.js';
+import { linkDevice } from '../support/link.js';
 
 describe('delivery guarantees against the real relay', () => {
   const fx = useRelay();
@@ -106,7 +107,7 @@ describe('delivery guarantees against the real relay', () => {
     const { alice, bob, aliceDb, bobDb, conversation } = await pair();
     const laptopDb = `alice-laptop-${crypto.randomUUID()}`;
     const laptop = await fx.messenger(laptopDb);
-    await laptop.linkDevice(await alice.createDeviceLink());
+    await linkDevice(alice, laptop);
 
     const sent: string[] = [];
     const ids: string[] = [];

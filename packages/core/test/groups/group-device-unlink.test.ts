@@ -8,6 +8,7 @@ import { engines } from '../engine/engines.js';
 import { uniqueUsername, useRelay } from '../support/fixture.js';
 import { interceptingWebSocket } from '../support/intercepting-websocket.js';
 import { texts, waitFor } from '../support/wait.js';
+import { linkDevice } from '../support/link.js';
 
 const engine = engines[0]!.engine;
 
@@ -33,7 +34,7 @@ describe('a member device unlinked from its account (real relay)', () => {
     await bob.register(bobName);
     const laptopDb = `bob-laptop-${crypto.randomUUID()}`;
     const laptop = await fx.messenger(laptopDb);
-    const linked = await laptop.linkDevice(await bob.createDeviceLink());
+    const linked = await linkDevice(bob, laptop);
 
     const group = await alice.createGroup('Two devices', [bobName]);
     const before = fx.text('before unlink');

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Messenger } from '../../src/facade/api.js';
 import { uniqueUsername, useRelay } from '../support/fixture.js';
 import { texts, waitFor } from '../support/wait.js';
+import { linkDevice } from '../support/link.js';
 
 /** 50 accounts with two devices each: 100 devices, each send fans out to the 99 others. */
 const ACCOUNTS = 50;
@@ -18,7 +19,7 @@ describe('a 50-member group with two devices each (real relay)', () => {
       const name = uniqueUsername(`m${i}`);
       await first.register(name);
       const second = await fx.messenger();
-      await second.linkDevice(await first.createDeviceLink());
+      await linkDevice(first, second);
       accounts.push({ name, devices: [first, second] });
     }
     const all = accounts.flatMap((a) => a.devices);

@@ -9,6 +9,7 @@ import { hideMessagesContent } from '../../src/delivery/contents.js';
 import { engines } from '../engine/engines.js';
 import { uniqueUsername, useRelay } from '../support/fixture.js';
 import { find, texts, waitFor } from '../support/wait.js';
+import { linkDevice } from '../support/link.js';
 
 const engine = engines[0]!.engine;
 
@@ -97,7 +98,7 @@ describe('rich messages through the real relay', () => {
     let bob = await fx.messenger(bobDb);
     const conversation = await fx.meet(alice, bob);
     const aliceLaptop = await fx.messenger();
-    await aliceLaptop.linkDevice(await alice.createDeviceLink());
+    await linkDevice(alice, aliceLaptop);
     await fx.warmUp(alice, bob, conversation);
     let devices = [alice, bob, aliceLaptop];
 

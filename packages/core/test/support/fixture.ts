@@ -32,6 +32,7 @@ const UNLIMITED: Bucket = { burst: 1_000_000, perSecond: 1_000_000 };
 const PER_ADDRESS_LIFTED: Record<string, Bucket> = {
   registrationsPerAddress: UNLIMITED,
   linksPerAddress: UNLIMITED,
+  provisioningPerAddress: UNLIMITED,
   connectionsPerAddress: UNLIMITED,
 };
 

@@ -10,3 +10,4 @@ export * from './devices.js';
 export * from './account-lifecycle.js';
 export * from './push.js';
 export * from './calls.js';
+export * from './provisioning.js';

@@ -34,7 +34,10 @@ export async function joinCluster(
     {
       envelopes: (envelopes) => online.deliverRouted(envelopes),
       replaced: (rowId, token) => online.replacedElsewhere(rowId, token, CloseCode.REPLACED),
-      devicesChanged: (accountId) => store.forgetDeviceSet(accountId),
+      devicesChanged: (accountId) => {
+        store.forgetDeviceSet(accountId);
+        online.devicesChangedHere(accountId);
+      },
       deviceRemoved: (accountId, deviceId) =>
         online.disconnectHere(accountId, deviceId, CloseCode.DEVICE_REMOVED),
       mailboxesChanged: (rowIds) => store.forgetMailboxDepths(rowIds),

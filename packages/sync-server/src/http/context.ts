@@ -2,6 +2,7 @@ import type { Authenticator } from '../auth/authenticator.js';
 import type { BlobService } from '../blobs/blob-service.js';
 import type { AbuseLimits } from '../limits/abuse-limits.js';
 import type { RelayMetrics } from '../ops/metrics.js';
+import type { ProvisioningChannel } from '../provisioning/provisioning-channel.js';
 import type { OnlineDevices } from '../mailbox/online-devices.js';
 import type { RelayStore } from '../store/relay-store.js';
 
@@ -14,4 +15,6 @@ export interface RouteContext {
   metrics: RelayMetrics;
   /** Encrypted attachment blobs (src/blobs/); absent, the blob routes are not served. */
   blobs?: BlobService;
+  /** One-time provisioning addresses of new devices waiting to be linked (src/provisioning/). */
+  provisioning: ProvisioningChannel;
 }

@@ -43,6 +43,7 @@ export function devicesRoutes(context: RouteContext) {
           device,
           hashSecret(secret),
         );
+        online.devicesChangedHere(ref.accountId);
         return reply.code(201).send({ accountId: ref.accountId, deviceId: ref.deviceId, secret });
       },
     );
@@ -66,6 +67,7 @@ export function devicesRoutes(context: RouteContext) {
         const deviceId = deviceIdParam(request.params.deviceId);
         await store.removeDevice(accountId, deviceId);
         online.disconnect(accountId, deviceId, CloseCode.DEVICE_REMOVED);
+        online.devicesChangedHere(accountId);
         return reply.code(204).send();
       },
     );

@@ -19,6 +19,7 @@ import type { RouteContext } from './context.js';
 import { devicesRoutes } from './devices-routes.js';
 import { keysRoutes } from './keys-routes.js';
 import { opsRoutes } from './ops-routes.js';
+import { provisioningRoutes } from '../provisioning/provisioning-routes.js';
 import { securityHeaders } from './security-headers.js';
 import { webRootRoutes } from './web-root.js';
 
@@ -78,6 +79,7 @@ export function createHttpApp(
   app.register(devicesRoutes(context));
   app.register(keysRoutes(context));
   app.register(callsRoutes(options.ice ?? noIceServers, context.authenticator));
+  app.register(provisioningRoutes(context.provisioning, context.authenticator));
   if (context.blobs) app.register(blobRoutes(context.blobs, context.authenticator));
   if (options.push) {
     app.register(pushRoutes({ ...options.push, authenticator: context.authenticator }));

@@ -139,6 +139,11 @@ export class AbuseLimits {
     return enforce(this.limiters.linksPerAddress.take(address), 'too many device links');
   }
 
+  /** A provisioning socket: false when its address opens them too fast. */
+  async openProvisioning(address: string): Promise<boolean> {
+    return (await this.limiters.provisioningPerAddress.take(address)).ok;
+  }
+
   checkDeviceCount(devices: number): void {
     if (devices >= this.maxDevicesPerAccount) {
       throw new RelayError(ErrorCode.RATE_LIMITED, 'this account has the most devices allowed', {

@@ -9,6 +9,8 @@ export interface Recipient {
    * pushes could not reach this process (presence not visible yet, Redis down).
    */
   recheck(): void;
+  /** The account's device set changed: tell the device (a DevicesChanged push). */
+  devicesChanged(): void;
   close(code: number, reason: string): void;
 }
 
@@ -115,6 +117,15 @@ export class OnlineDevices {
   /** Every socket reads its mailbox again (pushes may have been lost while Redis was away). */
   recheckAll(): void {
     for (const { recipient } of this.byRowId.values()) recipient.recheck();
+  }
+
+  /**
+   * Tells every device of `accountId` holding a socket here that the account's devices changed.
+   * Other processes hear of it through the cluster link (their device-set cache is dropped then).
+   */
+  devicesChangedHere(accountId: string): void {
+    for (const { recipient } of this.byRowId.values())
+      if (recipient.device.accountId === accountId) recipient.devicesChanged();
   }
 
   /** Closes the device's socket here and, through the cluster link, on every other process. */

@@ -30,6 +30,7 @@ import {
   type DeviceConnectionState,
 } from './device-connection-state.js';
 import {
+  devicesChangedPush,
   drainedPush,
   encodeAuthResult,
   encodeEnvelopePush,
@@ -128,6 +129,10 @@ export class DeviceConnection implements Recipient {
   recheck(): void {
     const state = this.state;
     if (state.kind === 'authenticated') state.stream.recheck();
+  }
+
+  devicesChanged(): void {
+    if (this.state.kind === 'authenticated') this.write(devicesChangedPush);
   }
 
   close(code: number, reason: string): void {

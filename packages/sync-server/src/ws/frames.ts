@@ -58,3 +58,10 @@ export const drainedPush: Uint8Array = toBinary(
   FrameSchema,
   create(FrameSchema, { kind: { case: 'push', value: { kind: { case: 'drained', value: {} } } } }),
 );
+
+export const devicesChangedPush: Uint8Array = toBinary(
+  FrameSchema,
+  create(FrameSchema, {
+    kind: { case: 'push', value: { kind: { case: 'devicesChanged', value: {} } } },
+  }),
+);

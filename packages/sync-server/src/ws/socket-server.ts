@@ -1,7 +1,9 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { MAX_FRAME_BYTES } from '@parley/protocol';
+import { MAX_FRAME_BYTES, PROVISIONING_PATH } from '@parley/protocol';
+import type { ProvisioningChannel } from '../provisioning/provisioning-channel.js';
+import { serveProvisioningSocket } from '../provisioning/provisioning-socket.js';
 import { DeviceConnection, type ConnectionDeps } from './device-connection.js';
 import { PushBudget } from './push-budget.js';
 import { WriteBatcher } from './write-batcher.js';
@@ -16,12 +18,20 @@ export class SocketServer {
     perMessageDeflate: false,
     clientTracking: false,
   });
+  /** Provisioning sockets only listen: anything they send closes them, so frames stay tiny. */
+  private readonly provisioningWss = new WebSocketServer({
+    noServer: true,
+    maxPayload: 1024,
+    perMessageDeflate: false,
+    clientTracking: true,
+  });
   private readonly connections = new Set<DeviceConnection>();
   private readonly writes = new WriteBatcher();
 
   constructor(
     server: Server,
     deps: Omit<ConnectionDeps, 'pushBudget'>,
+    provisioning: ProvisioningChannel,
     readonly pushBudget = new PushBudget(),
   ) {
     const connectionDeps: ConnectionDeps = { ...deps, pushBudget };
@@ -30,11 +40,25 @@ export class SocketServer {
       // 'error' (which would stop the relay). ws adds its own handler once upgraded.
       socket.on('error', () => socket.destroy());
       const path = (request.url ?? '').split('?')[0];
-      if (path !== WEBSOCKET_PATH || deps.isClosing()) {
+      const known = path === WEBSOCKET_PATH || path === PROVISIONING_PATH;
+      if (!known || deps.isClosing()) {
         return refuse(socket, deps.isClosing() ? '503 Service Unavailable' : '404 Not Found');
       }
       // An upgrade on an http.Server always comes over a net.Socket.
       const address = (socket as Socket).remoteAddress ?? 'unknown';
+      if (path === PROVISIONING_PATH) {
+        void deps.limits.openProvisioning(address).then((admitted) => {
+          if (!admitted) {
+            deps.metrics.rateLimited.inc({ limit: 'provisioningPerAddress' });
+            return refuse(socket, '429 Too Many Requests', 'Retry-After: 20\r\n');
+          }
+          if (socket.destroyed) return;
+          this.provisioningWss.handleUpgrade(request, socket, head, (ws) =>
+            serveProvisioningSocket(ws, provisioning),
+          );
+        });
+        return;
+      }
       void deps.limits.openConnection(address).then((admitted) => {
         if (!admitted) {
           deps.metrics.rateLimited.inc({ limit: 'connectionsPerAddress' });
@@ -67,6 +91,7 @@ export class SocketServer {
   /** Closes every socket with `code` (used by the graceful shutdown). */
   closeAll(code: number, reason: string): void {
     for (const connection of this.connections) connection.close(code, reason);
+    for (const ws of this.provisioningWss.clients) ws.close(code, reason);
   }
 
   get size(): number {

@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file parley/content/v1/content.proto.
  */
 export const file_parley_content_v1_content: GenFile = /*@__PURE__*/
-  fileDesc("Ch9wYXJsZXkvY29udGVudC92MS9jb250ZW50LnByb3RvEhFwYXJsZXkuY29udGVudC52MSLIBQoHQ29udGVudBI0CgtjcmR0X3VwZGF0ZRgBIAEoCzIdLnBhcmxleS5jb250ZW50LnYxLkNyZHRVcGRhdGVIABI/ChFjcmR0X3N5bmNfcmVxdWVzdBgCIAEoCzIiLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVxdWVzdEgAEkEKEmNyZHRfc3luY19yZXNwb25zZRgDIAEoCzIjLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVzcG9uc2VIABItCgdyZWNlaXB0GAQgASgLMhoucGFybGV5LmNvbnRlbnQudjEuUmVjZWlwdEgAEisKBnR5cGluZxgFIAEoCzIZLnBhcmxleS5jb250ZW50LnYxLlR5cGluZ0gAEksKF3NlbmRlcl9rZXlfZGlzdHJpYnV0aW9uGAYgASgLMigucGFybGV5LmNvbnRlbnQudjEuU2VuZGVyS2V5RGlzdHJpYnV0aW9uSAASQQoSc2VuZGVyX2tleV9yZXF1ZXN0GAcgASgLMiMucGFybGV5LmNvbnRlbnQudjEuU2VuZGVyS2V5UmVxdWVzdEgAEjwKD2FjY291bnRfZGVsZXRlZBgIIAEoCzIhLnBhcmxleS5jb250ZW50LnYxLkFjY291bnREZWxldGVkSAASOAoNaGlkZV9tZXNzYWdlcxgJIAEoCzIfLnBhcmxleS5jb250ZW50LnYxLkhpZGVNZXNzYWdlc0gAEjQKC2NhbGxfc2lnbmFsGBQgASgLMh0ucGFybGV5LmNvbnRlbnQudjEuQ2FsbFNpZ25hbEgAEkcKFWFjY291bnRfZG9jdW1lbnRfc3luYxgVIAEoCzImLnBhcmxleS5jb250ZW50LnYxLkFjY291bnREb2N1bWVudFN5bmNIABISCgpjcmVhdGVkX2F0GBAgASgEQgYKBGJvZHlKBAgKEBAiNQoKQ3JkdFVwZGF0ZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDgoGdXBkYXRlGAIgASgMIkAKD0NyZHRTeW5jUmVxdWVzdBIXCg9jb252ZXJzYXRpb25faWQYASABKAkSFAoMc3RhdGVfdmVjdG9yGAIgASgMIlEKEENyZHRTeW5jUmVzcG9uc2USFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg4KBnVwZGF0ZRgCIAEoDBIUCgxzdGF0ZV92ZWN0b3IYAyABKAwipwEKB1JlY2VpcHQSLQoEa2luZBgBIAEoDjIfLnBhcmxleS5jb250ZW50LnYxLlJlY2VpcHQuS2luZBIXCg9jb252ZXJzYXRpb25faWQYAiABKAkSEwoLbWVzc2FnZV9pZHMYAyADKAkiPwoES2luZBIUChBLSU5EX1VOU1BFQ0lGSUVEEAASEgoOS0lORF9ERUxJVkVSRUQQARINCglLSU5EX1JFQUQQAiIxCgZUeXBpbmcSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEg4KBnR5cGluZxgCIAEoCCJGChVTZW5kZXJLZXlEaXN0cmlidXRpb24SFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhQKDGRpc3RyaWJ1dGlvbhgCIAEoDCIrChBTZW5kZXJLZXlSZXF1ZXN0EhcKD2Rpc3RyaWJ1dGlvbl9pZBgBIAEoCSIpCg5BY2NvdW50RGVsZXRlZBIXCg9jb252ZXJzYXRpb25faWQYASABKAkiPAoMSGlkZU1lc3NhZ2VzEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRITCgttZXNzYWdlX2lkcxgCIAMoCSI8ChNBY2NvdW50RG9jdW1lbnRTeW5jEhQKDHRvX2RldmljZV9pZBgBIAEoDRIPCgdtZXNzYWdlGAIgASgMIuwDCgpDYWxsU2lnbmFsEg8KB2NhbGxfaWQYASABKAkSFwoPY29udmVyc2F0aW9uX2lkGAIgASgJEhEKCXRvX2RldmljZRgDIAEoCRIvCgZpbnZpdGUYCiABKAsyHS5wYXJsZXkuY29udGVudC52MS5DYWxsSW52aXRlSAASKwoEam9pbhgLIAEoCzIbLnBhcmxleS5jb250ZW50LnYxLkNhbGxKb2luSAASOQoLZGVzY3JpcHRpb24YDCABKAsyIi5wYXJsZXkuY29udGVudC52MS5DYWxsRGVzY3JpcHRpb25IABI8Cg1pY2VfY2FuZGlkYXRlGA0gASgLMiMucGFybGV5LmNvbnRlbnQudjEuQ2FsbEljZUNhbmRpZGF0ZUgAEjEKB3JpbmdpbmcYDiABKAsyHi5wYXJsZXkuY29udGVudC52MS5DYWxsUmluZ2luZ0gAEisKBGJ1c3kYDyABKAsyGy5wYXJsZXkuY29udGVudC52MS5DYWxsQnVzeUgAEjEKB2RlY2xpbmUYECABKAsyHi5wYXJsZXkuY29udGVudC52MS5DYWxsRGVjbGluZUgAEi8KBmhhbmd1cBgRIAEoCzIdLnBhcmxleS5jb250ZW50LnYxLkNhbGxIYW5ndXBIAEIGCgRraW5kIjEKCkNhbGxJbnZpdGUSDQoFdmlkZW8YASABKAgSFAoMcGFydGljaXBhbnRzGAIgAygJIgoKCENhbGxKb2luIpQBCg9DYWxsRGVzY3JpcHRpb24SNQoEdHlwZRgBIAEoDjInLnBhcmxleS5jb250ZW50LnYxLkNhbGxEZXNjcmlwdGlvbi5UeXBlEgsKA3NkcBgCIAEoCSI9CgRUeXBlEhQKEFRZUEVfVU5TUEVDSUZJRUQQABIOCgpUWVBFX09GRkVSEAESDwoLVFlQRV9BTlNXRVIQAiJQChBDYWxsSWNlQ2FuZGlkYXRlEhEKCWNhbmRpZGF0ZRgBIAEoCRIPCgdzZHBfbWlkGAIgASgJEhgKEHNkcF9tX2xpbmVfaW5kZXgYAyABKA0iDQoLQ2FsbFJpbmdpbmciCgoIQ2FsbEJ1c3kiDQoLQ2FsbERlY2xpbmUiDAoKQ2FsbEhhbmd1cGIGcHJvdG8z");
+  fileDesc("Ch9wYXJsZXkvY29udGVudC92MS9jb250ZW50LnByb3RvEhFwYXJsZXkuY29udGVudC52MSKSBgoHQ29udGVudBI0CgtjcmR0X3VwZGF0ZRgBIAEoCzIdLnBhcmxleS5jb250ZW50LnYxLkNyZHRVcGRhdGVIABI/ChFjcmR0X3N5bmNfcmVxdWVzdBgCIAEoCzIiLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVxdWVzdEgAEkEKEmNyZHRfc3luY19yZXNwb25zZRgDIAEoCzIjLnBhcmxleS5jb250ZW50LnYxLkNyZHRTeW5jUmVzcG9uc2VIABItCgdyZWNlaXB0GAQgASgLMhoucGFybGV5LmNvbnRlbnQudjEuUmVjZWlwdEgAEisKBnR5cGluZxgFIAEoCzIZLnBhcmxleS5jb250ZW50LnYxLlR5cGluZ0gAEksKF3NlbmRlcl9rZXlfZGlzdHJpYnV0aW9uGAYgASgLMigucGFybGV5LmNvbnRlbnQudjEuU2VuZGVyS2V5RGlzdHJpYnV0aW9uSAASQQoSc2VuZGVyX2tleV9yZXF1ZXN0GAcgASgLMiMucGFybGV5LmNvbnRlbnQudjEuU2VuZGVyS2V5UmVxdWVzdEgAEjwKD2FjY291bnRfZGVsZXRlZBgIIAEoCzIhLnBhcmxleS5jb250ZW50LnYxLkFjY291bnREZWxldGVkSAASOAoNaGlkZV9tZXNzYWdlcxgJIAEoCzIfLnBhcmxleS5jb250ZW50LnYxLkhpZGVNZXNzYWdlc0gAEjwKD2hpc3RvcnlfYXJjaGl2ZRgMIAEoCzIhLnBhcmxleS5jb250ZW50LnYxLkhpc3RvcnlBcmNoaXZlSAASNAoLY2FsbF9zaWduYWwYFCABKAsyHS5wYXJsZXkuY29udGVudC52MS5DYWxsU2lnbmFsSAASRwoVYWNjb3VudF9kb2N1bWVudF9zeW5jGBUgASgLMiYucGFybGV5LmNvbnRlbnQudjEuQWNjb3VudERvY3VtZW50U3luY0gAEhIKCmNyZWF0ZWRfYXQYECABKARCBgoEYm9keUoECAoQC0oECAsQDEoECA0QECI1CgpDcmR0VXBkYXRlEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIOCgZ1cGRhdGUYAiABKAwiQAoPQ3JkdFN5bmNSZXF1ZXN0EhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCRIUCgxzdGF0ZV92ZWN0b3IYAiABKAwiUQoQQ3JkdFN5bmNSZXNwb25zZRIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDgoGdXBkYXRlGAIgASgMEhQKDHN0YXRlX3ZlY3RvchgDIAEoDCKnAQoHUmVjZWlwdBItCgRraW5kGAEgASgOMh8ucGFybGV5LmNvbnRlbnQudjEuUmVjZWlwdC5LaW5kEhcKD2NvbnZlcnNhdGlvbl9pZBgCIAEoCRITCgttZXNzYWdlX2lkcxgDIAMoCSI/CgRLaW5kEhQKEEtJTkRfVU5TUEVDSUZJRUQQABISCg5LSU5EX0RFTElWRVJFRBABEg0KCUtJTkRfUkVBRBACIjEKBlR5cGluZxIXCg9jb252ZXJzYXRpb25faWQYASABKAkSDgoGdHlwaW5nGAIgASgIIkYKFVNlbmRlcktleURpc3RyaWJ1dGlvbhIXCg9jb252ZXJzYXRpb25faWQYASABKAkSFAoMZGlzdHJpYnV0aW9uGAIgASgMIisKEFNlbmRlcktleVJlcXVlc3QSFwoPZGlzdHJpYnV0aW9uX2lkGAEgASgJIikKDkFjY291bnREZWxldGVkEhcKD2NvbnZlcnNhdGlvbl9pZBgBIAEoCSI8CgxIaWRlTWVzc2FnZXMSFwoPY29udmVyc2F0aW9uX2lkGAEgASgJEhMKC21lc3NhZ2VfaWRzGAIgAygJIjwKE0FjY291bnREb2N1bWVudFN5bmMSFAoMdG9fZGV2aWNlX2lkGAEgASgNEg8KB21lc3NhZ2UYAiABKAwi7AMKCkNhbGxTaWduYWwSDwoHY2FsbF9pZBgBIAEoCRIXCg9jb252ZXJzYXRpb25faWQYAiABKAkSEQoJdG9fZGV2aWNlGAMgASgJEi8KBmludml0ZRgKIAEoCzIdLnBhcmxleS5jb250ZW50LnYxLkNhbGxJbnZpdGVIABIrCgRqb2luGAsgASgLMhsucGFybGV5LmNvbnRlbnQudjEuQ2FsbEpvaW5IABI5CgtkZXNjcmlwdGlvbhgMIAEoCzIiLnBhcmxleS5jb250ZW50LnYxLkNhbGxEZXNjcmlwdGlvbkgAEjwKDWljZV9jYW5kaWRhdGUYDSABKAsyIy5wYXJsZXkuY29udGVudC52MS5DYWxsSWNlQ2FuZGlkYXRlSAASMQoHcmluZ2luZxgOIAEoCzIeLnBhcmxleS5jb250ZW50LnYxLkNhbGxSaW5naW5nSAASKwoEYnVzeRgPIAEoCzIbLnBhcmxleS5jb250ZW50LnYxLkNhbGxCdXN5SAASMQoHZGVjbGluZRgQIAEoCzIeLnBhcmxleS5jb250ZW50LnYxLkNhbGxEZWNsaW5lSAASLwoGaGFuZ3VwGBEgASgLMh0ucGFybGV5LmNvbnRlbnQudjEuQ2FsbEhhbmd1cEgAQgYKBGtpbmQiMQoKQ2FsbEludml0ZRINCgV2aWRlbxgBIAEoCBIUCgxwYXJ0aWNpcGFudHMYAiADKAkiCgoIQ2FsbEpvaW4ilAEKD0NhbGxEZXNjcmlwdGlvbhI1CgR0eXBlGAEgASgOMicucGFybGV5LmNvbnRlbnQudjEuQ2FsbERlc2NyaXB0aW9uLlR5cGUSCwoDc2RwGAIgASgJIj0KBFR5cGUSFAoQVFlQRV9VTlNQRUNJRklFRBAAEg4KClRZUEVfT0ZGRVIQARIPCgtUWVBFX0FOU1dFUhACIlAKEENhbGxJY2VDYW5kaWRhdGUSEQoJY2FuZGlkYXRlGAEgASgJEg8KB3NkcF9taWQYAiABKAkSGAoQc2RwX21fbGluZV9pbmRleBgDIAEoDSINCgtDYWxsUmluZ2luZyIKCghDYWxsQnVzeSINCgtDYWxsRGVjbGluZSIMCgpDYWxsSGFuZ3VwInoKDkhpc3RvcnlBcmNoaXZlEhUKDWZvcl9kZXZpY2VfaWQYASABKA0SDwoHYmxvYl9pZBgCIAEoCRILCgNrZXkYAyABKAwSDgoGZGlnZXN0GAQgASgMEgwKBHNpemUYBSABKAQSFQoNY29udmVyc2F0aW9ucxgGIAEoDWIGcHJvdG8z");
 
 /**
  * One encrypted payload. At most one body is set; a receiver that does not know a body (a newer
@@ -83,6 +83,14 @@ export type Content = Message<"parley.content.v1.Content"> & {
     case: "hideMessages";
   } | {
     /**
+     * A new device's history (linking): sent by the device that linked it.
+     *
+     * @generated from field: parley.content.v1.HistoryArchive history_archive = 12;
+     */
+    value: HistoryArchive;
+    case: "historyArchive";
+  } | {
+    /**
      * Call signalling (docs/decisions/0900-calls.md).
      *
      * @generated from field: parley.content.v1.CallSignal call_signal = 20;
@@ -93,8 +101,7 @@ export type Content = Message<"parley.content.v1.Content"> & {
     /**
      * Between devices of one account only (docs/decisions/0340-account-document.md).
      *
-     * Bodies still to come take numbers 10..15 (device linking, history transfer); 17..19 and
-     * 22.. are free too.
+     * Numbers 10, 11, 13..15, 17..19 and 22 on are free for bodies still to come.
      *
      * @generated from field: parley.content.v1.AccountDocumentSync account_document_sync = 21;
      */
@@ -677,4 +684,55 @@ export type CallHangup = Message<"parley.content.v1.CallHangup"> & {
  */
 export const CallHangupSchema: GenMessage<CallHangup> = /*@__PURE__*/
   messageDesc(file_parley_content_v1_content, 19);
+
+/**
+ * Where a newly linked device finds the account's conversations (docs/decisions/0350): one
+ * encrypted archive in the relay's blob store, sealed like an attachment (chunked AES-256-GCM,
+ * SHA-256 of the ciphertext). Sent over the Signal session to the account's own devices; only
+ * the device `for_device_id`, linked by the sender, imports it.
+ *
+ * @generated from message parley.content.v1.HistoryArchive
+ */
+export type HistoryArchive = Message<"parley.content.v1.HistoryArchive"> & {
+  /**
+   * @generated from field: uint32 for_device_id = 1;
+   */
+  forDeviceId: number;
+
+  /**
+   * @generated from field: string blob_id = 2;
+   */
+  blobId: string;
+
+  /**
+   * @generated from field: bytes key = 3;
+   */
+  key: Uint8Array;
+
+  /**
+   * @generated from field: bytes digest = 4;
+   */
+  digest: Uint8Array;
+
+  /**
+   * Ciphertext bytes.
+   *
+   * @generated from field: uint64 size = 5;
+   */
+  size: bigint;
+
+  /**
+   * Conversations in the archive, newest first.
+   *
+   * @generated from field: uint32 conversations = 6;
+   */
+  conversations: number;
+};
+
+/**
+ * Describes the message parley.content.v1.HistoryArchive.
+ * Use `create(HistoryArchiveSchema)` to create a new message.
+ */
+export const HistoryArchiveSchema: GenMessage<HistoryArchive> = /*@__PURE__*/
+  messageDesc(file_parley_content_v1_content, 20);
 

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file parley/relay/v1/frames.proto.
  */
 export const file_parley_relay_v1_frames: GenFile = /*@__PURE__*/
-  fileDesc("ChxwYXJsZXkvcmVsYXkvdjEvZnJhbWVzLnByb3RvEg9wYXJsZXkucmVsYXkudjEitwEKBUZyYW1lEisKB3JlcXVlc3QYASABKAsyGC5wYXJsZXkucmVsYXkudjEuUmVxdWVzdEgAEi0KCHJlc3BvbnNlGAIgASgLMhkucGFybGV5LnJlbGF5LnYxLlJlc3BvbnNlSAASJQoEcHVzaBgDIAEoCzIVLnBhcmxleS5yZWxheS52MS5QdXNoSAASIwoDYWNrGAQgASgLMhQucGFybGV5LnJlbGF5LnYxLkFja0gAQgYKBGtpbmQieQoHUmVxdWVzdBIKCgJpZBgBIAEoDRIsCgRhdXRoGAIgASgLMhwucGFybGV5LnJlbGF5LnYxLkF1dGhSZXF1ZXN0SAASLAoEc2VuZBgDIAEoCzIcLnBhcmxleS5yZWxheS52MS5TZW5kUmVxdWVzdEgAQgYKBGJvZHkiqwEKCFJlc3BvbnNlEhIKCnJlcXVlc3RfaWQYASABKA0SJwoFZXJyb3IYAiABKAsyFi5wYXJsZXkucmVsYXkudjEuRXJyb3JIABIrCgRhdXRoGAMgASgLMhsucGFybGV5LnJlbGF5LnYxLkF1dGhSZXN1bHRIABIrCgRzZW5kGAQgASgLMhsucGFybGV5LnJlbGF5LnYxLlNlbmRSZXN1bHRIAEIICgZyZXN1bHQiRAoLQXV0aFJlcXVlc3QSEgoKYWNjb3VudF9pZBgBIAEoCRIRCglkZXZpY2VfaWQYAiABKA0SDgoGc2VjcmV0GAMgASgJIiYKCkF1dGhSZXN1bHQSGAoQc2VydmVyX3RpbWVzdGFtcBgBIAEoBCJUCgtTZW5kUmVxdWVzdBIRCgljbGllbnRfaWQYASABKAkSMgoIbWVzc2FnZXMYAiADKAsyIC5wYXJsZXkucmVsYXkudjEuT3V0Z29pbmdNZXNzYWdlIn4KD091dGdvaW5nTWVzc2FnZRItCgtkZXN0aW5hdGlvbhgBIAEoCzIYLnBhcmxleS5yZWxheS52MS5BZGRyZXNzEisKBHR5cGUYAiABKA4yHS5wYXJsZXkucmVsYXkudjEuRW52ZWxvcGVUeXBlEg8KB2NvbnRlbnQYAyABKAwiXgoKU2VuZFJlc3VsdBIYChBzZXJ2ZXJfdGltZXN0YW1wGAEgASgEEjYKCHJlamVjdGVkGAIgAygLMiQucGFybGV5LnJlbGF5LnYxLlJlamVjdGVkRGVzdGluYXRpb24icQoEUHVzaBItCghlbnZlbG9wZRgBIAEoCzIZLnBhcmxleS5yZWxheS52MS5FbnZlbG9wZUgAEjIKB2RyYWluZWQYAiABKAsyHy5wYXJsZXkucmVsYXkudjEuTWFpbGJveERyYWluZWRIAEIGCgRraW5kIhAKDk1haWxib3hEcmFpbmVkIhkKA0FjaxISCgpzZXJ2ZXJfaWRzGAEgAygEYgZwcm90bzM", [file_parley_relay_v1_envelope, file_parley_relay_v1_errors]);
+  fileDesc("ChxwYXJsZXkvcmVsYXkvdjEvZnJhbWVzLnByb3RvEg9wYXJsZXkucmVsYXkudjEitwEKBUZyYW1lEisKB3JlcXVlc3QYASABKAsyGC5wYXJsZXkucmVsYXkudjEuUmVxdWVzdEgAEi0KCHJlc3BvbnNlGAIgASgLMhkucGFybGV5LnJlbGF5LnYxLlJlc3BvbnNlSAASJQoEcHVzaBgDIAEoCzIVLnBhcmxleS5yZWxheS52MS5QdXNoSAASIwoDYWNrGAQgASgLMhQucGFybGV5LnJlbGF5LnYxLkFja0gAQgYKBGtpbmQieQoHUmVxdWVzdBIKCgJpZBgBIAEoDRIsCgRhdXRoGAIgASgLMhwucGFybGV5LnJlbGF5LnYxLkF1dGhSZXF1ZXN0SAASLAoEc2VuZBgDIAEoCzIcLnBhcmxleS5yZWxheS52MS5TZW5kUmVxdWVzdEgAQgYKBGJvZHkiqwEKCFJlc3BvbnNlEhIKCnJlcXVlc3RfaWQYASABKA0SJwoFZXJyb3IYAiABKAsyFi5wYXJsZXkucmVsYXkudjEuRXJyb3JIABIrCgRhdXRoGAMgASgLMhsucGFybGV5LnJlbGF5LnYxLkF1dGhSZXN1bHRIABIrCgRzZW5kGAQgASgLMhsucGFybGV5LnJlbGF5LnYxLlNlbmRSZXN1bHRIAEIICgZyZXN1bHQiRAoLQXV0aFJlcXVlc3QSEgoKYWNjb3VudF9pZBgBIAEoCRIRCglkZXZpY2VfaWQYAiABKA0SDgoGc2VjcmV0GAMgASgJIiYKCkF1dGhSZXN1bHQSGAoQc2VydmVyX3RpbWVzdGFtcBgBIAEoBCJUCgtTZW5kUmVxdWVzdBIRCgljbGllbnRfaWQYASABKAkSMgoIbWVzc2FnZXMYAiADKAsyIC5wYXJsZXkucmVsYXkudjEuT3V0Z29pbmdNZXNzYWdlIn4KD091dGdvaW5nTWVzc2FnZRItCgtkZXN0aW5hdGlvbhgBIAEoCzIYLnBhcmxleS5yZWxheS52MS5BZGRyZXNzEisKBHR5cGUYAiABKA4yHS5wYXJsZXkucmVsYXkudjEuRW52ZWxvcGVUeXBlEg8KB2NvbnRlbnQYAyABKAwiXgoKU2VuZFJlc3VsdBIYChBzZXJ2ZXJfdGltZXN0YW1wGAEgASgEEjYKCHJlamVjdGVkGAIgAygLMiQucGFybGV5LnJlbGF5LnYxLlJlamVjdGVkRGVzdGluYXRpb24irQEKBFB1c2gSLQoIZW52ZWxvcGUYASABKAsyGS5wYXJsZXkucmVsYXkudjEuRW52ZWxvcGVIABIyCgdkcmFpbmVkGAIgASgLMh8ucGFybGV5LnJlbGF5LnYxLk1haWxib3hEcmFpbmVkSAASOgoPZGV2aWNlc19jaGFuZ2VkGAMgASgLMh8ucGFybGV5LnJlbGF5LnYxLkRldmljZXNDaGFuZ2VkSABCBgoEa2luZCIQCg5NYWlsYm94RHJhaW5lZCIQCg5EZXZpY2VzQ2hhbmdlZCIZCgNBY2sSEgoKc2VydmVyX2lkcxgBIAMoBGIGcHJvdG8z", [file_parley_relay_v1_envelope, file_parley_relay_v1_errors]);
 
 /**
  * Every binary WebSocket message, in both directions, is exactly one Frame.
@@ -300,6 +300,14 @@ export type Push = Message<"parley.relay.v1.Push"> & {
      */
     value: MailboxDrained;
     case: "drained";
+  } | {
+    /**
+     * The account's set of devices changed (one was linked or unlinked): refresh it.
+     *
+     * @generated from field: parley.relay.v1.DevicesChanged devices_changed = 3;
+     */
+    value: DevicesChanged;
+    case: "devicesChanged";
   } | { case: undefined; value?: undefined };
 };
 
@@ -324,6 +332,22 @@ export const MailboxDrainedSchema: GenMessage<MailboxDrained> = /*@__PURE__*/
   messageDesc(file_parley_relay_v1_frames, 9);
 
 /**
+ * Sent to every connected device of an account when a device is added to it or removed from it,
+ * so devices need not poll the device list. Carries nothing: GET /v1/devices tells what changed.
+ *
+ * @generated from message parley.relay.v1.DevicesChanged
+ */
+export type DevicesChanged = Message<"parley.relay.v1.DevicesChanged"> & {
+};
+
+/**
+ * Describes the message parley.relay.v1.DevicesChanged.
+ * Use `create(DevicesChangedSchema)` to create a new message.
+ */
+export const DevicesChangedSchema: GenMessage<DevicesChanged> = /*@__PURE__*/
+  messageDesc(file_parley_relay_v1_frames, 10);
+
+/**
  * Acknowledges pushed envelopes by server_id; the relay deletes them. Acking an id that is
  * unknown, already acked or not addressed to this device is ignored.
  *
@@ -341,5 +365,5 @@ export type Ack = Message<"parley.relay.v1.Ack"> & {
  * Use `create(AckSchema)` to create a new message.
  */
 export const AckSchema: GenMessage<Ack> = /*@__PURE__*/
-  messageDesc(file_parley_relay_v1_frames, 10);
+  messageDesc(file_parley_relay_v1_frames, 11);
 

@@ -1,0 +1,95 @@
+import { ParleyError } from '../errors.js';
+
+/**
+ * The history archive's plaintext (decision 0350): the account's conversations, newest first,
+ * each as its compacted CRDT state (one Yjs update holding the whole document) and the little
+ * the conversation row needs. Layout: "PHA1", then per conversation
+ * u32 header length, header JSON, u32 state length, state bytes (lengths big-endian).
+ * The archive is sealed as an attachment before it leaves the device; this is only its framing.
+ */
+export interface ArchivedConversation {
+  id: string;
+  kind: 'direct' | 'group';
+  peerAccountId?: string;
+  /** Still a message request on the device it came from. */
+  request?: boolean;
+  updatedAt: number;
+  /** Y.encodeStateAsUpdate of the conversation's document. */
+  state: Uint8Array;
+}
+
+const MAGIC = new TextEncoder().encode('PHA1');
+/** Largest header of one conversation, in bytes (its id, kind, peer and time are tiny). */
+const MAX_HEADER_BYTES = 4096;
+
+export function encodeHistoryArchive(
+  conversations: readonly ArchivedConversation[],
+): Uint8Array<ArrayBuffer> {
+  const encoder = new TextEncoder();
+  const parts: Uint8Array[] = [MAGIC];
+  let size = MAGIC.length;
+  for (const { state, ...header } of conversations) {
+    const json = encoder.encode(JSON.stringify(header));
+    parts.push(u32(json.length), json, u32(state.length), state);
+    size += 8 + json.length + state.length;
+  }
+  const out = new Uint8Array(size);
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
+
+/** The archive's conversations in order, one at a time (so the newest can be shown first). */
+export function* decodeHistoryArchive(bytes: Uint8Array): Generator<ArchivedConversation> {
+  if (bytes.length < MAGIC.length || MAGIC.some((b, i) => bytes[i] !== b))
+    throw damaged('not a Parley history archive');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let at = MAGIC.length;
+  const take = (length: number): Uint8Array => {
+    if (at + length > bytes.length) throw damaged('the history archive is cut short');
+    const slice = bytes.subarray(at, at + length);
+    at += length;
+    return slice;
+  };
+  const length = (): number => {
+    if (at + 4 > bytes.length) throw damaged('the history archive is cut short');
+    const value = view.getUint32(at);
+    at += 4;
+    return value;
+  };
+  while (at < bytes.length) {
+    const headerLength = length();
+    if (headerLength > MAX_HEADER_BYTES) throw damaged('a history archive header is too large');
+    const header = JSON.parse(decoder.decode(take(headerLength))) as Partial<ArchivedConversation>;
+    if (
+      typeof header.id !== 'string' ||
+      (header.kind !== 'direct' && header.kind !== 'group') ||
+      typeof header.updatedAt !== 'number' ||
+      (header.peerAccountId !== undefined && typeof header.peerAccountId !== 'string')
+    )
+      throw damaged('a history archive header is malformed');
+    const state = take(length());
+    yield {
+      id: header.id,
+      kind: header.kind,
+      updatedAt: header.updatedAt,
+      ...(header.peerAccountId ? { peerAccountId: header.peerAccountId } : {}),
+      ...(header.request === true ? { request: true } : {}),
+      state,
+    };
+  }
+}
+
+function u32(value: number): Uint8Array {
+  const bytes = new Uint8Array(4);
+  new DataView(bytes.buffer).setUint32(0, value);
+  return bytes;
+}
+
+function damaged(message: string): ParleyError {
+  return new ParleyError('ATTACHMENT_CORRUPT', message);
+}

@@ -1,0 +1,188 @@
+import type { HistoryArchive } from '@parley/protocol';
+import type { LocalDevice } from '../account/local-device.js';
+import type { Conversations } from '../conversations/conversations.js';
+import { historyArchiveContent } from '../delivery/contents.js';
+import type { Sender } from '../delivery/inbox.js';
+import type { OutboxQueue } from '../delivery/content-handler.js';
+import { Snapshot } from '../facade/observable.js';
+import { decryptAttachment, encryptAttachment } from '../media/attachment-cipher.js';
+import type { BlobTransfer } from '../media/blob-transfer.js';
+import { UnitOfWork } from '../store/unit-of-work.js';
+import {
+  decodeHistoryArchive,
+  encodeHistoryArchive,
+  type ArchivedConversation,
+} from './history-archive.js';
+
+/** The history transfer of a link, on either side (Messenger.linkHistory). */
+export interface HistoryTransferView {
+  direction: 'sending' | 'receiving';
+  state: 'packing' | 'uploading' | 'downloading' | 'importing' | 'done' | 'failed';
+  bytesDone: number;
+  bytesTotal: number;
+  chatsDone: number;
+  chatsTotal: number;
+}
+
+/** Conversations imported per commit: the newest chats show while older ones still arrive. */
+const IMPORT_BATCH = 5;
+/** How long after approving a link this device still serves the new device its history. */
+const SERVE_WINDOW_MS = 15 * 60 * 1000;
+
+export interface HistoryTransferDeps {
+  device: LocalDevice;
+  conversations: Conversations;
+  blobs: Pick<BlobTransfer, 'upload' | 'download'>;
+  outbox: OutboxQueue;
+  commit(work: UnitOfWork): Promise<void>;
+  importConversation(archived: ArchivedConversation, sender: Sender, work: UnitOfWork): void;
+  onError(error: unknown): void;
+}
+
+/**
+ * History for a newly linked device (decision 0350). The device that approved the link waits for
+ * the new device's first hello, then packs every conversation's compacted state, newest first,
+ * into one archive, seals it like an attachment, uploads it to the relay's blob store and sends
+ * the new device the pointer over their Signal session. The new device downloads it and imports
+ * it a few chats per commit, newest first: it is usable (and receiving) the whole time.
+ */
+export class HistoryTransfer {
+  private current: HistoryTransferView | null = null;
+  private approvedAt: number | undefined;
+  private expectedFrom: number | undefined;
+  readonly view = new Snapshot<HistoryTransferView | null>(() => this.current);
+
+  constructor(
+    private readonly deps: HistoryTransferDeps,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Approving side: a link was approved; the next new own device gets the history. */
+  approved(): void {
+    this.approvedAt = this.now();
+  }
+
+  /** New side: only an archive from the device that linked this one is taken. */
+  expectFrom(deviceId: number): void {
+    this.expectedFrom = deviceId;
+  }
+
+  ownDeviceJoined(sender: Sender): void {
+    if (this.approvedAt === undefined || this.now() - this.approvedAt > SERVE_WINDOW_MS) return;
+    this.approvedAt = undefined;
+    this.send(sender.deviceId).catch((error: unknown) => this.fail(error));
+  }
+
+  archiveArrived(archive: HistoryArchive, sender: Sender): void {
+    const self = this.deps.device.account?.deviceId;
+    if (archive.forDeviceId !== self || sender.deviceId !== this.expectedFrom) return;
+    this.expectedFrom = undefined;
+    this.receive(archive, sender).catch((error: unknown) => this.fail(error));
+  }
+
+  private async send(deviceId: number): Promise<void> {
+    const models = [...this.deps.conversations.all()].sort(
+      (a, b) => b.row.updatedAt - a.row.updatedAt,
+    );
+    const total = models.length;
+    this.set({
+      direction: 'sending',
+      state: 'packing',
+      bytesDone: 0,
+      bytesTotal: 0,
+      chatsDone: 0,
+      chatsTotal: total,
+    });
+    const archive = encodeHistoryArchive(
+      models.map((model) => ({
+        id: model.row.id,
+        kind: model.row.kind,
+        updatedAt: model.row.updatedAt,
+        ...(model.row.peerAccountId ? { peerAccountId: model.row.peerAccountId } : {}),
+        ...(model.row.request ? { request: true } : {}),
+        state: model.doc.snapshot(),
+      })),
+    );
+    const sealed = await encryptAttachment(archive);
+    const blobId = await this.deps.blobs.upload({
+      ciphertext: sealed.ciphertext,
+      onProgress: (bytesDone, bytesTotal) =>
+        this.set({
+          direction: 'sending',
+          state: 'uploading',
+          bytesDone,
+          bytesTotal,
+          chatsDone: 0,
+          chatsTotal: total,
+        }),
+    });
+    const work = new UnitOfWork();
+    this.deps.outbox.enqueue(work, {
+      content: historyArchiveContent({
+        forDeviceId: deviceId,
+        blobId,
+        key: sealed.key,
+        digest: sealed.digest,
+        size: sealed.ciphertext.length,
+        conversations: total,
+      }),
+      recipientAccountIds: [],
+      ownDevices: true,
+    });
+    await this.deps.commit(work);
+    const size = sealed.ciphertext.length;
+    this.set({
+      direction: 'sending',
+      state: 'done',
+      bytesDone: size,
+      bytesTotal: size,
+      chatsDone: total,
+      chatsTotal: total,
+    });
+  }
+
+  private async receive(archive: HistoryArchive, sender: Sender): Promise<void> {
+    const size = Number(archive.size);
+    const total = archive.conversations;
+    const progress = (state: HistoryTransferView['state'], bytesDone: number, chatsDone: number) =>
+      this.set({
+        direction: 'receiving',
+        state,
+        bytesDone,
+        bytesTotal: size,
+        chatsDone,
+        chatsTotal: total,
+      });
+    progress('downloading', 0, 0);
+    const ciphertext = await this.deps.blobs.download(archive.blobId, size, (done) =>
+      progress('downloading', done, 0),
+    );
+    const plaintext = await decryptAttachment(
+      ciphertext,
+      archive.key as Uint8Array<ArrayBuffer>,
+      archive.digest as Uint8Array<ArrayBuffer>,
+    );
+    let done = 0;
+    let work = new UnitOfWork();
+    for (const conversation of decodeHistoryArchive(plaintext)) {
+      this.deps.importConversation(conversation, sender, work);
+      if (++done % IMPORT_BATCH === 0) {
+        await this.deps.commit(work);
+        work = new UnitOfWork();
+        progress('importing', size, done);
+      }
+    }
+    await this.deps.commit(work);
+    progress('done', size, done);
+  }
+
+  private fail(error: unknown): void {
+    if (this.current) this.set({ ...this.current, state: 'failed' });
+    this.deps.onError(error);
+  }
+
+  private set(view: HistoryTransferView): void {
+    this.current = view;
+    this.view.invalidate();
+  }
+}
