@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { noIceServers } from '../src/calls/ice-config.js';
 import { ConfigError, defaultConfig, loadConfig } from '../src/config.js';
 
 describe('relay configuration', () => {
   it('uses defaults, with ./data relative to the start directory', () => {
     expect(loadConfig([], {}, '/srv/parley')).toEqual({
       ...defaultConfig,
+      ice: noIceServers,
       dataDir: '/srv/parley/data',
       databaseUrl: 'sqlite:/srv/parley/data/relay.sqlite',
     });
