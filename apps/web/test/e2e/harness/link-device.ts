@@ -30,7 +30,8 @@ export async function linkSecondDevice(
   await dialog.getByRole('button', { name: 'The words match: link it' }).click();
   await dialog.getByText('Linked.').waitFor({ timeout: 30_000 });
   await dialog.getByRole('button', { name: 'Close' }).click();
-  await user.page.getByRole('link', { name: 'Back to chats' }).click();
+  // Back to the chat list (the header's back link shows on narrow screens only).
+  await user.page.evaluate(() => (location.hash = '#/'));
 
   await device.page.getByRole('heading', { name: 'Chats' }).waitFor({ timeout: 60_000 });
   return { ...device, username: user.username };
