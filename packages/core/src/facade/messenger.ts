@@ -379,7 +379,10 @@ export class ParleyMessenger implements Messenger {
 
   async openViewOnce(conversationId: string, messageId: string): Promise<Uint8Array<ArrayBuffer>> {
     this.requireAccount();
-    return openViewOnce(this.deps.disappearing.purgeDeps, conversationId, messageId);
+    const bytes = await openViewOnce(this.deps.disappearing.purgeDeps, conversationId, messageId);
+    // Once per account, not per device: the account's other devices hide it (and drop its file).
+    await this.deps.rich.hideOnOtherDevices(conversationId, [messageId]);
+    return bytes;
   }
 
   setTyping(conversationId: string, typing: boolean): void {

@@ -122,6 +122,13 @@ export class RichMessages {
   // --- Applying
 
   /** Another device of this account hid messages (HideMessages; the caller checked the sender). */
+  /** Hides messages on this account's other devices only (a view-once message opened here). */
+  async hideOnOtherDevices(conversationId: string, messageIds: readonly string[]): Promise<void> {
+    const work = new UnitOfWork();
+    this.deps.hideOnOwnDevices(work, conversationId, [...messageIds]);
+    await this.deps.commit(work);
+  }
+
   hideFromOwnDevice(work: UnitOfWork, conversationId: string, messageIds: readonly string[]): void {
     const model = this.deps.conversations.get(conversationId);
     if (model) this.hide(work, model, messageIds.slice(0, MAX_HIDE_MESSAGE_IDS));

@@ -5,6 +5,7 @@ import type { Messenger } from '../../src/facade/api.js';
 import { ParleyError } from '../../src/errors.js';
 import { ParleyDatabase } from '../../src/store/database.js';
 import { uniqueUsername, useRelay } from '../support/fixture.js';
+import { linkDevice } from '../support/link.js';
 import { find, texts, waitFor } from '../support/wait.js';
 import { ManualClock } from './manual-clock.js';
 
@@ -262,5 +263,29 @@ describe('view-once media', () => {
     const again = await fx.messenger(bobDb);
     expect(find(again, conversation, id)?.viewOnce).toBe('opened');
     expect(await errorCode(again.openViewOnce(conversation, id))).toBe('VIEW_ONCE_UNAVAILABLE');
+  });
+
+  it("once per account: opened on one of the recipient's devices, it is gone from the others", async () => {
+    const alice = await fx.messenger();
+    const bobPhone = await fx.messenger();
+    const conversation = await fx.meet(alice, bobPhone);
+    const bobLaptop = await fx.messenger();
+    await linkDevice(bobPhone, bobLaptop);
+    const bytes = new Uint8Array(2000).fill(7);
+    const id = await alice.sendAttachment(conversation, {
+      bytes,
+      contentType: 'image/png',
+      thumbnail: 'data:image/png;base64,AAAA',
+      viewOnce: true,
+    });
+    await waitFor(() => find(bobPhone, conversation, id), 'the view-once message on the phone');
+    await waitFor(() => find(bobLaptop, conversation, id), 'the view-once message on the laptop');
+
+    expect(await bobPhone.openViewOnce(conversation, id)).toEqual(bytes);
+    await waitFor(
+      () => find(bobLaptop, conversation, id) === undefined || undefined,
+      'the laptop hides what the phone opened',
+    );
+    expect(await errorCode(bobLaptop.openViewOnce(conversation, id))).toBe('VIEW_ONCE_UNAVAILABLE');
   });
 });
