@@ -2,7 +2,7 @@
 import { createMessenger, type Messenger } from '@parley/core';
 import { localSearchBackend } from '@parley/core/search';
 import * as SignalTs from '@parley/signal-ts';
-import { automergeWithWasm } from '../messenger/automerge-wasm.js';
+import type { LoadAutomerge } from '@parley/core';
 import { DATABASE_NAME } from '../messenger/database-name.js';
 
 /**
@@ -11,13 +11,16 @@ import { DATABASE_NAME } from '../messenger/database-name.js';
  * service worker cannot `import()` one on demand either. Acks leave at once, since the worker
  * closes core as soon as it has shown what arrived.
  */
-export function openWorkerMessenger(scope: ServiceWorkerGlobalScope): Promise<Messenger> {
+export function openWorkerMessenger(
+  scope: ServiceWorkerGlobalScope,
+  automerge: LoadAutomerge,
+): Promise<Messenger> {
   return createMessenger({
     relayUrl: scope.location.origin,
     databaseName: DATABASE_NAME,
     engine: SignalTs,
-    // Statically imported: a service worker may not import() (docs/decisions/0720).
-    automerge: automergeWithWasm,
+    // Its wasm from the precache (worker-automerge.ts): a service worker may not import().
+    automerge,
     ackDelayMs: 0,
     searchBackend: localSearchBackend,
   });

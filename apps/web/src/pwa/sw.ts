@@ -13,11 +13,13 @@ import {
 import { NavigationRoute, registerRoute } from 'workbox-routing';
 import { installPushHandlers } from '../notifications/push-worker.js';
 import { readPreferences } from '../notifications/preferences.js';
+import { workerAutomerge } from '../notifications/worker-automerge.js';
 import { openWorkerMessenger } from '../notifications/worker-messenger.js';
 
 declare const self: ServiceWorkerGlobalScope;
 
-precacheAndRoute(self.__WB_MANIFEST);
+const precached = self.__WB_MANIFEST;
+precacheAndRoute(precached);
 cleanupOutdatedCaches();
 
 /** Paths served by the relay itself; navigations to them must reach the network. */
@@ -33,4 +35,8 @@ self.addEventListener('install', () => void self.skipWaiting());
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
 
 // Web Push: wake, decrypt with core, notify (src/notifications/push-worker.ts).
-installPushHandlers(self, { openMessenger: () => openWorkerMessenger(self), readPreferences });
+const automerge = workerAutomerge(precached);
+installPushHandlers(self, {
+  openMessenger: () => openWorkerMessenger(self, automerge),
+  readPreferences,
+});

@@ -50,6 +50,10 @@ describe('installable app', () => {
     // would stop it from parsing, and a service worker may not `import()` at all.
     expect(() => new Script(source, { filename: 'sw.js' })).not.toThrow();
     expect(source).not.toMatch(/\bimport\s*\(/);
+    // Nothing inlined as a data: URL (the relay's CSP forbids the worker to fetch one): the
+    // Automerge wasm it needs is precached by its hashed name.
+    expect(source).not.toMatch(/data:application\/wasm/);
+    expect(source).toMatch(/assets\/automerge-[\w-]+\.wasm/);
     // The offline start needs the lazy chunks too (sign-up, search panel, dialogs, ...).
     const chunks = readdirSync(`${distDir}/assets`).filter((file) => file.endsWith('.js'));
     expect(chunks.length).toBeGreaterThan(5);
