@@ -45,9 +45,10 @@ export interface ComposerDeps {
   isRequest(model: ConversationModel): boolean;
   /**
    * The account's privacy settings (account-settings/): with read receipts off, reading is
-   * synced to this account's own devices only; with typing indicators off, none are sent.
+   * synced to this account's own devices only; with typing indicators off, none are sent; a
+   * blocked account is sent neither.
    */
-  privacy(): Pick<AccountSettingsView, 'readReceipts' | 'typingIndicators'>;
+  privacy(): Pick<AccountSettingsView, 'readReceipts' | 'typingIndicators' | 'blocked'>;
   /** The chat's disappearing timer in seconds, 0 when off (disappearing/). */
   disappearingSeconds?(model: ConversationModel): number;
 }
@@ -215,11 +216,12 @@ export class Composer {
     }
     // A message request is read here without telling the stranger, and with read receipts off
     // nobody is told; own devices still learn it.
-    const tellAuthors = this.deps.privacy().readReceipts && !this.deps.isRequest(model);
+    const privacy = this.deps.privacy();
+    const tellAuthors = privacy.readReceipts && !this.deps.isRequest(model);
     for (const [author, ids] of byAuthor) {
       outbox.enqueue(work, {
         content: receiptContent('read', conversationId, ids),
-        recipientAccountIds: tellAuthors ? [author] : [],
+        recipientAccountIds: tellAuthors && !privacy.blocked.includes(author) ? [author] : [],
         ownDevices: true,
       });
     }
@@ -229,11 +231,14 @@ export class Composer {
   /** Typing indicators go to the peers' devices only, and only while online (the caller checks). */
   setTyping(conversationId: string, typing: boolean): void {
     const model = this.deps.conversations.get(conversationId);
-    if (!model || this.deps.isRequest(model) || !this.deps.privacy().typingIndicators) return;
+    const privacy = this.deps.privacy();
+    if (!model || this.deps.isRequest(model) || !privacy.typingIndicators) return;
+    const recipients = this.peersOf(model).filter((peer) => !privacy.blocked.includes(peer));
+    if (recipients.length === 0) return;
     const work = new UnitOfWork();
     this.deps.outbox.enqueue(work, {
       content: typingContent(conversationId, typing),
-      recipientAccountIds: this.peersOf(model),
+      recipientAccountIds: recipients,
       ownDevices: false,
     });
     void this.deps.groupCommit.commit(work).catch((error) => this.deps.onError(error));

@@ -49,4 +49,26 @@ describe('privacy settings', () => {
       'typing shown',
     );
   });
+
+  it('sends a blocked account no read receipt and no typing indicator', async () => {
+    const alice = await fx.messenger();
+    const bob = await fx.messenger();
+    const conversation = await fx.meet(alice, bob);
+    const hello = fx.text('hello before the block');
+    const id = await alice.sendText(conversation, hello);
+    await waitFor(() => texts(bob, conversation).includes(hello), 'bob receives');
+    await waitFor(() => find(alice, conversation, id)?.status === 'delivered', 'delivered');
+    // Accepted, so receipts and typing would go to Alice but for the block.
+    await bob.acceptMessageRequest(conversation);
+    const aliceId = alice.self.getSnapshot()!.accountId;
+
+    await bob.updateAccountSettings({ kind: 'block', accountId: aliceId });
+    await bob.markRead(conversation, id);
+    bob.setTyping(conversation, true);
+    const after = fx.text('sent after the block');
+    await bob.sendText(conversation, after);
+    await waitFor(() => texts(alice, conversation).includes(after), 'alice gets the next message');
+    expect(find(alice, conversation, id)?.status).toBe('delivered');
+    expect(alice.conversations().getSnapshot()[0]?.typing).toEqual([]);
+  });
 });
