@@ -1,9 +1,10 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { useState } from 'react';
 import { DISAPPEARING_TIMERS } from '@parley/core';
 import { describeError } from '../errors/describe-error.js';
 import { useMessenger } from '../messenger/messenger-context.js';
 import type { ConversationView } from '../messenger/types.js';
 import { Icon } from '../shell/Icon.js';
+import { useMenuButton } from '../shell/use-menu-button.js';
 import { shortTimer, timerName } from './timer-label.js';
 import './disappearing.css';
 
@@ -16,19 +17,8 @@ export function DisappearingMenu({ conversation }: { conversation: ConversationV
   const seconds = conversation.disappearingSeconds ?? 0;
   const group = conversation.kind === 'group' ? messenger.groupInfo(conversation.id) : undefined;
   const allowed = !group || (group.isMember && (!group.adminsOnlyEditInfo || group.isAdmin));
-  const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const menu = useRef<HTMLDivElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
-
-  useEffect(() => {
-    if (open) menu.current?.querySelector<HTMLElement>('[aria-checked="true"]')?.focus();
-  }, [open]);
-
-  function close() {
-    setOpen(false);
-    button.current?.focus();
-  }
+  const { open, close, toggle, buttonRef, menuProps } = useMenuButton('[aria-checked="true"]');
 
   function choose(value: number) {
     setError(null);
@@ -38,30 +28,18 @@ export function DisappearingMenu({ conversation }: { conversation: ConversationV
     close();
   }
 
-  function onKeyDown(event: KeyboardEvent) {
-    const items = [
-      ...(menu.current?.querySelectorAll<HTMLElement>('[role="menuitemradio"]') ?? []),
-    ];
-    const index = items.indexOf(document.activeElement as HTMLElement);
-    if (event.key === 'Escape') close();
-    else if (event.key === 'ArrowDown') items[(index + 1) % items.length]?.focus();
-    else if (event.key === 'ArrowUp') items[(index - 1 + items.length) % items.length]?.focus();
-    else return;
-    event.preventDefault();
-  }
-
   const state = seconds === 0 ? 'off' : timerName(seconds);
   return (
     <div className="disappearing-menu">
       <button
-        ref={button}
+        ref={buttonRef}
         type="button"
         className={`icon-button${seconds > 0 ? ' disappearing-menu__button--on' : ''}`}
         aria-label={`Disappearing messages: ${state}`}
         aria-haspopup="menu"
         aria-expanded={open}
         data-testid="disappearing-button"
-        onClick={() => setOpen((value) => !value)}
+        onClick={toggle}
       >
         <Icon name="timer" />
         {seconds > 0 && (
@@ -77,14 +55,10 @@ export function DisappearingMenu({ conversation }: { conversation: ConversationV
       )}
       {open && (
         <div
-          ref={menu}
+          {...menuProps}
           className="mute-menu__list"
           role="menu"
           aria-label="Disappearing messages"
-          onKeyDown={onKeyDown}
-          onBlur={(event) => {
-            if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setOpen(false);
-          }}
         >
           <p className="mute-menu__state">
             {allowed

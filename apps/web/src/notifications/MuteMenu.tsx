@@ -1,7 +1,7 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { MUTED_FOREVER } from '@parley/core';
 import { useMessenger, useObservable } from '../messenger/messenger-context.js';
 import { Icon } from '../shell/Icon.js';
+import { useMenuButton } from '../shell/use-menu-button.js';
 import { isMuted } from './notification-content.js';
 
 const HOUR_MS = 60 * 60 * 1000;
@@ -31,18 +31,7 @@ export function MuteMenu({ conversationId, title }: { conversationId: string; ti
   const settings = useObservable(messenger.accountSettings);
   const mutedUntil = settings.chats[conversationId]?.mutedUntil ?? 0;
   const muted = isMuted(mutedUntil, Date.now());
-  const [open, setOpen] = useState(false);
-  const menu = useRef<HTMLDivElement>(null);
-  const button = useRef<HTMLButtonElement>(null);
-
-  useEffect(() => {
-    if (open) menu.current?.querySelector<HTMLElement>('[role^="menuitem"]')?.focus();
-  }, [open]);
-
-  function close() {
-    setOpen(false);
-    button.current?.focus();
-  }
+  const { open, close, toggle, buttonRef, menuProps } = useMenuButton();
 
   function choose(ms: number) {
     const until = ms === Infinity ? MUTED_FOREVER : ms === 0 ? 0 : Date.now() + ms;
@@ -50,20 +39,10 @@ export function MuteMenu({ conversationId, title }: { conversationId: string; ti
     close();
   }
 
-  function onKeyDown(event: KeyboardEvent) {
-    const items = [...(menu.current?.querySelectorAll<HTMLElement>('[role^="menuitem"]') ?? [])];
-    const index = items.indexOf(document.activeElement as HTMLElement);
-    if (event.key === 'Escape') close();
-    else if (event.key === 'ArrowDown') items[(index + 1) % items.length]?.focus();
-    else if (event.key === 'ArrowUp') items[(index - 1 + items.length) % items.length]?.focus();
-    else return;
-    event.preventDefault();
-  }
-
   return (
     <div className="mute-menu">
       <button
-        ref={button}
+        ref={buttonRef}
         type="button"
         className="icon-button"
         aria-label={
@@ -71,20 +50,16 @@ export function MuteMenu({ conversationId, title }: { conversationId: string; ti
         }
         aria-haspopup="menu"
         aria-expanded={open}
-        onClick={() => setOpen((value) => !value)}
+        onClick={toggle}
       >
         <Icon name={muted ? 'bell-off' : 'bell'} />
       </button>
       {open && (
         <div
-          ref={menu}
+          {...menuProps}
           className="mute-menu__list"
           role="menu"
           aria-label={`Mute notifications for ${title}`}
-          onKeyDown={onKeyDown}
-          onBlur={(event) => {
-            if (!event.currentTarget.contains(event.relatedTarget as Node | null)) setOpen(false);
-          }}
         >
           <p className="mute-menu__state">{muted ? mutedText(mutedUntil) : 'Notifications on'}</p>
           {CHOICES.map((choice) => (
