@@ -30,7 +30,8 @@ export async function createTabMessenger(
 ): Promise<Messenger> {
   const names = tabNames(database);
   const tab = crypto.randomUUID();
-  holdForLife(names.tabLock(tab));
+  // Held before this tab says a word: the owner watches this lock to learn the tab is gone.
+  await holdForLife(names.tabLock(tab));
   const control = new BroadcastChannel(names.control);
   const ownership = requestOwnership(names.ownerLock);
   const follower = new Follower(names, control, tab);

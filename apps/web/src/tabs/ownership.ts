@@ -21,7 +21,16 @@ export function requestOwnership(lock: string): Ownership {
   return { won, release };
 }
 
-/** Holds `lock` until this tab is gone: whoever waits on it learns that the tab went away. */
-export function holdForLife(lock: string): void {
-  void navigator.locks.request(lock, () => new Promise<never>(() => undefined));
+/**
+ * Holds `lock` until this tab is gone: whoever waits on it learns that the tab went away.
+ * Resolves once the lock is held, so no one can ask for it first and take it for a sign that
+ * this tab is gone (the request and a BroadcastChannel message take separate paths).
+ */
+export function holdForLife(lock: string): Promise<void> {
+  return new Promise((held) => {
+    void navigator.locks.request(lock, () => {
+      held();
+      return new Promise<never>(() => undefined);
+    });
+  });
 }
