@@ -459,7 +459,8 @@ function wire(
     membersOf: (conversationId) => {
       const model = conversations.get(conversationId);
       // A stranger's message request does not ring: it has not been accepted.
-      if (!model || isMessageRequest(model)) return undefined;
+      if (!model || isMessageRequest(model, accountSettings.settings.acceptedRequests))
+        return undefined;
       if (groups.isGroup(model)) return { accounts: groups.peers(model), group: true };
       const peer = model.row.peerAccountId;
       return peer ? { accounts: [peer], group: false } : undefined;

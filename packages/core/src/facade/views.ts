@@ -251,7 +251,7 @@ export function conversationView(model: ConversationModel, context: ViewContext)
     unreadCount,
     updatedAt: model.row.updatedAt,
     typing,
-    ...(isMessageRequest(model, context.acceptedRequests) ? { request: true } : {}),
+    ...(isMessageRequest(model, context.acceptedRequests ?? []) ? { request: true } : {}),
     ...(model.row.peerGone ? { peerDeleted: true } : {}),
     ...timerOfChat(model, context),
   };

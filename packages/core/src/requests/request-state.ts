@@ -10,7 +10,8 @@ import type { UnitOfWork } from '../store/unit-of-work.js';
  */
 export function isMessageRequest(
   model: ConversationModel,
-  acceptedRequests: readonly string[] = [],
+  /** Accepted on any device of the account (account document): required, so none is forgotten. */
+  acceptedRequests: readonly string[],
 ): boolean {
   if (!model.row.request) return false;
   // Accepted on another device of the account (the account document).

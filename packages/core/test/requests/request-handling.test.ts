@@ -45,14 +45,14 @@ describe('message requests and blocked senders in content handling (in-memory st
     const { id, update } = await firstMessage(alice);
     const bobsPhone = new Receiver(bob.accountId);
     await handle(bobsPhone, crdtUpdateContent(id, update), alice);
-    expect(isMessageRequest(bobsPhone.conversations.get(id)!)).toBe(true);
+    expect(isMessageRequest(bobsPhone.conversations.get(id)!, [])).toBe(true);
     expect(bobsPhone.store.conversations.get(id)?.request).toBe(true);
 
     // Bob's laptop started it (Bob wrote first): his phone learns it from its own device.
     const started = await firstMessage(bobLaptop);
     const bobsOtherPhone = new Receiver(bob.accountId);
     await handle(bobsOtherPhone, crdtUpdateContent(started.id, started.update), bobLaptop);
-    expect(isMessageRequest(bobsOtherPhone.conversations.get(started.id)!)).toBe(false);
+    expect(isMessageRequest(bobsOtherPhone.conversations.get(started.id)!, [])).toBe(false);
   });
 
   it('drops everything a blocked account sends before it is applied or answered', async () => {
