@@ -176,40 +176,6 @@ describe('1:1 calls', () => {
     expect(await seriousViolations(bob.page)).toEqual([]);
   });
 
-  it('rings every device of the callee; the one that answers takes the call, the other stops', async () => {
-    await meet();
-    // Bob links a laptop (a second browser with its own storage) through the real linking UI.
-    const laptop = await linkSecondDevice(stack, bob);
-    // The chat arrives in the history archive; the probe needs a reload, after the import.
-    await waitForChat(laptop, alice.username);
-    await recordPeerConnections(laptop.page);
-    await laptop.page.reload();
-    // The accepted request reaches the laptop through the account document: a chat that is
-    // still a request there would not ring, so wait until it has its composer.
-    await waitForChat(laptop, alice.username);
-    await openChat(laptop, alice.username);
-    await laptop.page.getByLabel(`Message to ${alice.username}`).waitFor(POLL);
-
-    const before = await callEntries(alice);
-    await ring(alice, bob, 'Voice');
-    await incoming(laptop).waitFor(POLL);
-    await incoming(laptop).getByRole('button', { name: 'Accept' }).click();
-    await callScreen(laptop).waitFor(POLL);
-    await expect.poll(() => incoming(bob).count(), POLL).toBe(0);
-    expect(await callScreen(bob).count()).toBe(0);
-    await expect.poll(async () => (await mediaCounters(laptop.page)).connections, POLL).toBe(1);
-    await expect.poll(async () => (await mediaCounters(bob.page)).connections, POLL).toBe(0);
-
-    await alice.page.getByRole('button', { name: 'Hang up' }).click();
-    await expect.poll(() => callScreen(laptop).count(), POLL).toBe(0);
-    await expect.poll(() => callEntries(alice), POLL).toBe(before + 1);
-    expect(await lastCallEntry(alice)).toMatchObject({
-      outcome: 'answered',
-      direction: 'outgoing',
-    });
-    await laptop.context.close();
-  });
-
   it('a declined call leaves a declined entry on both sides', async () => {
     await meet();
     const before = await callEntries(alice);
@@ -240,6 +206,45 @@ describe('1:1 calls', () => {
     });
     expect(await lastCallEntry(bob)).toMatchObject({ outcome: 'missed', direction: 'incoming' });
     expect((await lastCallEntry(bob)).text).toMatch(/Missed voice call/);
+  });
+
+  it('rings every device of the callee; the one that answers takes the call, the other stops', async () => {
+    await meet();
+    // Bob links a laptop (a second browser with its own storage) through the real linking UI.
+    const laptop = await linkSecondDevice(stack, bob);
+    // The chat arrives in the history archive; the probe needs a reload, after the import.
+    await waitForChat(laptop, alice.username);
+    await recordPeerConnections(laptop.page);
+    await laptop.page.reload();
+    // The accepted request reaches the laptop through the account document: a chat that is
+    // still a request there would not ring, so wait until it has its composer.
+    await waitForChat(laptop, alice.username);
+    await openChat(laptop, alice.username);
+    await laptop.page.getByLabel(`Message to ${alice.username}`).waitFor(POLL);
+
+    const before = await callEntries(alice);
+    await ring(alice, bob, 'Voice');
+    await incoming(laptop).waitFor(POLL);
+    await incoming(laptop).getByRole('button', { name: 'Accept' }).click();
+    await callScreen(laptop).waitFor(POLL);
+    await expect.poll(() => incoming(bob).count(), POLL).toBe(0);
+    expect(await callScreen(bob).count()).toBe(0);
+    await expect.poll(async () => (await mediaCounters(laptop.page)).connections, POLL).toBe(1);
+    await expect.poll(async () => (await mediaCounters(bob.page)).connections, POLL).toBe(0);
+    // Connected (the timer runs once media flows) before Alice hangs up.
+    await callScreen(alice).getByTestId('call-timer').waitFor(POLL);
+    await callScreen(laptop).getByTestId('call-timer').waitFor(POLL);
+
+    await alice.page.getByRole('button', { name: 'Hang up' }).click();
+    await expect.poll(() => callScreen(laptop).count(), POLL).toBe(0);
+    await expect.poll(() => callEntries(alice), POLL).toBe(before + 1);
+    expect(await lastCallEntry(alice)).toMatchObject({
+      outcome: 'answered',
+      direction: 'outgoing',
+    });
+    await laptop.context.close();
+    // Linking took Bob's phone to the chat list: back to the chat, where the other tests leave it.
+    await openChat(bob, alice.username);
   });
 });
 
