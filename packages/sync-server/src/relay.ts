@@ -84,13 +84,14 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
   store.mailboxCap = config.mailboxCap;
   const processId = newProcessId();
   const online = new OnlineDevices(processId);
+  const provisioning = new ProvisioningChannel();
   if (config.redisUrl && pgStore) {
     try {
       cluster = await joinCluster(
         config.redisUrl,
         config.redisPrefix,
         processId,
-        { online, store: pgStore },
+        { online, store: pgStore, provisioning },
         log,
       );
     } catch (error) {
@@ -128,7 +129,6 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
     config.blobs ?? defaultConfig.blobs,
   );
   let state: 'starting' | 'ready' | 'closing' = 'starting';
-  const provisioning = new ProvisioningChannel();
   const provisioningSweep = setInterval(() => provisioning.sweep(), 30_000).unref();
 
   const app = createHttpApp(
