@@ -142,7 +142,9 @@ describe('upgrading a mailbox table without expires_at', () => {
     const data = tempDataDir();
     const database = await freshDatabase(data.dir);
     try {
-      let { store, alice, bob } = await openTestStore(database.url);
+      const before = await openTestStore(database.url);
+      const { alice, bob } = before;
+      let store = before.store;
       await store.commitSend(
         {
           source: alice,
@@ -158,7 +160,7 @@ describe('upgrading a mailbox table without expires_at', () => {
       await sql`DROP INDEX mailbox_by_expiry`.execute(db);
       await sql`ALTER TABLE mailbox DROP COLUMN expires_at`.execute(db);
 
-      ({ store } = await openTestStore(database.url, { alice, bob }));
+      store = (await openTestStore(database.url, { alice, bob })).store;
       const columns = await sql<{ n: number }>`SELECT count(expires_at) AS n FROM mailbox`.execute(
         db,
       );

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   CloseCode,
-  PROVISIONING_PATH,
   PROVISIONING_TTL_MS,
   type ProvisioningAddressJson,
   type ProvisioningDeliveryJson,
