@@ -16,6 +16,7 @@ import { SessionLock } from '../crypto/session-lock.js';
 import { Calls } from '../calls/calls.js';
 import { callEntryText } from '../calls/call-entry.js';
 import { readSignal } from '../calls/call-signal.js';
+import { CALL_SIGNAL_TTL_SECONDS } from '../calls/limits.js';
 import { Composer } from '../delivery/composer.js';
 import { UnitOfWork } from '../store/unit-of-work.js';
 import { ContentHandler } from '../delivery/content-handler.js';
@@ -479,7 +480,13 @@ function wire(
     },
     send: (recipientAccountIds, ownDevices, content) => {
       const work = new UnitOfWork();
-      outbox.enqueue(work, { content, recipientAccountIds, ownDevices });
+      // Useless when late: the relay drops what a device away for a minute never fetched.
+      outbox.enqueue(work, {
+        content,
+        recipientAccountIds,
+        ownDevices,
+        ttlSeconds: CALL_SIGNAL_TTL_SECONDS,
+      });
       void groupCommit.commit(work).catch(onError);
     },
     network: () => http.iceServers(),

@@ -182,6 +182,12 @@ export interface OutboxRow {
   notBefore?: number;
   /** A group message: encrypted once with this device's sender key for the group (decision 0610). */
   groupId?: string;
+  /**
+   * Content useless when late (call signals): the relay drops it undelivered this long after
+   * `createdAt` (SendRequest.ttl_seconds, counted down while the row waits here); once it has
+   * run out, the row is dropped unsent. Never merged with other rows (outbox-coalescing.ts).
+   */
+  ttlSeconds?: number;
 }
 
 /** Relay envelope ids already applied, so a redelivered envelope is acked without decrypting. */
