@@ -1,3 +1,4 @@
+import { resumeAwayCall, takeCallFromAddress } from './resume-away-call.js';
 import { useEffect, useRef, useState } from 'react';
 import { hrefFor, navigate } from '../app/route.js';
 import { useMessenger } from '../messenger/messenger-context.js';
@@ -61,6 +62,11 @@ export function PageNotifications({ openConversationId }: { openConversationId?:
   }, [messenger]);
 
   useEffect(() => listenToWorker(messenger), [messenger]);
+  // Opened from an incoming call's notification (the service worker received the invitation).
+  useEffect(() => {
+    const callId = takeCallFromAddress();
+    if (callId) void resumeAwayCall(messenger, callId);
+  }, [messenger]);
 
   useEffect(() => {
     let nextId = 1;
@@ -240,6 +246,8 @@ function listenToWorker(messenger: Messenger): (() => void) | undefined {
         .getSnapshot()
         .findLast((m) => !m.outgoing);
       if (latest) void messenger.markRead(request.conversationId, latest.id);
+    } else if (request?.type === 'parley-answer-call') {
+      void resumeAwayCall(messenger, request.callId);
     } else if (request?.type === 'parley-push-renew') {
       syncPushSubscription(messenger).catch(reportPushFailure);
     }

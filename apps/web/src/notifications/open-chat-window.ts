@@ -7,6 +7,7 @@
 export type WorkerToPage =
   | { type: 'parley-open-chat'; conversationId: string }
   | { type: 'parley-mark-read'; conversationId: string }
+  | { type: 'parley-answer-call'; conversationId: string; callId: string }
   | { type: 'parley-push-renew' };
 
 interface WindowLike {

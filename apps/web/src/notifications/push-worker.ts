@@ -6,7 +6,13 @@
  * it does nothing: that page owns the device's socket (one socket per device: connecting here
  * would replace the page's) and notifies by itself (page-notifier.ts).
  */
-import type { Messenger, MessageView } from '@parley/core';
+import type { AwayInvite, Messenger, MessageView } from '@parley/core';
+import {
+  callTag,
+  incomingCallNotification,
+  missedCallNotification,
+  type CallNotificationData,
+} from './call-notification.js';
 import {
   chatNotification,
   GENERIC_TAG,
@@ -41,9 +47,17 @@ export interface PushWorkerDeps {
 }
 
 export function installPushHandlers(scope: ServiceWorkerGlobalScope, deps: PushWorkerDeps): void {
-  scope.addEventListener('push', (event) => event.waitUntil(onPush(scope, deps)));
+  // One core at a time: two pushes close together (several messages) would otherwise open two,
+  // whose sockets for the one device replace each other. The later one drains what is left.
+  let running: Promise<void> = Promise.resolve();
+  scope.addEventListener('push', (event) => {
+    running = running.then(() => onPush(scope, deps)).catch(() => undefined);
+    event.waitUntil(running);
+  });
   scope.addEventListener('notificationclick', (event) => {
-    event.notification.close();
+    // A ringing call's notification stays until the page took its invitation from it.
+    if (!(event.notification.data as Partial<CallNotificationData> | undefined)?.invite)
+      event.notification.close();
     event.waitUntil(onClick(scope, deps, event.notification, event.action));
   });
   scope.addEventListener('pushsubscriptionchange', (event) =>
@@ -118,9 +132,11 @@ async function showArrived(
     for (const id of event.messageIds) ids.add(id);
     arrived.set(event.conversationId, ids);
   });
+  const calls = quiet ? [] : ringAway(scope, messenger, preferences);
   try {
     await messenger.caughtUp();
     off();
+    await Promise.all(calls);
     if (!quiet) await showByChat(scope, messenger, arrived, preferences, (deps.now ?? Date.now)());
     shown();
     // The delivery receipts for what arrived leave before core closes, if they can in time.
@@ -129,6 +145,39 @@ async function showArrived(
     off();
     await messenger.close();
   }
+}
+
+/**
+ * Calls that ring while the app is closed: a notification that stays until answered, replaced by
+ * "Missed call" when the caller gives up, closed when another device of the account answers.
+ */
+function ringAway(
+  scope: ServiceWorkerGlobalScope,
+  messenger: Messenger,
+  preferences: NotificationPreferences,
+): Promise<void>[] {
+  const shown: Promise<void>[] = [];
+  const invites = new Map<string, AwayInvite>();
+  messenger.calls?.ringAway({
+    ringing: (invite) => {
+      invites.set(invite.callId, invite);
+      const { title, options } = incomingCallNotification(invite, preferences.previews);
+      shown.push(scope.registration.showNotification(title, options));
+    },
+    ended: (callId, why) => {
+      const invite = invites.get(callId);
+      shown.push(
+        (async () => {
+          for (const ringing of await scope.registration.getNotifications({ tag: callTag(callId) }))
+            ringing.close();
+          if (why !== 'missed' || !invite) return;
+          const { title, options } = missedCallNotification(invite, preferences.previews);
+          await scope.registration.showNotification(title, options);
+        })(),
+      );
+    },
+  });
+  return shown;
 }
 
 /** One notification per chat with unread messages among `arrived`, muted chats left out. */
@@ -193,8 +242,26 @@ export async function onClick(
     return;
   }
   if (action === 'mark-read') return markRead(scope, deps, conversationId);
+  const callId = (data as Partial<CallNotificationData>).callId;
+  if (callId) return answerCall(scope, conversationId, callId, data.url ?? '/');
   // "Reply" and a click on the notification itself both open the chat, composer ready.
   await openChatWindow(scope.clients as unknown as ClientsLike, conversationId, data.url ?? '/');
+}
+
+/** An incoming call's notification: the app rings it, in an open window or a new one. */
+async function answerCall(
+  scope: ServiceWorkerGlobalScope,
+  conversationId: string,
+  callId: string,
+  url: string,
+): Promise<void> {
+  const [window] = await appWindows(scope);
+  if (!window) {
+    await scope.clients.openWindow(url);
+    return;
+  }
+  window.postMessage({ type: 'parley-answer-call', conversationId, callId } satisfies WorkerToPage);
+  await window.focus();
 }
 
 /** "Mark as read": through the open page if there is one, else through core here. */

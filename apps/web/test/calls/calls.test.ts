@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from '../e2e/harness/axe.js';
 import { linkSecondDevice } from '../e2e/harness/link-device.js';
+import { pushTo, shownNotifications, type ShownNotification } from '../e2e/harness/push.js';
 import { startStack, type Stack } from '../e2e/harness/stack.js';
 import {
   acceptRequest,
@@ -304,6 +305,64 @@ describe('a group call in the mesh', () => {
     await bob.page.getByRole('button', { name: 'Hang up' }).click();
     for (const user of people) await expect.poll(() => callScreen(user).count(), POLL).toBe(0);
     for (const user of people) await expect.poll(() => callEntries(user), POLL).toBe(1);
+  });
+});
+
+describe('a call while the app is closed', () => {
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack(CALL_CHROMIUM_ARGS);
+  });
+  afterAll(() => stack.close());
+
+  it('a push wakes the service worker, which shows the call; opening its notification rings and answers', async () => {
+    const alice = await caller(stack, 'alice');
+    const bob = await caller(stack, 'bob');
+    await bob.context.grantPermissions(['notifications'], { origin: stack.origin });
+    await signUp(alice);
+    await signUp(bob);
+    await startChat(alice, bob.username);
+    await send(alice, bob.username, 'Call you in a minute');
+    await waitForChat(bob, alice.username);
+    await openChat(bob, alice.username);
+    await acceptRequest(bob, alice.username);
+    await bob.page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await bob.page.close();
+
+    await alice.page.getByRole('button', { name: `Voice call with ${bob.username}` }).click();
+    await callScreen(alice).waitFor();
+    // Pushes until the worker has met the invitation (pushes queue in the worker: one core at a
+    // time); each reads what waits in Bob's mailbox.
+    let call: ShownNotification | undefined;
+    await expect
+      .poll(
+        async () => {
+          await pushTo(bob.context, stack.origin);
+          call = (await shownNotifications(bob, stack.origin)).find((n) =>
+            n.tag.startsWith('call-'),
+          );
+          return call !== undefined;
+        },
+        { timeout: 60_000, interval: 2_000 },
+      )
+      .toBe(true);
+    expect(call).toMatchObject({ title: alice.username, body: 'Incoming voice call' });
+    // Shown means rung: the caller hears it ring.
+    await expect.poll(() => callScreen(alice).getByText('Ringing…').count(), POLL).toBe(1);
+
+    // Bob opens the notification: the app rings the call and he answers it.
+    const page = await bob.context.newPage();
+    await recordPeerConnections(page);
+    await page.goto(`${stack.origin}${call!.data!.url!}`);
+    const answering = { ...bob, page };
+    await incoming(answering).waitFor(POLL);
+    await incoming(answering).getByRole('button', { name: 'Accept' }).click();
+    for (const user of [alice, answering])
+      await expect.poll(async () => (await mediaCounters(user.page)).connections, POLL).toBe(1);
+    expect(new URL(page.url()).search).toBe(''); // the call's id left the address
+    await page.getByRole('button', { name: 'Hang up' }).click();
+    await expect.poll(() => callScreen(alice).count(), POLL).toBe(0);
+    for (const user of [alice, bob]) await user.context.close();
   });
 });
 

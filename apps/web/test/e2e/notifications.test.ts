@@ -8,9 +8,9 @@
  * decrypts the waiting message and shows the notification, read back with
  * `registration.getNotifications()` from another same-origin document.
  */
-import type { BrowserContext, CDPSession } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useStack } from './harness/use-stack.js';
+import { pushTo, waitForNotification } from './harness/push.js';
 import { seriousViolations } from './harness/axe.js';
 import {
   acceptRequest,
@@ -26,89 +26,12 @@ import {
   type User,
 } from './harness/user.js';
 
-interface ShownNotification {
-  title: string;
-  body: string;
-  tag: string;
-  data: { conversationId?: string; count?: number; url?: string } | null;
-}
-
-/**
- * The notifications shown, read from a fresh same-origin document that is not the app (the
- * relay's health check: it runs no core and holds no socket).
- */
-async function shownNotifications(user: User, origin: string): Promise<ShownNotification[]> {
-  const page = await user.context.newPage();
-  try {
-    await page.goto(`${origin}/healthz`);
-    return await page.evaluate(async () => {
-      const registration = await navigator.serviceWorker.getRegistration('/');
-      return ((await registration?.getNotifications()) ?? []).map((n) => ({
-        title: n.title,
-        body: n.body,
-        tag: n.tag,
-        data: n.data as ShownNotification['data'],
-      }));
-    });
-  } finally {
-    await page.close();
-  }
-}
-
-/**
- * Polls until a notification with `body` shows; returns that read's whole list. (Headless
- * Chromium closes notifications by itself after a while, so a later read may miss them.)
- */
-async function waitForNotification(
-  user: User,
-  origin: string,
-  body: string,
-): Promise<ShownNotification[]> {
-  let seen: ShownNotification[] = [];
-  await expect
-    .poll(
-      async () => {
-        seen = await shownNotifications(user, origin);
-        return seen.some((n) => n.body === body);
-      },
-      { timeout: 60_000 },
-    )
-    .toBe(true);
-  return seen;
-}
-
-/** The app's service worker registration id, as CDP names it. */
-async function registrationId(cdp: CDPSession, origin: string): Promise<string> {
-  const found = new Promise<string>((resolve) => {
-    cdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
-      const ours = registrations.find((r) => r.scopeURL === `${origin}/` && !r.isDeleted);
-      if (ours) resolve(ours.registrationId);
-    });
-  });
-  await cdp.send('ServiceWorker.enable');
-  return found;
-}
-
 /** Sends and waits until the relay has it (the bubble's tick says sent). */
 async function sendAndStore(sender: User, peer: string, text: string): Promise<void> {
   await send(sender, peer, text);
   await expect
     .poll(() => bubble(sender.page, text).getAttribute('data-status'), { timeout: 30_000 })
     .toMatch(/^(sent|delivered)$/);
-}
-
-async function pushTo(context: BrowserContext, origin: string): Promise<void> {
-  // A blank tab of the same profile carries the DevTools session: no window of the app is open.
-  const blank = await context.newPage();
-  const cdp = await context.newCDPSession(blank);
-  const id = await registrationId(cdp, origin);
-  await cdp.send('ServiceWorker.deliverPushMessage', {
-    origin,
-    registrationId: id,
-    data: crypto.randomUUID(),
-  });
-  await cdp.detach();
-  await blank.close();
 }
 
 describe('notifications with the app closed', () => {
