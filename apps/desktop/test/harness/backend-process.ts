@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type {
   BackendReady,
@@ -33,7 +33,8 @@ export async function startBackendProcess(options: {
   // A plain Node process: none of Vitest's flags (its `source` condition would load .ts files).
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
-  const codeCache = join(options.dataDir, 'code-cache');
+  // Beside the data folder, as in Electron (userData/data and userData/code-cache).
+  const codeCache = join(dirname(options.dataDir), 'code-cache');
   const child: ChildProcess = fork(launcher, ['node-process-entry', codeCache], {
     serialization: 'advanced',
     stdio: 'inherit',
