@@ -12,6 +12,8 @@ import { Script } from 'node:vm';
  * name, and V8 itself rejects data that does not match (then the cache is written afresh).
  */
 export interface CachedBundle {
+  /** Whether V8 took the cached code (false: none yet, or it did not match). */
+  readonly usedCache: boolean;
   /** Writes the code cache, with every function compiled so far; once per run. */
   saveCache(): void;
 }
@@ -27,8 +29,10 @@ export function runCachedBundle(file: string, cacheDir: string): CachedBundle {
   const run = script.runInThisContext() as (...args: unknown[]) => void;
   const module = { exports: {} };
   run.call(module.exports, module.exports, createRequire(file), module, file, dirname(file));
-  let saved = cachedData !== undefined && !script.cachedDataRejected;
+  const usedCache = cachedData !== undefined && !script.cachedDataRejected;
+  let saved = usedCache;
   return {
+    usedCache,
     saveCache() {
       if (saved) return;
       saved = true;

@@ -11,8 +11,11 @@ const ENTRIES = ['node-process-entry', 'utility-process-entry'] as const;
 /** Long enough for the first screen's code to be compiled, so its bytecode is cached too. */
 const SAVE_CACHE_AFTER_MS = 3_000;
 
-const [entry, cacheDir] = process.argv.slice(2);
-if (!ENTRIES.includes(entry as (typeof ENTRIES)[number]) || !cacheDir)
+// Found by value: Node's argv starts with its binary and this file, and Electron's utility
+// process need not lay it out the same way.
+const at = process.argv.findIndex((arg) => (ENTRIES as readonly string[]).includes(arg));
+const [entry, cacheDir] = at < 0 ? [] : process.argv.slice(at, at + 2);
+if (!entry || !cacheDir)
   throw new Error(`usage: launch.js <${ENTRIES.join('|')}> <code cache folder>`);
 
 const bundle = fileURLToPath(new URL(`../../backend-bundle/${entry}.cjs`, import.meta.url));
