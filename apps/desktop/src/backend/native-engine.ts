@@ -9,8 +9,8 @@ export type NativeEngine = Implements<typeof SignalClient>;
 
 /**
  * libsignal-client as core's Signal engine, loaded the first time core uses it rather than when
- * the backend starts (docs/decisions/0811): its 27 MB native library and its modules cost a
- * fifth of a cold start, and the chat list needs none of it. The relay connection's first
+ * the backend starts (docs/decisions/0811): its 27 MB native library and its modules took about
+ * 15% of a cold start, and the chat list needs none of it. The relay connection's first
  * envelope or the first send loads it. Synchronous, as core's calls into the engine are:
  * `require` loads the package (an ES module) on Node >= 20.19 and in Electron.
  */
