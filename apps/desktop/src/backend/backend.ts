@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import * as Automerge from '@automerge/automerge';
 import WebSocket from 'ws';
 import { createMessenger, type Messenger, type WebSocketConstructor } from '@parley/core';
-import { nativeEngine, nodeAutomerge } from '@parley/core/native';
 import { localSearchBackend } from '@parley/core/search';
 import { serveMessenger, type BackendMessage, type RemotePort } from '@parley/core/remote';
 import { openEncryptedDatabase, type SqliteDatabase } from './storage/encrypted-database.js';
@@ -11,6 +11,7 @@ import {
   openPersistentIndexedDB,
   type PersistentIndexedDB,
 } from './storage/persistent-indexeddb.js';
+import { lazyNativeEngine } from './native-engine.js';
 import { SqliteStore } from './storage/sqlite-store.js';
 
 export interface BackendOptions {
@@ -52,8 +53,10 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
     messenger = await createMessenger({
       relayUrl: options.relayUrl,
       databaseName: DATABASE_NAME,
-      engine: nativeEngine,
-      automerge: nodeAutomerge,
+      engine: lazyNativeEngine(),
+      // The package's node entry (its wasm read from the file), as @parley/core/native's
+      // nodeAutomerge, which would load libsignal-client with it.
+      automerge: async () => Automerge,
       WebSocket: WebSocket as unknown as WebSocketConstructor,
       indexedDB: idb,
       searchBackend: localSearchBackend,

@@ -70,9 +70,12 @@ app.on('open-url', (event, url) => {
 async function startBackendProcess(): Promise<UtilityProcess> {
   const userData = app.getPath('userData');
   const key = await safeStorageKeyProvider(safeStorage, join(userData, 'database.key')).key();
-  const child = utilityProcess.fork(join(here, '../backend/utility-process-entry.js'), [], {
-    serviceName: 'Parley backend',
-  });
+  // The bundled backend, run through V8's code cache kept beside the data (docs/decisions/0811).
+  const child = utilityProcess.fork(
+    join(here, '../backend/launch/launch.js'),
+    ['utility-process-entry', join(userData, 'code-cache')],
+    { serviceName: 'Parley backend' },
+  );
   child.postMessage({
     type: 'start',
     dataDir: join(userData, 'data'),

@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type {
   BackendReady,
@@ -7,7 +8,8 @@ import type {
   ParentToChild,
 } from '../../src/backend/child-protocol.js';
 
-const entry = fileURLToPath(new URL('../../dist/backend/node-process-entry.js', import.meta.url));
+/** The bundled backend, as Electron's utility process starts it (src/backend/launch/launch.ts). */
+const launcher = fileURLToPath(new URL('../../dist/backend/launch/launch.js', import.meta.url));
 
 /**
  * The desktop backend in its own Node process, standing in for Electron's utility process: Node's
@@ -31,7 +33,9 @@ export async function startBackendProcess(options: {
   // A plain Node process: none of Vitest's flags (its `source` condition would load .ts files).
   const env = { ...process.env };
   delete env.NODE_OPTIONS;
-  const child: ChildProcess = fork(entry, [], {
+  // Beside the data folder, as in Electron (userData/data and userData/code-cache).
+  const codeCache = join(dirname(options.dataDir), 'code-cache');
+  const child: ChildProcess = fork(launcher, ['node-process-entry', codeCache], {
     serialization: 'advanced',
     stdio: 'inherit',
     execArgv: [],

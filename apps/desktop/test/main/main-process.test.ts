@@ -142,8 +142,8 @@ describe('main process', async () => {
 
   it('starts the backend in a utility process with the keychain-sealed database key', () => {
     expect(electron.utilityProcess.fork).toHaveBeenCalledWith(
-      expect.stringMatching(/utility-process-entry\.js$/),
-      [],
+      expect.stringMatching(/backend\/launch\/launch\.js$/),
+      ['utility-process-entry', expect.stringMatching(/code-cache$/)],
       expect.anything(),
     );
     const child = electron.utilityProcess.fork.mock.results[0]!.value as {

@@ -48,11 +48,29 @@ export class Disappearing {
     return this.deps;
   }
 
-  /** The chat's timer in seconds (0: off): a group's from its membership log. */
+  /**
+   * The chat's timer in seconds (0: off): a group's from its membership log. A direct chat whose
+   * document was not decoded yet answers from its row (recordTimer), so the chat list decodes
+   * nothing.
+   */
   timerOf(model: ConversationModel): number {
+    const recorded = model.row.disappearingSeconds;
+    if (!model.docLoaded && isKnownDirect(model) && recorded !== undefined) return recorded;
     if (this.deps.groups.isGroup(model))
       return this.deps.groups.state(model)?.disappearingSeconds ?? 0;
     return directChatTimer(model.doc);
+  }
+
+  /**
+   * After a change to a direct chat's document (Conversations' afterStage): its row records the
+   * timer the document now says, staged on the same unit of work when it changed.
+   */
+  recordTimer(work: UnitOfWork, model: ConversationModel): void {
+    if (!isKnownDirect(model)) return;
+    const seconds = directChatTimer(model.doc);
+    if (model.row.disappearingSeconds === seconds) return;
+    model.row = { ...model.row, disappearingSeconds: seconds };
+    work.conversations.set(model.row.id, model.row);
   }
 
   /**
@@ -203,4 +221,12 @@ function byConversation(rows: readonly ExpiryRow[]): Map<string, Set<string>> {
   for (const row of rows)
     ids.set(row.conversationId, (ids.get(row.conversationId) ?? new Set()).add(row.messageId));
   return ids;
+}
+
+/**
+ * A direct chat with a peer: its id is derived from the two accounts, so it is never a group (a
+ * row an own device's update created has no peer until its document tells, content-handler.ts).
+ */
+function isKnownDirect(model: ConversationModel): boolean {
+  return model.row.kind === 'direct' && model.row.peerAccountId !== undefined;
 }

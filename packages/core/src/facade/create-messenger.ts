@@ -185,7 +185,10 @@ function wire(
     changed: (id) => views.conversationChanged(id),
     rowChanged: (model, row) => disappearing.rowChanged(model, row),
     statusNoted: (messageId, status) => disappearing.statusNoted(messageId, status),
-    afterStage: (work, model) => rich.reconcile(work, model),
+    afterStage: (work, model) => {
+      rich.reconcile(work, model);
+      disappearing.recordTimer(work, model);
+    },
   });
   const relay = new RelayConnection({
     url: websocketUrl(options.relayUrl),

@@ -86,6 +86,12 @@ export interface ConversationRow {
   invitedBy?: string;
   /** The relay no longer knows the direct peer: its account was deleted (account-lifecycle/). */
   peerGone?: boolean;
+  /**
+   * A direct chat's disappearing timer as its document last said (disappearing/), kept so the
+   * chat list shows it without decoding the document (docs/decisions/0810). Not indexed; rows
+   * written before it was kept read the document instead.
+   */
+  disappearingSeconds?: number;
 }
 
 /** Snapshot of one conversation's Yjs document; updates since then are in `docUpdates`. */

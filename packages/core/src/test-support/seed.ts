@@ -74,6 +74,8 @@ export async function seedConversations(options: SeedOptions): Promise<SeedRows>
       kind: 'direct',
       peerAccountId: peer.accountId,
       updatedAt: newest,
+      // As the device records it (disappearing/): no timer was ever set.
+      disappearingSeconds: 0,
     });
     rows.docSnapshots.push({
       conversationId: id,

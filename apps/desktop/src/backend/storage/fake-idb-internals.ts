@@ -1,12 +1,9 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { IDBFactory, IDBTransaction } from 'fake-indexeddb';
 
 /**
  * The parts of fake-indexeddb 6.2 (pinned) that persistence hooks into: its raw object store,
- * where every write lands, and its transaction, whose `complete` is the commit point. Loaded from
- * the same files the package's own classes import, so they are the same classes. The storage
- * tests fail if an upgrade moves them.
+ * where every write lands, and its transaction, whose `complete` is the commit point. The storage
+ * tests fail if an upgrade renames what is used here.
  */
 export interface RawRecord {
   key: unknown;
@@ -49,16 +46,27 @@ export interface RawTransaction {
   dispatchEvent(event: { type: string }): boolean;
 }
 
-const packageDir = dirname(
-  dirname(dirname(createRequire(import.meta.url).resolve('fake-indexeddb/lib/FDBTransaction'))),
-);
-
-async function load<T>(path: string): Promise<T> {
-  const module = (await import(pathToFileURL(join(packageDir, 'build/esm', path)).href)) as {
-    default: T;
+/**
+ * The raw object store's class, reached through the public API (a throwaway database's store)
+ * rather than by its file: the backend is bundled into one file (scripts/bundle-backend.mjs),
+ * where the package's files no longer exist apart, and this stays the very class the bundled
+ * IndexedDB uses. Asynchronous because opening the database is; the bundle is CommonJS (its
+ * code cache, docs/decisions/0811), which has no top-level await.
+ */
+export async function rawObjectStoreClass(): Promise<{ prototype: RawObjectStore }> {
+  const factory = new IDBFactory();
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = factory.open('probe', 1);
+    request.onupgradeneeded = () => request.result.createObjectStore('probe');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error ?? new Error('cannot open a probe database'));
+  });
+  const store = db.transaction('probe').objectStore('probe') as unknown as {
+    _rawObjectStore: RawObjectStore;
   };
-  return module.default;
+  const prototype = Object.getPrototypeOf(store._rawObjectStore) as RawObjectStore;
+  db.close();
+  return { prototype };
 }
 
-export const ObjectStoreClass = await load<{ prototype: RawObjectStore }>('lib/ObjectStore.js');
-export const TransactionClass = await load<{ prototype: RawTransaction }>('FDBTransaction.js');
+export const TransactionClass = IDBTransaction as unknown as { prototype: RawTransaction };

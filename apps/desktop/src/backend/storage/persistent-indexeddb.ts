@@ -2,7 +2,7 @@ import { deserialize, serialize } from 'node:v8';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import type { SqliteDatabase } from './encrypted-database.js';
 import {
-  ObjectStoreClass,
+  rawObjectStoreClass,
   TransactionClass,
   type RawDatabase,
   type RawObjectStore,
@@ -59,7 +59,7 @@ export function writeWithTransaction(transaction: object, write: () => void): vo
 const owners = new Map<IDBFactory, SqliteDatabase>();
 
 export async function openPersistentIndexedDB(db: SqliteDatabase): Promise<PersistentIndexedDB> {
-  installHooks();
+  await installHooks();
   const indexedDB = new IDBFactory();
   await restore(indexedDB, db);
   owners.set(indexedDB, db);
@@ -124,12 +124,15 @@ function createSchema(
   });
 }
 
-let hooksInstalled = false;
+let hooksInstalled: Promise<void> | undefined;
 
 /** Journals every write made inside a transaction, and commits the journal at `complete`. */
-function installHooks(): void {
-  if (hooksInstalled) return;
-  hooksInstalled = true;
+function installHooks(): Promise<void> {
+  hooksInstalled ??= rawObjectStoreClass().then(hook);
+  return hooksInstalled;
+}
+
+function hook(ObjectStoreClass: { prototype: RawObjectStore }): void {
   const store = ObjectStoreClass.prototype;
   const { storeRecord, deleteRecord, clear } = store;
   store.storeRecord = function (this: RawObjectStore, record, noOverwrite, rollbackLog) {
