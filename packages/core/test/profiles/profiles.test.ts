@@ -191,4 +191,20 @@ describe('encrypted profiles through the real relay', () => {
     );
     expect(opened).toEqual({ name: renamed, avatar: AVATAR });
   });
+
+  it('shares the key with group members, who show the profile name in the member list', async () => {
+    const alice = await registered('alice');
+    const bob = await registered('bob');
+    const name = fx.text('Alice');
+    await alice.messenger.setProfile({ name, avatar: AVATAR });
+    const group = await alice.messenger.createGroup('tea party', [bob.username]);
+    const hello = fx.text('hello group');
+    await alice.messenger.sendText(group, hello);
+    await waitFor(() => texts(bob.messenger, group).includes(hello), 'bob is in the group');
+    const aliceId = alice.messenger.self.getSnapshot()!.accountId;
+    const member = () =>
+      bob.messenger.groupInfo(group)?.members.find((m) => m.accountId === aliceId);
+    await waitFor(() => member()?.displayName === name, 'her profile name among the members');
+    expect(member()).toMatchObject({ username: alice.username, displayName: name, avatar: AVATAR });
+  });
 });
