@@ -531,6 +531,7 @@ export class ParleyMessenger implements Messenger {
     await this.deps.disappearing.close();
     await this.deps.search.close();
     this.deps.media.close();
+    this.deps.profiles.close();
     db.close();
   }
 

@@ -149,6 +149,11 @@ export class Profiles {
     for (const accountId of this.deps.contacts()) void this.fetchIfNewer(accountId);
   }
 
+  /** Closes the profile database (before sign-out deletes it). */
+  close(): void {
+    this.deps.store.close();
+  }
+
   /** Resolves when no fetch is under way (tests). */
   async idle(): Promise<void> {
     while (this.fetching.size > 0) await Promise.all(this.fetching.values());

@@ -4,6 +4,7 @@ import type { MessengerDeps } from '../../src/facade/messenger.js';
 import { openProfile } from '../../src/profiles/profile-cipher.js';
 import { uniqueUsername, useRelay } from '../support/fixture.js';
 import { linkDevice } from '../support/link.js';
+import { foundInRelay } from '../support/relay-contents.js';
 import { texts, waitFor } from '../support/wait.js';
 
 const AVATAR = `data:image/jpeg;base64,${Buffer.from('a tiny avatar').toString('base64')}`;
@@ -40,10 +41,11 @@ describe('encrypted profiles through the real relay', () => {
     const alice = await registered('alice');
     const bob = await registered('bob');
     const name = fx.text('Alice Liddell');
-    await alice.messenger.setProfile({ name, about: 'curiouser', avatar: AVATAR });
+    const about = fx.text('curiouser');
+    await alice.messenger.setProfile({ name, about, avatar: AVATAR });
     expect(alice.messenger.profiles.getSnapshot().self).toEqual({
       name,
-      about: 'curiouser',
+      about,
       avatar: AVATAR,
     });
 
@@ -206,5 +208,12 @@ describe('encrypted profiles through the real relay', () => {
       bob.messenger.groupInfo(group)?.members.find((m) => m.accountId === aliceId);
     await waitFor(() => member()?.displayName === name, 'her profile name among the members');
     expect(member()).toMatchObject({ username: alice.username, displayName: name, avatar: AVATAR });
+  });
+
+  it('leaves no profile name, about line or photo in the relay database or logs', async () => {
+    // Every name and about line above came from fx.text; the photo's base64 is scanned too.
+    await fx.relay.stop();
+    expect(foundInRelay(fx.relay, [...fx.plaintexts, AVATAR.split(',')[1]!])).toEqual([]);
+    await fx.relay.restart();
   });
 });
