@@ -43,6 +43,7 @@ async function photo(page: Page): Promise<Buffer> {
 async function signUpWithName(user: User, name: string): Promise<void> {
   await user.page.getByLabel('Username').fill(user.username);
   await user.page.getByLabel('Your name (optional)').fill(name);
+  await screenshot(user.page, 'profile-sign-up-with-name');
   await user.page.getByRole('button', { name: 'Create account' }).click();
   await user.page.getByRole('heading', { name: 'Chats' }).waitFor({ timeout: 60_000 });
 }
@@ -86,6 +87,9 @@ describe('profiles', () => {
     await card.getByRole('status').getByText('Saved').waitFor({ timeout: 30_000 });
     await screenshot(alice.page, 'profile-settings');
     expect(await seriousViolations(alice.page)).toEqual([]);
+    await alice.page.setViewportSize({ width: 390, height: 844 });
+    await screenshot(alice.page, 'profile-settings-phone');
+    await alice.page.setViewportSize({ width: 1100, height: 800 });
 
     // Alice writes first: to Bob she is a stranger until he accepts, shown by her username.
     await startChat(alice, bob.username);
