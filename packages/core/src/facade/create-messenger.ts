@@ -41,7 +41,7 @@ import { SenderKeyExchange } from '../groups/sender-key-exchange.js';
 import { PendingGroupMessages } from '../groups/pending-group-messages.js';
 import { SenderKeys } from '../groups/sender-keys.js';
 import { MessageRequests } from '../requests/message-requests.js';
-import { isMessageRequest } from '../requests/request-state.js';
+import { isMessageRequest, strangerTest } from '../requests/request-state.js';
 import { ParleyDatabase } from '../store/database.js';
 import { Profiles } from '../profiles/profiles.js';
 import { DexieProfileStore } from '../profiles/profile-store.js';
@@ -279,6 +279,12 @@ function wire(
     outbox,
     selfAccountId: () => device.accountId,
     isBlocked: (accountId) => accountSettings.settings.blocked.includes(accountId),
+    isStranger: strangerTest({
+      conversations,
+      selfAccountId: () => device.accountId,
+      acceptedRequests: () => accountSettings.settings.acceptedRequests,
+      contactNames: () => accountSettings.settings.contactNames,
+    }),
     learnUsername: (accountId, username) => contacts.learn(accountId, username),
     reject: (sender, reason) => events.decryptFailed(sender, reason),
     typingChanged: () => views.typingChanged(),
@@ -542,6 +548,7 @@ function wire(
     acceptedRequests: () => accountSettings.settings.acceptedRequests,
     unindex: (messageIds) =>
       void search.apply({ remove: messageIds }).catch((error) => onError(error)),
+    leaveGroup: (conversationId) => groups.leave(conversationId),
   });
   const lifecycle = new AccountLifecycle({
     device,

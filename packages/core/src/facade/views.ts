@@ -235,6 +235,8 @@ export function conversationView(model: ConversationModel, context: ViewContext)
     .map(([accountId]) => context.usernameOf(accountId, model));
   const group = mayBeGroup(model) ? context.group?.(model) : undefined;
   const profile = peer ? context.profileOf?.(peer) : undefined;
+  const request = isMessageRequest(model, context.acceptedRequests ?? []);
+  const inviter = request ? model.row.invitedBy : undefined;
   return {
     id: model.row.id,
     kind: model.row.kind,
@@ -260,7 +262,8 @@ export function conversationView(model: ConversationModel, context: ViewContext)
     unreadCount,
     updatedAt: model.row.updatedAt,
     typing,
-    ...(isMessageRequest(model, context.acceptedRequests ?? []) ? { request: true } : {}),
+    ...(request ? { request: true } : {}),
+    ...(inviter ? { invitedBy: context.usernameOf(inviter, model) } : {}),
     ...(model.row.peerGone ? { peerDeleted: true } : {}),
     ...timerOfChat(model, context),
   };

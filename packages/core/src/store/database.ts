@@ -79,6 +79,11 @@ export interface ConversationRow {
    * it nor written in it. Not indexed; rows without it are accepted.
    */
   request?: boolean;
+  /**
+   * For a group that is a request: the account whose invitation added this one (a stranger, as
+   * `strangerTest` in requests/ decides). Block blocks it.
+   */
+  invitedBy?: string;
   /** The relay no longer knows the direct peer: its account was deleted (account-lifecycle/). */
   peerGone?: boolean;
 }
