@@ -472,9 +472,10 @@ export class ParleyMessenger implements Messenger {
 
   async blockMessageRequest(conversationId: string): Promise<void> {
     this.requireAccount();
-    const peer = this.deps.conversations.get(conversationId)?.row.peerAccountId;
+    const row = this.deps.conversations.get(conversationId)?.row;
+    const blocked = row?.peerAccountId ?? row?.invitedBy;
     await this.deps.requests.block(conversationId);
-    if (peer) this.rotateProfileKey(peer);
+    if (blocked) this.rotateProfileKey(blocked);
   }
 
   // --- Leaving (account-lifecycle/)
