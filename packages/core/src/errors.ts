@@ -73,7 +73,11 @@ export type ParleyErrorCode =
   /** A provisioning message failed authentication (tampered, or sealed to another key). */
   | 'LINK_TAMPERED'
   /** unlinkDevice() or renameDevice() for a device that is not one of this account's. */
-  | 'UNKNOWN_DEVICE';
+  | 'UNKNOWN_DEVICE'
+  /** setProfile() with a name, about line or avatar outside its limits (profiles/limits.ts). */
+  | 'INVALID_PROFILE'
+  /** An encrypted profile failed authentication (tampered, or sealed with another key). */
+  | 'PROFILE_CORRUPT';
 
 export class ParleyError extends Error {
   override readonly name = 'ParleyError';

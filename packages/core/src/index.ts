@@ -19,6 +19,12 @@ export type { WebSocketConstructor, WebSocketLike } from './transport/websocket.
 export { GroupError, type GroupErrorCode, type IgnoreReason } from './groups/errors.js';
 export { MAX_GROUP_MEMBERS } from './groups/limits.js';
 export {
+  MAX_PROFILE_ABOUT_LENGTH,
+  MAX_PROFILE_AVATAR_CHARS,
+  MAX_PROFILE_NAME_LENGTH,
+  PROFILE_AVATAR_PIXELS,
+} from './profiles/limits.js';
+export {
   MUTED_FOREVER,
   DEFAULT_ACCOUNT_SETTINGS,
   DEFAULT_CHAT_SETTINGS,

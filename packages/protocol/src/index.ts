@@ -30,6 +30,7 @@ export type {
   PreKeyJson,
   PreKeyResponseJson,
   PreKeyUploadJson,
+  ProfileBodyJson,
   ProvisioningAddressJson,
   ProvisioningBodyJson,
   ProvisioningDeliveryJson,

@@ -185,6 +185,14 @@ export const BLOB_UPLOAD_PART_BYTES = 8 * 1024 * 1024;
 /** Length of a blob id: 32 lowercase hex digits (128 random bits), unguessable. */
 export const BLOB_ID_PATTERN = /^[0-9a-f]{32}$/;
 
+// --- Profiles (encrypted name, about line and avatar; decision 0345) ---
+
+/**
+ * Largest encrypted profile (bytes of ciphertext) the relay stores for one account: room for a
+ * name, an about line and a 256x256 avatar inside, so a profile is one read with no blob.
+ */
+export const MAX_PROFILE_CIPHERTEXT_BYTES = 64 * 1024;
+
 // --- Web Push (RFC 8030 / 8291 / 8292; packages/sync-server/src/push) ---
 
 /** Longest push subscription endpoint URL the relay stores (FCM's are about 200 characters). */

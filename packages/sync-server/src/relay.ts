@@ -13,6 +13,7 @@ import { RelayMetrics } from './ops/metrics.js';
 import { PostgresStore } from './store/postgres/postgres-store.js';
 import type { RelayStore } from './store/relay-store.js';
 import { ProvisioningChannel } from './provisioning/provisioning-channel.js';
+import { ProfileStore } from './profiles/profile-store.js';
 import { openPush } from './push/open-push.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import { SocketServer } from './ws/socket-server.js';
@@ -128,11 +129,12 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
     config.dataDir,
     config.blobs ?? defaultConfig.blobs,
   );
+  const profiles = ProfileStore.open(config.databaseUrl);
   let state: 'starting' | 'ready' | 'closing' = 'starting';
   const provisioningSweep = setInterval(() => provisioning.sweep(), 30_000).unref();
 
   const app = createHttpApp(
-    { store, authenticator, online, limits, metrics, blobs, provisioning },
+    { store, authenticator, online, limits, metrics, blobs, provisioning, profiles },
     metrics,
     () => state === 'ready',
     log,
@@ -220,6 +222,7 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
       cluster?.close();
       await push.close();
       await blobs.index.close();
+      await profiles.close();
       await store.close();
       log.info('relay stopped');
     },

@@ -8,6 +8,7 @@ import { HistoryProgress } from '../linking/HistoryProgress.js';
 import { Icon } from '../shell/Icon.js';
 import { InstallPrompt } from '../shell/InstallPrompt.js';
 import { Notices } from '../shell/Notices.js';
+import { useOwnProfile } from '../profile/use-own-profile.js';
 import { SearchField } from '../search/SearchField.js';
 import { useUnreadBadge } from '../unread/use-unread-badge.js';
 import { ChunkErrorBoundary } from './ChunkErrorBoundary.js';
@@ -59,6 +60,7 @@ function preloadScreens(): void {
 /** Two panes on wide screens (chats beside the open chat), one pane at a time on narrow ones. */
 export function ChatShell({ self }: { self: SelfView }) {
   const route = useRoute();
+  const profile = useOwnProfile();
   const [newChatOpen, setNewChatOpen] = useState(false);
   const [newGroupOpen, setNewGroupOpen] = useState(false);
   const detailOpen = route.name !== 'chats';
@@ -86,7 +88,7 @@ export function ChatShell({ self }: { self: SelfView }) {
             href={hrefFor({ name: 'settings' })}
             aria-label={`Settings and profile of ${self.username}`}
           >
-            <Avatar name={self.username} size={36} />
+            <Avatar name={profile?.name || self.username} size={36} src={profile?.avatar} />
           </a>
           <h1 className="sidebar__title">Chats</h1>
           <button

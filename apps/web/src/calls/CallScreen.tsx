@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { formatCallDuration, type CallView, type CallsApi } from '@parley/core';
 import { Avatar } from '../shell/Avatar.js';
 import { Icon } from '../shell/Icon.js';
+import { useProfileOf } from '../profile/use-profile-of.js';
 import { callMedia } from './call-media.js';
 import { dismissCallError, reportCallError, useCallError } from './call-error.js';
 import { CallControls } from './CallControls.js';
@@ -37,10 +38,12 @@ export function CallScreen() {
 function IncomingCall({ calls, call }: { calls: CallsApi; call: CallView }) {
   useEffect(() => startRingtone(), []);
   const kind = call.media === 'video' ? 'video call' : 'voice call';
-  const from = call.group ? `${call.callerUsername} in ${call.title}` : call.callerUsername;
+  // A direct call's title is the chat's: the contact's given or profile name, else the username.
+  const from = call.group ? `${call.callerUsername} in ${call.title}` : call.title;
+  const caller = useProfileOf(call.group ? undefined : call.participants[0]?.accountId);
   return (
     <div className="call-incoming" role="alertdialog" aria-label={`Incoming ${kind} from ${from}`}>
-      <Avatar name={call.group ? call.title : call.callerUsername} size={72} />
+      <Avatar name={call.title} size={72} src={caller?.avatar} />
       <h2 className="call-incoming__name">{from}</h2>
       <p className="call-incoming__kind">Incoming {kind}…</p>
       <div className="call-incoming__actions">
@@ -59,6 +62,18 @@ function IncomingCall({ calls, call }: { calls: CallsApi; call: CallView }) {
           <Icon name={call.media === 'video' ? 'video' : 'phone'} /> Accept
         </button>
       </div>
+    </div>
+  );
+}
+
+/** Someone invited who has not joined yet: their profile photo and name, else initials. */
+function WaitingTile({ participant }: { participant: CallView['participants'][number] }) {
+  const profile = useProfileOf(participant.accountId);
+  const name = profile?.name || participant.username;
+  return (
+    <div className="call-tile call-tile--waiting">
+      <Avatar name={name} size={96} src={profile?.avatar} />
+      <span className="call-tile__name">{name}</span>
     </div>
   );
 }
@@ -87,10 +102,7 @@ function ActiveCall({ calls, call }: { calls: CallsApi; call: CallView }) {
       <div className={`call-stage call-stage--${Math.max(1, remotes.length)}`}>
         {remotes.length === 0 &&
           call.participants.map((participant) => (
-            <div className="call-tile call-tile--waiting" key={participant.accountId}>
-              <Avatar name={participant.username} size={96} />
-              <span className="call-tile__name">{participant.username}</span>
-            </div>
+            <WaitingTile key={participant.accountId} participant={participant} />
           ))}
         {remotes.map(([device, stream]) => {
           const participant = call.participants.find((p) => p.device === device);

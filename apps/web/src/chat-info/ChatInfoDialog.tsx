@@ -60,7 +60,7 @@ export default function ChatInfoDialog({
       onClose={onClose}
     >
       <header className="chat-info__header">
-        <Avatar name={conversation.title} size={56} />
+        <Avatar name={conversation.title} size={56} src={conversation.avatar} />
         <div>
           <h2 id={`${id}-title`}>{conversation.title}</h2>
           {conversation.peerUsername && (

@@ -59,7 +59,7 @@ export const ChatListItem = memo(function ChatListItem({
       data-conversation-id={conversation.id}
       data-pinned={pinned || undefined}
     >
-      <Avatar name={conversation.title} />
+      <Avatar name={conversation.title} src={conversation.avatar} />
       <span className="chat-item__body">
         <span className="chat-item__top">
           <span className="chat-item__title">{conversation.title}</span>

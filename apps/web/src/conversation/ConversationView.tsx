@@ -75,7 +75,7 @@ export default function ConversationView({
           >
             <Icon name="back" />
           </a>
-          <Avatar name={conversation.title} size={40} />
+          <Avatar name={conversation.title} size={40} src={conversation.avatar} />
           <div className="conversation__heading">
             <h2>{conversation.title}</h2>
             {isGroup && (

@@ -30,6 +30,8 @@ import type {
   SearchResults,
   SelfView,
   TransferView,
+  ProfileInput,
+  ProfilesView,
 } from '../messenger/types.js';
 import { FakeGroups } from './dev-fake-groups.js';
 import { ObservableValue } from './observable-value.js';
@@ -40,6 +42,7 @@ class DevFakeMessenger implements Messenger {
   readonly connection = new ObservableValue<ConnectionState>('online');
   readonly conversationList = new ObservableValue<readonly ConversationView[]>([]);
   readonly accountSettings = new ObservableValue<AccountSettingsView>(DEFAULT_ACCOUNT_SETTINGS);
+  readonly profiles = new ObservableValue<ProfilesView>({ self: null, contacts: {} });
   readonly #timelines = new Map<string, ObservableValue<readonly MessageView[]>>();
   readonly #listeners = new Set<(event: MessengerEvent) => void>();
   readonly #verified = new Set<string>();
@@ -89,6 +92,20 @@ class DevFakeMessenger implements Messenger {
   async caughtUp(): Promise<void> {}
 
   async sent(): Promise<void> {}
+
+  // The own profile is kept in memory only; the fake's contacts have none.
+  async setProfile(input: ProfileInput): Promise<void> {
+    const previous = this.profiles.getSnapshot();
+    const avatar = input.avatar === null ? undefined : (input.avatar ?? previous.self?.avatar);
+    this.profiles.set({
+      ...previous,
+      self: {
+        name: input.name.trim(),
+        ...(input.about?.trim() ? { about: input.about.trim() } : {}),
+        ...(avatar ? { avatar } : {}),
+      },
+    });
+  }
 
   // Settings are kept in memory only; the fake does not act on them (no receipts, no blocking).
   async updateAccountSettings(change: AccountSettingsChange): Promise<void> {

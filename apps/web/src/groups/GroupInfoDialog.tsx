@@ -222,11 +222,15 @@ function MemberRow({
   onRemove: () => void;
   onRole: (role: 'admin' | 'member') => void;
 }) {
-  const name = isSelf ? `${member.username} (you)` : member.username;
+  const shown = member.displayName ?? member.username;
+  const name = isSelf ? `${shown} (you)` : shown;
   return (
     <li className="group-info__member" aria-label={`${name}, ${member.role}`}>
-      <Avatar name={member.username} size={32} />
-      <span className="group-info__name">{name}</span>
+      <Avatar name={shown} size={32} src={member.avatar} />
+      <span className="group-info__name">
+        {name}
+        {member.displayName && <span className="group-info__username"> @{member.username}</span>}
+      </span>
       {member.role === 'admin' && <span className="group-info__badge">Admin</span>}
       {canManage && !isSelf && (
         <span className="group-info__row-actions">

@@ -30,4 +30,7 @@ export type {
   AttachmentInput,
   AttachmentKind,
   TransferView,
+  Profile,
+  ProfileInput,
+  ProfilesView,
 } from '@parley/core';

@@ -20,6 +20,7 @@ interface Toast {
   conversationId: string;
   title: string;
   body: string;
+  avatar?: string;
 }
 
 /** Toasts stay this long unless the pointer or focus is on them. */
@@ -108,6 +109,7 @@ export function PageNotifications({ openConversationId }: { openConversationId?:
         conversationId,
         title: content.title,
         body: content.options.body ?? '',
+        ...(chat.avatar ? { avatar: chat.avatar } : {}),
       };
       setToasts((current) => [
         ...current.filter((t) => t.conversationId !== conversationId).slice(1 - MAX_TOASTS),
@@ -165,7 +167,11 @@ function ToastItem({ toast, onDismiss }: { toast: Toast; onDismiss: () => void }
         aria-label={`New message notification: ${toast.title}, ${toast.body}`}
         onClick={onDismiss}
       >
-        <Avatar name={toast.title.replace(/ \(\d+ messages\)$/, '')} size={32} />
+        <Avatar
+          name={toast.title.replace(/ \(\d+ messages\)$/, '')}
+          size={32}
+          {...(toast.avatar ? { src: toast.avatar } : {})}
+        />
         <span className="toast__text">
           <strong>{toast.title}</strong>
           <span>{toast.body}</span>

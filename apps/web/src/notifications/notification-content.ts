@@ -14,6 +14,8 @@ export interface ChatSummary {
   id: string;
   kind: 'direct' | 'group';
   title: string;
+  /** The contact's profile picture (data: URL), shown as the notification's icon. */
+  avatar?: string;
 }
 
 export interface NotificationData {
@@ -75,7 +77,7 @@ export function chatNotification(
     options: {
       body,
       tag: chat.id,
-      icon: '/icons/icon-192.png',
+      icon: chat.avatar ?? '/icons/icon-192.png',
       badge: '/icons/icon-192.png',
       data: { conversationId: chat.id, count, url: chatUrl(chat.id) },
       // Chromium shows these; Safari and Firefox show none and ignore them.

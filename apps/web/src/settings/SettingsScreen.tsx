@@ -5,10 +5,10 @@ import { LinkedDevices } from '../linking/LinkedDevices.js';
 import { MediaSettings } from '../media/MediaSettings.js';
 import { NotificationSettings } from '../notifications/NotificationSettings.js';
 import { PrivacySettings } from '../privacy/PrivacySettings.js';
+import { ProfileCard } from '../profile/ProfileCard.js';
 import { hrefFor } from '../app/route.js';
 import { useMessenger, useObservable } from '../messenger/messenger-context.js';
 import type { SelfView } from '../messenger/types.js';
-import { Avatar } from '../shell/Avatar.js';
 import { Icon } from '../shell/Icon.js';
 import { SafetyNumberCard } from './SafetyNumberCard.js';
 import './settings.css';
@@ -42,13 +42,7 @@ export default function SettingsScreen({ self }: { self: SelfView }) {
         <h2 id="settings-title">Settings</h2>
       </header>
       <div className="settings__body">
-        <section className="settings__card settings__profile" aria-label="Profile">
-          <Avatar name={self.username} size={72} />
-          <div>
-            <p className="settings__username">@{self.username}</p>
-            <p className="settings__muted">This device: number {self.deviceId}</p>
-          </div>
-        </section>
+        <ProfileCard self={self} />
 
         <section className="settings__card" aria-labelledby="safety-title">
           <h3 id="safety-title">Safety numbers</h3>

@@ -7,7 +7,23 @@ export function avatarHue(name: string): number {
   return hues[hash % hues.length]!;
 }
 
-export function Avatar({ name, size = 44 }: { name: string; size?: number }) {
+/**
+ * `src`: a profile picture (a data: URL from a decrypted profile); without one, the initial.
+ * Decorative either way: the name is always written beside it.
+ */
+export function Avatar({ name, size = 44, src }: { name: string; size?: number; src?: string }) {
+  if (src)
+    return (
+      <img
+        className="avatar avatar--image"
+        src={src}
+        alt=""
+        aria-hidden="true"
+        width={size}
+        height={size}
+        decoding="async"
+      />
+    );
   const initial = [...name.replace(/^[^\p{L}\p{N}]+/u, '')][0]?.toUpperCase() ?? '?';
   return (
     <span

@@ -30,6 +30,9 @@ function describeEvent(event: MessengerEvent): string | null {
     case 'devices-changed':
       // Settings' device list refreshes itself (linking/LinkedDevices.tsx).
       return null;
+    case 'profile-changed':
+      // Chat titles and photos follow the profiles view.
+      return null;
     case 'error':
       return `Something went wrong in the background (${event.message}). Parley keeps running and will try again.`;
   }

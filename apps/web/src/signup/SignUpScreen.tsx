@@ -1,4 +1,5 @@
 import { lazy, Suspense, useId, useState, type FormEvent } from 'react';
+import { MAX_PROFILE_NAME_LENGTH } from '@parley/core';
 import { USERNAME_MAX_LENGTH } from '@parley/protocol';
 import { describeError } from '../errors/describe-error.js';
 import { useMessenger } from '../messenger/messenger-context.js';
@@ -14,6 +15,7 @@ const LinkThisDevice = lazy(() => import('../linking/LinkThisDevice.js'));
 export function SignUpScreen() {
   const messenger = useMessenger();
   const [input, setInput] = useState('');
+  const [name, setName] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [linking, setLinking] = useState(false);
@@ -30,7 +32,9 @@ export function SignUpScreen() {
     setError(null);
     try {
       await messenger.register(username);
-      // Success: core's `self` changes and the app moves on to the chats by itself.
+      // Success: core's `self` changes and the app moves on to the chats by itself. The name is
+      // optional; if saving it fails (offline), the person sets it in Settings later.
+      if (name.trim()) await messenger.setProfile({ name }).catch(() => undefined);
     } catch (cause) {
       setError(describeError(cause, 'register'));
       setBusy(false);
@@ -97,6 +101,23 @@ export function SignUpScreen() {
             {error}
           </p>
         )}
+        <label htmlFor={`${inputId}-name`} className="field-label">
+          Your name (optional)
+        </label>
+        <input
+          id={`${inputId}-name`}
+          className="input"
+          name="name"
+          autoComplete="name"
+          maxLength={MAX_PROFILE_NAME_LENGTH}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          aria-describedby={`${hintId}-name`}
+          disabled={busy}
+        />
+        <p id={`${hintId}-name`} className="field-hint">
+          Shown to people you chat with, end-to-end encrypted. You can add it later in Settings.
+        </p>
         <button type="submit" className="button button--primary button--block" disabled={busy}>
           {busy ? 'Creating your account…' : 'Create account'}
         </button>

@@ -5,7 +5,12 @@ import { UnitOfWork } from '../store/unit-of-work.js';
 import { AccountSync } from './account-sync.js';
 import { applyChange } from './apply-change.js';
 import type { AutomergeApi, LoadAutomerge } from './automerge-loader.js';
-import { accountDocumentBase, viewOf, type AccountDocument } from './document-shape.js';
+import {
+  accountDocumentBase,
+  viewOf,
+  type AccountDocument,
+  type OwnProfileFields,
+} from './document-shape.js';
 import { readStoredDocument } from './stored-document.js';
 import {
   DEFAULT_ACCOUNT_SETTINGS,
@@ -56,8 +61,41 @@ export class AccountSettings {
 
   async update(change: AccountSettingsChange): Promise<void> {
     validateChange(change);
+    await this.write((draft) => applyChange(draft, change));
+  }
+
+  /** The account's own profile as its devices share it (profiles/); undefined before loading. */
+  ownProfile(): OwnProfileFields | undefined {
+    const profile = this.doc?.profile;
+    if (!profile) return undefined;
+    return {
+      ...(profile.name !== undefined ? { name: profile.name } : {}),
+      ...(profile.about !== undefined ? { about: profile.about } : {}),
+      ...(profile.avatar !== undefined ? { avatar: profile.avatar } : {}),
+      ...(profile.key !== undefined ? { key: new Uint8Array(profile.key) } : {}),
+      ...(profile.version !== undefined ? { version: Number(profile.version) } : {}),
+    };
+  }
+
+  /**
+   * Writes the own profile (profiles/ validated it): the fields given are set, a field given as
+   * null is deleted, the others are kept.
+   */
+  async updateProfile(fields: {
+    [K in keyof OwnProfileFields]?: OwnProfileFields[K] | null;
+  }): Promise<void> {
+    await this.write((draft) => {
+      draft.profile ??= {};
+      for (const [field, value] of Object.entries(fields) as [keyof OwnProfileFields, unknown][]) {
+        if (value === null) delete draft.profile[field];
+        else if (value !== undefined) (draft.profile as Record<string, unknown>)[field] = value;
+      }
+    });
+  }
+
+  private async write(edit: (draft: AccountDocument) => void): Promise<void> {
     const { am, doc } = this.loaded();
-    this.doc = am.change(doc, (draft) => applyChange(draft, change));
+    this.doc = am.change(doc, edit);
     const work = new UnitOfWork();
     this.stageSave(work);
     for (const deviceId of this.deps.ownDeviceIds()) this.stageNext(work, deviceId);

@@ -19,6 +19,21 @@ export interface AccountDocument {
   pinned: Record<string, boolean>;
   archived: Record<string, boolean>;
   mutedUntil: Record<string, number>;
+  /**
+   * The account's own profile (profiles/, decision 0345), one scalar per key: name, about and
+   * avatar as the user set them, the profile key and the version stored on the relay. Created by
+   * the second base change, so documents saved before it existed gain it on load.
+   */
+  profile: OwnProfileFields;
+}
+
+export interface OwnProfileFields {
+  name?: string;
+  about?: string;
+  /** A data: URL (profiles/profile.ts). */
+  avatar?: string;
+  key?: Uint8Array;
+  version?: number;
 }
 
 /**
@@ -38,7 +53,13 @@ export function accountDocumentBase(am: AutomergeApi): Uint8Array {
     doc.archived = {};
     doc.mutedUntil = {};
   });
-  return am.save(base);
+  // A second base change, made the same way (same actor, time 0, on the first): documents saved
+  // before profiles existed hold the first only, and load this one beside it, so every device
+  // shares one `profile` map whatever version created its document.
+  const withProfile = am.change(base, { time: 0 }, (doc) => {
+    doc.profile = {};
+  });
+  return am.save(withProfile);
 }
 
 /** The view the facade exposes, read from the document (missing keys are defaults). */

@@ -72,6 +72,8 @@ export interface ContentHandlerDeps {
   hideMessages?(work: UnitOfWork, conversationId: string, messageIds: string[]): void;
   /** A call signal (calls/): online-only, applied outside the unit of work. */
   callSignal?(content: Content, sender: Sender): void;
+  /** A contact's profile key (profiles/): kept before the envelope is acknowledged. */
+  profileKey?(accountId: string, key: Uint8Array, version: number): Promise<void>;
   /** Absent: no conversation is a group (unit tests of 1:1 handling). */
   groups?: GroupHooks;
   /** The account document (account-settings/); absent in unit tests of conversations. */
@@ -223,13 +225,19 @@ export class ContentHandler {
       case 'callSignal':
         this.context.callSignal?.(content, sender);
         return;
+      case 'profileKey':
+        await this.context.profileKey?.(
+          sender.accountId,
+          body.value.key,
+          Number(body.value.version),
+        );
+        return;
       case 'historyArchive':
         if (sender.accountId === this.context.selfAccountId())
           this.context.history?.archiveArrived(body.value, sender);
         return;
       case undefined:
-        if (sender.accountId === this.context.selfAccountId())
-          this.context.history?.ownDeviceJoined(sender);
+        if (sender.accountId === this.context.selfAccountId()) this.welcomeOwnDevice(sender, work);
         return;
       default:
         // A body from a newer client: nothing to do, the envelope is still acknowledged.

@@ -11,6 +11,11 @@ import type { AccountSettingsChange, AccountSettingsView } from '../account-sett
 import type { AttachmentPointer } from '../media/attachment-pointer.js';
 import type { CallRecord, CallsApi } from '../calls/types.js';
 import type { AttachmentInput, TransferView } from '../media/media.js';
+import type { ProfileInput } from '../profiles/profile.js';
+import type { ProfilesView } from '../profiles/profiles.js';
+
+export type { Profile, ProfileInput } from '../profiles/profile.js';
+export type { ProfilesView } from '../profiles/profiles.js';
 
 export type { AttachmentPointer, AttachmentKind } from '../media/attachment-pointer.js';
 export type { AttachmentInput, TransferView } from '../media/media.js';
@@ -100,8 +105,13 @@ export interface MessageVersionView {
 export interface ConversationView {
   id: string;
   kind: 'direct' | 'group';
-  /** Direct chats: the name the user gave the contact (account settings), else the username. */
+  /**
+   * Direct chats: the name the user gave the contact (account settings), else the name in the
+   * contact's profile (profiles/), else the username.
+   */
   title: string;
+  /** Direct chats: the contact's profile picture (a data: URL), when their profile has one. */
+  avatar?: string;
   /** For direct chats: the other account's username. */
   peerUsername?: string;
   /** For direct chats: the other account's id (renaming it, blocking it: account settings). */
@@ -152,6 +162,8 @@ export type MessengerEvent =
    * messenger is closed. Every window of the app (tabs) should return to sign-up.
    */
   | { type: 'signed-out'; reason: 'signed-out' | 'account-deleted' | 'unlinked' }
+  /** A contact's profile (name, about, avatar) changed on this device: see `profiles`. */
+  | { type: 'profile-changed'; accountId: string }
   /** A device was linked to or unlinked from this account (pushed by the relay): see listDevices(). */
   | { type: 'devices-changed' }
   /** A background failure (e.g. a prekey refill); the messenger keeps running and retries later. */
@@ -172,6 +184,10 @@ export type {
 export interface GroupMemberView {
   accountId: string;
   username: string;
+  /** The name the user gave, else the member's profile name (absent: show the username). */
+  displayName?: string;
+  /** The member's profile picture (data: URL). */
+  avatar?: string;
   role: 'admin' | 'member';
 }
 
@@ -267,6 +283,14 @@ export interface Messenger {
   readonly conversationList: Observable<readonly ConversationView[]>;
   /** The account's settings, shared by all its devices (defaults before any change). */
   readonly accountSettings: Observable<AccountSettingsView>;
+  /** The own profile and the contacts' decrypted profiles (profiles/). */
+  readonly profiles: Observable<ProfilesView>;
+  /**
+   * Sets this account's profile (name, about line, avatar as a data: URL of a small square image;
+   * `avatar: null` removes it, undefined keeps it): encrypted end to end, stored on the relay,
+   * shared on all the account's devices and announced to its contacts. INVALID_PROFILE.
+   */
+  setProfile(profile: ProfileInput): Promise<void>;
   /**
    * Voice and video calls (calls/); absent where the facade cannot carry media (the desktop's
    * remote facade, for now).

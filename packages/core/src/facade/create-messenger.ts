@@ -44,6 +44,10 @@ import { SenderKeys } from '../groups/sender-keys.js';
 import { MessageRequests } from '../requests/message-requests.js';
 import { isMessageRequest, strangerTest } from '../requests/request-state.js';
 import { ParleyDatabase } from '../store/database.js';
+import { Profiles } from '../profiles/profiles.js';
+import { DexieProfileStore } from '../profiles/profile-store.js';
+import { allContacts, contactsIn, type ContactSource } from '../profiles/profile-contacts.js';
+import { profileKeyContent } from '../profiles/profile-key-content.js';
 import { DexieStore } from '../store/dexie-store.js';
 import type { CoreStore } from '../store/repositories.js';
 import { MessageSearch } from '../search/message-search.js';
@@ -289,6 +293,7 @@ function wire(
     reject: (sender, reason) => events.decryptFailed(sender, reason),
     typingChanged: () => views.typingChanged(),
     accountGone: (accountId) => goneAccounts.mark([accountId]),
+    profileKey: (accountId, key, version) => profiles.receiveKey(accountId, key, version),
     hideMessages: (work, conversationId, messageIds) =>
       rich.hideFromOwnDevice(work, conversationId, messageIds),
     accountDocument: {
@@ -371,7 +376,42 @@ function wire(
     rich: (model) => rich.stateOf(model),
     acceptedRequests: () => accountSettings.settings.acceptedRequests,
     contactNames: () => accountSettings.settings.contactNames,
+    profileOf: (accountId) => profiles.profileOf(accountId),
   });
+  const contactSource: ContactSource = {
+    conversations: () => conversations.all(),
+    conversation: (id) => conversations.get(id),
+    groupPeers: (model) => (groups.isGroup(model) ? groups.peers(model) : undefined),
+    acceptedRequests: () => accountSettings.settings.acceptedRequests,
+  };
+  const profiles = new Profiles({
+    store: new DexieProfileStore(`${options.databaseName}-profiles`, options.indexedDB),
+    relay: http,
+    selfAccountId: () => device.accountId,
+    ownProfile: () => accountSettings.ownProfile(),
+    updateOwnProfile: (fields) => accountSettings.updateProfile(fields),
+    blocked: () => accountSettings.settings.blocked,
+    contacts: () => allContacts(contactSource),
+    contactsIn: (id) => {
+      const model = conversations.get(id);
+      return model ? contactsIn(contactSource, model) : [];
+    },
+    sendKey: (accountIds, key, version) => {
+      const work = new UnitOfWork();
+      outbox.enqueue(work, {
+        content: profileKeyContent(key, version),
+        recipientAccountIds: [...accountIds],
+        ownDevices: false,
+      });
+      return groupCommit.commit(work);
+    },
+    changed: (accountId) => {
+      views.conversationList.invalidate();
+      events.emit({ type: 'profile-changed', accountId });
+    },
+    onError,
+  });
+  accountSettings.view.subscribe(() => profiles.view.invalidate());
   const search = new MessageSearch({
     backend: options.searchBackend({
       databaseName: options.databaseName,
@@ -539,6 +579,7 @@ function wire(
       `${options.databaseName}-search`,
       `${options.databaseName}-media`,
       `${options.databaseName}-disappearing`,
+      `${options.databaseName}-profiles`,
     ],
     emit: (event) => events.emit(event),
   });
@@ -603,6 +644,7 @@ function wire(
     catchUp,
     disappearing,
     calls,
+    profiles,
   };
 }
 

@@ -2,6 +2,7 @@ import type { Contacts } from '../account/contacts.js';
 import type { LocalDevice } from '../account/local-device.js';
 import type { ConversationModel } from '../conversations/conversations.js';
 import type { Groups } from '../groups/groups.js';
+import type { Profiles } from '../profiles/profiles.js';
 import type { GroupInfoView, MessageInfoView, ReceiptView } from './api.js';
 
 /** Read-only projections of a group's fold and member receipts into the facade's views. */
@@ -10,6 +11,9 @@ export interface GroupViewDeps {
   device: LocalDevice;
   contacts: Pick<Contacts, 'usernameOf'>;
   groups: Groups;
+  /** Members' profile names and pictures (profiles/); contact names given by the user win. */
+  profiles?: Pick<Profiles, 'profileOf'>;
+  accountSettings?: { readonly settings: { contactNames: Readonly<Record<string, string>> } };
 }
 
 export function usernameIn(
@@ -40,6 +44,7 @@ export function groupInfoView(
     members: [...state.members].map(([accountId, info]) => ({
       accountId,
       username: usernameIn(model, deps, accountId),
+      ...shownAs(deps, accountId),
       role: info.role,
     })),
     isMember: state.members.has(self),
@@ -48,6 +53,19 @@ export function groupInfoView(
     adminsOnlyEditInfo: state.adminsOnlyEditInfo,
     adminsOnlySend: state.adminsOnlySend,
     disappearingSeconds: state.disappearingSeconds,
+  };
+}
+
+/** A member's display name and picture: the name the user gave, else their profile's. */
+function shownAs(
+  deps: GroupViewDeps,
+  accountId: string,
+): { displayName?: string; avatar?: string } {
+  const profile = deps.profiles?.profileOf(accountId);
+  const displayName = deps.accountSettings?.settings.contactNames[accountId] || profile?.name;
+  return {
+    ...(displayName ? { displayName } : {}),
+    ...(profile?.avatar ? { avatar: profile.avatar } : {}),
   };
 }
 

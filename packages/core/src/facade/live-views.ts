@@ -25,6 +25,7 @@ export interface LiveViewsDeps {
   /** Message requests accepted on any device of the account (account-settings/). */
   acceptedRequests?(): readonly string[];
   contactNames?(): Readonly<Record<string, string>>;
+  profileOf?: ViewContext['profileOf'];
 }
 
 /** How long after a typing Content the list re-renders, once the longest indicator may have lapsed. */
@@ -100,6 +101,7 @@ export class LiveViews {
       ...(this.deps.rich ? { rich: this.deps.rich } : {}),
       ...(this.deps.acceptedRequests ? { acceptedRequests: this.deps.acceptedRequests() } : {}),
       ...(this.deps.contactNames ? { contactNames: this.deps.contactNames() } : {}),
+      ...(this.deps.profileOf ? { profileOf: this.deps.profileOf } : {}),
       usernameOf: (accountId, model) =>
         (accountId === self?.accountId ? self.username : undefined) ??
         this.deps.contacts.usernameOf(accountId) ??

@@ -53,6 +53,8 @@ import type { Disappearing } from '../disappearing/disappearing.js';
 import { openViewOnce } from '../disappearing/view-once.js';
 import type { RichMessages } from '../rich/rich-messages.js';
 import type { Calls } from '../calls/calls.js';
+import type { Profiles, ProfilesView } from '../profiles/profiles.js';
+import type { ProfileInput } from '../profiles/profile.js';
 import type { CallsApi } from '../calls/types.js';
 import type { WebPush, WebPushSubscription } from '../push/web-push.js';
 import { selfView, type LiveViews } from './live-views.js';
@@ -91,6 +93,7 @@ export interface MessengerDeps {
   disappearing: Disappearing;
   rich: RichMessages;
   calls: Calls;
+  profiles: Profiles;
 }
 
 /** The facade (see api.ts): each verb checks the device's state and delegates to one part. */
@@ -102,6 +105,7 @@ export class ParleyMessenger implements Messenger {
   readonly connection: Observable<ConnectionState>;
   readonly conversationList: Observable<readonly ConversationView[]>;
   readonly accountSettings: Observable<AccountSettingsView>;
+  readonly profiles: Observable<ProfilesView>;
   readonly transfers: Observable<readonly TransferView[]>;
   readonly calls: CallsApi;
   readonly provisioning: Observable<ProvisioningView>;
@@ -113,6 +117,7 @@ export class ParleyMessenger implements Messenger {
     this.connection = deps.views.connection;
     this.conversationList = deps.views.conversationList;
     this.accountSettings = deps.accountSettings.view;
+    this.profiles = deps.profiles.view;
     this.transfers = deps.media.transfers;
     this.provisioning = deps.linking.view;
     this.linkHistory = deps.history.view;
@@ -124,6 +129,7 @@ export class ParleyMessenger implements Messenger {
     device.account = await db.account.get('self');
     await stores.load();
     await this.deps.accountSettings.load();
+    await this.deps.profiles.load();
     await inbox.load();
     await contacts.load();
     await outbox.load();
@@ -211,13 +217,15 @@ export class ParleyMessenger implements Messenger {
     this.requireAccount();
     const model = this.deps.conversations.get(conversationId);
     if (model) this.assertCanSend(model);
-    return this.deps.composer.sendText(
+    const id = await this.deps.composer.sendText(
       conversationId,
       text,
       undefined,
       options?.messageId,
       options?.replyTo !== undefined ? { replyTo: options.replyTo } : {},
     );
+    this.shareProfile(conversationId);
+    return id;
   }
 
   // --- Rich messages (rich/)
@@ -293,7 +301,9 @@ export class ParleyMessenger implements Messenger {
       throw new ParleyError('INVALID_MESSAGE', 'a message id is a UUID');
     // A repeat of a send that went through (docs/decisions/0710): nothing to upload again.
     if (messageId !== undefined && model.rows.get(messageId)?.outgoing) return messageId;
-    return this.deps.media.send(conversationId, file, caption, messageId);
+    const id = await this.deps.media.send(conversationId, file, caption, messageId);
+    this.shareProfile(conversationId);
+    return id;
   }
 
   async openAttachment(pointer: AttachmentPointer): Promise<Uint8Array<ArrayBuffer>> {
@@ -319,7 +329,9 @@ export class ParleyMessenger implements Messenger {
 
   async createGroup(title: string, memberUsernames: readonly string[]): Promise<string> {
     this.requireAccount();
-    return relayCall(() => this.deps.groups.create(title, memberUsernames));
+    const id = await relayCall(() => this.deps.groups.create(title, memberUsernames));
+    this.shareProfile(id);
+    return id;
   }
 
   async addGroupMembers(
@@ -328,7 +340,8 @@ export class ParleyMessenger implements Messenger {
     options: { shareHistory?: boolean } = {},
   ): Promise<void> {
     this.requireAccount();
-    return relayCall(() => this.deps.groups.addMembers(conversationId, usernames, options));
+    await relayCall(() => this.deps.groups.addMembers(conversationId, usernames, options));
+    this.shareProfile(conversationId);
   }
 
   async removeGroupMember(conversationId: string, username: string): Promise<void> {
@@ -433,14 +446,23 @@ export class ParleyMessenger implements Messenger {
 
   async updateAccountSettings(change: AccountSettingsChange): Promise<void> {
     this.assertOpen();
-    return this.deps.accountSettings.update(change);
+    await this.deps.accountSettings.update(change);
+    if (change.kind === 'block') this.rotateProfileKey(change.accountId);
+  }
+
+  // --- Profiles (profiles/)
+
+  async setProfile(profile: ProfileInput): Promise<void> {
+    this.requireAccount();
+    return relayCall(() => this.deps.profiles.set(profile));
   }
 
   // --- Message requests (requests/)
 
   async acceptMessageRequest(conversationId: string): Promise<void> {
     this.requireAccount();
-    return this.deps.requests.accept(conversationId);
+    await this.deps.requests.accept(conversationId);
+    this.shareProfile(conversationId);
   }
 
   async deleteMessageRequest(conversationId: string): Promise<void> {
@@ -450,7 +472,10 @@ export class ParleyMessenger implements Messenger {
 
   async blockMessageRequest(conversationId: string): Promise<void> {
     this.requireAccount();
-    return this.deps.requests.block(conversationId);
+    const row = this.deps.conversations.get(conversationId)?.row;
+    const blocked = row?.peerAccountId ?? row?.invitedBy;
+    await this.deps.requests.block(conversationId);
+    if (blocked) this.rotateProfileKey(blocked);
   }
 
   // --- Leaving (account-lifecycle/)
@@ -514,6 +539,7 @@ export class ParleyMessenger implements Messenger {
     await this.deps.disappearing.close();
     await this.deps.search.close();
     this.deps.media.close();
+    this.deps.profiles.close();
     db.close();
   }
 
@@ -532,6 +558,20 @@ export class ParleyMessenger implements Messenger {
     if (!credentials || this.closed) return;
     this.deps.http.setCredentials(credentials);
     this.deps.relay.start();
+  }
+
+  /**
+   * The contacts of a conversation the user wrote in, accepted or created get the profile key,
+   * and their profiles are fetched (a request just accepted shows its sender's name now). In
+   * the background: the send itself is done and durable.
+   */
+  private shareProfile(conversationId: string): void {
+    void this.deps.profiles.shareIn(conversationId).catch((e) => this.deps.events.error(e));
+  }
+
+  /** Blocking rotates the profile key on the device where the user blocked (decision 0345). */
+  private rotateProfileKey(accountId: string): void {
+    void this.deps.profiles.rotateAfterBlock(accountId).catch((e) => this.deps.events.error(e));
   }
 
   private assertCanSend(model: ConversationModel): void {

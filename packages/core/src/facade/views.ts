@@ -7,6 +7,7 @@ import type { ConversationView, MessageView } from './api.js';
 import { isTimerSeconds } from '../disappearing/chat-timer.js';
 import { describeTimerChange } from '../disappearing/timers.js';
 import type { RichState } from '../rich/rich-fold.js';
+import type { Profile } from '../profiles/profile.js';
 import { quoteView, reactionViews } from '../rich/rich-views.js';
 
 /** Read-only projections of the conversation models into the facade's view objects. */
@@ -29,6 +30,8 @@ export interface ViewContext {
   acceptedRequests?: readonly string[];
   /** The names the user gave contacts (account-settings/): a chat's title before the username. */
   contactNames?: Readonly<Record<string, string>>;
+  /** A contact's decrypted profile (profiles/): its name comes after the name the user gave. */
+  profileOf?(accountId: string): Profile | undefined;
 }
 
 /** What a chat list preview shows of a message deleted for everyone. */
@@ -231,12 +234,18 @@ export function conversationView(model: ConversationModel, context: ViewContext)
     .filter(([, expiresAt]) => expiresAt > context.now)
     .map(([accountId]) => context.usernameOf(accountId, model));
   const group = mayBeGroup(model) ? context.group?.(model) : undefined;
+  const profile = peer ? context.profileOf?.(peer) : undefined;
   const request = isMessageRequest(model, context.acceptedRequests ?? []);
   const inviter = request ? model.row.invitedBy : undefined;
   return {
     id: model.row.id,
     kind: model.row.kind,
-    title: (peer && context.contactNames?.[peer]) || (peerUsername ?? (group?.title || 'Group')),
+    // As in Signal: the name the user gave wins over the name the contact gave themself.
+    title:
+      (peer && context.contactNames?.[peer]) ||
+      profile?.name ||
+      (peerUsername ?? (group?.title || 'Group')),
+    ...(profile?.avatar ? { avatar: profile.avatar } : {}),
     ...(group ? { memberCount: group.memberCount } : {}),
     ...(peerUsername ? { peerUsername } : {}),
     ...(peer ? { peerAccountId: peer } : {}),

@@ -19,6 +19,8 @@ export const MESSENGER_MEMBERS = {
   connection: 'observable',
   conversationList: 'observable',
   accountSettings: 'observable',
+  profiles: 'observable',
+  setProfile: 'call',
   transfers: 'observable',
   register: 'call',
   provisioning: 'observable',
@@ -105,6 +107,7 @@ export const RETRY_SAFE_CALLS: ReadonlySet<MemberName> = new Set<MemberName>([
   'safetyNumber',
   'markVerified',
   'updateAccountSettings',
+  'setProfile',
   'settled',
   'sent',
 ]);

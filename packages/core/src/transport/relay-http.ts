@@ -8,6 +8,7 @@ import type {
   PreKeyCountsJson,
   PreKeyResponseJson,
   PreKeyUploadJson,
+  ProfileBodyJson,
   PushSubscriptionBodyJson,
   UsernameLookupJson,
   VapidPublicKeyJson,
@@ -103,6 +104,24 @@ export class RelayHttp {
   async iceServers(): Promise<IceServersJson & { iceTransportPolicy: 'all' | 'relay' }> {
     const answer = await this.request<IceServersJson>('GET', '/v1/calls/ice-servers');
     return { ...answer, iceTransportPolicy: answer.iceTransportPolicy ?? 'all' };
+  }
+
+  /** Stores this account's encrypted profile (profiles/); CONFLICT when `version` is not newer. */
+  async putProfile(version: number, ciphertext: string): Promise<void> {
+    await this.request('PUT', '/v1/profile', { version, ciphertext } satisfies ProfileBodyJson);
+  }
+
+  /** An account's encrypted profile, or undefined when it stored none. */
+  async getProfile(accountId: string): Promise<ProfileBodyJson | undefined> {
+    try {
+      return await this.request<ProfileBodyJson>(
+        'GET',
+        `/v1/profile/${encodeURIComponent(accountId)}`,
+      );
+    } catch (error) {
+      if (error instanceof RelayError && error.code === 'NOT_FOUND') return undefined;
+      throw error;
+    }
   }
 
   async deletePushSubscription(): Promise<void> {

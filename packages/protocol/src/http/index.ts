@@ -11,3 +11,4 @@ export * from './account-lifecycle.js';
 export * from './push.js';
 export * from './calls.js';
 export * from './provisioning.js';
+export * from './profiles.js';

@@ -33,6 +33,11 @@ export function accountLifecycleRoutes(context: RouteContext) {
           .catch((error: unknown) =>
             request.log.error({ err: error }, 'deleting the blobs of a deleted account failed'),
           );
+        await context.profiles
+          ?.remove(accountId)
+          .catch((error: unknown) =>
+            request.log.error({ err: error }, 'deleting the profile of a deleted account failed'),
+          );
         return reply.code(204).send();
       },
     );

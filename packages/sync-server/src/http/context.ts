@@ -3,6 +3,7 @@ import type { BlobService } from '../blobs/blob-service.js';
 import type { AbuseLimits } from '../limits/abuse-limits.js';
 import type { RelayMetrics } from '../ops/metrics.js';
 import type { ProvisioningChannel } from '../provisioning/provisioning-channel.js';
+import type { ProfileStore } from '../profiles/profile-store.js';
 import type { OnlineDevices } from '../mailbox/online-devices.js';
 import type { RelayStore } from '../store/relay-store.js';
 
@@ -17,4 +18,6 @@ export interface RouteContext {
   blobs?: BlobService;
   /** One-time provisioning addresses of new devices waiting to be linked (src/provisioning/). */
   provisioning: ProvisioningChannel;
+  /** Encrypted profiles (src/profiles/); absent, the profile routes are not served. */
+  profiles?: ProfileStore;
 }

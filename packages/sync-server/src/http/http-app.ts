@@ -11,6 +11,7 @@ import { blobRoutes } from '../blobs/blob-routes.js';
 import { callsRoutes } from '../calls/calls-routes.js';
 import { noIceServers, type IceConfig } from '../calls/ice-config.js';
 import { RelayError } from '../errors.js';
+import { profileRoutes } from '../profiles/profile-routes.js';
 import { pushRoutes, type PushRouteContext } from '../push/push-routes.js';
 import type { RelayMetrics } from '../ops/metrics.js';
 import { accountLifecycleRoutes } from './account-lifecycle-routes.js';
@@ -81,6 +82,7 @@ export function createHttpApp(
   app.register(callsRoutes(options.ice ?? noIceServers, context.authenticator));
   app.register(provisioningRoutes(context.provisioning, context.authenticator));
   if (context.blobs) app.register(blobRoutes(context.blobs, context.authenticator));
+  if (context.profiles) app.register(profileRoutes(context.profiles, context.authenticator));
   if (options.push) {
     app.register(pushRoutes({ ...options.push, authenticator: context.authenticator }));
   }

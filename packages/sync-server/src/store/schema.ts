@@ -89,6 +89,16 @@ export interface RelayDatabase {
     auth: string;
     updated_at: number;
   };
+  /**
+   * Encrypted profiles (src/profiles/, decision 0345): one opaque ciphertext per account and its
+   * version, which only grows. Deleted with the account.
+   */
+  profiles: {
+    account_id: string;
+    version: number;
+    ciphertext: Uint8Array;
+    updated_at: number;
+  };
 }
 
 /** What differs between dialects in DDL. */
@@ -244,6 +254,13 @@ export function schemaStatements(db: Kysely<RelayDatabase>, flavor: SqlFlavor): 
       .addColumn('endpoint', 'text', (c) => c.notNull())
       .addColumn('p256dh', 'text', (c) => c.notNull())
       .addColumn('auth', 'text', (c) => c.notNull())
+      .addColumn('updated_at', 'bigint', (c) => c.notNull()),
+    s
+      .createTable('profiles')
+      .ifNotExists()
+      .addColumn('account_id', 'text', (c) => c.primaryKey())
+      .addColumn('version', 'bigint', (c) => c.notNull())
+      .addColumn('ciphertext', binary, (c) => c.notNull())
       .addColumn('updated_at', 'bigint', (c) => c.notNull()),
   ];
   return statements.map((statement) => statement.compile().sql);
