@@ -18,6 +18,8 @@ export function createRealMessenger(): Promise<Messenger> {
     engine: SignalTs,
     automerge: loadAutomerge,
     deviceName: browserDeviceName(),
+    // The chat list renders from the first screen's read; the rest loads behind it (0820).
+    firstScreenFirst: true,
     // The search index lives in a Web Worker (src/search/search.worker.ts), off the UI thread.
     searchBackend: () =>
       new WorkerSearchBackend(

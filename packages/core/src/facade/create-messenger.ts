@@ -60,6 +60,7 @@ import { Disappearing } from '../disappearing/disappearing.js';
 import { DexieExpiryStore } from '../disappearing/expiry-store.js';
 import { LiveViews } from './live-views.js';
 import { ParleyMessenger, type MessengerDeps } from './messenger.js';
+import { afterLoad } from './after-load.js';
 
 export interface MessengerOptions {
   /** The relay's base URL, e.g. `https://relay.example` (its WebSocket is derived from it). */
@@ -116,6 +117,12 @@ export interface MessengerOptions {
    * (the app passes its browser and system, e.g. "Chromium on Linux"). The relay stores it.
    */
   deviceName?: string;
+  /**
+   * Resolve as soon as the chat list's first screen is read, and load the rest in the background
+   * (docs/decisions/0820); verbs wait for it (facade/after-load.ts). Apps that render at once
+   * pass true; by default createMessenger resolves once everything is loaded.
+   */
+  firstScreenFirst?: boolean;
 }
 
 /**
@@ -129,8 +136,12 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
   const db = new ParleyDatabase(options.databaseName, options.indexedDB);
   await db.open();
   const messenger = new ParleyMessenger(wire(options, db, WebSocketImpl));
-  await messenger.open();
-  return messenger;
+  if (!options.firstScreenFirst) {
+    await messenger.open();
+    return messenger;
+  }
+  await messenger.openFirstScreen();
+  return afterLoad(messenger, messenger.loaded);
 }
 
 /** Builds the parts and connects their callbacks (parts referenced before built are called later). */

@@ -9,7 +9,7 @@ import type {
   SelfView,
 } from './api.js';
 import { Snapshot } from './observable.js';
-import { conversationView, messageViews, type ViewContext } from './views.js';
+import { conversationView, messageViews, pageViews, type ViewContext } from './views.js';
 
 export interface LiveViewsDeps {
   device: LocalDevice;
@@ -55,7 +55,11 @@ export class LiveViews {
     if (!snapshot) {
       snapshot = new Snapshot(() => {
         const model = this.deps.conversations.get(conversationId);
-        return model ? messageViews(model, this.context()) : [];
+        if (!model) return [];
+        // The first screen's models hold a page of rows and no document (0820).
+        return this.deps.conversations.complete
+          ? messageViews(model, this.context())
+          : pageViews(model, this.context());
       });
       this.messageSnapshots.set(conversationId, snapshot);
     }
@@ -65,6 +69,13 @@ export class LiveViews {
   conversationChanged(conversationId: string): void {
     this.messageSnapshots.get(conversationId)?.invalidate();
     this.conversationList.invalidate();
+  }
+
+  /** Everything re-renders (the whole projection replaced the first screen's, 0820). */
+  invalidateAll(): void {
+    this.self.invalidate();
+    this.conversationList.invalidate();
+    for (const snapshot of this.messageSnapshots.values()) snapshot.invalidate();
   }
 
   /** Typing indicators expire by time: re-render the list once the longest one may have lapsed. */

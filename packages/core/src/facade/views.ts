@@ -1,4 +1,4 @@
-import type { ConversationModel } from '../conversations/conversations.js';
+import { mayBeGroupRow, type ConversationModel } from '../conversations/conversations.js';
 import type { MessageRow, PendingGroupMessageRow } from '../store/database.js';
 import type { MessageEntry } from '../conversations/conversation-doc.js';
 import { isMessageRequest } from '../requests/request-state.js';
@@ -82,6 +82,18 @@ export function messageViews(model: ConversationModel, context: ViewContext): Me
   while (nextPlaceholder < placeholders.length)
     views.push(placeholderView(placeholders[nextPlaceholder++]!, model, context));
   return views;
+}
+
+/**
+ * A first-screen model's timeline (docs/decisions/0820): its page of newest rows in timeline
+ * order, without the document (not read yet), so reactions and membership lines wait for the
+ * whole load that replaces it moments later.
+ */
+export function pageViews(model: ConversationModel, context: ViewContext): MessageView[] {
+  return [...model.rows.values()]
+    .filter((row) => !row.hidden)
+    .sort((a, b) => compareRows(a, b))
+    .map((row) => toView(row, model, context));
 }
 
 /** Where a row that is not in the document's timeline goes (system entries, tombstones). */
@@ -203,13 +215,9 @@ function compareRows(a: MessageRow, b: MessageRow): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-/**
- * Whether the conversation may be a group, without decoding its document when it is a direct
- * chat with a peer (its id is derived from the two accounts). A row an own device's update
- * created says 'direct' without a peer until its document tells (content-handler.ts).
- */
+/** Whether the conversation may be a group, without decoding a direct chat's document. */
 function mayBeGroup(model: ConversationModel): boolean {
-  return model.docLoaded || model.row.kind === 'group' || model.row.peerAccountId === undefined;
+  return model.docLoaded || mayBeGroupRow(model.row);
 }
 
 export function conversationView(model: ConversationModel, context: ViewContext): ConversationView {
