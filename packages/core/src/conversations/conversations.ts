@@ -112,7 +112,11 @@ export class Conversations {
    * may change a conversation (the facade's verbs wait for it). Until then a chat whose unread
    * messages reach past its page counts those of the page.
    */
-  async loadFirstScreen(unsent: ReadonlySet<string>, chats: number, perChat: number): Promise<void> {
+  async loadFirstScreen(
+    unsent: ReadonlySet<string>,
+    chats: number,
+    perChat: number,
+  ): Promise<void> {
     const screen = await this.store.loadFirstScreen(chats, perChat);
     const groups = screen.conversations.filter(mayBeGroupRow).map((row) => row.id);
     const document = groups.length > 0 ? await this.store.loadDocuments(groups) : undefined;

@@ -9,7 +9,9 @@ import type {
   SelfView,
 } from './api.js';
 import { Snapshot } from './observable.js';
-import { conversationView, messageViews, pageViews, type ViewContext } from './views.js';
+import type { MessageEntry } from '../conversations/conversation-doc.js';
+import { orderKey } from '../conversations/timeline-order.js';
+import { conversationView, firstFrom, messageViews, pageViews, type ViewContext } from './views.js';
 
 export interface LiveViewsDeps {
   device: LocalDevice;
@@ -27,6 +29,9 @@ export interface LiveViewsDeps {
   contactNames?(): Readonly<Record<string, string>>;
 }
 
+/** Timeline entries a chat's messages() holds at first, and adds per showOlder (0820). */
+export const TIMELINE_PAGE = 200;
+
 /** How long after a typing Content the list re-renders, once the longest indicator may have lapsed. */
 const TYPING_RERENDER_MS = 6_500;
 
@@ -36,6 +41,8 @@ export class LiveViews {
   readonly connection: Snapshot<ConnectionState>;
   readonly conversationList: Snapshot<readonly ConversationView[]>;
   private readonly messageSnapshots = new Map<string, Snapshot<readonly MessageView[]>>();
+  /** The order key each shown chat's timeline starts at (floorOf). */
+  private readonly windows = new Map<string, number>();
   private readonly typingTimers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(private readonly deps: LiveViewsDeps) {
@@ -58,12 +65,47 @@ export class LiveViews {
         if (!model) return [];
         // The first screen's models hold a page of rows and no document (0820).
         return this.deps.conversations.complete
-          ? messageViews(model, this.context())
+          ? messageViews(model, this.context(), this.floorOf(conversationId, model.doc.timeline()))
           : pageViews(model, this.context());
       });
       this.messageSnapshots.set(conversationId, snapshot);
     }
     return snapshot;
+  }
+
+  /** Widens the chat's timeline by a page, when it does not hold all of the chat yet. */
+  showOlder(conversationId: string): void {
+    const timeline = this.deps.conversations.get(conversationId)?.doc.timeline() ?? [];
+    const from = firstFrom(timeline, this.floorOf(conversationId, timeline));
+    if (from > 0) this.widen(conversationId, keyAt(timeline, from - TIMELINE_PAGE));
+  }
+
+  /** Widens the chat's timeline down to `messageId`, with half a page of context before it. */
+  showMessage(conversationId: string, messageId: string): void {
+    const timeline = this.deps.conversations.get(conversationId)?.doc.timeline() ?? [];
+    let index = timeline.length - 1;
+    while (index >= 0 && timeline[index]!.id !== messageId) index--;
+    if (index < 0) return;
+    const floor = keyAt(timeline, index - TIMELINE_PAGE / 2);
+    if (floor < this.floorOf(conversationId, timeline)) this.widen(conversationId, floor);
+  }
+
+  /**
+   * The order key the chat's timeline starts at: the newest TIMELINE_PAGE entries' when first
+   * shown, then kept, so a new message does not push the oldest shown out from under the reader.
+   */
+  private floorOf(conversationId: string, timeline: readonly MessageEntry[]): number {
+    let floor = this.windows.get(conversationId);
+    if (floor === undefined) {
+      floor = keyAt(timeline, timeline.length - TIMELINE_PAGE);
+      this.windows.set(conversationId, floor);
+    }
+    return floor;
+  }
+
+  private widen(conversationId: string, floor: number): void {
+    this.windows.set(conversationId, floor);
+    this.messageSnapshots.get(conversationId)?.invalidate();
   }
 
   conversationChanged(conversationId: string): void {
@@ -125,4 +167,9 @@ export function selfView(device: LocalDevice): SelfView | null {
   return account
     ? { accountId: account.accountId, username: account.username, deviceId: account.deviceId }
     : null;
+}
+
+/** The order key of the entry at `index`; before the first entry, everything. */
+function keyAt(timeline: readonly MessageEntry[], index: number): number {
+  return index <= 0 ? -Infinity : orderKey(timeline[index]!);
 }

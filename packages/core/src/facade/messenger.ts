@@ -430,6 +430,14 @@ export class ParleyMessenger implements Messenger {
     return this.deps.views.messages(conversationId);
   }
 
+  showOlderMessages(conversationId: string): void {
+    this.deps.views.showOlder(conversationId);
+  }
+
+  showMessage(conversationId: string, messageId: string): void {
+    this.deps.views.showMessage(conversationId, messageId);
+  }
+
   // --- Search
 
   async search(query: string, options?: SearchOptions): Promise<SearchResults> {

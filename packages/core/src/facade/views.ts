@@ -34,27 +34,38 @@ export interface ViewContext {
 /** What a chat list preview shows of a message deleted for everyone. */
 export const DELETED_MESSAGE_TEXT = 'This message was deleted';
 
-export function messageViews(model: ConversationModel, context: ViewContext): MessageView[] {
+/**
+ * The conversation's timeline as views: its document entries from the order key `floor` on (all
+ * by default), with the local rows and placeholders that fall among them.
+ */
+export function messageViews(
+  model: ConversationModel,
+  context: ViewContext,
+  floor = -Infinity,
+): MessageView[] {
+  const timeline = model.doc.timeline();
+  const entries = floor === -Infinity ? timeline : timeline.slice(firstFrom(timeline, floor));
   // Local system entries, opened view-once messages (they left the document: disappearing/), and
   // tombstones whose entry left the document (rich/: a delete for everyone redacts it) slot into
   // the timeline by their keys.
   const local = [...model.rows.values()].filter(
-    (row) => row.kind === 'system' || row.viewOnceOpened || row.deleted,
+    (row) => (row.kind === 'system' || row.viewOnceOpened || row.deleted) && localKey(row) >= floor,
   );
-  const inTimeline =
-    local.some((row) => row.deleted) && new Set(model.doc.timeline().map((entry) => entry.id));
+  const inTimeline = local.some((row) => row.deleted) && new Set(timeline.map((entry) => entry.id));
   const system = local
     .filter(
       (row) =>
         row.kind === 'system' || row.viewOnceOpened || (inTimeline && !inTimeline.has(row.id)),
     )
     .sort((a, b) => localKey(a) - localKey(b));
-  const placeholders = context.placeholders?.(model) ?? [];
+  const placeholders = (context.placeholders?.(model) ?? []).filter(
+    (row) => row.receivedAt >= floor,
+  );
   const views: MessageView[] = [];
   const rich = context.rich?.(model);
   let nextSystem = 0;
   let nextPlaceholder = 0;
-  for (const entry of model.doc.timeline()) {
+  for (const entry of entries) {
     // Local system entries and placeholders (not in the shared document) slot in by time.
     while (nextSystem < system.length && localKey(system[nextSystem]!) <= orderKey(entry)) {
       views.push(toView(system[nextSystem++] as MessageRow, model, context));
@@ -94,6 +105,13 @@ export function pageViews(model: ConversationModel, context: ViewContext): Messa
     .filter((row) => !row.hidden)
     .sort((a, b) => compareRows(a, b))
     .map((row) => toView(row, model, context));
+}
+
+/** The index of the first entry at or after the order key `floor` (the timeline is in key order). */
+export function firstFrom(timeline: readonly MessageEntry[], floor: number): number {
+  let from = timeline.length;
+  while (from > 0 && orderKey(timeline[from - 1]!) >= floor) from--;
+  return from;
 }
 
 /** Where a row that is not in the document's timeline goes (system entries, tombstones). */

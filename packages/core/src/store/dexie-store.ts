@@ -35,21 +35,19 @@ export class DexieStore implements CoreStore {
   async loadFirstScreen(chats: number, perChat: number): Promise<FirstScreen> {
     const db = this.db;
     return db.transaction('r', [db.conversations, db.messages, db.receipts], async () => {
-      const conversations = await db.conversations
-        .orderBy('updatedAt')
-        .reverse()
-        .limit(chats)
-        .toArray();
-      // One index range per chat, newest first: pages, never the whole projection.
+      const conversations = await db.conversations.orderBy('updatedAt').reverse().toArray();
+      // One index range per chat on the screen, newest first: pages, never the whole projection.
       const pages = await Promise.all(
-        conversations.map((row) =>
-          db.messages
-            .where('[conversationId+sentAt]')
-            .between([row.id, Dexie.minKey], [row.id, Dexie.maxKey])
-            .reverse()
-            .limit(perChat)
-            .toArray(),
-        ),
+        conversations
+          .slice(0, chats)
+          .map((row) =>
+            db.messages
+              .where('[conversationId+sentAt]')
+              .between([row.id, Dexie.minKey], [row.id, Dexie.maxKey])
+              .reverse()
+              .limit(perChat)
+              .toArray(),
+          ),
       );
       const messages = pages.flat();
       const receipts = await db.receipts
@@ -65,15 +63,12 @@ export class DexieStore implements CoreStore {
   ): Promise<(conversationId: string) => StoredDocument> {
     const db = this.db;
     const ids = [...conversationIds];
-    const [snapshots, updates] = await db.transaction(
-      'r',
-      [db.docSnapshots, db.docUpdates],
-      () =>
-        Promise.all([
-          db.docSnapshots.bulkGet(ids),
-          // Ordered by conversationId, then seq (the primary key): each log in seq order.
-          db.docUpdates.where('conversationId').anyOf(ids).toArray(),
-        ]),
+    const [snapshots, updates] = await db.transaction('r', [db.docSnapshots, db.docUpdates], () =>
+      Promise.all([
+        db.docSnapshots.bulkGet(ids),
+        // Ordered by conversationId, then seq (the primary key): each log in seq order.
+        db.docUpdates.where('conversationId').anyOf(ids).toArray(),
+      ]),
     );
     return documentsFrom(
       snapshots.filter((row) => row !== undefined),

@@ -80,10 +80,10 @@ export class MemoryStore implements CoreStore {
   }
 
   async loadFirstScreen(chats: number, perChat: number): Promise<FirstScreen> {
-    const conversations = [...this.conversations.values()]
-      .sort((a, b) => b.updatedAt - a.updatedAt)
-      .slice(0, chats);
-    const messages = conversations.flatMap((conversation) =>
+    const conversations = [...this.conversations.values()].sort(
+      (a, b) => b.updatedAt - a.updatedAt,
+    );
+    const messages = conversations.slice(0, chats).flatMap((conversation) =>
       [...this.messages.values()]
         .filter((row) => row.conversationId === conversation.id)
         .sort((a, b) => b.sentAt - a.sentAt)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Conversations } from '../../src/conversations/conversations.js';
-import { conversationView, type ViewContext } from '../../src/facade/views.js';
+import { conversationView, pageViews, type ViewContext } from '../../src/facade/views.js';
 import { ParleyDatabase } from '../../src/store/database.js';
 import { DexieStore } from '../../src/store/dexie-store.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
@@ -40,7 +40,12 @@ async function seed(store: CoreStore): Promise<void> {
     }
   }
   // A read receipt this account's other device sent for chat1's newest message.
-  work.receipts.push({ key: 'chat1-m9/self/read', messageId: 'chat1-m9', accountId: 'self', kind: 'read' });
+  work.receipts.push({
+    key: 'chat1-m9/self/read',
+    messageId: 'chat1-m9',
+    accountId: 'self',
+    kind: 'read',
+  });
   await store.commit(work);
 }
 
@@ -54,11 +59,11 @@ describe.each([
   ['IndexedDB', dexieStore],
   ['memory', async () => new MemoryStore()],
 ])('the first screen (%s store)', (_, open) => {
-  it('reads the most recently active chats with their newest rows and those rows receipts', async () => {
+  it('reads the chats, and the newest rows of the most recent ones with those rows receipts', async () => {
     const store = await open();
     await seed(store);
     const screen = await store.loadFirstScreen(2, 3);
-    expect(screen.conversations.map((row) => row.id)).toEqual(['chat1', 'chat2']);
+    expect(screen.conversations.map((row) => row.id)).toEqual(['chat1', 'chat2', 'chat0']);
     expect(screen.messages.map((row) => row.id).sort()).toEqual([
       'chat1-m7',
       'chat1-m8',
@@ -81,10 +86,17 @@ describe.each([
     await conversations.loadFirstScreen(new Set(), 2, 3);
     expect(conversations.complete).toBe(false);
     const first = conversations.all().map((model) => conversationView(model, context));
+    expect(pageViews(conversations.get('chat2')!, context).map((view) => view.id)).toEqual([
+      'chat2-m7',
+      'chat2-m8',
+      'chat2-m9',
+    ]);
     expect(first.map((view) => [view.id, view.lastMessage?.body, view.unreadCount])).toEqual([
       // chat1's newest message was read on another device: two of its page are unread.
       ['chat1', 'chat1 message 9', 2],
       ['chat2', 'chat2 message 9', 3],
+      // Past the first screen: listed, its rows not read yet.
+      ['chat0', undefined, 0],
     ]);
     expect(conversations.all().some((model) => model.docLoaded)).toBe(false);
 

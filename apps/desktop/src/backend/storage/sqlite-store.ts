@@ -78,10 +78,10 @@ export class SqliteStore implements CoreStore {
   }
 
   async loadFirstScreen(chats: number, perChat: number): Promise<FirstScreen> {
-    const conversations = this.sql.conversationsRecent.all(chats).map(rowOf<ConversationRow>);
-    const messages = conversations.flatMap((row) =>
-      this.sql.messagesNewest.all(row.id, perChat).map(rowOf<MessageRow>),
-    );
+    const conversations = this.sql.conversationsRecent.all().map(rowOf<ConversationRow>);
+    const messages = conversations
+      .slice(0, chats)
+      .flatMap((row) => this.sql.messagesNewest.all(row.id, perChat).map(rowOf<MessageRow>));
     const receipts = messages.flatMap((row) =>
       this.sql.receiptsOfMessage.all(row.id).map(rowOf<ReceiptRow>),
     );
@@ -260,8 +260,8 @@ type Statements = ReturnType<typeof prepare>;
 function prepare(db: SqliteDatabase) {
   return {
     conversationsAll: db.prepare('SELECT value FROM core_conversations'),
-    conversationsRecent: db.prepare<[number]>(
-      'SELECT value FROM core_conversations ORDER BY updated_at DESC LIMIT ?',
+    conversationsRecent: db.prepare(
+      'SELECT value FROM core_conversations ORDER BY updated_at DESC',
     ),
     conversationPut: db.prepare(
       'INSERT OR REPLACE INTO core_conversations (id, updated_at, value) VALUES (?, ?, ?)',
