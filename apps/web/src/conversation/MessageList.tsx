@@ -74,14 +74,6 @@ export function MessageList({
         : rows.findIndex((row) => row.type === 'message' && row.message.id === focusMessageId),
     [rows, focusMessageId],
   );
-  // Opening another result of the same chat: the list is mounted already, so scroll it there.
-  const mountedFocus = useRef(focusIndex);
-  useEffect(() => {
-    if (focusIndex < 0 || mountedFocus.current === focusIndex) return;
-    mountedFocus.current = focusIndex;
-    virtuoso.current?.scrollToIndex({ index: focusIndex, align: 'center' });
-  }, [focusIndex]);
-
   if (rows.length === 0) {
     return (
       <div className="message-list message-list--empty">
@@ -92,6 +84,10 @@ export function MessageList({
   return (
     <div className="message-list">
       <Virtuoso<TimelineRow>
+        // A message to show (a search result, another one of the same chat, or one whose page
+        // just loaded) mounts the list anew around it: a scroll in the same commit as older
+        // rows being prepended would be undone by Virtuoso keeping the rows on screen in place.
+        key={focusIndex >= 0 ? `focus:${focusMessageId}` : 'newest'}
         ref={virtuoso}
         scrollerRef={scrollerRef}
         className="message-list__virtuoso"

@@ -394,8 +394,8 @@ export interface Messenger {
   setTyping(conversationId: string, typing: boolean): void;
   conversations(): Observable<readonly ConversationView[]>;
   /**
-   * The chat's timeline: its newest TIMELINE_PAGE entries at first, widened by
-   * showOlderMessages and showMessage (docs/decisions/0820).
+   * The chat's timeline: with createMessenger's `timelinePage`, its newest page at first, widened
+   * by showOlderMessages and showMessage (docs/decisions/0820); otherwise all of it.
    */
   messages(conversationId: string): Observable<readonly MessageView[]>;
   /** Adds the page before the oldest one messages(conversationId) holds (scrolled to its top). */

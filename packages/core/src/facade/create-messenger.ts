@@ -123,6 +123,12 @@ export interface MessengerOptions {
    * pass true; by default createMessenger resolves once everything is loaded.
    */
   firstScreenFirst?: boolean;
+  /**
+   * A chat's messages() holds its newest this many entries at first and grows by as many per
+   * showOlderMessages (docs/decisions/0820; TIMELINE_PAGE for a scrolling timeline); by default
+   * it holds the whole timeline.
+   */
+  timelinePage?: number;
 }
 
 /**
@@ -358,6 +364,7 @@ function wire(
     device,
     conversations,
     contacts,
+    ...(options.timelinePage !== undefined ? { timelinePage: options.timelinePage } : {}),
     connectionState: () => relay.state,
     group: (model) => {
       const state = groups.state(model);

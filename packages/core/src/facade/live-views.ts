@@ -27,9 +27,11 @@ export interface LiveViewsDeps {
   /** Message requests accepted on any device of the account (account-settings/). */
   acceptedRequests?(): readonly string[];
   contactNames?(): Readonly<Record<string, string>>;
+  /** Entries per timeline page (0820); by default a chat's messages() holds all of it. */
+  timelinePage?: number;
 }
 
-/** Timeline entries a chat's messages() holds at first, and adds per showOlder (0820). */
+/** Timeline entries a chat's messages() holds at first and adds per showOlder, in apps (0820). */
 export const TIMELINE_PAGE = 200;
 
 /** How long after a typing Content the list re-renders, once the longest indicator may have lapsed. */
@@ -77,7 +79,7 @@ export class LiveViews {
   showOlder(conversationId: string): void {
     const timeline = this.deps.conversations.get(conversationId)?.doc.timeline() ?? [];
     const from = firstFrom(timeline, this.floorOf(conversationId, timeline));
-    if (from > 0) this.widen(conversationId, keyAt(timeline, from - TIMELINE_PAGE));
+    if (from > 0) this.widen(conversationId, keyAt(timeline, from - this.page));
   }
 
   /** Widens the chat's timeline down to `messageId`, with half a page of context before it. */
@@ -86,21 +88,25 @@ export class LiveViews {
     let index = timeline.length - 1;
     while (index >= 0 && timeline[index]!.id !== messageId) index--;
     if (index < 0) return;
-    const floor = keyAt(timeline, index - TIMELINE_PAGE / 2);
+    const floor = keyAt(timeline, index - this.page / 2);
     if (floor < this.floorOf(conversationId, timeline)) this.widen(conversationId, floor);
   }
 
   /**
-   * The order key the chat's timeline starts at: the newest TIMELINE_PAGE entries' when first
+   * The order key the chat's timeline starts at: the newest page's first entry's when first
    * shown, then kept, so a new message does not push the oldest shown out from under the reader.
    */
   private floorOf(conversationId: string, timeline: readonly MessageEntry[]): number {
     let floor = this.windows.get(conversationId);
     if (floor === undefined) {
-      floor = keyAt(timeline, timeline.length - TIMELINE_PAGE);
+      floor = keyAt(timeline, timeline.length - this.page);
       this.windows.set(conversationId, floor);
     }
     return floor;
+  }
+
+  private get page(): number {
+    return this.deps.timelinePage ?? Infinity;
   }
 
   private widen(conversationId: string, floor: number): void {

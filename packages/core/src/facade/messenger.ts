@@ -156,6 +156,8 @@ export class ParleyMessenger implements Messenger {
     views.self.invalidate();
     views.conversationList.invalidate();
     this.loaded = this.openRest();
+    // Behind the first screen nobody awaits it: the app learns of a failure as an error event.
+    this.loaded.catch((error: unknown) => this.deps.events.error(error));
   }
 
   private async openRest(): Promise<void> {

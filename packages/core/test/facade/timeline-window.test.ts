@@ -51,6 +51,7 @@ async function chatOf(count: number): Promise<{ views: LiveViews; conversations:
     conversations,
     contacts: { usernameOf: () => undefined } as unknown as Contacts,
     connectionState: () => 'offline',
+    timelinePage: TIMELINE_PAGE,
   });
   return { views, conversations };
 }
@@ -86,6 +87,17 @@ describe("a chat's timeline window", () => {
     const shown = views.messages('chat').getSnapshot();
     views.showMessage('chat', `m${MESSAGES - 1}`);
     expect(views.messages('chat').getSnapshot()).toBe(shown);
+  });
+
+  it('holds the whole timeline when no page is given', async () => {
+    const { conversations } = await chatOf(MESSAGES);
+    const views = new LiveViews({
+      device: { account: undefined } as unknown as LocalDevice,
+      conversations,
+      contacts: { usernameOf: () => undefined } as unknown as Contacts,
+      connectionState: () => 'offline',
+    });
+    expect(ids(views)).toHaveLength(MESSAGES);
   });
 
   it('keeps its oldest message when a new one arrives', async () => {
