@@ -89,7 +89,9 @@ export class SqliteStore implements CoreStore {
   }
 
   /** Documents are read from the file when asked, so there is nothing to read ahead. */
-  async loadDocuments(): Promise<(conversationId: string) => StoredDocument> {
+  async loadDocuments(
+    _conversationIds: readonly string[],
+  ): Promise<(conversationId: string) => StoredDocument> {
     return (conversationId) => this.document(conversationId);
   }
 
