@@ -136,6 +136,27 @@ describe('the SQLite store', () => {
     expect(after.document('c1')).toEqual({ snapshot: undefined, updates: [] });
   });
 
+  it('reads the first screen: the newest chats with their newest rows and those rows receipts', async () => {
+    const handle = await openStore(tempFile(), randomBytes(32));
+    const work = fullUnit();
+    const m1 = work.messages.get('m1')!;
+    for (const sentAt of [2, 3])
+      work.messages.set(`m1-${sentAt}`, { ...m1, id: `m1-${sentAt}`, sentAt });
+    await handle.store.commit(work);
+    // c2 is the most recently active (updatedAt 6).
+    const one = await handle.store.loadFirstScreen(1, 5);
+    expect(one.conversations.map((row) => row.id)).toEqual(['c2', 'c1']);
+    expect(one.messages.map((row) => row.id)).toEqual(['m2']);
+    expect(one.receipts).toEqual([]);
+    const both = await handle.store.loadFirstScreen(2, 2);
+    expect(both.conversations.map((row) => row.id)).toEqual(['c2', 'c1']);
+    expect(both.messages.map((row) => row.id)).toEqual(['m2', 'm1-3', 'm1-2']);
+    const withReceipt = await handle.store.loadFirstScreen(2, 3);
+    expect(withReceipt.receipts).toEqual([work.receipts[0]]);
+    const documents = await handle.store.loadDocuments(['c1']);
+    expect(documents('c1').snapshot).toEqual(new Uint8Array([1, 1]));
+  });
+
   it('commits session rows and the messages they decrypted together, or neither', async () => {
     const path = tempFile();
     const key = randomBytes(32);

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useMemo, useState } from 'react';
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import { MuteMenu } from '../notifications/MuteMenu.js';
 import { GroupReadState } from '../groups/GroupReadState.js';
 import { ChatSearchBar } from '../search/ChatSearchBar.js';
@@ -40,6 +40,10 @@ export default function ConversationView({
     () => messenger.messages(conversationId),
     [messenger, conversationId],
   );
+  // A search result older than the newest page: its part of the history is loaded (0820).
+  useEffect(() => {
+    if (focusMessageId) messenger.showMessage(conversationId, focusMessageId);
+  }, [messenger, conversationId, focusMessageId]);
   const messages = useObservable(messagesObservable);
   const [searching, setSearching] = useState(false);
   const [infoOpen, setInfoOpen] = useState(false);
@@ -153,6 +157,7 @@ export default function ConversationView({
           messages={messages}
           showSenderNames={conversation.kind === 'group'}
           {...(focusMessageId ? { focusMessageId } : {})}
+          onStartReached={() => messenger.showOlderMessages(conversationId)}
         />
         <NewMessageAnnouncer messages={messages} />
         {isGroup && <GroupReadState conversationId={conversationId} messages={messages} />}

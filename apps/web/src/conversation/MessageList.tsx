@@ -38,15 +38,19 @@ export function MessageList({
   messages,
   showSenderNames,
   focusMessageId,
+  onStartReached,
 }: {
   conversationId: string;
   messages: readonly MessageView[];
   showSenderNames: boolean;
   /** A message to show in its place (a search result): scrolled to the middle, highlighted. */
   focusMessageId?: string;
+  /** Scrolled to the top of what is loaded: the page before it is asked for (0820). */
+  onStartReached?: () => void;
 }) {
   const now = useNow();
   const rows = useMemo(() => buildTimeline(messages, now), [messages, now]);
+  const firstItemIndex = useFirstItemIndex(rows);
   const virtuoso = useRef<VirtuosoHandle>(null);
   const [atBottom, setAtBottom] = useState(true);
   const { visibleIds, watch } = useVisibleMessages();
@@ -70,14 +74,6 @@ export function MessageList({
         : rows.findIndex((row) => row.type === 'message' && row.message.id === focusMessageId),
     [rows, focusMessageId],
   );
-  // Opening another result of the same chat: the list is mounted already, so scroll it there.
-  const mountedFocus = useRef(focusIndex);
-  useEffect(() => {
-    if (focusIndex < 0 || mountedFocus.current === focusIndex) return;
-    mountedFocus.current = focusIndex;
-    virtuoso.current?.scrollToIndex({ index: focusIndex, align: 'center' });
-  }, [focusIndex]);
-
   if (rows.length === 0) {
     return (
       <div className="message-list message-list--empty">
@@ -88,10 +84,17 @@ export function MessageList({
   return (
     <div className="message-list">
       <Virtuoso<TimelineRow>
+        // A message to show (a search result, another one of the same chat, or one whose page
+        // just loaded) mounts the list anew around it: a scroll in the same commit as older
+        // rows being prepended would be undone by Virtuoso keeping the rows on screen in place.
+        key={focusIndex >= 0 ? `focus:${focusMessageId}` : 'newest'}
         ref={virtuoso}
         scrollerRef={scrollerRef}
         className="message-list__virtuoso"
         data={rows}
+        // Older pages are prepended: the rows on screen keep their place.
+        firstItemIndex={firstItemIndex}
+        {...(onStartReached ? { startReached: onStartReached } : {})}
         components={components}
         computeItemKey={(_, row) => row.key}
         initialTopMostItemIndex={
@@ -108,7 +111,11 @@ export function MessageList({
           // The newest row gets breathing room above the composer; inside the item, so Virtuoso
           // measures it and "scroll to the end" includes it. Every row has the wrapper, so a new
           // message never remounts the one before it.
-          <div className={index === rows.length - 1 ? 'message-list__last' : undefined}>
+          <div
+            className={
+              index - firstItemIndex === rows.length - 1 ? 'message-list__last' : undefined
+            }
+          >
             {row.type === 'day' ? (
               <div className="day-separator" role="separator" aria-label={row.label}>
                 <span>{row.label}</span>
@@ -142,6 +149,30 @@ export function MessageList({
       )}
     </div>
   );
+}
+
+/** Far above any index a timeline reaches, as Virtuoso's firstItemIndex must stay positive. */
+const FIRST_ITEM_INDEX = 1_000_000_000;
+
+/**
+ * Virtuoso's index of the first row: lowered by as many rows as were prepended (an older page
+ * came in), found by where the first message shown before sits now.
+ */
+function useFirstItemIndex(rows: readonly TimelineRow[]): number {
+  const first = useRef<{ key: string | undefined; at: number; index: number }>({
+    key: undefined,
+    at: 0,
+    index: FIRST_ITEM_INDEX,
+  });
+  return useMemo(() => {
+    const previous = first.current;
+    const at = rows.findIndex((row) => row.type === 'message');
+    const key = at < 0 ? undefined : rows[at]!.key;
+    const now = previous.key === undefined ? -1 : rows.findIndex((row) => row.key === previous.key);
+    const index = now < 0 ? previous.index : previous.index - (now - previous.at);
+    first.current = { key, at, index };
+    return index;
+  }, [rows]);
 }
 
 /** Shown while scrolled up; its badge counts the unread messages waiting below the view. */

@@ -267,6 +267,11 @@ class DevFakeMessenger implements Messenger {
 
   setTyping(): void {}
 
+  // The fake's timelines are small and whole: there is no older page to show.
+  showOlderMessages(): void {}
+
+  showMessage(): void {}
+
   conversations() {
     return this.conversationList;
   }

@@ -1,4 +1,4 @@
-import { createMessenger, WorkerSearchBackend } from '@parley/core';
+import { createMessenger, TIMELINE_PAGE, WorkerSearchBackend } from '@parley/core';
 import * as SignalTs from '@parley/signal-ts';
 import { browserDeviceName } from '../linking/device-name.js';
 import { DATABASE_NAME } from './database-name.js';
@@ -18,6 +18,10 @@ export function createRealMessenger(): Promise<Messenger> {
     engine: SignalTs,
     automerge: loadAutomerge,
     deviceName: browserDeviceName(),
+    // The chat list renders from the first screen's read; the rest loads behind it (0820).
+    firstScreenFirst: true,
+    // Timelines load page by page as they scroll up (conversation/MessageList.tsx).
+    timelinePage: TIMELINE_PAGE,
     // The search index lives in a Web Worker (src/search/search.worker.ts), off the UI thread.
     searchBackend: () =>
       new WorkerSearchBackend(

@@ -1,3 +1,4 @@
+import { startTransition, useEffect, useState } from 'react';
 import { hrefFor } from '../app/route.js';
 import { formatListTime } from '../format/time.js';
 import { useNow } from '../format/use-now.js';
@@ -19,6 +20,32 @@ function summary(results: Results): string {
   return parts.join(', ');
 }
 
+/** Matching messages rendered first: more than a tall window shows (docs/decisions/0820). */
+export const FIRST_RESULTS = 24;
+
+/**
+ * Renders the first screenful of `results` at once and the rest right after it was painted, as
+ * a transition a newer query interrupts: up to 200 results cost several frames to render, and
+ * typing should not wait for results below the fold. True once all of them are rendered.
+ */
+function useAllRendered(results: Results): boolean {
+  const [rendered, setRendered] = useState<Results>();
+  const all = rendered === results;
+  useEffect(() => {
+    if (all) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // A frame, then a task: runs after the first screenful is painted.
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => startTransition(() => setRendered(results)));
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, [results, all]);
+  return all;
+}
+
 /** Matching chats, then matching messages grouped by chat; each result opens the message in place. */
 export function SearchResults({
   results,
@@ -28,9 +55,16 @@ export function SearchResults({
   openMessageId?: string;
 }) {
   const now = useNow();
+  const all = useAllRendered(results);
+  let budget = all ? Infinity : FIRST_RESULTS;
   return (
     <>
-      <p className="search-results__summary" role="status">
+      <p
+        className="search-results__summary"
+        role="status"
+        // Every result is rendered (the search benchmark waits for it too).
+        data-complete={all ? results.query : undefined}
+      >
         {summary(results)}
       </p>
       {results.chats.length > 0 && (
@@ -56,51 +90,57 @@ export function SearchResults({
       {results.groups.length > 0 && (
         <section className="search-section" aria-label="Messages">
           <h3 className="search-section__heading">Messages</h3>
-          {results.groups.map((group) => (
-            <section
-              key={group.conversationId}
-              className="search-group"
-              aria-label={`${group.messages.length} in ${group.title}`}
-            >
-              <h4 className="search-group__title">
-                <Avatar name={group.title} size={24} />
-                <span>{group.title}</span>
-                <span className="search-group__count">{group.messages.length}</span>
-              </h4>
-              <ul className="search-section__list">
-                {group.messages.map((message) => (
-                  <li key={message.messageId}>
-                    <a
-                      className="search-result"
-                      data-message-id={message.messageId}
-                      aria-current={message.messageId === openMessageId ? 'true' : undefined}
-                      href={hrefFor({
-                        name: 'chat',
-                        conversationId: group.conversationId,
-                        messageId: message.messageId,
-                      })}
-                    >
-                      <span className="search-result__meta">
-                        <span className="search-result__sender">
-                          {message.outgoing
-                            ? 'You'
-                            : group.kind === 'group'
-                              ? message.senderUsername
-                              : ''}
+          {results.groups.map((group) => {
+            if (budget <= 0) return null;
+            const shown =
+              budget >= group.messages.length ? group.messages : group.messages.slice(0, budget);
+            budget -= shown.length;
+            return (
+              <section
+                key={group.conversationId}
+                className="search-group"
+                aria-label={`${group.messages.length} in ${group.title}`}
+              >
+                <h4 className="search-group__title">
+                  <Avatar name={group.title} size={24} />
+                  <span>{group.title}</span>
+                  <span className="search-group__count">{group.messages.length}</span>
+                </h4>
+                <ul className="search-section__list">
+                  {shown.map((message) => (
+                    <li key={message.messageId}>
+                      <a
+                        className="search-result"
+                        data-message-id={message.messageId}
+                        aria-current={message.messageId === openMessageId ? 'true' : undefined}
+                        href={hrefFor({
+                          name: 'chat',
+                          conversationId: group.conversationId,
+                          messageId: message.messageId,
+                        })}
+                      >
+                        <span className="search-result__meta">
+                          <span className="search-result__sender">
+                            {message.outgoing
+                              ? 'You'
+                              : group.kind === 'group'
+                                ? message.senderUsername
+                                : ''}
+                          </span>
+                          <time dateTime={new Date(message.sentAt).toISOString()}>
+                            {formatListTime(message.sentAt, now)}
+                          </time>
                         </span>
-                        <time dateTime={new Date(message.sentAt).toISOString()}>
-                          {formatListTime(message.sentAt, now)}
-                        </time>
-                      </span>
-                      <span className="search-result__text">
-                        <Highlighted text={message.text} ranges={message.highlights} snippet />
-                      </span>
-                    </a>
-                  </li>
-                ))}
-              </ul>
-            </section>
-          ))}
+                        <span className="search-result__text">
+                          <Highlighted text={message.text} ranges={message.highlights} snippet />
+                        </span>
+                      </a>
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            );
+          })}
         </section>
       )}
     </>

@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import { useMessenger } from '../messenger/messenger-context.js';
 import type { SearchResults } from '../messenger/types.js';
 
+export const SEARCH_ANSWER_MEASURE = 'parley:search-answer';
+
 export interface SearchState {
   /** The results of the latest query answered (stale answers are dropped). */
   results: SearchResults | undefined;
@@ -25,8 +27,15 @@ export function useSearch(query: string, conversationId?: string): SearchState {
     }
     let current = true;
     setState((previous) => ({ ...previous, pending: true }));
+    const asked = performance.now();
     messenger.search(query, conversationId !== undefined ? { conversationId } : {}).then(
-      (results) => current && setState({ results, pending: false, error: undefined }),
+      (results) => {
+        // How long the messenger took to answer (the search benchmark reports it beside paint);
+        // only the latest is kept.
+        performance.clearMeasures(SEARCH_ANSWER_MEASURE);
+        performance.measure(SEARCH_ANSWER_MEASURE, { start: asked, detail: query });
+        if (current) setState({ results, pending: false, error: undefined });
+      },
       (error: unknown) =>
         current &&
         setState({

@@ -14,6 +14,7 @@ import type {
 } from '../store/database.js';
 import type {
   ConversationRepository,
+  StoredConversations,
   StoredDocument,
   UnitOfWorkStore,
 } from '../store/repositories.js';
@@ -87,6 +88,7 @@ export class Conversations {
   private staging: { work: UnitOfWork; incoming: MessageRow[] } | undefined;
   /** Set while a stored document is decoded on first use (its rows were loaded already). */
   private replaying = false;
+  private loaded = false;
 
   private readonly store: ConversationsDeps['store'];
   private readonly selfAccountId: () => string;
@@ -103,22 +105,55 @@ export class Conversations {
   }
 
   /**
+   * Reads what the chat list's first screen shows (docs/decisions/0820): the `chats` most recently
+   * active conversations with their newest `perChat` projection rows and those rows' receipts,
+   * and the documents of those that may be groups (a group's title lives in its document). These
+   * models are for viewing only: load() replaces them with the whole projection before anything
+   * may change a conversation (the facade's verbs wait for it). Until then a chat whose unread
+   * messages reach past its page counts those of the page.
+   */
+  async loadFirstScreen(
+    unsent: ReadonlySet<string>,
+    chats: number,
+    perChat: number,
+  ): Promise<void> {
+    const screen = await this.store.loadFirstScreen(chats, perChat);
+    const groups = screen.conversations.filter(mayBeGroupRow).map((row) => row.id);
+    const document = groups.length > 0 ? await this.store.loadDocuments(groups) : undefined;
+    this.fill({ ...screen, document }, unsent);
+  }
+
+  /** Whether load() ran: until then the models are the first screen's (loadFirstScreen). */
+  get complete(): boolean {
+    return this.loaded;
+  }
+
+  /**
    * Loads every conversation's row and projection; `unsent`: ids of messages the outbox has not
    * sent yet. Documents are not decoded here: each keeps its stored bytes and becomes a Yjs
    * document the first time something reads or changes it (opening the chat, a message for it
-   * arriving). The chat list renders from the projection alone (docs/decisions/0810).
+   * arriving). The chat list renders from the projection alone (docs/decisions/0810). Replaces
+   * the first screen's models, if any.
    */
   async load(unsent: ReadonlySet<string>): Promise<void> {
-    const {
-      conversations: rows,
-      messages,
-      receipts,
-      document,
-    } = await this.store.loadConversations();
+    const stored = await this.store.loadConversations();
+    this.models.clear();
+    this.receiptStatus.clear();
+    this.fill(stored, unsent);
+    this.loaded = true;
+  }
+
+  private fill(
+    stored: Omit<StoredConversations, 'document'> & {
+      document: StoredConversations['document'] | undefined;
+    },
+    unsent: ReadonlySet<string>,
+  ): void {
+    const { conversations: rows, messages, receipts, document } = stored;
     // A group member's receipt is that member's only; the message's status row records the rest.
     for (const receipt of receipts)
       if (!receipt.group) this.noteReceipt(receipt.messageId, receipt.kind);
-    for (const row of rows) this.attach(row, () => document(row.id));
+    for (const row of rows) this.attach(row, document && (() => document(row.id)));
     for (const message of messages) {
       this.models
         .get(message.conversationId)
@@ -420,6 +455,15 @@ export class Conversations {
     if (!known || STATUS_RANK[status] > STATUS_RANK[known])
       this.receiptStatus.set(messageId, status);
   }
+}
+
+/**
+ * Whether a conversation row may be a group's, so its title needs its document: a row an own
+ * device's update created says 'direct' without a peer until its document tells
+ * (content-handler.ts). A direct chat with a peer has its id derived from the two accounts.
+ */
+export function mayBeGroupRow(row: ConversationRow): boolean {
+  return row.kind === 'group' || row.peerAccountId === undefined;
 }
 
 /** The projection row of a message of a conversation's document. */

@@ -419,7 +419,15 @@ export interface Messenger {
   openViewOnce(conversationId: string, messageId: string): Promise<Uint8Array<ArrayBuffer>>;
   setTyping(conversationId: string, typing: boolean): void;
   conversations(): Observable<readonly ConversationView[]>;
+  /**
+   * The chat's timeline: with createMessenger's `timelinePage`, its newest page at first, widened
+   * by showOlderMessages and showMessage (docs/decisions/0820); otherwise all of it.
+   */
   messages(conversationId: string): Observable<readonly MessageView[]>;
+  /** Adds the page before the oldest one messages(conversationId) holds (scrolled to its top). */
+  showOlderMessages(conversationId: string): void;
+  /** Widens messages(conversationId) down to `messageId` and a page before it (a search result). */
+  showMessage(conversationId: string, messageId: string): void;
   /**
    * Full-text search on this device over messages and chat names: case- and diacritics-
    * insensitive, every word of the query matching a word's beginning ("caf" finds "Café").

@@ -65,6 +65,7 @@ import { Disappearing } from '../disappearing/disappearing.js';
 import { DexieExpiryStore } from '../disappearing/expiry-store.js';
 import { LiveViews } from './live-views.js';
 import { ParleyMessenger, type MessengerDeps } from './messenger.js';
+import { afterLoad } from './after-load.js';
 
 export interface MessengerOptions {
   /** The relay's base URL, e.g. `https://relay.example` (its WebSocket is derived from it). */
@@ -121,6 +122,18 @@ export interface MessengerOptions {
    * (the app passes its browser and system, e.g. "Chromium on Linux"). The relay stores it.
    */
   deviceName?: string;
+  /**
+   * Resolve as soon as the chat list's first screen is read, and load the rest in the background
+   * (docs/decisions/0820); verbs wait for it (facade/after-load.ts). Apps that render at once
+   * pass true; by default createMessenger resolves once everything is loaded.
+   */
+  firstScreenFirst?: boolean;
+  /**
+   * A chat's messages() holds its newest this many entries at first and grows by as many per
+   * showOlderMessages (docs/decisions/0820; TIMELINE_PAGE for a scrolling timeline); by default
+   * it holds the whole timeline.
+   */
+  timelinePage?: number;
 }
 
 /**
@@ -134,8 +147,12 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
   const db = new ParleyDatabase(options.databaseName, options.indexedDB);
   await db.open();
   const messenger = new ParleyMessenger(wire(options, db, WebSocketImpl));
-  await messenger.open();
-  return messenger;
+  if (!options.firstScreenFirst) {
+    await messenger.open();
+    return messenger;
+  }
+  await messenger.openFirstScreen();
+  return afterLoad(messenger, messenger.loaded);
 }
 
 /** Builds the parts and connects their callbacks (parts referenced before built are called later). */
@@ -362,6 +379,7 @@ function wire(
     device,
     conversations,
     contacts,
+    ...(options.timelinePage !== undefined ? { timelinePage: options.timelinePage } : {}),
     connectionState: () => relay.state,
     group: (model) => {
       const state = groups.state(model);

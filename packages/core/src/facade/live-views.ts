@@ -9,7 +9,9 @@ import type {
   SelfView,
 } from './api.js';
 import { Snapshot } from './observable.js';
-import { conversationView, messageViews, type ViewContext } from './views.js';
+import type { MessageEntry } from '../conversations/conversation-doc.js';
+import { orderKey } from '../conversations/timeline-order.js';
+import { conversationView, firstFrom, messageViews, pageViews, type ViewContext } from './views.js';
 
 export interface LiveViewsDeps {
   device: LocalDevice;
@@ -26,7 +28,12 @@ export interface LiveViewsDeps {
   acceptedRequests?(): readonly string[];
   contactNames?(): Readonly<Record<string, string>>;
   profileOf?: ViewContext['profileOf'];
+  /** Entries per timeline page (0820); by default a chat's messages() holds all of it. */
+  timelinePage?: number;
 }
+
+/** Timeline entries a chat's messages() holds at first and adds per showOlder, in apps (0820). */
+export const TIMELINE_PAGE = 200;
 
 /** How long after a typing Content the list re-renders, once the longest indicator may have lapsed. */
 const TYPING_RERENDER_MS = 6_500;
@@ -37,6 +44,8 @@ export class LiveViews {
   readonly connection: Snapshot<ConnectionState>;
   readonly conversationList: Snapshot<readonly ConversationView[]>;
   private readonly messageSnapshots = new Map<string, Snapshot<readonly MessageView[]>>();
+  /** The order key each shown chat's timeline starts at (floorOf). */
+  private readonly windows = new Map<string, number>();
   private readonly typingTimers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(private readonly deps: LiveViewsDeps) {
@@ -56,16 +65,66 @@ export class LiveViews {
     if (!snapshot) {
       snapshot = new Snapshot(() => {
         const model = this.deps.conversations.get(conversationId);
-        return model ? messageViews(model, this.context()) : [];
+        if (!model) return [];
+        // The first screen's models hold a page of rows and no document (0820).
+        return this.deps.conversations.complete
+          ? messageViews(model, this.context(), this.floorOf(conversationId, model.doc.timeline()))
+          : pageViews(model, this.context());
       });
       this.messageSnapshots.set(conversationId, snapshot);
     }
     return snapshot;
   }
 
+  /** Widens the chat's timeline by a page, when it does not hold all of the chat yet. */
+  showOlder(conversationId: string): void {
+    const timeline = this.deps.conversations.get(conversationId)?.doc.timeline() ?? [];
+    const from = firstFrom(timeline, this.floorOf(conversationId, timeline));
+    if (from > 0) this.widen(conversationId, keyAt(timeline, from - this.page));
+  }
+
+  /** Widens the chat's timeline down to `messageId`, with half a page of context before it. */
+  showMessage(conversationId: string, messageId: string): void {
+    const timeline = this.deps.conversations.get(conversationId)?.doc.timeline() ?? [];
+    let index = timeline.length - 1;
+    while (index >= 0 && timeline[index]!.id !== messageId) index--;
+    if (index < 0) return;
+    const floor = keyAt(timeline, index - this.page / 2);
+    if (floor < this.floorOf(conversationId, timeline)) this.widen(conversationId, floor);
+  }
+
+  /**
+   * The order key the chat's timeline starts at: the newest page's first entry's when first
+   * shown, then kept, so a new message does not push the oldest shown out from under the reader.
+   */
+  private floorOf(conversationId: string, timeline: readonly MessageEntry[]): number {
+    let floor = this.windows.get(conversationId);
+    if (floor === undefined) {
+      floor = keyAt(timeline, timeline.length - this.page);
+      this.windows.set(conversationId, floor);
+    }
+    return floor;
+  }
+
+  private get page(): number {
+    return this.deps.timelinePage ?? Infinity;
+  }
+
+  private widen(conversationId: string, floor: number): void {
+    this.windows.set(conversationId, floor);
+    this.messageSnapshots.get(conversationId)?.invalidate();
+  }
+
   conversationChanged(conversationId: string): void {
     this.messageSnapshots.get(conversationId)?.invalidate();
     this.conversationList.invalidate();
+  }
+
+  /** Everything re-renders (the whole projection replaced the first screen's, 0820). */
+  invalidateAll(): void {
+    this.self.invalidate();
+    this.conversationList.invalidate();
+    for (const snapshot of this.messageSnapshots.values()) snapshot.invalidate();
   }
 
   /** Typing indicators expire by time: re-render the list once the longest one may have lapsed. */
@@ -116,4 +175,9 @@ export function selfView(device: LocalDevice): SelfView | null {
   return account
     ? { accountId: account.accountId, username: account.username, deviceId: account.deviceId }
     : null;
+}
+
+/** The order key of the entry at `index`; before the first entry, everything. */
+function keyAt(timeline: readonly MessageEntry[], index: number): number {
+  return index <= 0 ? -Infinity : orderKey(timeline[index]!);
 }

@@ -59,6 +59,13 @@ import type { CallsApi } from '../calls/types.js';
 import type { WebPush, WebPushSubscription } from '../push/web-push.js';
 import { selfView, type LiveViews } from './live-views.js';
 
+/**
+ * The first screen (docs/decisions/0820): the chats read before the rest, and each one's newest
+ * rows (its preview and, up to this many, its unread count). A tall window shows about 20 chats.
+ */
+export const FIRST_SCREEN_CHATS = 40;
+export const FIRST_SCREEN_ROWS = 50;
+
 /** The parts the facade delegates to, all built by createMessenger (create-messenger.ts). */
 export interface MessengerDeps {
   db: ParleyDatabase;
@@ -125,6 +132,20 @@ export class ParleyMessenger implements Messenger {
 
   /** Restores the registered account (if any) and connects. */
   async open(): Promise<void> {
+    await this.openFirstScreen();
+    await this.loaded;
+  }
+
+  /** Settles once open() finished: the whole projection loaded and the relay connection begun. */
+  loaded: Promise<void> = Promise.resolve();
+
+  /**
+   * Restores the account and what the chat list's first screen shows, and starts the rest of
+   * open() in the background (`loaded`): the first screen does not wait for the whole history
+   * (docs/decisions/0820). Until `loaded` settles nothing may change a conversation: callers
+   * wait for it before every verb (facade/after-load.ts).
+   */
+  async openFirstScreen(): Promise<void> {
     const { db, device, stores, inbox, contacts, outbox, conversations, views } = this.deps;
     device.account = await db.account.get('self');
     await stores.load();
@@ -133,13 +154,26 @@ export class ParleyMessenger implements Messenger {
     await inbox.load();
     await contacts.load();
     await outbox.load();
+    await conversations.loadFirstScreen(
+      outbox.unsentMessageIds(),
+      FIRST_SCREEN_CHATS,
+      FIRST_SCREEN_ROWS,
+    );
+    views.self.invalidate();
+    views.conversationList.invalidate();
+    this.loaded = this.openRest();
+    // Behind the first screen nobody awaits it: the app learns of a failure as an error event.
+    this.loaded.catch((error: unknown) => this.deps.events.error(error));
+  }
+
+  private async openRest(): Promise<void> {
+    const { db, device, outbox, conversations, views } = this.deps;
     await conversations.load(outbox.unsentMessageIds());
     this.deps.groups.load(await this.deps.store.loadReceipts());
     this.deps.pendingGroupMessages.load(await db.pendingGroupMessages.toArray());
     // What expired while this device was off is gone before anything shows it.
     await this.deps.disappearing.load();
-    views.self.invalidate();
-    views.conversationList.invalidate();
+    views.invalidateAll();
     this.deps.events.on((event) => {
       if (event.type !== 'relay-refused') return;
       // Unlinked while connected: the relay closes the socket with DEVICE_REMOVED. Unlinked while
@@ -416,6 +450,14 @@ export class ParleyMessenger implements Messenger {
 
   messages(conversationId: string): Observable<readonly MessageView[]> {
     return this.deps.views.messages(conversationId);
+  }
+
+  showOlderMessages(conversationId: string): void {
+    this.deps.views.showOlder(conversationId);
+  }
+
+  showMessage(conversationId: string, messageId: string): void {
+    this.deps.views.showMessage(conversationId, messageId);
   }
 
   // --- Search

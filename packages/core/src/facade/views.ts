@@ -1,4 +1,4 @@
-import type { ConversationModel } from '../conversations/conversations.js';
+import { mayBeGroupRow, type ConversationModel } from '../conversations/conversations.js';
 import type { MessageRow, PendingGroupMessageRow } from '../store/database.js';
 import type { MessageEntry } from '../conversations/conversation-doc.js';
 import { isMessageRequest } from '../requests/request-state.js';
@@ -37,27 +37,38 @@ export interface ViewContext {
 /** What a chat list preview shows of a message deleted for everyone. */
 export const DELETED_MESSAGE_TEXT = 'This message was deleted';
 
-export function messageViews(model: ConversationModel, context: ViewContext): MessageView[] {
+/**
+ * The conversation's timeline as views: its document entries from the order key `floor` on (all
+ * by default), with the local rows and placeholders that fall among them.
+ */
+export function messageViews(
+  model: ConversationModel,
+  context: ViewContext,
+  floor = -Infinity,
+): MessageView[] {
+  const timeline = model.doc.timeline();
+  const entries = floor === -Infinity ? timeline : timeline.slice(firstFrom(timeline, floor));
   // Local system entries, opened view-once messages (they left the document: disappearing/), and
   // tombstones whose entry left the document (rich/: a delete for everyone redacts it) slot into
   // the timeline by their keys.
   const local = [...model.rows.values()].filter(
-    (row) => row.kind === 'system' || row.viewOnceOpened || row.deleted,
+    (row) => (row.kind === 'system' || row.viewOnceOpened || row.deleted) && localKey(row) >= floor,
   );
-  const inTimeline =
-    local.some((row) => row.deleted) && new Set(model.doc.timeline().map((entry) => entry.id));
+  const inTimeline = local.some((row) => row.deleted) && new Set(timeline.map((entry) => entry.id));
   const system = local
     .filter(
       (row) =>
         row.kind === 'system' || row.viewOnceOpened || (inTimeline && !inTimeline.has(row.id)),
     )
     .sort((a, b) => localKey(a) - localKey(b));
-  const placeholders = context.placeholders?.(model) ?? [];
+  const placeholders = (context.placeholders?.(model) ?? []).filter(
+    (row) => row.receivedAt >= floor,
+  );
   const views: MessageView[] = [];
   const rich = context.rich?.(model);
   let nextSystem = 0;
   let nextPlaceholder = 0;
-  for (const entry of model.doc.timeline()) {
+  for (const entry of entries) {
     // Local system entries and placeholders (not in the shared document) slot in by time.
     while (nextSystem < system.length && localKey(system[nextSystem]!) <= orderKey(entry)) {
       views.push(toView(system[nextSystem++] as MessageRow, model, context));
@@ -85,6 +96,25 @@ export function messageViews(model: ConversationModel, context: ViewContext): Me
   while (nextPlaceholder < placeholders.length)
     views.push(placeholderView(placeholders[nextPlaceholder++]!, model, context));
   return views;
+}
+
+/**
+ * A first-screen model's timeline (docs/decisions/0820): its page of newest rows in timeline
+ * order, without the document (not read yet), so reactions and membership lines wait for the
+ * whole load that replaces it moments later.
+ */
+export function pageViews(model: ConversationModel, context: ViewContext): MessageView[] {
+  return [...model.rows.values()]
+    .filter((row) => !row.hidden)
+    .sort((a, b) => compareRows(a, b))
+    .map((row) => toView(row, model, context));
+}
+
+/** The index of the first entry at or after the order key `floor` (the timeline is in key order). */
+export function firstFrom(timeline: readonly MessageEntry[], floor: number): number {
+  let from = timeline.length;
+  while (from > 0 && orderKey(timeline[from - 1]!) >= floor) from--;
+  return from;
 }
 
 /** Where a row that is not in the document's timeline goes (system entries, tombstones). */
@@ -206,13 +236,9 @@ function compareRows(a: MessageRow, b: MessageRow): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-/**
- * Whether the conversation may be a group, without decoding its document when it is a direct
- * chat with a peer (its id is derived from the two accounts). A row an own device's update
- * created says 'direct' without a peer until its document tells (content-handler.ts).
- */
+/** Whether the conversation may be a group, without decoding a direct chat's document. */
 function mayBeGroup(model: ConversationModel): boolean {
-  return model.docLoaded || model.row.kind === 'group' || model.row.peerAccountId === undefined;
+  return model.docLoaded || mayBeGroupRow(model.row);
 }
 
 export function conversationView(model: ConversationModel, context: ViewContext): ConversationView {

@@ -58,6 +58,8 @@ export const MESSENGER_MEMBERS = {
   setTyping: 'notify',
   conversations: 'observable-call',
   messages: 'observable-call',
+  showOlderMessages: 'notify',
+  showMessage: 'notify',
   search: 'call',
   safetyNumber: 'call',
   markVerified: 'call',

@@ -1,5 +1,11 @@
+import { Dexie } from 'dexie';
 import type { ParleyDatabase } from './database.js';
-import type { CoreStore, StoredConversations } from './repositories.js';
+import type {
+  CoreStore,
+  FirstScreen,
+  StoredConversations,
+  StoredDocument,
+} from './repositories.js';
 import { documentsFrom } from './stored-documents.js';
 import { onCommitted, type Durability, type UnitOfWork } from './unit-of-work.js';
 
@@ -24,6 +30,50 @@ export class DexieStore implements CoreStore {
 
   async forgetProcessedBefore(at: number): Promise<void> {
     await this.db.processedEnvelopes.where('at').below(at).delete();
+  }
+
+  async loadFirstScreen(chats: number, perChat: number): Promise<FirstScreen> {
+    const db = this.db;
+    return db.transaction('r', [db.conversations, db.messages, db.receipts], async () => {
+      const conversations = await db.conversations.orderBy('updatedAt').reverse().toArray();
+      // One index range per chat on the screen, newest first: pages, never the whole projection.
+      const pages = await Promise.all(
+        conversations
+          .slice(0, chats)
+          .map((row) =>
+            db.messages
+              .where('[conversationId+sentAt]')
+              .between([row.id, Dexie.minKey], [row.id, Dexie.maxKey])
+              .reverse()
+              .limit(perChat)
+              .toArray(),
+          ),
+      );
+      const messages = pages.flat();
+      const receipts = await db.receipts
+        .where('messageId')
+        .anyOf(messages.map((row) => row.id))
+        .toArray();
+      return { conversations, messages, receipts };
+    });
+  }
+
+  async loadDocuments(
+    conversationIds: readonly string[],
+  ): Promise<(conversationId: string) => StoredDocument> {
+    const db = this.db;
+    const ids = [...conversationIds];
+    const [snapshots, updates] = await db.transaction('r', [db.docSnapshots, db.docUpdates], () =>
+      Promise.all([
+        db.docSnapshots.bulkGet(ids),
+        // Ordered by conversationId, then seq (the primary key): each log in seq order.
+        db.docUpdates.where('conversationId').anyOf(ids).toArray(),
+      ]),
+    );
+    return documentsFrom(
+      snapshots.filter((row) => row !== undefined),
+      updates,
+    );
   }
 
   async loadConversations(): Promise<StoredConversations> {

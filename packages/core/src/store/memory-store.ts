@@ -8,7 +8,12 @@ import type {
   ReceiptRow,
   SessionRow,
 } from './database.js';
-import type { CoreStore, StoredConversations } from './repositories.js';
+import type {
+  CoreStore,
+  FirstScreen,
+  StoredConversations,
+  StoredDocument,
+} from './repositories.js';
 import { documentsFrom } from './stored-documents.js';
 import type { Durability, UnitOfWork } from './unit-of-work.js';
 
@@ -72,6 +77,34 @@ export class MemoryStore implements CoreStore {
   async forgetProcessedBefore(at: number): Promise<void> {
     for (const [id, row] of this.processedEnvelopes)
       if (row.at < at) this.processedEnvelopes.delete(id);
+  }
+
+  async loadFirstScreen(chats: number, perChat: number): Promise<FirstScreen> {
+    const conversations = [...this.conversations.values()].sort(
+      (a, b) => b.updatedAt - a.updatedAt,
+    );
+    const messages = conversations.slice(0, chats).flatMap((conversation) =>
+      [...this.messages.values()]
+        .filter((row) => row.conversationId === conversation.id)
+        .sort((a, b) => b.sentAt - a.sentAt)
+        .slice(0, perChat),
+    );
+    const ids = new Set(messages.map((row) => row.id));
+    const receipts = [...this.receipts.values()].filter((row) => ids.has(row.messageId));
+    return structuredClone({ conversations, messages, receipts });
+  }
+
+  async loadDocuments(
+    conversationIds: readonly string[],
+  ): Promise<(conversationId: string) => StoredDocument> {
+    const ids = new Set(conversationIds);
+    const { snapshots, updates } = structuredClone({
+      snapshots: [...this.snapshots.values()].filter((row) => ids.has(row.conversationId)),
+      updates: [...this.docUpdates.values()]
+        .filter((row) => ids.has(row.conversationId))
+        .sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0)),
+    });
+    return documentsFrom(snapshots, updates);
   }
 
   async loadConversations(): Promise<StoredConversations> {

@@ -52,8 +52,28 @@ export interface StoredConversations {
   document(conversationId: string): StoredDocument;
 }
 
+/**
+ * What the chat list's first screen needs (docs/decisions/0820): every conversation row (one per
+ * chat: small), most recently active first (by `updatedAt`), and for the first `chats` of them
+ * their newest `perChat` projection rows (by `sentAt`) with the receipts of those rows. Read
+ * before everything else at start, without reading the projection or the documents whole.
+ */
+export interface FirstScreen {
+  conversations: ConversationRow[];
+  messages: MessageRow[];
+  receipts: ReceiptRow[];
+}
+
 /** Conversation documents (snapshot + update log) and the message projection. */
 export interface ConversationRepository {
+  loadFirstScreen(chats: number, perChat: number): Promise<FirstScreen>;
+  /**
+   * The documents of `conversationIds` (the first screen's groups, whose titles live in them):
+   * a reader as StoredConversations.document, for those ids.
+   */
+  loadDocuments(
+    conversationIds: readonly string[],
+  ): Promise<(conversationId: string) => StoredDocument>;
   loadConversations(): Promise<StoredConversations>;
   /** Every receipt row (group member receipts are folded by groups/ at start). */
   loadReceipts(): Promise<ReceiptRow[]>;

@@ -4,6 +4,7 @@ import type {
   CoreStore,
   DocUpdateRow,
   Durability,
+  FirstScreen,
   MessageRow,
   OutboxRow,
   ParleyDatabase,
@@ -74,6 +75,24 @@ export class SqliteStore implements CoreStore {
       receipts: await this.loadReceipts(),
       document: (conversationId) => this.document(conversationId),
     };
+  }
+
+  async loadFirstScreen(chats: number, perChat: number): Promise<FirstScreen> {
+    const conversations = this.sql.conversationsRecent.all().map(rowOf<ConversationRow>);
+    const messages = conversations
+      .slice(0, chats)
+      .flatMap((row) => this.sql.messagesNewest.all(row.id, perChat).map(rowOf<MessageRow>));
+    const receipts = messages.flatMap((row) =>
+      this.sql.receiptsOfMessage.all(row.id).map(rowOf<ReceiptRow>),
+    );
+    return { conversations, messages, receipts };
+  }
+
+  /** Documents are read from the file when asked, so there is nothing to read ahead. */
+  async loadDocuments(
+    _conversationIds: readonly string[],
+  ): Promise<(conversationId: string) => StoredDocument> {
+    return (conversationId) => this.document(conversationId);
   }
 
   async loadReceipts(): Promise<ReceiptRow[]> {
@@ -243,6 +262,9 @@ type Statements = ReturnType<typeof prepare>;
 function prepare(db: SqliteDatabase) {
   return {
     conversationsAll: db.prepare('SELECT value FROM core_conversations'),
+    conversationsRecent: db.prepare(
+      'SELECT value FROM core_conversations ORDER BY updated_at DESC',
+    ),
     conversationPut: db.prepare(
       'INSERT OR REPLACE INTO core_conversations (id, updated_at, value) VALUES (?, ?, ?)',
     ),
@@ -261,11 +283,15 @@ function prepare(db: SqliteDatabase) {
       'DELETE FROM core_doc_updates WHERE conversation_id = ?',
     ),
     messagesAll: db.prepare('SELECT value FROM core_messages'),
+    messagesNewest: db.prepare<[string, number]>(
+      'SELECT value FROM core_messages WHERE conversation_id = ? ORDER BY sent_at DESC LIMIT ?',
+    ),
     messagePut: db.prepare(
       'INSERT OR REPLACE INTO core_messages (id, conversation_id, sent_at, value) VALUES (?, ?, ?, ?)',
     ),
     messagesDeleteOfConversation: db.prepare('DELETE FROM core_messages WHERE conversation_id = ?'),
     receiptsAll: db.prepare('SELECT value FROM core_receipts'),
+    receiptsOfMessage: db.prepare<[string]>('SELECT value FROM core_receipts WHERE message_id = ?'),
     receiptPut: db.prepare(
       'INSERT OR REPLACE INTO core_receipts (key, message_id, value) VALUES (?, ?, ?)',
     ),
