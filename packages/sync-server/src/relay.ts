@@ -16,6 +16,7 @@ import { ProvisioningChannel } from './provisioning/provisioning-channel.js';
 import { openPush } from './push/open-push.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import { SocketServer } from './ws/socket-server.js';
+import { LastActive } from './ws/last-active.js';
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -123,11 +124,12 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
     config.blobs ?? defaultConfig.blobs,
   );
   let state: 'starting' | 'ready' | 'closing' = 'starting';
+  const now = config.now ?? Date.now;
   const provisioning = new ProvisioningChannel();
   const provisioningSweep = setInterval(() => provisioning.sweep(), 30_000).unref();
 
   const app = createHttpApp(
-    { store, authenticator, online, limits, metrics, blobs, provisioning },
+    { store, authenticator, online, limits, metrics, blobs, provisioning, now },
     metrics,
     () => state === 'ready',
     log,
@@ -143,6 +145,9 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
       metrics,
       logger: log,
       limits,
+      lastActive: new LastActive(store, now, (error) =>
+        log.warn({ err: error }, 'recording last activity failed'),
+      ),
       isClosing: () => state === 'closing',
     },
     provisioning,

@@ -17,4 +17,6 @@ export interface RouteContext {
   blobs?: BlobService;
   /** One-time provisioning addresses of new devices waiting to be linked (src/provisioning/). */
   provisioning: ProvisioningChannel;
+  /** The relay's clock (RelayConfig.now). */
+  now: () => number;
 }

@@ -13,7 +13,12 @@ import type {
   StoredEnvelope,
 } from '../records.js';
 import type { DeviceCredentials, NewAccount, RelayStore } from '../relay-store.js';
-import { postgresFlavor, schemaStatements, type RelayDatabase } from '../schema.js';
+import {
+  addedColumns,
+  postgresFlavor,
+  schemaStatements,
+  type RelayDatabase,
+} from '../schema.js';
 import { PgDeviceDirectory } from './device-directory.js';
 import { PgGroupCommitter, type PgCommitEvents } from './group-commit.js';
 import { PgMailboxTables } from './mailbox-tables.js';
@@ -55,7 +60,13 @@ export class PostgresStore implements RelayStore {
     const pool = createPool(url, { size: poolSize, onError: events.connectionFailed });
     try {
       const kysely = new Kysely<RelayDatabase>({ dialect: new PostgresDialect({ pool }) });
-      await migrate(pool, schemaStatements(kysely, postgresFlavor));
+      await migrate(pool, [
+        ...schemaStatements(kysely, postgresFlavor),
+        ...addedColumns.map(
+          ([table, column, type]) =>
+            `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${column} ${type}`,
+        ),
+      ]);
       const q = preparePgQueries(buildQueries(kysely, postgresFlavor), buildPgQueries(kysely));
       const committer = new PgGroupCommitter(pool, events);
       const mailboxes = new PgMailboxTables(q, pool, committer, events);
@@ -103,6 +114,14 @@ export class PostgresStore implements RelayStore {
 
   listDevices(accountId: string): Promise<DeviceSummary[]> {
     return this.directory.listDevices(accountId);
+  }
+
+  renameDevice(accountId: string, deviceId: number, sealedName: string): Promise<void> {
+    return this.directory.renameDevice(accountId, deviceId, sealedName);
+  }
+
+  markDeviceActive(rowId: number, day: number): Promise<void> {
+    return this.directory.markDeviceActive(rowId, day);
   }
 
   removeDevice(accountId: string, deviceId: number): Promise<void> {

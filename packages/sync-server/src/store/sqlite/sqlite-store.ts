@@ -15,7 +15,12 @@ import type {
   StoredEnvelope,
 } from '../records.js';
 import type { DeviceCredentials, NewAccount, RelayStore } from '../relay-store.js';
-import { schemaStatements, sqliteFlavor, type RelayDatabase } from '../schema.js';
+import {
+  addedColumns,
+  schemaStatements,
+  sqliteFlavor,
+  type RelayDatabase,
+} from '../schema.js';
 import { DeviceDirectory } from './device-directory.js';
 import { GroupCommitter, type CommitEvents } from './group-commit.js';
 import { MailboxTables } from './mailbox-tables.js';
@@ -95,6 +100,14 @@ export class SqliteStore implements RelayStore {
 
   async listDevices(accountId: string): Promise<DeviceSummary[]> {
     return this.directory.listDevices(accountId);
+  }
+
+  renameDevice(accountId: string, deviceId: number, sealedName: string): Promise<void> {
+    return this.directory.renameDevice(accountId, deviceId, sealedName);
+  }
+
+  markDeviceActive(rowId: number, day: number): Promise<void> {
+    return this.directory.markDeviceActive(rowId, day);
   }
 
   removeDevice(accountId: string, deviceId: number): Promise<void> {
@@ -198,10 +211,20 @@ function openDatabase(path: string): Database.Database {
 function prepareQueries(db: Database.Database): PreparedQueries {
   const kysely = new Kysely<RelayDatabase>({ dialect: new SqliteDialect({ database: db }) });
   for (const statement of schemaStatements(kysely, sqliteFlavor)) db.exec(statement);
+  addMissingColumns(db);
   const queries = buildQueries(kysely, sqliteFlavor);
   return Object.fromEntries(
     Object.entries(queries).map(([name, query]) => [name, new Prepared(db, query)]),
   ) as PreparedQueries;
+}
+
+/** SQLite has no ADD COLUMN IF NOT EXISTS: its table_info says what is there. */
+function addMissingColumns(db: Database.Database): void {
+  for (const [table, column, type] of addedColumns) {
+    const columns = db.pragma(`table_info(${table})`) as { name: string }[];
+    if (!columns.some((c) => c.name === column))
+      db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+  }
 }
 
 /** fdatasync of a file if it exists (startup only: blocks). */
