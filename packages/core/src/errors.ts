@@ -73,7 +73,11 @@ export type ParleyErrorCode =
   /** A provisioning message failed authentication (tampered, or sealed to another key). */
   | 'LINK_TAMPERED'
   /** unlinkDevice() or renameDevice() for a device that is not one of this account's. */
-  | 'UNKNOWN_DEVICE';
+  | 'UNKNOWN_DEVICE'
+  /** renameDevice() with an empty name or one longer than MAX_DEVICE_NAME_LENGTH. */
+  | 'INVALID_DEVICE_NAME'
+  /** A sealed device name failed authentication (tampered, or moved to another device). */
+  | 'DEVICE_NAME_TAMPERED';
 
 export class ParleyError extends Error {
   override readonly name = 'ParleyError';

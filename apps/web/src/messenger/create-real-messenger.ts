@@ -17,7 +17,7 @@ export function createRealMessenger(): Promise<Messenger> {
     databaseName: DATABASE_NAME,
     engine: SignalTs,
     automerge: loadAutomerge,
-    deviceName: browserDeviceName(),
+    platform: browserDeviceName(),
     // The search index lives in a Web Worker (src/search/search.worker.ts), off the UI thread.
     searchBackend: () =>
       new WorkerSearchBackend(

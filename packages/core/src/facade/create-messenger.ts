@@ -112,10 +112,10 @@ export interface MessengerOptions {
    */
   store?: (db: ParleyDatabase) => CoreStore;
   /**
-   * What this device calls itself in the account's device list when it registers or is linked
-   * (the app passes its browser and system, e.g. "Chromium on Linux"). The relay stores it.
+   * What this device is, for the account's device list ("Chromium on Linux", "Desktop app on
+   * macOS"), and its first name. Sealed to the account's identity key: the relay cannot read it.
    */
-  deviceName?: string;
+  platform?: string;
 }
 
 /**
@@ -174,7 +174,6 @@ function wire(
     stores,
     http,
     onError,
-    ...(options.deviceName ? { deviceName: options.deviceName } : {}),
   });
   const linking = new DeviceLinking({ relayUrl: options.relayUrl, WebSocket, http });
   const sessions = new Sessions({ engine, stores, http, lock, local });
@@ -564,7 +563,7 @@ function wire(
     sessions,
     accountKeys,
     linking,
-    ownDevices: new OwnDevices(device, http),
+    ownDevices: new OwnDevices({ engine, device, http, platform: options.platform, onError }),
     history,
     contacts,
     safetyNumbers,

@@ -188,6 +188,11 @@ export class ParleyMessenger implements Messenger {
     return this.deps.ownDevices.list();
   }
 
+  async renameDevice(deviceId: number, name: string): Promise<void> {
+    this.requireAccount();
+    return this.deps.ownDevices.rename(deviceId, name);
+  }
+
   async unlinkDevice(deviceId: number): Promise<void> {
     this.requireAccount();
     return this.deps.ownDevices.unlink(deviceId);
@@ -517,6 +522,8 @@ export class ParleyMessenger implements Messenger {
     this.deps.contacts.learn(account.accountId, account.username);
     this.deps.views.self.invalidate();
     this.connect();
+    // A device names itself (sealed) once it has credentials, which the relay binds it to.
+    this.deps.ownDevices.nameThisDevice();
     return selfView(this.deps.device) as SelfView;
   }
 
