@@ -12,6 +12,7 @@ import {
   type PersistentIndexedDB,
 } from './storage/persistent-indexeddb.js';
 import { SqliteStore } from './storage/sqlite-store.js';
+import { desktopPlatform } from './desktop-platform.js';
 
 export interface BackendOptions {
   /** The app's user-data folder; the database is `parley.db` in it. */
@@ -58,6 +59,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       indexedDB: idb,
       searchBackend: localSearchBackend,
       store: (db) => (store = new SqliteStore(sqlite, db)),
+      platform: desktopPlatform(),
     });
   } catch (error) {
     detachPersistentIndexedDB(idb.indexedDB);

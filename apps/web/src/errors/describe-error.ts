@@ -20,7 +20,8 @@ export type UserAction =
   | 'view-once'
   | 'message-action'
   | 'link'
-  | 'devices';
+  | 'devices'
+  | 'rename-device';
 
 const unreachable = "Can't reach the Parley server. Check your connection and try again.";
 
@@ -59,6 +60,8 @@ const byCode: Record<string, string> = {
   LINK_TAMPERED:
     'The linking message was damaged or tampered with on the way, so it was refused. Show a new code and try again.',
   UNKNOWN_DEVICE: 'That device is no longer linked to your account.',
+  INVALID_DEVICE_NAME: 'A device name has 1 to 64 characters.',
+  DEVICE_NAME_TAMPERED: 'That device’s name was damaged or tampered with, so it is not shown.',
   // core/remote: the tab holding the connection closed mid-request (src/tabs, decision 0710)
   BACKEND_CHANGED:
     'The tab that held Parley’s connection closed before this finished. Check whether it went through, then try again if needed.',
@@ -85,6 +88,7 @@ const failed: Record<UserAction, string> = {
   'message-action': "That couldn't be done",
   link: "The device couldn't be linked",
   devices: "Your devices couldn't be loaded",
+  'rename-device': "The device couldn't be renamed",
 };
 
 export function describeError(error: unknown, action: UserAction): string {
