@@ -28,6 +28,7 @@ import { Groups } from '../groups/groups.js';
 import { DeviceLinking } from '../linking/device-linking.js';
 import { OwnDevices } from '../linking/own-devices.js';
 import { HistoryTransfer } from '../linking/history-transfer.js';
+import { PendingHistory } from '../linking/pending-history.js';
 import { ParleyError } from '../errors.js';
 import { BlobTransfer } from '../media/blob-transfer.js';
 import { MediaStore } from '../media/media-cache.js';
@@ -386,6 +387,7 @@ function wire(
     conversations,
     blobs,
     outbox,
+    pending: new PendingHistory(db),
     commit: async (work) => {
       await store.commit(work);
       afterCommit(work);

@@ -145,6 +145,7 @@ export class ParleyMessenger implements Messenger {
     if (device.account) {
       this.connect();
       void this.deps.media.resumePending().catch((error) => this.deps.events.error(error));
+      void this.deps.history.resume().catch((error) => this.deps.events.error(error));
     }
   }
 
@@ -165,7 +166,7 @@ export class ParleyMessenger implements Messenger {
       this.deps.linking.start(async (message) => {
         this.assertUnregistered();
         await this.join(() => this.deps.accountKeys.link(message));
-        this.deps.history.expectFrom(message.linkedByDeviceId);
+        await this.deps.history.expectFrom(message.linkedByDeviceId);
         await this.deps.composer.announceLinkedDevice();
         this.activate();
       }),

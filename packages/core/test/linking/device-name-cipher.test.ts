@@ -6,6 +6,7 @@ import {
   openDeviceName,
   sealDeviceName,
   validDeviceName,
+  type DeviceNameRecord,
 } from '../../src/linking/device-name-cipher.js';
 import { engines } from '../engine/engines.js';
 
@@ -23,7 +24,7 @@ function codeOf(fn: () => unknown): string | undefined {
 
 describe.each(engines)('sealed device names ($name engine)', ({ engine }) => {
   const identity = engine.IdentityKeyPair.generate();
-  const seal = (r = record, b = binding) => sealDeviceName(engine, identity.publicKey, b, r);
+  const seal = (r: DeviceNameRecord = record, b = binding) => sealDeviceName(engine, identity.publicKey, b, r);
 
   it('opens with the account identity, and never shows the name in the sealed bytes', () => {
     const sealed = seal();
