@@ -1,9 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import {
-  LAST_ACTIVE_GRANULARITY_MS as DAY,
-  MAX_SEALED_DEVICE_NAME_BYTES,
-} from '@parley/protocol';
+import { LAST_ACTIVE_GRANULARITY_MS as DAY, MAX_SEALED_DEVICE_NAME_BYTES } from '@parley/protocol';
 import {
   RelayHttpError,
   randomDeviceKeys,

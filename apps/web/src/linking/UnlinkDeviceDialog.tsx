@@ -16,8 +16,8 @@ export default function UnlinkDeviceDialog(props: {
       title={`Unlink ${name}?`}
       warning={
         <p>
-          {name} stops receiving messages at once, and its keys, chats and messages are deleted
-          from it. Link it again later to use it with your account.
+          {name} stops receiving messages at once, and its keys, chats and messages are deleted from
+          it. Link it again later to use it with your account.
         </p>
       }
       confirmLabel="Unlink"

@@ -53,9 +53,7 @@ export class OwnDevices {
     const devices = await relayCall(() => this.deps.http.ownDevices());
     const views = devices.map((summary) => this.view(account, identity, summary));
     this.repair(account, devices, views);
-    return views.sort(
-      (a, b) => Number(b.current) - Number(a.current) || a.linkedAt - b.linkedAt,
-    );
+    return views.sort((a, b) => Number(b.current) - Number(a.current) || a.linkedAt - b.linkedAt);
   }
 
   /** Gives any device of this account a new name, sealed; every device hears DevicesChanged. */
@@ -148,7 +146,12 @@ function readName(
   if (d.name === null) return null;
   if (isLegacyPlaintext(d.name)) return { name: d.name, platform: null };
   try {
-    return openDeviceName(engine, identity, { accountId, deviceId: d.deviceId }, fromBase64(d.name));
+    return openDeviceName(
+      engine,
+      identity,
+      { accountId, deviceId: d.deviceId },
+      fromBase64(d.name),
+    );
   } catch {
     return null;
   }

@@ -41,9 +41,12 @@ export class PendingHistory {
 
   /** `imported` conversations (from the archive's start) are committed. */
   async progressed(imported: number): Promise<void> {
-    await this.db.historyImport.where('key').equals('pending').modify((row) => {
-      if (row.archive) row.archive.imported = imported;
-    });
+    await this.db.historyImport
+      .where('key')
+      .equals('pending')
+      .modify((row) => {
+        if (row.archive) row.archive.imported = imported;
+      });
   }
 
   /** Done, or the archive can never be imported (gone from the relay, or corrupt). */

@@ -24,7 +24,8 @@ function codeOf(fn: () => unknown): string | undefined {
 
 describe.each(engines)('sealed device names ($name engine)', ({ engine }) => {
   const identity = engine.IdentityKeyPair.generate();
-  const seal = (r: DeviceNameRecord = record, b = binding) => sealDeviceName(engine, identity.publicKey, b, r);
+  const seal = (r: DeviceNameRecord = record, b = binding) =>
+    sealDeviceName(engine, identity.publicKey, b, r);
 
   it('opens with the account identity, and never shows the name in the sealed bytes', () => {
     const sealed = seal();
@@ -34,9 +35,10 @@ describe.each(engines)('sealed device names ($name engine)', ({ engine }) => {
     expect(seal()).not.toEqual(sealed);
     // Longer than any plain name even in bytes: how old plaintext names are told apart.
     expect(MIN_SEALED_NAME_BYTES).toBeGreaterThan(MAX_DEVICE_NAME_LENGTH);
-    expect(openDeviceName(engine, identity, binding, seal({ name: 'x', platform: null }))).toEqual(
-      { name: 'x', platform: null },
-    );
+    expect(openDeviceName(engine, identity, binding, seal({ name: 'x', platform: null }))).toEqual({
+      name: 'x',
+      platform: null,
+    });
   });
 
   it('detects a flipped bit anywhere, a truncation and another version', () => {
@@ -44,9 +46,10 @@ describe.each(engines)('sealed device names ($name engine)', ({ engine }) => {
     for (let i = 0; i < sealed.length; i++) {
       const tampered = sealed.slice();
       tampered[i]! ^= 0x01;
-      expect(codeOf(() => openDeviceName(engine, identity, binding, tampered)), `byte ${i}`).toBe(
-        'DEVICE_NAME_TAMPERED',
-      );
+      expect(
+        codeOf(() => openDeviceName(engine, identity, binding, tampered)),
+        `byte ${i}`,
+      ).toBe('DEVICE_NAME_TAMPERED');
     }
     const short = sealed.subarray(0, MIN_SEALED_NAME_BYTES - 1);
     expect(codeOf(() => openDeviceName(engine, identity, binding, short))).toBe(

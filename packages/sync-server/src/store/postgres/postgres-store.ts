@@ -13,12 +13,7 @@ import type {
   StoredEnvelope,
 } from '../records.js';
 import type { DeviceCredentials, NewAccount, RelayStore } from '../relay-store.js';
-import {
-  addedColumns,
-  postgresFlavor,
-  schemaStatements,
-  type RelayDatabase,
-} from '../schema.js';
+import { addedColumns, postgresFlavor, schemaStatements, type RelayDatabase } from '../schema.js';
 import { PgDeviceDirectory } from './device-directory.js';
 import { PgGroupCommitter, type PgCommitEvents } from './group-commit.js';
 import { PgMailboxTables } from './mailbox-tables.js';

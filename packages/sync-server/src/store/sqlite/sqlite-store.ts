@@ -15,12 +15,7 @@ import type {
   StoredEnvelope,
 } from '../records.js';
 import type { DeviceCredentials, NewAccount, RelayStore } from '../relay-store.js';
-import {
-  addedColumns,
-  schemaStatements,
-  sqliteFlavor,
-  type RelayDatabase,
-} from '../schema.js';
+import { addedColumns, schemaStatements, sqliteFlavor, type RelayDatabase } from '../schema.js';
 import { DeviceDirectory } from './device-directory.js';
 import { GroupCommitter, type CommitEvents } from './group-commit.js';
 import { MailboxTables } from './mailbox-tables.js';
