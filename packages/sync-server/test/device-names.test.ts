@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { LAST_ACTIVE_GRANULARITY_MS as DAY, MAX_SEALED_DEVICE_NAME_BYTES } from '@parley/protocol';
 import {
@@ -7,8 +9,12 @@ import {
   randomEcPublicKey,
   type Credentials,
 } from '@parley/relay-client';
+import Database from 'better-sqlite3';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { registerAccount } from './support/accounts.js';
+import { dialect } from './support/database.js';
 import { useTestRelay } from './support/relay-harness.js';
+import { openStoreFixture, storeEvents } from './support/store.js';
 
 const httpError = (promise: Promise<unknown>) =>
   promise.then(
@@ -116,5 +122,27 @@ describe('device names (sealed, opaque to the relay) and last activity', () => {
     (await r.connect(phone)).close();
     await r.t.client.renameDevice(laptop, laptop.deviceId, sealed());
     expect(await lastActive(phone)).toBe(monday + DAY);
+  });
+});
+
+describe.runIf(dialect === 'sqlite')('a SQLite database from before last activity', () => {
+  it('gets the column when the relay opens it, keeping its devices', async () => {
+    const { store, path, alice } = await openStoreFixture();
+    await store.close();
+    const old = new Database(path!);
+    old.exec('ALTER TABLE devices DROP COLUMN last_active_at');
+    old.close();
+
+    const reopened = new SqliteStore(path!, storeEvents);
+    try {
+      expect(await reopened.listDevices(alice.accountId)).toMatchObject([
+        { deviceId: 1, lastActiveAt: null },
+      ]);
+      await reopened.markDeviceActive(alice.rowId, monday);
+      expect((await reopened.listDevices(alice.accountId))[0]!.lastActiveAt).toBe(monday);
+    } finally {
+      await reopened.close();
+      rmSync(dirname(path!), { recursive: true, force: true });
+    }
   });
 });
