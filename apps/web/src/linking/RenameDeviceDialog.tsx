@@ -1,13 +1,11 @@
 import { useId, useState } from 'react';
+import { MAX_DEVICE_NAME_LENGTH } from '@parley/core';
 import { useMessenger } from '../messenger/messenger-context.js';
 import type { DeviceView } from '../messenger/types.js';
 import { FormDialog } from '../shell/FormDialog.js';
 import { TextField } from '../shell/TextField.js';
 import { useSubmission } from '../shell/use-submission.js';
 import { deviceLabel } from './last-active.js';
-
-// MAX_DEVICE_NAME_LENGTH in @parley/protocol: core refuses longer names (INVALID_DEVICE_NAME).
-const MAX_NAME = 64;
 
 /** Renames one of the account's devices; only the account's devices can read the name. */
 export default function RenameDeviceDialog(props: { device: DeviceView; onClose: () => void }) {
@@ -38,7 +36,7 @@ export default function RenameDeviceDialog(props: { device: DeviceView; onClose:
         label="Device name"
         value={name}
         onChange={setName}
-        maxLength={MAX_NAME}
+        maxLength={MAX_DEVICE_NAME_LENGTH}
         autoFocus
       />
       <p className="settings__muted">
