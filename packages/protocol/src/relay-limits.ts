@@ -11,6 +11,11 @@ export const MAX_CONTENT_BYTES = 256 * 1024;
 export const MAX_DESTINATIONS_PER_SEND = 4096;
 /** Longest SendRequest.client_id, in characters. */
 export const MAX_CLIENT_ID_LENGTH = 64;
+/**
+ * Longest SendRequest.ttl_seconds: a send that asks for a time to live asks for a short one
+ * (call signals); anything longer is ordinary content and waits for the general retention.
+ */
+export const MAX_SEND_TTL_SECONDS = 300;
 /** Most requests a socket may have in flight (unanswered) at once. */
 export const MAX_REQUESTS_IN_FLIGHT = 256;
 /** Most pushed envelopes the relay leaves unacked on one socket before it waits for acks. */

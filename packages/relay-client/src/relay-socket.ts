@@ -112,8 +112,15 @@ export class RelaySocket {
     await this.request({ case: 'auth', value: { ...auth } as never });
   }
 
-  /** Sends one message to many devices; resolves once the relay committed it. */
-  send(clientId: string, messages: OutgoingMessageInit[]): Promise<SendResult> {
+  /**
+   * Sends one message to many devices; resolves once the relay committed it. `ttlSeconds`
+   * (SendRequest.ttl_seconds): entries not delivered within it are dropped by the relay.
+   */
+  send(
+    clientId: string,
+    messages: OutgoingMessageInit[],
+    options: { ttlSeconds?: number } = {},
+  ): Promise<SendResult> {
     const id = this.nextId++;
     const frame = encodeSendRequestFrame(
       id,
@@ -124,6 +131,7 @@ export class RelaySocket {
         type: m.type ?? EnvelopeType.SIGNAL_MESSAGE,
         content: m.content,
       })),
+      options.ttlSeconds,
     );
     return this.exchange(id, frame).then((result) => {
       if (result.case !== 'send') throw new Error(`unexpected response ${result.case}`);

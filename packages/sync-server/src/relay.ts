@@ -19,6 +19,11 @@ import { SocketServer } from './ws/socket-server.js';
 import { LastActive } from './ws/last-active.js';
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+/**
+ * Entries with a time to live (call signals: at most MAX_SEND_TTL_SECONDS) are deleted this
+ * often once lapsed; reads skip them meanwhile, so this only bounds the space they hold.
+ */
+const LAPSED_SWEEP_INTERVAL_MS = 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface Relay {
@@ -80,13 +85,14 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
   store.mailboxCap = config.mailboxCap;
   const processId = newProcessId();
   const online = new OnlineDevices(processId);
+  const provisioning = new ProvisioningChannel();
   if (config.redisUrl && pgStore) {
     try {
       cluster = await joinCluster(
         config.redisUrl,
         config.redisPrefix,
         processId,
-        { online, store: pgStore },
+        { online, store: pgStore, provisioning },
         log,
       );
     } catch (error) {
@@ -125,7 +131,6 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
   );
   let state: 'starting' | 'ready' | 'closing' = 'starting';
   const now = config.now ?? Date.now;
-  const provisioning = new ProvisioningChannel();
   const provisioningSweep = setInterval(() => provisioning.sweep(), 30_000).unref();
 
   const app = createHttpApp(
@@ -163,6 +168,16 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
       .catch((error: unknown) => log.error({ err: error }, 'retention sweep failed'))
       .finally(() => (sweeping = undefined));
   };
+  let sweepingLapsed: Promise<unknown> | undefined;
+  const pruneLapsed = () => {
+    if (sweepingLapsed) return;
+    sweepingLapsed = store
+      .pruneLapsed(Date.now(), () => state === 'closing')
+      .then((deleted) => deleted > 0 && log.debug({ deleted }, 'lapsed mailbox entries deleted'))
+      .catch((error: unknown) => log.error({ err: error }, 'lapsed entry sweep failed'))
+      .finally(() => (sweepingLapsed = undefined));
+  };
+  const lapsedTimer = setInterval(pruneLapsed, LAPSED_SWEEP_INTERVAL_MS).unref();
   let sweepingBlobs: Promise<unknown> | undefined;
   const sweepBlobs = () => {
     if (sweepingBlobs) return;
@@ -197,8 +212,10 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
       if (state === 'closing') return;
       state = 'closing';
       clearInterval(pruneTimer);
+      clearInterval(lapsedTimer);
       clearInterval(provisioningSweep);
       await sweeping;
+      await sweepingLapsed;
       await sweepingBlobs;
       // Sends already accepted get their commit and their response before sockets close.
       await store.flush();

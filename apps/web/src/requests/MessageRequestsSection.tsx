@@ -31,9 +31,9 @@ export function MessageRequestsSection({
               className="chat-item requests__item"
               href={hrefFor({ name: 'chat', conversationId: request.id })}
               aria-current={request.id === openConversationId ? 'page' : undefined}
-              aria-label={`${request.title}, message request${
-                request.lastMessage ? `: ${request.lastMessage.body}` : ''
-              }`}
+              aria-label={`${request.title}, ${
+                request.invitedBy ? `group invitation from ${request.invitedBy}` : 'message request'
+              }${request.lastMessage ? `: ${request.lastMessage.body}` : ''}`}
               data-conversation-id={request.id}
             >
               <Avatar name={request.title} />
@@ -52,7 +52,10 @@ export function MessageRequestsSection({
                 <span className="chat-item__bottom">
                   <span className="chat-item__preview">
                     <span className="chat-item__preview-text">
-                      {request.lastMessage?.body ?? 'Wants to chat with you'}
+                      {request.lastMessage?.body ??
+                        (request.invitedBy
+                          ? `${request.invitedBy} added you`
+                          : 'Wants to chat with you')}
                     </span>
                   </span>
                 </span>

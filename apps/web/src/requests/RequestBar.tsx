@@ -8,6 +8,8 @@ import './requests.css';
 /**
  * In place of the composer while a chat is a message request: what accepting means, and the
  * three answers. Until Accept, core sends the stranger no read receipt and no typing indicator.
+ * A group a stranger added this account to is a request too: Delete leaves it, Block blocks the
+ * stranger and leaves.
  */
 export function RequestBar({ conversation }: { conversation: ConversationView }) {
   const messenger = useMessenger();
@@ -30,12 +32,25 @@ export function RequestBar({ conversation }: { conversation: ConversationView })
     }
   }
 
+  const inviter = conversation.invitedBy;
   return (
-    <div className="request-bar" role="region" aria-label={`Message request from ${name}`}>
-      <p className="request-bar__text">
-        <strong>{name}</strong> isn't in your chats yet. Accept to reply; until then they don't know
-        you've seen their messages. Block to stop their messages.
-      </p>
+    <div
+      className="request-bar"
+      role="region"
+      aria-label={inviter ? `Group invitation from ${inviter}` : `Message request from ${name}`}
+    >
+      {inviter ? (
+        <p className="request-bar__text">
+          <strong>{inviter}</strong> added you to this group and isn't in your chats. Join to reply;
+          until then the members don't know you've seen messages. Delete leaves the group; Block
+          also stops {inviter}'s messages.
+        </p>
+      ) : (
+        <p className="request-bar__text">
+          <strong>{name}</strong> isn't in your chats yet. Accept to reply; until then they don't
+          know you've seen their messages. Block to stop their messages.
+        </p>
+      )}
       {error && (
         <p className="field-error" role="alert">
           {error}
@@ -64,7 +79,7 @@ export function RequestBar({ conversation }: { conversation: ConversationView })
           disabled={busy}
           onClick={() => void answer('accept')}
         >
-          Accept
+          {inviter ? 'Join' : 'Accept'}
         </button>
       </div>
     </div>

@@ -1,8 +1,8 @@
-import { useId, useState } from 'react';
-import { describeError } from '../errors/describe-error.js';
+import { useId } from 'react';
 import { useMessenger } from '../messenger/messenger-context.js';
 import type { MessageView } from '../messenger/types.js';
-import { useModalDialog } from '../shell/use-modal-dialog.js';
+import { FormDialog } from '../shell/FormDialog.js';
+import { useSubmission } from '../shell/use-submission.js';
 import { canDeleteForEveryone } from './message-rules.js';
 
 /** "Delete for everyone" (own messages, within the window) or "Delete for me". */
@@ -16,54 +16,39 @@ export default function DeleteDialog({
   onClose: () => void;
 }) {
   const messenger = useMessenger();
-  const dialogRef = useModalDialog();
-  const [error, setError] = useState<string | null>(null);
+  const { busy, error, run } = useSubmission('message-action');
   const id = useId();
   const forEveryone = canDeleteForEveryone(message, Date.now());
-
-  async function run(action: () => Promise<void>) {
-    try {
-      await action();
-      dialogRef.current?.close();
-    } catch (cause) {
-      setError(describeError(cause, 'message-action'));
-    }
-  }
+  const deleteForMe = () =>
+    void run(async () => {
+      await messenger.deleteForMe(conversationId, [message.id]);
+      onClose();
+    });
 
   return (
-    <dialog ref={dialogRef} className="dialog" aria-labelledby={`${id}-title`} onClose={onClose}>
-      <h2 id={`${id}-title`}>Delete message?</h2>
-      <p>
-        {forEveryone
+    <FormDialog
+      id={id}
+      title="Delete message?"
+      warning={
+        forEveryone
           ? 'Delete for everyone removes it from every device in this chat. Delete for me removes it from your devices only.'
-          : 'It will be removed from your devices. Others in the chat keep it.'}
-      </p>
-      {error && (
-        <p className="field-error" role="alert">
-          {error}
-        </p>
-      )}
-      <div className="dialog__actions dialog__actions--stack">
-        <button type="button" className="button" onClick={() => dialogRef.current?.close()}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="button"
-          onClick={() => void run(() => messenger.deleteForMe(conversationId, [message.id]))}
-        >
-          Delete for me
-        </button>
-        {forEveryone && (
-          <button
-            type="button"
-            className="button button--danger"
-            onClick={() => void run(() => messenger.deleteForEveryone(conversationId, message.id))}
-          >
-            Delete for everyone
-          </button>
-        )}
-      </div>
-    </dialog>
+          : 'It will be removed from your devices. Others in the chat keep it.'
+      }
+      error={error}
+      submitLabel={forEveryone ? 'Delete for everyone' : 'Delete for me'}
+      busyLabel="Deleting…"
+      busy={busy}
+      {...(forEveryone ? { alternative: { label: 'Delete for me', onClick: deleteForMe } } : {})}
+      onSubmit={
+        forEveryone
+          ? () =>
+              void run(async () => {
+                await messenger.deleteForEveryone(conversationId, message.id);
+                onClose();
+              })
+          : deleteForMe
+      }
+      onClose={onClose}
+    />
   );
 }

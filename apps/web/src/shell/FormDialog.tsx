@@ -16,13 +16,21 @@ interface FormDialogProps {
   /** False until the person has done what the dialog asks first. */
   ready?: boolean;
   onSubmit: () => void;
+  /**
+   * A second, milder answer beside the main one (e.g. "Delete for me" beside "Delete for
+   * everyone"); the actions then stack, one per row, on every screen.
+   */
+  alternative?: { label: string; onClick: () => void };
   onClose: () => void;
   children?: ReactNode;
 }
 
-/** A modal dialog around one form: title, fields, what went wrong, Cancel and one action. */
+/**
+ * A modal dialog around one form: title, fields, what went wrong, Cancel and one action (or two,
+ * with `alternative`).
+ */
 export function FormDialog(props: FormDialogProps) {
-  const { id, title, warning, error, busy, ready = true, children } = props;
+  const { id, title, warning, error, busy, ready = true, alternative, children } = props;
   const dialogRef = useModalDialog();
 
   function submit(event: FormEvent) {
@@ -52,10 +60,20 @@ export function FormDialog(props: FormDialogProps) {
             {error}
           </p>
         )}
-        <div className="dialog__actions">
+        <div className={alternative ? 'dialog__actions dialog__actions--stack' : 'dialog__actions'}>
           <button type="button" className="button" onClick={() => dialogRef.current?.close()}>
             Cancel
           </button>
+          {alternative && (
+            <button
+              type="button"
+              className="button"
+              disabled={busy}
+              onClick={() => alternative.onClick()}
+            >
+              {alternative.label}
+            </button>
+          )}
           <button
             type="submit"
             className={warning ? 'button button--danger' : 'button button--primary'}

@@ -11,6 +11,7 @@ import { startStack, type Stack } from '../e2e/harness/stack.js';
 import {
   acceptRequest,
   chatRow,
+  joinGroup,
   meetInChat,
   openChat,
   openUser,
@@ -274,6 +275,8 @@ describe('a group call in the mesh', () => {
       await expect.poll(() => chatRow(user.page, title).count(), POLL).toBe(1);
       await chatRow(user.page, title).click();
       await user.page.getByRole('region', { name: `Group ${title}` }).waitFor();
+      // A stranger's group is an invitation: it does not ring until joined.
+      await joinGroup(user, alice.username, title);
     }
     await expect
       .poll(() => alice.page.getByTestId('member-count').textContent(), POLL)

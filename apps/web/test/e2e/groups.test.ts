@@ -8,7 +8,15 @@ import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { seriousViolations } from './harness/axe.js';
 import { useStack } from './harness/use-stack.js';
-import { bubble, chatRow, openUser, screenshot, signUp, type User } from './harness/user.js';
+import {
+  bubble,
+  chatRow,
+  joinGroup,
+  openUser,
+  screenshot,
+  signUp,
+  type User,
+} from './harness/user.js';
 
 const TITLE = 'Weekend trip';
 
@@ -57,13 +65,20 @@ describe('group chats in the browser', () => {
       .poll(() => question.getAttribute('data-status'), { timeout: 30_000 })
       .toMatch(/sent|delivered/);
 
-    // Bob reads first: Alice sees his read receipt, but her tick waits for Carol.
+    // Alice is a stranger to Bob and Carol: her group is an invitation until they join, and
+    // what they read meanwhile stays theirs. Bob joins and reads first: Alice sees his read
+    // receipt, but her tick waits for Carol.
     await openGroup(bob);
+    await bubble(bob.page, 'Who is in for Saturday?').waitFor();
+    await screenshot(bob.page, 'group-invitation');
+    expect(await seriousViolations(bob.page)).toEqual([]);
+    await joinGroup(bob, alice.username, TITLE);
     await expect
       .poll(() => alice.page.getByTestId('group-read-state').textContent(), { timeout: 30_000 })
       .toBe(`Your last message: read by ${bob.username}`);
     expect(await question.getAttribute('data-status')).not.toBe('read');
     await openGroup(carol);
+    await joinGroup(carol, alice.username, TITLE);
     await expect
       .poll(() => alice.page.getByTestId('group-read-state').textContent(), { timeout: 30_000 })
       .toBe('Your last message: read by everyone');

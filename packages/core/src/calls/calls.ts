@@ -1,9 +1,12 @@
 import { ParleyError } from '../errors.js';
 import { Snapshot } from '../facade/observable.js';
+import { AwayCalls } from './away-calls.js';
 import { accountOf, CallSession } from './call-session.js';
 import { callSignalContent, type ReceivedSignal, type SignalKind } from './call-signal.js';
 import { INVITE_MAX_AGE_MS, MAX_CALL_PARTICIPANTS, RING_TIMEOUT_MS } from './limits.js';
 import type {
+  AwayInvite,
+  AwayRinger,
   CallMedia,
   CallNetwork,
   CallOutcome,
@@ -45,11 +48,37 @@ export class Calls implements CallsApi {
   private peers: CallPeers | undefined;
   /** Calls that ended here: their late signals must not ring again. */
   private readonly finished = new Set<string>();
+  private readonly away = new AwayCalls();
+  /** An away invitation the app was opened for, waiting for the media side. */
+  private resumed: AwayInvite | undefined;
 
   constructor(private readonly deps: CallsDeps) {}
 
   attach(peers: CallPeers): void {
     this.peers = peers;
+    const resumed = this.resumed;
+    this.resumed = undefined;
+    if (resumed) this.resume(resumed);
+  }
+
+  ringAway(ringer: AwayRinger): void {
+    this.away.attach(ringer);
+  }
+
+  resume(invite: AwayInvite): void {
+    if (!this.peers) {
+      this.resumed = invite;
+      return;
+    }
+    const members = this.deps.membersOf(invite.conversationId);
+    // Only what a real invitation could ring: a member calling with members.
+    if (!members?.accounts.includes(accountOf(invite.callerDevice))) return;
+    const participants = invite.participants.filter((account) =>
+      members.accounts.includes(account),
+    );
+    if (this.finished.has(invite.callId) || this.session?.id === invite.callId) return;
+    this.finished.add(invite.callId);
+    this.ringIncoming({ ...invite, participants, group: members.group });
   }
 
   async start(conversationId: string, media: CallMedia): Promise<string> {
@@ -138,7 +167,7 @@ export class Calls implements CallsApi {
       return;
     }
     const session = this.session;
-    if (session?.id !== signal.callId) return;
+    if (session?.id !== signal.callId) return this.notInSession(signal, from, own);
     if (!own && !session.participants.includes(sender.accountId)) return;
     switch (signal.kind.case) {
       case 'join':
@@ -184,43 +213,75 @@ export class Calls implements CallsApi {
     ];
     if (!invite.participants.includes(accountOf(self))) return;
     if (this.finished.has(signal.callId) || this.session?.id === signal.callId) return;
-    const media: CallMedia = invite.video ? 'video' : 'audio';
-    const record = (outcome: CallOutcome) =>
-      this.deps.record(signal.conversationId, {
-        direction: 'incoming',
-        outcome,
-        media,
-        durationMs: 0,
-        ...(members.group ? { group: true } : {}),
-      });
     this.finished.add(signal.callId);
-    const late = this.now() - signal.createdAt > INVITE_MAX_AGE_MS;
-    if (late || !this.peers) return record('missed');
+    this.ringIncoming({
+      callId: signal.callId,
+      conversationId: signal.conversationId,
+      callerDevice: from,
+      callerUsername: this.deps.usernameOf(callerAccount, signal.conversationId),
+      title: this.deps.titleOf(signal.conversationId),
+      media: invite.video ? 'video' : 'audio',
+      group: members.group,
+      participants,
+      createdAt: signal.createdAt,
+    });
+  }
+
+  /**
+   * Rings an invitation here (from a signal, or resumed from an away notification), hands it to
+   * the away ringer when this device has no media side, or records it missed: late, or busy.
+   */
+  private ringIncoming(invite: AwayInvite): void {
+    const late = this.now() - invite.createdAt > INVITE_MAX_AGE_MS;
+    const caller = accountOf(invite.callerDevice);
+    const call = { id: invite.callId, conversationId: invite.conversationId };
+    if (!late && !this.peers && this.away.attached) {
+      // A notification rings for it: the caller hears that it rings.
+      this.send(call, { case: 'ringing' }, [caller], false, invite.callerDevice);
+      return this.away.ring(invite);
+    }
+    if (late || !this.peers) return this.recordMissed(invite);
     if (this.session) {
-      this.send({ id: signal.callId, conversationId: signal.conversationId }, { case: 'busy' }, [
-        callerAccount,
-      ]);
-      return record('missed');
+      this.send(call, { case: 'busy' }, [caller]);
+      return this.recordMissed(invite);
     }
     const session = new CallSession(
-      signal.callId,
-      signal.conversationId,
-      media,
+      invite.callId,
+      invite.conversationId,
+      invite.media,
       'incoming',
-      from,
-      participants,
-      members.group,
+      invite.callerDevice,
+      invite.participants,
+      invite.group,
     );
     this.session = session;
-    this.finished.delete(signal.callId);
+    this.finished.delete(invite.callId);
     session.network = this.network();
     this.peers.prepare?.();
-    this.send(session, { case: 'ringing' }, [callerAccount], false, from);
+    this.send(session, { case: 'ringing' }, [caller], false, invite.callerDevice);
     // The caller gives up after RING_TIMEOUT_MS; stop ringing then even if its hang-up is lost.
     session.timer = setTimeout(() => {
       if (this.session === session && session.phase === 'incoming') this.end(session, 'missed');
     }, RING_TIMEOUT_MS);
     this.changed();
+  }
+
+  /** A signal for a call this device is not in: an away invitation's end, or a call over. */
+  private notInSession(signal: ReceivedSignal, from: string, own: boolean): void {
+    const gaveUp = this.away.follow(signal.callId, signal.kind.case, from, own);
+    if (gaveUp) this.recordMissed(gaveUp);
+    // Its invitation may still come resumed from a notification: it must not ring then.
+    if (signal.kind.case === 'hangup') this.finished.add(signal.callId);
+  }
+
+  private recordMissed(invite: AwayInvite): void {
+    this.deps.record(invite.conversationId, {
+      direction: 'incoming',
+      outcome: 'missed',
+      media: invite.media,
+      durationMs: 0,
+      ...(invite.group ? { group: true } : {}),
+    });
   }
 
   private joined(session: CallSession, from: string, own: boolean, addressed: boolean): void {

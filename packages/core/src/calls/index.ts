@@ -1,4 +1,6 @@
 export type {
+  AwayInvite,
+  AwayRinger,
   CallMedia,
   CallNetwork,
   CallOutcome,

@@ -9,6 +9,11 @@ export const RING_TIMEOUT_MS = 45_000;
  * device was offline) and becomes a missed-call entry.
  */
 export const INVITE_MAX_AGE_MS = 60_000;
+/**
+ * The relay keeps a call signal this long for a device that is away (SendRequest.ttl_seconds),
+ * as long as a late invitation may still ring; later it is never delivered.
+ */
+export const CALL_SIGNAL_TTL_SECONDS = INVITE_MAX_AGE_MS / 1000;
 /** Chromium's SDP for audio+video with a handful of codecs is about 6 KB. */
 export const MAX_SDP_LENGTH = 64 * 1024;
 export const MAX_CANDIDATE_LENGTH = 1024;

@@ -37,6 +37,33 @@ export interface CallView {
   connectedAt?: number;
 }
 
+/**
+ * An invitation that reached a device whose app is closed (a service worker woken by a push):
+ * what its notification shows, and what the app needs to ring it once opened from there.
+ */
+export interface AwayInvite {
+  callId: string;
+  conversationId: string;
+  /** `accountId.deviceId` of the caller. */
+  callerDevice: string;
+  callerUsername: string;
+  /** The chat's title. */
+  title: string;
+  media: CallMedia;
+  group: boolean;
+  /** Every account in the call but this one. */
+  participants: string[];
+  /** The caller's clock when it invited (ms since epoch): an invite rings for INVITE_MAX_AGE_MS. */
+  createdAt: number;
+}
+
+/** Where a device without a media side shows calls: the service worker of a closed app. */
+export interface AwayRinger {
+  ringing(invite: AwayInvite): void;
+  /** 'missed': the caller gave up; 'elsewhere': another device of this account answered or declined. */
+  ended(callId: string, why: 'missed' | 'elsewhere'): void;
+}
+
 /** How a call ended, as the timeline entry of this device says it. */
 export type CallOutcome = 'answered' | 'missed' | 'declined' | 'unanswered' | 'busy' | 'failed';
 
@@ -107,4 +134,14 @@ export interface CallsApi {
   hangUp(callId: string): void;
   /** Plugs in the media side; until then this device neither rings nor calls. */
   attach(peers: CallPeers): void;
+  /**
+   * For a device whose app is closed (no media side): fresh invitations go to `ringer`, to be
+   * shown as notifications, instead of becoming missed calls at once.
+   */
+  ringAway(ringer: AwayRinger): void;
+  /**
+   * The app was opened from an away invitation's notification: it rings here if it is still live
+   * (once the media side is attached); if it is over, a missed-call entry says so.
+   */
+  resume(invite: AwayInvite): void;
 }

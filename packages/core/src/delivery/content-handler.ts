@@ -61,6 +61,8 @@ export interface ContentHandlerDeps {
   selfAccountId(): string;
   /** Blocked accounts (account settings): everything they send is dropped, unanswered. */
   isBlocked?(accountId: string): boolean;
+  /** A group this account is added to by a stranger is a request (requests/request-state.ts). */
+  isStranger?(accountId: string): Promise<boolean>;
   learnUsername(accountId: string, username: string): void;
   reject(sender: Sender, reason: string): void;
   typingChanged(conversationId: string): void;
@@ -281,6 +283,7 @@ export class ContentHandler {
       sender.accountId !== self &&
       (await this.groups.acceptsInvitation(conversationId, update, sender.accountId))
     ) {
+      const byStranger = (await this.context.isStranger?.(sender.accountId)) ?? false;
       // Another batch may have created it while the invitation was checked.
       return (
         this.conversations.get(conversationId) ??
@@ -288,6 +291,7 @@ export class ContentHandler {
           id: conversationId,
           kind: 'group',
           updatedAt: Date.now(),
+          ...(byStranger ? { request: true, invitedBy: sender.accountId } : {}),
         })
       );
     }
@@ -379,6 +383,7 @@ export class ContentHandler {
         updatedAt: archived.updatedAt,
         ...(archived.peerAccountId ? { peerAccountId: archived.peerAccountId } : {}),
         ...(archived.request ? { request: true } : {}),
+        ...(archived.invitedBy ? { invitedBy: archived.invitedBy } : {}),
       });
     this.conversations.stage(work, model, (doc) =>
       doc.applyRemoteUpdates([archived.state], (_index, error) =>

@@ -90,6 +90,8 @@ export function stageMerges(work: UnitOfWork, merges: Merge[]): void {
 }
 
 function partOf(row: OutboxRow): Part | undefined {
+  // A row with a time to live keeps its own send: merged, its expiry would reach other content.
+  if (row.ttlSeconds !== undefined) return undefined;
   let body;
   try {
     body = decodeContent(row.content).body;

@@ -24,6 +24,7 @@ import {
   type OutboxState,
 } from './outbox-state.js';
 import { IdentityHeldError, isEngineError, type Sessions } from './sessions.js';
+import { remainingTtl } from './time-to-live.js';
 
 /** Rows encrypted and sent together (the relay allows 256 unanswered requests per socket). */
 export const OUTBOX_WINDOW = 64;
@@ -72,6 +73,8 @@ export interface OutboxItem {
    * it (delivered receipts: a busy receiver owes one per received batch).
    */
   delayMs?: number;
+  /** See OutboxRow.ttlSeconds. */
+  ttlSeconds?: number;
 }
 
 export interface OutboxDeps {
@@ -223,6 +226,7 @@ export class Outbox {
       createdAt: Date.now(),
       ...(item.delayMs ? { notBefore: Date.now() + item.delayMs } : {}),
       ...(item.groupId ? { groupId: item.groupId } : {}),
+      ...(item.ttlSeconds ? { ttlSeconds: item.ttlSeconds } : {}),
     });
   }
 
@@ -398,8 +402,14 @@ export class Outbox {
     let encrypted!: () => void;
     this.encrypted = new Promise<void>((resolve) => (encrypted = resolve));
     const prepared: Array<{ row: OutboxRow; messages: Encrypted }> = [];
+    const lapsed: OutboxRow[] = [];
     try {
       for (const row of rows) {
+        // Its time to live ran out while it waited (offline): nobody may receive it any more.
+        if (remainingTtl(row, Date.now()) === 0) {
+          lapsed.push(row);
+          continue;
+        }
         const messages = await this.encryptUnlessHeld(row);
         if (messages) prepared.push({ row, messages });
       }
@@ -417,6 +427,7 @@ export class Outbox {
     } finally {
       encrypted();
     }
+    this.acknowledge(lapsed);
     const outcomes = await Promise.all(
       prepared.map(({ row, messages }) => this.send(row, messages)),
     );
@@ -450,9 +461,15 @@ export class Outbox {
       // A group fan-out may exceed one send (1,024 members with several devices): page it. Each
       // page has its own idempotency key derived from the row's, so a retry stores none twice.
       const pages = row.groupId ? pageFanout(messages) : [messages];
+      const ttl = remainingTtl(row, Date.now());
+      if (ttl === 0) return 'stored'; // lapsed while it was encrypted: dropped unsent
       await Promise.all(
         pages.map((page, i) =>
-          this.connection.send({ clientId: pageClientId(row.idempotencyKey, i), messages: page }),
+          this.connection.send({
+            clientId: pageClientId(row.idempotencyKey, i),
+            messages: page,
+            ...(ttl !== undefined && { ttlSeconds: ttl }),
+          }),
         ),
       );
       return 'stored';

@@ -120,6 +120,8 @@ export interface ConversationView {
    * receipts or typing go to its peer until acceptMessageRequest (or a reply).
    */
   request?: boolean;
+  /** A group request: the username of the stranger who added this account. */
+  invitedBy?: string;
   /** Direct chats: the peer's account was deleted; sending is refused (ACCOUNT_GONE). */
   peerDeleted?: boolean;
   /** The chat's disappearing-messages timer in seconds; absent when off (setDisappearingTimer). */

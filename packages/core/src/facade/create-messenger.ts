@@ -16,6 +16,7 @@ import { SessionLock } from '../crypto/session-lock.js';
 import { Calls } from '../calls/calls.js';
 import { callEntryText } from '../calls/call-entry.js';
 import { readSignal } from '../calls/call-signal.js';
+import { CALL_SIGNAL_TTL_SECONDS } from '../calls/limits.js';
 import { Composer } from '../delivery/composer.js';
 import { UnitOfWork } from '../store/unit-of-work.js';
 import { ContentHandler } from '../delivery/content-handler.js';
@@ -42,7 +43,7 @@ import { SenderKeyExchange } from '../groups/sender-key-exchange.js';
 import { PendingGroupMessages } from '../groups/pending-group-messages.js';
 import { SenderKeys } from '../groups/sender-keys.js';
 import { MessageRequests } from '../requests/message-requests.js';
-import { isMessageRequest } from '../requests/request-state.js';
+import { isMessageRequest, strangerTest } from '../requests/request-state.js';
 import { ParleyDatabase } from '../store/database.js';
 import { DexieStore } from '../store/dexie-store.js';
 import type { CoreStore } from '../store/repositories.js';
@@ -275,6 +276,12 @@ function wire(
     outbox,
     selfAccountId: () => device.accountId,
     isBlocked: (accountId) => accountSettings.settings.blocked.includes(accountId),
+    isStranger: strangerTest({
+      conversations,
+      selfAccountId: () => device.accountId,
+      acceptedRequests: () => accountSettings.settings.acceptedRequests,
+      contactNames: () => accountSettings.settings.contactNames,
+    }),
     learnUsername: (accountId, username) => contacts.learn(accountId, username),
     reject: (sender, reason) => events.decryptFailed(sender, reason),
     typingChanged: () => views.typingChanged(),
@@ -474,7 +481,13 @@ function wire(
     },
     send: (recipientAccountIds, ownDevices, content) => {
       const work = new UnitOfWork();
-      outbox.enqueue(work, { content, recipientAccountIds, ownDevices });
+      // Useless when late: the relay drops what a device away for a minute never fetched.
+      outbox.enqueue(work, {
+        content,
+        recipientAccountIds,
+        ownDevices,
+        ttlSeconds: CALL_SIGNAL_TTL_SECONDS,
+      });
       void groupCommit.commit(work).catch(onError);
     },
     network: () => http.iceServers(),
@@ -503,6 +516,7 @@ function wire(
     acceptedRequests: () => accountSettings.settings.acceptedRequests,
     unindex: (messageIds) =>
       void search.apply({ remove: messageIds }).catch((error) => onError(error)),
+    leaveGroup: (conversationId) => groups.leave(conversationId),
   });
   const lifecycle = new AccountLifecycle({
     device,

@@ -135,10 +135,17 @@ export class ParleyMessenger implements Messenger {
     views.self.invalidate();
     views.conversationList.invalidate();
     this.deps.events.on((event) => {
-      if (event.type === 'relay-refused' && event.code === 'DEVICE_REMOVED')
-        void this.deps.lifecycle
-          .unlinked(() => this.close())
-          .catch((e) => this.deps.events.error(e));
+      if (event.type !== 'relay-refused') return;
+      // Unlinked while connected: the relay closes the socket with DEVICE_REMOVED. Unlinked while
+      // not connected (offline, or between sockets): the next connect is refused, and the
+      // lifecycle asks the relay over HTTP before it wipes anything.
+      const unlinked =
+        event.code === 'DEVICE_REMOVED'
+          ? this.deps.lifecycle.unlinked(() => this.close())
+          : event.code === 'UNAUTHENTICATED'
+            ? this.deps.lifecycle.refusedOnConnect(() => this.close())
+            : undefined;
+      void unlinked?.catch((e) => this.deps.events.error(e));
     });
     // Catching the index up runs in the background: the chat list does not wait for it.
     void this.deps.search.start().catch((error) => this.deps.events.error(error));

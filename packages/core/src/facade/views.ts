@@ -231,6 +231,8 @@ export function conversationView(model: ConversationModel, context: ViewContext)
     .filter(([, expiresAt]) => expiresAt > context.now)
     .map(([accountId]) => context.usernameOf(accountId, model));
   const group = mayBeGroup(model) ? context.group?.(model) : undefined;
+  const request = isMessageRequest(model, context.acceptedRequests ?? []);
+  const inviter = request ? model.row.invitedBy : undefined;
   return {
     id: model.row.id,
     kind: model.row.kind,
@@ -251,7 +253,8 @@ export function conversationView(model: ConversationModel, context: ViewContext)
     unreadCount,
     updatedAt: model.row.updatedAt,
     typing,
-    ...(isMessageRequest(model, context.acceptedRequests ?? []) ? { request: true } : {}),
+    ...(request ? { request: true } : {}),
+    ...(inviter ? { invitedBy: context.usernameOf(inviter, model) } : {}),
     ...(model.row.peerGone ? { peerDeleted: true } : {}),
     ...timerOfChat(model, context),
   };

@@ -13,6 +13,8 @@ export interface ArchivedConversation {
   peerAccountId?: string;
   /** Still a message request on the device it came from. */
   request?: boolean;
+  /** A group request: who added the account (ConversationRow.invitedBy). */
+  invitedBy?: string;
   updatedAt: number;
   /** Y.encodeStateAsUpdate of the conversation's document. */
   state: Uint8Array;
@@ -69,7 +71,8 @@ export function* decodeHistoryArchive(bytes: Uint8Array): Generator<ArchivedConv
       typeof header.id !== 'string' ||
       (header.kind !== 'direct' && header.kind !== 'group') ||
       typeof header.updatedAt !== 'number' ||
-      (header.peerAccountId !== undefined && typeof header.peerAccountId !== 'string')
+      (header.peerAccountId !== undefined && typeof header.peerAccountId !== 'string') ||
+      (header.invitedBy !== undefined && typeof header.invitedBy !== 'string')
     )
       throw damaged('a history archive header is malformed');
     const state = take(length());
@@ -79,6 +82,7 @@ export function* decodeHistoryArchive(bytes: Uint8Array): Generator<ArchivedConv
       updatedAt: header.updatedAt,
       ...(header.peerAccountId ? { peerAccountId: header.peerAccountId } : {}),
       ...(header.request === true ? { request: true } : {}),
+      ...(header.invitedBy ? { invitedBy: header.invitedBy } : {}),
       state,
     };
   }

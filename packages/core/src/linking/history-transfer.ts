@@ -114,6 +114,7 @@ export class HistoryTransfer {
         updatedAt: model.row.updatedAt,
         ...(model.row.peerAccountId ? { peerAccountId: model.row.peerAccountId } : {}),
         ...(model.row.request ? { request: true } : {}),
+        ...(model.row.invitedBy ? { invitedBy: model.row.invitedBy } : {}),
         state: model.doc.snapshot(),
       })),
     );

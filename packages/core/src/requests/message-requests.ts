@@ -18,11 +18,15 @@ export interface MessageRequestsDeps {
   acceptedRequests(): readonly string[];
   /** The messages of a deleted conversation leave the search index. */
   unindex(messageIds: string[]): void;
+  /** Leaves a group (groups/): its members see this account go. */
+  leaveGroup(conversationId: string): Promise<void>;
 }
 
 /**
  * What the user does with a message request (request-state.ts): accept it (it becomes a chat),
- * delete it from this device, or block its sender and delete it. The stranger is told nothing.
+ * delete it from this device, or block its sender and delete it. The stranger of a direct request
+ * is told nothing; a group request is left on delete (its members see this account go, as in
+ * Signal's "Delete and leave"), and block blocks the account that added this one.
  */
 export class MessageRequests {
   constructor(private readonly deps: MessageRequestsDeps) {}
@@ -53,6 +57,7 @@ export class MessageRequests {
 
   async delete(conversationId: string): Promise<void> {
     const model = this.require(conversationId);
+    if (model.row.kind === 'group') await this.deps.leaveGroup(conversationId);
     const messageIds = [...model.rows.keys()];
     await this.deps.conversations.remove(conversationId);
     this.deps.unindex(messageIds);
@@ -60,8 +65,8 @@ export class MessageRequests {
 
   async block(conversationId: string): Promise<void> {
     const model = this.require(conversationId);
-    const peer = model.row.peerAccountId;
-    if (peer) await this.deps.block(peer);
+    const sender = model.row.peerAccountId ?? model.row.invitedBy;
+    if (sender) await this.deps.block(sender);
     await this.delete(conversationId);
   }
 

@@ -79,6 +79,11 @@ export interface ConversationRow {
    * it nor written in it. Not indexed; rows without it are accepted.
    */
   request?: boolean;
+  /**
+   * For a group that is a request: the account whose invitation added this one (a stranger, as
+   * `strangerTest` in requests/ decides). Block blocks it.
+   */
+  invitedBy?: string;
   /** The relay no longer knows the direct peer: its account was deleted (account-lifecycle/). */
   peerGone?: boolean;
 }
@@ -177,6 +182,12 @@ export interface OutboxRow {
   notBefore?: number;
   /** A group message: encrypted once with this device's sender key for the group (decision 0610). */
   groupId?: string;
+  /**
+   * Content useless when late (call signals): the relay drops it undelivered this long after
+   * `createdAt` (SendRequest.ttl_seconds, counted down while the row waits here); once it has
+   * run out, the row is dropped unsent. Never merged with other rows (outbox-coalescing.ts).
+   */
+  ttlSeconds?: number;
 }
 
 /** Relay envelope ids already applied, so a redelivered envelope is acked without decrypting. */

@@ -11,7 +11,13 @@ import { ContentSchema } from '@parley/protocol';
 import { Calls } from '../../src/calls/calls.js';
 import { callSignalContent, readSignal, type SignalKind } from '../../src/calls/call-signal.js';
 import { INVITE_MAX_AGE_MS, MAX_SDP_LENGTH, RING_TIMEOUT_MS } from '../../src/calls/limits.js';
-import type { CallPeers, CallRecord, PeerLinkHandlers, PeerSignal } from '../../src/calls/types.js';
+import type {
+  AwayInvite,
+  CallPeers,
+  CallRecord,
+  PeerLinkHandlers,
+  PeerSignal,
+} from '../../src/calls/types.js';
 
 const CONVERSATION = 'conversation-1';
 
@@ -19,21 +25,29 @@ interface Device {
   address: string;
   calls: Calls;
   records: CallRecord[];
+  /** What the away ringer was told (devices whose app is closed). */
+  away: string[];
+  invites: AwayInvite[];
   links: Map<string, PeerLinkHandlers>;
   started: string[];
   stopped: string[];
 }
 
-/** Devices by address, each a Calls with deps that deliver to the others synchronously-later. */
-function switchboard(groups: Record<string, string[]>, group = false) {
+/**
+ * Devices by address, each a Calls with deps that deliver to the others synchronously-later.
+ * Devices in `closed` have no media side, as a service worker woken by a push: they ring away.
+ */
+function switchboard(groups: Record<string, string[]>, group = false, closed: string[] = []) {
   const devices = new Map<string, Device>();
   let clock = 1_000_000;
   const queue: (() => void)[] = [];
   const accountOf = (address: string) => address.split('.')[0] as string;
-  const add = (address: string): Device => {
+  const add = (address: string, open = !closed.includes(address)): Device => {
     const device: Device = {
       address,
       records: [],
+      away: [],
+      invites: [],
       links: new Map(),
       started: [],
       stopped: [],
@@ -78,7 +92,15 @@ function switchboard(groups: Record<string, string[]>, group = false) {
         };
       },
     };
-    device.calls.attach(peers);
+    if (open) device.calls.attach(peers);
+    else
+      device.calls.ringAway({
+        ringing: (invite) => {
+          device.invites.push(invite);
+          device.away.push(`ringing ${invite.callId}`);
+        },
+        ended: (callId, why) => void device.away.push(`ended ${callId} ${why}`),
+      });
     devices.set(address, device);
     return device;
   };
@@ -106,9 +128,11 @@ function switchboard(groups: Record<string, string[]>, group = false) {
     }
     throw new Error('signalling never settled');
   };
-  for (const addresses of Object.values(groups)) addresses.forEach(add);
+  for (const addresses of Object.values(groups)) for (const address of addresses) add(address);
   return {
     device: (address: string) => devices.get(address) as Device,
+    /** The app opens on a device (a page load): a new Calls with its media side. */
+    open: (address: string) => add(address, true),
     flush,
     advance: (ms: number) => {
       clock += ms;
@@ -296,5 +320,83 @@ describe('call signal checks', () => {
       'too many participants',
     );
     expect(read({ case: 'join' }, 'not a call id!')).toBe('malformed call id');
+  });
+
+  describe('a device whose app is closed (a service worker woken by a push)', () => {
+    it('hands a fresh invitation to the away ringer; the app opened from it rings and answers', async () => {
+      const net = switchboard({ alice: ['alice.1'], bob: ['bob.1'] }, false, ['bob.1']);
+      const callId = await net.device('alice.1').calls.start(CONVERSATION, 'video');
+      await net.flush();
+      const closed = net.device('bob.1');
+      expect(closed.away).toEqual([`ringing ${callId}`]);
+      expect(closed.invites[0]).toMatchObject({
+        callId,
+        conversationId: CONVERSATION,
+        callerDevice: 'alice.1',
+        callerUsername: 'alice',
+        media: 'video',
+        participants: ['alice'],
+      });
+      expect(closed.records).toEqual([]); // not missed: it rings away
+      expect(net.device('alice.1').calls.current.getSnapshot()?.participants[0]?.ringing).toBe(
+        true,
+      );
+
+      const page = net.open('bob.1');
+      page.calls.resume(closed.invites[0]!);
+      expect(page.calls.current.getSnapshot()).toMatchObject({ id: callId, phase: 'incoming' });
+      await page.calls.accept(callId);
+      await net.flush();
+      expect(page.calls.current.getSnapshot()?.phase).toBe('active');
+      expect(net.device('alice.1').calls.current.getSnapshot()?.phase).toBe('active');
+    });
+
+    it('the caller giving up ends it away as missed; a stale invitation resumed rings nothing', async () => {
+      const net = switchboard({ alice: ['alice.1'], bob: ['bob.1'] }, false, ['bob.1']);
+      const callId = await net.device('alice.1').calls.start(CONVERSATION, 'audio');
+      await net.flush();
+      const invite = net.device('bob.1').invites[0]!;
+      net.device('alice.1').calls.hangUp(callId);
+      await net.flush();
+      expect(net.device('bob.1').away).toEqual([`ringing ${callId}`, `ended ${callId} missed`]);
+      expect(net.device('bob.1').records).toEqual([
+        { direction: 'incoming', outcome: 'missed', media: 'audio', durationMs: 0 },
+      ]);
+
+      // Opened after the invitation's time: no ringing, a missed-call entry instead.
+      net.advance(INVITE_MAX_AGE_MS + 1);
+      const page = net.open('bob.1');
+      page.calls.resume(invite);
+      expect(page.calls.current.getSnapshot()).toBeNull();
+      expect(page.records).toEqual([
+        { direction: 'incoming', outcome: 'missed', media: 'audio', durationMs: 0 },
+      ]);
+    });
+
+    it('another device of the account answering ends it away, with nothing missed', async () => {
+      const net = switchboard({ alice: ['alice.1'], bob: ['bob.1', 'bob.2'] }, false, ['bob.1']);
+      const callId = await net.device('alice.1').calls.start(CONVERSATION, 'audio');
+      await net.flush();
+      await net.device('bob.2').calls.accept(callId);
+      await net.flush();
+      expect(net.device('bob.1').away).toEqual([`ringing ${callId}`, `ended ${callId} elsewhere`]);
+      expect(net.device('bob.1').records).toEqual([]);
+    });
+
+    it('an invitation resumed from outside the chat rings nothing', async () => {
+      const net = switchboard({ alice: ['alice.1'], bob: ['bob.1'] });
+      net.device('bob.1').calls.resume({
+        callId: 'forged',
+        conversationId: CONVERSATION,
+        callerDevice: 'mallory.1',
+        callerUsername: 'mallory',
+        title: 'chat',
+        media: 'video',
+        group: false,
+        participants: ['mallory'],
+        createdAt: net.now(),
+      });
+      expect(net.device('bob.1').calls.current.getSnapshot()).toBeNull();
+    });
   });
 });

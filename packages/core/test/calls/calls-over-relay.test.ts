@@ -4,6 +4,8 @@
  * apps/web/test/calls drive real media): a link connects once its offer and answer crossed, and
  * its SDP carries a marker that must never appear in the relay's database in clear.
  */
+import { fromBinary } from '@bufbuild/protobuf';
+import { FrameSchema } from '@parley/protocol';
 import { describe, expect, it } from 'vitest';
 import type { CallPeers, PeerSignal } from '../../src/calls/types.js';
 import type { Messenger } from '../../src/facade/api.js';
@@ -11,6 +13,7 @@ import { useRelay } from '../support/fixture.js';
 import { foundInRelay } from '../support/relay-contents.js';
 import { waitFor } from '../support/wait.js';
 import { linkDevice } from '../support/link.js';
+import { interceptingWebSocket } from '../support/intercepting-websocket.js';
 
 /** A media side whose SDP is `marker`, connecting as soon as offer and answer have crossed. */
 function standInPeers(marker: string): CallPeers {
@@ -84,5 +87,42 @@ describe('calls through the relay', () => {
     // The phone that stopped ringing adds no missed call: the call was answered.
     expect(callEntries(bob, conversation)).toEqual([]);
     expect(foundInRelay(fx.relay, [sdp])).toEqual([]);
+  });
+
+  it('sends call signals with a time to live, and ordinary content without', async () => {
+    // Alice's socket records the ttl_seconds of every SendRequest she makes.
+    const ttls: number[] = [];
+    const recording = interceptingWebSocket(
+      (data) => data,
+      (data) => {
+        const frame = fromBinary(FrameSchema, data);
+        if (frame.kind.case === 'request' && frame.kind.value.body.case === 'send') {
+          ttls.push(frame.kind.value.body.value.ttlSeconds);
+        }
+      },
+    );
+    const alice = await fx.messenger(undefined, recording);
+    const bob = await fx.messenger();
+    const conversation = await fx.meet(alice, bob);
+    await fx.warmUp(alice, bob, conversation);
+    await bob.acceptMessageRequest(conversation);
+    await bob.sent();
+    await alice.settled();
+    await alice.sent();
+    expect(ttls.length).toBeGreaterThan(0);
+    expect(ttls.every((ttl) => ttl === 0)).toBe(true);
+    for (const m of [alice, bob]) m.calls?.attach(standInPeers('sdp'));
+
+    const sentBefore = ttls.length;
+    const callId = await alice.calls!.start(conversation, 'audio');
+    await waitFor(() => phase(bob) === 'incoming', 'Bob rings');
+    alice.calls!.hangUp(callId);
+    await waitFor(() => phase(bob) === undefined, 'Bob stops ringing');
+    await alice.sent();
+    // The invite and the hang-up (and nothing else): each with the minute a late invite may ring.
+    const signals = ttls.slice(sentBefore);
+    expect(signals.length).toBeGreaterThanOrEqual(2);
+    for (const ttl of signals) expect(ttl).toBeGreaterThan(55);
+    for (const ttl of signals) expect(ttl).toBeLessThanOrEqual(60);
   });
 });

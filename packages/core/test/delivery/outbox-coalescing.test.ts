@@ -112,6 +112,26 @@ describe('outbox coalescing', () => {
   });
 });
 
+describe('outbox coalescing and time to live', () => {
+  it('never merges a row with a time to live into its neighbours', () => {
+    const row = (id: string, ttlSeconds?: number): OutboxRow => ({
+      seq: Number(id.slice(1)),
+      idempotencyKey: id,
+      content: receiptContent('delivered', 'c1', [id]),
+      recipientAccountIds: ['bob'],
+      ownDevices: false,
+      messageIds: [],
+      createdAt: 0,
+      ...(ttlSeconds && { ttlSeconds }),
+    });
+    // Receipts of one conversation and audience: all three would merge without the ttl.
+    const { rows, merges } = coalesceOutbox([row('r1'), row('r2', 60), row('r3')]);
+    expect(rows.map((r) => r.idempotencyKey)).toEqual(['r1', 'r2', 'r3']);
+    expect(merges).toEqual([]);
+    expect(coalesceOutbox([row('r1'), row('r3')]).merges).toHaveLength(1);
+  });
+});
+
 async function replaceMerged(db: ParleyDatabase, merges: Parameters<typeof stageMerges>[1]) {
   const work = new UnitOfWork();
   stageMerges(work, merges);

@@ -96,8 +96,10 @@ describe('group messaging through the real relay', () => {
     expect(captured.senderKey.length).toBeGreaterThanOrEqual(2);
     expect(bodies.size).toBeLessThan(captured.senderKey.length);
 
-    // Per-member receipts: read only once both have read.
+    // Per-member receipts: read only once both have read. Alice is a stranger to Bob and Carol,
+    // so her group is a request (requests/) and holds their read receipts until they join.
     await waitFor(() => find(alice, group, helloId)?.status === 'delivered', 'delivered');
+    for (const m of [bob, carol]) await m.acceptMessageRequest(group);
     await bob.markRead(group, helloId);
     await waitFor(
       () => alice.messageInfo(group, helloId).read.length === 1,

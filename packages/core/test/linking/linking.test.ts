@@ -128,4 +128,24 @@ describe('linking a new device by its provisioning link (real relay)', () => {
       code: 'UNKNOWN_DEVICE',
     });
   });
+
+  it('a device unlinked while it was closed wipes itself when the relay refuses it on start', async () => {
+    const phone = await fx.messenger();
+    await phone.register(uniqueUsername('alice'));
+    const laptopDb = `laptop-${crypto.randomUUID()}`;
+    const laptop = await fx.messenger(laptopDb);
+    const linked = await linkDevice(phone, laptop);
+    await laptop.close();
+    await phone.unlinkDevice(linked.deviceId);
+
+    // No DEVICE_REMOVED close reaches a closed device: its next connect is refused instead.
+    const again = await fx.messenger(laptopDb);
+    const gone = new Promise<string>((resolve) =>
+      again.on((event) => event.type === 'signed-out' && resolve(event.reason)),
+    );
+    expect(again.self.getSnapshot()?.deviceId).toBe(linked.deviceId);
+    expect(await gone).toBe('unlinked');
+    const fresh = await fx.messenger(laptopDb);
+    expect(fresh.self.getSnapshot()).toBeNull();
+  });
 });

@@ -123,6 +123,7 @@ function readAck(r: WireReader): number[] {
 function readSendRequest(r: WireReader): SendRequest {
   let clientId = '';
   const messages: OutgoingMessage[] = [];
+  let ttlSeconds = 0;
   let seen = 0;
   while (!r.done) {
     const { field, wireType } = r.tag();
@@ -131,11 +132,15 @@ function readSendRequest(r: WireReader): SendRequest {
       clientId = r.string(wireType);
     } else if (field === 2) {
       messages.push(readOutgoing(r.message(wireType)));
+    } else if (field === 3) {
+      seen = once(seen, 3);
+      r.expectVarint(wireType);
+      ttlSeconds = r.uint32();
     } else {
       throw new NotCanonical();
     }
   }
-  return { $typeName: 'parley.relay.v1.SendRequest', clientId, messages };
+  return { $typeName: 'parley.relay.v1.SendRequest', clientId, messages, ttlSeconds };
 }
 
 function readOutgoing(r: WireReader): OutgoingMessage {

@@ -151,11 +151,12 @@ export interface OutgoingFields {
   content: Uint8Array;
 }
 
-/** Frame{request: Request{id, send: SendRequest{client_id, messages}}} */
+/** Frame{request: Request{id, send: SendRequest{client_id, messages, ttl_seconds}}} */
 export function encodeSendRequestFrame(
   requestId: number,
   clientId: string,
   messages: readonly OutgoingFields[],
+  ttlSeconds = 0,
 ): Buffer {
   const clientIdBytes = Buffer.byteLength(clientId);
   const sizes = messages.map((m) => {
@@ -169,7 +170,8 @@ export function encodeSendRequestFrame(
   });
   const sendSize =
     (clientIdBytes > 0 ? fieldSize(clientIdBytes) : 0) +
-    sizes.reduce((sum, s) => sum + fieldSize(s.body), 0);
+    sizes.reduce((sum, s) => sum + fieldSize(s.body), 0) +
+    varintFieldSize(ttlSeconds);
   const requestSize = varintFieldSize(requestId) + fieldSize(sendSize);
   const w = new SizedWriter(fieldSize(requestSize));
   w.open(1, requestSize);
@@ -183,6 +185,7 @@ export function encodeSendRequestFrame(
     if (m.type !== 0) w.tag(2, VARINT).varint(m.type);
     if (m.content.length > 0) w.raw(3, m.content);
   });
+  if (ttlSeconds !== 0) w.tag(3, VARINT).varint(ttlSeconds);
   return w.done();
 }
 

@@ -76,6 +76,13 @@ const sendFrame = encodeSendRequestFrame(7, 'client-1', [
   { accountId, deviceId: 1, type: EnvelopeType.SIGNAL_MESSAGE, content: randomBytes(40) },
   { accountId, deviceId: 2, type: EnvelopeType.PREKEY_MESSAGE, content: randomBytes(3) },
 ]);
+/** A call signal's send: with a time to live (field 3 of SendRequest). */
+const ttlSendFrame = encodeSendRequestFrame(
+  8,
+  'client-2',
+  [{ accountId, deviceId: 1, type: EnvelopeType.SIGNAL_MESSAGE, content: randomBytes(40) }],
+  60,
+);
 const pushFrame = encodeEnvelopePushFrame({
   serverId: 2 ** 40 + 3,
   type: EnvelopeType.SIGNAL_MESSAGE,
@@ -91,6 +98,18 @@ const responseFrame = encodeSendResponseFrame(9, encodeTimestampOnlySendResult(1
 
 const clientSamples: Record<string, Uint8Array> = {
   send: sendFrame,
+  'send with a time to live': ttlSendFrame,
+  // Frame{0x0a len Request{0x08 id 0x1a len SendRequest{...}}} with `3: 5` appended: protobuf-es
+  // keeps the last value, the fast path gives the frame to it.
+  'send with its time to live twice': Uint8Array.from([
+    0x0a,
+    ttlSendFrame[1]! + 2,
+    ...ttlSendFrame.subarray(2, 5),
+    ttlSendFrame[5]! + 2,
+    ...ttlSendFrame.subarray(6),
+    0x18,
+    0x05,
+  ]),
   'packed ack': encodeAckFrame([1, 300, 2 ** 40]),
   'empty ack': encodeAckFrame([]),
   'unpacked ack': Uint8Array.from([0x22, 0x04, 0x08, 0x05, 0x08, 0x06]),
@@ -138,6 +157,13 @@ describe('hand-rolled frame decoding', () => {
     });
   }
 
+  it("takes a send's time to live on the fast path", () => {
+    const decoded = decodeClientFrame(ttlSendFrame);
+    expect(decoded.case === 'send' && decoded.send.ttlSeconds).toBe(60);
+    const twice = decodeClientFrame(clientSamples['send with its time to live twice']!);
+    expect(twice.case === 'send' && twice.send.ttlSeconds).toBe(5);
+  });
+
   it('decodes an envelope push and a send response as protobuf-es does', () => {
     for (const bytes of [pushFrame, responseFrame]) {
       const decoded = decodeServerFrame(bytes);
@@ -157,7 +183,7 @@ describe('hand-rolled frame decoding', () => {
   });
 
   it('agrees with protobuf-es on mutated and random bytes, never crashing', () => {
-    const bases = [sendFrame, pushFrame, responseFrame, encodeAckFrame([1, 2, 3])];
+    const bases = [sendFrame, ttlSendFrame, pushFrame, responseFrame, encodeAckFrame([1, 2, 3])];
     for (let i = 0; i < 3000; i++) {
       const base = bases[i % bases.length]!;
       const bytes =

@@ -114,6 +114,7 @@ describe('hand-rolled client frames', () => {
         type: r.pick([0, 2, 3]),
         content: r.bytes(),
       }));
+      const ttlSeconds = r.pick([0, 1, 60, 300, 2 ** 32 - 1]);
       const expected = toBinary(
         FrameSchema,
         create(FrameSchema, {
@@ -130,13 +131,14 @@ describe('hand-rolled client frames', () => {
                     type: m.type,
                     content: m.content,
                   })),
+                  ttlSeconds,
                 },
               },
             },
           },
         }),
       );
-      const actual = encodeSendRequestFrame(requestId, clientId, messages);
+      const actual = encodeSendRequestFrame(requestId, clientId, messages, ttlSeconds);
       expect(Buffer.compare(actual, expected), `seed ${seed}`).toBe(0);
 
       const ids = Array.from({ length: r.int(5) }, () => r.bigNumber());

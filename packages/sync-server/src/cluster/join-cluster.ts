@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { CloseCode } from '@parley/protocol';
 import type { Logger } from 'pino';
 import type { OnlineDevices } from '../mailbox/online-devices.js';
+import type { ProvisioningChannel } from '../provisioning/provisioning-channel.js';
 import type { PostgresStore } from '../store/postgres/postgres-store.js';
 import { RedisClusterLink } from './redis-link.js';
 
@@ -13,6 +14,7 @@ export function newProcessId(): string {
 export interface ClusterParts {
   online: OnlineDevices;
   store: PostgresStore;
+  provisioning: ProvisioningChannel;
 }
 
 /**
@@ -24,7 +26,7 @@ export async function joinCluster(
   redisUrl: string,
   prefix: string,
   processId: string,
-  { online, store }: ClusterParts,
+  { online, store, provisioning }: ClusterParts,
   log: Logger,
 ): Promise<RedisClusterLink> {
   const link = await RedisClusterLink.open(
@@ -41,6 +43,7 @@ export async function joinCluster(
       deviceRemoved: (accountId, deviceId) =>
         online.disconnectHere(accountId, deviceId, CloseCode.DEVICE_REMOVED),
       mailboxesChanged: (rowIds) => store.forgetMailboxDepths(rowIds),
+      provisioning: (address, message) => provisioning.receiveForwarded(address, message),
       reconnected: () => {
         Promise.all(online.claims().map(({ device, token }) => link.claim(device, token))).then(
           () => online.recheckAll(),
@@ -51,5 +54,6 @@ export async function joinCluster(
     log,
   );
   online.attach(link);
+  provisioning.attach(link.provisioning);
   return link;
 }

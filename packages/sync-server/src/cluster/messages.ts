@@ -15,7 +15,9 @@ export type ClusterMessage =
   /** A device was removed: close its socket, if held here. */
   | { kind: 'device-removed'; accountId: string; deviceId: number }
   /** Entries were added to or deleted from these mailboxes: forget their cached depths. */
-  | { kind: 'mailboxes-changed'; rowIds: number[] };
+  | { kind: 'mailboxes-changed'; rowIds: number[] }
+  /** A sealed provisioning message for the new device whose socket the receiver holds. */
+  | { kind: 'provisioning'; address: string; message: string };
 
 export type WireEnvelope = Omit<StoredEnvelope, 'content'> & { content: string };
 
@@ -33,6 +35,7 @@ const kinds = new Set<ClusterMessage['kind']>([
   'devices-changed',
   'device-removed',
   'mailboxes-changed',
+  'provisioning',
 ]);
 
 /** Parses a message from another process; undefined for anything unrecognised (logged by the caller). */

@@ -4,6 +4,7 @@ import type { RedisScripts } from '../limits/redis-token-buckets.js';
 import type { ClusterLink } from '../mailbox/online-devices.js';
 import type { DeviceRef, StoredEnvelope } from '../store/records.js';
 import { fromWire, parseClusterMessage, toWire, type ClusterMessage } from './messages.js';
+import { RedisProvisioning } from './redis-provisioning.js';
 
 /** Longest pause between attempts to reach Redis again. */
 const MAX_RECONNECT_DELAY_MS = 1000;
@@ -15,6 +16,8 @@ export interface ClusterHandlers {
   devicesChanged(accountId: string): void;
   deviceRemoved(accountId: string, deviceId: number): void;
   mailboxesChanged(rowIds: number[]): void;
+  /** A provisioning message for a socket held here (another process claimed its address). */
+  provisioning(address: string, message: string): void;
   /** Redis is reachable again after an outage: claim every socket again, read every mailbox. */
   reconnected(): void;
 }
@@ -36,6 +39,8 @@ export class RedisClusterLink implements ClusterLink {
   private readonly ownChannel: string;
   private readonly sharedChannel: string;
   private wasReady = false;
+  /** Provisioning addresses shared with the other processes (decision 0350). */
+  readonly provisioning: RedisProvisioning;
 
   private constructor(
     url: string,
@@ -53,6 +58,9 @@ export class RedisClusterLink implements ClusterLink {
     this.subscriber = new Redis(url, { ...options, lazyConnect: true });
     this.ownChannel = `${prefix}:process:${processId}`;
     this.sharedChannel = `${prefix}:all`;
+    this.provisioning = new RedisProvisioning(this.commands, prefix, processId, (owner, message) =>
+      this.commands.publish(`${prefix}:process:${owner}`, JSON.stringify(message)),
+    );
     for (const connection of [this.commands, this.subscriber]) {
       connection.on('error', (error: Error) => log.warn({ err: error }, 'redis connection error'));
     }
@@ -185,6 +193,8 @@ export class RedisClusterLink implements ClusterLink {
         return this.handlers.deviceRemoved(message.accountId, message.deviceId);
       case 'mailboxes-changed':
         return this.handlers.mailboxesChanged(message.rowIds);
+      case 'provisioning':
+        return this.handlers.provisioning(message.address, message.message);
     }
   }
 }

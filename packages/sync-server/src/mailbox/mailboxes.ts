@@ -39,7 +39,12 @@ export class Mailboxes {
       entries = resolveDestinations(source, request, named, fresh);
     }
     return this.store.commitSend(
-      { source, clientId: request.clientId, entries },
+      {
+        source,
+        clientId: request.clientId,
+        entries,
+        ...(request.ttlSeconds > 0 && { ttlSeconds: request.ttlSeconds }),
+      },
       encodeSendResult,
       (outcome) => {
         this.metrics.envelopesIn.inc(outcome.stored.length);

@@ -4,6 +4,7 @@ import {
   MAX_CLIENT_ID_LENGTH,
   MAX_CONTENT_BYTES,
   MAX_DESTINATIONS_PER_SEND,
+  MAX_SEND_TTL_SECONDS,
   type MismatchedDevices,
   type SendRequest,
 } from '@parley/protocol';
@@ -32,6 +33,10 @@ export function checkSendShape(source: DeviceRef, request: SendRequest): NamedDe
   const { clientId, messages } = request;
   if (clientId.length === 0 || clientId.length > MAX_CLIENT_ID_LENGTH) {
     throw malformed(`client_id must be 1 to ${MAX_CLIENT_ID_LENGTH} characters`);
+  }
+  // 0 is proto3's absent value: no time to live. A longer one is not a short-lived signal.
+  if (request.ttlSeconds > MAX_SEND_TTL_SECONDS) {
+    throw malformed(`ttl_seconds must be 1 to ${MAX_SEND_TTL_SECONDS} (or 0 for none)`);
   }
   if (messages.length === 0) throw malformed('a send needs at least one destination');
   if (messages.length > MAX_DESTINATIONS_PER_SEND) {

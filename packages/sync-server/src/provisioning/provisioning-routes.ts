@@ -19,7 +19,7 @@ export function provisioningRoutes(channel: ProvisioningChannel, authenticator: 
         preHandler: basicAuth(authenticator),
       },
       async (request, reply) => {
-        channel.deliver(request.params.address, request.body.message);
+        await channel.deliver(request.params.address, request.body.message);
         return reply.code(204).send();
       },
     );

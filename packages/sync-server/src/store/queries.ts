@@ -243,6 +243,7 @@ export function buildQueries(db: Kysely<RelayDatabase>, flavor: SqlFlavor) {
       | 'type'
       | 'serverTimestamp'
       | 'content'
+      | 'expiresAt'
     >(
       db.insertInto('mailbox').values({
         device_row_id: arg('rowId'),
@@ -252,10 +253,14 @@ export function buildQueries(db: Kysely<RelayDatabase>, flavor: SqlFlavor) {
         type: arg('type'),
         server_timestamp: arg('serverTimestamp'),
         content: arg('content'),
+        expires_at: arg('expiresAt'),
       }),
     ),
-    /** A device's entries after `after` up to `upTo` (the highest durable id), in order. */
-    mailboxPage: template<'rowId' | 'after' | 'upTo' | 'limit'>(
+    /**
+     * A device's entries after `after` up to `upTo` (the highest durable id), in order, without
+     * those whose time to live has run out by `now` (they are never delivered).
+     */
+    mailboxPage: template<'rowId' | 'after' | 'upTo' | 'limit' | 'now'>(
       db
         .selectFrom('mailbox')
         .select([
@@ -266,11 +271,22 @@ export function buildQueries(db: Kysely<RelayDatabase>, flavor: SqlFlavor) {
           'type',
           'server_timestamp',
           'content',
+          'expires_at',
         ])
         .where('device_row_id', '=', arg('rowId'))
         .where('server_id', '>', arg('after'))
         .where('server_id', '<=', arg('upTo'))
+        .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', arg('now'))]))
         .orderBy('server_id')
+        .limit(arg('limit')),
+    ),
+    /** Up to `limit` entries whose time to live ran out by `now` (the expiry sweep). */
+    lapsedEntries: template<'now' | 'limit'>(
+      db
+        .selectFrom('mailbox')
+        .select(['server_id as n', 'device_row_id'])
+        .where('expires_at', 'is not', null)
+        .where('expires_at', '<=', arg('now'))
         .limit(arg('limit')),
     ),
     deleteEntry: template<'rowId' | 'serverId'>(

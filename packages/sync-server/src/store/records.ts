@@ -66,6 +66,8 @@ export interface StoredEnvelope {
   type: number;
   serverTimestamp: number;
   content: Uint8Array;
+  /** When the entry lapses undelivered (ms since epoch; SendRequest.ttl_seconds), if it does. */
+  expiresAt?: number;
   /**
    * The highest server id this device's mailbox held when this entry was written (0: none),
    * set by stores that several relay processes write to (decision 0161). A push may go
@@ -79,6 +81,13 @@ export interface SendInput {
   source: DeviceRef;
   clientId: string;
   entries: NewEntry[];
+  /** SendRequest.ttl_seconds, already checked: the entries lapse this long after the commit. */
+  ttlSeconds?: number;
+}
+
+/** When entries of `input` committed at `serverTimestamp` lapse (null: never, only retention). */
+export function expiryOf(input: SendInput, serverTimestamp: number): number | null {
+  return input.ttlSeconds ? serverTimestamp + input.ttlSeconds * 1000 : null;
 }
 
 /**

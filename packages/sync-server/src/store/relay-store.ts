@@ -94,6 +94,11 @@ export interface RelayStore {
    * jobs; stops early once `shouldStop()` is true. Resolves with the entries deleted.
    */
   pruneExpired(cutoff: number, shouldStop?: () => boolean): Promise<number>;
+  /**
+   * Deletes the entries whose time to live (SendRequest.ttl_seconds) ran out by `now`; reads
+   * skip them already. Stops early once `shouldStop()` is true. Resolves with the entries deleted.
+   */
+  pruneLapsed(now: number, shouldStop?: () => boolean): Promise<number>;
 
   /** Resolves once every write queued so far is committed. */
   flush(): Promise<void>;

@@ -30,6 +30,7 @@ export interface EntryRow {
   type: number;
   server_timestamp: number;
   content: Buffer;
+  expires_at: number | null;
 }
 
 /** A mailbox row of `device` as the relay hands it on. */
@@ -43,5 +44,6 @@ export function envelopeFromRow(row: EntryRow, device: DeviceRef): StoredEnvelop
     type: row.type,
     serverTimestamp: row.server_timestamp,
     content: row.content,
+    ...(row.expires_at !== null && { expiresAt: row.expires_at }),
   };
 }

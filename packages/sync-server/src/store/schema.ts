@@ -1,4 +1,10 @@
-import type { ColumnDataType, CreateTableBuilder, Generated, Kysely } from 'kysely';
+import {
+  sql,
+  type ColumnDataType,
+  type CreateTableBuilder,
+  type Generated,
+  type Kysely,
+} from 'kysely';
 
 /**
  * The relay's tables, in Kysely's terms. Column types stay within what SQLite and PostgreSQL
@@ -53,6 +59,8 @@ export interface RelayDatabase {
     type: number;
     server_timestamp: number;
     content: Uint8Array;
+    /** When the entry lapses undelivered (SendRequest.ttl_seconds); null: only retention. */
+    expires_at: number | null;
   };
   /** Idempotency records: one per (source device, client id), holding the encoded SendResult. */
   sends: {
@@ -203,7 +211,8 @@ export function schemaStatements(db: Kysely<RelayDatabase>, flavor: SqlFlavor): 
       .addColumn('client_id', 'text', (c) => c.notNull())
       .addColumn('type', 'integer', (c) => c.notNull())
       .addColumn('server_timestamp', 'bigint', (c) => c.notNull())
-      .addColumn('content', binary, (c) => c.notNull()),
+      .addColumn('content', binary, (c) => c.notNull())
+      .addColumn('expires_at', 'bigint'),
     s
       .createIndex('mailbox_by_device')
       .ifNotExists()
@@ -245,9 +254,24 @@ export function schemaStatements(db: Kysely<RelayDatabase>, flavor: SqlFlavor): 
 }
 
 /**
- * Columns added after a table's first release, as [table, column, type]: a database created
- * before them gets them on open (CREATE TABLE IF NOT EXISTS leaves an existing table alone).
+ * Columns added to a table after its first release. A new database gets them from
+ * schemaStatements; an older one gets them when a store opens (ALTER TABLE ... ADD COLUMN:
+ * nullable, so existing rows need no value). Each store runs lateStatements afterwards.
  */
-export const addedColumns: readonly (readonly [string, string, string])[] = [
-  ['devices', 'last_active_at', 'bigint'],
+export const addedColumns: readonly { table: string; column: string; type: string }[] = [
+  { table: 'mailbox', column: 'expires_at', type: 'bigint' },
+  { table: 'devices', column: 'last_active_at', type: 'bigint' },
 ];
+
+/** DDL on added columns: it can run only once they exist (idempotent). */
+export function lateStatements(db: Kysely<RelayDatabase>): string[] {
+  return [
+    // Partial: only entries with a time to live (call signals), which the expiry sweep deletes.
+    db.schema
+      .createIndex('mailbox_by_expiry')
+      .ifNotExists()
+      .on('mailbox')
+      .column('expires_at')
+      .where(sql.ref('expires_at'), 'is not', null),
+  ].map((statement) => statement.compile().sql);
+}

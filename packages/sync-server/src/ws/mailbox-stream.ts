@@ -48,6 +48,12 @@ export class MailboxStream {
   offer(envelope: StoredEnvelope): void {
     const state = this.state;
     if (state.kind === 'stopped' || envelope.serverId <= this.cursor) return;
+    // Its time to live ran out on the way (a slow route through Redis): never pushed. Reading
+    // the database from the cursor skips it and picks up whatever follows it.
+    if (envelope.expiresAt !== undefined && envelope.expiresAt <= Date.now()) {
+      this.recheck();
+      return;
+    }
     // An entry written after one not pushed yet (another relay process committed it, and its
     // push is still on its way: decision 0161) must wait for a read of the database.
     const follows = (envelope.previousServerId ?? 0) <= this.cursor;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { DeviceRef, StoredEnvelope } from '../../src/store/records.js';
 import type { RelayStore } from '../../src/store/relay-store.js';
 import { MailboxStream } from '../../src/ws/mailbox-stream.js';
@@ -25,6 +25,9 @@ const entry = (serverId: number, previousServerId?: number): StoredEnvelope => (
  * race between two processes' commits cannot be staged deterministically.
  */
 describe('MailboxStream with entries from other relay processes', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
   function setUp(initial: number[]) {
     const mailbox = initial.map((id) => entry(id));
     const pushed: number[] = [];
@@ -70,6 +73,23 @@ describe('MailboxStream with entries from other relay processes', () => {
     // The late push of 5 changes nothing: it was read from the database.
     t.stream.offer(entry(5, 3));
     expect(t.pushed).toEqual([1, 2, 3, 5, 6]);
+  });
+
+  it('never pushes an offered entry whose time to live ran out on its way (injected clock)', async () => {
+    const t = setUp([1]);
+    t.stream.start();
+    await t.drainedOnce;
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const now = Date.now();
+    // 2 lapsed while routed (the database read skips it, as the store's reads do); 3 is alive.
+    const lapsed = { ...entry(2, 1), expiresAt: now };
+    const alive = { ...entry(3, 2), expiresAt: now + 1 };
+    t.mailbox.push(alive);
+    const read = t.nextRead();
+    t.stream.offer(lapsed);
+    await read;
+    await Promise.resolve();
+    expect(t.pushed).toEqual([1, 3]);
   });
 
   it('pushes an entry straight from the commit when it follows the last one pushed', async () => {

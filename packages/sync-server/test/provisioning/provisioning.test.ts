@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import {
   CloseCode,
-  PROVISIONING_PATH,
   PROVISIONING_TTL_MS,
   type ProvisioningAddressJson,
   type ProvisioningDeliveryJson,
@@ -10,30 +8,8 @@ import {
 import type { Credentials } from '@parley/relay-client';
 import { ProvisioningChannel } from '../../src/provisioning/provisioning-channel.js';
 import { registerAccount } from '../support/accounts.js';
+import { basic, provisioningSocket } from '../support/provisioning.js';
 import { useTestRelay } from '../support/relay-harness.js';
-
-const basic = (device: Credentials) =>
-  'Basic ' +
-  Buffer.from(`${device.accountId}.${device.deviceId}:${device.secret}`).toString('base64');
-
-/** A new device's provisioning socket: its frames, in order, and how it closed. */
-function provisioningSocket(relayUrl: string) {
-  const ws = new WebSocket(relayUrl.replace(/^http/, 'ws') + PROVISIONING_PATH);
-  const frames: unknown[] = [];
-  let notify = () => {};
-  ws.on('message', (data) => {
-    frames.push(JSON.parse(String(data)));
-    notify();
-  });
-  const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
-  const frame = (index: number) =>
-    new Promise<unknown>((resolve) => {
-      const check = () => (frames.length > index ? resolve(frames[index]) : undefined);
-      notify = check;
-      check();
-    });
-  return { ws, frame, closed };
-}
 
 describe('provisioning channel (real relay)', () => {
   const shared = useTestRelay();
@@ -100,42 +76,42 @@ describe('ProvisioningChannel (injected clock)', () => {
     };
   }
 
-  it('refuses an address past its expiry and closes its socket', () => {
+  it('refuses an address past its expiry and closes its socket', async () => {
     let now = 1_000;
     const channel = new ProvisioningChannel(() => now);
     const a = sink();
-    const { address, expiresAt } = channel.open(a.sink);
+    const { address, expiresAt } = await channel.open(a.sink);
     expect(expiresAt).toBe(1_000 + PROVISIONING_TTL_MS);
     now = expiresAt;
-    expect(() => channel.deliver(address, 'x')).toThrow(/expired/);
+    await expect(channel.deliver(address, 'x')).rejects.toThrow(/expired/);
     expect(a.got).toEqual({ messages: [], expired: 1 });
     // Forgotten after expiry: a later try is NOT_FOUND.
-    expect(() => channel.deliver(address, 'x')).toThrow(/unknown/);
+    await expect(channel.deliver(address, 'x')).rejects.toThrow(/unknown/);
   });
 
-  it('sweeps expired addresses, and delivers just before expiry', () => {
+  it('sweeps expired addresses, and delivers just before expiry', async () => {
     let now = 0;
     const channel = new ProvisioningChannel(() => now);
     const early = sink();
     const late = sink();
-    const first = channel.open(early.sink);
+    const first = await channel.open(early.sink);
     now = 1;
-    const second = channel.open(late.sink);
+    const second = await channel.open(late.sink);
     now = first.expiresAt;
     channel.sweep();
     expect(early.got.expired).toBe(1);
     expect(channel.size).toBe(1);
-    channel.deliver(second.address, 'sealed');
+    await channel.deliver(second.address, 'sealed');
     expect(late.got.messages).toEqual(['sealed']);
-    expect(() => channel.deliver(second.address, 'sealed')).toThrow(/already used/);
+    await expect(channel.deliver(second.address, 'sealed')).rejects.toThrow(/already used/);
   });
 
-  it('remembers the address of a device that went away: CONFLICT, not delivery', () => {
+  it('remembers the address of a device that went away: CONFLICT, not delivery', async () => {
     const channel = new ProvisioningChannel(() => 0);
     const a = sink();
-    const { address } = channel.open(a.sink);
+    const { address } = await channel.open(a.sink);
     channel.closed(address);
-    expect(() => channel.deliver(address, 'x')).toThrow(/already used/);
+    await expect(channel.deliver(address, 'x')).rejects.toThrow(/already used/);
     expect(a.got.messages).toEqual([]);
   });
 });

@@ -46,17 +46,30 @@ export interface StoreFixture {
   close(): Promise<void>;
 }
 
+/**
+ * A store on `url` (either dialect); with `accounts`, those of an earlier store on the same
+ * database, otherwise two new one-device accounts.
+ */
+export async function openTestStore(
+  url: string,
+  accounts?: { alice: DeviceRef; bob: DeviceRef },
+): Promise<{ store: TestStore; alice: DeviceRef; bob: DeviceRef }> {
+  const path = dialect === 'sqlite' ? sqlitePath(url) : undefined;
+  const store: TestStore = path
+    ? new SqliteStore(path, storeEvents)
+    : await PostgresStore.open(url, storeEvents);
+  if (accounts) return { store, ...accounts };
+  const account = (username: string) =>
+    store.createAccount({ username, identityKey: bytes(33), device: deviceKeys, secretHash: 'x' });
+  return { store, alice: await account('a'), bob: await account('b') };
+}
+
 /** A store on a fresh database of the run's dialect, with two one-device accounts. */
 export async function openStoreFixture(): Promise<StoreFixture> {
   const data = tempDataDir();
   const database = await freshDatabase(data.dir);
   const path = dialect === 'sqlite' ? sqlitePath(database.url) : undefined;
-  const store: TestStore = path
-    ? new SqliteStore(path, storeEvents)
-    : await PostgresStore.open(database.url, storeEvents);
-  const account = (username: string) =>
-    store.createAccount({ username, identityKey: bytes(33), device: deviceKeys, secretHash: 'x' });
-  const [alice, bob] = [await account('a'), await account('b')];
+  const { store, alice, bob } = await openTestStore(database.url);
   return {
     store,
     path,

@@ -81,6 +81,18 @@ export async function acceptRequest(user: User, peer: string): Promise<void> {
   await user.page.getByLabel(`Message to ${peer}`).waitFor();
 }
 
+/**
+ * Joins the open group `title` that `inviter` added the user to: a group from someone not in the
+ * user's chats arrives as an invitation (a request), and gets its composer only once joined.
+ */
+export async function joinGroup(user: User, inviter: string, title: string): Promise<void> {
+  await user.page
+    .getByRole('region', { name: `Group invitation from ${inviter}` })
+    .getByRole('button', { name: 'Join' })
+    .click();
+  await user.page.getByLabel(`Message to ${title}`).waitFor();
+}
+
 export async function send(user: User, peer: string, text: string): Promise<void> {
   const composer = user.page.getByLabel(`Message to ${peer}`);
   await composer.fill(text);

@@ -1,10 +1,11 @@
 import type pg from 'pg';
-import type {
-  DeviceRef,
-  SendInput,
-  SendOutcome,
-  SendResultEncoder,
-  StoredEnvelope,
+import {
+  expiryOf,
+  type DeviceRef,
+  type SendInput,
+  type SendOutcome,
+  type SendResultEncoder,
+  type StoredEnvelope,
 } from '../records.js';
 import type { PgCommitEvents, PgGroupCommitter } from './group-commit.js';
 import type { PgQueries, PgQuery } from './pg-queries.js';
@@ -143,6 +144,7 @@ export class PgMailboxTables {
       after: afterServerId,
       upTo: Number.MAX_SAFE_INTEGER,
       limit: limit + (ackedBefore?.size ?? 0),
+      now: Date.now(),
     });
     const ackedNow = this.pendingAcks.get(device.rowId);
     const isAcked = (serverId: number) =>
@@ -171,6 +173,34 @@ export class PgMailboxTables {
       return undefined;
     });
     return entries;
+  }
+
+  /**
+   * Deletes the entries whose time to live ran out by `now` (never delivered: reads skip them),
+   * CHUNK rows per group-commit job. Resolves with the entries deleted.
+   */
+  async pruneLapsed(now: number, shouldStop: () => boolean): Promise<number> {
+    let deleted = 0;
+    let more = true;
+    while (more && !shouldStop()) {
+      const from = await this.committer.run(
+        async (tx) => {
+          const rows = await this.q.lapsedEntries.rows<{ n: number }>(tx, { now, limit: CHUNK });
+          more = rows.length === CHUNK;
+          if (rows.length === 0) return [];
+          const gone = await this.q.deleteEntriesById.rows<{ device_row_id: number }>(tx, {
+            ns: rows.map((row) => row.n),
+          });
+          return gone.map((row) => row.device_row_id);
+        },
+        (from) => {
+          this.entriesDeleted(from);
+          if (from.length > 0) this.events.mailboxesChanged?.([...new Set(from)]);
+        },
+      );
+      deleted += from.length;
+    }
+    return deleted;
   }
 
   /** A device was inserted (after its commit): its mailbox starts empty. */
@@ -226,6 +256,7 @@ export class PgMailboxTables {
 
   private async writeSends(tx: pg.PoolClient, sends: QueuedSend[]): Promise<WrittenSends> {
     const serverTimestamp = Date.now();
+    const expiryOfSend = (p: { input: SendInput }) => expiryOf(p.input, serverTimestamp);
     // A retry queued in the same batch as its original is answered from the original.
     const firstOf = new Map<string, number>();
     sends.forEach((send, i) => {
@@ -303,6 +334,7 @@ export class PgMailboxTables {
               types: entries.map(({ entry }) => entry.type),
               nows: entries.map(() => serverTimestamp),
               contents: entries.map(({ entry }) => entry.content),
+              expiresAts: entries.map(({ p }) => expiryOfSend(p)),
             })
           )
             .map((row) => row.server_id)
@@ -311,6 +343,7 @@ export class PgMailboxTables {
     const stored = new Map<number, StoredEnvelope[]>();
     entries.forEach(({ p, entry }, k) => {
       const list = stored.get(p.index) ?? [];
+      const expiresAt = expiryOfSend(p);
       list.push({
         serverId: ids[k]!,
         destination: entry.destination,
@@ -320,6 +353,7 @@ export class PgMailboxTables {
         type: entry.type,
         serverTimestamp,
         content: entry.content,
+        ...(expiresAt !== null && { expiresAt }),
         previousServerId: previous.get(entry.destination.rowId),
       });
       previous.set(entry.destination.rowId, ids[k]!);

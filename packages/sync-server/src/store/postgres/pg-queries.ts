@@ -85,14 +85,16 @@ export function buildPgQueries(db: Kysely<RelayDatabase>) {
       | 'types'
       | 'nows'
       | 'contents'
+      | 'expiresAts'
     >(
       db,
       sql`INSERT INTO mailbox (device_row_id, source_account_id, source_device_id, client_id,
-          type, server_timestamp, content)
-        SELECT d, sa, sd, c, t, ts, ct FROM unnest(${arg('rowIds')}::bigint[],
+          type, server_timestamp, content, expires_at)
+        SELECT d, sa, sd, c, t, ts, ct, ex FROM unnest(${arg('rowIds')}::bigint[],
           ${arg('sourceAccountIds')}::text[], ${arg('sourceDeviceIds')}::integer[],
           ${arg('clientIds')}::text[], ${arg('types')}::integer[], ${arg('nows')}::bigint[],
-          ${arg('contents')}::bytea[]) WITH ORDINALITY AS u(d, sa, sd, c, t, ts, ct, ord)
+          ${arg('contents')}::bytea[], ${arg('expiresAts')}::bigint[])
+          WITH ORDINALITY AS u(d, sa, sd, c, t, ts, ct, ex, ord)
         ORDER BY ord
         RETURNING server_id`,
     ),

@@ -13,7 +13,13 @@ import type {
   StoredEnvelope,
 } from '../records.js';
 import type { DeviceCredentials, NewAccount, RelayStore } from '../relay-store.js';
-import { addedColumns, postgresFlavor, schemaStatements, type RelayDatabase } from '../schema.js';
+import {
+  addedColumns,
+  lateStatements,
+  postgresFlavor,
+  schemaStatements,
+  type RelayDatabase,
+} from '../schema.js';
 import { PgDeviceDirectory } from './device-directory.js';
 import { PgGroupCommitter, type PgCommitEvents } from './group-commit.js';
 import { PgMailboxTables } from './mailbox-tables.js';
@@ -58,9 +64,10 @@ export class PostgresStore implements RelayStore {
       await migrate(pool, [
         ...schemaStatements(kysely, postgresFlavor),
         ...addedColumns.map(
-          ([table, column, type]) =>
+          ({ table, column, type }) =>
             `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${column} ${type}`,
         ),
+        ...lateStatements(kysely),
       ]);
       const q = preparePgQueries(buildQueries(kysely, postgresFlavor), buildPgQueries(kysely));
       const committer = new PgGroupCommitter(pool, events);
@@ -180,6 +187,10 @@ export class PostgresStore implements RelayStore {
     const entries = await this.mailboxes.pruneExpired(cutoff, shouldStop);
     await this.directory.deleteExpiredLinkTokens();
     return entries;
+  }
+
+  pruneLapsed(now: number, shouldStop: () => boolean = () => false): Promise<number> {
+    return this.mailboxes.pruneLapsed(now, shouldStop);
   }
 
   /** Another relay process changed this account's devices (decision 0161). */

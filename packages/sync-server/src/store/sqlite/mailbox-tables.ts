@@ -1,14 +1,18 @@
-import type {
-  DeviceRef,
-  SendInput,
-  SendOutcome,
-  SendResultEncoder,
-  StoredEnvelope,
+import {
+  expiryOf,
+  type DeviceRef,
+  type SendInput,
+  type SendOutcome,
+  type SendResultEncoder,
+  type StoredEnvelope,
 } from '../records.js';
 import type { GroupCommitter } from './group-commit.js';
 import { asBuffer, type PreparedQueries } from './prepared.js';
 import { sweepOldRows } from './retention-sweep.js';
 import { envelopeFromRow, type EntryRow } from '../rows.js';
+
+/** Lapsed entries deleted per job of the expiry sweep. */
+const LAPSED_CHUNK = 1000;
 
 /**
  * The mailboxes and the idempotency records of sends: stores sends (up to the mailbox cap),
@@ -91,6 +95,7 @@ export class MailboxTables {
       after: afterServerId,
       upTo: this.durableServerId,
       limit: limit + (acked?.size ?? 0),
+      now: Date.now(),
     });
     return (acked ? rows.filter((row) => !acked.has(row.server_id)).slice(0, limit) : rows).map(
       (row) => envelopeFromRow(row, device),
@@ -127,6 +132,34 @@ export class MailboxTables {
   }
 
   /**
+   * Deletes the entries whose time to live ran out by `now` (never delivered: reads skip them),
+   * in jobs of LAPSED_CHUNK rows. Resolves with the entries deleted.
+   */
+  async pruneLapsed(now: number, shouldStop: () => boolean): Promise<number> {
+    let deleted = 0;
+    let more = true;
+    while (more && !shouldStop()) {
+      deleted += await this.committer.run(() => {
+        const rows = this.q.lapsedEntries.all<{ n: number; device_row_id: number }>({
+          now,
+          limit: LAPSED_CHUNK,
+        });
+        more = rows.length === LAPSED_CHUNK;
+        let n = 0;
+        for (const row of rows) {
+          if (this.q.deleteEntryById.run({ n: row.n }) === 0) continue;
+          n++;
+          const depth = this.depths.get(row.device_row_id);
+          if (depth !== undefined) this.depths.set(row.device_row_id, depth - 1);
+        }
+        this.total -= n;
+        return n;
+      });
+    }
+    return deleted;
+  }
+
+  /**
    * A batch rolled back: in-memory counts may include it (recount lazily), and acks whose
    * delete it held are lost, so their entries must be readable again (a lost ack means a
    * redelivery). Acks still queued for later batches only lose their read filter: at worst
@@ -152,6 +185,7 @@ export class MailboxTables {
   private writeSend(input: SendInput, encodeResult: SendResultEncoder): SendOutcome {
     const { source, clientId } = input;
     const serverTimestamp = Date.now();
+    const expiresAt = expiryOf(input, serverTimestamp);
     const rejected: DeviceRef[] = [];
     const accepted = input.entries.filter((entry) => {
       const full = this.depth(entry.destination.rowId) >= this.mailboxCap;
@@ -178,6 +212,7 @@ export class MailboxTables {
         type: entry.type,
         serverTimestamp,
         content: asBuffer(entry.content),
+        expiresAt,
       });
       this.depths.set(entry.destination.rowId, this.depth(entry.destination.rowId) + 1);
       return {
@@ -189,6 +224,7 @@ export class MailboxTables {
         type: entry.type,
         serverTimestamp,
         content: entry.content,
+        ...(expiresAt !== null && { expiresAt }),
       };
     });
     this.total += stored.length;

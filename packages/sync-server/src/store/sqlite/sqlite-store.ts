@@ -15,7 +15,13 @@ import type {
   StoredEnvelope,
 } from '../records.js';
 import type { DeviceCredentials, NewAccount, RelayStore } from '../relay-store.js';
-import { addedColumns, schemaStatements, sqliteFlavor, type RelayDatabase } from '../schema.js';
+import {
+  addedColumns,
+  lateStatements,
+  schemaStatements,
+  sqliteFlavor,
+  type RelayDatabase,
+} from '../schema.js';
 import { DeviceDirectory } from './device-directory.js';
 import { GroupCommitter, type CommitEvents } from './group-commit.js';
 import { MailboxTables } from './mailbox-tables.js';
@@ -177,6 +183,10 @@ export class SqliteStore implements RelayStore {
     return entries;
   }
 
+  pruneLapsed(now: number, shouldStop: () => boolean = () => false): Promise<number> {
+    return this.mailboxes.pruneLapsed(now, shouldStop);
+  }
+
   flush(): Promise<void> {
     return this.committer.flush();
   }
@@ -202,24 +212,24 @@ function openDatabase(path: string): Database.Database {
   return db;
 }
 
-/** Creates the schema if it is missing, then prepares every query once. */
+/**
+ * Creates the schema if it is missing, adds the columns an older database lacks (SQLite has no
+ * ADD COLUMN IF NOT EXISTS: the table's columns are looked up), then prepares every query once.
+ */
 function prepareQueries(db: Database.Database): PreparedQueries {
   const kysely = new Kysely<RelayDatabase>({ dialect: new SqliteDialect({ database: db }) });
   for (const statement of schemaStatements(kysely, sqliteFlavor)) db.exec(statement);
-  addMissingColumns(db);
+  for (const { table, column, type } of addedColumns) {
+    const columns = db.pragma(`table_info(${table})`) as { name: string }[];
+    if (!columns.some((c) => c.name === column)) {
+      db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
+    }
+  }
+  for (const statement of lateStatements(kysely)) db.exec(statement);
   const queries = buildQueries(kysely, sqliteFlavor);
   return Object.fromEntries(
     Object.entries(queries).map(([name, query]) => [name, new Prepared(db, query)]),
   ) as PreparedQueries;
-}
-
-/** SQLite has no ADD COLUMN IF NOT EXISTS: its table_info says what is there. */
-function addMissingColumns(db: Database.Database): void {
-  for (const [table, column, type] of addedColumns) {
-    const columns = db.pragma(`table_info(${table})`) as { name: string }[];
-    if (!columns.some((c) => c.name === column))
-      db.exec(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`);
-  }
 }
 
 /** fdatasync of a file if it exists (startup only: blocks). */
