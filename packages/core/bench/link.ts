@@ -36,7 +36,7 @@ const open = (relayUrl: string, databaseName: string) =>
     automerge: nodeAutomerge,
     searchBackend: localSearchBackend,
     WebSocket: WebSocket as never,
-    deviceName: 'bench',
+    platform: 'bench',
   });
 
 /** Resolves when `check` holds, re-checked on every change of `messenger`'s chat list. */

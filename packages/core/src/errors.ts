@@ -77,7 +77,11 @@ export type ParleyErrorCode =
   /** setProfile() with a name, about line or avatar outside its limits (profiles/limits.ts). */
   | 'INVALID_PROFILE'
   /** An encrypted profile failed authentication (tampered, or sealed with another key). */
-  | 'PROFILE_CORRUPT';
+  | 'PROFILE_CORRUPT'
+  /** renameDevice() with an empty name or one longer than MAX_DEVICE_NAME_LENGTH. */
+  | 'INVALID_DEVICE_NAME'
+  /** A sealed device name failed authentication (tampered, or moved to another device). */
+  | 'DEVICE_NAME_TAMPERED';
 
 export class ParleyError extends Error {
   override readonly name = 'ParleyError';

@@ -40,4 +40,5 @@ export {
   EDIT_WINDOW_MS,
   DELETE_FOR_EVERYONE_WINDOW_MS,
   MAX_EDITS_PER_MESSAGE,
+  MAX_DEVICE_NAME_LENGTH,
 } from '@parley/protocol';

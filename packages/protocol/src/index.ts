@@ -22,6 +22,7 @@ export type {
   DeviceKeysJson,
   DeviceListJson,
   DeviceSummaryJson,
+  RenameDeviceBodyJson,
   IceServerJson,
   IceServersJson,
   KyberPreKeyJson,

@@ -65,8 +65,15 @@ export const MAX_KEY_ID = 0xffffffff;
 export const MAX_REGISTRATION_ID = 16380;
 /** Device ids are positive 31-bit integers. */
 export const MAX_DEVICE_ID = 0x7fffffff;
-/** Longest device name, in characters. */
+/** Longest device name, in characters (inside the sealed name, which the relay cannot read). */
 export const MAX_DEVICE_NAME_LENGTH = 64;
+/**
+ * Largest sealed device name the relay stores: the name and platform encrypted to the account's
+ * identity key (core's linking/device-name-cipher.ts), opaque to the relay (docs/decisions/0351).
+ */
+export const MAX_SEALED_DEVICE_NAME_BYTES = 1024;
+/** The relay keeps a device's last activity to the day only (less metadata), as Signal does. */
+export const LAST_ACTIVE_GRANULARITY_MS = 24 * 60 * 60 * 1000;
 /** Random bytes of a device secret and of a link token, both sent as unpadded base64url. */
 export const SECRET_BYTES = 32;
 /** A device secret or a link token as text: SECRET_BYTES in unpadded base64url (43 characters). */

@@ -51,6 +51,11 @@ export class RelayClient {
     return (await this.request<{ devices: DeviceSummary[] }>('GET', '/v1/devices', auth)).devices;
   }
 
+  /** Stores a sealed device name (base64) for one of the caller's account's devices. */
+  renameDevice(auth: Credentials, deviceId: number, name: string): Promise<void> {
+    return this.request('PUT', `/v1/devices/${deviceId}/name`, auth, { name });
+  }
+
   removeDevice(auth: Credentials, deviceId: number): Promise<void> {
     return this.request('DELETE', `/v1/devices/${deviceId}`, auth);
   }

@@ -55,6 +55,8 @@ export class RelaySocket {
   private waiter: (() => void) | undefined;
   private markDrained!: () => void;
   private handler: ((envelope: Envelope) => void) | undefined;
+  /** Called on each DevicesChanged push (a device of the account was added, removed or renamed). */
+  onDevicesChanged: (() => void) | undefined;
 
   private constructor(private readonly ws: WebSocket) {
     this.drained = new Promise((resolve) => (this.markDrained = resolve));
@@ -216,6 +218,7 @@ export class RelaySocket {
       const push = frame.kind.value.kind;
       if (push.case === 'envelope') this.receive(push.value);
       else if (push.case === 'drained') this.markDrained();
+      else if (push.case === 'devicesChanged') this.onDevicesChanged?.();
     }
   }
 

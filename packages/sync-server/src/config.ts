@@ -44,6 +44,8 @@ export interface RelayConfig {
   push?: PushConfig;
   /** STUN/TURN servers handed to devices for calls (src/calls/); none when absent. */
   ice?: IceConfig;
+  /** The relay's clock for devices' last activity and link tokens; tests inject one. */
+  now?: () => number;
 }
 
 export type { IceConfig } from './calls/ice-config.js';

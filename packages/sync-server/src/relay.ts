@@ -17,6 +17,7 @@ import { ProfileStore } from './profiles/profile-store.js';
 import { openPush } from './push/open-push.js';
 import { SqliteStore } from './store/sqlite/sqlite-store.js';
 import { SocketServer } from './ws/socket-server.js';
+import { LastActive } from './ws/last-active.js';
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 /**
@@ -131,10 +132,11 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
   );
   const profiles = ProfileStore.open(config.databaseUrl);
   let state: 'starting' | 'ready' | 'closing' = 'starting';
+  const now = config.now ?? Date.now;
   const provisioningSweep = setInterval(() => provisioning.sweep(), 30_000).unref();
 
   const app = createHttpApp(
-    { store, authenticator, online, limits, metrics, blobs, provisioning, profiles },
+    { store, authenticator, online, limits, metrics, blobs, provisioning, profiles, now },
     metrics,
     () => state === 'ready',
     log,
@@ -150,6 +152,9 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
       metrics,
       logger: log,
       limits,
+      lastActive: new LastActive(store, now, (error) =>
+        log.warn({ err: error }, 'recording last activity failed'),
+      ),
       isClosing: () => state === 'closing',
     },
     provisioning,

@@ -42,7 +42,7 @@ describe('accounts, devices and the prekey directory', () => {
     const account = await registerAccount(t.client, 1);
     const first = account.devices[0]!;
     const { linkToken } = await t.client.createLinkToken(first);
-    const second = await t.client.addDevice(linkToken, randomDeviceKeys({ name: 'laptop' }));
+    const second = await t.client.addDevice(linkToken, randomDeviceKeys({ name: 'bGFwdG9w' }));
     expect(second).toMatchObject({ accountId: account.accountId, deviceId: 2 });
     const reused = await httpError(t.client.addDevice(linkToken, randomDeviceKeys()));
     expect(reused.code).toBe('CONFLICT');
@@ -50,7 +50,7 @@ describe('accounts, devices and the prekey directory', () => {
     const devices = await t.client.listDevices(second);
     expect(devices.map((d) => [d.deviceId, d.name])).toEqual([
       [1, null],
-      [2, 'laptop'],
+      [2, 'bGFwdG9w'],
     ]);
 
     const socket = await t.client.connect(second);

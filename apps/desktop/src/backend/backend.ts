@@ -13,6 +13,7 @@ import {
 } from './storage/persistent-indexeddb.js';
 import { lazyNativeEngine } from './native-engine.js';
 import { SqliteStore } from './storage/sqlite-store.js';
+import { desktopPlatform } from './desktop-platform.js';
 
 export interface BackendOptions {
   /** The app's user-data folder; the database is `parley.db` in it. */
@@ -61,6 +62,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       indexedDB: idb,
       searchBackend: localSearchBackend,
       store: (db) => (store = new SqliteStore(sqlite, db)),
+      platform: desktopPlatform(),
     });
   } catch (error) {
     detachPersistentIndexedDB(idb.indexedDB);

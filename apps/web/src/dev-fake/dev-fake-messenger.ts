@@ -73,7 +73,23 @@ class DevFakeMessenger implements Messenger {
   }
 
   async listDevices(): Promise<DeviceView[]> {
-    return [{ deviceId: 1, name: 'This browser', linkedAt: Date.now(), current: true }];
+    return [
+      {
+        deviceId: 1,
+        name: this.deviceName,
+        platform: 'This browser',
+        linkedAt: Date.now(),
+        lastActiveAt: Date.now(),
+        current: true,
+      },
+    ];
+  }
+
+  private deviceName = 'This browser';
+
+  async renameDevice(deviceId: number, name: string): Promise<void> {
+    if (deviceId !== 1) throw fakeError('UNKNOWN_DEVICE', 'the development fake has one device');
+    this.deviceName = name.trim();
   }
 
   async unlinkDevice(): Promise<void> {

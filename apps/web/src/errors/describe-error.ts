@@ -21,7 +21,8 @@ export type UserAction =
   | 'message-action'
   | 'link'
   | 'devices'
-  | 'profile';
+  | 'profile'
+  | 'rename-device';
 
 const unreachable = "Can't reach the Parley server. Check your connection and try again.";
 
@@ -62,6 +63,8 @@ const byCode: Record<string, string> = {
   UNKNOWN_DEVICE: 'That device is no longer linked to your account.',
   INVALID_PROFILE:
     'A name has up to 64 characters and an about line up to 140; the photo must be an image.',
+  INVALID_DEVICE_NAME: 'A device name has 1 to 64 characters.',
+  DEVICE_NAME_TAMPERED: 'That device’s name was damaged or tampered with, so it is not shown.',
   // core/remote: the tab holding the connection closed mid-request (src/tabs, decision 0710)
   BACKEND_CHANGED:
     'The tab that held Parley’s connection closed before this finished. Check whether it went through, then try again if needed.',
@@ -89,6 +92,7 @@ const failed: Record<UserAction, string> = {
   link: "The device couldn't be linked",
   devices: "Your devices couldn't be loaded",
   profile: "Your profile couldn't be saved",
+  'rename-device': "The device couldn't be renamed",
 };
 
 export function describeError(error: unknown, action: UserAction): string {

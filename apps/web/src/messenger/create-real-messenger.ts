@@ -17,7 +17,7 @@ export function createRealMessenger(): Promise<Messenger> {
     databaseName: DATABASE_NAME,
     engine: SignalTs,
     automerge: loadAutomerge,
-    deviceName: browserDeviceName(),
+    platform: browserDeviceName(),
     // The chat list renders from the first screen's read; the rest loads behind it (0820).
     firstScreenFirst: true,
     // Timelines load page by page as they scroll up (conversation/MessageList.tsx).

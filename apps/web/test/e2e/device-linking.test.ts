@@ -6,9 +6,14 @@
  * what it sends shows on the first device as sent by the account. Unlinking then stops the new
  * device at once: it wipes itself and says why.
  */
-import type { Page } from 'playwright-core';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { seriousViolations } from './harness/axe.js';
+import { chromiumLaunchOptions } from './harness/chromium.js';
+import type { Stack } from './harness/stack.js';
 import { useStack } from './harness/use-stack.js';
 import {
   bubble,
@@ -18,7 +23,9 @@ import {
   openUser,
   screenshot,
   send,
+  signUp,
 } from './harness/user.js';
+import { pngPixels, y4mFromRgba } from './harness/y4m.js';
 
 async function openSettings(page: Page, username: string): Promise<void> {
   await page.getByRole('link', { name: `Settings and profile of ${username}` }).click();
@@ -88,19 +95,92 @@ describe('linking a new device by QR code', () => {
     expect(await mine.getAttribute('class')).toContain('bubble-row--out');
     await screenshot(laptop.page, 'linked-device-chat-dark');
 
-    // The device list shows both; unlinking the laptop stops it at once.
+    // The device list shows both, with what each is and when it was last active; Alice renames
+    // the laptop, and the laptop's own list shows the new name (the relay holds it encrypted).
     await openSettings(alice.page, alice.username);
     const devices = alice.page.getByRole('list', { name: 'Your devices' });
     await expect.poll(() => devices.getByRole('listitem').count(), { timeout: 30_000 }).toBe(2);
-    await devices.scrollIntoViewIfNeeded();
+    // Each device named itself after its browser and system (its platform).
+    const platform = (await devices
+      .getByRole('listitem')
+      .nth(1)
+      .locator('.device-list__name')
+      .textContent())!;
+    expect(platform).toMatch(/^Chrom\w+ on Linux$/);
+    await devices
+      .getByRole('listitem')
+      .nth(1)
+      .getByRole('button', { name: /^Rename / })
+      .click();
+    const rename = alice.page.getByRole('dialog', { name: `Rename ${platform}` });
+    await rename.getByLabel('Device name').fill('Work laptop');
+    await screenshot(alice.page, 'rename-device-light');
+    await rename.getByRole('button', { name: 'Save' }).click();
+    const renamed = devices.getByRole('listitem').filter({ hasText: 'Work laptop' });
+    await renamed.waitFor({ timeout: 30_000 });
+    expect(await renamed.textContent()).toContain(`${platform} · Last active today`);
+    await openSettings(laptop.page, alice.username);
+    await laptop.page
+      .getByRole('list', { name: 'Your devices' })
+      .getByText('Work laptop')
+      .waitFor({ timeout: 30_000 });
+    await alice.page.getByRole('heading', { name: 'Linked devices' }).scrollIntoViewIfNeeded();
     await screenshot(alice.page, 'linked-devices-light');
-    alice.page.once('dialog', (confirm) => void confirm.accept());
-    await devices.getByRole('button', { name: /^Unlink / }).click();
+    expect(await seriousViolations(alice.page)).toEqual([]);
+
+    // Unlinking the laptop, once confirmed, stops it at once.
+    await devices.getByRole('button', { name: 'Unlink Work laptop' }).click();
+    const confirm = alice.page.getByRole('alertdialog', { name: 'Unlink Work laptop?' });
+    await confirm.waitFor();
+    await screenshot(alice.page, 'unlink-device-confirm-light');
+    await confirm.getByRole('button', { name: 'Unlink' }).click();
     await expect.poll(() => devices.getByRole('listitem').count(), { timeout: 30_000 }).toBe(1);
     await laptop.page
       .getByText('This device was unlinked from your account on another device')
       .waitFor({ timeout: 60_000 });
     await laptop.page.getByRole('button', { name: 'Create account' }).waitFor();
     await screenshot(laptop.page, 'unlinked-device-dark');
+  });
+
+  it('links by the camera: the code on the new device’s screen, played as Chromium’s fake camera', async () => {
+    // The new device shows its code; its screenshot becomes a still video (Y4M) for the camera.
+    const laptop = await openUser(stack, 'laptop');
+    await laptop.page.getByRole('button', { name: 'Link to an existing account' }).click();
+    await laptop.page.getByTestId('link-qr').waitFor({ timeout: 30_000 });
+    const laptopWords = await laptop.page.getByTestId('link-words').textContent();
+    const { width, height, rgba } = await pngPixels(laptop.page, await laptop.page.screenshot());
+    const dir = await mkdtemp(join(tmpdir(), 'parley-fake-camera-'));
+    const video = join(dir, 'code.y4m');
+    await writeFile(video, y4mFromRgba(rgba, width, height));
+
+    // The existing device is a browser of its own whose camera films that picture.
+    const camera = await chromium.launch(
+      chromiumLaunchOptions([
+        '--use-fake-ui-for-media-stream',
+        '--use-fake-device-for-media-stream',
+        `--use-file-for-fake-video-capture=${video}`,
+      ]),
+    );
+    try {
+      const phoneStack = { origin: stack.origin, browser: camera } as Stack;
+      const phone = await openUser(phoneStack, 'alice');
+      await signUp(phone);
+      await openSettings(phone.page, phone.username);
+      await phone.page.getByRole('button', { name: 'Link a new device' }).click();
+      const dialog = phone.page.getByRole('dialog', { name: 'Link a new device' });
+      await dialog.getByRole('button', { name: 'Scan with camera' }).click();
+      await expect
+        .poll(() => dialog.getByTestId('confirm-words').textContent(), { timeout: 60_000 })
+        .toBe(laptopWords);
+      await dialog.getByRole('button', { name: 'The words match: link it' }).click();
+      await dialog.getByText('Linked.').waitFor({ timeout: 30_000 });
+      await laptop.page.getByRole('heading', { name: 'Chats' }).waitFor({ timeout: 60_000 });
+      await openSettings(laptop.page, phone.username);
+      const devices = laptop.page.getByRole('list', { name: 'Your devices' });
+      await expect.poll(() => devices.getByRole('listitem').count(), { timeout: 30_000 }).toBe(2);
+    } finally {
+      await camera.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

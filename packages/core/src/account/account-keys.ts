@@ -1,4 +1,4 @@
-import { MAX_DEVICE_NAME_LENGTH, type DeviceCredentialsJson } from '@parley/protocol';
+import type { DeviceCredentialsJson } from '@parley/protocol';
 import type { IdentityKeyPair, SignalEngine } from '../crypto/engine.js';
 import {
   FIRST_ONE_TIME_KYBER_ID,
@@ -28,8 +28,6 @@ export interface AccountKeysDeps {
   http: RelayHttp;
   /** A background refill failed. */
   onError(error: unknown): void;
-  /** What this device calls itself in the account's device list (e.g. "Chromium on Linux"). */
-  deviceName?: string;
 }
 
 /** Registration, joining an account as a linked device and keeping the relay stocked with one-time prekeys. */
@@ -39,7 +37,6 @@ export class AccountKeys {
   private readonly stores: SignalStores;
   private readonly http: RelayHttp;
   private readonly onError: (error: unknown) => void;
-  private readonly deviceName: string | undefined;
   private refilling: Promise<void> | undefined;
 
   constructor(deps: AccountKeysDeps) {
@@ -48,13 +45,6 @@ export class AccountKeys {
     this.stores = deps.stores;
     this.http = deps.http;
     this.onError = (error) => deps.onError(error);
-    this.deviceName = deps.deviceName?.slice(0, MAX_DEVICE_NAME_LENGTH);
-  }
-
-  private named(keys: NewDeviceKeys): NewDeviceKeys {
-    return this.deviceName
-      ? { ...keys, published: { ...keys.published, name: this.deviceName } }
-      : keys;
   }
 
   /** refillIfLow(), one at a time; failures are reported, the next call retries. */
@@ -69,7 +59,7 @@ export class AccountKeys {
 
   async register(username: string): Promise<AccountRow> {
     const identity = this.engine.IdentityKeyPair.generate();
-    const keys = this.named(generateDeviceKeys(this.engine, identity));
+    const keys = generateDeviceKeys(this.engine, identity);
     const credentials = await this.http.register(
       username,
       toBase64(identity.publicKey.serialize()),
@@ -81,7 +71,7 @@ export class AccountKeys {
   /** Registers this device in the account a provisioning message came from (linking/). */
   async link(message: ProvisioningMessage): Promise<AccountRow> {
     const identity = this.engine.IdentityKeyPair.deserialize(message.identityKeyPair);
-    const keys = this.named(generateDeviceKeys(this.engine, identity));
+    const keys = generateDeviceKeys(this.engine, identity);
     const credentials = await this.http.addDevice(message.registrationCode, keys.published);
     if (credentials.accountId !== message.accountId)
       throw new ParleyError('LINK_TAMPERED', 'the registration code belongs to another account');

@@ -95,8 +95,8 @@ export interface AccountDocumentHooks {
 export interface HistoryHooks {
   /** A new device of this account announced itself. */
   ownDeviceJoined(sender: Sender): void;
-  /** An own device sent a history archive pointer. */
-  archiveArrived(archive: HistoryArchive, sender: Sender): void;
+  /** An own device sent a history archive pointer; resolves once it is stored. */
+  archiveArrived(archive: HistoryArchive, sender: Sender): Promise<void>;
 }
 
 /** The group hooks of a device that knows no group. */
@@ -234,7 +234,7 @@ export class ContentHandler {
         return;
       case 'historyArchive':
         if (sender.accountId === this.context.selfAccountId())
-          this.context.history?.archiveArrived(body.value, sender);
+          await this.context.history?.archiveArrived(body.value, sender);
         return;
       case undefined:
         if (sender.accountId === this.context.selfAccountId()) this.welcomeOwnDevice(sender, work);

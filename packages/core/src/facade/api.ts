@@ -320,8 +320,14 @@ export interface Messenger {
    * newest chats first (it is usable meanwhile). null when no transfer happened.
    */
   readonly linkHistory: Observable<HistoryTransferView | null>;
-  /** This account's devices, this one first. */
+  /** This account's devices, this one first, with names only the account's devices can read. */
   listDevices(): Promise<DeviceView[]>;
+  /**
+   * Renames any device of this account (INVALID_DEVICE_NAME when empty or longer than
+   * MAX_DEVICE_NAME_LENGTH); the name is sealed to the account's identity key, and every device
+   * hears 'devices-changed'.
+   */
+  renameDevice(deviceId: number, name: string): Promise<void>;
   /**
    * Unlinks another device of this account: its credentials stop working at once on the relay,
    * and it wipes its keys and history ('signed-out' with reason 'unlinked' there).

@@ -29,6 +29,7 @@ import { Groups } from '../groups/groups.js';
 import { DeviceLinking } from '../linking/device-linking.js';
 import { OwnDevices } from '../linking/own-devices.js';
 import { HistoryTransfer } from '../linking/history-transfer.js';
+import { PendingHistory } from '../linking/pending-history.js';
 import { ParleyError } from '../errors.js';
 import { BlobTransfer } from '../media/blob-transfer.js';
 import { MediaStore } from '../media/media-cache.js';
@@ -118,10 +119,10 @@ export interface MessengerOptions {
    */
   store?: (db: ParleyDatabase) => CoreStore;
   /**
-   * What this device calls itself in the account's device list when it registers or is linked
-   * (the app passes its browser and system, e.g. "Chromium on Linux"). The relay stores it.
+   * What this device is, for the account's device list ("Chromium on Linux", "Desktop app on
+   * macOS"), and its first name. Sealed to the account's identity key: the relay cannot read it.
    */
-  deviceName?: string;
+  platform?: string;
   /**
    * Resolve as soon as the chat list's first screen is read, and load the rest in the background
    * (docs/decisions/0820); verbs wait for it (facade/after-load.ts). Apps that render at once
@@ -196,7 +197,6 @@ function wire(
     stores,
     http,
     onError,
-    ...(options.deviceName ? { deviceName: options.deviceName } : {}),
   });
   const linking = new DeviceLinking({ relayUrl: options.relayUrl, WebSocket, http });
   const sessions = new Sessions({ engine, stores, http, lock, local });
@@ -455,6 +455,7 @@ function wire(
     conversations,
     blobs,
     outbox,
+    pending: new PendingHistory(db),
     commit: async (work) => {
       await store.commit(work);
       afterCommit(work);
@@ -640,7 +641,7 @@ function wire(
     sessions,
     accountKeys,
     linking,
-    ownDevices: new OwnDevices(device, http),
+    ownDevices: new OwnDevices({ engine, device, http, platform: options.platform, onError }),
     history,
     contacts,
     safetyNumbers,

@@ -192,6 +192,7 @@ export class ParleyMessenger implements Messenger {
     if (device.account) {
       this.connect();
       void this.deps.media.resumePending().catch((error) => this.deps.events.error(error));
+      void this.deps.history.resume().catch((error) => this.deps.events.error(error));
     }
   }
 
@@ -212,7 +213,7 @@ export class ParleyMessenger implements Messenger {
       this.deps.linking.start(async (message) => {
         this.assertUnregistered();
         await this.join(() => this.deps.accountKeys.link(message));
-        this.deps.history.expectFrom(message.linkedByDeviceId);
+        await this.deps.history.expectFrom(message.linkedByDeviceId);
         await this.deps.composer.announceLinkedDevice();
         this.activate();
       }),
@@ -233,6 +234,11 @@ export class ParleyMessenger implements Messenger {
   async listDevices(): Promise<DeviceView[]> {
     this.requireAccount();
     return this.deps.ownDevices.list();
+  }
+
+  async renameDevice(deviceId: number, name: string): Promise<void> {
+    this.requireAccount();
+    return this.deps.ownDevices.rename(deviceId, name);
   }
 
   async unlinkDevice(deviceId: number): Promise<void> {
@@ -592,6 +598,8 @@ export class ParleyMessenger implements Messenger {
     this.deps.contacts.learn(account.accountId, account.username);
     this.deps.views.self.invalidate();
     this.connect();
+    // A device names itself (sealed) once it has credentials, which the relay binds it to.
+    this.deps.ownDevices.nameThisDevice();
     return selfView(this.deps.device) as SelfView;
   }
 

@@ -1,4 +1,5 @@
 import type { HistoryArchive } from '@parley/protocol';
+import { ParleyError } from '../errors.js';
 import type { LocalDevice } from '../account/local-device.js';
 import type { Conversations } from '../conversations/conversations.js';
 import { historyArchiveContent } from '../delivery/contents.js';
@@ -13,6 +14,7 @@ import {
   encodeHistoryArchive,
   type ArchivedConversation,
 } from './history-archive.js';
+import type { PendingArchive, PendingHistory } from './pending-history.js';
 
 /** The history transfer of a link, on either side (Messenger.linkHistory). */
 export interface HistoryTransferView {
@@ -34,6 +36,8 @@ export interface HistoryTransferDeps {
   conversations: Conversations;
   blobs: Pick<BlobTransfer, 'upload' | 'download'>;
   outbox: OutboxQueue;
+  /** The new device's import in progress, kept across restarts. */
+  pending: PendingHistory;
   commit(work: UnitOfWork): Promise<void>;
   importConversation(archived: ArchivedConversation, sender: Sender, work: UnitOfWork): void;
   onError(error: unknown): void;
@@ -44,12 +48,14 @@ export interface HistoryTransferDeps {
  * the new device's first hello, then packs every conversation's compacted state, newest first,
  * into one archive, seals it like an attachment, uploads it to the relay's blob store and sends
  * the new device the pointer over their Signal session. The new device downloads it and imports
- * it a few chats per commit, newest first: it is usable (and receiving) the whole time.
+ * it a few chats per commit, newest first: it is usable (and receiving) the whole time. What the
+ * new device expects, the pointer and the progress are kept (pending-history.ts): a reload
+ * mid-import resumes where the last commit left off (resume()).
  */
 export class HistoryTransfer {
   private current: HistoryTransferView | null = null;
   private approvedAt: number | undefined;
-  private expectedFrom: number | undefined;
+  private importing = false;
   readonly view = new Snapshot<HistoryTransferView | null>(() => this.current);
 
   constructor(
@@ -63,8 +69,14 @@ export class HistoryTransfer {
   }
 
   /** New side: only an archive from the device that linked this one is taken. */
-  expectFrom(deviceId: number): void {
-    this.expectedFrom = deviceId;
+  expectFrom(deviceId: number): Promise<void> {
+    return this.deps.pending.expect(deviceId);
+  }
+
+  /** New side, on start: an import a reload or a closed tab interrupted goes on. */
+  async resume(): Promise<void> {
+    const row = await this.deps.pending.get();
+    if (row?.archive) this.import(row.archive);
   }
 
   ownDeviceJoined(sender: Sender): void {
@@ -73,11 +85,13 @@ export class HistoryTransfer {
     this.send(sender.deviceId).catch((error: unknown) => this.fail(error));
   }
 
-  archiveArrived(archive: HistoryArchive, sender: Sender): void {
+  /** Resolves once the pointer is stored: its envelope is acknowledged only after that. */
+  async archiveArrived(archive: HistoryArchive, sender: Sender): Promise<void> {
     const self = this.deps.device.account?.deviceId;
-    if (archive.forDeviceId !== self || sender.deviceId !== this.expectedFrom) return;
-    this.expectedFrom = undefined;
-    this.receive(archive, sender).catch((error: unknown) => this.fail(error));
+    const row = await this.deps.pending.get();
+    if (archive.forDeviceId !== self || !row || row.archive) return;
+    if (sender.deviceId !== row.expectedFrom) return;
+    this.import(await this.deps.pending.arrived(row, archive, sender));
   }
 
   private async send(deviceId: number): Promise<void> {
@@ -142,9 +156,25 @@ export class HistoryTransfer {
     });
   }
 
-  private async receive(archive: HistoryArchive, sender: Sender): Promise<void> {
-    const size = Number(archive.size);
-    const total = archive.conversations;
+  private import(archive: PendingArchive): void {
+    if (this.importing) return;
+    this.importing = true;
+    this.receive(archive)
+      .catch(async (error: unknown) => {
+        // Gone from the relay or damaged: it will never import; anything else is tried again.
+        const hopeless =
+          error instanceof ParleyError &&
+          (error.code === 'ATTACHMENT_GONE' || error.code === 'ATTACHMENT_CORRUPT');
+        if (hopeless) await this.deps.pending.clear();
+        this.fail(error);
+      })
+      .catch((error: unknown) => this.deps.onError(error))
+      .finally(() => (this.importing = false));
+  }
+
+  private async receive(archive: PendingArchive): Promise<void> {
+    const { size, conversations: total, imported } = archive;
+    const sender = { accountId: archive.senderAccountId, deviceId: archive.senderDeviceId };
     const progress = (state: HistoryTransferView['state'], bytesDone: number, chatsDone: number) =>
       this.set({
         direction: 'receiving',
@@ -154,26 +184,25 @@ export class HistoryTransfer {
         chatsDone,
         chatsTotal: total,
       });
-    progress('downloading', 0, 0);
+    progress('downloading', 0, imported);
     const ciphertext = await this.deps.blobs.download(archive.blobId, size, (done) =>
-      progress('downloading', done, 0),
+      progress('downloading', done, imported),
     );
-    const plaintext = await decryptAttachment(
-      ciphertext,
-      archive.key as Uint8Array<ArrayBuffer>,
-      archive.digest as Uint8Array<ArrayBuffer>,
-    );
+    const plaintext = await decryptAttachment(ciphertext, archive.key, archive.digest);
     let done = 0;
     let work = new UnitOfWork();
     for (const conversation of decodeHistoryArchive(plaintext)) {
+      if (done++ < imported) continue;
       this.deps.importConversation(conversation, sender, work);
-      if (++done % IMPORT_BATCH === 0) {
+      if (done % IMPORT_BATCH === 0) {
         await this.deps.commit(work);
+        await this.deps.pending.progressed(done);
         work = new UnitOfWork();
         progress('importing', size, done);
       }
     }
     await this.deps.commit(work);
+    await this.deps.pending.clear();
     progress('done', size, done);
   }
 

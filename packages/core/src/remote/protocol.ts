@@ -29,6 +29,7 @@ export const MESSENGER_MEMBERS = {
   inspectDeviceLink: 'call',
   approveDeviceLink: 'call',
   listDevices: 'call',
+  renameDevice: 'call',
   unlinkDevice: 'call',
   openDirectConversation: 'call',
   createGroup: 'call',
@@ -94,6 +95,7 @@ export type MemberName = keyof typeof MESSENGER_MEMBERS;
 export const RETRY_SAFE_CALLS: ReadonlySet<MemberName> = new Set<MemberName>([
   'inspectDeviceLink',
   'listDevices',
+  'renameDevice',
   'openDirectConversation',
   'sendText',
   'sendAttachment',

@@ -212,6 +212,29 @@ export interface AccountDocumentRow {
 }
 
 /**
+ * A history import of a newly linked device that has not finished (linking/pending-history.ts):
+ * it survives a reload or a closed tab, and the next start resumes it.
+ */
+export interface HistoryImportRow {
+  /** Single row: a device is linked, and imports a history, once. */
+  key: 'pending';
+  /** The device that linked this one: only its archive is taken. */
+  expectedFrom: number;
+  /** The archive pointer once it arrived (Content.history_archive), and how far the import got. */
+  archive?: {
+    blobId: string;
+    key: Uint8Array<ArrayBuffer>;
+    digest: Uint8Array<ArrayBuffer>;
+    size: number;
+    conversations: number;
+    senderAccountId: string;
+    senderDeviceId: number;
+    /** Conversations imported and committed, from the archive's start (newest first). */
+    imported: number;
+  };
+}
+
+/**
  * A group message this device could not decrypt yet (its sender key is missing): kept, shown as a
  * placeholder, and decrypted again when the key arrives (groups/pending-group-messages.ts).
  */
@@ -245,6 +268,7 @@ export class ParleyDatabase extends Dexie {
   processedEnvelopes!: EntityTable<ProcessedEnvelopeRow, 'envelopeId'>;
   accountDocument!: EntityTable<AccountDocumentRow, 'seq'>;
   pendingGroupMessages!: EntityTable<PendingGroupMessageRow, 'key'>;
+  historyImport!: EntityTable<HistoryImportRow, 'key'>;
   /** The IDBKeyRange of the IndexedDB in use, for raw requests (UnitOfWork). */
   readonly keyRange: typeof Dexie.dependencies.IDBKeyRange;
 
@@ -289,5 +313,7 @@ export class ParleyDatabase extends Dexie {
     this.version(5).stores({ accountDocument: '++seq' });
     // Version 14 is groups14's (issue 14): only its own table is declared here.
     this.version(14).stores({ pendingGroupMessages: 'key, conversationId' });
+    // Version 15 is devices15's (issue 15, history import resumes after a reload).
+    this.version(15).stores({ historyImport: 'key' });
   }
 }

@@ -57,6 +57,11 @@ export class RelayHttp {
     return devices;
   }
 
+  /** Stores the sealed name (base64) of one device of this account. */
+  async renameDevice(deviceId: number, sealedName: string): Promise<void> {
+    await this.request('PUT', `/v1/devices/${deviceId}/name`, { name: sealedName });
+  }
+
   /** Unregisters one device of this account (this one, to sign out). */
   async removeDevice(deviceId: number): Promise<void> {
     await this.request('DELETE', `/v1/devices/${deviceId}`);

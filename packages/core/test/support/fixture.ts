@@ -69,7 +69,7 @@ export function useRelay(relayArgs: string[] = [], rateLimits: Record<string, Bu
       databaseName = `device-${process.pid}-${++counter}`,
       WebSocketImpl: WebSocketConstructor = WebSocket,
       engine: SignalEngine = engines[0]!.engine,
-      options: Pick<MessengerOptions, 'outboxLingerMs' | 'ackDelayMs' | 'clock'> = {},
+      options: Pick<MessengerOptions, 'outboxLingerMs' | 'ackDelayMs' | 'clock' | 'platform'> = {},
     ) {
       const m = await createMessenger({
         relayUrl: fixture.relay.url,

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import {
   EC_PUBLIC_KEY_BYTES,
   MAX_DEVICE_ID,
-  MAX_DEVICE_NAME_LENGTH,
+  MAX_SEALED_DEVICE_NAME_BYTES,
   MAX_KEY_ID,
   MAX_KYBER_PUBLIC_KEY_BYTES,
   MAX_PREKEYS_PER_UPLOAD,
@@ -63,7 +63,8 @@ const KyberOneTimePreKeys = Type.Array(KyberPreKey, { maxItems: MAX_PREKEYS_PER_
 export const DeviceKeys = Type.Object(
   {
     registrationId: Type.Integer({ minimum: 1, maximum: MAX_REGISTRATION_ID }),
-    name: Type.Optional(Type.String({ maxLength: MAX_DEVICE_NAME_LENGTH })),
+    /** The sealed device name (base64); the relay stores it without reading it. */
+    name: Type.Optional(Base64(MAX_SEALED_DEVICE_NAME_BYTES)),
     signedPreKey: SignedPreKey,
     lastResortKyberPreKey: KyberPreKey,
     oneTimePreKeys: Type.Optional(OneTimePreKeys),

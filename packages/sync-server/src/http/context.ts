@@ -20,4 +20,6 @@ export interface RouteContext {
   provisioning: ProvisioningChannel;
   /** Encrypted profiles (src/profiles/); absent, the profile routes are not served. */
   profiles?: ProfileStore;
+  /** The relay's clock (RelayConfig.now). */
+  now: () => number;
 }

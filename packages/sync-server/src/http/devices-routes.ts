@@ -6,12 +6,13 @@ import {
   SECRET_BYTES,
   type AddDeviceBodyJson,
   type DeviceListJson,
+  type RenameDeviceBodyJson,
 } from '@parley/protocol';
 import * as http from '@parley/protocol/http';
 import { generateSecret, hashSecret } from '../auth/credentials.js';
 import { basicAuth, deviceOf } from './basic-auth.js';
 import type { RouteContext } from './context.js';
-import { decodeDeviceKeys, deviceIdParam } from './key-codec.js';
+import { decodeDeviceKeys, decodeSealedName, deviceIdParam } from './key-codec.js';
 
 const tokenHash = (token: string) => createHash('sha256').update(token).digest();
 
@@ -26,7 +27,7 @@ export function devicesRoutes(context: RouteContext) {
       const devices = await store.listDevices(deviceOf(request).accountId);
       context.limits.checkDeviceCount(devices.length);
       const linkToken = randomBytes(SECRET_BYTES).toString('base64url');
-      const expiresAt = Date.now() + LINK_TOKEN_TTL_MS;
+      const expiresAt = context.now() + LINK_TOKEN_TTL_MS;
       await store.createLinkToken(deviceOf(request).accountId, tokenHash(linkToken), expiresAt);
       return reply.code(201).send({ linkToken, expiresAt });
     });
@@ -54,6 +55,23 @@ export function devicesRoutes(context: RouteContext) {
       async (request): Promise<DeviceListJson> => ({
         devices: await store.listDevices(deviceOf(request).accountId),
       }),
+    );
+
+    // Any device of the account renames any of its devices; the name is sealed to the account's
+    // identity key, so the relay checks only its size and encoding (docs/decisions/0351).
+    app.put<{ Params: { deviceId: string }; Body: RenameDeviceBodyJson }>(
+      '/v1/devices/:deviceId/name',
+      {
+        schema: { params: http.DeviceParams, body: http.RenameDeviceBody },
+        preHandler: authenticate,
+      },
+      async (request, reply) => {
+        const { accountId } = deviceOf(request);
+        const sealedName = decodeSealedName(request.body.name);
+        await store.renameDevice(accountId, deviceIdParam(request.params.deviceId), sealedName);
+        online.devicesChangedHere(accountId);
+        return reply.code(204).send();
+      },
     );
 
     app.delete<{ Params: { deviceId: string } }>(

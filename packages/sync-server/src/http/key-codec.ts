@@ -3,6 +3,7 @@ import {
   ErrorCode,
   MAX_DEVICE_ID,
   MAX_KYBER_PUBLIC_KEY_BYTES,
+  MAX_SEALED_DEVICE_NAME_BYTES,
   SIGNATURE_BYTES,
   type DeviceBundleJson,
   type DeviceKeysJson,
@@ -26,6 +27,12 @@ export function decodeBytes(value: string, field: string, min: number, max = min
     throw new RelayError(ErrorCode.MALFORMED, `${field} must be ${size} bytes in padded base64`);
   }
   return bytes;
+}
+
+/** A sealed device name stays base64 text in the store; only its encoding and size are checked. */
+export function decodeSealedName(value: string): string {
+  decodeBytes(value, 'name', 1, MAX_SEALED_DEVICE_NAME_BYTES);
+  return value;
 }
 
 export function decodeIdentityKey(value: string): Uint8Array {
@@ -57,7 +64,7 @@ export function decodeKyberPreKey(json: KyberPreKeyJson): SignedPreKey {
 export function decodeDeviceKeys(json: DeviceKeysJson): DeviceKeys {
   return {
     registrationId: json.registrationId,
-    name: json.name ?? null,
+    name: json.name === undefined ? null : decodeSealedName(json.name),
     signedPreKey: decodeSignedPreKey(json.signedPreKey),
     lastResortKyberPreKey: decodeKyberPreKey(json.lastResortKyberPreKey),
     oneTimePreKeys: (json.oneTimePreKeys ?? []).map(decodePreKey),

@@ -22,6 +22,7 @@ export function buildQueries(db: Kysely<RelayDatabase>, flavor: SqlFlavor) {
     'last_resort_kyber_key',
     'last_resort_kyber_signature',
     'created_at',
+    'last_active_at',
   ] as const;
   return {
     insertAccount: template<'id' | 'username' | 'identityKey' | 'now'>(
@@ -86,6 +87,23 @@ export function buildQueries(db: Kysely<RelayDatabase>, flavor: SqlFlavor) {
         .select(deviceColumns)
         .where('account_id', '=', arg('accountId'))
         .orderBy('device_id'),
+    ),
+    renameDevice: template<'accountId' | 'deviceId' | 'name'>(
+      db
+        .updateTable('devices')
+        .set({ name: arg('name') })
+        .where('account_id', '=', arg('accountId'))
+        .where('device_id', '=', arg('deviceId')),
+    ),
+    /** Moves last activity forward only: a late write from a slower process never goes back. */
+    markDeviceActive: template<'rowId' | 'day'>(
+      db
+        .updateTable('devices')
+        .set({ last_active_at: arg('day') })
+        .where('row_id', '=', arg('rowId'))
+        .where((eb) =>
+          eb.or([eb('last_active_at', 'is', null), eb('last_active_at', '<', arg('day'))]),
+        ),
     ),
     deleteDevice: template<'rowId'>(db.deleteFrom('devices').where('row_id', '=', arg('rowId'))),
     /** The account's own rows, deleted last when an account is (its devices go first). */

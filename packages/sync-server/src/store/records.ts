@@ -46,6 +46,8 @@ export interface DeviceSummary {
   name: string | null;
   registrationId: number;
   createdAt: number;
+  /** Start (UTC) of the last day the device connected, or null. */
+  lastActiveAt: number | null;
 }
 
 /** One mailbox entry to create; content is opaque ciphertext. */

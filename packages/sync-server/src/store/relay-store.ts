@@ -41,6 +41,10 @@ export interface RelayStore {
     deviceId: number,
   ): Promise<DeviceCredentials | undefined>;
   listDevices(accountId: string): Promise<DeviceSummary[]>;
+  /** Replaces a device's sealed name; throws NOT_FOUND when the account has no such device. */
+  renameDevice(accountId: string, deviceId: number, sealedName: string): Promise<void>;
+  /** Records that the device connected on the day starting at `day` (never moves backwards). */
+  markDeviceActive(rowId: number, day: number): Promise<void>;
   /** Deletes the device with its keys and mailbox; refuses the account's last device. */
   removeDevice(accountId: string, deviceId: number): Promise<void>;
   /**

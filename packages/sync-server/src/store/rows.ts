@@ -19,6 +19,7 @@ export interface DeviceRow {
   last_resort_kyber_key: Buffer;
   last_resort_kyber_signature: Buffer;
   created_at: number;
+  last_active_at: number | null;
 }
 
 export interface EntryRow {

@@ -24,6 +24,7 @@ export interface RelayDatabase {
     account_id: string;
     device_id: number;
     registration_id: number;
+    /** The sealed device name (base64), opaque to the relay. */
     name: string | null;
     secret_hash: string;
     signed_prekey_id: number;
@@ -33,6 +34,8 @@ export interface RelayDatabase {
     last_resort_kyber_key: Uint8Array;
     last_resort_kyber_signature: Uint8Array;
     created_at: number;
+    /** Start (UTC) of the last day the device connected: kept to the day, no finer. */
+    last_active_at: number | null;
   };
   one_time_prekeys: { device_row_id: number; key_id: number; public_key: Uint8Array };
   kyber_prekeys: {
@@ -181,6 +184,7 @@ export function schemaStatements(db: Kysely<RelayDatabase>, flavor: SqlFlavor): 
       .addColumn('last_resort_kyber_key', binary, (c) => c.notNull())
       .addColumn('last_resort_kyber_signature', binary, (c) => c.notNull())
       .addColumn('created_at', 'bigint', (c) => c.notNull())
+      .addColumn('last_active_at', 'bigint')
       .addUniqueConstraint('devices_account_device', ['account_id', 'device_id']),
     s
       .createTable('one_time_prekeys')
@@ -273,6 +277,7 @@ export function schemaStatements(db: Kysely<RelayDatabase>, flavor: SqlFlavor): 
  */
 export const addedColumns: readonly { table: string; column: string; type: string }[] = [
   { table: 'mailbox', column: 'expires_at', type: 'bigint' },
+  { table: 'devices', column: 'last_active_at', type: 'bigint' },
 ];
 
 /** DDL on added columns: it can run only once they exist (idempotent). */

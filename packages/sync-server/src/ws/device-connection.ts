@@ -40,6 +40,7 @@ import {
 import { MailboxStream } from './mailbox-stream.js';
 import type { PushBudget } from './push-budget.js';
 import type { WriteBatcher } from './write-batcher.js';
+import type { LastActive } from './last-active.js';
 
 export interface ConnectionDeps {
   store: RelayStore;
@@ -50,6 +51,7 @@ export interface ConnectionDeps {
   logger: Logger;
   limits: AbuseLimits;
   pushBudget: PushBudget;
+  lastActive: LastActive;
   isClosing: () => boolean;
 }
 
@@ -298,6 +300,7 @@ export class DeviceConnection implements Recipient {
     this.deps.metrics.connections.dec({ state: 'unauthenticated' });
     this.deps.metrics.connections.inc({ state: 'authenticated' });
     this.deps.online.register(this, CloseCode.REPLACED);
+    this.deps.lastActive.connected(device.rowId);
     this.write(encodeAuthResult(id, Date.now()));
     stream.start();
   }

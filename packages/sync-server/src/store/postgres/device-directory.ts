@@ -147,7 +147,24 @@ export class PgDeviceDirectory {
       name: row.name,
       registrationId: row.registration_id,
       createdAt: row.created_at,
+      lastActiveAt: row.last_active_at,
     }));
+  }
+
+  async renameDevice(accountId: string, deviceId: number, sealedName: string): Promise<void> {
+    const changed = await this.q.renameDevice.run(this.pool, {
+      accountId,
+      deviceId,
+      name: sealedName,
+    });
+    if (changed === 0) throw new RelayError(ErrorCode.NOT_FOUND, 'no such device');
+    // The other relay processes push DevicesChanged to the account's sockets they hold.
+    this.events.deviceSetChanged?.(accountId);
+  }
+
+  /** One statement on the pool: last activity is a hint, it needs no group commit's ordering. */
+  async markDeviceActive(rowId: number, day: number): Promise<void> {
+    await this.q.markDeviceActive.run(this.pool, { rowId, day });
   }
 
   async removeDevice(accountId: string, deviceId: number): Promise<void> {
@@ -365,6 +382,7 @@ export class PgDeviceDirectory {
       last_resort_kyber_key: keys.lastResortKyberPreKey.publicKey,
       last_resort_kyber_signature: keys.lastResortKyberPreKey.signature,
       created_at: now,
+      last_active_at: null,
     } as Record<string, unknown> as never))!;
     await this.upsertPreKeys(tx, rowId, keys.oneTimePreKeys, keys.kyberOneTimePreKeys);
     return { rowId, accountId, deviceId };

@@ -120,7 +120,21 @@ export class DeviceDirectory {
       name: row.name,
       registrationId: row.registration_id,
       createdAt: row.created_at,
+      lastActiveAt: row.last_active_at,
     }));
+  }
+
+  renameDevice(accountId: string, deviceId: number, sealedName: string): Promise<void> {
+    return this.committer.run(() => {
+      if (this.q.renameDevice.run({ accountId, deviceId, name: sealedName }) === 0)
+        throw new RelayError(ErrorCode.NOT_FOUND, 'no such device');
+    });
+  }
+
+  markDeviceActive(rowId: number, day: number): Promise<void> {
+    return this.committer.runInfallible(() => {
+      this.q.markDeviceActive.run({ rowId, day });
+    });
   }
 
   removeDevice(accountId: string, deviceId: number): Promise<void> {
@@ -256,6 +270,7 @@ export class DeviceDirectory {
       last_resort_kyber_key: asBuffer(keys.lastResortKyberPreKey.publicKey),
       last_resort_kyber_signature: asBuffer(keys.lastResortKyberPreKey.signature),
       created_at: now,
+      last_active_at: null,
     } as Record<string, unknown> as never)!;
     for (const key of keys.oneTimePreKeys) {
       this.q.upsertPreKey.run({ rowId, keyId: key.keyId, publicKey: asBuffer(key.publicKey) });

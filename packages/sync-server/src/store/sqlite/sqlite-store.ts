@@ -103,6 +103,14 @@ export class SqliteStore implements RelayStore {
     return this.directory.listDevices(accountId);
   }
 
+  renameDevice(accountId: string, deviceId: number, sealedName: string): Promise<void> {
+    return this.directory.renameDevice(accountId, deviceId, sealedName);
+  }
+
+  markDeviceActive(rowId: number, day: number): Promise<void> {
+    return this.directory.markDeviceActive(rowId, day);
+  }
+
   removeDevice(accountId: string, deviceId: number): Promise<void> {
     return this.directory.removeDevice(accountId, deviceId);
   }
