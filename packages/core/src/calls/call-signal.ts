@@ -21,7 +21,9 @@ export type SignalKind =
   | { case: 'ringing' }
   | { case: 'busy' }
   | { case: 'decline' }
-  | { case: 'hangup' };
+  | { case: 'hangup' }
+  /** The caller gave up unanswered; kept in mailboxes, unlike the others (CallMissed). */
+  | { case: 'missed'; video: boolean };
 
 export interface OutgoingSignal {
   callId: string;
@@ -95,6 +97,11 @@ function wireKind(kind: SignalKind): CallSignal['kind'] {
       return { case: 'decline', value: empty('parley.content.v1.CallDecline') };
     case 'hangup':
       return { case: 'hangup', value: empty('parley.content.v1.CallHangup') };
+    case 'missed':
+      return {
+        case: 'missed',
+        value: { $typeName: 'parley.content.v1.CallMissed', video: kind.video },
+      };
   }
 }
 
@@ -144,6 +151,8 @@ export function readSignal(signal: CallSignal, createdAt: number): ReceivedSigna
     case 'decline':
     case 'hangup':
       return { ...base, kind: { case: kind.case } };
+    case 'missed':
+      return { ...base, kind: { case: 'missed', video: kind.value.video } };
     default:
       return 'unknown call signal';
   }

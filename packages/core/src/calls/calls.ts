@@ -25,8 +25,16 @@ export interface CallsDeps {
   membersOf(conversationId: string): { accounts: string[]; group: boolean } | undefined;
   titleOf(conversationId: string): string;
   usernameOf(accountId: string, conversationId: string): string;
-  /** Encrypts `content` to every device of `accountIds` (and this account's other devices). */
-  send(accountIds: string[], ownDevices: boolean, content: Uint8Array<ArrayBuffer>): void;
+  /**
+   * Encrypts `content` to every device of `accountIds` (and this account's other devices).
+   * `expires`: the relay drops it for a device away longer than an invitation rings.
+   */
+  send(
+    accountIds: string[],
+    ownDevices: boolean,
+    content: Uint8Array<ArrayBuffer>,
+    expires: boolean,
+  ): void;
   /** Adds the call's entry to the chat's timeline on this device. */
   record(conversationId: string, record: CallRecord): void;
   /** STUN/TURN from the relay; a failure means host candidates only. */
@@ -166,6 +174,10 @@ export class Calls implements CallsApi {
       if (!own) this.invited(signal, signal.kind, from);
       return;
     }
+    if (signal.kind.case === 'missed') {
+      if (!own) this.missedNotice(signal, signal.kind.video, from);
+      return;
+    }
     const session = this.session;
     if (session?.id !== signal.callId) return this.notInSession(signal, from, own);
     if (!own && !session.participants.includes(sender.accountId)) return;
@@ -274,7 +286,28 @@ export class Calls implements CallsApi {
     if (signal.kind.case === 'hangup') this.finished.add(signal.callId);
   }
 
-  private recordMissed(invite: AwayInvite): void {
+  /**
+   * The caller gave up unanswered. A device that rang has ended or ends it as missed; one that
+   * never saw the invitation (away longer than it lived on the relay) records the missed call now.
+   */
+  private missedNotice(signal: ReceivedSignal, video: boolean, from: string): void {
+    const session = this.session;
+    if (session?.id === signal.callId) return this.hungUp(session, from);
+    const gaveUp = this.away.follow(signal.callId, 'hangup', from, false);
+    const seen = this.finished.has(signal.callId);
+    this.finished.add(signal.callId);
+    if (gaveUp) return this.recordMissed(gaveUp);
+    if (seen) return;
+    const members = this.deps.membersOf(signal.conversationId);
+    if (!members?.accounts.includes(accountOf(from))) return;
+    this.recordMissed({
+      conversationId: signal.conversationId,
+      media: video ? 'video' : 'audio',
+      group: members.group,
+    });
+  }
+
+  private recordMissed(invite: Pick<AwayInvite, 'conversationId' | 'media' | 'group'>): void {
     this.deps.record(invite.conversationId, {
       direction: 'incoming',
       outcome: 'missed',
@@ -349,6 +382,9 @@ export class Calls implements CallsApi {
   /** Hangs up on everyone and ends the call here. */
   private leave(session: CallSession, ending: Ending): void {
     this.broadcast(session, { case: 'hangup' });
+    // Nobody answered: devices that were away, and never got the invitation, learn it was missed.
+    if (ending === 'unanswered')
+      this.broadcast(session, { case: 'missed', video: session.media === 'video' });
     this.end(session, ending);
   }
 
@@ -392,6 +428,7 @@ export class Calls implements CallsApi {
         ...(toDevice ? { toDevice } : {}),
         kind,
       }),
+      kind.case !== 'missed',
     );
   }
 

@@ -540,14 +540,14 @@ function wire(
       const model = conversations.get(conversationId);
       return model ? views.usernameOf(accountId, model) : accountId;
     },
-    send: (recipientAccountIds, ownDevices, content) => {
+    send: (recipientAccountIds, ownDevices, content, expires) => {
       const work = new UnitOfWork();
       // Useless when late: the relay drops what a device away for a minute never fetched.
       outbox.enqueue(work, {
         content,
         recipientAccountIds,
         ownDevices,
-        ttlSeconds: CALL_SIGNAL_TTL_SECONDS,
+        ...(expires ? { ttlSeconds: CALL_SIGNAL_TTL_SECONDS } : {}),
       });
       void groupCommit.commit(work).catch(onError);
     },

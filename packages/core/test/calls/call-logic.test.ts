@@ -37,7 +37,13 @@ interface Device {
  * Devices by address, each a Calls with deps that deliver to the others synchronously-later.
  * Devices in `closed` have no media side, as a service worker woken by a push: they ring away.
  */
-function switchboard(groups: Record<string, string[]>, group = false, closed: string[] = []) {
+function switchboard(
+  groups: Record<string, string[]>,
+  group = false,
+  closed: string[] = [],
+  /** Away longer than a signal lives on the relay: only signals that do not expire reach them. */
+  away: string[] = [],
+) {
   const devices = new Map<string, Device>();
   let clock = 1_000_000;
   const queue: (() => void)[] = [];
@@ -63,12 +69,12 @@ function switchboard(groups: Record<string, string[]>, group = false, closed: st
       usernameOf: (accountId) => accountId,
       network: async () => ({ iceServers: [], iceTransportPolicy: 'all' }),
       now: () => clock,
-      send: (accountIds, ownDevices, content) => {
+      send: (accountIds, ownDevices, content, expires) => {
         const targets = [...accountIds, ...(ownDevices ? [accountOf(address)] : [])].flatMap(
           (account) => groups[account] ?? [],
         );
         for (const target of targets) {
-          if (target === address) continue;
+          if (target === address || (expires && away.includes(target))) continue;
           queue.push(() => deliver(target, address, content));
         }
       },
@@ -397,6 +403,45 @@ describe('call signal checks', () => {
         createdAt: net.now(),
       });
       expect(net.device('bob.1').calls.current.getSnapshot()).toBeNull();
+    });
+  });
+
+  describe('a device away longer than the invitation lived on the relay', () => {
+    it('records the missed call from the caller’s durable notice; one that rang records it once', async () => {
+      const net = switchboard(
+        { alice: ['alice.1'], bob: ['bob.1', 'bob.2'] },
+        false,
+        [],
+        ['bob.2'],
+      );
+      const callId = await net.device('alice.1').calls.start(CONVERSATION, 'video');
+      await net.flush();
+      expect(net.device('bob.1').calls.current.getSnapshot()?.phase).toBe('incoming');
+      expect(net.device('bob.2').calls.current.getSnapshot()).toBeNull();
+      net.device('alice.1').calls.hangUp(callId);
+      await net.flush();
+      const missed = { direction: 'incoming', outcome: 'missed', media: 'video', durationMs: 0 };
+      expect(net.device('bob.1').records).toEqual([missed]);
+      expect(net.device('bob.2').records).toEqual([missed]);
+      expect(net.device('alice.1').records).toEqual([
+        { direction: 'outgoing', outcome: 'unanswered', media: 'video', durationMs: 0 },
+      ]);
+    });
+
+    it('an answered call sends no missed notice', async () => {
+      const net = switchboard(
+        { alice: ['alice.1'], bob: ['bob.1', 'bob.2'] },
+        false,
+        [],
+        ['bob.2'],
+      );
+      const callId = await net.device('alice.1').calls.start(CONVERSATION, 'audio');
+      await net.flush();
+      await net.device('bob.1').calls.accept(callId);
+      await net.flush();
+      net.device('alice.1').calls.hangUp(callId);
+      await net.flush();
+      expect(net.device('bob.2').records).toEqual([]);
     });
   });
 });
