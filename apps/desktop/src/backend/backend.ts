@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import { createMessenger, type Messenger, type WebSocketConstructor } from '@parley/core';
 import { nativeEngine, nodeAutomerge } from '@parley/core/native';
 import { localSearchBackend } from '@parley/core/search';
+import * as provisioning from '@parley/core/provisioning';
 import { serveMessenger, type BackendMessage, type RemotePort } from '@parley/core/remote';
 import { openEncryptedDatabase, type SqliteDatabase } from './storage/encrypted-database.js';
 import {
@@ -57,6 +58,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       WebSocket: WebSocket as unknown as WebSocketConstructor,
       indexedDB: idb,
       searchBackend: localSearchBackend,
+      provisioning: async () => provisioning,
       store: (db) => (store = new SqliteStore(sqlite, db)),
     });
   } catch (error) {

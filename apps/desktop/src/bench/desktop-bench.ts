@@ -33,6 +33,7 @@ import {
   type RendererMessage,
 } from '@parley/core/remote';
 import { localSearchBackend } from '@parley/core/search';
+import * as provisioning from '@parley/core/provisioning';
 import { UnitOfWork, type ParleyDatabase } from '@parley/core/store';
 import { seedConversations } from '@parley/core/test-support';
 import { defaultConfig, loadConfig, startRelay, type RelayConfig } from '@parley/sync-server';
@@ -111,6 +112,7 @@ async function webDevice(relayUrl: string): Promise<Device> {
     WebSocket: WebSocket as unknown as WebSocketConstructor,
     indexedDB: { indexedDB: new IDBFactory(), IDBKeyRange },
     searchBackend: localSearchBackend,
+    provisioning: async () => provisioning,
   });
   return { messenger, close: () => messenger.close() };
 }

@@ -18,6 +18,8 @@ export function createRealMessenger(): Promise<Messenger> {
     engine: SignalTs,
     automerge: loadAutomerge,
     deviceName: browserDeviceName(),
+    // Only the linking screens need it: fetched when one of them starts (decision 0503).
+    provisioning: () => import('@parley/core/provisioning'),
     // The search index lives in a Web Worker (src/search/search.worker.ts), off the UI thread.
     searchBackend: () =>
       new WorkerSearchBackend(

@@ -23,5 +23,7 @@ export function openWorkerMessenger(
     automerge,
     ackDelayMs: 0,
     searchBackend: localSearchBackend,
+    // The service worker never links a device; a classic script may not import() the code.
+    provisioning: () => Promise.reject(new Error('the service worker does not link devices')),
   });
 }

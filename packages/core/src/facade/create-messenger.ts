@@ -25,7 +25,7 @@ import { Inbox } from '../delivery/inbox.js';
 import { Outbox } from '../delivery/outbox.js';
 import { Sessions } from '../delivery/sessions.js';
 import { Groups } from '../groups/groups.js';
-import { DeviceLinking } from '../linking/device-linking.js';
+import { DeviceLinking, type LoadProvisioning } from '../linking/device-linking.js';
 import { OwnDevices } from '../linking/own-devices.js';
 import { HistoryTransfer } from '../linking/history-transfer.js';
 import { ParleyError } from '../errors.js';
@@ -116,6 +116,12 @@ export interface MessengerOptions {
    * (the app passes its browser and system, e.g. "Chromium on Linux"). The relay stores it.
    */
   deviceName?: string;
+  /**
+   * Loads the code that links a device (`@parley/core/provisioning`): a page passes a lazy
+   * import so start-up does not carry it, Node a static one. Required for the same reason as
+   * `searchBackend`: core's entry must not import it (decision 0503).
+   */
+  provisioning: LoadProvisioning;
 }
 
 /**
@@ -176,7 +182,12 @@ function wire(
     onError,
     ...(options.deviceName ? { deviceName: options.deviceName } : {}),
   });
-  const linking = new DeviceLinking({ relayUrl: options.relayUrl, WebSocket, http });
+  const linking = new DeviceLinking({
+    relayUrl: options.relayUrl,
+    WebSocket,
+    http,
+    provisioning: options.provisioning,
+  });
   const sessions = new Sessions({ engine, stores, http, lock, local });
   const conversations = new Conversations({
     store,
