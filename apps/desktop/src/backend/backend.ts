@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import { createMessenger, type Messenger, type WebSocketConstructor } from '@parley/core';
 import { nativeEngine, nodeAutomerge } from '@parley/core/native';
 import { localSearchBackend } from '@parley/core/search';
+import * as callsKit from '@parley/core/calls';
 import * as provisioning from '@parley/core/provisioning';
 import { serveMessenger, type BackendMessage, type RemotePort } from '@parley/core/remote';
 import { openEncryptedDatabase, type SqliteDatabase } from './storage/encrypted-database.js';
@@ -58,6 +59,7 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       WebSocket: WebSocket as unknown as WebSocketConstructor,
       indexedDB: idb,
       searchBackend: localSearchBackend,
+      calls: async () => callsKit,
       provisioning: async () => provisioning,
       store: (db) => (store = new SqliteStore(sqlite, db)),
     });

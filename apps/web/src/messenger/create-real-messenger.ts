@@ -20,6 +20,8 @@ export function createRealMessenger(): Promise<Messenger> {
     deviceName: browserDeviceName(),
     // Only the linking screens need it: fetched when one of them starts (decision 0503).
     provisioning: () => import('@parley/core/provisioning'),
+    // Fetched on the first call or call signal; signals wait for it in order (decision 0503).
+    calls: () => import('@parley/core/calls'),
     // The search index lives in a Web Worker (src/search/search.worker.ts), off the UI thread.
     searchBackend: () =>
       new WorkerSearchBackend(

@@ -13,9 +13,8 @@ import { SafetyNumbers } from '../account/safety-numbers.js';
 import { Conversations } from '../conversations/conversations.js';
 import type { SignalEngine } from '../crypto/engine.js';
 import { SessionLock } from '../crypto/session-lock.js';
-import { Calls } from '../calls/calls.js';
 import { callEntryText } from '../calls/call-entry.js';
-import { readSignal } from '../calls/call-signal.js';
+import { LazyCalls, type LoadCalls } from '../calls/lazy-calls.js';
 import { Composer } from '../delivery/composer.js';
 import { UnitOfWork } from '../store/unit-of-work.js';
 import { ContentHandler } from '../delivery/content-handler.js';
@@ -122,6 +121,11 @@ export interface MessengerOptions {
    * `searchBackend`: core's entry must not import it (decision 0503).
    */
   provisioning: LoadProvisioning;
+  /**
+   * Loads the call logic (`@parley/core/calls`): a page passes a lazy import (fetched on the
+   * first call or call signal), Node and the service worker a static one (decision 0503).
+   */
+  calls: LoadCalls;
 }
 
 /**
@@ -298,13 +302,7 @@ function wire(
         accountSettings.receive(work, fromDeviceId, message),
       greet: (work, deviceId, fresh) => accountSettings.greet(work, deviceId, fresh),
     },
-    callSignal: (content, sender) => {
-      if (content.body.case !== 'callSignal') return;
-      const signal = readSignal(content.body.value, Number(content.createdAt));
-      // A malformed signal (a buggy or hostile peer) is dropped: it is ephemeral, and telling
-      // the person "a message could not be decrypted" would be untrue.
-      if (typeof signal !== 'string') calls.receive(signal, sender);
-    },
+    callSignal: (content, sender) => calls.receive(content, sender),
     groups: {
       isGroup: (model) => groups.isGroup(model),
       isMember: (model, accountId) => groups.isMember(model, accountId),
@@ -462,38 +460,42 @@ function wire(
     return row ? engine.PublicKey.deserialize(row.publicKey) : undefined;
   }
 
-  const calls = new Calls({
-    selfDevice: () => {
-      const account = device.account;
-      return account ? `${account.accountId}.${account.deviceId}` : undefined;
-    },
-    membersOf: (conversationId) => {
-      const model = conversations.get(conversationId);
-      // A stranger's message request does not ring: it has not been accepted.
-      if (!model || isMessageRequest(model, accountSettings.settings.acceptedRequests))
-        return undefined;
-      if (groups.isGroup(model)) return { accounts: groups.peers(model), group: true };
-      const peer = model.row.peerAccountId;
-      return peer ? { accounts: [peer], group: false } : undefined;
-    },
-    titleOf: (conversationId) =>
-      views.conversationList.getSnapshot().find((view) => view.id === conversationId)?.title ?? '',
-    usernameOf: (accountId, conversationId) => {
-      const model = conversations.get(conversationId);
-      return model ? views.usernameOf(accountId, model) : accountId;
-    },
-    send: (recipientAccountIds, ownDevices, content) => {
-      const work = new UnitOfWork();
-      outbox.enqueue(work, { content, recipientAccountIds, ownDevices });
-      void groupCommit.commit(work).catch(onError);
-    },
-    network: () => http.iceServers(),
-    record: (conversationId, record) => {
-      const model = conversations.get(conversationId);
-      if (!model) return;
-      const work = new UnitOfWork();
-      conversations.addSystemEntry(work, model, callEntryText(record), record);
-      void groupCommit.commit(work).catch(onError);
+  const calls = new LazyCalls({
+    load: options.calls,
+    onError,
+    calls: {
+      selfDevice: () => {
+        const account = device.account;
+        return account ? `${account.accountId}.${account.deviceId}` : undefined;
+      },
+      membersOf: (conversationId) => {
+        const model = conversations.get(conversationId);
+        // A stranger's message request does not ring: it has not been accepted.
+        if (!model || isMessageRequest(model, accountSettings.settings.acceptedRequests))
+          return undefined;
+        if (groups.isGroup(model)) return { accounts: groups.peers(model), group: true };
+        const peer = model.row.peerAccountId;
+        return peer ? { accounts: [peer], group: false } : undefined;
+      },
+      titleOf: (conversationId) =>
+        views.conversationList.getSnapshot().find((view) => view.id === conversationId)?.title ?? '',
+      usernameOf: (accountId, conversationId) => {
+        const model = conversations.get(conversationId);
+        return model ? views.usernameOf(accountId, model) : accountId;
+      },
+      send: (recipientAccountIds, ownDevices, content) => {
+        const work = new UnitOfWork();
+        outbox.enqueue(work, { content, recipientAccountIds, ownDevices });
+        void groupCommit.commit(work).catch(onError);
+      },
+      network: () => http.iceServers(),
+      record: (conversationId, record) => {
+        const model = conversations.get(conversationId);
+        if (!model) return;
+        const work = new UnitOfWork();
+        conversations.addSystemEntry(work, model, callEntryText(record), record);
+        void groupCommit.commit(work).catch(onError);
+      },
     },
   });
 

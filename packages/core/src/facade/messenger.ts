@@ -52,7 +52,7 @@ import type { CatchUp } from '../push/catch-up.js';
 import type { Disappearing } from '../disappearing/disappearing.js';
 import { openViewOnce } from '../disappearing/view-once.js';
 import type { RichMessages } from '../rich/rich-messages.js';
-import type { Calls } from '../calls/calls.js';
+import type { LazyCalls } from '../calls/lazy-calls.js';
 import type { CallsApi } from '../calls/types.js';
 import type { WebPush, WebPushSubscription } from '../push/web-push.js';
 import { selfView, type LiveViews } from './live-views.js';
@@ -90,7 +90,7 @@ export interface MessengerDeps {
   catchUp: CatchUp;
   disappearing: Disappearing;
   rich: RichMessages;
-  calls: Calls;
+  calls: LazyCalls;
 }
 
 /** The facade (see api.ts): each verb checks the device's state and delegates to one part. */
