@@ -478,7 +478,8 @@ function wire(
         return peer ? { accounts: [peer], group: false } : undefined;
       },
       titleOf: (conversationId) =>
-        views.conversationList.getSnapshot().find((view) => view.id === conversationId)?.title ?? '',
+        views.conversationList.getSnapshot().find((view) => view.id === conversationId)?.title ??
+        '',
       usernameOf: (accountId, conversationId) => {
         const model = conversations.get(conversationId);
         return model ? views.usernameOf(accountId, model) : accountId;
