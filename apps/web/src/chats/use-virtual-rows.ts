@@ -108,7 +108,7 @@ export function useVirtualRows({ count, keyOf, estimate, above, below }: Options
 }
 
 /** The index of the row covering offset `y` (binary search over the row starts). */
-function rowAt(starts: Float64Array, y: number): number {
+export function rowAt(starts: Float64Array, y: number): number {
   let low = 0;
   let high = starts.length - 2;
   while (low < high) {
