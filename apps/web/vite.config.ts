@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { VitePWA } from 'vite-plugin-pwa';
@@ -17,17 +16,7 @@ const relayUrl = process.env.PARLEY_RELAY_URL ?? 'http://127.0.0.1:8787';
  * condition), so the app never waits for `npm run build` of core or signal-ts.
  */
 export default defineConfig({
-  resolve: {
-    conditions: ['source', 'browser', 'module', 'import', 'default'],
-    // Dexie's ESM entry wraps its ES5 UMD build (to share one instance with CommonJS requirers,
-    // which a bundle has none of); its modern ES build is the same API, 1.3 KB gzip smaller.
-    alias: [
-      {
-        find: /^dexie$/,
-        replacement: createRequire(import.meta.url).resolve('dexie/dist/modern/dexie.mjs'),
-      },
-    ],
-  },
+  resolve: { conditions: ['source', 'browser', 'module', 'import', 'default'] },
   // `npm run dev` talks to a relay on this origin, as in production: its paths are proxied to
   // PARLEY_RELAY_URL (default: the relay's default port on this machine).
   server: {
