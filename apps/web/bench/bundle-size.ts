@@ -22,8 +22,7 @@ export function bundleSizes(distDir: string): { initialKb: number; startupKb: nu
   const manifest = JSON.parse(
     readFileSync(join(distDir, '.vite/manifest.json'), 'utf8'),
   ) as Manifest;
-  const html = readFileSync(join(distDir, 'index.html'), 'utf8');
-  const referenced = [...html.matchAll(/(?:src|href)="\/([^"]+\.js)"/g)].map((match) => match[1]!);
+  const referenced = initialFiles(distDir);
   const entry = Object.keys(manifest).find((key) => manifest[key]!.isEntry);
   if (!entry) throw new Error('the build manifest has no entry chunk');
   if (!manifest[MESSENGER_MODULE])
@@ -40,6 +39,12 @@ export function bundleSizes(distDir: string): { initialKb: number; startupKb: nu
     initialKb: round(gzipKb(referenced)),
     startupKb: round(gzipKb([...referenced, ...startup])),
   };
+}
+
+/** The JavaScript files index.html references: its module script and every modulepreload. */
+export function initialFiles(distDir: string): string[] {
+  const html = readFileSync(join(distDir, 'index.html'), 'utf8');
+  return [...html.matchAll(/(?:src|href)="\/([^"]+\.js)"/g)].map((match) => match[1]!);
 }
 
 function staticClosure(manifest: Manifest, roots: string[]): Set<string> {

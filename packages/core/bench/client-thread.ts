@@ -14,6 +14,8 @@ import { createMessenger } from '../src/index.js';
 import type { Messenger } from '../src/facade/api.js';
 import { nativeEngine, nodeAutomerge } from '../src/native.js';
 import { localSearchBackend } from '../src/search/index.js';
+import * as callsKit from '../src/calls/calls-kit.js';
+import * as provisioning from '../src/linking/provisioning.js';
 import { sharedNow, threadUsage, type ThreadUsage } from './measure.js';
 
 export interface IndexedDbCalls {
@@ -146,6 +148,8 @@ function serve(): void {
         WebSocket,
         coalesceOutbox,
         searchBackend: localSearchBackend,
+        calls: async () => callsKit,
+        provisioning: async () => provisioning,
         // BENCH_LINGER: the outbox's linger window in ms (default: the messenger's own).
         ...(process.env.BENCH_LINGER ? { outboxLingerMs: Number(process.env.BENCH_LINGER) } : {}),
       });

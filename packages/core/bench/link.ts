@@ -19,6 +19,8 @@ import WebSocket from 'ws';
 import { createMessenger } from '../src/index.js';
 import { nativeEngine, nodeAutomerge } from '../src/native.js';
 import { localSearchBackend } from '../src/search/index.js';
+import * as callsKit from '../src/calls/calls-kit.js';
+import * as provisioning from '../src/linking/provisioning.js';
 import type { Messenger } from '../src/facade/api.js';
 import { ParleyDatabase } from '../src/store/database.js';
 import { seedConversations } from '../src/test-support/seed.js';
@@ -35,6 +37,8 @@ const open = (relayUrl: string, databaseName: string) =>
     engine: nativeEngine,
     automerge: nodeAutomerge,
     searchBackend: localSearchBackend,
+    calls: async () => callsKit,
+    provisioning: async () => provisioning,
     WebSocket: WebSocket as never,
     platform: 'bench',
   });

@@ -34,6 +34,8 @@ export {
 /** The settings a change leads to, in memory (the web app's development fake keeps settings so). */
 export { applyChangeToView as applyAccountSettingsChange } from './account-settings/view-change.js';
 export type { LoadAutomerge, AutomergeApi } from './account-settings/automerge-loader.js';
+export type { LoadProvisioning, ProvisioningKit } from './linking/device-linking.js';
+export type { CallsKit, LoadCalls } from './calls/lazy-calls.js';
 export { validateChange as validateAccountSettingsChange } from './account-settings/validate-change.js';
 export * from './disappearing/index.js';
 export {

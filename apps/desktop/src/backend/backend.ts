@@ -4,6 +4,8 @@ import * as Automerge from '@automerge/automerge';
 import WebSocket from 'ws';
 import { createMessenger, type Messenger, type WebSocketConstructor } from '@parley/core';
 import { localSearchBackend } from '@parley/core/search';
+import * as callsKit from '@parley/core/calls';
+import * as provisioning from '@parley/core/provisioning';
 import { serveMessenger, type BackendMessage, type RemotePort } from '@parley/core/remote';
 import { openEncryptedDatabase, type SqliteDatabase } from './storage/encrypted-database.js';
 import {
@@ -61,6 +63,8 @@ export async function startBackend(options: BackendOptions): Promise<Backend> {
       WebSocket: WebSocket as unknown as WebSocketConstructor,
       indexedDB: idb,
       searchBackend: localSearchBackend,
+      calls: async () => callsKit,
+      provisioning: async () => provisioning,
       store: (db) => (store = new SqliteStore(sqlite, db)),
       platform: desktopPlatform(),
     });

@@ -36,6 +36,8 @@ import {
   type RendererMessage,
 } from '@parley/core/remote';
 import { localSearchBackend } from '@parley/core/search';
+import * as callsKit from '@parley/core/calls';
+import * as provisioning from '@parley/core/provisioning';
 import { UnitOfWork, type ParleyDatabase } from '@parley/core/store';
 import { seedConversations } from '@parley/core/test-support';
 import { defaultConfig, loadConfig, startRelay, type RelayConfig } from '@parley/sync-server';
@@ -123,6 +125,8 @@ async function webDevice(relayUrl: string): Promise<Device> {
     WebSocket: WebSocket as unknown as WebSocketConstructor,
     indexedDB: { indexedDB: new IDBFactory(), IDBKeyRange },
     searchBackend: localSearchBackend,
+    calls: async () => callsKit,
+    provisioning: async () => provisioning,
   });
   return { messenger, close: () => messenger.close() };
 }

@@ -14,7 +14,7 @@ import { useUnreadBadge } from '../unread/use-unread-badge.js';
 import { ChunkErrorBoundary } from './ChunkErrorBoundary.js';
 import { preloadable } from './preloadable.js';
 import { hrefFor, useRoute } from './route.js';
-import { CallScreen } from '../calls/CallScreen.js';
+import { CallHost, callScreen } from '../calls/CallHost.js';
 
 // Not needed for the first paint of the chat list: split off to keep start-up small, and fetched
 // while the browser is idle after first paint so opening a screen rarely waits for the network.
@@ -48,6 +48,7 @@ const idleLoaded = [
   settingsScreen,
   searchPanel,
   notificationPrompt,
+  callScreen,
 ];
 
 function preloadScreens(): void {
@@ -161,7 +162,7 @@ export function ChatShell({ self }: { self: SelfView }) {
         </Suspense>
       </main>
       <Notices />
-      <CallScreen />
+      <CallHost />
       <ChunkErrorBoundary>
         <Suspense fallback={null}>
           <PageNotifications {...(openConversationId ? { openConversationId } : {})} />

@@ -3,22 +3,21 @@ import { formatCallDuration, type CallView, type CallsApi } from '@parley/core';
 import { Avatar } from '../shell/Avatar.js';
 import { Icon } from '../shell/Icon.js';
 import { useProfileOf } from '../profile/use-profile-of.js';
-import { callMedia } from './call-media.js';
 import { dismissCallError, reportCallError, useCallError } from './call-error.js';
 import { CallControls } from './CallControls.js';
 import { StreamView } from './MediaTile.js';
 import { startRingtone } from './ringtone.js';
-import { useCall, useCallMedia } from './use-call.js';
+import { useCall } from './use-call.js';
+import { useCallMedia } from './use-call-media.js';
 import './calls.css';
 
 /**
- * The page's call surface: attaches the browser's media side to core (so this device rings),
- * shows an incoming call, the call in progress, and call failures in words.
+ * The page's call surface (its own chunk, CallHost.tsx): an incoming call, the call in progress,
+ * and call failures in words.
  */
 export function CallScreen() {
   const { calls, call } = useCall();
   const error = useCallError();
-  useEffect(() => calls?.attach(callMedia), [calls]);
   return (
     <>
       {error && (

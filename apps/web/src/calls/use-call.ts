@@ -1,8 +1,5 @@
-import { useSyncExternalStore } from 'react';
 import type { CallView, CallsApi } from '@parley/core';
 import { useMessenger, useObservable } from '../messenger/messenger-context.js';
-import { callMedia } from './call-media.js';
-import type { CallMediaState } from './browser-call-media.js';
 
 const NO_CALLS = { subscribe: () => () => {}, getSnapshot: () => null };
 
@@ -11,8 +8,4 @@ export function useCall(): { calls: CallsApi | undefined; call: CallView | null 
   const calls = useMessenger().calls;
   const call = useObservable(calls?.current ?? NO_CALLS);
   return { calls, call };
-}
-
-export function useCallMedia(): CallMediaState {
-  return useSyncExternalStore(callMedia.subscribe, callMedia.getSnapshot);
 }

@@ -1,5 +1,4 @@
-import { forwardRef, useMemo, useRef, useState, type HTMLAttributes } from 'react';
-import { Virtuoso, type ItemProps, type VirtuosoHandle } from 'react-virtuoso';
+import { useCallback, useLayoutEffect, useMemo, useState } from 'react';
 import { useMessenger, useObservable } from '../messenger/messenger-context.js';
 import type { ConversationView } from '../messenger/types.js';
 import { useNow } from '../format/use-now.js';
@@ -8,6 +7,7 @@ import { Icon } from '../shell/Icon.js';
 import { ChatListItem } from './ChatListItem.js';
 import { organizeChats } from './organize-chats.js';
 import { useRovingChats } from './use-roving-chats.js';
+import { useVirtualRows } from './use-virtual-rows.js';
 import './chat-list.css';
 
 /** Newest activity first; core's order is kept when it already is. */
@@ -21,46 +21,11 @@ export function byActivity(
 }
 
 /**
- * Only the rows on screen are in the DOM (virtualized), so the list of a person with thousands of
- * chats renders as fast as one with ten. Each row says its position for screen readers.
+ * Only the rows on screen (and a few around them) are in the DOM, so the list of a person with
+ * thousands of chats renders as fast as one with ten; rows are measured as they mount. Each row
+ * says its position for screen readers.
  */
-const ListRoot = forwardRef<HTMLUListElement, HTMLAttributes<HTMLUListElement>>(
-  function ListRoot(props, ref) {
-    return <ul {...props} ref={ref} className="chat-list__items" />;
-  },
-);
-
-function ListRow({
-  item: _item,
-  context,
-  ...props
-}: ItemProps<ConversationView> & { context: ListContext }) {
-  const index = props['data-index'];
-  return (
-    <li
-      {...props}
-      className="chat-list__row"
-      aria-posinset={index + 1}
-      aria-setsize={context.total}
-    />
-  );
-}
-
-interface ListContext {
-  total: number;
-}
-
-/**
- * The scroller is not a Tab stop of its own (Virtuoso's default is, unnamed): the chats inside are
- * focusable, one at a time (roving tabindex), and the arrow keys move between them.
- */
-const Scroller = forwardRef<HTMLDivElement, HTMLAttributes<HTMLDivElement>>(
-  function Scroller(props, ref) {
-    return <div {...props} ref={ref} tabIndex={-1} />;
-  },
-);
-
-const components = { List: ListRoot, Item: ListRow, Scroller };
+const ROW_HEIGHT_ESTIMATE = 68;
 
 export function ChatList({
   openConversationId,
@@ -86,9 +51,18 @@ export function ChatList({
   const viewingArchive = showArchived && organized.archived.length > 0;
   const ordered = viewingArchive ? organized.archived : organized.active;
   const now = useNow();
-  const context = useMemo(() => ({ total: ordered.length }), [ordered.length]);
-  const virtuoso = useRef<VirtuosoHandle>(null);
-  const roving = useRovingChats(ordered, openConversationId, virtuoso);
+  const rows = useVirtualRows({
+    count: ordered.length,
+    keyOf: useCallback((index: number) => ordered[index]!.id, [ordered]),
+    estimate: ROW_HEIGHT_ESTIMATE,
+    above: 200,
+    below: 400,
+  });
+  const roving = useRovingChats(ordered, openConversationId, rows.scrollToIndex);
+  useLayoutEffect(() => {
+    markFirstRender(rows.rows);
+    roving.focusPending();
+  });
 
   const requestsSection = (
     <MessageRequestsSection requests={requests} openConversationId={openConversationId} />
@@ -141,28 +115,33 @@ export function ChatList({
         ref={roving.containerRef}
         onKeyDown={roving.onKeyDown}
       >
-        <Virtuoso<ConversationView, ListContext>
-          ref={virtuoso}
-          data={ordered}
-          context={context}
-          components={components}
-          defaultItemHeight={68}
-          increaseViewportBy={{ top: 200, bottom: 400 }}
-          computeItemKey={(_, conversation) => conversation.id}
-          itemsRendered={(items) => {
-            markFirstRender(items);
-            roving.focusPending();
-          }}
-          itemContent={(_, conversation) => (
-            <ChatListItem
-              conversation={conversation}
-              selected={conversation.id === openConversationId}
-              pinned={!viewingArchive && (settings.chats[conversation.id]?.pinned ?? false)}
-              tabbable={conversation.id === roving.activeId}
-              now={now}
-            />
-          )}
-        />
+        {/* Not a Tab stop of its own: the chats inside are, one at a time (roving tabindex). */}
+        <div className="chat-list__scroller" ref={rows.scroller} tabIndex={-1}>
+          <ul className="chat-list__items" style={{ height: rows.totalHeight }}>
+            {rows.rows.map((row) => {
+              const conversation = ordered[row.index]!;
+              return (
+                <li
+                  key={row.key}
+                  ref={rows.measure}
+                  data-row-key={row.key}
+                  className="chat-list__row"
+                  style={{ transform: `translateY(${row.start}px)` }}
+                  aria-posinset={row.index + 1}
+                  aria-setsize={ordered.length}
+                >
+                  <ChatListItem
+                    conversation={conversation}
+                    selected={conversation.id === openConversationId}
+                    pinned={!viewingArchive && (settings.chats[conversation.id]?.pinned ?? false)}
+                    tabbable={conversation.id === roving.activeId}
+                    now={now}
+                  />
+                </li>
+              );
+            })}
+          </ul>
+        </div>
       </nav>
     </>
   );

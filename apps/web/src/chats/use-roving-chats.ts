@@ -1,5 +1,4 @@
-import { useCallback, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
-import type { VirtuosoHandle } from 'react-virtuoso';
+import { useCallback, useRef, useState, type KeyboardEvent } from 'react';
 import type { ConversationView } from '../messenger/types.js';
 
 /** Which chat the arrow keys and Home/End move to, from the index of the focused one. */
@@ -21,12 +20,12 @@ function targetIndex(key: string, index: number, count: number): number | undefi
 /**
  * Roving tabindex over the (virtualized) chat list: Tab enters the list once, on the open chat or
  * the first; ArrowUp/ArrowDown/Home/End move focus between chats. A chat outside the rendered
- * window is scrolled into view first and focused once Virtuoso rendered it.
+ * window is scrolled into view first and focused once the list rendered it (focusPending).
  */
 export function useRovingChats(
   ordered: readonly ConversationView[],
   openConversationId: string | undefined,
-  virtuoso: RefObject<VirtuosoHandle | null>,
+  scrollToIndex: (index: number) => void,
 ) {
   const [chosen, setChosen] = useState<string | undefined>();
   const containerRef = useRef<HTMLElement>(null);
@@ -59,7 +58,7 @@ export function useRovingChats(
     event.preventDefault();
     setChosen(target.id);
     pending.current = target.id;
-    virtuoso.current?.scrollIntoView({ index: next, done: focusPending });
+    scrollToIndex(next);
   };
 
   return { activeId, containerRef, onKeyDown, focusPending };

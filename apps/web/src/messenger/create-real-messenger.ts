@@ -22,6 +22,10 @@ export function createRealMessenger(): Promise<Messenger> {
     firstScreenFirst: true,
     // Timelines load page by page as they scroll up (conversation/MessageList.tsx).
     timelinePage: TIMELINE_PAGE,
+    // Only the linking screens need it: fetched when one of them starts (decision 0503).
+    provisioning: () => import('@parley/core/provisioning'),
+    // Fetched on the first call or call signal; signals wait for it in order (decision 0503).
+    calls: () => import('@parley/core/calls'),
     // The search index lives in a Web Worker (src/search/search.worker.ts), off the UI thread.
     searchBackend: () =>
       new WorkerSearchBackend(

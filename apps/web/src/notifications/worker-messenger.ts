@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 import { createMessenger, type Messenger } from '@parley/core';
 import { localSearchBackend } from '@parley/core/search';
+import * as callsKit from '@parley/core/calls';
 import * as SignalTs from '@parley/signal-ts';
 import type { LoadAutomerge } from '@parley/core';
 import { DATABASE_NAME } from '../messenger/database-name.js';
@@ -23,5 +24,9 @@ export function openWorkerMessenger(
     automerge,
     ackDelayMs: 0,
     searchBackend: localSearchBackend,
+    // Static: a classic script may not import() (core then records an invite as missed here).
+    calls: async () => callsKit,
+    // The service worker never links a device; a classic script may not import() the code.
+    provisioning: () => Promise.reject(new Error('the service worker does not link devices')),
   });
 }

@@ -13,10 +13,9 @@ import { SafetyNumbers } from '../account/safety-numbers.js';
 import { Conversations } from '../conversations/conversations.js';
 import type { SignalEngine } from '../crypto/engine.js';
 import { SessionLock } from '../crypto/session-lock.js';
-import { Calls } from '../calls/calls.js';
 import { callEntryText } from '../calls/call-entry.js';
-import { readSignal } from '../calls/call-signal.js';
 import { CALL_SIGNAL_TTL_SECONDS } from '../calls/limits.js';
+import { LazyCalls, type LoadCalls } from '../calls/lazy-calls.js';
 import { Composer } from '../delivery/composer.js';
 import { UnitOfWork } from '../store/unit-of-work.js';
 import { ContentHandler } from '../delivery/content-handler.js';
@@ -26,7 +25,7 @@ import { Inbox } from '../delivery/inbox.js';
 import { Outbox } from '../delivery/outbox.js';
 import { Sessions } from '../delivery/sessions.js';
 import { Groups } from '../groups/groups.js';
-import { DeviceLinking } from '../linking/device-linking.js';
+import { DeviceLinking, type LoadProvisioning } from '../linking/device-linking.js';
 import { OwnDevices } from '../linking/own-devices.js';
 import { HistoryTransfer } from '../linking/history-transfer.js';
 import { PendingHistory } from '../linking/pending-history.js';
@@ -135,6 +134,17 @@ export interface MessengerOptions {
    * it holds the whole timeline.
    */
   timelinePage?: number;
+  /**
+   * Loads the code that links a device (`@parley/core/provisioning`): a page passes a lazy
+   * import so start-up does not carry it, Node a static one. Required for the same reason as
+   * `searchBackend`: core's entry must not import it (decision 0503).
+   */
+  provisioning: LoadProvisioning;
+  /**
+   * Loads the call logic (`@parley/core/calls`): a page passes a lazy import (fetched on the
+   * first call or call signal), Node and the service worker a static one (decision 0503).
+   */
+  calls: LoadCalls;
 }
 
 /**
@@ -198,7 +208,12 @@ function wire(
     http,
     onError,
   });
-  const linking = new DeviceLinking({ relayUrl: options.relayUrl, WebSocket, http });
+  const linking = new DeviceLinking({
+    relayUrl: options.relayUrl,
+    WebSocket,
+    http,
+    provisioning: options.provisioning,
+  });
   const sessions = new Sessions({ engine, stores, http, lock, local });
   const conversations = new Conversations({
     store,
@@ -319,13 +334,7 @@ function wire(
         accountSettings.receive(work, fromDeviceId, message),
       greet: (work, deviceId, fresh) => accountSettings.greet(work, deviceId, fresh),
     },
-    callSignal: (content, sender) => {
-      if (content.body.case !== 'callSignal') return;
-      const signal = readSignal(content.body.value, Number(content.createdAt));
-      // A malformed signal (a buggy or hostile peer) is dropped: it is ephemeral, and telling
-      // the person "a message could not be decrypted" would be untrue.
-      if (typeof signal !== 'string') calls.receive(signal, sender);
-    },
+    callSignal: (content, sender) => calls.receive(content, sender),
     groups: {
       isGroup: (model) => groups.isGroup(model),
       isMember: (model, accountId) => groups.isMember(model, accountId),
@@ -520,44 +529,49 @@ function wire(
     return row ? engine.PublicKey.deserialize(row.publicKey) : undefined;
   }
 
-  const calls = new Calls({
-    selfDevice: () => {
-      const account = device.account;
-      return account ? `${account.accountId}.${account.deviceId}` : undefined;
-    },
-    membersOf: (conversationId) => {
-      const model = conversations.get(conversationId);
-      // A stranger's message request does not ring: it has not been accepted.
-      if (!model || isMessageRequest(model, accountSettings.settings.acceptedRequests))
-        return undefined;
-      if (groups.isGroup(model)) return { accounts: groups.peers(model), group: true };
-      const peer = model.row.peerAccountId;
-      return peer ? { accounts: [peer], group: false } : undefined;
-    },
-    titleOf: (conversationId) =>
-      views.conversationList.getSnapshot().find((view) => view.id === conversationId)?.title ?? '',
-    usernameOf: (accountId, conversationId) => {
-      const model = conversations.get(conversationId);
-      return model ? views.usernameOf(accountId, model) : accountId;
-    },
-    send: (recipientAccountIds, ownDevices, content, expires) => {
-      const work = new UnitOfWork();
-      // Useless when late: the relay drops what a device away for a minute never fetched.
-      outbox.enqueue(work, {
-        content,
-        recipientAccountIds,
-        ownDevices,
-        ...(expires ? { ttlSeconds: CALL_SIGNAL_TTL_SECONDS } : {}),
-      });
-      void groupCommit.commit(work).catch(onError);
-    },
-    network: () => http.iceServers(),
-    record: (conversationId, record) => {
-      const model = conversations.get(conversationId);
-      if (!model) return;
-      const work = new UnitOfWork();
-      conversations.addSystemEntry(work, model, callEntryText(record), record);
-      void groupCommit.commit(work).catch(onError);
+  const calls = new LazyCalls({
+    load: options.calls,
+    onError,
+    calls: {
+      selfDevice: () => {
+        const account = device.account;
+        return account ? `${account.accountId}.${account.deviceId}` : undefined;
+      },
+      membersOf: (conversationId) => {
+        const model = conversations.get(conversationId);
+        // A stranger's message request does not ring: it has not been accepted.
+        if (!model || isMessageRequest(model, accountSettings.settings.acceptedRequests))
+          return undefined;
+        if (groups.isGroup(model)) return { accounts: groups.peers(model), group: true };
+        const peer = model.row.peerAccountId;
+        return peer ? { accounts: [peer], group: false } : undefined;
+      },
+      titleOf: (conversationId) =>
+        views.conversationList.getSnapshot().find((view) => view.id === conversationId)?.title ??
+        '',
+      usernameOf: (accountId, conversationId) => {
+        const model = conversations.get(conversationId);
+        return model ? views.usernameOf(accountId, model) : accountId;
+      },
+      send: (recipientAccountIds, ownDevices, content, expires) => {
+        const work = new UnitOfWork();
+        // Useless when late: the relay drops what a device away for a minute never fetched.
+        outbox.enqueue(work, {
+          content,
+          recipientAccountIds,
+          ownDevices,
+          ...(expires ? { ttlSeconds: CALL_SIGNAL_TTL_SECONDS } : {}),
+        });
+        void groupCommit.commit(work).catch(onError);
+      },
+      network: () => http.iceServers(),
+      record: (conversationId, record) => {
+        const model = conversations.get(conversationId);
+        if (!model) return;
+        const work = new UnitOfWork();
+        conversations.addSystemEntry(work, model, callEntryText(record), record);
+        void groupCommit.commit(work).catch(onError);
+      },
     },
   });
 

@@ -52,7 +52,7 @@ import type { CatchUp } from '../push/catch-up.js';
 import type { Disappearing } from '../disappearing/disappearing.js';
 import { openViewOnce } from '../disappearing/view-once.js';
 import type { RichMessages } from '../rich/rich-messages.js';
-import type { Calls } from '../calls/calls.js';
+import type { LazyCalls } from '../calls/lazy-calls.js';
 import type { Profiles, ProfilesView } from '../profiles/profiles.js';
 import type { ProfileInput } from '../profiles/profile.js';
 import type { CallsApi } from '../calls/types.js';
@@ -99,7 +99,7 @@ export interface MessengerDeps {
   catchUp: CatchUp;
   disappearing: Disappearing;
   rich: RichMessages;
-  calls: Calls;
+  calls: LazyCalls;
   profiles: Profiles;
 }
 

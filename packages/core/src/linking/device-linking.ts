@@ -5,19 +5,13 @@ import type { AccountRow } from '../store/database.js';
 import { RelayError } from '../transport/relay-errors.js';
 import type { RelayHttp } from '../transport/relay-http.js';
 import type { WebSocketConstructor } from '../transport/websocket.js';
-import { fingerprintWords } from './fingerprint-words.js';
-import {
-  generateProvisioningKeyPair,
-  openProvisioning,
-  sealProvisioning,
-} from './provisioning-cipher.js';
-import { formatProvisioningLink, parseProvisioningLink } from './provisioning-link.js';
-import {
-  decodeProvisioningMessage,
-  encodeProvisioningMessage,
-  type ProvisioningMessage,
-} from './provisioning-message.js';
-import { openProvisioningSocket, type ProvisioningSocket } from './provisioning-socket.js';
+import type * as Provisioning from './provisioning.js';
+import type { ProvisioningMessage } from './provisioning-message.js';
+import type { ProvisioningSocket } from './provisioning-socket.js';
+
+/** The linking code (./provisioning.ts), which the platform supplies: a page loads it lazily. */
+export type ProvisioningKit = typeof Provisioning;
+export type LoadProvisioning = () => Promise<ProvisioningKit>;
 
 /** Where linking stands on a new device (Messenger.provisioning). */
 export type ProvisioningView =
@@ -33,6 +27,7 @@ export interface DeviceLinkingDeps {
   relayUrl: string;
   WebSocket: WebSocketConstructor;
   http: RelayHttp;
+  provisioning: LoadProvisioning;
 }
 
 /** Registers this device with what arrived (the facade: AccountKeys.link, then activation). */
@@ -53,19 +48,20 @@ export class DeviceLinking {
   /** New device: a fresh link to show; the device joins when an existing one approves it. */
   async start(join: JoinAccount): Promise<ProvisioningView & { state: 'waiting' }> {
     this.socket?.close();
-    const keyPair = generateProvisioningKeyPair();
-    const socket = await openProvisioningSocket(this.deps.relayUrl, this.deps.WebSocket);
+    const kit = await this.deps.provisioning();
+    const keyPair = kit.generateProvisioningKeyPair();
+    const socket = await kit.openProvisioningSocket(this.deps.relayUrl, this.deps.WebSocket);
     this.socket = socket;
     const waiting = {
       state: 'waiting' as const,
-      link: formatProvisioningLink({ address: socket.address, publicKey: keyPair.publicKey }),
-      words: fingerprintWords(keyPair.publicKey),
+      link: kit.formatProvisioningLink({ address: socket.address, publicKey: keyPair.publicKey }),
+      words: kit.fingerprintWords(keyPair.publicKey),
       expiresAt: socket.expiresAt,
     };
     this.set(waiting);
     socket.message
       .then(async (sealed) => {
-        const message = decodeProvisioningMessage(openProvisioning(keyPair, sealed));
+        const message = kit.decodeProvisioningMessage(kit.openProvisioning(keyPair, sealed));
         this.set({ state: 'joining' });
         await join(message);
         this.set({ state: 'linked' });
@@ -83,17 +79,19 @@ export class DeviceLinking {
   }
 
   /** Existing device: the words to compare with the new device's screen (INVALID_LINK). */
-  inspect(linkText: string): { words: string[] } {
-    return { words: fingerprintWords(parseProvisioningLink(linkText).publicKey) };
+  async inspect(linkText: string): Promise<{ words: string[] }> {
+    const kit = await this.deps.provisioning();
+    return { words: kit.fingerprintWords(kit.parseProvisioningLink(linkText).publicKey) };
   }
 
   /** Existing device: seals this account to the new device with a one-time registration code. */
   async approve(account: AccountRow, linkText: string): Promise<void> {
-    const link = parseProvisioningLink(linkText);
+    const kit = await this.deps.provisioning();
+    const link = kit.parseProvisioningLink(linkText);
     const { linkToken } = await relayCall(() => this.deps.http.createLinkToken());
-    const sealed = sealProvisioning(
+    const sealed = kit.sealProvisioning(
       link.publicKey,
-      encodeProvisioningMessage({
+      kit.encodeProvisioningMessage({
         accountId: account.accountId,
         username: account.username,
         identityKeyPair: account.identityKeyPair,

@@ -4,6 +4,8 @@ import { nodeAutomerge } from '../../src/native.js';
 import { createMessenger, MUTED_FOREVER, ParleyError } from '../../src/index.js';
 import type { AccountSettingsView, Messenger } from '../../src/facade/api.js';
 import { localSearchBackend } from '../../src/search/index.js';
+import * as callsKit from '../../src/calls/calls-kit.js';
+import * as provisioning from '../../src/linking/provisioning.js';
 import { ParleyDatabase } from '../../src/store/database.js';
 import { engines } from '../engine/engines.js';
 
@@ -16,6 +18,8 @@ function open(databaseName: string): Promise<Messenger> {
     automerge: nodeAutomerge,
     WebSocket,
     searchBackend: localSearchBackend,
+    calls: async () => callsKit,
+    provisioning: async () => provisioning,
   });
 }
 

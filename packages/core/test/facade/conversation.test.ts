@@ -3,6 +3,8 @@ import WebSocket from 'ws';
 import { nodeAutomerge } from '../../src/native.js';
 import { createMessenger, ParleyError } from '../../src/index.js';
 import { localSearchBackend } from '../../src/search/index.js';
+import * as callsKit from '../../src/calls/calls-kit.js';
+import * as provisioning from '../../src/linking/provisioning.js';
 import { engines } from '../engine/engines.js';
 import type { MessageStatus } from '../../src/facade/api.js';
 import { uniqueUsername, useRelay } from '../support/fixture.js';
@@ -217,6 +219,8 @@ describe('a direct conversation through the real relay', () => {
       engine: engines[0]!.engine,
       WebSocket,
       searchBackend: localSearchBackend,
+      calls: async () => callsKit,
+      provisioning: async () => provisioning,
     });
     expect(await code(nowhere.register(uniqueUsername('lost')))).toBe('RELAY_UNREACHABLE');
     expect(nowhere.self.getSnapshot()).toBeNull(); // nothing half-registered

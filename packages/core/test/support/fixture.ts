@@ -5,6 +5,8 @@ import type { WebSocketConstructor } from '../../src/transport/websocket.js';
 import { nodeAutomerge } from '../../src/native.js';
 import { createMessenger } from '../../src/index.js';
 import { localSearchBackend } from '../../src/search/index.js';
+import * as callsKit from '../../src/calls/calls-kit.js';
+import * as provisioning from '../../src/linking/provisioning.js';
 import type { MessengerOptions } from '../../src/facade/create-messenger.js';
 import { engines } from '../engine/engines.js';
 import WebSocket from 'ws';
@@ -78,6 +80,8 @@ export function useRelay(relayArgs: string[] = [], rateLimits: Record<string, Bu
         automerge: nodeAutomerge,
         WebSocket: WebSocketImpl,
         searchBackend: localSearchBackend,
+        calls: async () => callsKit,
+        provisioning: async () => provisioning,
         ...options,
       });
       fixture.open.add(m);
