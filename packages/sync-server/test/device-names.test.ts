@@ -125,24 +125,26 @@ describe('device names (sealed, opaque to the relay) and last activity', () => {
   });
 });
 
-describe.runIf(dialect === 'sqlite')('a SQLite database from before last activity', () => {
-  it('gets the column when the relay opens it, keeping its devices', async () => {
-    const { store, path, alice } = await openStoreFixture();
-    await store.close();
-    const old = new Database(path!);
-    old.exec('ALTER TABLE devices DROP COLUMN last_active_at');
-    old.close();
+// The PostgreSQL run has no such file to upgrade: the test exists in the SQLite run only.
+if (dialect === 'sqlite')
+  describe('a SQLite database from before last activity', () => {
+    it('gets the column when the relay opens it, keeping its devices', async () => {
+      const { store, path, alice } = await openStoreFixture();
+      await store.close();
+      const old = new Database(path!);
+      old.exec('ALTER TABLE devices DROP COLUMN last_active_at');
+      old.close();
 
-    const reopened = new SqliteStore(path!, storeEvents);
-    try {
-      expect(await reopened.listDevices(alice.accountId)).toMatchObject([
-        { deviceId: 1, lastActiveAt: null },
-      ]);
-      await reopened.markDeviceActive(alice.rowId, monday);
-      expect((await reopened.listDevices(alice.accountId))[0]!.lastActiveAt).toBe(monday);
-    } finally {
-      await reopened.close();
-      rmSync(dirname(path!), { recursive: true, force: true });
-    }
+      const reopened = new SqliteStore(path!, storeEvents);
+      try {
+        expect(await reopened.listDevices(alice.accountId)).toMatchObject([
+          { deviceId: 1, lastActiveAt: null },
+        ]);
+        await reopened.markDeviceActive(alice.rowId, monday);
+        expect((await reopened.listDevices(alice.accountId))[0]!.lastActiveAt).toBe(monday);
+      } finally {
+        await reopened.close();
+        rmSync(dirname(path!), { recursive: true, force: true });
+      }
+    });
   });
-});

@@ -2,6 +2,7 @@
 import { createMessenger, type Messenger } from '@parley/core';
 import { localSearchBackend } from '@parley/core/search';
 import * as callsKit from '@parley/core/calls';
+import * as provisioningKit from '@parley/core/provisioning';
 import * as SignalTs from '@parley/signal-ts';
 import type { LoadAutomerge } from '@parley/core';
 import { DATABASE_NAME } from '../messenger/database-name.js';
@@ -27,6 +28,7 @@ export function openWorkerMessenger(
     // Static: a classic script may not import() (core then records an invite as missed here).
     calls: async () => callsKit,
     // The service worker never links a device; a classic script may not import() the code.
-    provisioning: () => Promise.reject(new Error('the service worker does not link devices')),
+    // It never links a device, but opens profiles a push brings (their cipher is in this kit).
+    provisioning: async () => provisioningKit,
   });
 }

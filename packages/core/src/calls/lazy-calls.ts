@@ -3,7 +3,7 @@ import type { Sender } from '../delivery/inbox.js';
 import { Snapshot } from '../facade/observable.js';
 import type { Calls, CallsDeps } from './calls.js';
 import type * as CallsModule from './calls-kit.js';
-import type { CallMedia, CallPeers, CallsApi, CallView } from './types.js';
+import type { AwayInvite, AwayRinger, CallMedia, CallPeers, CallsApi, CallView } from './types.js';
 
 /** The call logic (./calls-kit.ts), which the platform supplies: a page loads it lazily. */
 export type CallsKit = typeof CallsModule;
@@ -29,6 +29,7 @@ export class LazyCalls implements CallsApi {
   private loaded: { kit: CallsKit; calls: Calls } | undefined;
   private loading: Promise<Calls> | undefined;
   private peers: CallPeers | undefined;
+  private ringer: AwayRinger | undefined;
   private readonly queued: { content: Content; sender: Sender }[] = [];
 
   constructor(private readonly deps: LazyCallsDeps) {}
@@ -36,6 +37,18 @@ export class LazyCalls implements CallsApi {
   attach(peers: CallPeers): void {
     this.peers = peers;
     this.loaded?.calls.attach(peers);
+  }
+
+  ringAway(ringer: AwayRinger): void {
+    this.ringer = ringer;
+    this.loaded?.calls.ringAway(ringer);
+  }
+
+  resume(invite: AwayInvite): void {
+    this.load().then(
+      (calls) => calls.resume(invite),
+      (error: unknown) => this.deps.onError(error),
+    );
   }
 
   async start(conversationId: string, media: CallMedia): Promise<string> {
@@ -68,6 +81,7 @@ export class LazyCalls implements CallsApi {
       (kit) => {
         const calls = new kit.Calls(this.deps.calls);
         if (this.peers) calls.attach(this.peers);
+        if (this.ringer) calls.ringAway(this.ringer);
         calls.current.subscribe(() => this.current.invalidate());
         this.loaded = { kit, calls };
         for (const { content, sender } of this.queued.splice(0))

@@ -412,6 +412,7 @@ function wire(
     acceptedRequests: () => accountSettings.settings.acceptedRequests,
   };
   const profiles = new Profiles({
+    ciphers: options.provisioning,
     store: new DexieProfileStore(`${options.databaseName}-profiles`, options.indexedDB),
     relay: http,
     selfAccountId: () => device.accountId,
@@ -655,7 +656,14 @@ function wire(
     sessions,
     accountKeys,
     linking,
-    ownDevices: new OwnDevices({ engine, device, http, platform: options.platform, onError }),
+    ownDevices: new OwnDevices({
+      ciphers: options.provisioning,
+      engine,
+      device,
+      http,
+      platform: options.platform,
+      onError,
+    }),
     history,
     contacts,
     safetyNumbers,

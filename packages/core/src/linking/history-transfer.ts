@@ -76,7 +76,7 @@ export class HistoryTransfer {
   /** New side, on start: an import a reload or a closed tab interrupted goes on. */
   async resume(): Promise<void> {
     const row = await this.deps.pending.get();
-    if (row?.archive) this.import(row.archive);
+    if (row?.archive) this.importArchive(row.archive);
   }
 
   ownDeviceJoined(sender: Sender): void {
@@ -91,7 +91,7 @@ export class HistoryTransfer {
     const row = await this.deps.pending.get();
     if (archive.forDeviceId !== self || !row || row.archive) return;
     if (sender.deviceId !== row.expectedFrom) return;
-    this.import(await this.deps.pending.arrived(row, archive, sender));
+    this.importArchive(await this.deps.pending.arrived(row, archive, sender));
   }
 
   private async send(deviceId: number): Promise<void> {
@@ -156,7 +156,7 @@ export class HistoryTransfer {
     });
   }
 
-  private import(archive: PendingArchive): void {
+  private importArchive(archive: PendingArchive): void {
     if (this.importing) return;
     this.importing = true;
     this.receive(archive)

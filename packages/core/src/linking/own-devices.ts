@@ -5,12 +5,8 @@ import { ParleyError, relayCall } from '../errors.js';
 import type { LocalDevice } from '../account/local-device.js';
 import type { AccountRow } from '../store/database.js';
 import type { RelayHttp } from '../transport/relay-http.js';
-import {
-  openDeviceName,
-  sealDeviceName,
-  validDeviceName,
-  type DeviceNameRecord,
-} from './device-name-cipher.js';
+import type { DeviceNameRecord } from './device-name-cipher.js';
+import type { LoadProvisioning, ProvisioningKit } from './device-linking.js';
 
 /** One device of this account, as Settings lists it. */
 export interface DeviceView {
@@ -28,6 +24,8 @@ export interface DeviceView {
 }
 
 export interface OwnDevicesDeps {
+  /** The device-name cipher, supplied by the platform with the linking code (provisioning.ts). */
+  ciphers: LoadProvisioning;
   engine: SignalEngine;
   device: LocalDevice;
   http: Pick<RelayHttp, 'ownDevices' | 'removeDevice' | 'renameDevice'>;
@@ -51,14 +49,15 @@ export class OwnDevices {
     const account = this.deps.device.require();
     const identity = this.deps.engine.IdentityKeyPair.deserialize(account.identityKeyPair);
     const devices = await relayCall(() => this.deps.http.ownDevices());
-    const views = devices.map((summary) => this.view(account, identity, summary));
+    const kit = await this.deps.ciphers();
+    const views = devices.map((summary) => this.view(kit, account, identity, summary));
     this.repair(account, devices, views);
     return views.sort((a, b) => Number(b.current) - Number(a.current) || a.linkedAt - b.linkedAt);
   }
 
   /** Gives any device of this account a new name, sealed; every device hears DevicesChanged. */
   async rename(deviceId: number, name: string): Promise<void> {
-    const valid = validDeviceName(name);
+    const valid = (await this.deps.ciphers()).validDeviceName(name);
     const target = (await this.list()).find((d) => d.deviceId === deviceId);
     if (!target) throw new ParleyError('UNKNOWN_DEVICE', `no device ${deviceId} in this account`);
     await this.upload(deviceId, { name: valid, platform: target.platform });
@@ -81,8 +80,13 @@ export class OwnDevices {
     await relayCall(() => this.deps.http.removeDevice(deviceId));
   }
 
-  private view(account: AccountRow, identity: IdentityKeyPair, d: DeviceSummaryJson): DeviceView {
-    const record = readName(this.deps.engine, identity, account.accountId, d);
+  private view(
+    kit: ProvisioningKit,
+    account: AccountRow,
+    identity: IdentityKeyPair,
+    d: DeviceSummaryJson,
+  ): DeviceView {
+    const record = readName(kit, this.deps.engine, identity, account.accountId, d);
     return {
       deviceId: d.deviceId,
       name: record?.name ?? null,
@@ -114,6 +118,7 @@ export class OwnDevices {
   private async upload(deviceId: number, record: DeviceNameRecord): Promise<void> {
     const account = this.deps.device.require();
     const identity = this.deps.engine.IdentityKeyPair.deserialize(account.identityKeyPair);
+    const { sealDeviceName } = await this.deps.ciphers();
     const sealed = sealDeviceName(
       this.deps.engine,
       identity.publicKey,
@@ -138,6 +143,7 @@ function isLegacyPlaintext(stored: string): boolean {
 
 /** The device's record, or null when it has none or it does not open (then it shows unnamed). */
 function readName(
+  { openDeviceName }: ProvisioningKit,
   engine: SignalEngine,
   identity: IdentityKeyPair,
   accountId: string,

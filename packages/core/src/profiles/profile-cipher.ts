@@ -18,10 +18,6 @@ const NONCE_BYTES = 24;
 const HEADER_BYTES = 1 + NONCE_BYTES;
 const encoder = new TextEncoder();
 
-export function generateProfileKey(): Uint8Array<ArrayBuffer> {
-  return globalThis.crypto.getRandomValues(new Uint8Array(PROFILE_KEY_BYTES));
-}
-
 export function sealProfile(
   key: Uint8Array,
   accountId: string,

@@ -3,6 +3,7 @@ import {
   MAX_PROFILE_ABOUT_LENGTH,
   MAX_PROFILE_AVATAR_CHARS,
   MAX_PROFILE_NAME_LENGTH,
+  PROFILE_KEY_BYTES,
 } from './limits.js';
 
 /**
@@ -64,4 +65,9 @@ export function checkedProfile(value: unknown): Profile | undefined {
     ...(trimmedAbout ? { about: trimmedAbout } : {}),
     ...(avatar ? { avatar } : {}),
   };
+}
+
+/** A new random profile key (here, not in profile-cipher.ts: start-up needs no cipher code). */
+export function generateProfileKey(): Uint8Array<ArrayBuffer> {
+  return globalThis.crypto.getRandomValues(new Uint8Array(PROFILE_KEY_BYTES));
 }

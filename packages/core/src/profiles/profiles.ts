@@ -2,9 +2,9 @@ import { fromBase64, toBase64 } from '../encoding/base64.js';
 import type { OwnProfileFields } from '../account-settings/document-shape.js';
 import { Snapshot } from '../facade/observable.js';
 import { RelayError } from '../transport/relay-errors.js';
-import { generateProfileKey, openProfile, sealProfile } from './profile-cipher.js';
+import type { LoadProvisioning } from '../linking/device-linking.js';
 import { PROFILE_KEY_BYTES } from './limits.js';
-import { validProfile, type Profile, type ProfileInput } from './profile.js';
+import { generateProfileKey, validProfile, type Profile, type ProfileInput } from './profile.js';
 import type { KnownProfileRow, ProfileStore } from './profile-store.js';
 
 /** What the UI sees: the account's own profile and its contacts' (never a key). */
@@ -22,6 +22,8 @@ export interface ProfileRelay {
 }
 
 export interface ProfilesDeps {
+  /** The profile cipher, supplied by the platform with the linking code (linking/provisioning.ts). */
+  ciphers: LoadProvisioning;
   store: ProfileStore;
   relay: ProfileRelay;
   selfAccountId(): string;
@@ -178,6 +180,7 @@ export class Profiles {
     // A profile sealed under a key this device does not hold (the owner rotated it and the new
     // key is on its way, or this account is blocked there) is not news; a failure under the key
     // announced for this very version is tampering, and openProfile reports it.
+    const { openProfile } = await this.deps.ciphers();
     let profile: Profile;
     try {
       profile = openProfile(row.key, row.accountId, stored.version, fromBase64(stored.ciphertext));
@@ -196,6 +199,7 @@ export class Profiles {
   /** Seals `profile` and stores it on the relay above `after`; returns the version stored. */
   private async publish(key: Uint8Array, profile: Profile, after: number): Promise<number> {
     const self = this.deps.selfAccountId();
+    const { sealProfile } = await this.deps.ciphers();
     let version = after + 1;
     for (let attempt = 0; ; attempt++) {
       const ciphertext = toBase64(sealProfile(key, self, version, profile));

@@ -6,6 +6,7 @@ import { LocalDevice } from '../../src/account/local-device.js';
 import { fromBase64 } from '../../src/encoding/base64.js';
 import { openDeviceName } from '../../src/linking/device-name-cipher.js';
 import { OwnDevices } from '../../src/linking/own-devices.js';
+import * as provisioning from '../../src/linking/provisioning.js';
 import type { AccountRow } from '../../src/store/database.js';
 import { engines } from '../engine/engines.js';
 import { uniqueUsername, useRelay } from '../support/fixture.js';
@@ -89,6 +90,7 @@ describe('names stored in plain text before they were sealed', () => {
     const uploads: [number, string][] = [];
     const resealed = new Promise<void>((resolve) => {
       const own = new OwnDevices({
+        ciphers: async () => provisioning,
         engine,
         device,
         platform: 'Chromium on Linux',

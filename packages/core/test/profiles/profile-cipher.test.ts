@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ParleyError } from '../../src/errors.js';
-import { generateProfileKey, openProfile, sealProfile } from '../../src/profiles/profile-cipher.js';
+import { openProfile, sealProfile } from '../../src/profiles/profile-cipher.js';
+import { generateProfileKey } from '../../src/profiles/profile.js';
 import { PROFILE_PADDING_BYTES } from '../../src/profiles/limits.js';
 import { checkedProfile, validProfile } from '../../src/profiles/profile.js';
 
