@@ -225,13 +225,13 @@ export class ContentHandler {
       case 'callSignal':
         this.context.callSignal?.(content, sender);
         return;
-      case 'profileKey':
-        await this.context.profileKey?.(
-          sender.accountId,
-          body.value.key,
-          Number(body.value.version),
-        );
+      case 'profileKey': {
+        // Only an own device may hand over another account's key (a contact's, to a new device).
+        const own = sender.accountId === this.context.selfAccountId();
+        const owner = own && body.value.accountId ? body.value.accountId : sender.accountId;
+        await this.context.profileKey?.(owner, body.value.key, Number(body.value.version));
         return;
+      }
       case 'historyArchive':
         if (sender.accountId === this.context.selfAccountId())
           await this.context.history?.archiveArrived(body.value, sender);

@@ -349,7 +349,10 @@ function wire(
       repaired: (id, sender, work) => senderKeyExchange.repaired(id, sender, work),
     },
     history: {
-      ownDeviceJoined: (sender) => history.ownDeviceJoined(sender),
+      ownDeviceJoined: (sender) => {
+        history.ownDeviceJoined(sender);
+        profiles.passKeysToOwnDevices().catch(onError);
+      },
       archiveArrived: (archive, sender) => history.archiveArrived(archive, sender),
     },
   });
@@ -433,6 +436,16 @@ function wire(
       });
       return groupCommit.commit(work);
     },
+    sendKeysToOwnDevices: (rows) => {
+      const work = new UnitOfWork();
+      for (const row of rows)
+        outbox.enqueue(work, {
+          content: profileKeyContent(row.key, row.announcedVersion, row.accountId),
+          recipientAccountIds: [],
+          ownDevices: true,
+        });
+      return groupCommit.commit(work);
+    },
     changed: (accountId) => {
       views.conversationList.invalidate();
       events.emit({ type: 'profile-changed', accountId });
@@ -469,6 +482,8 @@ function wire(
     commit: async (work) => {
       await store.commit(work);
       afterCommit(work);
+      // Imported chats make contacts whose keys may have come first (passKeysToOwnDevices).
+      profiles.refreshContacts();
     },
     importConversation: (archived, sender, work) =>
       contentHandler.importConversation(archived, sender, work),

@@ -39,6 +39,8 @@ export interface ProfilesDeps {
   contactsIn(conversationId: string): readonly string[];
   /** Sends the ProfileKey Content to these accounts' devices (durably, through the outbox). */
   sendKey(accountIds: readonly string[], key: Uint8Array, version: number): Promise<void>;
+  /** Sends contacts' keys (each naming its account) to this account's other devices. */
+  sendKeysToOwnDevices(rows: readonly KnownProfileRow[]): Promise<void>;
   /** A contact's profile changed on this device (events, views). */
   changed(accountId: string): void;
   onError(error: unknown): void;
@@ -144,6 +146,17 @@ export class Profiles {
     this.known.set(accountId, row);
     await this.deps.store.putKnown(row);
     if (this.deps.contacts().includes(accountId)) void this.fetchIfNewer(accountId);
+  }
+
+  /**
+   * A new device joined this account: it gets the contacts' keys this device holds (its own
+   * profile key comes with the account document), so it shows their profiles at once.
+   */
+  async passKeysToOwnDevices(): Promise<void> {
+    const known = [...this.known.values()].filter(
+      (row) => !this.deps.blocked().includes(row.accountId),
+    );
+    if (known.length > 0) await this.deps.sendKeysToOwnDevices(known);
   }
 
   /** Fetches the profile of every contact whose announced version this device has not opened. */

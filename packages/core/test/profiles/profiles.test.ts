@@ -194,6 +194,25 @@ describe('encrypted profiles through the real relay', () => {
     expect(opened).toEqual({ name: renamed, avatar: AVATAR });
   });
 
+  it("a newly linked device shows its contacts' profiles without waiting for them to change", async () => {
+    const alice = await registered('alice');
+    const bob = await registered('bob');
+    const name = fx.text('Alice on every device');
+    await alice.messenger.setProfile({ name });
+    const chat = await bob.messenger.openDirectConversation(alice.username);
+    await bob.messenger.sendText(chat, fx.text('hi'));
+    await waitFor(() => texts(alice.messenger, chat).length === 1, 'alice gets it');
+    await alice.messenger.acceptMessageRequest(chat);
+    await waitFor(() => title(bob.messenger, chat) === name, 'bob shows her name');
+
+    // Bob links a laptop: his phone hands it the contacts' keys it holds (Alice changes nothing).
+    const laptop = await fx.messenger();
+    await linkDevice(bob.messenger, laptop);
+    await waitFor(() => title(laptop, chat) === name, "the laptop shows alice's name");
+    const aliceId = alice.messenger.self.getSnapshot()!.accountId;
+    expect(laptop.profiles.getSnapshot().contacts[aliceId]).toMatchObject({ name });
+  });
+
   it('shares the key with group members, who show the profile name once they join', async () => {
     const alice = await registered('alice');
     const bob = await registered('bob');
