@@ -1,4 +1,5 @@
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { concatBytes } from '@noble/ciphers/utils.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { MAX_DEVICE_NAME_LENGTH } from '@parley/protocol';
@@ -54,7 +55,7 @@ export function sealDeviceName(
     JSON.stringify({ v: DEVICE_NAME_VERSION, name: record.name, platform: record.platform }),
   );
   const ciphertext = xchacha20poly1305(key, nonce, associatedData(binding)).encrypt(plaintext);
-  return concat(Uint8Array.of(DEVICE_NAME_VERSION), ephemeralPublic, nonce, ciphertext);
+  return concatBytes(Uint8Array.of(DEVICE_NAME_VERSION), ephemeralPublic, nonce, ciphertext);
 }
 
 /** Opens a sealed name with the identity key pair; DEVICE_NAME_TAMPERED if it fails. */
@@ -109,13 +110,19 @@ function decodeRecord(plaintext: Uint8Array): DeviceNameRecord {
 const isShort = (text: string) => text.length > 0 && [...text].length <= MAX_DEVICE_NAME_LENGTH;
 
 function deriveKey(shared: Uint8Array, ephemeralPublic: Uint8Array, identityPublic: PublicKey) {
-  return hkdf(sha256, shared, concat(ephemeralPublic, identityPublic.serialize()), INFO, KEY_BYTES);
+  return hkdf(
+    sha256,
+    shared,
+    concatBytes(ephemeralPublic, identityPublic.serialize()),
+    INFO,
+    KEY_BYTES,
+  );
 }
 
 function associatedData(binding: DeviceNameBinding): Uint8Array {
   const deviceId = new Uint8Array(4);
   new DataView(deviceId.buffer).setUint32(0, binding.deviceId);
-  return concat(
+  return concatBytes(
     Uint8Array.of(DEVICE_NAME_VERSION),
     deviceId,
     new TextEncoder().encode(binding.accountId),
@@ -128,14 +135,4 @@ function tampered(message: string, cause?: unknown): ParleyError {
     message,
     cause === undefined ? undefined : { cause },
   );
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }

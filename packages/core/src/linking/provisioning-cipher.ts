@@ -1,4 +1,5 @@
 import { xchacha20poly1305 } from '@noble/ciphers/chacha.js';
+import { concatBytes } from '@noble/ciphers/utils.js';
 import { x25519 } from '@noble/curves/ed25519.js';
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -33,11 +34,11 @@ export function generateProvisioningKeyPair(): ProvisioningKeyPair {
 }
 
 function deriveKey(shared: Uint8Array, senderPublic: Uint8Array, recipientPublic: Uint8Array) {
-  return hkdf(sha256, shared, concat(senderPublic, recipientPublic), INFO, KEY_BYTES);
+  return hkdf(sha256, shared, concatBytes(senderPublic, recipientPublic), INFO, KEY_BYTES);
 }
 
 function associatedData(senderPublic: Uint8Array, recipientPublic: Uint8Array): Uint8Array {
-  return concat(Uint8Array.of(PROVISIONING_VERSION), senderPublic, recipientPublic);
+  return concatBytes(Uint8Array.of(PROVISIONING_VERSION), senderPublic, recipientPublic);
 }
 
 /** Seals `plaintext` to `recipientPublic` (32 bytes, from the provisioning link). */
@@ -49,7 +50,7 @@ export function sealProvisioning(recipientPublic: Uint8Array, plaintext: Uint8Ar
   const nonce = globalThis.crypto.getRandomValues(new Uint8Array(NONCE_BYTES));
   const aad = associatedData(sender.publicKey, recipientPublic);
   const ciphertext = xchacha20poly1305(key, nonce, aad).encrypt(plaintext);
-  return concat(Uint8Array.of(PROVISIONING_VERSION), sender.publicKey, nonce, ciphertext);
+  return concatBytes(Uint8Array.of(PROVISIONING_VERSION), sender.publicKey, nonce, ciphertext);
 }
 
 /** Opens a sealed provisioning message with the new device's ephemeral pair; LINK_TAMPERED if it fails. */
@@ -70,14 +71,4 @@ export function openProvisioning(recipient: ProvisioningKeyPair, sealed: Uint8Ar
 
 function tampered(message: string, cause?: unknown): ParleyError {
   return new ParleyError('LINK_TAMPERED', message, cause === undefined ? undefined : { cause });
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
