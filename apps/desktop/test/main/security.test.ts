@@ -118,6 +118,10 @@ describe('permissions', () => {
     expect(isPermissionAllowed('media', app, { mediaTypes: ['audio', 'video'] })).toBe(true);
     expect(isPermissionAllowed('notifications', 'https://example.org/')).toBe(false);
     expect(isPermissionAllowed('media', 'file:///x.html', { mediaTypes: ['audio'] })).toBe(false);
+    // Only requests naming camera or microphone: none named, or another kind, is refused.
+    expect(isPermissionAllowed('media', app, { mediaTypes: [] })).toBe(false);
+    expect(isPermissionAllowed('media', app)).toBe(false);
+    expect(isPermissionAllowed('media', app, { mediaTypes: ['audio', 'screen'] })).toBe(false);
     for (const denied of ['geolocation', 'midi', 'openExternal', 'display-capture', 'hid', 'usb'])
       expect(isPermissionAllowed(denied, app)).toBe(false);
   });

@@ -3,7 +3,8 @@ import { isAppUrl } from './navigation-guard.js';
 
 /**
  * What the app's own pages may use: notifications, the clipboard's sanitized write, and camera
- * and microphone (for calls) — nothing else, and nothing for any other origin.
+ * and microphone (voice messages, calls) when a request names them — nothing else, and nothing
+ * for any other origin.
  */
 export function isPermissionAllowed(
   permission: string,
@@ -15,8 +16,11 @@ export function isPermissionAllowed(
     case 'notifications':
     case 'clipboard-sanitized-write':
       return true;
-    case 'media':
-      return (details.mediaTypes ?? []).every((type) => type === 'audio' || type === 'video');
+    case 'media': {
+      // A request that names no device type is not a camera or microphone request: refused.
+      const types = details.mediaTypes ?? [];
+      return types.length > 0 && types.every((type) => type === 'audio' || type === 'video');
+    }
     default:
       return false;
   }
