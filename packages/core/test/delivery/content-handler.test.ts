@@ -8,6 +8,7 @@ import {
   receiptContent,
   syncRequestContent,
 } from '../../src/delivery/contents.js';
+import { profileKeyContent } from '../../src/profiles/profile-key-content.js';
 import { UnitOfWork } from '../../src/store/unit-of-work.js';
 import { Receiver } from '../support/in-memory-receiver.js';
 
@@ -157,5 +158,23 @@ describe('content handler (in-memory store, no relay)', () => {
     behind.applyRemoteUpdate(answer.value.update);
     expect(behind.messages().map((e) => e.id)).toEqual(['m0', 'm1', 'm2', 'm3']);
     expect(work.outbox[0]!.recipientAccountIds).toEqual([alice.accountId]);
+  });
+
+  it("takes a key naming another account only from an own device (a contact's key passed on)", async () => {
+    const receiver = new Receiver(bob.accountId);
+    const key = new Uint8Array(32).fill(7);
+    const work = new UnitOfWork();
+    const handle = (content: Uint8Array, sender: typeof alice) =>
+      receiver.handler.handle(decodeContent(content), sender, work);
+    // Mallory cannot plant a key for Alice: hers counts as Mallory's own.
+    await handle(profileKeyContent(key, 3, alice.accountId), mallory);
+    await handle(profileKeyContent(key, 4), alice);
+    // Bob's other device passes Alice's key on.
+    await handle(profileKeyContent(key, 5, alice.accountId), { ...bob, deviceId: 2 });
+    expect(receiver.profileKeys).toEqual([
+      [mallory.accountId, 3],
+      [alice.accountId, 4],
+      [alice.accountId, 5],
+    ]);
   });
 });

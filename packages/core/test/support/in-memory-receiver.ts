@@ -22,6 +22,8 @@ export class Receiver {
   readonly errors: unknown[] = [];
   /** Accounts whose "account deleted" notice was honoured. */
   readonly gone: string[] = [];
+  /** Profile keys handed to profiles/ as [owner account, version]. */
+  readonly profileKeys: [string, number][] = [];
   /** Accounts this device blocked (the account settings' list). */
   readonly blocked = new Set<string>();
   /** Server ids acked while their batch was not durable yet (must stay empty). */
@@ -58,6 +60,7 @@ export class Receiver {
       reject: (sender, reason) => this.rejected.push({ sender, reason }),
       typingChanged: () => {},
       accountGone: (id) => this.gone.push(id),
+      profileKey: async (owner, _key, version) => void this.profileKeys.push([owner, version]),
     });
     const decryption: EnvelopeDecryption = {
       decrypt: async (envelope) => {
