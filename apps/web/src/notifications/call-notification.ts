@@ -1,5 +1,5 @@
 import type { AwayInvite } from '@parley/core';
-import { chatUrl } from './notification-content.js';
+import { APP_ICON, chatUrl } from './notification-content.js';
 
 /**
  * What an incoming call's notification says while the app is closed (push-worker.ts), and how
@@ -26,20 +26,17 @@ export function incomingCallNotification(
   invite: AwayInvite,
   previews: boolean,
 ): { title: string; options: NotificationOptions & { data: CallNotificationData } } {
-  const kind = invite.media === 'video' ? 'video call' : 'voice call';
-  const title = previews ? invite.title : 'Parley';
-  const body = !previews
-    ? `Incoming ${kind}`
-    : invite.group
-      ? `${invite.callerUsername} is calling the group: ${kind}`
-      : `Incoming ${kind}`;
+  const kind = callKind(invite);
   return {
-    title,
+    title: previews ? invite.title : 'Parley',
     options: {
-      body,
+      body:
+        previews && invite.group
+          ? `${invite.callerUsername} is calling the group: ${kind}`
+          : `Incoming ${kind}`,
       tag: callTag(invite.callId),
-      icon: '/icons/icon-192.png',
-      badge: '/icons/icon-192.png',
+      icon: APP_ICON,
+      badge: APP_ICON,
       // A call waits for an answer: it stays until taken, declined elsewhere or given up.
       requireInteraction: true,
       data: {
@@ -56,14 +53,13 @@ export function missedCallNotification(
   invite: AwayInvite,
   previews: boolean,
 ): { title: string; options: NotificationOptions } {
-  const kind = invite.media === 'video' ? 'video call' : 'voice call';
   return {
     title: previews ? invite.title : 'Parley',
     options: {
-      body: `Missed ${kind}`,
+      body: `Missed ${callKind(invite)}`,
       tag: callTag(invite.callId),
-      icon: '/icons/icon-192.png',
-      badge: '/icons/icon-192.png',
+      icon: APP_ICON,
+      badge: APP_ICON,
       data: {
         conversationId: invite.conversationId,
         count: 0,
@@ -71,4 +67,8 @@ export function missedCallNotification(
       },
     },
   };
+}
+
+function callKind(invite: AwayInvite): string {
+  return invite.media === 'video' ? 'video call' : 'voice call';
 }

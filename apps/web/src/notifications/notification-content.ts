@@ -37,6 +37,9 @@ export interface ChatNotification {
   options: ChatNotificationOptions;
 }
 
+/** The app's icon, shown with every notification (and as the badge where one is shown). */
+export const APP_ICON = '/icons/icon-192.png';
+
 /** Tag of the notification shown when a push could not be read in time. */
 export const GENERIC_TAG = 'parley-new-message';
 
@@ -77,8 +80,8 @@ export function chatNotification(
     options: {
       body,
       tag: chat.id,
-      icon: chat.avatar ?? '/icons/icon-192.png',
-      badge: '/icons/icon-192.png',
+      icon: chat.avatar ?? APP_ICON,
+      badge: APP_ICON,
       data: { conversationId: chat.id, count, url: chatUrl(chat.id) },
       // Chromium shows these; Safari and Firefox show none and ignore them.
       ...(options.actions && {

@@ -14,6 +14,7 @@ import {
   type CallNotificationData,
 } from './call-notification.js';
 import {
+  APP_ICON,
   chatNotification,
   GENERIC_TAG,
   isMuted,
@@ -104,7 +105,7 @@ async function onPush(scope: ServiceWorkerGlobalScope, deps: PushWorkerDeps): Pr
   await scope.registration.showNotification('Parley', {
     body: 'New message',
     tag: GENERIC_TAG,
-    icon: '/icons/icon-192.png',
+    icon: APP_ICON,
     data: { url: '/' },
   });
   // Finishing late still shows the real notifications; the generic one then goes.

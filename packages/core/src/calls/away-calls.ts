@@ -24,10 +24,6 @@ export class AwayCalls {
     this.ringer?.ringing(invite);
   }
 
-  has(callId: string): boolean {
-    return this.ringing.has(callId);
-  }
-
   /**
    * A later signal of a call ringing away. Returns the invitation when the caller gave up (its
    * missed-call entry is the caller's to record), else undefined.
