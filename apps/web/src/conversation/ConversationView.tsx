@@ -42,7 +42,7 @@ export default function ConversationView({
   );
   // A search result older than the newest page: its part of the history is loaded (0820).
   useEffect(() => {
-    if (focusMessageId) messenger.showMessage(conversationId, focusMessageId);
+    if (focusMessageId) void messenger.showMessage(conversationId, focusMessageId);
   }, [messenger, conversationId, focusMessageId]);
   const messages = useObservable(messagesObservable);
   const [searching, setSearching] = useState(false);

@@ -286,7 +286,10 @@ class DevFakeMessenger implements Messenger {
   // The fake's timelines are small and whole: there is no older page to show.
   showOlderMessages(): void {}
 
-  showMessage(): void {}
+  showMessage(conversationId: string, messageId: string): Promise<boolean> {
+    const timeline = this.#timelines.get(conversationId)?.getSnapshot() ?? [];
+    return Promise.resolve(timeline.some((message) => message.id === messageId));
+  }
 
   conversations() {
     return this.conversationList;

@@ -10,6 +10,8 @@ import {
   useState,
   type ReactNode,
 } from 'react';
+import { navigate } from '../app/route.js';
+import { useMessenger } from '../messenger/messenger-context.js';
 import type { MessageView } from '../messenger/types.js';
 
 const ForwardDialog = lazy(() => import('./ForwardDialog.js'));
@@ -54,10 +56,19 @@ export function RichProvider({
   const [announcement, setAnnouncement] = useState('');
   const jumper = useRef<((messageId: string) => boolean) | null>(null);
 
-  const jumpTo = useCallback((messageId: string) => {
-    if (jumper.current?.(messageId)) setFlashId(messageId);
-    else setAnnouncement('The original message is not in this chat any more');
-  }, []);
+  const messenger = useMessenger();
+  // Within the loaded page: scroll there. Older than it: open the chat at the message as a search
+  // result does, which loads that part of the history and mounts the timeline around it (0820).
+  const jumpTo = useCallback(
+    (messageId: string) => {
+      if (jumper.current?.(messageId)) return setFlashId(messageId);
+      void messenger.showMessage(conversationId, messageId).then((held) => {
+        if (held) navigate({ name: 'chat', conversationId, messageId });
+        else setAnnouncement('The original message is not in this chat any more');
+      });
+    },
+    [messenger, conversationId],
+  );
 
   // The highlight of a jump fades once its pulse is over (search.css: two 1.2 s pulses).
   useEffect(() => {

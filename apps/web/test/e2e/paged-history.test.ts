@@ -3,7 +3,8 @@
  * device holds a chat of 1,000 messages (written into its IndexedDB as core stores them, as the
  * benchmarks seed it); opening it shows its newest page, scrolling to the top loads the older
  * pages down to the first message, and opening a message far back (a search result's link)
- * loads its part of the history and shows it highlighted in its place.
+ * loads its part of the history and shows it highlighted in its place, as does the quote of a
+ * reply to it seen from the newest page.
  */
 import { TIMELINE_PAGE } from '@parley/core';
 import { seedConversations } from '@parley/core/test-support';
@@ -23,14 +24,17 @@ function scrollToTop(page: Page): Promise<void> {
     .evaluate((scroller) => scroller.scrollTo({ top: 0 }));
 }
 
-/** The number of the oldest seeded message in the DOM (rendered rows only: the list is virtual). */
+/**
+ * The number of the oldest seeded message in the DOM (rendered rows only: the list is virtual), by
+ * the bubbles' own text (a quote in a bubble names another message).
+ */
 function oldestShown(page: Page): Promise<number> {
   return page
-    .locator('[data-message-id]')
-    .evaluateAll((rows) =>
+    .locator('[data-message-id] .bubble__text')
+    .evaluateAll((texts) =>
       Math.min(
-        ...rows.map((row) =>
-          Number(/Seeded message (\d+) of/.exec(row.textContent ?? '')?.[1] ?? Infinity),
+        ...texts.map((text) =>
+          Number(/Seeded message (\d+) of/.exec(text.textContent ?? '')?.[1] ?? Infinity),
         ),
       ),
     );
@@ -49,6 +53,8 @@ describe('a long chat in pages', () => {
       conversations: 2,
       messagesPerConversation: 3,
       largeConversationMessages: MESSAGES,
+      // The newest message replies to the 40th.
+      replyTo: (n, earlier) => (n === MESSAGES - 1 ? earlier[39] : undefined),
     });
     await writeRows(page, rows);
     const chatId = rows.largeConversationId;
@@ -90,6 +96,19 @@ describe('a long chat in pages', () => {
     await found.waitFor({ timeout: 30_000 });
     await expect.poll(() => found.isVisible()).toBe(true);
     await screenshot(page, 'paged-history-found');
+
+    // The newest message quotes that one: from the newest page, its quote jumps back there.
+    await page.goto('/#/');
+    await page.reload();
+    await page.goto(`/#/chat/${encodeURIComponent(chatId)}`);
+    await bubble(page, text(MESSAGES)).waitFor();
+    expect(await page.locator(`[data-message-id="${farBack}"]`).count()).toBe(0);
+    await bubble(page, text(MESSAGES))
+      .getByRole('button', { name: /Jump to the original/ })
+      .click();
+    await found.waitFor({ timeout: 30_000 });
+    await expect.poll(() => found.isVisible()).toBe(true);
+    await screenshot(page, 'paged-history-quote-jump');
     await user.context.close();
   });
 });

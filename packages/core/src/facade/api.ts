@@ -432,8 +432,11 @@ export interface Messenger {
   messages(conversationId: string): Observable<readonly MessageView[]>;
   /** Adds the page before the oldest one messages(conversationId) holds (scrolled to its top). */
   showOlderMessages(conversationId: string): void;
-  /** Widens messages(conversationId) down to `messageId` and a page before it (a search result). */
-  showMessage(conversationId: string, messageId: string): void;
+  /**
+   * Widens messages(conversationId) down to `messageId` and a page before it (a search result, a
+   * quote's original). Resolves false when the chat does not hold that message (any more).
+   */
+  showMessage(conversationId: string, messageId: string): Promise<boolean>;
   /**
    * Full-text search on this device over messages and chat names: case- and diacritics-
    * insensitive, every word of the query matching a word's beginning ("caf" finds "Café").

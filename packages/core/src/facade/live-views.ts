@@ -83,14 +83,18 @@ export class LiveViews {
     if (from > 0) this.widen(conversationId, keyAt(timeline, from - this.page));
   }
 
-  /** Widens the chat's timeline down to `messageId`, with half a page of context before it. */
-  showMessage(conversationId: string, messageId: string): void {
+  /**
+   * Widens the chat's timeline down to `messageId`, with half a page of context before it; false
+   * when the chat's timeline does not hold it.
+   */
+  showMessage(conversationId: string, messageId: string): boolean {
     const timeline = this.deps.conversations.get(conversationId)?.doc.timeline() ?? [];
     let index = timeline.length - 1;
     while (index >= 0 && timeline[index]!.id !== messageId) index--;
-    if (index < 0) return;
+    if (index < 0) return false;
     const floor = keyAt(timeline, index - this.page / 2);
     if (floor < this.floorOf(conversationId, timeline)) this.widen(conversationId, floor);
+    return true;
   }
 
   /**

@@ -462,8 +462,8 @@ export class ParleyMessenger implements Messenger {
     this.deps.views.showOlder(conversationId);
   }
 
-  showMessage(conversationId: string, messageId: string): void {
-    this.deps.views.showMessage(conversationId, messageId);
+  showMessage(conversationId: string, messageId: string): Promise<boolean> {
+    return Promise.resolve(this.deps.views.showMessage(conversationId, messageId));
   }
 
   // --- Search

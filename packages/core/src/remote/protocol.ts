@@ -60,7 +60,7 @@ export const MESSENGER_MEMBERS = {
   conversations: 'observable-call',
   messages: 'observable-call',
   showOlderMessages: 'notify',
-  showMessage: 'notify',
+  showMessage: 'call',
   search: 'call',
   safetyNumber: 'call',
   markVerified: 'call',

@@ -28,10 +28,14 @@ export interface SeedOptions {
   /** The newest message's time (ms); older ones are a minute apart before it. */
   now?: number;
   /** Each message's text (default "Seeded message n of count"). */
-  body?: (n: number, count: number) => string;
+  body?: SeedBody;
   /** Peers are named `${usernamePrefix}${index}` (default 'seeded'): batches seeded apart differ. */
   usernamePrefix?: string;
+  /** The message the nth one quotes, given the ids of the messages before it (default none). */
+  replyTo?: (n: number, earlierIds: readonly string[]) => string | undefined;
 }
+
+type SeedBody = (n: number, count: number) => string;
 
 /** Rows for the device's tables, keyed like ParleyDatabase's stores. */
 export interface SeedRows {
@@ -67,7 +71,7 @@ export async function seedConversations(options: SeedOptions): Promise<SeedRows>
     doc.initDirect(options.self, peer);
     const body =
       options.body ?? ((n: number, total: number) => `Seeded message ${n + 1} of ${total}`);
-    const messages = seedMessages(doc, options.self, peer.accountId, count, newest, body);
+    const messages = seedMessages(doc, options, peer.accountId, { count, newest, body });
     rows.contacts.push(peer);
     rows.conversations.push({
       id,
@@ -93,15 +97,15 @@ export async function seedConversations(options: SeedOptions): Promise<SeedRows>
 /** Alternating incoming and outgoing messages, all read (no receipts left to send). */
 function seedMessages(
   doc: ConversationDoc,
-  self: SeedAccount,
+  { self, replyTo }: SeedOptions,
   peerAccountId: string,
-  count: number,
-  newest: number,
-  body: (n: number, count: number) => string,
+  { count, newest, body }: { count: number; newest: number; body: SeedBody },
 ): MessageRow[] {
   const rows: MessageRow[] = [];
+  const ids: string[] = [];
   for (let n = 0; n < count; n++) {
     const outgoing = n % 2 === 1;
+    const quoted = replyTo?.(n, ids);
     const entry = {
       id: crypto.randomUUID(),
       kind: 'text' as const,
@@ -109,7 +113,9 @@ function seedMessages(
       senderDeviceId: outgoing ? self.deviceId : 1,
       sentAt: newest - (count - 1 - n) * 60_000,
       body: body(n, count),
+      ...(quoted ? { replyTo: quoted } : {}),
     };
+    ids.push(entry.id);
     doc.appendMessage(entry);
     rows.push(messageRow(entry, doc.id, outgoing, 'read'));
   }
