@@ -19,7 +19,7 @@ import { ReactionChips } from '../rich/ReactionChips.js';
  * messages) its status, so each tick is heard with its own message.
  */
 export function messageLabel(message: MessageView): string {
-  const sender = message.outgoing ? 'You' : message.senderUsername;
+  const sender = message.outgoing ? 'You' : message.senderName;
   const parts = [sender, formatFullTime(message.sentAt)];
   if (message.outgoing) parts.push(tickFor(message.status).label);
   if (message.disappearingSeconds)
@@ -90,7 +90,7 @@ export const MessageBubble = memo(function MessageBubble({
               className="bubble__sender"
               style={{ color: `hsl(${senderHue(message.senderUsername)} 60% 42%)` }}
             >
-              {message.senderUsername}
+              {message.senderName}
             </div>
           )}
           {message.forwarded && !message.deleted && (

@@ -11,7 +11,7 @@ export function announcementOf(message: MessageView): string {
     body.length > ANNOUNCED_EXCERPT_CHARS
       ? `${body.slice(0, ANNOUNCED_EXCERPT_CHARS).trimEnd()}…`
       : body;
-  return `${message.senderUsername}: ${excerpt || 'attachment'}`;
+  return `${message.senderName}: ${excerpt || 'attachment'}`;
 }
 
 /**

@@ -18,7 +18,7 @@ export const PlaceholderBubble = memo(function PlaceholderBubble({
   watchRef?: Ref<HTMLDivElement>;
 }) {
   const side = message.outgoing ? 'out' : 'in';
-  const who = message.outgoing ? 'your other device' : `${message.senderUsername}'s device`;
+  const who = message.outgoing ? 'your other device' : `${message.senderName}'s device`;
   return (
     <div
       className={`bubble-row bubble-row--${side} bubble-row--first bubble-row--last`}
@@ -32,7 +32,7 @@ export const PlaceholderBubble = memo(function PlaceholderBubble({
             className="bubble__sender"
             style={{ color: `hsl(${senderHue(message.senderUsername)} 60% 42%)` }}
           >
-            {message.senderUsername}
+            {message.senderName}
           </div>
         )}
         <span className="bubble__text bubble__text--placeholder">

@@ -86,6 +86,7 @@ function seedTimeline(
       conversationId,
       senderId: outgoing ? self.accountId : `acct-${peer}`,
       senderUsername: outgoing ? self.username : peer,
+      senderName: outgoing ? self.username : peer,
       senderDeviceId: 1,
       sentAt,
       body: phrases[(i * 7) % phrases.length] ?? '',

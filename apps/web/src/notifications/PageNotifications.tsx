@@ -227,7 +227,7 @@ function isIncomingText(message: MessageView): boolean {
 
 function asArrived(message: MessageView) {
   return {
-    senderUsername: message.senderUsername,
+    senderName: message.senderName,
     body: message.body,
     attachmentCount: message.attachments?.length ?? 0,
   };

@@ -5,7 +5,8 @@
  */
 
 export interface ArrivedMessage {
-  senderUsername: string;
+  /** The sender as shown (MessageView.senderName). */
+  senderName: string;
   body: string;
   attachmentCount: number;
 }
@@ -73,7 +74,7 @@ export function chatNotification(
   const title = count > 1 ? `${chat.title} (${count} messages)` : chat.title;
   let body: string;
   if (!options.previews) body = count > 1 ? `${count} new messages` : 'New message';
-  else if (chat.kind === 'group') body = `${latest.senderUsername}: ${preview(latest)}`;
+  else if (chat.kind === 'group') body = `${latest.senderName}: ${preview(latest)}`;
   else body = preview(latest);
   return {
     title,

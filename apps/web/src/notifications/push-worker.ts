@@ -224,7 +224,7 @@ function isUnreadIncoming(message: MessageView): boolean {
 
 function arrivedMessage(message: MessageView): ArrivedMessage {
   return {
-    senderUsername: message.senderUsername,
+    senderName: message.senderName,
     body: message.body,
     attachmentCount: message.attachments?.length ?? 0,
   };

@@ -14,7 +14,7 @@ export function ComposerBanner({
   const title =
     mode.kind === 'edit'
       ? 'Editing message'
-      : `Replying to ${message.outgoing ? 'yourself' : message.senderUsername}`;
+      : `Replying to ${message.outgoing ? 'yourself' : message.senderName}`;
   return (
     <div className={`composer-banner composer-banner--${mode.kind}`} data-testid="composer-banner">
       <Icon name={mode.kind === 'edit' ? 'edit' : 'reply'} size={18} />

@@ -32,7 +32,7 @@ export default function MessageInfoDialog({
       <h2 id={`${id}-title`}>Message info</h2>
       <dl className="message-info">
         <dt>From</dt>
-        <dd>{message.outgoing ? 'You' : message.senderUsername}</dd>
+        <dd>{message.outgoing ? 'You' : message.senderName}</dd>
         <dt>Sent</dt>
         <dd>{formatFullTime(message.sentAt)}</dd>
         {message.outgoing && (

@@ -8,7 +8,7 @@ type Quote = NonNullable<MessageView['replyTo']>;
 export function QuoteBlock({ quote }: { quote: Quote }) {
   const rich = useRichActions();
   const text = quote.missing ? 'Original message not found' : messageSummary(quote);
-  const who = quote.missing ? '' : quote.senderUsername;
+  const who = quote.missing ? '' : quote.senderName;
   return (
     <button
       type="button"

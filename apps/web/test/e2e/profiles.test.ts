@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { seriousViolations } from './harness/axe.js';
 import { useStack } from './harness/use-stack.js';
 import {
+  bubble,
   chatRow,
   openChat,
   openUser,
@@ -123,5 +124,20 @@ describe('profiles', () => {
       .waitFor();
     expect(await chatRow(bob.page, 'Alice Liddell').count()).toBe(0);
     await screenshot(bob.page, 'profile-bob-sees-rename');
+
+    // In a group, her bubbles are signed with her profile name, not her username.
+    await alice.page.getByRole('button', { name: 'New group' }).click();
+    const dialog = alice.page.getByRole('dialog', { name: 'New group' });
+    await dialog.getByLabel('Group name').fill('Tea party');
+    await dialog.getByLabel("Members' usernames").fill(bob.username);
+    await dialog.getByRole('button', { name: 'Create group' }).click();
+    const composer = alice.page.getByLabel('Message to Tea party');
+    await composer.fill('Tea at four?');
+    await composer.press('Enter');
+    await chatRow(bob.page, 'Tea party').waitFor({ timeout: 30_000 });
+    await chatRow(bob.page, 'Tea party').click();
+    const sender = bubble(bob.page, 'Tea at four?').locator('.bubble__sender');
+    await expect.poll(() => sender.textContent(), { timeout: 30_000 }).toBe('Alice in Wonderland');
+    await screenshot(bob.page, 'profile-group-bubble');
   });
 });

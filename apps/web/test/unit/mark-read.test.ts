@@ -8,6 +8,7 @@ function message(id: string, extra: Partial<MessageView> = {}): MessageView {
     conversationId: 'c1',
     senderId: 'alice',
     senderUsername: 'alice',
+    senderName: 'alice',
     senderDeviceId: 1,
     sentAt: 0,
     body: id,

@@ -9,6 +9,7 @@ const message = (body: string): MessageView => ({
   conversationId: 'c',
   senderId: 'a',
   senderUsername: 'alice',
+  senderName: 'alice',
   senderDeviceId: 1,
   sentAt: 0,
   body,

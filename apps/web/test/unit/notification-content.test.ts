@@ -3,8 +3,8 @@ import { chatNotification, isMuted } from '../../src/notifications/notification-
 
 const direct = { id: 'c1', kind: 'direct' as const, title: 'alice' };
 const group = { id: 'g1', kind: 'group' as const, title: 'Climbing' };
-const message = (body: string, senderUsername = 'alice', attachmentCount = 0) => ({
-  senderUsername,
+const message = (body: string, senderName = 'alice', attachmentCount = 0) => ({
+  senderName,
   body,
   attachmentCount,
 });

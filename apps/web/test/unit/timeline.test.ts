@@ -17,6 +17,7 @@ function message(
     conversationId: 'c1',
     senderId,
     senderUsername: senderId,
+    senderName: senderId,
     senderDeviceId: 1,
     sentAt,
     body: id,

@@ -38,6 +38,8 @@ export interface MessageView {
   /** Account id of the author. */
   senderId: string;
   senderUsername: string;
+  /** The author as shown: the name the user gave them, else their profile's, else the username. */
+  senderName: string;
   senderDeviceId: number;
   /** Author's clock when sent (ms since epoch). */
   sentAt: number;
@@ -78,6 +80,8 @@ export interface MessageView {
 export interface QuoteView {
   messageId: string;
   senderUsername: string;
+  /** The quoted author as shown (MessageView.senderName). */
+  senderName: string;
   body: string;
   /** Kind of its first file, when it had one (a quote of a photo says "Photo"). */
   attachmentKind?: AttachmentPointer['kind'];

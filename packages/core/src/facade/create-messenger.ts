@@ -194,7 +194,8 @@ function wire(
       }),
     commit: (work) => groupCommit.commit(work),
   });
-  accountSettings.view.subscribe(() => views.conversationList.invalidate());
+  // Names the user gives contacts show in the list and on every bubble of theirs.
+  accountSettings.view.subscribe(() => views.invalidateAll());
   const stores = new SignalStores(
     db,
     engine,
@@ -399,7 +400,7 @@ function wire(
     },
     membershipLine: (model, entry): string | undefined =>
       entry.opId
-        ? groups.describeOp(model, entry.opId, (id): string => views.usernameOf(id, model))
+        ? groups.describeOp(model, entry.opId, (id): string => views.nameOf(id, model))
         : undefined,
     placeholders: (model) => pendingGroupMessages.of(model.row.id),
     disappearingSeconds: (model): number => disappearing.timerOf(model),
@@ -447,7 +448,8 @@ function wire(
       return groupCommit.commit(work);
     },
     changed: (accountId) => {
-      views.conversationList.invalidate();
+      // A profile name shows in the list and on the bubbles of its chats (rare: re-render all).
+      views.invalidateAll();
       events.emit({ type: 'profile-changed', accountId });
     },
     onError,

@@ -145,13 +145,24 @@ export class LiveViews {
     for (const timer of this.typingTimers) clearTimeout(timer);
   }
 
-  /** A member's display name ("You" is the caller's business). */
+  /** A member's username ("You" is the caller's business). */
   usernameOf(accountId: string, model: ConversationModel): string {
     return this.context().usernameOf(accountId, model);
   }
 
+  /** A member as shown: the name the user gave, else their profile's, else the username. */
+  nameOf(accountId: string, model: ConversationModel): string {
+    return this.context().nameOf(accountId, model);
+  }
+
   private context(): ViewContext {
     const self = this.deps.device.account;
+    const usernameOf = (accountId: string, model: ConversationModel): string =>
+      (accountId === self?.accountId ? self.username : undefined) ??
+      this.deps.contacts.usernameOf(accountId) ??
+      model.doc.memberList().find(([id]) => id === accountId)?.[1].username ??
+      accountId;
+    const contactNames = this.deps.contactNames?.();
     return {
       selfAccountId: self?.accountId ?? '',
       now: Date.now(),
@@ -163,13 +174,13 @@ export class LiveViews {
         : {}),
       ...(this.deps.rich ? { rich: this.deps.rich } : {}),
       ...(this.deps.acceptedRequests ? { acceptedRequests: this.deps.acceptedRequests() } : {}),
-      ...(this.deps.contactNames ? { contactNames: this.deps.contactNames() } : {}),
+      ...(contactNames ? { contactNames } : {}),
       ...(this.deps.profileOf ? { profileOf: this.deps.profileOf } : {}),
-      usernameOf: (accountId, model) =>
-        (accountId === self?.accountId ? self.username : undefined) ??
-        this.deps.contacts.usernameOf(accountId) ??
-        model.doc.memberList().find(([id]) => id === accountId)?.[1].username ??
-        accountId,
+      usernameOf,
+      nameOf: (accountId, model) =>
+        contactNames?.[accountId] ||
+        this.deps.profileOf?.(accountId)?.name ||
+        usernameOf(accountId, model),
     };
   }
 }

@@ -15,6 +15,8 @@ import { quoteView, reactionViews } from '../rich/rich-views.js';
 export interface ViewContext {
   selfAccountId: string;
   usernameOf(accountId: string, model: ConversationModel): string;
+  /** A member as shown: the name the user gave, else their profile's name, else the username. */
+  nameOf(accountId: string, model: ConversationModel): string;
   now: number;
   /** A group's title and member count (its fold); undefined for other conversations. */
   group?(model: ConversationModel): { title: string; memberCount: number } | undefined;
@@ -133,6 +135,7 @@ function placeholderView(
     conversationId: model.row.id,
     senderId: row.senderId,
     senderUsername: context.usernameOf(row.senderId, model),
+    senderName: context.nameOf(row.senderId, model),
     senderDeviceId: row.senderDeviceId,
     sentAt: row.receivedAt,
     body: '',
@@ -148,6 +151,7 @@ function membershipView(entry: MessageEntry, model: ConversationModel, line: str
     conversationId: model.row.id,
     senderId: entry.senderId,
     senderUsername: '',
+    senderName: '',
     senderDeviceId: entry.senderDeviceId,
     sentAt: entry.sentAt,
     body: line,
@@ -164,7 +168,7 @@ function timerView(
   context: ViewContext,
 ): MessageView {
   const by =
-    entry.senderId === context.selfAccountId ? 'You' : context.usernameOf(entry.senderId, model);
+    entry.senderId === context.selfAccountId ? 'You' : context.nameOf(entry.senderId, model);
   const seconds = isTimerSeconds(entry.timerSeconds) ? entry.timerSeconds : 0;
   return membershipView(entry, model, describeTimerChange(by, seconds));
 }
@@ -181,6 +185,7 @@ function toView(
     conversationId: row.conversationId,
     senderId: row.senderId,
     senderUsername: row.kind === 'system' ? '' : context.usernameOf(row.senderId, model),
+    senderName: row.kind === 'system' ? '' : context.nameOf(row.senderId, model),
     senderDeviceId: row.senderDeviceId,
     sentAt: row.sentAt,
     body: row.body,

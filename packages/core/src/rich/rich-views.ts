@@ -14,13 +14,15 @@ export function quoteView(
 ): QuoteView {
   const row = model.rows.get(messageId);
   if (!row || row.hidden || row.kind !== 'text')
-    return { messageId, senderUsername: '', body: '', missing: true };
+    return { messageId, senderUsername: '', senderName: '', body: '', missing: true };
   const senderUsername = context.usernameOf(row.senderId, model);
-  if (row.deleted) return { messageId, senderUsername, body: '', deleted: true };
+  const senderName = context.nameOf(row.senderId, model);
+  if (row.deleted) return { messageId, senderUsername, senderName, body: '', deleted: true };
   const kind = row.attachments?.[0]?.kind;
   return {
     messageId,
     senderUsername,
+    senderName,
     body: row.body.slice(0, QUOTE_LENGTH),
     ...(kind ? { attachmentKind: kind } : {}),
   };

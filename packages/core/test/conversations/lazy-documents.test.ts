@@ -16,6 +16,7 @@ const context: ViewContext = {
   selfAccountId: self.accountId,
   now: 0,
   usernameOf: (accountId) => (accountId === self.accountId ? 'me' : 'pal'),
+  nameOf: (accountId) => (accountId === self.accountId ? 'me' : 'pal'),
 };
 
 /** A store holding one chat: a snapshot with two messages and a logged update with a third. */

@@ -130,6 +130,7 @@ describe('the chat list preview and the conversation agree', () => {
     selfAccountId: alice.accountId,
     now: 0,
     usernameOf: (accountId) => (accountId === alice.accountId ? 'alice' : 'bob'),
+    nameOf: (accountId) => (accountId === alice.accountId ? 'alice' : 'bob'),
   };
 
   /** `docLoaded: false` renders as a chat not opened since start-up: from its projection rows. */

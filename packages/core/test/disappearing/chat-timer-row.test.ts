@@ -37,6 +37,7 @@ function contextOf(timers: Disappearing): ViewContext {
     selfAccountId: self.accountId,
     now: 0,
     usernameOf: (accountId) => (accountId === self.accountId ? 'me' : 'pal'),
+    nameOf: (accountId) => (accountId === self.accountId ? 'me' : 'pal'),
     disappearingSeconds: (model) => timers.timerOf(model),
   };
 }

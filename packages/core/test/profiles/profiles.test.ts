@@ -229,9 +229,24 @@ describe('encrypted profiles through the real relay', () => {
     await bob.messenger.settled();
     await profilesOf(bob.messenger).idle();
     expect(member()?.displayName).toBeUndefined();
+    const bubble = () =>
+      bob.messenger
+        .messages(group)
+        .getSnapshot()
+        .find((m) => m.body === hello);
+    expect(bubble()?.senderName).toBe(alice.username);
     await bob.messenger.acceptMessageRequest(group);
     await waitFor(() => member()?.displayName === name, 'her profile name among the members');
     expect(member()).toMatchObject({ username: alice.username, displayName: name, avatar: AVATAR });
+    // Her messages are signed with it too, and the name Bob gives her comes first.
+    expect(bubble()).toMatchObject({ senderUsername: alice.username, senderName: name });
+    const nickname = fx.text('Auntie A');
+    await bob.messenger.updateAccountSettings({
+      kind: 'rename-contact',
+      accountId: aliceId,
+      name: nickname,
+    });
+    await waitFor(() => bubble()?.senderName === nickname, 'the name Bob gave her on her bubble');
   });
 
   it('leaves no profile name, about line or photo in the relay database or logs', async () => {

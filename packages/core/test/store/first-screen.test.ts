@@ -17,6 +17,7 @@ const context: ViewContext = {
   selfAccountId: 'self',
   now: 0,
   usernameOf: (accountId) => accountId,
+  nameOf: (accountId) => accountId,
 };
 
 /** Three direct chats active at 1,000, 3,000 and 2,000, with 10 incoming messages each. */
