@@ -143,6 +143,13 @@ export const RATE_LIMITS = {
   envelopesPerSenderPerMailbox: { burst: 500, perSecond: 20 },
   /** Prekey bundle fetches (GET /v1/keys/:accountId[/:deviceId]) per requesting account. */
   prekeyFetchesPerAccount: { burst: 60, perSecond: 1 },
+  /** Profile writes (PUT /v1/profile) per account: a person saves a profile now and then. */
+  profileWritesPerAccount: { burst: 10, perSecond: 0.05 },
+  /**
+   * Profile reads (GET /v1/profile/:accountId) per requesting account: a newly linked device
+   * fetches every contact's at once, then a few as contacts change theirs.
+   */
+  profileFetchesPerAccount: { burst: 500, perSecond: 5 },
   /** Failed authentications per client address; then refused until the bucket refills. */
   failedAuthPerAddress: { burst: 20, perSecond: 0.5 },
   /** Failed authentications per claimed device (account id and device id). */

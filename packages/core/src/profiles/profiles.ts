@@ -4,6 +4,9 @@ import { Snapshot } from '../facade/observable.js';
 import { RelayError } from '../transport/relay-errors.js';
 import type { LoadProvisioning } from '../linking/device-linking.js';
 import { PROFILE_KEY_BYTES } from './limits.js';
+
+/** The shortest wait before retrying a rate-limited profile fetch (the relay may name none). */
+const MIN_RETRY_MS = 1_000;
 import { generateProfileKey, validProfile, type Profile, type ProfileInput } from './profile.js';
 import type { KnownProfileRow, ProfileStore } from './profile-store.js';
 
@@ -58,6 +61,9 @@ export class Profiles {
   /** accountId -> the own profile version last announced to it. */
   private readonly shared = new Map<string, number>();
   private readonly fetching = new Map<string, Promise<void>>();
+  /** Waits before retrying a rate-limited fetch; close() ends them. */
+  private readonly waits = new Set<() => void>();
+  private closed = false;
 
   constructor(private readonly deps: ProfilesDeps) {
     this.view = new Snapshot(() => this.computeView());
@@ -166,6 +172,8 @@ export class Profiles {
 
   /** Closes the profile database (before sign-out deletes it). */
   close(): void {
+    this.closed = true;
+    for (const end of this.waits) end();
     this.deps.store.close();
   }
 
@@ -180,11 +188,39 @@ export class Profiles {
     if (this.deps.blocked().includes(accountId)) return Promise.resolve();
     const running = this.fetching.get(accountId);
     if (running) return running;
-    const fetch = this.fetch(row)
+    const fetch = this.fetchPatiently(accountId)
       .catch((error: unknown) => this.deps.onError(error))
       .finally(() => this.fetching.delete(accountId));
     this.fetching.set(accountId, fetch);
     return fetch;
+  }
+
+  /**
+   * Fetches, and when the relay's limit on profile reads refuses (a device with many contacts
+   * fetching them all), waits as long as it says and tries again: a profile is never given up.
+   */
+  private async fetchPatiently(accountId: string): Promise<void> {
+    for (;;) {
+      try {
+        return await this.fetch(this.known.get(accountId)!);
+      } catch (error) {
+        if (!(error instanceof RelayError) || error.code !== 'RATE_LIMITED') throw error;
+        await this.wait(Math.max(error.retryAfterMs, MIN_RETRY_MS));
+        if (this.closed) return;
+      }
+    }
+  }
+
+  private wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const end = () => {
+        clearTimeout(timer);
+        this.waits.delete(end);
+        resolve();
+      };
+      const timer = setTimeout(end, ms);
+      this.waits.add(end);
+    });
   }
 
   private async fetch(row: KnownProfileRow): Promise<void> {

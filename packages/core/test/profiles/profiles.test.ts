@@ -256,3 +256,30 @@ describe('encrypted profiles through the real relay', () => {
     await fx.relay.restart();
   });
 });
+
+describe('profiles under the relay rate limit on reads', () => {
+  // One profile read at once, then two a second: Bob's second contact is refused at first.
+  const fx = useRelay([], { profileFetchesPerAccount: { burst: 1, perSecond: 2 } });
+
+  it('waits as the relay says and fetches again: no contact is left showing a username', async () => {
+    const bob = await fx.messenger();
+    const bobName = uniqueUsername('bob');
+    await bob.register(bobName);
+    const chats: { chat: string; name: string }[] = [];
+    for (const prefix of ['alice', 'carol']) {
+      const peer = await fx.messenger();
+      await peer.register(uniqueUsername(prefix));
+      const name = fx.text(prefix);
+      await peer.setProfile({ name });
+      const chat = await peer.openDirectConversation(bobName);
+      const hello = fx.text('hello');
+      await peer.sendText(chat, hello);
+      await waitFor(() => texts(bob, chat).includes(hello), `${prefix}'s request`);
+      chats.push({ chat, name });
+    }
+    await bob.settled();
+    for (const { chat } of chats) await bob.acceptMessageRequest(chat);
+    for (const { chat, name } of chats)
+      await waitFor(() => title(bob, chat) === name, `${name} after the wait`);
+  });
+});

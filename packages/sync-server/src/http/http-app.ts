@@ -82,7 +82,8 @@ export function createHttpApp(
   app.register(callsRoutes(options.ice ?? noIceServers, context.authenticator));
   app.register(provisioningRoutes(context.provisioning, context.authenticator));
   if (context.blobs) app.register(blobRoutes(context.blobs, context.authenticator));
-  if (context.profiles) app.register(profileRoutes(context.profiles, context.authenticator));
+  if (context.profiles)
+    app.register(profileRoutes(context.profiles, context.authenticator, context.limits));
   if (options.push) {
     app.register(pushRoutes({ ...options.push, authenticator: context.authenticator }));
   }

@@ -111,6 +111,20 @@ export class AbuseLimits {
     );
   }
 
+  checkProfileWrite(accountId: string): Promise<void> {
+    return enforce(
+      this.limiters.profileWritesPerAccount.take(accountId),
+      'too many profile writes',
+    );
+  }
+
+  checkProfileFetch(requesterAccountId: string): Promise<void> {
+    return enforce(
+      this.limiters.profileFetchesPerAccount.take(requesterAccountId),
+      'too many profile fetches',
+    );
+  }
+
   /** Before verifying credentials: refused while this address or device failed too often. */
   async checkAuthAllowed(address: string, accountId: string, deviceId: number): Promise<void> {
     await enforce(

@@ -33,6 +33,8 @@ describe('rate limits and quotas', () => {
     sendsPerDevice: only(1000),
     envelopesPerSenderPerMailbox: only(20), // strangers get 2
     prekeyFetchesPerAccount: only(3),
+    profileWritesPerAccount: only(2),
+    profileFetchesPerAccount: only(3),
     failedAuthPerAddress: only(1000),
     failedAuthPerDevice: only(3),
     registrationsPerAddress: only(6),
@@ -96,6 +98,28 @@ describe('rate limits and quotas', () => {
     });
     expect(raw.status).toBe(429);
     expect(Number(raw.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('limits profile writes per account and profile reads per requester', async () => {
+    const profile = (account: TestAccount, init: RequestInit = {}) =>
+      fetch(`${t.relay.url}/v1/profile${init.method === 'PUT' ? '' : `/${alice.accountId}`}`, {
+        ...init,
+        headers: { authorization: authOf(account), 'content-type': 'application/json' },
+      });
+    const write = (version: number) =>
+      profile(mallory, {
+        method: 'PUT',
+        body: JSON.stringify({ version, ciphertext: Buffer.from('opaque').toString('base64') }),
+      });
+    expect((await write(1)).status).toBe(204);
+    expect((await write(2)).status).toBe(204);
+    const refusedWrite = await write(3);
+    expect(refusedWrite.status).toBe(429);
+    expect(Number(refusedWrite.headers.get('retry-after'))).toBeGreaterThan(0);
+    // Reads: three of Alice's (missing) profile, then refused; Bob still reads.
+    for (let i = 0; i < 3; i++) expect((await profile(mallory)).status).toBe(404);
+    expect((await profile(mallory)).status).toBe(429);
+    expect((await profile(bob)).status).toBe(404);
   });
 
   it('backs off failed logins per device, before checking any secret', async () => {
