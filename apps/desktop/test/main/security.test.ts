@@ -140,7 +140,12 @@ describe('permissions', () => {
     const check = session.setPermissionCheckHandler.mock.calls[0]![0] as (
       ...args: unknown[]
     ) => boolean;
-    expect(check({}, 'notifications', 'app://parley')).toBe(true);
-    expect(check({}, 'notifications', 'https://evil.example')).toBe(false);
+    expect(check({}, 'notifications', 'app://parley', {})).toBe(true);
+    expect(check({}, 'notifications', 'https://evil.example', {})).toBe(false);
+    // A media check names its one type: camera or microphone pass, 'unknown' does not.
+    expect(check({}, 'media', 'app://parley', { mediaType: 'audio' })).toBe(true);
+    expect(check({}, 'media', 'app://parley', { mediaType: 'video' })).toBe(true);
+    expect(check({}, 'media', 'app://parley', { mediaType: 'unknown' })).toBe(false);
+    expect(check({}, 'media', 'https://evil.example', { mediaType: 'audio' })).toBe(false);
   });
 });

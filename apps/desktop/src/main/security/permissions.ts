@@ -33,7 +33,11 @@ export function installPermissionHandlers(
     const url = details.requestingUrl;
     callback(isPermissionAllowed(permission, url, details as { mediaTypes?: string[] }));
   });
-  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
-    isPermissionAllowed(permission, requestingOrigin),
-  );
+  // A check (e.g. before listing devices) names one media type; 'unknown' is not a camera or mic.
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin, details) => {
+    const type = details.mediaType;
+    return isPermissionAllowed(permission, requestingOrigin, {
+      mediaTypes: type && type !== 'unknown' ? [type] : [],
+    });
+  });
 }
