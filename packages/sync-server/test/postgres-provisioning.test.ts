@@ -1,15 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ProvisioningAddressJson, ProvisioningDeliveryJson } from '@parley/protocol';
 import { RelayClient } from '@parley/relay-client';
-import { defaultConfig, noRateLimits, type RelayConfig } from '../src/config.js';
-import { startRelay, type Relay } from '../src/relay.js';
+import { noRateLimits } from '../src/config.js';
 import { registerAccount, type TestAccount } from './support/accounts.js';
-import { freshDatabase, type TestDatabase } from './support/database.js';
 import { provisioningSocket, putProvisioning } from './support/provisioning.js';
-import { tempDataDir } from './support/relay-harness.js';
+import { startRelayPair, type RelayPair } from './support/relay-pair.js';
 
 /**
  * Issue #21 with linking (decision 0350): behind a load balancer, the new device's provisioning
@@ -18,45 +14,21 @@ import { tempDataDir } from './support/relay-harness.js';
  * the address is delivered across them, once, and not after its expiry.
  */
 describe('provisioning across two relay processes', () => {
-  const prefix = `parley-test-${randomBytes(6).toString('hex')}`;
-  const redisUrl = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const dataDir = tempDataDir();
-  let database: TestDatabase;
-  const relays: Relay[] = [];
+  let pair: RelayPair;
   let linker: TestAccount;
-  let redis: Redis;
 
   beforeAll(async () => {
-    database = await freshDatabase(dataDir.dir);
-    const config: RelayConfig = {
-      ...defaultConfig,
-      port: 0,
-      dataDir: dataDir.dir,
-      databaseUrl: database.url,
-      logLevel: 'silent',
-      rateLimits: noRateLimits,
-      redisUrl,
-      redisPrefix: prefix,
-    };
-    for (let i = 0; i < 2; i++) relays.push(await startRelay(config, pino({ level: 'silent' })));
-    linker = await registerAccount(new RelayClient(relays[0]!.url));
-    redis = new Redis(redisUrl);
+    pair = await startRelayPair({ rateLimits: noRateLimits });
+    linker = await registerAccount(new RelayClient(pair.relays[0].url));
   });
 
   afterEach(() => {
     vi.useRealTimers();
   });
 
-  afterAll(async () => {
-    for (const relay of relays) await relay.close();
-    await database.drop();
-    dataDir.remove();
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
-  });
+  afterAll(() => pair.stop());
 
-  const [a, b] = [0, 1].map((i) => () => relays[i]!.url);
+  const [a, b] = [0, 1].map((i) => () => pair.relays[i]!.url);
   const put = (relayUrl: string, address: string, message = 'c2VhbGVk') =>
     putProvisioning(relayUrl, linker.devices[0]!, address, message);
   const codeOf = async (response: Response) =>
@@ -117,7 +89,7 @@ describe('provisioning across two relay processes', () => {
     await socket.closed;
     // The close reaches relay A asynchronously: A uses the address up in Redis when it sees it.
     await vi.waitFor(async () => {
-      const value = await redis.get(`${prefix}:provisioning:${address}`);
+      const value = await pair.redis.get(`${pair.prefix}:provisioning:${address}`);
       expect(value).toMatch(/^used\|/);
     });
     const gone = await put(b!(), address);
@@ -127,11 +99,14 @@ describe('provisioning across two relay processes', () => {
     // An address held by a process that died without closing anything (SIGKILL): no
     // subscriber hears the hand-off, and the PUT says so instead of answering 204.
     const orphan = randomBytes(16).toString('base64url');
-    await redis.set(`${prefix}:provisioning:${orphan}`, `open|dead-process|${Date.now() + 60_000}`);
+    await pair.redis.set(
+      `${pair.prefix}:provisioning:${orphan}`,
+      `open|dead-process|${Date.now() + 60_000}`,
+    );
     const unheard = await put(b!(), orphan);
     expect(unheard.status).toBe(409);
     expect((await codeOf(unheard)).message).toMatch(/no longer connected/);
-    expect(await redis.get(`${prefix}:provisioning:${orphan}`)).toMatch(/^used\|/);
+    expect(await pair.redis.get(`${pair.prefix}:provisioning:${orphan}`)).toMatch(/^used\|/);
     // Unknown everywhere: NOT_FOUND, as on one process.
     expect((await put(a!(), 'A'.repeat(22))).status).toBe(404);
   });

@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ErrorCode, RATE_LIMITS } from '@parley/protocol';
 import {
@@ -11,12 +9,10 @@ import {
   type RelayRequestError,
   type RelaySocket,
 } from '@parley/relay-client';
-import { defaultConfig, type RateLimits, type RelayConfig } from '../src/config.js';
-import { startRelay, type Relay } from '../src/relay.js';
+import type { RateLimits } from '../src/config.js';
 import { address, bytes, registerAccount, type TestAccount } from './support/accounts.js';
-import { freshDatabase, type TestDatabase } from './support/database.js';
 import { rejection } from './support/rejection.js';
-import { tempDataDir } from './support/relay-harness.js';
+import { startRelayPair, type RelayPair } from './support/relay-pair.js';
 
 /** A bucket that never refills within a test: `burst` calls, then refusals. */
 const only = (burst: number) => ({ burst, perSecond: 0.001 });
@@ -28,11 +24,7 @@ const only = (burst: number) => ({ burst, perSecond: 0.001 });
  * limit of one. With per-process buckets each relay would allow the whole limit again.
  */
 describe('rate limits shared by two relay processes', () => {
-  const prefix = `parley-test-${randomBytes(6).toString('hex')}`;
-  const redisUrl = process.env.PARLEY_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
-  const dataDir = tempDataDir();
-  let database: TestDatabase;
-  const relays: Relay[] = [];
+  let pair: RelayPair;
   const clients: RelayClient[] = [];
   const sockets: RelaySocket[] = [];
   let sender: TestAccount;
@@ -48,22 +40,8 @@ describe('rate limits shared by two relay processes', () => {
   };
 
   beforeAll(async () => {
-    database = await freshDatabase(dataDir.dir);
-    const config: RelayConfig = {
-      ...defaultConfig,
-      port: 0,
-      dataDir: dataDir.dir,
-      databaseUrl: database.url,
-      logLevel: 'silent',
-      rateLimits: limits,
-      redisUrl,
-      redisPrefix: prefix,
-    };
-    for (let i = 0; i < 2; i++) {
-      const relay = await startRelay(config, pino({ level: 'silent' }));
-      relays.push(relay);
-      clients.push(new RelayClient(relay.url));
-    }
+    pair = await startRelayPair({ rateLimits: limits });
+    for (const relay of pair.relays) clients.push(new RelayClient(relay.url));
     // The sender has a device on each relay; these take two of the four registrations.
     sender = await registerAccount(clients[0]!, 2);
     recipient = await registerAccount(clients[1]!);
@@ -71,13 +49,7 @@ describe('rate limits shared by two relay processes', () => {
 
   afterAll(async () => {
     for (const socket of sockets) socket.close();
-    for (const relay of relays) await relay.close();
-    await database.drop();
-    dataDir.remove();
-    const redis = new Redis(redisUrl);
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
+    await pair.stop();
   });
 
   it('counts registrations from one address on either relay against one bucket', async () => {
