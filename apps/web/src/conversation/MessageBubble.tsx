@@ -9,7 +9,7 @@ import { MessageText } from './MessageText.js';
 import { TickMark } from './TickMark.js';
 import { tickFor } from './ticks.js';
 import { Icon } from '../shell/Icon.js';
-import { senderHue } from '../groups/usernames.js';
+import { senderColours } from '../groups/usernames.js';
 import { MessageActions } from '../rich/MessageActions.js';
 import { QuoteBlock } from '../rich/QuoteBlock.js';
 import { ReactionChips } from '../rich/ReactionChips.js';
@@ -86,10 +86,7 @@ export const MessageBubble = memo(function MessageBubble({
       <div className="bubble-stack">
         <div className={`bubble bubble--${side} ${message.deleted ? 'bubble--deleted' : ''}`}>
           {showSenderName && !message.outgoing && firstInGroup && (
-            <div
-              className="bubble__sender"
-              style={{ color: `hsl(${senderHue(message.senderUsername)} 60% 42%)` }}
-            >
+            <div className="bubble__sender" style={senderColours(message.senderUsername)}>
               {message.senderName}
             </div>
           )}

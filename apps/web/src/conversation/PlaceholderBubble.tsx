@@ -1,7 +1,7 @@
 import { memo, type Ref } from 'react';
 import { formatClock, formatFullTime } from '../format/time.js';
 import type { MessageView } from '../messenger/types.js';
-import { senderHue } from '../groups/usernames.js';
+import { senderColours } from '../groups/usernames.js';
 import './placeholder.css';
 
 /**
@@ -28,10 +28,7 @@ export const PlaceholderBubble = memo(function PlaceholderBubble({
     >
       <div className={`bubble bubble--${side} bubble--placeholder`}>
         {showSenderName && !message.outgoing && (
-          <div
-            className="bubble__sender"
-            style={{ color: `hsl(${senderHue(message.senderUsername)} 60% 42%)` }}
-          >
+          <div className="bubble__sender" style={senderColours(message.senderUsername)}>
             {message.senderName}
           </div>
         )}
