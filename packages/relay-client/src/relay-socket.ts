@@ -18,6 +18,12 @@ export interface SocketOptions {
   localAddress?: string;
   /** Send the AuthRequest right away and wait for its answer (default true). */
   authenticate?: boolean;
+  /**
+   * Gives up on a socket not open (and authenticated) within this many ms, as real clients do:
+   * a TCP connection can be accepted and never answered (a relay process dying with it). None
+   * by default.
+   */
+  timeoutMs?: number;
 }
 
 export interface OutgoingMessageInit {
@@ -82,13 +88,22 @@ export class RelaySocket {
       perMessageDeflate: false,
       ...(options.localAddress && { localAddress: options.localAddress }),
     });
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', resolve);
-      ws.once('error', reject);
-    });
-    const socket = new RelaySocket(ws);
-    if (options.authenticate ?? true) await socket.authenticate(auth);
-    return socket;
+    const timer =
+      options.timeoutMs === undefined
+        ? undefined
+        : setTimeout(() => ws.terminate(), options.timeoutMs);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        ws.once('open', resolve);
+        ws.once('error', reject);
+        ws.once('close', () => reject(new Error('socket closed before it opened')));
+      });
+      const socket = new RelaySocket(ws);
+      if (options.authenticate ?? true) await socket.authenticate(auth);
+      return socket;
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   get onEnvelope(): ((envelope: Envelope) => void) | undefined {

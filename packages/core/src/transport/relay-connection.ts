@@ -57,6 +57,13 @@ export const RECONNECT_MAX_MS = 15_000;
 /** How long a request may wait for its answer before the socket is considered broken. */
 export const REQUEST_TIMEOUT_MS = 15_000;
 /**
+ * How long a socket may take to open and authenticate before it is given up and the next one
+ * tried: a TCP connection can be accepted and never answered (half-open, or handed by a relay's
+ * cluster primary to a worker that died with it, decision 0161), and neither the browser nor `ws`
+ * ever times a WebSocket handshake out on its own.
+ */
+export const CONNECT_TIMEOUT_MS = 15_000;
+/**
  * Acks wait this long for more ids to share their frame: every frame is a socket write and a
  * wake-up of the relay, which cost this VM 0.1-0.4 ms of CPU each, and a busy receiver acked
  * every batch it committed (docs/decisions/0370). Acks are not on any message's path.
@@ -77,6 +84,8 @@ export interface RelayConnectionDeps {
   events: RelayConnectionEvents;
   /** See ACK_DELAY_MS (its default). */
   ackDelayMs?: number;
+  /** See CONNECT_TIMEOUT_MS (its default). */
+  connectTimeoutMs?: number;
 }
 
 /**
@@ -100,6 +109,9 @@ export class RelayConnection {
   private readonly credentials: () => DeviceCredentialsJson | undefined;
   private readonly events: RelayConnectionEvents;
   private readonly ackDelayMs: number;
+  private readonly connectTimeoutMs: number;
+  /** Gives the connecting socket up (CONNECT_TIMEOUT_MS); cleared once it authenticates or closes. */
+  private connectTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(deps: RelayConnectionDeps) {
     this.url = deps.url;
@@ -107,6 +119,7 @@ export class RelayConnection {
     this.credentials = () => deps.credentials();
     this.events = deps.events;
     this.ackDelayMs = deps.ackDelayMs ?? ACK_DELAY_MS;
+    this.connectTimeoutMs = deps.connectTimeoutMs ?? CONNECT_TIMEOUT_MS;
   }
 
   get state(): ConnectionState {
@@ -129,6 +142,7 @@ export class RelayConnection {
   }
 
   stop(): void {
+    this.clearConnectTimer();
     this.flushAcks();
     const socket = socketOf(this.#state);
     if (socket) {
@@ -208,12 +222,27 @@ export class RelayConnection {
     socket.onmessage = (event: MessageEventLike) => this.receive(socket, event.data);
     socket.onerror = () => {};
     socket.onclose = (event: CloseEventLike) => this.closed(socket, event.code);
+    this.connectTimer = setTimeout(() => this.giveUp(socket), this.connectTimeoutMs);
+  }
+
+  /** A socket still not authenticated after CONNECT_TIMEOUT_MS: closed, and the next one tried. */
+  private giveUp(socket: WebSocketLike): void {
+    if (this.#state.kind !== 'connecting' || socketOf(this.#state) !== socket) return;
+    socket.onclose = null;
+    socket.close(4000, 'connect timed out');
+    this.scheduleReconnect();
+  }
+
+  private clearConnectTimer(): void {
+    clearTimeout(this.connectTimer);
+    this.connectTimer = undefined;
   }
 
   private authenticate(socket: WebSocketLike, credentials: DeviceCredentialsJson): void {
     const id = this.takeRequestId();
     this.pending.set(id, (result) => {
       if (result?.case !== 'auth' || socket !== socketOf(this.#state)) return;
+      this.clearConnectTimer();
       this.transition({ type: 'authenticated' });
       this.events.onOnline();
     });
@@ -265,6 +294,7 @@ export class RelayConnection {
 
   private closed(socket: WebSocketLike, code: number): void {
     if (socket !== socketOf(this.#state)) return;
+    this.clearConnectTimer();
     const fatal = fatalCloseReason(code);
     if (fatal) {
       // Unacked ids of this socket's pushes go with it: the next connection pushes them again.

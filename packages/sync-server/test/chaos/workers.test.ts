@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { RelayClient } from '@parley/relay-client';
 import {
   startPostgres,
@@ -25,9 +25,12 @@ class RelayOutput {
   readonly listening = new Map<number, number>();
   private readonly waiters: { test: () => boolean; resolve: () => void }[] = [];
   readonly restarts: string[] = [];
+  /** The last lines printed, for a failure's report. */
+  readonly tail: string[] = [];
 
   constructor(child: ChildProcess) {
     createInterface({ input: child.stdout! }).on('line', (line) => {
+      this.remember(line);
       const entry = JSON.parse(line) as { msg?: string; port?: number; pid?: number };
       if (entry.msg === 'relay listening' && entry.pid && entry.port) {
         this.listening.set(entry.pid, entry.port);
@@ -35,6 +38,7 @@ class RelayOutput {
       }
     });
     createInterface({ input: child.stderr! }).on('line', (line) => {
+      this.remember(line);
       if (line.includes('starting another')) this.restarts.push(line);
       this.check();
     });
@@ -43,6 +47,11 @@ class RelayOutput {
   until(test: () => boolean): Promise<void> {
     if (test()) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push({ test, resolve }));
+  }
+
+  private remember(line: string): void {
+    this.tail.push(line);
+    if (this.tail.length > 60) this.tail.shift();
   }
 
   private check(): void {
@@ -97,9 +106,15 @@ describe('--workers: several relay processes behind one port', () => {
     );
     const exited = new Promise<number | null>((resolve) => primary.once('exit', resolve));
     const output = new RelayOutput(primary);
+    // Where the test was when it failed, with what the relay printed last: a hang names its step.
+    let step = 'waiting for the workers to listen';
+    onTestFailed(() => {
+      console.error(`workers test failed while ${step}; relay output:\n${output.tail.join('\n')}`);
+    });
     const devices: ReconnectingDevice[] = [];
     try {
       await output.until(() => output.listening.size === WORKERS);
+      step = 'connecting the devices';
       const ports = new Set(output.listening.values());
       expect(ports.size).toBe(1); // every worker listens on the one port
       const url = `http://127.0.0.1:${[...ports][0]}`;
@@ -127,15 +142,18 @@ describe('--workers: several relay processes behind one port', () => {
         killed = true;
         process.kill(victim!, 'SIGKILL');
       };
+      step = 'sending the bursts';
       const results = await Promise.all(
         senders.map((sender) =>
           sendBurst(sender, receiverAccount.devices[0]!, MESSAGES_PER_SENDER, onAcked),
         ),
       );
+      step = `waiting for the replacement worker (killed: ${killed})`;
       await output.until(() => output.restarts.length === 1 && output.listening.size === 3);
       expect([...new Set(output.listening.values())]).toEqual([...ports]);
       expect(alive(victim!)).toBe(false);
 
+      step = 'draining the receiver';
       await receiver.device.reconnectAndDrain();
       results.forEach((result, i) => {
         expect(result.acked).toHaveLength(MESSAGES_PER_SENDER);
@@ -143,6 +161,7 @@ describe('--workers: several relay processes behind one port', () => {
         expect(seen).toEqual([...Array(MESSAGES_PER_SENDER).keys()]);
       });
       expect(receiver.duplicated).toBe(0);
+      step = 'stopping on SIGTERM';
     } finally {
       for (const device of devices) device.stop();
       primary.kill('SIGTERM');

@@ -12,6 +12,12 @@ const MAX_ATTEMPTS = 400;
 /** The clients' reconnect backoff, as real clients have: 10 ms more per failed attempt, capped. */
 const BACKOFF_STEP_MS = 10;
 const MAX_BACKOFF_MS = 200;
+/**
+ * A connection attempt not authenticated within this is given up and the next one made, as the
+ * app's client does (core's CONNECT_TIMEOUT_MS): a connection the cluster primary handed to a
+ * worker just as it was killed is accepted and never answered (decision 0161).
+ */
+const CONNECT_TIMEOUT_MS = 10_000;
 
 const backoff = (attempt: number) =>
   new Promise((resolve) =>
@@ -70,7 +76,9 @@ export class ReconnectingDevice {
       if (this.stopped) throw new Error('stopped');
       const url = this.urls[this.next % this.urls.length]!;
       try {
-        const socket = await new RelayClient(url).connect(this.credentials);
+        const socket = await new RelayClient(url).connect(this.credentials, {
+          timeoutMs: CONNECT_TIMEOUT_MS,
+        });
         if (this.onEnvelope) socket.onEnvelope = (envelope) => this.onEnvelope!(socket, envelope);
         this.socket = socket;
         void socket.closed.then(() => {
