@@ -643,6 +643,8 @@ function wire(
       onError(error);
     }
     outbox.kick();
+    // Profiles whose fetch failed while the relay could not be reached are fetched now.
+    profiles.refreshContacts();
     await accountKeys.refill();
   }
 

@@ -93,6 +93,44 @@ describe('encrypted profiles through the real relay', () => {
     await waitFor(() => title(bob.messenger, chat) === 'Ally', 'the given name');
   });
 
+  it('fetches a profile again once back online when the relay could not be reached', async () => {
+    const alice = await registered('alice');
+    const bob = await registered('bob');
+    const aliceId = alice.messenger.self.getSnapshot()!.accountId;
+    // Bob's reads of Alice's profile fail as a dropped network does (the one boundary faked).
+    const realFetch = globalThis.fetch;
+    let refused!: () => void;
+    const wasRefused = new Promise<void>((resolve) => (refused = resolve));
+    globalThis.fetch = (input, init) => {
+      if (String(input instanceof Request ? input.url : input).endsWith(`/v1/profile/${aliceId}`)) {
+        refused();
+        return Promise.reject(new TypeError('fetch failed'));
+      }
+      return realFetch(input, init);
+    };
+    const name = fx.text('Alice Liddell');
+    let chat = '';
+    try {
+      await alice.messenger.setProfile({ name });
+      chat = await bob.messenger.openDirectConversation(alice.username);
+      await bob.messenger.sendText(chat, fx.text('hello'));
+      const reply = fx.text('hi');
+      await waitFor(() => texts(alice.messenger, chat).length > 0, 'alice gets the request');
+      await alice.messenger.acceptMessageRequest(chat);
+      await alice.messenger.sendText(chat, reply);
+      await waitFor(() => texts(bob.messenger, chat).includes(reply), 'bob gets the reply');
+      await wasRefused;
+      await profilesOf(bob.messenger).idle();
+      expect(title(bob.messenger, chat)).toBe(alice.username);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    // Nothing announces the profile again: Bob's next connection fetches what it missed.
+    await fx.relay.stop();
+    await fx.relay.restart();
+    await waitFor(() => title(bob.messenger, chat) === name, 'the name once back online');
+  });
+
   it('blocking rotates the profile key; the blocked account keeps the old profile, contacts follow', async () => {
     const alice = await registered('alice');
     const bob = await registered('bob');
