@@ -143,7 +143,7 @@ describe('PostgresStore', () => {
     expect([...(await second.deviceSets([bob.accountId])).get(bob.accountId)!.keys()]).toEqual([1]);
     const tokenHash = bytes(32);
     await first.createLinkToken(bob.accountId, tokenHash, Date.now() + 60_000);
-    const laptop = await first.addDevice(tokenHash, deviceKeys, 'x');
+    const laptop = await first.addDevice(tokenHash, deviceKeys, 'x', Date.now());
 
     // Only the send path is under test: nobody is online, and metrics are counted nowhere.
     const online = { deliver: ignore } as unknown as OnlineDevices;

@@ -43,6 +43,7 @@ export function devicesRoutes(context: RouteContext) {
           tokenHash(request.body.linkToken),
           device,
           hashSecret(secret),
+          context.now(),
         );
         online.devicesChangedHere(ref.accountId);
         return reply.code(201).send({ accountId: ref.accountId, deviceId: ref.deviceId, secret });

@@ -34,8 +34,16 @@ export interface RelayStore {
 
   /** Stores a single-use token (its hash) that lets a new device join the account. */
   createLinkToken(accountId: string, tokenHash: Uint8Array, expiresAt: number): Promise<void>;
-  /** Consumes a link token and adds the device; throws UNAUTHENTICATED or CONFLICT for bad tokens. */
-  addDevice(tokenHash: Uint8Array, device: DeviceKeys, secretHash: string): Promise<DeviceRef>;
+  /**
+   * Consumes a link token and adds the device; throws UNAUTHENTICATED or CONFLICT for bad tokens.
+   * `now`: the relay clock the token's expiry was set by (createLinkToken's `expiresAt`).
+   */
+  addDevice(
+    tokenHash: Uint8Array,
+    device: DeviceKeys,
+    secretHash: string,
+    now: number,
+  ): Promise<DeviceRef>;
   findDeviceCredentials(
     accountId: string,
     deviceId: number,

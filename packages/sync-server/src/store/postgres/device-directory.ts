@@ -97,7 +97,12 @@ export class PgDeviceDirectory {
     });
   }
 
-  addDevice(tokenHash: Uint8Array, device: DeviceKeys, secretHash: string): Promise<DeviceRef> {
+  addDevice(
+    tokenHash: Uint8Array,
+    device: DeviceKeys,
+    secretHash: string,
+    now: number,
+  ): Promise<DeviceRef> {
     return this.committer.run(
       async (tx) => {
         const token = await this.q.linkTokenForUpdate.one<{
@@ -106,7 +111,7 @@ export class PgDeviceDirectory {
           used: number;
         }>(tx, { tokenHash });
         if (!token) throw new RelayError(ErrorCode.UNAUTHENTICATED, 'unknown link token');
-        if (token.used || token.expires_at < Date.now()) {
+        if (token.used || token.expires_at < now) {
           throw new RelayError(ErrorCode.CONFLICT, 'link token already used or expired');
         }
         const account = await this.q.accountById.one<{ next_device_id: number }>(tx, {

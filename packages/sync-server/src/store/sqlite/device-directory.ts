@@ -77,7 +77,12 @@ export class DeviceDirectory {
     });
   }
 
-  addDevice(tokenHash: Uint8Array, device: DeviceKeys, secretHash: string): Promise<DeviceRef> {
+  addDevice(
+    tokenHash: Uint8Array,
+    device: DeviceKeys,
+    secretHash: string,
+    now: number,
+  ): Promise<DeviceRef> {
     return this.committer.run(
       () => {
         const hash = asBuffer(tokenHash);
@@ -87,7 +92,7 @@ export class DeviceDirectory {
           used: number;
         }>({ tokenHash: hash });
         if (!token) throw new RelayError(ErrorCode.UNAUTHENTICATED, 'unknown link token');
-        if (token.used || token.expires_at < Date.now()) {
+        if (token.used || token.expires_at < now) {
           throw new RelayError(ErrorCode.CONFLICT, 'link token already used or expired');
         }
         const account = this.q.accountById.get<{ next_device_id: number }>({

@@ -88,8 +88,13 @@ export class SqliteStore implements RelayStore {
     return this.directory.createLinkToken(accountId, tokenHash, expiresAt);
   }
 
-  addDevice(tokenHash: Uint8Array, device: DeviceKeys, secretHash: string): Promise<DeviceRef> {
-    return this.directory.addDevice(tokenHash, device, secretHash);
+  addDevice(
+    tokenHash: Uint8Array,
+    device: DeviceKeys,
+    secretHash: string,
+    now: number,
+  ): Promise<DeviceRef> {
+    return this.directory.addDevice(tokenHash, device, secretHash, now);
   }
 
   async findDeviceCredentials(
