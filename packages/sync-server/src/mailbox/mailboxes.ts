@@ -5,7 +5,7 @@ import type { RelayMetrics } from '../ops/metrics.js';
 import type { DeviceRef, NewEntry, SendOutcome, StoredEnvelope } from '../store/records.js';
 import type { RelayStore } from '../store/relay-store.js';
 import { encodeTimestampOnlySendResult } from '@parley/protocol/wire';
-import { checkSendShape, resolveDestinations } from './send-checks.js';
+import { checkSendShape, resolveDestinations, type NamedDevices } from './send-checks.js';
 import type { OnlineDevices } from './online-devices.js';
 
 /** Sends and acks: validation, the durable write, and handing new entries to online devices. */
@@ -18,26 +18,67 @@ export class Mailboxes {
     private readonly wakeUps?: { wake(deviceRowIds: Iterable<number>): void },
   ) {}
 
-  /** Resolves with the encoded SendResult once every entry is durably stored. */
-  async send(source: DeviceRef, request: SendRequest): Promise<SendOutcome> {
-    const named = checkSendShape(source, request);
-    const accountIds = [...named.keys()];
-    let entries: NewEntry[];
+  /**
+   * Resolves with the encoded SendResult once every entry is durably stored. When the device
+   * sets are at hand (cached, or read synchronously from SQLite) the send goes to the group
+   * commit in this turn, without a promise of its own: this runs once per message (0154).
+   */
+  send(source: DeviceRef, request: SendRequest): Promise<SendOutcome> {
     try {
-      entries = resolveDestinations(
-        source,
-        request,
-        named,
-        await this.store.deviceSets(accountIds),
-      );
+      const named = checkSendShape(source, request);
+      const accountIds = [...named.keys()];
+      const sets = this.store.deviceSetsNow(accountIds);
+      if (!sets) return this.sendAfterLoad(source, request, named, accountIds);
+      let entries: NewEntry[];
+      try {
+        entries = resolveDestinations(source, request, named, sets);
+      } catch (error) {
+        if (!isMismatch(error)) throw error;
+        return this.sendAfterLoad(source, request, named, accountIds, true);
+      }
+      return this.commit(source, request, entries);
     } catch (error) {
-      if (!(error instanceof RelayError) || error.code !== ErrorCode.MISMATCHED_DEVICES)
-        throw error;
-      // A device added or removed through another relay process may not have reached this
-      // process's cache yet (Redis carries the invalidation): refuse only what the database says.
-      const fresh = await this.store.freshDeviceSets(accountIds);
-      entries = resolveDestinations(source, request, named, fresh);
+      return Promise.reject(error);
     }
+  }
+
+  /** The device sets were not at hand (or the cached ones disagreed): read them, then commit. */
+  private async sendAfterLoad(
+    source: DeviceRef,
+    request: SendRequest,
+    named: NamedDevices,
+    accountIds: string[],
+    cachedMismatch = false,
+  ): Promise<SendOutcome> {
+    let entries: NewEntry[] | undefined;
+    if (!cachedMismatch) {
+      try {
+        entries = resolveDestinations(
+          source,
+          request,
+          named,
+          await this.store.deviceSets(accountIds),
+        );
+      } catch (error) {
+        if (!isMismatch(error)) throw error;
+      }
+    }
+    // A device added or removed through another relay process may not have reached this
+    // process's cache yet (Redis carries the invalidation): refuse only what the database says.
+    entries ??= resolveDestinations(
+      source,
+      request,
+      named,
+      await this.store.freshDeviceSets(accountIds),
+    );
+    return this.commit(source, request, entries);
+  }
+
+  private commit(
+    source: DeviceRef,
+    request: SendRequest,
+    entries: NewEntry[],
+  ): Promise<SendOutcome> {
     return this.store.commitSend(
       {
         source,
@@ -58,6 +99,10 @@ export class Mailboxes {
     this.metrics.envelopesAcked.inc(serverIds.length);
     this.store.acknowledge(device, serverIds);
   }
+}
+
+function isMismatch(error: unknown): boolean {
+  return error instanceof RelayError && error.code === ErrorCode.MISMATCHED_DEVICES;
 }
 
 /** Destinations worth waking: copies to the sender's own devices wait for them to open. */

@@ -63,6 +63,14 @@ export interface RelayStore {
   /** The current devices of each named account that exists, keyed by device id. */
   deviceSets(accountIds: readonly string[]): Promise<Map<string, ReadonlyMap<number, DeviceRef>>>;
   /**
+   * The same without waiting, when the store can answer at once (the send's hot path, decision
+   * 0154); undefined when it cannot (a set not cached, or an earlier load still running, which
+   * this answer must not overtake): then deviceSets().
+   */
+  deviceSetsNow(
+    accountIds: readonly string[],
+  ): Map<string, ReadonlyMap<number, DeviceRef>> | undefined;
+  /**
    * The same, read past this process's cache: a set cached here may lag a change another relay
    * process made, until its invalidation arrives through Redis (decision 0161).
    */

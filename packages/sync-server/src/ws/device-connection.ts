@@ -20,7 +20,7 @@ import type { AbuseLimits } from '../limits/abuse-limits.js';
 import type { Mailboxes } from '../mailbox/mailboxes.js';
 import type { OnlineDevices, Recipient } from '../mailbox/online-devices.js';
 import type { RelayMetrics } from '../ops/metrics.js';
-import type { DeviceRef, StoredEnvelope } from '../store/records.js';
+import type { DeviceRef, SendOutcome, StoredEnvelope } from '../store/records.js';
 import type { RelayStore } from '../store/relay-store.js';
 import { AckTooLarge, decodeClientFrame, type ClientFrame } from '@parley/protocol/wire';
 import {
@@ -236,9 +236,15 @@ export class DeviceConnection implements Recipient {
     }
     // The limits answer in frame order (at once in process; in Redis's reply order when shared),
     // so a socket's sends still reach the mailboxes in the order they were written.
-    const sending = this.deps.limits
-      .checkSend(state.device, send)
-      .then(() => this.deps.mailboxes.send(state.device, send));
+    let sending: Promise<SendOutcome>;
+    try {
+      const checked = this.deps.limits.checkSend(state.device, send);
+      sending = checked
+        ? checked.then(() => this.deps.mailboxes.send(state.device, send))
+        : this.deps.mailboxes.send(state.device, send);
+    } catch (error) {
+      sending = Promise.reject(error); // refused by an in-process limit: answered like the rest
+    }
     this.track(id, sending, (outcome) => this.write(encodeSendResult(id, outcome.result)));
   }
 

@@ -226,6 +226,20 @@ export class PgDeviceDirectory {
     this.invalidate(accountId);
   }
 
+  /** Every set from the cache, when all are cached and no load runs; else undefined. */
+  cachedDeviceSets(
+    accountIds: readonly string[],
+  ): Map<string, ReadonlyMap<number, DeviceRef>> | undefined {
+    if (this.loadsInFlight > 0) return undefined;
+    const sets = new Map<string, ReadonlyMap<number, DeviceRef>>();
+    for (const accountId of accountIds) {
+      const set = this.deviceSetCache.peek(accountId);
+      if (!set) return undefined;
+      sets.set(accountId, set);
+    }
+    return sets;
+  }
+
   /**
    * Resolves in call order, like the SQLite store's (whose reads are synchronous): the relay
    * commits a socket's sends in the order their device-set checks finish, so a send whose

@@ -143,6 +143,12 @@ export class PostgresStore implements RelayStore {
     return this.directory.deviceSets(accountIds);
   }
 
+  deviceSetsNow(
+    accountIds: readonly string[],
+  ): Map<string, ReadonlyMap<number, DeviceRef>> | undefined {
+    return this.directory.cachedDeviceSets(accountIds);
+  }
+
   freshDeviceSets(
     accountIds: readonly string[],
   ): Promise<Map<string, ReadonlyMap<number, DeviceRef>>> {

@@ -130,6 +130,11 @@ export class SqliteStore implements RelayStore {
     return this.directory.deviceSets(accountIds);
   }
 
+  /** Reads on a cache miss are synchronous here: always at hand. */
+  deviceSetsNow(accountIds: readonly string[]): Map<string, ReadonlyMap<number, DeviceRef>> {
+    return this.directory.deviceSets(accountIds);
+  }
+
   /** One process owns a SQLite database, so its cache never lags: the cached sets are fresh. */
   freshDeviceSets(
     accountIds: readonly string[],
