@@ -148,6 +148,9 @@ export class ContentHandler {
     // Before anything is applied, learnt or answered: a blocked account gets no receipt either.
     if (this.context.isBlocked?.(sender.accountId)) return;
     const body = content.body;
+    // What a content names is read before it applies: a chat's rows load when used (0821).
+    const named = (body.value as { conversationId?: unknown } | undefined)?.conversationId;
+    if (typeof named === 'string' && named !== '') await this.conversations.ensure([named]);
     // Receipts never need the document (a receipt for a message still queued is remembered).
     if (body.case !== 'crdtUpdate' && body.case !== 'receipt') this.applyQueued(work);
     switch (body.case) {

@@ -73,6 +73,8 @@ describe('delivery guarantees against the real relay', () => {
     await bob.close();
     for (const db of [aliceDb, bobDb]) {
       const reopened = await fx.messenger(db);
+      // Shown, the chat's rows are read (0821): its first screen's page until then.
+      await waitFor(() => texts(reopened, conversation).length === sent.length, 'the chat read');
       expect(texts(reopened, conversation)).toEqual(sent);
       await reopened.close();
     }

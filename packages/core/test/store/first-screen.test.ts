@@ -101,7 +101,7 @@ describe.each([
     ]);
     expect(conversations.all().some((model) => model.docLoaded)).toBe(false);
 
-    await conversations.load(new Set());
+    await conversations.load();
     expect(conversations.complete).toBe(true);
     const all = conversations.all().map((model) => conversationView(model, context));
     expect(all.map((view) => [view.id, view.unreadCount]).sort()).toEqual([
