@@ -8,7 +8,6 @@ import {
 } from '../media/attachment-pointer.js';
 import type {
   ConversationRow,
-  ConversationSummary,
   DocUpdateRow,
   MessageRow,
   ReceiptRow,
@@ -164,14 +163,12 @@ export class Conversations {
   async load(): Promise<void> {
     // Without a first screen (tests, tools), the conversation rows alone.
     if (!this.listed) await this.loadFirstScreen(new Set(), 0, 0);
-    const unsummarized = this.all().filter((model) => !model.row.summary);
-    await this.ensure(unsummarized.map((model) => model.row.id));
-    const work = new UnitOfWork();
-    for (const model of unsummarized) {
-      model.row = { ...model.row, summary: summarize(model.rows.values()) };
-      work.conversations.set(model.row.id, model.row);
-    }
-    await this.store.commit(work);
+    // Reading their rows writes their summaries (readRows).
+    await this.ensure(
+      this.all()
+        .filter((model) => !model.row.summary)
+        .map((model) => model.row.id),
+    );
     this.loaded = true;
   }
 
@@ -221,6 +218,7 @@ export class Conversations {
       if (!of) fresh.set(message.conversationId, (of = new Map()));
       of.set(message.id, this.withDerivedStatus(message, unsent));
     }
+    const repaired = new UnitOfWork();
     for (const id of conversationIds) {
       const model = this.models.get(id);
       // Deleted meanwhile, or created by this device meanwhile (it has no stored rows to read).
@@ -228,9 +226,22 @@ export class Conversations {
       if (!model.docLoaded) this.documents.set(id, () => document(id));
       model.rows = fresh.get(id) ?? new Map();
       model.rowsLoaded = true;
+      this.resummarize(repaired, model);
       for (const row of model.rows.values()) this.rowChanged(model, row);
       this.changed(id);
     }
+    await this.store.commit(repaired, 'relaxed');
+  }
+
+  /**
+   * The summary of rows just read, written when the stored one differs: a row written before
+   * summaries were kept, or a status the rows derive (0370) that no change recorded in it.
+   */
+  private resummarize(work: UnitOfWork, model: ConversationModel): void {
+    const summary = summarize(model.rows.values());
+    if (sameSummary(summary, model.row.summary)) return;
+    model.row = { ...model.row, summary };
+    work.conversations.set(model.row.id, model.row);
   }
 
   private noteReceipts(receipts: readonly ReceiptRow[]): void {
