@@ -197,6 +197,11 @@ export class Conversations {
     await Promise.all(waits);
   }
 
+  /** Settles once the rows being read now are read (ensure). */
+  async reading(): Promise<void> {
+    await Promise.allSettled(this.loading.values());
+  }
+
   /** ensure() for the conversations of `messageIds` this device holds (a receipt, an ack). */
   async ensureMessages(messageIds: readonly string[]): Promise<void> {
     if (messageIds.length === 0) return;

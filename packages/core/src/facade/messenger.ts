@@ -549,6 +549,7 @@ export class ParleyMessenger implements Messenger {
   async settled(): Promise<void> {
     await this.deps.inbox.idle();
     await this.deps.disappearing.idle();
+    await this.deps.conversations.reading();
   }
 
   // --- Web Push (push/)
