@@ -100,7 +100,6 @@ export class Conversations {
   private staging: { work: UnitOfWork; incoming: MessageRow[] } | undefined;
   /** Set while a stored document is decoded on first use (its rows were loaded already). */
   private replaying = false;
-  private loaded = false;
   /** The conversation rows were read (loadFirstScreen). */
   private listed = false;
   /** Stored documents not decoded yet, by conversation (read with the rows, or at first screen). */
@@ -150,11 +149,6 @@ export class Conversations {
         ?.rows.set(message.id, this.withDerivedStatus(message, unsent));
   }
 
-  /** Whether load() ran: until then the models are the first screen's (loadFirstScreen). */
-  get complete(): boolean {
-    return this.loaded;
-  }
-
   /**
    * Completes start-up after the first screen: conversations whose rows carry no summary yet
    * (written before summaries were kept, on a store without an upgrade of its own) have their
@@ -169,7 +163,6 @@ export class Conversations {
         .filter((model) => !model.row.summary)
         .map((model) => model.row.id),
     );
-    this.loaded = true;
   }
 
   /**
@@ -200,13 +193,6 @@ export class Conversations {
   /** Settles once the rows being read now are read (ensure). */
   async reading(): Promise<void> {
     await Promise.allSettled(this.loading.values());
-  }
-
-  /** ensure() for the conversations of `messageIds` this device holds (a receipt, an ack). */
-  async ensureMessages(messageIds: readonly string[]): Promise<void> {
-    if (messageIds.length === 0) return;
-    const rows = await this.store.loadMessages(messageIds);
-    await this.ensure(rows.map((row) => row.conversationId));
   }
 
   private async readRows(conversationIds: string[]): Promise<void> {

@@ -90,17 +90,10 @@ export function summaryAfter(
   return { unread, ...(last ? { last } : {}), ...(wrote ? { wrote } : {}) };
 }
 
+/**
+ * Whether two summaries are equal: both are built in one key order (previewOf, summarize,
+ * summaryAfter) and IndexedDB keeps it.
+ */
 export function sameSummary(a: ConversationSummary, b: ConversationSummary | undefined): boolean {
-  if (!b || a.unread !== b.unread || Boolean(a.wrote) !== Boolean(b.wrote)) return false;
-  const [x, y] = [a.last, b.last];
-  if (!x || !y) return x === y;
-  return (
-    x.id === y.id &&
-    x.sentAt === y.sentAt &&
-    x.hlc === y.hlc &&
-    x.body === y.body &&
-    x.outgoing === y.outgoing &&
-    x.status === y.status &&
-    Boolean(x.deleted) === Boolean(y.deleted)
-  );
+  return JSON.stringify(a) === JSON.stringify(b);
 }

@@ -1,6 +1,6 @@
 import { mayBeGroupRow, type ConversationModel } from '../conversations/conversations.js';
 import type { MessagePreview, MessageRow, PendingGroupMessageRow } from '../store/database.js';
-import { compareRows, isUnread } from '../conversations/summary.js';
+import { compareRows, isUnread, lastRow } from '../conversations/summary.js';
 import type { MessageEntry } from '../conversations/conversation-doc.js';
 import { isMessageRequest } from '../requests/request-state.js';
 import { orderKey } from '../conversations/timeline-order.js';
@@ -217,22 +217,13 @@ function viewOnceOf(row: MessageRow): Pick<MessageView, 'viewOnce'> {
  * is ordered from its projection rows, which carry the same timeline key.
  */
 function lastMessageRow(model: ConversationModel): MessageRow | undefined {
-  if (!model.docLoaded) return lastProjectedRow(model);
+  if (!model.docLoaded) return lastRow(model.rows.values());
   const timeline = model.doc.timeline();
   for (let i = timeline.length - 1; i >= 0; i--) {
     const row = model.rows.get((timeline[i] as MessageEntry).id);
     if (row?.kind === 'text' && !row.hidden) return row;
   }
   return undefined;
-}
-
-function lastProjectedRow(model: ConversationModel): MessageRow | undefined {
-  let last: MessageRow | undefined;
-  for (const row of model.rows.values()) {
-    if (row.kind !== 'text') continue;
-    if (!last || compareRows(row, last) > 0) last = row;
-  }
-  return last;
 }
 
 /**
