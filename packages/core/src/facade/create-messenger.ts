@@ -504,8 +504,11 @@ function wire(
       options.mediaCacheBytes,
     ),
     transfer: blobs,
-    post: (conversationId, caption, attachments, messageId, extras) =>
-      composer.sendText(conversationId, caption, attachments, messageId, extras),
+    // An upload resumed at start posts to a chat whose rows may not be read yet (0821).
+    post: async (conversationId, caption, attachments, messageId, extras) => {
+      await conversations.ensure([conversationId]);
+      return composer.sendText(conversationId, caption, attachments, messageId, extras);
+    },
     onError,
   });
   const disappearing: Disappearing = new Disappearing({
