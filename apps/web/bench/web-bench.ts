@@ -6,6 +6,7 @@
  * - open_chat_100k_ms: the same for a chat of 100,000 messages, on a device holding it and two
  *   small chats;
  * - send_to_render_p95_ms: Enter on one page to the bubble in the DOM of the other page;
+ * - tab_heap_mb: the page's JS heap after a garbage collection, 1,000 chats stored, one opened;
  * - initial_js_gzip_kb: the JavaScript index.html loads (startup_js_gzip_kb adds core and the
  *   Signal engine, which load right after first paint).
  *
@@ -214,8 +215,19 @@ async function realCore(stack: Stack): Promise<RealCoreFigures> {
   };
 }
 
+/** The page's JS heap after a garbage collection (its workers' heaps are their own). */
+async function tabHeapMb(page: Page): Promise<number> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  await cdp.detach();
+  return usedSize / 1e6;
+}
+
 /** The two stored-data figures: one signed-up device whose IndexedDB holds the seeded chats. */
-async function storedChats(stack: Stack): Promise<{ firstRenderMs: number; openChatMs: number }> {
+async function storedChats(
+  stack: Stack,
+): Promise<{ firstRenderMs: number; openChatMs: number; heapMb: number }> {
   const user = await openUser(stack, 'seeded');
   try {
     await signUp(user);
@@ -230,7 +242,8 @@ async function storedChats(stack: Stack): Promise<{ firstRenderMs: number; openC
     );
     const firstRenderMs = round(await firstRender(user.page));
     const openChatMs = round(await openLargeChat(user.page, seeded));
-    return { firstRenderMs, openChatMs };
+    const heapMb = Number((await tabHeapMb(user.page)).toFixed(1));
+    return { firstRenderMs, openChatMs, heapMb };
   } finally {
     await user.context.close();
   }
@@ -268,6 +281,7 @@ export async function main(): Promise<void> {
     console.log(
       `open a stored chat of ${LARGE_CHAT_MESSAGES} messages to its newest bubbles painted (real core): median of ${RUNS}: ${stored.openChatMs} ms`,
     );
+    console.log(`tab JS heap after GC, ${SEEDED_CHATS} chats, one opened: ${stored.heapMb} MB`);
     const openHugeMs = await hugeChat(stack);
     console.log(
       `open a stored chat of ${HUGE_CHAT_MESSAGES} messages to its newest bubbles painted (real core): median of ${RUNS}: ${openHugeMs} ms`,
@@ -286,6 +300,7 @@ export async function main(): Promise<void> {
         first_render_ms: stored.firstRenderMs,
         open_chat_10k_ms: stored.openChatMs,
         open_chat_100k_ms: openHugeMs,
+        tab_heap_mb: stored.heapMb,
         send_to_render_p95_ms: round(send.p95),
         initial_js_gzip_kb: sizes.initialKb,
         startup_js_gzip_kb: sizes.startupKb,

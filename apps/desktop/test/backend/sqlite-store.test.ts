@@ -58,6 +58,13 @@ afterEach(() => {
 
 const SECRET = 'the plaintext of a sent message';
 
+/** Every conversation row, projection row and receipt, read through the store's own queries. */
+async function everything(store: SqliteStore) {
+  const { conversations } = await store.loadFirstScreen(0, 0);
+  const rows = await store.loadConversationRows(conversations.map((row) => row.id));
+  return { conversations, ...rows, document: await store.loadDocuments([]) };
+}
+
 /** A unit of work touching every table the store holds. */
 function fullUnit(): UnitOfWork {
   const work = new UnitOfWork();
@@ -113,7 +120,7 @@ describe('the SQLite store', () => {
     close(first);
 
     const second = await openStore(path, key);
-    const stored = await second.store.loadConversations();
+    const stored = await everything(second.store);
     expect(stored.conversations.map((row) => row.id).sort()).toEqual(['c1', 'c2']);
     expect(stored.messages.map((row) => row.body)).toEqual([SECRET, SECRET]);
     expect(stored.receipts).toEqual([work.receipts[0]]);
@@ -129,7 +136,7 @@ describe('the SQLite store', () => {
     expect(await second.store.processedAmong(['e1'])).toEqual(new Set());
 
     await second.store.deleteConversation('c1');
-    const after = await second.store.loadConversations();
+    const after = await everything(second.store);
     expect(after.conversations.map((row) => row.id)).toEqual(['c2']);
     expect(after.messages.map((row) => row.id)).toEqual(['m2']);
     expect(after.receipts).toEqual([]);
@@ -157,6 +164,22 @@ describe('the SQLite store', () => {
     expect(documents('c1').snapshot).toEqual(new Uint8Array([1, 1]));
   });
 
+  it("reads one chat's rows with their receipts, messages by id, and every row by id pages", async () => {
+    const handle = await openStore(tempFile(), randomBytes(32));
+    const work = fullUnit();
+    await handle.store.commit(work);
+    const c1 = await handle.store.loadConversationRows(['c1']);
+    expect(c1.messages.map((row) => row.id)).toEqual(['m1']);
+    expect(c1.receipts).toEqual([work.receipts[0]]);
+    expect((await handle.store.loadConversationRows(['c2'])).receipts).toEqual([]);
+    const found = await handle.store.loadMessages(['m2', 'gone']);
+    expect(found.map((row) => row.conversationId)).toEqual(['c2']);
+    const first = await handle.store.messagesAfter(undefined, 1);
+    expect(first.map((row) => row.id)).toEqual(['m1']);
+    expect((await handle.store.messagesAfter('m1', 5)).map((row) => row.id)).toEqual(['m2']);
+    expect(await handle.store.messagesAfter('m2', 5)).toEqual([]);
+  });
+
   it('commits session rows and the messages they decrypted together, or neither', async () => {
     const path = tempFile();
     const key = randomBytes(32);
@@ -180,7 +203,7 @@ describe('the SQLite store', () => {
 
     const second = await openStore(path, key);
     expect(await second.db.sessions.toArray()).toEqual([session]);
-    const stored = await second.store.loadConversations();
+    const stored = await everything(second.store);
     expect(stored.messages.map((row) => row.id).sort()).toEqual(['m1', 'm2']);
   });
 

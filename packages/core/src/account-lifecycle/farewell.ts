@@ -42,6 +42,10 @@ export class Farewell {
     const before = this.deps.outbox.pendingKeys();
     const self = this.deps.selfAccountId();
     const models = this.deps.conversations.all();
+    // Leaving a group changes its document: its rows are read first (0821).
+    await this.deps.conversations.ensure(
+      models.filter((model) => model.row.kind === 'group').map((model) => model.row.id),
+    );
     for (const model of models)
       if (this.deps.groups.isGroup(model) && this.deps.groups.isMember(model, self))
         await this.deps.groups.leave(model.row.id);

@@ -58,6 +58,7 @@ export class SafetyNumbers {
     const username = contacts.usernameOf(accountId) ?? accountId;
     const work = new UnitOfWork();
     const affected = conversations.all().filter((model) => model.row.peerAccountId === accountId);
+    await conversations.ensure(affected.map((model) => model.row.id));
     for (const model of affected)
       conversations.addSystemEntry(work, model, `Your safety number with ${username} changed.`);
     await store.commit(work);

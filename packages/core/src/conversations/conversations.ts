@@ -10,14 +10,15 @@ import type {
   ConversationRow,
   DocUpdateRow,
   MessageRow,
+  ReceiptRow,
   StoredMessageStatus,
 } from '../store/database.js';
 import type {
   ConversationRepository,
-  StoredConversations,
   StoredDocument,
   UnitOfWorkStore,
 } from '../store/repositories.js';
+import { sameSummary, summarize, summaryAfter } from './summary.js';
 import { appendAll, UnitOfWork } from '../store/unit-of-work.js';
 import { MAX_DISAPPEARING_SECONDS } from '../groups/limits.js';
 
@@ -43,6 +44,12 @@ export interface ConversationModel {
   readonly doc: ConversationDoc;
   /** Whether `doc` was decoded yet (reading `doc` decodes it). */
   readonly docLoaded: boolean;
+  /**
+   * Whether `rows` holds every projection row of the conversation: they are read when it is
+   * first used (Conversations.ensure), never all at start (docs/decisions/0821). Until then
+   * `rows` holds at most the first screen's page and the chat list reads `row.summary`.
+   */
+  rowsLoaded: boolean;
   /** Projection rows by message id: the document's messages plus local system entries. */
   rows: Map<string, MessageRow>;
   /** Account id -> when its typing indicator expires (ms). */
@@ -65,6 +72,11 @@ export interface ConversationModel {
 export interface ConversationsDeps {
   store: ConversationRepository & UnitOfWorkStore;
   selfAccountId(): string;
+  /**
+   * Ids of messages the outbox has not sent yet (a stored 'pending' row of another is 'sent');
+   * none when absent (tests without an outbox).
+   */
+  unsentMessageIds?(): ReadonlySet<string>;
   /** A conversation's document, projection or typing state changed (views re-render). */
   changed(conversationId: string): void;
   /** A projection row appeared or its status rose (disappearing/ starts expiry timers here). */
@@ -88,7 +100,12 @@ export class Conversations {
   private staging: { work: UnitOfWork; incoming: MessageRow[] } | undefined;
   /** Set while a stored document is decoded on first use (its rows were loaded already). */
   private replaying = false;
-  private loaded = false;
+  /** The conversation rows were read (loadFirstScreen). */
+  private listed = false;
+  /** Stored documents not decoded yet, by conversation (read with the rows, or at first screen). */
+  private readonly documents = new Map<string, () => StoredDocument>();
+  /** Rows being read, by conversation (ensure). */
+  private readonly loading = new Map<string, Promise<void>>();
 
   private readonly store: ConversationsDeps['store'];
   private readonly selfAccountId: () => string;
@@ -105,12 +122,11 @@ export class Conversations {
   }
 
   /**
-   * Reads what the chat list's first screen shows (docs/decisions/0820): the `chats` most recently
-   * active conversations with their newest `perChat` projection rows and those rows' receipts,
-   * and the documents of those that may be groups (a group's title lives in its document). These
-   * models are for viewing only: load() replaces them with the whole projection before anything
-   * may change a conversation (the facade's verbs wait for it). Until then a chat whose unread
-   * messages reach past its page counts those of the page.
+   * Reads every conversation row and what the chat list's first screen shows
+   * (docs/decisions/0820): the `chats` most recently active conversations with their newest
+   * `perChat` projection rows and those rows' receipts, and the documents of those that may be
+   * groups (a group's title lives in its document). A model's whole rows are read when it is
+   * first used (ensure); the chat list shows the others from their summaries (0821).
    */
   async loadFirstScreen(
     unsent: ReadonlySet<string>,
@@ -118,47 +134,111 @@ export class Conversations {
     perChat: number,
   ): Promise<void> {
     const screen = await this.store.loadFirstScreen(chats, perChat);
-    const groups = screen.conversations.filter(mayBeGroupRow).map((row) => row.id);
-    const document = groups.length > 0 ? await this.store.loadDocuments(groups) : undefined;
-    this.fill({ ...screen, document }, unsent);
-  }
-
-  /** Whether load() ran: until then the models are the first screen's (loadFirstScreen). */
-  get complete(): boolean {
-    return this.loaded;
-  }
-
-  /**
-   * Loads every conversation's row and projection; `unsent`: ids of messages the outbox has not
-   * sent yet. Documents are not decoded here: each keeps its stored bytes and becomes a Yjs
-   * document the first time something reads or changes it (opening the chat, a message for it
-   * arriving). The chat list renders from the projection alone (docs/decisions/0810). Replaces
-   * the first screen's models, if any.
-   */
-  async load(unsent: ReadonlySet<string>): Promise<void> {
-    const stored = await this.store.loadConversations();
-    this.models.clear();
-    this.receiptStatus.clear();
-    this.fill(stored, unsent);
-    this.loaded = true;
-  }
-
-  private fill(
-    stored: Omit<StoredConversations, 'document'> & {
-      document: StoredConversations['document'] | undefined;
-    },
-    unsent: ReadonlySet<string>,
-  ): void {
-    const { conversations: rows, messages, receipts, document } = stored;
-    // A group member's receipt is that member's only; the message's status row records the rest.
-    for (const receipt of receipts)
-      if (!receipt.group) this.noteReceipt(receipt.messageId, receipt.kind);
-    for (const row of rows) this.attach(row, document && (() => document(row.id)));
-    for (const message of messages) {
+    this.listed = true;
+    // A direct row without its timer recorded (written before it was) reads it from the document.
+    const documents = screen.conversations
+      .filter((row) => mayBeGroupRow(row) || row.disappearingSeconds === undefined)
+      .map((row) => row.id);
+    const document = documents.length > 0 ? await this.store.loadDocuments(documents) : undefined;
+    for (const id of documents) this.documents.set(id, () => document!(id));
+    this.noteReceipts(screen.receipts);
+    for (const row of screen.conversations) this.attach(row, false);
+    for (const message of screen.messages)
       this.models
         .get(message.conversationId)
         ?.rows.set(message.id, this.withDerivedStatus(message, unsent));
+  }
+
+  /**
+   * Completes start-up after the first screen: conversations whose rows carry no summary yet
+   * (written before summaries were kept, on a store without an upgrade of its own) have their
+   * rows read once and their summaries written. No other row is read here (0821).
+   */
+  async load(): Promise<void> {
+    // Without a first screen (tests, tools), the conversation rows alone.
+    if (!this.listed) await this.loadFirstScreen(new Set(), 0, 0);
+    // Reading their rows writes their summaries (readRows).
+    await this.ensure(
+      this.all()
+        .filter((model) => !model.row.summary)
+        .map((model) => model.row.id),
+    );
+  }
+
+  /**
+   * Reads the whole rows (with their receipts) and the documents of those of `conversationIds`
+   * not read yet: before anything reads or changes a conversation beyond its row and summary
+   * (a chat opened, a verb, a message or receipt for it). Concurrent calls share one read.
+   */
+  async ensure(conversationIds: Iterable<string>): Promise<void> {
+    const waits: Promise<void>[] = [];
+    const wanted: string[] = [];
+    for (const id of new Set(conversationIds)) {
+      const model = this.models.get(id);
+      if (!model || model.rowsLoaded) continue;
+      const pending = this.loading.get(id);
+      if (pending) waits.push(pending);
+      else wanted.push(id);
     }
+    if (wanted.length > 0) {
+      const read = this.readRows(wanted).finally(() => {
+        for (const id of wanted) this.loading.delete(id);
+      });
+      for (const id of wanted) this.loading.set(id, read);
+      waits.push(read);
+    }
+    await Promise.all(waits);
+  }
+
+  /** Settles once the rows being read now are read (ensure). */
+  async reading(): Promise<void> {
+    await Promise.allSettled(this.loading.values());
+  }
+
+  private async readRows(conversationIds: string[]): Promise<void> {
+    const undecoded = conversationIds.filter((id) => !this.models.get(id)?.docLoaded);
+    const [rows, document] = await Promise.all([
+      this.store.loadConversationRows(conversationIds),
+      this.store.loadDocuments(undecoded),
+    ]);
+    this.noteReceipts(rows.receipts);
+    const unsent = this.deps.unsentMessageIds?.() ?? new Set<string>();
+    const fresh = new Map<string, Map<string, MessageRow>>();
+    for (const message of rows.messages) {
+      let of = fresh.get(message.conversationId);
+      if (!of) fresh.set(message.conversationId, (of = new Map()));
+      of.set(message.id, this.withDerivedStatus(message, unsent));
+    }
+    const repaired = new UnitOfWork();
+    for (const id of conversationIds) {
+      const model = this.models.get(id);
+      // Deleted meanwhile, or created by this device meanwhile (it has no stored rows to read).
+      if (!model || model.rowsLoaded) continue;
+      if (!model.docLoaded) this.documents.set(id, () => document(id));
+      model.rows = fresh.get(id) ?? new Map();
+      model.rowsLoaded = true;
+      this.resummarize(repaired, model);
+      for (const row of model.rows.values()) this.rowChanged(model, row);
+      this.changed(id);
+    }
+    await this.store.commit(repaired, 'relaxed');
+  }
+
+  /**
+   * The summary of rows just read, written when the stored one differs: a row written before
+   * summaries were kept, or a status the rows derive (0370) that no change recorded in it.
+   */
+  private resummarize(work: UnitOfWork, model: ConversationModel): void {
+    const summary = summarize(model.rows.values());
+    if (sameSummary(summary, model.row.summary)) return;
+    model.row = { ...model.row, summary };
+    work.conversations.set(model.row.id, model.row);
+  }
+
+  private noteReceipts(receipts: readonly ReceiptRow[]): void {
+    // A group member's receipt is that member's only; the message's status row records the rest.
+    for (const receipt of receipts)
+      if (!receipt.group) this.noteReceipt(receipt.messageId, receipt.kind);
   }
 
   /**
@@ -191,13 +271,15 @@ export class Conversations {
   async remove(conversationId: string): Promise<void> {
     await this.store.deleteConversation(conversationId);
     this.models.delete(conversationId);
+    this.documents.delete(conversationId);
     this.changed(conversationId);
   }
 
   /** Creates the in-memory conversation; its row is staged on `work`. */
   create(work: UnitOfWork, row: ConversationRow): ConversationModel {
-    const model = this.attach(row);
-    work.conversations.set(row.id, row);
+    // A new conversation has no stored rows: all of them (none) are loaded.
+    const model = this.attach({ summary: { unread: 0 }, ...row }, true);
+    work.conversations.set(row.id, model.row);
     return model;
   }
 
@@ -216,6 +298,9 @@ export class Conversations {
     model: ConversationModel,
     change: (doc: ConversationDoc) => void,
   ): { update: Uint8Array<ArrayBuffer> | undefined; incoming: MessageRow[] } {
+    // Its new rows would be neither projected nor counted (ensure first).
+    if (!model.rowsLoaded)
+      throw new Error(`conversation ${model.row.id} changed before its rows were read`);
     let update: Uint8Array<ArrayBuffer> | undefined;
     const capture = (bytes: Uint8Array) => {
       update = update
@@ -243,9 +328,51 @@ export class Conversations {
 
   /** Replaces a message's projection row (rich/: edited, deleted, hidden), staged on `work`. */
   replaceRow(work: UnitOfWork, model: ConversationModel, row: MessageRow): void {
+    const before = model.rows.get(row.id);
     model.rows.set(row.id, row);
     work.messages.set(row.id, row);
+    this.summarizeChange(work, model, before, row);
     this.changed(model.row.id);
+  }
+
+  /**
+   * Removes rows from the model (disappearing/purge.ts: the caller deletes the stored rows), with
+   * `keep` rows replacing some of them; the summary change is staged on `work`.
+   */
+  dropRows(
+    work: UnitOfWork,
+    model: ConversationModel,
+    ids: ReadonlySet<string>,
+    keep: readonly MessageRow[],
+  ): void {
+    const kept = new Map(keep.map((row) => [row.id, row]));
+    for (const id of ids) {
+      const before = model.rows.get(id);
+      const after = kept.get(id);
+      if (after) model.rows.set(id, after);
+      else model.rows.delete(id);
+      this.summarizeChange(work, model, before, after);
+    }
+    for (const row of keep) work.messages.set(row.id, row);
+  }
+
+  /**
+   * Keeps the conversation row's summary (summary.ts) with a change of one of its rows, staged
+   * on `work` with the rows. A model whose rows are not loaded is never changed (ensure first).
+   */
+  private summarizeChange(
+    work: UnitOfWork,
+    model: ConversationModel,
+    before: MessageRow | undefined,
+    after: MessageRow | undefined,
+  ): void {
+    if (!model.rowsLoaded) return;
+    const summary = summaryAfter(model.row.summary ?? { unread: 0 }, before, after, () =>
+      model.rows.values(),
+    );
+    if (sameSummary(summary, model.row.summary)) return;
+    model.row = { ...model.row, summary };
+    work.conversations.set(model.row.id, model.row);
   }
 
   /** Adds a local entry (e.g. "safety number changed") that is not part of the shared document. */
@@ -289,16 +416,38 @@ export class Conversations {
     this.deps.statusNoted?.(messageId, status);
     const models = conversationId ? [this.models.get(conversationId)] : this.models.values();
     for (const model of models) {
+      if (model && !model.rowsLoaded) this.raisePreview(work, model, messageId, status);
       const row = model?.rows.get(messageId);
-      if (!model || !row) continue;
+      if (!model || !row || !model.rowsLoaded) continue;
       if (STATUS_RANK[status] <= STATUS_RANK[row.status]) return;
       const updated = { ...row, status };
       model.rows.set(messageId, updated);
       if (!recordedBy) work.messages.set(messageId, updated);
+      this.summarizeChange(work, model, row, updated);
       this.changed(model.row.id);
       this.rowChanged(model, updated);
       return;
     }
+  }
+
+  /**
+   * A status recorded elsewhere (an outbox row's deletion, a receipt row) for a message of a
+   * chat whose rows are not loaded: its rows derive it when loaded; the chat list's preview of
+   * it shows it now.
+   */
+  private raisePreview(
+    work: UnitOfWork,
+    model: ConversationModel,
+    messageId: string,
+    status: StoredMessageStatus,
+  ): void {
+    const summary = model.row.summary;
+    const last = summary?.last;
+    if (!summary || last?.id !== messageId || STATUS_RANK[status] <= STATUS_RANK[last.status])
+      return;
+    model.row = { ...model.row, summary: { ...summary, last: { ...last, status } } };
+    work.conversations.set(model.row.id, model.row);
+    this.changed(model.row.id);
   }
 
   /**
@@ -360,20 +509,25 @@ export class Conversations {
   }
 
   /**
-   * The in-memory model of a conversation. Its document is built on first use, from `stored`
-   * (what load read) or empty (a new conversation): decoding a Yjs document costs about as much
-   * as all of a chat's list entry, and most chats are never opened in a session.
+   * The in-memory model of a conversation. Its document is built on first use, from what was
+   * stored (read at first screen or with its rows: `documents`) or empty (a new conversation):
+   * decoding a Yjs document costs about as much as all of a chat's list entry, and most chats
+   * are never opened in a session.
    */
-  private attach(row: ConversationRow, stored?: () => StoredDocument): ConversationModel {
+  private attach(row: ConversationRow, rowsLoaded: boolean): ConversationModel {
     let doc: ConversationDoc | undefined;
     // Read once and kept until a decode succeeds: a document that fails to decode fails again
     // on the next use rather than silently becoming an empty one.
     let document: StoredDocument | undefined;
     const load = (): ConversationDoc => {
+      const stored = this.documents.get(row.id);
+      // An empty document in place of a stored one would lose the chat's history on screen.
+      if (!stored && !model.rowsLoaded)
+        throw new Error(`conversation ${row.id} used before its rows were read (ensure)`);
       document ??= stored?.();
       const built = this.materialize(model, document);
       document = undefined;
-      stored = undefined;
+      this.documents.delete(row.id);
       return built;
     };
     const model: ConversationModel = {
@@ -385,6 +539,7 @@ export class Conversations {
       get docLoaded(): boolean {
         return doc !== undefined;
       },
+      rowsLoaded,
       rows: new Map(),
       typing: new Map(),
       logSeqs: [],
@@ -422,6 +577,8 @@ export class Conversations {
   }
 
   private project(model: ConversationModel, entries: MessageEntry[], origin: unknown): void {
+    // A document decoded before its rows were read (a group's title): they come from the store.
+    if (!model.rowsLoaded) return;
     const self = this.selfAccountId();
     for (const entry of entries) {
       if (model.rows.has(entry.id)) continue;
@@ -437,6 +594,7 @@ export class Conversations {
       this.rowChanged(model, row);
       if (this.staging && !this.replaying) {
         this.staging.work.messages.set(row.id, row);
+        this.summarizeChange(this.staging.work, model, undefined, row);
         if (!outgoing) this.staging.incoming.push(row);
         this.touch(this.staging.work, model, Math.max(entry.sentAt, model.row.updatedAt + 1));
       }

@@ -16,7 +16,7 @@ import { checkTimer } from './timers.js';
 
 export interface DisappearingDeps extends PurgeDeps {
   device: LocalDevice;
-  conversations: PurgeDeps['conversations'] & Pick<Conversations, 'get' | 'all'>;
+  conversations: PurgeDeps['conversations'] & Pick<Conversations, 'get' | 'all' | 'ensure'>;
   groups: Pick<Groups, 'isGroup' | 'state' | 'changeSettings'>;
   outbox: Pick<Outbox, 'enqueue'>;
   media: PurgeDeps['media'] & Pick<Media, 'deleteEverywhere' | 'open'>;
@@ -38,6 +38,8 @@ export class Disappearing {
   private readonly blobsWaitingFor = new Map<string, string[]>();
   /** Expiries run one batch at a time, in order. */
   private queue: Promise<void> = Promise.resolve();
+  /** load() took the stored times: until then rowChanged leaves rows to load()'s own scan. */
+  private loaded = false;
 
   constructor(private readonly deps: DisappearingDeps) {
     this.schedule = new ExpirySchedule(deps.clock, (rows) => void this.expire(rows));
@@ -120,12 +122,15 @@ export class Disappearing {
         row.blobId,
       ]);
     this.schedule.add(expiries);
+    // The chats whose rows are read; the others start what a crash lost when theirs are read
+    // (rowChanged), and the stored times above expire messages of chats never read (0821).
     const started: ExpiryRow[] = [];
     for (const model of this.deps.conversations.all())
-      for (const row of model.rows.values()) {
+      for (const row of model.rowsLoaded ? model.rows.values() : []) {
         const expiry = this.startedExpiry(model, row);
         if (expiry) started.push(expiry);
       }
+    this.loaded = true;
     this.schedule.add(started);
     await this.deps.store.put(started);
     await this.expire(this.schedule.takeDue());
@@ -133,6 +138,7 @@ export class Disappearing {
 
   /** Conversations hook: a message arrived or its status rose; start its timer if due. */
   rowChanged(model: ConversationModel, row: MessageRow): void {
+    if (!this.loaded) return;
     const expiry = this.startedExpiry(model, row);
     if (!expiry) return;
     this.schedule.add([expiry]);
@@ -176,6 +182,7 @@ export class Disappearing {
     if (rows.length === 0) return this.queue;
     const run = async (): Promise<void> => {
       for (const [conversationId, ids] of byConversation(rows)) {
+        await this.deps.conversations.ensure([conversationId]);
         const model = this.deps.conversations.get(conversationId);
         if (!model) continue;
         // Decided before anything is awaited: a read receipt may arrive during the purge.

@@ -5,7 +5,7 @@ import type { MessageRow, ParleyDatabase } from '../store/database.js';
 import { UnitOfWork } from '../store/unit-of-work.js';
 
 export interface PurgeDeps {
-  conversations: Pick<Conversations, 'stage' | 'compactIfNeeded' | 'touchView'>;
+  conversations: Pick<Conversations, 'stage' | 'dropRows' | 'compactIfNeeded' | 'touchView'>;
   commit(work: UnitOfWork): Promise<void>;
   db: Pick<ParleyDatabase, 'messages'>;
   search: Pick<MessageSearch, 'apply'>;
@@ -31,11 +31,10 @@ export async function purgeMessages(
   });
   const work = new UnitOfWork();
   deps.conversations.stage(work, model, (doc) => doc.purgeMessages(ids));
-  for (const row of keep) work.messages.set(row.id, row);
+  // The summary (unread count, preview) changes in the same unit of work.
+  deps.conversations.dropRows(work, model, ids, keep);
   await deps.commit(work);
   const kept = new Set(keep.map((row) => row.id));
-  for (const id of ids) if (!kept.has(id)) model.rows.delete(id);
-  for (const row of keep) model.rows.set(row.id, row);
   const gone = [...ids].filter((id) => !kept.has(id));
   // A crash here leaves rows the schedule deletes again at the next start.
   await deps.db.messages.bulkDelete(gone);

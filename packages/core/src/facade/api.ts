@@ -474,7 +474,10 @@ export interface Messenger {
   /** Changes one account setting on this device (and, once synced, on the account's others). */
   updateAccountSettings(change: AccountSettingsChange): Promise<void>;
   on(listener: (event: MessengerEvent) => void): () => void;
-  /** Resolves once every envelope received so far is applied and durable. */
+  /**
+   * Resolves once every envelope received so far is applied and durable, and every chat whose
+   * rows were being read (a chat shown for the first time, 0821) is read.
+   */
   settled(): Promise<void>;
   /** The relay's VAPID public key (base64url): PushManager.subscribe's applicationServerKey. */
   pushPublicKey(): Promise<string>;

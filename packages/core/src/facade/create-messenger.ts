@@ -65,6 +65,7 @@ import { Disappearing } from '../disappearing/disappearing.js';
 import { DexieExpiryStore } from '../disappearing/expiry-store.js';
 import { LiveViews } from './live-views.js';
 import { ParleyMessenger, type MessengerDeps } from './messenger.js';
+import { rowsOnDemand } from './rows-on-demand.js';
 import { afterLoad } from './after-load.js';
 
 export interface MessengerOptions {
@@ -157,13 +158,15 @@ export async function createMessenger(options: MessengerOptions): Promise<Messen
   if (!WebSocketImpl) throw new TypeError('no WebSocket implementation: pass options.WebSocket');
   const db = new ParleyDatabase(options.databaseName, options.indexedDB);
   await db.open();
-  const messenger = new ParleyMessenger(wire(options, db, WebSocketImpl));
+  const deps = wire(options, db, WebSocketImpl);
+  const messenger = new ParleyMessenger(deps);
+  const onDemand = rowsOnDemand(messenger, (ids) => deps.conversations.ensure(ids));
   if (!options.firstScreenFirst) {
     await messenger.open();
-    return messenger;
+    return onDemand;
   }
   await messenger.openFirstScreen();
-  return afterLoad(messenger, messenger.loaded);
+  return afterLoad(onDemand, messenger.loaded);
 }
 
 /** Builds the parts and connects their callbacks (parts referenced before built are called later). */
@@ -219,6 +222,7 @@ function wire(
   const conversations = new Conversations({
     store,
     selfAccountId: () => device.accountId,
+    unsentMessageIds: () => outbox.unsentMessageIds(),
     changed: (id) => views.conversationChanged(id),
     rowChanged: (model, row) => disappearing.rowChanged(model, row),
     statusNoted: (messageId, status) => disappearing.statusNoted(messageId, status),
@@ -393,6 +397,7 @@ function wire(
     conversations,
     contacts,
     ...(options.timelinePage !== undefined ? { timelinePage: options.timelinePage } : {}),
+    loadRows: (id) => void conversations.ensure([id]).catch(onError),
     connectionState: () => relay.state,
     group: (model) => {
       const state = groups.state(model);
@@ -462,6 +467,7 @@ function wire(
       onError,
     }),
     conversations,
+    store,
     conversationList: () => views.conversationList.getSnapshot(),
     usernameOf: (accountId) =>
       accountId === device.accountId
@@ -498,8 +504,11 @@ function wire(
       options.mediaCacheBytes,
     ),
     transfer: blobs,
-    post: (conversationId, caption, attachments, messageId, extras) =>
-      composer.sendText(conversationId, caption, attachments, messageId, extras),
+    // An upload resumed at start posts to a chat whose rows may not be read yet (0821).
+    post: async (conversationId, caption, attachments, messageId, extras) => {
+      await conversations.ensure([conversationId]);
+      return composer.sendText(conversationId, caption, attachments, messageId, extras);
+    },
     onError,
   });
   const disappearing: Disappearing = new Disappearing({

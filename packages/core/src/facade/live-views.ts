@@ -30,6 +30,8 @@ export interface LiveViewsDeps {
   profileOf?: ViewContext['profileOf'];
   /** Entries per timeline page (0820); by default a chat's messages() holds all of it. */
   timelinePage?: number;
+  /** Starts reading a chat's rows (Conversations.ensure); it re-renders when they are read. */
+  loadRows(conversationId: string): void;
 }
 
 /** Timeline entries a chat's messages() holds at first and adds per showOlder, in apps (0820). */
@@ -66,10 +68,15 @@ export class LiveViews {
       snapshot = new Snapshot(() => {
         const model = this.deps.conversations.get(conversationId);
         if (!model) return [];
-        // The first screen's models hold a page of rows and no document (0820).
-        return this.deps.conversations.complete
-          ? messageViews(model, this.context(), this.floorOf(conversationId, model.doc.timeline()))
-          : pageViews(model, this.context());
+        if (model.rowsLoaded)
+          return messageViews(
+            model,
+            this.context(),
+            this.floorOf(conversationId, model.doc.timeline()),
+          );
+        // Shown, its rows are read (0821); meanwhile the first screen's page, if it had one.
+        this.deps.loadRows(conversationId);
+        return pageViews(model, this.context());
       });
       this.messageSnapshots.set(conversationId, snapshot);
     }
@@ -78,7 +85,9 @@ export class LiveViews {
 
   /** Widens the chat's timeline by a page, when it does not hold all of the chat yet. */
   showOlder(conversationId: string): void {
-    const timeline = this.deps.conversations.get(conversationId)?.doc.timeline() ?? [];
+    const model = this.deps.conversations.get(conversationId);
+    if (!model?.rowsLoaded) return;
+    const timeline = model.doc.timeline();
     const from = firstFrom(timeline, this.floorOf(conversationId, timeline));
     if (from > 0) this.widen(conversationId, keyAt(timeline, from - this.page));
   }
@@ -88,7 +97,8 @@ export class LiveViews {
    * when the chat's timeline does not hold it.
    */
   showMessage(conversationId: string, messageId: string): boolean {
-    const timeline = this.deps.conversations.get(conversationId)?.doc.timeline() ?? [];
+    const model = this.deps.conversations.get(conversationId);
+    const timeline = model?.rowsLoaded ? model.doc.timeline() : [];
     let index = timeline.length - 1;
     while (index >= 0 && timeline[index]!.id !== messageId) index--;
     if (index < 0) return false;

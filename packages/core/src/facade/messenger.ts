@@ -167,8 +167,8 @@ export class ParleyMessenger implements Messenger {
   }
 
   private async openRest(): Promise<void> {
-    const { db, device, outbox, conversations, views } = this.deps;
-    await conversations.load(outbox.unsentMessageIds());
+    const { db, device, conversations, views } = this.deps;
+    await conversations.load();
     this.deps.groups.load(await this.deps.store.loadReceipts());
     this.deps.pendingGroupMessages.load(await db.pendingGroupMessages.toArray());
     // What expired while this device was off is gone before anything shows it.
@@ -549,6 +549,7 @@ export class ParleyMessenger implements Messenger {
   async settled(): Promise<void> {
     await this.deps.inbox.idle();
     await this.deps.disappearing.idle();
+    await this.deps.conversations.reading();
   }
 
   // --- Web Push (push/)

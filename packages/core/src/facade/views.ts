@@ -1,5 +1,6 @@
 import { mayBeGroupRow, type ConversationModel } from '../conversations/conversations.js';
-import type { MessageRow, PendingGroupMessageRow } from '../store/database.js';
+import type { MessagePreview, MessageRow, PendingGroupMessageRow } from '../store/database.js';
+import { compareRows, isUnread, lastRow } from '../conversations/summary.js';
 import type { MessageEntry } from '../conversations/conversation-doc.js';
 import { isMessageRequest } from '../requests/request-state.js';
 import { orderKey } from '../conversations/timeline-order.js';
@@ -216,7 +217,7 @@ function viewOnceOf(row: MessageRow): Pick<MessageView, 'viewOnce'> {
  * is ordered from its projection rows, which carry the same timeline key.
  */
 function lastMessageRow(model: ConversationModel): MessageRow | undefined {
-  if (!model.docLoaded) return lastProjectedRow(model);
+  if (!model.docLoaded) return lastRow(model.rows.values());
   const timeline = model.doc.timeline();
   for (let i = timeline.length - 1; i >= 0; i--) {
     const row = model.rows.get((timeline[i] as MessageEntry).id);
@@ -225,20 +226,16 @@ function lastMessageRow(model: ConversationModel): MessageRow | undefined {
   return undefined;
 }
 
-function lastProjectedRow(model: ConversationModel): MessageRow | undefined {
-  let last: MessageRow | undefined;
-  for (const row of model.rows.values()) {
-    if (row.kind !== 'text') continue;
-    if (!last || compareRows(row, last) > 0) last = row;
-  }
-  return last;
-}
-
-/** compareTimeline (timeline-order.ts) on projection rows. */
-function compareRows(a: MessageRow, b: MessageRow): number {
-  const byKey = (a.hlc ?? a.sentAt) - (b.hlc ?? b.sentAt);
-  if (byKey !== 0) return byKey;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+/**
+ * The unread count and last message the chat list shows: from the rows when they are loaded,
+ * else from the summary kept with them (ConversationRow.summary, 0821).
+ */
+function listedOf(model: ConversationModel): { unread: number; last: MessagePreview | undefined } {
+  const summary = model.row.summary;
+  if (!model.rowsLoaded && summary) return { unread: summary.unread, last: summary.last };
+  let unread = 0;
+  for (const row of model.rows.values()) if (isUnread(row)) unread++;
+  return { unread, last: lastMessageRow(model) };
 }
 
 /** Whether the conversation may be a group, without decoding a direct chat's document. */
@@ -247,18 +244,7 @@ function mayBeGroup(model: ConversationModel): boolean {
 }
 
 export function conversationView(model: ConversationModel, context: ViewContext): ConversationView {
-  let unreadCount = 0;
-  for (const row of model.rows.values()) {
-    if (
-      row.kind === 'text' &&
-      !row.outgoing &&
-      row.status !== 'read' &&
-      !row.hidden &&
-      !row.deleted
-    )
-      unreadCount++;
-  }
-  const last = lastMessageRow(model);
+  const { unread: unreadCount, last } = listedOf(model);
   const peer = model.row.peerAccountId;
   const peerUsername = peer ? context.usernameOf(peer, model) : undefined;
   const typing = [...model.typing.entries()]

@@ -107,6 +107,8 @@ export class HistoryTransfer {
       chatsDone: 0,
       chatsTotal: total,
     });
+    // Every document is packed: read those not read yet (0821).
+    await this.deps.conversations.ensure(models.map((model) => model.row.id));
     const archive = encodeHistoryArchive(
       models.map((model) => ({
         id: model.row.id,
@@ -193,6 +195,7 @@ export class HistoryTransfer {
     let work = new UnitOfWork();
     for (const conversation of decodeHistoryArchive(plaintext)) {
       if (done++ < imported) continue;
+      await this.deps.conversations.ensure([conversation.id]);
       this.deps.importConversation(conversation, sender, work);
       if (done % IMPORT_BATCH === 0) {
         await this.deps.commit(work);

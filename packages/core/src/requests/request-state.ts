@@ -18,6 +18,8 @@ export function isMessageRequest(
   if (!model.row.request) return false;
   // Accepted on another device of the account (the account document).
   if (acceptedRequests.includes(model.row.id)) return false;
+  // Rows not read yet: the summary kept with them says whether this account wrote (0821).
+  if (!model.rowsLoaded) return !model.row.summary?.wrote;
   for (const row of model.rows.values()) if (row.outgoing && row.kind === 'text') return false;
   return true;
 }

@@ -7,6 +7,7 @@ import type {
   SearchResults,
 } from '../facade/api.js';
 import type { MessageRow } from '../store/database.js';
+import type { ConversationRepository } from '../store/repositories.js';
 import type { UnitOfWork } from '../store/unit-of-work.js';
 import { highlightRanges } from './highlight.js';
 import type { IndexChanges, SearchBackend, SearchDocument } from './search-document.js';
@@ -26,6 +27,8 @@ export const SEARCH_ENGINE_MEASURE = 'parley:search-engine';
 export interface MessageSearchDeps {
   backend: SearchBackend;
   conversations: Conversations;
+  /** The stored rows: the catch-up pages through them, hits in chats not read yet come from here. */
+  store: Pick<ConversationRepository, 'messagesAfter' | 'loadMessages'>;
   /** The chat list as the facade shows it (titles). */
   conversationList(): readonly ConversationView[];
   usernameOf(accountId: string): string;
@@ -64,22 +67,28 @@ export class MessageSearch {
     return this.enqueue(async () => {
       // Benchmarks read these marks (apps/web/bench/search-bench.ts): how long the catch-up took.
       performance.mark(SEARCH_START_MARK);
-      const rows = new Map<string, MessageRow>();
+      // The stored rows page by page (0821): only their ids are held, never every row.
+      const ids: string[] = [];
       const gone: string[] = [];
-      for (const model of this.deps.conversations.all())
-        for (const row of model.rows.values()) {
+      for (let page = await this.deps.store.messagesAfter(undefined, CATCH_UP_BATCH); ;) {
+        for (const row of page) {
           if (row.kind !== 'text') continue;
           if (row.deleted || row.hidden) gone.push(row.id);
-          else rows.set(row.id, row);
+          else ids.push(row.id);
         }
-      const report = await this.deps.backend.restore([...rows.keys()]);
+        if (page.length < CATCH_UP_BATCH) break;
+        page = await this.deps.store.messagesAfter(page.at(-1)?.id, CATCH_UP_BATCH);
+      }
+      const report = await this.deps.backend.restore(ids);
       // A deletion committed while the saved index lagged behind: drop what it still holds.
       if (gone.length > 0) await this.deps.backend.apply({ remove: gone });
       for (let i = 0; i < report.missing.length; i += CATCH_UP_BATCH) {
-        const add = report.missing
-          .slice(i, i + CATCH_UP_BATCH)
-          .map((id) => messageDocument(rows.get(id)!)!);
-        await this.deps.backend.apply({ add });
+        const rows = await this.deps.store.loadMessages(
+          report.missing.slice(i, i + CATCH_UP_BATCH),
+        );
+        // A row deleted meanwhile is simply not there; its removal was applied in commit order.
+        const add = rows.flatMap((row) => messageDocument(row) ?? []);
+        if (add.length > 0) await this.deps.backend.apply({ add });
       }
       performance.mark(SEARCH_READY_MARK, {
         detail: { restored: report.restored, added: report.missing.length },
@@ -137,8 +146,9 @@ export class MessageSearch {
     const list = this.deps.conversationList();
     const byId = new Map(list.map((view) => [view.id, view]));
     const groups = new Map<string, SearchResultGroup>();
+    const stored = await this.storedRowsOf(hits);
     for (const hit of hits) {
-      const row = this.deps.conversations.get(hit.conversationId)?.rows.get(hit.messageId);
+      const row = this.rowOf(hit) ?? stored.get(hit.messageId);
       const view = byId.get(hit.conversationId);
       if (!row || !view) continue;
       let group = groups.get(hit.conversationId);
@@ -178,6 +188,23 @@ export class MessageSearch {
 
   close(): Promise<void> {
     return this.enqueue(() => this.deps.backend.close());
+  }
+
+  /** A hit's row, in a chat whose rows are read. */
+  private rowOf(hit: { conversationId: string; messageId: string }): MessageRow | undefined {
+    const model = this.deps.conversations.get(hit.conversationId);
+    return model?.rowsLoaded ? model.rows.get(hit.messageId) : undefined;
+  }
+
+  /** The stored rows of hits in chats not read yet (0821): one read by id, not their chats. */
+  private async storedRowsOf(
+    hits: readonly { conversationId: string; messageId: string }[],
+  ): Promise<Map<string, MessageRow>> {
+    const ids = hits
+      .filter((hit) => !this.deps.conversations.get(hit.conversationId)?.rowsLoaded)
+      .map((hit) => hit.messageId);
+    const rows = ids.length > 0 ? await this.deps.store.loadMessages(ids) : [];
+    return new Map(rows.map((row) => [row.id, row]));
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {

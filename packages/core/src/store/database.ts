@@ -1,6 +1,7 @@
 import { Dexie, type DexieOptions, type EntityTable } from 'dexie';
 import type { AttachmentPointer } from '../media/attachment-pointer.js';
 import type { CallRecord } from '../calls/types.js';
+import { fillSummaries } from './summary-upgrade.js';
 
 /**
  * The device's local database (IndexedDB through Dexie). One database per device; everything the
@@ -92,7 +93,29 @@ export interface ConversationRow {
    * written before it was kept read the document instead.
    */
   disappearingSeconds?: number;
+  /**
+   * What the chat list shows of the chat's messages, kept with its rows in the same unit of work
+   * (conversations/summary.ts), so the list needs no row of a chat not opened yet
+   * (docs/decisions/0821). Not indexed; rows written before it was kept are summarized from
+   * their messages once (version 16 below, or at start).
+   */
+  summary?: ConversationSummary;
 }
+
+/** A chat's unread count and preview (ConversationRow.summary). */
+export interface ConversationSummary {
+  /** Incoming text messages not read, hidden or deleted: the chat list's badge. */
+  unread: number;
+  /** The last visible text message, as the chat list previews it. */
+  last?: MessagePreview;
+  /** This account wrote a text message in the chat (a message request is then accepted). */
+  wrote?: boolean;
+}
+
+export type MessagePreview = Pick<
+  MessageRow,
+  'id' | 'sentAt' | 'hlc' | 'body' | 'outgoing' | 'status' | 'deleted'
+>;
 
 /** Snapshot of one conversation's Yjs document; updates since then are in `docUpdates`. */
 export interface DocSnapshotRow {
@@ -315,5 +338,10 @@ export class ParleyDatabase extends Dexie {
     this.version(14).stores({ pendingGroupMessages: 'key, conversationId' });
     // Version 15 is devices15's (issue 15, history import resumes after a reload).
     this.version(15).stores({ historyImport: 'key' });
+    // Version 16 is rows17's (issue 17, rows per chat on demand): each conversation row carries
+    // its chat's summary, filled here for databases written before.
+    this.version(16)
+      .stores({})
+      .upgrade((tx) => fillSummaries(tx));
   }
 }

@@ -1,11 +1,6 @@
 import { Dexie } from 'dexie';
-import type { ParleyDatabase } from './database.js';
-import type {
-  CoreStore,
-  FirstScreen,
-  StoredConversations,
-  StoredDocument,
-} from './repositories.js';
+import type { MessageRow, ParleyDatabase } from './database.js';
+import type { ConversationRows, CoreStore, FirstScreen, StoredDocument } from './repositories.js';
 import { documentsFrom } from './stored-documents.js';
 import { onCommitted, type Durability, type UnitOfWork } from './unit-of-work.js';
 
@@ -58,6 +53,32 @@ export class DexieStore implements CoreStore {
     });
   }
 
+  async loadConversationRows(conversationIds: readonly string[]): Promise<ConversationRows> {
+    const db = this.db;
+    return db.transaction('r', [db.messages, db.receipts], async () => {
+      const messages = await db.messages
+        .where('conversationId')
+        .anyOf([...conversationIds])
+        .toArray();
+      const receipts = await db.receipts
+        .where('messageId')
+        .anyOf(messages.map((row) => row.id))
+        .toArray();
+      return { messages, receipts };
+    });
+  }
+
+  async loadMessages(messageIds: readonly string[]): Promise<MessageRow[]> {
+    const rows = await this.db.messages.bulkGet([...messageIds]);
+    return rows.filter((row) => row !== undefined);
+  }
+
+  messagesAfter(afterId: string | undefined, limit: number): Promise<MessageRow[]> {
+    const table = this.db.messages;
+    const from = afterId === undefined ? table.orderBy(':id') : table.where(':id').above(afterId);
+    return from.limit(limit).toArray();
+  }
+
   async loadDocuments(
     conversationIds: readonly string[],
   ): Promise<(conversationId: string) => StoredDocument> {
@@ -74,17 +95,6 @@ export class DexieStore implements CoreStore {
       snapshots.filter((row) => row !== undefined),
       updates,
     );
-  }
-
-  async loadConversations(): Promise<StoredConversations> {
-    const [conversations, snapshots, updates, messages, receipts] = await Promise.all([
-      this.db.conversations.toArray(),
-      this.db.docSnapshots.toArray(),
-      this.db.docUpdates.toArray(),
-      this.db.messages.toArray(),
-      this.db.receipts.toArray(),
-    ]);
-    return { conversations, messages, receipts, document: documentsFrom(snapshots, updates) };
   }
 
   loadReceipts() {

@@ -8,12 +8,7 @@ import type {
   ReceiptRow,
   SessionRow,
 } from './database.js';
-import type {
-  CoreStore,
-  FirstScreen,
-  StoredConversations,
-  StoredDocument,
-} from './repositories.js';
+import type { ConversationRows, CoreStore, FirstScreen, StoredDocument } from './repositories.js';
 import { documentsFrom } from './stored-documents.js';
 import type { Durability, UnitOfWork } from './unit-of-work.js';
 
@@ -94,6 +89,26 @@ export class MemoryStore implements CoreStore {
     return structuredClone({ conversations, messages, receipts });
   }
 
+  async loadConversationRows(conversationIds: readonly string[]): Promise<ConversationRows> {
+    const ids = new Set(conversationIds);
+    const messages = [...this.messages.values()].filter((row) => ids.has(row.conversationId));
+    const held = new Set(messages.map((row) => row.id));
+    const receipts = [...this.receipts.values()].filter((row) => held.has(row.messageId));
+    return structuredClone({ messages, receipts });
+  }
+
+  async loadMessages(messageIds: readonly string[]): Promise<MessageRow[]> {
+    return structuredClone(messageIds.flatMap((id) => this.messages.get(id) ?? []));
+  }
+
+  async messagesAfter(afterId: string | undefined, limit: number): Promise<MessageRow[]> {
+    const ids = [...this.messages.keys()]
+      .filter((id) => afterId === undefined || id > afterId)
+      .sort()
+      .slice(0, limit);
+    return structuredClone(ids.map((id) => this.messages.get(id) as MessageRow));
+  }
+
   async loadDocuments(
     conversationIds: readonly string[],
   ): Promise<(conversationId: string) => StoredDocument> {
@@ -105,17 +120,6 @@ export class MemoryStore implements CoreStore {
         .sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0)),
     });
     return documentsFrom(snapshots, updates);
-  }
-
-  async loadConversations(): Promise<StoredConversations> {
-    const { conversations, snapshots, updates, messages, receipts } = structuredClone({
-      conversations: [...this.conversations.values()],
-      snapshots: [...this.snapshots.values()],
-      updates: [...this.docUpdates.values()].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0)),
-      messages: [...this.messages.values()],
-      receipts: [...this.receipts.values()],
-    });
-    return { conversations, messages, receipts, document: documentsFrom(snapshots, updates) };
   }
 
   async loadReceipts(): Promise<ReceiptRow[]> {

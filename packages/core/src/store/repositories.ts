@@ -40,19 +40,6 @@ export interface StoredDocument {
 }
 
 /**
- * What start-up reads: every conversation row, the message projection and the receipts. The
- * documents are read when a conversation is first used (docs/decisions/0810): `document` is
- * called then, once per conversation, synchronously (an implementation either read them along
- * with the rest or reads on demand from a synchronous database).
- */
-export interface StoredConversations {
-  conversations: ConversationRow[];
-  messages: MessageRow[];
-  receipts: ReceiptRow[];
-  document(conversationId: string): StoredDocument;
-}
-
-/**
  * What the chat list's first screen needs (docs/decisions/0820): every conversation row (one per
  * chat: small), most recently active first (by `updatedAt`), and for the first `chats` of them
  * their newest `perChat` projection rows (by `sentAt`) with the receipts of those rows. Read
@@ -64,17 +51,38 @@ export interface FirstScreen {
   receipts: ReceiptRow[];
 }
 
+/** Some conversations' projection rows with their receipts, read when those chats are first used. */
+export interface ConversationRows {
+  messages: MessageRow[];
+  receipts: ReceiptRow[];
+}
+
 /** Conversation documents (snapshot + update log) and the message projection. */
 export interface ConversationRepository {
   loadFirstScreen(chats: number, perChat: number): Promise<FirstScreen>;
   /**
+   * Every projection row of `conversationIds` and those rows' receipts (docs/decisions/0821): a
+   * chat's rows are read when it is first used, never all at start.
+   */
+  loadConversationRows(conversationIds: readonly string[]): Promise<ConversationRows>;
+  /**
+   * The projection rows of those of `messageIds` this device holds, as stored (statuses not
+   * derived): a receipt's chat, a search hit in a chat not read yet.
+   */
+  loadMessages(messageIds: readonly string[]): Promise<MessageRow[]>;
+  /**
+   * Up to `limit` projection rows after message id `afterId` (from the first without it), in id
+   * order: a reader of every row (the search catch-up) pages through them by primary key.
+   */
+  messagesAfter(afterId: string | undefined, limit: number): Promise<MessageRow[]>;
+  /**
    * The documents of `conversationIds` (the first screen's groups, whose titles live in them):
-   * a reader as StoredConversations.document, for those ids.
+   * read once per conversation, when it is first used (synchronously: an implementation either
+   * read them here or reads on demand from a synchronous database).
    */
   loadDocuments(
     conversationIds: readonly string[],
   ): Promise<(conversationId: string) => StoredDocument>;
-  loadConversations(): Promise<StoredConversations>;
   /** Every receipt row (group member receipts are folded by groups/ at start). */
   loadReceipts(): Promise<ReceiptRow[]>;
   /** Deletes the conversation with its document, messages and their receipts, in one transaction. */

@@ -1,3 +1,4 @@
+import { summarize } from '../conversations/summary.js';
 import { messageRow } from '../conversations/conversations.js';
 import { ConversationDoc } from '../conversations/conversation-doc.js';
 import { directConversationId } from '../conversations/conversation-id.js';
@@ -80,6 +81,8 @@ export async function seedConversations(options: SeedOptions): Promise<SeedRows>
       updatedAt: newest,
       // As the device records it (disappearing/): no timer was ever set.
       disappearingSeconds: 0,
+      // As Conversations keeps it with the rows (docs/decisions/0821).
+      summary: summarize(messages),
     });
     rows.docSnapshots.push({
       conversationId: id,

@@ -1,3 +1,4 @@
+import { summarize } from '../../src/conversations/summary.js';
 import { describe, expect, it } from 'vitest';
 import { ConversationDoc, type MessageEntry } from '../../src/conversations/conversation-doc.js';
 import { messageRow, type ConversationModel } from '../../src/conversations/conversations.js';
@@ -144,6 +145,7 @@ describe('the chat list preview and the conversation agree', () => {
       row: { id: 'c', kind: 'direct', peerAccountId: bob.accountId, updatedAt: 0 },
       doc,
       docLoaded,
+      rowsLoaded: true,
       rows,
       typing: new Map(),
       logSeqs: [],
@@ -171,6 +173,15 @@ describe('the chat list preview and the conversation agree', () => {
       expect(conversationView(model(doc, false), context).lastMessage?.body).toBe(
         views.at(-1)?.body,
       );
+      // A chat whose rows are not read yet: its summary, kept with the rows (0821).
+      const unread = model(doc, false);
+      const listed = {
+        ...unread,
+        rowsLoaded: false,
+        row: { ...unread.row, summary: summarize(unread.rows.values()) },
+        rows: new Map(),
+      };
+      expect(conversationView(listed, context).lastMessage?.body).toBe(views.at(-1)?.body);
     }
   });
 });

@@ -95,7 +95,7 @@ describe('inbox (in-memory store, no relay)', () => {
     const store = new MemoryStore();
     await new Receiver(bob, store).receive(envelopes, true);
     const restarted = new Receiver(bob, store);
-    await restarted.conversations.load(new Set());
+    await restarted.conversations.load();
     await restarted.receive(envelopes.map(redelivery));
     expect(restarted.decrypted.size).toBe(0);
     expect(restarted.acked).toHaveLength(envelopes.length);
@@ -112,7 +112,7 @@ describe('inbox (in-memory store, no relay)', () => {
     expect(store.processedEnvelopes.size).toBe(0);
     // The relay pushes the unacked batch again on the next connection, to a restarted device.
     const restarted = new Receiver(bob, store);
-    await restarted.conversations.load(new Set());
+    await restarted.conversations.load();
     await restarted.receive(envelopes.map(redelivery));
     expect(restarted.acked).toHaveLength(envelopes.length);
     expect(stateOf(restarted).messages).toEqual(['m0:message 0', 'm1:message 1']);

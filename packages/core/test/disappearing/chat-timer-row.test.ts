@@ -79,7 +79,7 @@ describe("a direct chat's row records its timer", () => {
     const store = await storeWithTimer(300);
     const timers = disappearing();
     const conversations = conversationsOn(store, timers);
-    await conversations.load(new Set());
+    await conversations.load();
     const model = conversations.get('chat')!;
     expect(conversationView(model, contextOf(timers)).disappearingSeconds).toBe(300);
     expect(model.docLoaded).toBe(false);
@@ -91,7 +91,7 @@ describe("a direct chat's row records its timer", () => {
     store.conversations.set('chat', older);
     const timers = disappearing();
     const conversations = conversationsOn(store, timers);
-    await conversations.load(new Set());
+    await conversations.load();
     const model = conversations.get('chat')!;
     expect(conversationView(model, contextOf(timers)).disappearingSeconds).toBe(300);
     expect(model.docLoaded).toBe(true);
@@ -101,7 +101,8 @@ describe("a direct chat's row records its timer", () => {
     const store = await storeWithTimer(300);
     const timers = disappearing();
     const conversations = conversationsOn(store, timers);
-    await conversations.load(new Set());
+    await conversations.load();
+    await conversations.ensure(['chat']);
     const model = conversations.get('chat')!;
     const message = new UnitOfWork();
     conversations.stage(message, model, (doc) =>

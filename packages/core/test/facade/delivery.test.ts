@@ -13,7 +13,7 @@ import {
   projectedBodies,
 } from '../support/projection.js';
 import { foundInRelay } from '../support/relay-contents.js';
-import { find, texts, waitFor } from '../support/wait.js';
+import { find, openChat, texts, waitFor } from '../support/wait.js';
 import { linkDevice } from '../support/link.js';
 
 describe('delivery guarantees against the real relay', () => {
@@ -73,6 +73,7 @@ describe('delivery guarantees against the real relay', () => {
     await bob.close();
     for (const db of [aliceDb, bobDb]) {
       const reopened = await fx.messenger(db);
+      await openChat(reopened, conversation);
       expect(texts(reopened, conversation)).toEqual(sent);
       await reopened.close();
     }

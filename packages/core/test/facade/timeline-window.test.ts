@@ -45,12 +45,13 @@ async function chatOf(count: number): Promise<{ views: LiveViews; conversations:
     selfAccountId: () => 'self',
     changed: () => undefined,
   });
-  await conversations.load(new Set());
+  await conversations.load();
   const views = new LiveViews({
     device: { account: undefined } as unknown as LocalDevice,
     conversations,
     contacts: { usernameOf: () => undefined } as unknown as Contacts,
     connectionState: () => 'offline',
+    loadRows: () => undefined,
     timelinePage: TIMELINE_PAGE,
   });
   return { views, conversations };
@@ -99,6 +100,7 @@ describe("a chat's timeline window", () => {
       conversations,
       contacts: { usernameOf: () => undefined } as unknown as Contacts,
       connectionState: () => 'offline',
+      loadRows: () => undefined,
     });
     expect(ids(views)).toHaveLength(MESSAGES);
   });

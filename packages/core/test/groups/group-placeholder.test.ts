@@ -7,7 +7,7 @@ import type { SenderKeys } from '../../src/groups/sender-keys.js';
 import { ParleyDatabase } from '../../src/store/database.js';
 import { uniqueUsername, useRelay } from '../support/fixture.js';
 import { interceptingWebSocket } from '../support/intercepting-websocket.js';
-import { find, texts, waitFor } from '../support/wait.js';
+import { find, openChat, texts, waitFor } from '../support/wait.js';
 
 const deps = (m: Messenger) => (m as unknown as { deps: MessengerDeps }).deps;
 
@@ -122,6 +122,7 @@ describe('a group message that does not decrypt yet (real relay)', () => {
     // and the kept ciphertext decrypts (Alice is still offline: nothing else could fill it).
     await bob.close();
     bob = await fx.messenger(bobDb);
+    await openChat(bob, group);
     const afterRestart = bob.messages(group).getSnapshot();
     const index = afterRestart.findIndex((v) => v.kind === 'placeholder');
     expect(index).toBe(afterRestart.length - 1);

@@ -8,7 +8,7 @@ import { UnitOfWork } from '../../src/store/unit-of-work.js';
 import { hideMessagesContent } from '../../src/delivery/contents.js';
 import { engines } from '../engine/engines.js';
 import { uniqueUsername, useRelay } from '../support/fixture.js';
-import { find, texts, waitFor } from '../support/wait.js';
+import { find, openChat, texts, waitFor } from '../support/wait.js';
 import { linkDevice } from '../support/link.js';
 
 const engine = engines[0]!.engine;
@@ -201,6 +201,7 @@ describe('rich messages through the real relay', () => {
     expect(order(bob)).toEqual([id, replyId]);
     await bob.close();
     bob = await fx.messenger(bobDb);
+    await openChat(bob, conversation);
     devices = [alice, bob, aliceLaptop];
     expect(order(bob)).toEqual([id, replyId]);
     expect(find(bob, conversation, id)).toMatchObject({ deleted: true, body: '' });

@@ -18,6 +18,15 @@ export async function waitFor<T>(
   }
 }
 
+/**
+ * Shows the chat and waits until its rows are read (docs/decisions/0821): what an app sees once
+ * it opened the chat, rather than the first screen's page shown meanwhile.
+ */
+export async function openChat(messenger: Messenger, conversationId: string): Promise<void> {
+  messenger.messages(conversationId).getSnapshot();
+  await messenger.settled();
+}
+
 export function texts(messenger: Messenger, conversationId: string): string[] {
   return messenger
     .messages(conversationId)

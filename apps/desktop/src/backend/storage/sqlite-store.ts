@@ -1,6 +1,7 @@
 import { deserialize, serialize } from 'node:v8';
 import type {
   ConversationRow,
+  ConversationRows,
   CoreStore,
   DocUpdateRow,
   Durability,
@@ -9,7 +10,6 @@ import type {
   OutboxRow,
   ParleyDatabase,
   ReceiptRow,
-  StoredConversations,
   StoredDocument,
   UnitOfWork,
 } from '@parley/core/store';
@@ -68,15 +68,6 @@ export class SqliteStore implements CoreStore {
     this.sql.processedForget.run(at);
   }
 
-  async loadConversations(): Promise<StoredConversations> {
-    return {
-      conversations: this.sql.conversationsAll.all().map(rowOf<ConversationRow>),
-      messages: this.sql.messagesAll.all().map(rowOf<MessageRow>),
-      receipts: await this.loadReceipts(),
-      document: (conversationId) => this.document(conversationId),
-    };
-  }
-
   async loadFirstScreen(chats: number, perChat: number): Promise<FirstScreen> {
     const conversations = this.sql.conversationsRecent.all().map(rowOf<ConversationRow>);
     const messages = conversations
@@ -86,6 +77,28 @@ export class SqliteStore implements CoreStore {
       this.sql.receiptsOfMessage.all(row.id).map(rowOf<ReceiptRow>),
     );
     return { conversations, messages, receipts };
+  }
+
+  async loadConversationRows(conversationIds: readonly string[]): Promise<ConversationRows> {
+    const messages = conversationIds.flatMap((id) =>
+      this.sql.messagesOfConversation.all(id).map(rowOf<MessageRow>),
+    );
+    const receipts = conversationIds.flatMap((id) =>
+      this.sql.receiptsOfConversation.all(id).map(rowOf<ReceiptRow>),
+    );
+    return { messages, receipts };
+  }
+
+  async loadMessages(messageIds: readonly string[]): Promise<MessageRow[]> {
+    return messageIds.flatMap((id) => {
+      const row = this.sql.messageGet.get(id);
+      return row ? [rowOf<MessageRow>(row)] : [];
+    });
+  }
+
+  async messagesAfter(afterId: string | undefined, limit: number): Promise<MessageRow[]> {
+    // '' sorts before every id: the first page.
+    return this.sql.messagesAfter.all(afterId ?? '', limit).map(rowOf<MessageRow>);
   }
 
   /** Documents are read from the file when asked, so there is nothing to read ahead. */
@@ -261,7 +274,6 @@ type Statements = ReturnType<typeof prepare>;
 
 function prepare(db: SqliteDatabase) {
   return {
-    conversationsAll: db.prepare('SELECT value FROM core_conversations'),
     conversationsRecent: db.prepare(
       'SELECT value FROM core_conversations ORDER BY updated_at DESC',
     ),
@@ -282,9 +294,15 @@ function prepare(db: SqliteDatabase) {
     updatesDeleteOfConversation: db.prepare(
       'DELETE FROM core_doc_updates WHERE conversation_id = ?',
     ),
-    messagesAll: db.prepare('SELECT value FROM core_messages'),
     messagesNewest: db.prepare<[string, number]>(
       'SELECT value FROM core_messages WHERE conversation_id = ? ORDER BY sent_at DESC LIMIT ?',
+    ),
+    messagesOfConversation: db.prepare<[string]>(
+      'SELECT value FROM core_messages WHERE conversation_id = ?',
+    ),
+    messageGet: db.prepare<[string]>('SELECT value FROM core_messages WHERE id = ?'),
+    messagesAfter: db.prepare<[string, number]>(
+      'SELECT value FROM core_messages WHERE id > ? ORDER BY id LIMIT ?',
     ),
     messagePut: db.prepare(
       'INSERT OR REPLACE INTO core_messages (id, conversation_id, sent_at, value) VALUES (?, ?, ?, ?)',
@@ -292,6 +310,9 @@ function prepare(db: SqliteDatabase) {
     messagesDeleteOfConversation: db.prepare('DELETE FROM core_messages WHERE conversation_id = ?'),
     receiptsAll: db.prepare('SELECT value FROM core_receipts'),
     receiptsOfMessage: db.prepare<[string]>('SELECT value FROM core_receipts WHERE message_id = ?'),
+    receiptsOfConversation: db.prepare<[string]>(
+      'SELECT r.value FROM core_receipts r JOIN core_messages m ON m.id = r.message_id WHERE m.conversation_id = ?',
+    ),
     receiptPut: db.prepare(
       'INSERT OR REPLACE INTO core_receipts (key, message_id, value) VALUES (?, ?, ?)',
     ),
