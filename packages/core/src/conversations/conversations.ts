@@ -16,10 +16,14 @@ import type {
   ConversationRepository,
   StoredConversations,
   StoredDocument,
+  SegmentRepository,
   UnitOfWorkStore,
 } from '../store/repositories.js';
 import { appendAll, UnitOfWork } from '../store/unit-of-work.js';
 import { MAX_DISAPPEARING_SECONDS } from '../groups/limits.js';
+import { rangeOf, SealedHistory } from '../history/sealed-history.js';
+import { readOlderSegment } from '../history/segment-reads.js';
+import { SEALING, type SealingLimits } from '../history/limits.js';
 
 /**
  * Compact a conversation's update log into its snapshot once it holds this many updates AND at
@@ -43,6 +47,13 @@ export interface ConversationModel {
   readonly doc: ConversationDoc;
   /** Whether `doc` was decoded yet (reading `doc` decodes it). */
   readonly docLoaded: boolean;
+  /** Older entries sealed out of `doc` into segments, as far as read (history/). */
+  readonly history: SealedHistory;
+  /**
+   * The timeline shown: the sealed entries read so far, then the live document's, in timeline
+   * order (0306). Read-only.
+   */
+  timeline(): readonly MessageEntry[];
   /** Projection rows by message id: the document's messages plus local system entries. */
   rows: Map<string, MessageRow>;
   /** Account id -> when its typing indicator expires (ms). */
@@ -63,7 +74,7 @@ export interface ConversationModel {
 }
 
 export interface ConversationsDeps {
-  store: ConversationRepository & UnitOfWorkStore;
+  store: ConversationRepository & SegmentRepository & UnitOfWorkStore;
   selfAccountId(): string;
   /** A conversation's document, projection or typing state changed (views re-render). */
   changed(conversationId: string): void;
@@ -73,6 +84,8 @@ export interface ConversationsDeps {
   statusNoted?(messageId: string, status: StoredMessageStatus): void;
   /** A change was staged on `work` (rich/ stages what edits and deletes do to the rows). */
   afterStage?(work: UnitOfWork, model: ConversationModel): void;
+  /** The live window and segment size (history/limits.ts); smaller in tests. */
+  sealing?: SealingLimits;
 }
 
 /**
@@ -91,6 +104,7 @@ export class Conversations {
   private loaded = false;
 
   private readonly store: ConversationsDeps['store'];
+  private readonly sealing: SealingLimits;
   private readonly selfAccountId: () => string;
   private readonly changed: (conversationId: string) => void;
   private readonly rowChanged: (model: ConversationModel, row: MessageRow) => void;
@@ -100,6 +114,7 @@ export class Conversations {
     this.rowChanged = (model, row) => deps.rowChanged?.(model, row);
     this.afterStage = (work, model) => deps.afterStage?.(work, model);
     this.store = deps.store;
+    this.sealing = deps.sealing ?? SEALING;
     this.selfAccountId = () => deps.selfAccountId();
     this.changed = (conversationId) => deps.changed(conversationId);
   }
@@ -315,9 +330,12 @@ export class Conversations {
     // A forced compaction (a purge: disappearing/, rich/) stays due until one has run.
     if (force) model.purge = true;
     this.settleStaged(model);
+    // A live window that overflows by a segment is sealed now (history/): its cost is the
+    // window's, once per segment of new entries.
     const due =
       model.purge ||
-      (model.logSeqs.length >= COMPACT_AFTER_UPDATES && model.logBytes >= model.snapshotBytes);
+      (model.logSeqs.length >= COMPACT_AFTER_UPDATES && model.logBytes >= model.snapshotBytes) ||
+      (model.docLoaded && this.windowOverflows(model));
     if (model.compacting || !due || model.doc.hasMissingUpdates) return;
     model.compacting = true;
     model.purge = false;
@@ -326,13 +344,23 @@ export class Conversations {
     model.logSeqs = [];
     model.logBytes = 0;
     try {
+      if (this.owesHistoryWork(model)) {
+        const { sealAndPurge } = await import('../history/seal.js');
+        await sealAndPurge(this.store, model, this.sealing);
+      }
       const snapshot = model.doc.snapshot() as Uint8Array<ArrayBuffer>;
       const work = new UnitOfWork();
       work.snapshots.push({ conversationId: model.row.id, snapshot });
+      const segments = [...model.history.uncommitted.values()];
+      appendAll(work.segments, segments);
       appendAll(work.deletedDocUpdates, covered);
-      // Lost, the compaction is simply done again: the log still holds everything.
+      // Lost, the compaction is simply done again: the log still holds everything, and the
+      // segments sealed from memory stay uncommitted until a compaction writes them.
       await this.store.commit(work, 'relaxed');
       model.snapshotBytes = snapshot.length;
+      for (const row of segments)
+        if (model.history.uncommitted.get(row.seq) === row)
+          model.history.uncommitted.delete(row.seq);
     } catch (error) {
       // Nothing was written: the rows are still in the log.
       model.logSeqs = [...covered, ...model.logSeqs];
@@ -342,6 +370,93 @@ export class Conversations {
     } finally {
       model.compacting = false;
     }
+  }
+
+  /** Whether a compaction has segments to seal, rewrite or write (history/seal.ts). */
+  private owesHistoryWork(model: ConversationModel): boolean {
+    const { history } = model;
+    return this.windowOverflows(model) || history.purges.size > 0 || history.uncommitted.size > 0;
+  }
+
+  private windowOverflows(model: ConversationModel): boolean {
+    const { liveEntries, segmentEntries } = this.sealing;
+    return model.doc.timeline().length >= liveEntries + segmentEntries;
+  }
+
+  /**
+   * Reads the next older sealed segment into the conversation's timeline (history/); false when
+   * there is none left.
+   */
+  readOlder(model: ConversationModel): Promise<boolean> {
+    return readOlderSegment(this.store, model);
+  }
+
+  /** The bytes of the conversation's sealed segments, oldest first (the history archive, 0350). */
+  async sealedSegments(model: ConversationModel): Promise<Uint8Array[]> {
+    const { history } = model;
+    if (!history.listed) history.list(await this.store.listSegments(model.row.id));
+    const rows = await Promise.all(
+      history
+        .rangesHolding(undefined)
+        .map(
+          async ({ seq }) =>
+            history.uncommitted.get(seq) ?? (await this.store.readSegment(model.row.id, seq)),
+        ),
+    );
+    return rows.flatMap((row) => (row ? [row.bytes] : []));
+  }
+
+  /**
+   * Stores the sealed segments of an imported history archive (linking/) as they came, after any
+   * this device holds, and projects their messages (lists and search read the projection).
+   * `entries` are the segments decoded. Imported history is not announced (no `incoming`).
+   */
+  importSealed(
+    work: UnitOfWork,
+    model: ConversationModel,
+    segments: readonly Uint8Array[],
+    entries: readonly MessageEntry[][],
+  ): void {
+    const self = this.selfAccountId();
+    // A new device (the only one importing) has sealed nothing itself yet.
+    let seq = model.history.listed ? model.history.nextSeq : 0;
+    for (const [index, sealed] of entries.entries()) {
+      if (sealed.length === 0) continue;
+      const row = { conversationId: model.row.id, seq: seq++, ...rangeOf(sealed) };
+      work.segments.push({ ...row, bytes: segments[index] as Uint8Array<ArrayBuffer> });
+      model.history.imported(row);
+      for (const entry of sealed) {
+        if (entry.kind !== 'text' || model.rows.has(entry.id)) continue;
+        const outgoing = entry.senderId === self;
+        const projected = messageRow(
+          entry,
+          model.row.id,
+          outgoing,
+          outgoing ? 'sent' : 'delivered',
+        );
+        model.rows.set(projected.id, projected);
+        work.messages.set(projected.id, projected);
+        this.rowChanged(model, projected);
+      }
+    }
+    this.changed(model.row.id);
+  }
+
+  /**
+   * Marks those of `messageIds` that were sealed (not in the live document) for removal from
+   * their segments at the next compaction, which it makes due (a delete for everyone, an
+   * expiry). Call before the live document's own removal.
+   */
+  purgeSealed(model: ConversationModel, messageIds: Iterable<string>): void {
+    const live = new Set(model.doc.timeline().map((entry) => entry.id));
+    const sealed: Array<{ id: string; key: number }> = [];
+    for (const id of messageIds) {
+      const row = model.rows.get(id);
+      if (row && !live.has(id)) sealed.push({ id, key: row.hlc ?? row.sentAt });
+    }
+    if (sealed.length === 0) return;
+    model.history.purge(sealed);
+    model.purge = true;
   }
 
   /** Moves staged rows that a commit has written (they have a seq now) into the log. */
@@ -376,6 +491,7 @@ export class Conversations {
       stored = undefined;
       return built;
     };
+    const history = new SealedHistory();
     const model: ConversationModel = {
       row,
       get doc(): ConversationDoc {
@@ -385,6 +501,8 @@ export class Conversations {
       get docLoaded(): boolean {
         return doc !== undefined;
       },
+      history,
+      timeline: () => history.timeline(model.doc.timeline()),
       rows: new Map(),
       typing: new Map(),
       logSeqs: [],

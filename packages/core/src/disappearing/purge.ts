@@ -5,7 +5,7 @@ import type { MessageRow, ParleyDatabase } from '../store/database.js';
 import { UnitOfWork } from '../store/unit-of-work.js';
 
 export interface PurgeDeps {
-  conversations: Pick<Conversations, 'stage' | 'compactIfNeeded' | 'touchView'>;
+  conversations: Pick<Conversations, 'stage' | 'compactIfNeeded' | 'touchView' | 'purgeSealed'>;
   commit(work: UnitOfWork): Promise<void>;
   db: Pick<ParleyDatabase, 'messages'>;
   search: Pick<MessageSearch, 'apply'>;
@@ -30,6 +30,8 @@ export async function purgeMessages(
     return row ? [row] : [];
   });
   const work = new UnitOfWork();
+  // Sealed ones leave their segments at the compaction below (history/).
+  deps.conversations.purgeSealed(model, ids);
   deps.conversations.stage(work, model, (doc) => doc.purgeMessages(ids));
   for (const row of keep) work.messages.set(row.id, row);
   await deps.commit(work);

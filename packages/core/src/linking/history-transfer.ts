@@ -1,3 +1,5 @@
+import type { MessageEntry } from '../conversations/conversation-doc.js';
+import { decodeSegments } from '../history/segment-reads.js';
 import type { HistoryArchive } from '@parley/protocol';
 import { ParleyError } from '../errors.js';
 import type { LocalDevice } from '../account/local-device.js';
@@ -39,7 +41,13 @@ export interface HistoryTransferDeps {
   /** The new device's import in progress, kept across restarts. */
   pending: PendingHistory;
   commit(work: UnitOfWork): Promise<void>;
-  importConversation(archived: ArchivedConversation, sender: Sender, work: UnitOfWork): void;
+  /** `sealed`: the archived conversation's segments, decoded. */
+  importConversation(
+    archived: ArchivedConversation,
+    sender: Sender,
+    work: UnitOfWork,
+    sealed: MessageEntry[][],
+  ): void;
   onError(error: unknown): void;
 }
 
@@ -107,8 +115,11 @@ export class HistoryTransfer {
       chatsDone: 0,
       chatsTotal: total,
     });
+    const segments = await Promise.all(
+      models.map((model) => this.deps.conversations.sealedSegments(model)),
+    );
     const archive = encodeHistoryArchive(
-      models.map((model) => ({
+      models.map((model, index) => ({
         id: model.row.id,
         kind: model.row.kind,
         updatedAt: model.row.updatedAt,
@@ -116,6 +127,7 @@ export class HistoryTransfer {
         ...(model.row.request ? { request: true } : {}),
         ...(model.row.invitedBy ? { invitedBy: model.row.invitedBy } : {}),
         state: model.doc.snapshot(),
+        ...(segments[index]!.length > 0 ? { segments: segments[index] } : {}),
       })),
     );
     const sealed = await encryptAttachment(archive);
@@ -193,7 +205,8 @@ export class HistoryTransfer {
     let work = new UnitOfWork();
     for (const conversation of decodeHistoryArchive(plaintext)) {
       if (done++ < imported) continue;
-      this.deps.importConversation(conversation, sender, work);
+      const sealed = await decodeSegments(conversation.segments ?? []);
+      this.deps.importConversation(conversation, sender, work, sealed);
       if (done % IMPORT_BATCH === 0) {
         await this.deps.commit(work);
         await this.deps.pending.progressed(done);

@@ -1,5 +1,5 @@
 import { Dexie } from 'dexie';
-import type { ParleyDatabase } from './database.js';
+import type { DocSegmentRow, ParleyDatabase, SegmentRange } from './database.js';
 import type {
   CoreStore,
   FirstScreen,
@@ -87,6 +87,27 @@ export class DexieStore implements CoreStore {
     return { conversations, messages, receipts, document: documentsFrom(snapshots, updates) };
   }
 
+  async listSegments(conversationId: string): Promise<SegmentRange[]> {
+    // Keys of the covering index: [conversationId, seq, fromKey, toKey], no bytes read.
+    const keys = await this.db.docSegments
+      .where('[conversationId+seq+fromKey+toKey]')
+      .between(
+        [conversationId, -Infinity, -Infinity, -Infinity],
+        [conversationId, Infinity, Infinity, Infinity],
+        true,
+        true,
+      )
+      .keys();
+    return keys.map((key) => {
+      const [, seq, fromKey, toKey] = key as unknown as [string, number, number, number];
+      return { seq, fromKey, toKey };
+    });
+  }
+
+  readSegment(conversationId: string, seq: number): Promise<DocSegmentRow | undefined> {
+    return this.db.docSegments.get([conversationId, seq]);
+  }
+
   loadReceipts() {
     return this.db.receipts.toArray();
   }
@@ -95,7 +116,7 @@ export class DexieStore implements CoreStore {
     const db = this.db;
     await db.transaction(
       'rw',
-      [db.conversations, db.docSnapshots, db.docUpdates, db.messages, db.receipts],
+      [db.conversations, db.docSnapshots, db.docUpdates, db.docSegments, db.messages, db.receipts],
       async () => {
         const messageIds = await db.messages
           .where('conversationId')
@@ -105,6 +126,10 @@ export class DexieStore implements CoreStore {
         await db.messages.bulkDelete(messageIds);
         await db.docUpdates.where('conversationId').equals(conversationId).delete();
         await db.docSnapshots.delete(conversationId);
+        await db.docSegments
+          .where('[conversationId+seq]')
+          .between([conversationId, -Infinity], [conversationId, Infinity], true, true)
+          .delete();
         await db.conversations.delete(conversationId);
       },
     );

@@ -1,3 +1,4 @@
+import { SealedHistory } from '../../src/history/sealed-history.js';
 import { describe, expect, it } from 'vitest';
 import { ConversationDoc, type MessageEntry } from '../../src/conversations/conversation-doc.js';
 import { messageRow, type ConversationModel } from '../../src/conversations/conversations.js';
@@ -144,6 +145,8 @@ describe('the chat list preview and the conversation agree', () => {
       row: { id: 'c', kind: 'direct', peerAccountId: bob.accountId, updatedAt: 0 },
       doc,
       docLoaded,
+      history: new SealedHistory(),
+      timeline: () => doc.timeline(),
       rows,
       typing: new Map(),
       logSeqs: [],

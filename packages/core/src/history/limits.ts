@@ -1,0 +1,13 @@
+/**
+ * The live window of a conversation's document and the size of a sealed segment
+ * (docs/decisions/0820, "Sealed segments"). A document seals once it holds a segment more than
+ * its window, so every seal moves whole segments and the window never drops below its size.
+ */
+export interface SealingLimits {
+  /** Timeline entries a live document keeps at least (the newest). */
+  liveEntries: number;
+  /** Timeline entries per sealed segment (the oldest of the live document). */
+  segmentEntries: number;
+}
+
+export const SEALING: SealingLimits = { liveEntries: 2_000, segmentEntries: 1_000 };

@@ -1,0 +1,67 @@
+import type { ConversationModel } from '../conversations/conversations.js';
+import type { SegmentRepository } from '../store/repositories.js';
+import type { SealingLimits } from './limits.js';
+import { decodeSegment, encodeSegment } from './segment-codec.js';
+import { rangeOf } from './sealed-history.js';
+
+/**
+ * The history work of a compaction (docs/decisions/0820, "Sealed segments"), loaded only when
+ * there is some (the codec stays out of the first paint). Afterwards `model.history.uncommitted`
+ * holds every segment to write with the snapshot, in the same unit of work: a crash leaves either
+ * the entries live and no segment, or the segment and a snapshot without them.
+ *
+ * 1. Purges: sealed messages deleted for everyone or expired are taken out of their segments,
+ *    which are rewritten whole.
+ * 2. Seal: while the live document holds a segment more than its window, its oldest entries (in
+ *    timeline order) become segments and leave the document through SEALED_ORIGIN.
+ */
+export async function sealAndPurge(
+  store: SegmentRepository,
+  model: ConversationModel,
+  limits: SealingLimits,
+): Promise<void> {
+  const history = model.history;
+  if (!history.listed) history.list(await store.listSegments(model.row.id));
+  await purgeSegments(store, model);
+  sealOverflow(model, limits);
+}
+
+async function purgeSegments(store: SegmentRepository, model: ConversationModel): Promise<void> {
+  const history = model.history;
+  if (history.purges.size === 0) return;
+  const purged = new Set(history.purges.keys());
+  for (const range of history.rangesHolding(history.purges.values())) {
+    const row =
+      history.uncommitted.get(range.seq) ?? (await store.readSegment(model.row.id, range.seq));
+    if (!row) continue;
+    const entries = decodeSegment(row.bytes);
+    const kept = entries.filter((entry) => !purged.has(entry.id));
+    if (kept.length === entries.length) continue;
+    // An emptied segment stays, with its range, so seqs never move.
+    history.rewritten({
+      ...row,
+      ...(kept.length > 0 ? rangeOf(kept) : {}),
+      bytes: encodeSegment(kept),
+    });
+  }
+  history.purges.clear();
+}
+
+function sealOverflow(model: ConversationModel, limits: SealingLimits): void {
+  const live = model.doc.timeline();
+  const size = limits.segmentEntries;
+  const count = Math.floor((live.length - limits.liveEntries) / size);
+  if (count <= 0) return;
+  const sealed = live.slice(0, count * size);
+  model.doc.removeSealed(new Set(sealed.map((entry) => entry.id)));
+  for (let start = 0; start < sealed.length; start += size) {
+    const entries = sealed.slice(start, start + size);
+    const row = {
+      conversationId: model.row.id,
+      seq: model.history.nextSeq,
+      ...rangeOf(entries),
+      bytes: encodeSegment(entries),
+    };
+    model.history.sealed(row, entries);
+  }
+}
