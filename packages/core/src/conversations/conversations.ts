@@ -21,8 +21,7 @@ import type {
 } from '../store/repositories.js';
 import { appendAll, UnitOfWork } from '../store/unit-of-work.js';
 import { MAX_DISAPPEARING_SECONDS } from '../groups/limits.js';
-import { rangeOf, SealedHistory } from '../history/sealed-history.js';
-import { readOlderSegment } from '../history/segment-reads.js';
+import { SealedHistory } from '../history/sealed-history.js';
 import { SEALING, type SealingLimits } from '../history/limits.js';
 
 /**
@@ -103,7 +102,8 @@ export class Conversations {
   private replaying = false;
   private loaded = false;
 
-  private readonly store: ConversationsDeps['store'];
+  /** Also where history/ reads and lists sealed segments. */
+  readonly store: ConversationsDeps['store'];
   private readonly sealing: SealingLimits;
   private readonly selfAccountId: () => string;
   private readonly changed: (conversationId: string) => void;
@@ -388,56 +388,26 @@ export class Conversations {
    * there is none left.
    */
   readOlder(model: ConversationModel): Promise<boolean> {
-    return readOlderSegment(this.store, model);
-  }
-
-  /** The bytes of the conversation's sealed segments, oldest first (the history archive, 0350). */
-  async sealedSegments(model: ConversationModel): Promise<Uint8Array[]> {
     const { history } = model;
-    if (!history.listed) history.list(await this.store.listSegments(model.row.id));
-    const rows = await Promise.all(
-      history
-        .rangesHolding(undefined)
-        .map(
-          async ({ seq }) =>
-            history.uncommitted.get(seq) ?? (await this.store.readSegment(model.row.id, seq)),
-        ),
-    );
-    return rows.flatMap((row) => (row ? [row.bytes] : []));
+    // Concurrent calls (scroll events, a search hit) share one read.
+    history.reading ??= import('../history/segment-reads.js')
+      .then(({ readNextSegment }) => readNextSegment(this.store, model))
+      .finally(() => {
+        history.reading = undefined;
+      });
+    return history.reading;
   }
 
   /**
-   * Stores the sealed segments of an imported history archive (linking/) as they came, after any
-   * this device holds, and projects their messages (lists and search read the projection).
-   * `entries` are the segments decoded. Imported history is not announced (no `incoming`).
+   * Adds projection rows made outside the document (the sealed history of an imported archive,
+   * history/archive-segments.ts), staged on `work`.
    */
-  importSealed(
-    work: UnitOfWork,
-    model: ConversationModel,
-    segments: readonly Uint8Array[],
-    entries: readonly MessageEntry[][],
-  ): void {
-    const self = this.selfAccountId();
-    // A new device (the only one importing) has sealed nothing itself yet.
-    let seq = model.history.listed ? model.history.nextSeq : 0;
-    for (const [index, sealed] of entries.entries()) {
-      if (sealed.length === 0) continue;
-      const row = { conversationId: model.row.id, seq: seq++, ...rangeOf(sealed) };
-      work.segments.push({ ...row, bytes: segments[index] as Uint8Array<ArrayBuffer> });
-      model.history.imported(row);
-      for (const entry of sealed) {
-        if (entry.kind !== 'text' || model.rows.has(entry.id)) continue;
-        const outgoing = entry.senderId === self;
-        const projected = messageRow(
-          entry,
-          model.row.id,
-          outgoing,
-          outgoing ? 'sent' : 'delivered',
-        );
-        model.rows.set(projected.id, projected);
-        work.messages.set(projected.id, projected);
-        this.rowChanged(model, projected);
-      }
+  adoptRows(work: UnitOfWork, model: ConversationModel, rows: readonly MessageRow[]): void {
+    for (const row of rows) {
+      if (model.rows.has(row.id)) continue;
+      model.rows.set(row.id, row);
+      work.messages.set(row.id, row);
+      this.rowChanged(model, row);
     }
     this.changed(model.row.id);
   }

@@ -1,4 +1,3 @@
-import type { MessageEntry } from '../conversations/conversation-doc.js';
 import { Receipt_Kind, type Content, type HistoryArchive } from '@parley/protocol';
 import { directConversationId } from '../conversations/conversation-id.js';
 import type { UnitOfWork } from '../store/unit-of-work.js';
@@ -383,12 +382,7 @@ export class ContentHandler {
     this.context.history?.ownDeviceJoined(sender);
   }
 
-  importConversation(
-    archived: ArchivedConversation,
-    sender: Sender,
-    work: UnitOfWork,
-    sealed: MessageEntry[][] = [],
-  ): void {
+  importConversation(archived: ArchivedConversation, sender: Sender, work: UnitOfWork): void {
     const model =
       this.conversations.get(archived.id) ??
       this.conversations.create(work, {
@@ -404,7 +398,6 @@ export class ContentHandler {
         this.context.reject(sender, `invalid archived conversation: ${String(error)}`),
       ),
     );
-    if (archived.segments) this.conversations.importSealed(work, model, archived.segments, sealed);
     this.learnMembers(model, work);
     this.groups.afterRemoteUpdate(model);
   }

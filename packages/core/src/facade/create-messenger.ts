@@ -495,8 +495,8 @@ function wire(
       // Imported chats make contacts whose keys may have come first (passKeysToOwnDevices).
       profiles.refreshContacts();
     },
-    importConversation: (archived, sender, work, sealed) =>
-      contentHandler.importConversation(archived, sender, work, sealed),
+    importConversation: (archived, sender, work) =>
+      contentHandler.importConversation(archived, sender, work),
     onError,
   });
   const media = new Media({

@@ -1,5 +1,3 @@
-import type { MessageEntry } from '../conversations/conversation-doc.js';
-import { decodeSegments } from '../history/segment-reads.js';
 import type { HistoryArchive } from '@parley/protocol';
 import { ParleyError } from '../errors.js';
 import type { LocalDevice } from '../account/local-device.js';
@@ -41,13 +39,7 @@ export interface HistoryTransferDeps {
   /** The new device's import in progress, kept across restarts. */
   pending: PendingHistory;
   commit(work: UnitOfWork): Promise<void>;
-  /** `sealed`: the archived conversation's segments, decoded. */
-  importConversation(
-    archived: ArchivedConversation,
-    sender: Sender,
-    work: UnitOfWork,
-    sealed: MessageEntry[][],
-  ): void;
+  importConversation(archived: ArchivedConversation, sender: Sender, work: UnitOfWork): void;
   onError(error: unknown): void;
 }
 
@@ -115,8 +107,9 @@ export class HistoryTransfer {
       chatsDone: 0,
       chatsTotal: total,
     });
+    const { sealedSegments } = await import('../history/archive-segments.js');
     const segments = await Promise.all(
-      models.map((model) => this.deps.conversations.sealedSegments(model)),
+      models.map((model) => sealedSegments(this.deps.conversations, model)),
     );
     const archive = encodeHistoryArchive(
       models.map((model, index) => ({
@@ -205,8 +198,9 @@ export class HistoryTransfer {
     let work = new UnitOfWork();
     for (const conversation of decodeHistoryArchive(plaintext)) {
       if (done++ < imported) continue;
-      const sealed = await decodeSegments(conversation.segments ?? []);
-      this.deps.importConversation(conversation, sender, work, sealed);
+      this.deps.importConversation(conversation, sender, work);
+      if (conversation.segments)
+        await this.importSealed(conversation.id, conversation.segments, work);
       if (done % IMPORT_BATCH === 0) {
         await this.deps.commit(work);
         await this.deps.pending.progressed(done);
@@ -217,6 +211,19 @@ export class HistoryTransfer {
     await this.deps.commit(work);
     await this.deps.pending.clear();
     progress('done', size, done);
+  }
+
+  /** The archived conversation's sealed segments (history/archive-segments.ts). */
+  private async importSealed(
+    conversationId: string,
+    segments: readonly Uint8Array[],
+    work: UnitOfWork,
+  ): Promise<void> {
+    const model = this.deps.conversations.get(conversationId);
+    const self = this.deps.device.account?.accountId;
+    if (!model || !self) return;
+    const { importSealed } = await import('../history/archive-segments.js');
+    importSealed(this.deps.conversations, work, model, segments, self);
   }
 
   private fail(error: unknown): void {
