@@ -1,4 +1,6 @@
+import type { ConversationDoc, MessageEntry } from '../conversations/conversation-doc.js';
 import type { ConversationModel } from '../conversations/conversations.js';
+import type { DocSegmentRow } from '../store/database.js';
 import type { SegmentRepository } from '../store/repositories.js';
 import type { SealingLimits } from './limits.js';
 import { decodeSegment, encodeSegment } from './segment-codec.js';
@@ -48,20 +50,36 @@ async function purgeSegments(store: SegmentRepository, model: ConversationModel)
 }
 
 function sealOverflow(model: ConversationModel, limits: SealingLimits): void {
-  const live = model.doc.timeline();
+  const sealed = sealDocument(model.doc, model.row.id, model.history.nextSeq, limits);
+  for (const { row, entries } of sealed) model.history.sealed(row, entries);
+}
+
+/**
+ * Seals what overflows `doc`'s window: removes those entries from it (SEALED_ORIGIN) and returns
+ * their segments, numbered from `firstSeq`. Also seeds benchmark devices (test-support/seed.ts).
+ */
+export function sealDocument(
+  doc: ConversationDoc,
+  conversationId: string,
+  firstSeq: number,
+  limits: SealingLimits,
+): Array<{ row: DocSegmentRow; entries: MessageEntry[] }> {
+  const live = doc.timeline();
   const size = limits.segmentEntries;
   const count = Math.floor((live.length - limits.liveEntries) / size);
-  if (count <= 0) return;
+  if (count <= 0) return [];
   const sealed = live.slice(0, count * size);
-  model.doc.removeSealed(new Set(sealed.map((entry) => entry.id)));
+  doc.removeSealed(new Set(sealed.map((entry) => entry.id)));
+  const segments: Array<{ row: DocSegmentRow; entries: MessageEntry[] }> = [];
   for (let start = 0; start < sealed.length; start += size) {
     const entries = sealed.slice(start, start + size);
     const row = {
-      conversationId: model.row.id,
-      seq: model.history.nextSeq,
+      conversationId,
+      seq: firstSeq + segments.length,
       ...rangeOf(entries),
       bytes: encodeSegment(entries),
     };
-    model.history.sealed(row, entries);
+    segments.push({ row, entries });
   }
+  return segments;
 }
