@@ -106,9 +106,14 @@ async function main(): Promise<void> {
     changed: () => {},
   });
   await conversations.load(new Set());
-  const sealStarted = performance.now();
-  await conversations.compactIfNeeded(conversations.get('chat')!, true);
-  const sealMs = performance.now() - sealStarted;
+  // A document from before sealing is sealed over several compactions, 10 segments each.
+  const model = conversations.get('chat')!;
+  const compactions: number[] = [];
+  while (model.doc.timeline().length >= 3_000) {
+    const started = performance.now();
+    await conversations.compactIfNeeded(model, true);
+    compactions.push(performance.now() - started);
+  }
   type Opened = Awaited<ReturnType<typeof open>>;
   const results: { whole: Opened[]; sealed: Opened[] } = { whole: [], sealed: [] };
   for (let run = 0; run < RUNS; run++) {
@@ -123,7 +128,8 @@ async function main(): Promise<void> {
     heap_sealed_mb: round(median(results.sealed.map((r) => r.heapMb))),
     live_entries_sealed: results.sealed[0]!.live,
     segments: sealed.segments.size,
-    seal_100k_once_ms: round(sealMs),
+    sealing_compactions: compactions.length,
+    sealing_compaction_max_ms: round(Math.max(...compactions)),
     snapshot_whole_kb: round(whole.snapshots.get('chat')!.snapshot.length / 1024),
     snapshot_sealed_kb: round(sealed.snapshots.get('chat')!.snapshot.length / 1024),
     segments_kb: round(

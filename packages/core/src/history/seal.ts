@@ -2,7 +2,7 @@ import type { ConversationDoc, MessageEntry } from '../conversations/conversatio
 import type { ConversationModel } from '../conversations/conversations.js';
 import type { DocSegmentRow } from '../store/database.js';
 import type { SegmentRepository } from '../store/repositories.js';
-import type { SealingLimits } from './limits.js';
+import { MAX_SEGMENTS_PER_COMPACTION, type SealingLimits } from './limits.js';
 import { decodeSegment, encodeSegment } from './segment-codec.js';
 import { rangeOf } from './sealed-history.js';
 
@@ -50,7 +50,13 @@ async function purgeSegments(store: SegmentRepository, model: ConversationModel)
 }
 
 function sealOverflow(model: ConversationModel, limits: SealingLimits): void {
-  const sealed = sealDocument(model.doc, model.row.id, model.history.nextSeq, limits);
+  const sealed = sealDocument(
+    model.doc,
+    model.row.id,
+    model.history.nextSeq,
+    limits,
+    MAX_SEGMENTS_PER_COMPACTION,
+  );
   for (const { row, entries } of sealed) model.history.sealed(row, entries);
 }
 
@@ -63,10 +69,11 @@ export function sealDocument(
   conversationId: string,
   firstSeq: number,
   limits: SealingLimits,
+  most = Infinity,
 ): Array<{ row: DocSegmentRow; entries: MessageEntry[] }> {
   const live = doc.timeline();
   const size = limits.segmentEntries;
-  const count = Math.floor((live.length - limits.liveEntries) / size);
+  const count = Math.min(most, Math.floor((live.length - limits.liveEntries) / size));
   if (count <= 0) return [];
   const sealed = live.slice(0, count * size);
   doc.removeSealed(new Set(sealed.map((entry) => entry.id)));
