@@ -23,7 +23,7 @@ export const DATABASE = 'parley';
 
 export async function seedDevice(
   page: Page,
-  counts: { chats: number; messagesPerChat: number; largeChatMessages: number },
+  counts: { chats: number; messagesPerChat: number; largeChatMessages: number; sealed?: boolean },
 ): Promise<SeededDevice> {
   const self = await readSelf(page);
   const rows = await seedConversations({
@@ -31,6 +31,7 @@ export async function seedDevice(
     conversations: counts.chats,
     messagesPerConversation: counts.messagesPerChat,
     largeConversationMessages: counts.largeChatMessages,
+    ...(counts.sealed ? { sealed: true } : {}),
   });
   await writeRows(page, rows);
   return {
@@ -60,11 +61,18 @@ export function readSelf(page: Page): Promise<SelfRow> {
   );
 }
 
-/** Snapshots travel as base64: the page decodes them back to the Uint8Array core stores. */
+/**
+ * Snapshots and segments travel as base64: the page decodes them back to the Uint8Array core
+ * stores.
+ */
 export async function writeRows(page: Page, rows: SeedRows): Promise<void> {
   const snapshots = rows.docSnapshots.map((row) => ({
     conversationId: row.conversationId,
     snapshot: Buffer.from(row.snapshot).toString('base64'),
+  }));
+  const segments = rows.docSegments.map((row) => ({
+    ...row,
+    bytes: Buffer.from(row.bytes).toString('base64'),
   }));
   await page.evaluate(
     ({ database, tables }) =>
@@ -83,6 +91,11 @@ export async function writeRows(page: Page, rows: SeedRows): Promise<void> {
                   ...row,
                   snapshot: Uint8Array.from(atob(row.snapshot), (c) => c.charCodeAt(0)),
                 });
+              } else if ('bytes' in row && typeof row.bytes === 'string') {
+                store.put({
+                  ...row,
+                  bytes: Uint8Array.from(atob(row.bytes), (c) => c.charCodeAt(0)),
+                });
               } else store.put(row);
             }
           }
@@ -99,6 +112,7 @@ export async function writeRows(page: Page, rows: SeedRows): Promise<void> {
         contacts: rows.contacts,
         conversations: rows.conversations,
         docSnapshots: snapshots,
+        docSegments: segments,
         messages: rows.messages,
       },
     },

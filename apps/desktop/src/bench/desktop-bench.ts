@@ -171,6 +171,7 @@ async function seedDesktop(dataDir: string, relayUrl: string, key: Buffer): Prom
   const work = new UnitOfWork();
   for (const row of rows.conversations) work.conversations.set(row.id, row);
   for (const row of rows.docSnapshots) work.snapshots.push(row);
+  for (const row of rows.docSegments) work.segments.push(row);
   for (const row of rows.messages) work.messages.set(row.id, row);
   await new SqliteStore(sqlite, db as unknown as ParleyDatabase).commit(work);
   db.close();

@@ -207,6 +207,49 @@ describe('the SQLite store', () => {
     expect(stored.messages.map((row) => row.id).sort()).toEqual(['m1', 'm2']);
   });
 
+  it('keeps sealed segments across a restart, lists their ranges, rewrites and deletes them', async () => {
+    const path = tempFile();
+    const key = randomBytes(32);
+    const first = await openStore(path, key);
+    const work = fullUnit();
+    for (const seq of [0, 1])
+      work.segments.push({
+        conversationId: 'c1',
+        seq,
+        fromKey: 100 * seq,
+        toKey: 100 * seq + 99,
+        bytes: new Uint8Array([seq, 1, 2]),
+      });
+    await first.store.commit(work);
+    close(first);
+
+    const second = await openStore(path, key);
+    expect(await second.store.listSegments('c1')).toEqual([
+      { seq: 0, fromKey: 0, toKey: 99 },
+      { seq: 1, fromKey: 100, toKey: 199 },
+    ]);
+    expect(await second.store.listSegments('c2')).toEqual([]);
+    const purged = new UnitOfWork();
+    purged.segments.push({
+      conversationId: 'c1',
+      seq: 0,
+      fromKey: 5,
+      toKey: 99,
+      bytes: new Uint8Array([9]),
+    });
+    await second.store.commit(purged);
+    expect(await second.store.readSegment('c1', 0)).toEqual({
+      conversationId: 'c1',
+      seq: 0,
+      fromKey: 5,
+      toKey: 99,
+      bytes: new Uint8Array([9]),
+    });
+    await second.store.deleteConversation('c1');
+    expect(await second.store.listSegments('c1')).toEqual([]);
+    expect(await second.store.readSegment('c1', 1)).toBeUndefined();
+  });
+
   it('holds no plaintext on disk and cannot be opened without the key', async () => {
     const path = tempFile();
     const key = randomBytes(32);

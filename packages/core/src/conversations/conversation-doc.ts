@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import type { AttachmentPointer } from '../media/attachment-pointer.js';
+import { diffWithoutDeletionsOf } from '../history/local-deletions.js';
 import { stampOrder, TimelineIndex } from './timeline-order.js';
 
 /**
@@ -77,6 +78,8 @@ export interface Member {
 /** Transaction origin of changes made on this device (as opposed to applied remote updates). */
 export const LOCAL_ORIGIN = 'local';
 export const REMOTE_ORIGIN = 'remote';
+/** Origin of a seal (history/): a removal that stays on this device, never logged nor sent. */
+export const SEALED_ORIGIN = 'sealed';
 
 export class ConversationDoc {
   readonly doc = new Y.Doc();
@@ -229,14 +232,31 @@ export class ConversationDoc {
    * their text or keys. Callers capture the update for local storage only and never send it.
    */
   purgeMessages(ids: ReadonlySet<string>): void {
+    this.deleteEntries(ids, LOCAL_ORIGIN);
+  }
+
+  /**
+   * Removes entries sealed into a segment (history/seal.ts) from the live document, through
+   * SEALED_ORIGIN: the removal is written into the next snapshot only, and diffSince never
+   * carries it to other devices (they keep their copies).
+   */
+  removeSealed(ids: ReadonlySet<string>): void {
+    this.deleteEntries(ids, SEALED_ORIGIN);
+  }
+
+  /** Deletes the entries of `ids`, one range per run of neighbours in the array. */
+  private deleteEntries(ids: ReadonlySet<string>, origin: string): void {
     if (ids.size === 0) return;
-    const entries = this.messageList.toArray();
+    const runs: Array<[start: number, length: number]> = [];
+    this.messageList.forEach((entry, index) => {
+      if (!entry || !ids.has(entry.id)) return;
+      const last = runs[runs.length - 1];
+      if (last && last[0] + last[1] === index) last[1]++;
+      else runs.push([index, 1]);
+    });
     this.doc.transact(() => {
-      for (let index = entries.length - 1; index >= 0; index--) {
-        const entry = entries[index];
-        if (entry && ids.has(entry.id)) this.messageList.delete(index, 1);
-      }
-    }, LOCAL_ORIGIN);
+      for (let i = runs.length - 1; i >= 0; i--) this.messageList.delete(...runs[i]!);
+    }, origin);
     this.timelineIndex.remove(ids);
   }
 
@@ -313,9 +333,12 @@ export class ConversationDoc {
     return Y.encodeStateVector(this.doc);
   }
 
-  /** What a peer with `stateVector` misses (y-protocols sync step 2). */
+  /**
+   * What a peer with `stateVector` misses (y-protocols sync step 2), without this device's
+   * removals of entries (sealed, purged, redacted: each device makes its own).
+   */
   diffSince(stateVector: Uint8Array): Uint8Array {
-    return Y.encodeStateAsUpdate(this.doc, stateVector);
+    return diffWithoutDeletionsOf(this.doc, this.messageList, stateVector);
   }
 
   snapshot(): Uint8Array {

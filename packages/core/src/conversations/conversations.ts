@@ -16,11 +16,14 @@ import type {
 import type {
   ConversationRepository,
   StoredDocument,
+  SegmentRepository,
   UnitOfWorkStore,
 } from '../store/repositories.js';
 import { sameSummary, summarize, summaryAfter } from './summary.js';
 import { appendAll, UnitOfWork } from '../store/unit-of-work.js';
 import { MAX_DISAPPEARING_SECONDS } from '../groups/limits.js';
+import { SealedHistory } from '../history/sealed-history.js';
+import { SEALING, type SealingLimits } from '../history/limits.js';
 
 /**
  * Compact a conversation's update log into its snapshot once it holds this many updates AND at
@@ -50,6 +53,13 @@ export interface ConversationModel {
    * `rows` holds at most the first screen's page and the chat list reads `row.summary`.
    */
   rowsLoaded: boolean;
+  /** Older entries sealed out of `doc` into segments, as far as read (history/). */
+  readonly history: SealedHistory;
+  /**
+   * The timeline shown: the sealed entries read so far, then the live document's, in timeline
+   * order (0306). Read-only.
+   */
+  timeline(): readonly MessageEntry[];
   /** Projection rows by message id: the document's messages plus local system entries. */
   rows: Map<string, MessageRow>;
   /** Account id -> when its typing indicator expires (ms). */
@@ -70,7 +80,7 @@ export interface ConversationModel {
 }
 
 export interface ConversationsDeps {
-  store: ConversationRepository & UnitOfWorkStore;
+  store: ConversationRepository & SegmentRepository & UnitOfWorkStore;
   selfAccountId(): string;
   /**
    * Ids of messages the outbox has not sent yet (a stored 'pending' row of another is 'sent');
@@ -85,6 +95,8 @@ export interface ConversationsDeps {
   statusNoted?(messageId: string, status: StoredMessageStatus): void;
   /** A change was staged on `work` (rich/ stages what edits and deletes do to the rows). */
   afterStage?(work: UnitOfWork, model: ConversationModel): void;
+  /** The live window and segment size (history/limits.ts); smaller in tests. */
+  sealing?: SealingLimits;
 }
 
 /**
@@ -107,7 +119,9 @@ export class Conversations {
   /** Rows being read, by conversation (ensure). */
   private readonly loading = new Map<string, Promise<void>>();
 
-  private readonly store: ConversationsDeps['store'];
+  /** Also where history/ reads and lists sealed segments. */
+  readonly store: ConversationsDeps['store'];
+  private readonly sealing: SealingLimits;
   private readonly selfAccountId: () => string;
   private readonly changed: (conversationId: string) => void;
   private readonly rowChanged: (model: ConversationModel, row: MessageRow) => void;
@@ -117,6 +131,7 @@ export class Conversations {
     this.rowChanged = (model, row) => deps.rowChanged?.(model, row);
     this.afterStage = (work, model) => deps.afterStage?.(work, model);
     this.store = deps.store;
+    this.sealing = deps.sealing ?? SEALING;
     this.selfAccountId = () => deps.selfAccountId();
     this.changed = (conversationId) => deps.changed(conversationId);
   }
@@ -464,9 +479,12 @@ export class Conversations {
     // A forced compaction (a purge: disappearing/, rich/) stays due until one has run.
     if (force) model.purge = true;
     this.settleStaged(model);
+    // A live window that overflows by a segment is sealed now (history/): its cost is the
+    // window's, once per segment of new entries.
     const due =
       model.purge ||
-      (model.logSeqs.length >= COMPACT_AFTER_UPDATES && model.logBytes >= model.snapshotBytes);
+      (model.logSeqs.length >= COMPACT_AFTER_UPDATES && model.logBytes >= model.snapshotBytes) ||
+      (model.docLoaded && this.windowOverflows(model));
     if (model.compacting || !due || model.doc.hasMissingUpdates) return;
     model.compacting = true;
     model.purge = false;
@@ -475,13 +493,23 @@ export class Conversations {
     model.logSeqs = [];
     model.logBytes = 0;
     try {
+      if (this.owesHistoryWork(model)) {
+        const { sealAndPurge } = await import('../history/seal.js');
+        await sealAndPurge(this.store, model, this.sealing);
+      }
       const snapshot = model.doc.snapshot() as Uint8Array<ArrayBuffer>;
       const work = new UnitOfWork();
       work.snapshots.push({ conversationId: model.row.id, snapshot });
+      const segments = [...model.history.uncommitted.values()];
+      appendAll(work.segments, segments);
       appendAll(work.deletedDocUpdates, covered);
-      // Lost, the compaction is simply done again: the log still holds everything.
+      // Lost, the compaction is simply done again: the log still holds everything, and the
+      // segments sealed from memory stay uncommitted until a compaction writes them.
       await this.store.commit(work, 'relaxed');
       model.snapshotBytes = snapshot.length;
+      for (const row of segments)
+        if (model.history.uncommitted.get(row.seq) === row)
+          model.history.uncommitted.delete(row.seq);
     } catch (error) {
       // Nothing was written: the rows are still in the log.
       model.logSeqs = [...covered, ...model.logSeqs];
@@ -491,6 +519,63 @@ export class Conversations {
     } finally {
       model.compacting = false;
     }
+  }
+
+  /** Whether a compaction has segments to seal, rewrite or write (history/seal.ts). */
+  private owesHistoryWork(model: ConversationModel): boolean {
+    const { history } = model;
+    return this.windowOverflows(model) || history.purges.size > 0 || history.uncommitted.size > 0;
+  }
+
+  private windowOverflows(model: ConversationModel): boolean {
+    const { liveEntries, segmentEntries } = this.sealing;
+    return model.doc.timeline().length >= liveEntries + segmentEntries;
+  }
+
+  /**
+   * Reads the next older sealed segment into the conversation's timeline (history/); false when
+   * there is none left.
+   */
+  readOlder(model: ConversationModel): Promise<boolean> {
+    const { history } = model;
+    // Concurrent calls (scroll events, a search hit) share one read.
+    history.reading ??= import('../history/segment-reads.js')
+      .then(({ readNextSegment }) => readNextSegment(this.store, model))
+      .finally(() => {
+        history.reading = undefined;
+      });
+    return history.reading;
+  }
+
+  /**
+   * Adds projection rows made outside the document (the sealed history of an imported archive,
+   * history/archive-segments.ts), staged on `work`.
+   */
+  adoptRows(work: UnitOfWork, model: ConversationModel, rows: readonly MessageRow[]): void {
+    for (const row of rows) {
+      if (model.rows.has(row.id)) continue;
+      model.rows.set(row.id, row);
+      work.messages.set(row.id, row);
+      this.rowChanged(model, row);
+    }
+    this.changed(model.row.id);
+  }
+
+  /**
+   * Marks those of `messageIds` that were sealed (not in the live document) for removal from
+   * their segments at the next compaction, which it makes due (a delete for everyone, an
+   * expiry). Call before the live document's own removal.
+   */
+  purgeSealed(model: ConversationModel, messageIds: Iterable<string>): void {
+    const live = new Set(model.doc.timeline().map((entry) => entry.id));
+    const sealed: Array<{ id: string; key: number }> = [];
+    for (const id of messageIds) {
+      const row = model.rows.get(id);
+      if (row && !live.has(id)) sealed.push({ id, key: row.hlc ?? row.sentAt });
+    }
+    if (sealed.length === 0) return;
+    model.history.purge(sealed);
+    model.purge = true;
   }
 
   /** Moves staged rows that a commit has written (they have a seq now) into the log. */
@@ -530,6 +615,7 @@ export class Conversations {
       this.documents.delete(row.id);
       return built;
     };
+    const history = new SealedHistory();
     const model: ConversationModel = {
       row,
       get doc(): ConversationDoc {
@@ -540,6 +626,8 @@ export class Conversations {
         return doc !== undefined;
       },
       rowsLoaded,
+      history,
+      timeline: () => history.timeline(model.doc.timeline()),
       rows: new Map(),
       typing: new Map(),
       logSeqs: [],

@@ -3,6 +3,7 @@ import type { AccountSettingsView } from '../account-settings/types.js';
 import type { LocalDevice } from '../account/local-device.js';
 import type { MessageEntry } from '../conversations/conversation-doc.js';
 import { directConversationId } from '../conversations/conversation-id.js';
+import { orderKey } from '../conversations/timeline-order.js';
 import type { ConversationModel, Conversations } from '../conversations/conversations.js';
 import { MAX_TEXT_LENGTH, ParleyError } from '../errors.js';
 import type { AttachmentPointer } from '../media/attachment-pointer.js';
@@ -202,15 +203,18 @@ export class Composer {
     const { conversations, outbox } = this.deps;
     this.deps.device.require();
     const model = this.require(conversationId);
-    const entries = model.doc.timeline();
-    const upTo = entries.findIndex((entry) => entry.id === messageId);
-    if (upTo < 0)
+    const upTo = readUpTo(model, messageId);
+    if (!upTo)
       throw new ParleyError('UNKNOWN_MESSAGE', `no message ${messageId} in ${conversationId}`);
     const byAuthor = new Map<string, string[]>();
     const work = new UnitOfWork();
-    for (const entry of entries.slice(0, upTo + 1)) {
-      const row = model.rows.get(entry.id);
-      if (!row || row.outgoing || row.status === 'read') continue;
+    // The projection rows, not the timeline: messages sealed into unread segments (history/)
+    // are read too.
+    const before = [...model.rows.values()]
+      .filter((row) => row.kind === 'text' && compareKeys(row.hlc ?? row.sentAt, row.id, upTo) <= 0)
+      .sort((a, b) => compareKeys(a.hlc ?? a.sentAt, a.id, { key: b.hlc ?? b.sentAt, id: b.id }));
+    for (const row of before) {
+      if (row.outgoing || row.status === 'read') continue;
       conversations.raiseStatus(work, row.id, 'read', conversationId);
       byAuthor.set(row.senderId, [...(byAuthor.get(row.senderId) ?? []), row.id]);
     }
@@ -270,4 +274,21 @@ export class Composer {
     if (!model) throw new ParleyError('UNKNOWN_CONVERSATION', `no conversation ${conversationId}`);
     return model;
   }
+}
+
+/** Where "read up to `messageId`" ends in timeline order: its entry's key, or its row's. */
+function readUpTo(
+  model: ConversationModel,
+  messageId: string,
+): { key: number; id: string } | undefined {
+  const entry = model.timeline().find((candidate) => candidate.id === messageId);
+  if (entry) return { key: orderKey(entry), id: entry.id };
+  const row = model.rows.get(messageId);
+  return row?.kind === 'text' ? { key: row.hlc ?? row.sentAt, id: row.id } : undefined;
+}
+
+/** compareTimeline (timeline-order.ts) on a key and id. */
+function compareKeys(key: number, id: string, other: { key: number; id: string }): number {
+  if (key !== other.key) return key - other.key;
+  return id < other.id ? -1 : id > other.id ? 1 : 0;
 }

@@ -5,7 +5,10 @@ import type { MessageRow, ParleyDatabase } from '../store/database.js';
 import { UnitOfWork } from '../store/unit-of-work.js';
 
 export interface PurgeDeps {
-  conversations: Pick<Conversations, 'stage' | 'dropRows' | 'compactIfNeeded' | 'touchView'>;
+  conversations: Pick<
+    Conversations,
+    'stage' | 'dropRows' | 'compactIfNeeded' | 'touchView' | 'purgeSealed'
+  >;
   commit(work: UnitOfWork): Promise<void>;
   db: Pick<ParleyDatabase, 'messages'>;
   search: Pick<MessageSearch, 'apply'>;
@@ -30,6 +33,8 @@ export async function purgeMessages(
     return row ? [row] : [];
   });
   const work = new UnitOfWork();
+  // Sealed ones leave their segments at the compaction below (history/).
+  deps.conversations.purgeSealed(model, ids);
   deps.conversations.stage(work, model, (doc) => doc.purgeMessages(ids));
   // The summary (unread count, preview) changes in the same unit of work.
   deps.conversations.dropRows(work, model, ids, keep);

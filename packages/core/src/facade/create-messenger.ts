@@ -49,6 +49,7 @@ import { DexieProfileStore } from '../profiles/profile-store.js';
 import { allContacts, contactsIn, type ContactSource } from '../profiles/profile-contacts.js';
 import { profileKeyContent } from '../profiles/profile-key-content.js';
 import { DexieStore } from '../store/dexie-store.js';
+import type { SealingLimits } from '../history/limits.js';
 import type { CoreStore } from '../store/repositories.js';
 import { MessageSearch } from '../search/message-search.js';
 import type { SearchBackendFactory } from '../search/search-document.js';
@@ -135,6 +136,11 @@ export interface MessengerOptions {
    * it holds the whole timeline.
    */
   timelinePage?: number;
+  /**
+   * How many entries a conversation's live document keeps and how many each sealed segment
+   * takes (history/limits.ts, SEALING by default); tests make them small.
+   */
+  sealing?: SealingLimits;
   /**
    * Loads the code that links a device (`@parley/core/provisioning`): a page passes a lazy
    * import so start-up does not carry it, Node a static one. Required for the same reason as
@@ -223,6 +229,7 @@ function wire(
     store,
     selfAccountId: () => device.accountId,
     unsentMessageIds: () => outbox.unsentMessageIds(),
+    ...(options.sealing ? { sealing: options.sealing } : {}),
     changed: (id) => views.conversationChanged(id),
     rowChanged: (model, row) => disappearing.rowChanged(model, row),
     statusNoted: (messageId, status) => disappearing.statusNoted(messageId, status),
@@ -396,6 +403,7 @@ function wire(
     device,
     conversations,
     contacts,
+    onError: (error) => onError(error),
     ...(options.timelinePage !== undefined ? { timelinePage: options.timelinePage } : {}),
     loadRows: (id) => void conversations.ensure([id]).catch(onError),
     connectionState: () => relay.state,

@@ -28,6 +28,8 @@ export interface LiveViewsDeps {
   acceptedRequests?(): readonly string[];
   contactNames?(): Readonly<Record<string, string>>;
   profileOf?: ViewContext['profileOf'];
+  /** A segment read for a scroll failed (reported as the messenger's errors are). */
+  onError?(error: unknown): void;
   /** Entries per timeline page (0820); by default a chat's messages() holds all of it. */
   timelinePage?: number;
   /** Starts reading a chat's rows (Conversations.ensure); it re-renders when they are read. */
@@ -72,7 +74,7 @@ export class LiveViews {
           return messageViews(
             model,
             this.context(),
-            this.floorOf(conversationId, model.doc.timeline()),
+            this.floorOf(conversationId, model.timeline()),
           );
         // Shown, its rows are read (0821); meanwhile the first screen's page, if it had one.
         this.deps.loadRows(conversationId);
@@ -83,25 +85,53 @@ export class LiveViews {
     return snapshot;
   }
 
-  /** Widens the chat's timeline by a page, when it does not hold all of the chat yet. */
+  /**
+   * Widens the chat's timeline by a page. Past the oldest entry in memory, the next sealed
+   * segment is read first (history/), and the page ends where the entries shown began.
+   */
   showOlder(conversationId: string): void {
     const model = this.deps.conversations.get(conversationId);
     if (!model?.rowsLoaded) return;
-    const timeline = model.doc.timeline();
+    const timeline = model.timeline();
     const from = firstFrom(timeline, this.floorOf(conversationId, timeline));
-    if (from > 0) this.widen(conversationId, keyAt(timeline, from - this.page));
+    if (from > 0) return this.widen(conversationId, keyAt(timeline, from - this.page));
+    const first = timeline[0];
+    this.deps.conversations.readOlder(model).then(
+      (read) => {
+        if (!read) return;
+        const widened = model.timeline();
+        const at = first ? widened.indexOf(first) : widened.length;
+        this.widen(conversationId, keyAt(widened, at - this.page));
+      },
+      (error: unknown) => this.deps.onError?.(error),
+    );
   }
 
   /**
-   * Widens the chat's timeline down to `messageId`, with half a page of context before it; false
-   * when the chat's timeline does not hold it.
+   * Widens the chat's timeline down to `messageId`, with half a page of context before it,
+   * reading sealed segments back to it when it has a row but is not in memory (a search hit in
+   * older history); false when the chat does not hold it.
    */
-  showMessage(conversationId: string, messageId: string): boolean {
+  async showMessage(conversationId: string, messageId: string): Promise<boolean> {
     const model = this.deps.conversations.get(conversationId);
-    const timeline = model?.rowsLoaded ? model.doc.timeline() : [];
-    let index = timeline.length - 1;
-    while (index >= 0 && timeline[index]!.id !== messageId) index--;
+    if (!model?.rowsLoaded) return false;
+    let index = lastIndexOf(model.timeline(), messageId);
+    while (
+      index < 0 &&
+      model.rows.has(messageId) &&
+      (await this.deps.conversations.readOlder(model))
+    )
+      index = lastIndexOf(model.timeline(), messageId);
     if (index < 0) return false;
+    // Half a page of context before it, from the segment before when it is near the start.
+    const context = this.page / 2;
+    while (
+      index < context &&
+      context < Infinity &&
+      (await this.deps.conversations.readOlder(model))
+    )
+      index = lastIndexOf(model.timeline(), messageId);
+    const timeline = model.timeline();
     const floor = keyAt(timeline, index - this.page / 2);
     if (floor < this.floorOf(conversationId, timeline)) this.widen(conversationId, floor);
     return true;
@@ -200,6 +230,12 @@ export function selfView(device: LocalDevice): SelfView | null {
   return account
     ? { accountId: account.accountId, username: account.username, deviceId: account.deviceId }
     : null;
+}
+
+function lastIndexOf(timeline: readonly MessageEntry[], messageId: string): number {
+  let index = timeline.length - 1;
+  while (index >= 0 && timeline[index]!.id !== messageId) index--;
+  return index;
 }
 
 /** The order key of the entry at `index`; before the first entry, everything. */

@@ -463,7 +463,7 @@ export class ParleyMessenger implements Messenger {
   }
 
   showMessage(conversationId: string, messageId: string): Promise<boolean> {
-    return Promise.resolve(this.deps.views.showMessage(conversationId, messageId));
+    return this.deps.views.showMessage(conversationId, messageId);
   }
 
   // --- Search

@@ -49,7 +49,7 @@ export function messageViews(
   context: ViewContext,
   floor = -Infinity,
 ): MessageView[] {
-  const timeline = model.doc.timeline();
+  const timeline = model.timeline();
   const entries = floor === -Infinity ? timeline : timeline.slice(firstFrom(timeline, floor));
   // Local system entries, opened view-once messages (they left the document: disappearing/), and
   // tombstones whose entry left the document (rich/: a delete for everyone redacts it) slot into

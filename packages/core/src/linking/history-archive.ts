@@ -4,7 +4,9 @@ import { ParleyError } from '../errors.js';
  * The history archive's plaintext (decision 0350): the account's conversations, newest first,
  * each as its compacted CRDT state (one Yjs update holding the whole document) and the little
  * the conversation row needs. Layout: "PHA1", then per conversation
- * u32 header length, header JSON, u32 state length, state bytes (lengths big-endian).
+ * u32 header length, header JSON, u32 state length, state bytes, then as many sealed segments as
+ * the header's `segments` says (history/, decision 0820), each u32 length and bytes (lengths
+ * big-endian). An archive from before segments has no `segments` and reads the same.
  * The archive is sealed as an attachment before it leaves the device; this is only its framing.
  */
 export interface ArchivedConversation {
@@ -18,11 +20,15 @@ export interface ArchivedConversation {
   updatedAt: number;
   /** Y.encodeStateAsUpdate of the conversation's document. */
   state: Uint8Array;
+  /** Its sealed segments' bytes (protobuf SealedSegment), oldest first. */
+  segments?: Uint8Array[];
 }
 
 const MAGIC = new TextEncoder().encode('PHA1');
 /** Largest header of one conversation, in bytes (its id, kind, peer and time are tiny). */
 const MAX_HEADER_BYTES = 4096;
+/** Most segments of one conversation (a million entries at 1,000 a segment): a bound on a header. */
+const MAX_SEGMENTS = 1000;
 
 export function encodeHistoryArchive(
   conversations: readonly ArchivedConversation[],
@@ -30,10 +36,16 @@ export function encodeHistoryArchive(
   const encoder = new TextEncoder();
   const parts: Uint8Array[] = [MAGIC];
   let size = MAGIC.length;
-  for (const { state, ...header } of conversations) {
-    const json = encoder.encode(JSON.stringify(header));
+  for (const { state, segments = [], ...header } of conversations) {
+    const json = encoder.encode(
+      JSON.stringify(segments.length > 0 ? { ...header, segments: segments.length } : header),
+    );
     parts.push(u32(json.length), json, u32(state.length), state);
     size += 8 + json.length + state.length;
+    for (const segment of segments) {
+      parts.push(u32(segment.length), segment);
+      size += 4 + segment.length;
+    }
   }
   const out = new Uint8Array(size);
   let at = 0;
@@ -66,16 +78,25 @@ export function* decodeHistoryArchive(bytes: Uint8Array): Generator<ArchivedConv
   while (at < bytes.length) {
     const headerLength = length();
     if (headerLength > MAX_HEADER_BYTES) throw damaged('a history archive header is too large');
-    const header = JSON.parse(decoder.decode(take(headerLength))) as Partial<ArchivedConversation>;
+    const header = JSON.parse(decoder.decode(take(headerLength))) as Partial<
+      Omit<ArchivedConversation, 'segments'> & { segments: number }
+    >;
     if (
       typeof header.id !== 'string' ||
       (header.kind !== 'direct' && header.kind !== 'group') ||
       typeof header.updatedAt !== 'number' ||
       (header.peerAccountId !== undefined && typeof header.peerAccountId !== 'string') ||
-      (header.invitedBy !== undefined && typeof header.invitedBy !== 'string')
+      (header.invitedBy !== undefined && typeof header.invitedBy !== 'string') ||
+      (header.segments !== undefined &&
+        !(
+          Number.isSafeInteger(header.segments) &&
+          header.segments >= 0 &&
+          header.segments <= MAX_SEGMENTS
+        ))
     )
       throw damaged('a history archive header is malformed');
     const state = take(length());
+    const segments = Array.from({ length: header.segments ?? 0 }, () => take(length()));
     yield {
       id: header.id,
       kind: header.kind,
@@ -84,6 +105,7 @@ export function* decodeHistoryArchive(bytes: Uint8Array): Generator<ArchivedConv
       ...(header.request === true ? { request: true } : {}),
       ...(header.invitedBy ? { invitedBy: header.invitedBy } : {}),
       state,
+      ...(segments.length > 0 ? { segments } : {}),
     };
   }
 }

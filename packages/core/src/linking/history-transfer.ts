@@ -109,8 +109,12 @@ export class HistoryTransfer {
     });
     // Every document is packed: read those not read yet (0821).
     await this.deps.conversations.ensure(models.map((model) => model.row.id));
+    const { sealedSegments } = await import('../history/archive-segments.js');
+    const segments = await Promise.all(
+      models.map((model) => sealedSegments(this.deps.conversations, model)),
+    );
     const archive = encodeHistoryArchive(
-      models.map((model) => ({
+      models.map((model, index) => ({
         id: model.row.id,
         kind: model.row.kind,
         updatedAt: model.row.updatedAt,
@@ -118,6 +122,7 @@ export class HistoryTransfer {
         ...(model.row.request ? { request: true } : {}),
         ...(model.row.invitedBy ? { invitedBy: model.row.invitedBy } : {}),
         state: model.doc.snapshot(),
+        ...(segments[index]!.length > 0 ? { segments: segments[index] } : {}),
       })),
     );
     const sealed = await encryptAttachment(archive);
@@ -197,6 +202,8 @@ export class HistoryTransfer {
       if (done++ < imported) continue;
       await this.deps.conversations.ensure([conversation.id]);
       this.deps.importConversation(conversation, sender, work);
+      if (conversation.segments)
+        await this.importSealed(conversation.id, conversation.segments, work);
       if (done % IMPORT_BATCH === 0) {
         await this.deps.commit(work);
         await this.deps.pending.progressed(done);
@@ -207,6 +214,19 @@ export class HistoryTransfer {
     await this.deps.commit(work);
     await this.deps.pending.clear();
     progress('done', size, done);
+  }
+
+  /** The archived conversation's sealed segments (history/archive-segments.ts). */
+  private async importSealed(
+    conversationId: string,
+    segments: readonly Uint8Array[],
+    work: UnitOfWork,
+  ): Promise<void> {
+    const model = this.deps.conversations.get(conversationId);
+    const self = this.deps.device.account?.accountId;
+    if (!model || !self) return;
+    const { importSealed } = await import('../history/archive-segments.js');
+    importSealed(this.deps.conversations, work, model, segments, self);
   }
 
   private fail(error: unknown): void {

@@ -66,16 +66,19 @@ export class RichFolds {
     const values = model.doc.richOpValues();
     if (values.length === 0) return undefined;
     const ops = values.map(parseRichOp).filter((op): op is RichOp => op !== undefined);
-    const entries = new Map(model.doc.timeline().map((message) => [message.id, message]));
+    const entries = new Map(model.timeline().map((message) => [message.id, message]));
     cache.folded = foldRichOps(
       model.row.id,
       ops,
       (id) => {
         const message = entries.get(id);
         if (message) return message.kind === 'text' ? message : undefined;
-        // A tombstone's entry left the document (redact): its delete is not waiting for it.
+        // A tombstone's entry left the document (redact), a sealed one is in a segment not read
+        // (history/): their projection rows say who wrote them, and when.
         const row = model.rows.get(id);
-        return row?.deleted ? { id, senderId: row.senderId, sentAt: row.sentAt } : undefined;
+        return row?.kind === 'text'
+          ? { id, senderId: row.senderId, sentAt: row.sentAt }
+          : undefined;
       },
       this.cachedVerify,
     );

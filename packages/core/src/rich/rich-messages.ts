@@ -99,7 +99,7 @@ export class RichMessages {
   /** The message's texts, oldest first: the original, then each counting edit. */
   history(conversationId: string, messageId: string): EditVersion[] {
     const model = this.model(conversationId);
-    const entry = model.doc.timeline().find((candidate) => candidate.id === messageId);
+    const entry = model.timeline().find((candidate) => candidate.id === messageId);
     const row = model.rows.get(messageId);
     if (!entry || !row || row.hidden)
       throw new ParleyError('UNKNOWN_MESSAGE', `no message ${messageId} in ${conversationId}`);
@@ -173,6 +173,7 @@ export class RichMessages {
    */
   private redact(work: UnitOfWork, model: ConversationModel, messageIds: Set<string>): void {
     let removed = false;
+    this.deps.conversations.purgeSealed(model, messageIds);
     this.deps.conversations.stage(work, model, (doc) => {
       removed = doc.redactMessages(messageIds);
     });
@@ -183,7 +184,7 @@ export class RichMessages {
 
   private tombstone(work: UnitOfWork, model: ConversationModel, row: MessageRow): void {
     const { attachments, editedAt: _editedAt, ...kept } = row;
-    const entry = model.doc.timeline().find((candidate) => candidate.id === row.id);
+    const entry = model.timeline().find((candidate) => candidate.id === row.id);
     this.deps.conversations.replaceRow(work, model, {
       ...kept,
       body: '',

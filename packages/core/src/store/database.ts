@@ -129,6 +129,23 @@ export interface DocUpdateRow {
   update: Uint8Array<ArrayBuffer>;
 }
 
+/**
+ * A sealed segment of a conversation's timeline (history/, docs/decisions/0820): entries removed
+ * from the live document, encoded as a protobuf SealedSegment, with the range of their order keys.
+ * Immutable but for purges (a delete for everyone, an expiry), which rewrite it whole.
+ */
+export interface DocSegmentRow extends SegmentRange {
+  conversationId: string;
+  bytes: Uint8Array<ArrayBuffer>;
+}
+
+/** Where a segment sits in its conversation: seq (0 = oldest) and its first and last order key. */
+export interface SegmentRange {
+  seq: number;
+  fromKey: number;
+  toKey: number;
+}
+
 export type StoredMessageStatus = 'pending' | 'sent' | 'delivered' | 'read';
 
 /** The flat message projection: lists, unread counts and search read this, not the documents. */
@@ -285,6 +302,7 @@ export class ParleyDatabase extends Dexie {
   conversations!: EntityTable<ConversationRow, 'id'>;
   docSnapshots!: EntityTable<DocSnapshotRow, 'conversationId'>;
   docUpdates!: EntityTable<DocUpdateRow, 'seq'>;
+  docSegments!: Dexie.Table<DocSegmentRow, [string, number]>;
   messages!: EntityTable<MessageRow, 'id'>;
   receipts!: EntityTable<ReceiptRow, 'key'>;
   outbox!: EntityTable<OutboxRow, 'seq'>;
@@ -343,5 +361,10 @@ export class ParleyDatabase extends Dexie {
     this.version(16)
       .stores({})
       .upgrade((tx) => fillSummaries(tx));
+    // Version 17 is segments17's (issue 17, sealed history). The second index covers a
+    // conversation's segment ranges, so they are listed from its keys without reading any bytes.
+    this.version(17).stores({
+      docSegments: '[conversationId+seq], [conversationId+seq+fromKey+toKey]',
+    });
   }
 }

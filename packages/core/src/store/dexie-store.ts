@@ -1,5 +1,5 @@
 import { Dexie } from 'dexie';
-import type { MessageRow, ParleyDatabase } from './database.js';
+import type { DocSegmentRow, MessageRow, ParleyDatabase, SegmentRange } from './database.js';
 import type { ConversationRows, CoreStore, FirstScreen, StoredDocument } from './repositories.js';
 import { documentsFrom } from './stored-documents.js';
 import { onCommitted, type Durability, type UnitOfWork } from './unit-of-work.js';
@@ -97,6 +97,27 @@ export class DexieStore implements CoreStore {
     );
   }
 
+  async listSegments(conversationId: string): Promise<SegmentRange[]> {
+    // Keys of the covering index: [conversationId, seq, fromKey, toKey], no bytes read.
+    const keys = await this.db.docSegments
+      .where('[conversationId+seq+fromKey+toKey]')
+      .between(
+        [conversationId, -Infinity, -Infinity, -Infinity],
+        [conversationId, Infinity, Infinity, Infinity],
+        true,
+        true,
+      )
+      .keys();
+    return keys.map((key) => {
+      const [, seq, fromKey, toKey] = key as unknown as [string, number, number, number];
+      return { seq, fromKey, toKey };
+    });
+  }
+
+  readSegment(conversationId: string, seq: number): Promise<DocSegmentRow | undefined> {
+    return this.db.docSegments.get([conversationId, seq]);
+  }
+
   loadReceipts() {
     return this.db.receipts.toArray();
   }
@@ -105,7 +126,7 @@ export class DexieStore implements CoreStore {
     const db = this.db;
     await db.transaction(
       'rw',
-      [db.conversations, db.docSnapshots, db.docUpdates, db.messages, db.receipts],
+      [db.conversations, db.docSnapshots, db.docUpdates, db.docSegments, db.messages, db.receipts],
       async () => {
         const messageIds = await db.messages
           .where('conversationId')
@@ -115,6 +136,10 @@ export class DexieStore implements CoreStore {
         await db.messages.bulkDelete(messageIds);
         await db.docUpdates.where('conversationId').equals(conversationId).delete();
         await db.docSnapshots.delete(conversationId);
+        await db.docSegments
+          .where('[conversationId+seq]')
+          .between([conversationId, -Infinity], [conversationId, Infinity], true, true)
+          .delete();
         await db.conversations.delete(conversationId);
       },
     );

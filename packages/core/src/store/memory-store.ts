@@ -1,11 +1,13 @@
 import type {
   ConversationRow,
+  DocSegmentRow,
   DocSnapshotRow,
   DocUpdateRow,
   MessageRow,
   OutboxRow,
   ProcessedEnvelopeRow,
   ReceiptRow,
+  SegmentRange,
   SessionRow,
 } from './database.js';
 import type { ConversationRows, CoreStore, FirstScreen, StoredDocument } from './repositories.js';
@@ -22,6 +24,8 @@ export class MemoryStore implements CoreStore {
   readonly conversations = new Map<string, ConversationRow>();
   readonly snapshots = new Map<string, DocSnapshotRow>();
   readonly docUpdates = new Map<number, DocUpdateRow>();
+  /** Sealed segments by `${conversationId} ${seq}`. */
+  readonly segments = new Map<string, DocSegmentRow>();
   readonly messages = new Map<string, MessageRow>();
   readonly receipts = new Map<string, ReceiptRow>();
   readonly outbox = new Map<number, OutboxRow>();
@@ -47,6 +51,8 @@ export class MemoryStore implements CoreStore {
     }
     for (const seq of work.deletedDocUpdates) this.docUpdates.delete(seq);
     for (const row of work.snapshots) this.snapshots.set(row.conversationId, structuredClone(row));
+    for (const row of work.segments)
+      this.segments.set(segmentKey(row.conversationId, row.seq), structuredClone(row));
     for (const [id, row] of work.messages) this.messages.set(id, structuredClone(row));
     for (const [id, row] of work.conversations) this.conversations.set(id, structuredClone(row));
     for (const row of work.receipts) this.receipts.set(row.key, structuredClone(row));
@@ -122,6 +128,18 @@ export class MemoryStore implements CoreStore {
     return documentsFrom(snapshots, updates);
   }
 
+  async listSegments(conversationId: string): Promise<SegmentRange[]> {
+    return [...this.segments.values()]
+      .filter((row) => row.conversationId === conversationId)
+      .sort((a, b) => a.seq - b.seq)
+      .map(({ seq, fromKey, toKey }) => ({ seq, fromKey, toKey }));
+  }
+
+  async readSegment(conversationId: string, seq: number): Promise<DocSegmentRow | undefined> {
+    const row = this.segments.get(segmentKey(conversationId, seq));
+    return row && structuredClone(row);
+  }
+
   async loadReceipts(): Promise<ReceiptRow[]> {
     return structuredClone([...this.receipts.values()]);
   }
@@ -136,10 +154,16 @@ export class MemoryStore implements CoreStore {
     for (const [seq, row] of this.docUpdates)
       if (row.conversationId === conversationId) this.docUpdates.delete(seq);
     this.snapshots.delete(conversationId);
+    for (const [key, row] of this.segments)
+      if (row.conversationId === conversationId) this.segments.delete(key);
     this.conversations.delete(conversationId);
   }
 
   async loadOutbox(): Promise<OutboxRow[]> {
     return structuredClone([...this.outbox.values()].sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0)));
   }
+}
+
+function segmentKey(conversationId: string, seq: number): string {
+  return `${conversationId} ${seq}`;
 }

@@ -1,10 +1,12 @@
 import type {
   ConversationRow,
+  DocSegmentRow,
   DocSnapshotRow,
   DocUpdateRow,
   MessageRow,
   OutboxRow,
   ReceiptRow,
+  SegmentRange,
 } from './database.js';
 import type { Durability, UnitOfWork } from './unit-of-work.js';
 
@@ -85,8 +87,15 @@ export interface ConversationRepository {
   ): Promise<(conversationId: string) => StoredDocument>;
   /** Every receipt row (group member receipts are folded by groups/ at start). */
   loadReceipts(): Promise<ReceiptRow[]>;
-  /** Deletes the conversation with its document, messages and their receipts, in one transaction. */
+  /** Deletes the conversation with its document (segments too), messages and their receipts, in one transaction. */
   deleteConversation(conversationId: string): Promise<void>;
+}
+
+/** Sealed history segments (history/; written through UnitOfWork.segments). */
+export interface SegmentRepository {
+  /** The ranges of a conversation's segments, by seq, without reading their bytes. */
+  listSegments(conversationId: string): Promise<SegmentRange[]>;
+  readSegment(conversationId: string, seq: number): Promise<DocSegmentRow | undefined>;
 }
 
 /** The durable outbox (written through UnitOfWork.outbox and deletedOutbox). */
@@ -97,4 +106,9 @@ export interface OutboxRepository {
 
 /** Everything above, as one device's store. */
 export interface CoreStore
-  extends UnitOfWorkStore, ProcessedEnvelopeRepository, ConversationRepository, OutboxRepository {}
+  extends
+    UnitOfWorkStore,
+    ProcessedEnvelopeRepository,
+    ConversationRepository,
+    SegmentRepository,
+    OutboxRepository {}

@@ -1,6 +1,7 @@
 import type {
   AccountDocumentRow,
   ConversationRow,
+  DocSegmentRow,
   DocSnapshotRow,
   DocUpdateRow,
   MessageRow,
@@ -35,6 +36,8 @@ export class UnitOfWork {
   readonly received: MessageRow[] = [];
   /** Conversation snapshots that replace the logged updates listed in `deletedDocUpdates`. */
   readonly snapshots: DocSnapshotRow[] = [];
+  /** Sealed segments, new or rewritten (history/): with the snapshot that no longer holds them. */
+  readonly segments: DocSegmentRow[] = [];
   /** Logged document updates (by seq) that a snapshot in this unit of work covers. */
   readonly deletedDocUpdates: number[] = [];
   /** Outbox rows (by seq) to delete: acknowledged by the relay, or replaced by a merged row. */
@@ -49,6 +52,7 @@ export class UnitOfWork {
     return (
       this.docUpdates.length === 0 &&
       this.snapshots.length === 0 &&
+      this.segments.length === 0 &&
       this.deletedDocUpdates.length === 0 &&
       this.messages.size === 0 &&
       this.conversations.size === 0 &&
@@ -67,6 +71,7 @@ export class UnitOfWork {
   absorb(other: UnitOfWork): void {
     appendAll(this.docUpdates, other.docUpdates);
     appendAll(this.snapshots, other.snapshots);
+    appendAll(this.segments, other.segments);
     appendAll(this.deletedDocUpdates, other.deletedDocUpdates);
     for (const [id, row] of other.messages) this.messages.set(id, row);
     for (const [id, row] of other.conversations) this.conversations.set(id, row);
@@ -108,6 +113,7 @@ export class UnitOfWork {
         (s) => deleteSeqs(s, db.keyRange, this.deletedDocUpdates),
       ],
       [this.snapshots.length > 0, 'docSnapshots', (s) => putAll(s, this.snapshots)],
+      [this.segments.length > 0, 'docSegments', (s) => putAll(s, this.segments)],
       [this.messages.size > 0, 'messages', (s) => putAll(s, this.messages.values())],
       [this.conversations.size > 0, 'conversations', (s) => putAll(s, this.conversations.values())],
       [this.receipts.length > 0, 'receipts', (s) => putAll(s, this.receipts)],

@@ -2,7 +2,15 @@ import { summarize } from '../conversations/summary.js';
 import { messageRow } from '../conversations/conversations.js';
 import { ConversationDoc } from '../conversations/conversation-doc.js';
 import { directConversationId } from '../conversations/conversation-id.js';
-import type { ContactRow, ConversationRow, DocSnapshotRow, MessageRow } from '../store/database.js';
+import { SEALING } from '../history/limits.js';
+import { sealDocument } from '../history/seal.js';
+import type {
+  ContactRow,
+  ConversationRow,
+  DocSegmentRow,
+  DocSnapshotRow,
+  MessageRow,
+} from '../store/database.js';
 
 /**
  * Stored state for benchmarks and tests: conversations as this device would hold them after
@@ -34,6 +42,11 @@ export interface SeedOptions {
   usernamePrefix?: string;
   /** The message the nth one quotes, given the ids of the messages before it (default none). */
   replyTo?: (n: number, earlierIds: readonly string[]) => string | undefined;
+  /**
+   * Seal what overflows each document's live window into segments, as a device running this
+   * code holds a long chat (history/, docs/decisions/0820); by default documents stay whole.
+   */
+  sealed?: boolean;
 }
 
 type SeedBody = (n: number, count: number) => string;
@@ -43,6 +56,7 @@ export interface SeedRows {
   contacts: ContactRow[];
   conversations: ConversationRow[];
   docSnapshots: DocSnapshotRow[];
+  docSegments: DocSegmentRow[];
   messages: MessageRow[];
   /** The first (largest, most recent) conversation and its newest message. */
   largeConversationId: string;
@@ -55,6 +69,7 @@ export async function seedConversations(options: SeedOptions): Promise<SeedRows>
     contacts: [],
     conversations: [],
     docSnapshots: [],
+    docSegments: [],
     messages: [],
     largeConversationId: '',
     largeConversationLastMessageId: '',
@@ -84,6 +99,8 @@ export async function seedConversations(options: SeedOptions): Promise<SeedRows>
       // As Conversations keeps it with the rows (docs/decisions/0821).
       summary: summarize(messages),
     });
+    if (options.sealed)
+      for (const { row } of sealDocument(doc, id, 0, SEALING)) rows.docSegments.push(row);
     rows.docSnapshots.push({
       conversationId: id,
       snapshot: doc.snapshot() as Uint8Array<ArrayBuffer>,

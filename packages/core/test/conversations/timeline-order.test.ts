@@ -1,4 +1,5 @@
 import { summarize } from '../../src/conversations/summary.js';
+import { SealedHistory } from '../../src/history/sealed-history.js';
 import { describe, expect, it } from 'vitest';
 import { ConversationDoc, type MessageEntry } from '../../src/conversations/conversation-doc.js';
 import { messageRow, type ConversationModel } from '../../src/conversations/conversations.js';
@@ -146,6 +147,8 @@ describe('the chat list preview and the conversation agree', () => {
       doc,
       docLoaded,
       rowsLoaded: true,
+      history: new SealedHistory(),
+      timeline: () => doc.timeline(),
       rows,
       typing: new Map(),
       logSeqs: [],

@@ -82,14 +82,14 @@ describe("a chat's timeline window", () => {
   it('widens down to a message and half a page before it', async () => {
     const { views } = await chatOf(MESSAGES);
     expect(ids(views)).not.toContain('m100');
-    expect(views.showMessage('chat', 'm100')).toBe(true);
+    expect(await views.showMessage('chat', 'm100')).toBe(true);
     expect(ids(views)[0]).toBe(`m${100 - TIMELINE_PAGE / 2}`);
     // A message already inside changes nothing.
     const shown = views.messages('chat').getSnapshot();
-    views.showMessage('chat', `m${MESSAGES - 1}`);
+    await views.showMessage('chat', `m${MESSAGES - 1}`);
     expect(views.messages('chat').getSnapshot()).toBe(shown);
     // A message the chat does not hold (expired, another chat's) is reported, and changes nothing.
-    expect(views.showMessage('chat', 'gone')).toBe(false);
+    expect(await views.showMessage('chat', 'gone')).toBe(false);
     expect(views.messages('chat').getSnapshot()).toBe(shown);
   });
 

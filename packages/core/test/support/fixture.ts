@@ -71,7 +71,10 @@ export function useRelay(relayArgs: string[] = [], rateLimits: Record<string, Bu
       databaseName = `device-${process.pid}-${++counter}`,
       WebSocketImpl: WebSocketConstructor = WebSocket,
       engine: SignalEngine = engines[0]!.engine,
-      options: Pick<MessengerOptions, 'outboxLingerMs' | 'ackDelayMs' | 'clock' | 'platform'> = {},
+      options: Pick<
+        MessengerOptions,
+        'outboxLingerMs' | 'ackDelayMs' | 'clock' | 'platform' | 'sealing' | 'timelinePage'
+      > = {},
     ) {
       const m = await createMessenger({
         relayUrl: fixture.relay.url,

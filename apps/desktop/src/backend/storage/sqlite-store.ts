@@ -3,6 +3,7 @@ import type {
   ConversationRow,
   ConversationRows,
   CoreStore,
+  DocSegmentRow,
   DocUpdateRow,
   Durability,
   FirstScreen,
@@ -10,6 +11,7 @@ import type {
   OutboxRow,
   ParleyDatabase,
   ReceiptRow,
+  SegmentRange,
   StoredDocument,
   UnitOfWork,
 } from '@parley/core/store';
@@ -18,7 +20,7 @@ import { writeWithTransaction } from './persistent-indexeddb.js';
 
 /**
  * Core's CoreStore on the SQLCipher file itself (docs/decisions/0810): conversations, their
- * documents (snapshot + update log), the message projection, receipts, the outbox and applied
+ * documents (snapshot + update log, sealed segments), the message projection, receipts, the outbox and applied
  * envelope ids live in tables of their own and are read on demand: a document only when its
  * conversation is first used. Nothing of them is replayed into memory at start-up.
  *
@@ -118,8 +120,26 @@ export class SqliteStore implements CoreStore {
       this.sql.messagesDeleteOfConversation.run(conversationId);
       this.sql.updatesDeleteOfConversation.run(conversationId);
       this.sql.snapshotDelete.run(conversationId);
+      this.sql.segmentsDeleteOfConversation.run(conversationId);
       this.sql.conversationDelete.run(conversationId);
     })();
+  }
+
+  async listSegments(conversationId: string): Promise<SegmentRange[]> {
+    return this.sql.segmentRanges.all(conversationId);
+  }
+
+  async readSegment(conversationId: string, seq: number): Promise<DocSegmentRow | undefined> {
+    const row = this.sql.segmentGet.get(conversationId, seq);
+    return (
+      row && {
+        conversationId,
+        seq,
+        fromKey: row.fromKey,
+        toKey: row.toKey,
+        bytes: bytesOf(row.bytes),
+      }
+    );
   }
 
   async loadOutbox(): Promise<OutboxRow[]> {
@@ -152,6 +172,8 @@ export class SqliteStore implements CoreStore {
     }
     for (const seq of work.deletedDocUpdates) sql.updateDelete.run(seq);
     for (const row of work.snapshots) sql.snapshotPut.run(row.conversationId, row.snapshot);
+    for (const row of work.segments)
+      sql.segmentPut.run(row.conversationId, row.seq, row.fromKey, row.toKey, row.bytes);
     for (const row of work.messages.values())
       sql.messagePut.run(row.id, row.conversationId, row.sentAt, serialize(row));
     for (const row of work.conversations.values())
@@ -222,6 +244,7 @@ const TABLES = [
   'core_conversations',
   'core_doc_snapshots',
   'core_doc_updates',
+  'core_doc_segments',
   'core_messages',
   'core_receipts',
   'core_outbox',
@@ -245,6 +268,14 @@ CREATE TABLE IF NOT EXISTS core_doc_updates (
 );
 CREATE INDEX IF NOT EXISTS core_doc_updates_by_conversation
   ON core_doc_updates (conversation_id, seq);
+CREATE TABLE IF NOT EXISTS core_doc_segments (
+  conversation_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  from_key REAL NOT NULL,
+  to_key REAL NOT NULL,
+  bytes BLOB NOT NULL,
+  PRIMARY KEY (conversation_id, seq)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS core_messages (
   id TEXT PRIMARY KEY,
   conversation_id TEXT NOT NULL,
@@ -293,6 +324,18 @@ function prepare(db: SqliteDatabase) {
     updateDelete: db.prepare('DELETE FROM core_doc_updates WHERE seq = ?'),
     updatesDeleteOfConversation: db.prepare(
       'DELETE FROM core_doc_updates WHERE conversation_id = ?',
+    ),
+    segmentRanges: db.prepare<[string], SegmentRange>(
+      'SELECT seq, from_key AS fromKey, to_key AS toKey FROM core_doc_segments WHERE conversation_id = ? ORDER BY seq',
+    ),
+    segmentGet: db.prepare<[string, number], { fromKey: number; toKey: number; bytes: Buffer }>(
+      'SELECT from_key AS fromKey, to_key AS toKey, bytes FROM core_doc_segments WHERE conversation_id = ? AND seq = ?',
+    ),
+    segmentPut: db.prepare(
+      'INSERT OR REPLACE INTO core_doc_segments (conversation_id, seq, from_key, to_key, bytes) VALUES (?, ?, ?, ?, ?)',
+    ),
+    segmentsDeleteOfConversation: db.prepare(
+      'DELETE FROM core_doc_segments WHERE conversation_id = ?',
     ),
     messagesNewest: db.prepare<[string, number]>(
       'SELECT value FROM core_messages WHERE conversation_id = ? ORDER BY sent_at DESC LIMIT ?',
