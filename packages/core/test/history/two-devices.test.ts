@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Messenger } from '../../src/facade/api.js';
 import { useRelay } from '../support/fixture.js';
 import { linkDevice } from '../support/link.js';
-import { texts, waitFor } from '../support/wait.js';
+import { openChat, texts, waitFor } from '../support/wait.js';
 
 /**
  * Sealing is local (docs/decisions/0820, "Sealed segments"): a device that seals its document
@@ -42,6 +42,7 @@ describe('sealed history across devices', () => {
     // Reopened, the phone holds its window live and the rest in segments.
     await phone.close();
     phone = await fx.messenger(phoneDb, undefined, undefined, { sealing: SEALING });
+    await openChat(phone, conversation);
     const live = texts(phone, conversation);
     expect(live.length).toBeGreaterThanOrEqual(SEALING.liveEntries);
     expect(live.length).toBeLessThan(SEALING.liveEntries + SEALING.segmentEntries);
