@@ -15,7 +15,6 @@ export interface ClusterHandlers {
   replaced(rowId: number, token: string): void;
   devicesChanged(accountId: string): void;
   deviceRemoved(accountId: string, deviceId: number): void;
-  mailboxesChanged(rowIds: number[]): void;
   /** A provisioning message for a socket held here (another process claimed its address). */
   provisioning(address: string, message: string): void;
   /** Redis is reachable again after an outage: claim every socket again, read every mailbox. */
@@ -154,10 +153,6 @@ export class RedisClusterLink implements ClusterLink {
     this.broadcast({ kind: 'devices-changed', accountId });
   }
 
-  mailboxesChanged(rowIds: readonly number[]): void {
-    this.broadcast({ kind: 'mailboxes-changed', rowIds: [...rowIds] });
-  }
-
   close(): void {
     this.subscriber.disconnect();
     this.commands.disconnect();
@@ -191,8 +186,6 @@ export class RedisClusterLink implements ClusterLink {
         return this.handlers.devicesChanged(message.accountId);
       case 'device-removed':
         return this.handlers.deviceRemoved(message.accountId, message.deviceId);
-      case 'mailboxes-changed':
-        return this.handlers.mailboxesChanged(message.rowIds);
       case 'provisioning':
         return this.handlers.provisioning(message.address, message.message);
     }
