@@ -4,17 +4,12 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import {
-  RelayClient,
-  randomDeviceKeys,
-  randomEcPublicKey,
-  type Credentials,
-  type RelaySocket,
-} from '@parley/relay-client';
+import { cpuWindow, withDescendants } from './cpu-shares.js';
+import { floorProbe, openPairs, pacedRun, type Pairs } from './cross-process.js';
 import { rssKb } from './processes.js';
 import type { HolderCommand } from './scale-holder.js';
-import { startPostgres, startRedis } from './services.js';
-import { spawnClusterRelayProcess } from './cluster-relay.js';
+import { startPostgres, startRedis, type PostgresServer, type RedisServer } from './services.js';
+import { spawnClusterRelayProcess, type ClusterRelay } from './cluster-relay.js';
 import { generateSecret, hashSecret } from '@parley/sync-server';
 
 /**
@@ -25,10 +20,13 @@ import { generateSecret, hashSecret } from '@parley/sync-server';
  * secret, so seeding costs no KDF per device; each relay still verifies every socket's secret
  * with scrypt), and opens N authenticated idle sockets from socket-holder processes, each on
  * its own source address (127.0.0.2, 127.0.0.3, ...: 28,000 ephemeral ports per address) and
- * under the 20,000 open files each process may have. Reports the relays' RSS per idle socket,
- * then sends `rate` msgs/s for `duration` s between pairs of devices held by different relay
- * processes (every message routed through Redis) and reports the send -> push p99. The last
- * line is one JSON object.
+ * under the 20,000 open files each process may have. Reports the relays' RSS per idle socket.
+ * Sends `rate` msgs/s for `duration` s between pairs of devices held by different relay
+ * processes (every message routed through Redis; cross-process.ts), once before the idle
+ * sockets connect and once after, and reports for each the send -> push p50/p99, the floor
+ * (a PostgreSQL commit + a Redis publish, probed meanwhile) and the CPU share (1.0 = a core)
+ * of the relays, PostgreSQL, Redis, the load generator (this process) and the socket holders
+ * (decision 0162). The last line is one JSON object.
  */
 const { values } = parseArgs({
   options: {
@@ -103,154 +101,144 @@ function holderCall(
   });
 }
 
-/** Paced sends from each pair's sender to its receiver on another relay; latencies in ms. */
-async function crossProcessLatency(
-  urls: string[],
-): Promise<{ latencies: number[]; measuredMs: number }> {
-  const http = new RelayClient(urls[0]!);
-  const pairs: { sender: RelaySocket; to: Credentials }[] = [];
-  const latencies: number[] = [];
-  let measuring = false;
-  for (let i = 0; i < PAIRS; i++) {
-    const register = async () =>
-      http.register(
-        `pair_${i}_${randomBytes(4).toString('hex')}`,
-        randomEcPublicKey(),
-        randomDeviceKeys(),
-      );
-    const [from, to] = await Promise.all([register(), register()]);
-    const sender = await new RelayClient(urls[i % urls.length]!).connect(from);
-    const receiver = await new RelayClient(urls[(i + 1) % urls.length]!).connect(to);
-    receiver.onEnvelope = (envelope) => {
-      receiver.ack([envelope.serverId]);
-      const sentAt = Buffer.from(envelope.content).readDoubleLE(0);
-      if (measuring) latencies.push(performance.now() - sentAt);
-    };
-    pairs.push({ sender, to });
-  }
-  const intervalMs = 1000 / RATE;
-  const started = performance.now();
-  let sent = 0;
-  let sendErrors = 0;
-  let firstSendError: string | undefined;
-  let measuredFrom = 0;
-  await new Promise<void>((resolve) => {
-    const tick = () => {
-      const now = performance.now();
-      if (!measuring && now - started >= WARMUP_MS) {
-        measuring = true;
-        measuredFrom = now;
-      }
-      if (now - started >= WARMUP_MS + DURATION_MS) return resolve();
-      // Open loop: as many sends as the schedule says are due.
-      while (sent < (now - started) / intervalMs) {
-        const pair = pairs[sent % pairs.length]!;
-        const content = Buffer.alloc(200);
-        content.writeDoubleLE(performance.now(), 0);
-        void pair.sender
-          .send(`m${sent}`, [
-            { destination: { accountId: pair.to.accountId, deviceId: pair.to.deviceId }, content },
-          ])
-          .catch((error: unknown) => {
-            sendErrors++;
-            firstSendError ??= String(error);
-          });
-        sent++;
-      }
-      setImmediate(tick);
-    };
-    tick();
+/** One paced run of the pairs' traffic, with the floor probed and CPU shares taken meanwhile. */
+async function measureTraffic(traffic: Pairs, setup: Setup) {
+  const floor = floorProbe(setup.databaseUrl, setup.redis.url);
+  const cpu = cpuWindow({
+    relays: () => setup.relays.map((r) => r.child.pid!),
+    postgres: () => withDescendants(setup.postgres.pid),
+    redis: () => [setup.redis.pid],
+    load_generator: () => [process.pid],
+    holders: () => setup.holders.map((h) => h.pid!),
   });
-  const measuredMs = performance.now() - measuredFrom;
-  if (sendErrors > 0) log(`${sendErrors} of ${sent} sends failed (first: ${firstSendError})`);
-  for (const pair of pairs) pair.sender.close();
-  return { latencies, measuredMs };
+  const run = await pacedRun(traffic, RATE, WARMUP_MS, DURATION_MS);
+  const shares = cpu.end();
+  const floorTimes = await floor.stop();
+  return {
+    msgs_per_s: Math.round((run.latencies.length / run.measuredMs) * 1000),
+    p50_ms: Number(percentile(run.latencies, 50).toFixed(2)),
+    p99_ms: Number(percentile(run.latencies, 99).toFixed(2)),
+    send_errors: run.sendErrors,
+    floor_p50_ms: Number(percentile(floorTimes, 50).toFixed(2)),
+    floor_p99_ms: Number(percentile(floorTimes, 99).toFixed(2)),
+    cpu_shares: shares,
+    load_average: loadAverage(),
+  };
+}
+
+const loadAverage = () =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
+
+interface Setup {
+  postgres: PostgresServer;
+  redis: RedisServer;
+  databaseUrl: string;
+  relays: ClusterRelay[];
+  holders: ChildProcess[];
+}
+
+async function startRelays(setup: Setup): Promise<void> {
+  const admin = new pg.Client({ connectionString: setup.postgres.url() });
+  await admin.connect();
+  await admin.query('CREATE DATABASE scale');
+  await admin.end();
+  const spawnOne = () => spawnClusterRelayProcess(setup.databaseUrl, setup.redis.url, 'scale');
+  // The first relay creates the schema; the others find it.
+  setup.relays.push(await spawnOne());
+  setup.relays.push(...(await Promise.all(Array.from({ length: RELAYS - 1 }, spawnOne))));
+  log(`${RELAYS} relay processes on PostgreSQL ${setup.postgres.port} and ${setup.redis.url}`);
+}
+
+/** Opens the idle sockets in two waves; RSS per socket is the slope between them. */
+async function connectIdleSockets(setup: Setup) {
+  const { secret, hash } = sharedSecret();
+  const devices = (await seedDevices(setup.databaseUrl, SOCKETS, hash)).map((d) => ({
+    ...d,
+    secret,
+  }));
+  // The relays' own start-up garbage (collected at some point) does not count.
+  const holderJs = fileURLToPath(new URL('./scale-holder.js', import.meta.url));
+  const holderCount = Math.ceil(SOCKETS / PER_HOLDER);
+  for (let h = 0; h < holderCount; h++) {
+    setup.holders.push(fork(holderJs, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  }
+  const urls = setup.relays.map((r) => r.url);
+  const started = performance.now();
+  const wave = async (half: 0 | 1) => {
+    const results = await Promise.all(
+      setup.holders.map((child, h) => {
+        const share = devices.slice(h * PER_HOLDER, (h + 1) * PER_HOLDER);
+        const middle = Math.floor(share.length / 2);
+        return holderCall(child, {
+          cmd: 'connect',
+          urls,
+          localAddress: `127.0.0.${2 + h}`,
+          devices: half === 0 ? share.slice(0, middle) : share.slice(middle),
+          concurrency: CONNECT_CONCURRENCY,
+        });
+      }),
+    );
+    const failed = results.reduce((n, r) => n + r.failed, 0);
+    if (failed > 0) {
+      log(`${failed} sockets failed (first: ${results.find((r) => r.firstError)?.firstError})`);
+    }
+    return {
+      connected: results.reduce((n, r) => n + r.connected, 0),
+      rss: setup.relays.reduce((sum, r) => sum + rssKb(r.child.pid!), 0),
+    };
+  };
+  const first = await wave(0);
+  const all = await wave(1);
+  const connected = first.connected + all.connected;
+  log(
+    `${connected} sockets authenticated in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  );
+  return { connected, rssPerSocket: (all.rss - first.rss) / Math.max(1, all.connected) };
 }
 
 async function main(): Promise<void> {
   const [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
-  const holders: ChildProcess[] = [];
-  const relays: Awaited<ReturnType<typeof spawnClusterRelayProcess>>[] = [];
+  const setup: Setup = {
+    postgres,
+    redis,
+    databaseUrl: postgres.url('scale'),
+    relays: [],
+    holders: [],
+  };
   try {
-    const admin = new pg.Client({ connectionString: postgres.url() });
-    await admin.connect();
-    await admin.query('CREATE DATABASE scale');
-    await admin.end();
-    const databaseUrl = postgres.url('scale');
-    // The first relay creates the schema; the others find it.
-    relays.push(await spawnClusterRelayProcess(databaseUrl, redis.url, 'scale'));
-    relays.push(
-      ...(await Promise.all(
-        Array.from({ length: RELAYS - 1 }, () =>
-          spawnClusterRelayProcess(databaseUrl, redis.url, 'scale'),
-        ),
-      )),
+    await startRelays(setup);
+    const traffic = await openPairs(
+      setup.relays.map((r) => r.url),
+      PAIRS,
     );
-    const urls = relays.map((r) => r.url);
-    log(`${RELAYS} relay processes on PostgreSQL ${postgres.port} and ${redis.url}`);
-
-    const { secret, hash } = sharedSecret();
-    const devices = (await seedDevices(databaseUrl, SOCKETS, hash)).map((d) => ({ ...d, secret }));
-    // RSS per socket is the slope between half and all of the sockets: the relays' own start-up
-    // garbage (collected at some point) does not count.
-    const holderJs = fileURLToPath(new URL('./scale-holder.js', import.meta.url));
-    const holderCount = Math.ceil(SOCKETS / PER_HOLDER);
-    for (let h = 0; h < holderCount; h++) {
-      holders.push(fork(holderJs, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
-    }
-    const started = performance.now();
-    const wave = async (half: 0 | 1) => {
-      const results = await Promise.all(
-        holders.map((child, h) => {
-          const share = devices.slice(h * PER_HOLDER, (h + 1) * PER_HOLDER);
-          const middle = Math.floor(share.length / 2);
-          return holderCall(child, {
-            cmd: 'connect',
-            urls,
-            localAddress: `127.0.0.${2 + h}`,
-            devices: half === 0 ? share.slice(0, middle) : share.slice(middle),
-            concurrency: CONNECT_CONCURRENCY,
-          });
-        }),
-      );
-      const failed = results.reduce((n, r) => n + r.failed, 0);
-      if (failed > 0) {
-        log(`${failed} sockets failed (first: ${results.find((r) => r.firstError)?.firstError})`);
-      }
-      return {
-        connected: results.reduce((n, r) => n + r.connected, 0),
-        rss: relays.reduce((sum, r) => sum + rssKb(r.child.pid!), 0),
-      };
-    };
-    const first = await wave(0);
-    const all = await wave(1);
-    const connected = first.connected + all.connected;
-    log(
-      `${connected} sockets authenticated in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-    );
-    const rssPerSocket = (all.rss - first.rss) / Math.max(1, all.connected);
-
-    const { latencies, measuredMs } = await crossProcessLatency(urls);
-    const load = loadavg()
-      .map((n) => n.toFixed(2))
-      .join(' ');
-    log(`load average ${load}; ${latencies.length} cross-process messages measured`);
+    // The same traffic before and after the idle sockets: what the sockets themselves cost.
+    const beforeIdle = await measureTraffic(traffic, setup);
+    log(`before idle sockets: ${JSON.stringify(beforeIdle)}`);
+    const { connected, rssPerSocket } = await connectIdleSockets(setup);
+    const withIdle = await measureTraffic(traffic, setup);
+    log(`with idle sockets: ${JSON.stringify(withIdle)}`);
+    for (const pair of traffic.pairs) pair.sender.close();
     console.log(
       JSON.stringify({
         bench: 'scale',
         sockets: connected,
         relay_processes: RELAYS,
         rss_kb_per_socket: Number(rssPerSocket.toFixed(2)),
-        msgs_per_s: Math.round((latencies.length / measuredMs) * 1000),
-        cross_process_p99_ms: Number(percentile(latencies, 99).toFixed(2)),
-        cross_process_p50_ms: Number(percentile(latencies, 50).toFixed(2)),
         target_rate: RATE,
-        load_average: load,
+        msgs_per_s: withIdle.msgs_per_s,
+        cross_process_p99_ms: withIdle.p99_ms,
+        cross_process_p50_ms: withIdle.p50_ms,
+        floor_p99_ms: withIdle.floor_p99_ms,
+        cpu_shares: withIdle.cpu_shares,
+        before_idle: beforeIdle,
+        load_average: withIdle.load_average,
       }),
     );
   } finally {
-    for (const holder of holders) holder.send({ cmd: 'close' });
-    await Promise.all(relays.map((r) => r.stop()));
+    for (const holder of setup.holders) holder.send({ cmd: 'close' });
+    await Promise.all(setup.relays.map((r) => r.stop()));
     await Promise.all([postgres.stop(), redis.stop()]);
   }
 }

@@ -75,6 +75,8 @@ export interface PostgresServer {
   /** postgres://postgres@127.0.0.1:<port>/<database> */
   url(database?: string): string;
   readonly port: number;
+  /** The postmaster's process id (its backends are its children). */
+  readonly pid: number;
   /** Immediate shutdown (SIGQUIT: no checkpoint, crash recovery on start), then start again. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -119,6 +121,9 @@ export async function startPostgres(): Promise<PostgresServer> {
   await start();
   return {
     port,
+    get pid() {
+      return child.pid!;
+    },
     url: (database = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${database}`,
     async restart() {
       child.kill('SIGQUIT');
@@ -135,6 +140,7 @@ export async function startPostgres(): Promise<PostgresServer> {
 
 export interface RedisServer {
   readonly url: string;
+  readonly pid: number;
   /** SIGKILL (an in-memory server: everything in it is gone), then start again on the same port. */
   restart(): Promise<void>;
   stop(): Promise<void>;
@@ -167,6 +173,9 @@ export async function startRedis(): Promise<RedisServer> {
   await start();
   return {
     url: `redis://127.0.0.1:${port}`,
+    get pid() {
+      return child.pid!;
+    },
     async restart() {
       child.kill('SIGKILL');
       await exited(child);

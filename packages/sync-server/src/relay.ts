@@ -59,7 +59,6 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
     commitFailed: (error: unknown) =>
       log.error({ err: error }, 'group commit failed; its writes were rejected'),
     hookFailed: (error: unknown) => log.error({ err: error }, 'post-commit delivery failed'),
-    mailboxesChanged: (rowIds: readonly number[]) => cluster?.mailboxesChanged(rowIds),
     deviceSetChanged: (accountId: string) => cluster?.devicesChanged(accountId),
   };
   const pgStore =

@@ -42,7 +42,6 @@ export async function joinCluster(
       },
       deviceRemoved: (accountId, deviceId) =>
         online.disconnectHere(accountId, deviceId, CloseCode.DEVICE_REMOVED),
-      mailboxesChanged: (rowIds) => store.forgetMailboxDepths(rowIds),
       provisioning: (address, message) => provisioning.receiveForwarded(address, message),
       reconnected: () => {
         Promise.all(online.claims().map(({ device, token }) => link.claim(device, token))).then(

@@ -14,8 +14,6 @@ export type ClusterMessage =
   | { kind: 'devices-changed'; accountId: string }
   /** A device was removed: close its socket, if held here. */
   | { kind: 'device-removed'; accountId: string; deviceId: number }
-  /** Entries were added to or deleted from these mailboxes: forget their cached depths. */
-  | { kind: 'mailboxes-changed'; rowIds: number[] }
   /** A sealed provisioning message for the new device whose socket the receiver holds. */
   | { kind: 'provisioning'; address: string; message: string };
 
@@ -34,7 +32,6 @@ const kinds = new Set<ClusterMessage['kind']>([
   'replaced',
   'devices-changed',
   'device-removed',
-  'mailboxes-changed',
   'provisioning',
 ]);
 

@@ -3,8 +3,9 @@ import type { Logger } from 'pino';
 import type { RedisScripts } from '../limits/redis-token-buckets.js';
 import type { ClusterLink } from '../mailbox/online-devices.js';
 import type { DeviceRef, StoredEnvelope } from '../store/records.js';
-import { fromWire, parseClusterMessage, toWire, type ClusterMessage } from './messages.js';
+import { fromWire, parseClusterMessage, type ClusterMessage } from './messages.js';
 import { RedisProvisioning } from './redis-provisioning.js';
+import { defineRouting, routeEnvelopes } from './routing.js';
 
 /** Longest pause between attempts to reach Redis again. */
 const MAX_RECONNECT_DELAY_MS = 1000;
@@ -15,7 +16,6 @@ export interface ClusterHandlers {
   replaced(rowId: number, token: string): void;
   devicesChanged(accountId: string): void;
   deviceRemoved(accountId: string, deviceId: number): void;
-  mailboxesChanged(rowIds: number[]): void;
   /** A provisioning message for a socket held here (another process claimed its address). */
   provisioning(address: string, message: string): void;
   /** Redis is reachable again after an outage: claim every socket again, read every mailbox. */
@@ -56,10 +56,11 @@ export class RedisClusterLink implements ClusterLink {
     // No offline queue for commands: nothing here is worth sending late (see the class comment).
     this.commands = new Redis(url, { ...options, enableOfflineQueue: false, lazyConnect: true });
     this.subscriber = new Redis(url, { ...options, lazyConnect: true });
-    this.ownChannel = `${prefix}:process:${processId}`;
+    this.ownChannel = `${this.channelPrefix}${processId}`;
+    defineRouting(this.commands);
     this.sharedChannel = `${prefix}:all`;
     this.provisioning = new RedisProvisioning(this.commands, prefix, processId, (owner, message) =>
-      this.commands.publish(`${prefix}:process:${owner}`, JSON.stringify(message)),
+      this.commands.publish(`${this.channelPrefix}${owner}`, JSON.stringify(message)),
     );
     for (const connection of [this.commands, this.subscriber]) {
       connection.on('error', (error: Error) => log.warn({ err: error }, 'redis connection error'));
@@ -103,7 +104,7 @@ export class RedisClusterLink implements ClusterLink {
     if (previous && previous !== token) {
       const owner = previous.slice(0, previous.indexOf('.'));
       if (owner !== this.processId) {
-        this.publish(`${this.prefix}:process:${owner}`, {
+        this.publish(`${this.channelPrefix}${owner}`, {
           kind: 'replaced',
           rowId: device.rowId,
           token: previous,
@@ -119,24 +120,7 @@ export class RedisClusterLink implements ClusterLink {
   }
 
   route(envelopes: readonly StoredEnvelope[]): void {
-    const keys = envelopes.map((e) => this.presenceKey(e.destination.rowId));
-    this.commands.mget(keys).then(
-      (holders) => {
-        const byProcess = new Map<string, StoredEnvelope[]>();
-        holders.forEach((token, i) => {
-          if (!token) return; // offline: the device drains its mailbox when it connects
-          const owner = token.slice(0, token.indexOf('.'));
-          const list = byProcess.get(owner) ?? [];
-          list.push(envelopes[i]!);
-          byProcess.set(owner, list);
-        });
-        for (const [owner, list] of byProcess) {
-          this.publish(`${this.prefix}:process:${owner}`, {
-            kind: 'envelopes',
-            envelopes: list.map(toWire),
-          });
-        }
-      },
+    routeEnvelopes(this.commands, this, envelopes).catch(
       () => undefined, // Redis is away: every socket re-reads its mailbox when it is back
     );
   }
@@ -154,17 +138,18 @@ export class RedisClusterLink implements ClusterLink {
     this.broadcast({ kind: 'devices-changed', accountId });
   }
 
-  mailboxesChanged(rowIds: readonly number[]): void {
-    this.broadcast({ kind: 'mailboxes-changed', rowIds: [...rowIds] });
-  }
-
   close(): void {
     this.subscriber.disconnect();
     this.commands.disconnect();
   }
 
-  private presenceKey(rowId: number): string {
+  presenceKey(rowId: number): string {
     return `${this.prefix}:presence:${rowId}`;
+  }
+
+  /** A process's own channel is this followed by its id. */
+  get channelPrefix(): string {
+    return `${this.prefix}:process:`;
   }
 
   private broadcast(message: ClusterMessage): void {
@@ -191,8 +176,6 @@ export class RedisClusterLink implements ClusterLink {
         return this.handlers.devicesChanged(message.accountId);
       case 'device-removed':
         return this.handlers.deviceRemoved(message.accountId, message.deviceId);
-      case 'mailboxes-changed':
-        return this.handlers.mailboxesChanged(message.rowIds);
       case 'provisioning':
         return this.handlers.provisioning(message.address, message.message);
     }

@@ -25,11 +25,6 @@ export interface PgCommitEvents {
   commitFailed(error: unknown): void;
   /** An afterCommit callback threw; the other jobs were unaffected. */
   hookFailed(error: unknown): void;
-  /**
-   * Entries were added to or deleted from these mailboxes (after COMMIT): other relay
-   * processes forget their cached depths (decision 0161).
-   */
-  mailboxesChanged?(deviceRowIds: readonly number[]): void;
   /** An account's device set changed (after COMMIT): other relay processes forget theirs. */
   deviceSetChanged?(accountId: string): void;
 }

@@ -30,11 +30,13 @@ interface WrittenSends {
   outcomes: SendOutcome[];
   added: Map<number, number>;
   /**
-   * Depths of mailboxes counted for the first time, inside the transaction: they already
-   * reflect earlier jobs of the same batch (an ack's delete), whose after-commit updates skip
-   * mailboxes not counted yet, so they are installed only after COMMIT.
+   * Depths of mailboxes counted in the transaction (first use, written by another process, or
+   * at the cap): they already reflect earlier jobs of the same batch (an ack's delete), so they
+   * replace the cached depth only after COMMIT, before the later jobs' updates.
    */
   seeds: Map<number, number>;
+  /** The highest server id of each locked mailbox at COMMIT (see `lastSeen`). */
+  last: Map<number, number>;
 }
 
 /** Rows looked at per retention job. */
@@ -50,7 +52,17 @@ const CHUNK = 1000;
  */
 export class PgMailboxTables {
   mailboxCap = Number.POSITIVE_INFINITY;
+  /**
+   * Depths as counted or written here: an upper bound, since other relay processes may have
+   * deleted entries since (decision 0162), but never an under-count while `lastSeen` holds.
+   */
   private readonly depths = new Map<number, number>();
+  /**
+   * The highest server id each cached depth accounts for. Another process writes a mailbox only
+   * under its lock, with ids above every earlier writer's, so if the mailbox's highest id is
+   * still at most this, every entry in it was counted here (decision 0162).
+   */
+  private readonly lastSeen = new Map<number, number>();
   private total = 0;
   private readonly pendingAcks = new Map<number, Set<number>>();
   private sendQueue: QueuedSend[] = [];
@@ -60,7 +72,7 @@ export class PgMailboxTables {
     private readonly q: PgQueries,
     private readonly pool: pg.Pool,
     private readonly committer: PgGroupCommitter,
-    private readonly events: Pick<PgCommitEvents, 'hookFailed' | 'mailboxesChanged'>,
+    private readonly events: Pick<PgCommitEvents, 'hookFailed'>,
   ) {}
 
   /** Counts the entries present (once, at startup). */
@@ -118,7 +130,6 @@ export class PgMailboxTables {
             if (set.size === 0) this.pendingAcks.delete(ack.rowId);
           }
           this.entriesDeleted(deletedFrom);
-          if (deletedFrom.length > 0) this.events.mailboxesChanged?.([...new Set(deletedFrom)]);
         },
       )
       .catch(() => {
@@ -193,10 +204,7 @@ export class PgMailboxTables {
           });
           return gone.map((row) => row.device_row_id);
         },
-        (from) => {
-          this.entriesDeleted(from);
-          if (from.length > 0) this.events.mailboxesChanged?.([...new Set(from)]);
-        },
+        (from) => this.entriesDeleted(from),
       );
       deleted += from.length;
     }
@@ -206,12 +214,14 @@ export class PgMailboxTables {
   /** A device was inserted (after its commit): its mailbox starts empty. */
   deviceAdded(rowId: number): void {
     this.depths.set(rowId, 0);
+    this.lastSeen.set(rowId, 0);
   }
 
   /** A device was deleted (after its commit) with the `dropped` entries of its mailbox. */
   deviceRemoved(rowId: number, dropped: number): void {
     this.total -= dropped;
     this.depths.delete(rowId);
+    this.lastSeen.delete(rowId);
     this.pendingAcks.delete(rowId);
   }
 
@@ -269,12 +279,12 @@ export class PgMailboxTables {
     );
     // Locked first, so the depths counted below include every other process's commits.
     const previous = await this.lockMailboxes(tx, destinations);
-    const seeds = await this.countUnknownDepths(tx, destinations);
+    const seeds = await this.countDepths(tx, this.toCount(destinations, previous));
 
     // The cap, counting this batch's earlier entries: an overlay applied after COMMIT.
     const added = new Map<number, number>();
     const depth = (rowId: number) =>
-      (this.depths.get(rowId) ?? seeds.get(rowId)!) + (added.get(rowId) ?? 0);
+      (seeds.get(rowId) ?? this.depths.get(rowId)!) + (added.get(rowId) ?? 0);
     const planned = writers.map((i) => {
       const { input, encodeResult } = sends[i]!;
       const rejected: DeviceRef[] = [];
@@ -369,7 +379,7 @@ export class PgMailboxTables {
       }
       return { result: earlier.get(key) ?? p.result, stored: [], duplicate: true };
     });
-    return { sends, outcomes, added, seeds };
+    return { sends, outcomes, added, seeds, last: previous };
   }
 
   /**
@@ -387,30 +397,33 @@ export class PgMailboxTables {
   }
 
   /**
-   * Another relay process changed these mailboxes (decision 0161): their depths are counted
-   * again on next use, under the mailbox lock.
+   * The mailboxes whose depth must be counted under the lock (decision 0162): never counted
+   * here; written by another process since (its highest id is above `lastSeen`); or whose
+   * cached depth, an upper bound, would refuse an entry of this batch: a refusal is decided
+   * on the true count only.
    */
-  forgetDepths(rowIds: readonly number[]): void {
-    for (const rowId of rowIds) this.depths.delete(rowId);
+  private toCount(destinations: number[], last: Map<number, number>): number[] {
+    const incoming = new Map<number, number>();
+    for (const rowId of destinations) incoming.set(rowId, (incoming.get(rowId) ?? 0) + 1);
+    return [...incoming].flatMap(([rowId, n]) => {
+      const depth = this.depths.get(rowId);
+      const stale = depth === undefined || (last.get(rowId) ?? 0) > this.lastSeen.get(rowId)!;
+      return stale || depth + n > this.mailboxCap ? [rowId] : [];
+    });
   }
 
-  /** Counts the mailboxes not counted yet (first use of a device). */
-  private async countUnknownDepths(
-    tx: pg.PoolClient,
-    rowIds: number[],
-  ): Promise<Map<number, number>> {
-    const unknown = [...new Set(rowIds)].filter((rowId) => !this.depths.has(rowId));
-    if (unknown.length === 0) return new Map();
-    // One round trip for all: with several processes, depths are forgotten often (0161).
+  /** Counts these mailboxes' entries, in one round trip. */
+  private async countDepths(tx: pg.PoolClient, rowIds: number[]): Promise<Map<number, number>> {
+    if (rowIds.length === 0) return new Map();
     const rows = await this.q.mailboxDepths.rows<{ device_row_id: number; n: number }>(tx, {
-      rowIds: unknown,
+      rowIds,
     });
     return new Map(rows.map((row) => [row.device_row_id, row.n]));
   }
 
-  private sendsCommitted({ sends, outcomes, added, seeds }: WrittenSends): void {
-    if (added.size > 0) this.events.mailboxesChanged?.([...added.keys()]);
-    for (const [rowId, seed] of seeds) if (!this.depths.has(rowId)) this.depths.set(rowId, seed);
+  private sendsCommitted({ sends, outcomes, added, seeds, last }: WrittenSends): void {
+    for (const [rowId, seed] of seeds) this.depths.set(rowId, seed);
+    for (const [rowId, id] of last) if (this.depths.has(rowId)) this.lastSeen.set(rowId, id);
     for (const [rowId, n] of added) {
       this.total += n;
       const depth = this.depths.get(rowId);

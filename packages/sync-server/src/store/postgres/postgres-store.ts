@@ -209,11 +209,6 @@ export class PostgresStore implements RelayStore {
     this.directory.forgetDeviceSet(accountId);
   }
 
-  /** Another relay process added to or deleted from these mailboxes (decision 0161). */
-  forgetMailboxDepths(deviceRowIds: readonly number[]): void {
-    this.mailboxes.forgetDepths(deviceRowIds);
-  }
-
   flush(): Promise<void> {
     return this.committer.flush();
   }

@@ -1,0 +1,58 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { cpuSeconds } from './processes.js';
+
+/**
+ * CPU shares of the bench's processes over a window (bench:scale): which of the relays,
+ * PostgreSQL, Redis and the load generator took the 2 cores. A share is CPU seconds used in
+ * the window divided by the window's wall time (1.0 = one whole core).
+ */
+
+/** The process and every descendant (PostgreSQL's backends are children of the postmaster). */
+export function withDescendants(pid: number): number[] {
+  const parentOf = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      parentOf.set(Number(name), Number(stat.split(') ')[1]!.split(' ')[1]));
+    } catch {
+      // exited while we looked
+    }
+  }
+  const found = [pid];
+  for (let i = 0; i < found.length; i++) {
+    for (const [child, parent] of parentOf) if (parent === found[i]) found.push(child);
+  }
+  return found;
+}
+
+function cpuOf(pids: readonly number[]): number {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      total += cpuSeconds(pid);
+    } catch {
+      // a backend that exited: its time is lost to the sum, a small under-count
+    }
+  }
+  return total;
+}
+
+/** Starts a window over named groups of processes; `end()` gives each group's share. */
+export function cpuWindow(groups: Record<string, () => number[]>): {
+  end(): Record<string, number>;
+} {
+  const started = performance.now();
+  const before = new Map(Object.entries(groups).map(([name, pids]) => [name, cpuOf(pids())]));
+  return {
+    end() {
+      const seconds = (performance.now() - started) / 1000;
+      return Object.fromEntries(
+        Object.entries(groups).map(([name, pids]) => [
+          name,
+          Number(((cpuOf(pids()) - before.get(name)!) / seconds).toFixed(2)),
+        ]),
+      );
+    },
+  };
+}
