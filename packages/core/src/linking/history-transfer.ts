@@ -2,18 +2,12 @@ import type { HistoryArchive } from '@parley/protocol';
 import { ParleyError } from '../errors.js';
 import type { LocalDevice } from '../account/local-device.js';
 import type { Conversations } from '../conversations/conversations.js';
-import { historyArchiveContent } from '../delivery/contents.js';
 import type { Sender } from '../delivery/inbox.js';
 import type { OutboxQueue } from '../delivery/content-handler.js';
+import type { UnitOfWork } from '../store/unit-of-work.js';
 import { Snapshot } from '../facade/observable.js';
-import { decryptAttachment, encryptAttachment } from '../media/attachment-cipher.js';
 import type { BlobTransfer } from '../media/blob-transfer.js';
-import { UnitOfWork } from '../store/unit-of-work.js';
-import {
-  decodeHistoryArchive,
-  encodeHistoryArchive,
-  type ArchivedConversation,
-} from './history-archive.js';
+import type { ArchivedConversation } from './history-archive.js';
 import type { PendingArchive, PendingHistory } from './pending-history.js';
 
 /** The history transfer of a link, on either side (Messenger.linkHistory). */
@@ -26,8 +20,6 @@ export interface HistoryTransferView {
   chatsTotal: number;
 }
 
-/** Conversations imported per commit: the newest chats show while older ones still arrive. */
-const IMPORT_BATCH = 5;
 /** How long after approving a link this device still serves the new device its history. */
 const SERVE_WINDOW_MS = 15 * 60 * 1000;
 
@@ -95,72 +87,9 @@ export class HistoryTransfer {
   }
 
   private async send(deviceId: number): Promise<void> {
-    const models = [...this.deps.conversations.all()].sort(
-      (a, b) => b.row.updatedAt - a.row.updatedAt,
-    );
-    const total = models.length;
-    this.set({
-      direction: 'sending',
-      state: 'packing',
-      bytesDone: 0,
-      bytesTotal: 0,
-      chatsDone: 0,
-      chatsTotal: total,
-    });
-    // Every document is packed: read those not read yet (0821).
-    await this.deps.conversations.ensure(models.map((model) => model.row.id));
-    const { sealedSegments } = await import('../history/archive-segments.js');
-    const segments = await Promise.all(
-      models.map((model) => sealedSegments(this.deps.conversations, model)),
-    );
-    const archive = encodeHistoryArchive(
-      models.map((model, index) => ({
-        id: model.row.id,
-        kind: model.row.kind,
-        updatedAt: model.row.updatedAt,
-        ...(model.row.peerAccountId ? { peerAccountId: model.row.peerAccountId } : {}),
-        ...(model.row.request ? { request: true } : {}),
-        ...(model.row.invitedBy ? { invitedBy: model.row.invitedBy } : {}),
-        state: model.doc.snapshot(),
-        ...(segments[index]!.length > 0 ? { segments: segments[index] } : {}),
-      })),
-    );
-    const sealed = await encryptAttachment(archive);
-    const blobId = await this.deps.blobs.upload({
-      ciphertext: sealed.ciphertext,
-      onProgress: (bytesDone, bytesTotal) =>
-        this.set({
-          direction: 'sending',
-          state: 'uploading',
-          bytesDone,
-          bytesTotal,
-          chatsDone: 0,
-          chatsTotal: total,
-        }),
-    });
-    const work = new UnitOfWork();
-    this.deps.outbox.enqueue(work, {
-      content: historyArchiveContent({
-        forDeviceId: deviceId,
-        blobId,
-        key: sealed.key,
-        digest: sealed.digest,
-        size: sealed.ciphertext.length,
-        conversations: total,
-      }),
-      recipientAccountIds: [],
-      ownDevices: true,
-    });
-    await this.deps.commit(work);
-    const size = sealed.ciphertext.length;
-    this.set({
-      direction: 'sending',
-      state: 'done',
-      bytesDone: size,
-      bytesTotal: size,
-      chatsDone: total,
-      chatsTotal: total,
-    });
+    // The packing code loads when a link is served, not with the first paint.
+    const { packAndSend } = await import('./history-packing.js');
+    await packAndSend(this.deps, deviceId, (view) => this.set(view));
   }
 
   private importArchive(archive: PendingArchive): void {
@@ -180,53 +109,8 @@ export class HistoryTransfer {
   }
 
   private async receive(archive: PendingArchive): Promise<void> {
-    const { size, conversations: total, imported } = archive;
-    const sender = { accountId: archive.senderAccountId, deviceId: archive.senderDeviceId };
-    const progress = (state: HistoryTransferView['state'], bytesDone: number, chatsDone: number) =>
-      this.set({
-        direction: 'receiving',
-        state,
-        bytesDone,
-        bytesTotal: size,
-        chatsDone,
-        chatsTotal: total,
-      });
-    progress('downloading', 0, imported);
-    const ciphertext = await this.deps.blobs.download(archive.blobId, size, (done) =>
-      progress('downloading', done, imported),
-    );
-    const plaintext = await decryptAttachment(ciphertext, archive.key, archive.digest);
-    let done = 0;
-    let work = new UnitOfWork();
-    for (const conversation of decodeHistoryArchive(plaintext)) {
-      if (done++ < imported) continue;
-      await this.deps.conversations.ensure([conversation.id]);
-      this.deps.importConversation(conversation, sender, work);
-      if (conversation.segments)
-        await this.importSealed(conversation.id, conversation.segments, work);
-      if (done % IMPORT_BATCH === 0) {
-        await this.deps.commit(work);
-        await this.deps.pending.progressed(done);
-        work = new UnitOfWork();
-        progress('importing', size, done);
-      }
-    }
-    await this.deps.commit(work);
-    await this.deps.pending.clear();
-    progress('done', size, done);
-  }
-
-  /** The archived conversation's sealed segments (history/archive-segments.ts). */
-  private async importSealed(
-    conversationId: string,
-    segments: readonly Uint8Array[],
-    work: UnitOfWork,
-  ): Promise<void> {
-    const model = this.deps.conversations.get(conversationId);
-    const self = this.deps.device.account?.accountId;
-    if (!model || !self) return;
-    const { importSealed } = await import('../history/archive-segments.js');
-    importSealed(this.deps.conversations, work, model, segments, self);
+    const { importArchive } = await import('./history-packing.js');
+    await importArchive(this.deps, archive, (view) => this.set(view));
   }
 
   private fail(error: unknown): void {
