@@ -324,6 +324,7 @@ class DevFakeMessenger implements Messenger {
           messageId: m.id,
           conversationId: chat.id,
           senderUsername: m.senderUsername,
+          senderName: m.senderName,
           sentAt: m.sentAt,
           outgoing: m.outgoing,
           text: m.body,

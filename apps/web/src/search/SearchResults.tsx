@@ -124,7 +124,7 @@ export function SearchResults({
                             {message.outgoing
                               ? 'You'
                               : group.kind === 'group'
-                                ? message.senderUsername
+                                ? message.senderName
                                 : ''}
                           </span>
                           <time dateTime={new Date(message.sentAt).toISOString()}>

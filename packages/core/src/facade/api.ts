@@ -243,6 +243,8 @@ export interface SearchResultMessage {
   messageId: string;
   conversationId: string;
   senderUsername: string;
+  /** As the chat names the sender: the name given them, else their profile's, else the username. */
+  senderName: string;
   sentAt: number;
   outgoing: boolean;
   text: string;

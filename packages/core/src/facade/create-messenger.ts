@@ -481,6 +481,10 @@ function wire(
       accountId === device.accountId
         ? (device.account?.username ?? accountId)
         : (contacts.usernameOf(accountId) ?? accountId),
+    nameOf: (accountId, conversationId) => {
+      const model = conversations.get(conversationId);
+      return model ? views.nameOf(accountId, model) : accountId;
+    },
     onError,
   });
   store.onCommitted((work) => search.committed(work));

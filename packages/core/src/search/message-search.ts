@@ -32,6 +32,8 @@ export interface MessageSearchDeps {
   /** The chat list as the facade shows it (titles). */
   conversationList(): readonly ConversationView[];
   usernameOf(accountId: string): string;
+  /** The sender's name as `conversationId` shows it (MessageView.senderName). */
+  nameOf(accountId: string, conversationId: string): string;
   onError(error: unknown): void;
 }
 
@@ -160,6 +162,7 @@ export class MessageSearch {
         messageId: row.id,
         conversationId: row.conversationId,
         senderUsername: this.deps.usernameOf(row.senderId),
+        senderName: this.deps.nameOf(row.senderId, row.conversationId),
         sentAt: row.sentAt,
         outgoing: row.outgoing,
         text: row.body,

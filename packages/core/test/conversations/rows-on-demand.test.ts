@@ -172,6 +172,7 @@ describe.each([
       store,
       conversationList: () => [],
       usernameOf: (accountId) => accountId,
+      nameOf: (accountId) => accountId,
       onError: (error) => {
         throw error;
       },

@@ -28,15 +28,21 @@ describe('search through the facade (real relay, real messengers)', () => {
       'arbre',
     ]);
     expect((await bob.search('rendezv')).groups[0]?.messages[0]?.text).toBe(text);
-    expect(
-      (await bob.search('CAFÉ', { conversationId: conversation })).groups[0]?.messages,
-    ).toHaveLength(2);
-    expect((await bob.search('café', { conversationId: 'elsewhere' })).groups).toEqual([]);
-
     // Chat names: the peer's username.
     const peerName = group!.title;
     const byName = await bob.search(peerName.slice(0, 4).toUpperCase());
     expect(byName.chats.map((chat) => chat.conversationId)).toEqual([conversation]);
+
+    // The sender as the chat names them: the name Bob gave Alice wins over her username.
+    expect(found!.senderName).toBe(found!.senderUsername);
+    const aliceId = alice.self.getSnapshot()!.accountId;
+    await bob.updateAccountSettings({ kind: 'rename-contact', accountId: aliceId, name: 'Ally' });
+    const renamed = (await bob.search('arbre')).groups[0]?.messages[0];
+    expect([renamed?.senderName, renamed?.senderUsername]).toEqual(['Ally', found!.senderUsername]);
+    expect(
+      (await bob.search('CAFÉ', { conversationId: conversation })).groups[0]?.messages,
+    ).toHaveLength(2);
+    expect((await bob.search('café', { conversationId: 'elsewhere' })).groups).toEqual([]);
 
     await bob.close(); // close() saves the index
     bob = await fx.messenger(bobDb);
