@@ -1,9 +1,4 @@
-import type {
-  ConversationSummary,
-  MessagePreview,
-  MessageRow,
-  StoredMessageStatus,
-} from '../store/database.js';
+import type { ConversationSummary, MessagePreview, MessageRow } from '../store/database.js';
 
 /**
  * A chat's summary (ConversationRow.summary): its unread count and the preview of its last
