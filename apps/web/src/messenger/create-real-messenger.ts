@@ -1,5 +1,4 @@
 import { createMessenger, TIMELINE_PAGE, WorkerSearchBackend } from '@parley/core';
-import * as SignalTs from '@parley/signal-ts';
 import { browserDeviceName } from '../linking/device-name.js';
 import { DATABASE_NAME } from './database-name.js';
 import { loadAutomerge } from './load-automerge.js';
@@ -15,7 +14,8 @@ export function createRealMessenger(): Promise<Messenger> {
   return createMessenger({
     relayUrl: relayUrlForPage(location),
     databaseName: DATABASE_NAME,
-    engine: SignalTs,
+    // Loaded while the first screen is read: the chat list needs no cryptography (decision 0503).
+    engine: () => import('@parley/signal-ts'),
     automerge: loadAutomerge,
     platform: browserDeviceName(),
     // The chat list renders from the first screen's read; the rest loads behind it (0820).

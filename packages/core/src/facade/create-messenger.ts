@@ -12,6 +12,7 @@ import { LocalDevice } from '../account/local-device.js';
 import { SafetyNumbers } from '../account/safety-numbers.js';
 import { Conversations } from '../conversations/conversations.js';
 import type { SignalEngine } from '../crypto/engine.js';
+import { lateEngine } from '../crypto/late-engine.js';
 import { SessionLock } from '../crypto/session-lock.js';
 import { callEntryText } from '../calls/call-entry.js';
 import { CALL_SIGNAL_TTL_SECONDS } from '../calls/limits.js';
@@ -74,8 +75,11 @@ export interface MessengerOptions {
   relayUrl: string;
   /** IndexedDB database of this device; reopening the same name restores the account. */
   databaseName: string;
-  /** The Signal engine: `nativeEngine` from `@parley/core/native`, or the TypeScript engine. */
-  engine: SignalEngine;
+  /**
+   * The Signal engine: `nativeEngine` from `@parley/core/native`, or the TypeScript engine; or a
+   * lazy import of it, loaded while the first screen is read (crypto/late-engine.ts).
+   */
+  engine: SignalEngine | (() => Promise<SignalEngine>);
   /** WebSocket constructor; defaults to the global one (browsers, Node >= 22). Node 20: pass `ws`. */
   WebSocket?: WebSocketConstructor;
   /** IndexedDB implementation; defaults to the global one. Node tests pass fake-indexeddb here or globally. */
@@ -181,7 +185,10 @@ function wire(
   db: ParleyDatabase,
   WebSocket: WebSocketConstructor,
 ): MessengerDeps {
-  const { engine } = options;
+  const { engine, ready: engineReady } =
+    typeof options.engine === 'function'
+      ? lateEngine(options.engine)
+      : { engine: options.engine, ready: Promise.resolve() };
   const coalesceOutbox = options.coalesceOutbox ?? true;
   const store = options.store?.(db) ?? new DexieStore(db);
   const events = new Events();
@@ -692,6 +699,7 @@ function wire(
     device,
     http,
     relay,
+    engineReady,
     stores,
     sessions,
     accountKeys,

@@ -69,6 +69,8 @@ export const FIRST_SCREEN_ROWS = 50;
 /** The parts the facade delegates to, all built by createMessenger (create-messenger.ts). */
 export interface MessengerDeps {
   db: ParleyDatabase;
+  /** Settles once the Signal engine is loaded (crypto/late-engine.ts): the rest of open() waits. */
+  engineReady: Promise<void>;
   /** Conversations, projection and outbox (the Dexie database's own, or the desktop's). */
   store: CoreStore;
   device: LocalDevice;
@@ -168,6 +170,7 @@ export class ParleyMessenger implements Messenger {
 
   private async openRest(): Promise<void> {
     const { db, device, conversations, views } = this.deps;
+    await this.deps.engineReady;
     await conversations.load();
     this.deps.groups.load(await this.deps.store.loadReceipts());
     this.deps.pendingGroupMessages.load(await db.pendingGroupMessages.toArray());

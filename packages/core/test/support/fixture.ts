@@ -70,10 +70,16 @@ export function useRelay(relayArgs: string[] = [], rateLimits: Record<string, Bu
     async messenger(
       databaseName = `device-${process.pid}-${++counter}`,
       WebSocketImpl: WebSocketConstructor = WebSocket,
-      engine: SignalEngine = engines[0]!.engine,
+      engine: MessengerOptions['engine'] = engines[0]!.engine,
       options: Pick<
         MessengerOptions,
-        'outboxLingerMs' | 'ackDelayMs' | 'clock' | 'platform' | 'sealing' | 'timelinePage'
+        | 'outboxLingerMs'
+        | 'ackDelayMs'
+        | 'clock'
+        | 'platform'
+        | 'sealing'
+        | 'timelinePage'
+        | 'firstScreenFirst'
       > = {},
     ) {
       const m = await createMessenger({
