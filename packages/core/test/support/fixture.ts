@@ -1,6 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
 import type { Messenger } from '../../src/facade/api.js';
-import type { SignalEngine } from '../../src/crypto/engine.js';
 import type { WebSocketConstructor } from '../../src/transport/websocket.js';
 import { nodeAutomerge } from '../../src/native.js';
 import { createMessenger } from '../../src/index.js';
