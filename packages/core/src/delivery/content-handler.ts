@@ -148,10 +148,11 @@ export class ContentHandler {
     // Before anything is applied, learnt or answered: a blocked account gets no receipt either.
     if (this.context.isBlocked?.(sender.accountId)) return;
     const body = content.body;
-    // The chat a content names is read before it applies (0821); a typing indicator or a call
-    // signal changes nothing of its rows or document.
+    // The chat a content names is read before it applies (0821); a typing indicator changes
+    // nothing of its rows or document. A call signal does not either, but whether it may ring
+    // (a member of an accepted chat) is read from them.
     const named = (body.value as { conversationId?: unknown } | undefined)?.conversationId;
-    if (typeof named === 'string' && body.case !== 'typing' && body.case !== 'callSignal')
+    if (typeof named === 'string' && body.case !== 'typing')
       await this.conversations.ensure([named]);
     // Receipts never need the document (a receipt for a message still queued is remembered).
     if (body.case !== 'crdtUpdate' && body.case !== 'receipt') this.applyQueued(work);
