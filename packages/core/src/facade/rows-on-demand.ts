@@ -1,5 +1,5 @@
 import type { Messenger } from './api.js';
-import { MESSENGER_MEMBERS, type MemberName } from '../remote/protocol.js';
+import { wrapMembers } from './member-wrappers.js';
 
 /**
  * The messenger with every verb (`call` in the remote facade's member table) first reading the
@@ -12,19 +12,12 @@ export function rowsOnDemand(
   messenger: Messenger,
   ensure: (conversationIds: string[]) => Promise<void>,
 ): Messenger {
-  const target = messenger as unknown as Record<string, unknown>;
-  const wrapped = Object.create(messenger) as Record<string, unknown>;
-  for (const [name, kind] of Object.entries(MESSENGER_MEMBERS) as [MemberName, string][]) {
-    const member = target[name];
-    if (typeof member !== 'function') continue;
-    // Every member runs on the messenger itself (its methods keep their `this`).
-    wrapped[name] =
-      kind === 'call'
-        ? async (...args: unknown[]) => {
-            await ensure(args.filter((arg): arg is string => typeof arg === 'string'));
-            return member.apply(messenger, args);
-          }
-        : (...args: unknown[]) => member.apply(messenger, args);
-  }
-  return wrapped as unknown as Messenger;
+  return wrapMembers(messenger, (kind, member) =>
+    kind === 'call'
+      ? async (...args: unknown[]) => {
+          await ensure(args.filter((arg): arg is string => typeof arg === 'string'));
+          return member(...args);
+        }
+      : member,
+  );
 }
