@@ -481,7 +481,6 @@ function wire(
       ...(options.indexedDB ? { indexedDB: options.indexedDB } : {}),
       onError,
     }),
-    conversations,
     store,
     conversationList: () => views.conversationList.getSnapshot(),
     usernameOf: (accountId) =>

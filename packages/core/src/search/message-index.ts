@@ -9,7 +9,7 @@ import { terms } from './tokenizer.js';
  */
 
 /** Bumped when the tokenizer or the stored fields change: older persisted indexes are rebuilt. */
-export const INDEX_FORMAT = 1;
+export const INDEX_FORMAT = 2;
 
 /** Query terms shorter than this match whole words only (one Latin letter would match most). */
 export const MIN_PREFIX_LENGTH = 2;
@@ -21,11 +21,20 @@ export interface SerializedIndex {
   ids: string[];
 }
 
-type Stored = Pick<SearchDocument, 'messageId' | 'conversationId' | 'sentAt'>;
+/** What a hit carries back (see IndexHit); `text` is stored as well as indexed. */
+const STORED_FIELDS = [
+  'messageId',
+  'conversationId',
+  'sentAt',
+  'text',
+  'senderId',
+  'outgoing',
+] as const;
+type Stored = Pick<SearchDocument, (typeof STORED_FIELDS)[number]>;
 
 const OPTIONS: Options<SearchDocument> = {
   fields: ['text'],
-  storeFields: ['messageId', 'conversationId', 'sentAt'],
+  storeFields: [...STORED_FIELDS],
   tokenize: terms,
   // The tokenizer already normalized each term.
   processTerm: (term) => term,
@@ -107,6 +116,9 @@ export class MessageIndex {
           messageId: stored.messageId,
           conversationId: stored.conversationId,
           sentAt: stored.sentAt,
+          text: stored.text,
+          senderId: stored.senderId,
+          outgoing: stored.outgoing,
           score: result.score,
         };
       })

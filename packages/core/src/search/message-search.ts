@@ -1,4 +1,3 @@
-import type { Conversations } from '../conversations/conversations.js';
 import { ParleyError } from '../errors.js';
 import type {
   ConversationView,
@@ -26,8 +25,7 @@ export const SEARCH_ENGINE_MEASURE = 'parley:search-engine';
 
 export interface MessageSearchDeps {
   backend: SearchBackend;
-  conversations: Conversations;
-  /** The stored rows: the catch-up pages through them, hits in chats not read yet come from here. */
+  /** The stored rows, which the catch-up pages through (queries read none: IndexHit). */
   store: Pick<ConversationRepository, 'messagesAfter' | 'loadMessages'>;
   /** The chat list as the facade shows it (titles). */
   conversationList(): readonly ConversationView[];
@@ -47,6 +45,8 @@ export function messageDocument(row: MessageRow): SearchDocument | undefined {
     conversationId: row.conversationId,
     sentAt: row.sentAt,
     text: row.body,
+    senderId: row.senderId,
+    outgoing: row.outgoing,
   };
 }
 
@@ -148,25 +148,23 @@ export class MessageSearch {
     const list = this.deps.conversationList();
     const byId = new Map(list.map((view) => [view.id, view]));
     const groups = new Map<string, SearchResultGroup>();
-    const stored = await this.storedRowsOf(hits);
     for (const hit of hits) {
-      const row = this.rowOf(hit) ?? stored.get(hit.messageId);
       const view = byId.get(hit.conversationId);
-      if (!row || !view) continue;
+      if (!view) continue;
       let group = groups.get(hit.conversationId);
       if (!group) {
         group = { conversationId: view.id, kind: view.kind, title: view.title, messages: [] };
         groups.set(view.id, group);
       }
       group.messages.push({
-        messageId: row.id,
-        conversationId: row.conversationId,
-        senderUsername: this.deps.usernameOf(row.senderId),
-        senderName: this.deps.nameOf(row.senderId, row.conversationId),
-        sentAt: row.sentAt,
-        outgoing: row.outgoing,
-        text: row.body,
-        highlights: highlightRanges(row.body, queryTerms),
+        messageId: hit.messageId,
+        conversationId: hit.conversationId,
+        senderUsername: this.deps.usernameOf(hit.senderId),
+        senderName: this.deps.nameOf(hit.senderId, hit.conversationId),
+        sentAt: hit.sentAt,
+        outgoing: hit.outgoing,
+        text: hit.text,
+        highlights: highlightRanges(hit.text, queryTerms),
       });
     }
     const chats =
@@ -191,23 +189,6 @@ export class MessageSearch {
 
   close(): Promise<void> {
     return this.enqueue(() => this.deps.backend.close());
-  }
-
-  /** A hit's row, in a chat whose rows are read. */
-  private rowOf(hit: { conversationId: string; messageId: string }): MessageRow | undefined {
-    const model = this.deps.conversations.get(hit.conversationId);
-    return model?.rowsLoaded ? model.rows.get(hit.messageId) : undefined;
-  }
-
-  /** The stored rows of hits in chats not read yet (0821): one read by id, not their chats. */
-  private async storedRowsOf(
-    hits: readonly { conversationId: string; messageId: string }[],
-  ): Promise<Map<string, MessageRow>> {
-    const ids = hits
-      .filter((hit) => !this.deps.conversations.get(hit.conversationId)?.rowsLoaded)
-      .map((hit) => hit.messageId);
-    const rows = ids.length > 0 ? await this.deps.store.loadMessages(ids) : [];
-    return new Map(rows.map((row) => [row.id, row]));
   }
 
   private enqueue<T>(task: () => Promise<T>): Promise<T> {

@@ -18,6 +18,9 @@ export interface SearchDocument {
   conversationId: string;
   sentAt: number;
   text: string;
+  /** Who wrote it, and whether this account did: a result shows them without reading the row. */
+  senderId: string;
+  outgoing: boolean;
 }
 
 export interface IndexQuery {
@@ -27,11 +30,11 @@ export interface IndexQuery {
   limit: number;
 }
 
-export interface IndexHit {
-  id: string;
-  messageId: string;
-  conversationId: string;
-  sentAt: number;
+/**
+ * A match, carrying the stored fields a result shows, so a query reads no message rows: those of
+ * chats not opened yet would come from the database, on the path of every keystroke (0700).
+ */
+export interface IndexHit extends Omit<SearchDocument, 'kind'> {
   score: number;
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ConversationDoc, type MessageEntry } from '../../src/conversations/conversation-doc.js';
 import { Conversations } from '../../src/conversations/conversations.js';
 import { conversationView, messageViews, type ViewContext } from '../../src/facade/views.js';
+import { LocalSearchIndex } from '../../src/search/local-index.js';
 import { MessageSearch } from '../../src/search/message-search.js';
 import type { SearchBackend } from '../../src/search/search-document.js';
 import { ParleyDatabase } from '../../src/store/database.js';
@@ -168,7 +169,6 @@ describe.each([
     } as unknown as SearchBackend;
     const search = new MessageSearch({
       backend,
-      conversations,
       store,
       conversationList: () => [],
       usernameOf: (accountId) => accountId,
@@ -182,5 +182,45 @@ describe.each([
     const all = ['in0', 'in1', 'in2', 'in3', 'in4', 'mine'];
     expect(restored.flat().sort()).toEqual(all);
     expect(added.sort()).toEqual(all);
+  });
+
+  it('is searched without reading its rows: a hit carries the text, sender and direction shown', async () => {
+    const store = await open();
+    await seeded(store, 2);
+    const conversations = await start(store);
+    const reads: string[][] = [];
+    const counted = {
+      messagesAfter: store.messagesAfter.bind(store),
+      loadMessages: (ids: string[]) => {
+        reads.push(ids);
+        return store.loadMessages(ids);
+      },
+    };
+    const search = new MessageSearch({
+      backend: new LocalSearchIndex({
+        databaseName: `rows-on-demand-search-${crypto.randomUUID()}`,
+        schedule: () => () => undefined,
+      }),
+      store: counted,
+      conversationList: () => [listed(conversations)],
+      usernameOf: (accountId) => (accountId === self.accountId ? 'me' : 'pal'),
+      nameOf: (accountId) => (accountId === self.accountId ? 'me' : 'pal'),
+      onError: (error) => {
+        throw error;
+      },
+    });
+    await search.start();
+    reads.length = 0;
+
+    const results = await search.search('body');
+    expect(reads).toEqual([]);
+    expect(conversations.get('chat')!.rowsLoaded).toBe(false);
+    expect(
+      results.groups[0]?.messages.map((hit) => [hit.text, hit.senderName, hit.outgoing]),
+    ).toEqual([
+      ['body in1', 'pal', false],
+      ['body in0', 'pal', false],
+      ['body mine', 'me', true],
+    ]);
   });
 });

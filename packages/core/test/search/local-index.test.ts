@@ -32,7 +32,16 @@ function manualScheduler() {
 
 let sentAt = 1_000;
 function message(id: string, text: string, conversationId = 'c1'): SearchDocument {
-  return { id, kind: 'message', messageId: id, conversationId, sentAt: sentAt++, text };
+  return {
+    id,
+    kind: 'message',
+    messageId: id,
+    conversationId,
+    sentAt: sentAt++,
+    text,
+    senderId: 'alice',
+    outgoing: false,
+  };
 }
 
 function openIndex(databaseName: string) {
@@ -72,7 +81,10 @@ describe('the local search index', () => {
 
     await index.apply({ update: [message('m1', 'see you at the airport')] });
     expect(await index.query({ text: 'station', limit: 10 })).toEqual([]);
-    expect(ids(await index.query({ text: 'airp', limit: 10 }))).toEqual(['m1']);
+    // A hit carries the edited text and its sender, so a result needs no message row.
+    expect(await index.query({ text: 'airp', limit: 10 })).toMatchObject([
+      { id: 'm1', text: 'see you at the airport', senderId: 'alice', outgoing: false },
+    ]);
 
     await index.apply({ remove: ['m1', 'never-indexed'] });
     expect(await index.query({ text: 'airport', limit: 10 })).toEqual([]);
