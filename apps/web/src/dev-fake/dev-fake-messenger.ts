@@ -328,6 +328,7 @@ class DevFakeMessenger implements Messenger {
           sentAt: m.sentAt,
           outgoing: m.outgoing,
           text: m.body,
+          inFileName: false,
           highlights: highlightRanges(m.body, wanted),
         }));
       if (messages.length > 0)

@@ -4,6 +4,7 @@ import { formatListTime } from '../format/time.js';
 import { useNow } from '../format/use-now.js';
 import type { SearchResults as Results } from '../messenger/types.js';
 import { Avatar } from '../shell/Avatar.js';
+import { Icon } from '../shell/Icon.js';
 import { Highlighted } from './Highlighted.js';
 
 function summary(results: Results): string {
@@ -132,6 +133,12 @@ export function SearchResults({
                           </time>
                         </span>
                         <span className="search-result__text">
+                          {message.inFileName && (
+                            <>
+                              <Icon name="file" size={16} className="search-result__file-icon" />
+                              <span className="visually-hidden">File: </span>
+                            </>
+                          )}
                           <Highlighted text={message.text} ranges={message.highlights} snippet />
                         </span>
                       </a>

@@ -247,7 +247,9 @@ export interface SearchResultMessage {
   senderName: string;
   sentAt: number;
   outgoing: boolean;
+  /** What matched: the message's text, or the name of one of its files (inFileName). */
   text: string;
+  inFileName: boolean;
   highlights: readonly HighlightRange[];
 }
 

@@ -70,11 +70,8 @@ export class LocalSearchIndex implements SearchBackend {
     const restored = this.index.size;
     const wanted = new Set(expected);
     let removed = 0;
-    for (const id of [...this.index.ids()]) {
-      if (wanted.has(this.messageIdOf(id))) continue;
-      this.index.remove(id);
-      removed++;
-    }
+    for (const messageId of [...this.index.messageIds()])
+      if (!wanted.has(messageId)) removed += this.index.remove(messageId);
     if (removed > 0) this.changed(removed);
     const missing = expected.filter((id) => !this.index.has(id));
     return { restored, missing, removed };
@@ -82,12 +79,12 @@ export class LocalSearchIndex implements SearchBackend {
 
   async apply(changes: IndexChanges): Promise<void> {
     let changed = 0;
-    for (const id of changes.remove ?? []) if (this.index.remove(id)) changed++;
-    for (const document of changes.update ?? []) {
-      this.index.update(document);
-      changed++;
-    }
-    for (const document of changes.add ?? []) if (this.index.add(document)) changed++;
+    for (const messageId of changes.remove ?? []) changed += this.index.remove(messageId);
+    const updated = changes.update ?? [];
+    for (const messageId of new Set(updated.map((document) => document.messageId)))
+      changed += this.index.remove(messageId);
+    for (const document of [...updated, ...(changes.add ?? [])])
+      if (this.index.add(document)) changed++;
     if (changed > 0) this.changed(changed);
   }
 
@@ -105,12 +102,6 @@ export class LocalSearchIndex implements SearchBackend {
   async close(): Promise<void> {
     await this.flush();
     this.store.close();
-  }
-
-  /** A file document's id names its message first (see SearchDocument). */
-  private messageIdOf(documentId: string): string {
-    const slash = documentId.indexOf('/');
-    return slash < 0 ? documentId : documentId.slice(0, slash);
   }
 
   private changed(documents: number): void {

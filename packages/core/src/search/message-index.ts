@@ -23,6 +23,7 @@ export interface SerializedIndex {
 
 /** What a hit carries back (see IndexHit); `text` is stored as well as indexed. */
 const STORED_FIELDS = [
+  'kind',
   'messageId',
   'conversationId',
   'sentAt',
@@ -44,15 +45,29 @@ const OPTIONS: Options<SearchDocument> = {
   },
 };
 
+/** The message a document belongs to: a file document's id names its message first. */
+export function messageIdOf(documentId: string): string {
+  const slash = documentId.indexOf('/');
+  return slash < 0 ? documentId : documentId.slice(0, slash);
+}
+
 export class MessageIndex {
-  /** The indexed ids, kept beside MiniSearch (which has no public list of them). */
-  private readonly documentIds: Set<string>;
+  /**
+   * Each indexed message's document ids (its text, its file names), kept beside MiniSearch
+   * (which has no public list of them): a message's documents are removed and replaced together.
+   */
+  private readonly documentsOf = new Map<string, string[]>();
 
   private constructor(
     private readonly index: MiniSearch<SearchDocument>,
     ids: Iterable<string>,
   ) {
-    this.documentIds = new Set(ids);
+    for (const id of ids) {
+      const messageId = messageIdOf(id);
+      const documents = this.documentsOf.get(messageId);
+      if (documents) documents.push(id);
+      else this.documentsOf.set(messageId, [id]);
+    }
   }
 
   static empty(): MessageIndex {
@@ -64,40 +79,39 @@ export class MessageIndex {
     return new MessageIndex(await MiniSearch.loadJSONAsync(saved.json, OPTIONS), saved.ids);
   }
 
+  /** Indexed documents. */
   get size(): number {
     return this.index.documentCount;
   }
 
-  has(id: string): boolean {
-    return this.documentIds.has(id);
+  /** Whether any document of the message is indexed. */
+  has(messageId: string): boolean {
+    return this.documentsOf.has(messageId);
   }
 
   /** Adds `document` unless its id is indexed already; true when added. */
   add(document: SearchDocument): boolean {
-    if (this.documentIds.has(document.id)) return false;
+    const documents = this.documentsOf.get(document.messageId) ?? [];
+    if (documents.includes(document.id)) return false;
     this.index.add(document);
-    this.documentIds.add(document.id);
+    documents.push(document.id);
+    this.documentsOf.set(document.messageId, documents);
     return true;
   }
 
-  /** Replaces the document with the same id, or adds it. */
-  update(document: SearchDocument): void {
-    if (this.documentIds.has(document.id)) this.index.replace(document);
-    else this.index.add(document);
-    this.documentIds.add(document.id);
+  /** Removes every document of a message; how many there were. */
+  remove(messageId: string): number {
+    const documents = this.documentsOf.get(messageId);
+    if (!documents) return 0;
+    this.documentsOf.delete(messageId);
+    // discard() drops a document at once and cleans its terms in the background (vacuum).
+    for (const id of documents) this.index.discard(id);
+    return documents.length;
   }
 
-  /** Removes a document; false when it was not indexed. */
-  remove(id: string): boolean {
-    if (!this.documentIds.delete(id)) return false;
-    // discard() drops the document at once and cleans its terms in the background (vacuum).
-    this.index.discard(id);
-    return true;
-  }
-
-  /** Ids of every indexed document. */
-  ids(): IterableIterator<string> {
-    return this.documentIds.values();
+  /** Ids of the messages with indexed documents. */
+  messageIds(): IterableIterator<string> {
+    return this.documentsOf.keys();
   }
 
   /** The newest `limit` matches: every query term matches a word (by prefix) of the document. */
@@ -108,25 +122,35 @@ export class MessageIndex {
         ? { filter: (result) => (result as unknown as Stored).conversationId === conversationId }
         : {}),
     });
-    return results
-      .map((result) => {
-        const stored = result as unknown as Stored;
-        return {
-          id: String(result.id),
-          messageId: stored.messageId,
-          conversationId: stored.conversationId,
-          sentAt: stored.sentAt,
-          text: stored.text,
-          senderId: stored.senderId,
-          outgoing: stored.outgoing,
-          score: result.score,
-        };
-      })
-      .sort((a, b) => b.sentAt - a.sentAt)
-      .slice(0, query.limit);
+    return (
+      results
+        .map((result) => {
+          const stored = result as unknown as Stored;
+          return {
+            id: String(result.id),
+            kind: stored.kind,
+            messageId: stored.messageId,
+            conversationId: stored.conversationId,
+            sentAt: stored.sentAt,
+            text: stored.text,
+            senderId: stored.senderId,
+            outgoing: stored.outgoing,
+            score: result.score,
+          };
+        })
+        // Newest first; a message's text before its file names (results show one per message).
+        .sort(
+          (a, b) => b.sentAt - a.sentAt || Number(a.kind === 'file') - Number(b.kind === 'file'),
+        )
+        .slice(0, query.limit)
+    );
   }
 
   serialize(): SerializedIndex {
-    return { format: INDEX_FORMAT, json: JSON.stringify(this.index), ids: [...this.documentIds] };
+    return {
+      format: INDEX_FORMAT,
+      json: JSON.stringify(this.index),
+      ids: [...this.documentsOf.values()].flat(),
+    };
   }
 }

@@ -21,6 +21,8 @@ export const CATCH_UP_BATCH = 2_000;
 
 export const SEARCH_START_MARK = 'parley:search-start';
 export const SEARCH_READY_MARK = 'parley:search-ready';
+/** The stored message ids are read (the rest of the catch-up is the index's restore). */
+export const SEARCH_IDS_READ_MARK = 'parley:search-ids-read';
 export const SEARCH_ENGINE_MEASURE = 'parley:search-engine';
 
 export interface MessageSearchDeps {
@@ -35,19 +37,31 @@ export interface MessageSearchDeps {
   onError(error: unknown): void;
 }
 
-/** The document of a projected message, or undefined for what is not searched (system entries). */
-export function messageDocument(row: MessageRow): SearchDocument | undefined {
-  if (row.kind !== 'text' || row.deleted || row.hidden) return undefined;
-  return {
-    id: row.id,
-    kind: 'message',
+/**
+ * The documents of a projected message: its text, and the name of each attached file that has
+ * one. None for what is not searched (system entries, deleted or hidden messages).
+ */
+export function messageDocuments(row: MessageRow): SearchDocument[] {
+  if (row.kind !== 'text' || row.deleted || row.hidden) return [];
+  const common = {
     messageId: row.id,
     conversationId: row.conversationId,
     sentAt: row.sentAt,
-    text: row.body,
     senderId: row.senderId,
     outgoing: row.outgoing,
   };
+  const documents: SearchDocument[] =
+    row.body.trim() === '' ? [] : [{ ...common, id: row.id, kind: 'message', text: row.body }];
+  (row.attachments ?? []).forEach((attachment, n) => {
+    if (attachment.fileName)
+      documents.push({
+        ...common,
+        id: `${row.id}/file/${n}`,
+        kind: 'file',
+        text: attachment.fileName,
+      });
+  });
+  return documents;
 }
 
 /**
@@ -76,11 +90,12 @@ export class MessageSearch {
         for (const row of page) {
           if (row.kind !== 'text') continue;
           if (row.deleted || row.hidden) gone.push(row.id);
-          else ids.push(row.id);
+          else if (messageDocuments(row).length > 0) ids.push(row.id);
         }
         if (page.length < CATCH_UP_BATCH) break;
         page = await this.deps.store.messagesAfter(page.at(-1)?.id, CATCH_UP_BATCH);
       }
+      performance.mark(SEARCH_IDS_READ_MARK);
       const report = await this.deps.backend.restore(ids);
       // A deletion committed while the saved index lagged behind: drop what it still holds.
       if (gone.length > 0) await this.deps.backend.apply({ remove: gone });
@@ -89,7 +104,7 @@ export class MessageSearch {
           report.missing.slice(i, i + CATCH_UP_BATCH),
         );
         // A row deleted meanwhile is simply not there; its removal was applied in commit order.
-        const add = rows.flatMap((row) => messageDocument(row) ?? []);
+        const add = rows.flatMap(messageDocuments);
         if (add.length > 0) await this.deps.backend.apply({ add });
       }
       performance.mark(SEARCH_READY_MARK, {
@@ -108,10 +123,10 @@ export class MessageSearch {
     const remove: string[] = [];
     for (const row of work.messages.values()) {
       if (row.kind !== 'text') continue;
-      const document = messageDocument(row);
-      if (!document) remove.push(row.id);
-      else if (row.editedAt !== undefined) update.push(document);
-      else add.push(document);
+      const documents = messageDocuments(row);
+      if (documents.length === 0) remove.push(row.id);
+      else if (row.editedAt !== undefined) update.push(...documents);
+      else add.push(...documents);
     }
     if (add.length + update.length + remove.length === 0) return;
     void this.apply({
@@ -148,9 +163,12 @@ export class MessageSearch {
     const list = this.deps.conversationList();
     const byId = new Map(list.map((view) => [view.id, view]));
     const groups = new Map<string, SearchResultGroup>();
+    const shown = new Set<string>();
     for (const hit of hits) {
       const view = byId.get(hit.conversationId);
-      if (!view) continue;
+      // One result per message, though its text and a file name may both match.
+      if (!view || shown.has(hit.messageId)) continue;
+      shown.add(hit.messageId);
       let group = groups.get(hit.conversationId);
       if (!group) {
         group = { conversationId: view.id, kind: view.kind, title: view.title, messages: [] };
@@ -164,6 +182,7 @@ export class MessageSearch {
         sentAt: hit.sentAt,
         outgoing: hit.outgoing,
         text: hit.text,
+        inFileName: hit.kind === 'file',
         highlights: highlightRanges(hit.text, queryTerms),
       });
     }

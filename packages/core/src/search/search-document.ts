@@ -6,9 +6,10 @@ import type { DexieOptions } from 'dexie';
  */
 
 /**
- * One searchable thing. Today a text message; an attachment's file name becomes its own document
- * (`kind: 'file'`, id `${messageId}/file/${n}`, pointing at its message) when media lands, so a
- * message and its files are found, updated and removed independently.
+ * One searchable thing: a message's text (`kind: 'message'`, id = the message id), or the name of
+ * one of its attached files (`kind: 'file'`, id `${messageId}/file/${n}`, text = the file name).
+ * The index handles a message's documents together: removing or replacing a message removes or
+ * replaces all of them.
  */
 export interface SearchDocument {
   id: string;
@@ -34,26 +35,29 @@ export interface IndexQuery {
  * A match, carrying the stored fields a result shows, so a query reads no message rows: those of
  * chats not opened yet would come from the database, on the path of every keystroke (0700).
  */
-export interface IndexHit extends Omit<SearchDocument, 'kind'> {
+export interface IndexHit extends SearchDocument {
   score: number;
 }
 
-/** Changes to apply, in this order: removals, then additions and replacements. */
+/** Changes to apply, in this order: removals, replacements, additions. */
 export interface IndexChanges {
   /** Added unless a document with the same id is indexed already (applied messages repeat). */
   add?: SearchDocument[];
-  /** Replaced (an edited message), or added when missing. */
+  /**
+   * The whole set of documents of each message named (an edited message): whatever the index
+   * held for those messages is replaced by these.
+   */
   update?: SearchDocument[];
-  /** Removed (deleted or disappeared messages); unknown ids are ignored. */
+  /** Message ids whose documents are removed (deleted, disappeared); unknown ids are ignored. */
   remove?: string[];
 }
 
 export interface RestoreReport {
   /** Documents loaded from the persisted index. */
   restored: number;
-  /** Ids of `expected` the index does not hold (to be added by the caller). */
+  /** Message ids of `expected` the index holds no document of (to be added by the caller). */
   missing: string[];
-  /** Indexed documents not in `expected`, removed. */
+  /** Indexed documents of messages not in `expected`, removed. */
   removed: number;
 }
 
@@ -63,8 +67,9 @@ export interface RestoreReport {
  */
 export interface SearchBackend {
   /**
-   * Loads the persisted index and reconciles it with `expected` (every message id the device
-   * holds): entries of messages gone meanwhile are removed, missing ones reported.
+   * Loads the persisted index and reconciles it with `expected` (the id of every message the
+   * device holds that has documents): entries of messages gone meanwhile are removed, missing
+   * ones reported.
    */
   restore(expected: readonly string[]): Promise<RestoreReport>;
   apply(changes: IndexChanges): Promise<void>;

@@ -90,6 +90,33 @@ describe('the local search index', () => {
     expect(await index.query({ text: 'airport', limit: 10 })).toEqual([]);
   });
 
+  it("keeps a message's text and file names together: found by either, removed and replaced as one", async () => {
+    const name = `search-${crypto.randomUUID()}`;
+    const { index } = openIndex(name);
+    await index.restore([]);
+    const withFile = (text: string, fileName: string) => [
+      message('m1', text),
+      { ...message('m1', fileName), id: 'm1/file/0', kind: 'file' as const },
+    ];
+    await index.apply({ add: withFile('the slides for monday', 'Quarterly-Report.pdf') });
+    expect(await index.query({ text: 'quarterly', limit: 10 })).toMatchObject([
+      { id: 'm1/file/0', kind: 'file', messageId: 'm1', text: 'Quarterly-Report.pdf' },
+    ]);
+    // An edit names the message's documents anew: the old file document does not linger.
+    await index.apply({ update: [message('m1', 'the slides for tuesday')] });
+    expect(await index.query({ text: 'quarterly', limit: 10 })).toEqual([]);
+    expect(ids(await index.query({ text: 'tuesday', limit: 10 }))).toEqual(['m1']);
+
+    await index.apply({ add: withFile('again', 'budget.xlsx') });
+    await index.close();
+    const reopened = openIndex(name).index;
+    // A file document counts for its message when reconciling.
+    expect(await reopened.restore(['m1'])).toEqual({ restored: 2, missing: [], removed: 0 });
+    await reopened.apply({ remove: ['m1'] });
+    expect(await reopened.query({ text: 'budget', limit: 10 })).toEqual([]);
+    expect(await reopened.query({ text: 'tuesday', limit: 10 })).toEqual([]);
+  });
+
   it('persists: a reopened index answers at once and reconciles with the messages held', async () => {
     const name = `search-${crypto.randomUUID()}`;
     const first = openIndex(name);

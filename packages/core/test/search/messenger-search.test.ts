@@ -49,6 +49,41 @@ describe('search through the facade (real relay, real messengers)', () => {
     expect((await bob.search('arbre')).groups[0]?.messages[0]?.text).toBe(text);
   });
 
+  it('finds a file by its name, and forgets it when the message is deleted for everyone', async () => {
+    const alice = await fx.messenger();
+    const bob = await fx.messenger();
+    const conversation = await fx.meet(alice, bob);
+    const caption = 'slides for Monday';
+    const messageId = await alice.sendAttachment(
+      conversation,
+      {
+        bytes: new TextEncoder().encode('%PDF-1.7 quarterly figures'),
+        contentType: 'application/pdf',
+        fileName: 'Quarterly-Résumé_2026.pdf',
+      },
+      caption,
+    );
+    await waitFor(() => texts(bob, conversation).includes(caption), 'bob receives the file');
+
+    const [byName] = (await bob.search('quarterly resume')).groups[0]?.messages ?? [];
+    expect(byName).toMatchObject({
+      messageId,
+      inFileName: true,
+      text: 'Quarterly-Résumé_2026.pdf',
+    });
+    expect(byName!.highlights.map(([start, end]) => byName!.text.slice(start, end))).toEqual([
+      'Quarterly',
+      'Résumé',
+    ]);
+    expect((await bob.search('monday')).groups[0]?.messages).toMatchObject([
+      { messageId, inFileName: false, text: caption },
+    ]);
+
+    await alice.deleteForEveryone(conversation, messageId);
+    await waitFor(async () => (await bob.search('quarterly')).groups.length === 0, 'forgotten');
+    expect((await bob.search('monday')).groups).toEqual([]);
+  });
+
   it('answers nothing for a query without words and refuses an overlong one', async () => {
     const device = await fx.messenger();
     expect(await device.search(' ?! ')).toEqual({ query: ' ?! ', chats: [], groups: [] });
