@@ -26,6 +26,8 @@ export type ParleyErrorCode =
   | 'NO_IDENTITY_CHANGE'
   /** A search query longer than MAX_QUERY_LENGTH. */
   | 'INVALID_QUERY'
+  /** search() in a thread that keeps no index (a service worker; search/deferred-index.ts). */
+  | 'SEARCH_UNAVAILABLE'
   /** An account-settings change with a malformed field (see message). */
   | 'INVALID_SETTING'
   /** The messenger was closed. */

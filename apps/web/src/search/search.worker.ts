@@ -6,4 +6,5 @@
 import { LocalSearchIndex, serveSearchBackend } from '@parley/core/search';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-serveSearchBackend(scope, new LocalSearchIndex({ databaseName: scope.name }));
+// Preloaded: the saved index loads here while the page reads the stored message ids.
+serveSearchBackend(scope, new LocalSearchIndex({ databaseName: scope.name, preload: true }));

@@ -12,12 +12,26 @@ interface SnapshotRow extends SerializedIndex {
   savedAt: number;
 }
 
+/** A message changed by a thread that keeps no index (deferred-index.ts), to be indexed anew. */
+interface PendingRow {
+  seq?: number;
+  messageId: string;
+}
+
+/** Messages to index anew, and up to which entry they were read (to clear exactly those). */
+export interface PendingChanges {
+  messageIds: string[];
+  throughSeq: number;
+}
+
 class IndexDatabase extends Dexie {
   snapshots!: EntityTable<SnapshotRow, 'key'>;
+  pending!: EntityTable<PendingRow, 'seq'>;
 
   constructor(name: string, options?: Pick<DexieOptions, 'indexedDB' | 'IDBKeyRange'>) {
     super(name, options);
     this.version(1).stores({ snapshots: 'key' });
+    this.version(2).stores({ pending: '++seq' });
   }
 }
 
@@ -40,6 +54,24 @@ export class IndexStore {
 
   async save(index: SerializedIndex): Promise<void> {
     await this.db.snapshots.put({ key: 'index', savedAt: Date.now(), ...index });
+  }
+
+  /** Records messages changed where no index is kept; the next restore indexes them anew. */
+  async addPending(messageIds: readonly string[]): Promise<void> {
+    await this.db.pending.bulkAdd(messageIds.map((messageId) => ({ messageId })));
+  }
+
+  async pending(): Promise<PendingChanges> {
+    const rows = await this.db.pending.toArray();
+    return {
+      messageIds: [...new Set(rows.map((row) => row.messageId))],
+      throughSeq: rows.at(-1)?.seq ?? 0,
+    };
+  }
+
+  /** Forgets the pending entries read up to `throughSeq` (later ones were added meanwhile). */
+  async clearPending(throughSeq: number): Promise<void> {
+    if (throughSeq > 0) await this.db.pending.where('seq').belowOrEqual(throughSeq).delete();
   }
 
   close(): void {

@@ -8,6 +8,7 @@ export {
   SAVE_DELAY_MS,
   type LocalIndexOptions,
 } from './local-index.js';
+export { DeferredSearchIndex, deferredSearchBackend } from './deferred-index.js';
 export {
   serveSearchBackend,
   WorkerSearchBackend,

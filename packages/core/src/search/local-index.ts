@@ -39,6 +39,12 @@ export interface LocalIndexOptions {
   schedule?: Scheduler;
   /** Background failures (a save that failed; the next change saves again). */
   onError?: (error: unknown) => void;
+  /**
+   * Starts reading the saved index at once, while the messenger reads the stored message ids
+   * that restore() takes (in parallel in a Web Worker; in the messenger's own thread it would
+   * compete with the first screen, so it is off by default).
+   */
+  preload?: boolean;
 }
 
 /**
@@ -57,22 +63,33 @@ export class LocalSearchIndex implements SearchBackend {
   private unsaved = 0;
   private dirty = false;
   private saving: Promise<void> = Promise.resolve();
+  private saved: Promise<MessageIndex | undefined> | undefined;
+  /** Pending changes (IndexStore.pending) applied by restore, cleared once a save holds them. */
+  private pendingThroughSeq = 0;
 
   constructor(options: LocalIndexOptions) {
     this.store = new IndexStore(options.databaseName, options.indexedDB);
     this.schedule = options.schedule ?? timerScheduler;
     this.onError = options.onError ?? (() => undefined);
+    if (options.preload) {
+      this.saved = this.loadSaved();
+      // A failure reaches restore(), which awaits this; until then it is not unhandled.
+      this.saved.catch(() => undefined);
+    }
   }
 
   async restore(expected: readonly string[]): Promise<RestoreReport> {
-    const saved = await this.store.load();
-    if (saved) this.index = await MessageIndex.restore(saved);
+    this.index = (await (this.saved ?? this.loadSaved())) ?? MessageIndex.empty();
     const restored = this.index.size;
-    const wanted = new Set(expected);
+    // Messages changed where no index was kept (a service worker): indexed anew from their rows.
+    const pending = await this.store.pending();
     let removed = 0;
+    for (const messageId of pending.messageIds) removed += this.index.remove(messageId);
+    const wanted = new Set(expected);
     for (const messageId of [...this.index.messageIds()])
       if (!wanted.has(messageId)) removed += this.index.remove(messageId);
-    if (removed > 0) this.changed(removed);
+    this.pendingThroughSeq = pending.throughSeq;
+    if (removed > 0 || pending.throughSeq > 0) this.changed(Math.max(1, removed));
     const missing = expected.filter((id) => !this.index.has(id));
     return { restored, missing, removed };
   }
@@ -104,6 +121,11 @@ export class LocalSearchIndex implements SearchBackend {
     this.store.close();
   }
 
+  private async loadSaved(): Promise<MessageIndex | undefined> {
+    const saved = await this.store.load();
+    return saved ? MessageIndex.restore(saved) : undefined;
+  }
+
   private changed(documents: number): void {
     this.dirty = true;
     this.unsaved += documents;
@@ -129,6 +151,7 @@ export class LocalSearchIndex implements SearchBackend {
         if (!this.dirty) return;
         this.dirty = false;
         const unsaved = this.unsaved;
+        const pendingThroughSeq = this.pendingThroughSeq;
         this.unsaved = 0;
         try {
           await this.store.save(this.index.serialize());
@@ -136,6 +159,10 @@ export class LocalSearchIndex implements SearchBackend {
           this.dirty = true;
           this.unsaved += unsaved;
           throw error;
+        }
+        if (pendingThroughSeq > 0) {
+          await this.store.clearPending(pendingThroughSeq);
+          if (this.pendingThroughSeq === pendingThroughSeq) this.pendingThroughSeq = 0;
         }
       });
     return this.saving;

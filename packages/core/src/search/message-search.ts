@@ -80,6 +80,8 @@ export class MessageSearch {
 
   /** Restores the persisted index and indexes the stored messages it misses. Resolves when done. */
   start(): Promise<void> {
+    // A thread without an index (a service worker) reads nothing: the index's thread catches up.
+    if (this.deps.backend.deferred) return Promise.resolve();
     return this.enqueue(async () => {
       // Benchmarks read these marks (apps/web/bench/search-bench.ts): how long the catch-up took.
       performance.mark(SEARCH_START_MARK);
@@ -144,6 +146,8 @@ export class MessageSearch {
   async search(query: string, options: SearchOptions = {}): Promise<SearchResults> {
     if (query.length > MAX_QUERY_LENGTH)
       throw new ParleyError('INVALID_QUERY', `a query has at most ${MAX_QUERY_LENGTH} characters`);
+    if (this.deps.backend.deferred)
+      throw new ParleyError('SEARCH_UNAVAILABLE', 'search runs where the index is kept');
     const queryTerms = terms(query);
     if (queryTerms.length === 0) return { query, chats: [], groups: [] };
     const limit = options.limit ?? DEFAULT_RESULT_LIMIT;

@@ -67,6 +67,11 @@ export interface RestoreReport {
  */
 export interface SearchBackend {
   /**
+   * True for a thread that keeps no index (deferred-index.ts): nothing is restored or queried
+   * there, changes are only recorded for the thread that keeps it.
+   */
+  readonly deferred?: boolean;
+  /**
    * Loads the persisted index and reconciles it with `expected` (the id of every message the
    * device holds that has documents): entries of messages gone meanwhile are removed, missing
    * ones reported.

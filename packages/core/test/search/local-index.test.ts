@@ -5,6 +5,7 @@ import {
   SAVE_FRACTION,
   type Scheduler,
 } from '../../src/search/local-index.js';
+import { DeferredSearchIndex } from '../../src/search/deferred-index.js';
 import type { SearchDocument } from '../../src/search/search-document.js';
 import {
   SearchWorkerError,
@@ -135,6 +136,36 @@ describe('the local search index', () => {
     expect(ids(await second.index.query({ text: 'grusse munch', limit: 10 }))).toEqual(['m1']);
     expect(await second.index.query({ text: 'morgen', limit: 10 })).toEqual([]);
     await second.index.close();
+  });
+
+  it('indexes anew what a thread without an index changed, and forgets that once saved', async () => {
+    const name = `search-${crypto.randomUUID()}`;
+    const first = openIndex(name);
+    await first.index.restore([]);
+    await first.index.apply({ add: [message('m1', 'see you at the station')] });
+    await first.index.close();
+
+    const deferred = new DeferredSearchIndex({ databaseName: name });
+    expect(await deferred.restore()).toEqual({ restored: 0, missing: [], removed: 0 });
+    await deferred.apply({ update: [message('m1', 'see you at the airport')] });
+    await deferred.close();
+
+    // Preloaded, as in the Web Worker: the saved index is read before restore() asks for it.
+    const second = new LocalSearchIndex({
+      databaseName: name,
+      schedule: manualScheduler().schedule,
+      preload: true,
+    });
+    const report = await second.restore(['m1']);
+    expect(report).toEqual({ restored: 1, missing: ['m1'], removed: 1 });
+    expect(await second.query({ text: 'station', limit: 10 })).toEqual([]);
+    await second.apply({ add: [message('m1', 'see you at the airport')] });
+    await second.close();
+
+    const third = openIndex(name);
+    expect(await third.index.restore(['m1'])).toEqual({ restored: 1, missing: [], removed: 0 });
+    expect(ids(await third.index.query({ text: 'airport', limit: 10 }))).toEqual(['m1']);
+    await third.index.close();
   });
 
   it('saves when its timer fires, not before', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ParleyError } from '../../src/index.js';
+import { deferredSearchBackend } from '../../src/search/deferred-index.js';
 import { MAX_QUERY_LENGTH } from '../../src/search/message-search.js';
 import { useRelay } from '../support/fixture.js';
 import { texts, waitFor } from '../support/wait.js';
@@ -65,7 +66,11 @@ describe('search through the facade (real relay, real messengers)', () => {
     );
     await waitFor(() => texts(bob, conversation).includes(caption), 'bob receives the file');
 
-    const [byName] = (await bob.search('quarterly resume')).groups[0]?.messages ?? [];
+    // The view may show the message a moment before its commit reaches the index.
+    const byName = await waitFor(
+      async () => (await bob.search('quarterly resume')).groups[0]?.messages[0],
+      'found by file name',
+    );
     expect(byName).toMatchObject({
       messageId,
       inFileName: true,
@@ -82,6 +87,37 @@ describe('search through the facade (real relay, real messengers)', () => {
     await alice.deleteForEveryone(conversation, messageId);
     await waitFor(async () => (await bob.search('quarterly')).groups.length === 0, 'forgotten');
     expect((await bob.search('monday')).groups).toEqual([]);
+  });
+
+  it('indexes at the next start what a service worker received without an index', async () => {
+    const alice = await fx.messenger();
+    const bobDb = `bob-deferred-${crypto.randomUUID()}`;
+    let bob = await fx.messenger(bobDb);
+    const conversation = await fx.meet(alice, bob);
+    const messageId = await alice.sendText(conversation, 'see you at the station');
+    await waitFor(() => texts(bob, conversation).includes('see you at the station'), 'received');
+    await bob.close();
+
+    // Bob's service worker, woken by a push: the edit and a new message arrive there.
+    const worker = await fx.messenger(bobDb, undefined, undefined, {
+      searchBackend: deferredSearchBackend,
+    });
+    await alice.editMessage(conversation, messageId, 'see you at the airport');
+    await alice.sendText(conversation, 'bring the tickets');
+    await waitFor(() => texts(worker, conversation).includes('bring the tickets'), 'worker');
+    await waitFor(
+      () => texts(worker, conversation).includes('see you at the airport'),
+      'worker applies the edit',
+    );
+    await expect(worker.search('airport')).rejects.toMatchObject({ code: 'SEARCH_UNAVAILABLE' });
+    await worker.close();
+
+    bob = await fx.messenger(bobDb);
+    const found = async (query: string) =>
+      (await bob.search(query)).groups.flatMap((group) => group.messages.map((m) => m.text));
+    expect(await found('airport')).toEqual(['see you at the airport']);
+    expect(await found('station')).toEqual([]);
+    expect(await found('tickets')).toEqual(['bring the tickets']);
   });
 
   it('answers nothing for a query without words and refuses an overlong one', async () => {

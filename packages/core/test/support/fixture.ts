@@ -79,6 +79,7 @@ export function useRelay(relayArgs: string[] = [], rateLimits: Record<string, Bu
         | 'sealing'
         | 'timelinePage'
         | 'firstScreenFirst'
+        | 'searchBackend'
       > = {},
     ) {
       const m = await createMessenger({
