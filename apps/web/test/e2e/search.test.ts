@@ -95,5 +95,24 @@ describe('search in the browser', () => {
     await bob.page.getByRole('searchbox', { name: 'Search messages and chats' }).fill('café');
     await bob.page.locator('a.search-result', { hasText: 'Rendez-vous' }).waitFor();
     expect(await marks(bob.page)).toEqual(['Café']);
+
+    // A file is found by its name, without its accents, and marked as a file.
+    await alice.page.getByTestId('attach-input').setInputFiles([
+      {
+        name: 'Quarterly-Résumé_2026.pdf',
+        mimeType: 'application/pdf',
+        buffer: Buffer.from('%PDF-1.7 quarterly figures'),
+      },
+    ]);
+    // Results answer the query as typed; Bob searches once the file has arrived.
+    await bob.page
+      .getByRole('button', { name: 'Download Quarterly-Résumé_2026.pdf (26 B)' })
+      .waitFor({ timeout: 60_000 });
+    await bob.page.getByRole('searchbox', { name: 'Search messages and chats' }).fill('resume');
+    const file = bob.page.locator('a.search-result', { hasText: 'Quarterly-Résumé_2026.pdf' });
+    await file.waitFor();
+    expect(await file.locator('.search-result__file-icon').count()).toBe(1);
+    expect(await marks(bob.page)).toEqual(['Résumé']);
+    await screenshot(bob.page, 'search-file-name');
   });
 });
