@@ -12,16 +12,19 @@ interface SnapshotRow extends SerializedIndex {
   savedAt: number;
 }
 
-/** A message changed by a thread that keeps no index (deferred-index.ts), to be indexed anew. */
+/**
+ * A message to index anew from its row at the next restore: changed by a thread that keeps no
+ * index (deferred-index.ts), or edited here while the saved index does not hold the edit yet.
+ */
 interface PendingRow {
   seq?: number;
   messageId: string;
 }
 
-/** Messages to index anew, and up to which entry they were read (to clear exactly those). */
+/** Messages to index anew, and the keys of their entries (to clear exactly those). */
 export interface PendingChanges {
   messageIds: string[];
-  throughSeq: number;
+  seqs: number[];
 }
 
 class IndexDatabase extends Dexie {
@@ -56,22 +59,25 @@ export class IndexStore {
     await this.db.snapshots.put({ key: 'index', savedAt: Date.now(), ...index });
   }
 
-  /** Records messages changed where no index is kept; the next restore indexes them anew. */
-  async addPending(messageIds: readonly string[]): Promise<void> {
-    await this.db.pending.bulkAdd(messageIds.map((messageId) => ({ messageId })));
+  /** Records messages the next restore indexes anew; the keys of the entries written. */
+  addPending(messageIds: readonly string[]): Promise<number[]> {
+    return this.db.pending.bulkAdd(
+      messageIds.map((messageId) => ({ messageId })),
+      { allKeys: true },
+    ) as Promise<number[]>;
   }
 
   async pending(): Promise<PendingChanges> {
     const rows = await this.db.pending.toArray();
     return {
       messageIds: [...new Set(rows.map((row) => row.messageId))],
-      throughSeq: rows.at(-1)?.seq ?? 0,
+      seqs: rows.map((row) => row.seq!),
     };
   }
 
-  /** Forgets the pending entries read up to `throughSeq` (later ones were added meanwhile). */
-  async clearPending(throughSeq: number): Promise<void> {
-    if (throughSeq > 0) await this.db.pending.where('seq').belowOrEqual(throughSeq).delete();
+  /** Forgets pending entries by key (entries another thread added meanwhile stay). */
+  async clearPending(seqs: readonly number[]): Promise<void> {
+    if (seqs.length > 0) await this.db.pending.bulkDelete([...seqs]);
   }
 
   close(): void {

@@ -64,8 +64,8 @@ export class LocalSearchIndex implements SearchBackend {
   private dirty = false;
   private saving: Promise<void> = Promise.resolve();
   private saved: Promise<MessageIndex | undefined> | undefined;
-  /** Pending changes (IndexStore.pending) applied by restore, cleared once a save holds them. */
-  private pendingThroughSeq = 0;
+  /** Keys of pending entries (IndexStore.pending) to clear once a save holds their changes. */
+  private pendingSeqs: number[] = [];
 
   constructor(options: LocalIndexOptions) {
     this.store = new IndexStore(options.databaseName, options.indexedDB);
@@ -88,8 +88,8 @@ export class LocalSearchIndex implements SearchBackend {
     const wanted = new Set(expected);
     for (const messageId of [...this.index.messageIds()])
       if (!wanted.has(messageId)) removed += this.index.remove(messageId);
-    this.pendingThroughSeq = pending.throughSeq;
-    if (removed > 0 || pending.throughSeq > 0) this.changed(Math.max(1, removed));
+    this.pendingSeqs.push(...pending.seqs);
+    if (removed > 0 || pending.seqs.length > 0) this.changed(Math.max(1, removed));
     const missing = expected.filter((id) => !this.index.has(id));
     return { restored, missing, removed };
   }
@@ -98,8 +98,11 @@ export class LocalSearchIndex implements SearchBackend {
     let changed = 0;
     for (const messageId of changes.remove ?? []) changed += this.index.remove(messageId);
     const updated = changes.update ?? [];
-    for (const messageId of new Set(updated.map((document) => document.messageId)))
-      changed += this.index.remove(messageId);
+    const edited = [...new Set(updated.map((document) => document.messageId))];
+    // The saved index keeps the old text until the next save, and a restore cannot tell an
+    // edited message from its stored row: recorded first, it is indexed anew if no save follows.
+    if (edited.length > 0) this.pendingSeqs.push(...(await this.store.addPending(edited)));
+    for (const messageId of edited) changed += this.index.remove(messageId);
     for (const document of [...updated, ...(changes.add ?? [])])
       if (this.index.add(document)) changed++;
     if (changed > 0) this.changed(changed);
@@ -151,19 +154,17 @@ export class LocalSearchIndex implements SearchBackend {
         if (!this.dirty) return;
         this.dirty = false;
         const unsaved = this.unsaved;
-        const pendingThroughSeq = this.pendingThroughSeq;
+        const pendingSeqs = this.pendingSeqs.splice(0);
         this.unsaved = 0;
         try {
           await this.store.save(this.index.serialize());
         } catch (error) {
           this.dirty = true;
           this.unsaved += unsaved;
+          this.pendingSeqs.push(...pendingSeqs);
           throw error;
         }
-        if (pendingThroughSeq > 0) {
-          await this.store.clearPending(pendingThroughSeq);
-          if (this.pendingThroughSeq === pendingThroughSeq) this.pendingThroughSeq = 0;
-        }
+        await this.store.clearPending(pendingSeqs);
       });
     return this.saving;
   }

@@ -168,6 +168,28 @@ describe('the local search index', () => {
     await third.index.close();
   });
 
+  it('re-indexes an edit the saved index missed (the tab closed before its next save)', async () => {
+    const name = `search-${crypto.randomUUID()}`;
+    const { index } = openIndex(name);
+    await index.restore([]);
+    await index.apply({ add: [message('m1', 'see you at the station')] });
+    await index.flush();
+    await index.apply({ update: [message('m1', 'see you at the airport')] });
+    // No flush, no close: the page went away with the edit only in memory.
+
+    const reopened = openIndex(name).index;
+    expect(await reopened.restore(['m1'])).toEqual({ restored: 1, missing: ['m1'], removed: 1 });
+    expect(await reopened.query({ text: 'station', limit: 10 })).toEqual([]);
+    await reopened.apply({ add: [message('m1', 'see you at the airport')] });
+    await reopened.flush();
+    // Saved with the edit: nothing is pending any more.
+    expect(await openIndex(name).index.restore(['m1'])).toEqual({
+      restored: 1,
+      missing: [],
+      removed: 0,
+    });
+  });
+
   it('saves when its timer fires, not before', async () => {
     const name = `search-${crypto.randomUUID()}`;
     const { index, timer } = openIndex(name);

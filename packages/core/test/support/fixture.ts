@@ -79,8 +79,8 @@ export function useRelay(relayArgs: string[] = [], rateLimits: Record<string, Bu
         | 'sealing'
         | 'timelinePage'
         | 'firstScreenFirst'
-        | 'searchBackend'
-      > = {},
+      > &
+        Partial<Pick<MessengerOptions, 'searchBackend'>> = {},
     ) {
       const m = await createMessenger({
         relayUrl: fixture.relay.url,
