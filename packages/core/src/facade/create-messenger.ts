@@ -239,6 +239,8 @@ function wire(
     ...(options.sealing ? { sealing: options.sealing } : {}),
     changed: (id) => views.conversationChanged(id),
     rowChanged: (model, row) => disappearing.rowChanged(model, row),
+    readAlong: (ids) => pendingGroupMessages.read(ids),
+    receiptsRead: (receipts) => groups.receiptsRead(receipts),
     statusNoted: (messageId, status) => disappearing.statusNoted(messageId, status),
     afterStage: (work, model) => {
       rich.reconcile(work, model);
@@ -314,7 +316,10 @@ function wire(
     commit: (work) => groupCommit.commit(work),
     onError,
   });
-  const pendingGroupMessages = new PendingGroupMessages((id) => views.conversationChanged(id));
+  const pendingGroupMessages = new PendingGroupMessages(
+    (id) => views.conversationChanged(id),
+    (ids) => db.pendingGroupMessages.where('conversationId').anyOf([...ids]).toArray(),
+  );
   const senderKeyExchange = new SenderKeyExchange({
     engine,
     stores,
@@ -717,7 +722,6 @@ function wire(
     conversations,
     composer,
     groups,
-    pendingGroupMessages,
     outbox,
     inbox,
     views,
