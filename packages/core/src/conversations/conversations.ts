@@ -14,7 +14,7 @@ import type {
   SegmentRepository,
   UnitOfWorkStore,
 } from '../store/repositories.js';
-import { sameSummary, summarize, summaryAfter } from './summary.js';
+import { raisePreview, resummarize, summarizeChange } from './model-summary.js';
 import { UnitOfWork } from '../store/unit-of-work.js';
 import { SealedHistory } from '../history/sealed-history.js';
 import { SEALING, type SealingLimits } from '../history/limits.js';
@@ -190,22 +190,11 @@ export class Conversations {
       if (!model.docLoaded) this.documents.set(id, () => document(id));
       model.rows = fresh.get(id) ?? new Map();
       model.rowsLoaded = true;
-      this.resummarize(repaired, model);
+      resummarize(repaired, model);
       for (const row of model.rows.values()) this.rowChanged(model, row);
       this.changed(id);
     }
     await this.store.commit(repaired, 'relaxed');
-  }
-
-  /**
-   * The summary of rows just read, written when the stored one differs: a row written before
-   * summaries were kept, or a status the rows derive (0370) that no change recorded in it.
-   */
-  private resummarize(work: UnitOfWork, model: ConversationModel): void {
-    const summary = summarize(model.rows.values());
-    if (sameSummary(summary, model.row.summary)) return;
-    model.row = { ...model.row, summary };
-    work.conversations.set(model.row.id, model.row);
   }
 
   /** Each of `models`' document as one Yjs update, none of them kept decoded (documents.ts). */
@@ -290,7 +279,7 @@ export class Conversations {
     const before = model.rows.get(row.id);
     model.rows.set(row.id, row);
     work.messages.set(row.id, row);
-    this.summarizeChange(work, model, before, row);
+    summarizeChange(work, model, before, row);
     this.changed(model.row.id);
   }
 
@@ -310,28 +299,9 @@ export class Conversations {
       const after = kept.get(id);
       if (after) model.rows.set(id, after);
       else model.rows.delete(id);
-      this.summarizeChange(work, model, before, after);
+      summarizeChange(work, model, before, after);
     }
     for (const row of keep) work.messages.set(row.id, row);
-  }
-
-  /**
-   * Keeps the conversation row's summary (summary.ts) with a change of one of its rows, staged
-   * on `work` with the rows. A model whose rows are not loaded is never changed (ensure first).
-   */
-  private summarizeChange(
-    work: UnitOfWork,
-    model: ConversationModel,
-    before: MessageRow | undefined,
-    after: MessageRow | undefined,
-  ): void {
-    if (!model.rowsLoaded) return;
-    const summary = summaryAfter(model.row.summary ?? { unread: 0 }, before, after, () =>
-      model.rows.values(),
-    );
-    if (sameSummary(summary, model.row.summary)) return;
-    model.row = { ...model.row, summary };
-    work.conversations.set(model.row.id, model.row);
   }
 
   /** Adds a local entry (e.g. "safety number changed") that is not part of the shared document. */
@@ -375,38 +345,19 @@ export class Conversations {
     this.deps.statusNoted?.(messageId, status);
     const models = conversationId ? [this.models.get(conversationId)] : this.models.values();
     for (const model of models) {
-      if (model && !model.rowsLoaded) this.raisePreview(work, model, messageId, status);
+      if (model && !model.rowsLoaded && raisePreview(work, model, messageId, status))
+        this.changed(model.row.id);
       const row = model?.rows.get(messageId);
       if (!model || !row || !model.rowsLoaded) continue;
       if (STATUS_RANK[status] <= STATUS_RANK[row.status]) return;
       const updated = { ...row, status };
       model.rows.set(messageId, updated);
       if (!recordedBy) work.messages.set(messageId, updated);
-      this.summarizeChange(work, model, row, updated);
+      summarizeChange(work, model, row, updated);
       this.changed(model.row.id);
       this.rowChanged(model, updated);
       return;
     }
-  }
-
-  /**
-   * A status recorded elsewhere (an outbox row's deletion, a receipt row) for a message of a
-   * chat whose rows are not loaded: its rows derive it when loaded; the chat list's preview of
-   * it shows it now.
-   */
-  private raisePreview(
-    work: UnitOfWork,
-    model: ConversationModel,
-    messageId: string,
-    status: StoredMessageStatus,
-  ): void {
-    const summary = model.row.summary;
-    const last = summary?.last;
-    if (!summary || last?.id !== messageId || STATUS_RANK[status] <= STATUS_RANK[last.status])
-      return;
-    model.row = { ...model.row, summary: { ...summary, last: { ...last, status } } };
-    work.conversations.set(model.row.id, model.row);
-    this.changed(model.row.id);
   }
 
   /**
@@ -529,7 +480,7 @@ export class Conversations {
       this.rowChanged(model, row);
       if (this.staging && !this.replaying) {
         this.staging.work.messages.set(row.id, row);
-        this.summarizeChange(this.staging.work, model, undefined, row);
+        summarizeChange(this.staging.work, model, undefined, row);
         if (!outgoing) this.staging.incoming.push(row);
         this.touch(this.staging.work, model, Math.max(entry.sentAt, model.row.updatedAt + 1));
       }
