@@ -488,4 +488,3 @@ export class Conversations {
     if (!this.replaying) this.changed(model.row.id);
   }
 }
-

@@ -53,7 +53,11 @@ export function raisePreview(
   return true;
 }
 
-function setSummary(work: UnitOfWork, model: ConversationModel, summary: ConversationSummary): void {
+function setSummary(
+  work: UnitOfWork,
+  model: ConversationModel,
+  summary: ConversationSummary,
+): void {
   if (sameSummary(summary, model.row.summary)) return;
   model.row = { ...model.row, summary };
   work.conversations.set(model.row.id, model.row);

@@ -53,8 +53,7 @@ export class ExpirySchedule {
 
   /** Times just stored: held when they come before the horizon, else read in their turn. */
   add(rows: readonly ExpiryRow[]): void {
-    for (const row of rows)
-      if (row.expiresAt < this.horizon) this.pending.set(row.messageId, row);
+    for (const row of rows) if (row.expiresAt < this.horizon) this.pending.set(row.messageId, row);
     this.trim();
     this.arm();
   }

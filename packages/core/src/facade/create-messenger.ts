@@ -318,7 +318,11 @@ function wire(
   });
   const pendingGroupMessages = new PendingGroupMessages(
     (id) => views.conversationChanged(id),
-    (ids) => db.pendingGroupMessages.where('conversationId').anyOf([...ids]).toArray(),
+    (ids) =>
+      db.pendingGroupMessages
+        .where('conversationId')
+        .anyOf([...ids])
+        .toArray(),
   );
   const senderKeyExchange = new SenderKeyExchange({
     engine,

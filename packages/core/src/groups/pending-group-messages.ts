@@ -47,7 +47,11 @@ export class PendingGroupMessages {
   }
 
   /** The kept messages of one sending device in one conversation (read: ensure). */
-  fromDevice(accountId: string, deviceId: number, conversationId: string): PendingGroupMessageRow[] {
+  fromDevice(
+    accountId: string,
+    deviceId: number,
+    conversationId: string,
+  ): PendingGroupMessageRow[] {
     return [...this.byKey.values()].filter(
       (row) =>
         row.senderId === accountId &&
