@@ -146,6 +146,11 @@ export interface MessengerOptions {
    */
   sealing?: SealingLimits;
   /**
+   * How many of the next disappearing-message expiry times are held in memory
+   * (disappearing/expiry-schedule.ts, EXPIRY_WINDOW by default); tests make it small.
+   */
+  expiryWindow?: number;
+  /**
    * Loads the code that links a device (`@parley/core/provisioning`): a page passes a lazy
    * import so start-up does not carry it, Node a static one. Required for the same reason as
    * `searchBackend`: core's entry must not import it (decision 0503).
@@ -549,6 +554,7 @@ function wire(
     media,
     store: new DexieExpiryStore(`${options.databaseName}-disappearing`, options.indexedDB),
     clock: options.clock ?? systemClock,
+    ...(options.expiryWindow ? { expiryWindow: options.expiryWindow } : {}),
     onError,
   });
 
