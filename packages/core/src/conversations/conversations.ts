@@ -1,11 +1,6 @@
 import * as Y from 'yjs';
 import type { CallRecord } from '../calls/types.js';
 import { ConversationDoc, LOCAL_ORIGIN, type MessageEntry } from './conversation-doc.js';
-import {
-  checkedPointer,
-  MAX_ATTACHMENTS_PER_MESSAGE,
-  type AttachmentPointer,
-} from '../media/attachment-pointer.js';
 import type {
   ConversationRow,
   DocUpdateRow,
@@ -19,65 +14,20 @@ import type {
   SegmentRepository,
   UnitOfWorkStore,
 } from '../store/repositories.js';
-import { sameSummary, summarize, summaryAfter } from './summary.js';
-import { appendAll, UnitOfWork } from '../store/unit-of-work.js';
-import { MAX_DISAPPEARING_SECONDS } from '../groups/limits.js';
+import { raisePreview, resummarize, summarizeChange } from './model-summary.js';
+import { UnitOfWork } from '../store/unit-of-work.js';
 import { SealedHistory } from '../history/sealed-history.js';
 import { SEALING, type SealingLimits } from '../history/limits.js';
+import { Compaction } from './compaction.js';
+import { mayBeGroupRow, type ConversationModel } from './conversation-model.js';
+import { applyStored, documentStates } from './documents.js';
+import { messageRow } from './message-row.js';
+import { ReceiptStatus, STATUS_RANK } from './receipt-status.js';
 
-/**
- * Compact a conversation's update log into its snapshot once it holds this many updates AND at
- * least as many bytes as the snapshot. Encoding and storing the snapshot costs its whole size, so
- * the byte condition keeps compaction proportional to what was logged: without it, a long
- * conversation rewrote its entire document every 500 updates (quadratic in its length).
- */
-export const COMPACT_AFTER_UPDATES = 500;
-
-const STATUS_RANK: Record<StoredMessageStatus, number> = {
-  pending: 0,
-  sent: 1,
-  delivered: 2,
-  read: 3,
-};
-
-/** One conversation as this device holds it: document, projection rows and transient state. */
-export interface ConversationModel {
-  row: ConversationRow;
-  /** The conversation's Yjs document, decoded from storage the first time it is read. */
-  readonly doc: ConversationDoc;
-  /** Whether `doc` was decoded yet (reading `doc` decodes it). */
-  readonly docLoaded: boolean;
-  /**
-   * Whether `rows` holds every projection row of the conversation: they are read when it is
-   * first used (Conversations.ensure), never all at start (docs/decisions/0821). Until then
-   * `rows` holds at most the first screen's page and the chat list reads `row.summary`.
-   */
-  rowsLoaded: boolean;
-  /** Older entries sealed out of `doc` into segments, as far as read (history/). */
-  readonly history: SealedHistory;
-  /**
-   * The timeline shown: the sealed entries read so far, then the live document's, in timeline
-   * order (0306). Read-only.
-   */
-  timeline(): readonly MessageEntry[];
-  /** Projection rows by message id: the document's messages plus local system entries. */
-  rows: Map<string, MessageRow>;
-  /** Account id -> when its typing indicator expires (ms). */
-  typing: Map<string, number>;
-  /** The update log since the last snapshot: seqs of committed rows, and their bytes. */
-  logSeqs: number[];
-  logBytes: number;
-  /** Rows staged and not seen committed yet (a commit gives each its seq). */
-  staged: DocUpdateRow[];
-  /** Size of the last stored snapshot. */
-  snapshotBytes: number;
-  compacting: boolean;
-  /**
-   * Content was removed from the document (a delete for everyone): compact at the next chance,
-   * whatever the log's size, so the update rows that still hold it are deleted.
-   */
-  purge?: boolean;
-}
+// Where the rest of the conversations' code lives; imported from here by callers.
+export { COMPACT_AFTER_UPDATES } from './compaction.js';
+export { mayBeGroupRow, type ConversationModel } from './conversation-model.js';
+export { messageRow } from './message-row.js';
 
 export interface ConversationsDeps {
   store: ConversationRepository & SegmentRepository & UnitOfWorkStore;
@@ -95,6 +45,13 @@ export interface ConversationsDeps {
   statusNoted?(messageId: string, status: StoredMessageStatus): void;
   /** A change was staged on `work` (rich/ stages what edits and deletes do to the rows). */
   afterStage?(work: UnitOfWork, model: ConversationModel): void;
+  /**
+   * What other concerns keep per chat is read with its rows (ensure), before they count as read,
+   * never whole at start (0821): a read of their own (groups/' pending group messages) ...
+   */
+  readAlong?(conversationIds: readonly string[]): Promise<void>;
+  /** ... and the receipts of the chats' messages (groups/ keeps its members'). */
+  receiptsRead?(receipts: readonly ReceiptRow[]): void;
   /** The live window and segment size (history/limits.ts); smaller in tests. */
   sealing?: SealingLimits;
 }
@@ -106,8 +63,7 @@ export interface ConversationsDeps {
  */
 export class Conversations {
   private readonly models = new Map<string, ConversationModel>();
-  /** Receipt state learned for messages, kept even before the message itself arrives. */
-  private readonly receiptStatus = new Map<string, StoredMessageStatus>();
+  private readonly receiptStatus = new ReceiptStatus();
   /** Where messages added by the document go; set while a unit of work is being built. */
   private staging: { work: UnitOfWork; incoming: MessageRow[] } | undefined;
   /** Set while a stored document is decoded on first use (its rows were loaded already). */
@@ -121,7 +77,7 @@ export class Conversations {
 
   /** Also where history/ reads and lists sealed segments. */
   readonly store: ConversationsDeps['store'];
-  private readonly sealing: SealingLimits;
+  private readonly compaction: Compaction;
   private readonly selfAccountId: () => string;
   private readonly changed: (conversationId: string) => void;
   private readonly rowChanged: (model: ConversationModel, row: MessageRow) => void;
@@ -131,7 +87,7 @@ export class Conversations {
     this.rowChanged = (model, row) => deps.rowChanged?.(model, row);
     this.afterStage = (work, model) => deps.afterStage?.(work, model);
     this.store = deps.store;
-    this.sealing = deps.sealing ?? SEALING;
+    this.compaction = new Compaction(deps.store, deps.sealing ?? SEALING);
     this.selfAccountId = () => deps.selfAccountId();
     this.changed = (conversationId) => deps.changed(conversationId);
   }
@@ -156,12 +112,12 @@ export class Conversations {
       .map((row) => row.id);
     const document = documents.length > 0 ? await this.store.loadDocuments(documents) : undefined;
     for (const id of documents) this.documents.set(id, () => document!(id));
-    this.noteReceipts(screen.receipts);
+    this.receiptStatus.noteStored(screen.receipts);
     for (const row of screen.conversations) this.attach(row, false);
     for (const message of screen.messages)
       this.models
         .get(message.conversationId)
-        ?.rows.set(message.id, this.withDerivedStatus(message, unsent));
+        ?.rows.set(message.id, this.receiptStatus.derived(message, unsent));
   }
 
   /**
@@ -215,14 +171,16 @@ export class Conversations {
     const [rows, document] = await Promise.all([
       this.store.loadConversationRows(conversationIds),
       this.store.loadDocuments(undecoded),
+      this.deps.readAlong?.(conversationIds),
     ]);
-    this.noteReceipts(rows.receipts);
+    this.receiptStatus.noteStored(rows.receipts);
+    this.deps.receiptsRead?.(rows.receipts);
     const unsent = this.deps.unsentMessageIds?.() ?? new Set<string>();
     const fresh = new Map<string, Map<string, MessageRow>>();
     for (const message of rows.messages) {
       let of = fresh.get(message.conversationId);
       if (!of) fresh.set(message.conversationId, (of = new Map()));
-      of.set(message.id, this.withDerivedStatus(message, unsent));
+      of.set(message.id, this.receiptStatus.derived(message, unsent));
     }
     const repaired = new UnitOfWork();
     for (const id of conversationIds) {
@@ -232,41 +190,16 @@ export class Conversations {
       if (!model.docLoaded) this.documents.set(id, () => document(id));
       model.rows = fresh.get(id) ?? new Map();
       model.rowsLoaded = true;
-      this.resummarize(repaired, model);
+      resummarize(repaired, model);
       for (const row of model.rows.values()) this.rowChanged(model, row);
       this.changed(id);
     }
     await this.store.commit(repaired, 'relaxed');
   }
 
-  /**
-   * The summary of rows just read, written when the stored one differs: a row written before
-   * summaries were kept, or a status the rows derive (0370) that no change recorded in it.
-   */
-  private resummarize(work: UnitOfWork, model: ConversationModel): void {
-    const summary = summarize(model.rows.values());
-    if (sameSummary(summary, model.row.summary)) return;
-    model.row = { ...model.row, summary };
-    work.conversations.set(model.row.id, model.row);
-  }
-
-  private noteReceipts(receipts: readonly ReceiptRow[]): void {
-    // A group member's receipt is that member's only; the message's status row records the rest.
-    for (const receipt of receipts)
-      if (!receipt.group) this.noteReceipt(receipt.messageId, receipt.kind);
-  }
-
-  /**
-   * A stored row's status is where it started; later statuses are recorded by the writes that
-   * cause them rather than by rewriting the (indexed) message row each time
-   * (docs/decisions/0370): 'sent' by the deletion of the last outbox row naming the message (it
-   * is deleted when the relay acknowledges it, in the same transaction as before), 'delivered'
-   * and 'read' by the receipt rows.
-   */
-  private withDerivedStatus(row: MessageRow, unsent: ReadonlySet<string>): MessageRow {
-    const sent = row.status === 'pending' && !unsent.has(row.id);
-    const status = this.withReceipts(row.id, sent ? 'sent' : row.status);
-    return status === row.status ? row : { ...row, status };
+  /** Each of `models`' document as one Yjs update, none of them kept decoded (documents.ts). */
+  documentStates(models: readonly ConversationModel[]): Promise<Uint8Array[]> {
+    return documentStates(this.store, models);
   }
 
   get(id: string): ConversationModel | undefined {
@@ -346,7 +279,7 @@ export class Conversations {
     const before = model.rows.get(row.id);
     model.rows.set(row.id, row);
     work.messages.set(row.id, row);
-    this.summarizeChange(work, model, before, row);
+    summarizeChange(work, model, before, row);
     this.changed(model.row.id);
   }
 
@@ -366,28 +299,9 @@ export class Conversations {
       const after = kept.get(id);
       if (after) model.rows.set(id, after);
       else model.rows.delete(id);
-      this.summarizeChange(work, model, before, after);
+      summarizeChange(work, model, before, after);
     }
     for (const row of keep) work.messages.set(row.id, row);
-  }
-
-  /**
-   * Keeps the conversation row's summary (summary.ts) with a change of one of its rows, staged
-   * on `work` with the rows. A model whose rows are not loaded is never changed (ensure first).
-   */
-  private summarizeChange(
-    work: UnitOfWork,
-    model: ConversationModel,
-    before: MessageRow | undefined,
-    after: MessageRow | undefined,
-  ): void {
-    if (!model.rowsLoaded) return;
-    const summary = summaryAfter(model.row.summary ?? { unread: 0 }, before, after, () =>
-      model.rows.values(),
-    );
-    if (sameSummary(summary, model.row.summary)) return;
-    model.row = { ...model.row, summary };
-    work.conversations.set(model.row.id, model.row);
   }
 
   /** Adds a local entry (e.g. "safety number changed") that is not part of the shared document. */
@@ -418,7 +332,7 @@ export class Conversations {
   /**
    * Raises a message's status (never lowers it). The row is staged when it changed, unless
    * `recordedBy` names the write in the same unit of work that already records the new status
-   * (see withDerivedStatus): an outbox row's deletion for 'sent', a receipt row.
+   * (see ReceiptStatus.derived): an outbox row's deletion for 'sent', a receipt row.
    */
   raiseStatus(
     work: UnitOfWork,
@@ -427,18 +341,19 @@ export class Conversations {
     conversationId?: string,
     recordedBy?: 'outbox' | 'receipt',
   ): void {
-    this.noteReceipt(messageId, status);
+    this.receiptStatus.note(messageId, status);
     this.deps.statusNoted?.(messageId, status);
     const models = conversationId ? [this.models.get(conversationId)] : this.models.values();
     for (const model of models) {
-      if (model && !model.rowsLoaded) this.raisePreview(work, model, messageId, status);
+      if (model && !model.rowsLoaded && raisePreview(work, model, messageId, status))
+        this.changed(model.row.id);
       const row = model?.rows.get(messageId);
       if (!model || !row || !model.rowsLoaded) continue;
       if (STATUS_RANK[status] <= STATUS_RANK[row.status]) return;
       const updated = { ...row, status };
       model.rows.set(messageId, updated);
       if (!recordedBy) work.messages.set(messageId, updated);
-      this.summarizeChange(work, model, row, updated);
+      summarizeChange(work, model, row, updated);
       this.changed(model.row.id);
       this.rowChanged(model, updated);
       return;
@@ -446,105 +361,21 @@ export class Conversations {
   }
 
   /**
-   * A status recorded elsewhere (an outbox row's deletion, a receipt row) for a message of a
-   * chat whose rows are not loaded: its rows derive it when loaded; the chat list's preview of
-   * it shows it now.
+   * Folds the update log into the snapshot once it grew long, sealing and purging segments as
+   * due (compaction.ts).
    */
-  private raisePreview(
-    work: UnitOfWork,
-    model: ConversationModel,
-    messageId: string,
-    status: StoredMessageStatus,
-  ): void {
-    const summary = model.row.summary;
-    const last = summary?.last;
-    if (!summary || last?.id !== messageId || STATUS_RANK[status] <= STATUS_RANK[last.status])
-      return;
-    model.row = { ...model.row, summary: { ...summary, last: { ...last, status } } };
-    work.conversations.set(model.row.id, model.row);
-    this.changed(model.row.id);
+  compactIfNeeded(model: ConversationModel, force = false): Promise<void> {
+    return this.compaction.compactIfNeeded(model, force);
   }
 
-  /**
-   * Folds the update log into the snapshot once it grew long (and nothing is missing). The
-   * snapshot is encoded first and then written, with the deletion of the log rows it covers
-   * (those committed so far: their updates are in the document), in one short transaction: a
-   * range delete per run of consecutive rows. Rows committed meanwhile stay in the log; applying
-   * one that the snapshot also holds changes nothing. Before, the whole compaction (encoding,
-   * and deleting the rows through an index scan) ran inside a transaction that every commit
-   * writing a document update had to wait for: 40-210 ms under load, the tail of the paced
-   * benchmark's latency (docs/decisions/0370).
-   */
-  async compactIfNeeded(model: ConversationModel, force = false): Promise<void> {
-    // A forced compaction (a purge: disappearing/, rich/) stays due until one has run.
-    if (force) model.purge = true;
-    this.settleStaged(model);
-    // A live window that overflows by a segment is sealed now (history/): its cost is the
-    // window's, once per segment of new entries.
-    const due =
-      model.purge ||
-      (model.logSeqs.length >= COMPACT_AFTER_UPDATES && model.logBytes >= model.snapshotBytes) ||
-      (model.docLoaded && this.windowOverflows(model));
-    if (model.compacting || !due || model.doc.hasMissingUpdates) return;
-    model.compacting = true;
-    model.purge = false;
-    const covered = model.logSeqs;
-    const coveredBytes = model.logBytes;
-    model.logSeqs = [];
-    model.logBytes = 0;
-    try {
-      if (this.owesHistoryWork(model)) {
-        const { sealAndPurge } = await import('../history/seal.js');
-        await sealAndPurge(this.store, model, this.sealing);
-      }
-      const snapshot = model.doc.snapshot() as Uint8Array<ArrayBuffer>;
-      const work = new UnitOfWork();
-      work.snapshots.push({ conversationId: model.row.id, snapshot });
-      const segments = [...model.history.uncommitted.values()];
-      appendAll(work.segments, segments);
-      appendAll(work.deletedDocUpdates, covered);
-      // Lost, the compaction is simply done again: the log still holds everything, and the
-      // segments sealed from memory stay uncommitted until a compaction writes them.
-      await this.store.commit(work, 'relaxed');
-      model.snapshotBytes = snapshot.length;
-      for (const row of segments)
-        if (model.history.uncommitted.get(row.seq) === row)
-          model.history.uncommitted.delete(row.seq);
-    } catch (error) {
-      // Nothing was written: the rows are still in the log.
-      model.logSeqs = [...covered, ...model.logSeqs];
-      model.logBytes += coveredBytes;
-      model.purge = true;
-      throw error;
-    } finally {
-      model.compacting = false;
-    }
-  }
-
-  /** Whether a compaction has segments to seal, rewrite or write (history/seal.ts). */
-  private owesHistoryWork(model: ConversationModel): boolean {
-    const { history } = model;
-    return this.windowOverflows(model) || history.purges.size > 0 || history.uncommitted.size > 0;
-  }
-
-  private windowOverflows(model: ConversationModel): boolean {
-    const { liveEntries, segmentEntries } = this.sealing;
-    return model.doc.timeline().length >= liveEntries + segmentEntries;
-  }
-
-  /**
-   * Reads the next older sealed segment into the conversation's timeline (history/); false when
-   * there is none left.
-   */
+  /** Reads the next older sealed segment into the timeline; false when there is none left. */
   readOlder(model: ConversationModel): Promise<boolean> {
-    const { history } = model;
-    // Concurrent calls (scroll events, a search hit) share one read.
-    history.reading ??= import('../history/segment-reads.js')
-      .then(({ readNextSegment }) => readNextSegment(this.store, model))
-      .finally(() => {
-        history.reading = undefined;
-      });
-    return history.reading;
+    return this.compaction.readOlder(model);
+  }
+
+  /** Marks sealed messages for removal from their segments at the next compaction. */
+  purgeSealed(model: ConversationModel, messageIds: Iterable<string>): void {
+    this.compaction.purgeSealed(model, messageIds);
   }
 
   /**
@@ -559,38 +390,6 @@ export class Conversations {
       this.rowChanged(model, row);
     }
     this.changed(model.row.id);
-  }
-
-  /**
-   * Marks those of `messageIds` that were sealed (not in the live document) for removal from
-   * their segments at the next compaction, which it makes due (a delete for everyone, an
-   * expiry). Call before the live document's own removal.
-   */
-  purgeSealed(model: ConversationModel, messageIds: Iterable<string>): void {
-    const live = new Set(model.doc.timeline().map((entry) => entry.id));
-    const sealed: Array<{ id: string; key: number }> = [];
-    for (const id of messageIds) {
-      const row = model.rows.get(id);
-      if (row && !live.has(id)) sealed.push({ id, key: row.hlc ?? row.sentAt });
-    }
-    if (sealed.length === 0) return;
-    model.history.purge(sealed);
-    model.purge = true;
-  }
-
-  /** Moves staged rows that a commit has written (they have a seq now) into the log. */
-  private settleStaged(model: ConversationModel): void {
-    if (model.staged.length === 0) return;
-    const stillStaged: DocUpdateRow[] = [];
-    for (const row of model.staged) {
-      if (row.seq === undefined) {
-        stillStaged.push(row);
-        continue;
-      }
-      model.logSeqs.push(row.seq);
-      model.logBytes += row.update.length;
-    }
-    model.staged = stillStaged;
   }
 
   /**
@@ -651,8 +450,7 @@ export class Conversations {
     // Replaying what was already projected: the rows exist, nothing changes for the views.
     this.replaying = true;
     try {
-      if (stored.snapshot) doc.applyRemoteUpdate(stored.snapshot);
-      for (const update of stored.updates) doc.applyRemoteUpdate(update.update);
+      applyStored(doc, stored);
     } finally {
       this.replaying = false;
     }
@@ -673,7 +471,7 @@ export class Conversations {
       // Membership markers are rendered from the fold (facade/views.ts), never projected.
       if (entry.kind !== 'text') continue;
       const outgoing = entry.senderId === self;
-      const status = this.withReceipts(
+      const status = this.receiptStatus.with(
         entry.id,
         origin === LOCAL_ORIGIN ? 'pending' : outgoing ? 'sent' : 'delivered',
       );
@@ -682,78 +480,11 @@ export class Conversations {
       this.rowChanged(model, row);
       if (this.staging && !this.replaying) {
         this.staging.work.messages.set(row.id, row);
-        this.summarizeChange(this.staging.work, model, undefined, row);
+        summarizeChange(this.staging.work, model, undefined, row);
         if (!outgoing) this.staging.incoming.push(row);
         this.touch(this.staging.work, model, Math.max(entry.sentAt, model.row.updatedAt + 1));
       }
     }
     if (!this.replaying) this.changed(model.row.id);
   }
-
-  /** `status`, or the higher one a receipt already reported for the message. */
-  private withReceipts(messageId: string, status: StoredMessageStatus): StoredMessageStatus {
-    const known = this.receiptStatus.get(messageId);
-    return known && STATUS_RANK[known] > STATUS_RANK[status] ? known : status;
-  }
-
-  private noteReceipt(messageId: string, status: StoredMessageStatus): void {
-    const known = this.receiptStatus.get(messageId);
-    if (!known || STATUS_RANK[status] > STATUS_RANK[known])
-      this.receiptStatus.set(messageId, status);
-  }
-}
-
-/**
- * Whether a conversation row may be a group's, so its title needs its document: a row an own
- * device's update created says 'direct' without a peer until its document tells
- * (content-handler.ts). A direct chat with a peer has its id derived from the two accounts.
- */
-export function mayBeGroupRow(row: ConversationRow): boolean {
-  return row.kind === 'group' || row.peerAccountId === undefined;
-}
-
-/** The projection row of a message of a conversation's document. */
-export function messageRow(
-  entry: MessageEntry,
-  conversationId: string,
-  outgoing: boolean,
-  status: StoredMessageStatus,
-): MessageRow {
-  return {
-    id: entry.id,
-    conversationId,
-    senderId: entry.senderId,
-    senderDeviceId: entry.senderDeviceId,
-    sentAt: entry.sentAt,
-    ...(typeof entry.hlc === 'number' ? { hlc: entry.hlc } : {}),
-    body: entry.body,
-    kind: 'text',
-    outgoing,
-    status,
-    ...attachmentsOf(entry),
-    ...timerOf(entry),
-    ...(typeof entry.replyTo === 'string' ? { replyTo: entry.replyTo } : {}),
-    ...(entry.forwarded === true ? { forwarded: true } : {}),
-  };
-}
-
-/** The entry's disappearing timer when it is a whole number of seconds within the limit. */
-function timerOf(entry: MessageEntry): { disappearingSeconds?: number } {
-  const seconds = entry.disappearingSeconds;
-  const valid =
-    typeof seconds === 'number' &&
-    Number.isSafeInteger(seconds) &&
-    seconds > 0 &&
-    seconds <= MAX_DISAPPEARING_SECONDS;
-  return valid ? { disappearingSeconds: seconds } : {};
-}
-
-/** The entry's well-formed attachment pointers (they come from other devices; see checkedPointer). */
-function attachmentsOf(entry: MessageEntry): { attachments?: AttachmentPointer[] } {
-  if (!Array.isArray(entry.attachments)) return {};
-  const attachments = entry.attachments
-    .slice(0, MAX_ATTACHMENTS_PER_MESSAGE)
-    .map(checkedPointer)
-    .filter((pointer): pointer is AttachmentPointer => pointer !== undefined);
-  return attachments.length > 0 ? { attachments } : {};
 }

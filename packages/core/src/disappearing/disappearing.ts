@@ -22,6 +22,8 @@ export interface DisappearingDeps extends PurgeDeps {
   media: PurgeDeps['media'] & Pick<Media, 'deleteEverywhere' | 'open'>;
   store: ExpiryStore;
   clock: Clock;
+  /** How many of the next expiry times are held (EXPIRY_WINDOW; smaller in tests). */
+  expiryWindow?: number;
   onError(error: unknown): void;
 }
 
@@ -40,9 +42,16 @@ export class Disappearing {
   private queue: Promise<void> = Promise.resolve();
   /** load() took the stored times: until then rowChanged leaves rows to load()'s own scan. */
   private loaded = false;
+  /** Timers started in this task, stored together (a chat's rows read start many at once). */
+  private starting: ExpiryRow[] = [];
 
   constructor(private readonly deps: DisappearingDeps) {
-    this.schedule = new ExpirySchedule(deps.clock, (rows) => void this.expire(rows));
+    this.schedule = new ExpirySchedule(
+      deps.clock,
+      deps.store,
+      (rows) => void this.expire(rows),
+      deps.expiryWindow,
+    );
   }
 
   /** What purging needs (view-once.ts purges too). */
@@ -110,18 +119,17 @@ export class Disappearing {
   }
 
   /**
-   * At start, after the conversations loaded: stored expiry times, plus times for messages whose
-   * timer started without one being stored (a crash); what fell due while the device was off is
-   * purged before this resolves.
+   * At start, after the conversations loaded: the next stored expiry times (a window of them:
+   * expiry-schedule.ts), plus times for messages whose timer started without one being stored (a
+   * crash); what fell due while the device was off is purged before this resolves.
    */
   async load(): Promise<void> {
-    const { expiries, waitingBlobs } = await this.deps.store.all();
-    for (const row of waitingBlobs)
+    for (const row of await this.deps.store.waitingBlobs())
       this.blobsWaitingFor.set(row.messageId, [
         ...(this.blobsWaitingFor.get(row.messageId) ?? []),
         row.blobId,
       ]);
-    this.schedule.add(expiries);
+    await this.schedule.read();
     // The chats whose rows are read; the others start what a crash lost when theirs are read
     // (rowChanged), and the stored times above expire messages of chats never read (0821).
     const started: ExpiryRow[] = [];
@@ -131,9 +139,14 @@ export class Disappearing {
         if (expiry) started.push(expiry);
       }
     this.loaded = true;
-    this.schedule.add(started);
-    await this.deps.store.put(started);
-    await this.expire(this.schedule.takeDue());
+    this.schedule.add(await this.deps.store.putNew(started));
+    // The window read may be all due, and the next one too: batches until nothing held is due.
+    let queue: Promise<void>;
+    do {
+      queue = this.expire(this.schedule.takeDue());
+      await queue;
+      // Until nothing held is due and no batch the timer handed out meanwhile is left running.
+    } while (this.schedule.hasDue() || queue !== this.queue);
   }
 
   /** Conversations hook: a message arrived or its status rose; start its timer if due. */
@@ -141,8 +154,15 @@ export class Disappearing {
     if (!this.loaded) return;
     const expiry = this.startedExpiry(model, row);
     if (!expiry) return;
-    this.schedule.add([expiry]);
-    void this.deps.store.put([expiry]).catch((error) => this.deps.onError(error));
+    // A time not held may be stored already (past the window): the stored one stands.
+    if (this.starting.push(expiry) > 1) return;
+    queueMicrotask(() => {
+      const rows = this.starting.splice(0);
+      this.deps.store
+        .putNew(rows)
+        .then((stored) => this.schedule.add(stored))
+        .catch((error) => this.deps.onError(error));
+    });
   }
 
   /** Conversations hook: a read receipt releases the relay blobs of an expired message. */
@@ -191,7 +211,9 @@ export class Disappearing {
         await this.deps.store.addWaitingBlobs(waiting);
         await this.deleteOnRelay(now);
       }
-      await this.deps.store.remove(rows.map((row) => row.messageId));
+      const ids = rows.map((row) => row.messageId);
+      await this.deps.store.remove(ids);
+      await this.schedule.done(ids);
     };
     this.queue = this.queue.then(run).catch((error) => this.deps.onError(error));
     return this.queue;

@@ -19,9 +19,18 @@ export interface WaitingBlobRow {
 
 /** Where expiry times survive restarts: an interface, with the Dexie database below. */
 export interface ExpiryStore {
-  all(): Promise<{ expiries: ExpiryRow[]; waitingBlobs: WaitingBlobRow[] }>;
-  put(rows: readonly ExpiryRow[]): Promise<void>;
+  /**
+   * The `limit` earliest times, earliest first: the schedule holds only the next ones due
+   * (expiry-schedule.ts), never every time stored.
+   */
+  earliest(limit: number): Promise<ExpiryRow[]>;
+  /**
+   * Stores those of `rows` whose message has no time stored yet, and returns them: a time once
+   * stored is kept (a recipient's timer starts when it first reads, not each time it is seen).
+   */
+  putNew(rows: readonly ExpiryRow[]): Promise<ExpiryRow[]>;
   remove(messageIds: readonly string[]): Promise<void>;
+  waitingBlobs(): Promise<WaitingBlobRow[]>;
   addWaitingBlobs(rows: readonly WaitingBlobRow[]): Promise<void>;
   removeWaitingBlobs(messageId: string): Promise<void>;
   close(): void;
@@ -34,6 +43,8 @@ class ExpiryDatabase extends Dexie {
   constructor(name: string, options?: Pick<DexieOptions, 'indexedDB' | 'IDBKeyRange'>) {
     super(name, { ...options, cache: 'disabled' });
     this.version(1).stores({ expiries: 'messageId', waitingBlobs: 'blobId, messageId' });
+    // The next times due are read in order (ExpiryStore.earliest), never all of them.
+    this.version(2).stores({ expiries: 'messageId, expiresAt' });
   }
 }
 
@@ -49,16 +60,22 @@ export class DexieExpiryStore implements ExpiryStore {
     this.db = new ExpiryDatabase(name, options);
   }
 
-  async all(): Promise<{ expiries: ExpiryRow[]; waitingBlobs: WaitingBlobRow[] }> {
-    const [expiries, waitingBlobs] = await Promise.all([
-      this.db.expiries.toArray(),
-      this.db.waitingBlobs.toArray(),
-    ]);
-    return { expiries, waitingBlobs };
+  earliest(limit: number): Promise<ExpiryRow[]> {
+    return this.db.expiries.orderBy('expiresAt').limit(limit).toArray();
   }
 
-  async put(rows: readonly ExpiryRow[]): Promise<void> {
-    await this.db.expiries.bulkPut([...rows]);
+  putNew(rows: readonly ExpiryRow[]): Promise<ExpiryRow[]> {
+    const { expiries } = this.db;
+    return this.db.transaction('rw', expiries, async () => {
+      const stored = await expiries.bulkGet(rows.map((row) => row.messageId));
+      const fresh = rows.filter((_, index) => stored[index] === undefined);
+      await expiries.bulkPut(fresh);
+      return fresh;
+    });
+  }
+
+  waitingBlobs(): Promise<WaitingBlobRow[]> {
+    return this.db.waitingBlobs.toArray();
   }
 
   async remove(messageIds: readonly string[]): Promise<void> {

@@ -146,6 +146,11 @@ export interface MessengerOptions {
    */
   sealing?: SealingLimits;
   /**
+   * How many of the next disappearing-message expiry times are held in memory
+   * (disappearing/expiry-schedule.ts, EXPIRY_WINDOW by default); tests make it small.
+   */
+  expiryWindow?: number;
+  /**
    * Loads the code that links a device (`@parley/core/provisioning`): a page passes a lazy
    * import so start-up does not carry it, Node a static one. Required for the same reason as
    * `searchBackend`: core's entry must not import it (decision 0503).
@@ -239,6 +244,8 @@ function wire(
     ...(options.sealing ? { sealing: options.sealing } : {}),
     changed: (id) => views.conversationChanged(id),
     rowChanged: (model, row) => disappearing.rowChanged(model, row),
+    readAlong: (ids) => pendingGroupMessages.read(ids),
+    receiptsRead: (receipts) => groups.receiptsRead(receipts),
     statusNoted: (messageId, status) => disappearing.statusNoted(messageId, status),
     afterStage: (work, model) => {
       rich.reconcile(work, model);
@@ -314,7 +321,14 @@ function wire(
     commit: (work) => groupCommit.commit(work),
     onError,
   });
-  const pendingGroupMessages = new PendingGroupMessages((id) => views.conversationChanged(id));
+  const pendingGroupMessages = new PendingGroupMessages(
+    (id) => views.conversationChanged(id),
+    (ids) =>
+      db.pendingGroupMessages
+        .where('conversationId')
+        .anyOf([...ids])
+        .toArray(),
+  );
   const senderKeyExchange = new SenderKeyExchange({
     engine,
     stores,
@@ -540,6 +554,7 @@ function wire(
     media,
     store: new DexieExpiryStore(`${options.databaseName}-disappearing`, options.indexedDB),
     clock: options.clock ?? systemClock,
+    ...(options.expiryWindow ? { expiryWindow: options.expiryWindow } : {}),
     onError,
   });
 
@@ -717,7 +732,6 @@ function wire(
     conversations,
     composer,
     groups,
-    pendingGroupMessages,
     outbox,
     inbox,
     views,

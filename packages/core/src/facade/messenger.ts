@@ -9,7 +9,6 @@ import type { SafetyNumbers } from '../account/safety-numbers.js';
 import type { ConversationModel, Conversations } from '../conversations/conversations.js';
 import { isMessageId, type Composer } from '../delivery/composer.js';
 import type { Groups } from '../groups/groups.js';
-import type { PendingGroupMessages } from '../groups/pending-group-messages.js';
 import { groupInfoView, messageInfoView } from './group-views.js';
 import type { Inbox } from '../delivery/inbox.js';
 import type { AttachmentPointer } from '../media/attachment-pointer.js';
@@ -87,7 +86,6 @@ export interface MessengerDeps {
   conversations: Conversations;
   composer: Composer;
   groups: Groups;
-  pendingGroupMessages: PendingGroupMessages;
   outbox: Outbox;
   inbox: Inbox;
   views: LiveViews;
@@ -169,11 +167,9 @@ export class ParleyMessenger implements Messenger {
   }
 
   private async openRest(): Promise<void> {
-    const { db, device, conversations, views } = this.deps;
+    const { device, conversations, views } = this.deps;
     await this.deps.engineReady;
     await conversations.load();
-    this.deps.groups.load(await this.deps.store.loadReceipts());
-    this.deps.pendingGroupMessages.load(await db.pendingGroupMessages.toArray());
     // What expired while this device was off is gone before anything shows it.
     await this.deps.disappearing.load();
     views.invalidateAll();

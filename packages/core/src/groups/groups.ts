@@ -65,9 +65,13 @@ export class Groups {
 
   constructor(private readonly deps: GroupsDeps) {}
 
-  /** Reads the group members' receipts once, when the messenger opens. */
-  load(rows: readonly ReceiptRow[]): void {
-    this.receipts.load(rows.filter((row) => row.group));
+  /**
+   * Keeps the members' receipts among stored receipts read with their chats' rows
+   * (Conversations.ensure): a chat's are read when it is first used, never all at start (0821).
+   * A receipt for a chat not read yet is read first too (the content handler ensures its chat).
+   */
+  receiptsRead(rows: readonly ReceiptRow[]): void {
+    for (const row of rows) if (row.group) this.receipts.note(row);
   }
 
   isGroup(model: ConversationModel): boolean {

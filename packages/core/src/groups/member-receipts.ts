@@ -25,10 +25,6 @@ export class MemberReceipts {
     Map<'delivered' | 'read', Map<string, MemberReceipt>>
   >();
 
-  load(rows: readonly ReceiptRow[]): void {
-    for (const row of rows) this.note(row);
-  }
-
   /** Records a receipt; returns false when that member had already reported that kind. */
   note(row: ReceiptRow): boolean {
     let kinds = this.byMessage.get(row.messageId);

@@ -6,18 +6,31 @@
  * does, or brought by the sending device's answer to this device's state-repair request (which
  * holds everything that device sent before answering). A placeholder is no message: it has no
  * id in the document, so it counts for neither unread counts nor receipts.
+ *
+ * Held in memory per chat: a chat's kept messages are read with its rows (Conversations.ensure,
+ * by the table's conversationId index), never all at start (docs/decisions/0821). Every use names
+ * its chat, read first: a placeholder shown, a sender key or a state-repair answer for the group
+ * (the content handler reads the chat a content names).
  */
 import type { PendingGroupMessageRow } from '../store/database.js';
 import type { UnitOfWork } from '../store/unit-of-work.js';
 
 export class PendingGroupMessages {
   private readonly byKey = new Map<string, PendingGroupMessageRow>();
+  /** Dropped this session: a read racing the drop's commit must not bring them back. */
+  private readonly dropped = new Set<string>();
 
-  constructor(private readonly changed: (conversationId: string) => void) {}
+  constructor(
+    private readonly changed: (conversationId: string) => void,
+    private readonly stored: (
+      conversationIds: readonly string[],
+    ) => Promise<readonly PendingGroupMessageRow[]>,
+  ) {}
 
-  /** Reads the kept messages once, when the messenger opens. */
-  load(rows: readonly PendingGroupMessageRow[]): void {
-    for (const row of rows) this.byKey.set(row.key, row);
+  /** Reads the kept messages of chats whose rows are being read (Conversations' readAlong). */
+  async read(conversationIds: readonly string[]): Promise<void> {
+    for (const row of await this.stored(conversationIds))
+      if (!this.dropped.has(row.key)) this.byKey.set(row.key, row);
   }
 
   keep(work: UnitOfWork, row: PendingGroupMessageRow): void {
@@ -29,20 +42,21 @@ export class PendingGroupMessages {
   drop(work: UnitOfWork, row: PendingGroupMessageRow): void {
     work.deletedPendingGroupMessages.push(row.key);
     this.byKey.delete(row.key);
+    this.dropped.add(row.key);
     this.changed(row.conversationId);
   }
 
-  /** The kept messages of one sending device (optionally in one conversation). */
+  /** The kept messages of one sending device in one conversation (read: ensure). */
   fromDevice(
     accountId: string,
     deviceId: number,
-    conversationId?: string,
+    conversationId: string,
   ): PendingGroupMessageRow[] {
     return [...this.byKey.values()].filter(
       (row) =>
         row.senderId === accountId &&
         row.senderDeviceId === deviceId &&
-        (conversationId === undefined || row.conversationId === conversationId),
+        row.conversationId === conversationId,
     );
   }
 

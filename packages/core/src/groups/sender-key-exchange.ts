@@ -115,7 +115,7 @@ export class SenderKeyExchange {
       engine.SenderKeyDistributionMessage.deserialize(distribution as Uint8Array<ArrayBuffer>),
       stores,
     );
-    await this.retryPending(from, sender, work);
+    await this.retryPending(from, sender, conversationId, work);
     // Something of this sender's failed to decrypt (and the key did not open it): ask for what
     // this device misses of the document (all of it when the lost message was the invitation).
     const unopened =
@@ -159,13 +159,22 @@ export class SenderKeyExchange {
     );
   }
 
-  /** Kept messages of `sender` that its newly received key opens are handled now. */
+  /**
+   * Kept messages of `sender` in the group that its newly received key opens are handled now.
+   * A key is the group's (its distribution id names it): kept messages of other groups were
+   * sent with other keys.
+   */
   private async retryPending(
     from: ProtocolAddress,
     sender: Sender,
+    conversationId: string,
     work: UnitOfWork,
   ): Promise<void> {
-    for (const row of this.deps.pending.fromDevice(sender.accountId, sender.deviceId)) {
+    for (const row of this.deps.pending.fromDevice(
+      sender.accountId,
+      sender.deviceId,
+      conversationId,
+    )) {
       let plaintext: Uint8Array;
       try {
         plaintext = await this.deps.engine.groupDecrypt(from, this.deps.stores, row.ciphertext);

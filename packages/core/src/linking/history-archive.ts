@@ -33,27 +33,44 @@ const MAX_SEGMENTS = 1000;
 export function encodeHistoryArchive(
   conversations: readonly ArchivedConversation[],
 ): Uint8Array<ArrayBuffer> {
-  const encoder = new TextEncoder();
-  const parts: Uint8Array[] = [MAGIC];
-  let size = MAGIC.length;
-  for (const { state, segments = [], ...header } of conversations) {
-    const json = encoder.encode(
+  const writer = new HistoryArchiveWriter();
+  for (const conversation of conversations) writer.add(conversation);
+  return writer.finish();
+}
+
+/**
+ * Writes an archive a conversation at a time, so the packing holds the archive's bytes and one
+ * batch of documents, never every conversation's document at once (history-packing.ts).
+ */
+export class HistoryArchiveWriter {
+  private readonly encoder = new TextEncoder();
+  private readonly parts: Uint8Array[] = [MAGIC];
+  private size = MAGIC.length;
+
+  add({ state, segments = [], ...header }: ArchivedConversation): void {
+    const json = this.encoder.encode(
       JSON.stringify(segments.length > 0 ? { ...header, segments: segments.length } : header),
     );
-    parts.push(u32(json.length), json, u32(state.length), state);
-    size += 8 + json.length + state.length;
-    for (const segment of segments) {
-      parts.push(u32(segment.length), segment);
-      size += 4 + segment.length;
+    this.push(u32(json.length), json, u32(state.length), state);
+    for (const segment of segments) this.push(u32(segment.length), segment);
+  }
+
+  finish(): Uint8Array<ArrayBuffer> {
+    const out = new Uint8Array(this.size);
+    let at = 0;
+    for (const part of this.parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
+  }
+
+  private push(...parts: Uint8Array[]): void {
+    for (const part of parts) {
+      this.parts.push(part);
+      this.size += part.length;
     }
   }
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
 }
 
 /** The archive's conversations in order, one at a time (so the newest can be shown first). */

@@ -2,7 +2,7 @@ import { historyArchiveContent } from '../delivery/contents.js';
 import { importSealed, sealedSegments } from '../history/archive-segments.js';
 import { decryptAttachment, encryptAttachment } from '../media/attachment-cipher.js';
 import { UnitOfWork } from '../store/unit-of-work.js';
-import { decodeHistoryArchive, encodeHistoryArchive } from './history-archive.js';
+import { decodeHistoryArchive, HistoryArchiveWriter } from './history-archive.js';
 import type { HistoryTransferDeps, HistoryTransferView } from './history-transfer.js';
 import type { PendingArchive } from './pending-history.js';
 
@@ -15,6 +15,9 @@ import type { PendingArchive } from './pending-history.js';
 
 /** Conversations imported per commit: the newest chats show while older ones still arrive. */
 const IMPORT_BATCH = 5;
+
+/** Conversations whose documents are read and packed at a time (memory: one batch of them). */
+const PACK_BATCH = 20;
 
 type Report = (view: HistoryTransferView) => void;
 
@@ -36,23 +39,27 @@ export async function packAndSend(
       chatsTotal: total,
     });
   progress('packing', 0, 0);
-  // Every document is packed: read those not read yet (0821).
-  await deps.conversations.ensure(models.map((model) => model.row.id));
-  const segments = await Promise.all(
-    models.map((model) => sealedSegments(deps.conversations, model)),
-  );
-  const archive = encodeHistoryArchive(
-    models.map((model, index) => ({
-      id: model.row.id,
-      kind: model.row.kind,
-      updatedAt: model.row.updatedAt,
-      ...(model.row.peerAccountId ? { peerAccountId: model.row.peerAccountId } : {}),
-      ...(model.row.request ? { request: true } : {}),
-      ...(model.row.invitedBy ? { invitedBy: model.row.invitedBy } : {}),
-      state: model.doc.snapshot(),
-      ...(segments[index]!.length > 0 ? { segments: segments[index] } : {}),
-    })),
-  );
+  // A batch of chats at a time: their documents are read, packed and let go (0821).
+  const writer = new HistoryArchiveWriter();
+  for (let from = 0; from < models.length; from += PACK_BATCH) {
+    const batch = models.slice(from, from + PACK_BATCH);
+    const [states, segments] = await Promise.all([
+      deps.conversations.documentStates(batch),
+      Promise.all(batch.map((model) => sealedSegments(deps.conversations, model))),
+    ]);
+    for (const [index, { row }] of batch.entries())
+      writer.add({
+        id: row.id,
+        kind: row.kind,
+        updatedAt: row.updatedAt,
+        ...(row.peerAccountId ? { peerAccountId: row.peerAccountId } : {}),
+        ...(row.request ? { request: true } : {}),
+        ...(row.invitedBy ? { invitedBy: row.invitedBy } : {}),
+        state: states[index]!,
+        ...(segments[index]!.length > 0 ? { segments: segments[index] } : {}),
+      });
+  }
+  const archive = writer.finish();
   const sealed = await encryptAttachment(archive);
   const blobId = await deps.blobs.upload({
     ciphertext: sealed.ciphertext,

@@ -118,10 +118,6 @@ export class DexieStore implements CoreStore {
     return this.db.docSegments.get([conversationId, seq]);
   }
 
-  loadReceipts() {
-    return this.db.receipts.toArray();
-  }
-
   async deleteConversation(conversationId: string): Promise<void> {
     const db = this.db;
     await db.transaction(

@@ -140,10 +140,6 @@ export class MemoryStore implements CoreStore {
     return row && structuredClone(row);
   }
 
-  async loadReceipts(): Promise<ReceiptRow[]> {
-    return structuredClone([...this.receipts.values()]);
-  }
-
   async deleteConversation(conversationId: string): Promise<void> {
     for (const [id, row] of this.messages) {
       if (row.conversationId !== conversationId) continue;

@@ -85,8 +85,6 @@ export interface ConversationRepository {
   loadDocuments(
     conversationIds: readonly string[],
   ): Promise<(conversationId: string) => StoredDocument>;
-  /** Every receipt row (group member receipts are folded by groups/ at start). */
-  loadReceipts(): Promise<ReceiptRow[]>;
   /** Deletes the conversation with its document (segments too), messages and their receipts, in one transaction. */
   deleteConversation(conversationId: string): Promise<void>;
 }

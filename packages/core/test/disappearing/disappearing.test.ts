@@ -152,6 +152,36 @@ describe('disappearing messages', () => {
     expect(await storedText(bobDb)).not.toContain(offline);
   });
 
+  it('purges more than a window of times that ran out while the device was off, and keeps the rest', async () => {
+    const { alice, bob, bobClock, bobDb, conversation } = await pair();
+    await alice.setDisappearingTimer(conversation, 300);
+    await waitFor(() => timerOf(bob, conversation) === 300, 'the timer on the recipient');
+    const expiring = [fx.text('one'), fx.text('two'), fx.text('three'), fx.text('four')];
+    const ids: string[] = [];
+    for (const text of expiring) ids.push(await alice.sendText(conversation, text));
+    await receive(bob, conversation, expiring.at(-1)!);
+    for (const id of ids) await bob.markRead(conversation, id);
+    await bob.close();
+    bobClock.advance(200_000);
+    // Read later: its time runs out after the others'.
+    let again = await fx.messenger(bobDb, undefined, undefined, { clock: bobClock });
+    const later = fx.text('read later');
+    const laterId = await alice.sendText(conversation, later);
+    await receive(again, conversation, later);
+    await again.markRead(conversation, laterId);
+    await again.settled();
+    await again.close();
+
+    // Off while the first four ran out: with a window of 2 times held, they are read and purged
+    // two at a time, all before the messenger opens; the fifth waits for its own time.
+    bobClock.advance(150_000);
+    again = await fx.messenger(bobDb, undefined, undefined, { clock: bobClock, expiryWindow: 2 });
+    expect(texts(again, conversation).filter((text) => expiring.includes(text))).toEqual([]);
+    expect(find(again, conversation, laterId)?.body).toBe(later);
+    bobClock.advance(200_000);
+    await waitFor(() => !find(again, conversation, laterId), 'the fifth in its turn');
+  });
+
   it('deletes media on every device and the blob on the relay once the recipient read it', async () => {
     const { alice, bob, aliceClock, bobClock, conversation } = await pair();
     await alice.setDisappearingTimer(conversation, 30);

@@ -75,6 +75,7 @@ export function useRelay(relayArgs: string[] = [], rateLimits: Record<string, Bu
         | 'outboxLingerMs'
         | 'ackDelayMs'
         | 'clock'
+        | 'expiryWindow'
         | 'platform'
         | 'sealing'
         | 'timelinePage'

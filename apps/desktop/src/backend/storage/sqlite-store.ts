@@ -110,10 +110,6 @@ export class SqliteStore implements CoreStore {
     return (conversationId) => this.document(conversationId);
   }
 
-  async loadReceipts(): Promise<ReceiptRow[]> {
-    return this.sql.receiptsAll.all().map(rowOf<ReceiptRow>);
-  }
-
   async deleteConversation(conversationId: string): Promise<void> {
     this.sqlite.transaction(() => {
       this.sql.receiptsDeleteOfConversation.run(conversationId);
@@ -351,7 +347,6 @@ function prepare(db: SqliteDatabase) {
       'INSERT OR REPLACE INTO core_messages (id, conversation_id, sent_at, value) VALUES (?, ?, ?, ?)',
     ),
     messagesDeleteOfConversation: db.prepare('DELETE FROM core_messages WHERE conversation_id = ?'),
-    receiptsAll: db.prepare('SELECT value FROM core_receipts'),
     receiptsOfMessage: db.prepare<[string]>('SELECT value FROM core_receipts WHERE message_id = ?'),
     receiptsOfConversation: db.prepare<[string]>(
       'SELECT r.value FROM core_receipts r JOIN core_messages m ON m.id = r.message_id WHERE m.conversation_id = ?',
