@@ -49,9 +49,13 @@ describe('the "account deleted" notice through the real relay (decision 0330)', 
     const carolBob = await carol.openDirectConversation(bobName);
     const hello = fx.text('hello bob');
     await alice.sendText(aliceBob, hello);
-    await alice.sendText(aliceCarol, fx.text('hello carol'));
-    await carol.sendText(carolBob, fx.text('hi bob'));
+    const helloCarol = fx.text('hello carol');
+    await alice.sendText(aliceCarol, helloCarol);
+    const hiBob = fx.text('hi bob');
+    await carol.sendText(carolBob, hiBob);
     await waitFor(() => texts(bob, aliceBob).includes(hello), 'bob has alice’s chat');
+    await waitFor(() => texts(bob, carolBob).includes(hiBob), 'bob has carol’s chat');
+    await waitFor(() => texts(carol, aliceCarol).includes(helloCarol), 'carol has alice’s chat');
     await waitFor(() => texts(bobDevice2, aliceBob).includes(hello), 'bob’s 2nd device too');
     await bob.acceptMessageRequest(aliceBob);
     await bob.acceptMessageRequest(carolBob);
