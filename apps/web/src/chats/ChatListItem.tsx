@@ -5,15 +5,24 @@ import { TickMark } from '../conversation/TickMark.js';
 import { formatFullTime, formatListTime } from '../format/time.js';
 import type { ConversationView } from '../messenger/types.js';
 import { Avatar } from '../shell/Avatar.js';
-import { Icon } from '../shell/Icon.js';
+import { Icon, type IconName } from '../shell/Icon.js';
+import { lastMessageText } from './last-message-text.js';
 
 function preview(conversation: ConversationView): string {
   if (conversation.peerDeleted) return 'This account no longer exists';
   if (conversation.typing.length > 0) return 'typing…';
   const last = conversation.lastMessage;
   if (!last) return 'No messages yet';
-  return last.outgoing ? `You: ${last.body}` : last.body;
+  return last.outgoing ? `You: ${lastMessageText(last)}` : lastMessageText(last);
 }
+
+const ATTACHMENT_ICONS: Record<string, IconName> = {
+  image: 'photo',
+  video: 'video',
+  voice: 'mic',
+  audio: 'mic',
+  file: 'file',
+};
 
 function previewClass(typing: boolean, unread: number): string {
   if (typing) return 'chat-item__preview chat-item__preview--typing';
@@ -43,7 +52,11 @@ export const ChatListItem = memo(function ChatListItem({
     conversation.title,
     pinned ? 'pinned' : null,
     unread > 0 ? `${unread} unread message${unread === 1 ? '' : 's'}` : null,
-    typing ? 'typing' : last ? `${last.outgoing ? 'You' : conversation.title}: ${last.body}` : null,
+    typing
+      ? 'typing'
+      : last
+        ? `${last.outgoing ? 'You' : conversation.title}: ${lastMessageText(last)}`
+        : null,
     last ? formatFullTime(last.sentAt) : null,
   ]
     .filter(Boolean)
@@ -75,6 +88,13 @@ export const ChatListItem = memo(function ChatListItem({
         <span className="chat-item__bottom">
           <span className={previewClass(typing, unread)}>
             {last?.outgoing && !typing && <TickMark tick={tickFor(last.status)} />}
+            {last?.attachment && !typing && !conversation.peerDeleted && (
+              <Icon
+                name={ATTACHMENT_ICONS[last.attachment.kind] ?? 'file'}
+                size={16}
+                className="chat-item__attachment-icon"
+              />
+            )}
             <span className="chat-item__preview-text" dir="auto">
               {preview(conversation)}
             </span>

@@ -4,6 +4,7 @@ import { useNow } from '../format/use-now.js';
 import type { ConversationView } from '../messenger/types.js';
 import { Avatar } from '../shell/Avatar.js';
 import './requests.css';
+import { lastMessageText } from '../chats/last-message-text.js';
 
 /**
  * Chats strangers started, apart from the chats (as Signal's and WhatsApp's message requests):
@@ -33,7 +34,7 @@ export function MessageRequestsSection({
               aria-current={request.id === openConversationId ? 'page' : undefined}
               aria-label={`${request.title}, ${
                 request.invitedBy ? `group invitation from ${request.invitedBy}` : 'message request'
-              }${request.lastMessage ? `: ${request.lastMessage.body}` : ''}`}
+              }${request.lastMessage ? `: ${lastMessageText(request.lastMessage)}` : ''}`}
               data-conversation-id={request.id}
             >
               <Avatar name={request.title} />
@@ -52,7 +53,7 @@ export function MessageRequestsSection({
                 <span className="chat-item__bottom">
                   <span className="chat-item__preview">
                     <span className="chat-item__preview-text">
-                      {request.lastMessage?.body ??
+                      {(request.lastMessage && lastMessageText(request.lastMessage)) ??
                         (request.invitedBy
                           ? `${request.invitedBy} added you`
                           : 'Wants to chat with you')}

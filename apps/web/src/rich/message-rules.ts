@@ -25,13 +25,18 @@ export function canDeleteForEveryone(message: MessageView, now: number): boolean
 export function messageSummary(message: {
   body: string;
   deleted?: boolean;
-  attachments?: readonly { kind: string }[];
+  attachments?: readonly { kind: string; fileName?: string; viewOnce?: boolean }[];
   attachmentKind?: string;
 }): string {
   if (message.deleted) return 'This message was deleted';
   if (message.body.trim() !== '') return message.body;
-  const kind = message.attachments?.[0]?.kind ?? message.attachmentKind;
-  return kind ? (KIND_NAMES[kind] ?? 'File') : '';
+  const first = message.attachments?.[0];
+  const kind = first?.kind ?? message.attachmentKind;
+  if (!kind) return '';
+  // A document is known by its name; a photo's file name says nothing ("IMG_2041.jpg").
+  if ((kind === 'file' || kind === 'audio') && first?.fileName) return first.fileName;
+  const name = KIND_NAMES[kind] ?? 'File';
+  return first?.viewOnce ? `View-once ${name.toLowerCase()}` : name;
 }
 
 const KIND_NAMES: Record<string, string> = {

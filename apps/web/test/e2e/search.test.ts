@@ -104,6 +104,11 @@ describe('search in the browser', () => {
         buffer: Buffer.from('%PDF-1.7 quarterly figures'),
       },
     ]);
+    // Alice's chat list names the file she sent (it has no text).
+    await alice.page
+      .locator('.chat-item__preview-text', { hasText: 'You: Quarterly-Résumé_2026.pdf' })
+      .waitFor({ timeout: 60_000 });
+    await screenshot(alice.page, 'chat-list-file-preview');
     // Results answer the query as typed; Bob searches once the file has arrived.
     await bob.page
       .getByRole('button', { name: 'Download Quarterly-Résumé_2026.pdf (26 B)' })

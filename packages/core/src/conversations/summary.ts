@@ -1,4 +1,9 @@
-import type { ConversationSummary, MessagePreview, MessageRow } from '../store/database.js';
+import type {
+  AttachmentPreviewLabel,
+  ConversationSummary,
+  MessagePreview,
+  MessageRow,
+} from '../store/database.js';
 
 /**
  * A chat's summary (ConversationRow.summary): its unread count and the preview of its last
@@ -44,6 +49,20 @@ export function previewOf(row: MessageRow): MessagePreview {
     outgoing: row.outgoing,
     status: row.status,
     ...(row.deleted ? { deleted: true } : {}),
+    ...attachmentLabelOf(row),
+  };
+}
+
+/** The first file of `row`, as a preview names it (none for a deleted message). */
+export function attachmentLabelOf(row: MessageRow): { attachment?: AttachmentPreviewLabel } {
+  const first = row.deleted ? undefined : row.attachments?.[0];
+  if (!first) return {};
+  return {
+    attachment: {
+      kind: first.kind,
+      ...(first.fileName !== undefined ? { fileName: first.fileName } : {}),
+      ...(first.viewOnce ? { viewOnce: true } : {}),
+    },
   };
 }
 

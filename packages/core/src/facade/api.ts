@@ -8,7 +8,7 @@ import type { ProvisioningView } from '../linking/device-linking.js';
 import type { DeviceView } from '../linking/own-devices.js';
 import type { HistoryTransferView } from '../linking/history-transfer.js';
 import type { AccountSettingsChange, AccountSettingsView } from '../account-settings/types.js';
-import type { AttachmentPointer } from '../media/attachment-pointer.js';
+import type { AttachmentKind, AttachmentPointer } from '../media/attachment-pointer.js';
 import type { CallRecord, CallsApi } from '../calls/types.js';
 import type { AttachmentInput, TransferView } from '../media/media.js';
 import type { ProfileInput } from '../profiles/profile.js';
@@ -122,7 +122,14 @@ export interface ConversationView {
   peerAccountId?: string;
   /** For groups: current members, this account included when it is one. */
   memberCount?: number;
-  lastMessage?: { body: string; sentAt: number; outgoing: boolean; status: MessageStatus };
+  lastMessage?: {
+    body: string;
+    sentAt: number;
+    outgoing: boolean;
+    status: MessageStatus;
+    /** Its first file, which the list names when there is no text ("Photo", a file's name). */
+    attachment?: { kind: AttachmentKind; fileName?: string; viewOnce?: boolean };
+  };
   /** Incoming messages not yet marked read on this account. */
   unreadCount: number;
   /** Last activity, for sorting the chat list (newest first). */

@@ -1,6 +1,6 @@
 import { mayBeGroupRow, type ConversationModel } from '../conversations/conversations.js';
 import type { MessagePreview, MessageRow, PendingGroupMessageRow } from '../store/database.js';
-import { compareRows, isUnread, lastRow } from '../conversations/summary.js';
+import { compareRows, isUnread, lastRow, previewOf } from '../conversations/summary.js';
 import type { MessageEntry } from '../conversations/conversation-doc.js';
 import { isMessageRequest } from '../requests/request-state.js';
 import { orderKey } from '../conversations/timeline-order.js';
@@ -235,7 +235,8 @@ function listedOf(model: ConversationModel): { unread: number; last: MessagePrev
   if (!model.rowsLoaded && summary) return { unread: summary.unread, last: summary.last };
   let unread = 0;
   for (const row of model.rows.values()) if (isUnread(row)) unread++;
-  return { unread, last: lastMessageRow(model) };
+  const last = lastMessageRow(model);
+  return { unread, last: last && previewOf(last) };
 }
 
 /** Whether the conversation may be a group, without decoding a direct chat's document. */
@@ -273,6 +274,7 @@ export function conversationView(model: ConversationModel, context: ViewContext)
             sentAt: last.sentAt,
             outgoing: last.outgoing,
             status: last.status,
+            ...(last.attachment && !last.deleted ? { attachment: last.attachment } : {}),
           },
         }
       : {}),

@@ -115,7 +115,13 @@ export interface ConversationSummary {
 export type MessagePreview = Pick<
   MessageRow,
   'id' | 'sentAt' | 'hlc' | 'body' | 'outgoing' | 'status' | 'deleted'
->;
+> & {
+  /** The first attached file, which the chat list names when there is no text ("Photo"). */
+  attachment?: AttachmentPreviewLabel;
+};
+
+/** What a chat list says of a message's first file. */
+export type AttachmentPreviewLabel = Pick<AttachmentPointer, 'kind' | 'fileName' | 'viewOnce'>;
 
 /** Snapshot of one conversation's Yjs document; updates since then are in `docUpdates`. */
 export interface DocSnapshotRow {

@@ -82,6 +82,31 @@ describe('attachments', () => {
     expect(content.includes(Buffer.from('report.pdf'))).toBe(false);
   });
 
+  it('names the last file in the chat list, also from the summary after a restart', async () => {
+    const alice = await fx.messenger();
+    const bobDb = `bob-preview-${crypto.randomUUID()}`;
+    let bob = await fx.messenger(bobDb);
+    const conversation = await fx.meet(alice, bob);
+    await alice.sendAttachment(conversation, {
+      bytes: knownFile(1000),
+      contentType: 'application/pdf',
+      fileName: 'minutes.pdf',
+    });
+    const listed = (m: Messenger) =>
+      m
+        .conversations()
+        .getSnapshot()
+        .find((c) => c.id === conversation)?.lastMessage;
+    const preview = await waitFor(() => listed(bob)?.attachment, 'the file in the list');
+    expect(preview).toEqual({ kind: 'file', fileName: 'minutes.pdf' });
+    expect(listed(alice)?.attachment).toEqual({ kind: 'file', fileName: 'minutes.pdf' });
+
+    // After a restart the chat's rows are not read (0821): the summary carries the file.
+    await bob.close();
+    bob = await fx.messenger(bobDb);
+    expect(listed(bob)).toMatchObject({ body: '', attachment: preview });
+  });
+
   it('refuses files over the cap and past the quota with clear codes', async () => {
     const alice = await fx.messenger();
     const bob = await fx.messenger();
