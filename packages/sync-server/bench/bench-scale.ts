@@ -14,6 +14,7 @@ import { generateSecret, hashSecret } from '@parley/sync-server';
 
 /**
  * npm run bench:scale [-- --sockets N] [--per-relay n] [--per-holder n] [--rate r] [--duration s]
+ *                     [--pairs p] [--profile dir]
  *
  * Decision 0161. Starts its own PostgreSQL and Redis (services.ts), ceil(N / per-relay) relay
  * processes joined through Redis, seeds N devices straight into the database (one shared
@@ -27,6 +28,9 @@ import { generateSecret, hashSecret } from '@parley/sync-server';
  * (a PostgreSQL commit + a Redis publish, probed meanwhile) and the CPU share (1.0 = a core)
  * of the relays, PostgreSQL, Redis, the load generator (this process) and the socket holders
  * (decision 0162). The last line is one JSON object.
+ * --profile writes a V8 CPU profile (.cpuprofile) of each relay process into dir when it stops
+ * (the whole run: start-up, both traffic runs, the idle sockets' authentication).
+ * SIGINT/SIGTERM stop the holders, relays, PostgreSQL and Redis before the bench exits.
  */
 const { values } = parseArgs({
   options: {
@@ -36,6 +40,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '2000' },
     duration: { type: 'string', default: '5' },
     pairs: { type: 'string', default: '100' },
+    profile: { type: 'string' },
   },
 });
 const SOCKETS = Number(values.sockets);
@@ -144,10 +149,13 @@ async function startRelays(setup: Setup): Promise<void> {
   await admin.connect();
   await admin.query('CREATE DATABASE scale');
   await admin.end();
-  const spawnOne = () => spawnClusterRelayProcess(setup.databaseUrl, setup.redis.url, 'scale');
+  const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
+  const spawnOne = () =>
+    spawnClusterRelayProcess(setup.databaseUrl, setup.redis.url, 'scale', nodeArgs);
   // The first relay creates the schema; the others find it.
-  setup.relays.push(await spawnOne());
-  setup.relays.push(...(await Promise.all(Array.from({ length: RELAYS - 1 }, spawnOne))));
+  const spawnListed = () => spawnOne().then((relay) => void setup.relays.push(relay));
+  await spawnListed();
+  await Promise.all(Array.from({ length: RELAYS - 1 }, spawnListed));
   log(`${RELAYS} relay processes on PostgreSQL ${setup.postgres.port} and ${setup.redis.url}`);
 }
 
@@ -198,14 +206,42 @@ async function connectIdleSockets(setup: Setup) {
   return { connected, rssPerSocket: (all.rss - first.rss) / Math.max(1, all.connected) };
 }
 
+/** What the bench started, listed as it starts: all stopped at the end or on SIGINT/SIGTERM. */
+const running = {
+  services: [] as { stop(): Promise<void> }[],
+  relays: [] as ClusterRelay[],
+  holders: [] as ChildProcess[],
+};
+let stopped: Promise<void> | undefined;
+
+/** Stops the holders, then the relays (each finishes its writes), then PostgreSQL and Redis; once. */
+function stopEverything(): Promise<void> {
+  stopped ??= (async () => {
+    for (const holder of running.holders) holder.kill();
+    await Promise.all(running.relays.map((r) => r.stop()));
+    await Promise.all(running.services.map((s) => s.stop()));
+  })();
+  return stopped;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping the relays, PostgreSQL and Redis`);
+    void stopEverything().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  });
+}
+
 async function main(): Promise<void> {
-  const [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+  const [postgres, redis] = await Promise.all([
+    startPostgres().then((server) => (running.services.push(server), server)),
+    startRedis().then((server) => (running.services.push(server), server)),
+  ]);
   const setup: Setup = {
     postgres,
     redis,
     databaseUrl: postgres.url('scale'),
-    relays: [],
-    holders: [],
+    relays: running.relays,
+    holders: running.holders,
   };
   try {
     await startRelays(setup);
@@ -237,9 +273,7 @@ async function main(): Promise<void> {
       }),
     );
   } finally {
-    for (const holder of setup.holders) holder.send({ cmd: 'close' });
-    await Promise.all(setup.relays.map((r) => r.stop()));
-    await Promise.all([postgres.stop(), redis.stop()]);
+    await stopEverything();
   }
 }
 
