@@ -131,8 +131,11 @@ export class PgGroupCommitter {
       return this.fail(jobs, error);
     }
     const outcomes: Outcome[] = [];
+    // Pipelined (pool.ts): the first job's first statement goes out right behind BEGIN instead
+    // of a round trip later. BEGIN fails only with its connection, which fails those too.
+    const begun = client.query('BEGIN');
+    begun.catch(() => undefined); // awaited below, before COMMIT
     try {
-      await client.query('BEGIN');
       for (const job of jobs) {
         if (!job.isolated) {
           outcomes.push({ ok: true, value: await job.work(client) }); // throws: batch rolls back
@@ -148,6 +151,7 @@ export class PgGroupCommitter {
           outcomes.push({ ok: false, error });
         }
       }
+      await begun;
       await client.query('COMMIT');
     } catch (error) {
       // A failed COMMIT may or may not have committed: the jobs are rejected either way, and
