@@ -7,6 +7,7 @@ import pg from 'pg';
 import { cpuWindow, withDescendants } from './cpu-shares.js';
 import { floorProbe, openPairs, pacedRun, type Pairs } from './cross-process.js';
 import { rssKb } from './processes.js';
+import { startCounting } from './scale-counters.js';
 import type { HolderCommand } from './scale-holder.js';
 import { startPostgres, startRedis, type PostgresServer, type RedisServer } from './services.js';
 import { spawnClusterRelayProcess, type ClusterRelay } from './cluster-relay.js';
@@ -108,6 +109,7 @@ function holderCall(
 
 /** One paced run of the pairs' traffic, with the floor probed and CPU shares taken meanwhile. */
 async function measureTraffic(traffic: Pairs, setup: Setup) {
+  const counting = await startCounting(setup.databaseUrl, setup.redis.url);
   const floor = floorProbe(setup.databaseUrl, setup.redis.url);
   const cpu = cpuWindow({
     relays: () => setup.relays.map((r) => r.child.pid!),
@@ -119,6 +121,8 @@ async function measureTraffic(traffic: Pairs, setup: Setup) {
   const run = await pacedRun(traffic, RATE, WARMUP_MS, DURATION_MS);
   const shares = cpu.end();
   const floorTimes = await floor.stop();
+  const counts = await counting.stop(floorTimes.length);
+  const perMessage = (n: number) => Number((n / run.sent).toFixed(2));
   return {
     msgs_per_s: Math.round((run.latencies.length / run.measuredMs) * 1000),
     p50_ms: Number(percentile(run.latencies, 50).toFixed(2)),
@@ -127,6 +131,17 @@ async function measureTraffic(traffic: Pairs, setup: Setup) {
     floor_p50_ms: Number(percentile(floorTimes, 50).toFixed(2)),
     floor_p99_ms: Number(percentile(floorTimes, 99).toFixed(2)),
     cpu_shares: shares,
+    // Over the whole paced run (warm-up included), as are the shares.
+    relay_cpu_us_per_msg: Math.round(
+      (shares.relays! * (WARMUP_MS + DURATION_MS) * 1000) / run.sent,
+    ),
+    per_msg: {
+      pg_commits: perMessage(counts.pg_commits),
+      pg_statements: perMessage(counts.pg_statements),
+      redis_commands: perMessage(counts.redis_commands),
+    },
+    pg_statements_per_commit: Number((counts.pg_statements / counts.pg_commits).toFixed(2)),
+    redis_by_command: counts.redis_by_command,
     load_average: loadAverage(),
   };
 }
@@ -233,7 +248,9 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 async function main(): Promise<void> {
   const [postgres, redis] = await Promise.all([
-    startPostgres().then((server) => (running.services.push(server), server)),
+    startPostgres({ countStatements: true }).then(
+      (server) => (running.services.push(server), server),
+    ),
     startRedis().then((server) => (running.services.push(server), server)),
   ]);
   const setup: Setup = {
