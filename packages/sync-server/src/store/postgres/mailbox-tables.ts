@@ -114,7 +114,7 @@ export class PgMailboxTables {
     if (this.ackQueue.length > 1) return;
     const taken: QueuedAck[] = [];
     this.committer
-      .runInfallible(
+      .runStatement(
         async (tx) => {
           taken.push(...this.ackQueue.splice(0));
           const rows = await this.q.deleteAcked.rows<{ device_row_id: number }>(tx, {
