@@ -74,6 +74,27 @@ describe('PgGroupCommitter', () => {
     expect(await count(pool)).toBe(2);
   });
 
+  it("sends a batch's BEGIN and its first job's first statements in one write", async () => {
+    const { pool, committer } = await setUp();
+    const writes: number[] = [];
+    const twoStatements = (tx: pg.PoolClient) => {
+      // Counts the socket's flushes from here on (one per system call).
+      const socket = tx.connection.stream as unknown as Record<string, (...a: unknown[]) => void>;
+      for (const name of ['_write', '_writev']) {
+        const original = socket[name]!.bind(socket);
+        socket[name] = (...args: unknown[]) => {
+          writes.push(writes.length);
+          original(...args);
+        };
+      }
+      return Promise.all([insert(1)(tx), insert(2)(tx)]);
+    };
+    await committer.runInfallible(twoStatements);
+    // BEGIN with both INSERTs, then COMMIT.
+    expect(writes).toHaveLength(2);
+    expect(await count(pool)).toBe(2);
+  });
+
   it('rejects a failing single-statement job alone and goes on with the next batch', async () => {
     const { pool, committer } = await setUp();
     await expect(committer.runStatement(insert(-1))).rejects.toThrow(/check constraint/);
