@@ -23,12 +23,7 @@ process.on('message', (command: HolderCommand) => {
   );
 });
 
-async function connectAll({
-  urls,
-  localAddress,
-  devices,
-  concurrency,
-}: HolderCommand): Promise<{
+async function connectAll({ urls, localAddress, devices, concurrency }: HolderCommand): Promise<{
   connected: number;
   failed: number;
   firstError?: string;
