@@ -47,9 +47,10 @@ const CHUNK = 1000;
  * Mailboxes and idempotency records on PostgreSQL. Like the SQLite tables, it keeps mailbox
  * depths and the total in memory (the cap costs no query per send) and hides entries whose
  * ack waits for its commit. Unlike them, all sends of one group commit are written by ONE job
- * with three set-based statements (idempotency records, earlier results of retries, entries),
- * and all acks of one group commit by one DELETE: a round trip per row would dominate. The
- * in-memory counts change only after COMMIT, so a rollback leaves them right.
+ * with one set-based statement (idempotency records and entries; the earlier results of
+ * retries take a second one), and all acks of one group commit by one DELETE: a round trip
+ * per row would dominate (decision 0163). The in-memory counts change only after COMMIT, so a
+ * rollback leaves them right.
  */
 export class PgMailboxTables {
   mailboxCap = Number.POSITIVE_INFINITY;
