@@ -239,8 +239,10 @@ function stopEverything(): Promise<void> {
   return stopped;
 }
 
+let signalled = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
+    signalled = true;
     log(`${signal}: stopping the relays, PostgreSQL and Redis`);
     void stopEverything().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
   });
@@ -295,6 +297,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (signalled) return; // the run failed because its servers were stopped: exits once stopped
   process.stderr.write(
     `bench:scale failed: ${error instanceof Error ? error.stack : String(error)}\n`,
   );
