@@ -7,6 +7,7 @@ import pg from 'pg';
 import { cpuWindow, withDescendants } from './cpu-shares.js';
 import { floorProbe, openPairs, pacedRun, type Pairs } from './cross-process.js';
 import { rssKb } from './processes.js';
+import { startCounting } from './scale-counters.js';
 import type { HolderCommand } from './scale-holder.js';
 import { startPostgres, startRedis, type PostgresServer, type RedisServer } from './services.js';
 import { spawnClusterRelayProcess, type ClusterRelay } from './cluster-relay.js';
@@ -14,6 +15,7 @@ import { generateSecret, hashSecret } from '@parley/sync-server';
 
 /**
  * npm run bench:scale [-- --sockets N] [--per-relay n] [--per-holder n] [--rate r] [--duration s]
+ *                     [--pairs p] [--profile dir]
  *
  * Decision 0161. Starts its own PostgreSQL and Redis (services.ts), ceil(N / per-relay) relay
  * processes joined through Redis, seeds N devices straight into the database (one shared
@@ -27,6 +29,9 @@ import { generateSecret, hashSecret } from '@parley/sync-server';
  * (a PostgreSQL commit + a Redis publish, probed meanwhile) and the CPU share (1.0 = a core)
  * of the relays, PostgreSQL, Redis, the load generator (this process) and the socket holders
  * (decision 0162). The last line is one JSON object.
+ * --profile writes a V8 CPU profile (.cpuprofile) of each relay process into dir when it stops
+ * (the whole run: start-up, both traffic runs, the idle sockets' authentication).
+ * SIGINT/SIGTERM stop the holders, relays, PostgreSQL and Redis before the bench exits.
  */
 const { values } = parseArgs({
   options: {
@@ -36,6 +41,7 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '2000' },
     duration: { type: 'string', default: '5' },
     pairs: { type: 'string', default: '100' },
+    profile: { type: 'string' },
   },
 });
 const SOCKETS = Number(values.sockets);
@@ -103,6 +109,7 @@ function holderCall(
 
 /** One paced run of the pairs' traffic, with the floor probed and CPU shares taken meanwhile. */
 async function measureTraffic(traffic: Pairs, setup: Setup) {
+  const counting = await startCounting(setup.databaseUrl, setup.redis.url);
   const floor = floorProbe(setup.databaseUrl, setup.redis.url);
   const cpu = cpuWindow({
     relays: () => setup.relays.map((r) => r.child.pid!),
@@ -114,6 +121,8 @@ async function measureTraffic(traffic: Pairs, setup: Setup) {
   const run = await pacedRun(traffic, RATE, WARMUP_MS, DURATION_MS);
   const shares = cpu.end();
   const floorTimes = await floor.stop();
+  const counts = await counting.stop(floorTimes.length);
+  const perMessage = (n: number) => Number((n / run.sent).toFixed(2));
   return {
     msgs_per_s: Math.round((run.latencies.length / run.measuredMs) * 1000),
     p50_ms: Number(percentile(run.latencies, 50).toFixed(2)),
@@ -122,6 +131,17 @@ async function measureTraffic(traffic: Pairs, setup: Setup) {
     floor_p50_ms: Number(percentile(floorTimes, 50).toFixed(2)),
     floor_p99_ms: Number(percentile(floorTimes, 99).toFixed(2)),
     cpu_shares: shares,
+    // Over the whole paced run (warm-up included), as are the shares.
+    relay_cpu_us_per_msg: Math.round(
+      (shares.relays! * (WARMUP_MS + DURATION_MS) * 1000) / run.sent,
+    ),
+    per_msg: {
+      pg_commits: perMessage(counts.pg_commits),
+      pg_statements: perMessage(counts.pg_statements),
+      redis_commands: perMessage(counts.redis_commands),
+    },
+    pg_statements_per_commit: Number((counts.pg_statements / counts.pg_commits).toFixed(2)),
+    redis_by_command: counts.redis_by_command,
     load_average: loadAverage(),
   };
 }
@@ -144,10 +164,13 @@ async function startRelays(setup: Setup): Promise<void> {
   await admin.connect();
   await admin.query('CREATE DATABASE scale');
   await admin.end();
-  const spawnOne = () => spawnClusterRelayProcess(setup.databaseUrl, setup.redis.url, 'scale');
+  const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
+  const spawnOne = () =>
+    spawnClusterRelayProcess(setup.databaseUrl, setup.redis.url, 'scale', nodeArgs);
   // The first relay creates the schema; the others find it.
-  setup.relays.push(await spawnOne());
-  setup.relays.push(...(await Promise.all(Array.from({ length: RELAYS - 1 }, spawnOne))));
+  const spawnListed = () => spawnOne().then((relay) => void setup.relays.push(relay));
+  await spawnListed();
+  await Promise.all(Array.from({ length: RELAYS - 1 }, spawnListed));
   log(`${RELAYS} relay processes on PostgreSQL ${setup.postgres.port} and ${setup.redis.url}`);
 }
 
@@ -198,14 +221,46 @@ async function connectIdleSockets(setup: Setup) {
   return { connected, rssPerSocket: (all.rss - first.rss) / Math.max(1, all.connected) };
 }
 
+/** What the bench started, listed as it starts: all stopped at the end or on SIGINT/SIGTERM. */
+const running = {
+  services: [] as { stop(): Promise<void> }[],
+  relays: [] as ClusterRelay[],
+  holders: [] as ChildProcess[],
+};
+let stopped: Promise<void> | undefined;
+
+/** Stops the holders, then the relays (each finishes its writes), then PostgreSQL and Redis; once. */
+function stopEverything(): Promise<void> {
+  stopped ??= (async () => {
+    for (const holder of running.holders) holder.kill();
+    await Promise.all(running.relays.map((r) => r.stop()));
+    await Promise.all(running.services.map((s) => s.stop()));
+  })();
+  return stopped;
+}
+
+let signalled = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    signalled = true;
+    log(`${signal}: stopping the relays, PostgreSQL and Redis`);
+    void stopEverything().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  });
+}
+
 async function main(): Promise<void> {
-  const [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+  const [postgres, redis] = await Promise.all([
+    startPostgres({ countStatements: true }).then(
+      (server) => (running.services.push(server), server),
+    ),
+    startRedis().then((server) => (running.services.push(server), server)),
+  ]);
   const setup: Setup = {
     postgres,
     redis,
     databaseUrl: postgres.url('scale'),
-    relays: [],
-    holders: [],
+    relays: running.relays,
+    holders: running.holders,
   };
   try {
     await startRelays(setup);
@@ -237,13 +292,12 @@ async function main(): Promise<void> {
       }),
     );
   } finally {
-    for (const holder of setup.holders) holder.send({ cmd: 'close' });
-    await Promise.all(setup.relays.map((r) => r.stop()));
-    await Promise.all([postgres.stop(), redis.stop()]);
+    await stopEverything();
   }
 }
 
 main().catch((error: unknown) => {
+  if (signalled) return; // the run failed because its servers were stopped: exits once stopped
   process.stderr.write(
     `bench:scale failed: ${error instanceof Error ? error.stack : String(error)}\n`,
   );

@@ -18,16 +18,19 @@ export interface ClusterRelay {
 
 /**
  * One relay process (dist/main.js: built by the tests' global setup or the bench script) of a cluster: PostgreSQL, Redis,
- * a free port. Resolves once it logged that it listens.
+ * a free port. Resolves once it logged that it listens. `nodeArgs` go to its node before the
+ * script (bench:scale --profile passes --cpu-prof; written when the process stops).
  */
 export async function spawnClusterRelayProcess(
   databaseUrl: string,
   redisUrl: string,
   prefix: string,
+  nodeArgs: readonly string[] = [],
 ): Promise<ClusterRelay> {
   const child = spawn(
     process.execPath,
     [
+      ...nodeArgs,
       mainJs,
       '--port',
       '0',

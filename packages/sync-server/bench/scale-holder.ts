@@ -3,39 +3,27 @@ import { RelayClient, type Credentials, type RelaySocket } from '@parley/relay-c
 /**
  * A socket-holder process of bench:scale (forked by bench-scale.ts): opens authenticated
  * sockets for its share of the devices from one source address, spread over the relays,
- * and keeps them open and idle until told to close.
+ * and keeps them open and idle until killed (SIGTERM: the sockets close with the process).
  *   { cmd: 'connect', urls, localAddress, devices, concurrency } -> { connected, failed }
- *   { cmd: 'close' }                                             -> exits
  */
-export type HolderCommand =
-  | {
-      cmd: 'connect';
-      urls: string[];
-      localAddress: string;
-      devices: Credentials[];
-      concurrency: number;
-    }
-  | { cmd: 'close' };
+export interface HolderCommand {
+  cmd: 'connect';
+  urls: string[];
+  localAddress: string;
+  devices: Credentials[];
+  concurrency: number;
+}
 
 const sockets: RelaySocket[] = [];
 
 process.on('message', (command: HolderCommand) => {
-  if (command.cmd === 'close') {
-    for (const socket of sockets) socket.terminate();
-    process.exit(0);
-  }
   void connectAll(command).then(
     (result) => process.send!(result),
     (error: unknown) => process.send!({ error: String(error) }),
   );
 });
 
-async function connectAll({
-  urls,
-  localAddress,
-  devices,
-  concurrency,
-}: Extract<HolderCommand, { cmd: 'connect' }>): Promise<{
+async function connectAll({ urls, localAddress, devices, concurrency }: HolderCommand): Promise<{
   connected: number;
   failed: number;
   firstError?: string;

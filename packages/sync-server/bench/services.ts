@@ -82,8 +82,11 @@ export interface PostgresServer {
   stop(): Promise<void>;
 }
 
-/** initdb into a temp directory and start `postgres` on a free port (trust auth, loopback). */
-export async function startPostgres(): Promise<PostgresServer> {
+/**
+ * initdb into a temp directory and start `postgres` on a free port (trust auth, loopback).
+ * `countStatements` loads pg_stat_statements (bench:scale counts statements per message).
+ */
+export async function startPostgres({ countStatements = false } = {}): Promise<PostgresServer> {
   const user = pgUser();
   const dir = mkdtempSync(join(tmpdir(), 'parley-pg-'));
   if (user.uid !== undefined) chownSync(dir, user.uid, user.gid!);
@@ -113,6 +116,14 @@ export async function startPostgres(): Promise<PostgresServer> {
         'listen_addresses=127.0.0.1',
         '-c',
         'max_connections=300',
+        ...(countStatements
+          ? [
+              '-c',
+              'shared_preload_libraries=pg_stat_statements',
+              '-c',
+              'pg_stat_statements.track=all',
+            ]
+          : []),
       ],
       { uid: user.uid, gid: user.gid, stdio: ['ignore', 'pipe', 'pipe'] },
     );

@@ -39,6 +39,8 @@ export class RedisClusterLink implements ClusterLink {
   private readonly ownChannel: string;
   private readonly sharedChannel: string;
   private wasReady = false;
+  /** Envelopes routed in this turn, sent together (route()). */
+  private routing: StoredEnvelope[] | undefined;
   /** Provisioning addresses shared with the other processes (decision 0350). */
   readonly provisioning: RedisProvisioning;
 
@@ -119,11 +121,28 @@ export class RedisClusterLink implements ClusterLink {
       .catch(() => undefined); // a stale claim only routes pushes to a process that drops them
   }
 
+  /**
+   * Routes in one script call everything routed in this turn's synchronous run: the sends of
+   * one group commit are handed over one by one (each send's afterCommit), and a call per send
+   * cost a round trip, a PUBLISH and a message to parse on the holder per envelope (decision
+   * 0163). The calls still leave in commit order, on one connection.
+   */
   route(envelopes: readonly StoredEnvelope[]): void {
+    if (this.routing) {
+      this.routing.push(...envelopes);
+      return;
+    }
+    this.routing = [...envelopes];
+    queueMicrotask(this.routeQueued);
+  }
+
+  private readonly routeQueued = (): void => {
+    const envelopes = this.routing ?? [];
+    this.routing = undefined;
     routeEnvelopes(this.commands, this, envelopes).catch(
       () => undefined, // Redis is away: every socket re-reads its mailbox when it is back
     );
-  }
+  };
 
   async present(rowIds: readonly number[]): Promise<boolean[]> {
     const holders = await this.commands.mget(rowIds.map((rowId) => this.presenceKey(rowId)));

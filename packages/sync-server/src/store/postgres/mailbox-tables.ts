@@ -2,6 +2,7 @@ import type pg from 'pg';
 import {
   expiryOf,
   type DeviceRef,
+  type NewEntry,
   type SendInput,
   type SendOutcome,
   type SendResultEncoder,
@@ -46,9 +47,10 @@ const CHUNK = 1000;
  * Mailboxes and idempotency records on PostgreSQL. Like the SQLite tables, it keeps mailbox
  * depths and the total in memory (the cap costs no query per send) and hides entries whose
  * ack waits for its commit. Unlike them, all sends of one group commit are written by ONE job
- * with three set-based statements (idempotency records, earlier results of retries, entries),
- * and all acks of one group commit by one DELETE: a round trip per row would dominate. The
- * in-memory counts change only after COMMIT, so a rollback leaves them right.
+ * with one set-based statement (idempotency records and entries; the earlier results of
+ * retries take a second one), and all acks of one group commit by one DELETE: a round trip
+ * per row would dominate (decision 0163). The in-memory counts change only after COMMIT, so a
+ * rollback leaves them right.
  */
 export class PgMailboxTables {
   mailboxCap = Number.POSITIVE_INFINITY;
@@ -113,7 +115,7 @@ export class PgMailboxTables {
     if (this.ackQueue.length > 1) return;
     const taken: QueuedAck[] = [];
     this.committer
-      .runInfallible(
+      .runStatement(
         async (tx) => {
           taken.push(...this.ackQueue.splice(0));
           const rows = await this.q.deleteAcked.rows<{ device_row_id: number }>(tx, {
@@ -297,16 +299,7 @@ export class PgMailboxTables {
       return { index: i, input, accepted, result: encodeResult(serverTimestamp, rejected) };
     });
 
-    const freshRows = await this.q.insertSends.rows<{
-      source_device_row_id: number;
-      client_id: string;
-    }>(tx, {
-      rowIds: planned.map((p) => p.input.source.rowId),
-      clientIds: planned.map((p) => p.input.clientId),
-      nows: planned.map(() => serverTimestamp),
-      results: planned.map((p) => p.result),
-    });
-    const fresh = new Set(freshRows.map((r) => `${r.source_device_row_id}:${r.client_id}`));
+    const { fresh, ids } = await this.insertSendsAndEntries(tx, planned, serverTimestamp);
     const isFresh = (input: SendInput) => fresh.has(`${input.source.rowId}:${input.clientId}`);
 
     const earlier = new Map<string, Uint8Array>();
@@ -332,24 +325,6 @@ export class PgMailboxTables {
 
     const writing = planned.filter((p) => isFresh(p.input));
     const entries = writing.flatMap((p) => p.accepted.map((entry) => ({ p, entry })));
-    const ids =
-      entries.length === 0
-        ? []
-        : (
-            await this.q.insertEntries.rows<{ server_id: number }>(tx, {
-              rowIds: entries.map(({ entry }) => entry.destination.rowId),
-              sourceAccountIds: entries.map(({ p }) => p.input.source.accountId),
-              sourceDeviceIds: entries.map(({ p }) => p.input.source.deviceId),
-              clientIds: entries.map(({ p }) => p.input.clientId),
-              types: entries.map(({ entry }) => entry.type),
-              nows: entries.map(() => serverTimestamp),
-              contents: entries.map(({ entry }) => entry.content),
-              expiresAts: entries.map(({ p }) => expiryOfSend(p)),
-            })
-          )
-            .map((row) => row.server_id)
-            .sort((a, b) => a - b);
-
     const stored = new Map<number, StoredEnvelope[]>();
     entries.forEach(({ p, entry }, k) => {
       const list = stored.get(p.index) ?? [];
@@ -383,16 +358,56 @@ export class PgMailboxTables {
   }
 
   /**
+   * Writes the idempotency records of `planned` and the accepted entries of those that were
+   * new, in one statement (pg-queries.ts). Returns the new records' keys and the written
+   * entries' server ids in ascending order, i.e. in array order of the fresh sends' entries.
+   */
+  private async insertSendsAndEntries(
+    tx: pg.PoolClient,
+    planned: { input: SendInput; accepted: NewEntry[]; result: Uint8Array }[],
+    now: number,
+  ): Promise<{ fresh: Set<string>; ids: number[] }> {
+    const entries = planned.flatMap((p) => p.accepted.map((entry) => ({ p, entry })));
+    const rows = await this.q.insertSendsAndEntries.rows<{
+      source_device_row_id: number | null;
+      client_id: string | null;
+      server_id: number | null;
+    }>(tx, {
+      sendRowIds: planned.map((p) => p.input.source.rowId),
+      sendClientIds: planned.map((p) => p.input.clientId),
+      results: planned.map((p) => p.result),
+      now,
+      rowIds: entries.map(({ entry }) => entry.destination.rowId),
+      sourceRowIds: entries.map(({ p }) => p.input.source.rowId),
+      sourceAccountIds: entries.map(({ p }) => p.input.source.accountId),
+      sourceDeviceIds: entries.map(({ p }) => p.input.source.deviceId),
+      clientIds: entries.map(({ p }) => p.input.clientId),
+      types: entries.map(({ entry }) => entry.type),
+      contents: entries.map(({ entry }) => entry.content),
+      expiresAts: entries.map(({ p }) => expiryOf(p.input, now)),
+    });
+    const fresh = new Set<string>();
+    const ids: number[] = [];
+    for (const row of rows) {
+      if (row.server_id === null) fresh.add(`${row.source_device_row_id}:${row.client_id}`);
+      else ids.push(row.server_id);
+    }
+    return { fresh, ids: ids.sort((a, b) => a - b) };
+  }
+
+  /**
    * Locks these mailboxes until COMMIT (other relay processes writing to them wait) and
    * returns the highest server id each holds (decision 0161).
    */
   private async lockMailboxes(tx: pg.PoolClient, rowIds: number[]): Promise<Map<number, number>> {
     if (rowIds.length === 0) return new Map();
     const distinct = [...new Set(rowIds)];
-    await this.q.lockMailboxes.run(tx, { rowIds: distinct });
-    const rows = await this.q.lastServerIds.rows<{ device_row_id: number; last: number }>(tx, {
-      rowIds: distinct,
-    });
+    // One round trip (pipelined, pool.ts): PostgreSQL runs the read after the locks are taken,
+    // with a snapshot of its own, so it sees every earlier writer's commit.
+    const [, rows] = await Promise.all([
+      this.q.lockMailboxes.run(tx, { rowIds: distinct }),
+      this.q.lastServerIds.rows<{ device_row_id: number; last: number }>(tx, { rowIds: distinct }),
+    ]);
     return new Map(rows.map((row) => [row.device_row_id, row.last]));
   }
 

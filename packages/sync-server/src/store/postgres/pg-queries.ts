@@ -57,14 +57,52 @@ type PgQueriesOf<Q> = { [K in keyof Q]: PgQuery<ArgsOf<Q[K]> & string> };
  */
 export function buildPgQueries(db: Kysely<RelayDatabase>) {
   return {
-    /** The idempotency records of a batch of sends; returns those that were new. */
-    insertSends: rawTemplate<'rowIds' | 'clientIds' | 'nows' | 'results'>(
+    /**
+     * The idempotency records of a batch of sends and the entries of those that were new, in
+     * one statement (one round trip, decision 0163). Returns a row per new record (its source
+     * device and client id, `server_id` null) and a row per entry written (its `server_id`).
+     * An entry names its send by (source device row, client id): the entries of a retry (a
+     * record already there) are not written. Entries go in array order, and the identity
+     * sequence hands out server ids in the order rows are inserted, so the ids, sorted,
+     * match the written entries in array order.
+     */
+    insertSendsAndEntries: rawTemplate<
+      | 'sendRowIds'
+      | 'sendClientIds'
+      | 'results'
+      | 'now'
+      | 'rowIds'
+      | 'sourceRowIds'
+      | 'sourceAccountIds'
+      | 'sourceDeviceIds'
+      | 'clientIds'
+      | 'types'
+      | 'contents'
+      | 'expiresAts'
+    >(
       db,
-      sql`INSERT INTO sends (source_device_row_id, client_id, created_at, result)
-        SELECT * FROM unnest(${arg('rowIds')}::bigint[], ${arg('clientIds')}::text[],
-          ${arg('nows')}::bigint[], ${arg('results')}::bytea[])
-        ON CONFLICT (source_device_row_id, client_id) DO NOTHING
-        RETURNING source_device_row_id, client_id`,
+      sql`WITH fresh AS (
+          INSERT INTO sends (source_device_row_id, client_id, created_at, result)
+          SELECT d, c, ${arg('now')}::bigint, r FROM unnest(${arg('sendRowIds')}::bigint[],
+            ${arg('sendClientIds')}::text[], ${arg('results')}::bytea[]) AS s(d, c, r)
+          ON CONFLICT (source_device_row_id, client_id) DO NOTHING
+          RETURNING source_device_row_id, client_id
+        ), written AS (
+          INSERT INTO mailbox (device_row_id, source_account_id, source_device_id, client_id,
+            type, server_timestamp, content, expires_at)
+          SELECT u.d, u.sa, u.sd, u.c, u.t, ${arg('now')}::bigint, u.ct, u.ex
+          FROM unnest(${arg('rowIds')}::bigint[], ${arg('sourceRowIds')}::bigint[],
+            ${arg('sourceAccountIds')}::text[], ${arg('sourceDeviceIds')}::integer[],
+            ${arg('clientIds')}::text[], ${arg('types')}::integer[], ${arg('contents')}::bytea[],
+            ${arg('expiresAts')}::bigint[])
+            WITH ORDINALITY AS u(d, sr, sa, sd, c, t, ct, ex, ord)
+          JOIN fresh f ON f.source_device_row_id = u.sr AND f.client_id = u.c
+          ORDER BY u.ord
+          RETURNING server_id
+        )
+        SELECT source_device_row_id, client_id, NULL::bigint AS server_id FROM fresh
+        UNION ALL
+        SELECT NULL, NULL, server_id FROM written`,
     ),
     /** The stored results of earlier sends (retries), by (source device, client id). */
     sendResults: rawTemplate<'rowIds' | 'clientIds'>(
@@ -72,31 +110,6 @@ export function buildPgQueries(db: Kysely<RelayDatabase>) {
       sql`SELECT s.source_device_row_id, s.client_id, s.result FROM sends s
         JOIN unnest(${arg('rowIds')}::bigint[], ${arg('clientIds')}::text[]) AS k(d, c)
           ON s.source_device_row_id = k.d AND s.client_id = k.c`,
-    ),
-    /**
-     * The entries of a batch, inserted in array order: the identity sequence hands out
-     * server ids in the order rows are inserted, so the ids, sorted, match the arrays.
-     */
-    insertEntries: rawTemplate<
-      | 'rowIds'
-      | 'sourceAccountIds'
-      | 'sourceDeviceIds'
-      | 'clientIds'
-      | 'types'
-      | 'nows'
-      | 'contents'
-      | 'expiresAts'
-    >(
-      db,
-      sql`INSERT INTO mailbox (device_row_id, source_account_id, source_device_id, client_id,
-          type, server_timestamp, content, expires_at)
-        SELECT d, sa, sd, c, t, ts, ct, ex FROM unnest(${arg('rowIds')}::bigint[],
-          ${arg('sourceAccountIds')}::text[], ${arg('sourceDeviceIds')}::integer[],
-          ${arg('clientIds')}::text[], ${arg('types')}::integer[], ${arg('nows')}::bigint[],
-          ${arg('contents')}::bytea[], ${arg('expiresAts')}::bigint[])
-          WITH ORDINALITY AS u(d, sa, sd, c, t, ts, ct, ex, ord)
-        ORDER BY ord
-        RETURNING server_id`,
     ),
     /**
      * Serialises writers to the same mailboxes across relay processes (decision 0161): a

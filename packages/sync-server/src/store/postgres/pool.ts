@@ -37,6 +37,11 @@ export function createPool(url: string, { size = 10, onError }: PoolOptions = {}
     max: size,
     types,
     application_name: 'parley-relay',
+    // Queries issued before the previous one answered go out at once, each with its own Sync
+    // (decision 0163): the group commit sends BEGIN with its first statement, and statements
+    // that need no answer from the one before them share a round trip. PostgreSQL still runs
+    // them one after another, each with its own snapshot.
+    pipeline: true,
   });
   // An idle connection that dies (server restart) emits on the pool; without a listener the
   // process would crash. The pool replaces it on the next checkout.
