@@ -4,19 +4,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fromWire, parseClusterMessage } from '../../src/cluster/messages.js';
 import { RedisClusterLink } from '../../src/cluster/redis-link.js';
-import type { StoredEnvelope } from '../../src/store/records.js';
-
-const entry = (rowId: number, serverId: number): StoredEnvelope => ({
-  serverId,
-  previousServerId: serverId - 1,
-  destination: { rowId, accountId: `a${rowId}`, deviceId: 1 },
-  sourceAccountId: 'sender',
-  sourceDeviceId: 1,
-  clientId: `c${serverId}`,
-  type: 1,
-  serverTimestamp: 1000 + serverId,
-  content: new Uint8Array([serverId]),
-});
+import { storedEnvelope } from './stored-envelope.js';
 
 const ignore = () => undefined;
 
@@ -73,15 +61,15 @@ describe('routing the sends of one commit together', () => {
     });
 
     // Three sends committed in one batch, handed over one after another.
-    link.route([entry(1, 10)]);
-    link.route([entry(2, 11), entry(1, 12)]);
-    link.route([entry(2, 13)]);
+    link.route([storedEnvelope(1, 10)]);
+    link.route([storedEnvelope(2, 11), storedEnvelope(1, 12)]);
+    link.route([storedEnvelope(2, 13)]);
     await arrived;
     expect(messages).toEqual([[10, 11, 12, 13]]);
 
     // A later turn (the next batch) is a message of its own.
     arrived = new Promise<void>((resolve) => (got = resolve));
-    link.route([entry(1, 14)]);
+    link.route([storedEnvelope(1, 14)]);
     await arrived;
     expect(messages).toEqual([[10, 11, 12, 13], [14]]);
   });

@@ -4,18 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseClusterMessage, fromWire } from '../../src/cluster/messages.js';
 import { defineRouting, routeEnvelopes } from '../../src/cluster/routing.js';
 import type { StoredEnvelope } from '../../src/store/records.js';
-
-const entry = (rowId: number, serverId: number): StoredEnvelope => ({
-  serverId,
-  previousServerId: serverId - 1,
-  destination: { rowId, accountId: `a${rowId}`, deviceId: 1 },
-  sourceAccountId: 'sender',
-  sourceDeviceId: 1,
-  clientId: `c${serverId}`,
-  type: 1,
-  serverTimestamp: 1000 + serverId,
-  content: new Uint8Array([serverId, 0, 255]),
-});
+import { storedEnvelope } from './stored-envelope.js';
 
 /**
  * Decision 0162: one script call looks up the holders of a commit's envelopes and publishes
@@ -60,7 +49,13 @@ describe('routing a commit batch through Redis in one call', () => {
       });
     });
     // Device 3 is offline: its entry stays in the mailbox for its next connection.
-    const batch = [entry(1, 10), entry(2, 11), entry(3, 12), entry(4, 13), entry(1, 14)];
+    const batch = [
+      storedEnvelope(1, 10),
+      storedEnvelope(2, 11),
+      storedEnvelope(3, 12),
+      storedEnvelope(4, 13),
+      storedEnvelope(1, 14),
+    ];
     await routeEnvelopes(commands, names, batch);
     await both;
     const ids = (owner: string) => received.get(owner)!.map((m) => m.map((e) => e.serverId));
