@@ -236,16 +236,20 @@ export class DeviceConnection implements Recipient {
     }
     // The limits answer in frame order (at once in process; in Redis's reply order when shared),
     // so a socket's sends still reach the mailboxes in the order they were written.
-    let sending: Promise<SendOutcome>;
+    this.requestsInFlight++;
+    const done = (error: unknown, outcome?: SendOutcome): void => {
+      this.requestsInFlight--;
+      if (outcome) this.write(encodeSendResult(id, outcome.result));
+      else this.answerFailure(id, error);
+    };
+    let checked: void | Promise<void>;
     try {
-      const checked = this.deps.limits.checkSend(state.device, send);
-      sending = checked
-        ? checked.then(() => this.deps.mailboxes.send(state.device, send))
-        : this.deps.mailboxes.send(state.device, send);
+      checked = this.deps.limits.checkSend(state.device, send);
     } catch (error) {
-      sending = Promise.reject(error); // refused by an in-process limit: answered like the rest
+      return done(error); // refused by an in-process limit: answered like the rest
     }
-    this.track(id, sending, (outcome) => this.write(encodeSendResult(id, outcome.result)));
+    if (!checked) return this.deps.mailboxes.sendThen(state.device, send, done);
+    checked.then(() => this.deps.mailboxes.sendThen(state.device, send, done), done);
   }
 
   private onAck(serverIds: readonly number[]): void {
@@ -312,8 +316,8 @@ export class DeviceConnection implements Recipient {
   }
 
   /**
-   * Answers the request when `work` settles: `answer` with its value, or an error response (a
-   * RelayError's own, else INTERNAL). One then() per request: this runs once per message.
+   * Answers the request when `work` settles: `answer` with its value, or an error response.
+   * Sends do not come here: they are called back without a promise (onSend).
    */
   private track<T>(id: number, work: Promise<T>, answer?: (value: T) => void): void {
     this.requestsInFlight++;
@@ -324,11 +328,16 @@ export class DeviceConnection implements Recipient {
       },
       (error: unknown) => {
         this.requestsInFlight--;
-        if (error instanceof RelayError) return this.fail(id, error);
-        this.deps.logger.error({ err: error }, 'request failed');
-        this.fail(id, new RelayError(ErrorCode.INTERNAL, 'internal error'));
+        this.answerFailure(id, error);
       },
     );
+  }
+
+  /** A RelayError's own answer, else INTERNAL (and the error is logged). */
+  private answerFailure(id: number, error: unknown): void {
+    if (error instanceof RelayError) return this.fail(id, error);
+    this.deps.logger.error({ err: error }, 'request failed');
+    this.fail(id, new RelayError(ErrorCode.INTERNAL, 'internal error'));
   }
 
   private fail(id: number, error: RelayError): void {
