@@ -39,6 +39,7 @@ import {
 } from './frames.js';
 import { MailboxStream } from './mailbox-stream.js';
 import type { PushBudget } from './push-budget.js';
+import type { TurnClock } from './turn-clock.js';
 import type { WriteBatcher } from './write-batcher.js';
 import type { LastActive } from './last-active.js';
 
@@ -72,16 +73,20 @@ export class DeviceConnection implements Recipient {
   private ackCredit = ACK_CREDIT_SLACK;
   /** Reading paused because the socket does not read its answers (see afterWrite). */
   private readingPaused = false;
-  /** Frames handled in this event-loop turn (see receive). */
+  /** Frames handled in the turn numbered `countedTurn` (see receive). */
   private framesThisTurn = 0;
+  private countedTurn = -1;
   /** Frames that arrived past FRAMES_PER_TURN, handled in later turns (at most one read's worth). */
   private backlog: Array<{ data: Buffer; isBinary: boolean }> = [];
+  /** A drainBacklog() is scheduled. */
+  private backlogScheduled = false;
 
   constructor(
     private readonly ws: WebSocket,
     /** The TCP socket under `ws`, corked while a turn writes to it. */
     private readonly socket: Socket,
     private readonly writes: WriteBatcher,
+    private readonly turns: TurnClock,
     private readonly deps: ConnectionDeps,
     /** The client's address, for per-address limits. */
     private readonly address: string,
@@ -164,21 +169,35 @@ export class DeviceConnection implements Recipient {
    * holds the loop that serves everyone for longer than a batch.
    */
   private receive(data: Buffer, isBinary: boolean): void {
+    const turn = this.turns.turn;
+    if (turn !== this.countedTurn) {
+      this.countedTurn = turn;
+      this.framesThisTurn = 0;
+    }
     if (this.backlog.length > 0 || this.framesThisTurn >= FRAMES_PER_TURN) {
       this.backlog.push({ data, isBinary });
       this.socket.pause(); // again each time: ws resumes a socket when its receiver drains
+      this.scheduleBacklog();
       return;
     }
-    if (this.framesThisTurn++ === 0) setImmediate(this.nextTurn);
+    this.framesThisTurn++;
     this.onMessage(data, isBinary);
   }
 
-  private readonly nextTurn = (): void => {
-    this.framesThisTurn = 0;
+  private scheduleBacklog(): void {
+    if (this.backlogScheduled) return;
+    this.backlogScheduled = true;
+    setImmediate(this.drainBacklog);
+  }
+
+  /** Next turn: one batch of the backlog, counted against that turn. */
+  private readonly drainBacklog = (): void => {
+    this.backlogScheduled = false;
     if (this.backlog.length === 0) return;
     const batch = this.backlog.splice(0, FRAMES_PER_TURN);
+    this.countedTurn = this.turns.turn;
     this.framesThisTurn = batch.length;
-    setImmediate(this.nextTurn);
+    if (this.backlog.length > 0) this.scheduleBacklog();
     for (const { data, isBinary } of batch) {
       if (this.kind() === 'closed') return;
       this.onMessage(data, isBinary);
