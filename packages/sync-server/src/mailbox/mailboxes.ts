@@ -135,12 +135,14 @@ function isMismatch(error: unknown): boolean {
 }
 
 /** Destinations worth waking: copies to the sender's own devices wait for them to open. */
-function* woken(stored: readonly StoredEnvelope[]): Iterable<number> {
+function woken(stored: readonly StoredEnvelope[]): number[] {
+  const rowIds: number[] = []; // an array, not a generator: this runs once per message
   for (const envelope of stored) {
     if (envelope.sourceAccountId !== envelope.destination.accountId) {
-      yield envelope.destination.rowId;
+      rowIds.push(envelope.destination.rowId);
     }
   }
+  return rowIds;
 }
 
 function encodeSendResult(serverTimestamp: number, rejected: DeviceRef[]): Uint8Array {
