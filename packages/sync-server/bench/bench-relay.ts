@@ -254,7 +254,9 @@ async function commitStats(url: string): Promise<string> {
 
 /** The least bucket bound of a Prometheus histogram holding `quantile` of its observations. */
 function histogramBound(metrics: string, name: string, quantile: number): number {
-  const buckets = [...metrics.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`, 'gm'))];
+  const buckets = [
+    ...metrics.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`, 'gm')),
+  ];
   const total = Number(buckets.at(-1)?.[2] ?? NaN);
   const bucket = buckets.find((b) => Number(b[2]) >= quantile * total);
   return Number(bucket?.[1] ?? NaN);

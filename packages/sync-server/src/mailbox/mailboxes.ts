@@ -111,10 +111,9 @@ export class Mailboxes {
     if (this.store.enqueueSend) {
       return this.store.enqueueSend(input, encodeSendResult, this.delivered, done);
     }
-    this.store.commitSend(input, encodeSendResult, this.delivered).then(
-      (outcome) => done(null, outcome),
-      done,
-    );
+    this.store
+      .commitSend(input, encodeSendResult, this.delivered)
+      .then((outcome) => done(null, outcome), done);
   }
 
   /** After a send's commit, in commit order: metrics, pushes, wake-ups. */

@@ -274,9 +274,11 @@ export class DeviceConnection implements Recipient {
   private onAck(serverIds: readonly number[]): void {
     const state = this.state;
     if (state.kind !== 'authenticated') return this.rejectUnauthenticated(0);
-    const ids = serverIds
-      .filter((id) => id > 0 && id <= Number.MAX_SAFE_INTEGER)
-      .slice(0, this.ackCredit);
+    const ids: number[] = []; // the first ackCredit valid ids, in one pass (once per message)
+    for (const id of serverIds) {
+      if (ids.length >= this.ackCredit) break;
+      if (id > 0 && id <= Number.MAX_SAFE_INTEGER) ids.push(id);
+    }
     if (ids.length === 0) return;
     this.ackCredit -= ids.length;
     state.stream.acked(ids);
