@@ -153,8 +153,8 @@ describe('GroupCommitter', () => {
       const settled: Settled[] = [];
       committer.submit(job('before', settled, insert(1)));
       await nextTurn(); // its batch is committed; its sync is in flight
-      let afterDurable: () => void = () => undefined;
-      const after = new Promise<void>((resolve) => (afterDurable = resolve));
+      let afterSettled: () => void = () => undefined;
+      const after = new Promise<void>((resolve) => (afterSettled = resolve));
       committer.submit(job('same batch', settled, insert(2)));
       committer.submit({
         ...job('failing', settled, () => {
@@ -165,7 +165,11 @@ describe('GroupCommitter', () => {
           settled.push({ name: 'failing', durable: false, error });
           // Submitted once its batch rolled back: the next batch, which must commit.
           const later = job('after', settled, insert(4));
-          committer.submit({ ...later, durable: (v) => (later.durable(v), afterDurable()) });
+          committer.submit({
+            ...later,
+            durable: (v) => (later.durable(v), afterSettled()),
+            failed: (e) => (later.failed(e), afterSettled()),
+          });
         },
       });
       await after;
