@@ -249,7 +249,7 @@ async function commitStats(url: string): Promise<string> {
   const ms = (value('parley_relay_commit_duration_seconds_sum') / commits) * 1000;
   const jobs = value('parley_relay_commit_batch_jobs_sum') / commits;
   const p99 = histogramBound(metrics, 'parley_relay_commit_duration_seconds', 0.99) * 1000;
-  // PostgreSQL's committer records no buckets for sends here: no p99 then.
+  // NaN when the scrape holds no buckets for it (seen on PostgreSQL): no p99 then.
   const tail = Number.isFinite(p99) ? ` (p99 <= ${p99} ms)` : '';
   return `${commits} group commits, mean ${ms.toFixed(2)} ms${tail} from BEGIN to durable, ${jobs.toFixed(1)} writes each`;
 }
