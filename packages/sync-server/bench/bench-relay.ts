@@ -248,7 +248,20 @@ async function commitStats(url: string): Promise<string> {
   const commits = value('parley_relay_commit_duration_seconds_count');
   const ms = (value('parley_relay_commit_duration_seconds_sum') / commits) * 1000;
   const jobs = value('parley_relay_commit_batch_jobs_sum') / commits;
-  return `${commits} group commits, mean ${ms.toFixed(2)} ms from BEGIN to durable, ${jobs.toFixed(1)} writes each`;
+  const p99 = histogramBound(metrics, 'parley_relay_commit_duration_seconds', 0.99) * 1000;
+  // NaN when the scrape holds no buckets for it (seen on PostgreSQL): no p99 then.
+  const tail = Number.isFinite(p99) ? ` (p99 <= ${p99} ms)` : '';
+  return `${commits} group commits, mean ${ms.toFixed(2)} ms${tail} from BEGIN to durable, ${jobs.toFixed(1)} writes each`;
+}
+
+/** The least bucket bound of a Prometheus histogram holding `quantile` of its observations. */
+function histogramBound(metrics: string, name: string, quantile: number): number {
+  const buckets = [
+    ...metrics.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\S+)$`, 'gm')),
+  ];
+  const total = Number(buckets.at(-1)?.[2] ?? NaN);
+  const bucket = buckets.find((b) => Number(b[2]) >= quantile * total);
+  return Number(bucket?.[1] ?? NaN);
 }
 
 /**

@@ -2,7 +2,14 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import { ErrorCode, RejectReason, SendResultSchema, type SendRequest } from '@parley/protocol';
 import { RelayError } from '../errors.js';
 import type { RelayMetrics } from '../ops/metrics.js';
-import type { DeviceRef, NewEntry, SendOutcome, StoredEnvelope } from '../store/records.js';
+import type {
+  DeviceRef,
+  NewEntry,
+  SendCallback,
+  SendInput,
+  SendOutcome,
+  StoredEnvelope,
+} from '../store/records.js';
 import type { RelayStore } from '../store/relay-store.js';
 import { encodeTimestampOnlySendResult } from '@parley/protocol/wire';
 import { checkSendShape, resolveDestinations, type NamedDevices } from './send-checks.js';
@@ -18,82 +25,103 @@ export class Mailboxes {
     private readonly wakeUps?: { wake(deviceRowIds: Iterable<number>): void },
   ) {}
 
-  /**
-   * Resolves with the encoded SendResult once every entry is durably stored. When the device
-   * sets are at hand (cached, or read synchronously from SQLite) the send goes to the group
-   * commit in this turn, without a promise of its own: this runs once per message (0154).
-   */
+  /** sendThen() as a promise, for callers off the hot path. */
   send(source: DeviceRef, request: SendRequest): Promise<SendOutcome> {
+    return new Promise((resolve, reject) => {
+      this.sendThen(source, request, (error, outcome) =>
+        outcome ? resolve(outcome) : reject(error),
+      );
+    });
+  }
+
+  /**
+   * Calls `done` once every entry is durably stored (with the encoded SendResult), or with the
+   * error that refused the send. When the device sets are at hand (cached, or read synchronously
+   * from SQLite) the send goes to the group commit in this turn, and a store that takes a
+   * callback calls `done` straight from its commit: no promise per message (0154, 0155).
+   */
+  sendThen(source: DeviceRef, request: SendRequest, done: SendCallback): void {
+    let entries: NewEntry[];
     try {
       const named = checkSendShape(source, request);
       const accountIds = [...named.keys()];
       const sets = this.store.deviceSetsNow(accountIds);
-      if (!sets) return this.sendAfterLoad(source, request, named, accountIds);
-      let entries: NewEntry[];
+      if (!sets) return this.sendAfterLoad(source, request, named, accountIds, false, done);
       try {
         entries = resolveDestinations(source, request, named, sets);
       } catch (error) {
         if (!isMismatch(error)) throw error;
-        return this.sendAfterLoad(source, request, named, accountIds, true);
+        return this.sendAfterLoad(source, request, named, accountIds, true, done);
       }
-      return this.commit(source, request, entries);
     } catch (error) {
-      return Promise.reject(error);
+      return done(error);
     }
+    this.commit(source, request, entries, done);
   }
 
   /** The device sets were not at hand (or the cached ones disagreed): read them, then commit. */
-  private async sendAfterLoad(
+  private sendAfterLoad(
     source: DeviceRef,
     request: SendRequest,
     named: NamedDevices,
     accountIds: string[],
-    cachedMismatch = false,
-  ): Promise<SendOutcome> {
-    let entries: NewEntry[] | undefined;
+    cachedMismatch: boolean,
+    done: SendCallback,
+  ): void {
+    this.loadEntries(source, request, named, accountIds, cachedMismatch).then(
+      (entries) => this.commit(source, request, entries, done),
+      done,
+    );
+  }
+
+  private async loadEntries(
+    source: DeviceRef,
+    request: SendRequest,
+    named: NamedDevices,
+    accountIds: string[],
+    cachedMismatch: boolean,
+  ): Promise<NewEntry[]> {
     if (!cachedMismatch) {
       try {
-        entries = resolveDestinations(
-          source,
-          request,
-          named,
-          await this.store.deviceSets(accountIds),
-        );
+        return resolveDestinations(source, request, named, await this.store.deviceSets(accountIds));
       } catch (error) {
         if (!isMismatch(error)) throw error;
       }
     }
     // A device added or removed through another relay process may not have reached this
     // process's cache yet (Redis carries the invalidation): refuse only what the database says.
-    entries ??= resolveDestinations(
+    return resolveDestinations(
       source,
       request,
       named,
       await this.store.freshDeviceSets(accountIds),
     );
-    return this.commit(source, request, entries);
   }
 
   private commit(
     source: DeviceRef,
     request: SendRequest,
     entries: NewEntry[],
-  ): Promise<SendOutcome> {
-    return this.store.commitSend(
-      {
-        source,
-        clientId: request.clientId,
-        entries,
-        ...(request.ttlSeconds > 0 && { ttlSeconds: request.ttlSeconds }),
-      },
-      encodeSendResult,
-      (outcome) => {
-        this.metrics.envelopesIn.inc(outcome.stored.length);
-        this.online.deliver(outcome.stored);
-        if (this.wakeUps) this.wakeUps.wake(woken(outcome.stored));
-      },
-    );
+    done: SendCallback,
+  ): void {
+    const input: SendInput =
+      request.ttlSeconds > 0
+        ? { source, clientId: request.clientId, entries, ttlSeconds: request.ttlSeconds }
+        : { source, clientId: request.clientId, entries };
+    if (this.store.enqueueSend) {
+      return this.store.enqueueSend(input, encodeSendResult, this.delivered, done);
+    }
+    this.store
+      .commitSend(input, encodeSendResult, this.delivered)
+      .then((outcome) => done(null, outcome), done);
   }
+
+  /** After a send's commit, in commit order: metrics, pushes, wake-ups. */
+  private readonly delivered = (outcome: SendOutcome): void => {
+    this.metrics.envelopesIn.inc(outcome.stored.length);
+    this.online.deliver(outcome.stored);
+    if (this.wakeUps) this.wakeUps.wake(woken(outcome.stored));
+  };
 
   acknowledge(device: DeviceRef, serverIds: readonly number[]): void {
     this.metrics.envelopesAcked.inc(serverIds.length);
@@ -106,12 +134,14 @@ function isMismatch(error: unknown): boolean {
 }
 
 /** Destinations worth waking: copies to the sender's own devices wait for them to open. */
-function* woken(stored: readonly StoredEnvelope[]): Iterable<number> {
+function woken(stored: readonly StoredEnvelope[]): number[] {
+  const rowIds: number[] = []; // an array, not a generator: this runs once per message
   for (const envelope of stored) {
     if (envelope.sourceAccountId !== envelope.destination.accountId) {
-      yield envelope.destination.rowId;
+      rowIds.push(envelope.destination.rowId);
     }
   }
+  return rowIds;
 }
 
 function encodeSendResult(serverTimestamp: number, rejected: DeviceRef[]): Uint8Array {

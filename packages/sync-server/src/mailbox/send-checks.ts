@@ -77,8 +77,11 @@ export function resolveDestinations(
   named: NamedDevices,
   deviceSets: ReadonlyMap<string, ReadonlyMap<number, DeviceRef>>,
 ): NewEntry[] {
-  const unknownAccounts = [...named.keys()].filter((id) => !deviceSets.has(id));
-  if (unknownAccounts.length > 0) {
+  let unknownAccounts: string[] | undefined; // no array for the usual send
+  for (const accountId of named.keys()) {
+    if (!deviceSets.has(accountId)) (unknownAccounts ??= []).push(accountId);
+  }
+  if (unknownAccounts) {
     throw new RelayError(ErrorCode.NOT_FOUND, 'unknown destination accounts', { unknownAccounts });
   }
   const entries: NewEntry[] = [];

@@ -102,3 +102,9 @@ export interface SendOutcome {
 
 /** Encodes the answer to a send, given the commit time and the destinations left out. */
 export type SendResultEncoder = (serverTimestamp: number, rejected: DeviceRef[]) => Uint8Array;
+
+/**
+ * Called once when a send is durable (`outcome` set) or has failed (`error`): the callback form
+ * of commitSend on the hot path (decision 0155).
+ */
+export type SendCallback = (error: unknown, outcome?: SendOutcome) => void;

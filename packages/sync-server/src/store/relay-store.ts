@@ -4,6 +4,7 @@ import type {
   DeviceSummary,
   PreKeyBundle,
   PreKeyUpload,
+  SendCallback,
   SendInput,
   SendOutcome,
   SendResultEncoder,
@@ -96,6 +97,16 @@ export interface RelayStore {
     encodeResult: SendResultEncoder,
     afterCommit: (outcome: SendOutcome) => void,
   ): Promise<SendOutcome>;
+  /**
+   * commitSend without a promise: `done` is called once, after `afterCommit`. Optional: a
+   * store without it is called through commitSend (decision 0155).
+   */
+  enqueueSend?(
+    input: SendInput,
+    encodeResult: SendResultEncoder,
+    afterCommit: (outcome: SendOutcome) => void,
+    done: SendCallback,
+  ): void;
   /** Deletes acked entries of this device (fire and forget: a lost ack means a redelivery). */
   acknowledge(device: DeviceRef, serverIds: readonly number[]): void;
   /**

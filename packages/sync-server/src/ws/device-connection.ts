@@ -39,6 +39,7 @@ import {
 } from './frames.js';
 import { MailboxStream } from './mailbox-stream.js';
 import type { PushBudget } from './push-budget.js';
+import type { TurnClock } from './turn-clock.js';
 import type { WriteBatcher } from './write-batcher.js';
 import type { LastActive } from './last-active.js';
 
@@ -72,16 +73,20 @@ export class DeviceConnection implements Recipient {
   private ackCredit = ACK_CREDIT_SLACK;
   /** Reading paused because the socket does not read its answers (see afterWrite). */
   private readingPaused = false;
-  /** Frames handled in this event-loop turn (see receive). */
+  /** Frames handled in the turn numbered `countedTurn` (see receive). */
   private framesThisTurn = 0;
+  private countedTurn = -1;
   /** Frames that arrived past FRAMES_PER_TURN, handled in later turns (at most one read's worth). */
   private backlog: Array<{ data: Buffer; isBinary: boolean }> = [];
+  /** A drainBacklog() is scheduled. */
+  private backlogScheduled = false;
 
   constructor(
     private readonly ws: WebSocket,
     /** The TCP socket under `ws`, corked while a turn writes to it. */
     private readonly socket: Socket,
     private readonly writes: WriteBatcher,
+    private readonly turns: TurnClock,
     private readonly deps: ConnectionDeps,
     /** The client's address, for per-address limits. */
     private readonly address: string,
@@ -164,21 +169,35 @@ export class DeviceConnection implements Recipient {
    * holds the loop that serves everyone for longer than a batch.
    */
   private receive(data: Buffer, isBinary: boolean): void {
+    const turn = this.turns.turn;
+    if (turn !== this.countedTurn) {
+      this.countedTurn = turn;
+      this.framesThisTurn = 0;
+    }
     if (this.backlog.length > 0 || this.framesThisTurn >= FRAMES_PER_TURN) {
       this.backlog.push({ data, isBinary });
       this.socket.pause(); // again each time: ws resumes a socket when its receiver drains
+      this.scheduleBacklog();
       return;
     }
-    if (this.framesThisTurn++ === 0) setImmediate(this.nextTurn);
+    this.framesThisTurn++;
     this.onMessage(data, isBinary);
   }
 
-  private readonly nextTurn = (): void => {
-    this.framesThisTurn = 0;
+  private scheduleBacklog(): void {
+    if (this.backlogScheduled) return;
+    this.backlogScheduled = true;
+    setImmediate(this.drainBacklog);
+  }
+
+  /** Next turn: one batch of the backlog, counted against that turn. */
+  private readonly drainBacklog = (): void => {
+    this.backlogScheduled = false;
     if (this.backlog.length === 0) return;
     const batch = this.backlog.splice(0, FRAMES_PER_TURN);
+    this.countedTurn = this.turns.turn;
     this.framesThisTurn = batch.length;
-    setImmediate(this.nextTurn);
+    if (this.backlog.length > 0) this.scheduleBacklog();
     for (const { data, isBinary } of batch) {
       if (this.kind() === 'closed') return;
       this.onMessage(data, isBinary);
@@ -236,24 +255,30 @@ export class DeviceConnection implements Recipient {
     }
     // The limits answer in frame order (at once in process; in Redis's reply order when shared),
     // so a socket's sends still reach the mailboxes in the order they were written.
-    let sending: Promise<SendOutcome>;
+    this.requestsInFlight++;
+    const done = (error: unknown, outcome?: SendOutcome): void => {
+      this.requestsInFlight--;
+      if (outcome) this.write(encodeSendResult(id, outcome.result));
+      else this.answerFailure(id, error);
+    };
+    let checked: void | Promise<void>;
     try {
-      const checked = this.deps.limits.checkSend(state.device, send);
-      sending = checked
-        ? checked.then(() => this.deps.mailboxes.send(state.device, send))
-        : this.deps.mailboxes.send(state.device, send);
+      checked = this.deps.limits.checkSend(state.device, send);
     } catch (error) {
-      sending = Promise.reject(error); // refused by an in-process limit: answered like the rest
+      return done(error); // refused by an in-process limit: answered like the rest
     }
-    this.track(id, sending, (outcome) => this.write(encodeSendResult(id, outcome.result)));
+    if (!checked) return this.deps.mailboxes.sendThen(state.device, send, done);
+    checked.then(() => this.deps.mailboxes.sendThen(state.device, send, done), done);
   }
 
   private onAck(serverIds: readonly number[]): void {
     const state = this.state;
     if (state.kind !== 'authenticated') return this.rejectUnauthenticated(0);
-    const ids = serverIds
-      .filter((id) => id > 0 && id <= Number.MAX_SAFE_INTEGER)
-      .slice(0, this.ackCredit);
+    const ids: number[] = []; // the first ackCredit valid ids, in one pass (once per message)
+    for (const id of serverIds) {
+      if (ids.length >= this.ackCredit) break;
+      if (id > 0 && id <= Number.MAX_SAFE_INTEGER) ids.push(id);
+    }
     if (ids.length === 0) return;
     this.ackCredit -= ids.length;
     state.stream.acked(ids);
@@ -312,8 +337,8 @@ export class DeviceConnection implements Recipient {
   }
 
   /**
-   * Answers the request when `work` settles: `answer` with its value, or an error response (a
-   * RelayError's own, else INTERNAL). One then() per request: this runs once per message.
+   * Answers the request when `work` settles: `answer` with its value, or an error response.
+   * Sends do not come here: they are called back without a promise (onSend).
    */
   private track<T>(id: number, work: Promise<T>, answer?: (value: T) => void): void {
     this.requestsInFlight++;
@@ -324,11 +349,16 @@ export class DeviceConnection implements Recipient {
       },
       (error: unknown) => {
         this.requestsInFlight--;
-        if (error instanceof RelayError) return this.fail(id, error);
-        this.deps.logger.error({ err: error }, 'request failed');
-        this.fail(id, new RelayError(ErrorCode.INTERNAL, 'internal error'));
+        this.answerFailure(id, error);
       },
     );
+  }
+
+  /** A RelayError's own answer, else INTERNAL (and the error is logged). */
+  private answerFailure(id: number, error: unknown): void {
+    if (error instanceof RelayError) return this.fail(id, error);
+    this.deps.logger.error({ err: error }, 'request failed');
+    this.fail(id, new RelayError(ErrorCode.INTERNAL, 'internal error'));
   }
 
   private fail(id: number, error: RelayError): void {

@@ -6,6 +6,7 @@ import type { ProvisioningChannel } from '../provisioning/provisioning-channel.j
 import { serveProvisioningSocket } from '../provisioning/provisioning-socket.js';
 import { DeviceConnection, type ConnectionDeps } from './device-connection.js';
 import { PushBudget } from './push-budget.js';
+import { TurnClock } from './turn-clock.js';
 import { WriteBatcher } from './write-batcher.js';
 
 export const WEBSOCKET_PATH = '/v1/websocket';
@@ -27,6 +28,7 @@ export class SocketServer {
   });
   private readonly connections = new Set<DeviceConnection>();
   private readonly writes = new WriteBatcher();
+  private readonly turns = new TurnClock();
 
   constructor(
     server: Server,
@@ -82,7 +84,7 @@ export class SocketServer {
   ): void {
     this.wss.handleUpgrade(request, socket, head, (ws) => {
       deps.metrics.connections.inc({ state: 'unauthenticated' });
-      const connection = new DeviceConnection(ws, socket, this.writes, deps, address);
+      const connection = new DeviceConnection(ws, socket, this.writes, this.turns, deps, address);
       this.connections.add(connection);
       ws.once('close', () => this.connections.delete(connection));
     });

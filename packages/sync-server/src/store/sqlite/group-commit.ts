@@ -1,34 +1,65 @@
 import { closeSync, fdatasync, openSync } from 'node:fs';
 import type { Database } from 'better-sqlite3';
 
-interface Job {
-  work: () => unknown;
-  afterCommit: ((value: unknown) => void) | undefined;
-  resolve: ((value: unknown) => void) | undefined;
-  reject: ((error: unknown) => void) | undefined;
+/**
+ * One write of the group commit and what follows it. The send path hands the committer one such
+ * object per message and is called back on it: no promise, no closures per send (0155).
+ */
+export interface CommitJob<T = unknown> {
   /**
    * Jobs that may throw (domain checks after writes) run in a savepoint, so their failure undoes
    * only their own writes. The others must not throw: if one does anyway (an I/O error), the
    * whole batch is rolled back and every job in it fails, so nothing half-written commits.
    */
-  isolated: boolean;
+  readonly isolated: boolean;
+  /** Runs inside the batch's transaction; its value goes to durable(). */
+  work(): T;
+  /** Its transaction is durable (the WAL fsynced); called in commit order. */
+  durable(value: T): void;
+  /** It threw in its savepoint, its batch rolled back, or the WAL could not be synced. */
+  failed(error: unknown): void;
 }
 
-type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+/** An isolated job's error, in place of its value among a batch's outcomes. */
+class JobFailure {
+  constructor(readonly error: unknown) {}
+}
 
 /** A committed transaction whose WAL frames may still be only in the page cache. */
 interface CommittedBatch {
-  jobs: Job[];
-  outcomes: Outcome[];
+  jobs: CommitJob[];
+  /** Per job: its work's value, or a JobFailure. */
+  outcomes: unknown[];
   started: number;
 }
+
+/** The promise-returning run(): resolves after afterCommit ran (even if it threw). */
+class PromiseJob<T> implements CommitJob<T> {
+  constructor(
+    readonly isolated: boolean,
+    readonly work: () => T,
+    private readonly afterCommit: ((value: T) => void) | undefined,
+    private readonly resolve: (value: T) => void,
+    readonly failed: (error: unknown) => void,
+  ) {}
+
+  durable(value: T): void {
+    try {
+      this.afterCommit?.(value);
+    } finally {
+      this.resolve(value);
+    }
+  }
+}
+
+const nothing = (): void => undefined;
 
 export interface CommitEvents {
   /** A batch is durable: `durationMs` runs from BEGIN to the end of its WAL fsync. */
   committed(durationMs: number, jobs: number): void;
   /** The batch was rolled back or could not be made durable; its waiting jobs were rejected. */
   commitFailed(error: unknown): void;
-  /** An afterCommit callback threw; the other jobs were unaffected. */
+  /** A job's callback (durable, failed, afterCommit) threw; the other jobs were unaffected. */
   hookFailed(error: unknown): void;
   /** The WAL could not be synced: the store refuses all writes from now on. */
   syncFailed(error: unknown): void;
@@ -50,17 +81,17 @@ const MIN_COMMIT_INTERVAL_MS = 2;
  *
  * The writes queued while the WAL is not being synced run in ONE transaction at the end of the
  * turn. The connection runs with synchronous=NORMAL, so COMMIT only appends to the WAL; this
- * class then fdatasyncs the WAL file on libuv's thread pool and resolves a job (and runs its
- * afterCommit) only once a sync that started after its COMMIT has finished. Writes arriving
+ * class then fdatasyncs the WAL file on libuv's thread pool and calls a job back as durable
+ * only once a sync that started after its COMMIT has finished. Writes arriving
  * during a sync queue up and commit together when it ends: one COMMIT and one fsync cover
  * everything that arrived meanwhile, and the event loop never blocks on the disk.
  */
 export class GroupCommitter {
-  private queue: Job[] = [];
+  private queue: CommitJob[] = [];
   private scheduled = false;
   private lastCommitAt = Number.NEGATIVE_INFINITY;
   private closed = false;
-  private readonly isolate: (work: () => unknown) => unknown;
+  private readonly isolate: (job: CommitJob) => unknown;
   private syncing = false;
   private walFd: number | undefined;
   /** Set when a WAL sync failed: every later write is refused with it. */
@@ -72,7 +103,7 @@ export class GroupCommitter {
     private readonly events: CommitEvents,
   ) {
     // Called inside an open transaction, better-sqlite3 runs this in a SAVEPOINT.
-    this.isolate = db.transaction((work: () => unknown) => work());
+    this.isolate = db.transaction((job: CommitJob) => job.work());
   }
 
   /** Runs `work` (which may throw) in the next group commit; resolves once durable. */
@@ -94,25 +125,22 @@ export class GroupCommitter {
     isolated: boolean,
   ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
-      this.enqueue({
-        work,
-        afterCommit: afterCommit as ((value: unknown) => void) | undefined,
-        resolve: resolve as (value: unknown) => void,
-        reject,
-        isolated,
-      });
+      this.submit(new PromiseJob(isolated, work, afterCommit, resolve, reject));
     });
   }
 
   /** Queues a write that cannot fail and that nobody waits for (acks). */
   fireAndForget(work: () => void): void {
-    this.enqueue({
-      work,
-      afterCommit: undefined,
-      resolve: undefined,
-      reject: undefined,
-      isolated: false,
-    });
+    this.submit({ isolated: false, work, durable: nothing, failed: nothing });
+  }
+
+  /** Queues `job` for the next group commit; it is called back once durable or failed. */
+  submit(job: CommitJob): void {
+    if (this.closed || this.broken) {
+      return this.failJob(job, this.broken ?? new Error('the store is closed'));
+    }
+    this.queue.push(job);
+    this.scheduleCommit();
   }
 
   /**
@@ -130,18 +158,9 @@ export class GroupCommitter {
   close(): void {
     this.closed = true;
     const error = new Error('the store is closed');
-    for (const job of this.queue.splice(0)) job.reject?.(error);
+    for (const job of this.queue.splice(0)) this.failJob(job, error);
     if (this.walFd !== undefined) closeSync(this.walFd);
     this.walFd = undefined;
-  }
-
-  private enqueue(job: Job): void {
-    if (this.closed || this.broken) {
-      job.reject?.(this.broken ?? new Error('the store is closed'));
-      return;
-    }
-    this.queue.push(job);
-    this.scheduleCommit();
   }
 
   /**
@@ -171,21 +190,21 @@ export class GroupCommitter {
     if (committed.length > 0) this.syncWal(committed);
   };
 
-  /** One transaction; undefined if it rolled back (its jobs are then rejected). */
-  private commitBatch(jobs: Job[]): CommittedBatch | undefined {
-    const outcomes: Outcome[] = [];
+  /** One transaction; undefined if it rolled back (its jobs are then failed). */
+  private commitBatch(jobs: CommitJob[]): CommittedBatch | undefined {
+    const outcomes: unknown[] = [];
     const started = performance.now();
     try {
       this.db.exec('BEGIN IMMEDIATE');
       for (const job of jobs) {
         if (!job.isolated) {
-          outcomes.push({ ok: true, value: job.work() }); // throws: the batch rolls back
+          outcomes.push(job.work()); // throws: the batch rolls back
           continue;
         }
         try {
-          outcomes.push({ ok: true, value: this.isolate(job.work) });
+          outcomes.push(this.isolate(job));
         } catch (error) {
-          outcomes.push({ ok: false, error });
+          outcomes.push(new JobFailure(error));
         }
       }
       this.db.exec('COMMIT');
@@ -217,16 +236,19 @@ export class GroupCommitter {
 
   private release({ jobs, outcomes, started }: CommittedBatch): void {
     this.events.committed(performance.now() - started, jobs.length);
-    jobs.forEach((job, i) => {
-      const outcome = outcomes[i]!;
-      if (!outcome.ok) return job.reject?.(outcome.error);
+    for (let i = 0; i < jobs.length; i++) {
+      const job = jobs[i]!;
+      const outcome = outcomes[i];
+      if (outcome instanceof JobFailure) {
+        this.failJob(job, outcome.error);
+        continue;
+      }
       try {
-        job.afterCommit?.(outcome.value);
+        job.durable(outcome);
       } catch (error) {
         this.events.hookFailed(error);
       }
-      job.resolve?.(outcome.value);
-    });
+    }
   }
 
   /**
@@ -238,11 +260,20 @@ export class GroupCommitter {
     this.broken = error instanceof Error ? error : new Error(String(error));
     this.fail(batches, error);
     this.events.syncFailed(error);
-    for (const job of this.queue.splice(0)) job.reject?.(error);
+    for (const job of this.queue.splice(0)) this.failJob(job, error);
   }
 
   private fail(batches: CommittedBatch[], error: unknown): void {
     this.events.commitFailed(error);
-    for (const batch of batches) for (const job of batch.jobs) job.reject?.(error);
+    for (const batch of batches) for (const job of batch.jobs) this.failJob(job, error);
+  }
+
+  /** A job's failure callback throwing must not keep the others from theirs. */
+  private failJob(job: CommitJob, error: unknown): void {
+    try {
+      job.failed(error);
+    } catch (hookError) {
+      this.events.hookFailed(hookError);
+    }
   }
 }

@@ -1,12 +1,14 @@
 import {
   expiryOf,
   type DeviceRef,
+  type NewEntry,
   type SendInput,
+  type SendCallback,
   type SendOutcome,
   type SendResultEncoder,
   type StoredEnvelope,
 } from '../records.js';
-import type { GroupCommitter } from './group-commit.js';
+import type { CommitJob, GroupCommitter } from './group-commit.js';
 import { asBuffer, type PreparedQueries } from './prepared.js';
 import { sweepOldRows } from './retention-sweep.js';
 import { envelopeFromRow, type EntryRow } from '../rows.js';
@@ -53,16 +55,29 @@ export class MailboxTables {
     encodeResult: SendResultEncoder,
     afterCommit: (outcome: SendOutcome) => void,
   ): Promise<SendOutcome> {
-    // writeSend throws only on storage failure (validation happened before), so no savepoint.
-    return this.committer.runInfallible(
-      () => this.writeSend(input, encodeResult),
-      (outcome) => {
-        // Batches become durable in commit order, so the last stored id is the new high mark.
-        const last = outcome.stored.at(-1);
-        if (last) this.durableServerId = Math.max(this.durableServerId, last.serverId);
-        afterCommit(outcome);
-      },
-    );
+    return new Promise((resolve, reject) => {
+      this.enqueueSend(input, encodeResult, afterCommit, (error, outcome) =>
+        outcome ? resolve(outcome) : reject(error),
+      );
+    });
+  }
+
+  /** commitSend() without a promise: one job object per send, `done` called once (0155). */
+  enqueueSend(
+    input: SendInput,
+    encodeResult: SendResultEncoder,
+    afterCommit: (outcome: SendOutcome) => void,
+    done: SendCallback,
+  ): void {
+    this.committer.submit(new SendJob(this, input, encodeResult, afterCommit, done));
+  }
+
+  /** A send's batch is durable: batches become durable in commit order, so its last id is the new high mark. */
+  sendDurable(outcome: SendOutcome): void {
+    const stored = outcome.stored;
+    if (stored.length > 0) {
+      this.durableServerId = Math.max(this.durableServerId, stored[stored.length - 1]!.serverId);
+    }
   }
 
   acknowledge(device: DeviceRef, serverIds: readonly number[]): void {
@@ -182,16 +197,12 @@ export class MailboxTables {
     this.depths.delete(rowId);
   }
 
-  private writeSend(input: SendInput, encodeResult: SendResultEncoder): SendOutcome {
-    const { source, clientId } = input;
+  /** Inside the group commit (SendJob); throws only on storage failure. Runs once per message. */
+  writeSend(input: SendInput, encodeResult: SendResultEncoder): SendOutcome {
+    const { source, clientId, entries } = input;
     const serverTimestamp = Date.now();
     const expiresAt = expiryOf(input, serverTimestamp);
-    const rejected: DeviceRef[] = [];
-    const accepted = input.entries.filter((entry) => {
-      const full = this.depth(entry.destination.rowId) >= this.mailboxCap;
-      if (full) rejected.push(entry.destination);
-      return !full;
-    });
+    const rejected = this.fullMailboxes(entries);
     const result = encodeResult(serverTimestamp, rejected);
     const fresh = this.q.insertSend.run({
       rowId: source.rowId,
@@ -203,9 +214,12 @@ export class MailboxTables {
       const earlier = this.q.sendResult.get<{ result: Buffer }>({ rowId: source.rowId, clientId });
       return { result: earlier!.result, stored: [], duplicate: true };
     }
-    const stored = accepted.map((entry): StoredEnvelope => {
+    const stored: StoredEnvelope[] = [];
+    for (const entry of entries) {
+      const rowId = entry.destination.rowId;
+      if (rejected.length > 0 && rejected.includes(entry.destination)) continue;
       const serverId = this.q.insertEntry.insert({
-        rowId: entry.destination.rowId,
+        rowId,
         sourceAccountId: source.accountId,
         sourceDeviceId: source.deviceId,
         clientId,
@@ -214,21 +228,22 @@ export class MailboxTables {
         content: asBuffer(entry.content),
         expiresAt,
       });
-      this.depths.set(entry.destination.rowId, this.depth(entry.destination.rowId) + 1);
-      return {
-        serverId,
-        destination: entry.destination,
-        sourceAccountId: source.accountId,
-        sourceDeviceId: source.deviceId,
-        clientId,
-        type: entry.type,
-        serverTimestamp,
-        content: entry.content,
-        ...(expiresAt !== null && { expiresAt }),
-      };
-    });
+      this.depths.set(rowId, this.depth(rowId) + 1);
+      stored.push(storedEnvelope(serverId, entry, source, clientId, serverTimestamp, expiresAt));
+    }
     this.total += stored.length;
     return { result, stored, duplicate: false };
+  }
+
+  /** The destinations whose mailbox is at the cap (usually none: no array then). */
+  private fullMailboxes(entries: readonly NewEntry[]): DeviceRef[] {
+    let rejected: DeviceRef[] | undefined;
+    for (const entry of entries) {
+      if (this.depth(entry.destination.rowId) >= this.mailboxCap) {
+        (rejected ??= []).push(entry.destination);
+      }
+    }
+    return rejected ?? noDevices;
   }
 
   private depth(rowId: number): number {
@@ -242,5 +257,65 @@ export class MailboxTables {
 
   private countAll(): number {
     return this.q.mailboxTotal.get<{ n: number }>({})!.n;
+  }
+}
+
+/**
+ * One send in the group commit: writeSend() needs no savepoint (it throws only on storage
+ * failure, validation happened before). Once durable it raises the read mark, hands the
+ * entries on (afterCommit: delivery) and answers (`done`), in commit order.
+ */
+/** The usual answer of fullMailboxes(); frozen, as every send shares it. */
+const noDevices = Object.freeze([]) as unknown as DeviceRef[];
+
+/** One object literal shape for every stored envelope (no spread: the hot path's garbage). */
+function storedEnvelope(
+  serverId: number,
+  entry: NewEntry,
+  source: DeviceRef,
+  clientId: string,
+  serverTimestamp: number,
+  expiresAt: number | null,
+): StoredEnvelope {
+  const envelope: StoredEnvelope = {
+    serverId,
+    destination: entry.destination,
+    sourceAccountId: source.accountId,
+    sourceDeviceId: source.deviceId,
+    clientId,
+    type: entry.type,
+    serverTimestamp,
+    content: entry.content,
+  };
+  if (expiresAt !== null) envelope.expiresAt = expiresAt;
+  return envelope;
+}
+
+class SendJob implements CommitJob<SendOutcome> {
+  readonly isolated = false;
+
+  constructor(
+    private readonly tables: MailboxTables,
+    private readonly input: SendInput,
+    private readonly encodeResult: SendResultEncoder,
+    private readonly afterCommit: (outcome: SendOutcome) => void,
+    private readonly done: SendCallback,
+  ) {}
+
+  work(): SendOutcome {
+    return this.tables.writeSend(this.input, this.encodeResult);
+  }
+
+  durable(outcome: SendOutcome): void {
+    this.tables.sendDurable(outcome);
+    try {
+      this.afterCommit(outcome);
+    } finally {
+      this.done(null, outcome); // answered even if delivery threw (the committer reports it)
+    }
+  }
+
+  failed(error: unknown): void {
+    this.done(error);
   }
 }

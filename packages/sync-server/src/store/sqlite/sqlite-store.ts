@@ -9,6 +9,7 @@ import type {
   DeviceSummary,
   PreKeyBundle,
   PreKeyUpload,
+  SendCallback,
   SendInput,
   SendOutcome,
   SendResultEncoder,
@@ -165,6 +166,15 @@ export class SqliteStore implements RelayStore {
     afterCommit: (outcome: SendOutcome) => void,
   ): Promise<SendOutcome> {
     return this.mailboxes.commitSend(input, encodeResult, afterCommit);
+  }
+
+  enqueueSend(
+    input: SendInput,
+    encodeResult: SendResultEncoder,
+    afterCommit: (outcome: SendOutcome) => void,
+    done: SendCallback,
+  ): void {
+    this.mailboxes.enqueueSend(input, encodeResult, afterCommit, done);
   }
 
   acknowledge(device: DeviceRef, serverIds: readonly number[]): void {
