@@ -292,7 +292,8 @@ export async function main(): Promise<void> {
   );
   const stack = await startStack();
   try {
-    if (process.env.PARLEY_BENCH_SCROLL_ONLY) return console.log(JSON.stringify(await scrollOnly(stack)));
+    if (process.env.PARLEY_BENCH_SCROLL_ONLY)
+      return console.log(JSON.stringify(await scrollOnly(stack)));
     const stored = await storedChats(stack);
     console.log(
       `first chat list render, ${SEEDED_CHATS} chats stored (real core, IndexedDB): median of ${RUNS}: ${stored.firstRenderMs} ms`,

@@ -157,6 +157,7 @@ export default function ConversationView({
           messages={messages}
           showSenderNames={conversation.kind === 'group'}
           {...(focusMessageId ? { focusMessageId } : {})}
+          {...(conversation.lastMessage ? { newest: conversation.lastMessage } : {})}
           onOlder={() => messenger.showOlderMessages(conversationId)}
           onNewer={() => messenger.showNewerMessages(conversationId)}
           onNewest={() => messenger.showNewestMessages(conversationId)}

@@ -9,7 +9,14 @@ import { buildTimeline, type TimelineRow } from './timeline.js';
 import { unreadBelow, useMarkRead } from './use-mark-read.js';
 import { useStickToBottom } from './use-stick-to-bottom.js';
 import { useVisibleMessages } from './use-visible-messages.js';
-import { useAnchoredRows, usePrefetch } from './use-timeline-window.js';
+import { useAnchoredRows, useMount, usePrefetch } from './use-timeline-window.js';
+import {
+  isBeingSent,
+  reachesNewest,
+  useFollowsNewRows,
+  useScrollToOwnMessage,
+} from './use-newest.js';
+import type { ConversationView } from '../messenger/types.js';
 import { useRichActions } from '../rich/rich-context.js';
 
 /**
@@ -42,6 +49,7 @@ export function MessageList({
   messages,
   showSenderNames,
   focusMessageId,
+  newest,
   onOlder,
   onNewer,
   onNewest,
@@ -51,6 +59,8 @@ export function MessageList({
   showSenderNames: boolean;
   /** A message to show in its place (a search result): scrolled to the middle, highlighted. */
   focusMessageId?: string;
+  /** The chat's newest message (the chat list's): whether the rows reach it. */
+  newest?: ConversationView['lastMessage'];
   /** Near the top of what is loaded: the page before it is asked for (0820). */
   onOlder?: () => void;
   /** Near the bottom of what is loaded: the page after it is asked for. */
@@ -79,7 +89,9 @@ export function MessageList({
     });
     return () => rich?.setJumper(null);
   }, [rich, rows]);
-  const scrollerRef = useStickToBottom();
+  const atNewest = reachesNewest(messages, newest);
+  const followsNewRows = useFollowsNewRows(messages, atNewest);
+  const scrollerRef = useStickToBottom(atNewest);
   useMarkRead(conversationId, messages, visibleIds);
   const focusIndex = useMemo(
     () =>
@@ -104,7 +116,7 @@ export function MessageList({
     virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' }),
   );
   const jumpToNewest = () => {
-    if (!onNewest) {
+    if (!onNewest || atNewest) {
       virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'smooth' });
       return;
     }
@@ -143,9 +155,11 @@ export function MessageList({
         alignToBottom
         // A typical one-line bubble: skips Virtuoso's probe render, one pass fewer on open.
         defaultItemHeight={44}
-        // Stay at the newest message when already there, and always after sending one (not when
-        // a page of older history that ends with an own message comes in below).
-        followOutput={(isAtBottom) => (isAtBottom || isBeingSent(messages.at(-1)) ? 'auto' : false)}
+        // Stay at the newest message when already there, and always after sending one; not at
+        // the bottom of older history, when a newer page comes in below.
+        followOutput={(isAtBottom) =>
+          (isAtBottom && followsNewRows) || isBeingSent(messages.at(-1)) ? 'auto' : false
+        }
         increaseViewportBy={{ top: 400, bottom: 200 }}
         atBottomStateChange={setAtBottom}
         itemContent={(index, row) => (
@@ -185,56 +199,6 @@ export function MessageList({
       )}
     </div>
   );
-}
-
-interface Mount {
-  /** Virtuoso's key: a new one mounts the list anew. */
-  key: number;
-  /** The message this mount centers on, if any. */
-  focus: string | undefined;
-  generation: number;
-  jumps: number;
-}
-
-/**
- * When the list mounts anew, and around what: rows that share nothing with the previous ones
- * (useAnchoredRows' generation), a jump to the newest page, or a focused message newly among the
- * rows. A focused message that scrolling takes out of the rows and back does not remount.
- */
-function useMount(trigger: Omit<Mount, 'key'>): Mount {
-  const state = useRef<Mount | undefined>(undefined);
-  const previous = state.current;
-  let next: Mount;
-  if (!previous) next = { key: 0, ...trigger };
-  else if (
-    previous.generation !== trigger.generation ||
-    previous.jumps !== trigger.jumps ||
-    (trigger.focus !== undefined && trigger.focus !== previous.focus)
-  )
-    next = { key: previous.key + 1, ...trigger };
-  else next = previous;
-  state.current = next;
-  return next;
-}
-
-/** A message this device is sending: the list follows it to the bottom. */
-function isBeingSent(message: MessageView | undefined): boolean {
-  return message?.outgoing === true && message.status === 'pending';
-}
-
-/**
- * Scrolls to the bottom when a message this device sends becomes the newest row. followOutput
- * covers rows added at the end; when the send brought core's window back from older history
- * (0820), rows also leave at the top, and Virtuoso does not follow.
- */
-function useScrollToOwnMessage(messages: readonly MessageView[], scrollToEnd: () => void): void {
-  const last = messages.at(-1);
-  const seen = useRef(last?.id);
-  useEffect(() => {
-    if (!last || last.id === seen.current) return;
-    seen.current = last.id;
-    if (isBeingSent(last)) scrollToEnd();
-  });
 }
 
 /** Shown while scrolled up; its badge counts the unread messages waiting below the view. */

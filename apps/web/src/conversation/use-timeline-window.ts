@@ -115,3 +115,33 @@ export function usePrefetch(
     };
   }, []);
 }
+
+export interface Mount {
+  /** Virtuoso's key: a new one mounts the list anew. */
+  key: number;
+  /** The message this mount centers on, if any. */
+  focus: string | undefined;
+  generation: number;
+  jumps: number;
+}
+
+/**
+ * When the list mounts anew, and around what: rows that share nothing with the previous ones
+ * (useAnchoredRows' generation), a jump to the newest page, or a focused message newly among the
+ * rows. A focused message that scrolling takes out of the rows and back does not remount.
+ */
+export function useMount(trigger: Omit<Mount, 'key'>): Mount {
+  const state = useRef<Mount | undefined>(undefined);
+  const previous = state.current;
+  let next: Mount;
+  if (!previous) next = { key: 0, ...trigger };
+  else if (
+    previous.generation !== trigger.generation ||
+    previous.jumps !== trigger.jumps ||
+    (trigger.focus !== undefined && trigger.focus !== previous.focus)
+  )
+    next = { key: previous.key + 1, ...trigger };
+  else next = previous;
+  state.current = next;
+  return next;
+}

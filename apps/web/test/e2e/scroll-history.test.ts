@@ -6,6 +6,7 @@
  * through every page and segment, the rows on screen are always consecutive messages under the
  * right day separators, and the jump button brings the newest message back.
  */
+import { TIMELINE_PAGE, WINDOW_PAGES } from '@parley/core';
 import { seedConversations } from '@parley/core/test-support';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -14,19 +15,23 @@ import { useStack } from './harness/use-stack.js';
 import { bubble, openUser, screenshot, signUp } from './harness/user.js';
 
 const MESSAGES = 5_000;
+/** Taller than any seeded row: the list's height bounds the rows it holds. */
+const ROW_PX_AT_MOST = 100;
 const text = (n: number) => `Seeded message ${n} of ${MESSAGES}`;
 
 /** What the list renders, in DOM order: day separators and seeded message numbers. */
 type Rendered = Array<{ day: string } | { n: number }>;
 
 function rendered(page: Page): Promise<Rendered> {
-  return page.locator('.day-separator, [data-message-id] .bubble__text').evaluateAll((nodes) =>
-    nodes.map((node) =>
-      node.classList.contains('day-separator')
-        ? { day: node.getAttribute('aria-label') ?? '' }
-        : { n: Number(/Seeded message (\d+) of/.exec(node.textContent ?? '')?.[1]) },
-    ),
-  );
+  return page
+    .locator('.day-separator, [data-message-id] .bubble__text')
+    .evaluateAll((nodes) =>
+      nodes.map((node) =>
+        node.classList.contains('day-separator')
+          ? { day: node.getAttribute('aria-label') ?? '' }
+          : { n: Number(/Seeded message (\d+) of/.exec(node.textContent ?? '')?.[1]) },
+      ),
+    );
 }
 
 /**
@@ -109,6 +114,11 @@ describe('a long chat scrolled to its first message and back', () => {
     // The first row is the first day's separator, then the first message.
     expect((await rendered(page))[0]).toHaveProperty('day');
     await expect.poll(() => bubble(page, text(1)).isVisible()).toBe(true);
+    // The list holds a few pages around the view, not the 5,000 messages scrolled through.
+    const height = await page
+      .getByRole('region', { name: 'Messages' })
+      .evaluate((scroller) => scroller.scrollHeight);
+    expect(height).toBeLessThan(WINDOW_PAGES * TIMELINE_PAGE * ROW_PX_AT_MOST);
     await screenshot(page, 'scroll-history-top');
 
     // A few pages back down: newer pages come in below, still in order.

@@ -1,12 +1,7 @@
 import type { MessageEntry } from '../conversations/conversation-doc.js';
 import type { ConversationModel } from '../conversations/conversations.js';
 import type { MessageView } from '../facade/api.js';
-import {
-  localRowsOf,
-  sliceViews,
-  type LocalRows,
-  type ViewContext,
-} from '../facade/views.js';
+import { localRowsOf, sliceViews, type LocalRows, type ViewContext } from '../facade/views.js';
 import { compareTimeline } from '../conversations/timeline-order.js';
 import { WindowRange } from './window-range.js';
 

@@ -40,13 +40,18 @@ async function sealedChat() {
   doc.appendMessages(allIds.map((_, i) => entry(i)));
   const work = new UnitOfWork();
   work.snapshots.push({ conversationId: 'chat', snapshot: doc.snapshot() as never });
-  work.conversations.set('chat', { id: 'chat', kind: 'direct', peerAccountId: 'peer', updatedAt: 2 });
+  work.conversations.set('chat', {
+    id: 'chat',
+    kind: 'direct',
+    peerAccountId: 'peer',
+    updatedAt: 2,
+  });
   for (const item of doc.timeline())
     work.messages.set(item.id, messageRow(item, 'chat', item.senderId === 'self', 'delivered'));
   await store.commit(work);
   const first = await open(store);
   // A compaction seals at most MAX_SEGMENTS_PER_COMPACTION segments.
-  for (let sealed = -1; sealed !== store.segments.size; ) {
+  for (let sealed = -1; sealed !== store.segments.size;) {
     sealed = store.segments.size;
     await first.conversations.compactIfNeeded(first.model, true);
   }
