@@ -14,6 +14,7 @@ import {
   isBeingSent,
   reachesNewest,
   useFollowsNewRows,
+  useJumpToNewest,
   useScrollToOwnMessage,
 } from './use-newest.js';
 import type { ConversationView } from '../messenger/types.js';
@@ -100,9 +101,13 @@ export function MessageList({
         : rows.findIndex((row) => row.type === 'message' && row.message.id === focusMessageId),
     [rows, focusMessageId],
   );
-  // The jump button mounts the list at the newest rows when the window was elsewhere; the focused
-  // message it jumped away from no longer places the list.
-  const [jumps, setJumps] = useState<{ count: number; from?: string }>({ count: 0 });
+  const { jumps, jumpToNewest } = useJumpToNewest({
+    atNewest,
+    focusMessageId,
+    ...(onNewest ? { onNewest } : {}),
+    scrollToEnd: () =>
+      virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'smooth' }),
+  });
   const mount = useMount({
     generation,
     jumps: jumps.count,
@@ -115,16 +120,6 @@ export function MessageList({
   useScrollToOwnMessage(messages, () =>
     virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' }),
   );
-  const jumpToNewest = () => {
-    if (!onNewest || atNewest) {
-      virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'smooth' });
-      return;
-    }
-    void onNewest().then((moved) => {
-      if (moved) setJumps(({ count }) => ({ count: count + 1, from: focusMessageId }));
-      else virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'smooth' });
-    });
-  };
   if (rows.length === 0) {
     return (
       <div className="message-list message-list--empty">

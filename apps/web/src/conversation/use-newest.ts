@@ -3,7 +3,7 @@
  * is a window on the history (0820, "Scrolling"): at the bottom of older history, the rows end
  * before the newest message, and newer pages coming in below must not pull the view down.
  */
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ConversationView, MessageView } from '../messenger/types.js';
 
 /**
@@ -61,4 +61,34 @@ export function useScrollToOwnMessage(
     seen.current = last.id;
     if (isBeingSent(last)) scrollToEnd();
   });
+}
+
+/**
+ * The jump button: a scroll to the end when the rows reach the newest message; otherwise core's
+ * window goes back to the newest page, and `jumps` counts the times the list must be mounted
+ * anew at its bottom (the focused message it jumped away from, `from`, no longer places it).
+ */
+export function useJumpToNewest({
+  atNewest,
+  focusMessageId,
+  onNewest,
+  scrollToEnd,
+}: {
+  atNewest: boolean;
+  focusMessageId: string | undefined;
+  onNewest?: () => Promise<boolean>;
+  scrollToEnd: () => void;
+}): { jumps: { count: number; from?: string }; jumpToNewest: () => void } {
+  const [jumps, setJumps] = useState<{ count: number; from?: string }>({ count: 0 });
+  const jumpToNewest = () => {
+    if (!onNewest || atNewest) return scrollToEnd();
+    void onNewest().then((moved) => {
+      if (!moved) return scrollToEnd();
+      setJumps(({ count }) => ({
+        count: count + 1,
+        ...(focusMessageId ? { from: focusMessageId } : {}),
+      }));
+    });
+  };
+  return { jumps, jumpToNewest };
 }
