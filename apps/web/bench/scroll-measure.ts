@@ -19,7 +19,7 @@ const LONG_FRAME_MS = 50;
 export interface ScrollFigures {
   /** Newest message to the first message on screen at the top (s); null when not reached. */
   toTopS: number | null;
-  /** The oldest seeded message number shown when the fling ended (1 when it arrived). */
+  /** The oldest seeded message number shown when the fling ended (1 when it arrived; -1: no list). */
   topReached: number;
   frameP95Ms: number;
   longFrames: number;
@@ -72,6 +72,11 @@ function fling(
         const tick = (now: number) => {
           frames.push(now - last);
           last = now;
+          // No list any more (the app failed to render it): report rather than stop silently.
+          if (!document.querySelector('.message-list__scroller')) {
+            resolve({ arrived: false, ms: now - start, frames, oldest: -1 });
+            return;
+          }
           const arrived = done();
           if (arrived || now - start > budgetMs) {
             resolve({ arrived, ms: now - start, frames, oldest: oldest() });
@@ -109,7 +114,9 @@ function jumpToNewest(page: Page, lastMessageId: string): Promise<number> {
           else if (now - start > budgetMs) resolve(-1);
           else requestAnimationFrame(tick);
         };
-        document.querySelector<HTMLButtonElement>('button.jump-to-latest')!.click();
+        const button = document.querySelector<HTMLButtonElement>('button.jump-to-latest');
+        if (!button) return resolve(-1);
+        button.click();
         requestAnimationFrame(tick);
       }),
     { lastMessageId, budgetMs: FLING_BUDGET_MS },
