@@ -90,19 +90,22 @@ export function usePrefetch(
   current.current = { rows, firstItemIndex, onOlder, onNewer };
   const asked = useRef<{ older?: string; newer?: string }>({});
   return useMemo(() => {
+    // Asked on the next frame: never within Virtuoso's own update (a page coming in there
+    // starts the next update inside it, which React stops as an endless loop, error #185).
+    const later = (ask: () => void) => requestAnimationFrame(ask);
     const older = () => {
       const { rows, onOlder } = current.current;
       const edge = firstMessageKey(rows);
       if (!onOlder || edge === undefined || asked.current.older === edge) return;
       asked.current.older = edge;
-      onOlder();
+      later(onOlder);
     };
     const newer = () => {
       const { rows, onNewer } = current.current;
       const edge = lastMessageKey(rows);
       if (!onNewer || edge === undefined || asked.current.newer === edge) return;
       asked.current.newer = edge;
-      onNewer();
+      later(onNewer);
     };
     return {
       rangeChanged: ({ startIndex, endIndex }: ListRange) => {
