@@ -10,6 +10,8 @@ import type { Page } from 'playwright-core';
 export interface SeededDevice {
   largeConversationId: string;
   lastMessageId: string;
+  /** The large chat's oldest message (the top of its history). */
+  firstMessageId: string;
 }
 
 interface SelfRow {
@@ -34,9 +36,12 @@ export async function seedDevice(
     ...(counts.sealed ? { sealed: true } : {}),
   });
   await writeRows(page, rows);
+  // Seeded in timeline order: the large chat's first row is its oldest message.
+  const first = rows.messages.find((row) => row.conversationId === rows.largeConversationId);
   return {
     largeConversationId: rows.largeConversationId,
     lastMessageId: rows.largeConversationLastMessageId,
+    firstMessageId: first?.id ?? '',
   };
 }
 

@@ -6,6 +6,11 @@
  * - open_chat_100k_ms: the same for a chat of 100,000 messages, on a device holding it and two
  *   small chats, the chat sealed (2,000 entries live, the rest in segments, decision 0820);
  *   open_chat_100k_whole_ms: the same chat stored as one whole document, as before sealing;
+ * - scroll_*: that sealed 100k chat, open at its newest message, flung up to its first message
+ *   one step a frame (scroll_to_top_s, scroll_frame_p95_ms, scroll_long_frames over 50 ms,
+ *   scroll_heap_top_mb after GC at the top), a few pages back down (scroll_down_frame_p95_ms),
+ *   then the jump button back to the newest (scroll_back_ms): bench/scroll-measure.ts
+ *   (PARLEY_BENCH_SCROLL_ONLY=1 runs this chat's open and scroll alone);
  * - send_to_render_p95_ms: Enter on one page to the bubble in the DOM of the other page;
  * - tab_heap_mb: the page's JS heap after a garbage collection, 1,000 chats stored, one opened;
  * - initial_js_gzip_kb: the JavaScript index.html loads (startup_js_gzip_kb adds core and the
@@ -27,6 +32,7 @@ import type { Page } from 'playwright-core';
 import { distDir, startStack, type Stack } from '../test/e2e/harness/stack.js';
 import { openChat, openUser, signUp, startChat } from '../test/e2e/harness/user.js';
 import { bundleSizes, round } from './bundle-size.js';
+import { measureScroll, type ScrollFigures } from './scroll-measure.js';
 import { seedDevice, type SeededDevice } from './seed-device.js';
 
 const webRoot = fileURLToPath(new URL('../', import.meta.url));
@@ -255,7 +261,10 @@ async function storedChats(
  * device running this code holds it (its newest 2,000 entries live, the rest in segments:
  * docs/decisions/0820), or whole as every device held it before.
  */
-async function hugeChat(stack: Stack, sealed: boolean): Promise<number> {
+async function hugeChat(
+  stack: Stack,
+  sealed: boolean,
+): Promise<{ openMs: number; scroll?: ScrollFigures }> {
   const user = await openUser(stack, sealed ? 'huge' : 'whole');
   try {
     await signUp(user);
@@ -265,7 +274,10 @@ async function hugeChat(stack: Stack, sealed: boolean): Promise<number> {
       largeChatMessages: HUGE_CHAT_MESSAGES,
       sealed,
     });
-    return round(await openLargeChat(user.page, seeded));
+    const openMs = round(await openLargeChat(user.page, seeded));
+    // The last open left the chat on screen at its newest message.
+    if (!sealed) return { openMs };
+    return { openMs, scroll: await measureScroll(user.page, seeded, tabHeapMb) };
   } finally {
     await user.context.close();
   }
@@ -280,6 +292,8 @@ export async function main(): Promise<void> {
   );
   const stack = await startStack();
   try {
+    if (process.env.PARLEY_BENCH_SCROLL_ONLY)
+      return console.log(JSON.stringify(await scrollOnly(stack)));
     const stored = await storedChats(stack);
     console.log(
       `first chat list render, ${SEEDED_CHATS} chats stored (real core, IndexedDB): median of ${RUNS}: ${stored.firstRenderMs} ms`,
@@ -289,11 +303,12 @@ export async function main(): Promise<void> {
     );
     console.log(`tab JS heap after GC, ${SEEDED_CHATS} chats, one opened: ${stored.heapMb} MB`);
     // Whole first, then sealed, so the machine's load drifts against the change, not for it.
-    const openWholeMs = await hugeChat(stack, false);
-    const openHugeMs = await hugeChat(stack, true);
+    const { openMs: openWholeMs } = await hugeChat(stack, false);
+    const { openMs: openHugeMs, scroll } = await hugeChat(stack, true);
     console.log(
       `open a stored chat of ${HUGE_CHAT_MESSAGES} messages to its newest bubbles painted (real core): median of ${RUNS}: ${openHugeMs} ms sealed, ${openWholeMs} ms whole`,
     );
+    logScroll(scroll!);
     const send = await realCore(stack);
     console.log(
       `Enter -> bubble on the other page (real core, Signal engine, relay), ${SENDS} sends: p50 ${round(send.p50)} ms, p95 ${round(send.p95)} ms, max ${round(send.max)} ms`,
@@ -315,11 +330,39 @@ export async function main(): Promise<void> {
         startup_js_gzip_kb: sizes.startupKb,
         send_to_render_p50_ms: round(send.p50),
         first_render_real_1_chat_ms: round(send.reloadRenderMs),
+        ...scrollKeys(scroll!),
       }),
     );
   } finally {
     await closeWithin(stack, CLOSE_TIMEOUT_MS);
   }
+}
+
+function logScroll(scroll: ScrollFigures): void {
+  console.log(
+    `fling the ${HUGE_CHAT_MESSAGES}-message chat to its first message: ${scroll.toTopS ?? `not there after the budget (message ${scroll.topReached})`} s, ${scroll.frames} frames, p95 ${scroll.frameP95Ms} ms, ${scroll.longFrames} over 50 ms; heap at the top ${scroll.heapTopMb} MB`,
+  );
+  console.log(
+    `a few pages back down: frame p95 ${scroll.downFrameP95Ms} ms, ${scroll.downLongFrames} over 50 ms; jump back to the newest: ${scroll.backMs} ms`,
+  );
+}
+
+function scrollKeys(scroll: ScrollFigures): Record<string, number | null> {
+  return {
+    scroll_to_top_s: scroll.toTopS,
+    scroll_frame_p95_ms: scroll.frameP95Ms,
+    scroll_long_frames: scroll.longFrames,
+    scroll_heap_top_mb: scroll.heapTopMb,
+    scroll_down_frame_p95_ms: scroll.downFrameP95Ms,
+    scroll_back_ms: scroll.backMs,
+  };
+}
+
+/** PARLEY_BENCH_SCROLL_ONLY=1: the sealed 100k chat's open and scroll figures alone. */
+async function scrollOnly(stack: Stack): Promise<Record<string, unknown>> {
+  const { openMs, scroll } = await hugeChat(stack, true);
+  logScroll(scroll!);
+  return { bench: 'web-scroll', open_chat_100k_ms: openMs, ...scrollKeys(scroll!) };
 }
 
 /**

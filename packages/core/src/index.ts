@@ -3,7 +3,7 @@
  * separate entry `@parley/core/native`, injected through createMessenger's `engine` option.
  */
 export { createMessenger, type MessengerOptions } from './facade/create-messenger.js';
-export { TIMELINE_PAGE } from './facade/live-views.js';
+export { TIMELINE_PAGE, WINDOW_PAGES } from './facade/live-views.js';
 export { ParleyError, MAX_TEXT_LENGTH, type ParleyErrorCode } from './errors.js';
 export type * from './crypto/engine.js';
 export type * from './facade/api.js';

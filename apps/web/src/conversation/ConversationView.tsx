@@ -157,7 +157,10 @@ export default function ConversationView({
           messages={messages}
           showSenderNames={conversation.kind === 'group'}
           {...(focusMessageId ? { focusMessageId } : {})}
-          onStartReached={() => messenger.showOlderMessages(conversationId)}
+          {...(conversation.lastMessage ? { newest: conversation.lastMessage } : {})}
+          onOlder={() => messenger.showOlderMessages(conversationId)}
+          onNewer={() => messenger.showNewerMessages(conversationId)}
+          onNewest={() => messenger.showNewestMessages(conversationId)}
         />
         <NewMessageAnnouncer messages={messages} />
         {isGroup && <GroupReadState conversationId={conversationId} messages={messages} />}

@@ -9,6 +9,15 @@ import { buildTimeline, type TimelineRow } from './timeline.js';
 import { unreadBelow, useMarkRead } from './use-mark-read.js';
 import { useStickToBottom } from './use-stick-to-bottom.js';
 import { useVisibleMessages } from './use-visible-messages.js';
+import { useAnchoredRows, useMount, usePrefetch } from './use-timeline-window.js';
+import {
+  isBeingSent,
+  reachesNewest,
+  useFollowsNewRows,
+  useJumpToNewest,
+  useScrollToOwnMessage,
+} from './use-newest.js';
+import type { ConversationView } from '../messenger/types.js';
 import { useRichActions } from '../rich/rich-context.js';
 
 /**
@@ -32,25 +41,41 @@ const Scroller = forwardRef<HTMLDivElement, HTMLAttributes<HTMLDivElement>>(
 
 const components = { Scroller };
 
-/** Virtualized timeline: only the rows on screen are in the DOM, so 10,000 messages stay smooth. */
+/**
+ * Virtualized timeline: only the rows on screen are in the DOM, and core's messages() holds a few
+ * pages around them (0820), so a chat of 100,000 messages scrolls as smoothly as a short one.
+ */
 export function MessageList({
   conversationId,
   messages,
   showSenderNames,
   focusMessageId,
-  onStartReached,
+  newest,
+  onOlder,
+  onNewer,
+  onNewest,
 }: {
   conversationId: string;
   messages: readonly MessageView[];
   showSenderNames: boolean;
   /** A message to show in its place (a search result): scrolled to the middle, highlighted. */
   focusMessageId?: string;
-  /** Scrolled to the top of what is loaded: the page before it is asked for (0820). */
-  onStartReached?: () => void;
+  /** The chat's newest message (the chat list's): whether the rows reach it. */
+  newest?: ConversationView['lastMessage'];
+  /** Near the top of what is loaded: the page before it is asked for (0820). */
+  onOlder?: () => void;
+  /** Near the bottom of what is loaded: the page after it is asked for. */
+  onNewer?: () => void;
+  /** The jump button: back to the newest page; true when the rows were elsewhere. */
+  onNewest?: () => Promise<boolean>;
 }) {
   const now = useNow();
   const rows = useMemo(() => buildTimeline(messages, now), [messages, now]);
-  const firstItemIndex = useFirstItemIndex(rows);
+  const { firstItemIndex, generation } = useAnchoredRows(rows);
+  const prefetch = usePrefetch(rows, firstItemIndex, {
+    ...(onOlder ? { onOlder } : {}),
+    ...(onNewer ? { onNewer } : {}),
+  });
   const virtuoso = useRef<VirtuosoHandle>(null);
   const [atBottom, setAtBottom] = useState(true);
   const { visibleIds, watch } = useVisibleMessages();
@@ -65,7 +90,9 @@ export function MessageList({
     });
     return () => rich?.setJumper(null);
   }, [rich, rows]);
-  const scrollerRef = useStickToBottom();
+  const atNewest = reachesNewest(messages, newest);
+  const followsNewRows = useFollowsNewRows(messages, atNewest);
+  const scrollerRef = useStickToBottom(atNewest);
   useMarkRead(conversationId, messages, visibleIds);
   const focusIndex = useMemo(
     () =>
@@ -73,6 +100,25 @@ export function MessageList({
         ? -1
         : rows.findIndex((row) => row.type === 'message' && row.message.id === focusMessageId),
     [rows, focusMessageId],
+  );
+  const { jumps, jumpToNewest } = useJumpToNewest({
+    atNewest,
+    focusMessageId,
+    ...(onNewest ? { onNewest } : {}),
+    scrollToEnd: () =>
+      virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'smooth' }),
+  });
+  const mount = useMount({
+    generation,
+    jumps: jumps.count,
+    focus: focusIndex >= 0 && focusMessageId !== jumps.from ? focusMessageId : undefined,
+  });
+  const mountFocusIndex =
+    mount.focus === undefined
+      ? -1
+      : rows.findIndex((row) => row.type === 'message' && row.message.id === mount.focus);
+  useScrollToOwnMessage(messages, () =>
+    virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end' }),
   );
   if (rows.length === 0) {
     return (
@@ -85,26 +131,30 @@ export function MessageList({
     <div className="message-list">
       <Virtuoso<TimelineRow>
         // A message to show (a search result, another one of the same chat, or one whose page
-        // just loaded) mounts the list anew around it: a scroll in the same commit as older
-        // rows being prepended would be undone by Virtuoso keeping the rows on screen in place.
-        key={focusIndex >= 0 ? `focus:${focusMessageId}` : 'newest'}
+        // just loaded), a jump to the newest page or rows with nothing in common with the
+        // previous ones mount the list anew: a scroll in the same commit as rows being added
+        // would be undone by Virtuoso keeping the rows on screen in place.
+        key={mount.key}
         ref={virtuoso}
         scrollerRef={scrollerRef}
         className="message-list__virtuoso"
         data={rows}
-        // Older pages are prepended: the rows on screen keep their place.
+        // Pages come and go at both ends: the rows on screen keep their place.
         firstItemIndex={firstItemIndex}
-        {...(onStartReached ? { startReached: onStartReached } : {})}
+        {...prefetch}
         components={components}
         computeItemKey={(_, row) => row.key}
         initialTopMostItemIndex={
-          focusIndex >= 0 ? { index: focusIndex, align: 'center' } : rows.length - 1
+          mountFocusIndex >= 0 ? { index: mountFocusIndex, align: 'center' } : rows.length - 1
         }
         alignToBottom
         // A typical one-line bubble: skips Virtuoso's probe render, one pass fewer on open.
         defaultItemHeight={44}
-        // Stay at the newest message when already there, and always after sending one.
-        followOutput={(isAtBottom) => (isAtBottom || messages.at(-1)?.outgoing ? 'auto' : false)}
+        // Stay at the newest message when already there, and always after sending one; not at
+        // the bottom of older history, when a newer page comes in below.
+        followOutput={(isAtBottom) =>
+          (isAtBottom && followsNewRows) || isBeingSent(messages.at(-1)) ? 'auto' : false
+        }
         increaseViewportBy={{ top: 400, bottom: 200 }}
         atBottomStateChange={setAtBottom}
         itemContent={(index, row) => (
@@ -140,39 +190,10 @@ export function MessageList({
         )}
       />
       {!atBottom && (
-        <JumpToLatest
-          unread={unreadBelow(messages, visibleIds)}
-          onClick={() =>
-            virtuoso.current?.scrollToIndex({ index: 'LAST', align: 'end', behavior: 'smooth' })
-          }
-        />
+        <JumpToLatest unread={unreadBelow(messages, visibleIds)} onClick={jumpToNewest} />
       )}
     </div>
   );
-}
-
-/** Far above any index a timeline reaches, as Virtuoso's firstItemIndex must stay positive. */
-const FIRST_ITEM_INDEX = 1_000_000_000;
-
-/**
- * Virtuoso's index of the first row: lowered by as many rows as were prepended (an older page
- * came in), found by where the first message shown before sits now.
- */
-function useFirstItemIndex(rows: readonly TimelineRow[]): number {
-  const first = useRef<{ key: string | undefined; at: number; index: number }>({
-    key: undefined,
-    at: 0,
-    index: FIRST_ITEM_INDEX,
-  });
-  return useMemo(() => {
-    const previous = first.current;
-    const at = rows.findIndex((row) => row.type === 'message');
-    const key = at < 0 ? undefined : rows[at]!.key;
-    const now = previous.key === undefined ? -1 : rows.findIndex((row) => row.key === previous.key);
-    const index = now < 0 ? previous.index : previous.index - (now - previous.at);
-    first.current = { key, at, index };
-    return index;
-  }, [rows]);
 }
 
 /** Shown while scrolled up; its badge counts the unread messages waiting below the view. */

@@ -14,6 +14,10 @@ export function announcementOf(message: MessageView): string {
   return `${message.senderName}: ${excerpt || 'attachment'}`;
 }
 
+function isNewer(message: MessageView, than: MessageView): boolean {
+  return message.id !== than.id && message.sentAt >= than.sentAt;
+}
+
 /**
  * Tells screen-reader users about each message that arrives while the chat is open (the timeline
  * itself is not a live region: virtualization adds rows while scrolling). Messages already there
@@ -21,12 +25,14 @@ export function announcementOf(message: MessageView): string {
  */
 export function NewMessageAnnouncer({ messages }: { messages: readonly MessageView[] }) {
   const [announcement, setAnnouncement] = useState('');
-  const lastSeenId = useRef(messages.at(-1)?.id);
+  const newest = useRef(messages.at(-1));
 
   useEffect(() => {
     const last = messages.at(-1);
-    if (!last || last.id === lastSeenId.current) return;
-    lastSeenId.current = last.id;
+    // Only a message newer than any seen last: scrolling moves the window of history shown
+    // (0820), so the last row can also be an older message coming into view or staying in it.
+    if (!last || (newest.current && !isNewer(last, newest.current))) return;
+    newest.current = last;
     if (!last.outgoing && last.kind === 'text') setAnnouncement(announcementOf(last));
   }, [messages]);
 

@@ -22,25 +22,33 @@ function atBottom(scroller: HTMLElement): boolean {
  * corrections do not. Sticking sets scrollTop directly: Virtuoso renders whatever the scroll
  * position shows, without the extra passes of a scrollToIndex.
  */
-export function useStickToBottom(): (element: HTMLElement | Window | null) => void {
+export function useStickToBottom(
+  atNewest: boolean,
+): (element: HTMLElement | Window | null) => void {
   // A callback ref, no state: attaching must not re-render the list it belongs to.
   const detach = useRef<(() => void) | undefined>(undefined);
+  const newest = useRef(atNewest);
+  newest.current = atNewest;
   useEffect(() => () => detach.current?.(), []);
   return useCallback((element: HTMLElement | Window | null) => {
     detach.current?.();
-    detach.current = element instanceof HTMLElement ? attach(element) : undefined;
+    detach.current =
+      element instanceof HTMLElement ? attach(element, () => newest.current) : undefined;
   }, []);
 }
 
-/** Starts sticking `scroller` to its bottom; returns what stops it. */
-function attach(scroller: HTMLElement): () => void {
+/**
+ * Starts sticking `scroller` to its bottom while its rows reach the chat's newest message (at the
+ * bottom of older history, a newer page coming in below must stay below); returns what stops it.
+ */
+function attach(scroller: HTMLElement, atNewest: () => boolean): () => void {
   // Stuck from the first scroll that reaches the bottom (Virtuoso's own, when the chat opens at
   // its newest message): stepping in while Virtuoso positions a just-opened list costs it passes.
   let stuck = false;
   let userScrolling = false;
   let unfolding = false;
   const stick = () => {
-    if (stuck && !unfolding && !atBottom(scroller)) {
+    if (stuck && !unfolding && atNewest() && !atBottom(scroller)) {
       userScrolling = false;
       scroller.scrollTop = scroller.scrollHeight;
     }

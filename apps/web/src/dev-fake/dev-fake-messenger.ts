@@ -284,8 +284,14 @@ class DevFakeMessenger implements Messenger {
 
   setTyping(): void {}
 
-  // The fake's timelines are small and whole: there is no older page to show.
+  // The fake's timelines are small and whole: there is no older or newer page to show.
   showOlderMessages(): void {}
+
+  showNewerMessages(): void {}
+
+  showNewestMessages(): Promise<boolean> {
+    return Promise.resolve(false);
+  }
 
   showMessage(conversationId: string, messageId: string): Promise<boolean> {
     const timeline = this.#timelines.get(conversationId)?.getSnapshot() ?? [];

@@ -441,15 +441,29 @@ export interface Messenger {
   setTyping(conversationId: string, typing: boolean): void;
   conversations(): Observable<readonly ConversationView[]>;
   /**
-   * The chat's timeline: with createMessenger's `timelinePage`, its newest page at first, widened
-   * by showOlderMessages and showMessage (docs/decisions/0820); otherwise all of it.
+   * The chat's timeline: with createMessenger's `timelinePage`, a window of a few pages, at first
+   * its newest page, moved by showOlderMessages, showNewerMessages, showNewestMessages and
+   * showMessage (docs/decisions/0820, "Scrolling"); otherwise all of it. At the newest page new
+   * messages join it; elsewhere it stays put (the person reads older history) until this device
+   * sends one, which brings it back to the newest.
    */
   messages(conversationId: string): Observable<readonly MessageView[]>;
-  /** Adds the page before the oldest one messages(conversationId) holds (scrolled to its top). */
-  showOlderMessages(conversationId: string): void;
   /**
-   * Widens messages(conversationId) down to `messageId` and a page before it (a search result, a
-   * quote's original). Resolves false when the chat does not hold that message (any more).
+   * Moves messages(conversationId) a page toward older messages (scrolled near its top), reading
+   * sealed history as needed; its newest entries past a few pages are dropped.
+   */
+  showOlderMessages(conversationId: string): void;
+  /** Moves it a page toward newer messages (scrolled near its bottom); its oldest are dropped. */
+  showNewerMessages(conversationId: string): void;
+  /**
+   * Moves it back to the newest page (the jump button). Resolves false when it was there already
+   * (then only scrolling is left to do); by then the new window's snapshot has been notified.
+   */
+  showNewestMessages(conversationId: string): Promise<boolean>;
+  /**
+   * Moves it around `messageId`, with half a page before it, unless it shows it already (a search
+   * result, a quote's original). Resolves false when the chat does not hold that message (any
+   * more).
    */
   showMessage(conversationId: string, messageId: string): Promise<boolean>;
   /**

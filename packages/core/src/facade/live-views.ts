@@ -9,9 +9,8 @@ import type {
   SelfView,
 } from './api.js';
 import { Snapshot } from './observable.js';
-import type { MessageEntry } from '../conversations/conversation-doc.js';
-import { orderKey } from '../conversations/timeline-order.js';
-import { conversationView, firstFrom, messageViews, pageViews, type ViewContext } from './views.js';
+import { ChatWindow } from '../timeline-window/chat-window.js';
+import { conversationView, pageViews, type ViewContext } from './views.js';
 
 export interface LiveViewsDeps {
   device: LocalDevice;
@@ -39,6 +38,9 @@ export interface LiveViewsDeps {
 /** Timeline entries a chat's messages() holds at first and adds per showOlder, in apps (0820). */
 export const TIMELINE_PAGE = 200;
 
+/** Pages a chat's messages() holds at most: those around what is on screen (0820, "Scrolling"). */
+export const WINDOW_PAGES = 3;
+
 /** How long after a typing Content the list re-renders, once the longest indicator may have lapsed. */
 const TYPING_RERENDER_MS = 6_500;
 
@@ -48,8 +50,8 @@ export class LiveViews {
   readonly connection: Snapshot<ConnectionState>;
   readonly conversationList: Snapshot<readonly ConversationView[]>;
   private readonly messageSnapshots = new Map<string, Snapshot<readonly MessageView[]>>();
-  /** The order key each shown chat's timeline starts at (floorOf). */
-  private readonly windows = new Map<string, number>();
+  /** Each shown chat's window on its timeline (timeline-window/). */
+  private readonly windows = new Map<string, ChatWindow>();
   private readonly typingTimers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(private readonly deps: LiveViewsDeps) {
@@ -70,12 +72,7 @@ export class LiveViews {
       snapshot = new Snapshot(() => {
         const model = this.deps.conversations.get(conversationId);
         if (!model) return [];
-        if (model.rowsLoaded)
-          return messageViews(
-            model,
-            this.context(),
-            this.floorOf(conversationId, model.timeline()),
-          );
+        if (model.rowsLoaded) return this.windowOf(conversationId).views(model, this.context());
         // Shown, its rows are read (0821); meanwhile the first screen's page, if it had one.
         this.deps.loadRows(conversationId);
         return pageViews(model, this.context());
@@ -85,81 +82,56 @@ export class LiveViews {
     return snapshot;
   }
 
-  /**
-   * Widens the chat's timeline by a page. Past the oldest entry in memory, the next sealed
-   * segment is read first (history/), and the page ends where the entries shown began.
-   */
+  /** Moves the chat's window a page toward older messages (scrolled near its top). */
   showOlder(conversationId: string): void {
-    const model = this.deps.conversations.get(conversationId);
-    if (!model?.rowsLoaded) return;
-    const timeline = model.timeline();
-    const from = firstFrom(timeline, this.floorOf(conversationId, timeline));
-    if (from > 0) return this.widen(conversationId, keyAt(timeline, from - this.page));
-    const first = timeline[0];
-    this.deps.conversations.readOlder(model).then(
-      (read) => {
-        if (!read) return;
-        const widened = model.timeline();
-        const at = first ? widened.indexOf(first) : widened.length;
-        this.widen(conversationId, keyAt(widened, at - this.page));
-      },
-      (error: unknown) => this.deps.onError?.(error),
-    );
+    const model = this.loaded(conversationId);
+    if (model)
+      this.windowOf(conversationId)
+        .older(model)
+        .catch((error: unknown) => this.deps.onError?.(error));
   }
 
-  /**
-   * Widens the chat's timeline down to `messageId`, with half a page of context before it,
-   * reading sealed segments back to it when it has a row but is not in memory (a search hit in
-   * older history); false when the chat does not hold it.
-   */
+  /** Moves the chat's window a page toward newer messages (scrolled near its bottom). */
+  showNewer(conversationId: string): void {
+    const model = this.loaded(conversationId);
+    if (model) this.windowOf(conversationId).newer(model);
+  }
+
+  /** Moves the chat's window back to its newest page; false when it was there already. */
+  showNewest(conversationId: string): boolean {
+    const model = this.loaded(conversationId);
+    return model ? this.windowOf(conversationId).newest(model) : false;
+  }
+
+  /** Moves the chat's window around `messageId` (ChatWindow.show); false when not held. */
   async showMessage(conversationId: string, messageId: string): Promise<boolean> {
+    const model = this.loaded(conversationId);
+    return model ? this.windowOf(conversationId).show(model, messageId) : false;
+  }
+
+  private loaded(conversationId: string): ConversationModel | undefined {
     const model = this.deps.conversations.get(conversationId);
-    if (!model?.rowsLoaded) return false;
-    let index = lastIndexOf(model.timeline(), messageId);
-    while (
-      index < 0 &&
-      model.rows.has(messageId) &&
-      (await this.deps.conversations.readOlder(model))
-    )
-      index = lastIndexOf(model.timeline(), messageId);
-    if (index < 0) return false;
-    // Half a page of context before it, from the segment before when it is near the start.
-    const context = this.page / 2;
-    while (
-      index < context &&
-      context < Infinity &&
-      (await this.deps.conversations.readOlder(model))
-    )
-      index = lastIndexOf(model.timeline(), messageId);
-    const timeline = model.timeline();
-    const floor = keyAt(timeline, index - this.page / 2);
-    if (floor < this.floorOf(conversationId, timeline)) this.widen(conversationId, floor);
-    return true;
+    return model?.rowsLoaded ? model : undefined;
   }
 
-  /**
-   * The order key the chat's timeline starts at: the newest page's first entry's when first
-   * shown, then kept, so a new message does not push the oldest shown out from under the reader.
-   */
-  private floorOf(conversationId: string, timeline: readonly MessageEntry[]): number {
-    let floor = this.windows.get(conversationId);
-    if (floor === undefined) {
-      floor = keyAt(timeline, timeline.length - this.page);
-      this.windows.set(conversationId, floor);
+  private windowOf(conversationId: string): ChatWindow {
+    let window = this.windows.get(conversationId);
+    if (!window) {
+      const page = this.deps.timelinePage ?? Infinity;
+      window = new ChatWindow({
+        page,
+        maxEntries: page * WINDOW_PAGES,
+        readOlder: (model) => this.deps.conversations.readOlder(model),
+        moved: () => this.messageSnapshots.get(conversationId)?.invalidate(),
+        self: () => this.deps.device.account,
+      });
+      this.windows.set(conversationId, window);
     }
-    return floor;
-  }
-
-  private get page(): number {
-    return this.deps.timelinePage ?? Infinity;
-  }
-
-  private widen(conversationId: string, floor: number): void {
-    this.windows.set(conversationId, floor);
-    this.messageSnapshots.get(conversationId)?.invalidate();
+    return window;
   }
 
   conversationChanged(conversationId: string): void {
+    this.windows.get(conversationId)?.changed();
     this.messageSnapshots.get(conversationId)?.invalidate();
     this.conversationList.invalidate();
   }
@@ -168,6 +140,7 @@ export class LiveViews {
   invalidateAll(): void {
     this.self.invalidate();
     this.conversationList.invalidate();
+    for (const window of this.windows.values()) window.changed();
     for (const snapshot of this.messageSnapshots.values()) snapshot.invalidate();
   }
 
@@ -230,15 +203,4 @@ export function selfView(device: LocalDevice): SelfView | null {
   return account
     ? { accountId: account.accountId, username: account.username, deviceId: account.deviceId }
     : null;
-}
-
-function lastIndexOf(timeline: readonly MessageEntry[], messageId: string): number {
-  let index = timeline.length - 1;
-  while (index >= 0 && timeline[index]!.id !== messageId) index--;
-  return index;
-}
-
-/** The order key of the entry at `index`; before the first entry, everything. */
-function keyAt(timeline: readonly MessageEntry[], index: number): number {
-  return index <= 0 ? -Infinity : orderKey(timeline[index]!);
 }

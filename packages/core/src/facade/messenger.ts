@@ -465,6 +465,14 @@ export class ParleyMessenger implements Messenger {
     return this.deps.views.showMessage(conversationId, messageId);
   }
 
+  showNewerMessages(conversationId: string): void {
+    this.deps.views.showNewer(conversationId);
+  }
+
+  async showNewestMessages(conversationId: string): Promise<boolean> {
+    return this.deps.views.showNewest(conversationId);
+  }
+
   // --- Search
 
   async search(query: string, options?: SearchOptions): Promise<SearchResults> {

@@ -41,34 +41,63 @@ export interface ViewContext {
 export const DELETED_MESSAGE_TEXT = 'This message was deleted';
 
 /**
- * The conversation's timeline as views: its document entries from the order key `floor` on (all
- * by default), with the local rows and placeholders that fall among them.
+ * The rows that are shown without a document entry of their own, in key order: local system
+ * entries, opened view-once messages (they left the document: disappearing/), and tombstones
+ * (rich/: a delete for everyone redacts the entry, which may then leave the document). Read from
+ * every row of the chat once per change of it (TimelineViews keeps them), not once per page.
  */
-export function messageViews(
+export interface LocalRows {
+  rows: readonly MessageRow[];
+  /** Whether any is a tombstone: those whose entry is still in the timeline are shown by it. */
+  anyDeleted: boolean;
+}
+
+export function localRowsOf(model: ConversationModel): LocalRows {
+  const rows = [...model.rows.values()]
+    .filter((row) => row.kind === 'system' || row.viewOnceOpened || row.deleted)
+    .sort((a, b) => localKey(a) - localKey(b));
+  return { rows, anyDeleted: rows.some((row) => row.deleted) };
+}
+
+/** Entries `[from, to)` of a timeline; `live`: the rows after its last entry belong to it too. */
+export interface TimelineSlice {
+  timeline: readonly MessageEntry[];
+  from: number;
+  to: number;
+  live: boolean;
+}
+
+/**
+ * The views of a slice of the conversation's timeline: its document entries with the local rows
+ * and placeholders that fall among them. A row without an entry belongs to the slice holding the
+ * first entry at or after its key, so adjacent slices share none. `reuse` holds views already
+ * built for entries (by entry id, null for an entry that shows nothing) since the conversation
+ * last changed: those are not built again, and every view built is added to it.
+ */
+export function sliceViews(
   model: ConversationModel,
   context: ViewContext,
-  floor = -Infinity,
+  slice: TimelineSlice,
+  locals: LocalRows,
+  reuse: Map<string, MessageView | null>,
 ): MessageView[] {
-  const timeline = model.timeline();
-  const entries = floor === -Infinity ? timeline : timeline.slice(firstFrom(timeline, floor));
-  // Local system entries, opened view-once messages (they left the document: disappearing/), and
-  // tombstones whose entry left the document (rich/: a delete for everyone redacts it) slot into
-  // the timeline by their keys.
-  const local = [...model.rows.values()].filter(
-    (row) => (row.kind === 'system' || row.viewOnceOpened || row.deleted) && localKey(row) >= floor,
+  const { timeline, from, to } = slice;
+  const entries = timeline.slice(from, to);
+  const after = from > 0 ? orderKey(timeline[from - 1]!) : -Infinity;
+  const upTo = slice.live ? Infinity : to > 0 ? orderKey(timeline[to - 1]!) : -Infinity;
+  const inSlice = (key: number) => key > after && key <= upTo;
+  // A tombstone whose entry is in this slice is shown by the entry (its key is in no other).
+  const inTimeline = locals.anyDeleted && new Set(entries.map((entry) => entry.id));
+  const system = locals.rows.filter(
+    (row) =>
+      inSlice(localKey(row)) &&
+      (row.kind === 'system' || row.viewOnceOpened || (inTimeline && !inTimeline.has(row.id))),
   );
-  const inTimeline = local.some((row) => row.deleted) && new Set(timeline.map((entry) => entry.id));
-  const system = local
-    .filter(
-      (row) =>
-        row.kind === 'system' || row.viewOnceOpened || (inTimeline && !inTimeline.has(row.id)),
-    )
-    .sort((a, b) => localKey(a) - localKey(b));
-  const placeholders = (context.placeholders?.(model) ?? []).filter(
-    (row) => row.receivedAt >= floor,
+  const placeholders = (context.placeholders?.(model) ?? []).filter((row) =>
+    inSlice(row.receivedAt),
   );
   const views: MessageView[] = [];
-  const rich = context.rich?.(model);
+  let rich: ReadonlyMap<string, RichState> | undefined | null = null;
   let nextSystem = 0;
   let nextPlaceholder = 0;
   for (const entry of entries) {
@@ -82,23 +111,42 @@ export function messageViews(
     ) {
       views.push(placeholderView(placeholders[nextPlaceholder++]!, model, context));
     }
-    if (entry.kind === 'timer') {
-      views.push(timerView(entry, model, context));
-      continue;
+    let view = reuse.get(entry.id);
+    if (view === undefined) {
+      if (rich === null) rich = context.rich?.(model);
+      view = entryView(entry, model, context, rich);
+      reuse.set(entry.id, view);
     }
-    if (entry.kind === 'membership') {
-      const line = context.membershipLine?.(model, entry);
-      if (line) views.push(membershipView(entry, model, line));
-      continue;
-    }
-    const row = model.rows.get(entry.id);
-    if (row && !row.hidden) views.push(toView(row, model, context, rich));
+    if (view) views.push(view);
   }
   while (nextSystem < system.length)
     views.push(toView(system[nextSystem++] as MessageRow, model, context));
   while (nextPlaceholder < placeholders.length)
     views.push(placeholderView(placeholders[nextPlaceholder++]!, model, context));
   return views;
+}
+
+/** The views of the conversation's whole timeline in memory (tests, and callers that read it all). */
+export function messageViews(model: ConversationModel, context: ViewContext): MessageView[] {
+  const timeline = model.timeline();
+  const slice = { timeline, from: 0, to: timeline.length, live: true };
+  return sliceViews(model, context, slice, localRowsOf(model), new Map());
+}
+
+/** What one document entry shows: a bubble, a system line, or nothing (null). */
+function entryView(
+  entry: MessageEntry,
+  model: ConversationModel,
+  context: ViewContext,
+  rich: ReadonlyMap<string, RichState> | undefined,
+): MessageView | null {
+  if (entry.kind === 'timer') return timerView(entry, model, context);
+  if (entry.kind === 'membership') {
+    const line = context.membershipLine?.(model, entry);
+    return line ? membershipView(entry, model, line) : null;
+  }
+  const row = model.rows.get(entry.id);
+  return row && !row.hidden ? toView(row, model, context, rich) : null;
 }
 
 /**
@@ -111,13 +159,6 @@ export function pageViews(model: ConversationModel, context: ViewContext): Messa
     .filter((row) => !row.hidden)
     .sort((a, b) => compareRows(a, b))
     .map((row) => toView(row, model, context));
-}
-
-/** The index of the first entry at or after the order key `floor` (the timeline is in key order). */
-export function firstFrom(timeline: readonly MessageEntry[], floor: number): number {
-  let from = timeline.length;
-  while (from > 0 && orderKey(timeline[from - 1]!) >= floor) from--;
-  return from;
 }
 
 /** Where a row that is not in the document's timeline goes (system entries, tombstones). */

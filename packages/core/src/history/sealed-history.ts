@@ -56,7 +56,11 @@ export class SealedHistory {
   /** Entries of the segment `seq` were read: they precede everything read before. */
   prepend(seq: number, entries: readonly MessageEntry[]): void {
     this.readFrom = Math.min(this.readFrom, seq);
-    this.older = [...entries, ...this.older].sort(compareTimeline);
+    const joined = entries.concat(this.older);
+    // Segments are sealed oldest first, each in timeline order: sorting every entry read so far,
+    // once per segment while scrolling up, is needed only when one is not (an imported one).
+    if (!inOrder(joined, entries.length + 1)) joined.sort(compareTimeline);
+    this.older = joined;
   }
 
   /** The live document sealed `row` with `entries`, which stay shown (they were in memory). */
@@ -93,6 +97,14 @@ export class SealedHistory {
       wanted.some((key) => key >= range.fromKey && key <= range.toKey),
     );
   }
+}
+
+/** Whether the first `count` entries (a segment read and the one after it) are in timeline order. */
+function inOrder(entries: readonly MessageEntry[], count: number): boolean {
+  const end = Math.min(count, entries.length);
+  for (let index = 1; index < end; index++)
+    if (compareTimeline(entries[index - 1]!, entries[index]!) > 0) return false;
+  return true;
 }
 
 /** The key range of a segment's entries (they are in timeline order). */

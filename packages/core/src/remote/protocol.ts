@@ -61,6 +61,8 @@ export const MESSENGER_MEMBERS = {
   messages: 'observable-call',
   showOlderMessages: 'notify',
   showMessage: 'call',
+  showNewerMessages: 'notify',
+  showNewestMessages: 'call',
   search: 'call',
   safetyNumber: 'call',
   markVerified: 'call',

@@ -78,15 +78,21 @@ const shown = (views: LiveViews) =>
     .getSnapshot()
     .map((view) => view.id);
 
-/** Scrolls up until the timeline stops growing; resolves with what it shows then. */
+/**
+ * Scrolls up until the window stops moving; resolves with every message it showed on the way, in
+ * order (the window holds a few pages at a time: docs/decisions/0820, "Scrolling").
+ */
 async function scrollToTop(views: LiveViews, conversations: Conversations): Promise<string[]> {
+  let seen = shown(views);
   for (;;) {
-    const before = shown(views).length;
+    const before = views.messages('chat').getSnapshot();
     views.showOlder('chat');
     const model = conversations.get('chat')!;
-    if (model.history.reading) await model.history.reading;
-    await Promise.resolve(); // showOlder widens in the read's continuation
-    if (shown(views).length === before) return shown(views);
+    while (model.history.reading) await model.history.reading;
+    await Promise.resolve(); // showOlder moves in the read's continuation
+    if (views.messages('chat').getSnapshot() === before) return seen;
+    const window = shown(views);
+    seen = [...window.slice(0, window.indexOf(seen[0]!)), ...seen];
   }
 }
 
@@ -132,7 +138,7 @@ describe('sealed history segments', () => {
     const again = await open(store);
     expect(await again.views.showMessage('chat', 'm12')).toBe(true);
     expect(shown(again.views)[0]).toBe(`m${12 - PAGE / 2}`);
-    expect(shown(again.views).at(-1)).toBe('m74');
+    expect(shown(again.views).at(-1)).toBe(`m${12 - PAGE / 2 + 2 * PAGE - 1}`);
     expect(await again.views.showMessage('chat', 'nope')).toBe(false);
   });
 

@@ -1,0 +1,142 @@
+/**
+ * Scrolling a long chat to its first message and back (docs/decisions/0820, "Scrolling"), in
+ * real Chromium on the real core: the device holds a chat of 5,000 messages, sealed as a device
+ * running this code holds it (its newest 2,000 entries live, the rest in segments), written into
+ * its IndexedDB as core stores it. Flung up a step a frame, the list reaches the first message
+ * through every page and segment, the rows on screen are always consecutive messages under the
+ * right day separators, and the jump button brings the newest message back.
+ */
+import { TIMELINE_PAGE, WINDOW_PAGES } from '@parley/core';
+import { seedConversations } from '@parley/core/test-support';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { readSelf, writeRows } from '../../bench/seed-device.js';
+import { useStack } from './harness/use-stack.js';
+import { bubble, openUser, screenshot, signUp } from './harness/user.js';
+
+const MESSAGES = 5_000;
+/** Taller than any seeded row: the list's height bounds the rows it holds. */
+const ROW_PX_AT_MOST = 100;
+const text = (n: number) => `Seeded message ${n} of ${MESSAGES}`;
+
+/** What the list renders, in DOM order: day separators and seeded message numbers. */
+type Rendered = Array<{ day: string } | { n: number }>;
+
+function rendered(page: Page): Promise<Rendered> {
+  return page
+    .locator('.day-separator, [data-message-id] .bubble__text')
+    .evaluateAll((nodes) =>
+      nodes.map((node) =>
+        node.classList.contains('day-separator')
+          ? { day: node.getAttribute('aria-label') ?? '' }
+          : { n: Number(/Seeded message (\d+) of/.exec(node.textContent ?? '')?.[1]) },
+      ),
+    );
+}
+
+/**
+ * The rows on screen are one run of consecutive messages (no gap, no repeat, nothing out of
+ * order) with each day's separator at most once; returns the message numbers.
+ */
+async function consecutive(page: Page): Promise<number[]> {
+  const rows = await rendered(page);
+  const numbers = rows.flatMap((row) => ('n' in row ? [row.n] : []));
+  const days = rows.flatMap((row) => ('day' in row ? [row.day] : []));
+  expect(numbers.length).toBeGreaterThan(0);
+  expect(numbers).toEqual(numbers.map((_, i) => numbers[0]! + i));
+  expect(new Set(days).size).toBe(days.length);
+  return numbers;
+}
+
+/**
+ * Flings the list up `step` px a frame (a wheel event first, as a person's input), inside the
+ * page, until the first message shows at the top; resolves with the message numbers rendered
+ * at each frame.
+ */
+function flingToTop(page: Page, step: number): Promise<number[][]> {
+  return page.evaluate(
+    (step) =>
+      new Promise<number[][]>((resolve) => {
+        const seen: number[][] = [];
+        const tick = () => {
+          const scroller = document.querySelector<HTMLElement>('.message-list__scroller')!;
+          const numbers = [...document.querySelectorAll('[data-message-id] .bubble__text')].map(
+            (node) => Number(/Seeded message (\d+) of/.exec(node.textContent ?? '')?.[1]),
+          );
+          seen.push(numbers);
+          if (numbers.includes(1) && scroller.scrollTop <= 0) {
+            resolve(seen);
+            return;
+          }
+          scroller.dispatchEvent(new WheelEvent('wheel', { deltaY: step, bubbles: true }));
+          scroller.scrollTop += step;
+          requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }),
+    step,
+  );
+}
+
+describe('a long chat scrolled to its first message and back', () => {
+  const stack = useStack();
+
+  it('reaches the first message in order, and the jump button returns to the newest', async () => {
+    const user = await openUser(stack, 'scroller');
+    await signUp(user);
+    const { page } = user;
+    const self = await readSelf(page);
+    const rows = await seedConversations({
+      self: { accountId: self.accountId, username: self.username, deviceId: self.deviceId },
+      conversations: 2,
+      messagesPerConversation: 3,
+      largeConversationMessages: MESSAGES,
+      sealed: true,
+    });
+    expect(rows.docSegments.length).toBeGreaterThan(0);
+    await writeRows(page, rows);
+    await page.reload();
+    await page.goto(`/#/chat/${encodeURIComponent(rows.largeConversationId)}`);
+    await bubble(page, text(MESSAGES)).waitFor();
+    expect((await consecutive(page)).at(-1)).toBe(MESSAGES);
+
+    // Up to the first message: every frame showed consecutive messages, going up.
+    const frames = (await flingToTop(page, -1_500)).filter((numbers) => numbers.length > 0);
+    for (const numbers of frames)
+      expect(numbers, 'consecutive on every frame').toEqual(numbers.map((_, i) => numbers[0]! + i));
+    // Going up: a frame's oldest rendered message is never newer than a few pages above the one
+    // before (the list never jumps back down), and the last frame starts at the first message.
+    const tops = frames.map((numbers) => numbers[0]!);
+    expect(tops.at(-1)).toBe(1);
+    for (let i = 1; i < tops.length; i++) expect(tops[i]).toBeLessThanOrEqual(tops[i - 1]! + 5);
+    const top = await consecutive(page);
+    expect(top[0]).toBe(1);
+    // The first row is the first day's separator, then the first message.
+    expect((await rendered(page))[0]).toHaveProperty('day');
+    await expect.poll(() => bubble(page, text(1)).isVisible()).toBe(true);
+    // The list holds a few pages around the view, not the 5,000 messages scrolled through.
+    const height = await page
+      .getByRole('region', { name: 'Messages' })
+      .evaluate((scroller) => scroller.scrollHeight);
+    expect(height).toBeLessThan(WINDOW_PAGES * TIMELINE_PAGE * ROW_PX_AT_MOST);
+    await screenshot(page, 'scroll-history-top');
+
+    // A few pages back down: newer pages come in below, still in order.
+    await page.getByRole('region', { name: 'Messages' }).evaluate((scroller) => {
+      scroller.dispatchEvent(new WheelEvent('wheel', { deltaY: 20_000, bubbles: true }));
+      scroller.scrollTop += 20_000;
+    });
+    await expect.poll(async () => Math.min(...(await consecutive(page)))).toBeGreaterThan(100);
+
+    // The jump button: straight back to the newest message.
+    await page.getByRole('button', { name: /Jump to the newest message/ }).click();
+    await bubble(page, text(MESSAGES)).waitFor();
+    await expect.poll(() => bubble(page, text(MESSAGES)).isVisible()).toBe(true);
+    expect((await consecutive(page)).at(-1)).toBe(MESSAGES);
+    await expect
+      .poll(() => page.getByRole('button', { name: /Jump to the newest message/ }).count())
+      .toBe(0);
+    await screenshot(page, 'scroll-history-back');
+    await user.context.close();
+  });
+});
