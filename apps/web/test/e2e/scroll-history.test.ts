@@ -78,6 +78,35 @@ function flingToTop(page: Page, step: number): Promise<number[][]> {
   );
 }
 
+/**
+ * Flings the list down `step` px a frame until a message numbered `until` or later shows;
+ * resolves with the message numbers rendered at each frame.
+ */
+function flingDownTo(page: Page, step: number, until: number): Promise<number[][]> {
+  return page.evaluate(
+    ({ step, until }) =>
+      new Promise<number[][]>((resolve) => {
+        const seen: number[][] = [];
+        const tick = () => {
+          const scroller = document.querySelector<HTMLElement>('.message-list__scroller')!;
+          const numbers = [...document.querySelectorAll('[data-message-id] .bubble__text')].map(
+            (node) => Number(/Seeded message (\d+) of/.exec(node.textContent ?? '')?.[1]),
+          );
+          seen.push(numbers);
+          if (numbers.some((n) => n >= until)) {
+            resolve(seen);
+            return;
+          }
+          scroller.dispatchEvent(new WheelEvent('wheel', { deltaY: step, bubbles: true }));
+          scroller.scrollTop += step;
+          requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }),
+    { step, until },
+  );
+}
+
 describe('a long chat scrolled to its first message and back', () => {
   const stack = useStack();
 
@@ -85,6 +114,8 @@ describe('a long chat scrolled to its first message and back', () => {
     const user = await openUser(stack, 'scroller');
     await signUp(user);
     const { page } = user;
+    const errors: Error[] = [];
+    page.on('pageerror', (error) => errors.push(error));
     const self = await readSelf(page);
     const rows = await seedConversations({
       self: { accountId: self.accountId, username: self.username, deviceId: self.deviceId },
@@ -121,12 +152,14 @@ describe('a long chat scrolled to its first message and back', () => {
     expect(height).toBeLessThan(WINDOW_PAGES * TIMELINE_PAGE * ROW_PX_AT_MOST);
     await screenshot(page, 'scroll-history-top');
 
-    // A few pages back down: newer pages come in below, still in order.
-    await page.getByRole('region', { name: 'Messages' }).evaluate((scroller) => {
-      scroller.dispatchEvent(new WheelEvent('wheel', { deltaY: 20_000, bubbles: true }));
-      scroller.scrollTop += 20_000;
-    });
+    // Flung back down past the window's newer edge: newer pages come in below (the window
+    // moves toward the newest), in order on every frame, and nothing fails on the page.
+    const beyondWindow = WINDOW_PAGES * TIMELINE_PAGE + TIMELINE_PAGE;
+    const down = (await flingDownTo(page, 1_500, beyondWindow)).filter((n) => n.length > 0);
+    for (const numbers of down)
+      expect(numbers, 'consecutive on every frame').toEqual(numbers.map((_, i) => numbers[0]! + i));
     await expect.poll(async () => Math.min(...(await consecutive(page)))).toBeGreaterThan(100);
+    expect(errors).toEqual([]);
 
     // The jump button: straight back to the newest message.
     await page.getByRole('button', { name: /Jump to the newest message/ }).click();
