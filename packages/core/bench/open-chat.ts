@@ -12,11 +12,10 @@
  */
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import type { Contacts } from '../src/account/contacts.js';
-import type { LocalDevice } from '../src/account/local-device.js';
 import { ConversationDoc } from '../src/conversations/conversation-doc.js';
 import { Conversations, messageRow } from '../src/conversations/conversations.js';
-import { LiveViews, TIMELINE_PAGE } from '../src/facade/live-views.js';
+import { TIMELINE_PAGE } from '../src/facade/live-views.js';
+import { offlineViews } from '../src/test-support/offline-views.js';
 import { MemoryStore } from '../src/store/memory-store.js';
 import { UnitOfWork } from '../src/store/unit-of-work.js';
 
@@ -73,14 +72,7 @@ async function open(
   gc?.();
   const before = process.memoryUsage().heapUsed;
   const started = performance.now();
-  const views = new LiveViews({
-    device: { account: undefined } as unknown as LocalDevice,
-    conversations,
-    contacts: { usernameOf: () => undefined } as unknown as Contacts,
-    connectionState: () => 'offline',
-    loadRows: (id) => void conversations.ensure([id]),
-    timelinePage: TIMELINE_PAGE,
-  });
+  const views = offlineViews(conversations, { timelinePage: TIMELINE_PAGE });
   const shown = views.messages('chat').getSnapshot().length;
   const ms = performance.now() - started;
   if (shown !== TIMELINE_PAGE) throw new Error(`expected a page of ${TIMELINE_PAGE}, got ${shown}`);

@@ -14,4 +14,5 @@ export {
   CORPUS_QUERIES,
   seededRandom,
 } from './test-support/search-corpus.js';
+export { offlineViews } from './test-support/offline-views.js';
 export type { ContactRow, ConversationRow, DocSnapshotRow, MessageRow } from './store/database.js';

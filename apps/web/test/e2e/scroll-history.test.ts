@@ -48,43 +48,16 @@ async function consecutive(page: Page): Promise<number[]> {
   return numbers;
 }
 
-/**
- * Flings the list up `step` px a frame (a wheel event first, as a person's input), inside the
- * page, until the first message shows at the top; resolves with the message numbers rendered
- * at each frame.
- */
-function flingToTop(page: Page, step: number): Promise<number[][]> {
-  return page.evaluate(
-    (step) =>
-      new Promise<number[][]>((resolve) => {
-        const seen: number[][] = [];
-        const tick = () => {
-          const scroller = document.querySelector<HTMLElement>('.message-list__scroller')!;
-          const numbers = [...document.querySelectorAll('[data-message-id] .bubble__text')].map(
-            (node) => Number(/Seeded message (\d+) of/.exec(node.textContent ?? '')?.[1]),
-          );
-          seen.push(numbers);
-          if (numbers.includes(1) && scroller.scrollTop <= 0) {
-            resolve(seen);
-            return;
-          }
-          scroller.dispatchEvent(new WheelEvent('wheel', { deltaY: step, bubbles: true }));
-          scroller.scrollTop += step;
-          requestAnimationFrame(tick);
-        };
-        requestAnimationFrame(tick);
-      }),
-    step,
-  );
-}
+/** Where a fling stops: at the very top with the first message shown, or at a message. */
+type FlingEnd = { top: true } | { reaching: number };
 
 /**
- * Flings the list down `step` px a frame until a message numbered `until` or later shows;
- * resolves with the message numbers rendered at each frame.
+ * Flings the list `step` px a frame (negative: up; a wheel event first, as a person's input),
+ * inside the page, until `end`; resolves with the message numbers rendered at each frame.
  */
-function flingDownTo(page: Page, step: number, until: number): Promise<number[][]> {
+function fling(page: Page, step: number, end: FlingEnd): Promise<number[][]> {
   return page.evaluate(
-    ({ step, until }) =>
+    ({ step, end }) =>
       new Promise<number[][]>((resolve) => {
         const seen: number[][] = [];
         const tick = () => {
@@ -93,7 +66,11 @@ function flingDownTo(page: Page, step: number, until: number): Promise<number[][
             (node) => Number(/Seeded message (\d+) of/.exec(node.textContent ?? '')?.[1]),
           );
           seen.push(numbers);
-          if (numbers.some((n) => n >= until)) {
+          const done =
+            'top' in end
+              ? numbers.includes(1) && scroller.scrollTop <= 0
+              : numbers.some((n) => n >= end.reaching);
+          if (done) {
             resolve(seen);
             return;
           }
@@ -103,7 +80,7 @@ function flingDownTo(page: Page, step: number, until: number): Promise<number[][
         };
         requestAnimationFrame(tick);
       }),
-    { step, until },
+    { step, end },
   );
 }
 
@@ -132,7 +109,9 @@ describe('a long chat scrolled to its first message and back', () => {
     expect((await consecutive(page)).at(-1)).toBe(MESSAGES);
 
     // Up to the first message: every frame showed consecutive messages, going up.
-    const frames = (await flingToTop(page, -1_500)).filter((numbers) => numbers.length > 0);
+    const frames = (await fling(page, -1_500, { top: true })).filter(
+      (numbers) => numbers.length > 0,
+    );
     for (const numbers of frames)
       expect(numbers, 'consecutive on every frame').toEqual(numbers.map((_, i) => numbers[0]! + i));
     // Going up: a frame's oldest rendered message is never newer than a few pages above the one
@@ -155,7 +134,7 @@ describe('a long chat scrolled to its first message and back', () => {
     // Flung back down past the window's newer edge: newer pages come in below (the window
     // moves toward the newest), in order on every frame, and nothing fails on the page.
     const beyondWindow = WINDOW_PAGES * TIMELINE_PAGE + TIMELINE_PAGE;
-    const down = (await flingDownTo(page, 1_500, beyondWindow)).filter((n) => n.length > 0);
+    const down = (await fling(page, 1_500, { reaching: beyondWindow })).filter((n) => n.length > 0);
     for (const numbers of down)
       expect(numbers, 'consecutive on every frame').toEqual(numbers.map((_, i) => numbers[0]! + i));
     await expect.poll(async () => Math.min(...(await consecutive(page)))).toBeGreaterThan(100);

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { Contacts } from '../../src/account/contacts.js';
-import type { LocalDevice } from '../../src/account/local-device.js';
 import { ConversationDoc, type MessageEntry } from '../../src/conversations/conversation-doc.js';
 import { Conversations, messageRow } from '../../src/conversations/conversations.js';
-import { LiveViews } from '../../src/facade/live-views.js';
+import type { LiveViews } from '../../src/facade/live-views.js';
+import { offlineViews } from '../../src/test-support/offline-views.js';
 import { decodeSegment } from '../../src/history/segment-codec.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { UnitOfWork } from '../../src/store/unit-of-work.js';
@@ -58,17 +57,7 @@ async function open(store: MemoryStore) {
   });
   await conversations.load();
   await conversations.ensure(conversations.all().map((model) => model.row.id));
-  const views = new LiveViews({
-    device: { account: undefined } as unknown as LocalDevice,
-    conversations,
-    contacts: { usernameOf: () => undefined } as unknown as Contacts,
-    connectionState: () => 'offline',
-    loadRows: (id) => void conversations.ensure([id]),
-    timelinePage: PAGE,
-    onError: (error) => {
-      throw error;
-    },
-  });
+  const views = offlineViews(conversations, { timelinePage: PAGE });
   return { conversations, views, model: conversations.get('chat')! };
 }
 

@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Contacts } from '../../src/account/contacts.js';
-import type { LocalDevice } from '../../src/account/local-device.js';
 import { ConversationDoc, type MessageEntry } from '../../src/conversations/conversation-doc.js';
 import { Conversations, messageRow } from '../../src/conversations/conversations.js';
-import { LiveViews, WINDOW_PAGES } from '../../src/facade/live-views.js';
+import { WINDOW_PAGES } from '../../src/facade/live-views.js';
+import { offlineViews } from '../../src/test-support/offline-views.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { UnitOfWork } from '../../src/store/unit-of-work.js';
 
@@ -68,17 +67,7 @@ async function open(store: MemoryStore) {
   });
   await conversations.load();
   await conversations.ensure(['chat']);
-  const views = new LiveViews({
-    device: { account: SELF } as unknown as LocalDevice,
-    conversations,
-    contacts: { usernameOf: () => undefined } as unknown as Contacts,
-    connectionState: () => 'offline',
-    loadRows: (id) => void conversations.ensure([id]),
-    timelinePage: PAGE,
-    onError: (error) => {
-      throw error;
-    },
-  });
+  const views = offlineViews(conversations, { timelinePage: PAGE, self: SELF });
   return { conversations, views, model: conversations.get('chat')! };
 }
 
@@ -204,13 +193,7 @@ describe("a chat's sliding window", () => {
 
   it('holds the whole timeline when no page is given', async () => {
     const chat = await sealedChat();
-    const views = new LiveViews({
-      device: { account: SELF } as unknown as LocalDevice,
-      conversations: chat.conversations,
-      contacts: { usernameOf: () => undefined } as unknown as Contacts,
-      connectionState: () => 'offline',
-      loadRows: () => undefined,
-    });
+    const views = offlineViews(chat.conversations, { self: SELF });
     expect(views.messages('chat').getSnapshot()).toHaveLength(SEALING.liveEntries);
     views.showOlder('chat');
     while (chat.model.history.reading) await chat.model.history.reading;
