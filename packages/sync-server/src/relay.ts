@@ -164,7 +164,7 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
   const prune = () => {
     if (sweeping) return;
     sweeping = store
-      .pruneExpired(Date.now() - config.retentionDays * DAY_MS, () => state === 'closing')
+      .pruneExpired(now() - config.retentionDays * DAY_MS, () => state === 'closing')
       .then((deleted) => deleted > 0 && log.info({ deleted }, 'expired mailbox entries deleted'))
       .catch((error: unknown) => log.error({ err: error }, 'retention sweep failed'))
       .finally(() => (sweeping = undefined));
@@ -173,7 +173,7 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
   const pruneLapsed = () => {
     if (sweepingLapsed) return;
     sweepingLapsed = store
-      .pruneLapsed(Date.now(), () => state === 'closing')
+      .pruneLapsed(now(), () => state === 'closing')
       .then((deleted) => deleted > 0 && log.debug({ deleted }, 'lapsed mailbox entries deleted'))
       .catch((error: unknown) => log.error({ err: error }, 'lapsed entry sweep failed'))
       .finally(() => (sweepingLapsed = undefined));

@@ -5,7 +5,7 @@ import type { RelayRequestError, RelaySocket } from '@parley/relay-client';
 import { address, bytes, registerAccount, text, type TestAccount } from './support/accounts.js';
 import { rejection } from './support/rejection.js';
 import { useTestRelay } from './support/relay-harness.js';
-import { openStoreFixture, openTestStore, type StoreFixture } from './support/store.js';
+import { deviceKeys, openStoreFixture, openTestStore, type StoreFixture } from './support/store.js';
 import { freshDatabase } from './support/database.js';
 import { tempDataDir } from './support/relay-harness.js';
 import { sql, Kysely, PostgresDialect, SqliteDialect } from 'kysely';
@@ -133,6 +133,31 @@ describe('lapsed entries in the store', () => {
     expect(await store.pruneLapsed(t + 300_000)).toBe(1);
     expect((await store.readMailbox(bob, 0, 10)).map((e) => e.clientId)).toEqual(['plain']);
     expect(store.totalMailboxEntries()).toBe(1);
+  });
+});
+
+/** Link tokens go in the same sweep, by the relay's clock, which set their expiry (device-names). */
+describe('the lapsed sweep and link tokens', () => {
+  it('deletes a link token once the relay clock passes its expiry, not before', async () => {
+    const fixture = await openStoreFixture();
+    try {
+      const { store, alice } = fixture;
+      // A relay clock far from the machine's: the sweep must not read Date.now().
+      const t = 1_000_000;
+      const token = (n: number) => new Uint8Array(32).fill(n);
+      await store.createLinkToken(alice.accountId, token(1), t + 60_000);
+      await store.createLinkToken(alice.accountId, token(2), t + 60_000);
+      await store.pruneLapsed(t + 30_000);
+      // Still there at t + 30 s: it adds a device.
+      await store.addDevice(token(1), deviceKeys, 'x', t + 30_000);
+      await store.pruneLapsed(t + 61_000);
+      // Swept at t + 61 s: unknown now, even to a clock that says it had not expired.
+      await expect(store.addDevice(token(2), deviceKeys, 'x', t + 30_000)).rejects.toMatchObject({
+        code: ErrorCode.UNAUTHENTICATED,
+      });
+    } finally {
+      await fixture.close();
+    }
   });
 });
 

@@ -122,8 +122,9 @@ export interface RelayStore {
    */
   pruneExpired(cutoff: number, shouldStop?: () => boolean): Promise<number>;
   /**
-   * Deletes the entries whose time to live (SendRequest.ttl_seconds) ran out by `now`; reads
-   * skip them already. Stops early once `shouldStop()` is true. Resolves with the entries deleted.
+   * Deletes the entries whose time to live (SendRequest.ttl_seconds) ran out by `now`, which
+   * reads skip already, then the link tokens expired by `now` (the relay clock that set their
+   * expiry). Stops early once `shouldStop()` is true. Resolves with the entries deleted.
    */
   pruneLapsed(now: number, shouldStop?: () => boolean): Promise<number>;
 

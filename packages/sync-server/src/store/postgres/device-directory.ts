@@ -91,9 +91,9 @@ export class PgDeviceDirectory {
     });
   }
 
-  deleteExpiredLinkTokens(): Promise<void> {
+  deleteExpiredLinkTokens(now: number): Promise<void> {
     return this.committer.run(async (tx) => {
-      await this.q.deleteExpiredLinkTokens.run(tx, { cutoff: Date.now() });
+      await this.q.deleteExpiredLinkTokens.run(tx, { cutoff: now });
     });
   }
 

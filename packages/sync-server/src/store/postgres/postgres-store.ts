@@ -195,13 +195,13 @@ export class PostgresStore implements RelayStore {
   }
 
   async pruneExpired(cutoff: number, shouldStop: () => boolean = () => false): Promise<number> {
-    const entries = await this.mailboxes.pruneExpired(cutoff, shouldStop);
-    await this.directory.deleteExpiredLinkTokens();
-    return entries;
+    return this.mailboxes.pruneExpired(cutoff, shouldStop);
   }
 
-  pruneLapsed(now: number, shouldStop: () => boolean = () => false): Promise<number> {
-    return this.mailboxes.pruneLapsed(now, shouldStop);
+  async pruneLapsed(now: number, shouldStop: () => boolean = () => false): Promise<number> {
+    const entries = await this.mailboxes.pruneLapsed(now, shouldStop);
+    await this.directory.deleteExpiredLinkTokens(now);
+    return entries;
   }
 
   /** Another relay process changed this account's devices (decision 0161). */

@@ -71,9 +71,9 @@ export class DeviceDirectory {
     });
   }
 
-  deleteExpiredLinkTokens(): Promise<void> {
+  deleteExpiredLinkTokens(now: number): Promise<void> {
     return this.committer.run(() => {
-      this.q.deleteExpiredLinkTokens.run({ cutoff: Date.now() });
+      this.q.deleteExpiredLinkTokens.run({ cutoff: now });
     });
   }
 

@@ -195,16 +195,16 @@ export class SqliteStore implements RelayStore {
 
   /**
    * Sweeps the mailbox, then the idempotency records, from their old ends in short jobs
-   * (retention-sweep.ts), then the expired link tokens.
+   * (retention-sweep.ts).
    */
   async pruneExpired(cutoff: number, shouldStop: () => boolean = () => false): Promise<number> {
-    const entries = await this.mailboxes.pruneExpired(cutoff, shouldStop);
-    await this.directory.deleteExpiredLinkTokens();
-    return entries;
+    return this.mailboxes.pruneExpired(cutoff, shouldStop);
   }
 
-  pruneLapsed(now: number, shouldStop: () => boolean = () => false): Promise<number> {
-    return this.mailboxes.pruneLapsed(now, shouldStop);
+  async pruneLapsed(now: number, shouldStop: () => boolean = () => false): Promise<number> {
+    const entries = await this.mailboxes.pruneLapsed(now, shouldStop);
+    await this.directory.deleteExpiredLinkTokens(now);
+    return entries;
   }
 
   flush(): Promise<void> {
