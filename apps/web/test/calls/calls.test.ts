@@ -406,6 +406,9 @@ describe('a call that must go through TURN', () => {
         .toBe('relay');
       expect((await mediaCounters(user.page)).iceServerUrls).toEqual([turn.url]);
     }
+    // Connected as core sees it (the timer runs once it noted the connection), not only media
+    // bytes counted: a hang-up before that is recorded as a failed call.
+    for (const user of [alice, bob]) await callScreen(user).getByTestId('call-timer').waitFor(POLL);
     await bob.page.getByRole('button', { name: 'Hang up' }).click();
     for (const user of [alice, bob])
       await expect.poll(() => lastCallEntry(user), POLL).toMatchObject({ outcome: 'answered' });
