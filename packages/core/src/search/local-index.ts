@@ -81,7 +81,8 @@ export class LocalSearchIndex implements SearchBackend {
   async restore(expected: readonly string[]): Promise<RestoreReport> {
     this.index = (await (this.saved ?? this.loadSaved())) ?? MessageIndex.empty();
     const restored = this.index.size;
-    // Messages changed where no index was kept (a service worker): indexed anew from their rows.
+    // Messages changed where no index was kept (a service worker), or edited here after the
+    // last save: dropped, so the caller indexes them anew from their rows.
     const pending = await this.store.pending();
     let removed = 0;
     for (const messageId of pending.messageIds) removed += this.index.remove(messageId);
