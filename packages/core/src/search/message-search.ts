@@ -37,6 +37,12 @@ export interface MessageSearchDeps {
   onError(error: unknown): void;
 }
 
+const hasText = (row: MessageRow) => row.body.trim() !== '';
+
+/** Whether messageDocuments(row) gives any document (deleted and hidden rows aside): no copies. */
+const hasDocuments = (row: MessageRow) =>
+  hasText(row) || (row.attachments ?? []).some((attachment) => attachment.fileName);
+
 /**
  * The documents of a projected message: its text, and the name of each attached file that has
  * one. None for what is not searched (system entries, deleted or hidden messages).
@@ -50,8 +56,9 @@ export function messageDocuments(row: MessageRow): SearchDocument[] {
     senderId: row.senderId,
     outgoing: row.outgoing,
   };
-  const documents: SearchDocument[] =
-    row.body.trim() === '' ? [] : [{ ...common, id: row.id, kind: 'message', text: row.body }];
+  const documents: SearchDocument[] = hasText(row)
+    ? [{ ...common, id: row.id, kind: 'message', text: row.body }]
+    : [];
   (row.attachments ?? []).forEach((attachment, n) => {
     if (attachment.fileName)
       documents.push({
@@ -92,7 +99,8 @@ export class MessageSearch {
         for (const row of page) {
           if (row.kind !== 'text') continue;
           if (row.deleted || row.hidden) gone.push(row.id);
-          else if (messageDocuments(row).length > 0) ids.push(row.id);
+          // The catch-up reads every stored row: it asks, without building the documents.
+          else if (hasDocuments(row)) ids.push(row.id);
         }
         if (page.length < CATCH_UP_BATCH) break;
         page = await this.deps.store.messagesAfter(page.at(-1)?.id, CATCH_UP_BATCH);
