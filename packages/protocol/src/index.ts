@@ -12,6 +12,7 @@ export * from './gen/parley/relay/v1/errors_pb.js';
 export * from './gen/parley/relay/v1/frames_pb.js';
 export * from './gen/parley/content/v1/content_pb.js';
 export * from './gen/parley/history/v1/segment_pb.js';
+export * from './client-id.js';
 export * from './relay-limits.js';
 export * from './rich-messages.js';
 export * from './username.js';

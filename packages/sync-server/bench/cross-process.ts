@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { newClientId } from '@parley/protocol';
 import {
   RelayClient,
   randomDeviceKeys,
@@ -56,7 +57,7 @@ export interface PacedResult {
 /**
  * Open loop: every millisecond (a timer, so the sender sleeps between ticks instead of
  * spinning on setImmediate and taking a core), sends as many messages as the schedule says are
- * due. Client ids carry a per-run prefix: a second run's `m0` must not be a retry of the first's.
+ * due. Client ids are time-ordered, as the core makes them (0156).
  */
 export async function pacedRun(
   traffic: Pairs,
@@ -65,7 +66,6 @@ export async function pacedRun(
   durationMs: number,
 ): Promise<PacedResult> {
   const { pairs } = traffic;
-  const run = randomBytes(4).toString('hex');
   const intervalMs = 1000 / rate;
   const latencies: number[] = [];
   let sent = 0;
@@ -85,7 +85,7 @@ export async function pacedRun(
       const content = Buffer.alloc(200);
       content.writeDoubleLE(performance.now(), 0);
       const destination = { accountId: pair.to.accountId, deviceId: pair.to.deviceId };
-      pair.sender.send(`${run}-${sent}`, [{ destination, content }]).catch((error: unknown) => {
+      pair.sender.send(newClientId(), [{ destination, content }]).catch((error: unknown) => {
         sendErrors++;
         firstSendError ??= String(error);
       });

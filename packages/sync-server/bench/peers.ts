@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { newClientId } from '@parley/protocol';
 import { RelaySocket, type Credentials } from '@parley/relay-client';
 
 /** One simulated device as the load generator drives it, over the relay or the bare forwarder. */
@@ -27,15 +28,14 @@ export async function relayPeer(url: string, spec: PeerSpec): Promise<Peer> {
     },
   );
   const destination = { accountId: spec.partnerAccountId!, deviceId: 1 };
-  let sequence = 0;
   let pendingAcks: bigint[] = [];
   const flushAcks = () => {
     socket.ack(pendingAcks);
     pendingAcks = [];
   };
   const peer: Peer = {
-    send: (payload) =>
-      socket.send(`${spec.index}-${++sequence}`, [{ destination, content: payload }]),
+    // Client ids as the core makes them (time-ordered): the relay's index cost depends on it.
+    send: (payload) => socket.send(newClientId(), [{ destination, content: payload }]),
     onReceive: () => undefined,
     close: () => socket.close(),
   };

@@ -1,4 +1,4 @@
-import { Receipt_Kind } from '@parley/protocol';
+import { newClientId, Receipt_Kind } from '@parley/protocol';
 import * as Y from 'yjs';
 import type { OutboxRow } from '../store/database.js';
 import type { UnitOfWork } from '../store/unit-of-work.js';
@@ -67,7 +67,7 @@ export function coalesceOutbox(page: OutboxRow[]): { rows: OutboxRow[]; merges: 
       continue;
     }
     const merged: OutboxRow = {
-      idempotencyKey: crypto.randomUUID(),
+      idempotencyKey: newClientId(), // time-ordered: the relay's index stays compact (0156)
       content: mergeParts(group.parts),
       recipientAccountIds: first.recipientAccountIds,
       ownDevices: first.ownDevices,

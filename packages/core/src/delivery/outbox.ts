@@ -1,5 +1,5 @@
 import type { MessageInitShape } from '@bufbuild/protobuf';
-import { EnvelopeType, type OutgoingMessageSchema } from '@parley/protocol';
+import { EnvelopeType, newClientId, type OutgoingMessageSchema } from '@parley/protocol';
 import type { ProtocolAddress, SignalEngine } from '../crypto/engine.js';
 import type { SessionLock } from '../crypto/session-lock.js';
 import type { OutboxRow } from '../store/database.js';
@@ -218,7 +218,7 @@ export class Outbox {
 
   enqueue(work: UnitOfWork, item: OutboxItem): void {
     work.outbox.push({
-      idempotencyKey: crypto.randomUUID(),
+      idempotencyKey: newClientId(), // time-ordered: the relay's index stays compact (0156)
       content: item.content,
       recipientAccountIds: item.recipientAccountIds,
       ownDevices: item.ownDevices,

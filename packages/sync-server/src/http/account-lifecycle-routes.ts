@@ -23,7 +23,11 @@ export function accountLifecycleRoutes(context: RouteContext) {
           throw new RelayError(ErrorCode.FORBIDDEN, "the username is not this account's");
         }
         // Credentials go with the device rows in one transaction: revoked from this commit on.
-        const deviceIds = await store.deleteAccount(accountId);
+        const { deviceIds, purged } = await store.deleteAccount(accountId);
+        // Handled at once: it may fail while the blobs below are deleted.
+        const purging = purged.catch((error: unknown) =>
+          request.log.error({ err: error }, 'purging the sends of a deleted account failed'),
+        );
         for (const deviceId of deviceIds) {
           online.disconnect(accountId, deviceId, CloseCode.ACCOUNT_DELETED);
         }
@@ -38,6 +42,7 @@ export function accountLifecycleRoutes(context: RouteContext) {
           .catch((error: unknown) =>
             request.log.error({ err: error }, 'deleting the profile of a deleted account failed'),
           );
+        await purging;
         return reply.code(204).send();
       },
     );

@@ -84,9 +84,12 @@ export function devicesRoutes(context: RouteContext) {
       async (request, reply) => {
         const { accountId } = deviceOf(request);
         const deviceId = deviceIdParam(request.params.deviceId);
-        await store.removeDevice(accountId, deviceId);
+        const { purged } = await store.removeDevice(accountId, deviceId);
         online.disconnect(accountId, deviceId, CloseCode.DEVICE_REMOVED);
         online.devicesChangedHere(accountId);
+        await purged.catch((error: unknown) =>
+          request.log.error({ err: error }, 'purging the sends of a removed device failed'),
+        );
         return reply.code(204).send();
       },
     );

@@ -339,8 +339,25 @@ export function buildQueries(db: Kysely<RelayDatabase>, flavor: SqlFlavor) {
         .where('source_device_row_id', '=', arg('rowId'))
         .where('client_id', '=', arg('clientId')),
     ),
-    deleteDeviceSends: template<'rowId'>(
-      db.deleteFrom('sends').where('source_device_row_id', '=', arg('rowId')),
+    /** The insertion-order range of the idempotency records (null, null when there are none). */
+    sendsOrderRange: template<never>(
+      db
+        .selectFrom('sends')
+        .select([
+          sql<number | null>`min(${insertionOrder})`.as('first'),
+          sql<number | null>`max(${insertionOrder})`.as('last'),
+        ]),
+    ),
+    /**
+     * A removed device's idempotency records within a range of insertion order: the table has
+     * no index by device (0156), so the purge walks it range by range.
+     */
+    deleteDeviceSendsBetween: template<'rowId' | 'after' | 'upTo'>(
+      db
+        .deleteFrom('sends')
+        .where(insertionOrder, '>', arg('after'))
+        .where(insertionOrder, '<=', arg('upTo'))
+        .where('source_device_row_id', '=', arg('rowId')),
     ),
     /** Idempotency records in insertion order after `after`, for the retention sweep. */
     sendsAfter: template<'after' | 'limit'>(
@@ -356,3 +373,6 @@ export function buildQueries(db: Kysely<RelayDatabase>, flavor: SqlFlavor) {
 }
 
 export type Queries = ReturnType<typeof buildQueries>;
+
+/** Idempotency records looked at per statement of a removed device's purge: a few milliseconds. */
+export const SENDS_PURGE_CHUNK = 20_000;

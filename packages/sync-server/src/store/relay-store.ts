@@ -55,12 +55,12 @@ export interface RelayStore {
   /** Records that the device connected on the day starting at `day` (never moves backwards). */
   markDeviceActive(rowId: number, day: number): Promise<void>;
   /** Deletes the device with its keys and mailbox; refuses the account's last device. */
-  removeDevice(accountId: string, deviceId: number): Promise<void>;
+  removeDevice(accountId: string, deviceId: number): Promise<Removal>;
   /**
    * Deletes the account with everything the store keeps for it (devices, keys, mailboxes, link
-   * tokens, username); throws NOT_FOUND when it does not exist. Resolves with its device ids.
+   * tokens, username); throws NOT_FOUND when it does not exist.
    */
-  deleteAccount(accountId: string): Promise<number[]>;
+  deleteAccount(accountId: string): Promise<Removal>;
   /** The current devices of each named account that exists, keyed by device id. */
   deviceSets(accountIds: readonly string[]): Promise<Map<string, ReadonlyMap<number, DeviceRef>>>;
   /**
@@ -132,4 +132,13 @@ export interface RelayStore {
   flush(): Promise<void>;
   /** Commits everything in flight, then closes. */
   close(): Promise<void>;
+}
+
+/**
+ * A removal of devices, committed: their credentials are revoked. Their idempotency records go
+ * after it in short jobs (the table has no index by device, 0156): `purged` settles then.
+ */
+export interface Removal {
+  deviceIds: number[];
+  purged: Promise<void>;
 }

@@ -157,6 +157,25 @@ export const postgresFlavor: SqlFlavor = {
   ],
 };
 
+/**
+ * The idempotency records of sends, under `name` (a rebuild creates it under another name).
+ * Keyed by client id first: clients send time-ordered ids (UUIDv7), so new records land at the
+ * key's end instead of on a random page of it per send (0156).
+ */
+export function sendsTable(db: Kysely<RelayDatabase>, flavor: SqlFlavor, name: string) {
+  return flavor
+    .addInsertionOrder(
+      db.schema
+        .createTable(name)
+        .ifNotExists()
+        .addColumn('source_device_row_id', 'bigint', (c) => c.notNull())
+        .addColumn('client_id', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'bigint', (c) => c.notNull())
+        .addColumn('result', flavor.binary, (c) => c.notNull()),
+    )
+    .addPrimaryKeyConstraint(`${name}_pk`, ['client_id', 'source_device_row_id']);
+}
+
 /** The DDL statements creating the schema (idempotent: IF NOT EXISTS everywhere). */
 export function schemaStatements(db: Kysely<RelayDatabase>, flavor: SqlFlavor): string[] {
   const { binary } = flavor;
@@ -228,17 +247,7 @@ export function schemaStatements(db: Kysely<RelayDatabase>, flavor: SqlFlavor): 
       .ifNotExists()
       .on('mailbox')
       .columns(['device_row_id', 'server_id']),
-    flavor
-      .addInsertionOrder(
-        s
-          .createTable('sends')
-          .ifNotExists()
-          .addColumn('source_device_row_id', 'bigint', (c) => c.notNull())
-          .addColumn('client_id', 'text', (c) => c.notNull())
-          .addColumn('created_at', 'bigint', (c) => c.notNull())
-          .addColumn('result', binary, (c) => c.notNull()),
-      )
-      .addPrimaryKeyConstraint('sends_pk', ['source_device_row_id', 'client_id']),
+    sendsTable(db, flavor, 'sends'),
     ...flavor.extraStatements(db),
     s
       .createTable('blobs')

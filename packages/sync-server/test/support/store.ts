@@ -38,6 +38,8 @@ export interface StoreFixture {
   store: TestStore;
   /** SQLite only: the database file (for a second, observing connection). */
   path: string | undefined;
+  /** The database's URL, either dialect (for a raw connection, or a second store). */
+  url: string;
   alice: DeviceRef;
   bob: DeviceRef;
   /** One 10-byte entry from `from` to `to`; resolves once durable. */
@@ -70,19 +72,22 @@ export async function openStoreFixture(): Promise<StoreFixture> {
   const database = await freshDatabase(data.dir);
   const path = dialect === 'sqlite' ? sqlitePath(database.url) : undefined;
   const { store, alice, bob } = await openTestStore(database.url);
-  return {
+  // send() and close() use the fixture's store as it is then: a test may reopen it.
+  const fixture: StoreFixture = {
     store,
     path,
+    url: database.url,
     alice,
     bob,
     send: (from, to, clientId) => {
       const entries = [{ destination: to, type: 1, content: bytes(10) }];
-      return store.commitSend({ source: from, clientId, entries }, () => bytes(1), ignore);
+      return fixture.store.commitSend({ source: from, clientId, entries }, () => bytes(1), ignore);
     },
     async close() {
-      await store.close();
+      await fixture.store.close();
       await database.drop();
       data.remove();
     },
   };
+  return fixture;
 }

@@ -11,6 +11,7 @@ import {
 import type { PgCommitEvents, PgGroupCommitter } from './group-commit.js';
 import type { PgQueries, PgQuery } from './pg-queries.js';
 import { envelopeFromRow, type EntryRow } from '../rows.js';
+import { SENDS_PURGE_CHUNK } from '../queries.js';
 
 interface QueuedSend {
   input: SendInput;
@@ -76,6 +77,28 @@ export class PgMailboxTables {
     private readonly committer: PgGroupCommitter,
     private readonly events: Pick<PgCommitEvents, 'hookFailed'>,
   ) {}
+
+  /**
+   * Deletes the idempotency records of removed devices (after their removal committed), one
+   * statement per SENDS_PURGE_CHUNK of insertion order: `sends` has no index by device (0156).
+   * On the pool: the devices are gone, so no send of theirs can race it.
+   */
+  async purgeSends(rowIds: readonly number[]): Promise<void> {
+    const range = await this.q.sendsOrderRange.one<{ first: number | null; last: number | null }>(
+      this.pool,
+      {},
+    );
+    if (!range || range.first === null || range.last === null) return;
+    for (let after = range.first - 1; after < range.last; after += SENDS_PURGE_CHUNK) {
+      for (const rowId of rowIds) {
+        await this.q.deleteDeviceSendsBetween.run(this.pool, {
+          rowId,
+          after,
+          upTo: after + SENDS_PURGE_CHUNK,
+        });
+      }
+    }
+  }
 
   /** Counts the entries present (once, at startup). */
   async load(): Promise<void> {

@@ -12,7 +12,7 @@ import type {
   SendResultEncoder,
   StoredEnvelope,
 } from '../records.js';
-import type { DeviceCredentials, NewAccount, RelayStore } from '../relay-store.js';
+import type { DeviceCredentials, NewAccount, RelayStore, Removal } from '../relay-store.js';
 import {
   addedColumns,
   lateStatements,
@@ -24,6 +24,7 @@ import { PgDeviceDirectory } from './device-directory.js';
 import { PgGroupCommitter, type PgCommitEvents } from './group-commit.js';
 import { PgMailboxTables } from './mailbox-tables.js';
 import { migrate } from './migrate.js';
+import { rekeySends } from './sends-rekey.js';
 import { buildPgQueries, preparePgQueries } from './pg-queries.js';
 import { createPool } from './pool.js';
 
@@ -68,6 +69,7 @@ export class PostgresStore implements RelayStore {
             `ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${column} ${type}`,
         ),
         ...lateStatements(kysely),
+        rekeySends,
       ]);
       const q = preparePgQueries(buildQueries(kysely, postgresFlavor), buildPgQueries(kysely));
       const committer = new PgGroupCommitter(pool, events);
@@ -131,11 +133,11 @@ export class PostgresStore implements RelayStore {
     return this.directory.markDeviceActive(rowId, day);
   }
 
-  removeDevice(accountId: string, deviceId: number): Promise<void> {
+  removeDevice(accountId: string, deviceId: number): Promise<Removal> {
     return this.directory.removeDevice(accountId, deviceId);
   }
 
-  deleteAccount(accountId: string): Promise<number[]> {
+  deleteAccount(accountId: string): Promise<Removal> {
     return this.directory.deleteAccount(accountId);
   }
 

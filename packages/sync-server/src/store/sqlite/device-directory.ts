@@ -10,14 +10,14 @@ import type {
   PreKeyBundle,
   PreKeyUpload,
 } from '../records.js';
-import type { DeviceCredentials, NewAccount } from '../relay-store.js';
+import type { DeviceCredentials, NewAccount, Removal } from '../relay-store.js';
 import type { GroupCommitter } from './group-commit.js';
 import type { MailboxTables } from './mailbox-tables.js';
 import { asBuffer, type PreparedQueries } from './prepared.js';
 import type { DeviceRow } from '../rows.js';
 
 /** What the directory tells the mailbox tables when a device, and with it a mailbox, comes or goes. */
-type MailboxCounts = Pick<MailboxTables, 'deviceAdded' | 'deviceRemoved'>;
+type MailboxCounts = Pick<MailboxTables, 'deviceAdded' | 'deviceRemoved' | 'purgeSends'>;
 
 /**
  * Accounts, link tokens, devices and their prekeys. Writes are jobs of the GroupCommitter;
@@ -142,8 +142,8 @@ export class DeviceDirectory {
     });
   }
 
-  removeDevice(accountId: string, deviceId: number): Promise<void> {
-    return this.committer.run(
+  async removeDevice(accountId: string, deviceId: number): Promise<Removal> {
+    const rowId = await this.committer.run(
       () => {
         const devices = this.q.devicesOfAccount.all<DeviceRow>({ accountId });
         const row = devices.find((d) => d.device_id === deviceId);
@@ -152,18 +152,20 @@ export class DeviceDirectory {
           throw new RelayError(ErrorCode.CONFLICT, "cannot remove the account's last device");
         }
         this.dropDevice(row.row_id);
+        return row.row_id;
       },
       () => this.deviceSetCache.invalidate(accountId),
     );
+    return { deviceIds: [deviceId], purged: this.mailboxes.purgeSends([rowId]) };
   }
 
   /**
    * Deletes the account and every row it owns: its devices with their keys, mailboxes and
    * idempotency records, its link tokens, its username and skeleton (free at once:
-   * DELETED_USERNAME_RESERVED_MS). Resolves with the device ids it had.
+   * DELETED_USERNAME_RESERVED_MS); the idempotency records right after (Removal).
    */
-  deleteAccount(accountId: string): Promise<number[]> {
-    return this.committer.run(
+  async deleteAccount(accountId: string): Promise<Removal> {
+    const devices = await this.committer.run(
       () => {
         if (!this.q.accountById.get({ id: accountId })) {
           throw new RelayError(ErrorCode.NOT_FOUND, 'no such account');
@@ -173,10 +175,14 @@ export class DeviceDirectory {
         this.q.deleteAccountLinkTokens.run({ accountId });
         this.q.deleteAccountSkeletons.run({ accountId });
         this.q.deleteAccount.run({ accountId });
-        return devices.map((device) => device.device_id);
+        return devices;
       },
       () => this.deviceSetCache.invalidate(accountId),
     );
+    return {
+      deviceIds: devices.map((device) => device.device_id),
+      purged: this.mailboxes.purgeSends(devices.map((device) => device.row_id)),
+    };
   }
 
   /** One device's rows, inside a committer job. */
@@ -185,7 +191,6 @@ export class DeviceDirectory {
     this.q.deleteDevicePreKeys.run({ rowId });
     this.q.deleteDeviceKyberPreKeys.run({ rowId });
     this.q.deleteDevicePushSubscription.run({ rowId });
-    this.q.deleteDeviceSends.run({ rowId });
     this.q.deleteDevice.run({ rowId });
     this.mailboxes.deviceRemoved(rowId, dropped);
   }

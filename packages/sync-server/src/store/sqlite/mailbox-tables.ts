@@ -11,6 +11,7 @@ import {
 import type { CommitJob, GroupCommitter } from './group-commit.js';
 import { asBuffer, type PreparedQueries } from './prepared.js';
 import { sweepOldRows } from './retention-sweep.js';
+import { SENDS_PURGE_CHUNK } from '../queries.js';
 import { envelopeFromRow, type EntryRow } from '../rows.js';
 
 /** Lapsed entries deleted per job of the expiry sweep. */
@@ -144,6 +145,25 @@ export class MailboxTables {
       shouldStop,
     });
     return entries;
+  }
+
+  /**
+   * Deletes the idempotency records of removed devices (after their removal committed), one
+   * group-commit job per SENDS_PURGE_CHUNK of insertion order: `sends` has no index by device (0156).
+   */
+  async purgeSends(rowIds: readonly number[]): Promise<void> {
+    const { first, last } = this.q.sendsOrderRange.get<{
+      first: number | null;
+      last: number | null;
+    }>({})!;
+    if (first === null || last === null || rowIds.length === 0) return;
+    for (let after = first - 1; after < last; after += SENDS_PURGE_CHUNK) {
+      await this.committer.runInfallible(() => {
+        for (const rowId of rowIds) {
+          this.q.deleteDeviceSendsBetween.run({ rowId, after, upTo: after + SENDS_PURGE_CHUNK });
+        }
+      });
+    }
   }
 
   /**

@@ -15,11 +15,12 @@ import type {
   SendResultEncoder,
   StoredEnvelope,
 } from '../records.js';
-import type { DeviceCredentials, NewAccount, RelayStore } from '../relay-store.js';
+import type { DeviceCredentials, NewAccount, RelayStore, Removal } from '../relay-store.js';
 import {
   addedColumns,
   lateStatements,
   schemaStatements,
+  sendsTable,
   sqliteFlavor,
   type RelayDatabase,
 } from '../schema.js';
@@ -27,6 +28,7 @@ import { DeviceDirectory } from './device-directory.js';
 import { GroupCommitter, type CommitEvents } from './group-commit.js';
 import { MailboxTables } from './mailbox-tables.js';
 import { Prepared, type PreparedQueries } from './prepared.js';
+import { rekeySends } from './sends-rekey.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 
 export interface StoreEvents extends CommitEvents {
@@ -117,11 +119,11 @@ export class SqliteStore implements RelayStore {
     return this.directory.markDeviceActive(rowId, day);
   }
 
-  removeDevice(accountId: string, deviceId: number): Promise<void> {
+  removeDevice(accountId: string, deviceId: number): Promise<Removal> {
     return this.directory.removeDevice(accountId, deviceId);
   }
 
-  deleteAccount(accountId: string): Promise<number[]> {
+  deleteAccount(accountId: string): Promise<Removal> {
     return this.directory.deleteAccount(accountId);
   }
 
@@ -234,7 +236,8 @@ function openDatabase(path: string): Database.Database {
 
 /**
  * Creates the schema if it is missing, adds the columns an older database lacks (SQLite has no
- * ADD COLUMN IF NOT EXISTS: the table's columns are looked up), then prepares every query once.
+ * ADD COLUMN IF NOT EXISTS: the table's columns are looked up), rekeys an older `sends`, then
+ * prepares every query once.
  */
 function prepareQueries(db: Database.Database): PreparedQueries {
   const kysely = new Kysely<RelayDatabase>({ dialect: new SqliteDialect({ database: db }) });
@@ -246,6 +249,7 @@ function prepareQueries(db: Database.Database): PreparedQueries {
     }
   }
   for (const statement of lateStatements(kysely)) db.exec(statement);
+  rekeySends(db, sendsTable(kysely, sqliteFlavor, 'sends_rekeyed').compile().sql);
   const queries = buildQueries(kysely, sqliteFlavor);
   return Object.fromEntries(
     Object.entries(queries).map(([name, query]) => [name, new Prepared(db, query)]),
