@@ -38,8 +38,9 @@ import {
  * --warmup s (default 2): seconds of sending at the latency phase's rate before its measured
  * window, so the steady state at that rate is measured, not the switch from saturation.
  * RELAY_NODE_ARGS (environment) passes flags to the relay's node, e.g. V8 heap settings.
- * --rate r measures only the latency at r msgs/s (relay, then the bare forwarder), after one
- * warm-up round at saturation: for studying latency against load.
+ * --rate r measures only the latency at r msgs/s (relay, the bare forwarder, then the durable
+ * floor: the forwarder fdatasyncing each group of sends to a file on the relay's disk before it
+ * answers them), after one warm-up round at saturation: for studying latency against load.
  * --database-url postgres://... runs the relay on PostgreSQL, in a schema of that database
  * created for the run (bench_<pid>_<random>) and dropped at its end; default: SQLite in a
  * temporary directory.
@@ -202,7 +203,7 @@ async function latencyAt(
   generators: Generator[],
   rate: number,
   server: Server,
-): Promise<{ p50: number; p99: number }> {
+): Promise<{ p50: number; p99: number; cpuUs: number }> {
   const isRelay = label === 'relay';
   if (isRelay) await eventLoopLag(server.url); // resets the relay's histogram
   const pid = server.child.pid!;
@@ -230,14 +231,15 @@ async function latencyAt(
   log(
     `${label} latency at ${Math.round(rate)} msgs/s: ${all.length}/${measured} delivered, p50 ${at(0.5).toFixed(2)} ms, p99 ${at(0.99).toFixed(2)} ms`,
   );
-  const perMessage = (seconds: number) => ((seconds * 1e6) / sent).toFixed(1);
+  const perMessage = (seconds: number) => (seconds * 1e6) / sent;
+  const cpuUs = perMessage(cpuSeconds(pid) - cpuBefore);
   const cpu =
-    `${perMessage(cpuSeconds(pid) - cpuBefore)} µs CPU per message ` +
-    `(${perMessage(cpuSeconds(pid, true) - mainBefore)} µs on the main thread)`;
+    `${cpuUs.toFixed(1)} µs CPU per message ` +
+    `(${perMessage(cpuSeconds(pid, true) - mainBefore).toFixed(1)} µs on the main thread)`;
   log(
     `${label} during the latency phase: ${cpu}${isRelay ? `, ${await eventLoopLag(server.url)}` : ''}`,
   );
-  return { p50: at(0.5), p99: at(0.99) };
+  return { p50: at(0.5), p99: at(0.99), cpuUs };
 }
 
 /** Mean group-commit duration and size so far, from the relay's own metrics. */
@@ -368,13 +370,20 @@ async function main(): Promise<void> {
       const rate = Number(values.rate);
       const bare = await startBareForwarder();
       const bareGenerators = await startGenerators('bare', bare);
+      // The durable floor: the forwarder with a group-committed, fdatasynced log on the same
+      // disk as the relay's database. Its tail is the disk's, which no durable relay escapes.
+      const floor = await startBareForwarder(join(dataDir, 'floor.log'));
+      const floorGenerators = await startGenerators('bare', floor);
       await saturate(generators);
       await saturate(bareGenerators);
+      await saturate(floorGenerators);
       const latency = await latencyAt('relay', generators, rate, relay);
       log(`relay: ${await commitStats(relay.url)}`);
-      await latencyAt('bare ws', bareGenerators, rate, bare);
-      await Promise.all([...generators, ...bareGenerators].map((g) => g.close()));
-      await Promise.all([relay.stop(), bare.stop()]);
+      const bareLatency = await latencyAt('bare ws', bareGenerators, rate, bare);
+      const floorLatency = await latencyAt('durable bare ws', floorGenerators, rate, floor);
+      const all = [...generators, ...bareGenerators, ...floorGenerators];
+      await Promise.all(all.map((g) => g.close()));
+      await Promise.all([relay.stop(), bare.stop(), floor.stop()]);
       log(
         JSON.stringify({
           bench: 'relay',
@@ -383,6 +392,11 @@ async function main(): Promise<void> {
           rate,
           p50_ms: round(latency.p50),
           p99_ms: round(latency.p99),
+          relay_cpu_us: round(latency.cpuUs),
+          bare_p99_ms: round(bareLatency.p99),
+          bare_cpu_us: round(bareLatency.cpuUs),
+          durable_floor_p50_ms: round(floorLatency.p50),
+          durable_floor_p99_ms: round(floorLatency.p99),
         }),
       );
       return;

@@ -66,8 +66,10 @@ export function startRelayProcess(
   );
 }
 
-export function startBareForwarder(): Promise<Server> {
-  return startServer([here('./bare-forwarder.js')], (line) => {
+/** With `durableFile`, the durable floor: every send fdatasynced before it is answered. */
+export function startBareForwarder(durableFile?: string): Promise<Server> {
+  const args = durableFile ? ['--durable', durableFile] : [];
+  return startServer([here('./bare-forwarder.js'), ...args], (line) => {
     const match = /^listening (\d+)$/.exec(line);
     return match ? Number(match[1]) : undefined;
   });
