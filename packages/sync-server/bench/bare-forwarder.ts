@@ -1,4 +1,4 @@
-import { closeSync, fdatasync, openSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, openSync, writeSync } from 'node:fs';
 import { WebSocketServer, type WebSocket } from 'ws';
 
 /**
@@ -32,6 +32,7 @@ class DurableLog {
     // Allocated up front, as a WAL that checkpoints keep reusing: syncs never grow the file.
     const zeros = Buffer.alloc(1 << 20);
     for (let i = 0; i < REGION_BYTES / zeros.length; i++) writeSync(this.fd, zeros);
+    fdatasyncSync(this.fd);
     process.on('exit', () => closeSync(this.fd));
   }
 

@@ -370,8 +370,9 @@ async function main(): Promise<void> {
       const rate = Number(values.rate);
       const bare = await startBareForwarder();
       const bareGenerators = await startGenerators('bare', bare);
-      // The durable floor: the forwarder with a group-committed, fdatasynced log on the same
-      // disk as the relay's database. Its tail is the disk's, which no durable relay escapes.
+      // The durable floor: the forwarder with a group-committed, fdatasynced log (one sync in
+      // flight, as the relay's) on the disk of the relay's SQLite database (with --database-url
+      // postgres://, the local disk, not PostgreSQL's).
       const floor = await startBareForwarder(join(dataDir, 'floor.log'));
       const floorGenerators = await startGenerators('bare', floor);
       await saturate(generators);

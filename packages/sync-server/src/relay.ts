@@ -40,6 +40,11 @@ export interface Relay {
   readonly fatal: Promise<Error>;
   /** Sockets paused for not reading, the largest socket queue, the push budget in use. */
   backpressure(): ReturnType<SocketServer['backpressure']>;
+  /**
+   * Resolves once the idempotency records of every device removed so far are gone (they are
+   * purged in the background after a removal, decision 0156): for tests.
+   */
+  purgeRemovedDevices(): Promise<void>;
 }
 
 /** Opens the store, starts HTTP and WebSocket on one port, and returns once it is listening. */
@@ -59,6 +64,8 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
     commitFailed: (error: unknown) =>
       log.error({ err: error }, 'group commit failed; its writes were rejected'),
     hookFailed: (error: unknown) => log.error({ err: error }, 'post-commit delivery failed'),
+    purgeFailed: (error: unknown) =>
+      log.warn({ err: error }, 'purging the sends of removed devices failed; resumed later'),
     deviceSetChanged: (accountId: string) => cluster?.devicesChanged(accountId),
   };
   const pgStore =
@@ -208,6 +215,7 @@ export async function startRelay(config: RelayConfig, logger?: Logger): Promise<
     port,
     fatal,
     backpressure: () => sockets.backpressure(),
+    purgeRemovedDevices: () => store.purgeRemovedDevices(),
     url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
     async close() {
       if (state === 'closing') return;

@@ -2,33 +2,35 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { newClientId } from '@parley/protocol';
-import { SENDS_PURGE_CHUNK } from '../src/store/queries.js';
+import { SENDS_PURGE_CHUNK } from '../src/store/sends-purger.js';
 import { dialect } from './support/database.js';
 import { openStoreFixture, openTestStore, type StoreFixture } from './support/store.js';
 
 /**
  * The idempotency records (`sends`) keyed by client id first (decision 0156): an older
  * database is re-keyed at start with its records and their order; a removed device's records
- * are purged range by range, as the table has no index by device.
+ * are purged range by range (the table has no index by device), also after a crash.
  */
 describe('idempotency records keyed by client id', () => {
   let fixture: StoreFixture;
   afterEach(() => fixture.close());
 
-  it("re-keys an older database's records, keeping them and their order", async () => {
+  it("re-keys an older database's records, keeping them and their insertion order", async () => {
     fixture = await openStoreFixture();
     const { alice, bob, send } = fixture;
-    const ids = ['c', 'a', 'b'];
-    for (const id of ids) await send(alice, bob, id);
+    for (const id of ['c', 'gone', 'a', 'b']) await send(alice, bob, id);
     await fixture.store.close();
+    // A gap in the insertion order, as retention leaves them.
+    await sql(fixture, `DELETE FROM sends WHERE client_id = 'gone'`);
     await sql(fixture, oldKey[dialect]);
+    const before = await recordsInOrder(fixture);
+    expect(before.map((r) => r.client_id)).toEqual(['c', 'a', 'b']);
     expect(await firstKeyColumn(fixture)).toBe('source_device_row_id');
 
-    const reopened = await openTestStore(fixture.url, { alice, bob });
-    fixture.store = reopened.store;
+    fixture.store = (await openTestStore(fixture.url, { alice, bob })).store;
 
     expect(await firstKeyColumn(fixture)).toBe('client_id');
-    expect(await clientIdsInOrder(fixture)).toEqual(ids);
+    expect(await recordsInOrder(fixture)).toEqual(before);
     expect((await fixture.send(alice, bob, 'a')).duplicate).toBe(true);
     expect((await fixture.send(alice, bob, 'd')).duplicate).toBe(false);
   });
@@ -36,18 +38,37 @@ describe('idempotency records keyed by client id', () => {
   it("purges a deleted account's records across ranges and keeps everyone else's", async () => {
     fixture = await openStoreFixture();
     const { store, alice, bob, send } = fixture;
-    // More than two purge ranges of records, the two devices' interleaved.
+    // More than two purge ranges of records, the two devices' interleaved, alice's first.
     await sql(fixture, manySends(alice.rowId, bob.rowId, SENDS_PURGE_CHUNK + 5_000));
     await send(alice, bob, newClientId());
     const before = await sendsBySource(fixture);
     expect(before.get(alice.rowId)).toBe(SENDS_PURGE_CHUNK + 5_001);
 
-    const { purged } = await store.deleteAccount(alice.accountId);
-    await purged;
+    await store.deleteAccount(alice.accountId);
+    await store.purgeRemovedDevices();
 
     const after = await sendsBySource(fixture);
     expect(after.get(alice.rowId)).toBeUndefined();
     expect(after.get(bob.rowId)).toBe(before.get(bob.rowId));
+    expect(await query(fixture, 'SELECT row_id FROM purged_devices')).toEqual([]);
+  });
+
+  it('purges after a restart the records of a removal a crash cut short', async () => {
+    fixture = await openStoreFixture();
+    const { alice, bob, send } = fixture;
+    await send(alice, bob, newClientId());
+    await send(bob, alice, newClientId());
+    await fixture.store.close();
+    // Alice's removal committed and noted her device; the process died before the purge.
+    await sql(fixture, `INSERT INTO purged_devices (row_id) VALUES (${alice.rowId})`);
+
+    fixture.store = (await openTestStore(fixture.url, { alice, bob })).store;
+    await fixture.store.purgeRemovedDevices();
+
+    const left = await sendsBySource(fixture);
+    expect(left.get(alice.rowId)).toBeUndefined();
+    expect(left.get(bob.rowId)).toBe(1);
+    expect(await query(fixture, 'SELECT row_id FROM purged_devices')).toEqual([]);
   });
 });
 
@@ -73,7 +94,7 @@ function manySends(first: number, second: number, count: number): string {
          SELECT i FROM n`
       : `SELECT generate_series(1, ${count * 2}) AS i`;
   return `INSERT INTO sends (source_device_row_id, client_id, created_at, result)
-    SELECT CASE WHEN i % 2 = 0 THEN ${first} ELSE ${second} END, 'bulk-' || i, 0, ${
+    SELECT CASE WHEN i % 2 = 1 THEN ${first} ELSE ${second} END, 'bulk-' || i, 0, ${
       dialect === 'sqlite' ? "x'00'" : "'\\x00'::bytea"
     } FROM (${series}) AS s`;
 }
@@ -91,13 +112,14 @@ async function firstKeyColumn(fixture: StoreFixture): Promise<string> {
   return row!.name;
 }
 
-async function clientIdsInOrder(fixture: StoreFixture): Promise<string[]> {
+/** Each record's insertion order and client id, in that order. */
+async function recordsInOrder(fixture: StoreFixture): Promise<{ n: number; client_id: string }[]> {
   const order = dialect === 'sqlite' ? 'rowid' : 'seq';
-  const rows = await query<{ client_id: string }>(
+  const rows = await query<{ n: number; client_id: string }>(
     fixture,
-    `SELECT client_id FROM sends ORDER BY ${order}`,
+    `SELECT ${order} AS n, client_id FROM sends ORDER BY ${order}`,
   );
-  return rows.map((row) => row.client_id);
+  return rows.map((row) => ({ n: Number(row.n), client_id: row.client_id }));
 }
 
 async function sendsBySource(fixture: StoreFixture): Promise<Map<number, number>> {

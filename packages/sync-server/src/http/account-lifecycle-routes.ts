@@ -23,11 +23,13 @@ export function accountLifecycleRoutes(context: RouteContext) {
           throw new RelayError(ErrorCode.FORBIDDEN, "the username is not this account's");
         }
         // Credentials go with the device rows in one transaction: revoked from this commit on.
-        const { deviceIds, purged } = await store.deleteAccount(accountId);
-        // Handled at once: it may fail while the blobs below are deleted.
-        const purging = purged.catch((error: unknown) =>
-          request.log.error({ err: error }, 'purging the sends of a deleted account failed'),
-        );
+        const deviceIds = await store.deleteAccount(accountId);
+        // In the background: noted durably, so a crash only delays it (0156).
+        store
+          .purgeRemovedDevices()
+          .catch((error: unknown) =>
+            request.log.warn({ err: error }, 'purging the sends of a deleted account failed'),
+          );
         for (const deviceId of deviceIds) {
           online.disconnect(accountId, deviceId, CloseCode.ACCOUNT_DELETED);
         }
@@ -42,7 +44,6 @@ export function accountLifecycleRoutes(context: RouteContext) {
           .catch((error: unknown) =>
             request.log.error({ err: error }, 'deleting the profile of a deleted account failed'),
           );
-        await purging;
         return reply.code(204).send();
       },
     );

@@ -84,12 +84,16 @@ export function devicesRoutes(context: RouteContext) {
       async (request, reply) => {
         const { accountId } = deviceOf(request);
         const deviceId = deviceIdParam(request.params.deviceId);
-        const { purged } = await store.removeDevice(accountId, deviceId);
+        await store.removeDevice(accountId, deviceId);
+        // In the background, not before the 204: a device signing itself out must get its answer
+        // right after its socket closes. Noted durably, so a crash only delays it (0156).
+        store
+          .purgeRemovedDevices()
+          .catch((error: unknown) =>
+            request.log.warn({ err: error }, 'purging the sends of a removed device failed'),
+          );
         online.disconnect(accountId, deviceId, CloseCode.DEVICE_REMOVED);
         online.devicesChangedHere(accountId);
-        await purged.catch((error: unknown) =>
-          request.log.error({ err: error }, 'purging the sends of a removed device failed'),
-        );
         return reply.code(204).send();
       },
     );

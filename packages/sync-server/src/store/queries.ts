@@ -339,25 +339,44 @@ export function buildQueries(db: Kysely<RelayDatabase>, flavor: SqlFlavor) {
         .where('source_device_row_id', '=', arg('rowId'))
         .where('client_id', '=', arg('clientId')),
     ),
-    /** The insertion-order range of the idempotency records (null, null when there are none). */
-    sendsOrderRange: template<never>(
+    /** A removed device (in its removal's transaction): the purger deletes its records. */
+    markDevicePurged: template<'rowId'>(
       db
-        .selectFrom('sends')
-        .select([
-          sql<number | null>`min(${insertionOrder})`.as('first'),
-          sql<number | null>`max(${insertionOrder})`.as('last'),
-        ]),
+        .insertInto('purged_devices')
+        .values({ row_id: arg('rowId') })
+        .onConflict((oc) => oc.column('row_id').doNothing()),
+    ),
+    purgedDevices: template<never>(db.selectFrom('purged_devices').select(['row_id'])),
+    forgetPurgedDevice: template<'rowId'>(
+      db.deleteFrom('purged_devices').where('row_id', '=', arg('rowId')),
     ),
     /**
-     * A removed device's idempotency records within a range of insertion order: the table has
-     * no index by device (0156), so the purge walks it range by range.
+     * The insertion order of the last of the next `limit` idempotency records after `after`
+     * (null past the end): the purger's next range holds that many rows, whatever the gaps.
      */
-    deleteDeviceSendsBetween: template<'rowId' | 'after' | 'upTo'>(
+    sendsChunkEnd: template<'after' | 'limit'>(
+      db
+        .selectFrom(
+          db
+            .selectFrom('sends')
+            .select(insertionOrder.as('n'))
+            .where(insertionOrder, '>', arg('after'))
+            .orderBy(insertionOrder)
+            .limit(arg('limit'))
+            .as('chunk'),
+        )
+        .select((eb) => eb.fn.max<number | null>('chunk.n').as('upTo')),
+    ),
+    /**
+     * The records of removed devices within a range of insertion order: the table has no index
+     * by device (0156), so the purger walks it range by range.
+     */
+    deletePurgedSends: template<'after' | 'upTo'>(
       db
         .deleteFrom('sends')
         .where(insertionOrder, '>', arg('after'))
         .where(insertionOrder, '<=', arg('upTo'))
-        .where('source_device_row_id', '=', arg('rowId')),
+        .where('source_device_row_id', 'in', db.selectFrom('purged_devices').select('row_id')),
     ),
     /** Idempotency records in insertion order after `after`, for the retention sweep. */
     sendsAfter: template<'after' | 'limit'>(
@@ -373,6 +392,3 @@ export function buildQueries(db: Kysely<RelayDatabase>, flavor: SqlFlavor) {
 }
 
 export type Queries = ReturnType<typeof buildQueries>;
-
-/** Idempotency records looked at per statement of a removed device's purge: a few milliseconds. */
-export const SENDS_PURGE_CHUNK = 20_000;

@@ -54,13 +54,23 @@ export interface RelayStore {
   renameDevice(accountId: string, deviceId: number, sealedName: string): Promise<void>;
   /** Records that the device connected on the day starting at `day` (never moves backwards). */
   markDeviceActive(rowId: number, day: number): Promise<void>;
-  /** Deletes the device with its keys and mailbox; refuses the account's last device. */
-  removeDevice(accountId: string, deviceId: number): Promise<Removal>;
+  /**
+   * Deletes the device with its keys and mailbox, and notes it for purgeRemovedDevices();
+   * refuses the account's last device.
+   */
+  removeDevice(accountId: string, deviceId: number): Promise<void>;
   /**
    * Deletes the account with everything the store keeps for it (devices, keys, mailboxes, link
-   * tokens, username); throws NOT_FOUND when it does not exist.
+   * tokens, username; its devices noted for purgeRemovedDevices()); throws NOT_FOUND when it does
+   * not exist. Resolves with its device ids.
    */
-  deleteAccount(accountId: string): Promise<Removal>;
+  deleteAccount(accountId: string): Promise<number[]>;
+  /**
+   * Deletes the idempotency records of the removed devices noted so far, walking the table in
+   * short steps (it has no index by device, 0156); resolves after a walk that started after
+   * this call. A walk cut short by a crash resumes when the store opens.
+   */
+  purgeRemovedDevices(): Promise<void>;
   /** The current devices of each named account that exists, keyed by device id. */
   deviceSets(accountIds: readonly string[]): Promise<Map<string, ReadonlyMap<number, DeviceRef>>>;
   /**
@@ -132,13 +142,4 @@ export interface RelayStore {
   flush(): Promise<void>;
   /** Commits everything in flight, then closes. */
   close(): Promise<void>;
-}
-
-/**
- * A removal of devices, committed: their credentials are revoked. Their idempotency records go
- * after it in short jobs (the table has no index by device, 0156): `purged` settles then.
- */
-export interface Removal {
-  deviceIds: number[];
-  purged: Promise<void>;
 }

@@ -102,6 +102,10 @@ export interface RelayDatabase {
     ciphertext: Uint8Array;
     updated_at: number;
   };
+  /** Removed devices whose idempotency records wait for the purger (sends-purger.ts, 0156). */
+  purged_devices: {
+    row_id: number;
+  };
 }
 
 /** What differs between dialects in DDL. */
@@ -268,6 +272,10 @@ export function schemaStatements(db: Kysely<RelayDatabase>, flavor: SqlFlavor): 
       .addColumn('p256dh', 'text', (c) => c.notNull())
       .addColumn('auth', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'bigint', (c) => c.notNull()),
+    s
+      .createTable('purged_devices')
+      .ifNotExists()
+      .addColumn('row_id', 'bigint', (c) => c.primaryKey()),
     s
       .createTable('profiles')
       .ifNotExists()

@@ -32,6 +32,7 @@ export const storeEvents = {
   hookFailed: ignore,
   syncFailed: ignore,
   checkpointFailed: ignore,
+  purgeFailed: ignore,
 };
 
 export interface StoreFixture {

@@ -14,14 +14,14 @@ import type {
   PreKeyUpload,
   SignedPreKey,
 } from '../records.js';
-import type { DeviceCredentials, NewAccount, Removal } from '../relay-store.js';
+import type { DeviceCredentials, NewAccount } from '../relay-store.js';
 import type { RelayDatabase } from '../schema.js';
 import type { PgCommitEvents, PgGroupCommitter } from './group-commit.js';
 import type { PgMailboxTables } from './mailbox-tables.js';
 import type { PgQueries } from './pg-queries.js';
 import type { DeviceRow } from '../rows.js';
 
-type MailboxCounts = Pick<PgMailboxTables, 'deviceAdded' | 'deviceRemoved' | 'purgeSends'>;
+type MailboxCounts = Pick<PgMailboxTables, 'deviceAdded' | 'deviceRemoved'>;
 
 /**
  * Accounts, link tokens, devices and prekeys on PostgreSQL: the SQLite directory's logic with
@@ -172,8 +172,8 @@ export class PgDeviceDirectory {
     await this.q.markDeviceActive.run(this.pool, { rowId, day });
   }
 
-  async removeDevice(accountId: string, deviceId: number): Promise<Removal> {
-    const [{ rowId }] = await this.committer.run(
+  async removeDevice(accountId: string, deviceId: number): Promise<void> {
+    await this.committer.run(
       async (tx) => {
         const devices = await this.q.devicesOfAccount.rows<DeviceRow>(tx, { accountId });
         const row = devices.find((d) => d.device_id === deviceId);
@@ -181,16 +181,15 @@ export class PgDeviceDirectory {
         if (devices.length === 1) {
           throw new RelayError(ErrorCode.CONFLICT, "cannot remove the account's last device");
         }
-        return [await this.dropDevice(tx, row.row_id)] as const;
+        return [await this.dropDevice(tx, row.row_id)];
       },
       (dropped) => this.afterDrop(accountId, dropped),
     );
-    return { deviceIds: [deviceId], purged: this.mailboxes.purgeSends([rowId]) };
   }
 
   /** The SQLite directory's deleteAccount (see there), in one transaction. */
-  async deleteAccount(accountId: string): Promise<Removal> {
-    const { dropped, deviceIds } = await this.committer.run(
+  async deleteAccount(accountId: string): Promise<number[]> {
+    const { deviceIds } = await this.committer.run(
       async (tx) => {
         if (!(await this.q.accountById.one(tx, { id: accountId }))) {
           throw new RelayError(ErrorCode.NOT_FOUND, 'no such account');
@@ -205,7 +204,7 @@ export class PgDeviceDirectory {
       },
       ({ dropped }) => this.afterDrop(accountId, dropped),
     );
-    return { deviceIds, purged: this.mailboxes.purgeSends(dropped.map((device) => device.rowId)) };
+    return deviceIds;
   }
 
   /** One device's rows, inside a committer job; resolves with what afterDrop needs. */
@@ -218,6 +217,7 @@ export class PgDeviceDirectory {
     await this.q.deleteDeviceKyberPreKeys.run(tx, { rowId });
     await this.q.deleteDevicePushSubscription.run(tx, { rowId });
     await this.q.deleteDevice.run(tx, { rowId });
+    await this.q.markDevicePurged.run(tx, { rowId }); // its idempotency records go after (0156)
     return { rowId, dropped };
   }
 

@@ -11,7 +11,7 @@ import {
 import type { PgCommitEvents, PgGroupCommitter } from './group-commit.js';
 import type { PgQueries, PgQuery } from './pg-queries.js';
 import { envelopeFromRow, type EntryRow } from '../rows.js';
-import { SENDS_PURGE_CHUNK } from '../queries.js';
+import { SENDS_PURGE_CHUNK, SendsPurger, type PurgeSteps } from '../sends-purger.js';
 
 interface QueuedSend {
   input: SendInput;
@@ -70,6 +70,7 @@ export class PgMailboxTables {
   private readonly pendingAcks = new Map<number, Set<number>>();
   private sendQueue: QueuedSend[] = [];
   private ackQueue: QueuedAck[] = [];
+  private readonly purger = new SendsPurger(this.purgeSteps());
 
   constructor(
     private readonly q: PgQueries,
@@ -78,26 +79,39 @@ export class PgMailboxTables {
     private readonly events: Pick<PgCommitEvents, 'hookFailed'>,
   ) {}
 
+  /** Deletes the idempotency records of removed devices (sends-purger.ts, 0156). */
+  purgeSends(): Promise<void> {
+    return this.purger.purge();
+  }
+
+  /** Before the store closes: a purge under way stops between steps. */
+  stopPurging(): Promise<void> {
+    return this.purger.stop();
+  }
+
   /**
-   * Deletes the idempotency records of removed devices (after their removal committed), one
-   * statement per SENDS_PURGE_CHUNK of insertion order: `sends` has no index by device (0156).
-   * On the pool: the devices are gone, so no send of theirs can race it.
+   * The purger's steps, each a statement on the pool: they need no group commit's ordering (a
+   * removed device sends nothing more; a send of its that was already in flight may land behind
+   * the walk, and retention takes it then).
    */
-  async purgeSends(rowIds: readonly number[]): Promise<void> {
-    const range = await this.q.sendsOrderRange.one<{ first: number | null; last: number | null }>(
-      this.pool,
-      {},
-    );
-    if (!range || range.first === null || range.last === null) return;
-    for (let after = range.first - 1; after < range.last; after += SENDS_PURGE_CHUNK) {
-      for (const rowId of rowIds) {
-        await this.q.deleteDeviceSendsBetween.run(this.pool, {
-          rowId,
+  private purgeSteps(): PurgeSteps {
+    return {
+      pending: async () =>
+        (await this.q.purgedDevices.rows<{ row_id: number }>(this.pool, {})).map((r) => r.row_id),
+      purgeChunk: async (after) => {
+        const chunk = await this.q.sendsChunkEnd.one<{ upTo: number | null }>(this.pool, {
           after,
-          upTo: after + SENDS_PURGE_CHUNK,
+          limit: SENDS_PURGE_CHUNK,
         });
-      }
-    }
+        const upTo = chunk?.upTo ?? null;
+        if (upTo === null) return undefined;
+        await this.q.deletePurgedSends.run(this.pool, { after, upTo });
+        return upTo;
+      },
+      forget: async (rowIds) => {
+        for (const rowId of rowIds) await this.q.forgetPurgedDevice.run(this.pool, { rowId });
+      },
+    };
   }
 
   /** Counts the entries present (once, at startup). */

@@ -12,7 +12,7 @@ import type {
   SendResultEncoder,
   StoredEnvelope,
 } from '../records.js';
-import type { DeviceCredentials, NewAccount, RelayStore, Removal } from '../relay-store.js';
+import type { DeviceCredentials, NewAccount, RelayStore } from '../relay-store.js';
 import {
   addedColumns,
   lateStatements,
@@ -36,6 +36,8 @@ export interface PostgresStoreOptions {
 export interface PgStoreEvents extends PgCommitEvents {
   /** An idle pooled connection failed (the pool replaces it). */
   connectionFailed?(error: unknown): void;
+  /** A purge of removed devices' records failed (the next removal or start resumes it). */
+  purgeFailed(error: unknown): void;
 }
 
 /**
@@ -77,6 +79,8 @@ export class PostgresStore implements RelayStore {
       await mailboxes.load();
       const directory = new PgDeviceDirectory(q, kysely, pool, committer, mailboxes, events);
       await directory.claimMissingSkeletons();
+      // A purge a crash cut short resumes (0156); it runs beside the relay's work.
+      mailboxes.purgeSends().catch(events.purgeFailed);
       return new PostgresStore(pool, kysely, committer, mailboxes, directory);
     } catch (error) {
       await pool.end().catch(() => undefined);
@@ -133,12 +137,16 @@ export class PostgresStore implements RelayStore {
     return this.directory.markDeviceActive(rowId, day);
   }
 
-  removeDevice(accountId: string, deviceId: number): Promise<Removal> {
+  removeDevice(accountId: string, deviceId: number): Promise<void> {
     return this.directory.removeDevice(accountId, deviceId);
   }
 
-  deleteAccount(accountId: string): Promise<Removal> {
+  deleteAccount(accountId: string): Promise<number[]> {
     return this.directory.deleteAccount(accountId);
+  }
+
+  purgeRemovedDevices(): Promise<void> {
+    return this.mailboxes.purgeSends();
   }
 
   deviceSets(accountIds: readonly string[]): Promise<Map<string, ReadonlyMap<number, DeviceRef>>> {
@@ -216,6 +224,7 @@ export class PostgresStore implements RelayStore {
   }
 
   async close(): Promise<void> {
+    await this.mailboxes.stopPurging();
     await this.committer.flush();
     await this.committer.close();
     await this.kysely.destroy(); // ends the pool

@@ -10,14 +10,14 @@ import type {
   PreKeyBundle,
   PreKeyUpload,
 } from '../records.js';
-import type { DeviceCredentials, NewAccount, Removal } from '../relay-store.js';
+import type { DeviceCredentials, NewAccount } from '../relay-store.js';
 import type { GroupCommitter } from './group-commit.js';
 import type { MailboxTables } from './mailbox-tables.js';
 import { asBuffer, type PreparedQueries } from './prepared.js';
 import type { DeviceRow } from '../rows.js';
 
 /** What the directory tells the mailbox tables when a device, and with it a mailbox, comes or goes. */
-type MailboxCounts = Pick<MailboxTables, 'deviceAdded' | 'deviceRemoved' | 'purgeSends'>;
+type MailboxCounts = Pick<MailboxTables, 'deviceAdded' | 'deviceRemoved'>;
 
 /**
  * Accounts, link tokens, devices and their prekeys. Writes are jobs of the GroupCommitter;
@@ -142,8 +142,8 @@ export class DeviceDirectory {
     });
   }
 
-  async removeDevice(accountId: string, deviceId: number): Promise<Removal> {
-    const rowId = await this.committer.run(
+  removeDevice(accountId: string, deviceId: number): Promise<void> {
+    return this.committer.run(
       () => {
         const devices = this.q.devicesOfAccount.all<DeviceRow>({ accountId });
         const row = devices.find((d) => d.device_id === deviceId);
@@ -152,20 +152,18 @@ export class DeviceDirectory {
           throw new RelayError(ErrorCode.CONFLICT, "cannot remove the account's last device");
         }
         this.dropDevice(row.row_id);
-        return row.row_id;
       },
       () => this.deviceSetCache.invalidate(accountId),
     );
-    return { deviceIds: [deviceId], purged: this.mailboxes.purgeSends([rowId]) };
   }
 
   /**
-   * Deletes the account and every row it owns: its devices with their keys, mailboxes and
-   * idempotency records, its link tokens, its username and skeleton (free at once:
-   * DELETED_USERNAME_RESERVED_MS); the idempotency records right after (Removal).
+   * Deletes the account and every row it owns: its devices with their keys and mailboxes, its
+   * link tokens, its username and skeleton (free at once: DELETED_USERNAME_RESERVED_MS); its
+   * devices' idempotency records go after, by the purger (0156). Resolves with its device ids.
    */
-  async deleteAccount(accountId: string): Promise<Removal> {
-    const devices = await this.committer.run(
+  deleteAccount(accountId: string): Promise<number[]> {
+    return this.committer.run(
       () => {
         if (!this.q.accountById.get({ id: accountId })) {
           throw new RelayError(ErrorCode.NOT_FOUND, 'no such account');
@@ -175,14 +173,10 @@ export class DeviceDirectory {
         this.q.deleteAccountLinkTokens.run({ accountId });
         this.q.deleteAccountSkeletons.run({ accountId });
         this.q.deleteAccount.run({ accountId });
-        return devices;
+        return devices.map((device) => device.device_id);
       },
       () => this.deviceSetCache.invalidate(accountId),
     );
-    return {
-      deviceIds: devices.map((device) => device.device_id),
-      purged: this.mailboxes.purgeSends(devices.map((device) => device.row_id)),
-    };
   }
 
   /** One device's rows, inside a committer job. */
@@ -192,6 +186,7 @@ export class DeviceDirectory {
     this.q.deleteDeviceKyberPreKeys.run({ rowId });
     this.q.deleteDevicePushSubscription.run({ rowId });
     this.q.deleteDevice.run({ rowId });
+    this.q.markDevicePurged.run({ rowId }); // its idempotency records go after (0156)
     this.mailboxes.deviceRemoved(rowId, dropped);
   }
 

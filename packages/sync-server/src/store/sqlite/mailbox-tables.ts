@@ -11,7 +11,7 @@ import {
 import type { CommitJob, GroupCommitter } from './group-commit.js';
 import { asBuffer, type PreparedQueries } from './prepared.js';
 import { sweepOldRows } from './retention-sweep.js';
-import { SENDS_PURGE_CHUNK } from '../queries.js';
+import { SENDS_PURGE_CHUNK, SendsPurger, type PurgeSteps } from '../sends-purger.js';
 import { envelopeFromRow, type EntryRow } from '../rows.js';
 
 /** Lapsed entries deleted per job of the expiry sweep. */
@@ -41,6 +41,7 @@ export class MailboxTables {
    * again what it acked.
    */
   private readonly pendingAcks = new Map<number, Set<number>>();
+  private readonly purger = new SendsPurger(this.purgeSteps());
 
   /** Constructed once the WAL left at startup is synced: every entry present is durable. */
   constructor(
@@ -147,23 +148,14 @@ export class MailboxTables {
     return entries;
   }
 
-  /**
-   * Deletes the idempotency records of removed devices (after their removal committed), one
-   * group-commit job per SENDS_PURGE_CHUNK of insertion order: `sends` has no index by device (0156).
-   */
-  async purgeSends(rowIds: readonly number[]): Promise<void> {
-    const { first, last } = this.q.sendsOrderRange.get<{
-      first: number | null;
-      last: number | null;
-    }>({})!;
-    if (first === null || last === null || rowIds.length === 0) return;
-    for (let after = first - 1; after < last; after += SENDS_PURGE_CHUNK) {
-      await this.committer.runInfallible(() => {
-        for (const rowId of rowIds) {
-          this.q.deleteDeviceSendsBetween.run({ rowId, after, upTo: after + SENDS_PURGE_CHUNK });
-        }
-      });
-    }
+  /** Deletes the idempotency records of removed devices (sends-purger.ts, 0156). */
+  purgeSends(): Promise<void> {
+    return this.purger.purge();
+  }
+
+  /** Before the store closes: a purge under way stops between steps. */
+  stopPurging(): Promise<void> {
+    return this.purger.stop();
   }
 
   /**
@@ -204,6 +196,27 @@ export class MailboxTables {
     this.depths.clear();
     this.total = this.countAll();
     this.pendingAcks.clear();
+  }
+
+  /** The purger's steps on this connection: each a job of the group commit. */
+  private purgeSteps(): PurgeSteps {
+    return {
+      pending: async () => this.q.purgedDevices.all<{ row_id: number }>({}).map((r) => r.row_id),
+      purgeChunk: (after) =>
+        this.committer.runInfallible(() => {
+          const { upTo } = this.q.sendsChunkEnd.get<{ upTo: number | null }>({
+            after,
+            limit: SENDS_PURGE_CHUNK,
+          })!;
+          if (upTo === null) return undefined;
+          this.q.deletePurgedSends.run({ after, upTo });
+          return upTo;
+        }),
+      forget: (rowIds) =>
+        this.committer.runInfallible(() => {
+          for (const rowId of rowIds) this.q.forgetPurgedDevice.run({ rowId });
+        }),
+    };
   }
 
   /** A device was inserted (within a job): its mailbox starts empty. */

@@ -15,7 +15,7 @@ import type {
   SendResultEncoder,
   StoredEnvelope,
 } from '../records.js';
-import type { DeviceCredentials, NewAccount, RelayStore, Removal } from '../relay-store.js';
+import type { DeviceCredentials, NewAccount, RelayStore } from '../relay-store.js';
 import {
   addedColumns,
   lateStatements,
@@ -34,6 +34,8 @@ import { WalCheckpointer } from './wal-checkpointer.js';
 export interface StoreEvents extends CommitEvents {
   /** A background WAL checkpoint failed (the next one retries; the WAL grows meanwhile). */
   checkpointFailed(error: unknown): void;
+  /** A purge of removed devices' records failed (the next removal or start resumes it). */
+  purgeFailed(error: unknown): void;
 }
 
 /**
@@ -67,6 +69,8 @@ export class SqliteStore implements RelayStore {
     this.directory = new DeviceDirectory(q, this.committer, this.mailboxes);
     // The committer runs jobs in order: every registration waits behind this one.
     this.directory.claimMissingSkeletons().catch(events.commitFailed);
+    // A purge a crash cut short resumes (0156).
+    this.mailboxes.purgeSends().catch(events.purgeFailed);
     this.checkpointer = new WalCheckpointer(path, events.checkpointFailed);
   }
 
@@ -119,12 +123,16 @@ export class SqliteStore implements RelayStore {
     return this.directory.markDeviceActive(rowId, day);
   }
 
-  removeDevice(accountId: string, deviceId: number): Promise<Removal> {
+  removeDevice(accountId: string, deviceId: number): Promise<void> {
     return this.directory.removeDevice(accountId, deviceId);
   }
 
-  deleteAccount(accountId: string): Promise<Removal> {
+  deleteAccount(accountId: string): Promise<number[]> {
     return this.directory.deleteAccount(accountId);
+  }
+
+  purgeRemovedDevices(): Promise<void> {
+    return this.mailboxes.purgeSends();
   }
 
   async deviceSets(
@@ -214,6 +222,7 @@ export class SqliteStore implements RelayStore {
   }
 
   async close(): Promise<void> {
+    await this.mailboxes.stopPurging();
     await this.committer.flush();
     this.committer.close();
     await this.checkpointer.stop();
