@@ -30,7 +30,11 @@ import { generateSecret, hashSecret } from '@parley/sync-server';
  * of the relays, PostgreSQL, Redis, the load generator (this process) and the socket holders
  * (decision 0162). The last line is one JSON object.
  * --profile writes a V8 CPU profile (.cpuprofile) of each relay process into dir when it stops
- * (the whole run: start-up, both traffic runs, the idle sockets' authentication).
+ * (the whole run: start-up, both traffic runs, the idle sockets' authentication); the bench logs
+ * each window's bounds on the profiles' clock (`window` lines, µs of CLOCK_MONOTONIC), and
+ * `node dist/bench/profile-shares.js dir from to` sums the profiles' samples of one window.
+ * --idle s: after the idle sockets connect, the relays' CPU over s seconds with no traffic at
+ * all (decision 0164): what the sockets cost by merely being open, apart from the messages.
  * SIGINT/SIGTERM stop the holders, relays, PostgreSQL and Redis before the bench exits.
  */
 const { values } = parseArgs({
@@ -42,6 +46,7 @@ const { values } = parseArgs({
     duration: { type: 'string', default: '5' },
     pairs: { type: 'string', default: '100' },
     profile: { type: 'string' },
+    idle: { type: 'string', default: '10' },
   },
 });
 const SOCKETS = Number(values.sockets);
@@ -50,6 +55,8 @@ const PER_HOLDER = Number(values['per-holder']);
 const RATE = Number(values.rate);
 const DURATION_MS = Number(values.duration) * 1000;
 const PAIRS = Number(values.pairs);
+/** Seconds of the idle window: the sockets connected, no traffic (decision 0164). */
+const IDLE_MS = Number(values.idle) * 1000;
 /** Authentications in flight per holder process. */
 const CONNECT_CONCURRENCY = 64;
 /** Sends before the measured window (connections and caches warm up). */
@@ -118,8 +125,10 @@ async function measureTraffic(traffic: Pairs, setup: Setup) {
     load_generator: () => [process.pid],
     holders: () => setup.holders.map((h) => h.pid!),
   });
+  const from = monotonicMicros();
   const run = await pacedRun(traffic, RATE, WARMUP_MS, DURATION_MS);
   const shares = cpu.end();
+  logWindow('paced', from);
   const floorTimes = await floor.stop();
   const counts = await counting.stop(floorTimes.length);
   const perMessage = (n: number) => Number((n / run.sent).toFixed(2));
@@ -144,6 +153,27 @@ async function measureTraffic(traffic: Pairs, setup: Setup) {
     redis_by_command: counts.redis_by_command,
     load_average: loadAverage(),
   };
+}
+
+/** CLOCK_MONOTONIC in µs: the clock of V8's profile timestamps (startTime, timeDeltas). */
+const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
+
+function logWindow(name: string, from: number): void {
+  log(`window ${name} ${from} ${monotonicMicros()}`);
+}
+
+/** The relays' CPU share over IDLE_MS with the sockets open and nothing sent. */
+async function measureIdle(setup: Setup) {
+  const from = monotonicMicros();
+  const cpu = cpuWindow({
+    relays: () => setup.relays.map((r) => r.child.pid!),
+    postgres: () => withDescendants(setup.postgres.pid),
+    redis: () => [setup.redis.pid],
+  });
+  await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+  const shares = cpu.end();
+  logWindow('idle', from);
+  return { seconds: IDLE_MS / 1000, cpu_shares: shares, load_average: loadAverage() };
 }
 
 const loadAverage = () =>
@@ -272,6 +302,8 @@ async function main(): Promise<void> {
     const beforeIdle = await measureTraffic(traffic, setup);
     log(`before idle sockets: ${JSON.stringify(beforeIdle)}`);
     const { connected, rssPerSocket } = await connectIdleSockets(setup);
+    const idle = await measureIdle(setup);
+    log(`idle sockets, no traffic: ${JSON.stringify(idle)}`);
     const withIdle = await measureTraffic(traffic, setup);
     log(`with idle sockets: ${JSON.stringify(withIdle)}`);
     for (const pair of traffic.pairs) pair.sender.close();
@@ -288,6 +320,7 @@ async function main(): Promise<void> {
         floor_p99_ms: withIdle.floor_p99_ms,
         cpu_shares: withIdle.cpu_shares,
         before_idle: beforeIdle,
+        idle,
         load_average: withIdle.load_average,
       }),
     );

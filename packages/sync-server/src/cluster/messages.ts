@@ -1,13 +1,10 @@
-import type { StoredEnvelope } from '../store/records.js';
-
 /**
  * What relay processes tell each other through Redis (decision 0161). Addressed messages go to
- * one process's channel; the others go to every process. JSON with base64 content: Redis
- * carries only live pushes and cache invalidations, never the only copy of anything.
+ * one process's channel; the others go to every process. Redis carries only live pushes and
+ * cache invalidations, never the only copy of anything. These are JSON; envelopes routed to the
+ * process holding their device's socket are bytes (envelope-codec.ts, decision 0164).
  */
 export type ClusterMessage =
-  /** Envelopes committed by the sender's process for devices whose socket the receiver holds. */
-  | { kind: 'envelopes'; envelopes: WireEnvelope[] }
   /** A newer socket of this device was claimed elsewhere: close ours if it is `token`. */
   | { kind: 'replaced'; rowId: number; token: string }
   /** An account's device set changed: forget it (and the device's cached credentials). */
@@ -17,18 +14,7 @@ export type ClusterMessage =
   /** A sealed provisioning message for the new device whose socket the receiver holds. */
   | { kind: 'provisioning'; address: string; message: string };
 
-export type WireEnvelope = Omit<StoredEnvelope, 'content'> & { content: string };
-
-export function toWire(envelope: StoredEnvelope): WireEnvelope {
-  return { ...envelope, content: Buffer.from(envelope.content).toString('base64') };
-}
-
-export function fromWire(envelope: WireEnvelope): StoredEnvelope {
-  return { ...envelope, content: Buffer.from(envelope.content, 'base64') };
-}
-
 const kinds = new Set<ClusterMessage['kind']>([
-  'envelopes',
   'replaced',
   'devices-changed',
   'device-removed',

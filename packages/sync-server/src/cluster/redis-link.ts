@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { RedisScripts } from '../limits/redis-token-buckets.js';
 import type { ClusterLink } from '../mailbox/online-devices.js';
 import type { DeviceRef, StoredEnvelope } from '../store/records.js';
-import { fromWire, parseClusterMessage, type ClusterMessage } from './messages.js';
+import { decodeRoutedEnvelopes, ROUTED_ENVELOPES_TAG } from './envelope-codec.js';
+import { parseClusterMessage, type ClusterMessage } from './messages.js';
 import { RedisProvisioning } from './redis-provisioning.js';
 import { defineRouting, routeEnvelopes } from './routing.js';
 
@@ -67,7 +68,10 @@ export class RedisClusterLink implements ClusterLink {
     for (const connection of [this.commands, this.subscriber]) {
       connection.on('error', (error: Error) => log.warn({ err: error }, 'redis connection error'));
     }
-    this.subscriber.on('message', (_channel: string, text: string) => this.receive(text));
+    // As bytes: routed envelopes are binary (envelope-codec.ts), the other messages JSON.
+    this.subscriber.on('messageBuffer', (_channel: Buffer, message: Buffer) =>
+      this.receive(message),
+    );
     this.subscriber.on('ready', () => {
       if (this.wasReady) {
         log.info('redis is back: claiming sockets again and re-reading mailboxes');
@@ -179,16 +183,24 @@ export class RedisClusterLink implements ClusterLink {
     this.commands.publish(channel, JSON.stringify(message)).catch(() => undefined);
   }
 
-  private receive(text: string): void {
-    const message = parseClusterMessage(text);
+  private receive(bytes: Buffer): void {
+    if (bytes[0] === ROUTED_ENVELOPES_TAG) {
+      let envelopes;
+      try {
+        envelopes = decodeRoutedEnvelopes(bytes);
+      } catch {
+        this.log.warn('undecodable routed envelopes ignored'); // their mailboxes still hold them
+        return;
+      }
+      return this.handlers.envelopes(envelopes);
+    }
+    const message = parseClusterMessage(bytes.toString('utf8'));
     if (!message) {
       this.log.warn('unrecognised cluster message ignored');
       return;
     }
     if ((message as { from?: string }).from === this.processId) return; // our own broadcast
     switch (message.kind) {
-      case 'envelopes':
-        return this.handlers.envelopes(message.envelopes.map(fromWire));
       case 'replaced':
         return this.handlers.replaced(message.rowId, message.token);
       case 'devices-changed':

@@ -1,10 +1,11 @@
 import type { Redis } from 'ioredis';
 import type { StoredEnvelope } from '../store/records.js';
-import { toWire } from './messages.js';
+import { encodeRoutedEnvelope, ROUTED_ENVELOPES_TAG } from './envelope-codec.js';
 
 /**
  * Looks up the holders of the devices (KEYS: presence keys) and publishes each holder's
- * envelopes (ARGV[2..]: one JSON envelope per key) as one `envelopes` message on its channel
+ * envelopes (ARGV[3..]: one encoded envelope per key, envelope-codec.ts) as one message on its
+ * channel (ARGV[2], the tag, then the envelopes concatenated; decision 0164)
  * (ARGV[1] .. owner), in one round trip: a commit's routing costs the committing process one
  * Redis call, not a lookup and then a publish per process (decision 0162). A token is
  * `<process>.<n>`; a device with no key is offline and drains its mailbox when it connects.
@@ -20,20 +21,21 @@ for i, token in ipairs(holders) do
       owners[#owners + 1] = owner
     end
     local list = byOwner[owner]
-    list[#list + 1] = ARGV[i + 1]
+    list[#list + 1] = ARGV[i + 2]
   end
 end
 for _, owner in ipairs(owners) do
-  redis.call('PUBLISH', ARGV[1] .. owner,
-    '{"kind":"envelopes","envelopes":[' .. table.concat(byOwner[owner], ',') .. ']}')
+  redis.call('PUBLISH', ARGV[1] .. owner, ARGV[2] .. table.concat(byOwner[owner]))
 end
 return #owners`;
+
+const TAG = Buffer.of(ROUTED_ENVELOPES_TAG);
 
 /** Keys per script call: Lua's unpack() has a stack limit of a few thousand values. */
 const CHUNK = 1000;
 
 type WithRoute = Redis & {
-  parleyRoute(keyCount: number, ...keysAndArgs: string[]): Promise<number>;
+  parleyRoute(keyCount: number, ...keysAndArgs: (string | Buffer)[]): Promise<number>;
 };
 
 /** Defines the routing script on `redis` (sent by SHA, loaded again if Redis restarted). */
@@ -55,9 +57,9 @@ export async function routeEnvelopes(
   for (let i = 0; i < envelopes.length; i += CHUNK) {
     const chunk = envelopes.slice(i, i + CHUNK);
     const keys = chunk.map((e) => names.presenceKey(e.destination.rowId));
-    const payloads = chunk.map((e) => JSON.stringify(toWire(e)));
+    const payloads = chunk.map(encodeRoutedEnvelope);
     calls.push(
-      (redis as WithRoute).parleyRoute(keys.length, ...keys, names.channelPrefix, ...payloads),
+      (redis as WithRoute).parleyRoute(keys.length, ...keys, names.channelPrefix, TAG, ...payloads),
     );
   }
   await Promise.all(calls);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fromWire, parseClusterMessage } from '../../src/cluster/messages.js';
+import { decodeRoutedEnvelopes } from '../../src/cluster/envelope-codec.js';
 import { RedisClusterLink } from '../../src/cluster/redis-link.js';
 import { storedEnvelope } from './stored-envelope.js';
 
@@ -53,10 +53,8 @@ describe('routing the sends of one commit together', () => {
     const messages: number[][] = [];
     let got!: () => void;
     let arrived = new Promise<void>((resolve) => (got = resolve));
-    subscriber.on('message', (_channel: string, text: string) => {
-      const message = parseClusterMessage(text);
-      if (message?.kind !== 'envelopes') throw new Error(`unexpected ${text}`);
-      messages.push(message.envelopes.map(fromWire).map((e) => e.serverId));
+    subscriber.on('messageBuffer', (_channel: Buffer, message: Buffer) => {
+      messages.push(decodeRoutedEnvelopes(message).map((e) => e.serverId));
       got();
     });
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseClusterMessage, fromWire } from '../../src/cluster/messages.js';
+import { decodeRoutedEnvelopes } from '../../src/cluster/envelope-codec.js';
 import { defineRouting, routeEnvelopes } from '../../src/cluster/routing.js';
 import type { StoredEnvelope } from '../../src/store/records.js';
 import { storedEnvelope } from './stored-envelope.js';
@@ -40,11 +40,9 @@ describe('routing a commit batch through Redis in one call', () => {
     await commands.set(names.presenceKey(4), 'p1.9');
     const received = new Map<string, StoredEnvelope[][]>();
     const both = new Promise<void>((resolve) => {
-      subscriber.on('message', (channel: string, text: string) => {
-        const message = parseClusterMessage(text);
-        if (message?.kind !== 'envelopes') throw new Error(`unexpected ${text}`);
-        const owner = channel.slice(names.channelPrefix.length);
-        received.set(owner, [...(received.get(owner) ?? []), message.envelopes.map(fromWire)]);
+      subscriber.on('messageBuffer', (channel: Buffer, message: Buffer) => {
+        const owner = channel.toString().slice(names.channelPrefix.length);
+        received.set(owner, [...(received.get(owner) ?? []), decodeRoutedEnvelopes(message)]);
         if (received.size === 2) resolve();
       });
     });

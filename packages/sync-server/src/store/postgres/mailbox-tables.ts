@@ -10,6 +10,7 @@ import {
 } from '../records.js';
 import type { PgCommitEvents, PgGroupCommitter } from './group-commit.js';
 import type { PgQueries, PgQuery } from './pg-queries.js';
+import { packBytes } from './packed-bytes.js';
 import { envelopeFromRow, type EntryRow } from '../rows.js';
 import { SENDS_PURGE_CHUNK, SendsPurger, type PurgeSteps } from '../sends-purger.js';
 
@@ -405,6 +406,8 @@ export class PgMailboxTables {
     now: number,
   ): Promise<{ fresh: Set<string>; ids: number[] }> {
     const entries = planned.flatMap((p) => p.accepted.map((entry) => ({ p, entry })));
+    const results = packBytes(planned.map((p) => p.result));
+    const contents = packBytes(entries.map(({ entry }) => entry.content));
     const rows = await this.q.insertSendsAndEntries.rows<{
       source_device_row_id: number | null;
       client_id: string | null;
@@ -412,7 +415,9 @@ export class PgMailboxTables {
     }>(tx, {
       sendRowIds: planned.map((p) => p.input.source.rowId),
       sendClientIds: planned.map((p) => p.input.clientId),
-      results: planned.map((p) => p.result),
+      results: results.bytes,
+      resultStarts: results.starts,
+      resultLengths: results.lengths,
       now,
       rowIds: entries.map(({ entry }) => entry.destination.rowId),
       sourceRowIds: entries.map(({ p }) => p.input.source.rowId),
@@ -420,7 +425,9 @@ export class PgMailboxTables {
       sourceDeviceIds: entries.map(({ p }) => p.input.source.deviceId),
       clientIds: entries.map(({ p }) => p.input.clientId),
       types: entries.map(({ entry }) => entry.type),
-      contents: entries.map(({ entry }) => entry.content),
+      contents: contents.bytes,
+      contentStarts: contents.starts,
+      contentLengths: contents.lengths,
       expiresAts: entries.map(({ p }) => expiryOf(p.input, now)),
     });
     const fresh = new Set<string>();

@@ -64,12 +64,15 @@ export function buildPgQueries(db: Kysely<RelayDatabase>) {
      * An entry names its send by (source device row, client id): the entries of a retry (a
      * record already there) are not written. Entries go in array order, and the identity
      * sequence hands out server ids in the order rows are inserted, so the ids, sorted,
-     * match the written entries in array order.
+     * match the written entries in array order. The results and the contents come packed,
+     * each set as one bytea with starts and lengths (packed-bytes.ts, decision 0164).
      */
     insertSendsAndEntries: rawTemplate<
       | 'sendRowIds'
       | 'sendClientIds'
       | 'results'
+      | 'resultStarts'
+      | 'resultLengths'
       | 'now'
       | 'rowIds'
       | 'sourceRowIds'
@@ -78,24 +81,29 @@ export function buildPgQueries(db: Kysely<RelayDatabase>) {
       | 'clientIds'
       | 'types'
       | 'contents'
+      | 'contentStarts'
+      | 'contentLengths'
       | 'expiresAts'
     >(
       db,
       sql`WITH fresh AS (
           INSERT INTO sends (source_device_row_id, client_id, created_at, result)
-          SELECT d, c, ${arg('now')}::bigint, r FROM unnest(${arg('sendRowIds')}::bigint[],
-            ${arg('sendClientIds')}::text[], ${arg('results')}::bytea[]) AS s(d, c, r)
+          SELECT d, c, ${arg('now')}::bigint, substring(${arg('results')}::bytea FROM rs FOR rl)
+          FROM unnest(${arg('sendRowIds')}::bigint[], ${arg('sendClientIds')}::text[],
+            ${arg('resultStarts')}::integer[], ${arg('resultLengths')}::integer[]) AS s(d, c, rs, rl)
           ON CONFLICT (source_device_row_id, client_id) DO NOTHING
           RETURNING source_device_row_id, client_id
         ), written AS (
           INSERT INTO mailbox (device_row_id, source_account_id, source_device_id, client_id,
             type, server_timestamp, content, expires_at)
-          SELECT u.d, u.sa, u.sd, u.c, u.t, ${arg('now')}::bigint, u.ct, u.ex
+          SELECT u.d, u.sa, u.sd, u.c, u.t, ${arg('now')}::bigint,
+            substring(${arg('contents')}::bytea FROM u.cs FOR u.cl), u.ex
           FROM unnest(${arg('rowIds')}::bigint[], ${arg('sourceRowIds')}::bigint[],
             ${arg('sourceAccountIds')}::text[], ${arg('sourceDeviceIds')}::integer[],
-            ${arg('clientIds')}::text[], ${arg('types')}::integer[], ${arg('contents')}::bytea[],
+            ${arg('clientIds')}::text[], ${arg('types')}::integer[],
+            ${arg('contentStarts')}::integer[], ${arg('contentLengths')}::integer[],
             ${arg('expiresAts')}::bigint[])
-            WITH ORDINALITY AS u(d, sr, sa, sd, c, t, ct, ex, ord)
+            WITH ORDINALITY AS u(d, sr, sa, sd, c, t, cs, cl, ex, ord)
           JOIN fresh f ON f.source_device_row_id = u.sr AND f.client_id = u.c
           ORDER BY u.ord
           RETURNING server_id
