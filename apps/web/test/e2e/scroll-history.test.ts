@@ -51,21 +51,36 @@ async function consecutive(page: Page): Promise<number[]> {
 /** Where a fling stops: at the very top with the first message shown, or at a message. */
 type FlingEnd = { top: true } | { reaching: number };
 
+/** One frame of a fling: the message numbers rendered, and how the list stood (diagnostics). */
+interface Frame {
+  numbers: number[];
+  /** scrollTop/scrollHeight, Virtuoso's deviation (its item list's margin-top while it
+   * re-anchors a prepend), and the first rendered message's number minus its Virtuoso index
+   * (it changes only when rows came in or left above without firstItemIndex following). */
+  state: string;
+}
+
 /**
  * Flings the list `step` px a frame (negative: up; a wheel event first, as a person's input),
- * inside the page, until `end`; resolves with the message numbers rendered at each frame.
+ * inside the page, until `end`; resolves with what was rendered at each frame.
  */
-function fling(page: Page, step: number, end: FlingEnd): Promise<number[][]> {
+function fling(page: Page, step: number, end: FlingEnd): Promise<Frame[]> {
   return page.evaluate(
     ({ step, end }) =>
-      new Promise<number[][]>((resolve) => {
-        const seen: number[][] = [];
+      new Promise<Frame[]>((resolve) => {
+        const seen: Frame[] = [];
+        const numberOf = (node: Element | undefined) =>
+          Number(/Seeded message (\d+) of/.exec(node?.textContent ?? '')?.[1]);
         const tick = () => {
           const scroller = document.querySelector<HTMLElement>('.message-list__scroller')!;
-          const numbers = [...document.querySelectorAll('[data-message-id] .bubble__text')].map(
-            (node) => Number(/Seeded message (\d+) of/.exec(node.textContent ?? '')?.[1]),
-          );
-          seen.push(numbers);
+          const texts = [...document.querySelectorAll('[data-message-id] .bubble__text')];
+          const numbers = texts.map(numberOf);
+          const item = texts[0]?.closest<HTMLElement>('[data-item-index]');
+          const list = document.querySelector<HTMLElement>('[data-testid="virtuoso-item-list"]');
+          const offset = numberOf(texts[0]) - Number(item?.dataset.itemIndex);
+          const { scrollTop, scrollHeight } = scroller;
+          const margin = list?.style.marginTop;
+          seen.push({ numbers, state: `${scrollTop}/${scrollHeight} ${margin} ${offset}` });
           const done =
             'top' in end
               ? numbers.includes(1) && scroller.scrollTop <= 0
@@ -81,6 +96,26 @@ function fling(page: Page, step: number, end: FlingEnd): Promise<number[][]> {
         requestAnimationFrame(tick);
       }),
     { step, end },
+  );
+}
+
+/** Rows a frame may move against the fling's direction (measurement corrections). */
+const AGAINST_AT_MOST = 5;
+
+/**
+ * The frames around each one whose top moved more than AGAINST_AT_MOST rows against an upward
+ * fling, as lines to print: the evidence of the known defect below.
+ */
+function againstUpward(frames: Frame[]): string[] {
+  const tops = frames.map((frame) => frame.numbers[0]!);
+  return tops.flatMap((top, i) =>
+    i > 0 && top > tops[i - 1]! + AGAINST_AT_MOST
+      ? frames
+          .slice(Math.max(0, i - 4), i + 3)
+          .map(
+            (frame, j) => `${j === Math.min(4, i) ? '>' : ' '} ${frame.numbers[0]} ${frame.state}`,
+          )
+      : [],
   );
 }
 
@@ -110,15 +145,19 @@ describe('a long chat scrolled to its first message and back', () => {
 
     // Up to the first message: every frame showed consecutive messages, going up.
     const frames = (await fling(page, -1_500, { top: true })).filter(
-      (numbers) => numbers.length > 0,
+      (frame) => frame.numbers.length > 0,
     );
-    for (const numbers of frames)
+    for (const { numbers } of frames)
       expect(numbers, 'consecutive on every frame').toEqual(numbers.map((_, i) => numbers[0]! + i));
     // Going up: a frame's oldest rendered message is never a page or more below the one before
     // (the list never jumps back toward the newest), and the last frame starts at the first
     // message. Known defect (session 12 closing note): under CI load one frame once showed the
     // top 62 messages lower as an older page came in (a one-frame jump as Virtuoso re-anchors).
-    const tops = frames.map((numbers) => numbers[0]!);
+    // The frames of any smaller jump against the fling are printed (top, scrollTop/scrollHeight,
+    // Virtuoso's deviation, number minus index) to find the cause when it shows again.
+    const against = againstUpward(frames);
+    if (against.length > 0) console.warn(`moved against the fling:\n${against.join('\n')}`);
+    const tops = frames.map(({ numbers }) => numbers[0]!);
     expect(tops.at(-1)).toBe(1);
     for (let i = 1; i < tops.length; i++)
       expect(tops[i]).toBeLessThan(tops[i - 1]! + TIMELINE_PAGE);
@@ -137,7 +176,9 @@ describe('a long chat scrolled to its first message and back', () => {
     // Flung back down past the window's newer edge: newer pages come in below (the window
     // moves toward the newest), in order on every frame, and nothing fails on the page.
     const beyondWindow = WINDOW_PAGES * TIMELINE_PAGE + TIMELINE_PAGE;
-    const down = (await fling(page, 1_500, { reaching: beyondWindow })).filter((n) => n.length > 0);
+    const down = (await fling(page, 1_500, { reaching: beyondWindow }))
+      .map(({ numbers }) => numbers)
+      .filter((n) => n.length > 0);
     for (const numbers of down)
       expect(numbers, 'consecutive on every frame').toEqual(numbers.map((_, i) => numbers[0]! + i));
     await expect.poll(async () => Math.min(...(await consecutive(page)))).toBeGreaterThan(100);
