@@ -3,6 +3,7 @@ import type { MessengerEvent } from '../../src/facade/api.js';
 import { ParleyError } from '../../src/index.js';
 import { uniqueUsername, useRelay } from '../support/fixture.js';
 import { texts, waitFor } from '../support/wait.js';
+import { interceptingWebSocket } from '../support/intercepting-websocket.js';
 import { linkDevice } from '../support/link.js';
 
 const code = (promise: Promise<unknown>) =>
@@ -115,9 +116,16 @@ describe('signing out and deleting an account through the real relay', () => {
     const name = uniqueUsername('carol');
     await phone.register(name);
     const laptopDb = `laptop-${crypto.randomUUID()}`;
-    const laptop = await fx.messenger(laptopDb);
-    await linkDevice(phone, laptop);
+    const linked = await fx.messenger(laptopDb);
+    await linkDevice(phone, linked);
+    await linked.close();
     await phone.deleteAccount(name);
+    // Opened again where no answer on its socket reaches it: only sign-out's own request learns
+    // that the relay refuses it (a refused connect would wipe it first, racing this test).
+    const laptop = await fx.messenger(
+      laptopDb,
+      interceptingWebSocket(() => undefined),
+    );
 
     const events: MessengerEvent[] = [];
     laptop.on((event) => events.push(event));
