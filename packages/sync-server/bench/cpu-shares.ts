@@ -26,31 +26,44 @@ export function withDescendants(pid: number): number[] {
   return found;
 }
 
-function cpuOf(pids: readonly number[]): number {
-  let total = 0;
+/** CPU seconds of each process that is still there to read. */
+function cpuByPid(pids: readonly number[]): Map<number, number> {
+  const seconds = new Map<number, number>();
   for (const pid of pids) {
     try {
-      total += cpuSeconds(pid);
+      seconds.set(pid, cpuSeconds(pid));
     } catch {
-      // a backend that exited: its time is lost to the sum, a small under-count
+      // exited while we looked
     }
   }
-  return total;
+  return seconds;
 }
 
-/** Starts a window over named groups of processes; `end()` gives each group's share. */
+/**
+ * Starts a window over named groups of processes; `end()` gives each group's share. Counted per
+ * process present at the end (a process started within the window counts whole): a backend
+ * that exits within the window loses its time to the sum (a small under-count), instead of
+ * taking its earlier time away from it (which made shares negative).
+ */
 export function cpuWindow(groups: Record<string, () => number[]>): {
   end(): Record<string, number>;
 } {
   const started = performance.now();
-  const before = new Map(Object.entries(groups).map(([name, pids]) => [name, cpuOf(pids())]));
+  const before = new Map(Object.entries(groups).map(([name, pids]) => [name, cpuByPid(pids())]));
+  const used = (name: string, pids: number[]) => {
+    const was = before.get(name)!;
+    let total = 0;
+    for (const [pid, seconds] of cpuByPid(pids))
+      total += Math.max(0, seconds - (was.get(pid) ?? 0));
+    return total;
+  };
   return {
     end() {
       const seconds = (performance.now() - started) / 1000;
       return Object.fromEntries(
         Object.entries(groups).map(([name, pids]) => [
           name,
-          Number(((cpuOf(pids()) - before.get(name)!) / seconds).toFixed(2)),
+          Number((used(name, pids()) / seconds).toFixed(2)),
         ]),
       );
     },
