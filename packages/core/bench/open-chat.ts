@@ -13,11 +13,11 @@
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { ConversationDoc } from '../src/conversations/conversation-doc.js';
-import { Conversations, messageRow } from '../src/conversations/conversations.js';
+import { Conversations } from '../src/conversations/conversations.js';
 import { TIMELINE_PAGE } from '../src/facade/live-views.js';
 import { offlineViews } from '../src/test-support/offline-views.js';
 import { MemoryStore } from '../src/store/memory-store.js';
-import { UnitOfWork } from '../src/store/unit-of-work.js';
+import { storeDirectChat } from '../src/test-support/stored-chat.js';
 
 const MESSAGES = 100_000;
 const RUNS = 5;
@@ -38,17 +38,7 @@ async function storedChat(): Promise<MemoryStore> {
       body: `Seeded message ${n + 1} of ${MESSAGES}`,
     })),
   );
-  const work = new UnitOfWork();
-  work.snapshots.push({ conversationId: 'chat', snapshot: doc.snapshot() as never });
-  work.conversations.set('chat', {
-    id: 'chat',
-    kind: 'direct',
-    peerAccountId: 'peer',
-    updatedAt: now,
-  });
-  for (const entry of doc.timeline())
-    work.messages.set(entry.id, messageRow(entry, 'chat', entry.senderId === 'self', 'read'));
-  await store.commit(work);
+  await storeDirectChat(store, doc, { updatedAt: now, status: 'read' });
   return store;
 }
 

@@ -15,4 +15,5 @@ export {
   seededRandom,
 } from './test-support/search-corpus.js';
 export { offlineViews } from './test-support/offline-views.js';
+export { storeDirectChat } from './test-support/stored-chat.js';
 export type { ContactRow, ConversationRow, DocSnapshotRow, MessageRow } from './store/database.js';

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { ConversationDoc, type MessageEntry } from '../../src/conversations/conversation-doc.js';
-import { Conversations, messageRow } from '../../src/conversations/conversations.js';
+import { Conversations } from '../../src/conversations/conversations.js';
 import type { LiveViews } from '../../src/facade/live-views.js';
 import { offlineViews } from '../../src/test-support/offline-views.js';
 import { decodeSegment } from '../../src/history/segment-codec.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
-import { UnitOfWork } from '../../src/store/unit-of-work.js';
+import { storeDirectChat } from '../../src/test-support/stored-chat.js';
 
 /**
  * Sealed history (docs/decisions/0820, "Sealed segments"), with a window of 20 entries and
@@ -34,17 +34,7 @@ async function storedChat(store = new MemoryStore()): Promise<MemoryStore> {
   const doc = new ConversationDoc('chat');
   doc.initDirect({ accountId: 'self', username: 'me' }, { accountId: 'peer', username: 'pal' });
   doc.appendMessages(Array.from({ length: COUNT }, (_, i) => entry(i)));
-  const work = new UnitOfWork();
-  work.snapshots.push({ conversationId: 'chat', snapshot: doc.snapshot() as never });
-  work.conversations.set('chat', {
-    id: 'chat',
-    kind: 'direct',
-    peerAccountId: 'peer',
-    updatedAt: 2_000,
-  });
-  for (const item of doc.timeline())
-    work.messages.set(item.id, messageRow(item, 'chat', item.senderId === 'self', 'delivered'));
-  await store.commit(work);
+  await storeDirectChat(store, doc, { updatedAt: 2_000, status: 'delivered' });
   return store;
 }
 

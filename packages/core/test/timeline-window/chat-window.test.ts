@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ConversationDoc, type MessageEntry } from '../../src/conversations/conversation-doc.js';
-import { Conversations, messageRow } from '../../src/conversations/conversations.js';
+import { Conversations } from '../../src/conversations/conversations.js';
 import { WINDOW_PAGES } from '../../src/facade/live-views.js';
 import { offlineViews } from '../../src/test-support/offline-views.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
+import { storeDirectChat } from '../../src/test-support/stored-chat.js';
 import { UnitOfWork } from '../../src/store/unit-of-work.js';
 
 /**
@@ -37,17 +38,7 @@ async function sealedChat() {
   const doc = new ConversationDoc('chat');
   doc.initDirect(SELF, { accountId: 'peer', username: 'pal' });
   doc.appendMessages(allIds.map((_, i) => entry(i)));
-  const work = new UnitOfWork();
-  work.snapshots.push({ conversationId: 'chat', snapshot: doc.snapshot() as never });
-  work.conversations.set('chat', {
-    id: 'chat',
-    kind: 'direct',
-    peerAccountId: 'peer',
-    updatedAt: 2,
-  });
-  for (const item of doc.timeline())
-    work.messages.set(item.id, messageRow(item, 'chat', item.senderId === 'self', 'delivered'));
-  await store.commit(work);
+  await storeDirectChat(store, doc, { updatedAt: 2, status: 'delivered' });
   const first = await open(store);
   // A compaction seals at most MAX_SEGMENTS_PER_COMPACTION segments.
   for (let sealed = -1; sealed !== store.segments.size;) {
