@@ -19,17 +19,12 @@
  * The LAST line is one JSON object.
  */
 import type { Page } from 'playwright-core';
-import {
-  CORPUS_QUERIES,
-  corpusMessage,
-  seededRandom,
-  seedConversations,
-} from '@parley/core/test-support';
+import { CORPUS_QUERIES, corpusMessage, seededRandom } from '@parley/core/test-support';
 import { savedIndexInfo } from '../test/e2e/harness/saved-index.js';
 import { distDir, startStack } from '../test/e2e/harness/stack.js';
 import { openUser, signUp } from '../test/e2e/harness/user.js';
 import { round } from './bundle-size.js';
-import { readSelf, writeRows } from './seed-device.js';
+import { seedPage } from './seed-device.js';
 import { closeWithin, median, percentile, viteBuild } from './web-bench.js';
 
 const CHATS = 200;
@@ -45,12 +40,10 @@ const LOAD_TIMEOUT_MS = 300_000;
 const SAVE_POLL_MS = 500;
 
 async function seed(page: Page): Promise<void> {
-  const self = await readSelf(page);
   const random = seededRandom(7);
   const now = Date.now();
   for (let batch = 0; batch < CHATS / SEED_BATCH_CHATS; batch++) {
-    const rows = await seedConversations({
-      self: { accountId: self.accountId, username: self.username, deviceId: self.deviceId },
+    await seedPage(page, {
       conversations: SEED_BATCH_CHATS,
       messagesPerConversation: MESSAGES_PER_CHAT,
       largeConversationMessages: MESSAGES_PER_CHAT,
@@ -58,7 +51,6 @@ async function seed(page: Page): Promise<void> {
       usernamePrefix: `peer${batch}x`,
       body: () => corpusMessage(random),
     });
-    await writeRows(page, rows);
   }
 }
 

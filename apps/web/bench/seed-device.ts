@@ -4,7 +4,7 @@
  * written into the app's database in the page, while the app is open, as core itself would have
  * stored them. The next load of the page reads them through the real core.
  */
-import { seedConversations, type SeedRows } from '@parley/core/test-support';
+import { seedConversations, type SeedOptions, type SeedRows } from '@parley/core/test-support';
 import type { Page } from 'playwright-core';
 
 export interface SeededDevice {
@@ -27,15 +27,12 @@ export async function seedDevice(
   page: Page,
   counts: { chats: number; messagesPerChat: number; largeChatMessages: number; sealed?: boolean },
 ): Promise<SeededDevice> {
-  const self = await readSelf(page);
-  const rows = await seedConversations({
-    self: { accountId: self.accountId, username: self.username, deviceId: self.deviceId },
+  const rows = await seedPage(page, {
     conversations: counts.chats,
     messagesPerConversation: counts.messagesPerChat,
     largeConversationMessages: counts.largeChatMessages,
     ...(counts.sealed ? { sealed: true } : {}),
   });
-  await writeRows(page, rows);
   // Seeded in timeline order: the large chat's first row is its oldest message.
   const first = rows.messages.find((row) => row.conversationId === rows.largeConversationId);
   return {
@@ -45,8 +42,19 @@ export async function seedDevice(
   };
 }
 
+/** Seeds chats for the account the page signed up and writes them in; resolves with the rows. */
+export async function seedPage(page: Page, options: Omit<SeedOptions, 'self'>): Promise<SeedRows> {
+  const self = await readSelf(page);
+  const rows = await seedConversations({
+    self: { accountId: self.accountId, username: self.username, deviceId: self.deviceId },
+    ...options,
+  });
+  await writeRows(page, rows);
+  return rows;
+}
+
 /** The account the page signed up (the device's `account` row). */
-export function readSelf(page: Page): Promise<SelfRow> {
+function readSelf(page: Page): Promise<SelfRow> {
   return page.evaluate(
     (database) =>
       new Promise<SelfRow>((resolve, reject) => {
@@ -70,7 +78,7 @@ export function readSelf(page: Page): Promise<SelfRow> {
  * Snapshots and segments travel as base64: the page decodes them back to the Uint8Array core
  * stores.
  */
-export async function writeRows(page: Page, rows: SeedRows): Promise<void> {
+async function writeRows(page: Page, rows: SeedRows): Promise<void> {
   const snapshots = rows.docSnapshots.map((row) => ({
     conversationId: row.conversationId,
     snapshot: Buffer.from(row.snapshot).toString('base64'),

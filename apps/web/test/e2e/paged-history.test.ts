@@ -7,10 +7,9 @@
  * reply to it seen from the newest page.
  */
 import { TIMELINE_PAGE } from '@parley/core';
-import { seedConversations } from '@parley/core/test-support';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { readSelf, writeRows } from '../../bench/seed-device.js';
+import { seedPage } from '../../bench/seed-device.js';
 import { useStack } from './harness/use-stack.js';
 import { bubble, openUser, screenshot, signUp } from './harness/user.js';
 
@@ -47,16 +46,13 @@ describe('a long chat in pages', () => {
     const user = await openUser(stack, 'pager');
     await signUp(user);
     const { page } = user;
-    const self = await readSelf(page);
-    const rows = await seedConversations({
-      self: { accountId: self.accountId, username: self.username, deviceId: self.deviceId },
+    const rows = await seedPage(page, {
       conversations: 2,
       messagesPerConversation: 3,
       largeConversationMessages: MESSAGES,
       // The newest message replies to the 40th.
       replyTo: (n, earlier) => (n === MESSAGES - 1 ? earlier[39] : undefined),
     });
-    await writeRows(page, rows);
     const chatId = rows.largeConversationId;
     const farBack = rows.messages.find((row) => row.body === text(40))!.id;
     await page.reload();

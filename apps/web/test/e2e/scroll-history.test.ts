@@ -7,10 +7,9 @@
  * right day separators, and the jump button brings the newest message back.
  */
 import { TIMELINE_PAGE, WINDOW_PAGES } from '@parley/core';
-import { seedConversations } from '@parley/core/test-support';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { readSelf, writeRows } from '../../bench/seed-device.js';
+import { seedPage } from '../../bench/seed-device.js';
 import { useStack } from './harness/use-stack.js';
 import { bubble, openUser, screenshot, signUp } from './harness/user.js';
 
@@ -128,16 +127,13 @@ describe('a long chat scrolled to its first message and back', () => {
     const { page } = user;
     const errors: Error[] = [];
     page.on('pageerror', (error) => errors.push(error));
-    const self = await readSelf(page);
-    const rows = await seedConversations({
-      self: { accountId: self.accountId, username: self.username, deviceId: self.deviceId },
+    const rows = await seedPage(page, {
       conversations: 2,
       messagesPerConversation: 3,
       largeConversationMessages: MESSAGES,
       sealed: true,
     });
     expect(rows.docSegments.length).toBeGreaterThan(0);
-    await writeRows(page, rows);
     await page.reload();
     await page.goto(`/#/chat/${encodeURIComponent(rows.largeConversationId)}`);
     await bubble(page, text(MESSAGES)).waitFor();
