@@ -52,8 +52,6 @@ class PromiseJob<T> implements CommitJob<T> {
   }
 }
 
-const nothing = (): void => undefined;
-
 export interface CommitEvents {
   /** A batch is durable: `durationMs` runs from BEGIN to the end of its WAL fsync. */
   committed(durationMs: number, jobs: number): void;
@@ -127,11 +125,6 @@ export class GroupCommitter {
     return new Promise<T>((resolve, reject) => {
       this.submit(new PromiseJob(isolated, work, afterCommit, resolve, reject));
     });
-  }
-
-  /** Queues a write that cannot fail and that nobody waits for (acks). */
-  fireAndForget(work: () => void): void {
-    this.submit({ isolated: false, work, durable: nothing, failed: nothing });
   }
 
   /** Queues `job` for the next group commit; it is called back once durable or failed. */

@@ -9,6 +9,7 @@ import {
   type StoredEnvelope,
 } from '../records.js';
 import type { CommitJob, GroupCommitter } from './group-commit.js';
+import { AckQueue } from './ack-queue.js';
 import { asBuffer, type PreparedQueries } from './prepared.js';
 import { sweepOldRows } from './retention-sweep.js';
 import { SENDS_PURGE_CHUNK, SendsPurger, type PurgeSteps } from '../sends-purger.js';
@@ -35,12 +36,8 @@ export class MailboxTables {
    * sends it again.
    */
   private durableServerId: number;
-  /**
-   * Acks waiting for the next group commit, by device row id. Mailbox reads skip them: a
-   * device that acks and reconnects while a WAL sync holds the commit back must not be sent
-   * again what it acked.
-   */
-  private readonly pendingAcks = new Map<number, Set<number>>();
+  /** Acks waiting for the next group commit, which deletes them all in one job (0165). */
+  private readonly acks = new AckQueue();
   private readonly purger = new SendsPurger(this.purgeSteps());
 
   /** Constructed once the WAL left at startup is synced: every entry present is durable. */
@@ -83,30 +80,33 @@ export class MailboxTables {
   }
 
   acknowledge(device: DeviceRef, serverIds: readonly number[]): void {
-    const rowId = device.rowId;
-    const pending = this.pendingAcks.get(rowId) ?? new Set<number>();
-    for (const serverId of serverIds) pending.add(serverId);
-    this.pendingAcks.set(rowId, pending);
-    this.committer.fireAndForget(() => {
-      let deleted = 0;
-      for (const serverId of serverIds) {
-        deleted += this.q.deleteEntry.run({ rowId, serverId });
-        pending.delete(serverId);
-      }
-      // The set may have been dropped meanwhile by a rollback (recount) and replaced.
-      if (pending.size === 0 && this.pendingAcks.get(rowId) === pending) {
-        this.pendingAcks.delete(rowId);
-      }
-      if (deleted === 0) return;
-      this.total -= deleted;
+    if (this.acks.add(device.rowId, serverIds)) this.committer.submit(new AckJob(this));
+  }
+
+  /**
+   * Inside the group commit (AckJob): deletes the entry of every queued ack (only if it is
+   * that device's). If the batch rolls back, those acks are lost and their entries readable
+   * again: the device gets them once more (a redelivery, never a loss).
+   */
+  deleteAcked(): void {
+    const { rowIds, serverIds } = this.acks.take();
+    for (let i = 0; i < serverIds.length; i++) {
+      const rowId = rowIds[i]!;
+      if (this.q.deleteEntry.run({ rowId, serverId: serverIds[i] }) === 0) continue;
+      this.total--;
       const depth = this.depths.get(rowId);
-      if (depth !== undefined) this.depths.set(rowId, depth - deleted);
-    });
+      if (depth !== undefined) this.depths.set(rowId, depth - 1);
+    }
+  }
+
+  /** The queued acks' job failed before it ran: they are lost, and a later ack queues a new one. */
+  dropQueuedAcks(): void {
+    this.acks.take();
   }
 
   /** Durable entries after `afterServerId`, without those acked in a commit still to come. */
   readMailbox(device: DeviceRef, afterServerId: number, limit: number): StoredEnvelope[] {
-    const acked = this.pendingAcks.get(device.rowId);
+    const acked = this.acks.queuedFor(device.rowId);
     const rows = this.q.mailboxPage.all<EntryRow>({
       rowId: device.rowId,
       after: afterServerId,
@@ -187,15 +187,13 @@ export class MailboxTables {
   }
 
   /**
-   * A batch rolled back: in-memory counts may include it (recount lazily), and acks whose
-   * delete it held are lost, so their entries must be readable again (a lost ack means a
-   * redelivery). Acks still queued for later batches only lose their read filter: at worst
-   * their entries are sent once more.
+   * A batch rolled back: in-memory counts may include it (recount lazily). Acks it deleted are
+   * lost (taken from the queue, so no longer filtered: their entries are read again); acks
+   * queued since wait for their own job.
    */
   recount(): void {
     this.depths.clear();
     this.total = this.countAll();
-    this.pendingAcks.clear();
   }
 
   /** The purger's steps on this connection: each a job of the group commit. */
@@ -322,6 +320,29 @@ function storedEnvelope(
   };
   if (expiresAt !== null) envelope.expiresAt = expiresAt;
   return envelope;
+}
+
+/** Deletes the acks queued by the time it runs (one job per commit); nobody waits for it. */
+class AckJob implements CommitJob<void> {
+  readonly isolated = false;
+  private ran = false;
+
+  constructor(private readonly tables: MailboxTables) {}
+
+  work(): void {
+    this.ran = true;
+    this.tables.deleteAcked();
+  }
+
+  durable(): void {}
+
+  /**
+   * Its batch rolled back (or the store refused it). If it never ran, an earlier job of the
+   * batch threw: the queued acks were its own, and are lost with it (read again, as if taken).
+   */
+  failed(): void {
+    if (!this.ran) this.tables.dropQueuedAcks();
+  }
 }
 
 class SendJob implements CommitJob<SendOutcome> {

@@ -1,0 +1,41 @@
+/**
+ * The acks waiting for the group commit that deletes them, all in one job (decision 0165):
+ * two flat arrays, so an ack costs no set or closure of its own. Mailbox
+ * reads skip what is queued here: a device that acks and reconnects before the next commit
+ * must not be sent again what it acked.
+ */
+export class AckQueue {
+  private rowIds: number[] = [];
+  private serverIds: number[] = [];
+
+  get size(): number {
+    return this.serverIds.length;
+  }
+
+  /** Queues a device's acks; true when the queue was empty (the caller queues a delete). */
+  add(rowId: number, serverIds: readonly number[]): boolean {
+    const wasEmpty = this.serverIds.length === 0;
+    for (const serverId of serverIds) {
+      this.rowIds.push(rowId);
+      this.serverIds.push(serverId);
+    }
+    return wasEmpty && serverIds.length > 0;
+  }
+
+  /** Empties the queue; returns its acks as parallel arrays. */
+  take(): { rowIds: number[]; serverIds: number[] } {
+    const taken = { rowIds: this.rowIds, serverIds: this.serverIds };
+    this.rowIds = [];
+    this.serverIds = [];
+    return taken;
+  }
+
+  /** The ids `rowId` acked that are still queued; undefined when none (the usual case). */
+  queuedFor(rowId: number): Set<number> | undefined {
+    let ids: Set<number> | undefined;
+    for (let i = 0; i < this.rowIds.length; i++) {
+      if (this.rowIds[i] === rowId) (ids ??= new Set()).add(this.serverIds[i]!);
+    }
+    return ids;
+  }
+}
