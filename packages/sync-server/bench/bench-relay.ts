@@ -40,7 +40,9 @@ import {
  * RELAY_NODE_ARGS (environment) passes flags to the relay's node, e.g. V8 heap settings.
  * --rate r measures only the latency at r msgs/s (relay, the bare forwarder, then the durable
  * floor: the forwarder fdatasyncing each group of sends to a file on the relay's disk before it
- * answers them), after one warm-up round at saturation: for studying latency against load.
+ * answers them), after one warm-up round at saturation: for studying latency against load. The
+ * three take turns for --rounds rounds of --duration each, so that a slow spell of the machine
+ * hits them alike; each one's p50/p99 pool its rounds, and each round's p99 is printed too.
  * --database-url postgres://... runs the relay on PostgreSQL, in a schema of that database
  * created for the run (bench_<pid>_<random>) and dropped at its end; default: SQLite in a
  * temporary directory.
@@ -194,16 +196,26 @@ async function alternatingRates(
   return { relay: mean(relay), bare: mean(bare) };
 }
 
+/** One paced window on one server: its latencies (undelivered as Infinity) and CPU. */
+interface PacedRound {
+  latencies: number[];
+  sent: number;
+  cpuSeconds: number;
+  mainCpuSeconds: number;
+  /** The relay's event-loop delay over the round; empty for the forwarders. */
+  loopDelay: string;
+}
+
 /**
- * Send -> delivery latency at `rate` msgs/s, with the server's CPU per message (and for the
- * relay its event-loop delay) over the same period.
+ * Send -> delivery latency at `rate` msgs/s for one window, with the server's CPU over the same
+ * period (and for the relay its event-loop delay).
  */
-async function latencyAt(
+async function pacedRound(
   label: string,
   generators: Generator[],
   rate: number,
   server: Server,
-): Promise<{ p50: number; p99: number; cpuUs: number }> {
+): Promise<PacedRound> {
   const isRelay = label === 'relay';
   if (isRelay) await eventLoopLag(server.url); // resets the relay's histogram
   const pid = server.child.pid!;
@@ -219,27 +231,93 @@ async function latencyAt(
       }),
     ),
   );
-  const all = results.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const delivered = results.flatMap((r) => r.latencies);
   // CPU and event-loop delay cover the warm-up too: same rate, so the same steady state.
-  const sent = results.reduce((sum, r) => sum + r.sent, 0);
   const measured = results.reduce((sum, r) => sum + r.measured, 0);
-  // A message not delivered by the end of the phase counts as slower than any delivered one
+  // A message not delivered by the end of the window counts as slower than any delivered one
   // (Infinity; null in the JSON line), so an overloaded server cannot look fast.
-  const latencies = [...all, ...Array<number>(Math.max(0, measured - all.length)).fill(Infinity)];
-  const at = (q: number) =>
-    latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
-  log(
-    `${label} latency at ${Math.round(rate)} msgs/s: ${all.length}/${measured} delivered, p50 ${at(0.5).toFixed(2)} ms, p99 ${at(0.99).toFixed(2)} ms`,
-  );
-  const perMessage = (seconds: number) => (seconds * 1e6) / sent;
-  const cpuUs = perMessage(cpuSeconds(pid) - cpuBefore);
-  const cpu =
-    `${cpuUs.toFixed(1)} µs CPU per message ` +
-    `(${perMessage(cpuSeconds(pid, true) - mainBefore).toFixed(1)} µs on the main thread)`;
-  log(
-    `${label} during the latency phase: ${cpu}${isRelay ? `, ${await eventLoopLag(server.url)}` : ''}`,
-  );
-  return { p50: at(0.5), p99: at(0.99), cpuUs };
+  const undelivered = Array<number>(Math.max(0, measured - delivered.length)).fill(Infinity);
+  return {
+    latencies: [...delivered, ...undelivered].sort((a, b) => a - b),
+    sent: results.reduce((sum, r) => sum + r.sent, 0),
+    cpuSeconds: cpuSeconds(pid) - cpuBefore,
+    mainCpuSeconds: cpuSeconds(pid, true) - mainBefore,
+    loopDelay: isRelay ? `, ${await eventLoopLag(server.url)}` : '',
+  };
+}
+
+/** The value below which `q` of the sorted `latencies` fall. */
+function quantile(latencies: number[], q: number): number {
+  return latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+}
+
+/** One server's latency at `rate` in a single window. */
+async function latencyAt(
+  label: string,
+  generators: Generator[],
+  rate: number,
+  server: Server,
+): Promise<LatencySummary> {
+  const [summary] = await alternatingLatencies([{ label, generators, server }], rate, 1);
+  return summary;
+}
+
+/** A server and the generators that drive it. */
+interface PacedRun {
+  label: string;
+  generators: Generator[];
+  server: Server;
+}
+
+interface LatencySummary {
+  p50: number;
+  p99: number;
+  /** Each round's own p99, in the order they ran. */
+  roundP99s: number[];
+  cpuUs: number;
+}
+
+/**
+ * Latency at `rate` for each server of `runs`, in `rounds` rounds that alternate between them,
+ * so that anything else slowing the machine for a while hits each of them alike. Each one's
+ * p50/p99 pool all its rounds; CPU per message is over all its rounds.
+ */
+async function alternatingLatencies<const T extends readonly PacedRun[]>(
+  runs: T,
+  rate: number,
+  rounds: number,
+): Promise<{ [K in keyof T]: LatencySummary }> {
+  const byRun: PacedRound[][] = runs.map(() => []);
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, { label, generators, server }] of runs.entries()) {
+      const paced = await pacedRound(label, generators, rate, server);
+      byRun[i]!.push(paced);
+      const perMessage = (seconds: number) => ((seconds * 1e6) / paced.sent).toFixed(1);
+      log(
+        `${label} at ${Math.round(rate)} msgs/s, round ${round + 1}: ` +
+          `${paced.latencies.filter(Number.isFinite).length}/${paced.latencies.length} delivered, ` +
+          `p50 ${quantile(paced.latencies, 0.5).toFixed(2)} ms, p99 ${quantile(paced.latencies, 0.99).toFixed(2)} ms, ` +
+          `${perMessage(paced.cpuSeconds)} µs CPU per message (${perMessage(paced.mainCpuSeconds)} µs on the main thread)${paced.loopDelay}`,
+      );
+    }
+  }
+  const summaries = runs.map(({ label }, i) => {
+    const all = byRun[i]!;
+    const pooled = all.flatMap((r) => r.latencies).sort((a, b) => a - b);
+    const sent = all.reduce((sum, r) => sum + r.sent, 0);
+    const summary: LatencySummary = {
+      p50: quantile(pooled, 0.5),
+      p99: quantile(pooled, 0.99),
+      roundP99s: all.map((r) => quantile(r.latencies, 0.99)),
+      cpuUs: (all.reduce((sum, r) => sum + r.cpuSeconds, 0) * 1e6) / sent,
+    };
+    log(
+      `${label} latency at ${Math.round(rate)} msgs/s over ${all.length} round(s): p50 ${summary.p50.toFixed(2)} ms, ` +
+        `p99 ${summary.p99.toFixed(2)} ms, ${summary.cpuUs.toFixed(1)} µs CPU per message`,
+    );
+    return summary;
+  });
+  return summaries as { [K in keyof T]: LatencySummary };
 }
 
 /** Mean group-commit duration and size so far, from the relay's own metrics. */
@@ -378,10 +456,16 @@ async function main(): Promise<void> {
       await saturate(generators);
       await saturate(bareGenerators);
       await saturate(floorGenerators);
-      const latency = await latencyAt('relay', generators, rate, relay);
+      const [latency, bareLatency, floorLatency] = await alternatingLatencies(
+        [
+          { label: 'relay', generators, server: relay },
+          { label: 'bare ws', generators: bareGenerators, server: bare },
+          { label: 'durable bare ws', generators: floorGenerators, server: floor },
+        ],
+        rate,
+        rounds,
+      );
       log(`relay: ${await commitStats(relay.url)}`);
-      const bareLatency = await latencyAt('bare ws', bareGenerators, rate, bare);
-      const floorLatency = await latencyAt('durable bare ws', floorGenerators, rate, floor);
       const all = [...generators, ...bareGenerators, ...floorGenerators];
       await Promise.all(all.map((g) => g.close()));
       await Promise.all([relay.stop(), bare.stop(), floor.stop()]);
@@ -393,11 +477,13 @@ async function main(): Promise<void> {
           rate,
           p50_ms: round(latency.p50),
           p99_ms: round(latency.p99),
+          p99_ms_by_round: latency.roundP99s.map(round),
           relay_cpu_us: round(latency.cpuUs),
           bare_p99_ms: round(bareLatency.p99),
           bare_cpu_us: round(bareLatency.cpuUs),
           durable_floor_p50_ms: round(floorLatency.p50),
           durable_floor_p99_ms: round(floorLatency.p99),
+          durable_floor_p99_ms_by_round: floorLatency.roundP99s.map(round),
         }),
       );
       return;
