@@ -1,16 +1,12 @@
 /**
  * The acks waiting for the group commit that deletes them, all in one job (decision 0165):
- * two flat arrays, so an ack costs no set or closure of its own. Mailbox
- * reads skip what is queued here: a device that acks and reconnects before the next commit
- * must not be sent again what it acked.
+ * two flat arrays, so an ack costs no set or closure of its own. Mailbox reads skip what is
+ * queued here: a device that acks and reconnects before the next commit must not be sent
+ * again what it acked.
  */
 export class AckQueue {
   private rowIds: number[] = [];
   private serverIds: number[] = [];
-
-  get size(): number {
-    return this.serverIds.length;
-  }
 
   /** Queues a device's acks; true when the queue was empty (the caller queues a delete). */
   add(rowId: number, serverIds: readonly number[]): boolean {
