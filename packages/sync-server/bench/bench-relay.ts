@@ -41,8 +41,10 @@ import {
  * --rate r measures only the latency at r msgs/s (relay, the bare forwarder, then the durable
  * floor: the forwarder fdatasyncing each group of sends to a file on the relay's disk before it
  * answers them), after one warm-up round at saturation: for studying latency against load. The
- * three take turns for --rounds rounds of --duration each, so that a slow spell of the machine
- * hits them alike; each one's p50/p99 pool its rounds, and each round's p99 is printed too.
+ * three take turns (in a rotating order) for --rounds rounds of --warmup + --duration each, so
+ * that a slow spell of the machine hits them alike; each one's p50/p99 pool its rounds, and each
+ * round's p99 is printed too. (--rounds also sets the length of the saturated warm-up round,
+ * 2 × --duration / --rounds, as in the default mode.)
  * --database-url postgres://... runs the relay on PostgreSQL, in a schema of that database
  * created for the run (bench_<pid>_<random>) and dropped at its end; default: SQLite in a
  * temporary directory.
@@ -71,6 +73,8 @@ const durationMs = Number(values.duration) * 1000;
 /** Paced sending before the latency phase's measured window: the steady state is measured. */
 const warmupMs = Number(values.warmup) * 1000;
 const rounds = Number(values.rounds);
+if (!Number.isInteger(rounds) || rounds < 1)
+  throw new Error('--rounds must be a whole number >= 1');
 const roundMs = Math.max(1000, Math.round((durationMs * 2) / rounds));
 const size = Number(values.size);
 const window = Number(values.window);
@@ -279,7 +283,9 @@ interface LatencySummary {
 
 /**
  * Latency at `rate` for each server of `runs`, in `rounds` rounds that alternate between them,
- * so that anything else slowing the machine for a while hits each of them alike. Each one's
+ * so that anything else slowing the machine for a while hits each of them alike. The order
+ * rotates each round, so none always follows the same one (a server's trailing work, such as
+ * the relay's last commits and checkpoints, falls into the next one's window). Each one's
  * p50/p99 pool all its rounds; CPU per message is over all its rounds.
  */
 async function alternatingLatencies<const T extends readonly PacedRun[]>(
@@ -289,7 +295,9 @@ async function alternatingLatencies<const T extends readonly PacedRun[]>(
 ): Promise<{ [K in keyof T]: LatencySummary }> {
   const byRun: PacedRound[][] = runs.map(() => []);
   for (let round = 0; round < rounds; round++) {
-    for (const [i, { label, generators, server }] of runs.entries()) {
+    for (let turn = 0; turn < runs.length; turn++) {
+      const i = (turn + round) % runs.length;
+      const { label, generators, server } = runs[i]!;
       const paced = await pacedRound(label, generators, rate, server);
       byRun[i]!.push(paced);
       const perMessage = (seconds: number) => ((seconds * 1e6) / paced.sent).toFixed(1);
@@ -311,8 +319,9 @@ async function alternatingLatencies<const T extends readonly PacedRun[]>(
       roundP99s: all.map((r) => quantile(r.latencies, 0.99)),
       cpuUs: (all.reduce((sum, r) => sum + r.cpuSeconds, 0) * 1e6) / sent,
     };
+    if (rounds === 1) return summary; // its round's line said it all
     log(
-      `${label} latency at ${Math.round(rate)} msgs/s over ${all.length} round(s): p50 ${summary.p50.toFixed(2)} ms, ` +
+      `${label} latency at ${Math.round(rate)} msgs/s over ${all.length} rounds: p50 ${summary.p50.toFixed(2)} ms, ` +
         `p99 ${summary.p99.toFixed(2)} ms, ${summary.cpuUs.toFixed(1)} µs CPU per message`,
     );
     return summary;
@@ -477,9 +486,11 @@ async function main(): Promise<void> {
           rate,
           p50_ms: round(latency.p50),
           p99_ms: round(latency.p99),
+          rounds,
           p99_ms_by_round: latency.roundP99s.map(round),
           relay_cpu_us: round(latency.cpuUs),
           bare_p99_ms: round(bareLatency.p99),
+          bare_p99_ms_by_round: bareLatency.roundP99s.map(round),
           bare_cpu_us: round(bareLatency.cpuUs),
           durable_floor_p50_ms: round(floorLatency.p50),
           durable_floor_p99_ms: round(floorLatency.p99),

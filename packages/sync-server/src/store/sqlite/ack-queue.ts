@@ -2,20 +2,19 @@
  * The acks waiting for the group commit that deletes them, all in one job (decision 0165):
  * two flat arrays, so an ack costs no set or closure of its own. Mailbox reads skip what is
  * queued here: a device that acks and reconnects before the next commit must not be sent
- * again what it acked.
+ * again what it acked. It holds every device's acks since the last commit began (a WAL sync's
+ * worth), and a read scans it: reads are rare next to acks.
  */
 export class AckQueue {
   private rowIds: number[] = [];
   private serverIds: number[] = [];
 
-  /** Queues a device's acks; true when the queue was empty (the caller queues a delete). */
-  add(rowId: number, serverIds: readonly number[]): boolean {
-    const wasEmpty = this.serverIds.length === 0;
+  /** Queues a device's acks. */
+  add(rowId: number, serverIds: readonly number[]): void {
     for (const serverId of serverIds) {
       this.rowIds.push(rowId);
       this.serverIds.push(serverId);
     }
-    return wasEmpty && serverIds.length > 0;
   }
 
   /** Empties the queue; returns its acks as parallel arrays. */

@@ -38,6 +38,8 @@ export class MailboxTables {
   private durableServerId: number;
   /** Acks waiting for the next group commit, which deletes them all in one job (0165). */
   private readonly acks = new AckQueue();
+  /** An AckJob is queued and has not run yet: it will take every ack queued until it runs. */
+  private ackJobQueued = false;
   private readonly purger = new SendsPurger(this.purgeSteps());
 
   /** Constructed once the WAL left at startup is synced: every entry present is durable. */
@@ -80,7 +82,11 @@ export class MailboxTables {
   }
 
   acknowledge(device: DeviceRef, serverIds: readonly number[]): void {
-    if (this.acks.add(device.rowId, serverIds)) this.committer.submit(new AckJob(this));
+    if (serverIds.length === 0) return;
+    this.acks.add(device.rowId, serverIds);
+    if (this.ackJobQueued) return;
+    this.ackJobQueued = true;
+    this.committer.submit(new AckJob(this));
   }
 
   /**
@@ -89,6 +95,7 @@ export class MailboxTables {
    * again: the device gets them once more (a redelivery, never a loss).
    */
   deleteAcked(): void {
+    this.ackJobQueued = false;
     const { rowIds, serverIds } = this.acks.take();
     for (let i = 0; i < serverIds.length; i++) {
       const rowId = rowIds[i]!;
@@ -101,6 +108,7 @@ export class MailboxTables {
 
   /** The queued acks' job failed before it ran: they are lost, and a later ack queues a new one. */
   dropQueuedAcks(): void {
+    this.ackJobQueued = false;
     this.acks.take();
   }
 
