@@ -15,15 +15,26 @@ import { encodeTimestampOnlySendResult } from '@parley/protocol/wire';
 import { checkSendShape, resolveDestinations, type NamedDevices } from './send-checks.js';
 import type { OnlineDevices } from './online-devices.js';
 
+/** What wakes offline devices (WakeUps, src/push/). */
+interface DeviceWaker {
+  wake(deviceRowIds: Iterable<number>): void;
+}
+
 /** Sends and acks: validation, the durable write, and handing new entries to online devices. */
 export class Mailboxes {
   constructor(
     private readonly store: RelayStore,
     private readonly online: OnlineDevices,
     private readonly metrics: RelayMetrics,
-    /** Web Push (src/push/): told which mailboxes got entries, it wakes the offline devices. */
-    private readonly wakeUps?: { wake(deviceRowIds: Iterable<number>): void },
+    /**
+     * Web Push (src/push/): told which mailboxes got entries, it wakes the offline devices. It
+     * reads the ids during the call and keeps none of them (the array is reused).
+     */
+    private readonly wakeUps?: DeviceWaker,
   ) {}
+
+  /** The devices one delivery wakes: refilled per message instead of a new array each time. */
+  private readonly woken: number[] = [];
 
   /** sendThen() as a promise, for callers off the hot path. */
   send(source: DeviceRef, request: SendRequest): Promise<SendOutcome> {
@@ -120,8 +131,20 @@ export class Mailboxes {
   private readonly delivered = (outcome: SendOutcome): void => {
     this.metrics.envelopesIn.inc(outcome.stored.length);
     this.online.deliver(outcome.stored);
-    if (this.wakeUps) this.wakeUps.wake(woken(outcome.stored));
+    if (this.wakeUps) this.wake(this.wakeUps, outcome.stored);
   };
+
+  /** Wakes the destinations worth waking: copies to the sender's own devices wait for them to open. */
+  private wake(wakeUps: DeviceWaker, stored: readonly StoredEnvelope[]): void {
+    const rowIds = this.woken;
+    rowIds.length = 0;
+    for (const envelope of stored) {
+      if (envelope.sourceAccountId !== envelope.destination.accountId) {
+        rowIds.push(envelope.destination.rowId);
+      }
+    }
+    if (rowIds.length > 0) wakeUps.wake(rowIds);
+  }
 
   acknowledge(device: DeviceRef, serverIds: readonly number[]): void {
     this.metrics.envelopesAcked.inc(serverIds.length);
@@ -131,17 +154,6 @@ export class Mailboxes {
 
 function isMismatch(error: unknown): boolean {
   return error instanceof RelayError && error.code === ErrorCode.MISMATCHED_DEVICES;
-}
-
-/** Destinations worth waking: copies to the sender's own devices wait for them to open. */
-function woken(stored: readonly StoredEnvelope[]): number[] {
-  const rowIds: number[] = []; // an array, not a generator: this runs once per message
-  for (const envelope of stored) {
-    if (envelope.sourceAccountId !== envelope.destination.accountId) {
-      rowIds.push(envelope.destination.rowId);
-    }
-  }
-  return rowIds;
 }
 
 function encodeSendResult(serverTimestamp: number, rejected: DeviceRef[]): Uint8Array {

@@ -64,23 +64,27 @@ export class WakeUps {
     this.schedule = deps.schedule ?? realSchedule;
   }
 
-  /** Envelopes were committed for these devices' mailboxes. */
+  /**
+   * Envelopes were committed for these devices' mailboxes. Runs once per delivered message:
+   * the usual call (every device already in a window) allocates nothing.
+   */
   wake(deviceRowIds: Iterable<number>): void {
     if (this.closed) return;
-    const fresh: number[] = [];
-    for (const rowId of new Set(deviceRowIds)) {
+    let fresh: number[] | undefined;
+    for (const rowId of deviceRowIds) {
       const window = this.windows.get(rowId);
       if (window) {
-        window.again = true;
+        // Named twice in one call: the window it just opened covers it.
+        if (!fresh?.includes(rowId)) window.again = true;
         continue;
       }
       this.windows.set(rowId, {
         again: false,
         cancel: this.schedule(() => this.windowEnded(rowId), PUSH_COALESCE_MS),
       });
-      fresh.push(rowId);
+      (fresh ??= []).push(rowId);
     }
-    if (fresh.length > 0) this.track(this.pushToOffline(fresh));
+    if (fresh) this.track(this.pushToOffline(fresh));
   }
 
   /** Stops the windows and waits for pushes already on their way. */
