@@ -11,9 +11,16 @@ import { defineConfig } from 'vitest/config';
  *
  * The timeouts only stop a hung test: they are far above any test's duration on a busy machine
  * (the slowest take about 25 s under load), so no test passes or fails by the machine's speed.
+ * That holds for expect.poll() too: its own default gives up after 1 s, which a page's first
+ * render on a busy machine can take (a web e2e test failed so in CI), so it gets the same kind
+ * of bound; a poll that needs a different one says so where it is written.
  */
 export const sharedConfig = defineConfig({
   resolve: { conditions: ['source', 'module', 'node', 'import', 'default'] },
   ssr: { resolve: { conditions: ['source', 'module', 'node', 'default'] } },
-  test: { testTimeout: 300_000, hookTimeout: 300_000 },
+  test: {
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
+    expect: { poll: { timeout: 60_000 } },
+  },
 });
