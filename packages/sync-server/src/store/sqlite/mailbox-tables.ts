@@ -38,8 +38,8 @@ export class MailboxTables {
   private durableServerId: number;
   /** Acks waiting for the next group commit, which deletes them all in one job (0165). */
   private readonly acks = new AckQueue();
-  /** An AckJob is queued and has not run yet: it will take every ack queued until it runs. */
-  private ackJobQueued = false;
+  /** The AckJob queued and not run yet: it takes every ack queued until it runs. */
+  private queuedAckJob: AckJob | undefined;
   private readonly purger = new SendsPurger(this.purgeSteps());
 
   /** Constructed once the WAL left at startup is synced: every entry present is durable. */
@@ -84,9 +84,10 @@ export class MailboxTables {
   acknowledge(device: DeviceRef, serverIds: readonly number[]): void {
     if (serverIds.length === 0) return;
     this.acks.add(device.rowId, serverIds);
-    if (this.ackJobQueued) return;
-    this.ackJobQueued = true;
-    this.committer.submit(new AckJob(this));
+    if (this.queuedAckJob) return;
+    const job = new AckJob(this);
+    this.queuedAckJob = job; // before submit(): a closed store fails the job at once
+    this.committer.submit(job);
   }
 
   /**
@@ -95,7 +96,7 @@ export class MailboxTables {
    * again: the device gets them once more (a redelivery, never a loss).
    */
   deleteAcked(): void {
-    this.ackJobQueued = false;
+    this.queuedAckJob = undefined;
     const { rowIds, serverIds } = this.acks.take();
     for (let i = 0; i < serverIds.length; i++) {
       const rowId = rowIds[i]!;
@@ -106,9 +107,14 @@ export class MailboxTables {
     }
   }
 
-  /** The queued acks' job failed before it ran: they are lost, and a later ack queues a new one. */
-  dropQueuedAcks(): void {
-    this.ackJobQueued = false;
+  /**
+   * An AckJob's batch rolled back, or the store refused it. If it is the queued one, it never
+   * ran (an earlier job of its batch threw): the queued acks were its own and are lost with it
+   * (read again, as if taken), and a later ack queues a new job. If it ran, its acks were taken.
+   */
+  ackJobFailed(job: AckJob): void {
+    if (job !== this.queuedAckJob) return;
+    this.queuedAckJob = undefined;
     this.acks.take();
   }
 
@@ -333,23 +339,17 @@ function storedEnvelope(
 /** Deletes the acks queued by the time it runs (one job per commit); nobody waits for it. */
 class AckJob implements CommitJob<void> {
   readonly isolated = false;
-  private ran = false;
 
   constructor(private readonly tables: MailboxTables) {}
 
   work(): void {
-    this.ran = true;
     this.tables.deleteAcked();
   }
 
   durable(): void {}
 
-  /**
-   * Its batch rolled back (or the store refused it). If it never ran, an earlier job of the
-   * batch threw: the queued acks were its own, and are lost with it (read again, as if taken).
-   */
   failed(): void {
-    if (!this.ran) this.tables.dropQueuedAcks();
+    this.tables.ackJobFailed(this);
   }
 }
 
