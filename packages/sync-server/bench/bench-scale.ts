@@ -35,6 +35,8 @@ import { generateSecret, hashSecret } from '@parley/sync-server';
  * `node dist/bench/profile-shares.js dir from to` sums the profiles' samples of one window.
  * --idle s: after the idle sockets connect, the relays' CPU over s seconds with no traffic at
  * all (decision 0164): what the sockets cost by merely being open, apart from the messages.
+ * RELAY_NODE_ARGS (environment) passes flags to the relays' node (e.g. `--trace-gc`: what the
+ * relays print that is not their JSON log goes to this bench's stderr).
  * SIGINT/SIGTERM stop the holders, relays, PostgreSQL and Redis before the bench exits.
  */
 const { values } = parseArgs({
@@ -194,7 +196,10 @@ async function startRelays(setup: Setup): Promise<void> {
   await admin.connect();
   await admin.query('CREATE DATABASE scale');
   await admin.end();
-  const nodeArgs = values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : [];
+  const nodeArgs = [
+    ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []),
+    ...(process.env.RELAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+  ];
   const spawnOne = () =>
     spawnClusterRelayProcess(setup.databaseUrl, setup.redis.url, 'scale', nodeArgs);
   // The first relay creates the schema; the others find it.

@@ -57,6 +57,8 @@ export async function spawnClusterRelayProcess(
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
+      // Lines that are not the relay's JSON log come from node flags (e.g. --trace-gc).
+      if (!line.startsWith('{')) return void process.stderr.write(`relay ${child.pid}: ${line}\n`);
       const entry = JSON.parse(line) as { msg?: string; port?: number };
       if (entry.msg === 'relay listening' && entry.port) resolve(entry.port);
     });

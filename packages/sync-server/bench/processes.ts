@@ -60,6 +60,8 @@ export function startRelayProcess(
       ...relayArgs,
     ],
     (line) => {
+      // Lines that are not the relay's JSON log come from node flags (e.g. --trace-gc).
+      if (!line.startsWith('{')) return void process.stderr.write(`relay: ${line}\n`);
       const entry = JSON.parse(line) as { msg?: string; port?: number };
       return entry.msg === 'relay listening' ? entry.port : undefined;
     },

@@ -3,6 +3,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Queries } from '../queries.js';
 import { arg, rawTemplate, template, type QueryTemplate } from '../query-template.js';
 import type { RelayDatabase } from '../schema.js';
+import { arrayParameter } from './array-parameter.js';
 
 /** The first key of the mailbox write locks ("mb"): apart from the schema lock's keys. */
 const MAILBOX_LOCK_SPACE = 0x6d62;
@@ -24,7 +25,7 @@ export class PgQuery<A extends string> {
     const result = await db.query({
       name: this.name,
       text: this.query.sql,
-      values: this.query.bind(args),
+      values: this.values(args),
     });
     return result.rows as R[];
   }
@@ -38,9 +39,19 @@ export class PgQuery<A extends string> {
     const result = await db.query({
       name: this.name,
       text: this.query.sql,
-      values: this.query.bind(args),
+      values: this.values(args),
     });
     return result.rowCount ?? 0;
+  }
+
+  /** The arguments in order, arrays as array literals (array-parameter.ts). */
+  private values(args: Record<A, unknown>): unknown[] {
+    const values = this.query.bind(args); // a fresh array: converted in place
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i];
+      if (Array.isArray(value)) values[i] = arrayParameter(value);
+    }
+    return values;
   }
 }
 
