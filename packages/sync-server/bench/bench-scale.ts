@@ -15,7 +15,7 @@ import { generateSecret, hashSecret } from '@parley/sync-server';
 
 /**
  * npm run bench:scale [-- --sockets N] [--per-relay n] [--per-holder n] [--rate r] [--duration s]
- *                     [--pairs p] [--profile dir]
+ *                     [--pairs p] [--profile dir] [--warmup s] [--idle s]
  *
  * Decision 0161. Starts its own PostgreSQL and Redis (services.ts), ceil(N / per-relay) relay
  * processes joined through Redis, seeds N devices straight into the database (one shared
@@ -33,6 +33,8 @@ import { generateSecret, hashSecret } from '@parley/sync-server';
  * (the whole run: start-up, both traffic runs, the idle sockets' authentication); the bench logs
  * each window's bounds on the profiles' clock (`window` lines, µs of CLOCK_MONOTONIC), and
  * `node dist/bench/profile-shares.js dir from to` sums the profiles' samples of one window.
+ * --warmup s (default 10): sending at the paced rate before each measured window, which is
+ * also the window of the CPU shares: the relays' JIT compiles the message path meanwhile.
  * --idle s: after the idle sockets connect, the relays' CPU over s seconds with no traffic at
  * all (decision 0164): what the sockets cost by merely being open, apart from the messages.
  * RELAY_NODE_ARGS (environment) passes flags to the relays' node (e.g. `--trace-gc`: what the
@@ -49,6 +51,7 @@ const { values } = parseArgs({
     pairs: { type: 'string', default: '100' },
     profile: { type: 'string' },
     idle: { type: 'string', default: '10' },
+    warmup: { type: 'string', default: '10' },
   },
 });
 const SOCKETS = Number(values.sockets);
@@ -61,8 +64,12 @@ const PAIRS = Number(values.pairs);
 const IDLE_MS = Number(values.idle) * 1000;
 /** Authentications in flight per holder process. */
 const CONNECT_CONCURRENCY = 64;
-/** Sends before the measured window (connections and caches warm up). */
-const WARMUP_MS = 1000;
+/**
+ * Sends before the measured window: connections and caches warm up, and the relays' JIT
+ * compiles the message path (with a 1 s warm-up, V8's compiler was 28% of the relays' CPU in
+ * the measured window; decision 0166).
+ */
+const WARMUP_MS = Number(values.warmup) * 1000;
 
 /** The p-th percentile (0-100) of `values` (nearest rank); 0 for none. */
 function percentile(values: number[], p: number): number {
@@ -120,19 +127,25 @@ function holderCall(
 async function measureTraffic(traffic: Pairs, setup: Setup) {
   const counting = await startCounting(setup.databaseUrl, setup.redis.url);
   const floor = floorProbe(setup.databaseUrl, setup.redis.url);
-  const cpu = cpuWindow({
-    relays: () => setup.relays.map((r) => r.child.pid!),
-    postgres: () => withDescendants(setup.postgres.pid),
-    redis: () => [setup.redis.pid],
-    load_generator: () => [process.pid],
-    holders: () => setup.holders.map((h) => h.pid!),
+  // CPU over the measured window only: the warm-up is where the relays' JIT compiles the
+  // message path (decision 0166), not the steady state the figures are about.
+  let cpu: ReturnType<typeof cpuWindow> | undefined;
+  let from = 0;
+  const run = await pacedRun(traffic, RATE, WARMUP_MS, DURATION_MS, () => {
+    from = monotonicMicros();
+    cpu = cpuWindow({
+      relays: () => setup.relays.map((r) => r.child.pid!),
+      postgres: () => withDescendants(setup.postgres.pid),
+      redis: () => [setup.redis.pid],
+      load_generator: () => [process.pid],
+      holders: () => setup.holders.map((h) => h.pid!),
+    });
   });
-  const from = monotonicMicros();
-  const run = await pacedRun(traffic, RATE, WARMUP_MS, DURATION_MS);
-  const shares = cpu.end();
+  const shares = cpu!.end();
   logWindow('paced', from);
   const floorTimes = await floor.stop();
   const counts = await counting.stop(floorTimes.length);
+  // Over the whole paced run (warm-up included), as the counters are.
   const perMessage = (n: number) => Number((n / run.sent).toFixed(2));
   return {
     msgs_per_s: Math.round((run.latencies.length / run.measuredMs) * 1000),
@@ -142,10 +155,7 @@ async function measureTraffic(traffic: Pairs, setup: Setup) {
     floor_p50_ms: Number(percentile(floorTimes, 50).toFixed(2)),
     floor_p99_ms: Number(percentile(floorTimes, 99).toFixed(2)),
     cpu_shares: shares,
-    // Over the whole paced run (warm-up included), as are the shares.
-    relay_cpu_us_per_msg: Math.round(
-      (shares.relays! * (WARMUP_MS + DURATION_MS) * 1000) / run.sent,
-    ),
+    relay_cpu_us_per_msg: Math.round((shares.relays! * run.measuredMs * 1000) / run.measuredSent),
     per_msg: {
       pg_commits: perMessage(counts.pg_commits),
       pg_statements: perMessage(counts.pg_statements),

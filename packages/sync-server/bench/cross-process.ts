@@ -51,19 +51,23 @@ export interface PacedResult {
   latencies: number[];
   measuredMs: number;
   sent: number;
+  /** Sends made inside the measured window (after the warm-up). */
+  measuredSent: number;
   sendErrors: number;
 }
 
 /**
  * Open loop: every millisecond (a timer, so the sender sleeps between ticks instead of
  * spinning on setImmediate and taking a core), sends as many messages as the schedule says are
- * due. Client ids are time-ordered, as the core makes them (0156).
+ * due. Client ids are time-ordered, as the core makes them (0156). `measuring` is called when
+ * the warm-up ends and the measured window begins.
  */
 export async function pacedRun(
   traffic: Pairs,
   rate: number,
   warmupMs: number,
   durationMs: number,
+  measuring: () => void = () => undefined,
 ): Promise<PacedResult> {
   const { pairs } = traffic;
   const intervalMs = 1000 / rate;
@@ -73,11 +77,14 @@ export async function pacedRun(
   let firstSendError: string | undefined;
   const started = performance.now();
   let measuredFrom = 0;
+  let sentBefore = 0;
   for (;;) {
     const now = performance.now();
     if (traffic.sink === undefined && now - started >= warmupMs) {
       traffic.sink = latencies;
       measuredFrom = now;
+      sentBefore = sent;
+      measuring();
     }
     if (now - started >= warmupMs + durationMs) break;
     while (sent < (now - started) / intervalMs) {
@@ -98,7 +105,7 @@ export async function pacedRun(
   if (sendErrors > 0) {
     process.stderr.write(`${sendErrors} of ${sent} sends failed (first: ${firstSendError})\n`);
   }
-  return { latencies, measuredMs, sent, sendErrors };
+  return { latencies, measuredMs, sent, measuredSent: sent - sentBefore, sendErrors };
 }
 
 /**
