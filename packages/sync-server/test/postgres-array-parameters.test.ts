@@ -1,10 +1,10 @@
 import pg from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { arrayParameter } from '../src/store/postgres/array-parameter.js';
-import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { freshDatabase } from './support/database.js';
+import { storeRecordingParameters } from './support/pg-parameters.js';
 import { tempDataDir } from './support/relay-harness.js';
-import { deviceKeys, ignore, storeEvents } from './support/store.js';
+import { ignore } from './support/store.js';
 
 /**
  * Decision 0166: array parameters reach PostgreSQL as array literals made in one join, not as
@@ -68,31 +68,7 @@ describe('array parameters (postgres)', () => {
   });
 
   it('the store hands node-postgres no JS arrays on the send and ack path', async () => {
-    const data = tempDataDir();
-    const db = await freshDatabase(data.dir);
-    cleanups.push(data.remove, () => db.drop());
-    const store = await PostgresStore.open(db.url, storeEvents);
-    cleanups.push(() => store.close());
-    const account = (username: string) =>
-      store.createAccount({
-        username,
-        identityKey: new Uint8Array(33),
-        device: deviceKeys,
-        secretHash: 'x',
-      });
-    const [alice, bob] = [await account('a'), await account('b')];
-    await store.flush();
-
-    const params: unknown[] = [];
-    const query = pg.Client.prototype.query;
-    vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (
-      this: pg.Client,
-      ...args: unknown[]
-    ) {
-      const values = (args[0] as { values?: unknown[] }).values ?? (args[1] as unknown[]);
-      if (Array.isArray(values)) params.push(...values);
-      return (query as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof query);
+    const { store, alice, bob, params } = await storeRecordingParameters(cleanups);
 
     const content = Uint8Array.of(1, 2, 3);
     const outcome = await store.commitSend(

@@ -1,11 +1,8 @@
-import pg from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PostgresStore } from '../src/store/postgres/postgres-store.js';
 import { packBytes } from '../src/store/postgres/packed-bytes.js';
 import type { SendOutcome } from '../src/store/records.js';
-import { freshDatabase } from './support/database.js';
-import { tempDataDir } from './support/relay-harness.js';
-import { deviceKeys, ignore, storeEvents } from './support/store.js';
+import { storeRecordingParameters } from './support/pg-parameters.js';
+import { ignore } from './support/store.js';
 
 /**
  * Decision 0164: the contents and results of a send batch go to PostgreSQL as one binary bytea
@@ -27,31 +24,7 @@ describe('packed bytes in the send statement (postgres)', () => {
   });
 
   it('stores every content byte for byte, and no parameter is an array of bytes', async () => {
-    const data = tempDataDir();
-    const db = await freshDatabase(data.dir);
-    cleanups.push(data.remove, () => db.drop());
-    const store = await PostgresStore.open(db.url, storeEvents);
-    cleanups.push(() => store.close());
-    const account = (username: string) =>
-      store.createAccount({
-        username,
-        identityKey: new Uint8Array(33),
-        device: deviceKeys,
-        secretHash: 'x',
-      });
-    const [alice, bob] = [await account('a'), await account('b')];
-    await store.flush();
-
-    const params: unknown[] = [];
-    const query = pg.Client.prototype.query;
-    vi.spyOn(pg.Client.prototype, 'query').mockImplementation(function (
-      this: pg.Client,
-      ...args: unknown[]
-    ) {
-      const values = (args[0] as { values?: unknown[] }).values ?? (args[1] as unknown[]);
-      if (Array.isArray(values)) params.push(...values);
-      return (query as (...a: unknown[]) => unknown).apply(this, args);
-    } as typeof query);
+    const { store, alice, bob, params } = await storeRecordingParameters(cleanups);
 
     // Bytes that text escaping treats specially, an empty content, and different lengths.
     const contents = [
