@@ -70,6 +70,9 @@ const CONNECT_CONCURRENCY = 64;
  * the measured window; decision 0166).
  */
 const WARMUP_MS = Number(values.warmup) * 1000;
+if (!(WARMUP_MS >= 0) || !(DURATION_MS > 0)) {
+  throw new Error('--warmup must be a number >= 0 and --duration a number > 0');
+}
 
 /** The p-th percentile (0-100) of `values` (nearest rank); 0 for none. */
 function percentile(values: number[], p: number): number {
@@ -127,12 +130,16 @@ function holderCall(
 async function measureTraffic(traffic: Pairs, setup: Setup) {
   const counting = await startCounting(setup.databaseUrl, setup.redis.url);
   const floor = floorProbe(setup.databaseUrl, setup.redis.url);
-  // CPU over the measured window only: the warm-up is where the relays' JIT compiles the
-  // message path (decision 0166), not the steady state the figures are about.
+  // CPU and the floor probe's samples over the measured window only: the warm-up is where the
+  // relays' JIT compiles the message path (decision 0166), not the steady state the figures are
+  // about. (Reading /proc at the window's start takes a few ms: the sends due meanwhile leave
+  // at the next tick, as after any late timer.)
   let cpu: ReturnType<typeof cpuWindow> | undefined;
   let from = 0;
+  let floorFrom = 0;
   const run = await pacedRun(traffic, RATE, WARMUP_MS, DURATION_MS, () => {
     from = monotonicMicros();
+    floorFrom = performance.now();
     cpu = cpuWindow({
       relays: () => setup.relays.map((r) => r.child.pid!),
       postgres: () => withDescendants(setup.postgres.pid),
@@ -143,7 +150,7 @@ async function measureTraffic(traffic: Pairs, setup: Setup) {
   });
   const shares = cpu!.end();
   logWindow('paced', from);
-  const floorTimes = await floor.stop();
+  const floorTimes = await floor.stop(floorFrom);
   const counts = await counting.stop(floorTimes.length);
   // Over the whole paced run (warm-up included), as the counters are.
   const perMessage = (n: number) => Number((n / run.sent).toFixed(2));

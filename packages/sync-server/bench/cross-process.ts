@@ -110,9 +110,14 @@ export async function pacedRun(
 
 /**
  * Times, one after another until stopped, what every routed delivery must pay at least: a
- * one-row PostgreSQL commit (WAL flush) and a Redis PUBLISH round trip. Resolves with the times.
+ * one-row PostgreSQL commit (WAL flush) and a Redis PUBLISH round trip. Resolves with the times
+ * of the probes that started at or after `from` (performance.now(), read when stopping: the
+ * measured window opens after the probe has started).
  */
-export function floorProbe(databaseUrl: string, redisUrl: string): { stop(): Promise<number[]> } {
+export function floorProbe(
+  databaseUrl: string,
+  redisUrl: string,
+): { stop(from: number): Promise<number[]> } {
   let running = true;
   const done = (async () => {
     const db = new pg.Client({ connectionString: databaseUrl });
@@ -121,25 +126,25 @@ export function floorProbe(databaseUrl: string, redisUrl: string): { stop(): Pro
     const redis = new Redis(redisUrl);
     await db.connect();
     await db.query('CREATE TABLE IF NOT EXISTS bench_floor (at double precision)');
-    const times: number[] = [];
+    const probes: { started: number; ms: number }[] = [];
     while (running) {
       const started = performance.now();
       await db.query('BEGIN');
       await db.query('INSERT INTO bench_floor VALUES ($1)', [started]);
       await db.query('COMMIT');
       await redis.publish('bench-floor', 'x');
-      times.push(performance.now() - started);
+      probes.push({ started, ms: performance.now() - started });
       await sleep(10);
     }
     await db.end();
     redis.disconnect();
-    return times;
+    return probes;
   })();
   done.catch(() => undefined); // rejects through stop(); unawaited only when the bench is killed
   return {
-    async stop() {
+    async stop(from: number) {
       running = false;
-      return done;
+      return (await done).filter((probe) => probe.started >= from).map((probe) => probe.ms);
     },
   };
 }

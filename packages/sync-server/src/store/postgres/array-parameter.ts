@@ -23,7 +23,8 @@ export function arrayParameter(values: readonly unknown[]): unknown {
       if (plain && NEEDS_ESCAPE.test(value)) plain = false;
     } else return values;
   }
-  if (!plain) return `{${values.map(element).join(',')}}`;
+  // Array.from, not map: a hole becomes NULL (as node-postgres sends it), not an empty element.
+  if (!plain) return `{${Array.from(values, element).join(',')}}`;
   return kind === 'string' ? `{"${values.join('","')}"}` : `{${values.join(',')}}`;
 }
 
