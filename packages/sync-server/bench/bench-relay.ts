@@ -18,6 +18,7 @@ import {
   startBareForwarder,
   startRelayProcess,
   type Server,
+  relayNodeArgs,
 } from './processes.js';
 
 /**
@@ -421,7 +422,7 @@ async function main(): Promise<void> {
       dataDir,
       [
         ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []),
-        ...(process.env.RELAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+        ...relayNodeArgs(),
       ],
       [...database.relayArgs, ...unlimited],
     );

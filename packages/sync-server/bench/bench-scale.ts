@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { cpuWindow, withDescendants } from './cpu-shares.js';
 import { floorProbe, openPairs, pacedRun, type Pairs } from './cross-process.js';
-import { rssKb } from './processes.js';
+import { relayNodeArgs, rssKb } from './processes.js';
 import { startCounting } from './scale-counters.js';
 import type { HolderCommand } from './scale-holder.js';
 import { startPostgres, startRedis, type PostgresServer, type RedisServer } from './services.js';
@@ -215,7 +215,7 @@ async function startRelays(setup: Setup): Promise<void> {
   await admin.end();
   const nodeArgs = [
     ...(values.profile ? ['--cpu-prof', `--cpu-prof-dir=${values.profile}`] : []),
-    ...(process.env.RELAY_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
+    ...relayNodeArgs(),
   ];
   const spawnOne = () =>
     spawnClusterRelayProcess(setup.databaseUrl, setup.redis.url, 'scale', nodeArgs);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { relayListeningPort } from './processes.js';
 
 /** dist/main.js, from this file compiled (dist/bench/) or run from source (bench/, by Vitest). */
 const mainJs = [new URL('../main.js', import.meta.url), new URL('../dist/main.js', import.meta.url)]
@@ -57,10 +58,8 @@ export async function spawnClusterRelayProcess(
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const port = await new Promise<number>((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
-      // Lines that are not the relay's JSON log come from node flags (e.g. --trace-gc).
-      if (!line.startsWith('{')) return void process.stderr.write(`relay ${child.pid}: ${line}\n`);
-      const entry = JSON.parse(line) as { msg?: string; port?: number };
-      if (entry.msg === 'relay listening' && entry.port) resolve(entry.port);
+      const listening = relayListeningPort(line, `relay ${child.pid}`);
+      if (listening) resolve(listening);
     });
     child.once('exit', (code) => reject(new Error(`relay exited early with ${code}`)));
   });

@@ -8,6 +8,21 @@ import type { GeneratorCommand } from './load-generator.js';
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 
+/** Flags for the relays' node from the environment (RELAY_NODE_ARGS, space-separated). */
+export function relayNodeArgs(): string[] {
+  return process.env.RELAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+}
+
+/**
+ * The port in a relay's "relay listening" log line. Lines that are not its JSON log come from
+ * node flags (e.g. --trace-gc): they go to this process's stderr, marked with `label`.
+ */
+export function relayListeningPort(line: string, label: string): number | undefined {
+  if (!line.startsWith('{')) return void process.stderr.write(`${label}: ${line}\n`);
+  const entry = JSON.parse(line) as { msg?: string; port?: number };
+  return entry.msg === 'relay listening' ? entry.port : undefined;
+}
+
 export interface Server {
   child: ChildProcess;
   url: string;
@@ -59,12 +74,7 @@ export function startRelayProcess(
       'info',
       ...relayArgs,
     ],
-    (line) => {
-      // Lines that are not the relay's JSON log come from node flags (e.g. --trace-gc).
-      if (!line.startsWith('{')) return void process.stderr.write(`relay: ${line}\n`);
-      const entry = JSON.parse(line) as { msg?: string; port?: number };
-      return entry.msg === 'relay listening' ? entry.port : undefined;
-    },
+    (line) => relayListeningPort(line, 'relay'),
   );
 }
 
