@@ -12,7 +12,7 @@ import type {
 } from '../store/records.js';
 import type { RelayStore } from '../store/relay-store.js';
 import { encodeTimestampOnlySendResult } from '@parley/protocol/wire';
-import { checkSendShape, resolveDestinations, type NamedDevices } from './send-checks.js';
+import { checkSendShape, resolveDestinations } from './send-checks.js';
 import type { OnlineDevices } from './online-devices.js';
 
 /** What wakes offline devices (WakeUps, src/push/). */
@@ -54,15 +54,14 @@ export class Mailboxes {
   sendThen(source: DeviceRef, request: SendRequest, done: SendCallback): void {
     let entries: NewEntry[];
     try {
-      const named = checkSendShape(source, request);
-      const accountIds = [...named.keys()];
+      const accountIds = checkSendShape(source, request);
       const sets = this.store.deviceSetsNow(accountIds);
-      if (!sets) return this.sendAfterLoad(source, request, named, accountIds, false, done);
+      if (!sets) return this.sendAfterLoad(source, request, accountIds, false, done);
       try {
-        entries = resolveDestinations(source, request, named, sets);
+        entries = resolveDestinations(source, request, accountIds, sets);
       } catch (error) {
         if (!isMismatch(error)) throw error;
-        return this.sendAfterLoad(source, request, named, accountIds, true, done);
+        return this.sendAfterLoad(source, request, accountIds, true, done);
       }
     } catch (error) {
       return done(error);
@@ -74,12 +73,11 @@ export class Mailboxes {
   private sendAfterLoad(
     source: DeviceRef,
     request: SendRequest,
-    named: NamedDevices,
     accountIds: string[],
     cachedMismatch: boolean,
     done: SendCallback,
   ): void {
-    this.loadEntries(source, request, named, accountIds, cachedMismatch).then(
+    this.loadEntries(source, request, accountIds, cachedMismatch).then(
       (entries) => this.commit(source, request, entries, done),
       done,
     );
@@ -88,13 +86,17 @@ export class Mailboxes {
   private async loadEntries(
     source: DeviceRef,
     request: SendRequest,
-    named: NamedDevices,
     accountIds: string[],
     cachedMismatch: boolean,
   ): Promise<NewEntry[]> {
     if (!cachedMismatch) {
       try {
-        return resolveDestinations(source, request, named, await this.store.deviceSets(accountIds));
+        return resolveDestinations(
+          source,
+          request,
+          accountIds,
+          await this.store.deviceSets(accountIds),
+        );
       } catch (error) {
         if (!isMismatch(error)) throw error;
       }
@@ -104,7 +106,7 @@ export class Mailboxes {
     return resolveDestinations(
       source,
       request,
-      named,
+      accountIds,
       await this.store.freshDeviceSets(accountIds),
     );
   }
@@ -137,13 +139,17 @@ export class Mailboxes {
   /** Wakes the destinations worth waking: copies to the sender's own devices wait for them to open. */
   private wake(wakeUps: DeviceWaker, stored: readonly StoredEnvelope[]): void {
     const rowIds = this.woken;
-    rowIds.length = 0;
+    let count = 0;
     for (const envelope of stored) {
       if (envelope.sourceAccountId !== envelope.destination.accountId) {
-        rowIds.push(envelope.destination.rowId);
+        rowIds[count++] = envelope.destination.rowId;
       }
     }
-    if (rowIds.length > 0) wakeUps.wake(rowIds);
+    if (count === 0) return;
+    // Shortened in place, never emptied: `length = 0` frees the array's storage, and the next
+    // message would allocate it again.
+    rowIds.length = count;
+    wakeUps.wake(rowIds);
   }
 
   acknowledge(device: DeviceRef, serverIds: readonly number[]): void {

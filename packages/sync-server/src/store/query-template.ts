@@ -7,7 +7,11 @@ import type { Compilable, QueryExecutorProvider, RawBuilder } from 'kysely';
  */
 export interface QueryTemplate<A extends string> {
   sql: string;
-  bind(args: Record<A, unknown>): unknown[];
+  /**
+   * The statement's parameters in order: written into `into` when given (a synchronous driver
+   * reuses one array per statement: no garbage per call), else into a fresh array.
+   */
+  bind(args: Record<A, unknown>, into?: unknown[]): unknown[];
 }
 
 const MARK = '\u0000arg:';
@@ -19,14 +23,22 @@ export function arg(name: string): never {
 
 export function template<A extends string>(query: Compilable): QueryTemplate<A> {
   const compiled = query.compile();
-  const slots = compiled.parameters.map((value) =>
+  // Per parameter: the argument's name, or undefined for a value fixed in the query.
+  const names = compiled.parameters.map((value) =>
     typeof value === 'string' && value.startsWith(MARK)
-      ? { name: value.slice(MARK.length) as A, fixed: undefined }
-      : { name: undefined, fixed: value },
+      ? (value.slice(MARK.length) as A)
+      : undefined,
   );
+  const fixed = compiled.parameters;
   return {
     sql: compiled.sql,
-    bind: (args) => slots.map((slot) => (slot.name === undefined ? slot.fixed : args[slot.name])),
+    bind: (args, into = new Array<unknown>(names.length)) => {
+      for (let i = 0; i < names.length; i++) {
+        const name = names[i];
+        into[i] = name === undefined ? fixed[i] : args[name];
+      }
+      return into;
+    },
   };
 }
 

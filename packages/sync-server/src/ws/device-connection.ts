@@ -274,11 +274,7 @@ export class DeviceConnection implements Recipient {
   private onAck(serverIds: readonly number[]): void {
     const state = this.state;
     if (state.kind !== 'authenticated') return this.rejectUnauthenticated(0);
-    const ids: number[] = []; // the first ackCredit valid ids, in one pass (once per message)
-    for (const id of serverIds) {
-      if (ids.length >= this.ackCredit) break;
-      if (id > 0 && id <= Number.MAX_SAFE_INTEGER) ids.push(id);
-    }
+    const ids = creditedIds(serverIds, this.ackCredit);
     if (ids.length === 0) return;
     this.ackCredit -= ids.length;
     state.stream.acked(ids);
@@ -439,3 +435,19 @@ export class DeviceConnection implements Recipient {
     }
   }
 }
+
+/**
+ * The first `credit` valid ids of an ack: the frame's own array when all of it is (the usual
+ * ack), else a filtered copy.
+ */
+function creditedIds(serverIds: readonly number[], credit: number): readonly number[] {
+  if (serverIds.length <= credit && serverIds.every(isServerId)) return serverIds;
+  const ids: number[] = [];
+  for (const id of serverIds) {
+    if (ids.length >= credit) break;
+    if (isServerId(id)) ids.push(id);
+  }
+  return ids;
+}
+
+const isServerId = (id: number) => id > 0 && id <= Number.MAX_SAFE_INTEGER;

@@ -259,7 +259,9 @@ export class MailboxTables {
       const earlier = this.q.sendResult.get<{ result: Buffer }>({ rowId: source.rowId, clientId });
       return { result: earlier!.result, stored: [], duplicate: true };
     }
-    const stored: StoredEnvelope[] = [];
+    // Sized to fit: a push onto [] reserves sixteen slots. (Destinations are distinct.)
+    const stored = new Array<StoredEnvelope>(entries.length - rejected.length);
+    let count = 0;
     for (const entry of entries) {
       const rowId = entry.destination.rowId;
       if (rejected.length > 0 && rejected.includes(entry.destination)) continue;
@@ -274,7 +276,14 @@ export class MailboxTables {
         expiresAt,
       });
       this.depths.set(rowId, this.depth(rowId) + 1);
-      stored.push(storedEnvelope(serverId, entry, source, clientId, serverTimestamp, expiresAt));
+      stored[count++] = storedEnvelope(
+        serverId,
+        entry,
+        source,
+        clientId,
+        serverTimestamp,
+        expiresAt,
+      );
     }
     this.total += stored.length;
     return { result, stored, duplicate: false };

@@ -2,9 +2,15 @@ import type { Database, Statement } from 'better-sqlite3';
 import type { Queries } from '../queries.js';
 import type { QueryTemplate } from '../query-template.js';
 
-/** A QueryTemplate prepared once on a better-sqlite3 connection. */
+/**
+ * A QueryTemplate prepared once on a better-sqlite3 connection. Its parameters go through one
+ * array of its own, refilled per call and handed over whole (better-sqlite3 binds an array's
+ * elements as the anonymous parameters, synchronously): a fresh array spread into the call
+ * cost three times the allocation of the rest of a statement's run.
+ */
 export class Prepared<A extends string> {
   private readonly statement: Statement;
+  private readonly parameters: unknown[] = [];
 
   constructor(
     db: Database,
@@ -14,20 +20,24 @@ export class Prepared<A extends string> {
   }
 
   run(args: Record<A, unknown>): number {
-    return this.statement.run(...this.query.bind(args)).changes;
+    return this.statement.run(this.bound(args)).changes;
   }
 
   /** Runs an INSERT and returns the rowid SQLite assigned (cheaper than RETURNING). */
   insert(args: Record<A, unknown>): number {
-    return Number(this.statement.run(...this.query.bind(args)).lastInsertRowid);
+    return Number(this.statement.run(this.bound(args)).lastInsertRowid);
   }
 
   get<R>(args: Record<A, unknown>): R | undefined {
-    return this.statement.get(...this.query.bind(args)) as R | undefined;
+    return this.statement.get(this.bound(args)) as R | undefined;
   }
 
   all<R>(args: Record<A, unknown>): R[] {
-    return this.statement.all(...this.query.bind(args)) as R[];
+    return this.statement.all(this.bound(args)) as R[];
+  }
+
+  private bound(args: Record<A, unknown>): unknown[] {
+    return this.query.bind(args, this.parameters);
   }
 }
 
