@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { create } from '@bufbuild/protobuf';
 import { EnvelopeType, ErrorCode, SendRequestSchema, type SendRequest } from '@parley/protocol';
-import { RelayError } from '../src/errors.js';
+import { refusal } from './support/rejection.js';
 import { checkSendShape, resolveDestinations } from '../src/mailbox/send-checks.js';
 import type { DeviceRef } from '../src/store/records.js';
 
@@ -33,16 +33,6 @@ function sendTo(destinations: [string, number][]): SendRequest {
 
 function devicesOf(accountId: string, from: number, to: number): [string, number][] {
   return Array.from({ length: to - from + 1 }, (_, i) => [accountId, from + i]);
-}
-
-function refusal(run: () => unknown): RelayError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof RelayError) return error;
-    throw error;
-  }
-  return expect.fail('the send was accepted');
 }
 
 /** Checks and resolves a send from `sender` against alice with `own` devices and bob with `bobs`. */

@@ -2,7 +2,7 @@ import { create } from '@bufbuild/protobuf';
 import { describe, expect, it } from 'vitest';
 import { ErrorCode, RATE_LIMITS, SendRequestSchema } from '@parley/protocol';
 import { noRateLimits, type RateLimits } from '../../src/config.js';
-import { RelayError } from '../../src/errors.js';
+import { refusal } from '../support/rejection.js';
 import {
   AbuseLimits,
   inProcessLimiters,
@@ -26,16 +26,6 @@ const limits = (sendsPerDevice: number): RateLimits => ({
   ...RATE_LIMITS,
   sendsPerDevice: { burst: sendsPerDevice, perSecond: 0.001 },
 });
-
-function refusal(check: () => unknown): RelayError {
-  try {
-    check();
-  } catch (error) {
-    if (error instanceof RelayError) return error;
-    throw error;
-  }
-  throw new Error('the send was not refused');
-}
 
 describe('AbuseLimits.checkSend', () => {
   it('answers in process at once, and refuses synchronously past the burst', () => {
