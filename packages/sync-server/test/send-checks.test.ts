@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { create } from '@bufbuild/protobuf';
-import { EnvelopeType, ErrorCode, SendRequestSchema, type SendRequest } from '@parley/protocol';
+import {
+  EnvelopeType,
+  ErrorCode,
+  MAX_CONTENT_BYTES,
+  SendRequestSchema,
+  type SendRequest,
+} from '@parley/protocol';
 import { refusal } from './support/rejection.js';
 import { checkSendShape, resolveDestinations } from '../src/mailbox/send-checks.js';
 import type { DeviceRef } from '../src/store/records.js';
@@ -45,9 +51,11 @@ function resolve(request: SendRequest, own: number, bobs: number) {
   return { accountIds, entries: resolveDestinations(sender, request, accountIds, sets) };
 }
 
-// 3 destinations are scanned, 20 hashed (the limit between them is 8).
+// Up to 8 destinations are scanned, more are hashed: 3 and 8 scanned, 9 and 20 hashed.
 describe.each([
   { path: 'scanned', bobs: 2 },
+  { path: 'scanned (at the limit)', bobs: 7 },
+  { path: 'hashed (just past it)', bobs: 8 },
   { path: 'hashed', bobs: 19 },
 ])('a send whose destinations are $path', ({ bobs }) => {
   const complete = [...devicesOf(alice, 2, 2), ...devicesOf(bob, 1, bobs)];
@@ -60,12 +68,28 @@ describe.each([
     );
   });
 
-  it('refuses a destination named twice', () => {
-    const error = refusal(() => checkSendShape(sender, sendTo([...complete, [bob, bobs]])));
+  it('refuses a destination named twice, not only next to itself', () => {
+    const error = refusal(() => checkSendShape(sender, sendTo([...complete, [bob, 1]])));
     expect([error.code, error.message]).toEqual([
       ErrorCode.MALFORMED,
       'a destination is named twice',
     ]);
+  });
+
+  it('reports the first fault in message order', () => {
+    const request = sendTo([[bob, 1], [bob, 1], ...complete.slice(2)]);
+    request.messages.at(-1)!.content = new Uint8Array(MAX_CONTENT_BYTES + 1);
+    expect(refusal(() => checkSendShape(sender, request)).message).toBe(
+      'a destination is named twice',
+    );
+  });
+
+  it('refuses a device that does not exist in place of one left out (the counts agree)', () => {
+    const request = sendTo([...devicesOf(alice, 2, 2), ...devicesOf(bob, 1, bobs - 1), [bob, 99]]);
+    const error = refusal(() => resolve(request, 2, bobs));
+    expect(
+      error.details.mismatchedDevices!.map((m) => [m.accountId, m.missingDevices, m.extraDevices]),
+    ).toEqual([[bob, [bobs], [99]]]);
   });
 
   it('lists the missing and the extra devices of each account it names', () => {
@@ -87,6 +111,21 @@ describe.each([
       [bob, [bobs]],
     ]);
   });
+});
+
+it('makes the sender name all of its own devices when its own is not among them', () => {
+  const own = new Map([2, 3].map((id) => [id, { rowId: id, accountId: alice, deviceId: id }]));
+  const check = (ids: number[]) => {
+    const request = sendTo(ids.map((id) => [alice, id]));
+    return resolveDestinations(
+      sender,
+      request,
+      checkSendShape(sender, request),
+      new Map([[alice, own]]),
+    );
+  };
+  expect(check([2, 3])).toHaveLength(2);
+  expect(refusal(() => check([2])).details.mismatchedDevices![0]!.missingDevices).toEqual([3]);
 });
 
 it('names an unknown account before looking at devices', () => {

@@ -25,8 +25,8 @@ const malformed = (message: string) => new RelayError(ErrorCode.MALFORMED, messa
 
 /**
  * Up to this many destinations, duplicates and the accounts named are found by scanning the
- * messages: for the usual send (a few devices of one or two accounts) that allocates no Map or
- * Set, which was a tenth of what the relay allocated per message. Larger sends hash.
+ * messages: for the usual send (a few devices of one or two accounts) that saves a Map and a
+ * Set (342 bytes per send). Larger sends hash.
  */
 const SCAN_LIMIT = 8;
 
@@ -47,10 +47,9 @@ export function checkSendShape(source: DeviceRef, request: SendRequest): string[
   if (messages.length > MAX_DESTINATIONS_PER_SEND) {
     throw new RelayError(ErrorCode.TOO_LARGE, `at most ${MAX_DESTINATIONS_PER_SEND} destinations`);
   }
-  for (const message of messages) checkMessage(source, message);
   return messages.length <= SCAN_LIMIT
-    ? scanNamedAccounts(messages)
-    : [...namedDevices(messages).keys()];
+    ? scanNamedAccounts(source, messages)
+    : [...namedDevices(messages, source).keys()];
 }
 
 function checkMessage(source: DeviceRef, message: OutgoingMessage): void {
@@ -68,11 +67,16 @@ function checkMessage(source: DeviceRef, message: OutgoingMessage): void {
   }
 }
 
-/** The accounts named, each once, by scanning (a few messages, destinations checked). */
-function scanNamedAccounts(messages: readonly OutgoingMessage[]): string[] {
-  const first = messages[0]!.destination!.accountId;
-  const accountIds = [first]; // sized to fit (a push onto [] reserves sixteen slots)
+/**
+ * The accounts named, each once, by scanning a few messages. Each message is checked, then
+ * compared with those before it: the first fault in message order is the one reported.
+ */
+function scanNamedAccounts(source: DeviceRef, messages: readonly OutgoingMessage[]): string[] {
+  checkMessage(source, messages[0]!);
+  // Fits the one-account send exactly (a push onto [] reserves sixteen slots).
+  const accountIds = [messages[0]!.destination!.accountId];
   for (let i = 1; i < messages.length; i++) {
+    checkMessage(source, messages[i]!);
     const { accountId, deviceId } = messages[i]!.destination!;
     let named = false;
     for (let j = 0; j < i; j++) {
@@ -86,10 +90,17 @@ function scanNamedAccounts(messages: readonly OutgoingMessage[]): string[] {
   return accountIds;
 }
 
-/** The devices named per account (destinations checked); throws if one is named twice. */
-function namedDevices(messages: readonly OutgoingMessage[]): Map<string, Set<number>> {
+/**
+ * The devices named per account; throws if one is named twice. Given the sending device, each
+ * message is checked first (as scanNamedAccounts does); without it, they were checked before.
+ */
+function namedDevices(
+  messages: readonly OutgoingMessage[],
+  source?: DeviceRef,
+): Map<string, Set<number>> {
   const accounts = new Map<string, Set<number>>();
   for (const message of messages) {
+    if (source) checkMessage(source, message);
     const { accountId, deviceId } = message.destination!;
     let devices = accounts.get(accountId);
     if (!devices) accounts.set(accountId, (devices = new Set()));
@@ -104,6 +115,7 @@ const duplicateDestination = () => malformed('a destination is named twice');
 /**
  * The device-set check: each named account must be addressed on exactly its current devices
  * (the sender's own account: all but the sending device). Returns one entry per destination.
+ * `accountIds` is what checkSendShape returned for this request: every account it names, once.
  */
 export function resolveDestinations(
   source: DeviceRef,
@@ -136,7 +148,7 @@ export function resolveDestinations(
   for (const accountId of accountIds) {
     expected += expectedDevices(source, accountId, deviceSets.get(accountId)!);
   }
-  if (unknownDevices || entries.length !== expected) {
+  if (unknownDevices || messages.length !== expected) {
     throw mismatchedDevices(source, namedDevices(messages), deviceSets);
   }
   return entries;

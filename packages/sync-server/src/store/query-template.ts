@@ -9,7 +9,8 @@ export interface QueryTemplate<A extends string> {
   sql: string;
   /**
    * The statement's parameters in order: written into `into` when given (a synchronous driver
-   * reuses one array per statement: no garbage per call), else into a fresh array.
+   * reuses one array per statement, used for this template only: no garbage per call), else
+   * into a fresh array.
    */
   bind(args: Record<A, unknown>, into?: unknown[]): unknown[];
 }

@@ -440,7 +440,7 @@ export class DeviceConnection implements Recipient {
  * The first `credit` valid ids of an ack: the frame's own array when all of it is (the usual
  * ack), else a filtered copy.
  */
-function creditedIds(serverIds: readonly number[], credit: number): readonly number[] {
+export function creditedIds(serverIds: readonly number[], credit: number): readonly number[] {
   if (serverIds.length <= credit && serverIds.every(isServerId)) return serverIds;
   const ids: number[] = [];
   for (const id of serverIds) {

@@ -6,7 +6,8 @@ import type { QueryTemplate } from '../query-template.js';
  * A QueryTemplate prepared once on a better-sqlite3 connection. Its parameters go through one
  * array of its own, refilled per call and handed over whole (better-sqlite3 binds an array's
  * elements as the anonymous parameters, synchronously): a fresh array spread into the call
- * cost three times the allocation of the rest of a statement's run.
+ * allocated twice as much as the rest of a statement's run (289 bytes a run against 97).
+ * The array keeps its last arguments reachable until the next run (a frame's content, at most).
  */
 export class Prepared<A extends string> {
   private readonly statement: Statement;
